@@ -1,0 +1,81 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { secureHeaders } from 'hono/secure-headers';
+import { AppError } from '../domain/errors.ts';
+import type { Services } from '../services/index.ts';
+import { ping } from '../db/client.ts';
+import { adminRoutes } from './admin.routes.ts';
+import { authenticate } from './auth.middleware.ts';
+import { authRoutes } from './auth.routes.ts';
+import type { AppEnv } from './context.ts';
+import { presentError, toAppError, validationError } from './errors.ts';
+import { orgUnitRoutes } from './org-unit.routes.ts';
+import { json } from './schemas.ts';
+
+const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+export function createApp(services: Services) {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) return presentError(c, validationError(result.error));
+    },
+  });
+
+  app.use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"] } }));
+  app.use('*', async (c, next) => {
+    c.set('services', services);
+    c.set('requestId', c.req.header('x-request-id') ?? randomUUID());
+    await next();
+  });
+  app.use('/api/*', authenticate);
+  app.onError((err, c) => presentError(c, toAppError(err)));
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/health',
+      tags: ['system'],
+      summary: 'Liveness and database reachability',
+      responses: {
+        200: json(z.object({ status: z.literal('ok'), engine: z.string(), version: z.string() }), 'Up'),
+      },
+    }),
+    async (c) => {
+      await ping(services.database.db);
+      return c.json({ status: 'ok' as const, engine: services.database.engine, version: PACKAGE_VERSION }, 200);
+    },
+  );
+
+  app.route('/', authRoutes());
+  app.route('/', orgUnitRoutes());
+  app.route('/', adminRoutes());
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Opsroom API',
+      version: PACKAGE_VERSION,
+      description:
+        'Operations room for government. Sign in with POST /api/auth/login (session cookie; writes need the X-CSRF-Token header) ' +
+        'or send `Authorization: Bearer <token>`. Every unit is a code within a hierarchy version.',
+    },
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'opsroom_session' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'token', { type: 'http', scheme: 'bearer' });
+
+  app.all('/api/*', (c) => presentError(c, new AppError('not_found', { vi: `Không có đường dẫn ${c.req.path}`, en: `No route ${c.req.path}` })));
+
+  // The web app: built files, and index.html for every other path (client-side routes).
+  app.use('/*', serveStatic({ root: WEB_DIST }));
+  app.get('*', (c) => {
+    const index = WEB_DIST + 'index.html';
+    if (!existsSync(index)) return c.text('Web app not built: run `npm run build:web`', 503);
+    return c.html(readFileSync(index, 'utf8'));
+  });
+  return app;
+}
+
+const PACKAGE_VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;

@@ -1,0 +1,168 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { actorOf, type AppEnv } from './context.ts';
+import { AtParam, OrgUnit, OrgUnitList, Paging, VersionParam, errorResponses, json } from './schemas.ts';
+
+const ListQuery = z.object({
+  version: VersionParam,
+  level: z.coerce.number().int().min(0).max(3).optional().openapi({ description: 'Only units of this level' }),
+  parent: z
+    .string()
+    .max(10)
+    .optional()
+    .openapi({ description: 'Children of this unit; with `level`, all its descendants at that level' }),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: 'Search by name, ignoring diacritics and case; words match from their start', example: 'ben nghe' }),
+  at: AtParam,
+  ...Paging,
+});
+
+const CodeParam = z.object({ code: z.string().max(10).openapi({ param: { name: 'code', in: 'path' }, example: '26740' }) });
+const VersionQuery = z.object({ version: VersionParam, at: AtParam });
+
+const Link = z.object({
+  version: z.string(),
+  code: z.string(),
+  fullName: z.string(),
+  part: z.string(),
+  stale: z.boolean().optional(),
+});
+
+const UnitDetail = OrgUnit.extend({
+  countsBelow: z.record(z.string(), z.number()).openapi({ description: 'Units per level under this one' }),
+  formedFrom: z.array(Link).openapi({ description: 'Old units it was formed from (2025 reform)' }),
+  wentInto: z.array(Link).openapi({ description: 'New units it went into' }),
+}).openapi('OrgUnitDetail');
+
+const Version = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    validFrom: z.string(),
+    validUntil: z.string().nullable(),
+    counts: z.record(z.string(), z.number()),
+    current: z.boolean(),
+  })
+  .openapi('HierarchyVersion');
+
+const Change = z
+  .object({
+    id: z.number(),
+    version: z.string(),
+    code: z.string(),
+    decree: z.string(),
+    effective: z.string().nullable(),
+    status: z.enum(['announced', 'scheduled', 'in_force']),
+    type: z.array(z.string()),
+    fullName: z.array(z.string()),
+  })
+  .openapi('OrgUnitChange');
+
+export function orgUnitRoutes() {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/versions',
+      tags: ['hierarchy'],
+      summary: 'The versions of the hierarchy, with unit counts per level',
+      responses: { 200: json(z.object({ items: z.array(Version) }), 'Versions, oldest first'), 401: errorResponses[401] },
+    }),
+    async (c) => {
+      actorOf(c);
+      const { hierarchy } = c.get('services');
+      const [versions, current] = await Promise.all([hierarchy.versions(), hierarchy.resolveVersion()]);
+      return c.json({ items: versions.map((v) => ({ ...v, current: v.id === current })) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/orgunits',
+      tags: ['hierarchy'],
+      summary: 'List or search units of a version, within your scope',
+      request: { query: ListQuery },
+      responses: { 200: json(OrgUnitList, 'Units, with their ancestors'), ...errorResponses },
+    }),
+    async (c) => {
+      const p = c.req.valid('query');
+      const result = await c.get('services').hierarchy.list(actorOf(c), p);
+      return c.json(result as z.infer<typeof OrgUnitList>, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/orgunits/{code}',
+      tags: ['hierarchy'],
+      summary: 'One unit with its path to the nation, counts below it and its links across the 2025 reform',
+      request: { params: CodeParam, query: VersionQuery },
+      responses: { 200: json(UnitDetail, 'The unit'), ...errorResponses },
+    }),
+    async (c) => {
+      const { code } = c.req.valid('param');
+      const { version, at } = c.req.valid('query');
+      const unit = await c.get('services').hierarchy.get(actorOf(c), code, version, at);
+      return c.json(unit as z.infer<typeof UnitDetail>, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/orgunits/{code}/children',
+      tags: ['hierarchy'],
+      summary: 'The units directly under a unit',
+      request: { params: CodeParam, query: VersionQuery.extend(Paging) },
+      responses: { 200: json(OrgUnitList, 'Children'), ...errorResponses },
+    }),
+    async (c) => {
+      const { code } = c.req.valid('param');
+      const { version, at, limit, offset } = c.req.valid('query');
+      const result = await c.get('services').hierarchy.children(actorOf(c), code, version, at, limit, offset);
+      return c.json(result as z.infer<typeof OrgUnitList>, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/orgunit-changes',
+      tags: ['hierarchy'],
+      summary: 'Renames and type changes made to a tree after it came into force',
+      request: { query: z.object({ version: VersionParam }) },
+      responses: { 200: json(z.object({ items: z.array(Change) }), 'Changes with their status'), ...errorResponses },
+    }),
+    async (c) => {
+      const items = await c.get('services').hierarchy.changes(actorOf(c), c.req.valid('query').version);
+      return c.json({ items: items as z.infer<typeof Change>[] }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/api/orgunit-changes/{id}',
+      tags: ['hierarchy'],
+      summary: 'Give an announced change its effective date (admin)',
+      request: {
+        params: z.object({ id: z.coerce.number().int().openapi({ param: { name: 'id', in: 'path' } }) }),
+        body: { content: { 'application/json': { schema: z.object({ effective: z.iso.date() }) } }, required: true },
+      },
+      responses: { 200: json(z.object({ id: z.number(), effective: z.string().nullable() }), 'Dated'), ...errorResponses },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { effective } = c.req.valid('json');
+      const row = await c.get('services').hierarchy.dateChange(actorOf(c), id, effective);
+      return c.json({ id: row!.id, effective: row!.effective }, 200);
+    },
+  );
+
+  return app;
+}

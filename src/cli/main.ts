@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import { Command, Option } from 'commander';
+import { loadConfig } from '../config.ts';
+import { migrate } from '../db/migrate.ts';
+import { ACTIONS, ROLES, type Action, type Role } from '../domain/access.ts';
+import { AppError } from '../domain/errors.ts';
+import { ROOT_CODE } from '../domain/hierarchy.ts';
+import { openConfigured, startServer } from '../server.ts';
+import { prepareDatabase } from '../services/bootstrap.ts';
+import { createServices, type Services } from '../services/index.ts';
+import { lockDataDir } from './lock.ts';
+import { progressReporter } from './progress.ts';
+
+const config = loadConfig();
+
+/** Runs a command against the configured database, prepared and migrated. */
+async function withServices<T>(fn: (s: Services) => Promise<T>, opts: { prepare?: boolean } = { prepare: true }): Promise<T> {
+  let unlock = () => {};
+  if (!config.databaseUrl) {
+    mkdirSync(config.dataDir, { recursive: true });
+    unlock = lockDataDir(config.dataDir);
+  }
+  const database = await openConfigured(config);
+  try {
+    const s = createServices(database);
+    if (opts.prepare !== false) {
+      const progress = progressReporter();
+      await prepareDatabase(s, progress);
+      progress.stop();
+    }
+    return await fn(s);
+  } finally {
+    await database.close();
+    unlock();
+  }
+}
+
+async function readPassword(prompt: string): Promise<string> {
+  if (process.env.OPSROOM_USER_PASSWORD) return process.env.OPSROOM_USER_PASSWORD;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const pw = await rl.question(prompt);
+  rl.close();
+  return pw;
+}
+
+const program = new Command()
+  .name('opsroom')
+  .description('Opsroom — phòng điều hành / operations room. Env: PORT, OPSROOM_DATA_DIR, DATABASE_URL, OPSROOM_ADMIN_PASSWORD')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('Start the server: migrate, load the administrative units on first start, listen on PORT')
+  .action(async () => {
+    const unlock = config.databaseUrl ? () => {} : (mkdirSync(config.dataDir, { recursive: true }), lockDataDir(config.dataDir));
+    const progress = progressReporter();
+    const engine = config.databaseUrl ? 'PostgreSQL server (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
+    console.log(`Opsroom: database ${engine}`);
+    const running = await startServer(config, { progress });
+    progress.stop();
+    console.log(`Opsroom đang chạy / listening: http://localhost:${running.port}  (API docs: /api/openapi.json)`);
+    const shutdown = async () => {
+      await running.stop();
+      unlock();
+      process.exit(0);
+    };
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+  });
+
+program
+  .command('migrate')
+  .description('Apply database migrations that have not run yet')
+  .action(() =>
+    withServices(
+      async (s) => {
+        const applied = await migrate(s.database.db);
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'up to date');
+      },
+      { prepare: false },
+    ),
+  );
+
+const units = program.command('units').description('Administrative units');
+units
+  .command('import')
+  .description('Import a units file (format of data/vn-admin/units-*.json) as a version; all or nothing')
+  .argument('<file>', 'the units file')
+  .option('--version-id <id>', 'version id (default: from the file name units-<id>.json)')
+  .action((file: string, opts: { versionId?: string }) =>
+    withServices(async (s) => {
+      const progress = progressReporter();
+      const r = await s.hierarchy.importUnitsFile('system', readFileSync(file, 'utf8'), {
+        fileName: file,
+        versionId: opts.versionId,
+        onProgress: (done, total) => progress('units', done, total),
+      });
+      progress.stop();
+      console.log(`version ${r.version}: ${r.units} units (${r.inserted} new, ${r.updated} updated, ${r.removed} removed)`);
+    }),
+  );
+
+const user = program.command('user').description('User accounts');
+user
+  .command('add')
+  .description('Add a user with a role and a scope (password from OPSROOM_USER_PASSWORD or a prompt)')
+  .requiredOption('--username <name>')
+  .addOption(new Option('--role <role>').choices(ROLES).makeOptionMandatory())
+  .option('--scope <code>', 'the unit the user may see, with everything under it', ROOT_CODE)
+  .option('--version-id <id>', 'hierarchy version of the scope unit (default: in force today)')
+  .option('--display-name <name>')
+  .action(async (o: { username: string; role: Role; scope: string; versionId?: string; displayName?: string }) => {
+    const password = await readPassword(`Mật khẩu cho ${o.username} / password: `);
+    await withServices(async (s) => {
+      const version = await s.hierarchy.resolveVersion(o.versionId);
+      const u = await s.auth.createUser('system', {
+        username: o.username,
+        displayName: o.displayName,
+        password,
+        role: o.role,
+        scope: { version, code: o.scope },
+      });
+      console.log(`user ${u.username} (${u.role}) scoped to ${u.scope_version}:${u.scope_code}`);
+    });
+  });
+
+const token = program.command('token').description('API tokens for machines');
+token
+  .command('create')
+  .description('Create a token limited to a scope and permissions; prints it once')
+  .requiredOption('--name <name>')
+  .option('--scope <code>', 'unit the token may act on, with everything under it', ROOT_CODE)
+  .option('--version-id <id>', 'hierarchy version of the scope unit (default: in force today)')
+  .requiredOption('--permissions <list>', `comma-separated: ${ACTIONS.join(', ')}`)
+  .option('--expires-days <n>', 'days until it expires', (v) => Number(v))
+  .action((o: { name: string; scope: string; versionId?: string; permissions: string; expiresDays?: number }) =>
+    withServices(async (s) => {
+      const permissions = o.permissions.split(',').map((p) => p.trim()) as Action[];
+      const bad = permissions.filter((p) => !ACTIONS.includes(p));
+      if (bad.length) throw new Error(`unknown permission(s): ${bad.join(', ')}; choose from ${ACTIONS.join(', ')}`);
+      const version = await s.hierarchy.resolveVersion(o.versionId);
+      const t = await s.auth.createToken('system', {
+        name: o.name,
+        scope: { version, code: o.scope },
+        permissions,
+        expiresInDays: o.expiresDays,
+      });
+      console.log(t.token);
+    }),
+  );
+
+program
+  .command('audit')
+  .description('Audit log')
+  .command('tail')
+  .description('Show the newest audit events')
+  .option('-n, --lines <n>', 'how many', (v) => Number(v), 20)
+  .action((o: { lines: number }) =>
+    withServices(async (s) => {
+      const events = await s.audit.list('system', { limit: o.lines });
+      for (const e of events.reverse()) {
+        const unit = e.unit ? ` ${e.unit.version}:${e.unit.code}` : '';
+        console.log(`${new Date(e.at).toISOString()}  ${e.actor.name.padEnd(16)} ${e.action.padEnd(24)} ${e.entity.type}:${e.entity.id}${unit}  ${JSON.stringify(e.after)}`);
+      }
+    }),
+  );
+
+program.parseAsync().catch((err: unknown) => {
+  if (err instanceof AppError) {
+    console.error(`${err.messages.vi}\n${err.messages.en}`);
+    const problems = (err.details as { problems?: { line?: number; en: string; vi: string }[] })?.problems;
+    for (const p of problems ?? []) console.error(`  dòng/line ${p.line ?? '?'}: ${p.vi} / ${p.en}`);
+  } else console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

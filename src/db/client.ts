@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './pglite-dialect.ts';
+import type { Schema } from './schema.ts';
+
+export type Engine = 'pglite' | 'postgres';
+
+/** The one way to the database: Kysely over either engine, the same SQL for both. */
+export interface Database {
+  readonly engine: Engine;
+  readonly db: Kysely<Schema>;
+  close(): Promise<void>;
+}
+
+export type Db = Kysely<Schema>;
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+
+// Both engines hand back the same JavaScript types: dates stay ISO strings, counts are numbers.
+pg.types.setTypeParser(INT8, (v) => Number(v));
+pg.types.setTypeParser(DATE, (v) => v);
+
+export interface OpenOptions {
+  /** A PostgreSQL server; without it the embedded engine is used. */
+  databaseUrl?: string;
+  /** Where the embedded engine keeps its files; without it, in memory. */
+  dataDir?: string;
+  /** A PGlite data directory dump to start from (tests use a migrated template). */
+  loadDataDir?: Blob | File;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    return { engine: 'postgres', db, close: () => db.destroy() };
+  }
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    dataDir: opts.dataDir,
+    loadDataDir: opts.loadDataDir,
+    parsers: {
+      [INT8]: (v: string) => Number(v),
+      [NUMERIC]: (v: string) => v,
+      [DATE]: (v: string) => v,
+    },
+  });
+  const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
+  return {
+    engine: 'pglite',
+    db,
+    close: async () => {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}
+
+export async function ping(db: Db): Promise<boolean> {
+  const r = await sql<{ ok: number }>`select 1 as ok`.execute(db);
+  return r.rows[0]?.ok === 1;
+}

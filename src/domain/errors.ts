@@ -1,0 +1,98 @@
+/**
+ * The one error type. `code` is stable for scripts; the messages are for people, in
+ * Vietnamese first and English. The API presents it as {error:{code,message,details}}.
+ */
+export type ErrorCode =
+  | 'bad_request'
+  | 'validation_failed'
+  | 'unauthenticated'
+  | 'invalid_credentials'
+  | 'csrf_failed'
+  | 'forbidden'
+  | 'out_of_scope'
+  | 'not_found'
+  | 'unknown_version'
+  | 'unknown_unit'
+  | 'conflict'
+  | 'units_file_invalid'
+  | 'internal';
+
+const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation_failed: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  csrf_failed: 403,
+  forbidden: 403,
+  out_of_scope: 403,
+  not_found: 404,
+  unknown_version: 404,
+  unknown_unit: 404,
+  conflict: 409,
+  units_file_invalid: 422,
+  internal: 500,
+};
+
+export interface Message {
+  vi: string;
+  en: string;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly messages: Message,
+    readonly details?: unknown,
+  ) {
+    super(messages.en);
+    this.status = STATUS[code];
+  }
+}
+
+export const errors = {
+  unknownVersion: (version: string) =>
+    new AppError('unknown_version', {
+      vi: `Không có phiên bản cây đơn vị hành chính "${version}"`,
+      en: `No hierarchy version "${version}"`,
+    }),
+  unknownUnit: (code: string, version: string) =>
+    new AppError(
+      'unknown_unit',
+      {
+        vi: `Không có đơn vị mã "${code}" trong cây ${version}`,
+        en: `No unit with code "${code}" in the ${version} tree`,
+      },
+      { code, version },
+    ),
+  outOfScope: (code?: string, version?: string) =>
+    new AppError(
+      'out_of_scope',
+      {
+        vi: 'Đơn vị này nằm ngoài phạm vi được giao cho tài khoản của bạn',
+        en: 'This unit is outside the scope of your account',
+      },
+      code ? { code, version } : undefined,
+    ),
+  forbidden: (action: string) =>
+    new AppError(
+      'forbidden',
+      {
+        vi: 'Vai trò của bạn không được phép thực hiện thao tác này',
+        en: 'Your role is not allowed to do this',
+      },
+      { action },
+    ),
+  unauthenticated: () =>
+    new AppError('unauthenticated', {
+      vi: 'Bạn cần đăng nhập',
+      en: 'You need to sign in',
+    }),
+  invalidCredentials: () =>
+    new AppError('invalid_credentials', {
+      vi: 'Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đang tạm khoá do nhập sai nhiều lần',
+      en: 'Wrong user name or password, or the account is locked after repeated failures',
+    }),
+  notFound: (what: string) =>
+    new AppError('not_found', { vi: `Không tìm thấy: ${what}`, en: `Not found: ${what}` }),
+};

@@ -1,0 +1,54 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp } from './api/app.ts';
+import { openDatabase, type Database } from './db/client.ts';
+import type { Config } from './config.ts';
+import { createServices, type Services } from './services/index.ts';
+import { ensureAdmin, prepareDatabase, type Progress } from './services/bootstrap.ts';
+
+export interface Running {
+  services: Services;
+  server: ServerType;
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function openConfigured(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
+  return openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
+}
+
+/** Opens the database, migrates, loads the hierarchy on first start, and listens. */
+export async function startServer(
+  config: Config,
+  opts: { progress?: Progress; log?: (line: string) => void; database?: Database } = {},
+): Promise<Running> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const database = opts.database ?? (await openConfigured(config));
+  const services = createServices(database);
+  await prepareDatabase(services, opts.progress);
+  const admin = await ensureAdmin(services, config.adminPassword);
+  if (admin.created) {
+    log(
+      admin.password
+        ? `Tài khoản quản trị / admin account: admin, mật khẩu / password: ${admin.password}  (shown once; set OPSROOM_ADMIN_PASSWORD to choose it)`
+        : 'Tài khoản quản trị / admin account: admin, with the password in OPSROOM_ADMIN_PASSWORD',
+    );
+  }
+  const app = createApp(services);
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    services,
+    server,
+    port,
+    url,
+    stop: async () => {
+      await new Promise<void>((r) => server.close(() => r()));
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import type { Db } from '../db/client.ts';
+import { GroupRepo } from '../db/group.repo.ts';
+import { AuditRepo } from '../db/audit.repo.ts';
+import { OrgUnitRepo } from '../db/org-unit.repo.ts';
+import type { GroupDefinition } from '../db/schema.ts';
+import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
+import { AppError, errors } from '../domain/errors.ts';
+import { auditActor } from './audit.ts';
+
+export interface NewGroup {
+  version: string;
+  code: string;
+  name: string;
+  description?: string;
+  /** The unit the group belongs to; the caller needs group.write there. */
+  owner: string;
+  definition: GroupDefinition;
+}
+
+export class GroupService {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * A named group of units of one version, built from codes, a level under a unit and other
+   * groups. Every member must lie under the owner unit; nothing is written otherwise.
+   */
+  async create(actor: Actor | 'system', input: NewGroup) {
+    return this.db.transaction().execute(async (tx) => {
+      const owner = await new OrgUnitRepo(tx).get(input.version, input.owner, '9999-12-31');
+      if (!owner) throw errors.unknownUnit(input.owner, input.version);
+      if (actor !== 'system' && !can(actor, 'group.write', owner)) {
+        throw can(actor, 'group.write') ? errors.outOfScope(owner.code, owner.version) : errors.forbidden('group.write');
+      }
+      const repo = new GroupRepo(tx);
+      if (await repo.byCode(input.version, input.code)) {
+        throw new AppError('conflict', { vi: `Nhóm "${input.code}" đã có`, en: `Group "${input.code}" already exists` });
+      }
+      const { units, unknown } = await repo.resolve(input.version, input.definition);
+      if (unknown.length > 0) {
+        throw new AppError(
+          'validation_failed',
+          { vi: `Không có đơn vị: ${unknown.join(', ')}`, en: `Unknown units: ${unknown.join(', ')}` },
+          { unknown },
+        );
+      }
+      const outside = units.filter((u) => !u.path.startsWith(owner.path)).map((u) => u.code);
+      if (outside.length > 0) {
+        throw new AppError(
+          'out_of_scope',
+          {
+            vi: `Các đơn vị không thuộc ${owner.fullName}: ${outside.slice(0, 10).join(', ')}`,
+            en: `Units not under ${owner.fullName}: ${outside.slice(0, 10).join(', ')}`,
+          },
+          { outside },
+        );
+      }
+      if (units.length === 0) {
+        throw new AppError('validation_failed', { vi: 'Nhóm không có đơn vị nào', en: 'The group has no units' });
+      }
+      const id = await repo.insert(
+        {
+          version: input.version,
+          code: input.code,
+          name: input.name,
+          description: input.description ?? null,
+          definition: input.definition,
+          owner_code: owner.code,
+          created_by: actor === 'system' ? 'system' : actor.name,
+        },
+        units.map((u) => u.code),
+      );
+      await new AuditRepo(tx).record({
+        ...auditActor(actor),
+        action: 'group.create',
+        entityType: 'unit_group',
+        entityId: String(id),
+        unit: { version: owner.version, code: owner.code },
+        after: { code: input.code, name: input.name, members: units.length, definition: input.definition },
+      });
+      return { id, version: input.version, code: input.code, name: input.name, members: units.length };
+    });
+  }
+
+  async list(actor: Actor, version: string) {
+    if (!can(actor, 'group.read')) throw errors.forbidden('group.read');
+    const root = isRootScope(actor.scope);
+    if (!root && actor.scope.version !== version) throw errors.outOfScope(undefined, version);
+    return new GroupRepo(this.db).list(version, root ? null : actor.scope.path);
+  }
+
+  async get(actor: Actor, version: string, code: string, limit: number, offset: number) {
+    if (!can(actor, 'group.read')) throw errors.forbidden('group.read');
+    const group = await new GroupRepo(this.db).byCode(version, code);
+    if (!group) throw errors.notFound(`group ${code}`);
+    const owner = await new OrgUnitRepo(this.db).get(version, group.owner_code, '9999-12-31');
+    if (!owner || !inScope(actor.scope, owner)) throw errors.outOfScope(group.owner_code, version);
+    const members = await new GroupRepo(this.db).members(group.id, limit, offset);
+    return {
+      id: group.id,
+      version,
+      code: group.code,
+      name: group.name,
+      description: group.description,
+      owner: group.owner_code,
+      definition: group.definition,
+      total: members[0]?.total ?? 0,
+      members: members.map((m) => ({ code: m.code, fullName: m.full_name, level: m.level })),
+    };
+  }
+}

@@ -1,0 +1,304 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { sql } from 'kysely';
+import type { Db } from '../db/client.ts';
+import { OrgUnitRepo, type ScopeFilter } from '../db/org-unit.repo.ts';
+import { AuditRepo } from '../db/audit.repo.ts';
+import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
+import { vnDate, viDate, type Clock } from '../domain/dates.ts';
+import { AppError, errors } from '../domain/errors.ts';
+import { parseUnitsFile, versionAt, type OrgUnit } from '../domain/hierarchy.ts';
+import { searchWords } from '../domain/text.ts';
+import { auditActor } from './audit.ts';
+
+export interface UnitWithPath extends OrgUnit {
+  /** From the nation down to the unit's parent. */
+  ancestors: Pick<OrgUnit, 'code' | 'level' | 'name' | 'fullName' | 'type'>[];
+}
+
+export interface ListParams {
+  version?: string;
+  level?: number;
+  parent?: string;
+  q?: string;
+  at?: string;
+  limit: number;
+  offset: number;
+}
+
+const brief = (u: OrgUnit) => ({ code: u.code, level: u.level, name: u.name, fullName: u.fullName, type: u.type });
+
+export class HierarchyService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  private repo(db: Db = this.db) {
+    return new OrgUnitRepo(db);
+  }
+
+  today(): string {
+    return vnDate(this.clock());
+  }
+
+  async versions() {
+    return this.repo().versions();
+  }
+
+  /** A named version, or the tree in force today. */
+  async resolveVersion(version?: string, at?: string): Promise<string> {
+    const spans = await this.db.selectFrom('hierarchy_version').select(['id', 'valid_from', 'valid_until']).execute();
+    if (version) {
+      if (!spans.some((s) => s.id === version)) throw errors.unknownVersion(version);
+      return version;
+    }
+    const chosen = versionAt(
+      spans.map((s) => ({ id: s.id, validFrom: s.valid_from, validUntil: s.valid_until })),
+      at ?? this.today(),
+    );
+    if (!chosen) throw errors.unknownVersion('(none loaded)');
+    return chosen.id;
+  }
+
+  private scopeFor(actor: Actor, version: string): ScopeFilter {
+    if (isRootScope(actor.scope)) return { all: true, path: '/' };
+    if (actor.scope.version !== version) {
+      throw new AppError(
+        'out_of_scope',
+        {
+          vi: `Phạm vi của bạn thuộc cây ${actor.scope.version}; không xem được cây ${version}`,
+          en: `Your scope belongs to the ${actor.scope.version} tree; the ${version} tree is outside it`,
+        },
+        { version, scopeVersion: actor.scope.version },
+      );
+    }
+    return { all: false, path: actor.scope.path };
+  }
+
+  private requireRead(actor: Actor) {
+    if (!can(actor, 'unit.read')) throw errors.forbidden('unit.read');
+  }
+
+  async withAncestors(version: string, units: OrgUnit[], asOf: string): Promise<UnitWithPath[]> {
+    const byCode = await this.repo().byPaths(version, units.map((u) => u.path), asOf);
+    return units.map((u) => ({
+      ...u,
+      ancestors: u.path
+        .split('/')
+        .filter((c) => c && c !== u.code)
+        .map((c) => byCode.get(c))
+        .filter((a): a is OrgUnit => a !== undefined)
+        .map(brief),
+    }));
+  }
+
+  /** One unit with its path to the nation, counts below it, and its links across reforms. */
+  async get(actor: Actor, code: string, version?: string, at?: string) {
+    this.requireRead(actor);
+    const v = await this.resolveVersion(version);
+    const asOf = at ?? this.today();
+    const unit = await this.repo().get(v, code, asOf);
+    if (!unit) throw errors.unknownUnit(code, v);
+    if (!can(actor, 'unit.read', unit)) throw errors.outOfScope(code, v);
+    const [withPath] = await this.withAncestors(v, [unit], asOf);
+    const [countsBelow, links] = await Promise.all([this.repo().countsUnder(v, unit.path), this.repo().links(v, code)]);
+    return { ...withPath!, countsBelow, ...links };
+  }
+
+  async children(actor: Actor, code: string, version?: string, at?: string, limit = 1000, offset = 0) {
+    return this.list(actor, { version, parent: code, at, limit, offset });
+  }
+
+  /**
+   * Lists units: by level, by parent (children, or with a level, all descendants at that
+   * level), or by a search. A parent above the caller's scope lists only what is in scope;
+   * a parent beside it is refused.
+   */
+  async list(actor: Actor, p: ListParams) {
+    this.requireRead(actor);
+    const version = await this.resolveVersion(p.version);
+    const asOf = p.at ?? this.today();
+    const scope = this.scopeFor(actor, version);
+    let underPath: string | undefined;
+    let parentCode: string | undefined;
+    if (p.parent !== undefined) {
+      const parent = await this.repo().get(version, p.parent, asOf);
+      if (!parent) throw errors.unknownUnit(p.parent, version);
+      const aboveScope = !scope.all && scope.path.startsWith(parent.path);
+      if (!inScope(actor.scope, parent) && !aboveScope) throw errors.outOfScope(p.parent, version);
+      if (p.level === undefined && !p.q) parentCode = parent.code;
+      else underPath = parent.path;
+    }
+    const base = { version, asOf, scope, level: p.level, underPath, parentCode, limit: p.limit, offset: p.offset };
+    const words = p.q ? searchWords(p.q) : [];
+    if (p.q !== undefined && words.length > 0) {
+      const found = await this.repo().search({ ...base, words });
+      const units = await this.withAncestors(
+        version,
+        found.items.map((h) => h.unit),
+        asOf,
+      );
+      return {
+        version,
+        total: found.total,
+        items: units.map((u, i) => {
+          const m = found.items[i]!.matched;
+          return m.source === 'own' ? u : { ...u, matchedName: { name: m.name, source: m.source, code: m.formerCode, version: m.formerVersion } };
+        }),
+      };
+    }
+    const found = await this.repo().list(base);
+    return { version, total: found.total, items: await this.withAncestors(version, found.items, asOf) };
+  }
+
+  /**
+   * Imports a units file as a version of the hierarchy, all or nothing: the file is checked
+   * whole first, then written in one transaction with its audit record.
+   */
+  async importUnitsFile(
+    actor: Actor | 'system',
+    text: string,
+    opts: { fileName: string; versionId?: string; onProgress?: (done: number, total: number) => void },
+  ) {
+    if (actor !== 'system' && !can(actor, 'unit.manage') ) throw errors.forbidden('unit.manage');
+    if (actor !== 'system' && !isRootScope(actor.scope)) throw errors.outOfScope();
+    const file = parseUnitsFile(text, opts.fileName);
+    const versionId = opts.versionId ?? versionIdFromFileName(opts.fileName) ?? file.validFrom.slice(0, 7);
+    const total = file.units.length + 1;
+    return this.db.transaction().execute(async (tx) => {
+      const result = await this.repo(tx).replaceTree(
+        {
+          id: versionId,
+          name: `Cây đơn vị hành chính từ ${viDate(file.validFrom)}`,
+          validFrom: file.validFrom,
+          validUntil: file.validUntil,
+          source: file.dataset ?? opts.fileName,
+        },
+        file.units,
+        (done) => opts.onProgress?.(done, total),
+      );
+      await new AuditRepo(tx).record({
+        ...auditActor(actor),
+        action: 'hierarchy.import',
+        entityType: 'hierarchy_version',
+        entityId: versionId,
+        after: { file: opts.fileName, validFrom: file.validFrom, units: total, ...result },
+      });
+      return { version: versionId, units: total, ...result };
+    });
+  }
+
+  async importChanges(actor: Actor | 'system', version: string, text: string) {
+    const file = JSON.parse(text) as {
+      changes: { effective: string | null; decree: string; code: string; type: [string, string]; fullName: [string, string] }[];
+    };
+    await this.db.transaction().execute(async (tx) => {
+      await this.repo(tx).replaceChanges(
+        version,
+        file.changes.map((c) => ({
+          code: c.code,
+          effective: c.effective,
+          decree: c.decree,
+          typeBefore: c.type[0],
+          typeAfter: c.type[1],
+          fullNameBefore: c.fullName[0],
+          fullNameAfter: c.fullName[1],
+        })),
+      );
+      await new AuditRepo(tx).record({
+        ...auditActor(actor),
+        action: 'hierarchy.changes.import',
+        entityType: 'hierarchy_version',
+        entityId: version,
+        after: { changes: file.changes.length },
+      });
+    });
+  }
+
+  /** Old → new links across a reform (the format of data/vn-admin/mapping-2025.json). */
+  async importMapping(actor: Actor | 'system', fromVersion: string, toVersion: string, text: string) {
+    type Row = { old: string; new: string; part?: 'full' | 'partial'; oldName?: string };
+    const file = JSON.parse(text) as { provinces: Row[]; districts: Row[]; communes: Row[]; staleOld: Row[] };
+    const names = new Map(
+      (
+        await this.db.selectFrom('org_unit').select(['code', 'full_name']).where('version', '=', fromVersion).execute()
+      ).map((r) => [r.code, r.full_name]),
+    );
+    const links = [
+      ...file.provinces.map((r) => ({ ...r, part: 'full' as const, stale: false })),
+      ...file.districts.map((r) => ({ ...r, part: r.part ?? 'full', stale: false })),
+      ...file.communes.map((r) => ({ ...r, part: r.part ?? 'full', stale: false })),
+      ...file.staleOld.map((r) => ({ ...r, part: r.part ?? 'full', stale: true })),
+    ].map((r) => ({
+      fromCode: r.old,
+      fromName: r.oldName ?? names.get(r.old) ?? r.old,
+      toCode: r.new,
+      part: r.part,
+      stale: r.stale,
+    }));
+    await this.db.transaction().execute(async (tx) => {
+      await this.repo(tx).replaceLinks(fromVersion, toVersion, links);
+      await new AuditRepo(tx).record({
+        ...auditActor(actor),
+        action: 'hierarchy.mapping.import',
+        entityType: 'hierarchy_version',
+        entityId: toVersion,
+        after: { from: fromVersion, links: links.length },
+      });
+    });
+  }
+
+  async changes(actor: Actor, version?: string) {
+    this.requireRead(actor);
+    const v = await this.resolveVersion(version);
+    const today = this.today();
+    const rows = await this.repo().changes(v);
+    return rows.map((c) => ({
+      id: c.id,
+      version: c.version,
+      code: c.code,
+      decree: c.decree,
+      effective: c.effective,
+      status: c.effective === null ? 'announced' : c.effective <= today ? 'in_force' : 'scheduled',
+      type: [c.type_before, c.type_after],
+      fullName: [c.full_name_before, c.full_name_after],
+    }));
+  }
+
+  /** An admin dates an announced change; it applies from that date. */
+  async dateChange(actor: Actor, id: number, effective: string) {
+    if (!can(actor, 'unit.manage')) throw errors.forbidden('unit.manage');
+    return this.db.transaction().execute(async (tx) => {
+      const repo = this.repo(tx);
+      const before = await repo.getChange(id);
+      if (!before) throw errors.notFound(`change ${id}`);
+      const unit = await repo.get(before.version, before.code, effective);
+      if (!unit || !can(actor, 'unit.manage', unit)) throw errors.outOfScope(before.code, before.version);
+      const after = await repo.setChangeDate(id, effective);
+      await new AuditRepo(tx).record({
+        ...auditActor(actor),
+        action: 'hierarchy.change.date',
+        entityType: 'org_unit_change',
+        entityId: String(id),
+        unit: { version: before.version, code: before.code },
+        before: { effective: before.effective },
+        after: { effective: after?.effective },
+      });
+      return after;
+    });
+  }
+
+  async unitCount(version: string): Promise<number> {
+    const r = await sql<{ n: number }>`select count(*)::int as n from org_unit where version = ${version}`.execute(this.db);
+    return r.rows[0]?.n ?? 0;
+  }
+}
+
+export function versionIdFromFileName(fileName: string): string | undefined {
+  return /^units-(.+)\.json$/.exec(basename(fileName))?.[1];
+}
+
+export function readText(path: string): string {
+  return readFileSync(path, 'utf8');
+}

@@ -1,0 +1,29 @@
+import type { Database } from '../db/client.ts';
+import { systemClock, type Clock } from '../domain/dates.ts';
+import { AuditService } from './audit.service.ts';
+import { AuthService, DEFAULT_AUTH, type AuthOptions } from './auth.service.ts';
+import { GroupService } from './group.service.ts';
+import { HierarchyService } from './hierarchy.service.ts';
+
+/** Every service of one running instance, over one database. */
+export interface Services {
+  database: Database;
+  clock: Clock;
+  hierarchy: HierarchyService;
+  auth: AuthService;
+  groups: GroupService;
+  audit: AuditService;
+}
+
+export function createServices(database: Database, opts: { clock?: Clock; auth?: Partial<AuthOptions> } = {}): Services {
+  const clock = opts.clock ?? systemClock;
+  const db = database.db;
+  return {
+    database,
+    clock,
+    hierarchy: new HierarchyService(db, clock),
+    auth: new AuthService(db, clock, { ...DEFAULT_AUTH, ...opts.auth }),
+    groups: new GroupService(db),
+    audit: new AuditService(db),
+  };
+}
