@@ -12,7 +12,9 @@ const ScopeRef = z.object({
 
 const NewUser = z
   .object({
-    username: z.string().regex(/^[a-z0-9._-]{3,50}$/, 'lowercase letters, digits, . _ -, 3 to 50 characters'),
+    username: z
+      .string()
+      .regex(/^[a-z0-9._-]{3,50}$/, 'lowercase letters, digits, . _ -, 3 to 50 characters'),
     displayName: z.string().min(1).max(200).optional(),
     password: z.string().min(10, 'at least 10 characters').max(200),
     role: z.enum(ROLES),
@@ -43,7 +45,9 @@ const NewToken = z
 const CreatedToken = z
   .object({
     id: z.string(),
-    token: z.string().openapi({ description: 'Shown once; send as `Authorization: Bearer <token>`' }),
+    token: z
+      .string()
+      .openapi({ description: 'Shown once; send as `Authorization: Bearer <token>`' }),
     name: z.string(),
     scope: ScopeRef,
     permissions: z.array(z.string()),
@@ -54,10 +58,16 @@ const CreatedToken = z
 const GroupDefinition = z
   .object({
     codes: z.array(z.string().max(10)).max(20000).optional(),
-    under: z.array(z.object({ code: z.string().max(10), level: z.number().int().min(1).max(3) })).max(100).optional(),
+    under: z
+      .array(z.object({ code: z.string().max(10), level: z.number().int().min(1).max(3) }))
+      .max(100)
+      .optional(),
     groups: z.array(z.string().max(100)).max(50).optional(),
   })
-  .refine((d) => d.codes?.length || d.under?.length || d.groups?.length, 'name codes, a level under a unit, or groups')
+  .refine(
+    (d) => d.codes?.length || d.under?.length || d.groups?.length,
+    'name codes, a level under a unit, or groups',
+  )
   .openapi('GroupDefinition');
 
 const NewGroup = z
@@ -66,7 +76,10 @@ const NewGroup = z
     code: z.string().regex(/^[a-z0-9-]{2,100}$/),
     name: z.string().min(1).max(300),
     description: z.string().max(2000).optional(),
-    owner: z.string().max(10).openapi({ description: 'The unit the group belongs to; members must lie under it' }),
+    owner: z
+      .string()
+      .max(10)
+      .openapi({ description: 'The unit the group belongs to; members must lie under it' }),
     definition: GroupDefinition,
   })
   .openapi('NewGroup');
@@ -122,7 +135,13 @@ export function adminRoutes() {
       path: '/api/tokens',
       tags: ['accounts'],
       summary: 'Machine tokens within your scope (never their secrets)',
-      responses: { 200: json(z.object({ items: z.array(z.object({ id: z.string() }).passthrough()) }), 'Tokens'), ...errorResponses },
+      responses: {
+        200: json(
+          z.object({ items: z.array(z.object({ id: z.string() }).passthrough()) }),
+          'Tokens',
+        ),
+        ...errorResponses,
+      },
     }),
     async (c) => c.json({ items: await c.get('services').auth.listTokens(actorOf(c)) }, 200),
   );
@@ -134,9 +153,13 @@ export function adminRoutes() {
       tags: ['accounts'],
       summary: 'Create a machine token limited to a scope and chosen permissions',
       request: { body: { content: { 'application/json': { schema: NewToken } }, required: true } },
-      responses: { 201: json(CreatedToken, 'Created; the secret is shown once'), ...errorResponses },
+      responses: {
+        201: json(CreatedToken, 'Created; the secret is shown once'),
+        ...errorResponses,
+      },
     }),
-    async (c) => c.json(await c.get('services').auth.createToken(actorOf(c), c.req.valid('json')), 201),
+    async (c) =>
+      c.json(await c.get('services').auth.createToken(actorOf(c), c.req.valid('json')), 201),
   );
 
   app.openapi(
@@ -145,7 +168,9 @@ export function adminRoutes() {
       path: '/api/tokens/{id}',
       tags: ['accounts'],
       summary: 'Revoke a machine token',
-      request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) }) },
+      request: {
+        params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) }),
+      },
       responses: { 204: { description: 'Revoked' }, ...errorResponses },
     }),
     async (c) => {
@@ -161,7 +186,13 @@ export function adminRoutes() {
       tags: ['groups'],
       summary: 'Groups of units of a version, within your scope',
       request: { query: z.object({ version: VersionParam }) },
-      responses: { 200: json(z.object({ items: z.array(z.object({ code: z.string() }).passthrough()) }), 'Groups'), ...errorResponses },
+      responses: {
+        200: json(
+          z.object({ items: z.array(z.object({ code: z.string() }).passthrough()) }),
+          'Groups',
+        ),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const { hierarchy, groups } = c.get('services');
@@ -178,11 +209,21 @@ export function adminRoutes() {
       summary: 'Create a named group from codes, a level under units, or other groups',
       request: { body: { content: { 'application/json': { schema: NewGroup } }, required: true } },
       responses: {
-        201: json(z.object({ id: z.number(), version: z.string(), code: z.string(), name: z.string(), members: z.number() }), 'Created'),
+        201: json(
+          z.object({
+            id: z.number(),
+            version: z.string(),
+            code: z.string(),
+            name: z.string(),
+            members: z.number(),
+          }),
+          'Created',
+        ),
         ...errorResponses,
       },
     }),
-    async (c) => c.json(await c.get('services').groups.create(actorOf(c), c.req.valid('json')), 201),
+    async (c) =>
+      c.json(await c.get('services').groups.create(actorOf(c), c.req.valid('json')), 201),
   );
 
   app.openapi(
@@ -195,13 +236,22 @@ export function adminRoutes() {
         params: z.object({ code: z.string().openapi({ param: { name: 'code', in: 'path' } }) }),
         query: z.object({ version: VersionParam, ...Paging }),
       },
-      responses: { 200: json(z.object({ code: z.string(), members: z.array(z.unknown()) }).passthrough(), 'The group'), ...errorResponses },
+      responses: {
+        200: json(
+          z.object({ code: z.string(), members: z.array(z.unknown()) }).passthrough(),
+          'The group',
+        ),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const { hierarchy, groups } = c.get('services');
       const q = c.req.valid('query');
       const version = await hierarchy.resolveVersion(q.version);
-      return c.json(await groups.get(actorOf(c), version, c.req.valid('param').code, q.limit, q.offset), 200);
+      return c.json(
+        await groups.get(actorOf(c), version, c.req.valid('param').code, q.limit, q.offset),
+        200,
+      );
     },
   );
 
@@ -218,7 +268,10 @@ export function adminRoutes() {
           entityType: z.string().optional(),
         }),
       },
-      responses: { 200: json(z.object({ items: z.array(AuditEvent) }), 'Audit events'), ...errorResponses },
+      responses: {
+        200: json(z.object({ items: z.array(AuditEvent) }), 'Audit events'),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const items = await c.get('services').audit.list(actorOf(c), c.req.valid('query'));

@@ -24,7 +24,16 @@ export function createApp(services: Services) {
     },
   });
 
-  app.use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"] } }));
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+      },
+    }),
+  );
   app.use('*', async (c, next) => {
     c.set('services', services);
     c.set('requestId', c.req.header('x-request-id') ?? randomUUID());
@@ -40,12 +49,18 @@ export function createApp(services: Services) {
       tags: ['system'],
       summary: 'Liveness and database reachability',
       responses: {
-        200: json(z.object({ status: z.literal('ok'), engine: z.string(), version: z.string() }), 'Up'),
+        200: json(
+          z.object({ status: z.literal('ok'), engine: z.string(), version: z.string() }),
+          'Up',
+        ),
       },
     }),
     async (c) => {
       await ping(services.database.db);
-      return c.json({ status: 'ok' as const, engine: services.database.engine, version: PACKAGE_VERSION }, 200);
+      return c.json(
+        { status: 'ok' as const, engine: services.database.engine, version: PACKAGE_VERSION },
+        200,
+      );
     },
   );
 
@@ -63,13 +78,28 @@ export function createApp(services: Services) {
         'or send `Authorization: Bearer <token>`. Every unit is a code within a hierarchy version.',
     },
   });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'opsroom_session' });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'token', { type: 'http', scheme: 'bearer' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'opsroom_session',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'token', {
+    type: 'http',
+    scheme: 'bearer',
+  });
 
-  app.all('/api/*', (c) => presentError(c, new AppError('not_found', { vi: `Không có đường dẫn ${c.req.path}`, en: `No route ${c.req.path}` })));
+  app.all('/api/*', (c) =>
+    presentError(
+      c,
+      new AppError('not_found', {
+        vi: `Không có đường dẫn ${c.req.path}`,
+        en: `No route ${c.req.path}`,
+      }),
+    ),
+  );
 
   // The web app: built files, and index.html for every other path (client-side routes).
-  app.use('/*', serveStatic({ root: WEB_DIST }));
+  if (existsSync(WEB_DIST)) app.use('/*', serveStatic({ root: WEB_DIST }));
   app.get('*', (c) => {
     const index = WEB_DIST + 'index.html';
     if (!existsSync(index)) return c.text('Web app not built: run `npm run build:web`', 503);
@@ -78,4 +108,6 @@ export function createApp(services: Services) {
   return app;
 }
 
-const PACKAGE_VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+const PACKAGE_VERSION: string = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+).version;

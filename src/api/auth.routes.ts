@@ -26,7 +26,11 @@ const Me = z
 
 /** Secure cookies whenever the page is served over HTTPS (directly or behind a proxy). */
 function isHttps(c: Context): boolean {
-  return c.req.url.startsWith('https:') || c.req.header('x-forwarded-proto') === 'https' || process.env.OPSROOM_SECURE_COOKIES === '1';
+  return (
+    c.req.url.startsWith('https:') ||
+    c.req.header('x-forwarded-proto') === 'https' ||
+    process.env.OPSROOM_SECURE_COOKIES === '1'
+  );
 }
 
 export function authRoutes() {
@@ -46,8 +50,20 @@ export function authRoutes() {
       const { auth } = c.get('services');
       const s = await auth.login(username, password);
       const secure = isHttps(c);
-      setCookie(c, SESSION_COOKIE, s.sessionToken, { httpOnly: true, sameSite: 'Lax', secure, path: '/', maxAge: 12 * 3600 });
-      setCookie(c, CSRF_COOKIE, s.csrfToken, { httpOnly: false, sameSite: 'Strict', secure, path: '/', maxAge: 12 * 3600 });
+      setCookie(c, SESSION_COOKIE, s.sessionToken, {
+        httpOnly: true,
+        sameSite: 'Lax',
+        secure,
+        path: '/',
+        maxAge: 12 * 3600,
+      });
+      setCookie(c, CSRF_COOKIE, s.csrfToken, {
+        httpOnly: false,
+        sameSite: 'Strict',
+        secure,
+        path: '/',
+        maxAge: 12 * 3600,
+      });
       const me = await auth.me(s.actor);
       return c.json({ ...me, csrfToken: s.csrfToken }, 200);
     },

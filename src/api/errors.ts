@@ -39,19 +39,32 @@ export function validationError(error: ZodError): AppError {
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof HTTPException) {
-    return new AppError(err.status === 404 ? 'not_found' : 'bad_request', { vi: err.message, en: err.message });
+    return new AppError(err.status === 404 ? 'not_found' : 'bad_request', {
+      vi: err.message,
+      en: err.message,
+    });
   }
   const pg = err as { code?: string; detail?: string; constraint?: string };
   if (pg?.code === '23505') {
-    return new AppError('conflict', { vi: 'Bản ghi đã tồn tại', en: 'Already exists' }, { constraint: pg.constraint });
+    return new AppError(
+      'conflict',
+      { vi: 'Bản ghi đã tồn tại', en: 'Already exists' },
+      { constraint: pg.constraint },
+    );
   }
   if (pg?.code === '23503') {
     return new AppError(
       'conflict',
-      { vi: 'Bản ghi đang được tham chiếu hoặc tham chiếu tới bản ghi không có', en: 'Referenced by, or referring to, a missing record' },
+      {
+        vi: 'Bản ghi đang được tham chiếu hoặc tham chiếu tới bản ghi không có',
+        en: 'Referenced by, or referring to, a missing record',
+      },
       { constraint: pg.constraint },
     );
   }
   console.error(err);
-  return new AppError('internal', { vi: 'Lỗi máy chủ; đã ghi nhật ký', en: 'Server error; it has been logged' });
+  return new AppError('internal', {
+    vi: 'Lỗi máy chủ; đã ghi nhật ký',
+    en: 'Server error; it has been logged',
+  });
 }

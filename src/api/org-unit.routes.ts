@@ -1,25 +1,49 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { actorOf, type AppEnv } from './context.ts';
-import { AtParam, OrgUnit, OrgUnitList, Paging, VersionParam, errorResponses, json } from './schemas.ts';
+import {
+  AtParam,
+  OrgUnit,
+  OrgUnitList,
+  Paging,
+  VersionParam,
+  errorResponses,
+  json,
+} from './schemas.ts';
 
 const ListQuery = z.object({
   version: VersionParam,
-  level: z.coerce.number().int().min(0).max(3).optional().openapi({ description: 'Only units of this level' }),
+  level: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3)
+    .optional()
+    .openapi({ description: 'Only units of this level' }),
   parent: z
     .string()
     .max(10)
     .optional()
-    .openapi({ description: 'Children of this unit; with `level`, all its descendants at that level' }),
+    .openapi({
+      description: 'Children of this unit; with `level`, all its descendants at that level',
+    }),
   q: z
     .string()
     .max(200)
     .optional()
-    .openapi({ description: 'Search by name, ignoring diacritics and case; words match from their start', example: 'ben nghe' }),
+    .openapi({
+      description: 'Search by name, ignoring diacritics and case; words match from their start',
+      example: 'ben nghe',
+    }),
   at: AtParam,
   ...Paging,
 });
 
-const CodeParam = z.object({ code: z.string().max(10).openapi({ param: { name: 'code', in: 'path' }, example: '26740' }) });
+const CodeParam = z.object({
+  code: z
+    .string()
+    .max(10)
+    .openapi({ param: { name: 'code', in: 'path' }, example: '26740' }),
+});
 const VersionQuery = z.object({ version: VersionParam, at: AtParam });
 
 const Link = z.object({
@@ -31,7 +55,9 @@ const Link = z.object({
 });
 
 const UnitDetail = OrgUnit.extend({
-  countsBelow: z.record(z.string(), z.number()).openapi({ description: 'Units per level under this one' }),
+  countsBelow: z
+    .record(z.string(), z.number())
+    .openapi({ description: 'Units per level under this one' }),
   formedFrom: z.array(Link).openapi({ description: 'Old units it was formed from (2025 reform)' }),
   wentInto: z.array(Link).openapi({ description: 'New units it went into' }),
 }).openapi('OrgUnitDetail');
@@ -69,12 +95,18 @@ export function orgUnitRoutes() {
       path: '/api/versions',
       tags: ['hierarchy'],
       summary: 'The versions of the hierarchy, with unit counts per level',
-      responses: { 200: json(z.object({ items: z.array(Version) }), 'Versions, oldest first'), 401: errorResponses[401] },
+      responses: {
+        200: json(z.object({ items: z.array(Version) }), 'Versions, oldest first'),
+        401: errorResponses[401],
+      },
     }),
     async (c) => {
       actorOf(c);
       const { hierarchy } = c.get('services');
-      const [versions, current] = await Promise.all([hierarchy.versions(), hierarchy.resolveVersion()]);
+      const [versions, current] = await Promise.all([
+        hierarchy.versions(),
+        hierarchy.resolveVersion(),
+      ]);
       return c.json({ items: versions.map((v) => ({ ...v, current: v.id === current })) }, 200);
     },
   );
@@ -100,7 +132,8 @@ export function orgUnitRoutes() {
       method: 'get',
       path: '/api/orgunits/{code}',
       tags: ['hierarchy'],
-      summary: 'One unit with its path to the nation, counts below it and its links across the 2025 reform',
+      summary:
+        'One unit with its path to the nation, counts below it and its links across the 2025 reform',
       request: { params: CodeParam, query: VersionQuery },
       responses: { 200: json(UnitDetail, 'The unit'), ...errorResponses },
     }),
@@ -124,7 +157,9 @@ export function orgUnitRoutes() {
     async (c) => {
       const { code } = c.req.valid('param');
       const { version, at, limit, offset } = c.req.valid('query');
-      const result = await c.get('services').hierarchy.children(actorOf(c), code, version, at, limit, offset);
+      const result = await c
+        .get('services')
+        .hierarchy.children(actorOf(c), code, version, at, limit, offset);
       return c.json(result as z.infer<typeof OrgUnitList>, 200);
     },
   );
@@ -136,10 +171,15 @@ export function orgUnitRoutes() {
       tags: ['hierarchy'],
       summary: 'Renames and type changes made to a tree after it came into force',
       request: { query: z.object({ version: VersionParam }) },
-      responses: { 200: json(z.object({ items: z.array(Change) }), 'Changes with their status'), ...errorResponses },
+      responses: {
+        200: json(z.object({ items: z.array(Change) }), 'Changes with their status'),
+        ...errorResponses,
+      },
     }),
     async (c) => {
-      const items = await c.get('services').hierarchy.changes(actorOf(c), c.req.valid('query').version);
+      const items = await c
+        .get('services')
+        .hierarchy.changes(actorOf(c), c.req.valid('query').version);
       return c.json({ items: items as z.infer<typeof Change>[] }, 200);
     },
   );
@@ -151,10 +191,21 @@ export function orgUnitRoutes() {
       tags: ['hierarchy'],
       summary: 'Give an announced change its effective date (admin)',
       request: {
-        params: z.object({ id: z.coerce.number().int().openapi({ param: { name: 'id', in: 'path' } }) }),
-        body: { content: { 'application/json': { schema: z.object({ effective: z.iso.date() }) } }, required: true },
+        params: z.object({
+          id: z.coerce
+            .number()
+            .int()
+            .openapi({ param: { name: 'id', in: 'path' } }),
+        }),
+        body: {
+          content: { 'application/json': { schema: z.object({ effective: z.iso.date() }) } },
+          required: true,
+        },
       },
-      responses: { 200: json(z.object({ id: z.number(), effective: z.string().nullable() }), 'Dated'), ...errorResponses },
+      responses: {
+        200: json(z.object({ id: z.number(), effective: z.string().nullable() }), 'Dated'),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const { id } = c.req.valid('param');

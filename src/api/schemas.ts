@@ -17,12 +17,17 @@ export const VersionParam = z
   .string()
   .regex(/^\d{4}(-\d{2})?$/)
   .optional()
-  .openapi({ description: 'Hierarchy version: 2022, 2025-03 or 2025; default the tree in force today', example: '2025' });
+  .openapi({
+    description: 'Hierarchy version: 2022, 2025-03 or 2025; default the tree in force today',
+    example: '2025',
+  });
 
 export const AtParam = z.iso
   .date()
   .optional()
-  .openapi({ description: 'Date for names and types (renames take effect on their date); default today' });
+  .openapi({
+    description: 'Date for names and types (renames take effect on their date); default today',
+  });
 
 export const UnitBrief = z
   .object({
@@ -38,7 +43,11 @@ export const OrgUnit = z
   .object({
     version: z.string(),
     code: z.string().openapi({ example: '26740' }),
-    level: z.number().openapi({ description: '0 nation, 1 province, 2 district (before 2025) or commune, 3 commune' }),
+    level: z
+      .number()
+      .openapi({
+        description: '0 nation, 1 province, 2 district (before 2025) or commune, 3 commune',
+      }),
     kind: z.string(),
     type: z.string(),
     name: z.string(),
@@ -56,7 +65,10 @@ export const OrgUnit = z
         version: z.string().nullable(),
       })
       .optional()
-      .openapi({ description: 'When a search matched a name the unit carried before (e.g. "formerly Bến Nghé")' }),
+      .openapi({
+        description:
+          'When a search matched a name the unit carried before (e.g. "formerly Bến Nghé")',
+      }),
   })
   .openapi('OrgUnit');
 
@@ -70,10 +82,19 @@ export const Paging = {
 };
 
 export const errorResponses = {
-  400: { description: 'Invalid request', content: { 'application/json': { schema: ErrorResponse } } },
+  400: {
+    description: 'Invalid request',
+    content: { 'application/json': { schema: ErrorResponse } },
+  },
   401: { description: 'Not signed in', content: { 'application/json': { schema: ErrorResponse } } },
-  403: { description: 'Outside your scope or not allowed for your role', content: { 'application/json': { schema: ErrorResponse } } },
-  404: { description: 'Unknown unit or version', content: { 'application/json': { schema: ErrorResponse } } },
+  403: {
+    description: 'Outside your scope or not allowed for your role',
+    content: { 'application/json': { schema: ErrorResponse } },
+  },
+  404: {
+    description: 'Unknown unit or version',
+    content: { 'application/json': { schema: ErrorResponse } },
+  },
 } as const;
 
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({

@@ -16,7 +16,10 @@ import { progressReporter } from './progress.ts';
 const config = loadConfig();
 
 /** Runs a command against the configured database, prepared and migrated. */
-async function withServices<T>(fn: (s: Services) => Promise<T>, opts: { prepare?: boolean } = { prepare: true }): Promise<T> {
+async function withServices<T>(
+  fn: (s: Services) => Promise<T>,
+  opts: { prepare?: boolean } = { prepare: true },
+): Promise<T> {
   let unlock = () => {};
   if (!config.databaseUrl) {
     mkdirSync(config.dataDir, { recursive: true });
@@ -47,20 +50,30 @@ async function readPassword(prompt: string): Promise<string> {
 
 const program = new Command()
   .name('opsroom')
-  .description('Opsroom — phòng điều hành / operations room. Env: PORT, OPSROOM_DATA_DIR, DATABASE_URL, OPSROOM_ADMIN_PASSWORD')
+  .description(
+    'Opsroom — phòng điều hành / operations room. Env: PORT, OPSROOM_DATA_DIR, DATABASE_URL, OPSROOM_ADMIN_PASSWORD',
+  )
   .showHelpAfterError();
 
 program
   .command('serve')
-  .description('Start the server: migrate, load the administrative units on first start, listen on PORT')
+  .description(
+    'Start the server: migrate, load the administrative units on first start, listen on PORT',
+  )
   .action(async () => {
-    const unlock = config.databaseUrl ? () => {} : (mkdirSync(config.dataDir, { recursive: true }), lockDataDir(config.dataDir));
+    const unlock = config.databaseUrl
+      ? () => {}
+      : (mkdirSync(config.dataDir, { recursive: true }), lockDataDir(config.dataDir));
     const progress = progressReporter();
-    const engine = config.databaseUrl ? 'PostgreSQL server (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
+    const engine = config.databaseUrl
+      ? 'PostgreSQL server (DATABASE_URL)'
+      : `embedded PGlite in ${config.dataDir}`;
     console.log(`Opsroom: database ${engine}`);
     const running = await startServer(config, { progress });
     progress.stop();
-    console.log(`Opsroom đang chạy / listening: http://localhost:${running.port}  (API docs: /api/openapi.json)`);
+    console.log(
+      `Opsroom đang chạy / listening: http://localhost:${running.port}  (API docs: /api/openapi.json)`,
+    );
     const shutdown = async () => {
       await running.stop();
       unlock();
@@ -86,7 +99,9 @@ program
 const units = program.command('units').description('Administrative units');
 units
   .command('import')
-  .description('Import a units file (format of data/vn-admin/units-*.json) as a version; all or nothing')
+  .description(
+    'Import a units file (format of data/vn-admin/units-*.json) as a version; all or nothing',
+  )
   .argument('<file>', 'the units file')
   .option('--version-id <id>', 'version id (default: from the file name units-<id>.json)')
   .action((file: string, opts: { versionId?: string }) =>
@@ -98,33 +113,45 @@ units
         onProgress: (done, total) => progress('units', done, total),
       });
       progress.stop();
-      console.log(`version ${r.version}: ${r.units} units (${r.inserted} new, ${r.updated} updated, ${r.removed} removed)`);
+      console.log(
+        `version ${r.version}: ${r.units} units (${r.inserted} new, ${r.updated} updated, ${r.removed} removed)`,
+      );
     }),
   );
 
 const user = program.command('user').description('User accounts');
 user
   .command('add')
-  .description('Add a user with a role and a scope (password from OPSROOM_USER_PASSWORD or a prompt)')
+  .description(
+    'Add a user with a role and a scope (password from OPSROOM_USER_PASSWORD or a prompt)',
+  )
   .requiredOption('--username <name>')
   .addOption(new Option('--role <role>').choices(ROLES).makeOptionMandatory())
   .option('--scope <code>', 'the unit the user may see, with everything under it', ROOT_CODE)
   .option('--version-id <id>', 'hierarchy version of the scope unit (default: in force today)')
   .option('--display-name <name>')
-  .action(async (o: { username: string; role: Role; scope: string; versionId?: string; displayName?: string }) => {
-    const password = await readPassword(`Mật khẩu cho ${o.username} / password: `);
-    await withServices(async (s) => {
-      const version = await s.hierarchy.resolveVersion(o.versionId);
-      const u = await s.auth.createUser('system', {
-        username: o.username,
-        displayName: o.displayName,
-        password,
-        role: o.role,
-        scope: { version, code: o.scope },
+  .action(
+    async (o: {
+      username: string;
+      role: Role;
+      scope: string;
+      versionId?: string;
+      displayName?: string;
+    }) => {
+      const password = await readPassword(`Mật khẩu cho ${o.username} / password: `);
+      await withServices(async (s) => {
+        const version = await s.hierarchy.resolveVersion(o.versionId);
+        const u = await s.auth.createUser('system', {
+          username: o.username,
+          displayName: o.displayName,
+          password,
+          role: o.role,
+          scope: { version, code: o.scope },
+        });
+        console.log(`user ${u.username} (${u.role}) scoped to ${u.scope_version}:${u.scope_code}`);
       });
-      console.log(`user ${u.username} (${u.role}) scoped to ${u.scope_version}:${u.scope_code}`);
-    });
-  });
+    },
+  );
 
 const token = program.command('token').description('API tokens for machines');
 token
@@ -135,20 +162,30 @@ token
   .option('--version-id <id>', 'hierarchy version of the scope unit (default: in force today)')
   .requiredOption('--permissions <list>', `comma-separated: ${ACTIONS.join(', ')}`)
   .option('--expires-days <n>', 'days until it expires', (v) => Number(v))
-  .action((o: { name: string; scope: string; versionId?: string; permissions: string; expiresDays?: number }) =>
-    withServices(async (s) => {
-      const permissions = o.permissions.split(',').map((p) => p.trim()) as Action[];
-      const bad = permissions.filter((p) => !ACTIONS.includes(p));
-      if (bad.length) throw new Error(`unknown permission(s): ${bad.join(', ')}; choose from ${ACTIONS.join(', ')}`);
-      const version = await s.hierarchy.resolveVersion(o.versionId);
-      const t = await s.auth.createToken('system', {
-        name: o.name,
-        scope: { version, code: o.scope },
-        permissions,
-        expiresInDays: o.expiresDays,
-      });
-      console.log(t.token);
-    }),
+  .action(
+    (o: {
+      name: string;
+      scope: string;
+      versionId?: string;
+      permissions: string;
+      expiresDays?: number;
+    }) =>
+      withServices(async (s) => {
+        const permissions = o.permissions.split(',').map((p) => p.trim()) as Action[];
+        const bad = permissions.filter((p) => !ACTIONS.includes(p));
+        if (bad.length)
+          throw new Error(
+            `unknown permission(s): ${bad.join(', ')}; choose from ${ACTIONS.join(', ')}`,
+          );
+        const version = await s.hierarchy.resolveVersion(o.versionId);
+        const t = await s.auth.createToken('system', {
+          name: o.name,
+          scope: { version, code: o.scope },
+          permissions,
+          expiresInDays: o.expiresDays,
+        });
+        console.log(t.token);
+      }),
   );
 
 program
@@ -162,7 +199,9 @@ program
       const events = await s.audit.list('system', { limit: o.lines });
       for (const e of events.reverse()) {
         const unit = e.unit ? ` ${e.unit.version}:${e.unit.code}` : '';
-        console.log(`${new Date(e.at).toISOString()}  ${e.actor.name.padEnd(16)} ${e.action.padEnd(24)} ${e.entity.type}:${e.entity.id}${unit}  ${JSON.stringify(e.after)}`);
+        console.log(
+          `${new Date(e.at).toISOString()}  ${e.actor.name.padEnd(16)} ${e.action.padEnd(24)} ${e.entity.type}:${e.entity.id}${unit}  ${JSON.stringify(e.after)}`,
+        );
       }
     }),
   );
@@ -170,8 +209,10 @@ program
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof AppError) {
     console.error(`${err.messages.vi}\n${err.messages.en}`);
-    const problems = (err.details as { problems?: { line?: number; en: string; vi: string }[] })?.problems;
-    for (const p of problems ?? []) console.error(`  dòng/line ${p.line ?? '?'}: ${p.vi} / ${p.en}`);
+    const problems = (err.details as { problems?: { line?: number; en: string; vi: string }[] })
+      ?.problems;
+    for (const p of problems ?? [])
+      console.error(`  dòng/line ${p.line ?? '?'}: ${p.vi} / ${p.en}`);
   } else console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

@@ -2,7 +2,9 @@ import cliProgress from 'cli-progress';
 import type { Progress } from '../services/bootstrap.ts';
 
 /** A progress bar per step on a terminal; plain lines when the output is a file or a pipe. */
-export function progressReporter(stream: NodeJS.WriteStream = process.stderr): Progress & { stop(): void } {
+export function progressReporter(
+  stream: NodeJS.WriteStream = process.stderr,
+): Progress & { stop(): void } {
   let bar: cliProgress.SingleBar | undefined;
   let current = '';
   const stop = () => {
@@ -18,7 +20,11 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): P
     if (stream.isTTY && total !== undefined && done !== undefined) {
       if (!bar) {
         bar = new cliProgress.SingleBar(
-          { format: `${step.padEnd(28)} [{bar}] {percentage}% {value}/{total}`, stream, hideCursor: true },
+          {
+            format: `${step.padEnd(28)} [{bar}] {percentage}% {value}/{total}`,
+            stream,
+            hideCursor: true,
+          },
           cliProgress.Presets.shades_classic,
         );
         bar.start(total, done);

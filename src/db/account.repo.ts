@@ -8,7 +8,9 @@ export class AccountRepo {
   userByName(username: string) {
     return this.db
       .selectFrom('app_user as a')
-      .innerJoin('org_unit as u', (j) => j.onRef('u.version', '=', 'a.scope_version').onRef('u.code', '=', 'a.scope_code'))
+      .innerJoin('org_unit as u', (j) =>
+        j.onRef('u.version', '=', 'a.scope_version').onRef('u.code', '=', 'a.scope_code'),
+      )
       .selectAll('a')
       .select(['u.path as scope_path', 'u.full_name as scope_name'])
       .where('a.username', '=', username)
@@ -18,7 +20,9 @@ export class AccountRepo {
   userById(id: number) {
     return this.db
       .selectFrom('app_user as a')
-      .innerJoin('org_unit as u', (j) => j.onRef('u.version', '=', 'a.scope_version').onRef('u.code', '=', 'a.scope_code'))
+      .innerJoin('org_unit as u', (j) =>
+        j.onRef('u.version', '=', 'a.scope_version').onRef('u.code', '=', 'a.scope_code'),
+      )
       .selectAll('a')
       .select(['u.path as scope_path', 'u.full_name as scope_name'])
       .where('a.id', '=', id)
@@ -28,13 +32,24 @@ export class AccountRepo {
   listUsers(scopeVersion: string | null, scopePath: string | null) {
     let q = this.db
       .selectFrom('app_user as a')
-      .innerJoin('org_unit as u', (j) => j.onRef('u.version', '=', 'a.scope_version').onRef('u.code', '=', 'a.scope_code'))
+      .innerJoin('org_unit as u', (j) =>
+        j.onRef('u.version', '=', 'a.scope_version').onRef('u.code', '=', 'a.scope_code'),
+      )
       .select([
-        'a.id', 'a.username', 'a.display_name', 'a.role', 'a.scope_version', 'a.scope_code',
-        'u.full_name as scope_name', 'a.locked_until', 'a.disabled', 'a.created_at',
+        'a.id',
+        'a.username',
+        'a.display_name',
+        'a.role',
+        'a.scope_version',
+        'a.scope_code',
+        'u.full_name as scope_name',
+        'a.locked_until',
+        'a.disabled',
+        'a.created_at',
       ])
       .orderBy('a.id');
-    if (scopeVersion && scopePath) q = q.where('a.scope_version', '=', scopeVersion).where('u.path', 'like', scopePath + '%');
+    if (scopeVersion && scopePath)
+      q = q.where('a.scope_version', '=', scopeVersion).where('u.path', 'like', scopePath + '%');
     return q.execute();
   }
 
@@ -46,7 +61,11 @@ export class AccountRepo {
     scope_version: string;
     scope_code: string;
   }) {
-    return this.db.insertInto('app_user').values(u).returning(['id', 'username', 'role', 'scope_version', 'scope_code']).executeTakeFirstOrThrow();
+    return this.db
+      .insertInto('app_user')
+      .values(u)
+      .returning(['id', 'username', 'role', 'scope_version', 'scope_code'])
+      .executeTakeFirstOrThrow();
   }
 
   async recordFailure(id: number, maxFailures: number, lockUntil: Date) {
@@ -56,10 +75,19 @@ export class AccountRepo {
   }
 
   async recordSuccess(id: number) {
-    await this.db.updateTable('app_user').set({ failed_logins: 0, locked_until: null }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('app_user')
+      .set({ failed_logins: 0, locked_until: null })
+      .where('id', '=', id)
+      .execute();
   }
 
-  async insertSession(s: { id_hash: string; user_id: number; csrf_token: string; expires_at: Date }) {
+  async insertSession(s: {
+    id_hash: string;
+    user_id: number;
+    csrf_token: string;
+    expires_at: Date;
+  }) {
     await this.db.insertInto('app_session').values(s).execute();
   }
 
@@ -95,7 +123,9 @@ export class AccountRepo {
   tokenById(id: string) {
     return this.db
       .selectFrom('api_token as t')
-      .innerJoin('org_unit as u', (j) => j.onRef('u.version', '=', 't.scope_version').onRef('u.code', '=', 't.scope_code'))
+      .innerJoin('org_unit as u', (j) =>
+        j.onRef('u.version', '=', 't.scope_version').onRef('u.code', '=', 't.scope_code'),
+      )
       .selectAll('t')
       .select(['u.path as scope_path'])
       .where('t.id', '=', id)
@@ -105,21 +135,40 @@ export class AccountRepo {
   listTokens(scopeVersion: string | null, scopePath: string | null) {
     let q = this.db
       .selectFrom('api_token as t')
-      .innerJoin('org_unit as u', (j) => j.onRef('u.version', '=', 't.scope_version').onRef('u.code', '=', 't.scope_code'))
+      .innerJoin('org_unit as u', (j) =>
+        j.onRef('u.version', '=', 't.scope_version').onRef('u.code', '=', 't.scope_code'),
+      )
       .select([
-        't.id', 't.name', 't.scope_version', 't.scope_code', 't.permissions', 't.created_at',
-        't.expires_at', 't.last_used_at', 't.revoked_at',
+        't.id',
+        't.name',
+        't.scope_version',
+        't.scope_code',
+        't.permissions',
+        't.created_at',
+        't.expires_at',
+        't.last_used_at',
+        't.revoked_at',
       ])
       .orderBy('t.created_at');
-    if (scopeVersion && scopePath) q = q.where('t.scope_version', '=', scopeVersion).where('u.path', 'like', scopePath + '%');
+    if (scopeVersion && scopePath)
+      q = q.where('t.scope_version', '=', scopeVersion).where('u.path', 'like', scopePath + '%');
     return q.execute();
   }
 
   async touchToken(id: string, now: Date) {
-    await this.db.updateTable('api_token').set({ last_used_at: now }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('api_token')
+      .set({ last_used_at: now })
+      .where('id', '=', id)
+      .execute();
   }
 
   revokeToken(id: string, now: Date) {
-    return this.db.updateTable('api_token').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    return this.db
+      .updateTable('api_token')
+      .set({ revoked_at: now })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
   }
 }

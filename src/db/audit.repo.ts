@@ -36,10 +36,17 @@ export class AuditRepo {
   }
 
   /** Newest first; `scopeUnits` limits to events on units under a path (null = all). */
-  async list(opts: { limit: number; afterId?: number; entityType?: string; scopePath?: string | null }) {
+  async list(opts: {
+    limit: number;
+    afterId?: number;
+    entityType?: string;
+    scopePath?: string | null;
+  }) {
     let q = this.db
       .selectFrom('audit_event as a')
-      .leftJoin('org_unit as u', (j) => j.onRef('u.version', '=', 'a.unit_version').onRef('u.code', '=', 'a.unit_code'))
+      .leftJoin('org_unit as u', (j) =>
+        j.onRef('u.version', '=', 'a.unit_version').onRef('u.code', '=', 'a.unit_code'),
+      )
       .selectAll('a')
       .orderBy('a.id', 'desc')
       .limit(opts.limit);

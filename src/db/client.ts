@@ -11,6 +11,8 @@ export type Engine = 'pglite' | 'postgres';
 export interface Database {
   readonly engine: Engine;
   readonly db: Kysely<Schema>;
+  /** The embedded engine itself, for what only it can do (dumping its files). */
+  readonly pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   return {
     engine: 'pglite',
     db,
+    pglite,
     close: async () => {
       await db.destroy();
       await pglite.close();

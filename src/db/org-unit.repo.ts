@@ -1,7 +1,14 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './client.ts';
 import { insertMany } from './bulk.ts';
-import { ROOT_CODE, ROOT_NAME, pathCodes, type HierarchyVersion, type OrgUnit, type ParsedUnit } from '../domain/hierarchy.ts';
+import {
+  ROOT_CODE,
+  ROOT_NAME,
+  pathCodes,
+  type HierarchyVersion,
+  type OrgUnit,
+  type ParsedUnit,
+} from '../domain/hierarchy.ts';
 import { searchText } from '../domain/text.ts';
 
 interface UnitRow {
@@ -31,7 +38,9 @@ function toUnit(r: UnitRow): OrgUnit {
     nameEn: r.name_en,
     parentCode: r.parent_code,
     path: r.path,
-    ...(r.renamed_by && r.renamed_on ? { renamedBy: { decree: r.renamed_by, effective: r.renamed_on } } : {}),
+    ...(r.renamed_by && r.renamed_on
+      ? { renamedBy: { decree: r.renamed_by, effective: r.renamed_on } }
+      : {}),
   };
 }
 
@@ -78,7 +87,12 @@ export interface UnitQuery {
 
 export interface SearchHit {
   unit: OrgUnit;
-  matched: { name: string; source: 'own' | 'renamed' | 'former'; formerCode: string | null; formerVersion: string | null };
+  matched: {
+    name: string;
+    source: 'own' | 'renamed' | 'former';
+    formerCode: string | null;
+    formerVersion: string | null;
+  };
 }
 
 export class OrgUnitRepo {
@@ -138,14 +152,18 @@ export class OrgUnitRepo {
       where u.version = ${q.version} and ${scopeSql(q.scope)}
         and ${q.level === undefined ? sql`true` : sql`u.level = ${q.level}`}
         and ${q.parentCode === undefined ? sql`true` : sql`u.parent_code = ${q.parentCode}`}
-        and ${q.underPath === undefined ? sql`true` : sql`u.path like ${q.underPath + '_%'}`}`.execute(this.db);
+        and ${q.underPath === undefined ? sql`true` : sql`u.path like ${q.underPath + '_%'}`}`.execute(
+      this.db,
+    );
     return r.rows[0]?.n ?? 0;
   }
 
   /** Number of units per level under a path (the unit itself excluded). */
   async countsUnder(version: string, path: string): Promise<Record<string, number>> {
     const r = await sql<{ level: number; n: number }>`select level, count(*)::int as n from org_unit
-      where version = ${version} and path like ${path + '_%'} group by level order by level`.execute(this.db);
+      where version = ${version} and path like ${path + '_%'} group by level order by level`.execute(
+      this.db,
+    );
     return Object.fromEntries(r.rows.map((x) => [String(x.level), x.n]));
   }
 
@@ -215,10 +233,17 @@ export class OrgUnitRepo {
       .where('to_code', '=', code)
       .orderBy('from_code')
       .execute();
-    const into = await sql<{ to_version: string; to_code: string; part: string; full_name: string }>`
+    const into = await sql<{
+      to_version: string;
+      to_code: string;
+      part: string;
+      full_name: string;
+    }>`
       select l.to_version, l.to_code, l.part, u.full_name from org_unit_link l
       join org_unit u on u.version = l.to_version and u.code = l.to_code
-      where l.from_version = ${version} and l.from_code = ${code} order by l.to_code`.execute(this.db);
+      where l.from_version = ${version} and l.from_code = ${code} order by l.to_code`.execute(
+      this.db,
+    );
     return {
       formedFrom: from.map((l) => ({
         version: l.from_version,
@@ -227,12 +252,21 @@ export class OrgUnitRepo {
         part: l.part,
         stale: l.stale,
       })),
-      wentInto: into.rows.map((l) => ({ version: l.to_version, code: l.to_code, fullName: l.full_name, part: l.part })),
+      wentInto: into.rows.map((l) => ({
+        version: l.to_version,
+        code: l.to_code,
+        fullName: l.full_name,
+        part: l.part,
+      })),
     };
   }
 
   async hasVersion(id: string): Promise<boolean> {
-    const r = await this.db.selectFrom('hierarchy_version').select('id').where('id', '=', id).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('hierarchy_version')
+      .select('id')
+      .where('id', '=', id)
+      .executeTakeFirst();
     return r !== undefined;
   }
 
@@ -241,7 +275,13 @@ export class OrgUnitRepo {
    * longer in the file removed. Call inside a transaction: a failure leaves nothing behind.
    */
   async replaceTree(
-    version: { id: string; name: string; validFrom: string; validUntil: string | null; source: string },
+    version: {
+      id: string;
+      name: string;
+      validFrom: string;
+      validUntil: string | null;
+      source: string;
+    },
     units: ParsedUnit[],
     onProgress?: (done: number) => void,
   ): Promise<{ inserted: number; updated: number; removed: number }> {
@@ -265,11 +305,24 @@ export class OrgUnitRepo {
         }),
       )
       .execute();
-    const before = await sql<{ code: string }>`select code from org_unit where version = ${version.id}`.execute(db);
+    const before = await sql<{
+      code: string;
+    }>`select code from org_unit where version = ${version.id}`.execute(db);
     const existing = new Set(before.rows.map((r) => r.code));
     const rows = [
-      { version: version.id, code: ROOT_CODE, level: 0, kind: 'nation', type: 'quoc_gia', name: ROOT_NAME,
-        full_name: ROOT_NAME, name_en: 'Viet Nam', parent_code: null, path: `/${ROOT_CODE}/`, region: null },
+      {
+        version: version.id,
+        code: ROOT_CODE,
+        level: 0,
+        kind: 'nation',
+        type: 'quoc_gia',
+        name: ROOT_NAME,
+        full_name: ROOT_NAME,
+        name_en: 'Viet Nam',
+        parent_code: null,
+        path: `/${ROOT_CODE}/`,
+        region: null,
+      },
       ...units.map((u) => ({
         version: version.id,
         code: u.code,
@@ -288,8 +341,17 @@ export class OrgUnitRepo {
       db,
       'org_unit',
       {
-        version: 'text', code: 'text', level: 'smallint', kind: 'text', type: 'text', name: 'text',
-        full_name: 'text', name_en: 'text', parent_code: 'text', path: 'text', region: 'smallint',
+        version: 'text',
+        code: 'text',
+        level: 'smallint',
+        kind: 'text',
+        type: 'text',
+        name: 'text',
+        full_name: 'text',
+        name_en: 'text',
+        parent_code: 'text',
+        path: 'text',
+        region: 'smallint',
       },
       rows,
       {
@@ -302,7 +364,9 @@ export class OrgUnitRepo {
     const keep = new Set(rows.map((r) => r.code));
     const gone = [...existing].filter((c) => !keep.has(c));
     if (gone.length > 0) {
-      await sql`delete from org_unit where version = ${version.id} and code = any(${gone}::text[])`.execute(db);
+      await sql`delete from org_unit where version = ${version.id} and code = any(${gone}::text[])`.execute(
+        db,
+      );
     }
     await this.rebuildNames(version.id);
     const inserted = rows.filter((r) => !existing.has(r.code)).length;
@@ -326,8 +390,14 @@ export class OrgUnitRepo {
       this.db,
       'org_unit_change',
       {
-        version: 'text', code: 'text', effective: 'date', decree: 'text', type_before: 'text',
-        type_after: 'text', full_name_before: 'text', full_name_after: 'text',
+        version: 'text',
+        code: 'text',
+        effective: 'date',
+        decree: 'text',
+        type_before: 'text',
+        type_after: 'text',
+        full_name_before: 'text',
+        full_name_after: 'text',
       },
       changes.map((c) => ({
         version,
@@ -346,13 +416,29 @@ export class OrgUnitRepo {
   async replaceLinks(
     fromVersion: string,
     toVersion: string,
-    links: { fromCode: string; fromName: string; toCode: string; part: 'full' | 'partial'; stale: boolean }[],
+    links: {
+      fromCode: string;
+      fromName: string;
+      toCode: string;
+      part: 'full' | 'partial';
+      stale: boolean;
+    }[],
   ): Promise<void> {
-    await sql`delete from org_unit_link where from_version = ${fromVersion} and to_version = ${toVersion}`.execute(this.db);
+    await sql`delete from org_unit_link where from_version = ${fromVersion} and to_version = ${toVersion}`.execute(
+      this.db,
+    );
     await insertMany(
       this.db,
       'org_unit_link',
-      { from_version: 'text', from_code: 'text', from_name: 'text', to_version: 'text', to_code: 'text', part: 'text', stale: 'boolean' },
+      {
+        from_version: 'text',
+        from_code: 'text',
+        from_name: 'text',
+        to_version: 'text',
+        to_code: 'text',
+        part: 'text',
+        stale: 'boolean',
+      },
       links.map((l) => ({
         from_version: fromVersion,
         from_code: l.fromCode,
@@ -370,24 +456,59 @@ export class OrgUnitRepo {
   async rebuildNames(version: string): Promise<void> {
     const db = this.db;
     await sql`delete from org_unit_name where version = ${version}`.execute(db);
-    const own = await sql<{ code: string; full_name: string }>`select code, full_name from org_unit where version = ${version}`.execute(db);
+    const own = await sql<{
+      code: string;
+      full_name: string;
+    }>`select code, full_name from org_unit where version = ${version}`.execute(db);
     const renamed = await sql<{ code: string; full_name_after: string }>`
       select code, full_name_after from org_unit_change where version = ${version}`.execute(db);
-    const former = await sql<{ to_code: string; from_code: string; from_version: string; from_name: string; full_name: string }>`
+    const former = await sql<{
+      to_code: string;
+      from_code: string;
+      from_version: string;
+      from_name: string;
+      full_name: string;
+    }>`
       select l.to_code, l.from_code, l.from_version, l.from_name, u.full_name from org_unit_link l
       join org_unit u on u.version = l.to_version and u.code = l.to_code
       where l.to_version = ${version}`.execute(db);
     const rows = [
-      ...own.rows.map((r) => ({ code: r.code, name: r.full_name, source: 'own', fc: null, fv: null })),
-      ...renamed.rows.map((r) => ({ code: r.code, name: r.full_name_after, source: 'renamed', fc: null, fv: null })),
+      ...own.rows.map((r) => ({
+        code: r.code,
+        name: r.full_name,
+        source: 'own',
+        fc: null,
+        fv: null,
+      })),
+      ...renamed.rows.map((r) => ({
+        code: r.code,
+        name: r.full_name_after,
+        source: 'renamed',
+        fc: null,
+        fv: null,
+      })),
       ...former.rows
         .filter((r) => searchText(r.from_name) !== searchText(r.full_name))
-        .map((r) => ({ code: r.to_code, name: r.from_name, source: 'former', fc: r.from_code, fv: r.from_version })),
+        .map((r) => ({
+          code: r.to_code,
+          name: r.from_name,
+          source: 'former',
+          fc: r.from_code,
+          fv: r.from_version,
+        })),
     ];
     await insertMany(
       db,
       'org_unit_name',
-      { version: 'text', code: 'text', search_text: 'text', display_name: 'text', source: 'text', former_code: 'text', former_version: 'text' },
+      {
+        version: 'text',
+        code: 'text',
+        search_text: 'text',
+        display_name: 'text',
+        source: 'text',
+        former_code: 'text',
+        former_version: 'text',
+      },
       rows.map((r) => ({
         version,
         code: r.code,
@@ -401,7 +522,12 @@ export class OrgUnitRepo {
   }
 
   async changes(version: string) {
-    return this.db.selectFrom('org_unit_change').selectAll().where('version', '=', version).orderBy('id').execute();
+    return this.db
+      .selectFrom('org_unit_change')
+      .selectAll()
+      .where('version', '=', version)
+      .orderBy('id')
+      .execute();
   }
 
   async setChangeDate(id: number, effective: string) {
@@ -414,6 +540,10 @@ export class OrgUnitRepo {
   }
 
   async getChange(id: number) {
-    return this.db.selectFrom('org_unit_change').selectAll().where('id', '=', id).executeTakeFirst();
+    return this.db
+      .selectFrom('org_unit_change')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
   }
 }

@@ -82,7 +82,12 @@ export function can(actor: Actor, action: Action, unit?: UnitRef): boolean {
 }
 
 /** Whether a scope may be handed out by an actor: no one grants more than they hold. */
-export function canGrant(actor: Actor, role: Role | undefined, permissions: readonly Action[], unit: UnitRef): boolean {
+export function canGrant(
+  actor: Actor,
+  role: Role | undefined,
+  permissions: readonly Action[],
+  unit: UnitRef,
+): boolean {
   if (!inScope(actor.scope, unit)) return false;
   const granted = role ? ROLE_ACTIONS[role] : permissions;
   return granted.every((a) => actor.permissions.includes(a));

@@ -65,6 +65,21 @@ function lineOfOffset(text: string, offset: number): number {
   return line;
 }
 
+/** Without a position in the parser's message: the first one-unit line that does not parse. */
+function firstBadLine(text: string): number | undefined {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!.trim().replace(/,$/, '');
+    if (!l.startsWith('{"')) continue;
+    try {
+      JSON.parse(l);
+    } catch {
+      return i + 1;
+    }
+  }
+  return undefined;
+}
+
 /** Line of each unit object: the files hold one unit a line, so the n-th `{"code"` is unit n. */
 function unitLines(text: string): number[] {
   const lines: number[] = [];
@@ -92,8 +107,10 @@ export function parseUnitsFile(text: string, fileName = 'units file'): UnitsFile
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const pos = /position (\d+)/.exec(msg);
-    const line = pos ? lineOfOffset(text, Number(pos[1])) : undefined;
-    throw invalid(fileName, [{ line, vi: `JSON sai cú pháp: ${msg}`, en: `Malformed JSON: ${msg}` }]);
+    const line = pos ? lineOfOffset(text, Number(pos[1])) : firstBadLine(text);
+    throw invalid(fileName, [
+      { line, vi: `JSON sai cú pháp: ${msg}`, en: `Malformed JSON: ${msg}` },
+    ]);
   }
   const header = UnitsFileHeader.safeParse(raw);
   const units = (raw as { units?: unknown })?.units;
@@ -118,7 +135,10 @@ export function parseUnitsFile(text: string, fileName = 'units file'): UnitsFile
       const where = issue?.path.join('.') || 'unit';
       problems.push({
         line,
-        code: typeof (u as { code?: unknown })?.code === 'string' ? (u as { code: string }).code : undefined,
+        code:
+          typeof (u as { code?: unknown })?.code === 'string'
+            ? (u as { code: string }).code
+            : undefined,
         vi: `Trường "${where}" không hợp lệ: ${issue?.message}`,
         en: `Field "${where}" is invalid: ${issue?.message}`,
       });

@@ -8,11 +8,7 @@ export function searchText(s: string): string {
 }
 
 export function searchWords(s: string): string[] {
-  const plain = s
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase();
+  const plain = s.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
   return plain
     .split(/[^a-z0-9]+/)
     .filter(Boolean)

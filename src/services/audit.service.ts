@@ -7,7 +7,10 @@ export class AuditService {
   constructor(private readonly db: Db) {}
 
   /** The audit log as far as the caller's scope reaches: events on units under it. */
-  async list(actor: Actor | 'system', opts: { limit: number; afterId?: number; entityType?: string }) {
+  async list(
+    actor: Actor | 'system',
+    opts: { limit: number; afterId?: number; entityType?: string },
+  ) {
     if (actor !== 'system' && !can(actor, 'audit.read')) throw errors.forbidden('audit.read');
     const scopePath = actor === 'system' || isRootScope(actor.scope) ? null : actor.scope.path;
     const rows = await new AuditRepo(this.db).list({ ...opts, scopePath });

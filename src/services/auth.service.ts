@@ -4,7 +4,15 @@ import type { Db } from '../db/client.ts';
 import { AccountRepo } from '../db/account.repo.ts';
 import { AuditRepo } from '../db/audit.repo.ts';
 import { OrgUnitRepo } from '../db/org-unit.repo.ts';
-import { actionsOfRole, can, canGrant, isRootScope, type Action, type Actor, type Role } from '../domain/access.ts';
+import {
+  actionsOfRole,
+  can,
+  canGrant,
+  isRootScope,
+  type Action,
+  type Actor,
+  type Role,
+} from '../domain/access.ts';
 import type { Clock } from '../domain/dates.ts';
 import { AppError, errors } from '../domain/errors.ts';
 import { auditActor } from './audit.ts';
@@ -18,7 +26,12 @@ export interface AuthOptions {
   failureDelayMs: number;
 }
 
-export const DEFAULT_AUTH: AuthOptions = { maxFailures: 5, lockMinutes: 15, sessionHours: 12, failureDelayMs: 400 };
+export const DEFAULT_AUTH: AuthOptions = {
+  maxFailures: 5,
+  lockMinutes: 15,
+  sessionHours: 12,
+  failureDelayMs: 400,
+};
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -109,8 +122,18 @@ export class AuthService {
     const started = Date.now();
     const user = await this.accounts().userByName(username);
     const now = this.clock();
-    if (!user || user.disabled || (user.locked_until && user.locked_until > now) || !(await argonVerify(user.password_hash, password))) {
-      if (user) await this.accounts().recordFailure(user.id, this.opts.maxFailures, new Date(now.getTime() + this.opts.lockMinutes * 60_000));
+    if (
+      !user ||
+      user.disabled ||
+      (user.locked_until && user.locked_until > now) ||
+      !(await argonVerify(user.password_hash, password))
+    ) {
+      if (user)
+        await this.accounts().recordFailure(
+          user.id,
+          this.opts.maxFailures,
+          new Date(now.getTime() + this.opts.lockMinutes * 60_000),
+        );
       return this.failSlowly(started);
     }
     return this.userActor(user);
@@ -124,7 +147,8 @@ export class AuthService {
     const given = Buffer.from(sha256(m?.[2] ?? ''), 'hex');
     const stored = Buffer.from(row?.secret_hash ?? sha256('x'), 'hex');
     const match = timingSafeEqual(given, stored);
-    if (!row || !match || row.revoked_at || (row.expires_at && row.expires_at <= now)) return this.failSlowly(started);
+    if (!row || !match || row.revoked_at || (row.expires_at && row.expires_at <= now))
+      return this.failSlowly(started);
     await this.accounts().touchToken(row.id, now);
     return {
       kind: 'token',
@@ -156,7 +180,8 @@ export class AuthService {
 
   async me(actor: Actor): Promise<Me> {
     const permissions = [...actor.permissions];
-    if (actor.kind === 'token') return { kind: 'token', username: actor.name, permissions, scope: actor.scope };
+    if (actor.kind === 'token')
+      return { kind: 'token', username: actor.name, permissions, scope: actor.scope };
     const u = await this.accounts().userById(Number(actor.id));
     if (!u) throw errors.unauthenticated();
     return {
@@ -181,7 +206,8 @@ export class AuthService {
       const unit = await this.scopeUnit(tx, input.scope);
       if (actor !== 'system') {
         if (!can(actor, 'user.manage')) throw errors.forbidden('user.manage');
-        if (!canGrant(actor, input.role, [], unit)) throw errors.outOfScope(unit.code, unit.version);
+        if (!canGrant(actor, input.role, [], unit))
+          throw errors.outOfScope(unit.code, unit.version);
       }
       const exists = await this.accounts(tx).userByName(input.username);
       if (exists) {
@@ -204,7 +230,11 @@ export class AuthService {
         entityType: 'user',
         entityId: String(created.id),
         unit: { version: unit.version, code: unit.code },
-        after: { username: created.username, role: created.role, scope: `${unit.version}:${unit.code}` },
+        after: {
+          username: created.username,
+          role: created.role,
+          scope: `${unit.version}:${unit.code}`,
+        },
       });
       return created;
     });
@@ -213,23 +243,38 @@ export class AuthService {
   async listUsers(actor: Actor) {
     if (!can(actor, 'user.read')) throw errors.forbidden('user.read');
     const root = isRootScope(actor.scope);
-    return this.accounts().listUsers(root ? null : actor.scope.version, root ? null : actor.scope.path);
+    return this.accounts().listUsers(
+      root ? null : actor.scope.version,
+      root ? null : actor.scope.path,
+    );
   }
 
   /** A machine token limited to a scope and permissions; the secret is shown once. */
   async createToken(
     actor: Actor | 'system',
-    input: { name: string; scope: { version: string; code: string }; permissions: Action[]; expiresInDays?: number },
+    input: {
+      name: string;
+      scope: { version: string; code: string };
+      permissions: Action[];
+      expiresInDays?: number;
+    },
   ) {
     return this.db.transaction().execute(async (tx) => {
       const unit = await this.scopeUnit(tx, input.scope);
       if (actor !== 'system') {
         if (!can(actor, 'token.manage')) throw errors.forbidden('token.manage');
-        if (!canGrant(actor, undefined, input.permissions, unit)) throw errors.outOfScope(unit.code, unit.version);
+        if (!canGrant(actor, undefined, input.permissions, unit))
+          throw errors.outOfScope(unit.code, unit.version);
       }
-      const id = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+      const id = randomBytes(9)
+        .toString('base64url')
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '0')
+        .slice(0, 12);
       const secret = randomBytes(32).toString('base64url');
-      const expires = input.expiresInDays ? new Date(this.clock().getTime() + input.expiresInDays * 86_400_000) : null;
+      const expires = input.expiresInDays
+        ? new Date(this.clock().getTime() + input.expiresInDays * 86_400_000)
+        : null;
       await this.accounts(tx).insertToken({
         id,
         name: input.name,
@@ -248,14 +293,24 @@ export class AuthService {
         unit: { version: unit.version, code: unit.code },
         after: { name: input.name, permissions: input.permissions, expiresAt: expires },
       });
-      return { id, token: `opr_${id}_${secret}`, name: input.name, scope: { version: unit.version, code: unit.code }, permissions: input.permissions, expiresAt: expires };
+      return {
+        id,
+        token: `opr_${id}_${secret}`,
+        name: input.name,
+        scope: { version: unit.version, code: unit.code },
+        permissions: input.permissions,
+        expiresAt: expires,
+      };
     });
   }
 
   async listTokens(actor: Actor) {
     if (!can(actor, 'token.manage')) throw errors.forbidden('token.manage');
     const root = isRootScope(actor.scope);
-    return this.accounts().listTokens(root ? null : actor.scope.version, root ? null : actor.scope.path);
+    return this.accounts().listTokens(
+      root ? null : actor.scope.version,
+      root ? null : actor.scope.path,
+    );
   }
 
   async revokeToken(actor: Actor, id: string) {
@@ -263,7 +318,8 @@ export class AuthService {
     return this.db.transaction().execute(async (tx) => {
       const row = await this.accounts(tx).tokenById(id);
       if (!row) throw errors.notFound(`token ${id}`);
-      if (!can(actor, 'token.manage', { version: row.scope_version, path: row.scope_path })) throw errors.outOfScope();
+      if (!can(actor, 'token.manage', { version: row.scope_version, path: row.scope_path }))
+        throw errors.outOfScope();
       await this.accounts(tx).revokeToken(id, this.clock());
       await new AuditRepo(tx).record({
         ...auditActor(actor),

@@ -28,25 +28,60 @@ export async function loadShippedHierarchy(s: Services, progress: Progress = () 
       onProgress: (done, total) => progress(`units ${id}`, done, total),
     });
   }
-  const changes = await sql<{ n: number }>`select count(*)::int as n from org_unit_change where version = '2025'`.execute(s.database.db);
+  const changes = await sql<{
+    n: number;
+  }>`select count(*)::int as n from org_unit_change where version = '2025'`.execute(s.database.db);
   if ((changes.rows[0]?.n ?? 0) === 0) {
     progress('renames after 2025-07');
-    await s.hierarchy.importChanges('system', '2025', readText(join(SHIPPED_DATA, 'changes-after-2025-07.json')));
+    await s.hierarchy.importChanges(
+      'system',
+      '2025',
+      readText(join(SHIPPED_DATA, 'changes-after-2025-07.json')),
+    );
   }
-  const links = await sql<{ n: number }>`select count(*)::int as n from org_unit_link`.execute(s.database.db);
+  const links = await sql<{ n: number }>`select count(*)::int as n from org_unit_link`.execute(
+    s.database.db,
+  );
   if ((links.rows[0]?.n ?? 0) === 0) {
     progress('mapping 2025-03 → 2025');
-    await s.hierarchy.importMapping('system', '2025-03', '2025', readText(join(SHIPPED_DATA, 'mapping-2025.json')));
+    await s.hierarchy.importMapping(
+      'system',
+      '2025-03',
+      '2025',
+      readText(join(SHIPPED_DATA, 'mapping-2025.json')),
+    );
   }
 }
 
 /** The 19 southern provinces under Directive 16 from 19 July 2021 (2022 codes). */
 export const DISTANCING_PROVINCES_2021 = [
-  '70', '72', '74', '75', '77', '79', '80', '82', '83', '84', '86', '87', '89', '91', '92', '93', '94', '95', '96',
+  '70',
+  '72',
+  '74',
+  '75',
+  '77',
+  '79',
+  '80',
+  '82',
+  '83',
+  '84',
+  '86',
+  '87',
+  '89',
+  '91',
+  '92',
+  '93',
+  '94',
+  '95',
+  '96',
 ];
 
 export async function seedGroups(s: Services) {
-  const existing = await s.database.db.selectFrom('unit_group').select('id').where('code', '=', 'gian-cach-2021').executeTakeFirst();
+  const existing = await s.database.db
+    .selectFrom('unit_group')
+    .select('id')
+    .where('code', '=', 'gian-cach-2021')
+    .executeTakeFirst();
   if (existing) return;
   const sub = `gian-cach-2021-tinh`;
   await s.groups.create('system', {
@@ -69,8 +104,15 @@ export async function seedGroups(s: Services) {
 }
 
 /** The first admin: OPSROOM_ADMIN_PASSWORD, or a generated password printed once. */
-export async function ensureAdmin(s: Services, password?: string): Promise<{ created: boolean; password?: string }> {
-  const existing = await s.database.db.selectFrom('app_user').select('id').where('username', '=', 'admin').executeTakeFirst();
+export async function ensureAdmin(
+  s: Services,
+  password?: string,
+): Promise<{ created: boolean; password?: string }> {
+  const existing = await s.database.db
+    .selectFrom('app_user')
+    .select('id')
+    .where('username', '=', 'admin')
+    .executeTakeFirst();
   if (existing) return { created: false };
   const pw = password || randomBytes(12).toString('base64url');
   const version = (await s.hierarchy.resolveVersion()) ?? '2025';

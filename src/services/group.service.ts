@@ -29,17 +29,25 @@ export class GroupService {
       const owner = await new OrgUnitRepo(tx).get(input.version, input.owner, '9999-12-31');
       if (!owner) throw errors.unknownUnit(input.owner, input.version);
       if (actor !== 'system' && !can(actor, 'group.write', owner)) {
-        throw can(actor, 'group.write') ? errors.outOfScope(owner.code, owner.version) : errors.forbidden('group.write');
+        throw can(actor, 'group.write')
+          ? errors.outOfScope(owner.code, owner.version)
+          : errors.forbidden('group.write');
       }
       const repo = new GroupRepo(tx);
       if (await repo.byCode(input.version, input.code)) {
-        throw new AppError('conflict', { vi: `Nhóm "${input.code}" đã có`, en: `Group "${input.code}" already exists` });
+        throw new AppError('conflict', {
+          vi: `Nhóm "${input.code}" đã có`,
+          en: `Group "${input.code}" already exists`,
+        });
       }
       const { units, unknown } = await repo.resolve(input.version, input.definition);
       if (unknown.length > 0) {
         throw new AppError(
           'validation_failed',
-          { vi: `Không có đơn vị: ${unknown.join(', ')}`, en: `Unknown units: ${unknown.join(', ')}` },
+          {
+            vi: `Không có đơn vị: ${unknown.join(', ')}`,
+            en: `Unknown units: ${unknown.join(', ')}`,
+          },
           { unknown },
         );
       }
@@ -55,7 +63,10 @@ export class GroupService {
         );
       }
       if (units.length === 0) {
-        throw new AppError('validation_failed', { vi: 'Nhóm không có đơn vị nào', en: 'The group has no units' });
+        throw new AppError('validation_failed', {
+          vi: 'Nhóm không có đơn vị nào',
+          en: 'The group has no units',
+        });
       }
       const id = await repo.insert(
         {
@@ -75,9 +86,20 @@ export class GroupService {
         entityType: 'unit_group',
         entityId: String(id),
         unit: { version: owner.version, code: owner.code },
-        after: { code: input.code, name: input.name, members: units.length, definition: input.definition },
+        after: {
+          code: input.code,
+          name: input.name,
+          members: units.length,
+          definition: input.definition,
+        },
       });
-      return { id, version: input.version, code: input.code, name: input.name, members: units.length };
+      return {
+        id,
+        version: input.version,
+        code: input.code,
+        name: input.name,
+        members: units.length,
+      };
     });
   }
 

@@ -26,7 +26,13 @@ export interface ListParams {
   offset: number;
 }
 
-const brief = (u: OrgUnit) => ({ code: u.code, level: u.level, name: u.name, fullName: u.fullName, type: u.type });
+const brief = (u: OrgUnit) => ({
+  code: u.code,
+  level: u.level,
+  name: u.name,
+  fullName: u.fullName,
+  type: u.type,
+});
 
 export class HierarchyService {
   constructor(
@@ -48,7 +54,10 @@ export class HierarchyService {
 
   /** A named version, or the tree in force today. */
   async resolveVersion(version?: string, at?: string): Promise<string> {
-    const spans = await this.db.selectFrom('hierarchy_version').select(['id', 'valid_from', 'valid_until']).execute();
+    const spans = await this.db
+      .selectFrom('hierarchy_version')
+      .select(['id', 'valid_from', 'valid_until'])
+      .execute();
     if (version) {
       if (!spans.some((s) => s.id === version)) throw errors.unknownVersion(version);
       return version;
@@ -81,7 +90,11 @@ export class HierarchyService {
   }
 
   async withAncestors(version: string, units: OrgUnit[], asOf: string): Promise<UnitWithPath[]> {
-    const byCode = await this.repo().byPaths(version, units.map((u) => u.path), asOf);
+    const byCode = await this.repo().byPaths(
+      version,
+      units.map((u) => u.path),
+      asOf,
+    );
     return units.map((u) => ({
       ...u,
       ancestors: u.path
@@ -102,11 +115,21 @@ export class HierarchyService {
     if (!unit) throw errors.unknownUnit(code, v);
     if (!can(actor, 'unit.read', unit)) throw errors.outOfScope(code, v);
     const [withPath] = await this.withAncestors(v, [unit], asOf);
-    const [countsBelow, links] = await Promise.all([this.repo().countsUnder(v, unit.path), this.repo().links(v, code)]);
+    const [countsBelow, links] = await Promise.all([
+      this.repo().countsUnder(v, unit.path),
+      this.repo().links(v, code),
+    ]);
     return { ...withPath!, countsBelow, ...links };
   }
 
-  async children(actor: Actor, code: string, version?: string, at?: string, limit = 1000, offset = 0) {
+  async children(
+    actor: Actor,
+    code: string,
+    version?: string,
+    at?: string,
+    limit = 1000,
+    offset = 0,
+  ) {
     return this.list(actor, { version, parent: code, at, limit, offset });
   }
 
@@ -130,7 +153,16 @@ export class HierarchyService {
       if (p.level === undefined && !p.q) parentCode = parent.code;
       else underPath = parent.path;
     }
-    const base = { version, asOf, scope, level: p.level, underPath, parentCode, limit: p.limit, offset: p.offset };
+    const base = {
+      version,
+      asOf,
+      scope,
+      level: p.level,
+      underPath,
+      parentCode,
+      limit: p.limit,
+      offset: p.offset,
+    };
     const words = p.q ? searchWords(p.q) : [];
     if (p.q !== undefined && words.length > 0) {
       const found = await this.repo().search({ ...base, words });
@@ -144,12 +176,26 @@ export class HierarchyService {
         total: found.total,
         items: units.map((u, i) => {
           const m = found.items[i]!.matched;
-          return m.source === 'own' ? u : { ...u, matchedName: { name: m.name, source: m.source, code: m.formerCode, version: m.formerVersion } };
+          return m.source === 'own'
+            ? u
+            : {
+                ...u,
+                matchedName: {
+                  name: m.name,
+                  source: m.source,
+                  code: m.formerCode,
+                  version: m.formerVersion,
+                },
+              };
         }),
       };
     }
     const found = await this.repo().list(base);
-    return { version, total: found.total, items: await this.withAncestors(version, found.items, asOf) };
+    return {
+      version,
+      total: found.total,
+      items: await this.withAncestors(version, found.items, asOf),
+    };
   }
 
   /**
@@ -159,12 +205,17 @@ export class HierarchyService {
   async importUnitsFile(
     actor: Actor | 'system',
     text: string,
-    opts: { fileName: string; versionId?: string; onProgress?: (done: number, total: number) => void },
+    opts: {
+      fileName: string;
+      versionId?: string;
+      onProgress?: (done: number, total: number) => void;
+    },
   ) {
-    if (actor !== 'system' && !can(actor, 'unit.manage') ) throw errors.forbidden('unit.manage');
+    if (actor !== 'system' && !can(actor, 'unit.manage')) throw errors.forbidden('unit.manage');
     if (actor !== 'system' && !isRootScope(actor.scope)) throw errors.outOfScope();
     const file = parseUnitsFile(text, opts.fileName);
-    const versionId = opts.versionId ?? versionIdFromFileName(opts.fileName) ?? file.validFrom.slice(0, 7);
+    const versionId =
+      opts.versionId ?? versionIdFromFileName(opts.fileName) ?? file.validFrom.slice(0, 7);
     const total = file.units.length + 1;
     return this.db.transaction().execute(async (tx) => {
       const result = await this.repo(tx).replaceTree(
@@ -191,7 +242,13 @@ export class HierarchyService {
 
   async importChanges(actor: Actor | 'system', version: string, text: string) {
     const file = JSON.parse(text) as {
-      changes: { effective: string | null; decree: string; code: string; type: [string, string]; fullName: [string, string] }[];
+      changes: {
+        effective: string | null;
+        decree: string;
+        code: string;
+        type: [string, string];
+        fullName: [string, string];
+      }[];
     };
     await this.db.transaction().execute(async (tx) => {
       await this.repo(tx).replaceChanges(
@@ -217,12 +274,26 @@ export class HierarchyService {
   }
 
   /** Old → new links across a reform (the format of data/vn-admin/mapping-2025.json). */
-  async importMapping(actor: Actor | 'system', fromVersion: string, toVersion: string, text: string) {
+  async importMapping(
+    actor: Actor | 'system',
+    fromVersion: string,
+    toVersion: string,
+    text: string,
+  ) {
     type Row = { old: string; new: string; part?: 'full' | 'partial'; oldName?: string };
-    const file = JSON.parse(text) as { provinces: Row[]; districts: Row[]; communes: Row[]; staleOld: Row[] };
+    const file = JSON.parse(text) as {
+      provinces: Row[];
+      districts: Row[];
+      communes: Row[];
+      staleOld: Row[];
+    };
     const names = new Map(
       (
-        await this.db.selectFrom('org_unit').select(['code', 'full_name']).where('version', '=', fromVersion).execute()
+        await this.db
+          .selectFrom('org_unit')
+          .select(['code', 'full_name'])
+          .where('version', '=', fromVersion)
+          .execute()
       ).map((r) => [r.code, r.full_name]),
     );
     const links = [
@@ -274,7 +345,8 @@ export class HierarchyService {
       const before = await repo.getChange(id);
       if (!before) throw errors.notFound(`change ${id}`);
       const unit = await repo.get(before.version, before.code, effective);
-      if (!unit || !can(actor, 'unit.manage', unit)) throw errors.outOfScope(before.code, before.version);
+      if (!unit || !can(actor, 'unit.manage', unit))
+        throw errors.outOfScope(before.code, before.version);
       const after = await repo.setChangeDate(id, effective);
       await new AuditRepo(tx).record({
         ...auditActor(actor),
@@ -290,7 +362,9 @@ export class HierarchyService {
   }
 
   async unitCount(version: string): Promise<number> {
-    const r = await sql<{ n: number }>`select count(*)::int as n from org_unit where version = ${version}`.execute(this.db);
+    const r = await sql<{
+      n: number;
+    }>`select count(*)::int as n from org_unit where version = ${version}`.execute(this.db);
     return r.rows[0]?.n ?? 0;
   }
 }

@@ -15,7 +15,10 @@ export interface Services {
   audit: AuditService;
 }
 
-export function createServices(database: Database, opts: { clock?: Clock; auth?: Partial<AuthOptions> } = {}): Services {
+export function createServices(
+  database: Database,
+  opts: { clock?: Clock; auth?: Partial<AuthOptions> } = {},
+): Services {
   const clock = opts.clock ?? systemClock;
   const db = database.db;
   return {

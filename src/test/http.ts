@@ -1,0 +1,62 @@
+import { createApp } from '../api/app.ts';
+import type { Services } from '../services/index.ts';
+
+type App = ReturnType<typeof createApp>;
+
+/**
+ * A caller of the real app handler (routing, middleware, validation, errors): keeps the
+ * session cookie and sends the anti-forgery header as the web app does.
+ */
+export class ApiClient {
+  private cookies = new Map<string, string>();
+  csrf?: string;
+  constructor(
+    readonly app: App,
+    private readonly headers: Record<string, string> = {},
+  ) {}
+
+  static for(services: Services, headers: Record<string, string> = {}) {
+    return new ApiClient(createApp(services), headers);
+  }
+
+  async request(method: string, path: string, body?: unknown, extra: Record<string, string> = {}) {
+    const headers: Record<string, string> = { ...this.headers, ...extra };
+    if (this.cookies.size)
+      headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.csrf && method !== 'GET' && !('x-csrf-token' in extra))
+      headers['x-csrf-token'] = this.csrf;
+    const res = await this.app.request(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const [k, v] = pair!.split('=');
+      if (/max-age=0/i.test(c) || v === '') this.cookies.delete(k!);
+      else this.cookies.set(k!, v!);
+    }
+    const text = await res.text();
+    let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, json, text, headers: res.headers };
+  }
+
+  get(path: string, extra?: Record<string, string>) {
+    return this.request('GET', path, undefined, extra);
+  }
+  post(path: string, body?: unknown, extra?: Record<string, string>) {
+    return this.request('POST', path, body, extra);
+  }
+
+  async login(username: string, password: string) {
+    const r = await this.post('/api/auth/login', { username, password });
+    if (r.status === 200) this.csrf = r.json.csrfToken;
+    return r;
+  }
+}
