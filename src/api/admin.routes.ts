@@ -1,5 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { ACTIONS, ROLES } from '../domain/access.ts';
+import { MIN_PASSWORD, USERNAME } from '../domain/accounts.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { errorResponses, json, Paging, VersionParam } from './schemas.ts';
 
@@ -16,7 +17,7 @@ const NewUser = z
       .string()
       .regex(/^[a-z0-9._-]{3,50}$/, 'lowercase letters, digits, . _ -, 3 to 50 characters'),
     displayName: z.string().min(1).max(200).optional(),
-    password: z.string().min(10, 'at least 10 characters').max(200),
+    password: z.string().min(MIN_PASSWORD, `at least ${MIN_PASSWORD} characters`).max(200),
     role: z.enum(ROLES),
     scope: ScopeRef,
   })

@@ -19,21 +19,13 @@ const ListQuery = z.object({
     .max(3)
     .optional()
     .openapi({ description: 'Only units of this level' }),
-  parent: z
-    .string()
-    .max(10)
-    .optional()
-    .openapi({
-      description: 'Children of this unit; with `level`, all its descendants at that level',
-    }),
-  q: z
-    .string()
-    .max(200)
-    .optional()
-    .openapi({
-      description: 'Search by name, ignoring diacritics and case; words match from their start',
-      example: 'ben nghe',
-    }),
+  parent: z.string().max(10).optional().openapi({
+    description: 'Children of this unit; with `level`, all its descendants at that level',
+  }),
+  q: z.string().max(200).optional().openapi({
+    description: 'Search by name, ignoring diacritics and case; words match from their start',
+    example: 'ben nghe',
+  }),
   at: AtParam,
   ...Paging,
 });

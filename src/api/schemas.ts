@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { VERSION_ID } from '../domain/hierarchy.ts';
 
 /** Shapes shared by several routes; each one validates, types and documents. */
 
@@ -13,21 +14,14 @@ export const ErrorResponse = z
   })
   .openapi('Error');
 
-export const VersionParam = z
-  .string()
-  .regex(/^\d{4}(-\d{2})?$/)
-  .optional()
-  .openapi({
-    description: 'Hierarchy version: 2022, 2025-03 or 2025; default the tree in force today',
-    example: '2025',
-  });
+export const VersionParam = z.string().regex(VERSION_ID).optional().openapi({
+  description: 'Hierarchy version: 2022, 2025-03 or 2025; default the tree in force today',
+  example: '2025',
+});
 
-export const AtParam = z.iso
-  .date()
-  .optional()
-  .openapi({
-    description: 'Date for names and types (renames take effect on their date); default today',
-  });
+export const AtParam = z.iso.date().optional().openapi({
+  description: 'Date for names and types (renames take effect on their date); default today',
+});
 
 export const UnitBrief = z
   .object({
@@ -43,11 +37,9 @@ export const OrgUnit = z
   .object({
     version: z.string(),
     code: z.string().openapi({ example: '26740' }),
-    level: z
-      .number()
-      .openapi({
-        description: '0 nation, 1 province, 2 district (before 2025) or commune, 3 commune',
-      }),
+    level: z.number().openapi({
+      description: '0 nation, 1 province, 2 district (before 2025) or commune, 3 commune',
+    }),
     kind: z.string(),
     type: z.string(),
     name: z.string(),

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { AppError } from './errors.ts';
 
+/** Version ids name a tree by the year (and month) it came into force: 2022, 2025-03, 2025. */
+export const VERSION_ID = /^\d{4}(-\d{2})?$/;
+
 /** The nation stands above the provinces in every version. */
 export const ROOT_CODE = 'VN';
 export const ROOT_NAME = 'Việt Nam';

@@ -15,6 +15,7 @@ import {
 } from '../domain/access.ts';
 import type { Clock } from '../domain/dates.ts';
 import { AppError, errors } from '../domain/errors.ts';
+import { newUserProblems } from '../domain/accounts.ts';
 import { auditActor } from './audit.ts';
 
 export interface AuthOptions {
@@ -202,6 +203,14 @@ export class AuthService {
 
   /** Creates a user; `system` is the first start and the CLI run by the operator. */
   async createUser(actor: Actor | 'system', input: NewUser) {
+    const problems = newUserProblems(input);
+    if (problems.length) {
+      throw new AppError(
+        'validation_failed',
+        { vi: problems.map((p) => p.vi).join('; '), en: problems.map((p) => p.en).join('; ') },
+        { problems },
+      );
+    }
     return this.db.transaction().execute(async (tx) => {
       const unit = await this.scopeUnit(tx, input.scope);
       if (actor !== 'system') {

@@ -7,7 +7,7 @@ import { AuditRepo } from '../db/audit.repo.ts';
 import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
 import { vnDate, viDate, type Clock } from '../domain/dates.ts';
 import { AppError, errors } from '../domain/errors.ts';
-import { parseUnitsFile, versionAt, type OrgUnit } from '../domain/hierarchy.ts';
+import { parseUnitsFile, VERSION_ID, versionAt, type OrgUnit } from '../domain/hierarchy.ts';
 import { searchWords } from '../domain/text.ts';
 import { auditActor } from './audit.ts';
 
