@@ -5,36 +5,39 @@ import type { Db } from './client.ts';
 export class AccountRepo {
   constructor(private readonly db: Db) {}
 
-  userByName(username: string) {
+  /** Users joined to their scope unit (its path decides what they may see). */
+  private users() {
     return this.db
       .selectFrom('app_user as a')
       .innerJoin('org_unit as u', (j) =>
         j.onRef('u.version', '=', 'a.scope_version').onRef('u.code', '=', 'a.scope_code'),
-      )
+      );
+  }
+
+  private userWithScope() {
+    return this.users()
       .selectAll('a')
-      .select(['u.path as scope_path', 'u.full_name as scope_name'])
-      .where('a.username', '=', username)
-      .executeTakeFirst();
+      .select(['u.path as scope_path', 'u.full_name as scope_name']);
+  }
+
+  private tokens() {
+    return this.db
+      .selectFrom('api_token as t')
+      .innerJoin('org_unit as u', (j) =>
+        j.onRef('u.version', '=', 't.scope_version').onRef('u.code', '=', 't.scope_code'),
+      );
+  }
+
+  userByName(username: string) {
+    return this.userWithScope().where('a.username', '=', username).executeTakeFirst();
   }
 
   userById(id: number) {
-    return this.db
-      .selectFrom('app_user as a')
-      .innerJoin('org_unit as u', (j) =>
-        j.onRef('u.version', '=', 'a.scope_version').onRef('u.code', '=', 'a.scope_code'),
-      )
-      .selectAll('a')
-      .select(['u.path as scope_path', 'u.full_name as scope_name'])
-      .where('a.id', '=', id)
-      .executeTakeFirst();
+    return this.userWithScope().where('a.id', '=', id).executeTakeFirst();
   }
 
   listUsers(scopeVersion: string | null, scopePath: string | null) {
-    let q = this.db
-      .selectFrom('app_user as a')
-      .innerJoin('org_unit as u', (j) =>
-        j.onRef('u.version', '=', 'a.scope_version').onRef('u.code', '=', 'a.scope_code'),
-      )
+    let q = this.users()
       .select([
         'a.id',
         'a.username',
@@ -121,11 +124,7 @@ export class AccountRepo {
   }
 
   tokenById(id: string) {
-    return this.db
-      .selectFrom('api_token as t')
-      .innerJoin('org_unit as u', (j) =>
-        j.onRef('u.version', '=', 't.scope_version').onRef('u.code', '=', 't.scope_code'),
-      )
+    return this.tokens()
       .selectAll('t')
       .select(['u.path as scope_path'])
       .where('t.id', '=', id)
@@ -133,11 +132,7 @@ export class AccountRepo {
   }
 
   listTokens(scopeVersion: string | null, scopePath: string | null) {
-    let q = this.db
-      .selectFrom('api_token as t')
-      .innerJoin('org_unit as u', (j) =>
-        j.onRef('u.version', '=', 't.scope_version').onRef('u.code', '=', 't.scope_code'),
-      )
+    let q = this.tokens()
       .select([
         't.id',
         't.name',

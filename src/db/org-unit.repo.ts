@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './client.ts';
+import type { OrgUnitTable } from './schema.ts';
 import { insertMany } from './bulk.ts';
 import {
   ROOT_CODE,
@@ -11,20 +12,10 @@ import {
 } from '../domain/hierarchy.ts';
 import { searchText } from '../domain/text.ts';
 
-interface UnitRow {
-  version: string;
-  code: string;
-  level: number;
-  kind: string;
-  type: string;
-  name: string;
-  full_name: string;
-  name_en: string | null;
-  parent_code: string | null;
-  path: string;
+type UnitRow = Omit<OrgUnitTable, 'region'> & {
   renamed_by: string | null;
   renamed_on: string | null;
-}
+};
 
 function toUnit(r: UnitRow): OrgUnit {
   return {
