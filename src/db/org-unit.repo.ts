@@ -12,7 +12,7 @@ import {
 } from '../domain/hierarchy.ts';
 import { searchText } from '../domain/text.ts';
 
-type UnitRow = Omit<OrgUnitTable, 'region'> & {
+type UnitRow = Omit<OrgUnitTable, 'region' | 'id'> & {
   renamed_by: string | null;
   renamed_on: string | null;
 };
@@ -359,6 +359,7 @@ export class OrgUnitRepo {
         db,
       );
     }
+    await this.rebuildAncestors(version.id);
     await this.rebuildNames(version.id);
     const inserted = rows.filter((r) => !existing.has(r.code)).length;
     return { inserted, updated: rows.length - inserted, removed: gone.length };
@@ -441,6 +442,18 @@ export class OrgUnitRepo {
       })),
     );
     await this.rebuildNames(toVersion);
+  }
+
+  /** Each unit with itself and the units above it, from the paths. */
+  async rebuildAncestors(version: string): Promise<void> {
+    await sql`delete from org_unit_ancestor
+      where unit_id in (select id from org_unit where version = ${version})`.execute(this.db);
+    await sql`insert into org_unit_ancestor (unit_id, ancestor_id, depth)
+      select u.id, a.id, u.level - a.level
+      from org_unit u
+      cross join lateral unnest(string_to_array(trim(both '/' from u.path), '/')) as p (code)
+      join org_unit a on a.version = u.version and a.code = p.code
+      where u.version = ${version}`.execute(this.db);
   }
 
   /** The names a person may search a version's units by: own, later official, and former. */

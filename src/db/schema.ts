@@ -15,6 +15,7 @@ export interface HierarchyVersionTable {
 }
 
 export interface OrgUnitTable {
+  id: Generated<number>;
   version: string;
   code: string;
   level: number;
@@ -136,6 +137,135 @@ export interface AuditEventTable {
   request_id: string | null;
 }
 
+export interface OrgUnitAncestorTable {
+  unit_id: number;
+  ancestor_id: number;
+  depth: number;
+}
+
+interface Named {
+  id: Generated<number>;
+  code: string;
+  uid: string | null;
+  name_vi: string;
+  name_en: string;
+}
+
+export type BreakdownTable = Named;
+
+export interface BreakdownOptionTable extends Named {
+  breakdown_id: number;
+  sort_order: Generated<number>;
+}
+
+export type AttributeOptionTable = Named;
+
+export interface DataElementTable extends Named {
+  sector: string;
+  value_type: string;
+  unit: string | null;
+  agg_time: string;
+  agg_units: string;
+  breakdown_id: number;
+  zero_significant: Generated<boolean>;
+  description: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface IndicatorTable extends Named {
+  sector: string;
+  formula: string;
+  unit: string | null;
+  decimals: Generated<number>;
+  description: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TargetTable {
+  id: Generated<number>;
+  subject_type: 'element' | 'indicator';
+  subject_code: string;
+  unit_version: string;
+  unit_code: string;
+  value: number;
+  due: string;
+  label_vi: string | null;
+  label_en: string | null;
+}
+
+export interface DataSetTable extends Named {
+  period_type: string;
+  version: string;
+  level: number;
+  due_days: Generated<number>;
+  expiry_days: Generated<number>;
+}
+
+export interface DataSetElementTable {
+  data_set_id: number;
+  element_id: number;
+}
+
+export interface PeriodTable {
+  id: Generated<number>;
+  pid: string;
+  type: string;
+  start_date: string;
+  end_date: string;
+}
+
+export interface PeriodLockTable {
+  id: Generated<number>;
+  period_id: number;
+  data_set_id: number | null;
+  locked_at: Timestamp;
+  locked_by: string;
+}
+
+export interface DataValueTable {
+  unit_id: number;
+  element_id: number;
+  period_id: number;
+  option_id: number;
+  attribute_id: number;
+  value: number | null;
+  text_value: string;
+  estimate: Generated<boolean>;
+  comment: string | null;
+  followup: Generated<boolean>;
+  reported_yoy_pct: number | null;
+  reported_prev_pct: number | null;
+  stored_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DataValueHistoryTable {
+  unit_id: number;
+  id: Generated<number>;
+  element_id: number;
+  period_id: number;
+  option_id: number;
+  attribute_id: number;
+  change: 'create' | 'update' | 'delete';
+  before_value: string | null;
+  after_value: string | null;
+  changed_by: string;
+  changed_at: Timestamp;
+}
+
+export interface DataValueRollupTable {
+  ancestor_id: number;
+  element_id: number;
+  period_id: number;
+  option_id: number;
+  attribute_id: number;
+  sum: number;
+  n: number;
+}
+
 export interface Schema {
   hierarchy_version: HierarchyVersionTable;
   org_unit: OrgUnitTable;
@@ -148,4 +278,18 @@ export interface Schema {
   app_session: AppSessionTable;
   api_token: ApiTokenTable;
   audit_event: AuditEventTable;
+  org_unit_ancestor: OrgUnitAncestorTable;
+  breakdown: BreakdownTable;
+  breakdown_option: BreakdownOptionTable;
+  attribute_option: AttributeOptionTable;
+  data_element: DataElementTable;
+  indicator: IndicatorTable;
+  target: TargetTable;
+  data_set: DataSetTable;
+  data_set_element: DataSetElementTable;
+  period: PeriodTable;
+  period_lock: PeriodLockTable;
+  data_value: DataValueTable;
+  data_value_history: DataValueHistoryTable;
+  data_value_rollup: DataValueRollupTable;
 }
