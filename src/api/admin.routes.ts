@@ -13,9 +13,7 @@ const ScopeRef = z.object({
 
 const NewUser = z
   .object({
-    username: z
-      .string()
-      .regex(/^[a-z0-9._-]{3,50}$/, 'lowercase letters, digits, . _ -, 3 to 50 characters'),
+    username: z.string().regex(USERNAME, 'lowercase letters, digits, . _ -, 3 to 50 characters'),
     displayName: z.string().min(1).max(200).optional(),
     password: z.string().min(MIN_PASSWORD, `at least ${MIN_PASSWORD} characters`).max(200),
     role: z.enum(ROLES),

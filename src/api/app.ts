@@ -13,6 +13,7 @@ import { authRoutes } from './auth.routes.ts';
 import type { AppEnv } from './context.ts';
 import { presentError, toAppError, validationError } from './errors.ts';
 import { orgUnitRoutes } from './org-unit.routes.ts';
+import { metadataRoutes } from './metadata.routes.ts';
 import { json } from './schemas.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -67,6 +68,7 @@ export function createApp(services: Services) {
   app.route('/', authRoutes());
   app.route('/', orgUnitRoutes());
   app.route('/', adminRoutes());
+  app.route('/', metadataRoutes());
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -49,6 +49,10 @@ export const OrgUnit = z
     path: z.string(),
     renamedBy: z.object({ decree: z.string(), effective: z.string() }).optional(),
     ancestors: z.array(UnitBrief).openapi({ description: 'From the nation down to the parent' }),
+    childCount: z
+      .number()
+      .optional()
+      .openapi({ description: 'In lists: how many units sit directly under it' }),
     matchedName: z
       .object({
         name: z.string(),

@@ -117,15 +117,21 @@ export class OrgUnitRepo {
 
   /** Units whose codes appear in the given paths: the ancestors, for display. */
   async byPaths(version: string, paths: string[], asOf: string): Promise<Map<string, OrgUnit>> {
-    const codes = [...new Set(paths.flatMap(pathCodes))];
+    // Only the ancestors: the last code of each path is the unit itself, which the caller has.
+    const codes = [...new Set(paths.flatMap((p) => pathCodes(p).slice(0, -1)))];
     if (codes.length === 0) return new Map();
     const r = await sql<UnitRow>`select * from (${unitsAsOf(asOf)}) u
       where u.version = ${version} and u.code = any(${codes}::text[])`.execute(this.db);
     return new Map(r.rows.map((row) => [row.code, toUnit(row)]));
   }
 
-  async list(q: UnitQuery): Promise<{ items: OrgUnit[]; total: number }> {
-    const r = await sql<UnitRow & { total: number }>`select u.*, count(*) over ()::int as total
+  async list(
+    q: UnitQuery,
+  ): Promise<{ items: (OrgUnit & { childCount: number })[]; total: number }> {
+    const r = await sql<
+      UnitRow & { total: number; child_count: number }
+    >`select u.*, count(*) over ()::int as total,
+        (select count(*)::int from org_unit c where c.version = u.version and c.parent_code = u.code) as child_count
       from (${unitsAsOf(q.asOf)}) u
       where u.version = ${q.version}
         and ${scopeSql(q.scope)}
@@ -135,7 +141,7 @@ export class OrgUnitRepo {
       order by u.level, u.code
       limit ${q.limit} offset ${q.offset}`.execute(this.db);
     const total = r.rows[0]?.total ?? (q.offset > 0 ? await this.count(q) : 0);
-    return { items: r.rows.map(toUnit), total };
+    return { items: r.rows.map((row) => ({ ...toUnit(row), childCount: row.child_count })), total };
   }
 
   private async count(q: UnitQuery): Promise<number> {
@@ -442,6 +448,13 @@ export class OrgUnitRepo {
       })),
     );
     await this.rebuildNames(toVersion);
+  }
+
+  /** Fresh planner statistics after a bulk load (PGlite never runs autovacuum). */
+  async analyze(): Promise<void> {
+    await sql`analyze org_unit, org_unit_name, org_unit_change, org_unit_link, org_unit_ancestor`.execute(
+      this.db,
+    );
   }
 
   /** Each unit with itself and the units above it, from the paths. */

@@ -17,15 +17,27 @@ export const ACTIONS = [
   'user.manage',
   'token.manage',
   'audit.read',
+  'metadata.manage',
+  'data.read',
+  'data.write',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 const ROLE_ACTIONS: Record<Role, readonly Action[]> = {
   admin: ACTIONS,
-  leader: ['unit.read', 'group.read', 'group.write', 'user.read', 'audit.read'],
-  officer: ['unit.read', 'group.read', 'group.write'],
-  data_entry: ['unit.read', 'group.read'],
-  viewer: ['unit.read', 'group.read'],
+  leader: [
+    'unit.read',
+    'group.read',
+    'group.write',
+    'user.read',
+    'audit.read',
+    'metadata.manage',
+    'data.read',
+    'data.write',
+  ],
+  officer: ['unit.read', 'group.read', 'group.write', 'data.read', 'data.write'],
+  data_entry: ['unit.read', 'group.read', 'data.read', 'data.write'],
+  viewer: ['unit.read', 'group.read', 'data.read'],
 };
 
 export const ROLE_LABELS: Record<Role, { vi: string; en: string }> = {

@@ -18,8 +18,10 @@ export type Progress = (step: string, done?: number, total?: number) => void;
 /** Loads the real hierarchy once: the three trees, the later renames and the reform's links. */
 export async function loadShippedHierarchy(s: Services, progress: Progress = () => {}) {
   const repo = new OrgUnitRepo(s.database.db);
+  let loaded = false;
   for (const id of SHIPPED_VERSIONS) {
     if (await repo.hasVersion(id)) continue;
+    loaded = true;
     const file = join(SHIPPED_DATA, `units-${id}.json`);
     progress(`units ${id}`, 0);
     await s.hierarchy.importUnitsFile('system', readText(file), {
@@ -38,6 +40,7 @@ export async function loadShippedHierarchy(s: Services, progress: Progress = () 
       '2025',
       readText(join(SHIPPED_DATA, 'changes-after-2025-07.json')),
     );
+    loaded = true;
   }
   const links = await sql<{ n: number }>`select count(*)::int as n from org_unit_link`.execute(
     s.database.db,
@@ -50,7 +53,9 @@ export async function loadShippedHierarchy(s: Services, progress: Progress = () 
       '2025',
       readText(join(SHIPPED_DATA, 'mapping-2025.json')),
     );
+    loaded = true;
   }
+  if (loaded) await repo.analyze();
 }
 
 /** The 19 southern provinces under Directive 16 from 19 July 2021 (2022 codes). */

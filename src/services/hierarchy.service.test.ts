@@ -240,6 +240,14 @@ for (const engine of testEngines()) {
       );
     });
 
+    it('refuses a version id that is not a year or year-month', async () => {
+      const text = readFileSync(join(SHIPPED_DATA, 'units-2025.json'), 'utf8');
+      await assert.rejects(
+        t.services.hierarchy.importUnitsFile(admin, text, { fileName: 'units-latest.json' }),
+        (e: unknown) => e instanceof AppError && e.code === 'validation_failed',
+      );
+    });
+
     it('imports a good units file as a new version, audited', async () => {
       const text = JSON.stringify({
         validFrom: '2030-01-01',

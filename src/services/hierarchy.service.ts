@@ -11,6 +11,12 @@ import { parseUnitsFile, VERSION_ID, versionAt, type OrgUnit } from '../domain/h
 import { searchWords } from '../domain/text.ts';
 import { auditActor } from './audit.ts';
 
+interface VersionSpanRow {
+  id: string;
+  valid_from: string;
+  valid_until: string | null;
+}
+
 export interface UnitWithPath extends OrgUnit {
   /** From the nation down to the unit's parent. */
   ancestors: Pick<OrgUnit, 'code' | 'level' | 'name' | 'fullName' | 'type'>[];
@@ -52,13 +58,26 @@ export class HierarchyService {
     return this.repo().versions();
   }
 
+  private spans?: { at: number; rows: Promise<VersionSpanRow[]> };
+
+  /** Versions change only by import: read them at most once a minute, or when one is missing. */
+  private async versionSpans(refresh = false): Promise<VersionSpanRow[]> {
+    if (refresh || !this.spans || Date.now() - this.spans.at > 60_000) {
+      const rows = this.db
+        .selectFrom('hierarchy_version')
+        .select(['id', 'valid_from', 'valid_until'])
+        .execute();
+      this.spans = { at: Date.now(), rows };
+      rows.catch(() => (this.spans = undefined));
+    }
+    return this.spans.rows;
+  }
+
   /** A named version, or the tree in force today. */
   async resolveVersion(version?: string, at?: string): Promise<string> {
-    const spans = await this.db
-      .selectFrom('hierarchy_version')
-      .select(['id', 'valid_from', 'valid_until'])
-      .execute();
+    let spans = await this.versionSpans();
     if (version) {
+      if (!spans.some((s) => s.id === version)) spans = await this.versionSpans(true);
       if (!spans.some((s) => s.id === version)) throw errors.unknownVersion(version);
       return version;
     }
@@ -76,8 +95,8 @@ export class HierarchyService {
       throw new AppError(
         'out_of_scope',
         {
-          vi: `Phạm vi của bạn thuộc cây ${actor.scope.version}; không xem được cây ${version}`,
-          en: `Your scope belongs to the ${actor.scope.version} tree; the ${version} tree is outside it`,
+          vi: `Cây ${version} nằm ngoài phạm vi của bạn (phạm vi của bạn thuộc cây ${actor.scope.version})`,
+          en: `The ${version} tree is outside your scope (your scope belongs to the ${actor.scope.version} tree)`,
         },
         { version, scopeVersion: actor.scope.version },
       );
@@ -111,6 +130,7 @@ export class HierarchyService {
     this.requireRead(actor);
     const v = await this.resolveVersion(version);
     const asOf = at ?? this.today();
+    this.scopeFor(actor, v); // a scope of another tree is refused with the clearer message
     const unit = await this.repo().get(v, code, asOf);
     if (!unit) throw errors.unknownUnit(code, v);
     if (!can(actor, 'unit.read', unit)) throw errors.outOfScope(code, v);
@@ -216,8 +236,18 @@ export class HierarchyService {
     const file = parseUnitsFile(text, opts.fileName);
     const versionId =
       opts.versionId ?? versionIdFromFileName(opts.fileName) ?? file.validFrom.slice(0, 7);
+    if (!VERSION_ID.test(versionId)) {
+      throw new AppError(
+        'validation_failed',
+        {
+          vi: `Mã phiên bản "${versionId}" không hợp lệ: dùng năm hoặc năm-tháng hiệu lực, ví dụ 2025 hoặc 2025-03`,
+          en: `Version id "${versionId}" is invalid: use the year or year-month it takes effect, e.g. 2025 or 2025-03`,
+        },
+        { versionId },
+      );
+    }
     const total = file.units.length + 1;
-    return this.db.transaction().execute(async (tx) => {
+    const imported = await this.db.transaction().execute(async (tx) => {
       const result = await this.repo(tx).replaceTree(
         {
           id: versionId,
@@ -238,6 +268,8 @@ export class HierarchyService {
       });
       return { version: versionId, units: total, ...result };
     });
+    this.spans = undefined;
+    return imported;
   }
 
   async importChanges(actor: Actor | 'system', version: string, text: string) {

@@ -4,6 +4,7 @@ import { AuditService } from './audit.service.ts';
 import { AuthService, DEFAULT_AUTH, type AuthOptions } from './auth.service.ts';
 import { GroupService } from './group.service.ts';
 import { HierarchyService } from './hierarchy.service.ts';
+import { MetadataService } from './metadata.service.ts';
 
 /** Every service of one running instance, over one database. */
 export interface Services {
@@ -13,6 +14,7 @@ export interface Services {
   auth: AuthService;
   groups: GroupService;
   audit: AuditService;
+  metadata: MetadataService;
 }
 
 export function createServices(
@@ -28,5 +30,6 @@ export function createServices(
     auth: new AuthService(db, clock, { ...DEFAULT_AUTH, ...opts.auth }),
     groups: new GroupService(db),
     audit: new AuditService(db),
+    metadata: new MetadataService(db),
   };
 }

@@ -14,6 +14,8 @@ CREATE TABLE org_unit_ancestor (
   PRIMARY KEY (unit_id, ancestor_id)
 );
 CREATE INDEX org_unit_ancestor_up_idx ON org_unit_ancestor (ancestor_id);
+-- The version alone selects a third of the names: the unit index serves better.
+DROP INDEX org_unit_name_version_idx;
 INSERT INTO org_unit_ancestor (unit_id, ancestor_id, depth)
   SELECT u.id, a.id, u.level - a.level
   FROM org_unit u

@@ -1,0 +1,163 @@
+import type { Engine } from '../src/db/client.ts';
+
+/** What every benchmark module gets from the runner. */
+export interface BenchOptions {
+  engines: Engine[];
+  /** Measured iterations per case. */
+  iterations: number;
+  /** Unmeasured iterations run first, per case. */
+  warmup: number;
+  /** Progress lines (stderr), so that stdout holds only the results. */
+  log: (message: string) => void;
+}
+
+/** One measured case on one engine. Times in milliseconds. */
+export interface Measurement {
+  engine: Engine;
+  /** A table of its own within the bench, e.g. the state of the planner statistics. */
+  section: string;
+  /** The question asked, e.g. "communes under a province (2022)". */
+  case: string;
+  /** How it was answered: the service, the repository's query, or a baseline. */
+  variant: string;
+  iterations: number;
+  /** Mean number of units returned per call: shows when a baseline answers something else. */
+  rows: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+/** A benchmark module: a file `bench/<name>.bench.ts` exporting `bench`. */
+export interface Bench {
+  name: string;
+  title: string;
+  run(opts: BenchOptions): Promise<Measurement[]>;
+}
+
+export interface Stats {
+  iterations: number;
+  rows: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+/** Times taken by one case, in milliseconds, and the rows it returned in all. */
+class Samples {
+  readonly times: number[] = [];
+  rows = 0;
+  stats(): Stats {
+    const sorted = [...this.times].sort((a, b) => a - b);
+    const n = sorted.length;
+    return {
+      iterations: n,
+      rows: n > 0 ? this.rows / n : 0,
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      max: sorted.at(-1) ?? Number.NaN,
+    };
+  }
+}
+
+/**
+ * Times several ways of answering the same question, interleaved: iteration `i` calls each
+ * `fns[k](i)` once, starting with a different one each time, so that a burst of load from
+ * elsewhere on the machine falls on all of them alike. `warmup` unmeasured iterations come
+ * first; `i` counts from 0 again for the measured ones, so they cover the rotation from its
+ * start. Each function returns the number of rows it got back. Bounded: exactly
+ * (warmup + iterations) × fns.length calls.
+ */
+export async function measureInterleaved(
+  fns: ((i: number) => Promise<number>)[],
+  opts: { iterations: number; warmup: number },
+): Promise<Stats[]> {
+  for (let i = 0; i < opts.warmup; i++) for (const fn of fns) await fn(i);
+  const samples = fns.map(() => new Samples());
+  for (let i = 0; i < opts.iterations; i++) {
+    for (let j = 0; j < fns.length; j++) {
+      const k = (i + j) % fns.length;
+      const start = performance.now();
+      const rows = await fns[k]!(i);
+      samples[k]!.times.push(performance.now() - start);
+      samples[k]!.rows += rows;
+    }
+  }
+  return samples.map((s) => s.stats());
+}
+
+function ms(v: number | undefined): string {
+  if (v === undefined || Number.isNaN(v)) return '–';
+  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+}
+
+function rowsText(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toFixed(1);
+}
+
+/**
+ * Results side by side per engine: one table per section, one line per case and variant,
+ * p50 / p95 / max for each engine.
+ */
+export function resultTables(results: Measurement[], format: 'text' | 'md'): string {
+  const engines = [...new Set(results.map((r) => r.engine))];
+  const sections = [...new Set(results.map((r) => r.section))];
+  const out: string[] = [];
+  for (const section of sections) {
+    const inSection = results.filter((r) => r.section === section);
+    const keys: { case: string; variant: string }[] = [];
+    for (const r of inSection) {
+      if (!keys.some((k) => k.case === r.case && k.variant === r.variant)) {
+        keys.push({ case: r.case, variant: r.variant });
+      }
+    }
+    const header = [
+      'case',
+      'variant',
+      'rows',
+      ...engines.flatMap((e) => [`${e} p50`, `${e} p95`, `${e} max`]),
+    ];
+    const lines = keys.map((k, idx) => {
+      const of = engines.map((e) =>
+        inSection.find((r) => r.engine === e && r.case === k.case && r.variant === k.variant),
+      );
+      const first = of.find((m) => m !== undefined);
+      const sameCaseAbove = idx > 0 && keys[idx - 1]!.case === k.case;
+      return [
+        sameCaseAbove && format === 'text' ? '' : k.case,
+        k.variant,
+        first ? rowsText(first.rows) : '–',
+        ...of.flatMap((m) => [ms(m?.p50), ms(m?.p95), ms(m?.max)]),
+      ];
+    });
+    const n = inSection[0]?.iterations ?? 0;
+    out.push(`${section} (ms; ${n} measured iterations per line)`, '');
+    out.push(format === 'md' ? markdownTable(header, lines) : textTable(header, lines), '');
+  }
+  return out.join('\n');
+}
+
+const NUMERIC_FROM = 2;
+
+function textTable(header: string[], lines: string[][]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...lines.map((l) => (l[c] ?? '').length)));
+  const fmt = (cells: string[]) =>
+    cells
+      .map((cell, c) => (c >= NUMERIC_FROM ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd();
+  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
+}
+
+function markdownTable(header: string[], lines: string[][]): string {
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const align = header.map((_, c) => (c >= NUMERIC_FROM ? '---:' : '---'));
+  return [row(header), row(align), ...lines.map(row)].join('\n');
+}

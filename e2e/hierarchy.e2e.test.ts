@@ -1,0 +1,359 @@
+/**
+ * End-to-end: the real server (as a user starts it) and a real browser.
+ * A user signs in, searches the 2022 and 2025 trees, browses down and back up, uses a phone,
+ * and mistypes the password. Screenshots land in test-artifacts/.
+ *
+ * Run: node --import tsx --test e2e/hierarchy.e2e.test.ts
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ADMIN_PASSWORD = 'E2e-admin-pw-' + Math.random().toString(36).slice(2, 10);
+const STARTUP_TIMEOUT_MS = 120_000;
+const UI_TIMEOUT_MS = 20_000;
+
+let server: ChildProcess | undefined;
+let serverLog = '';
+let dataDir = '';
+let baseUrl = '';
+let browser: Browser | undefined;
+let context: BrowserContext | undefined;
+let page: Page;
+const pageErrors: string[] = [];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server?.exitCode !== null && server?.exitCode !== undefined) {
+      throw new Error(`server exited with ${server.exitCode} before it was healthy:\n${serverLog}`);
+    }
+    try {
+      const res = await fetch(url + '/api/health');
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server not healthy after ${timeoutMs} ms:\n${serverLog}`);
+}
+
+async function stopServer(): Promise<void> {
+  const child = server;
+  if (!child?.pid || child.exitCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig); // the whole process group
+    } catch {
+      // already gone
+    }
+  };
+  signal('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), 10_000)));
+  const outcome = await Promise.race([exited, timeout]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') {
+    signal('SIGKILL');
+    await exited;
+  }
+}
+
+function watchErrors(p: Page): void {
+  p.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+  p.on('console', (m) => {
+    // A 401 from /api/auth/me before signing in, or from a wrong password, is expected.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+      pageErrors.push(m.text());
+  });
+}
+
+async function shot(p: Page, name: string, fullPage = true): Promise<void> {
+  await p.screenshot({ path: join(ARTIFACTS, name), fullPage });
+}
+
+async function text(p: Page, testId: string): Promise<string> {
+  return (await p.getByTestId(testId).innerText()).replace(/\s+/g, ' ');
+}
+
+describe('Đơn vị hành chính — in a browser', () => {
+  before(
+    async () => {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      if (!existsSync(join(ROOT, 'web/dist/index.html'))) {
+        execFileSync('npm', ['run', 'build:web'], { cwd: ROOT, stdio: 'inherit' });
+      }
+      assert.ok(
+        existsSync(CHROMIUM),
+        `Chromium not found at ${CHROMIUM}: apt-get install -y chromium`,
+      );
+
+      dataDir = mkdtempSync(join(tmpdir(), 'opsroom-e2e-'));
+      const port = await freePort();
+      baseUrl = `http://127.0.0.1:${port}`;
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        OPSROOM_DATA_DIR: dataDir,
+        OPSROOM_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      };
+      delete env.DATABASE_URL;
+      server = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+        cwd: ROOT,
+        env,
+        detached: true, // its own process group, so `after` can end it and anything it started
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
+      server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
+      const started = Date.now();
+      await waitForHealth(baseUrl, STARTUP_TIMEOUT_MS);
+      console.log(`server healthy after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-background-networking',
+          '--disable-gpu',
+          '--no-first-run',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+      context = await browser.newContext({
+        viewport: { width: 1366, height: 900 },
+        locale: 'vi-VN',
+      });
+      context.setDefaultTimeout(UI_TIMEOUT_MS);
+      page = await context.newPage();
+      watchErrors(page);
+    },
+    { timeout: STARTUP_TIMEOUT_MS + 60_000 },
+  );
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await stopServer();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('signs in as admin through the login form', async () => {
+    await page.goto(baseUrl + '/');
+    await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
+    await page.getByLabel('Tên đăng nhập').fill('admin');
+    await page.getByLabel('Mật khẩu').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+
+    await page.getByRole('heading', { name: 'Đơn vị hành chính', level: 1 }).waitFor();
+    const header = await page.locator('header').innerText();
+    assert.match(header, /Opsroom/);
+    assert.match(header, /Phòng điều hành/);
+    assert.match(header, /Quản trị hệ thống/);
+    assert.ok(await page.getByRole('button', { name: 'Đăng xuất' }).isVisible());
+  });
+
+  it('finds Phường Bến Nghé in the 2022 tree by typing "ben nghe"', async () => {
+    await page.getByLabel('Phiên bản cây').selectOption('2022');
+    await page.getByTestId('totals').getByText('10.599').waitFor();
+
+    await page.getByLabel('Tìm đơn vị').pressSequentially('ben nghe', { delay: 40 });
+    const hit = page.getByTestId('search-result').filter({ hasText: 'Phường Bến Nghé' });
+    await hit.waitFor();
+    const line = (await hit.innerText()).replace(/\s+/g, ' ');
+    assert.match(line, /Quận 1/);
+    assert.match(line, /Hồ Chí Minh/);
+    assert.match(line, /26740/);
+    assert.match(await text(page, 'search-results'), /Tìm thấy 1 đơn vị/);
+    await shot(page, 'hierarchy-search-2022.png');
+  });
+
+  it('finds Phường Sài Gòn, formerly Bến Nghé, in the 2025 tree', async () => {
+    await page.getByRole('button', { name: 'Xoá tìm kiếm' }).click();
+    await page.getByTestId('children').waitFor();
+    await page.getByLabel('Phiên bản cây').selectOption('2025');
+    await page.getByTestId('totals').getByText('3.321').waitFor();
+
+    await page.getByLabel('Tìm đơn vị').pressSequentially('ben nghe', { delay: 40 });
+    const hit = page.getByTestId('search-result').filter({ hasText: 'Phường Sài Gòn' });
+    await hit.waitFor();
+    const line = (await hit.innerText()).replace(/\s+/g, ' ');
+    assert.match(line, /trước đây/);
+    assert.match(line, /Bến Nghé/);
+    assert.match(line, /Hồ Chí Minh/);
+    assert.doesNotMatch(line, /Quận 1/, 'no districts after the 2025 reform');
+    await shot(page, 'hierarchy-search-2025.png');
+
+    // Opening the result shows where the ward came from.
+    await hit.click();
+    await page.getByRole('heading', { name: 'Phường Sài Gòn', level: 2 }).waitFor();
+    const formed = await text(page, 'formed-from');
+    assert.match(formed, /Phường Bến Nghé/);
+    assert.match(formed, /toàn bộ/);
+  });
+
+  it('browses from Việt Nam down to the communes of a district and back up', async () => {
+    await page.getByLabel('Phiên bản cây').selectOption('2022');
+    const crumbs = page.getByRole('navigation', { name: 'Đường dẫn' });
+    const children = page.getByTestId('children');
+    await crumbs.getByText('Việt Nam').waitFor();
+    await children.getByText('63 đơn vị cấp tỉnh').waitFor();
+
+    await children.getByRole('link', { name: /Thành phố Hồ Chí Minh/ }).click();
+    await page.getByRole('heading', { name: 'Thành phố Hồ Chí Minh', level: 2 }).waitFor();
+    const counts = await text(page, 'counts-below');
+    assert.match(counts, /22 cấp huyện/);
+    assert.match(counts, /312 cấp xã/);
+    // each district shows how many communes it has
+    await children.getByRole('link', { name: /Quận 1\b.*10 đơn vị cấp xã/ }).waitFor();
+
+    await children.getByRole('link', { name: /^Quận 1\b/ }).click();
+    await page.getByRole('heading', { name: 'Quận 1', level: 2 }).waitFor();
+    await children.getByRole('link', { name: /Phường Bến Nghé/ }).waitFor();
+    const list = await children.innerText();
+    assert.match(list, /Phường Đa Kao/);
+    assert.match(await crumbs.innerText(), /Việt Nam\s*›?\s*Thành phố Hồ Chí Minh\s*›?\s*Quận 1/);
+    await shot(page, 'hierarchy-browse-2022.png');
+
+    // back up one level, then to the top, with the breadcrumb
+    await crumbs.getByRole('link', { name: 'Thành phố Hồ Chí Minh' }).click();
+    await page.getByRole('heading', { name: 'Thành phố Hồ Chí Minh', level: 2 }).waitFor();
+    await crumbs.getByRole('link', { name: 'Việt Nam' }).click();
+    await page.getByRole('heading', { name: 'Việt Nam', level: 2 }).waitFor();
+    await children.getByRole('link', { name: /Thành phố Hà Nội/ }).waitFor();
+    await shot(page, 'hierarchy-browse-top.png');
+
+    // the browser's Back button walks the same way back down
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Thành phố Hồ Chí Minh', level: 2 }).waitFor();
+  });
+
+  it('fits a phone screen (390×844)', async () => {
+    const phone = await browser!.newContext({
+      storageState: await context!.storageState(),
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'vi-VN',
+    });
+    phone.setDefaultTimeout(UI_TIMEOUT_MS);
+    try {
+      const p = await phone.newPage();
+      watchErrors(p);
+      await p.goto(baseUrl + '/?v=2025&u=79');
+      await p.getByRole('heading', { name: 'Thành phố Hồ Chí Minh', level: 2 }).waitFor();
+      await p
+        .getByTestId('children')
+        .getByRole('link', { name: /Phường Sài Gòn/ })
+        .waitFor();
+      assert.ok(await p.getByRole('button', { name: 'Đăng xuất' }).isVisible());
+      const overflow = await p.evaluate(
+        () => document.documentElement.scrollWidth - window.innerWidth,
+      );
+      assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
+      await shot(p, 'hierarchy-phone.png', false);
+
+      await p.getByLabel('Tìm đơn vị').pressSequentially('ben nghe', { delay: 40 });
+      await p.getByTestId('search-result').filter({ hasText: 'trước đây' }).waitFor();
+      await shot(p, 'hierarchy-phone-search.png', false);
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('keeps a ward officer inside his ward, with a message instead of a blank screen', async () => {
+    // The admin creates the account through the API, with the browser's session.
+    const csrf = (await context!.cookies(baseUrl)).find((c) => c.name === 'opsroom_csrf')?.value;
+    assert.ok(csrf, 'the anti-forgery cookie is set after signing in');
+    const created = await context!.request.post(baseUrl + '/api/users', {
+      headers: { 'X-CSRF-Token': csrf },
+      data: {
+        username: 'canbo.saigon',
+        displayName: 'Nguyễn Văn An',
+        password: 'Canbo-pw-12345',
+        role: 'officer',
+        scope: { version: '2025', code: '26740' },
+      },
+    });
+    assert.equal(created.status(), 201, await created.text());
+
+    const officer = await browser!.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+    });
+    officer.setDefaultTimeout(UI_TIMEOUT_MS);
+    try {
+      const p = await officer.newPage();
+      watchErrors(p);
+      await p.goto(baseUrl + '/');
+      await p.getByLabel('Tên đăng nhập').fill('canbo.saigon');
+      await p.getByLabel('Mật khẩu').fill('Canbo-pw-12345');
+      await p.getByRole('button', { name: 'Đăng nhập' }).click();
+      // he lands on his own ward
+      await p.getByRole('heading', { name: 'Phường Sài Gòn', level: 2 }).waitFor();
+      assert.match(await p.locator('header').innerText(), /Nguyễn Văn An/);
+
+      await p.getByLabel('Phiên bản cây').selectOption('2022');
+      const error = p.getByTestId('browse-error');
+      await error.waitFor();
+      assert.match(await error.innerText(), /ngoài phạm vi/);
+      await shot(p, 'hierarchy-out-of-scope.png', false);
+      await error.getByRole('link', { name: 'Về đơn vị của tôi' }).click();
+      await p.getByRole('heading', { name: 'Phường Sài Gòn', level: 2 }).waitFor();
+    } finally {
+      await officer.close();
+    }
+  });
+
+  it('signs out, and a wrong password shows the Vietnamese error message', async () => {
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
+
+    await page.getByLabel('Tên đăng nhập').fill('admin');
+    await page.getByLabel('Mật khẩu').fill('not-the-password');
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    const error = page.getByTestId('login-error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /Sai tên đăng nhập hoặc mật khẩu/);
+    await shot(page, 'login-error.png');
+
+    // the English switch translates the page and the server's message, and is remembered
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    assert.match(await error.innerText(), /Wrong user name or password/);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  });
+
+  it('raised no script errors or blocked resources', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});

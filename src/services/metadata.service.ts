@@ -1,0 +1,327 @@
+import type { Db } from '../db/client.ts';
+import { AuditRepo } from '../db/audit.repo.ts';
+import { MetadataRepo } from '../db/metadata.repo.ts';
+import { OrgUnitRepo } from '../db/org-unit.repo.ts';
+import { can, isRootScope, type Actor } from '../domain/access.ts';
+import { AppError, errors } from '../domain/errors.ts';
+import { dependencyOrder, itemsOf, parseExpression } from '../domain/expression.ts';
+import { MetadataDocument, type MetadataDocumentInput } from '../domain/metadata.ts';
+import { auditActor } from './audit.ts';
+
+export interface MetadataProblem {
+  path: string;
+  vi: string;
+  en: string;
+}
+
+type Kind =
+  'breakdowns' | 'attributeOptions' | 'dataElements' | 'indicators' | 'targets' | 'dataSets';
+export type MetadataSummary = Record<Kind, { created: number; updated: number; unchanged: number }>;
+
+const ENTITY: Record<Kind, string> = {
+  breakdowns: 'breakdown',
+  attributeOptions: 'attribute_option',
+  dataElements: 'data_element',
+  indicators: 'indicator',
+  targets: 'target',
+  dataSets: 'data_set',
+};
+
+export class MetadataService {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Creates or changes metadata from one document, all or nothing: every item is checked
+   * against the document and the database first (a formula names existing elements, a data
+   * set's elements exist, a target's unit is in the caller's scope), then everything is
+   * written in one transaction with an audit row per item.
+   */
+  async apply(
+    actor: Actor | 'system',
+    input: MetadataDocumentInput,
+    opts: { dryRun?: boolean } = {},
+  ) {
+    const parsed = MetadataDocument.safeParse(input);
+    if (!parsed.success) {
+      throw invalid(
+        parsed.error.issues.map((i) => ({ path: i.path.join('.'), vi: i.message, en: i.message })),
+      );
+    }
+    const doc = parsed.data;
+    if (actor !== 'system') {
+      if (!can(actor, 'metadata.manage')) throw errors.forbidden('metadata.manage');
+      const national =
+        doc.breakdowns.length +
+        doc.attributeOptions.length +
+        doc.dataElements.length +
+        doc.indicators.length +
+        doc.dataSets.length;
+      if (national > 0 && !isRootScope(actor.scope)) throw errors.outOfScope();
+    }
+    return this.db
+      .transaction()
+      .execute(async (tx) => {
+        const repo = new MetadataRepo(tx);
+        await this.check(tx, actor, doc);
+        const summary = Object.fromEntries(
+          (Object.keys(ENTITY) as Kind[]).map((k) => [k, { created: 0, updated: 0, unchanged: 0 }]),
+        ) as MetadataSummary;
+        const audit = new AuditRepo(tx);
+        const count = async (
+          kind: Kind,
+          code: string,
+          r: 'created' | 'updated' | 'unchanged',
+          after: unknown,
+        ) => {
+          summary[kind][r]++;
+          if (r === 'unchanged') return;
+          await audit.record({
+            ...auditActor(actor),
+            action: `${ENTITY[kind]}.${r === 'created' ? 'create' : 'update'}`,
+            entityType: ENTITY[kind],
+            entityId: code,
+            after,
+          });
+        };
+        for (const b of doc.breakdowns)
+          await count('breakdowns', b.code, await repo.upsertBreakdown(b), b);
+        for (const a of doc.attributeOptions)
+          await count('attributeOptions', a.code, await repo.upsertAttributeOption(a), a);
+        for (const e of doc.dataElements) {
+          const breakdown = await repo.breakdownByCode(e.breakdown ?? 'default');
+          await count('dataElements', e.code, await repo.upsertElement(e, breakdown!.id), e);
+        }
+        for (const i of doc.indicators)
+          await count('indicators', i.code, await repo.upsertIndicator(i), i);
+        for (const t of doc.targets) {
+          const key = `${t.subject.type}:${t.subject.code}@${t.unit.version}:${t.unit.code}/${t.due}`;
+          await count('targets', key, await repo.upsertTarget(t), t);
+        }
+        for (const d of doc.dataSets) {
+          const ids = (await repo.elementIds(d.elements)).map((e) => e.id);
+          await count('dataSets', d.code, await repo.upsertDataSet(d, ids), d);
+        }
+        if (opts.dryRun) throw new DryRun(summary);
+        return summary;
+      })
+      .catch((e: unknown) => {
+        if (e instanceof DryRun) return e.summary;
+        throw e;
+      });
+  }
+
+  private async check(tx: Db, actor: Actor | 'system', doc: MetadataDocument) {
+    const repo = new MetadataRepo(tx);
+    const problems: MetadataProblem[] = [];
+    const dup = (kind: string, codes: string[]) => {
+      const seen = new Set<string>();
+      codes.forEach((c, i) => {
+        if (seen.has(c))
+          problems.push({
+            path: `${kind}.${i}.code`,
+            vi: `Mã ${c} bị lặp trong tệp`,
+            en: `Code ${c} appears twice`,
+          });
+        seen.add(c);
+      });
+    };
+    dup(
+      'breakdowns',
+      doc.breakdowns.map((b) => b.code),
+    );
+    dup(
+      'breakdownOptions',
+      doc.breakdowns.flatMap((b) => b.options.map((o) => o.code)),
+    );
+    dup(
+      'dataElements',
+      doc.dataElements.map((e) => e.code),
+    );
+    dup(
+      'indicators',
+      doc.indicators.map((e) => e.code),
+    );
+    dup(
+      'dataSets',
+      doc.dataSets.map((e) => e.code),
+    );
+
+    const docBreakdowns = new Set(doc.breakdowns.map((b) => b.code));
+    for (const [i, e] of doc.dataElements.entries()) {
+      if (
+        e.breakdown &&
+        !docBreakdowns.has(e.breakdown) &&
+        !(await repo.breakdownByCode(e.breakdown))
+      ) {
+        problems.push({
+          path: `dataElements.${i}.breakdown`,
+          vi: `Không có phân tổ ${e.breakdown}`,
+          en: `Unknown breakdown ${e.breakdown}`,
+        });
+      }
+    }
+    const docElements = new Set(doc.dataElements.map((e) => e.code));
+    const docIndicators = new Set(doc.indicators.map((e) => e.code));
+    const known = async (
+      table: 'data_element' | 'indicator',
+      inDoc: Set<string>,
+      codes: string[],
+    ) => {
+      const missing = codes.filter((c) => !inDoc.has(c));
+      const found = new Set(await repo.existingCodes(table, missing));
+      return codes.filter((c) => !inDoc.has(c) && !found.has(c));
+    };
+    for (const [i, ind] of doc.indicators.entries()) {
+      try {
+        const refs = itemsOf(parseExpression(ind.formula));
+        const elements = refs.flatMap((r) => (r.kind === 'element' ? [r.element] : []));
+        const indicators = refs.flatMap((r) => (r.kind === 'indicator' ? [r.code] : []));
+        for (const c of await known('data_element', docElements, elements)) {
+          problems.push({
+            path: `indicators.${i}.formula`,
+            vi: `Công thức dùng chỉ tiêu không có: ${c}`,
+            en: `The formula names an unknown data element: ${c}`,
+          });
+        }
+        for (const c of await known('indicator', docIndicators, indicators)) {
+          problems.push({
+            path: `indicators.${i}.formula`,
+            vi: `Công thức dùng chỉ số không có: ${c}`,
+            en: `The formula names an unknown indicator: ${c}`,
+          });
+        }
+      } catch (e) {
+        const m = e instanceof AppError ? e.messages : { vi: String(e), en: String(e) };
+        problems.push({ path: `indicators.${i}.formula`, ...m });
+      }
+    }
+    if (doc.indicators.length > 0 && problems.length === 0) {
+      try {
+        const existing = (await repo.listIndicators()).filter((x) => !docIndicators.has(x.code));
+        dependencyOrder([...existing, ...doc.indicators]);
+      } catch (e) {
+        const m = e instanceof AppError ? e.messages : { vi: String(e), en: String(e) };
+        problems.push({ path: 'indicators', ...m });
+      }
+    }
+    const units = new OrgUnitRepo(tx);
+    for (const [i, t] of doc.targets.entries()) {
+      const table = t.subject.type === 'element' ? 'data_element' : 'indicator';
+      const inDoc = t.subject.type === 'element' ? docElements : docIndicators;
+      if ((await known(table, inDoc, [t.subject.code])).length) {
+        problems.push({
+          path: `targets.${i}.subject`,
+          vi: `Không có ${t.subject.code}`,
+          en: `Unknown ${t.subject.type} ${t.subject.code}`,
+        });
+      }
+      const unit = await units.get(t.unit.version, t.unit.code, '9999-12-31');
+      if (!unit) {
+        problems.push({
+          path: `targets.${i}.unit`,
+          vi: `Không có đơn vị ${t.unit.code} (${t.unit.version})`,
+          en: `Unknown unit ${t.unit.code} (${t.unit.version})`,
+        });
+      } else if (actor !== 'system' && !can(actor, 'metadata.manage', unit)) {
+        throw errors.outOfScope(unit.code, unit.version);
+      }
+    }
+    for (const [i, d] of doc.dataSets.entries()) {
+      if (!(await units.hasVersion(d.version))) {
+        problems.push({
+          path: `dataSets.${i}.version`,
+          vi: `Không có phiên bản cây ${d.version}`,
+          en: `Unknown hierarchy version ${d.version}`,
+        });
+      }
+      for (const c of await known('data_element', docElements, d.elements)) {
+        problems.push({
+          path: `dataSets.${i}.elements`,
+          vi: `Không có chỉ tiêu ${c}`,
+          en: `Unknown data element ${c}`,
+        });
+      }
+    }
+    if (problems.length) throw invalid(problems);
+  }
+
+  /** All metadata in the shape `apply` takes: an export imports back unchanged. */
+  async list(): Promise<MetadataDocument> {
+    const repo = new MetadataRepo(this.db);
+    const [breakdowns, attributeOptions, dataElements, indicators, targets, dataSets] =
+      await Promise.all([
+        repo.listBreakdowns(),
+        repo.listAttributeOptions(),
+        repo.listElements(),
+        repo.listIndicators(),
+        repo.listTargets(),
+        repo.listDataSets(),
+      ]);
+    const names = (r: { code: string; uid: string | null; name_vi: string; name_en: string }) => ({
+      code: r.code,
+      ...(r.uid ? { uid: r.uid } : {}),
+      nameVi: r.name_vi,
+      nameEn: r.name_en,
+    });
+    const opt = <T>(v: T | null) => (v === null ? undefined : v);
+    return {
+      breakdowns: breakdowns
+        .filter((b) => b.code !== 'default')
+        .map((b) => ({ ...names(b), options: b.options.map(names) })),
+      attributeOptions: attributeOptions.filter((a) => a.code !== 'default').map(names),
+      dataElements: dataElements.map((e) => ({
+        ...names(e),
+        sector: e.sector as MetadataDocument['dataElements'][number]['sector'],
+        valueType: e.value_type as MetadataDocument['dataElements'][number]['valueType'],
+        unit: opt(e.unit),
+        aggTime: e.agg_time as MetadataDocument['dataElements'][number]['aggTime'],
+        aggUnits: e.agg_units as MetadataDocument['dataElements'][number]['aggUnits'],
+        breakdown: e.breakdown === 'default' ? undefined : e.breakdown,
+        zeroSignificant: e.zero_significant,
+        description: opt(e.description),
+      })),
+      indicators: indicators.map((i) => ({
+        ...names(i),
+        sector: i.sector as MetadataDocument['indicators'][number]['sector'],
+        formula: i.formula,
+        unit: opt(i.unit),
+        decimals: i.decimals,
+        description: opt(i.description),
+      })),
+      targets: targets.map((t) => ({
+        subject: { type: t.subject_type, code: t.subject_code },
+        unit: { version: t.unit_version, code: t.unit_code },
+        value: t.value,
+        due: t.due,
+        labelVi: opt(t.label_vi),
+        labelEn: opt(t.label_en),
+      })),
+      dataSets: dataSets.map((d) => ({
+        ...names(d),
+        periodType: d.period_type as MetadataDocument['dataSets'][number]['periodType'],
+        version: d.version,
+        level: d.level,
+        dueDays: d.due_days,
+        expiryDays: d.expiry_days,
+        elements: d.elements,
+      })),
+    };
+  }
+}
+
+class DryRun extends Error {
+  constructor(readonly summary: MetadataSummary) {
+    super('dry run');
+  }
+}
+
+function invalid(problems: MetadataProblem[]) {
+  return new AppError(
+    'validation_failed',
+    {
+      vi: `Siêu dữ liệu không hợp lệ (${problems.length} lỗi); không có gì thay đổi`,
+      en: `Invalid metadata (${problems.length} problem(s)); nothing was changed`,
+    },
+    { problems },
+  );
+}
