@@ -14,6 +14,7 @@ import type { AppEnv } from './context.ts';
 import { presentError, toAppError, validationError } from './errors.ts';
 import { orgUnitRoutes } from './org-unit.routes.ts';
 import { metadataRoutes } from './metadata.routes.ts';
+import { dataValueRoutes } from './data-value.routes.ts';
 import { json } from './schemas.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -69,6 +70,7 @@ export function createApp(services: Services) {
   app.route('/', orgUnitRoutes());
   app.route('/', adminRoutes());
   app.route('/', metadataRoutes());
+  app.route('/', dataValueRoutes());
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

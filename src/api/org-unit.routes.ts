@@ -1,7 +1,10 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { actorOf, type AppEnv } from './context.ts';
+import { VERSION_ID } from '../domain/hierarchy.ts';
+import { AppError } from '../domain/errors.ts';
 import {
   AtParam,
+  ErrorResponse,
   OrgUnit,
   OrgUnitList,
   Paging,
@@ -206,6 +209,56 @@ export function orgUnitRoutes() {
       return c.json({ id: row!.id, effective: row!.effective }, 200);
     },
   );
+
+  // The file is read as text, so that every problem is reported with its line in the file.
+  app.post('/api/orgunits/import', async (c) => {
+    const version = c.req.query('version');
+    if (!version || !VERSION_ID.test(version)) {
+      throw new AppError('validation_failed', {
+        vi: 'Cần tham số version: năm hoặc năm-tháng hiệu lực, ví dụ 2026 hoặc 2026-03',
+        en: 'The version parameter is needed: the year or year-month it takes effect, e.g. 2026 or 2026-03',
+      });
+    }
+    const r = await c.get('services').hierarchy.importUnitsFile(actorOf(c), await c.req.text(), {
+      fileName: `units-${version}.json`,
+      versionId: version,
+    });
+    return c.json(r, 200);
+  });
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/api/orgunits/import',
+    tags: ['hierarchy'],
+    summary:
+      'Import a units file (format of data/vn-admin/units-*.json) as a version, all or nothing (admin)',
+    request: {
+      query: z.object({ version: z.string().openapi({ example: '2026' }) }),
+      body: {
+        content: {
+          'application/json': {
+            schema: z.object({ validFrom: z.string(), units: z.array(z.unknown()) }),
+          },
+        },
+      },
+    },
+    responses: {
+      200: json(
+        z.object({
+          version: z.string(),
+          units: z.number(),
+          inserted: z.number(),
+          updated: z.number(),
+          removed: z.number(),
+        }),
+        'Imported',
+      ),
+      ...errorResponses,
+      422: {
+        description: 'The file is invalid: every problem with its line; nothing changed',
+        content: { 'application/json': { schema: ErrorResponse } },
+      },
+    },
+  });
 
   return app;
 }

@@ -319,6 +319,7 @@ export class OrgUnitRepo {
         parent_code: null,
         path: `/${ROOT_CODE}/`,
         region: null,
+        uid: null,
       },
       ...units.map((u) => ({
         version: version.id,
@@ -332,6 +333,7 @@ export class OrgUnitRepo {
         parent_code: u.parent ?? ROOT_CODE,
         path: u.path,
         region: u.region ?? null,
+        uid: u.uid ?? null,
       })),
     ];
     await insertMany(
@@ -349,12 +351,13 @@ export class OrgUnitRepo {
         parent_code: 'text',
         path: 'text',
         region: 'smallint',
+        uid: 'text',
       },
       rows,
       {
         onConflict: `on conflict (version, code) do update set level = excluded.level, kind = excluded.kind,
           type = excluded.type, name = excluded.name, full_name = excluded.full_name, name_en = excluded.name_en,
-          parent_code = excluded.parent_code, path = excluded.path, region = excluded.region`,
+          parent_code = excluded.parent_code, path = excluded.path, region = excluded.region, uid = excluded.uid`,
         onProgress,
       },
     );

@@ -16,6 +16,7 @@ export interface HierarchyVersionTable {
 
 export interface OrgUnitTable {
   id: Generated<number>;
+  uid: string | null;
   version: string;
   code: string;
   level: number;

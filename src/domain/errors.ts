@@ -15,6 +15,9 @@ export type ErrorCode =
   | 'unknown_unit'
   | 'conflict'
   | 'units_file_invalid'
+  | 'file_invalid'
+  | 'import_conflicts'
+  | 'period_locked'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -30,6 +33,9 @@ const STATUS: Record<ErrorCode, number> = {
   unknown_unit: 404,
   conflict: 409,
   units_file_invalid: 422,
+  file_invalid: 400,
+  import_conflicts: 409,
+  period_locked: 409,
   internal: 500,
 };
 

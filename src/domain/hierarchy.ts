@@ -20,6 +20,10 @@ export const UnitRecord = z.object({
   fullName: z.string().min(1),
   nameEn: z.string().optional(),
   region: z.number().int().optional(),
+  uid: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{10}$/, 'a DHIS2 uid: a letter then 10 letters or digits')
+    .optional(),
 });
 export type UnitRecord = z.infer<typeof UnitRecord>;
 

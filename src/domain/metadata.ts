@@ -24,7 +24,7 @@ export const SECTORS = [
   'government',
   'other',
 ] as const;
-export const VALUE_TYPES = ['integer', 'number', 'percentage', 'boolean', 'text'] as const;
+export const VALUE_TYPES = ['integer', 'number', 'percentage', 'boolean', 'date', 'text'] as const;
 export const AGG_TIME = ['sum', 'last', 'average'] as const;
 export const AGG_UNITS = ['sum', 'average', 'none'] as const;
 export const PERIOD_TYPES = ['day', 'week', 'month', 'quarter', 'half', 'year'] as const;

@@ -5,6 +5,7 @@ import { AuthService, DEFAULT_AUTH, type AuthOptions } from './auth.service.ts';
 import { GroupService } from './group.service.ts';
 import { HierarchyService } from './hierarchy.service.ts';
 import { MetadataService } from './metadata.service.ts';
+import { DataValueService } from './data-value.service.ts';
 
 /** Every service of one running instance, over one database. */
 export interface Services {
@@ -15,6 +16,7 @@ export interface Services {
   groups: GroupService;
   audit: AuditService;
   metadata: MetadataService;
+  dataValues: DataValueService;
 }
 
 export function createServices(
@@ -23,13 +25,15 @@ export function createServices(
 ): Services {
   const clock = opts.clock ?? systemClock;
   const db = database.db;
+  const hierarchy = new HierarchyService(db, clock);
   return {
     database,
     clock,
-    hierarchy: new HierarchyService(db, clock),
+    hierarchy,
     auth: new AuthService(db, clock, { ...DEFAULT_AUTH, ...opts.auth }),
     groups: new GroupService(db),
     audit: new AuditService(db),
     metadata: new MetadataService(db),
+    dataValues: new DataValueService(db, hierarchy),
   };
 }

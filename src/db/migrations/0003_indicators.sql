@@ -5,6 +5,9 @@
 
 ALTER TABLE org_unit ADD COLUMN id integer GENERATED ALWAYS AS IDENTITY;
 CREATE UNIQUE INDEX org_unit_id_idx ON org_unit (id);
+-- A DHIS2 uid, so that DHIS2 files naming units by uid import unchanged.
+ALTER TABLE org_unit ADD COLUMN uid text;
+CREATE UNIQUE INDEX org_unit_uid_idx ON org_unit (version, uid);
 
 -- Each unit with itself and every unit above it, for rolling values up the tree.
 CREATE TABLE org_unit_ancestor (
@@ -60,7 +63,7 @@ CREATE TABLE data_element (
   name_vi          text NOT NULL,
   name_en          text NOT NULL,
   sector           text NOT NULL,
-  value_type       text NOT NULL CHECK (value_type IN ('integer', 'number', 'percentage', 'boolean', 'text')),
+  value_type       text NOT NULL CHECK (value_type IN ('integer', 'number', 'percentage', 'boolean', 'date', 'text')),
   unit             text,
   agg_time         text NOT NULL CHECK (agg_time IN ('sum', 'last', 'average')),
   agg_units        text NOT NULL CHECK (agg_units IN ('sum', 'average', 'none')),

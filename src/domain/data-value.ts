@@ -1,0 +1,113 @@
+import type { Message } from './errors.ts';
+
+/** Rules for single data values: their types, and the conflicts an import reports. */
+
+export type ValueType = 'integer' | 'number' | 'percentage' | 'boolean' | 'date' | 'text';
+
+export const MAX_TEXT = 50_000;
+
+const TRUE = new Set(['true', 't', '1', 'yes', 'y', 'có', 'co']);
+const FALSE = new Set(['false', 'f', '0', 'no', 'n', 'không', 'khong']);
+
+/** The value as stored (text kept as given, numbers as numbers), or why it does not fit. */
+export function checkValue(
+  type: ValueType,
+  raw: string,
+): { ok: true; text: string; number: number | null } | { ok: false; reason: Message } {
+  const s = raw.trim();
+  const bad = (vi: string, en: string) => ({ ok: false as const, reason: { vi, en } });
+  switch (type) {
+    case 'integer':
+      if (!/^[-+]?\d+$/.test(s))
+        return bad(`"${raw}" không phải số nguyên`, `"${raw}" is not an integer`);
+      return { ok: true, text: s, number: Number(s) };
+    case 'number':
+    case 'percentage': {
+      const n = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s) ? Number(s) : NaN;
+      if (!Number.isFinite(n)) return bad(`"${raw}" không phải số`, `"${raw}" is not a number`);
+      if (type === 'percentage' && (n < 0 || n > 100)) {
+        return bad(
+          `"${raw}" không phải tỷ lệ phần trăm từ 0 đến 100`,
+          `"${raw}" is not a percentage from 0 to 100`,
+        );
+      }
+      return { ok: true, text: s, number: n };
+    }
+    case 'boolean': {
+      const l = s.toLowerCase();
+      if (TRUE.has(l)) return { ok: true, text: 'true', number: 1 };
+      if (FALSE.has(l)) return { ok: true, text: 'false', number: 0 };
+      return bad(
+        `"${raw}" không phải có/không (true/false)`,
+        `"${raw}" is not a yes/no value (true/false)`,
+      );
+    }
+    case 'date': {
+      const d = /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(`${s}T00:00:00Z`) : undefined;
+      if (!d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== s) {
+        return bad(
+          `"${raw}" không phải ngày dạng YYYY-MM-DD`,
+          `"${raw}" is not a date (YYYY-MM-DD)`,
+        );
+      }
+      return { ok: true, text: s, number: null };
+    }
+    case 'text':
+      if (raw.length > MAX_TEXT)
+        return bad(`Văn bản dài quá ${MAX_TEXT} ký tự`, `Text longer than ${MAX_TEXT} characters`);
+      return { ok: true, text: raw, number: null };
+  }
+}
+
+export function parseFlag(v: string | undefined): boolean {
+  return v !== undefined && TRUE.has(v.trim().toLowerCase());
+}
+
+/**
+ * Conflict codes, in DHIS2's style so that its clients read them (DHIS2 2.42 numbers where
+ * one exists); each conflict names the field and the value that caused it.
+ */
+export const CONFLICT = {
+  missing: 'E7600',
+  unknownElement: 'E7610',
+  badPeriod: 'E7611',
+  unknownUnit: 'E7612',
+  unknownOption: 'E7613',
+  unknownAttribute: 'E7614',
+  optionNotInElement: 'E7617',
+  badValue: 'E7619',
+  outOfScope: 'E7620',
+  locked: 'E7641',
+  duplicate: 'E8128',
+} as const;
+export type ConflictCode = (typeof CONFLICT)[keyof typeof CONFLICT];
+
+export interface RowConflict {
+  index: number;
+  line?: number;
+  errorCode: ConflictCode;
+  /** The field at fault, in DHIS2's names (dataElement, period, orgUnit, value, ...). */
+  property: string;
+  /** What was given there. */
+  object: string;
+  reason: Message;
+}
+
+export type ImportStrategy = 'CREATE' | 'UPDATE' | 'CREATE_AND_UPDATE' | 'DELETE';
+
+export interface ImportCount {
+  imported: number;
+  updated: number;
+  ignored: number;
+  deleted: number;
+}
+
+export interface ImportSummary {
+  status: 'SUCCESS' | 'WARNING' | 'ERROR';
+  description: Message;
+  importCount: ImportCount;
+  conflicts: RowConflict[];
+  rejectedIndexes: number[];
+  dryRun: boolean;
+  atomic: boolean;
+}
