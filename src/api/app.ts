@@ -15,6 +15,7 @@ import { presentError, toAppError, validationError } from './errors.ts';
 import { orgUnitRoutes } from './org-unit.routes.ts';
 import { metadataRoutes } from './metadata.routes.ts';
 import { dataValueRoutes } from './data-value.routes.ts';
+import { analyticsRoutes } from './analytics.routes.ts';
 import { json } from './schemas.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -71,6 +72,7 @@ export function createApp(services: Services) {
   app.route('/', adminRoutes());
   app.route('/', metadataRoutes());
   app.route('/', dataValueRoutes());
+  app.route('/', analyticsRoutes());
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

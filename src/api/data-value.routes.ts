@@ -42,7 +42,14 @@ const Conflict = z.object({
   property: z.string(),
   indexes: z.array(z.number()),
   rows: z.array(
-    z.object({ index: z.number(), line: z.number().optional(), vi: z.string(), en: z.string() }),
+    z.object({
+      index: z.number(),
+      line: z.number().optional(),
+      field: z.string(),
+      value: z.string(),
+      vi: z.string(),
+      en: z.string(),
+    }),
   ),
 });
 
@@ -79,12 +86,12 @@ function webMessage(c: Context, s: ImportSummary, strategy: string) {
   const en = wantsEnglish(c);
   const groups = new Map<string, z.infer<typeof Conflict>>();
   for (const x of s.conflicts) {
-    const key = `${x.errorCode}|${x.property}|${x.object}`;
+    const key = `${x.errorCode}|${x.object}`;
     let g = groups.get(key);
     if (!g) {
       g = {
         object: x.object,
-        objects: { [x.property]: x.object },
+        objects: x.property === 'value' ? { dataElement: x.object } : { [x.property]: x.object },
         value: en ? x.reason.en : x.reason.vi,
         errorCode: x.errorCode,
         property: x.property,
@@ -97,6 +104,8 @@ function webMessage(c: Context, s: ImportSummary, strategy: string) {
     g.rows.push({
       index: x.index,
       ...(x.line ? { line: x.line } : {}),
+      field: x.property,
+      value: x.value,
       vi: x.reason.vi,
       en: x.reason.en,
     });

@@ -217,13 +217,8 @@ for (const engine of testEngines()) {
       assert.deepEqual(r.json.response.rejectedIndexes, [1, 2, 3, 4, 5, 6, 7]);
       const byIndex = Object.fromEntries(
         r.json.response.conflicts.flatMap(
-          (c: {
-            indexes: number[];
-            property: string;
-            object: string;
-            errorCode: string;
-            value: string;
-          }) => c.indexes.map((i) => [i, `${c.errorCode} ${c.property}=${c.object}`]),
+          (c: { errorCode: string; rows: { index: number; field: string; value: string }[] }) =>
+            c.rows.map((row) => [row.index, `${c.errorCode} ${row.field}=${row.value}`]),
         ),
       );
       assert.deepEqual(byIndex, {

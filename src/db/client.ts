@@ -38,8 +38,21 @@ export interface OpenOptions {
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    let closing = false;
+    // An idle connection the server ends (a restart, or a test dropping its database after
+    // close) must not crash the process; the pool replaces it on the next query.
+    pool.on('error', (e) => {
+      if (!closing) console.error(`database connection lost: ${e.message}`);
+    });
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-    return { engine: 'postgres', db, close: () => db.destroy() };
+    return {
+      engine: 'postgres',
+      db,
+      close: () => {
+        closing = true;
+        return db.destroy();
+      },
+    };
   }
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const pglite = await PGlite.create({

@@ -111,10 +111,13 @@ export class DataValueRepo {
   async units(version: string) {
     const rows = await this.db
       .selectFrom('org_unit')
-      .select(['id', 'code', 'uid', 'path', 'level'])
+      .select(['id', 'code', 'uid', 'path', 'level', 'full_name'])
       .where('version', '=', version)
       .execute();
-    const m = new Map<string, { id: number; code: string; path: string; level: number }>();
+    const m = new Map<
+      string,
+      { id: number; code: string; path: string; level: number; full_name: string }
+    >();
     for (const r of rows) {
       m.set(r.code, r);
       if (r.uid) m.set(r.uid, r);

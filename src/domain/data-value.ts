@@ -89,6 +89,9 @@ export interface RowConflict {
   /** The field at fault, in DHIS2's names (dataElement, period, orgUnit, value, ...). */
   property: string;
   /** What was given there. */
+  value: string;
+  /** The object the conflict is about, as DHIS2 groups conflicts: the data element for a bad
+   *  value, otherwise what was given in the field. */
   object: string;
   reason: Message;
 }

@@ -90,12 +90,14 @@ export class DataValueService {
       object: string | undefined,
       reason: Message,
     ) => {
+      const given = object ?? '';
       conflicts.push({
         index: raw.index,
         ...(raw.line ? { line: raw.line } : {}),
         errorCode,
         property,
-        object: object ?? '',
+        value: given,
+        object: property === 'value' ? (raw.dataElement ?? '') : given,
         reason,
       });
     };

@@ -6,6 +6,7 @@ import { GroupService } from './group.service.ts';
 import { HierarchyService } from './hierarchy.service.ts';
 import { MetadataService } from './metadata.service.ts';
 import { DataValueService } from './data-value.service.ts';
+import { AnalyticsService } from './analytics.service.ts';
 
 /** Every service of one running instance, over one database. */
 export interface Services {
@@ -17,6 +18,7 @@ export interface Services {
   audit: AuditService;
   metadata: MetadataService;
   dataValues: DataValueService;
+  analytics: AnalyticsService;
 }
 
 export function createServices(
@@ -35,5 +37,6 @@ export function createServices(
     audit: new AuditService(db),
     metadata: new MetadataService(db),
     dataValues: new DataValueService(db, hierarchy),
+    analytics: new AnalyticsService(db, hierarchy),
   };
 }

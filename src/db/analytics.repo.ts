@@ -1,0 +1,82 @@
+import { sql } from 'kysely';
+import type { Db } from './client.ts';
+
+export interface AggregateRequest {
+  elementId: number;
+  /** Only these breakdown options / attribute options; all when absent. */
+  optionIds?: number[];
+  attributeIds?: number[];
+  /** Unit ids (of any version): totals of each unit and everything under it. */
+  unitIds: number[];
+  periods: { pid: string; start: string; end: string }[];
+}
+
+export interface AggregateRow {
+  pid: string;
+  unit_id: number;
+  /** Sum over the stored periods within the requested one. */
+  total: number;
+  /** The sum at the latest stored period within it (for stocks). */
+  last: number;
+  /** How many stored periods had values. */
+  periods: number;
+  /** How many values the sums hold (for averages over units). */
+  n: number;
+}
+
+/**
+ * Totals of an element for units and periods, read from the roll-up table: one row per
+ * (stored period, unit) instead of every commune's values. A requested period gathers the
+ * stored periods that lie within it; the caller applies the element's rule over time
+ * (sum, last, average).
+ */
+export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateRow[]> {
+  if (q.unitIds.length === 0 || q.periods.length === 0) return [];
+  const r = await sql<AggregateRow>`
+    with req as (
+      select * from json_to_recordset(${JSON.stringify(q.periods)}::json) as t(pid text, start date, "end" date)
+    ), per as (
+      select req.pid, r.ancestor_id as unit_id, p.end_date, sum(r.sum) as s, sum(r.n)::int as n
+      from req
+      join period p on p.start_date >= req.start and p.end_date <= req."end"
+      join data_value_rollup r on r.period_id = p.id
+      where r.element_id = ${q.elementId}
+        and r.ancestor_id = any(${q.unitIds}::int[])
+        and ${q.optionIds ? sql`r.option_id = any(${q.optionIds}::int[])` : sql`true`}
+        and ${q.attributeIds ? sql`r.attribute_id = any(${q.attributeIds}::int[])` : sql`true`}
+      group by req.pid, r.ancestor_id, p.id, p.end_date
+      having sum(r.n) > 0
+    )
+    select pid, unit_id, sum(s)::float as total, (array_agg(s order by end_date desc))[1]::float as last,
+      count(*)::int as periods, sum(n)::int as n
+    from per group by pid, unit_id`.execute(db);
+  return r.rows;
+}
+
+/** The change the source reported for values stored exactly at these periods. */
+export async function reportedChanges(
+  db: Db,
+  elementId: number,
+  unitIds: number[],
+  pids: string[],
+) {
+  if (unitIds.length === 0 || pids.length === 0) return [];
+  const r = await sql<{ pid: string; unit_id: number; yoy: number | null; prev: number | null }>`
+    select p.pid, d.unit_id, max(d.reported_yoy_pct) as yoy, max(d.reported_prev_pct) as prev
+    from data_value d join period p on p.id = d.period_id
+    where d.element_id = ${elementId} and d.unit_id = any(${unitIds}::int[]) and p.pid = any(${pids}::text[])
+      and (d.reported_yoy_pct is not null or d.reported_prev_pct is not null)
+    group by p.pid, d.unit_id`.execute(db);
+  return r.rows;
+}
+
+/** The target nearest after each period end, for subjects at units. */
+export async function targets(db: Db, subjectType: 'element' | 'indicator', code: string) {
+  return db
+    .selectFrom('target')
+    .select(['unit_version', 'unit_code', 'value', 'due', 'label_vi', 'label_en'])
+    .where('subject_type', '=', subjectType)
+    .where('subject_code', '=', code)
+    .orderBy('due')
+    .execute();
+}

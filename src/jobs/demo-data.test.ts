@@ -1,0 +1,263 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
+import { ADMIN_PASSWORD, openTestDb, testEngines, type TestDb } from '../test/harness.ts';
+import { ApiClient } from '../test/http.ts';
+import { parsePeriod, previousPeriod, samePeriodLastYear } from '../domain/period.ts';
+import {
+  DAILY_ELEMENTS,
+  communeDayValues,
+  generateCommuneDays,
+  listCommunes,
+  loadDemoData,
+  loadSeedFigures,
+  readDemoFigures,
+  type Commune,
+} from './demo-data.ts';
+
+interface SeedFigure {
+  id: string;
+  value: number | null;
+  period: { start: string | null; end: string };
+  compare?: { basis: string; value?: number; change_pct?: number }[];
+}
+const seed = JSON.parse(
+  readFileSync(new URL('../../data/seed-figures/figures.json', import.meta.url), 'utf8'),
+) as { figures: SeedFigure[] };
+
+const decimalsOf = (n: number) => (String(n).split('.')[1] ?? '').length;
+const roundTo = (n: number, d: number) => Math.round(n * 10 ** d) / 10 ** d;
+
+async function collect(gen: AsyncIterable<{ orgUnit?: string; value?: string }[]>) {
+  const all = [];
+  for await (const batch of gen) all.push(...batch);
+  return all;
+}
+
+describe('demo figures file', () => {
+  it('prints, for every figure with both values and a change, the change the values give', () => {
+    const checked: string[] = [];
+    const wrong: string[] = [];
+    for (const f of seed.figures) {
+      for (const c of f.compare ?? []) {
+        if (f.value === null || c.value === undefined || c.change_pct === undefined) continue;
+        const computed = roundTo(((f.value - c.value) / c.value) * 100, decimalsOf(c.change_pct));
+        checked.push(f.id);
+        if (computed !== c.change_pct) wrong.push(`${f.id}: ${computed} ≠ printed ${c.change_pct}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+    assert.deepEqual(checked.sort(), [
+      'press.pay_tv_subscribers',
+      'security.public_certificates_active',
+      'security.public_certificates_issued',
+    ]);
+  });
+
+  it('maps every seed figure to values or gives a reason for leaving it out', () => {
+    const demo = readDemoFigures();
+    const placed = new Set(demo.values.map((v) => v.figure));
+    const left = new Set(demo.leftOut.map((l) => l.figure));
+    for (const f of seed.figures)
+      assert.ok(placed.has(f.id) !== left.has(f.id), `${f.id}: exactly one of value / left out`);
+  });
+});
+
+describe('commune day generator (pure)', () => {
+  const communes: Commune[] = [
+    { code: '00001', type: 'phuong' },
+    { code: '00004', type: 'phuong' },
+    { code: '00007', type: 'xa' },
+    { code: '00010', type: 'thi_tran' },
+  ];
+  const all = (opts: Parameters<typeof communeDayValues>[1]) =>
+    [...communeDayValues(communes, opts)].flat();
+
+  it('gives the same values for the same seed, whatever the range, elements or batch size', () => {
+    const a = all({ from: '2025-08-01', to: '2025-08-10', seed: 7 });
+    const b = all({ from: '2025-08-01', to: '2025-08-10', seed: 7, batchSize: 13 });
+    const key = (v: { dataElement?: string; period?: string; orgUnit?: string; value?: string }) =>
+      `${v.dataElement} ${v.period} ${v.orgUnit} ${v.value}`;
+    assert.deepEqual(a.map(key), b.map(key));
+    assert.equal(a.length, 4 * 10 * DAILY_ELEMENTS.length);
+    const part = all({ from: '2025-08-05', to: '2025-08-06', seed: 7, elements: ['TESTS_DONE'] });
+    const whole = new Set(a.map(key));
+    for (const v of part) assert.ok(whole.has(key(v)), key(v));
+    const other = all({ from: '2025-08-01', to: '2025-08-10', seed: 8 });
+    assert.notDeepEqual(other.map(key), a.map(key));
+  });
+
+  it('writes non-negative integers, never more positives than tests, batches indexed from 0', () => {
+    const batches = [
+      ...communeDayValues(communes, { from: '2024-01-01', to: '2024-03-31', batchSize: 100 }),
+    ];
+    for (const b of batches) b.forEach((v, i) => assert.equal(v.index, i));
+    const values = batches.flat();
+    for (const v of values) assert.match(v.value!, /^\d+$/);
+    const at = new Map(
+      values.map((v) => [`${v.dataElement} ${v.period} ${v.orgUnit}`, Number(v.value)]),
+    );
+    for (const v of values.filter((x) => x.dataElement === 'POSITIVE_CASES'))
+      assert.ok(Number(v.value) <= at.get(`TESTS_DONE ${v.period} ${v.orgUnit}`)!);
+  });
+});
+
+for (const engine of testEngines()) {
+  describe(`demo data on ${engine}`, () => {
+    let t: TestDb;
+    let admin: ApiClient;
+
+    before(async () => {
+      t = await openTestDb(engine, { clock: () => new Date('2025-09-15T03:00:00Z') });
+      admin = ApiClient.for(t.services);
+      await admin.login('admin', ADMIN_PASSWORD);
+    });
+    after(() => t.close());
+
+    it('generates values for every commune of the 2025 tree, wards bigger than rural communes', async () => {
+      const communes = await listCommunes(t.services, '2025');
+      assert.equal(communes.length, 3321);
+      const opts = { version: '2025', from: '2025-08-04', to: '2025-08-10', seed: 42 };
+      const a = await collect(generateCommuneDays(t.services, opts));
+      const b = await collect(generateCommuneDays(t.services, opts));
+      assert.deepEqual(a, b);
+      assert.equal(a.length, 3321 * 7 * DAILY_ELEMENTS.length);
+      assert.deepEqual(
+        [...new Set(a.map((v) => v.orgUnit))].sort(),
+        communes.map((c) => c.code).sort(),
+      );
+      const type = new Map(communes.map((c) => [c.code, c.type]));
+      const mean = (t: string) => {
+        const xs = a
+          .filter((v) => (v as { dataElement?: string }).dataElement === 'HEALTH_DECLARATIONS')
+          .filter((v) => type.get(v.orgUnit!) === t)
+          .map((v) => Number(v.value));
+        return xs.reduce((s, x) => s + x, 0) / xs.length;
+      };
+      assert.ok(mean('phuong') > 1.5 * mean('xa'), `${mean('phuong')} vs ${mean('xa')}`);
+    });
+
+    it('imports the seed figures: January 2022 cyberattacks 1,383 = 197 + 125 + 1,061 at VN', async () => {
+      const r = await loadSeedFigures(t.services);
+      assert.equal(r.values.status, 'SUCCESS');
+      assert.equal(r.values.importCount.imported, readDemoFigures().values.length);
+      const res = await admin.get(
+        '/api/dataValueSets?dataElement=CYBERATTACKS&period=202201&version=2022',
+      );
+      assert.equal(res.status, 200, res.text);
+      const rows = (res.json.dataValues as Record<string, string>[]).map((v) => [
+        v.orgUnit,
+        v.period,
+        v.categoryOptionCombo,
+        Number(v.value),
+      ]);
+      assert.deepEqual(
+        rows.sort((x, y) => String(x[2]).localeCompare(String(y[2]))),
+        [
+          ['VN', '202201', 'DEFACE', 125],
+          ['VN', '202201', 'MALWARE', 1061],
+          ['VN', '202201', 'PHISHING', 197],
+        ],
+      );
+      assert.equal(
+        rows.reduce((s, r) => s + Number(r[3]), 0),
+        1383,
+      );
+      const rollup = await sql<{ sum: number }>`
+        select sum(r.sum)::float as sum from data_value_rollup r
+        join org_unit u on u.id = r.ancestor_id join data_element e on e.id = r.element_id
+        join period p on p.id = r.period_id
+        where u.version = '2022' and u.code = 'VN' and e.code = 'CYBERATTACKS' and p.pid = '2022-01'`.execute(
+        t.database.db,
+      );
+      assert.equal(rollup.rows[0]!.sum, 1383);
+    });
+
+    it('stores both values where an article prints both, and they give the printed change', async () => {
+      const res = await t.database.db
+        .selectFrom('data_value as d')
+        .innerJoin('data_element as e', 'e.id', 'd.element_id')
+        .innerJoin('period as p', 'p.id', 'd.period_id')
+        .innerJoin('org_unit as u', 'u.id', 'd.unit_id')
+        .select(['e.code as element', 'p.pid as period', 'd.value', 'd.reported_yoy_pct'])
+        .where('u.code', '=', 'VN')
+        .execute();
+      const stored = new Map(res.map((r) => [`${r.element} ${r.period}`, r]));
+      const demo = readDemoFigures();
+      const checked: string[] = [];
+      const wrong: string[] = [];
+      for (const f of seed.figures) {
+        const yoy = f.compare?.find((c) => c.basis === 'same period previous year');
+        if (!yoy || yoy.value === undefined || yoy.change_pct === undefined) continue;
+        const v = demo.values.find((x) => x.figure === f.id && x.reportedYoyPct !== undefined)!;
+        const now = stored.get(`${v.dataElement} ${v.period}`);
+        const earlier = stored.get(
+          `${v.dataElement} ${samePeriodLastYear(parsePeriod(v.period!)).id}`,
+        );
+        assert.ok(now && earlier, `${f.id}: both values stored`);
+        const change = roundTo(
+          ((now.value! - earlier.value!) / earlier.value!) * 100,
+          decimalsOf(yoy.change_pct),
+        );
+        assert.equal(now.reported_yoy_pct, yoy.change_pct, `${f.id}: reported change kept`);
+        checked.push(f.id);
+        if (change !== yoy.change_pct) wrong.push(`${f.id}: ${change} ≠ ${yoy.change_pct}`);
+      }
+      assert.deepEqual(wrong, []);
+      assert.equal(checked.length, 3);
+      // 4,581,000 against 4,014,701 is 'tăng 14,1%'.
+      assert.equal(stored.get('SECURITY_PUBLIC_CERTS_ISSUED 2021-01')?.value, 4014701);
+      // An absolute change gives the earlier value: 634 = 628 + 6 ('tăng 06 đài').
+      const p = previousPeriod(parsePeriod('2022-01')).id;
+      assert.equal(stored.get(`PRESS_COMMUNE_RADIO_STATIONS_ICT ${p}`)?.value, 628);
+    });
+
+    it('changes nothing on a second load of the seed figures', async () => {
+      const history = async () =>
+        (
+          await sql<{ n: number }>`select count(*)::int as n from data_value_history`.execute(
+            t.database.db,
+          )
+        ).rows[0]!.n;
+      const before = await history();
+      const r = await loadSeedFigures(t.services);
+      for (const [kind, c] of Object.entries(r.metadata))
+        assert.deepEqual([c.created, c.updated], [0, 0], kind);
+      assert.deepEqual(r.values.importCount, {
+        imported: 0,
+        updated: 0,
+        ignored: readDemoFigures().values.length,
+        deleted: 0,
+      });
+      assert.equal(await history(), before);
+    });
+
+    it('loads the demo: generated commune days before today, in batches, with progress', async () => {
+      const steps: [string, number, number][] = [];
+      const r = await loadDemoData(t.services, {
+        days: 2,
+        elements: ['TESTS_DONE', 'SPAM_REPORTS'],
+        batchSize: 5000,
+        onProgress: (s, d, n) => steps.push([s, d, n]),
+      });
+      assert.deepEqual([r.from, r.to, r.communes], ['2025-09-13', '2025-09-14', 3321]);
+      assert.equal(r.values, 3321 * 2 * 2);
+      assert.equal(r.imported, r.values);
+      assert.deepEqual(steps.at(-1), ['communes', r.values, r.values]);
+      const n = await sql<{ n: number; sum: number }>`
+        select sum(r.n)::int as n, sum(r.sum)::float as sum from data_value_rollup r
+        join org_unit u on u.id = r.ancestor_id join data_element e on e.id = r.element_id
+        where u.version = '2025' and u.code = 'VN' and e.code = 'TESTS_DONE'`.execute(
+        t.database.db,
+      );
+      assert.equal(n.rows[0]!.n, 3321 * 2);
+      assert.ok(n.rows[0]!.sum > 0);
+      const again = await loadDemoData(t.services, {
+        days: 2,
+        elements: ['TESTS_DONE', 'SPAM_REPORTS'],
+      });
+      assert.equal(again.imported + again.updated, 0, 'a second load changes nothing');
+    });
+  });
+}

@@ -1,0 +1,527 @@
+import { readFileSync } from 'node:fs';
+import type { RawDataValue } from '../domain/data-value-set.ts';
+import type { ImportSummary } from '../domain/data-value.ts';
+import { vnDate } from '../domain/dates.ts';
+import type { MetadataDocumentInput } from '../domain/metadata.ts';
+import type { Services } from '../services/index.ts';
+import type { MetadataSummary } from '../services/metadata.service.ts';
+
+/**
+ * The demo data set:
+ *
+ * - the seed figures (`data/seed-figures/`, the MIC articles of 2020-2022) as national values at
+ *   unit VN, with the changes the articles printed (`data/demo/figures.json`, built from the seed
+ *   by `scripts/build-demo-data.ts`, whose rules are written in that file);
+ * - a deterministic generator of plausible daily commune data (health declarations, tests,
+ *   positive cases, cases traced, spam reports, …) for every commune of a tree over any days.
+ *
+ * The generator draws every value from a hash of (seed, commune, day): the same seed gives the
+ * same value for a commune and day whatever range or element list is asked for.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Daily commune elements
+
+export interface DailyElement {
+  code: string;
+  nameVi: string;
+  nameEn: string;
+  sector: 'covid' | 'telecom' | 'government';
+  unit: string;
+  description: string;
+}
+
+export const DAILY_ELEMENTS: DailyElement[] = [
+  {
+    code: 'HEALTH_DECLARATIONS',
+    nameVi: 'Số lượt khai báo y tế',
+    nameEn: 'Health declarations',
+    sector: 'covid',
+    unit: 'lượt',
+    description:
+      'Lượt khai báo y tế điện tử của người dân trên địa bàn xã trong ngày (dữ liệu demo).',
+  },
+  {
+    code: 'TESTS_DONE',
+    nameVi: 'Số mẫu xét nghiệm',
+    nameEn: 'Tests done',
+    sector: 'covid',
+    unit: 'mẫu',
+    description: 'Mẫu xét nghiệm COVID-19 đã có kết quả trong ngày (dữ liệu demo).',
+  },
+  {
+    code: 'POSITIVE_CASES',
+    nameVi: 'Số ca dương tính',
+    nameEn: 'Positive test results',
+    sector: 'covid',
+    unit: 'ca',
+    description: 'Kết quả xét nghiệm dương tính trong ngày (dữ liệu demo).',
+  },
+  {
+    code: 'CASES_TRACED',
+    nameVi: 'Số ca truy vết',
+    nameEn: 'Cases traced',
+    sector: 'covid',
+    unit: 'ca',
+    description: 'Ca nhiễm, nghi nhiễm và tiếp xúc gần đã truy vết trong ngày (dữ liệu demo).',
+  },
+  {
+    code: 'SPAM_REPORTS',
+    nameVi: 'Số phản ánh tin nhắn rác',
+    nameEn: 'Spam reports',
+    sector: 'telecom',
+    unit: 'phản ánh',
+    description: 'Phản ánh tin nhắn, cuộc gọi rác (5656) từ thuê bao trên địa bàn (dữ liệu demo).',
+  },
+  {
+    code: 'CITIZEN_REPORTS',
+    nameVi: 'Số phản ánh, kiến nghị của người dân',
+    nameEn: 'Citizen reports and questions',
+    sector: 'government',
+    unit: 'phản ánh',
+    description: 'Phản ánh, kiến nghị người dân gửi tới xã trong ngày (dữ liệu demo).',
+  },
+  {
+    code: 'APP_INSTALLS',
+    nameVi: 'Số lượt cài đặt ứng dụng phòng chống dịch',
+    nameEn: 'Anti-epidemic app installs',
+    sector: 'covid',
+    unit: 'lượt',
+    description: 'Lượt cài đặt Bluezone, Sổ sức khỏe điện tử trên địa bàn (dữ liệu demo).',
+  },
+];
+
+/** What `loadDemoData` generates unless told otherwise. */
+export const DEFAULT_DAILY_ELEMENTS = [
+  'HEALTH_DECLARATIONS',
+  'TESTS_DONE',
+  'POSITIVE_CASES',
+  'CASES_TRACED',
+  'SPAM_REPORTS',
+];
+
+export const DAILY_INDICATORS: NonNullable<MetadataDocumentInput['indicators']> = [
+  {
+    code: 'TEST_POSITIVITY_PCT',
+    nameVi: 'Tỷ lệ xét nghiệm dương tính',
+    nameEn: 'Test positivity',
+    sector: 'covid',
+    formula: '#{POSITIVE_CASES} / #{TESTS_DONE} * 100',
+    unit: '%',
+    decimals: 2,
+  },
+  {
+    code: 'TRACED_PER_CASE',
+    nameVi: 'Số ca truy vết trên một ca dương tính',
+    nameEn: 'Cases traced per positive case',
+    sector: 'covid',
+    formula: '#{CASES_TRACED} / #{POSITIVE_CASES}',
+    unit: 'ca',
+    decimals: 1,
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Deterministic randomness: a 32-bit hash of integers, and mulberry32 seeded from it.
+
+function mix(h: number, k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function finish(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A 32-bit hash of a few integers (murmur3's mixing). */
+export function hashInts(...ks: number[]): number {
+  let h = 0x2545f491;
+  for (const k of ks) h = mix(h, k | 0);
+  return finish(h ^ ks.length);
+}
+
+const u01 = (...ks: number[]) => hashInts(...ks) / 4294967296;
+
+/** mulberry32: a small, fast, seeded PRNG giving numbers in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gauss(rand: () => number): number {
+  const u = 1 - rand();
+  const v = rand();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+function poisson(mean: number, rand: () => number): number {
+  if (!(mean > 0)) return 0;
+  if (mean < 30) {
+    const limit = Math.exp(-mean);
+    let k = 0;
+    let p = rand();
+    while (p > limit) {
+      k++;
+      p *= rand();
+    }
+    return k;
+  }
+  return Math.max(0, Math.round(mean + Math.sqrt(mean) * gauss(rand)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Communes and their profiles
+
+export interface Commune {
+  code: string;
+  type: string;
+}
+
+const DAY_MS = 86_400_000;
+const dayNumber = (iso: string) => Math.round(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);
+const isoOfDay = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
+
+/** The day `n` days after (or before, if negative) an ISO date. */
+export function addDays(iso: string, n: number): string {
+  return isoOfDay(dayNumber(iso) + n);
+}
+
+/** Residents of an average unit of a kind, relative to a rural commune (xã). */
+const TYPE_SIZE: Record<string, number> = {
+  phuong: 1.7,
+  thi_tran: 1.0,
+  xa: 0.85,
+  dac_khu: 0.35,
+};
+
+interface Profile {
+  key: number;
+  people: number;
+  /** How much people use the apps and report spam (urban > rural). */
+  digital: number;
+  /** Yearly drift of activity, e.g. +0.2 = 20% more a year. */
+  drift: number;
+  phase: number;
+  positivity: number;
+}
+
+const POPULATION = 100_000_000;
+
+function profiles(communes: Commune[], seed: number): Profile[] {
+  const avg = POPULATION / Math.max(1, communes.length);
+  return communes.map((c) => {
+    const key =
+      Number.parseInt(c.code, 10) || hashInts(...[...c.code].map((ch) => ch.charCodeAt(0)));
+    const rand = mulberry32(hashInts(seed, key, 0x51fe));
+    const typeSize = TYPE_SIZE[c.type] ?? 1;
+    const urban = c.type === 'phuong' ? 1 : c.type === 'thi_tran' ? 0.5 : 0;
+    return {
+      key,
+      people: avg * typeSize * Math.exp(0.45 * gauss(rand)),
+      digital: (0.6 + 0.6 * urban) * (0.8 + 0.4 * rand()),
+      drift: -0.15 + 0.45 * rand(),
+      phase: rand(),
+      positivity: 0.004 + 0.02 * rand() * rand(),
+    };
+  });
+}
+
+/** Mon..Sun activity, as offices and clinics work. */
+const WEEKDAY = [1.12, 1.06, 1.02, 1.0, 0.96, 0.72, 0.56];
+/** Where the slow drift is 1 (the demo is about the 2020s). */
+const REFERENCE_DAY = dayNumber('2022-01-01');
+const OUTBREAK_P = 0.004;
+const OUTBREAK_DAYS = 7;
+const SPAM_WAVE_P = 0.01;
+
+/** Every generated element of one commune on one day (always all, so a subset is the same). */
+function communeDay(p: Profile, day: number, seed: number): Record<string, number> {
+  const rand = mulberry32(hashInts(seed, p.key, day));
+  const weekday = WEEKDAY[(((day + 3) % 7) + 7) % 7]!; // day 0 (1970-01-01) was a Thursday
+  const years = (day - REFERENCE_DAY) / 365.25;
+  const drift = Math.min(2, Math.max(0.5, 1 + p.drift * years));
+  const season = 1 + 0.25 * Math.sin(2 * Math.PI * (day / 365.25 + p.phase));
+  const national = 1 + 0.15 * Math.sin((2 * Math.PI * day) / 120);
+  const level = drift * season * national;
+  // An outbreak starts on a day with a small chance and fades over a week.
+  let outbreak = 0;
+  for (let k = 0; k < OUTBREAK_DAYS; k++) {
+    if (u01(seed, p.key, day - k, 0x0b) < OUTBREAK_P)
+      outbreak += (3 + 5 * u01(seed, p.key, day - k, 0x0c)) * Math.pow(0.7, k);
+  }
+  const spamWave = u01(seed, p.key, day, 0x5a) < SPAM_WAVE_P ? 5 + 10 * rand() : 1;
+
+  const people = p.people;
+  const declarations = poisson(
+    people * 0.012 * p.digital * weekday * level * (1 + 0.3 * outbreak),
+    rand,
+  );
+  const tests = poisson(people * 0.0025 * weekday * level * (1 + 0.6 * outbreak), rand);
+  const positivity = Math.min(0.5, p.positivity * (1 + outbreak * 1.5) * national);
+  const positives = Math.min(tests, poisson(tests * positivity, rand));
+  const traced = poisson(positives * (2 + 4 * rand()), rand);
+  const spam = poisson(people * 0.00006 * p.digital * spamWave * (2 - weekday), rand);
+  const citizen = poisson(people * 0.00008 * weekday * (1 + 0.2 * outbreak), rand);
+  const installs = poisson(people * 0.0006 * p.digital * level * (1 + 0.8 * outbreak), rand);
+  return {
+    HEALTH_DECLARATIONS: declarations,
+    TESTS_DONE: tests,
+    POSITIVE_CASES: positives,
+    CASES_TRACED: traced,
+    SPAM_REPORTS: spam,
+    CITIZEN_REPORTS: citizen,
+    APP_INSTALLS: installs,
+  };
+}
+
+export interface GenerateOptions {
+  /** Hierarchy version whose communes report: '2022', '2025-03', '2025'. */
+  version: string;
+  /** First and last day, inclusive, 'YYYY-MM-DD'. */
+  from: string;
+  to: string;
+  seed?: number;
+  /** Codes of DAILY_ELEMENTS; all of them by default. */
+  elements?: string[];
+  /** Values per batch (default 20,000). */
+  batchSize?: number;
+}
+
+export const DEFAULT_SEED = 20210830;
+
+function checkedElements(elements: string[] | undefined): string[] {
+  const known = new Set(DAILY_ELEMENTS.map((e) => e.code));
+  const list = elements ?? DAILY_ELEMENTS.map((e) => e.code);
+  for (const e of list) if (!known.has(e)) throw new Error(`Unknown daily element ${e}`);
+  return list;
+}
+
+/**
+ * The values for given communes, day by day, commune by commune (pure; for tests and
+ * benchmarks that bring their own list). Batches of `batchSize` values, indexed from 0.
+ */
+export function* communeDayValues(
+  communes: Commune[],
+  opts: Omit<GenerateOptions, 'version'>,
+): Generator<RawDataValue[]> {
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const elements = checkedElements(opts.elements);
+  const size = opts.batchSize ?? 20_000;
+  const first = dayNumber(opts.from);
+  const last = dayNumber(opts.to);
+  const units = profiles(communes, seed);
+  let batch: RawDataValue[] = [];
+  for (let day = first; day <= last; day++) {
+    const period = isoOfDay(day);
+    for (const [i, p] of units.entries()) {
+      const values = communeDay(p, day, seed);
+      const orgUnit = communes[i]!.code;
+      for (const dataElement of elements) {
+        batch.push({
+          index: batch.length,
+          dataElement,
+          period,
+          orgUnit,
+          value: String(values[dataElement]),
+        });
+        if (batch.length >= size) {
+          yield batch;
+          batch = [];
+        }
+      }
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+/** The communes of a tree, by code. */
+export async function listCommunes(
+  services: Pick<Services, 'database'>,
+  version: string,
+): Promise<Commune[]> {
+  return services.database.db
+    .selectFrom('org_unit')
+    .select(['code', 'type'])
+    .where('version', '=', version)
+    .where('kind', '=', 'commune')
+    .orderBy('code')
+    .execute();
+}
+
+/** Plausible daily values for every commune of `version` from `from` to `to`, in batches. */
+export async function* generateCommuneDays(
+  services: Pick<Services, 'database'>,
+  opts: GenerateOptions,
+): AsyncGenerator<RawDataValue[]> {
+  const communes = await listCommunes(services, opts.version);
+  if (communes.length === 0) throw new Error(`No communes in hierarchy version ${opts.version}`);
+  yield* communeDayValues(communes, opts);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+
+const DEMO_DIR = new URL('../../data/demo/', import.meta.url);
+
+export interface DemoValue extends Omit<RawDataValue, 'index' | 'estimate'> {
+  figure: string;
+  estimate?: boolean;
+}
+
+export interface DemoFigures {
+  rules: string[];
+  values: DemoValue[];
+  leftOut: { figure: string; why: string }[];
+  notPlaced: { figure: string; what: string; why: string }[];
+}
+
+export function readDemoMetadata(): MetadataDocumentInput {
+  return JSON.parse(readFileSync(new URL('metadata.json', DEMO_DIR), 'utf8'));
+}
+
+export function readDemoFigures(): DemoFigures {
+  return JSON.parse(readFileSync(new URL('figures.json', DEMO_DIR), 'utf8'));
+}
+
+function failed(what: string, summary: ImportSummary): Error {
+  const first = summary.conflicts
+    .slice(0, 5)
+    .map((c) => `#${c.index} ${c.errorCode} ${c.property}=${c.object}: ${c.reason.en}`);
+  return new Error(`${what}: ${summary.description.en}\n${first.join('\n')}`);
+}
+
+/**
+ * Applies the demo metadata (seed-figure elements, daily commune elements, indicators, targets,
+ * data sets) and imports the national values of the seed figures. A second call changes nothing.
+ */
+export async function loadSeedFigures(
+  services: Pick<Services, 'metadata' | 'dataValues'>,
+): Promise<{ metadata: MetadataSummary; values: ImportSummary }> {
+  const metadata = await services.metadata.apply('system', readDemoMetadata());
+  const values = readDemoFigures().values.map(
+    ({ figure: _figure, estimate, ...v }, index): RawDataValue => ({
+      ...v,
+      index,
+      ...(estimate ? { estimate: 'true' } : {}),
+    }),
+  );
+  const summary = await services.dataValues.import(
+    'system',
+    { dataSet: 'DEMO_SEED_FIGURES', values },
+    { atomic: true },
+  );
+  if (summary.status === 'ERROR') throw failed('Seed figures not imported', summary);
+  return { metadata, values: summary };
+}
+
+/**
+ * Days of commune data the first start loads. Measured (3,321 communes of the 2025 tree, 5
+ * elements, 20,000 values per import): PGlite imports ~12,000 values/s, so 21 days (348,705
+ * values) took 32 s and 14 days (232,470) 21 s; a PostgreSQL server ~17,000 values/s (21 days
+ * in 21 s). Fourteen days keep the first start on PGlite within ~30 s.
+ */
+export const DEFAULT_DAYS = 14;
+
+export interface LoadDemoOptions {
+  /** Hierarchy version of the communes (default '2025'). */
+  version?: string;
+  /** How many days, ending the day before `today` (default 14: ~21 s on PGlite, see DEFAULT_DAYS). */
+  days?: number;
+  /** 'YYYY-MM-DD'; default: today in Viet Nam by the services' clock. */
+  today?: string;
+  elements?: string[];
+  seed?: number;
+  batchSize?: number;
+  onProgress?: (step: string, done: number, total: number) => void;
+}
+
+export interface DemoLoadResult {
+  communes: number;
+  from: string;
+  to: string;
+  values: number;
+  imported: number;
+  updated: number;
+  ignored: number;
+  ms: { seed: number; generate: number; import: number; total: number };
+}
+
+/**
+ * The demo as the first start loads it: the seed figures, then the generated commune days for
+ * the last `days` days before `today`, imported in batches (each one all or nothing).
+ */
+export async function loadDemoData(
+  services: Services,
+  opts: LoadDemoOptions = {},
+): Promise<DemoLoadResult> {
+  const t0 = performance.now();
+  const version = opts.version ?? '2025';
+  const days = opts.days ?? DEFAULT_DAYS;
+  const today = opts.today ?? vnDate(services.clock());
+  const elements = checkedElements(opts.elements ?? DEFAULT_DAILY_ELEMENTS);
+  const from = addDays(today, -days);
+  const to = addDays(today, -1);
+  opts.onProgress?.('seed', 0, 1);
+  await loadSeedFigures(services);
+  opts.onProgress?.('seed', 1, 1);
+  const t1 = performance.now();
+  const communes = await listCommunes(services, version);
+  if (communes.length === 0) throw new Error(`No communes in hierarchy version ${version}`);
+  const total = communes.length * Math.max(0, days) * elements.length;
+  const result: DemoLoadResult = {
+    communes: communes.length,
+    from,
+    to,
+    values: 0,
+    imported: 0,
+    updated: 0,
+    ignored: 0,
+    ms: { seed: t1 - t0, generate: 0, import: 0, total: 0 },
+  };
+  opts.onProgress?.('communes', 0, total);
+  if (days > 0) {
+    const batches = communeDayValues(communes, {
+      from,
+      to,
+      elements,
+      seed: opts.seed,
+      batchSize: opts.batchSize,
+    });
+    for (;;) {
+      const g = performance.now();
+      const next = batches.next();
+      result.ms.generate += performance.now() - g;
+      if (next.done) break;
+      const i = performance.now();
+      const s = await services.dataValues.import(
+        'system',
+        { dataSet: `COMMUNE_DAILY_${version}`, values: next.value },
+        { atomic: true, version },
+      );
+      result.ms.import += performance.now() - i;
+      if (s.status === 'ERROR') throw failed('Commune days not imported', s);
+      result.values += next.value.length;
+      result.imported += s.importCount.imported;
+      result.updated += s.importCount.updated;
+      result.ignored += s.importCount.ignored;
+      opts.onProgress?.('communes', result.values, total);
+    }
+  }
+  result.ms.total = performance.now() - t0;
+  return result;
+}

@@ -1,0 +1,446 @@
+import type { Db } from '../db/client.ts';
+import { aggregate, reportedChanges, targets as targetRows } from '../db/analytics.repo.ts';
+import { DataValueRepo } from '../db/data-value.repo.ts';
+import { GroupRepo } from '../db/group.repo.ts';
+import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
+import { AppError, errors } from '../domain/errors.ts';
+import { dependencyOrder, evaluate, itemKey, itemsOf, type ItemRef } from '../domain/expression.ts';
+import { ROOT_CODE, versionAt } from '../domain/hierarchy.ts';
+import {
+  formatPeriodEn,
+  formatPeriodVi,
+  parsePeriodList,
+  previousPeriod,
+  samePeriodLastYear,
+  type Period,
+} from '../domain/period.ts';
+import type { HierarchyService } from './hierarchy.service.ts';
+
+export interface AnalyticsQuery {
+  /** Element codes or uids (optionally ELEMENT.OPTION) and indicator codes. */
+  dx: string[];
+  /** Period ids in any form, and relative keywords (LAST_12_MONTHS, THIS_YEAR, YEAR_TO_DATE…). */
+  pe: string[];
+  /** Unit codes, LEVEL-n (DHIS2 counts from the root: LEVEL-1 is the nation), OU_GROUP-code,
+   *  USER_ORGUNIT, USER_ORGUNIT_CHILDREN. */
+  ou: string[];
+  /** Resolve units in this tree instead of the tree in force at each period. */
+  version?: string;
+}
+
+export interface Change {
+  pct: number | null;
+  previous: number | null;
+  /** computed from two values in the system, or as the source reported it */
+  source: 'computed' | 'reported';
+  period: string;
+}
+
+export interface Cell {
+  dx: string;
+  pe: string;
+  ou: string;
+  version: string;
+  value: number | null;
+  yoy?: Change;
+  pop?: Change;
+  target?: { value: number; due: string; share: number | null };
+  rank?: number;
+}
+
+interface UnitRef {
+  id: number;
+  code: string;
+  path: string;
+  level: number;
+  full_name: string;
+  version: string;
+}
+
+interface ElementMeta {
+  id: number;
+  code: string;
+  uid: string | null;
+  nameVi: string;
+  nameEn: string;
+  aggTime: string;
+  aggUnits: string;
+  breakdownId: number;
+  unit: string | null;
+}
+
+const pct = (v: number | null, prev: number | null) =>
+  v === null || prev === null || prev === 0 ? null : ((v - prev) / Math.abs(prev)) * 100;
+
+export class AnalyticsService {
+  constructor(
+    private readonly db: Db,
+    private readonly hierarchy: HierarchyService,
+  ) {}
+
+  /**
+   * Values of elements and indicators for periods and units, aggregated by each element's
+   * rules (stocks take the period's last value, flows sum), with indicators computed after
+   * aggregation; with the change against the same period last year and the previous period,
+   * the share of target and the rank among the units asked for.
+   */
+  async query(actor: Actor, q: AnalyticsQuery, opts: { changes?: boolean } = {}) {
+    if (!can(actor, 'data.read')) throw errors.forbidden('data.read');
+    if (q.dx.length === 0 || q.pe.length === 0) {
+      throw new AppError('validation_failed', {
+        vi: 'Cần ít nhất một chỉ tiêu (dx) và một kỳ (pe)',
+        en: 'At least one data item (dx) and one period (pe) are needed',
+      });
+    }
+    const today = this.hierarchy.today();
+    const periods = parsePeriodList(q.pe.join(';'), today);
+    const spans = (await this.hierarchy.versions()).map((v) => ({
+      id: v.id,
+      validFrom: v.validFrom,
+      validUntil: v.validUntil,
+    }));
+    if (q.version) await this.hierarchy.resolveVersion(q.version);
+    const versionOf = (p: Period) => q.version ?? versionAt(spans, p.start)!.id;
+
+    const meta = await this.metadata();
+    const dxItems = q.dx.map((d) => this.resolveDx(d, meta));
+
+    // Units per version: the same code names different places in different trees.
+    const unitsByVersion = new Map<string, UnitRef[]>();
+    for (const v of new Set(periods.map(versionOf)))
+      unitsByVersion.set(v, await this.resolveUnits(actor, q.ou, v));
+
+    // Every element (with option filter) that an item needs, directly or through a formula.
+    const needs = new Map<string, ItemRef & { kind: 'element' }>();
+    const indicatorOrder = dependencyOrder(meta.indicators);
+    const indicatorByCode = new Map(indicatorOrder.map((i) => [i.code, i]));
+    const addIndicator = (code: string, seen = new Set<string>()) => {
+      const ind = indicatorByCode.get(code);
+      if (!ind || seen.has(code)) return;
+      seen.add(code);
+      for (const d of ind.dependsOn) addIndicator(d, seen);
+      for (const ref of itemsOf(ind.expr)) if (ref.kind === 'element') needs.set(itemKey(ref), ref);
+    };
+    for (const item of dxItems) {
+      if (item.kind === 'element') needs.set(itemKey(item.ref), item.ref);
+      else addIndicator(item.code);
+    }
+
+    // The periods to read: those asked for, and with changes the ones they compare with.
+    const compare = (p: Period) => (opts.changes ? [samePeriodLastYear(p), previousPeriod(p)] : []);
+    const values = new Map<string, number | null>(); // `${itemKey}|${pid}|${version}|${unitCode}`
+    const readPeriods = new Map<string, Period>();
+    for (const p of periods) for (const x of [p, ...compare(p)]) readPeriods.set(x.id, x);
+    for (const [version, units] of unitsByVersion) {
+      const asked = periods.filter((p) => versionOf(p) === version);
+      if (asked.length === 0 || units.length === 0) continue;
+      const pset = new Map<string, Period>();
+      for (const p of asked) for (const x of [p, ...compare(p)]) pset.set(x.id, x);
+      for (const [key, ref] of needs) {
+        const el = meta.elements.get(ref.element)!;
+        const optionIds =
+          ref.option && ref.option !== '*' ? [meta.options.get(ref.option)?.id ?? -1] : undefined;
+        const attributeIds = ref.attribute
+          ? [meta.attributes.get(ref.attribute)?.id ?? -1]
+          : undefined;
+        const rows = await aggregate(this.db, {
+          elementId: el.id,
+          optionIds,
+          attributeIds,
+          unitIds: units.map((u) => u.id),
+          periods: [...pset.values()].map((p) => ({ pid: p.id, start: p.start, end: p.end })),
+        });
+        const byUnitId = new Map(units.map((u) => [u.id, u]));
+        for (const r of rows) {
+          const unit = byUnitId.get(r.unit_id)!;
+          let v =
+            el.aggTime === 'last'
+              ? r.last
+              : el.aggTime === 'average'
+                ? r.total / r.periods
+                : r.total;
+          if (el.aggUnits === 'average' && r.n > 0) v = v / (r.n / r.periods);
+          values.set(`${key}|${r.pid}|${version}|${unit.code}`, v);
+        }
+      }
+    }
+
+    const valueOf = (item: DxItem, p: Period, version: string, code: string): number | null => {
+      if (item.kind === 'element')
+        return values.get(`${itemKey(item.ref)}|${p.id}|${version}|${code}`) ?? null;
+      return this.evalIndicator(
+        item.code,
+        indicatorByCode,
+        (ref) => values.get(`${itemKey(ref)}|${p.id}|${version}|${code}`) ?? null,
+      );
+    };
+
+    const cells: Cell[] = [];
+    for (const item of dxItems) {
+      const targets = opts.changes
+        ? await targetRows(this.db, item.kind === 'element' ? 'element' : 'indicator', item.code)
+        : [];
+      const reported = new Map<string, { yoy: number | null; prev: number | null }>();
+      if (opts.changes && item.kind === 'element') {
+        const el = meta.elements.get(item.ref.element)!;
+        const allUnits = [...unitsByVersion.values()].flat();
+        for (const r of await reportedChanges(
+          this.db,
+          el.id,
+          allUnits.map((u) => u.id),
+          periods.map((p) => p.id),
+        )) {
+          const u = allUnits.find((x) => x.id === r.unit_id)!;
+          reported.set(`${r.pid}|${u.version}|${u.code}`, { yoy: r.yoy, prev: r.prev });
+        }
+      }
+      for (const p of periods) {
+        const version = versionOf(p);
+        const group: Cell[] = [];
+        for (const u of unitsByVersion.get(version) ?? []) {
+          const value = valueOf(item, p, version, u.code);
+          const cell: Cell = { dx: item.id, pe: p.id, ou: u.code, version, value };
+          if (opts.changes) {
+            const rep = reported.get(`${p.id}|${version}|${u.code}`);
+            cell.yoy = this.change(
+              value,
+              item,
+              samePeriodLastYear(p),
+              version,
+              u,
+              valueOf,
+              rep?.yoy ?? null,
+              spans,
+              q.version,
+            );
+            cell.pop = this.change(
+              value,
+              item,
+              previousPeriod(p),
+              version,
+              u,
+              valueOf,
+              rep?.prev ?? null,
+              spans,
+              q.version,
+            );
+            const t = targets.find(
+              (x) => x.unit_version === version && x.unit_code === u.code && x.due >= p.end,
+            );
+            if (t)
+              cell.target = {
+                value: t.value,
+                due: t.due,
+                share: value === null || t.value === 0 ? null : (value / t.value) * 100,
+              };
+          }
+          group.push(cell);
+        }
+        if (opts.changes) {
+          const ranked = group.filter((c) => c.value !== null).sort((a, b) => b.value! - a.value!);
+          ranked.forEach((c, i) => (c.rank = i + 1));
+        }
+        cells.push(...group);
+      }
+    }
+    return { cells, periods, units: unitsByVersion, meta, dxItems };
+  }
+
+  /**
+   * A change against an earlier period: computed when both values are in the system (and the
+   * earlier period uses the same tree, or the unit is the nation, which every tree shares);
+   * otherwise as the source reported it, marked so.
+   */
+  private change(
+    value: number | null,
+    item: DxItem,
+    earlier: Period,
+    version: string,
+    unit: UnitRef,
+    valueOf: (item: DxItem, p: Period, version: string, code: string) => number | null,
+    reported: number | null,
+    spans: { id: string; validFrom: string; validUntil: string | null }[],
+    fixedVersion?: string,
+  ): Change | undefined {
+    const earlierVersion = fixedVersion ?? versionAt(spans, earlier.start)!.id;
+    const comparable = earlierVersion === version || unit.code === ROOT_CODE;
+    const previous = comparable ? valueOf(item, earlier, version, unit.code) : null;
+    if (value !== null && previous !== null)
+      return { pct: pct(value, previous), previous, source: 'computed', period: earlier.id };
+    if (reported !== null)
+      return { pct: reported, previous: null, source: 'reported', period: earlier.id };
+    return undefined;
+  }
+
+  private evalIndicator(
+    code: string,
+    byCode: Map<string, ReturnType<typeof dependencyOrder>[number]>,
+    lookup: (ref: ItemRef & { kind: 'element' }) => number | null,
+    depth = 0,
+  ): number | null {
+    const ind = byCode.get(code);
+    if (!ind || depth > 20) return null;
+    return evaluate(ind.expr, (ref) => {
+      if (ref.kind === 'element') return lookup(ref);
+      if (ref.kind === 'indicator') return this.evalIndicator(ref.code, byCode, lookup, depth + 1);
+      return null;
+    });
+  }
+
+  private resolveDx(d: string, meta: Awaited<ReturnType<AnalyticsService['metadata']>>): DxItem {
+    const [first, option] = d.split('.');
+    const el = meta.elements.get(first!);
+    if (el) {
+      if (option && !meta.options.has(option)) throw unknownDx(d);
+      const ref: ItemRef & { kind: 'element' } = option
+        ? { kind: 'element', element: el.code, option: meta.options.get(option)!.code }
+        : { kind: 'element', element: el.code };
+      return {
+        kind: 'element',
+        id: d,
+        code: el.code,
+        ref,
+        nameVi: el.nameVi,
+        nameEn: el.nameEn,
+        unit: el.unit,
+      };
+    }
+    const ind = meta.indicators.find((i) => i.code === d || i.uid === d);
+    if (ind && !option)
+      return {
+        kind: 'indicator',
+        id: d,
+        code: ind.code,
+        nameVi: ind.name_vi,
+        nameEn: ind.name_en,
+        unit: ind.unit,
+      };
+    throw unknownDx(d);
+  }
+
+  /** The units an `ou` dimension names, in one version, all within the caller's scope. */
+  async resolveUnits(actor: Actor, ou: string[], version: string): Promise<UnitRef[]> {
+    const units = await new DataValueRepo(this.db).units(version);
+    const all = [...new Map([...units.values()].map((u) => [u.code, u])).values()];
+    const ref = (u: Omit<UnitRef, 'version'>): UnitRef => ({
+      ...u,
+      version,
+    });
+    const scopeRoot =
+      isRootScope(actor.scope) || actor.scope.version !== version
+        ? units.get(ROOT_CODE)
+        : units.get(actor.scope.code);
+    const explicit: UnitRef[] = [];
+    const levels: number[] = [];
+    const out = new Map<string, UnitRef>();
+    for (const item of ou.length ? ou : ['USER_ORGUNIT']) {
+      const up = item.toUpperCase();
+      if (up.startsWith('LEVEL-')) levels.push(Number(item.slice(6)) - 1);
+      else if (up === 'USER_ORGUNIT') scopeRoot && out.set(scopeRoot.code, ref(scopeRoot));
+      else if (up === 'USER_ORGUNIT_CHILDREN' || up === 'CHILDREN') {
+        const parents = up === 'CHILDREN' ? explicit : scopeRoot ? [ref(scopeRoot)] : [];
+        for (const p of parents)
+          for (const u of all)
+            if (u.path.startsWith(p.path) && u.level === p.level + 1) out.set(u.code, ref(u));
+      } else if (up.startsWith('OU_GROUP-')) {
+        const group = await new GroupRepo(this.db).byCode(version, item.slice(9));
+        if (!group) continue; // a group belongs to one tree; other trees have no members
+        const members = await new GroupRepo(this.db).members(group.id, 100_000, 0);
+        for (const m of members) out.set(m.code, ref(units.get(m.code)!));
+      } else {
+        const u = units.get(item);
+        if (!u) throw errors.unknownUnit(item, version);
+        if (!inScope(actor.scope, { version, path: u.path }))
+          throw errors.outOfScope(item, version);
+        explicit.push(ref(u));
+        out.set(u.code, ref(u));
+      }
+    }
+    if (levels.length) {
+      // LEVEL-n with units: that level under them (DHIS2's boundary); alone: under the scope.
+      const bounds = explicit.length ? explicit : scopeRoot ? [ref(scopeRoot)] : [];
+      for (const b of explicit) out.delete(b.code);
+      for (const lvl of levels) {
+        if (Number.isNaN(lvl))
+          throw new AppError('validation_failed', {
+            vi: 'LEVEL-n không hợp lệ',
+            en: 'Invalid LEVEL-n',
+          });
+        for (const u of all)
+          if (u.level === lvl && bounds.some((b) => u.path.startsWith(b.path)))
+            out.set(u.code, ref(u));
+      }
+    }
+    return [...out.values()].filter((u) => inScope(actor.scope, { version, path: u.path }));
+  }
+
+  private async metadata() {
+    const [elements, options, attributes, indicators] = await Promise.all([
+      this.db.selectFrom('data_element').selectAll().execute(),
+      this.db
+        .selectFrom('breakdown_option')
+        .select(['id', 'code', 'uid', 'name_vi', 'name_en'])
+        .execute(),
+      this.db.selectFrom('attribute_option').select(['id', 'code', 'uid']).execute(),
+      this.db.selectFrom('indicator').selectAll().execute(),
+    ]);
+    const byCodeAndUid = <T extends { code: string; uid: string | null }>(rows: T[]) =>
+      new Map(
+        rows.flatMap(
+          (r) =>
+            (r.uid
+              ? [
+                  [r.code, r],
+                  [r.uid, r],
+                ]
+              : [[r.code, r]]) as [string, T][],
+        ),
+      );
+    const els: ElementMeta[] = elements.map((e) => ({
+      id: e.id,
+      code: e.code,
+      uid: e.uid,
+      nameVi: e.name_vi,
+      nameEn: e.name_en,
+      aggTime: e.agg_time,
+      aggUnits: e.agg_units,
+      breakdownId: e.breakdown_id,
+      unit: e.unit,
+    }));
+    return {
+      elements: byCodeAndUid(els),
+      options: byCodeAndUid(options),
+      attributes: byCodeAndUid(attributes),
+      indicators,
+    };
+  }
+}
+
+export type DxItem =
+  | {
+      kind: 'element';
+      id: string;
+      code: string;
+      ref: ItemRef & { kind: 'element' };
+      nameVi: string;
+      nameEn: string;
+      unit: string | null;
+    }
+  | {
+      kind: 'indicator';
+      id: string;
+      code: string;
+      nameVi: string;
+      nameEn: string;
+      unit: string | null;
+    };
+
+function unknownDx(d: string) {
+  return new AppError(
+    'validation_failed',
+    { vi: `Không có chỉ tiêu hay chỉ số "${d}"`, en: `No data element or indicator "${d}"` },
+    { dx: d },
+  );
+}
+
+export const periodLabel = (p: Period, en: boolean) => (en ? formatPeriodEn(p) : formatPeriodVi(p));
