@@ -336,8 +336,9 @@ export class AnalyticsService {
     for (const item of ou.length ? ou : ['USER_ORGUNIT']) {
       const up = item.toUpperCase();
       if (up.startsWith('LEVEL-')) levels.push(Number(item.slice(6)) - 1);
-      else if (up === 'USER_ORGUNIT') scopeRoot && out.set(scopeRoot.code, ref(scopeRoot));
-      else if (up === 'USER_ORGUNIT_CHILDREN' || up === 'CHILDREN') {
+      else if (up === 'USER_ORGUNIT') {
+        if (scopeRoot) out.set(scopeRoot.code, ref(scopeRoot));
+      } else if (up === 'USER_ORGUNIT_CHILDREN' || up === 'CHILDREN') {
         const parents = up === 'CHILDREN' ? explicit : scopeRoot ? [ref(scopeRoot)] : [];
         for (const p of parents)
           for (const u of all)
