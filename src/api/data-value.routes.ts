@@ -178,6 +178,10 @@ const ExportQuery = z.object({
   children: z.enum(['true', 'false']).optional(),
   version: z.string().optional(),
   format: z.enum(['json', 'csv', 'xml']).optional(),
+  idScheme: z
+    .string()
+    .transform((x) => (x.toLowerCase() === 'uid' ? ('uid' as const) : ('code' as const)))
+    .optional(),
 });
 
 const list = (v: string | string[] | undefined) =>
@@ -233,6 +237,7 @@ export function dataValueRoutes() {
         orgUnits: list(q.data.orgUnit),
         children: q.data.children === 'true',
         version: q.data.version,
+        idScheme: q.data.idScheme,
       });
       return c.body(formatDataValueSet(values, format), 200, {
         'content-type': CONTENT_TYPE[format],

@@ -235,6 +235,17 @@ for (const engine of testEngines()) {
         (await exportJson('dataElement=DE_G_BOOL')).map((v) => v.value),
         ['true', 'true', 'true', 'true', 'false'],
       );
+      const uids = await exportJson('dataElement=DE_G_BOOL&idScheme=UID');
+      assert.deepEqual(
+        [
+          uids[0]!.dataElement,
+          uids[0]!.orgUnit,
+          uids[0]!.categoryOptionCombo,
+          uids[0]!.attributeOptionCombo,
+        ],
+        ['jH26dja2f31', 'DiszpKrYNg8', 'HllvX50cXC0', 'xYerKDKCefk'],
+        'idScheme=UID exports DHIS2 uids, as DHIS2 does by default',
+      );
       const again = await send('dataValueSetBooleanTest.csv', 'application/csv');
       assert.equal(again.status, 'WARNING');
       assert.deepEqual(again.importCount, counts(0, 0, 18, 0), '15 unchanged + 3 rejected');

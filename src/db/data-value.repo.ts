@@ -156,6 +156,7 @@ export class DataValueRepo {
     rows: StagedValue[],
     strategy: ImportStrategy,
     storedBy: string,
+    onProgress?: (done: number) => void,
   ): Promise<Record<string, number>> {
     const db = this.db;
     await sql`create temp table if not exists dv_stage (
@@ -163,18 +164,23 @@ export class DataValueRepo {
         attribute_id integer, value double precision, text_value text, comment text, followup boolean,
         deleted boolean, estimate boolean, reported_yoy_pct double precision, reported_prev_pct double precision,
         existed boolean not null default false, old_value double precision, old_text text, old_comment text,
-        old_followup boolean, old_estimate boolean, action text
+        old_followup boolean, old_estimate boolean, old_yoy double precision, old_prev double precision, action text
       ) on commit drop`.execute(db);
     await sql`truncate dv_stage`.execute(db);
-    await insertMany(db, 'dv_stage', STAGE_COLUMNS, rows as unknown as Record<string, unknown>[]);
+    await insertMany(db, 'dv_stage', STAGE_COLUMNS, rows as unknown as Record<string, unknown>[], {
+      onProgress,
+    });
     await sql`update dv_stage s set existed = true, old_value = d.value, old_text = d.text_value,
-        old_comment = d.comment, old_followup = d.followup, old_estimate = d.estimate
+        old_comment = d.comment, old_followup = d.followup, old_estimate = d.estimate,
+        old_yoy = d.reported_yoy_pct, old_prev = d.reported_prev_pct
       from data_value d where ${KEY_MATCH}`.execute(db);
     await sql`update dv_stage set action = case
         when deleted or ${strategy} = 'DELETE' then case when existed then 'delete' else 'ignore' end
         when not existed then case when ${strategy} = 'UPDATE' then 'ignore' else 'create' end
         when text_value = old_text and comment is not distinct from old_comment
-             and followup = old_followup and estimate = old_estimate then 'ignore'
+             and followup = old_followup and estimate = old_estimate
+             and reported_yoy_pct is not distinct from old_yoy
+             and reported_prev_pct is not distinct from old_prev then 'ignore'
         when ${strategy} = 'CREATE' then 'ignore'
         else 'update' end`.execute(db);
     await sql`insert into data_value (${sql.raw(KEY)}, value, text_value, comment, followup, estimate,
@@ -233,6 +239,10 @@ export interface ExportRow {
   version: string;
   category_option_combo: string;
   attribute_option_combo: string;
+  data_element_uid: string | null;
+  org_unit_uid: string | null;
+  category_option_combo_uid: string | null;
+  attribute_option_combo_uid: string | null;
   value: string;
   stored_by: string;
   created: Date;
@@ -248,6 +258,8 @@ export async function exportValues(db: Db, f: ExportFilter): Promise<ExportRow[]
   const r = await sql<ExportRow>`
     select e.code as data_element, p.pid as period, p.type as period_type, u.code as org_unit, u.version,
       o.code as category_option_combo, a.code as attribute_option_combo, d.text_value as value,
+      e.uid as data_element_uid, u.uid as org_unit_uid, o.uid as category_option_combo_uid,
+      a.uid as attribute_option_combo_uid,
       d.stored_by, d.created_at as created, d.updated_at as last_updated, d.comment, d.followup,
       d.estimate, d.reported_yoy_pct, d.reported_prev_pct
     from data_value d

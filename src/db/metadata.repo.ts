@@ -83,6 +83,8 @@ export class MetadataRepo {
       .selectAll()
       .where('code', '=', a.code)
       .executeTakeFirst();
+    if (same(before, { uid: a.uid ?? null, name_vi: a.nameVi, name_en: a.nameEn }))
+      return 'unchanged';
     await this.db
       .insertInto('attribute_option')
       .values({ code: a.code, uid: a.uid ?? null, name_vi: a.nameVi, name_en: a.nameEn })

@@ -440,7 +440,7 @@ export const DEFAULT_DAYS = 14;
 export interface LoadDemoOptions {
   /** Hierarchy version of the communes (default '2025'). */
   version?: string;
-  /** How many days, ending the day before `today` (default 14: ~21 s on PGlite, see DEFAULT_DAYS). */
+  /** How many days, ending the day before `today` (DEFAULT_DAYS). */
   days?: number;
   /** 'YYYY-MM-DD'; default: today in Viet Nam by the services' clock. */
   today?: string;

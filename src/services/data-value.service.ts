@@ -25,6 +25,8 @@ export interface ImportOptions {
   strategy?: ImportStrategy;
   /** Resolve unit codes in this tree instead of the tree in force at each value's period. */
   version?: string;
+  /** Long imports report their progress: checking rows, then writing them. */
+  onProgress?: (step: 'check' | 'write', done: number, total: number) => void;
 }
 
 interface Resolved {
@@ -46,11 +48,25 @@ class Rollback extends Error {
   }
 }
 
+type UnitMap = Awaited<ReturnType<DataValueRepo['units']>>;
+
 export class DataValueService {
   constructor(
     private readonly db: Db,
     private readonly hierarchy: HierarchyService,
   ) {}
+
+  // Units of a tree change only by import; reading 10,000 of them for every small import is waste.
+  private unitCache = new Map<string, { at: number; units: Promise<UnitMap> }>();
+
+  private units(version: string, refresh = false): Promise<UnitMap> {
+    const hit = this.unitCache.get(version);
+    if (!refresh && hit && Date.now() - hit.at < 60_000) return hit.units;
+    const units = new DataValueRepo(this.db).units(version);
+    this.unitCache.set(version, { at: Date.now(), units });
+    units.catch(() => this.unitCache.delete(version));
+    return units;
+  }
 
   /**
    * Imports a data value set. Every row is checked (element, period, unit of the tree in force
@@ -76,7 +92,8 @@ export class DataValueService {
       validFrom: s.valid_from,
       validUntil: s.valid_until,
     }));
-    const unitMaps = new Map<string, Awaited<ReturnType<DataValueRepo['units']>>>();
+    const unitMaps = new Map<string, UnitMap>();
+    const refreshed = new Set<string>();
     const periods = new Map<string, Period | AppError>();
     const conflicts: RowConflict[] = [];
     const resolved: Resolved[] = [];
@@ -102,7 +119,9 @@ export class DataValueService {
       });
     };
 
+    const total = input.values.length;
     for (const raw of input.values) {
+      if (opts.onProgress && raw.index % 10_000 === 0) opts.onProgress('check', raw.index, total);
       const deleting = parseFlag(raw.deleted) || strategy === 'DELETE';
       const missing = (['dataElement', 'period', 'orgUnit'] as const).filter((f) => !raw[f]);
       if (missing.length) {
@@ -139,8 +158,14 @@ export class DataValueService {
       const version = opts.version ?? versionAt(versions, period.start)?.id;
       if (!version) throw errors.unknownVersion('(none loaded)');
       let units = unitMaps.get(version);
-      if (!units) unitMaps.set(version, (units = await repo.units(version)));
-      const unit = units.get(raw.orgUnit!);
+      if (!units) unitMaps.set(version, (units = await this.units(version)));
+      let unit = units.get(raw.orgUnit!);
+      if (!unit && !refreshed.has(version)) {
+        // The tree may have been imported since it was read: read it once more.
+        refreshed.add(version);
+        unitMaps.set(version, (units = await this.units(version, true)));
+        unit = units.get(raw.orgUnit!);
+      }
       if (!unit) {
         conflict(raw, CONFLICT.unknownUnit, 'orgUnit', raw.orgUnit, {
           vi: `Không có đơn vị "${raw.orgUnit}" trong cây ${version} (cây áp dụng cho kỳ ${period.id})`,
@@ -202,6 +227,21 @@ export class DataValueService {
           continue;
         }
       }
+      const reportedYoy = raw.reportedYoyPct ? Number(raw.reportedYoyPct) : null;
+      const reportedPrev = raw.reportedPrevPct ? Number(raw.reportedPrevPct) : null;
+      const badPct = (
+        [
+          ['reportedYoyPct', reportedYoy],
+          ['reportedPrevPct', reportedPrev],
+        ] as const
+      ).find(([, n]) => n !== null && !Number.isFinite(n));
+      if (badPct) {
+        conflict(raw, CONFLICT.badValue, badPct[0], raw[badPct[0]], {
+          vi: `"${raw[badPct[0]]}" không phải phần trăm thay đổi`,
+          en: `"${raw[badPct[0]]}" is not a percentage change`,
+        });
+        continue;
+      }
       const key = `${unit.id}|${element.id}|${period.id}|${option.id}|${attribute.id}`;
       const first = seen.get(key);
       if (first !== undefined) {
@@ -235,8 +275,8 @@ export class DataValueService {
           followup: parseFlag(raw.followup),
           deleted: remove,
           estimate: parseFlag(raw.estimate),
-          reported_yoy_pct: raw.reportedYoyPct ? Number(raw.reportedYoyPct) : null,
-          reported_prev_pct: raw.reportedPrevPct ? Number(raw.reportedPrevPct) : null,
+          reported_yoy_pct: reportedYoy,
+          reported_prev_pct: reportedPrev,
         },
       });
     }
@@ -299,10 +339,12 @@ export class DataValueService {
           good.push({ ...r.staged, period_id: periodId });
         }
         if (opts.atomic && conflicts.length) throw new Rollback(summarize({}, false));
+        opts.onProgress?.('check', total, total);
         const counts = await txRepo.apply(
           good,
           strategy,
           actor === 'system' ? 'system' : actor.name,
+          (done) => opts.onProgress?.('write', done, good.length),
         );
         const summary = summarize(counts, true);
         await new AuditRepo(tx).record({
@@ -342,6 +384,8 @@ export class DataValueService {
       children?: boolean;
       version?: string;
       limit?: number;
+      /** 'uid' writes DHIS2 uids where the metadata has them (DHIS2's default), 'code' our codes. */
+      idScheme?: 'code' | 'uid';
     },
   ): Promise<DataValueOut[]> {
     if (!can(actor, 'data.read')) throw errors.forbidden('data.read');
@@ -405,12 +449,13 @@ export class DataValueService {
     return rows.map((r) => {
       let period = r.period;
       if (r.period_type !== 'range') period = toDhis2Id(parsePeriod(r.period));
+      const id = (code: string, uid: string | null) => (q.idScheme === 'uid' && uid ? uid : code);
       return {
-        dataElement: r.data_element,
+        dataElement: id(r.data_element, r.data_element_uid),
         period,
-        orgUnit: r.org_unit,
-        categoryOptionCombo: r.category_option_combo,
-        attributeOptionCombo: r.attribute_option_combo,
+        orgUnit: id(r.org_unit, r.org_unit_uid),
+        categoryOptionCombo: id(r.category_option_combo, r.category_option_combo_uid),
+        attributeOptionCombo: id(r.attribute_option_combo, r.attribute_option_combo_uid),
         value: r.value,
         storedBy: r.stored_by,
         created: new Date(r.created).toISOString(),
