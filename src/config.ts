@@ -7,6 +7,8 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   adminPassword?: string;
+  /** Load the demo data on a new database (OPSROOM_DEMO=0 to start empty). */
+  demo: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -16,5 +18,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: resolve(env.OPSROOM_DATA_DIR ?? '.opsroom-data'),
     adminPassword: env.OPSROOM_ADMIN_PASSWORD || undefined,
+    demo: env.OPSROOM_DEMO !== '0',
   };
 }

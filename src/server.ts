@@ -4,6 +4,7 @@ import { openDatabase, type Database } from './db/client.ts';
 import type { Config } from './config.ts';
 import { createServices, type Services } from './services/index.ts';
 import { ensureAdmin, prepareDatabase, type Progress } from './services/bootstrap.ts';
+import { loadDemoData } from './jobs/demo-data.ts';
 
 export interface Running {
   services: Services;
@@ -37,6 +38,21 @@ export async function startServer(
         ? `Tài khoản quản trị / admin account: admin, mật khẩu / password: ${admin.password}  (shown once; set OPSROOM_ADMIN_PASSWORD to choose it)`
         : 'Tài khoản quản trị / admin account: admin, with the password in OPSROOM_ADMIN_PASSWORD',
     );
+  }
+  if (config.demo) {
+    const any = await database.db
+      .selectFrom('data_value')
+      .select('unit_id')
+      .limit(1)
+      .executeTakeFirst();
+    if (!any) {
+      const r = await loadDemoData(services, {
+        onProgress: (step, done, total) => opts.progress?.(`demo data: ${step}`, done, total),
+      });
+      log(
+        `Dữ liệu mẫu / demo data: seed figures and ${r.values.toLocaleString('en')} daily values for ${r.communes.toLocaleString('en')} communes, ${r.from} … ${r.to} (${(r.ms.total / 1000).toFixed(1)} s)`,
+      );
+    }
   }
   const app = createApp(services);
   const server = await new Promise<ServerType>((resolve) => {

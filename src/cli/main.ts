@@ -1,10 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
-import { ACTIONS, ROLES, type Action, type Role } from '../domain/access.ts';
+import { ACTIONS, ROLES, type Action, type Actor, type Role } from '../domain/access.ts';
+import {
+  formatDataValueSet,
+  formatOf,
+  parseDataValueSet,
+  type DataValueFormat,
+} from '../domain/data-value-set.ts';
+import type { ImportStrategy } from '../domain/data-value.ts';
+import { DEFAULT_DAYS, loadDemoData } from '../jobs/demo-data.ts';
 import { AppError } from '../domain/errors.ts';
 import { ROOT_CODE } from '../domain/hierarchy.ts';
 import { openConfigured, startServer } from '../server.ts';
@@ -205,6 +213,177 @@ program
       }
     }),
   );
+
+program
+  .command('import')
+  .description(
+    'Import data values (DHIS2 data value set: JSON, CSV or DXF2 XML); all or nothing unless --per-row',
+  )
+  .argument(
+    '<file>',
+    'the file; the format follows its extension (.json, .csv, .xml) unless --format',
+  )
+  .option('--format <format>', 'json, csv or xml')
+  .option('--per-row', 'import good rows and report bad ones, as DHIS2 does')
+  .option('--dry-run', 'check and count, write nothing')
+  .option('--strategy <s>', 'CREATE, UPDATE, CREATE_AND_UPDATE or DELETE', 'CREATE_AND_UPDATE')
+  .option(
+    '--version-id <id>',
+    'resolve unit codes in this hierarchy version (default: the one in force at each period)',
+  )
+  .action(
+    (
+      file: string,
+      o: {
+        format?: string;
+        perRow?: boolean;
+        dryRun?: boolean;
+        strategy: string;
+        versionId?: string;
+      },
+    ) =>
+      withServices(async (s) => {
+        const progress = progressReporter();
+        progress('read');
+        const format = (o.format ?? formatOf(undefined, file)) as DataValueFormat;
+        const input = parseDataValueSet(readFileSync(file), format);
+        const summary = await s.dataValues.import('system', input, {
+          atomic: !o.perRow,
+          dryRun: o.dryRun,
+          strategy: o.strategy as ImportStrategy,
+          version: o.versionId,
+          onProgress: (step, done, total) =>
+            progress(step === 'check' ? 'check rows' : 'write values', done, total),
+        });
+        progress.stop();
+        console.log(`${summary.status}: ${summary.description.vi}\n${summary.description.en}`);
+        for (const c of summary.conflicts.slice(0, 50)) {
+          const where = c.line ? `line ${c.line}` : `row ${c.index}`;
+          console.log(
+            `  ${where} ${c.errorCode} ${c.property}=${JSON.stringify(c.value)}: ${c.reason.vi} / ${c.reason.en}`,
+          );
+        }
+        if (summary.conflicts.length > 50) console.log(`  … ${summary.conflicts.length - 50} more`);
+        if (summary.status === 'ERROR') process.exitCode = 2;
+      }),
+  );
+
+program
+  .command('export')
+  .description(
+    'Export data values as a DHIS2 data value set (JSON, CSV or XML) to a file or standard output',
+  )
+  .option('--format <format>', 'json, csv or xml', 'json')
+  .option('--output <file>', 'write here instead of standard output')
+  .option('--data-element <codes>', 'comma-separated element codes')
+  .option('--data-set <code>')
+  .option('--period <ids>', 'comma-separated periods')
+  .option('--start-date <date>')
+  .option('--end-date <date>')
+  .option('--org-unit <codes>', 'comma-separated unit codes')
+  .option('--children', 'with every unit under them')
+  .option('--version-id <id>', 'hierarchy version of the units')
+  .option('--id-scheme <scheme>', 'code or uid', 'code')
+  .action(
+    (o: {
+      format: DataValueFormat;
+      output?: string;
+      dataElement?: string;
+      dataSet?: string;
+      period?: string;
+      startDate?: string;
+      endDate?: string;
+      orgUnit?: string;
+      children?: boolean;
+      versionId?: string;
+      idScheme: string;
+    }) =>
+      withServices(async (s) => {
+        const split = (x?: string) => x?.split(',').map((v) => v.trim());
+        const admin = await systemActor(s);
+        const values = await s.dataValues.export(admin, {
+          dataElements: split(o.dataElement),
+          dataSet: o.dataSet,
+          periods: split(o.period),
+          startDate: o.startDate,
+          endDate: o.endDate,
+          orgUnits: split(o.orgUnit),
+          children: o.children,
+          version: o.versionId,
+          idScheme: o.idScheme === 'uid' ? 'uid' : 'code',
+        });
+        const text = formatDataValueSet(values, o.format);
+        if (o.output) {
+          writeFileSync(o.output, text);
+          console.error(`${values.length} values → ${o.output}`);
+        } else process.stdout.write(text);
+      }),
+  );
+
+const metadata = program
+  .command('metadata')
+  .description('Data elements, breakdowns, indicators, targets, data sets');
+metadata
+  .command('import')
+  .description(
+    'Create or change metadata from a JSON file (the shape of GET /api/metadata), all or nothing',
+  )
+  .argument('<file>')
+  .option('--dry-run', 'check and count, change nothing')
+  .action((file: string, o: { dryRun?: boolean }) =>
+    withServices(async (s) => {
+      const summary = await s.metadata.apply('system', JSON.parse(readFileSync(file, 'utf8')), {
+        dryRun: o.dryRun,
+      });
+      for (const [kind, c] of Object.entries(summary)) {
+        console.log(
+          `${kind.padEnd(18)} created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}`,
+        );
+      }
+    }),
+  );
+metadata
+  .command('export')
+  .description('Write all metadata as JSON (imports back unchanged)')
+  .action(() =>
+    withServices(async (s) => {
+      process.stdout.write(JSON.stringify(await s.metadata.list(), null, 2) + '\n');
+    }),
+  );
+
+program
+  .command('demo')
+  .description('Load the demo data: the seed figures and generated daily values for every commune')
+  .option('--days <n>', 'how many days, ending yesterday', (v) => Number(v), DEFAULT_DAYS)
+  .option('--version-id <id>', 'hierarchy version of the communes', '2025')
+  .option('--today <date>', 'the day after the last generated day (YYYY-MM-DD)')
+  .action((o: { days: number; versionId: string; today?: string }) =>
+    withServices(async (s) => {
+      const progress = progressReporter();
+      const r = await loadDemoData(s, {
+        days: o.days,
+        version: o.versionId,
+        today: o.today,
+        onProgress: (step, done, total) => progress(step, done, total),
+      });
+      progress.stop();
+      console.log(
+        `${r.values} values for ${r.communes} communes, ${r.from} … ${r.to}: ${r.imported} new, ${r.updated} updated, ${r.ignored} unchanged (${(r.ms.total / 1000).toFixed(1)} s)`,
+      );
+    }),
+  );
+
+/** The CLI acts as the operator: a national admin, recorded as "system" where it writes. */
+async function systemActor(s: Services): Promise<Actor> {
+  return {
+    kind: 'user',
+    id: '0',
+    name: 'cli',
+    role: 'admin',
+    permissions: ACTIONS,
+    scope: { version: await s.hierarchy.resolveVersion(), code: ROOT_CODE, path: `/${ROOT_CODE}/` },
+  };
+}
 
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof AppError) {
