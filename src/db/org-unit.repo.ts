@@ -116,9 +116,16 @@ export class OrgUnitRepo {
   }
 
   /** Units whose codes appear in the given paths: the ancestors, for display. */
+  /** The ancestors of units, by their paths (the last code of a path, the unit itself, is left out). */
   async byPaths(version: string, paths: string[], asOf: string): Promise<Map<string, OrgUnit>> {
-    // Only the ancestors: the last code of each path is the unit itself, which the caller has.
-    const codes = [...new Set(paths.flatMap((p) => pathCodes(p).slice(0, -1)))];
+    return this.byCodes(
+      version,
+      [...new Set(paths.flatMap((p) => pathCodes(p).slice(0, -1)))],
+      asOf,
+    );
+  }
+
+  async byCodes(version: string, codes: string[], asOf: string): Promise<Map<string, OrgUnit>> {
     if (codes.length === 0) return new Map();
     const r = await sql<UnitRow>`select * from (${unitsAsOf(asOf)}) u
       where u.version = ${version} and u.code = any(${codes}::text[])`.execute(this.db);

@@ -1,0 +1,50 @@
+import { sql } from 'kysely';
+import type { Db } from './client.ts';
+
+/** Which units of a data set's level reported for a period, and when they first did. */
+export async function reportsUnder(
+  db: Db,
+  q: { version: string; level: number; underPath: string; periodPid: string; elementIds: number[] },
+) {
+  const r = await sql<{ code: string; full_name: string; path: string; first_at: Date | null }>`
+    select u.code, u.full_name, u.path, min(d.created_at) as first_at
+    from org_unit u
+    left join period p on p.pid = ${q.periodPid}
+    left join data_value d on d.unit_id = u.id and d.period_id = p.id and d.element_id = any(${q.elementIds}::int[])
+    where u.version = ${q.version} and u.level = ${q.level} and u.path like ${q.underPath + '%'}
+    group by u.code, u.full_name, u.path
+    order by u.code`.execute(db);
+  return r.rows;
+}
+
+export function dataSetByCode(db: Db, code: string) {
+  return db
+    .selectFrom('data_set')
+    .selectAll()
+    .where((eb) => eb.or([eb('code', '=', code), eb('uid', '=', code)]))
+    .executeTakeFirst();
+}
+
+export async function dataSetElementIds(db: Db, dataSetId: number): Promise<number[]> {
+  const r = await db
+    .selectFrom('data_set_element')
+    .select('element_id')
+    .where('data_set_id', '=', dataSetId)
+    .execute();
+  return r.map((x) => x.element_id);
+}
+
+export function listLocks(db: Db) {
+  return sql<{
+    id: number;
+    period: string;
+    data_set: string | null;
+    locked_at: Date;
+    locked_by: string;
+  }>`
+    select l.id, p.pid as period, d.code as data_set, l.locked_at, l.locked_by
+    from period_lock l join period p on p.id = l.period_id left join data_set d on d.id = l.data_set_id
+    order by p.start_date, l.id`
+    .execute(db)
+    .then((r) => r.rows);
+}
