@@ -291,17 +291,18 @@ export class AnalyticsService {
     const [first, option] = d.split('.');
     const el = meta.elements.get(first!);
     if (el) {
-      if (option && !meta.options.has(option)) throw unknownDx(d);
-      const ref: ItemRef & { kind: 'element' } = option
-        ? { kind: 'element', element: el.code, option: meta.options.get(option)!.code }
+      const opt = option === undefined ? undefined : meta.options.get(option);
+      if (option !== undefined && !opt) throw unknownDx(d);
+      const ref: ItemRef & { kind: 'element' } = opt
+        ? { kind: 'element', element: el.code, option: opt.code }
         : { kind: 'element', element: el.code };
       return {
         kind: 'element',
         id: d,
         code: el.code,
         ref,
-        nameVi: el.nameVi,
-        nameEn: el.nameEn,
+        nameVi: opt ? `${el.nameVi} — ${opt.name_vi}` : el.nameVi,
+        nameEn: opt ? `${el.nameEn} — ${opt.name_en}` : el.nameEn,
         unit: el.unit,
       };
     }
