@@ -7,6 +7,7 @@ import {
   IndicatorInput,
   MetadataDocument,
   TargetInput,
+  UnitGroupInput,
 } from '../domain/metadata.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { errorResponses, json } from './schemas.ts';
@@ -20,6 +21,7 @@ const Summary = z
     indicators: Counts,
     targets: Counts,
     dataSets: Counts,
+    unitGroups: Counts,
   })
   .openapi('MetadataSummary');
 
@@ -38,6 +40,7 @@ const KINDS = {
   indicators: IndicatorInput,
   targets: TargetInput,
   dataSets: DataSetInput,
+  unitGroups: UnitGroupInput,
 } as const;
 
 export function metadataRoutes() {

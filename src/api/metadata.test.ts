@@ -118,10 +118,18 @@ for (const engine of testEngines()) {
       const exported = (await admin.get('/api/metadata')).json;
       const r = await admin.post('/api/metadata', exported);
       assert.equal(r.status, 200, JSON.stringify(r.json));
-      for (const kind of ['breakdowns', 'dataElements', 'indicators', 'targets', 'dataSets']) {
+      for (const kind of [
+        'breakdowns',
+        'dataElements',
+        'indicators',
+        'targets',
+        'dataSets',
+        'unitGroups',
+      ]) {
         assert.equal(r.json[kind].created + r.json[kind].updated, 0, kind);
       }
       assert.equal(r.json.dataElements.unchanged, 3);
+      assert.equal(r.json.unitGroups.unchanged, 2, 'the two seeded groups');
       assert.deepEqual((await admin.get('/api/metadata')).json, exported);
     });
 
@@ -146,6 +154,28 @@ for (const engine of testEngines()) {
         (e: { code: string }) => e.code,
       );
       assert.ok(!codes.includes('NEW_ONE'), 'nothing was written');
+    });
+
+    it('creates and changes groups of units from the same document', async () => {
+      const group = {
+        version: '2022',
+        code: 'quan-1-phuong',
+        name: 'Các phường Quận 1',
+        owner: '760',
+        definition: { under: [{ code: '760', level: 3 }] },
+      };
+      const first = await admin.post('/api/metadata', { unitGroups: [group] });
+      assert.deepEqual(first.json.unitGroups, { created: 1, updated: 0, unchanged: 0 });
+      const changed = await admin.post('/api/metadata/unitGroups', {
+        ...group,
+        definition: { codes: ['26734', '26737'] },
+      });
+      assert.deepEqual(changed.json.unitGroups, { created: 0, updated: 1, unchanged: 0 });
+      const members = await admin.get('/api/groups/quan-1-phuong?version=2022');
+      assert.deepEqual(
+        members.json.members.map((m: { code: string }) => m.code),
+        ['26734', '26737'],
+      );
     });
 
     it('refuses indicators that depend on each other in a cycle', async () => {

@@ -80,3 +80,8 @@ export async function ping(db: Db): Promise<boolean> {
   const r = await sql<{ ok: number }>`select 1 as ok`.execute(db);
   return r.rows[0]?.ok === 1;
 }
+
+/** Runs `fn` in the caller's transaction if there is one, else in a new one. */
+export function inTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}

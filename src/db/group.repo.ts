@@ -109,4 +109,56 @@ export class GroupRepo {
       .execute(this.db)
       .then((r) => r.rows);
   }
+
+  /** Every group of every version, with its definition (for the metadata export). */
+  all() {
+    return this.db
+      .selectFrom('unit_group')
+      .select(['version', 'code', 'name', 'description', 'owner_code', 'definition'])
+      .orderBy('version')
+      .orderBy('code')
+      .execute();
+  }
+
+  async memberCodes(groupId: number): Promise<string[]> {
+    const r = await this.db
+      .selectFrom('unit_group_member')
+      .select('unit_code')
+      .where('group_id', '=', groupId)
+      .orderBy('unit_code')
+      .execute();
+    return r.map((x) => x.unit_code);
+  }
+
+  async replace(
+    groupId: number,
+    g: {
+      name: string;
+      description: string | null;
+      definition: GroupDefinition;
+      owner_code: string;
+    },
+    members: string[],
+  ) {
+    await this.db
+      .updateTable('unit_group')
+      .set({
+        name: g.name,
+        description: g.description,
+        definition: JSON.stringify(g.definition),
+        owner_code: g.owner_code,
+      })
+      .where('id', '=', groupId)
+      .execute();
+    const version = await this.db
+      .selectFrom('unit_group')
+      .select('version')
+      .where('id', '=', groupId)
+      .executeTakeFirstOrThrow();
+    await sql`delete from unit_group_member where group_id = ${groupId}`.execute(this.db);
+    await sql`insert into unit_group_member (group_id, version, unit_code)
+      select ${groupId}, ${version.version}, c from unnest(${members}::text[]) as c`.execute(
+      this.db,
+    );
+  }
 }

@@ -89,6 +89,28 @@ export const DataSetInput = z.object({
 });
 export type DataSetInput = z.infer<typeof DataSetInput>;
 
+export const UnitGroupInput = z.object({
+  version: z.string(),
+  code: z.string().regex(/^[a-z0-9-]{2,100}$/, 'lowercase letters, digits and -'),
+  name: z.string().min(1).max(300),
+  description: z.string().max(2000).optional(),
+  owner: z.string().max(10).describe('the unit the group belongs to; members must lie under it'),
+  definition: z
+    .object({
+      codes: z.array(z.string().max(10)).max(20000).optional(),
+      under: z
+        .array(z.object({ code: z.string().max(10), level: z.number().int().min(1).max(3) }))
+        .max(100)
+        .optional(),
+      groups: z.array(z.string().max(100)).max(50).optional(),
+    })
+    .refine(
+      (d) => d.codes?.length || d.under?.length || d.groups?.length,
+      'name codes, a level under a unit, or groups',
+    ),
+});
+export type UnitGroupInput = z.infer<typeof UnitGroupInput>;
+
 /** One document with any of the kinds; applied all or nothing, in dependency order. */
 export const MetadataDocument = z.object({
   breakdowns: z.array(BreakdownInput).max(1000).default([]),
@@ -97,6 +119,7 @@ export const MetadataDocument = z.object({
   indicators: z.array(IndicatorInput).max(10000).default([]),
   targets: z.array(TargetInput).max(10000).default([]),
   dataSets: z.array(DataSetInput).max(1000).default([]),
+  unitGroups: z.array(UnitGroupInput).max(1000).default([]),
 });
 export type MetadataDocument = z.infer<typeof MetadataDocument>;
 export type MetadataDocumentInput = z.input<typeof MetadataDocument>;

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.ts';
+import { inTransaction, type Db } from '../db/client.ts';
 import { GroupRepo } from '../db/group.repo.ts';
 import { AuditRepo } from '../db/audit.repo.ts';
 import { OrgUnitRepo } from '../db/org-unit.repo.ts';
@@ -25,7 +25,16 @@ export class GroupService {
    * groups. Every member must lie under the owner unit; nothing is written otherwise.
    */
   async create(actor: Actor | 'system', input: NewGroup) {
-    return this.db.transaction().execute(async (tx) => {
+    return this.save(actor, input, false);
+  }
+
+  /** Creates the group, or replaces its name, definition and members when it exists. */
+  async upsert(actor: Actor | 'system', input: NewGroup) {
+    return this.save(actor, input, true);
+  }
+
+  private async save(actor: Actor | 'system', input: NewGroup, replace: boolean) {
+    return inTransaction(this.db, async (tx) => {
       const owner = await new OrgUnitRepo(tx).get(input.version, input.owner, '9999-12-31');
       if (!owner) throw errors.unknownUnit(input.owner, input.version);
       if (actor !== 'system' && !can(actor, 'group.write', owner)) {
@@ -34,7 +43,8 @@ export class GroupService {
           : errors.forbidden('group.write');
       }
       const repo = new GroupRepo(tx);
-      if (await repo.byCode(input.version, input.code)) {
+      const existing = await repo.byCode(input.version, input.code);
+      if (existing && !replace) {
         throw new AppError('conflict', {
           vi: `Nhóm "${input.code}" đã có`,
           en: `Group "${input.code}" already exists`,
@@ -68,18 +78,58 @@ export class GroupService {
           en: 'The group has no units',
         });
       }
-      const id = await repo.insert(
-        {
+      const row = {
+        version: input.version,
+        code: input.code,
+        name: input.name,
+        description: input.description ?? null,
+        definition: input.definition,
+        owner_code: owner.code,
+        created_by: actor === 'system' ? 'system' : actor.name,
+      };
+      const members = units.map((u) => u.code);
+      if (existing) {
+        const before = await repo.memberCodes(existing.id);
+        const same =
+          existing.name === row.name &&
+          existing.description === row.description &&
+          existing.owner_code === row.owner_code &&
+          canonical(existing.definition) === canonical(row.definition) &&
+          JSON.stringify(before) === JSON.stringify([...members].sort());
+        if (same)
+          return {
+            id: existing.id,
+            version: input.version,
+            code: input.code,
+            name: input.name,
+            members: members.length,
+            change: 'unchanged' as const,
+          };
+        await repo.replace(existing.id, row, members);
+        await new AuditRepo(tx).record({
+          ...auditActor(actor),
+          action: 'group.update',
+          entityType: 'unit_group',
+          entityId: String(existing.id),
+          unit: { version: owner.version, code: owner.code },
+          before: { name: existing.name, members: before.length, definition: existing.definition },
+          after: {
+            code: input.code,
+            name: input.name,
+            members: members.length,
+            definition: input.definition,
+          },
+        });
+        return {
+          id: existing.id,
           version: input.version,
           code: input.code,
           name: input.name,
-          description: input.description ?? null,
-          definition: input.definition,
-          owner_code: owner.code,
-          created_by: actor === 'system' ? 'system' : actor.name,
-        },
-        units.map((u) => u.code),
-      );
+          members: members.length,
+          change: 'updated' as const,
+        };
+      }
+      const id = await repo.insert(row, members);
       await new AuditRepo(tx).record({
         ...auditActor(actor),
         action: 'group.create',
@@ -99,6 +149,7 @@ export class GroupService {
         code: input.code,
         name: input.name,
         members: units.length,
+        change: 'created' as const,
       };
     });
   }
@@ -129,4 +180,15 @@ export class GroupService {
       members: members.map((m) => ({ code: m.code, fullName: m.full_name, level: m.level })),
     };
   }
+}
+
+/** JSON with keys sorted: jsonb does not keep the order they were written in. */
+function canonical(x: unknown): string {
+  return JSON.stringify(x, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
 }

@@ -7,6 +7,8 @@ import { AppError, errors } from '../domain/errors.ts';
 import { dependencyOrder, itemsOf, parseExpression } from '../domain/expression.ts';
 import { MetadataDocument, type MetadataDocumentInput } from '../domain/metadata.ts';
 import { auditActor } from './audit.ts';
+import { GroupService } from './group.service.ts';
+import { GroupRepo } from '../db/group.repo.ts';
 
 export interface MetadataProblem {
   path: string;
@@ -15,7 +17,13 @@ export interface MetadataProblem {
 }
 
 type Kind =
-  'breakdowns' | 'attributeOptions' | 'dataElements' | 'indicators' | 'targets' | 'dataSets';
+  | 'breakdowns'
+  | 'attributeOptions'
+  | 'dataElements'
+  | 'indicators'
+  | 'targets'
+  | 'dataSets'
+  | 'unitGroups';
 export type MetadataSummary = Record<Kind, { created: number; updated: number; unchanged: number }>;
 
 const ENTITY: Record<Kind, string> = {
@@ -25,6 +33,7 @@ const ENTITY: Record<Kind, string> = {
   indicators: 'indicator',
   targets: 'target',
   dataSets: 'data_set',
+  unitGroups: 'unit_group',
 };
 
 export class MetadataService {
@@ -48,7 +57,10 @@ export class MetadataService {
       );
     }
     const doc = parsed.data;
-    if (actor !== 'system') {
+    const onlyGroups =
+      doc.unitGroups.length > 0 &&
+      Object.values({ ...doc, unitGroups: [] }).every((x) => x.length === 0);
+    if (actor !== 'system' && !onlyGroups) {
       if (!can(actor, 'metadata.manage')) throw errors.forbidden('metadata.manage');
       const national =
         doc.breakdowns.length +
@@ -101,6 +113,10 @@ export class MetadataService {
           const ids = (await repo.elementIds(d.elements)).map((e) => e.id);
           await count('dataSets', d.code, await repo.upsertDataSet(d, ids), d);
         }
+        // Groups check their own scope and write their own audit rows, in this transaction.
+        const groups = new GroupService(tx);
+        for (const g of doc.unitGroups)
+          summary.unitGroups[(await groups.upsert(actor, g)).change]++;
         if (opts.dryRun) throw new DryRun(summary);
         return summary;
       })
@@ -257,6 +273,7 @@ export class MetadataService {
         repo.listTargets(),
         repo.listDataSets(),
       ]);
+    const groups = await new GroupRepo(this.db).all();
     const names = (r: { code: string; uid: string | null; name_vi: string; name_en: string }) => ({
       code: r.code,
       ...(r.uid ? { uid: r.uid } : {}),
@@ -304,6 +321,14 @@ export class MetadataService {
         dueDays: d.due_days,
         expiryDays: d.expiry_days,
         elements: d.elements,
+      })),
+      unitGroups: groups.map((g) => ({
+        version: g.version,
+        code: g.code,
+        name: g.name,
+        ...(g.description ? { description: g.description } : {}),
+        owner: g.owner_code,
+        definition: g.definition,
       })),
     };
   }
