@@ -116,6 +116,9 @@ const result = run(process.execPath, [
   'tsx',
   '--test',
   '--test-concurrency=2',
+  // A test that hangs (a lost database connection, a browser that never answers) fails
+  // instead of holding CI until its time runs out.
+  '--test-timeout=600000',
   ...files,
 ]);
 if (skipped.length) loud(`Skipped: ${skipped.join(', ')} (see above why).`);

@@ -1,6 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { ACTIONS, ROLES } from '../domain/access.ts';
 import { MIN_PASSWORD, USERNAME } from '../domain/accounts.ts';
+import { UnitGroupInput } from '../domain/metadata.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { errorResponses, json, Paging, VersionParam } from './schemas.ts';
 
@@ -54,34 +55,8 @@ const CreatedToken = z
   })
   .openapi('CreatedToken');
 
-const GroupDefinition = z
-  .object({
-    codes: z.array(z.string().max(10)).max(20000).optional(),
-    under: z
-      .array(z.object({ code: z.string().max(10), level: z.number().int().min(1).max(3) }))
-      .max(100)
-      .optional(),
-    groups: z.array(z.string().max(100)).max(50).optional(),
-  })
-  .refine(
-    (d) => d.codes?.length || d.under?.length || d.groups?.length,
-    'name codes, a level under a unit, or groups',
-  )
-  .openapi('GroupDefinition');
-
-const NewGroup = z
-  .object({
-    version: z.string(),
-    code: z.string().regex(/^[a-z0-9-]{2,100}$/),
-    name: z.string().min(1).max(300),
-    description: z.string().max(2000).optional(),
-    owner: z
-      .string()
-      .max(10)
-      .openapi({ description: 'The unit the group belongs to; members must lie under it' }),
-    definition: GroupDefinition,
-  })
-  .openapi('NewGroup');
+// One schema for a group, whether it comes alone or in a metadata document.
+const NewGroup = UnitGroupInput;
 
 const AuditEvent = z
   .object({

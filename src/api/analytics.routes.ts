@@ -166,6 +166,17 @@ function dhis2Response(
   );
 }
 
+const ChangeSchema = z
+  .object({
+    pct: z.number().nullable(),
+    previous: z.number().nullable(),
+    source: z.enum(['computed', 'reported']).openapi({
+      description: 'computed from two values in the system, or as the source reported it',
+    }),
+    period: z.string(),
+  })
+  .openapi('Change');
+
 const CellSchema = z
   .object({
     dx: z.string(),
@@ -173,22 +184,8 @@ const CellSchema = z
     ou: z.string(),
     version: z.string(),
     value: z.number().nullable(),
-    yoy: z
-      .object({
-        pct: z.number().nullable(),
-        previous: z.number().nullable(),
-        source: z.enum(['computed', 'reported']),
-        period: z.string(),
-      })
-      .optional(),
-    pop: z
-      .object({
-        pct: z.number().nullable(),
-        previous: z.number().nullable(),
-        source: z.enum(['computed', 'reported']),
-        period: z.string(),
-      })
-      .optional(),
+    yoy: ChangeSchema.optional().openapi({ description: 'Against the same period last year' }),
+    pop: ChangeSchema.optional().openapi({ description: 'Against the previous period' }),
     target: z
       .object({ value: z.number(), due: z.string(), share: z.number().nullable() })
       .optional(),
