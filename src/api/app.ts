@@ -16,6 +16,8 @@ import { orgUnitRoutes } from './org-unit.routes.ts';
 import { metadataRoutes } from './metadata.routes.ts';
 import { dataValueRoutes } from './data-value.routes.ts';
 import { analyticsRoutes } from './analytics.routes.ts';
+import { dataEntryRoutes } from './data-entry.routes.ts';
+import { reportingRoutes } from './reporting.routes.ts';
 import { json } from './schemas.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -73,6 +75,8 @@ export function createApp(services: Services) {
   app.route('/', metadataRoutes());
   app.route('/', dataValueRoutes());
   app.route('/', analyticsRoutes());
+  app.route('/', dataEntryRoutes());
+  app.route('/', reportingRoutes());
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

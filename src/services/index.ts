@@ -7,6 +7,8 @@ import { HierarchyService } from './hierarchy.service.ts';
 import { MetadataService } from './metadata.service.ts';
 import { DataValueService } from './data-value.service.ts';
 import { AnalyticsService } from './analytics.service.ts';
+import { DataEntryService } from './data-entry.service.ts';
+import { ReportingService } from './reporting.service.ts';
 
 /** Every service of one running instance, over one database. */
 export interface Services {
@@ -19,6 +21,8 @@ export interface Services {
   metadata: MetadataService;
   dataValues: DataValueService;
   analytics: AnalyticsService;
+  dataEntry: DataEntryService;
+  reporting: ReportingService;
 }
 
 export function createServices(
@@ -28,6 +32,7 @@ export function createServices(
   const clock = opts.clock ?? systemClock;
   const db = database.db;
   const hierarchy = new HierarchyService(db, clock);
+  const dataValues = new DataValueService(db, hierarchy);
   return {
     database,
     clock,
@@ -36,7 +41,9 @@ export function createServices(
     groups: new GroupService(db),
     audit: new AuditService(db),
     metadata: new MetadataService(db),
-    dataValues: new DataValueService(db, hierarchy),
+    dataValues,
     analytics: new AnalyticsService(db, hierarchy),
+    dataEntry: new DataEntryService(db, hierarchy, dataValues),
+    reporting: new ReportingService(db, hierarchy),
   };
 }

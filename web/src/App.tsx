@@ -1,14 +1,37 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type MouseEvent } from 'react';
 import { api, ApiError, setCsrfToken, setUnauthenticatedHandler, type Me } from './api.ts';
 import { setLang, useI18n } from './i18n.ts';
 import { ErrorBox, Loading } from './ui.tsx';
 import { UnitsPage } from './UnitsPage.tsx';
+import { confirmLeave, DataEntryPage, DATA_ENTRY_PATH } from './DataEntryPage.tsx';
+
+/** The app's pages: the units page at / and the data entry form at /nhap-lieu. */
+function pageOf(pathname: string): 'units' | 'entry' {
+  return pathname === DATA_ENTRY_PATH || pathname.startsWith(DATA_ENTRY_PATH + '/')
+    ? 'entry'
+    : 'units';
+}
 
 export function App() {
   const { t } = useI18n();
   // undefined: still asking the server who we are; null: not signed in
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [bootError, setBootError] = useState<unknown>(null);
+  const [page, setPage] = useState(() => pageOf(location.pathname));
+
+  useEffect(() => {
+    const onPop = () => setPage(pageOf(location.pathname));
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+
+  const go = (to: string) => {
+    if (pageOf(to) === page && location.pathname === to) return;
+    if (!confirmLeave()) return;
+    history.pushState(null, '', to);
+    setPage(pageOf(to));
+    document.getElementById('main')?.focus();
+  };
 
   useEffect(() => {
     setUnauthenticatedHandler(() => {
@@ -48,7 +71,7 @@ export function App() {
       <a className="skip-link" href="#main">
         {t('skipToContent')}
       </a>
-      <Header me={me ?? null} onLogout={logout} />
+      <Header me={me ?? null} onLogout={logout} page={page} onGo={go} />
       <main id="main" tabIndex={-1}>
         {bootError ? (
           <div className="page">
@@ -69,6 +92,8 @@ export function App() {
               setMe(who);
             }}
           />
+        ) : page === 'entry' ? (
+          <DataEntryPage me={me} />
         ) : (
           <UnitsPage me={me} />
         )}
@@ -77,8 +102,23 @@ export function App() {
   );
 }
 
-function Header({ me, onLogout }: { me: Me | null; onLogout: () => void }) {
+function Header({
+  me,
+  onLogout,
+  page,
+  onGo,
+}: {
+  me: Me | null;
+  onLogout: () => void;
+  page: 'units' | 'entry';
+  onGo: (to: string) => void;
+}) {
   const { lang, t } = useI18n();
+  const link = (to: string) => (e: MouseEvent<HTMLAnchorElement>) => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    onGo(to);
+  };
   return (
     <header className="topbar">
       <div className="topbar-inner">
@@ -118,12 +158,35 @@ function Header({ me, onLogout }: { me: Me | null; onLogout: () => void }) {
             {t('switchLang')}
           </button>
           {me && (
-            <button type="button" className="btn btn-ghost" onClick={onLogout}>
+            <button
+              type="button"
+              className="btn btn-ghost"
+              onClick={() => {
+                if (confirmLeave()) onLogout();
+              }}
+            >
               {t('logout')}
             </button>
           )}
         </div>
       </div>
+      {me && (
+        <nav className="topnav" aria-label={t('navMain')}>
+          <div className="topnav-inner">
+            <a href="/" onClick={link('/')} aria-current={page === 'units' ? 'page' : undefined}>
+              {t('navUnits')}
+            </a>
+            <a
+              href={DATA_ENTRY_PATH}
+              onClick={link(DATA_ENTRY_PATH)}
+              aria-current={page === 'entry' ? 'page' : undefined}
+              data-testid="nav-data-entry"
+            >
+              {t('navDataEntry')}
+            </a>
+          </div>
+        </nav>
+      )}
     </header>
   );
 }

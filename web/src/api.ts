@@ -74,6 +74,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly messages: { vi: string; en: string } | undefined,
+    /** The error's details as the API sent them (e.g. per-field problems of a form). */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -138,7 +140,14 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   }
   if (!res.ok) {
     const err = (
-      data as { error?: { code?: string; message?: string; messages?: { vi: string; en: string } } }
+      data as {
+        error?: {
+          code?: string;
+          message?: string;
+          messages?: { vi: string; en: string };
+          details?: unknown;
+        };
+      }
     )?.error;
     if (res.status === 401 && !opts.quiet401) onUnauthenticated();
     throw new ApiError(
@@ -146,6 +155,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
       err?.code ?? 'http_' + res.status,
       err?.message ?? res.statusText,
       err?.messages,
+      err?.details,
     );
   }
   return data as T;
@@ -157,4 +167,92 @@ export function query(params: Record<string, string | number | undefined>): stri
     if (v !== undefined && v !== '') sp.set(k, String(v));
   const s = sp.toString();
   return s ? '?' + s : '';
+}
+
+// Data entry (see /api/dataEntry/* in /api/openapi.json)
+
+export type PeriodType = 'day' | 'week' | 'month' | 'quarter' | 'half' | 'year' | 'range';
+export type ValueType = 'integer' | 'number' | 'percentage' | 'boolean' | 'date' | 'text';
+export interface Bilingual {
+  vi: string;
+  en: string;
+}
+
+export interface EntryDataSet {
+  code: string;
+  nameVi: string;
+  nameEn: string;
+  periodType: PeriodType;
+  version: string;
+  level: number;
+  dueDays: number;
+  expiryDays: number;
+  elementCount: number;
+  unitsTotal: number;
+  units: { code: string; name: string; fullName: string }[];
+}
+
+export interface EntryDataSets {
+  today: string;
+  items: EntryDataSet[];
+}
+
+export interface EntryField {
+  key: string;
+  dataElement: string;
+  categoryOptionCombo: string;
+  nameVi: string;
+  nameEn: string;
+  optionVi: string | null;
+  optionEn: string | null;
+  valueType: ValueType;
+  unit: string | null;
+  description: string | null;
+  value: string | null;
+  comment: string | null;
+  storedBy: string | null;
+  lastUpdated: string | null;
+}
+
+export interface EntryForm {
+  dataSet: Omit<EntryDataSet, 'elementCount' | 'unitsTotal' | 'units'>;
+  period: {
+    id: string;
+    type: PeriodType;
+    start: string;
+    end: string;
+    labelVi: string;
+    labelEn: string;
+    dueDate: string;
+    pastDue: boolean;
+    locked: boolean;
+    lockedReason: Bilingual | null;
+    previous: string | null;
+    next: string | null;
+  };
+  orgUnit: {
+    code: string;
+    name: string;
+    fullName: string;
+    level: number;
+    version: string;
+    parents: { code: string; fullName: string }[];
+  };
+  editable: boolean;
+  fields: EntryField[];
+  filled: number;
+}
+
+export interface EntryFieldError extends Bilingual {
+  key: string;
+  value: string;
+  errorCode: string;
+}
+
+export interface EntrySaved {
+  status: 'SUCCESS';
+  saved: number;
+  importCount: { imported: number; updated: number; ignored: number; deleted: number };
+  message: Bilingual;
+  form: EntryForm;
 }
