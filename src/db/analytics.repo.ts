@@ -42,6 +42,9 @@ export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateR
       join data_value_rollup r on r.period_id = p.id
       where r.element_id = ${q.elementId}
         and r.ancestor_id = any(${q.unitIds}::int[])
+        -- The periods again as a list of ids, so the index serves all three leading columns.
+        and r.period_id = any(array(
+          select p2.id from req join period p2 on p2.start_date >= req.start and p2.end_date <= req."end"))
         and ${q.optionIds ? sql`r.option_id = any(${q.optionIds}::int[])` : sql`true`}
         and ${q.attributeIds ? sql`r.attribute_id = any(${q.attributeIds}::int[])` : sql`true`}
       group by req.pid, r.ancestor_id, p.id, p.end_date

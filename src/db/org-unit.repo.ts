@@ -462,7 +462,7 @@ export class OrgUnitRepo {
 
   /** Fresh planner statistics after a bulk load (PGlite never runs autovacuum). */
   async analyze(): Promise<void> {
-    await sql`analyze org_unit, org_unit_name, org_unit_change, org_unit_link, org_unit_ancestor`.execute(
+    await sql`analyze hierarchy_version, org_unit, org_unit_name, org_unit_change, org_unit_link, org_unit_ancestor`.execute(
       this.db,
     );
   }

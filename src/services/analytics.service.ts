@@ -1,6 +1,5 @@
 import type { Db } from '../db/client.ts';
 import { aggregate, reportedChanges, targets as targetRows } from '../db/analytics.repo.ts';
-import { DataValueRepo } from '../db/data-value.repo.ts';
 import { GroupRepo } from '../db/group.repo.ts';
 import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
 import { AppError, errors } from '../domain/errors.ts';
@@ -94,10 +93,10 @@ export class AnalyticsService {
     }
     const today = this.hierarchy.today();
     const periods = parsePeriodList(q.pe.join(';'), today);
-    const spans = (await this.hierarchy.versions()).map((v) => ({
+    const spans = (await this.hierarchy.versionSpans()).map((v) => ({
       id: v.id,
-      validFrom: v.validFrom,
-      validUntil: v.validUntil,
+      validFrom: v.valid_from,
+      validUntil: v.valid_until,
     }));
     if (q.version) await this.hierarchy.resolveVersion(q.version);
     const versionOf = (p: Period) => q.version ?? versionAt(spans, p.start)!.id;
@@ -321,8 +320,7 @@ export class AnalyticsService {
 
   /** The units an `ou` dimension names, in one version, all within the caller's scope. */
   async resolveUnits(actor: Actor, ou: string[], version: string): Promise<UnitRef[]> {
-    const units = await new DataValueRepo(this.db).units(version);
-    const all = [...new Map([...units.values()].map((u) => [u.code, u])).values()];
+    const { byKey: units, all } = await this.hierarchy.unitMap(version);
     const ref = (u: Omit<UnitRef, 'version'>): UnitRef => ({
       ...u,
       version,

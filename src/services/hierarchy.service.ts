@@ -4,12 +4,19 @@ import { sql } from 'kysely';
 import type { Db } from '../db/client.ts';
 import { OrgUnitRepo, type ScopeFilter } from '../db/org-unit.repo.ts';
 import { AuditRepo } from '../db/audit.repo.ts';
+import { DataValueRepo } from '../db/data-value.repo.ts';
 import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
 import { vnDate, viDate, type Clock } from '../domain/dates.ts';
 import { AppError, errors } from '../domain/errors.ts';
 import { parseUnitsFile, VERSION_ID, versionAt, type OrgUnit } from '../domain/hierarchy.ts';
 import { searchWords } from '../domain/text.ts';
 import { auditActor } from './audit.ts';
+
+export interface UnitMap {
+  byKey: Awaited<ReturnType<DataValueRepo['units']>>;
+  /** Each unit once. */
+  all: { id: number; code: string; path: string; level: number; full_name: string }[];
+}
 
 interface VersionSpanRow {
   id: string;
@@ -61,7 +68,7 @@ export class HierarchyService {
   private spans?: { at: number; rows: Promise<VersionSpanRow[]> };
 
   /** Versions change only by import: read them at most once a minute, or when one is missing. */
-  private async versionSpans(refresh = false): Promise<VersionSpanRow[]> {
+  async versionSpans(refresh = false): Promise<VersionSpanRow[]> {
     if (refresh || !this.spans || Date.now() - this.spans.at > 60_000) {
       const rows = this.db
         .selectFrom('hierarchy_version')
@@ -71,6 +78,24 @@ export class HierarchyService {
       rows.catch(() => (this.spans = undefined));
     }
     return this.spans.rows;
+  }
+
+  private unitMaps = new Map<string, { at: number; units: Promise<UnitMap> }>();
+
+  /**
+   * Every unit of a tree by code (and DHIS2 uid), cached for a minute like the versions:
+   * analytics and imports resolve many codes per request.
+   */
+  async unitMap(version: string, refresh = false): Promise<UnitMap> {
+    const hit = this.unitMaps.get(version);
+    if (!refresh && hit && Date.now() - hit.at < 60_000) return hit.units;
+    const units = (async () => {
+      const byKey = await new DataValueRepo(this.db).units(version);
+      return { byKey, all: [...new Map([...byKey.values()].map((u) => [u.code, u])).values()] };
+    })();
+    this.unitMaps.set(version, { at: Date.now(), units });
+    units.catch(() => this.unitMaps.delete(version));
+    return units;
   }
 
   /** A named version, or the tree in force today. */
@@ -269,6 +294,7 @@ export class HierarchyService {
       return { version: versionId, units: total, ...result };
     });
     this.spans = undefined;
+    this.unitMaps.delete(versionId);
     return imported;
   }
 
