@@ -33,6 +33,8 @@ export interface Bench {
   name: string;
   title: string;
   run(opts: BenchOptions): Promise<Measurement[]>;
+  /** Lines printed after the tables, e.g. ratios between variants. */
+  summary?(results: Measurement[]): string;
 }
 
 export interface Stats {
@@ -72,18 +74,26 @@ class Samples {
  * `fns[k](i)` once, starting with a different one each time, so that a burst of load from
  * elsewhere on the machine falls on all of them alike. `warmup` unmeasured iterations come
  * first; `i` counts from 0 again for the measured ones, so they cover the rotation from its
- * start. Each function returns the number of rows it got back. Bounded: exactly
+ * start. Each function returns the number of rows it got back. Bounded: at most
  * (warmup + iterations) × fns.length calls.
+ *
+ * A slow function (a baseline taking seconds) can be called on every `every[k]`-th iteration
+ * only, warm-up included: it is then measured ceil(iterations / every[k]) times, still
+ * interleaved with the others over the same stretch of time. An odd step keeps it rotating
+ * over both halves of a two-way rotation.
  */
 export async function measureInterleaved(
   fns: ((i: number) => Promise<number>)[],
-  opts: { iterations: number; warmup: number },
+  opts: { iterations: number; warmup: number; every?: number[] },
 ): Promise<Stats[]> {
-  for (let i = 0; i < opts.warmup; i++) for (const fn of fns) await fn(i);
+  const due = (k: number, i: number) => i % Math.max(1, opts.every?.[k] ?? 1) === 0;
+  for (let i = 0; i < opts.warmup; i++)
+    for (let k = 0; k < fns.length; k++) if (due(k, i)) await fns[k]!(i);
   const samples = fns.map(() => new Samples());
   for (let i = 0; i < opts.iterations; i++) {
     for (let j = 0; j < fns.length; j++) {
       const k = (i + j) % fns.length;
+      if (!due(k, i)) continue;
       const start = performance.now();
       const rows = await fns[k]!(i);
       samples[k]!.times.push(performance.now() - start);
@@ -107,11 +117,15 @@ function rowsText(v: number): string {
  * p50 / p95 / max for each engine.
  */
 export function resultTables(results: Measurement[], format: 'text' | 'md'): string {
-  const engines = [...new Set(results.map((r) => r.engine))];
   const sections = [...new Set(results.map((r) => r.section))];
   const out: string[] = [];
   for (const section of sections) {
     const inSection = results.filter((r) => r.section === section);
+    // Only the engines measured in this section (a section may be one engine's alone).
+    const engines = [...new Set(inSection.map((r) => r.engine))];
+    // When lines were measured a different number of times, a column says how often.
+    const counts = [...new Set(inSection.map((r) => r.iterations))];
+    const varying = counts.length > 1;
     const keys: { case: string; variant: string }[] = [];
     for (const r of inSection) {
       if (!keys.some((k) => k.case === r.case && k.variant === r.variant)) {
@@ -122,6 +136,7 @@ export function resultTables(results: Measurement[], format: 'text' | 'md'): str
       'case',
       'variant',
       'rows',
+      ...(varying ? ['n'] : []),
       ...engines.flatMap((e) => [`${e} p50`, `${e} p95`, `${e} max`]),
     ];
     const lines = keys.map((k, idx) => {
@@ -134,11 +149,15 @@ export function resultTables(results: Measurement[], format: 'text' | 'md'): str
         sameCaseAbove && format === 'text' ? '' : k.case,
         k.variant,
         first ? rowsText(first.rows) : '–',
+        ...(varying ? [first ? String(first.iterations) : '–'] : []),
         ...of.flatMap((m) => [ms(m?.p50), ms(m?.p95), ms(m?.max)]),
       ];
     });
     const n = inSection[0]?.iterations ?? 0;
-    out.push(`${section} (ms; ${n} measured iterations per line)`, '');
+    const iterationsText = varying
+      ? 'measured iterations per line in column n'
+      : `${n} measured iterations per line`;
+    out.push(`${section} (ms; ${iterationsText})`, '');
     out.push(format === 'md' ? markdownTable(header, lines) : textTable(header, lines), '');
   }
   return out.join('\n');

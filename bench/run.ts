@@ -104,6 +104,7 @@ async function main(): Promise<number> {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(`## ${bench.title}\n`);
     console.log(resultTables(results, format));
+    if (bench.summary) console.log(`${bench.summary(results)}\n`);
     console.log(`(${bench.name} took ${seconds} s; load average at the end ${load()})\n`);
   }
   return 0;

@@ -5,12 +5,7 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { ACTIONS, ROLES, type Action, type Actor, type Role } from '../domain/access.ts';
-import {
-  formatDataValueSet,
-  formatOf,
-  parseDataValueSet,
-  type DataValueFormat,
-} from '../domain/data-value-set.ts';
+import { formatDataValueSet, type DataValueFormat } from '../domain/data-value-set.ts';
 import type { ImportStrategy } from '../domain/data-value.ts';
 import { DEFAULT_DAYS, loadDemoData } from '../jobs/demo-data.ts';
 import { AppError } from '../domain/errors.ts';
@@ -244,10 +239,9 @@ program
     ) =>
       withServices(async (s) => {
         const progress = progressReporter();
-        progress('read');
-        const format = (o.format ?? formatOf(undefined, file)) as DataValueFormat;
-        const input = parseDataValueSet(readFileSync(file), format);
-        const summary = await s.dataValues.import('system', input, {
+        // CSV streams in batches; JSON and XML are read whole.
+        const summary = await s.dataValues.importFile('system', file, {
+          format: o.format as DataValueFormat | undefined,
           atomic: !o.perRow,
           dryRun: o.dryRun,
           strategy: o.strategy as ImportStrategy,

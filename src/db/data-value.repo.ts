@@ -12,41 +12,101 @@ export interface ElementInfo {
   zeroSignificant: boolean;
 }
 
-export interface StagedValue {
-  idx: number;
-  unit_id: number;
-  element_id: number;
-  period_id: number;
-  option_id: number;
-  attribute_id: number;
-  value: number | null;
-  text_value: string | null;
-  comment: string | null;
-  followup: boolean;
-  deleted: boolean;
-  estimate: boolean;
-  reported_yoy_pct: number | null;
-  reported_prev_pct: number | null;
+/**
+ * Checked values of one batch, column by column: they travel to the database as one array
+ * parameter per column and come back as a table through `unnest`, which is several times
+ * cheaper than one JSON document per batch and needs no per-row object.
+ */
+export class ValueColumns {
+  idx: number[] = [];
+  unit_id: number[] = [];
+  element_id: number[] = [];
+  period_id: number[] = [];
+  option_id: number[] = [];
+  attribute_id: number[] = [];
+  value: (number | null)[] = [];
+  text_value: string[] = [];
+  comment: (string | null)[] = [];
+  followup: boolean[] = [];
+  deleted: boolean[] = [];
+  estimate: boolean[] = [];
+  reported_yoy_pct: (number | null)[] = [];
+  reported_prev_pct: (number | null)[] = [];
+
+  get length(): number {
+    return this.idx.length;
+  }
+
+  push(
+    idx: number,
+    unit: number,
+    element: number,
+    period: number,
+    option: number,
+    attribute: number,
+    value: number | null,
+    text: string,
+    comment: string | null,
+    followup: boolean,
+    deleted: boolean,
+    estimate: boolean,
+    yoy: number | null,
+    prev: number | null,
+  ): void {
+    this.idx.push(idx);
+    this.unit_id.push(unit);
+    this.element_id.push(element);
+    this.period_id.push(period);
+    this.option_id.push(option);
+    this.attribute_id.push(attribute);
+    this.value.push(value);
+    this.text_value.push(text);
+    this.comment.push(comment);
+    this.followup.push(followup);
+    this.deleted.push(deleted);
+    this.estimate.push(estimate);
+    this.reported_yoy_pct.push(yoy);
+    this.reported_prev_pct.push(prev);
+  }
+
+  /** `unnest(...) as s(...)` over these columns; a column that is all null or all false is sent once. */
+  table() {
+    const col = <T>(name: string, type: string, values: T[], blank: T) =>
+      values.every((v) => v === blank)
+        ? sql`${sql.raw(`(${blank === null ? 'null' : 'false'})::${type}`)} as ${sql.raw(name)}`
+        : null;
+    const cols: [string, string, unknown[], unknown][] = [
+      ['comment', 'text', this.comment, null],
+      ['followup', 'boolean', this.followup, false],
+      ['deleted', 'boolean', this.deleted, false],
+      ['estimate', 'boolean', this.estimate, false],
+      ['reported_yoy_pct', 'double precision', this.reported_yoy_pct, null],
+      ['reported_prev_pct', 'double precision', this.reported_prev_pct, null],
+    ];
+    const arrays = [
+      ['idx', 'int'],
+      ['unit_id', 'int'],
+      ['element_id', 'int'],
+      ['period_id', 'int'],
+      ['option_id', 'int'],
+      ['attribute_id', 'int'],
+      ['value', 'double precision'],
+      ['text_value', 'text'],
+    ].map(([n, t]) => ({ n: n!, t: t!, v: this[n as keyof ValueColumns] as unknown[] }));
+    const constants = [];
+    for (const [n, t, v, blank] of cols) {
+      const c = col(n, t, v, blank);
+      if (c) constants.push(c);
+      else arrays.push({ n, t, v });
+    }
+    return sql`(select u.*${constants.length ? sql`, ${sql.join(constants)}` : sql``}
+      from unnest(${sql.join(arrays.map((a) => sql`${a.v}::${sql.raw(a.t)}[]`))})
+      as u(${sql.raw(arrays.map((a) => a.n).join(', '))}))`;
+  }
 }
 
-const STAGE_COLUMNS = {
-  idx: 'integer',
-  unit_id: 'integer',
-  element_id: 'integer',
-  period_id: 'integer',
-  option_id: 'integer',
-  attribute_id: 'integer',
-  value: 'double precision',
-  text_value: 'text',
-  comment: 'text',
-  followup: 'boolean',
-  deleted: 'boolean',
-  estimate: 'boolean',
-  reported_yoy_pct: 'double precision',
-  reported_prev_pct: 'double precision',
-};
-
 const KEY = 'unit_id, element_id, period_id, option_id, attribute_id';
+const STAGE = `idx, ${KEY}, value, text_value, comment, followup, deleted, estimate, reported_yoy_pct, reported_prev_pct`;
 const KEY_MATCH = sql.raw(
   KEY.split(', ')
     .map((k) => `d.${k} = s.${k}`)
@@ -147,29 +207,79 @@ export class DataValueRepo {
     return new Map(rows.map((r) => [r.pid, r.id]));
   }
 
-  /**
-   * Writes staged values in a few set-based statements: compare with what is stored, then
-   * insert, update or delete, keep the history, and move the roll-up sums by the difference.
-   * Returns how many rows were created, updated, deleted and ignored.
-   */
-  async apply(
-    rows: StagedValue[],
-    strategy: ImportStrategy,
-    storedBy: string,
-    onProgress?: (done: number) => void,
-  ): Promise<Record<string, number>> {
-    const db = this.db;
+  private staging = false;
+
+  /** Temporary tables of one import, made when first needed; they go with its transaction. */
+  private async begin(): Promise<void> {
+    if (this.staging) return;
+    this.staging = true;
     await sql`create temp table if not exists dv_stage (
         idx integer, unit_id integer, element_id integer, period_id integer, option_id integer,
         attribute_id integer, value double precision, text_value text, comment text, followup boolean,
         deleted boolean, estimate boolean, reported_yoy_pct double precision, reported_prev_pct double precision,
         existed boolean not null default false, old_value double precision, old_text text, old_comment text,
         old_followup boolean, old_estimate boolean, old_yoy double precision, old_prev double precision, action text
-      ) on commit drop`.execute(db);
+      ) on commit drop`.execute(this.db);
+    await sql`create temp table if not exists dv_delta (
+        ancestor_id integer, element_id integer, period_id integer, option_id integer, attribute_id integer,
+        sum double precision, n integer
+      ) on commit drop`.execute(this.db);
+    await sql`truncate dv_stage, dv_delta`.execute(this.db);
+  }
+
+  /** Of these (element, period) pairs, those with at least one stored value. */
+  async storedPairs(pairs: [number, number][]): Promise<Set<string>> {
+    if (pairs.length === 0) return new Set();
+    const r = await sql<{ element_id: number; period_id: number }>`
+      select p.element_id, p.period_id
+      from unnest(${pairs.map((x) => x[0])}::int[], ${pairs.map((x) => x[1])}::int[]) as p(element_id, period_id)
+      where exists (select 1 from data_value d where d.element_id = p.element_id and d.period_id = p.period_id)`.execute(
+      this.db,
+    );
+    return new Set(r.rows.map((x) => `${x.element_id}:${x.period_id}`));
+  }
+
+  /**
+   * New values whose keys are known not to be stored (their element and period have no value
+   * yet): one statement writes the values, their history and the unit's own roll-up row. The
+   * caller adds them to the units above (see `finish`).
+   */
+  async create(rows: ValueColumns, storedBy: string): Promise<void> {
+    if (rows.length === 0) return;
+    // In key order: each batch then walks the indexes once from left to right instead of
+    // jumping about them, which keeps a large import's speed when they outgrow the cache.
+    await sql`with s as materialized (select * from ${rows.table()} t order by ${sql.raw(KEY)}),
+      v as (insert into data_value (${sql.raw(KEY)}, value, text_value, comment, followup, estimate,
+          reported_yoy_pct, reported_prev_pct, stored_by)
+        select ${sql.raw(KEY)}, value, text_value, comment, followup, estimate, reported_yoy_pct, reported_prev_pct, ${storedBy}
+        from s),
+      h as (insert into data_value_history (${sql.raw(KEY)}, change, before_value, after_value, changed_by)
+        select ${sql.raw(KEY)}, 'create', null, text_value, ${storedBy} from s)
+      insert into data_value_rollup (ancestor_id, element_id, period_id, option_id, attribute_id, sum, n)
+      select unit_id, element_id, period_id, option_id, attribute_id, coalesce(value, 0), 1 from s
+      on conflict (ancestor_id, element_id, period_id, option_id, attribute_id)
+      do update set sum = data_value_rollup.sum + excluded.sum, n = data_value_rollup.n + excluded.n`.execute(
+      this.db,
+    );
+  }
+
+  /**
+   * Values that may be stored already: compared with what is stored, then inserted, updated,
+   * deleted or ignored, with their history; the roll-up differences go to dv_delta.
+   * Returns how many rows were created, updated, deleted and ignored.
+   */
+  async apply(
+    rows: ValueColumns,
+    strategy: ImportStrategy,
+    storedBy: string,
+  ): Promise<Record<string, number>> {
+    if (rows.length === 0) return {};
+    const db = this.db;
+    await this.begin();
     await sql`truncate dv_stage`.execute(db);
-    await insertMany(db, 'dv_stage', STAGE_COLUMNS, rows as unknown as Record<string, unknown>[], {
-      onProgress,
-    });
+    await sql`insert into dv_stage (${sql.raw(STAGE)}) select ${sql.raw(STAGE)} from ${rows.table()} s`.execute(
+      db,
+    );
     await sql`update dv_stage s set existed = true, old_value = d.value, old_text = d.text_value,
         old_comment = d.comment, old_followup = d.followup, old_estimate = d.estimate,
         old_yoy = d.reported_yoy_pct, old_prev = d.reported_prev_pct
@@ -197,7 +307,7 @@ export class DataValueRepo {
     await sql`insert into data_value_history (${sql.raw(KEY)}, change, before_value, after_value, changed_by)
       select ${sql.raw(KEY)}, action, old_text, case when action = 'delete' then null else text_value end, ${storedBy}
       from dv_stage where action <> 'ignore'`.execute(db);
-    await sql`insert into data_value_rollup (ancestor_id, element_id, period_id, option_id, attribute_id, sum, n)
+    await sql`insert into dv_delta
       select a.ancestor_id, s.element_id, s.period_id, s.option_id, s.attribute_id,
         sum(case s.action when 'delete' then -coalesce(s.old_value, 0)
                           when 'update' then coalesce(s.value, 0) - coalesce(s.old_value, 0)
@@ -205,15 +315,54 @@ export class DataValueRepo {
         sum(case s.action when 'create' then 1 when 'delete' then -1 else 0 end)::int
       from dv_stage s join org_unit_ancestor a on a.unit_id = s.unit_id
       where s.action <> 'ignore'
-      group by 1, 2, 3, 4, 5
-      on conflict (ancestor_id, element_id, period_id, option_id, attribute_id)
-      do update set sum = data_value_rollup.sum + excluded.sum, n = data_value_rollup.n + excluded.n`.execute(
-      db,
-    );
+      group by 1, 2, 3, 4, 5`.execute(db);
     const result = await sql<{ action: string; n: number }>`
       select action, count(*)::int as n from dv_stage group by action`.execute(db);
     return Object.fromEntries(result.rows.map((r) => [r.action, r.n]));
   }
+
+  /** The units above each of these units (not the unit itself). */
+  async ancestors(unitIds: number[]): Promise<Map<number, number[]>> {
+    const m = new Map<number, number[]>(unitIds.map((id) => [id, []]));
+    if (unitIds.length === 0) return m;
+    const r = await sql<{ unit_id: number; ancestor_id: number }>`
+      select unit_id, ancestor_id from org_unit_ancestor
+      where unit_id = any(${unitIds}::int[]) and depth > 0`.execute(this.db);
+    for (const x of r.rows) m.get(x.unit_id)!.push(x.ancestor_id);
+    return m;
+  }
+
+  /**
+   * Moves the roll-up sums by the differences gathered in dv_delta and by `above` (sums of new
+   * values for the units above theirs, added up by the caller), in one statement.
+   */
+  async finish(above: RollupDeltas): Promise<void> {
+    if (!this.staging && above.sum.length === 0) return;
+    await sql`insert into data_value_rollup (ancestor_id, element_id, period_id, option_id, attribute_id, sum, n)
+      select ancestor_id, element_id, period_id, option_id, attribute_id, sum(sum), sum(n)::int
+      from (
+        ${this.staging ? sql`select * from dv_delta union all` : sql``}
+        select * from unnest(${above.ancestor_id}::int[], ${above.element_id}::int[], ${above.period_id}::int[],
+          ${above.option_id}::int[], ${above.attribute_id}::int[], ${above.sum}::double precision[], ${above.n}::int[])
+          as u(ancestor_id, element_id, period_id, option_id, attribute_id, sum, n)
+      ) d
+      group by 1, 2, 3, 4, 5
+      on conflict (ancestor_id, element_id, period_id, option_id, attribute_id)
+      do update set sum = data_value_rollup.sum + excluded.sum, n = data_value_rollup.n + excluded.n`.execute(
+      this.db,
+    );
+  }
+}
+
+/** Roll-up differences, column by column. */
+export interface RollupDeltas {
+  ancestor_id: number[];
+  element_id: number[];
+  period_id: number[];
+  option_id: number[];
+  attribute_id: number[];
+  sum: number[];
+  n: number[];
 }
 
 export interface ExportFilter {

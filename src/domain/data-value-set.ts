@@ -1,4 +1,4 @@
-import { parse as csvRecords } from 'csv-parse/sync';
+import { isUtf8 } from 'node:buffer';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { AppError } from './errors.ts';
 
@@ -147,39 +147,227 @@ const CSV_POSITIONS = [
   'deleted',
 ];
 
+/** Whitespace csv-parse's `trim` removes around a field. */
+const trimmable = (c: number) => c === 32 || c === 9 || c === 13 || c === 10 || c === 12;
+
+const csvInvalid = (line: number, what: string) =>
+  fileInvalid(
+    `CSV sai cú pháp hoặc bị cắt cụt (dòng ${line})`,
+    `malformed or truncated CSV (${what} at line ${line})`,
+  );
+
+/**
+ * A CSV reader fed in pieces: RFC 4180 quoting (a quoted field may hold commas, doubled quotes
+ * and line breaks), spaces around fields trimmed, empty lines skipped, rows of any length.
+ * Lines without a quote take a fast path (split on commas). Each record comes with the line it
+ * ends on, counted from 1.
+ */
+export class CsvReader {
+  private rest = '';
+  private line = 0;
+  private started = false;
+
+  constructor(private readonly emit: (cells: string[], line: number) => void) {}
+
+  push(text: string): void {
+    this.parse(this.rest + text, false);
+  }
+
+  end(): void {
+    this.parse(this.rest, true);
+    this.rest = '';
+  }
+
+  private parse(text: string, final: boolean) {
+    if (!this.started && text.length > 0) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    let pos = 0;
+    const n = text.length;
+    let quote = -2;
+    while (pos < n) {
+      let nl = text.indexOf('\n', pos);
+      if (nl < 0) {
+        if (!final) break;
+        nl = n;
+      }
+      if (quote !== -1 && quote < pos) quote = text.indexOf('"', pos);
+      if (quote < 0 || quote > nl) {
+        this.line++;
+        const raw = text.slice(pos, nl);
+        pos = nl + 1;
+        const cells = raw.split(',');
+        let empty = cells.length === 1;
+        for (let i = 0; i < cells.length; i++) {
+          const c = cells[i]!;
+          if (c.length && (trimmable(c.charCodeAt(0)) || trimmable(c.charCodeAt(c.length - 1)))) {
+            cells[i] = c.trim();
+          }
+        }
+        if (empty && cells[0] !== '') empty = false;
+        if (!empty) this.emit(cells, this.line);
+        continue;
+      }
+      const end = this.quoted(text, pos, final);
+      if (end < 0) break;
+      pos = end;
+    }
+    this.rest = text.slice(pos);
+  }
+
+  /** A record holding a quote, from `pos`: where the next record starts, or -1 for more text. */
+  private quoted(text: string, pos: number, final: boolean): number {
+    const n = text.length;
+    const cells: string[] = [];
+    let lines = 1;
+    let i = pos;
+    for (;;) {
+      while (i < n && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+      let cell: string;
+      if (text.charCodeAt(i) === 34) {
+        let buf = '';
+        let from = i + 1;
+        for (;;) {
+          const q = text.indexOf('"', from);
+          if (q < 0) {
+            if (final) throw csvInvalid(this.line + lines, 'quote not closed');
+            return -1;
+          }
+          if (q + 1 >= n && !final) return -1;
+          buf += text.slice(from, q);
+          if (text.charCodeAt(q + 1) === 34) {
+            buf += '"';
+            from = q + 2;
+            continue;
+          }
+          for (let k = i + 1; k < q; k++) if (text.charCodeAt(k) === 10) lines++;
+          i = q + 1;
+          break;
+        }
+        while (i < n && trimmable(text.charCodeAt(i)) && text.charCodeAt(i) !== 10) i++;
+        const c = text.charCodeAt(i);
+        if (i < n && c !== 44 && c !== 10) {
+          throw csvInvalid(this.line + lines, 'invalid closing quote');
+        }
+        cell = buf;
+      } else {
+        let j = i;
+        while (j < n && text.charCodeAt(j) !== 44 && text.charCodeAt(j) !== 10) j++;
+        if (j >= n && !final) return -1;
+        cell = text.slice(i, j).trim();
+        if (cell.includes('"')) throw csvInvalid(this.line + lines, 'invalid opening quote');
+        i = j;
+      }
+      cells.push(cell);
+      if (i >= n) {
+        if (!final) return -1;
+        break;
+      }
+      if (text.charCodeAt(i) === 44) {
+        i++;
+        continue;
+      }
+      i++; // the line break
+      break;
+    }
+    this.line += lines;
+    this.emit(cells, this.line);
+    return i;
+  }
+}
+
+/** Turns CSV records into rows: the header (matched by name) or DHIS2's column order. */
+class CsvRows {
+  private keys: (keyof RawDataValue | undefined)[] | undefined;
+  private index = 0;
+  constructor(private readonly out: (row: RawDataValue) => void) {}
+
+  record = (cells: string[], line: number): void => {
+    if (!this.keys) {
+      const first = cells.map((h) => h.toLowerCase().replace(/[^a-z]/g, ''));
+      const hasHeader = first.includes('dataelement') || first.includes('de');
+      this.keys = (hasHeader ? first : CSV_POSITIONS).map((n) => CSV_COLUMNS[n]);
+      if (hasHeader) return;
+    }
+    const row: RawDataValue = {
+      index: this.index++,
+      line,
+      dataElement: undefined,
+      period: undefined,
+      orgUnit: undefined,
+      categoryOptionCombo: undefined,
+      attributeOptionCombo: undefined,
+      value: undefined,
+      comment: undefined,
+      followup: undefined,
+      deleted: undefined,
+      storedBy: undefined,
+      estimate: undefined,
+      reportedYoyPct: undefined,
+      reportedPrevPct: undefined,
+    };
+    const keys = this.keys;
+    const m = Math.min(keys.length, cells.length);
+    for (let c = 0; c < m; c++) {
+      const key = keys[c];
+      const cell = cells[c]!;
+      if (key && cell !== '') (row as unknown as Record<string, string>)[key] = cell;
+    }
+    this.out(row);
+  };
+}
+
 /** CSV as people write it: a header matched by name, spaces after commas, quoted fields. */
 export function parseCsv(text: string): DataValueSetInput {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = csvRecords(text, {
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      info: true,
-      bom: true,
-    }) as never;
-  } catch (e) {
-    throw fileInvalid(
-      'CSV sai cú pháp hoặc bị cắt cụt',
-      `malformed or truncated CSV (${(e as Error).message})`,
-    );
-  }
-  if (records.length === 0) return { values: [] };
-  const first = records[0]!.record.map((h) => h.toLowerCase().replace(/[^a-z]/g, ''));
-  const hasHeader = first.includes('dataelement') || first.includes('de');
-  const names = hasHeader ? first : CSV_POSITIONS;
-  const body = hasHeader ? records.slice(1) : records;
-  return {
-    values: body.map((r, i) => {
-      const v: Record<string, unknown> = {};
-      names.forEach((n, c) => {
-        const key = CSV_COLUMNS[n];
-        const cell = r.record[c];
-        if (key && cell !== undefined && cell !== '') v[key] = cell;
-      });
-      return withDefaults({}, v, i, r.info.lines);
-    }),
+  const values: RawDataValue[] = [];
+  const reader = new CsvReader(new CsvRows((r) => values.push(r)).record);
+  reader.push(text);
+  reader.end();
+  return { values };
+}
+
+/**
+ * A CSV file read piece by piece, in batches of rows: memory stays bounded by the batch, so a
+ * file of millions of values imports like a small one. The bytes must be UTF-8.
+ */
+export async function* readCsvBatches(
+  chunks: AsyncIterable<Uint8Array>,
+  batchSize: number,
+): AsyncGenerator<RawDataValue[]> {
+  let batch: RawDataValue[] = [];
+  const reader = new CsvReader(new CsvRows((r) => batch.push(r)).record);
+  let carry: Buffer | undefined;
+  // Node's fatal TextDecoder is slow on large input: check with isUtf8, then decode; a
+  // character cut at the end of a piece waits for the next one.
+  const decode = (chunk: Uint8Array) => {
+    const bytes = carry
+      ? Buffer.concat([carry, chunk])
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    let cut = bytes.length;
+    for (let i = bytes.length - 1; i >= 0 && i >= bytes.length - 4; i--) {
+      const b = bytes[i]!;
+      if ((b & 0xc0) === 0x80) continue;
+      const size = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+      if (i + size > bytes.length) cut = i;
+      break;
+    }
+    carry = cut < bytes.length ? bytes.subarray(cut) : undefined;
+    if (!isUtf8(bytes.subarray(0, cut)))
+      throw fileInvalid('không phải mã UTF-8', 'it is not UTF-8 text');
+    return bytes.toString('utf8', 0, cut);
   };
+  for await (const chunk of chunks) {
+    reader.push(decode(chunk));
+    if (batch.length >= batchSize) {
+      const full = batch;
+      batch = [];
+      yield full;
+    }
+  }
+  if (carry) throw fileInvalid('không phải mã UTF-8', 'it is not UTF-8 text');
+  reader.end();
+  if (batch.length) yield batch;
 }
 
 export function parseXml(text: string): DataValueSetInput {

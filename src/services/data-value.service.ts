@@ -1,6 +1,14 @@
 import type { Db } from '../db/client.ts';
 import { AuditRepo } from '../db/audit.repo.ts';
-import { DataValueRepo, exportValues, type StagedValue } from '../db/data-value.repo.ts';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import {
+  DataValueRepo,
+  ValueColumns,
+  exportValues,
+  type ElementInfo,
+  type RollupDeltas,
+} from '../db/data-value.repo.ts';
 import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
 import {
   CONFLICT,
@@ -11,7 +19,15 @@ import {
   type RowConflict,
   type ValueType,
 } from '../domain/data-value.ts';
-import type { DataValueOut, DataValueSetInput, RawDataValue } from '../domain/data-value-set.ts';
+import {
+  formatOf,
+  parseDataValueSet,
+  readCsvBatches,
+  type DataValueFormat,
+  type DataValueOut,
+  type DataValueSetInput,
+  type RawDataValue,
+} from '../domain/data-value-set.ts';
 import { AppError, errors, type Message } from '../domain/errors.ts';
 import { versionAt } from '../domain/hierarchy.ts';
 import { parsePeriod, toDhis2Id, type Period } from '../domain/period.ts';
@@ -27,13 +43,8 @@ export interface ImportOptions {
   version?: string;
   /** Long imports report their progress: checking rows, then writing them. */
   onProgress?: (step: 'check' | 'write', done: number, total: number) => void;
-}
-
-interface Resolved {
-  raw: RawDataValue;
-  staged: StagedValue;
-  period: Period;
-  elementDataSets: { id: number; expiryDays: number }[];
+  /** Milliseconds spent in each phase are added here (benchmarks). */
+  timings?: Record<string, number>;
 }
 
 const addDays = (iso: string, days: number) => {
@@ -41,6 +52,27 @@ const addDays = (iso: string, days: number) => {
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
 };
+
+/** Rows per batch: checked in JS, then written in a few statements. */
+const BATCH = 100_000;
+/** Conflicts reported one by one; beyond this many they are only counted. */
+const MAX_CONFLICTS = 10_000;
+
+/** A row that passed the checks that need no database. */
+interface Checked {
+  raw: RawDataValue;
+  unitId: number;
+  version: string;
+  /** element id|period|option id|attribute id */
+  group: string;
+  element: ElementInfo;
+  period: Period;
+  optionId: number;
+  attributeId: number;
+  number: number | null;
+  text: string;
+  remove: boolean;
+}
 
 class Rollback extends Error {
   constructor(readonly summary: ImportSummary) {
@@ -59,10 +91,11 @@ export class DataValueService {
   // Units of a tree change only by import; reading 10,000 of them for every small import is waste.
   private unitCache = new Map<string, { at: number; units: Promise<UnitMap> }>();
 
-  private units(version: string, refresh = false): Promise<UnitMap> {
+  /** Inside a transaction on PGlite (one connection), `repo` must be the transaction's. */
+  private units(version: string, refresh = false, repo?: DataValueRepo): Promise<UnitMap> {
     const hit = this.unitCache.get(version);
     if (!refresh && hit && Date.now() - hit.at < 60_000) return hit.units;
-    const units = new DataValueRepo(this.db).units(version);
+    const units = (repo ?? new DataValueRepo(this.db)).units(version);
     this.unitCache.set(version, { at: Date.now(), units });
     units.catch(() => this.unitCache.delete(version));
     return units;
@@ -79,8 +112,59 @@ export class DataValueService {
     input: DataValueSetInput,
     opts: ImportOptions,
   ): Promise<ImportSummary> {
+    const values = input.values;
+    async function* batches() {
+      for (let i = 0; i < values.length; i += BATCH) yield values.slice(i, i + BATCH);
+    }
+    return this.importBatches(
+      actor,
+      batches(),
+      { dataSet: input.dataSet, total: values.length },
+      opts,
+    );
+  }
+
+  /**
+   * Imports a file as `import` does. CSV is read piece by piece in batches, so the memory an
+   * import takes does not grow with the file (beyond one small entry per value to find
+   * duplicate keys); JSON and XML are read whole.
+   */
+  async importFile(
+    actor: Actor | 'system',
+    path: string,
+    opts: ImportOptions & { format?: DataValueFormat },
+  ): Promise<ImportSummary> {
+    const format = opts.format ?? formatOf(undefined, path);
+    if (format !== 'csv') {
+      return this.import(actor, parseDataValueSet(await readFile(path), format), opts);
+    }
+    const size = (await stat(path)).size;
+    const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+    try {
+      return await this.importBatches(
+        actor,
+        readCsvBatches(stream, BATCH),
+        { size, bytesRead: () => stream.bytesRead },
+        opts,
+      );
+    } finally {
+      stream.destroy();
+    }
+  }
+
+  private async importBatches(
+    actor: Actor | 'system',
+    source: AsyncIterable<RawDataValue[]>,
+    meta: { dataSet?: string; total?: number; size?: number; bytesRead?: () => number },
+    opts: ImportOptions,
+  ): Promise<ImportSummary> {
     if (actor !== 'system' && !can(actor, 'data.write')) throw errors.forbidden('data.write');
     const strategy = opts.strategy ?? 'CREATE_AND_UPDATE';
+    const storedBy = actor === 'system' ? 'system' : actor.name;
+    const timings = opts.timings;
+    const time = (phase: string, since: number) => {
+      if (timings) timings[phase] = (timings[phase] ?? 0) + (performance.now() - since);
+    };
     const repo = new DataValueRepo(this.db);
     const lookups = await repo.lookups();
     const spans = await this.db
@@ -94,21 +178,82 @@ export class DataValueService {
     }));
     const unitMaps = new Map<string, UnitMap>();
     const refreshed = new Set<string>();
-    const periods = new Map<string, Period | AppError>();
-    const conflicts: RowConflict[] = [];
-    const resolved: Resolved[] = [];
-    const seen = new Map<string, number>();
+    const periods = new Map<string, { period: Period; version?: string } | AppError>();
+    const periodIds = new Map<string, number>();
+    /** Whether an (element id, period id) pair had stored values when this import began. */
+    const pairStored = new Map<string, boolean>();
+    /** Keys seen so far: element|period|option|attribute → unit id → row index. */
+    const seen = new Map<string, Map<number, number>>();
+    const checkConflicts: RowConflict[] = [];
+    const lockConflicts: RowConflict[] = [];
+    let checkCount = 0;
+    let lockCount = 0;
+    let duplicates = false;
     let zeros = 0;
+    let rows = 0;
+    const counts: Record<string, number> = {};
+    // Sums of new values for the units above theirs, per (element, period, option, attribute)
+    // group and ancestor: a slot per `group × 2^22 + ancestor id`, written once at the end.
+    const ancestorsOf = new Map<number, number[]>();
+    const groupIds = new Map<string, number>();
+    const groupParts: [number, number, number, number][] = [];
+    const slots = new Map<number, number>();
+    const above: RollupDeltas = {
+      ancestor_id: [],
+      element_id: [],
+      period_id: [],
+      option_id: [],
+      attribute_id: [],
+      sum: [],
+      n: [],
+    };
+    const groupOf = (r: Checked, periodId: number) => {
+      const key = `${r.element.id}|${periodId}|${r.optionId}|${r.attributeId}`;
+      let g = groupIds.get(key);
+      if (g === undefined) {
+        g = groupParts.length;
+        groupIds.set(key, g);
+        groupParts.push([r.element.id, periodId, r.optionId, r.attributeId]);
+      }
+      return g;
+    };
+    const addAbove = (g: number, value: number, ancestors: number[] | undefined) => {
+      if (!ancestors) return;
+      for (const a of ancestors) {
+        if (a >= 4_194_304) throw new Error(`unit id ${a} beyond the roll-up key space`);
+        const k = g * 4_194_304 + a;
+        const slot = slots.get(k);
+        if (slot === undefined) {
+          const [element, period, option, attribute] = groupParts[g]!;
+          slots.set(k, above.sum.length);
+          above.ancestor_id.push(a);
+          above.element_id.push(element);
+          above.period_id.push(period);
+          above.option_id.push(option);
+          above.attribute_id.push(attribute);
+          above.sum.push(value);
+          above.n.push(1);
+        } else {
+          above.sum[slot]! += value;
+          above.n[slot]!++;
+        }
+      }
+    };
+    const today = this.hierarchy.today();
 
     const conflict = (
+      list: RowConflict[],
       raw: RawDataValue,
       errorCode: RowConflict['errorCode'],
       property: string,
       object: string | undefined,
       reason: Message,
     ) => {
+      if (list === checkConflicts) checkCount++;
+      else lockCount++;
+      if (checkConflicts.length + lockConflicts.length >= MAX_CONFLICTS) return;
       const given = object ?? '';
-      conflicts.push({
+      list.push({
         index: raw.index,
         ...(raw.line ? { line: raw.line } : {}),
         errorCode,
@@ -119,189 +264,301 @@ export class DataValueService {
       });
     };
 
-    const total = input.values.length;
-    for (const raw of input.values) {
-      if (opts.onProgress && raw.index % 10_000 === 0) opts.onProgress('check', raw.index, total);
-      const deleting = parseFlag(raw.deleted) || strategy === 'DELETE';
-      const missing = (['dataElement', 'period', 'orgUnit'] as const).filter((f) => !raw[f]);
-      if (missing.length) {
-        conflict(raw, CONFLICT.missing, missing[0]!, '', {
-          vi: `Thiếu ${missing.join(', ')}`,
-          en: `Missing ${missing.join(', ')}`,
-        });
-        continue;
-      }
-      const element = lookups.elements.get(raw.dataElement!);
-      if (!element) {
-        conflict(raw, CONFLICT.unknownElement, 'dataElement', raw.dataElement, {
-          vi: `Không có chỉ tiêu "${raw.dataElement}"`,
-          en: `Unknown data element "${raw.dataElement}"`,
-        });
-        continue;
-      }
-      let period = periods.get(raw.period!);
-      if (!period) {
-        try {
-          period = parsePeriod(raw.period!);
-        } catch (e) {
-          period =
-            e instanceof AppError
-              ? e
-              : new AppError('validation_failed', { vi: String(e), en: String(e) });
-        }
-        periods.set(raw.period!, period);
-      }
-      if (period instanceof AppError) {
-        conflict(raw, CONFLICT.badPeriod, 'period', raw.period, period.messages);
-        continue;
-      }
-      const version = opts.version ?? versionAt(versions, period.start)?.id;
-      if (!version) throw errors.unknownVersion('(none loaded)');
-      let units = unitMaps.get(version);
-      if (!units) unitMaps.set(version, (units = await this.units(version)));
-      let unit = units.get(raw.orgUnit!);
-      if (!unit && !refreshed.has(version)) {
-        // The tree may have been imported since it was read: read it once more.
-        refreshed.add(version);
-        unitMaps.set(version, (units = await this.units(version, true)));
-        unit = units.get(raw.orgUnit!);
-      }
-      if (!unit) {
-        conflict(raw, CONFLICT.unknownUnit, 'orgUnit', raw.orgUnit, {
-          vi: `Không có đơn vị "${raw.orgUnit}" trong cây ${version} (cây áp dụng cho kỳ ${period.id})`,
-          en: `No unit "${raw.orgUnit}" in the ${version} tree (the tree for period ${period.id})`,
-        });
-        continue;
-      }
-      if (actor !== 'system' && !inScope(actor.scope, { version, path: unit.path })) {
-        conflict(raw, CONFLICT.outOfScope, 'orgUnit', raw.orgUnit, {
-          vi: `Đơn vị "${raw.orgUnit}" nằm ngoài phạm vi của bạn`,
-          en: `Unit "${raw.orgUnit}" is outside your scope`,
-        });
-        continue;
-      }
-      const option = lookups.options.get(raw.categoryOptionCombo || 'default');
-      if (!option) {
-        conflict(raw, CONFLICT.unknownOption, 'categoryOptionCombo', raw.categoryOptionCombo, {
-          vi: `Không có phân tổ "${raw.categoryOptionCombo}"`,
-          en: `Unknown category option combo "${raw.categoryOptionCombo}"`,
-        });
-        continue;
-      }
-      if (option.breakdown_id !== element.breakdownId) {
-        conflict(
-          raw,
-          CONFLICT.optionNotInElement,
-          'categoryOptionCombo',
-          raw.categoryOptionCombo || 'default',
-          {
-            vi: `Phân tổ "${option.code}" không thuộc chỉ tiêu ${element.code}`,
-            en: `Category option combo "${option.code}" does not belong to data element ${element.code}`,
-          },
-        );
-        continue;
-      }
-      const attribute = lookups.attributes.get(raw.attributeOptionCombo || 'default');
-      if (!attribute) {
-        conflict(raw, CONFLICT.unknownAttribute, 'attributeOptionCombo', raw.attributeOptionCombo, {
-          vi: `Không có thuộc tính "${raw.attributeOptionCombo}"`,
-          en: `Unknown attribute option combo "${raw.attributeOptionCombo}"`,
-        });
-        continue;
-      }
-      // DHIS2: a value left empty without a comment removes the stored one.
-      const empty = raw.value === undefined || raw.value === '';
-      const remove = deleting || (empty && !raw.comment);
-      let text: string | null = null;
-      let number: number | null = null;
-      if (!remove && !empty) {
-        const checked = checkValue(element.valueType as ValueType, raw.value!);
-        if (!checked.ok) {
-          conflict(raw, CONFLICT.badValue, 'value', raw.value, checked.reason);
+    /** Checks one batch against the metadata: what needs no database. */
+    const check = async (tx: DataValueRepo, batch: RawDataValue[]): Promise<Checked[]> => {
+      const out: Checked[] = [];
+      for (const raw of batch) {
+        const deleting =
+          strategy === 'DELETE' || (raw.deleted !== undefined && parseFlag(raw.deleted));
+        if (!raw.dataElement || !raw.period || !raw.orgUnit) {
+          const missing = (['dataElement', 'period', 'orgUnit'] as const).filter((f) => !raw[f]);
+          conflict(checkConflicts, raw, CONFLICT.missing, missing[0]!, '', {
+            vi: `Thiếu ${missing.join(', ')}`,
+            en: `Missing ${missing.join(', ')}`,
+          });
           continue;
         }
-        text = checked.text;
-        number = checked.number;
-        if (number === 0 && !element.zeroSignificant) {
-          zeros++;
+        const element = lookups.elements.get(raw.dataElement);
+        if (!element) {
+          conflict(checkConflicts, raw, CONFLICT.unknownElement, 'dataElement', raw.dataElement, {
+            vi: `Không có chỉ tiêu "${raw.dataElement}"`,
+            en: `Unknown data element "${raw.dataElement}"`,
+          });
           continue;
         }
-      }
-      const reportedYoy = raw.reportedYoyPct ? Number(raw.reportedYoyPct) : null;
-      const reportedPrev = raw.reportedPrevPct ? Number(raw.reportedPrevPct) : null;
-      const badPct = (
-        [
-          ['reportedYoyPct', reportedYoy],
-          ['reportedPrevPct', reportedPrev],
-        ] as const
-      ).find(([, n]) => n !== null && !Number.isFinite(n));
-      if (badPct) {
-        conflict(raw, CONFLICT.badValue, badPct[0], raw[badPct[0]], {
-          vi: `"${raw[badPct[0]]}" không phải phần trăm thay đổi`,
-          en: `"${raw[badPct[0]]}" is not a percentage change`,
-        });
-        continue;
-      }
-      const key = `${unit.id}|${element.id}|${period.id}|${option.id}|${attribute.id}`;
-      const first = seen.get(key);
-      if (first !== undefined) {
-        conflict(
+        let p = periods.get(raw.period);
+        if (!p) {
+          try {
+            const period = parsePeriod(raw.period);
+            p = { period, version: opts.version ?? versionAt(versions, period.start)?.id };
+          } catch (e) {
+            p =
+              e instanceof AppError
+                ? e
+                : new AppError('validation_failed', { vi: String(e), en: String(e) });
+          }
+          periods.set(raw.period, p);
+        }
+        if (p instanceof AppError) {
+          conflict(checkConflicts, raw, CONFLICT.badPeriod, 'period', raw.period, p.messages);
+          continue;
+        }
+        const { period, version } = p;
+        if (!version) throw errors.unknownVersion('(none loaded)');
+        let units = unitMaps.get(version);
+        if (!units) unitMaps.set(version, (units = await this.units(version, false, tx)));
+        let unit = units.get(raw.orgUnit);
+        if (!unit && !refreshed.has(version)) {
+          // The tree may have been imported since it was read: read it once more.
+          refreshed.add(version);
+          unitMaps.set(version, (units = await this.units(version, true, tx)));
+          unit = units.get(raw.orgUnit);
+        }
+        if (!unit) {
+          conflict(checkConflicts, raw, CONFLICT.unknownUnit, 'orgUnit', raw.orgUnit, {
+            vi: `Không có đơn vị "${raw.orgUnit}" trong cây ${version} (cây áp dụng cho kỳ ${period.id})`,
+            en: `No unit "${raw.orgUnit}" in the ${version} tree (the tree for period ${period.id})`,
+          });
+          continue;
+        }
+        if (actor !== 'system' && !inScope(actor.scope, { version, path: unit.path })) {
+          conflict(checkConflicts, raw, CONFLICT.outOfScope, 'orgUnit', raw.orgUnit, {
+            vi: `Đơn vị "${raw.orgUnit}" nằm ngoài phạm vi của bạn`,
+            en: `Unit "${raw.orgUnit}" is outside your scope`,
+          });
+          continue;
+        }
+        const option = lookups.options.get(raw.categoryOptionCombo || 'default');
+        if (!option) {
+          conflict(
+            checkConflicts,
+            raw,
+            CONFLICT.unknownOption,
+            'categoryOptionCombo',
+            raw.categoryOptionCombo,
+            {
+              vi: `Không có phân tổ "${raw.categoryOptionCombo}"`,
+              en: `Unknown category option combo "${raw.categoryOptionCombo}"`,
+            },
+          );
+          continue;
+        }
+        if (option.breakdown_id !== element.breakdownId) {
+          conflict(
+            checkConflicts,
+            raw,
+            CONFLICT.optionNotInElement,
+            'categoryOptionCombo',
+            raw.categoryOptionCombo || 'default',
+            {
+              vi: `Phân tổ "${option.code}" không thuộc chỉ tiêu ${element.code}`,
+              en: `Category option combo "${option.code}" does not belong to data element ${element.code}`,
+            },
+          );
+          continue;
+        }
+        const attribute = lookups.attributes.get(raw.attributeOptionCombo || 'default');
+        if (!attribute) {
+          conflict(
+            checkConflicts,
+            raw,
+            CONFLICT.unknownAttribute,
+            'attributeOptionCombo',
+            raw.attributeOptionCombo,
+            {
+              vi: `Không có thuộc tính "${raw.attributeOptionCombo}"`,
+              en: `Unknown attribute option combo "${raw.attributeOptionCombo}"`,
+            },
+          );
+          continue;
+        }
+        // DHIS2: a value left empty without a comment removes the stored one.
+        const empty = raw.value === undefined || raw.value === '';
+        const remove = deleting || (empty && !raw.comment);
+        let text: string | null = null;
+        let number: number | null = null;
+        if (!remove && !empty) {
+          const checked = checkValue(element.valueType as ValueType, raw.value!);
+          if (!checked.ok) {
+            conflict(checkConflicts, raw, CONFLICT.badValue, 'value', raw.value, checked.reason);
+            continue;
+          }
+          text = checked.text;
+          number = checked.number;
+          if (number === 0 && !element.zeroSignificant) {
+            zeros++;
+            continue;
+          }
+        }
+        const reportedYoy = raw.reportedYoyPct ? Number(raw.reportedYoyPct) : null;
+        const reportedPrev = raw.reportedPrevPct ? Number(raw.reportedPrevPct) : null;
+        if (reportedYoy !== null || reportedPrev !== null) {
+          const badPct = (
+            [
+              ['reportedYoyPct', reportedYoy],
+              ['reportedPrevPct', reportedPrev],
+            ] as const
+          ).find(([, n]) => n !== null && !Number.isFinite(n));
+          if (badPct) {
+            conflict(checkConflicts, raw, CONFLICT.badValue, badPct[0], raw[badPct[0]], {
+              vi: `"${raw[badPct[0]]}" không phải phần trăm thay đổi`,
+              en: `"${raw[badPct[0]]}" is not a percentage change`,
+            });
+            continue;
+          }
+        }
+        const group = `${element.id}|${period.id}|${option.id}|${attribute.id}`;
+        let units2 = seen.get(group);
+        if (!units2) seen.set(group, (units2 = new Map()));
+        const first = units2.get(unit.id);
+        if (first !== undefined) {
+          duplicates = true;
+          conflict(
+            checkConflicts,
+            raw,
+            CONFLICT.duplicate,
+            'dataValue',
+            `${raw.dataElement} ${raw.period} ${raw.orgUnit}`,
+            {
+              vi: `Trùng khoá với dòng ${first}: cùng chỉ tiêu, kỳ, đơn vị, phân tổ và thuộc tính`,
+              en: `Same key as row ${first}: the same element, period, unit, option and attribute`,
+            },
+          );
+          continue;
+        }
+        units2.set(unit.id, raw.index);
+        out.push({
           raw,
-          CONFLICT.duplicate,
-          'dataValue',
-          `${raw.dataElement} ${raw.period} ${raw.orgUnit}`,
-          {
-            vi: `Trùng khoá với dòng ${first}: cùng chỉ tiêu, kỳ, đơn vị, phân tổ và thuộc tính`,
-            en: `Same key as row ${first}: the same element, period, unit, option and attribute`,
-          },
-        );
-        continue;
+          unitId: unit.id,
+          version,
+          group,
+          element,
+          period,
+          optionId: option.id,
+          attributeId: attribute.id,
+          number,
+          text: text ?? '',
+          remove,
+        });
       }
-      seen.set(key, raw.index);
-      resolved.push({
-        raw,
-        period,
-        elementDataSets: lookups.dataSetsOf.get(element.id) ?? [],
-        staged: {
-          idx: raw.index,
-          unit_id: unit.id,
-          element_id: element.id,
-          period_id: 0,
-          option_id: option.id,
-          attribute_id: attribute.id,
-          value: number,
-          text_value: text ?? '',
-          comment: raw.comment ?? null,
-          followup: parseFlag(raw.followup),
-          deleted: remove,
-          estimate: parseFlag(raw.estimate),
-          reported_yoy_pct: reportedYoy,
-          reported_prev_pct: reportedPrev,
-        },
-      });
-    }
+      return out;
+    };
 
-    const today = this.hierarchy.today();
-    const summarize = (counts: Record<string, number>, applied: boolean): ImportSummary => {
+    /** The import will not be applied: rows are still checked, nothing more is written. */
+    const refused = () => duplicates || (opts.atomic && checkCount + lockCount > 0);
+
+    /**
+     * Periods, locks and whether a key may be stored already, which need the database (within
+     * the transaction), then the rows split into sure creations and rows to compare.
+     */
+    const prepare = async (tx: DataValueRepo, checked: Checked[]) => {
+      // One row of each group stands for it.
+      const groups = new Map<string, Checked>();
+      for (const r of checked) if (!groups.has(r.group)) groups.set(r.group, r);
+      const newPeriods = new Map<string, Period>();
+      for (const r of groups.values())
+        if (!periodIds.has(r.period.id)) newPeriods.set(r.period.id, r.period);
+      if (newPeriods.size) {
+        for (const [pid, id] of await tx.ensurePeriods([...newPeriods.values()]))
+          periodIds.set(pid, id);
+      }
+      const newPairs = new Map<string, [number, number]>();
+      for (const r of groups.values()) {
+        const periodId = periodIds.get(r.period.id)!;
+        const pair = `${r.element.id}:${periodId}`;
+        if (!pairStored.has(pair)) newPairs.set(pair, [r.element.id, periodId]);
+      }
+      const newUnits = new Set<number>();
+      for (const r of checked) if (!ancestorsOf.has(r.unitId)) newUnits.add(r.unitId);
+      for (const [unit, list] of await tx.ancestors([...newUnits])) ancestorsOf.set(unit, list);
+      if (newPairs.size) {
+        const stored = await tx.storedPairs([...newPairs.values()]);
+        for (const pair of newPairs.keys()) pairStored.set(pair, stored.has(pair));
+      }
+      const fresh = new ValueColumns();
+      const compare = new ValueColumns();
+      // What depends only on the row's group (element, period, option, attribute), once per group.
+      const infos = new Map<
+        string,
+        { periodId: number; locked: boolean; stored: boolean; g: number }
+      >();
+      for (const r of checked) {
+        let info = infos.get(r.group);
+        if (!info) {
+          const periodId = periodIds.get(r.period.id)!;
+          const dataSets = lookups.dataSetsOf.get(r.element.id) ?? [];
+          info = {
+            periodId,
+            locked:
+              lookups.locks.has(`${periodId}:*`) ||
+              dataSets.some(
+                (ds) =>
+                  lookups.locks.has(`${periodId}:${ds.id}`) ||
+                  (ds.expiryDays > 0 && today > addDays(r.period.end, ds.expiryDays)),
+              ),
+            stored: pairStored.get(`${r.element.id}:${periodId}`)!,
+            g: groupOf(r, periodId),
+          };
+          infos.set(r.group, info);
+        }
+        const { periodId, stored } = info;
+        if (info.locked) {
+          conflict(lockConflicts, r.raw, CONFLICT.locked, 'period', r.raw.period, {
+            vi: `Kỳ ${r.period.id} đã khoá sổ; không thể ghi`,
+            en: `Period ${r.period.id} is locked; it cannot be written`,
+          });
+          continue;
+        }
+        if (!stored && (r.remove || strategy === 'UPDATE')) {
+          counts.ignore = (counts.ignore ?? 0) + 1;
+          continue;
+        }
+        const raw = r.raw;
+        if (!stored) addAbove(info.g, r.number ?? 0, ancestorsOf.get(r.unitId));
+        (stored ? compare : fresh).push(
+          raw.index,
+          r.unitId,
+          r.element.id,
+          periodId,
+          r.optionId,
+          r.attributeId,
+          r.number,
+          r.text,
+          raw.comment ?? null,
+          raw.followup !== undefined && parseFlag(raw.followup),
+          r.remove,
+          raw.estimate !== undefined && parseFlag(raw.estimate),
+          raw.reportedYoyPct ? Number(raw.reportedYoyPct) : null,
+          raw.reportedPrevPct ? Number(raw.reportedPrevPct) : null,
+        );
+      }
+      return { fresh, compare };
+    };
+
+    const summarize = (
+      conflicts: RowConflict[],
+      rejectedCount: number,
+      applied: boolean,
+    ): ImportSummary => {
       const rejected = [...new Set(conflicts.map((c) => c.index))].sort((a, b) => a - b);
       const importCount = {
         imported: applied ? (counts.create ?? 0) : 0,
         updated: applied ? (counts.update ?? 0) : 0,
         deleted: applied ? (counts.delete ?? 0) : 0,
-        ignored: applied ? (counts.ignore ?? 0) + zeros + rejected.length : input.values.length,
+        ignored: applied ? (counts.ignore ?? 0) + zeros + rejectedCount : rows,
       };
-      const status = !applied ? 'ERROR' : conflicts.length ? 'WARNING' : 'SUCCESS';
+      const status = !applied ? 'ERROR' : rejectedCount ? 'WARNING' : 'SUCCESS';
       const c = importCount;
       return {
         status,
         description: applied
           ? {
-              vi: `${opts.dryRun ? 'Chạy thử: ' : ''}nhập mới ${c.imported}, cập nhật ${c.updated}, bỏ qua ${c.ignored}, xoá ${c.deleted}${conflicts.length ? `; ${rejected.length} dòng bị từ chối` : ''}`,
-              en: `${opts.dryRun ? 'Dry run: ' : ''}imported ${c.imported}, updated ${c.updated}, ignored ${c.ignored}, deleted ${c.deleted}${conflicts.length ? `; ${rejected.length} row(s) rejected` : ''}`,
+              vi: `${opts.dryRun ? 'Chạy thử: ' : ''}nhập mới ${c.imported}, cập nhật ${c.updated}, bỏ qua ${c.ignored}, xoá ${c.deleted}${rejectedCount ? `; ${rejectedCount} dòng bị từ chối` : ''}`,
+              en: `${opts.dryRun ? 'Dry run: ' : ''}imported ${c.imported}, updated ${c.updated}, ignored ${c.ignored}, deleted ${c.deleted}${rejectedCount ? `; ${rejectedCount} row(s) rejected` : ''}`,
             }
           : {
-              vi: `Không nhập gì: ${rejected.length} dòng có lỗi và tệp được nhập theo kiểu tất cả hoặc không`,
-              en: `Nothing imported: ${rejected.length} row(s) have errors and the import is all or nothing`,
+              vi: `Không nhập gì: ${rejectedCount} dòng có lỗi và tệp được nhập theo kiểu tất cả hoặc không`,
+              en: `Nothing imported: ${rejectedCount} row(s) have errors and the import is all or nothing`,
             },
         importCount,
         conflicts,
@@ -310,58 +567,88 @@ export class DataValueService {
         atomic: opts.atomic,
       };
     };
-    if (conflicts.some((c) => c.errorCode === CONFLICT.duplicate)) return summarize({}, false);
-    if (opts.atomic && conflicts.length) return summarize({}, false);
 
+    const estimate = () => {
+      if (meta.total !== undefined) return meta.total;
+      const read = meta.bytesRead?.() ?? 0;
+      return read > 0 && meta.size ? Math.max(rows, Math.round((rows * meta.size) / read)) : rows;
+    };
+
+    let returned = 0;
     try {
-      return await this.db.transaction().execute(async (tx) => {
+      const summary = await this.db.transaction().execute(async (tx) => {
         const txRepo = new DataValueRepo(tx);
-        const ids = await txRepo.ensurePeriods([
-          ...new Map(resolved.map((r) => [r.period.id, r.period])).values(),
-        ]);
-        const good: StagedValue[] = [];
-        for (const r of resolved) {
-          const periodId = ids.get(r.period.id)!;
-          const lockedBy =
-            lookups.locks.has(`${periodId}:*`) ||
-            r.elementDataSets.some(
-              (ds) =>
-                lookups.locks.has(`${periodId}:${ds.id}`) ||
-                (ds.expiryDays > 0 && today > addDays(r.period.end, ds.expiryDays)),
-            );
-          if (lockedBy) {
-            conflict(r.raw, CONFLICT.locked, 'period', r.raw.period, {
-              vi: `Kỳ ${r.period.id} đã khoá sổ; không thể ghi`,
-              en: `Period ${r.period.id} is locked; it cannot be written`,
-            });
-            continue;
-          }
-          good.push({ ...r.staged, period_id: periodId });
+        let written = 0;
+        let pending: Promise<void> = Promise.resolve();
+        const iterator = source[Symbol.asyncIterator]();
+        for (;;) {
+          let t = performance.now();
+          const next = await iterator.next();
+          time('read', t);
+          if (next.done) break;
+          const batch = next.value;
+          rows += batch.length;
+          t = performance.now();
+          const checked = await check(txRepo, batch);
+          time('check', t);
+          opts.onProgress?.('check', rows, estimate());
+          t = performance.now();
+          await pending;
+          time('wait', t);
+          if (refused()) continue;
+          t = performance.now();
+          const { fresh, compare } = await prepare(txRepo, checked);
+          time('prepare', t);
+          if (refused()) continue;
+          const write = async () => {
+            const started = performance.now();
+            await txRepo.create(fresh, storedBy);
+            counts.create = (counts.create ?? 0) + fresh.length;
+            time('write new', started);
+            const middle = performance.now();
+            for (const [action, n] of Object.entries(
+              await txRepo.apply(compare, strategy, storedBy),
+            ))
+              counts[action] = (counts[action] ?? 0) + n;
+            time('write compared', middle);
+            written += checked.length;
+            opts.onProgress?.('write', written, estimate());
+          };
+          pending = write();
+          pending.catch(() => {});
         }
-        if (opts.atomic && conflicts.length) throw new Rollback(summarize({}, false));
-        opts.onProgress?.('check', total, total);
-        const counts = await txRepo.apply(
-          good,
-          strategy,
-          actor === 'system' ? 'system' : actor.name,
-          (done) => opts.onProgress?.('write', done, good.length),
-        );
-        const summary = summarize(counts, true);
+        let t = performance.now();
+        await pending;
+        time('wait', t);
+        if (duplicates || (opts.atomic && checkCount)) {
+          throw new Rollback(summarize(checkConflicts, checkCount, false));
+        }
+        const conflicts = [...checkConflicts, ...lockConflicts];
+        if (opts.atomic && lockCount) {
+          throw new Rollback(summarize(conflicts, checkCount + lockCount, false));
+        }
+        t = performance.now();
+        await txRepo.finish(above);
+        time('roll-ups above units', t);
+        const summary = summarize(conflicts, checkCount + lockCount, true);
         await new AuditRepo(tx).record({
           ...auditActor(actor),
           action: 'data.import',
           entityType: 'data_value_set',
-          entityId: input.dataSet ?? '-',
+          entityId: meta.dataSet ?? '-',
           after: {
             ...summary.importCount,
-            conflicts: conflicts.length,
+            conflicts: checkCount + lockCount,
             strategy,
             atomic: opts.atomic,
           },
         });
         if (opts.dryRun) throw new Rollback(summary);
+        returned = performance.now();
         return summary;
       });
+      time('commit', returned);
+      return summary;
     } catch (e) {
       if (e instanceof Rollback) return e.summary;
       throw e;
