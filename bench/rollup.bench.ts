@@ -16,7 +16,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { duckdb, type DuckDBConnection, type DuckDBValue } from './duckdb.ts';
 import { sql } from 'kysely';
 import { aggregate } from '../src/db/analytics.repo.ts';
 import type { Db, Engine } from '../src/db/client.ts';
@@ -231,7 +231,7 @@ async function loadDuckDb(s: Setup, log: (m: string) => void) {
           where d.element_id = any(${ids}::int[]) and p.start_date >= ${from}::date and p.start_date < ${to}::date`,
       );
     }
-    const instance = await DuckDBInstance.create(':memory:');
+    const instance = await (await duckdb()).create(':memory:');
     const duck = await instance.connect();
     const read = (file: string, columns: string) =>
       `read_csv('${join(dir, file)}', header = false, columns = {${columns}})`;
