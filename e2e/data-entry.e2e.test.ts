@@ -9,94 +9,25 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  launchBrowser,
+  shot,
+  startServer,
+  STARTUP_TIMEOUT_MS,
+  UI_TIMEOUT_MS,
+  watchErrors as watch,
+  type RunningServer,
+} from './harness.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ADMIN_PASSWORD = 'E2e-admin-pw-' + Math.random().toString(36).slice(2, 10);
-const STARTUP_TIMEOUT_MS = 120_000;
-const UI_TIMEOUT_MS = 20_000;
-
-let server: ChildProcess | undefined;
-let serverLog = '';
-let dataDir = '';
+let srv: RunningServer | undefined;
+let ADMIN_PASSWORD = '';
 let baseUrl = '';
 let browser: Browser | undefined;
 let context: BrowserContext | undefined;
 let page: Page;
 const pageErrors: string[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server?.exitCode !== null && server?.exitCode !== undefined) {
-      throw new Error(`server exited with ${server.exitCode} before it was healthy:\n${serverLog}`);
-    }
-    try {
-      const res = await fetch(url + '/api/health');
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`server not healthy after ${timeoutMs} ms:\n${serverLog}`);
-}
-
-async function stopServer(): Promise<void> {
-  const child = server;
-  if (!child?.pid || child.exitCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, sig); // the whole process group
-    } catch {
-      // already gone
-    }
-  };
-  signal('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), 10_000)));
-  const outcome = await Promise.race([exited, timeout]);
-  clearTimeout(timer);
-  if (outcome === 'timeout') {
-    signal('SIGKILL');
-    await exited;
-  }
-}
-
-function watchErrors(p: Page): void {
-  p.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  p.on('console', (m) => {
-    // A 401 from /api/auth/me before signing in, or from a wrong password, is expected.
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-      pageErrors.push(m.text());
-  });
-}
-
-async function shot(p: Page, name: string, fullPage = true): Promise<void> {
-  await p.screenshot({ path: join(ARTIFACTS, name), fullPage });
-}
+const watchErrors = (p: Page) => watch(p, pageErrors);
 
 const OFFICER = { username: 'canbo.saigon', password: 'Canbo-pw-12345', name: 'Nguyễn Thị Lan' };
 
@@ -112,51 +43,10 @@ describe('Nhập số liệu — in a browser', () => {
 
   before(
     async () => {
-      mkdirSync(ARTIFACTS, { recursive: true });
-      if (!existsSync(join(ROOT, 'web/dist/index.html'))) {
-        execFileSync('npm', ['run', 'build:web'], { cwd: ROOT, stdio: 'inherit' });
-      }
-      assert.ok(
-        existsSync(CHROMIUM),
-        `Chromium not found at ${CHROMIUM}: apt-get install -y chromium`,
-      );
-
-      dataDir = mkdtempSync(join(tmpdir(), 'opsroom-e2e-'));
-      const port = await freePort();
-      baseUrl = `http://127.0.0.1:${port}`;
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        OPSROOM_DATA_DIR: dataDir,
-        OPSROOM_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      };
-      delete env.DATABASE_URL;
-      delete env.OPSROOM_DEMO;
-      server = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
-        cwd: ROOT,
-        env,
-        detached: true, // its own process group, so `after` can end it and anything it started
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
-      server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
-      const started = Date.now();
-      await waitForHealth(baseUrl, STARTUP_TIMEOUT_MS);
-      console.log(`server healthy after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-background-networking',
-          '--disable-gpu',
-          '--no-first-run',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      srv = await startServer();
+      baseUrl = srv.baseUrl;
+      ADMIN_PASSWORD = srv.adminPassword;
+      browser = await launchBrowser();
       context = await browser.newContext({
         viewport: { width: 1366, height: 900 },
         locale: 'vi-VN',
@@ -168,8 +58,7 @@ describe('Nhập số liệu — in a browser', () => {
 
   after(async () => {
     await browser?.close().catch(() => {});
-    await stopServer();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await srv?.stop();
   });
 
   it('the admin creates a commune officer for Phường Sài Gòn (2025 tree)', async () => {

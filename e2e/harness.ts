@@ -1,0 +1,146 @@
+/**
+ * What every browser test needs: the real server started as a user starts it (a fresh data
+ * directory, the embedded database, the real units and the demo data), Debian's Chromium, and
+ * screenshots in test-artifacts/.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const ARTIFACTS = join(ROOT, 'test-artifacts');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const STARTUP_TIMEOUT_MS = 120_000;
+export const UI_TIMEOUT_MS = 20_000;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningServer {
+  baseUrl: string;
+  adminPassword: string;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/** `opsroom serve` in its own process group, on a free port and a new data directory. */
+export async function startServer(): Promise<RunningServer> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  if (!existsSync(join(ROOT, 'web/dist/index.html'))) {
+    execFileSync('npm', ['run', 'build:web'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'opsroom-e2e-'));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const adminPassword = 'E2e-admin-pw-' + Math.random().toString(36).slice(2, 10);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    OPSROOM_DATA_DIR: dataDir,
+    OPSROOM_ADMIN_PASSWORD: adminPassword,
+  };
+  delete env.DATABASE_URL;
+  let log = '';
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', 'serve'],
+    {
+      cwd: ROOT,
+      env,
+      detached: true, // its own process group, so stop() ends it and anything it started
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+
+  const stop = async () => {
+    if (child.pid && child.exitCode === null) {
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      const signal = (sig: NodeJS.Signals) => {
+        try {
+          process.kill(-child.pid!, sig); // the whole process group
+        } catch {
+          // already gone
+        }
+      };
+      signal('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>(
+        (r) => (timer = setTimeout(() => r('timeout'), 10_000)),
+      );
+      const outcome = await Promise.race([exited, timeout]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') {
+        signal('SIGKILL');
+        await exited;
+      }
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const started = Date.now();
+  const deadline = started + STARTUP_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`server exited with ${child.exitCode} before it was healthy:\n${log}`);
+    try {
+      if ((await fetch(baseUrl + '/api/health')).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`server not healthy after ${STARTUP_TIMEOUT_MS} ms:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  console.log(`server healthy after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { baseUrl, adminPassword, log: () => log, stop };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Script errors on a page, gathered so a test can assert there were none. */
+export function watchErrors(p: Page, into: string[]): void {
+  p.on('pageerror', (e) => into.push(`pageerror: ${e.message}`));
+  p.on('console', (m) => {
+    // A 401 from /api/auth/me before signing in, or from a wrong password, is expected.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+      into.push(m.text());
+  });
+}
+
+export async function shot(p: Page, name: string, fullPage = true): Promise<void> {
+  await p.screenshot({ path: join(ARTIFACTS, name), fullPage });
+}
