@@ -109,7 +109,8 @@ function isoDate(y: number, m: number, d: number): string {
   return `${pad4(y)}-${pad2(m)}-${pad2(d)}`;
 }
 
-function addDays(iso: string, n: number): string {
+/** The calendar day `n` days after (or before, if negative) an ISO date. */
+export function addDays(iso: string, n: number): string {
   return isoOf(dayNumberOf(iso) + n);
 }
 

@@ -3,6 +3,7 @@ import type { RawDataValue } from '../domain/data-value-set.ts';
 import type { ImportSummary } from '../domain/data-value.ts';
 import { vnDate } from '../domain/dates.ts';
 import type { MetadataDocumentInput } from '../domain/metadata.ts';
+import { addDays } from '../domain/period.ts';
 import type { Services } from '../services/index.ts';
 import type { MetadataSummary } from '../services/metadata.service.ts';
 
@@ -195,11 +196,6 @@ export interface Commune {
 const DAY_MS = 86_400_000;
 const dayNumber = (iso: string) => Math.round(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);
 const isoOfDay = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
-
-/** The day `n` days after (or before, if negative) an ISO date. */
-export function addDays(iso: string, n: number): string {
-  return isoOfDay(dayNumber(iso) + n);
-}
 
 /** Residents of an average unit of a kind, relative to a rural commune (xã). */
 const TYPE_SIZE: Record<string, number> = {

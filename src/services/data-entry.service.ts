@@ -1,12 +1,15 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/client.ts';
 import { OrgUnitRepo } from '../db/org-unit.repo.ts';
+import { dataSetByCode } from '../db/reporting.repo.ts';
 import { can, isRootScope, type Actor } from '../domain/access.ts';
 import type { RawDataValue } from '../domain/data-value-set.ts';
 import type { ImportCount, ValueType } from '../domain/data-value.ts';
+import { viDate } from '../domain/dates.ts';
 import { AppError, errors, type Message } from '../domain/errors.ts';
 import { pathCodes, type OrgUnit } from '../domain/hierarchy.ts';
 import {
+  addDays,
   formatPeriodEn,
   formatPeriodVi,
   nextPeriod,
@@ -145,17 +148,6 @@ export interface SaveResult {
 
 const bad = (vi: string, en: string, details?: unknown) =>
   new AppError('validation_failed', { vi, en }, details);
-
-function addDays(iso: string, days: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-function viDate(iso: string): string {
-  const [y, m, d] = iso.split('-');
-  return `${d}/${m}/${y}`;
-}
 
 interface DataSetRow {
   id: number;
@@ -358,21 +350,7 @@ export class DataEntryService {
   // -------------------------------------------------------------------------------------------
 
   private async context(actor: Actor, q: { dataSet: string; orgUnit: string; period: string }) {
-    const ds = await this.db
-      .selectFrom('data_set')
-      .select([
-        'id',
-        'code',
-        'name_vi',
-        'name_en',
-        'period_type',
-        'version',
-        'level',
-        'due_days',
-        'expiry_days',
-      ])
-      .where((eb) => eb.or([eb('code', '=', q.dataSet), eb('uid', '=', q.dataSet)]))
-      .executeTakeFirst();
+    const ds = await dataSetByCode(this.db, q.dataSet);
     if (!ds) {
       throw bad(`Không có bộ dữ liệu "${q.dataSet}"`, `No data set "${q.dataSet}"`, {
         field: 'dataSet',

@@ -30,7 +30,7 @@ import {
 } from '../domain/data-value-set.ts';
 import { AppError, errors, type Message } from '../domain/errors.ts';
 import { versionAt } from '../domain/hierarchy.ts';
-import { parsePeriod, toDhis2Id, type Period } from '../domain/period.ts';
+import { addDays, parsePeriod, toDhis2Id, type Period } from '../domain/period.ts';
 import { auditActor } from './audit.ts';
 import type { HierarchyService } from './hierarchy.service.ts';
 
@@ -46,12 +46,6 @@ export interface ImportOptions {
   /** Milliseconds spent in each phase are added here (benchmarks). */
   timings?: Record<string, number>;
 }
-
-const addDays = (iso: string, days: number) => {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-};
 
 /** Rows per batch: checked in JS, then written in a few statements. */
 const BATCH = 100_000;

@@ -6,15 +6,9 @@ import { dataSetByCode, dataSetElementIds, listLocks, reportsUnder } from '../db
 import { can, isRootScope, type Actor } from '../domain/access.ts';
 import { AppError, errors } from '../domain/errors.ts';
 import { ROOT_CODE } from '../domain/hierarchy.ts';
-import { formatPeriodEn, formatPeriodVi, parsePeriod } from '../domain/period.ts';
+import { addDays, formatPeriodEn, formatPeriodVi, parsePeriod } from '../domain/period.ts';
 import { auditActor } from './audit.ts';
 import type { HierarchyService } from './hierarchy.service.ts';
-
-const addDays = (iso: string, days: number) => {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-};
 
 /** Who reported, who is late, and which periods are locked. */
 export class ReportingService {
