@@ -76,11 +76,47 @@ class Rollback extends Error {
 
 type UnitMap = Awaited<ReturnType<DataValueRepo['units']>>;
 
+/** What one committed import changed: told to listeners after the commit (live screens, alerts). */
+export interface DataChange {
+  /** Codes of the data elements written. */
+  elements: string[];
+  /** Period ids written (ours: 2022-01-20, 2022-01, 2022-W05…). */
+  periods: string[];
+  /** Tree versions of the units written. */
+  versions: string[];
+  /** How many values were created, updated or deleted. */
+  count: number;
+  /** Who wrote them. */
+  by: string;
+}
+
+export type DataChangeListener = (change: DataChange) => void;
+
 export class DataValueService {
   constructor(
     private readonly db: Db,
     private readonly hierarchy: HierarchyService,
   ) {}
+
+  private listeners: DataChangeListener[] = [];
+
+  /** Calls `listener` after each committed import that changed values (never inside its transaction). */
+  onChange(listener: DataChangeListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  private emit(change: DataChange): void {
+    for (const l of this.listeners) {
+      try {
+        l(change);
+      } catch (e) {
+        console.error('data change listener failed', e);
+      }
+    }
+  }
 
   // Units of a tree change only by import; reading 10,000 of them for every small import is waste.
   private unitCache = new Map<string, { at: number; units: Promise<UnitMap> }>();
@@ -234,6 +270,11 @@ export class DataValueService {
       }
     };
     const today = this.hierarchy.today();
+    const touched = {
+      elements: new Set<string>(),
+      periods: new Set<string>(),
+      versions: new Set<string>(),
+    };
 
     const conflict = (
       list: RowConflict[],
@@ -494,6 +535,9 @@ export class DataValueService {
             g: groupOf(r, periodId),
           };
           infos.set(r.group, info);
+          touched.elements.add(r.element.code);
+          touched.periods.add(r.period.id);
+          touched.versions.add(r.version);
         }
         const { periodId, stored } = info;
         if (info.locked) {
@@ -642,6 +686,16 @@ export class DataValueService {
         return summary;
       });
       time('commit', returned);
+      const c = summary.importCount;
+      const count = c.imported + c.updated + c.deleted;
+      if (count > 0)
+        this.emit({
+          elements: [...touched.elements],
+          periods: [...touched.periods],
+          versions: [...touched.versions],
+          count,
+          by: storedBy,
+        });
       return summary;
     } catch (e) {
       if (e instanceof Rollback) return e.summary;
