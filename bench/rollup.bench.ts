@@ -157,13 +157,13 @@ export async function load(
         order by p.id, u.id`.execute(tx);
       step(`data values of ${e.code}`);
     }
-    // What the import keeps for every value: its sum at the unit and at every unit above it.
+    // What the import keeps for every value: its sum at every unit above it.
     for (const e of elements) {
       await sql`insert into data_value_rollup (ancestor_id, element_id, period_id, option_id,
           attribute_id, sum, n)
         select a.ancestor_id, d.element_id, d.period_id, d.option_id, d.attribute_id,
           sum(coalesce(d.value, 0)), count(*)::int
-        from data_value d join org_unit_ancestor a on a.unit_id = d.unit_id
+        from data_value d join org_unit_ancestor a on a.unit_id = d.unit_id and a.depth > 0
         where d.element_id = ${e.id}
         group by 1, 2, 3, 4, 5
         order by d.period_id, a.ancestor_id`.execute(tx);

@@ -4,6 +4,7 @@
  *   npm run bench                                    all benchmarks, both engines
  *   npm run bench -- hierarchy --engines pglite      one benchmark, one engine
  *   npm run bench -- --iterations 50 --format md     fewer iterations, Markdown tables
+ *   npm run bench -- directive --iterations 10       directives: fan-out and 10,000 connections
  *
  * Results go to stdout, progress to stderr. The server engine is the one the test harness
  * uses (OPSROOM_TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres).

@@ -92,7 +92,7 @@ describe('Nhập số liệu — in a browser', () => {
     phone.setDefaultTimeout(UI_TIMEOUT_MS);
     page = await phone.newPage();
     watchErrors(page);
-    await page.goto(baseUrl + '/');
+    await page.goto(baseUrl + '/don-vi');
     await page.getByLabel('Tên đăng nhập').fill(OFFICER.username);
     await page.getByLabel('Mật khẩu').fill(OFFICER.password);
     await page.getByRole('button', { name: 'Đăng nhập' }).click();

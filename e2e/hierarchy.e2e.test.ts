@@ -55,7 +55,7 @@ describe('Đơn vị hành chính — in a browser', () => {
   });
 
   it('signs in as admin through the login form', async () => {
-    await page.goto(baseUrl + '/');
+    await page.goto(baseUrl + '/don-vi');
     await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
     await page.getByLabel('Tên đăng nhập').fill('admin');
     await page.getByLabel('Mật khẩu').fill(ADMIN_PASSWORD);
@@ -157,7 +157,7 @@ describe('Đơn vị hành chính — in a browser', () => {
     try {
       const p = await phone.newPage();
       watchErrors(p);
-      await p.goto(baseUrl + '/?v=2025&u=79');
+      await p.goto(baseUrl + '/don-vi?v=2025&u=79');
       await p.getByRole('heading', { name: 'Thành phố Hồ Chí Minh', level: 2 }).waitFor();
       await p
         .getByTestId('children')
@@ -202,7 +202,7 @@ describe('Đơn vị hành chính — in a browser', () => {
     try {
       const p = await officer.newPage();
       watchErrors(p);
-      await p.goto(baseUrl + '/');
+      await p.goto(baseUrl + '/don-vi');
       await p.getByLabel('Tên đăng nhập').fill('canbo.saigon');
       await p.getByLabel('Mật khẩu').fill('Canbo-pw-12345');
       await p.getByRole('button', { name: 'Đăng nhập' }).click();

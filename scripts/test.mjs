@@ -104,6 +104,7 @@ function find(dir, out = []) {
 const only = process.argv.slice(2);
 let files = [
   ...find(join(root, 'src')),
+  ...find(join(root, 'web', 'src')), // the web app's pure modules (e.g. format.ts)
   ...(env.OPSROOM_SKIP_E2E === '1' ? [] : find(join(root, 'e2e'))),
 ].sort();
 if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));

@@ -18,7 +18,15 @@ import { dataValueRoutes } from './data-value.routes.ts';
 import { analyticsRoutes } from './analytics.routes.ts';
 import { dataEntryRoutes } from './data-entry.routes.ts';
 import { reportingRoutes } from './reporting.routes.ts';
+import { geoRoutes } from './geo.routes.ts';
+import { sectorRoutes } from './sector.routes.ts';
+import { liveRoutes } from './live.routes.ts';
+import { alertRoutes } from './alert.routes.ts';
 import { json } from './schemas.ts';
+import { directiveRoutes } from './directive.routes.ts';
+import { taskRoutes } from './task.routes.ts';
+import { planRoutes } from './plan.routes.ts';
+import { attachmentRoutes } from './attachment.routes.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
@@ -77,6 +85,14 @@ export function createApp(services: Services) {
   app.route('/', analyticsRoutes());
   app.route('/', dataEntryRoutes());
   app.route('/', reportingRoutes());
+  app.route('/', liveRoutes());
+  app.route('/', alertRoutes());
+  app.route('/', geoRoutes());
+  app.route('/', sectorRoutes());
+  app.route('/', directiveRoutes());
+  app.route('/', taskRoutes());
+  app.route('/', planRoutes());
+  app.route('/', attachmentRoutes());
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -8,9 +8,11 @@ import { ACTIONS, ROLES, type Action, type Actor, type Role } from '../domain/ac
 import { formatDataValueSet, type DataValueFormat } from '../domain/data-value-set.ts';
 import type { ImportStrategy } from '../domain/data-value.ts';
 import { DEFAULT_DAYS, loadDemoData } from '../jobs/demo-data.ts';
+import { startLivePrune } from '../jobs/live-prune.ts';
 import { AppError } from '../domain/errors.ts';
 import { ROOT_CODE } from '../domain/hierarchy.ts';
 import { openConfigured, startServer } from '../server.ts';
+import { startEscalation } from '../jobs/escalation.ts';
 import { prepareDatabase } from '../services/bootstrap.ts';
 import { createServices, type Services } from '../services/index.ts';
 import { lockDataDir } from './lock.ts';
@@ -74,10 +76,15 @@ program
     console.log(`Opsroom: database ${engine}`);
     const running = await startServer(config, { progress });
     progress.stop();
+    startEscalation(running.services);
     console.log(
       `Opsroom đang chạy / listening: http://localhost:${running.port}  (API docs: /api/openapi.json)`,
     );
+    const jobs = startLivePrune(running.services, { log: (l) => console.log(l) });
     const shutdown = async () => {
+      jobs.stop();
+      // Live streams never end by themselves; the server closes only once they are gone.
+      running.services.live.hub.close();
       await running.stop();
       unlock();
       process.exit(0);

@@ -25,8 +25,8 @@ export interface AggregateRow {
 }
 
 /**
- * Totals of an element for units and periods, read from the roll-up table: one row per
- * (stored period, unit) instead of every commune's values. A requested period gathers the
+ * Totals of an element for units and periods, read from the roll-up table and the unit's own
+ * values (data_value_total): one row per (stored period, unit) instead of every commune's values. A requested period gathers the
  * stored periods that lie within it; the caller applies the element's rule over time
  * (sum, last, average).
  */
@@ -36,18 +36,18 @@ export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateR
     with req as (
       select * from json_to_recordset(${JSON.stringify(q.periods)}::json) as t(pid text, start date, "end" date)
     ), per as (
-      select req.pid, r.ancestor_id as unit_id, p.end_date, sum(r.sum) as s, sum(r.n)::int as n
+      select req.pid, r.unit_id, p.end_date, sum(r.sum) as s, sum(r.n)::int as n
       from req
       join period p on p.start_date >= req.start and p.end_date <= req."end"
-      join data_value_rollup r on r.period_id = p.id
+      join data_value_total r on r.period_id = p.id
       where r.element_id = ${q.elementId}
-        and r.ancestor_id = any(${q.unitIds}::int[])
+        and r.unit_id = any(${q.unitIds}::int[])
         -- The periods again as a list of ids, so the index serves all three leading columns.
         and r.period_id = any(array(
           select p2.id from req join period p2 on p2.start_date >= req.start and p2.end_date <= req."end"))
         and ${q.optionIds ? sql`r.option_id = any(${q.optionIds}::int[])` : sql`true`}
         and ${q.attributeIds ? sql`r.attribute_id = any(${q.attributeIds}::int[])` : sql`true`}
-      group by req.pid, r.ancestor_id, p.id, p.end_date
+      group by req.pid, r.unit_id, p.id, p.end_date
       having sum(r.n) > 0
     )
     select pid, unit_id, sum(s)::float as total, (array_agg(s order by end_date desc))[1]::float as last,

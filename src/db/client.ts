@@ -13,7 +13,31 @@ export interface Database {
   readonly db: Kysely<Schema>;
   /** The embedded engine itself, for what only it can do (dumping its files). */
   readonly pglite?: PGlite;
+  /** The server's connection pool, for what Kysely does not do (COPY FROM STDIN). */
+  readonly pool?: pg.Pool;
+  /** The server's connection string: what needs a connection of its own (LISTEN) opens one. */
+  readonly url?: string;
+  /** Runs `fn` first when the database closes (live listeners, timers). */
+  onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
+}
+
+/** close() runs the hooks registered with onClose, newest first, then closes the engine. */
+function withCloseHooks(closeEngine: () => Promise<void>) {
+  const hooks: (() => Promise<void> | void)[] = [];
+  return {
+    onClose: (fn: () => Promise<void> | void) => void hooks.push(fn),
+    close: async () => {
+      for (const fn of hooks.splice(0).reverse()) {
+        try {
+          await fn();
+        } catch (e) {
+          console.error('while closing the database:', e);
+        }
+      }
+      await closeEngine();
+    },
+  };
 }
 
 export type Db = Kysely<Schema>;
@@ -48,10 +72,12 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     return {
       engine: 'postgres',
       db,
-      close: () => {
+      pool,
+      url: opts.databaseUrl,
+      ...withCloseHooks(() => {
         closing = true;
         return db.destroy();
-      },
+      }),
     };
   }
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
@@ -69,10 +95,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     engine: 'pglite',
     db,
     pglite,
-    close: async () => {
+    ...withCloseHooks(async () => {
       await db.destroy();
       await pglite.close();
-    },
+    }),
   };
 }
 

@@ -106,6 +106,28 @@ export class ValueColumns {
 }
 
 const KEY = 'unit_id, element_id, period_id, option_id, attribute_id';
+/** data_value's primary key, period first: a period's values lie together, in one partition. */
+const PARTITION_KEY = 'period_id, element_id, unit_id, option_id, attribute_id';
+/** Period ids from 2^30 up go to bulk loads, a block of this many each (0004_value_partitions.sql). */
+export const PERIOD_BLOCK = 100_000;
+const FIRST_BLOCK = 1_073_741_824;
+const BLOCK_LOCK = 7_401_004;
+/** The columns a bulk load copies, in the order `copyLine` writes them. */
+export const COPY_COLUMNS = [
+  'unit_id',
+  'element_id',
+  'period_id',
+  'option_id',
+  'attribute_id',
+  'value',
+  'text_value',
+  'estimate',
+  'comment',
+  'followup',
+  'reported_yoy_pct',
+  'reported_prev_pct',
+  'stored_by',
+];
 const STAGE = `idx, ${KEY}, value, text_value, comment, followup, deleted, estimate, reported_yoy_pct, reported_prev_pct`;
 const KEY_MATCH = sql.raw(
   KEY.split(', ')
@@ -185,9 +207,23 @@ export class DataValueRepo {
     return m;
   }
 
+  /** Ids of those of these periods that have a row already. */
+  async periodIds(pids: string[]): Promise<Map<string, number>> {
+    if (pids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('period')
+      .select(['id', 'pid'])
+      .where('pid', 'in', pids)
+      .execute();
+    return new Map(rows.map((r) => [r.pid, r.id]));
+  }
+
   /** Ids of periods, creating the rows of those not seen before. */
   async ensurePeriods(periods: Period[]): Promise<Map<string, number>> {
     if (periods.length === 0) return new Map();
+    const known = await this.periodIds(periods.map((p) => p.id));
+    periods = periods.filter((p) => !known.has(p.id));
+    if (periods.length === 0) return known;
     await insertMany(
       this.db,
       'period',
@@ -195,16 +231,55 @@ export class DataValueRepo {
       periods.map((p) => ({ pid: p.id, type: p.type, start_date: p.start, end_date: p.end })),
       { onConflict: 'on conflict (pid) do nothing' },
     );
-    const rows = await this.db
-      .selectFrom('period')
-      .select(['id', 'pid'])
-      .where(
-        'pid',
-        'in',
-        periods.map((p) => p.id),
-      )
-      .execute();
-    return new Map(rows.map((r) => [r.pid, r.id]));
+    for (const [pid, id] of await this.periodIds(periods.map((p) => p.id))) known.set(pid, id);
+    return known;
+  }
+
+  /**
+   * A block of period ids for a bulk load, and the table its values are copied into: a future
+   * partition of data_value, without index until `attachBlock`. Bulk loads take their blocks
+   * one at a time (an advisory lock held to the end of the transaction).
+   */
+  async reserveBlock(loadedBy: string): Promise<{ first: number; table: string }> {
+    await sql`select pg_advisory_xact_lock(${BLOCK_LOCK})`.execute(this.db);
+    const r = await sql<{ first: number }>`
+      insert into period_block (first_period_id, loaded_by)
+      select coalesce(max(first_period_id) + ${PERIOD_BLOCK}, ${FIRST_BLOCK}), ${loadedBy} from period_block
+      returning first_period_id as first`.execute(this.db);
+    const first = r.rows[0]!.first;
+    const table = `data_value_b${first}`;
+    await sql`create table ${sql.raw(table)} (like data_value including defaults,
+        check (period_id >= ${sql.lit(first)} and period_id < ${sql.lit(first + PERIOD_BLOCK)}))`.execute(
+      this.db,
+    );
+    return { first, table };
+  }
+
+  /** Period rows with the ids given (a block's). */
+  async insertPeriods(periods: { period: Period; id: number }[]): Promise<void> {
+    await insertMany(
+      this.db,
+      'period',
+      { id: 'int', pid: 'text', type: 'text', start_date: 'date', end_date: 'date' },
+      periods.map(({ period: p, id }) => ({
+        id,
+        pid: p.id,
+        type: p.type,
+        start_date: p.start,
+        end_date: p.end,
+      })),
+    );
+  }
+
+  /** A block's table, filled, gets its key and becomes data_value's partition for the block. */
+  async attachBlock(block: { first: number; table: string }): Promise<void> {
+    await sql`alter table ${sql.raw(block.table)} add primary key (${sql.raw(PARTITION_KEY)})`.execute(
+      this.db,
+    );
+    await sql`alter table data_value attach partition ${sql.raw(block.table)}
+      for values from (${sql.lit(block.first)}) to (${sql.lit(block.first + PERIOD_BLOCK)})`.execute(
+      this.db,
+    );
   }
 
   private staging = false;
@@ -241,31 +316,23 @@ export class DataValueRepo {
 
   /**
    * New values whose keys are known not to be stored (their element and period have no value
-   * yet): one statement writes the values, their history and the unit's own roll-up row. The
-   * caller adds them to the units above (see `finish`).
+   * yet), in one statement. Their creation is the row itself (created_at, stored_by): no
+   * history row. The caller adds them to the units above (see `finish`).
    */
   async create(rows: ValueColumns, storedBy: string): Promise<void> {
     if (rows.length === 0) return;
     // In key order: each batch then walks the indexes once from left to right instead of
     // jumping about them, which keeps a large import's speed when they outgrow the cache.
-    await sql`with s as materialized (select * from ${rows.table()} t order by ${sql.raw(KEY)}),
-      v as (insert into data_value (${sql.raw(KEY)}, value, text_value, comment, followup, estimate,
-          reported_yoy_pct, reported_prev_pct, stored_by)
-        select ${sql.raw(KEY)}, value, text_value, comment, followup, estimate, reported_yoy_pct, reported_prev_pct, ${storedBy}
-        from s),
-      h as (insert into data_value_history (${sql.raw(KEY)}, change, before_value, after_value, changed_by)
-        select ${sql.raw(KEY)}, 'create', null, text_value, ${storedBy} from s)
-      insert into data_value_rollup (ancestor_id, element_id, period_id, option_id, attribute_id, sum, n)
-      select unit_id, element_id, period_id, option_id, attribute_id, coalesce(value, 0), 1 from s
-      on conflict (ancestor_id, element_id, period_id, option_id, attribute_id)
-      do update set sum = data_value_rollup.sum + excluded.sum, n = data_value_rollup.n + excluded.n`.execute(
-      this.db,
-    );
+    await sql`insert into data_value (${sql.raw(KEY)}, value, text_value, comment, followup, estimate,
+        reported_yoy_pct, reported_prev_pct, stored_by)
+      select ${sql.raw(KEY)}, value, text_value, comment, followup, estimate, reported_yoy_pct, reported_prev_pct, ${storedBy}
+      from ${rows.table()} t order by ${sql.raw(PARTITION_KEY)}`.execute(this.db);
   }
 
   /**
    * Values that may be stored already: compared with what is stored, then inserted, updated,
-   * deleted or ignored, with their history; the roll-up differences go to dv_delta.
+   * deleted or ignored, with the history of updates and deletions; the roll-up differences of
+   * the units above go to dv_delta.
    * Returns how many rows were created, updated, deleted and ignored.
    */
   async apply(
@@ -306,14 +373,14 @@ export class DataValueRepo {
     );
     await sql`insert into data_value_history (${sql.raw(KEY)}, change, before_value, after_value, changed_by)
       select ${sql.raw(KEY)}, action, old_text, case when action = 'delete' then null else text_value end, ${storedBy}
-      from dv_stage where action <> 'ignore'`.execute(db);
+      from dv_stage where action in ('update', 'delete')`.execute(db);
     await sql`insert into dv_delta
       select a.ancestor_id, s.element_id, s.period_id, s.option_id, s.attribute_id,
         sum(case s.action when 'delete' then -coalesce(s.old_value, 0)
                           when 'update' then coalesce(s.value, 0) - coalesce(s.old_value, 0)
                           else coalesce(s.value, 0) end),
         sum(case s.action when 'create' then 1 when 'delete' then -1 else 0 end)::int
-      from dv_stage s join org_unit_ancestor a on a.unit_id = s.unit_id
+      from dv_stage s join org_unit_ancestor a on a.unit_id = s.unit_id and a.depth > 0
       where s.action <> 'ignore'
       group by 1, 2, 3, 4, 5`.execute(db);
     const result = await sql<{ action: string; n: number }>`
@@ -321,13 +388,14 @@ export class DataValueRepo {
     return Object.fromEntries(result.rows.map((r) => [r.action, r.n]));
   }
 
-  /** The units above each of these units (not the unit itself). */
+  /** The units above each of these units (not the unit itself), the parent first. */
   async ancestors(unitIds: number[]): Promise<Map<number, number[]>> {
     const m = new Map<number, number[]>(unitIds.map((id) => [id, []]));
     if (unitIds.length === 0) return m;
     const r = await sql<{ unit_id: number; ancestor_id: number }>`
       select unit_id, ancestor_id from org_unit_ancestor
-      where unit_id = any(${unitIds}::int[]) and depth > 0`.execute(this.db);
+      where unit_id = any(${unitIds}::int[]) and depth > 0
+      order by unit_id, depth`.execute(this.db);
     for (const x of r.rows) m.get(x.unit_id)!.push(x.ancestor_id);
     return m;
   }

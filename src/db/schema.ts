@@ -267,6 +267,46 @@ export interface DataValueRollupTable {
   n: number;
 }
 
+export interface LiveEventTable {
+  id: Generated<number>;
+  topic: string;
+  version: string | null;
+  path: string | null;
+  payload: Json<unknown>;
+  created_at: Timestamp;
+}
+
+export interface AlertRuleTable {
+  id: Generated<number>;
+  name_vi: string;
+  name_en: string;
+  subject_type: 'element' | 'indicator';
+  subject: string;
+  unit_version: string;
+  unit_code: string;
+  level: number;
+  period_type: 'day' | 'week' | 'month' | 'quarter' | 'half' | 'year';
+  operator: '>' | '>=' | '<' | '<=';
+  threshold: number;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+  created_by: string | null;
+}
+
+export interface AlertTable {
+  id: Generated<number>;
+  rule_id: number;
+  unit_version: string;
+  unit_code: string;
+  period: string;
+  value: number | null;
+  threshold: number;
+  state: 'open' | 'resolved';
+  opened_at: Timestamp;
+  updated_at: Timestamp;
+  resolved_at: Timestamp | null;
+}
+
 export interface Schema {
   hierarchy_version: HierarchyVersionTable;
   org_unit: OrgUnitTable;
@@ -293,4 +333,123 @@ export interface Schema {
   data_value: DataValueTable;
   data_value_history: DataValueHistoryTable;
   data_value_rollup: DataValueRollupTable;
+  live_event: LiveEventTable;
+  alert_rule: AlertRuleTable;
+  alert: AlertTable;
+}
+
+// Directives and tasks (migration 0006).
+
+export interface AttachmentTable {
+  id: Generated<number>;
+  owner_kind: 'pending' | 'directive' | 'task' | 'task_event';
+  owner_id: number | null;
+  file_name: string;
+  content_type: string;
+  size: number;
+  bytes: Uint8Array;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export type TaskStatusColumn = 'received' | 'acknowledged' | 'in_progress' | 'done' | 'blocked';
+
+export interface DirectiveTable {
+  id: Generated<number>;
+  title: string;
+  body: string;
+  priority: 'normal' | 'high' | 'urgent';
+  due_date: string;
+  target: Json<unknown>;
+  version: string;
+  scope_path: string;
+  issuer_id: string | null;
+  issuer_name: string;
+  issuer_version: string;
+  issuer_code: string;
+  issuer_path: string;
+  task_count: Generated<number>;
+  created_at: Timestamp;
+}
+
+export interface TaskTable {
+  id: Generated<number>;
+  directive_id: number | null;
+  unit_id: number;
+  version: string;
+  unit_code: string;
+  path: string;
+  assignee_id: number | null;
+  title: string;
+  due_date: string;
+  status: ColumnType<TaskStatusColumn, TaskStatusColumn | undefined, TaskStatusColumn>;
+  blocked_reason: string | null;
+  read_at: Timestamp | null;
+  acknowledged_at: Timestamp | null;
+  done_at: Timestamp | null;
+  progress: Generated<number>;
+  last_report: string | null;
+  figures: Json<Record<string, number>> | null;
+  reminded_at: Timestamp | null;
+  escalated_at: Timestamp | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TaskEventTable {
+  id: Generated<number>;
+  task_id: number;
+  at: Timestamp;
+  kind: 'created' | 'read' | 'status' | 'comment' | 'reminded' | 'escalated' | 'milestone';
+  actor_id: string | null;
+  actor_name: string;
+  from_status: string | null;
+  to_status: string | null;
+  note: string | null;
+  progress: number | null;
+  figures: Json<Record<string, number>> | null;
+}
+
+export interface TaskCommentTable {
+  id: Generated<number>;
+  task_id: number;
+  author_id: string | null;
+  author_name: string;
+  body: string;
+  created_at: Timestamp;
+}
+
+export interface TaskMilestoneTable {
+  id: Generated<number>;
+  task_id: number;
+  title: string;
+  due_date: string;
+  done_at: Timestamp | null;
+}
+
+export interface WeeklyPlanTable {
+  id: Generated<number>;
+  version: string;
+  unit_code: string;
+  path: string;
+  week: string;
+  status: 'draft' | 'submitted' | 'approved' | 'returned';
+  note: string | null;
+  submitted_by: string | null;
+  submitted_at: Timestamp | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_note: string | null;
+}
+
+// Declaration merging: the tables above join the one Schema interface.
+export interface Schema {
+  attachment: AttachmentTable;
+  directive: DirectiveTable;
+  task: TaskTable;
+  task_event: TaskEventTable;
+  task_comment: TaskCommentTable;
+  task_milestone: TaskMilestoneTable;
+  weekly_plan: WeeklyPlanTable;
 }

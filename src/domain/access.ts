@@ -20,6 +20,11 @@ export const ACTIONS = [
   'metadata.manage',
   'data.read',
   'data.write',
+  'directive.issue',
+  'task.read',
+  'task.assign',
+  'task.report',
+  'plan.decide',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -34,10 +39,24 @@ const ROLE_ACTIONS: Record<Role, readonly Action[]> = {
     'metadata.manage',
     'data.read',
     'data.write',
+    'directive.issue',
+    'task.read',
+    'task.assign',
+    'task.report',
+    'plan.decide',
   ],
-  officer: ['unit.read', 'group.read', 'group.write', 'data.read', 'data.write'],
-  data_entry: ['unit.read', 'group.read', 'data.read', 'data.write'],
-  viewer: ['unit.read', 'group.read', 'data.read'],
+  officer: [
+    'unit.read',
+    'group.read',
+    'group.write',
+    'data.read',
+    'data.write',
+    'task.read',
+    'task.assign',
+    'task.report',
+  ],
+  data_entry: ['unit.read', 'group.read', 'data.read', 'data.write', 'task.read', 'task.report'],
+  viewer: ['unit.read', 'group.read', 'data.read', 'task.read'],
 };
 
 export const ROLE_LABELS: Record<Role, { vi: string; en: string }> = {
@@ -103,4 +122,24 @@ export function canGrant(
   if (!inScope(actor.scope, unit)) return false;
   const granted = role ? ROLE_ACTIONS[role] : permissions;
   return granted.every((a) => actor.permissions.includes(a));
+}
+
+/**
+ * Topics of live events that go down the tree: a directive or a reminder sent to a province's
+ * communes is published once at the province, and reaches every scope under it as well as
+ * those above. Other events reach only scopes that contain them.
+ */
+export const DOWNWARD_TOPICS: ReadonlySet<string> = new Set(['directive', 'reminder']);
+
+/** Whether a live event at a unit reaches someone with this scope. */
+export function reaches(
+  event: { topic: string; version: string; path: string },
+  scope: Scope,
+): boolean {
+  if (inScope(scope, event)) return true;
+  return (
+    DOWNWARD_TOPICS.has(event.topic) &&
+    scope.version === event.version &&
+    scope.path.startsWith(event.path)
+  );
 }

@@ -18,6 +18,9 @@ export type ErrorCode =
   | 'file_invalid'
   | 'import_conflicts'
   | 'period_locked'
+  | 'invalid_transition'
+  | 'no_recipients'
+  | 'not_recipient'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -36,6 +39,9 @@ const STATUS: Record<ErrorCode, number> = {
   file_invalid: 400,
   import_conflicts: 409,
   period_locked: 409,
+  invalid_transition: 409,
+  no_recipients: 422,
+  not_recipient: 403,
   internal: 500,
 };
 

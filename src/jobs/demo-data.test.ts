@@ -165,8 +165,8 @@ for (const engine of testEngines()) {
         1383,
       );
       const rollup = await sql<{ sum: number }>`
-        select sum(r.sum)::float as sum from data_value_rollup r
-        join org_unit u on u.id = r.ancestor_id join data_element e on e.id = r.element_id
+        select sum(r.sum)::float as sum from data_value_total r
+        join org_unit u on u.id = r.unit_id join data_element e on e.id = r.element_id
         join period p on p.id = r.period_id
         where u.version = '2022' and u.code = 'VN' and e.code = 'CYBERATTACKS' and p.pid = '2022-01'`.execute(
         t.database.db,
@@ -246,8 +246,8 @@ for (const engine of testEngines()) {
       assert.equal(r.imported, r.values);
       assert.deepEqual(steps.at(-1), ['communes', r.values, r.values]);
       const n = await sql<{ n: number; sum: number }>`
-        select sum(r.n)::int as n, sum(r.sum)::float as sum from data_value_rollup r
-        join org_unit u on u.id = r.ancestor_id join data_element e on e.id = r.element_id
+        select sum(r.n)::int as n, sum(r.sum)::float as sum from data_value_total r
+        join org_unit u on u.id = r.unit_id join data_element e on e.id = r.element_id
         where u.version = '2025' and u.code = 'VN' and e.code = 'TESTS_DONE'`.execute(
         t.database.db,
       );

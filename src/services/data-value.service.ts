@@ -1,9 +1,12 @@
-import type { Db } from '../db/client.ts';
+import type { Database, Db } from '../db/client.ts';
+import { copyText, withSession, type Session } from '../db/session.ts';
 import { AuditRepo } from '../db/audit.repo.ts';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import {
+  COPY_COLUMNS,
   DataValueRepo,
+  PERIOD_BLOCK,
   ValueColumns,
   exportValues,
   type ElementInfo,
@@ -45,10 +48,19 @@ export interface ImportOptions {
   onProgress?: (step: 'check' | 'write', done: number, total: number) => void;
   /** Milliseconds spent in each phase are added here (benchmarks). */
   timings?: Record<string, number>;
+  /**
+   * Values of periods never seen before go to a partition of their own, copied and indexed
+   * at the end (`always`), or so when the import holds at least BULK_MIN_ROWS rows (`auto`,
+   * the default); `never` writes every row through the ordinary path.
+   */
+  bulk?: 'auto' | 'always' | 'never';
 }
 
+/** From this many rows on, an import loads the values of new periods in bulk. */
+export const BULK_MIN_ROWS = 500_000;
+
 /** Rows per batch: checked in JS, then written in a few statements. */
-const BATCH = 100_000;
+const BATCH = 20_000;
 /** Conflicts reported one by one; beyond this many they are only counted. */
 const MAX_CONFLICTS = 10_000;
 
@@ -66,6 +78,12 @@ interface Checked {
   number: number | null;
   text: string;
   remove: boolean;
+}
+
+/** Rows in the whole file, from a first batch of `n` rows and the bytes read so far. */
+function estimateFromBytes(n: number, meta: { size?: number; bytesRead?: () => number }): number {
+  const read = meta.bytesRead?.() ?? 0;
+  return read > 0 && meta.size ? Math.round((n * meta.size) / read) : n;
 }
 
 class Rollback extends Error {
@@ -96,6 +114,8 @@ export class DataValueService {
   constructor(
     private readonly db: Db,
     private readonly hierarchy: HierarchyService,
+    /** For bulk loads (COPY on one connection); without it every row takes the ordinary path. */
+    private readonly database?: Database,
   ) {}
 
   private listeners: DataChangeListener[] = [];
@@ -247,29 +267,61 @@ export class DataValueService {
       }
       return g;
     };
+    // New values are first added up per group and parent unit (one slot per row instead of one
+    // per ancestor), then spread over the parent's own ancestors once, at the end.
+    const direct = {
+      g: [] as number[],
+      chain: [] as number[][],
+      sum: [] as number[],
+      n: [] as number[],
+    };
     const addAbove = (g: number, value: number, ancestors: number[] | undefined) => {
-      if (!ancestors) return;
-      for (const a of ancestors) {
-        if (a >= 4_194_304) throw new Error(`unit id ${a} beyond the roll-up key space`);
-        const k = g * 4_194_304 + a;
-        const slot = slots.get(k);
-        if (slot === undefined) {
-          const [element, period, option, attribute] = groupParts[g]!;
-          slots.set(k, above.sum.length);
-          above.ancestor_id.push(a);
-          above.element_id.push(element);
-          above.period_id.push(period);
-          above.option_id.push(option);
-          above.attribute_id.push(attribute);
-          above.sum.push(value);
-          above.n.push(1);
-        } else {
-          above.sum[slot]! += value;
-          above.n[slot]!++;
+      if (!ancestors || ancestors.length === 0) return;
+      const parent = ancestors[0]!;
+      if (parent >= 4_194_304) throw new Error(`unit id ${parent} beyond the roll-up key space`);
+      const k = g * 4_194_304 + parent;
+      const slot = slots.get(k);
+      if (slot === undefined) {
+        slots.set(k, direct.sum.length);
+        direct.g.push(g);
+        direct.chain.push(ancestors);
+        direct.sum.push(value);
+        direct.n.push(1);
+      } else {
+        direct.sum[slot]! += value;
+        direct.n[slot]!++;
+      }
+    };
+    const spreadAbove = () => {
+      const final = new Map<number, number>();
+      for (let i = 0; i < direct.g.length; i++) {
+        const g = direct.g[i]!;
+        for (const a of direct.chain[i]!) {
+          const k = g * 4_194_304 + a;
+          const slot = final.get(k);
+          if (slot === undefined) {
+            const [element, period, option, attribute] = groupParts[g]!;
+            final.set(k, above.sum.length);
+            above.ancestor_id.push(a);
+            above.element_id.push(element);
+            above.period_id.push(period);
+            above.option_id.push(option);
+            above.attribute_id.push(attribute);
+            above.sum.push(direct.sum[i]!);
+            above.n.push(direct.n[i]!);
+          } else {
+            above.sum[slot]! += direct.sum[i]!;
+            above.n[slot]! += direct.n[i]!;
+          }
         }
       }
     };
     const today = this.hierarchy.today();
+    const copyStoredBy = copyText(storedBy);
+    /** Bulk mode: the block of period ids this import took, and which of its ids are used. */
+    let bulk = false;
+    let block: { first: number; table: string; used: number } | undefined;
+    const bulkPeriods = new Set<number>();
     const touched = {
       elements: new Set<string>(),
       periods: new Set<string>(),
@@ -300,6 +352,20 @@ export class DataValueService {
     };
 
     /** Checks one batch against the metadata: what needs no database. */
+    /** Element, period, option and attribute of each combination seen, with its keys seen so far. */
+    const groups = new Map<
+      string,
+      {
+        element: ElementInfo;
+        period: Period;
+        version: string;
+        option: { id: number; code: string };
+        attribute: { id: number };
+        group: string;
+        /** unit id → index of the row that had this key first */
+        seen: Map<number, number>;
+      }
+    >();
     const check = async (tx: DataValueRepo, batch: RawDataValue[]): Promise<Checked[]> => {
       const out: Checked[] = [];
       for (const raw of batch) {
@@ -313,33 +379,96 @@ export class DataValueService {
           });
           continue;
         }
-        const element = lookups.elements.get(raw.dataElement);
-        if (!element) {
-          conflict(checkConflicts, raw, CONFLICT.unknownElement, 'dataElement', raw.dataElement, {
-            vi: `Không có chỉ tiêu "${raw.dataElement}"`,
-            en: `Unknown data element "${raw.dataElement}"`,
-          });
-          continue;
-        }
-        let p = periods.get(raw.period);
-        if (!p) {
-          try {
-            const period = parsePeriod(raw.period);
-            p = { period, version: opts.version ?? versionAt(versions, period.start)?.id };
-          } catch (e) {
-            p =
-              e instanceof AppError
-                ? e
-                : new AppError('validation_failed', { vi: String(e), en: String(e) });
+        // Element, period, option and attribute are checked once per combination of them.
+        const key = `${raw.dataElement}\u0001${raw.period}\u0001${raw.categoryOptionCombo ?? ''}\u0001${raw.attributeOptionCombo ?? ''}`;
+        let resolved = groups.get(key);
+        if (!resolved) {
+          const element = lookups.elements.get(raw.dataElement);
+          if (!element) {
+            conflict(checkConflicts, raw, CONFLICT.unknownElement, 'dataElement', raw.dataElement, {
+              vi: `Không có chỉ tiêu "${raw.dataElement}"`,
+              en: `Unknown data element "${raw.dataElement}"`,
+            });
+            continue;
           }
-          periods.set(raw.period, p);
+          let p = periods.get(raw.period);
+          if (!p) {
+            try {
+              const period = parsePeriod(raw.period);
+              p = { period, version: opts.version ?? versionAt(versions, period.start)?.id };
+            } catch (e) {
+              p =
+                e instanceof AppError
+                  ? e
+                  : new AppError('validation_failed', { vi: String(e), en: String(e) });
+            }
+            periods.set(raw.period, p);
+          }
+          if (p instanceof AppError) {
+            conflict(checkConflicts, raw, CONFLICT.badPeriod, 'period', raw.period, p.messages);
+            continue;
+          }
+          if (!p.version) throw errors.unknownVersion('(none loaded)');
+          const option = lookups.options.get(raw.categoryOptionCombo || 'default');
+          if (!option) {
+            conflict(
+              checkConflicts,
+              raw,
+              CONFLICT.unknownOption,
+              'categoryOptionCombo',
+              raw.categoryOptionCombo,
+              {
+                vi: `Không có phân tổ "${raw.categoryOptionCombo}"`,
+                en: `Unknown category option combo "${raw.categoryOptionCombo}"`,
+              },
+            );
+            continue;
+          }
+          if (option.breakdown_id !== element.breakdownId) {
+            conflict(
+              checkConflicts,
+              raw,
+              CONFLICT.optionNotInElement,
+              'categoryOptionCombo',
+              raw.categoryOptionCombo || 'default',
+              {
+                vi: `Phân tổ "${option.code}" không thuộc chỉ tiêu ${element.code}`,
+                en: `Category option combo "${option.code}" does not belong to data element ${element.code}`,
+              },
+            );
+            continue;
+          }
+          const attribute = lookups.attributes.get(raw.attributeOptionCombo || 'default');
+          if (!attribute) {
+            conflict(
+              checkConflicts,
+              raw,
+              CONFLICT.unknownAttribute,
+              'attributeOptionCombo',
+              raw.attributeOptionCombo,
+              {
+                vi: `Không có thuộc tính "${raw.attributeOptionCombo}"`,
+                en: `Unknown attribute option combo "${raw.attributeOptionCombo}"`,
+              },
+            );
+            continue;
+          }
+          resolved = {
+            element,
+            period: p.period,
+            version: p.version,
+            option,
+            attribute,
+            group: `${element.id}|${p.period.id}|${option.id}|${attribute.id}`,
+            seen: new Map(),
+          };
+          // Another spelling (a uid instead of a code) of the same key shares its keys seen.
+          const shared = seen.get(resolved.group);
+          if (shared) resolved.seen = shared;
+          else seen.set(resolved.group, resolved.seen);
+          groups.set(key, resolved);
         }
-        if (p instanceof AppError) {
-          conflict(checkConflicts, raw, CONFLICT.badPeriod, 'period', raw.period, p.messages);
-          continue;
-        }
-        const { period, version } = p;
-        if (!version) throw errors.unknownVersion('(none loaded)');
+        const { element, period, version, option, attribute, group } = resolved;
         let units = unitMaps.get(version);
         if (!units) unitMaps.set(version, (units = await this.units(version, false, tx)));
         let unit = units.get(raw.orgUnit);
@@ -361,50 +490,6 @@ export class DataValueService {
             vi: `Đơn vị "${raw.orgUnit}" nằm ngoài phạm vi của bạn`,
             en: `Unit "${raw.orgUnit}" is outside your scope`,
           });
-          continue;
-        }
-        const option = lookups.options.get(raw.categoryOptionCombo || 'default');
-        if (!option) {
-          conflict(
-            checkConflicts,
-            raw,
-            CONFLICT.unknownOption,
-            'categoryOptionCombo',
-            raw.categoryOptionCombo,
-            {
-              vi: `Không có phân tổ "${raw.categoryOptionCombo}"`,
-              en: `Unknown category option combo "${raw.categoryOptionCombo}"`,
-            },
-          );
-          continue;
-        }
-        if (option.breakdown_id !== element.breakdownId) {
-          conflict(
-            checkConflicts,
-            raw,
-            CONFLICT.optionNotInElement,
-            'categoryOptionCombo',
-            raw.categoryOptionCombo || 'default',
-            {
-              vi: `Phân tổ "${option.code}" không thuộc chỉ tiêu ${element.code}`,
-              en: `Category option combo "${option.code}" does not belong to data element ${element.code}`,
-            },
-          );
-          continue;
-        }
-        const attribute = lookups.attributes.get(raw.attributeOptionCombo || 'default');
-        if (!attribute) {
-          conflict(
-            checkConflicts,
-            raw,
-            CONFLICT.unknownAttribute,
-            'attributeOptionCombo',
-            raw.attributeOptionCombo,
-            {
-              vi: `Không có thuộc tính "${raw.attributeOptionCombo}"`,
-              en: `Unknown attribute option combo "${raw.attributeOptionCombo}"`,
-            },
-          );
           continue;
         }
         // DHIS2: a value left empty without a comment removes the stored one.
@@ -442,9 +527,7 @@ export class DataValueService {
             continue;
           }
         }
-        const group = `${element.id}|${period.id}|${option.id}|${attribute.id}`;
-        let units2 = seen.get(group);
-        if (!units2) seen.set(group, (units2 = new Map()));
+        const units2 = resolved.seen;
         const first = units2.get(unit.id);
         if (first !== undefined) {
           duplicates = true;
@@ -488,20 +571,39 @@ export class DataValueService {
      */
     const prepare = async (tx: DataValueRepo, checked: Checked[]) => {
       // One row of each group stands for it.
-      const groups = new Map<string, Checked>();
-      for (const r of checked) if (!groups.has(r.group)) groups.set(r.group, r);
+      const batchGroups = new Map<string, Checked>();
+      for (const r of checked) if (!batchGroups.has(r.group)) batchGroups.set(r.group, r);
       const newPeriods = new Map<string, Period>();
-      for (const r of groups.values())
+      for (const r of batchGroups.values())
         if (!periodIds.has(r.period.id)) newPeriods.set(r.period.id, r.period);
+      if (newPeriods.size && bulk) {
+        // Periods never seen take ids in this load's block: their values go to its partition.
+        for (const [pid, id] of await tx.periodIds([...newPeriods.keys()])) {
+          periodIds.set(pid, id);
+          newPeriods.delete(pid);
+        }
+        const fresh: { period: Period; id: number }[] = [];
+        for (const period of newPeriods.values()) {
+          if (!block) block = { ...(await tx.reserveBlock(storedBy)), used: 0 };
+          if (block.used === PERIOD_BLOCK) break;
+          const id = block.first + block.used++;
+          fresh.push({ period, id });
+          periodIds.set(period.id, id);
+          bulkPeriods.add(id);
+          newPeriods.delete(period.id);
+        }
+        if (fresh.length) await tx.insertPeriods(fresh);
+      }
       if (newPeriods.size) {
         for (const [pid, id] of await tx.ensurePeriods([...newPeriods.values()]))
           periodIds.set(pid, id);
       }
       const newPairs = new Map<string, [number, number]>();
-      for (const r of groups.values()) {
+      for (const r of batchGroups.values()) {
         const periodId = periodIds.get(r.period.id)!;
         const pair = `${r.element.id}:${periodId}`;
-        if (!pairStored.has(pair)) newPairs.set(pair, [r.element.id, periodId]);
+        if (bulkPeriods.has(periodId)) pairStored.set(pair, false);
+        else if (!pairStored.has(pair)) newPairs.set(pair, [r.element.id, periodId]);
       }
       const newUnits = new Set<number>();
       for (const r of checked) if (!ancestorsOf.has(r.unitId)) newUnits.add(r.unitId);
@@ -512,6 +614,7 @@ export class DataValueService {
       }
       const fresh = new ValueColumns();
       const compare = new ValueColumns();
+      const copied: string[] = [];
       // What depends only on the row's group (element, period, option, attribute), once per group.
       const infos = new Map<
         string,
@@ -553,6 +656,12 @@ export class DataValueService {
         }
         const raw = r.raw;
         if (!stored) addAbove(info.g, r.number ?? 0, ancestorsOf.get(r.unitId));
+        if (bulkPeriods.has(periodId)) {
+          copied.push(
+            `${r.unitId}\t${r.element.id}\t${periodId}\t${r.optionId}\t${r.attributeId}\t${copyText(r.number)}\t${copyText(r.text)}\t${raw.estimate !== undefined && parseFlag(raw.estimate)}\t${copyText(raw.comment)}\t${raw.followup !== undefined && parseFlag(raw.followup)}\t${copyText(raw.reportedYoyPct ? Number(raw.reportedYoyPct) : null)}\t${copyText(raw.reportedPrevPct ? Number(raw.reportedPrevPct) : null)}\t${copyStoredBy}\n`,
+          );
+          continue;
+        }
         (stored ? compare : fresh).push(
           raw.index,
           r.unitId,
@@ -570,7 +679,7 @@ export class DataValueService {
           raw.reportedPrevPct ? Number(raw.reportedPrevPct) : null,
         );
       }
-      return { fresh, compare };
+      return { fresh, compare, copied };
     };
 
     const summarize = (
@@ -613,15 +722,27 @@ export class DataValueService {
     };
 
     let returned = 0;
-    try {
-      const summary = await this.db.transaction().execute(async (tx) => {
+    const iterator = source[Symbol.asyncIterator]();
+    const t0 = performance.now();
+    let first: IteratorResult<RawDataValue[]> | undefined = await iterator.next();
+    time('read', t0);
+    if (!first.done) {
+      const expected = meta.total ?? estimateFromBytes(first.value.length, meta);
+      bulk =
+        this.database !== undefined &&
+        !opts.dryRun &&
+        (strategy === 'CREATE' || strategy === 'CREATE_AND_UPDATE') &&
+        (opts.bulk === 'always' || ((opts.bulk ?? 'auto') === 'auto' && expected >= BULK_MIN_ROWS));
+    }
+    const run = (db: Db, copy?: Session['copy']) =>
+      db.transaction().execute(async (tx) => {
         const txRepo = new DataValueRepo(tx);
         let written = 0;
         let pending: Promise<void> = Promise.resolve();
-        const iterator = source[Symbol.asyncIterator]();
         for (;;) {
           let t = performance.now();
-          const next = await iterator.next();
+          const next = first ?? (await iterator.next());
+          first = undefined;
           time('read', t);
           if (next.done) break;
           const batch = next.value;
@@ -635,10 +756,16 @@ export class DataValueService {
           time('wait', t);
           if (refused()) continue;
           t = performance.now();
-          const { fresh, compare } = await prepare(txRepo, checked);
+          const { fresh, compare, copied } = await prepare(txRepo, checked);
           time('prepare', t);
           if (refused()) continue;
           const write = async () => {
+            if (copied.length) {
+              const started = performance.now();
+              await copy!(block!.table, COPY_COLUMNS, copied.join(''));
+              counts.create = (counts.create ?? 0) + copied.length;
+              time('copy new periods', started);
+            }
             const started = performance.now();
             await txRepo.create(fresh, storedBy);
             counts.create = (counts.create ?? 0) + fresh.length;
@@ -665,7 +792,13 @@ export class DataValueService {
         if (opts.atomic && lockCount) {
           throw new Rollback(summarize(conflicts, checkCount + lockCount, false));
         }
+        if (block) {
+          t = performance.now();
+          await txRepo.attachBlock(block);
+          time('index and attach', t);
+        }
         t = performance.now();
+        spreadAbove();
         await txRepo.finish(above);
         time('roll-ups above units', t);
         const summary = summarize(conflicts, checkCount + lockCount, true);
@@ -685,6 +818,11 @@ export class DataValueService {
         returned = performance.now();
         return summary;
       });
+    try {
+      const summary =
+        bulk && this.database
+          ? await withSession(this.database, (session) => run(session.db, session.copy))
+          : await run(this.db);
       time('commit', returned);
       const c = summary.importCount;
       const count = c.imported + c.updated + c.deleted;

@@ -9,6 +9,11 @@ import { DataValueService } from './data-value.service.ts';
 import { AnalyticsService } from './analytics.service.ts';
 import { DataEntryService } from './data-entry.service.ts';
 import { ReportingService } from './reporting.service.ts';
+import { AlertService } from './alert.service.ts';
+import { LiveBus } from '../live/bus.ts';
+import { DirectiveService } from './directive.service.ts';
+import { TaskService } from './task.service.ts';
+import { PlanService } from './plan.service.ts';
 
 /** Every service of one running instance, over one database. */
 export interface Services {
@@ -23,6 +28,12 @@ export interface Services {
   analytics: AnalyticsService;
   dataEntry: DataEntryService;
   reporting: ReportingService;
+  /** Live events: publish, subscribe, and the SSE connections (`live.hub`). */
+  live: LiveBus;
+  alerts: AlertService;
+  directives: DirectiveService;
+  tasks: TaskService;
+  plans: PlanService;
 }
 
 export function createServices(
@@ -32,7 +43,19 @@ export function createServices(
   const clock = opts.clock ?? systemClock;
   const db = database.db;
   const hierarchy = new HierarchyService(db, clock);
-  const dataValues = new DataValueService(db, hierarchy);
+  const dataValues = new DataValueService(db, hierarchy, database);
+  const analytics = new AnalyticsService(db, hierarchy);
+  const live = new LiveBus(database);
+  const alerts = new AlertService(db, hierarchy, analytics, live);
+  dataValues.onChange((change) => {
+    live.publish('data', change).catch((e: unknown) => {
+      if (!live.isClosed) console.error('live event not stored', e);
+    });
+    alerts.onDataChange(change);
+  });
+  // Closed before the database: evaluations first (they publish), then the bus.
+  database.onClose(() => live.close());
+  database.onClose(() => alerts.close());
   return {
     database,
     clock,
@@ -42,8 +65,13 @@ export function createServices(
     audit: new AuditService(db),
     metadata: new MetadataService(db),
     dataValues,
-    analytics: new AnalyticsService(db, hierarchy),
+    analytics,
     dataEntry: new DataEntryService(db, hierarchy, dataValues),
     reporting: new ReportingService(db, hierarchy),
+    live,
+    alerts,
+    directives: new DirectiveService(db, hierarchy, live, clock),
+    tasks: new TaskService(db, hierarchy, live, clock),
+    plans: new PlanService(db, hierarchy, live, clock),
   };
 }

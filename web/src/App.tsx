@@ -4,12 +4,37 @@ import { setLang, useI18n } from './i18n.ts';
 import { ErrorBox, Loading } from './ui.tsx';
 import { UnitsPage } from './UnitsPage.tsx';
 import { confirmLeave, DataEntryPage, DATA_ENTRY_PATH } from './DataEntryPage.tsx';
+import { OverviewPage, OVERVIEW_PATH } from './overview/OverviewPage.tsx';
+import { overviewText } from './overview/messages.ts';
+import {
+  DirectivesArea,
+  directivesPageOf,
+  DIRECTIVES_PATH,
+  FOLLOWUP_PATH,
+  notifyNavigation,
+  PLAN_PATH,
+} from './directives/DirectivesArea.tsx';
+import { dirText } from './directives/messages.ts';
+import { isSectorsPath, SectorsArea, SECTORS_PATH } from './sectors/SectorPage.tsx';
+import { notifySectorNavigation } from './sectors/data.ts';
+import { sectorText } from './sectors/messages.ts';
 
-/** The app's pages: the units page at / and the data entry form at /nhap-lieu. */
-function pageOf(pathname: string): 'units' | 'entry' {
-  return pathname === DATA_ENTRY_PATH || pathname.startsWith(DATA_ENTRY_PATH + '/')
-    ? 'entry'
-    : 'units';
+/** The units page: it was the home page before the overview took its place. */
+const UNITS_PATH = '/don-vi';
+
+type Page = 'overview' | 'units' | 'entry' | 'directives' | 'plan' | 'followup' | 'sectors';
+
+const under = (pathname: string, path: string) =>
+  pathname === path || pathname.startsWith(path + '/');
+
+/** The app's pages: the overview at /, the units at /don-vi, the data entry form at /nhap-lieu. */
+function pageOf(pathname: string): Page {
+  if (under(pathname, DATA_ENTRY_PATH)) return 'entry';
+  if (under(pathname, UNITS_PATH)) return 'units';
+  if (isSectorsPath(pathname)) return 'sectors';
+  const d = directivesPageOf(pathname);
+  if (d) return d;
+  return 'overview';
 }
 
 export function App() {
@@ -94,8 +119,14 @@ export function App() {
           />
         ) : page === 'entry' ? (
           <DataEntryPage me={me} />
-        ) : (
+        ) : page === 'units' ? (
           <UnitsPage me={me} />
+        ) : page === 'sectors' ? (
+          <SectorsArea />
+        ) : page === 'directives' || page === 'plan' || page === 'followup' ? (
+          <DirectivesArea me={me} />
+        ) : (
+          <OverviewPage me={me} />
         )}
       </main>
     </>
@@ -110,7 +141,7 @@ function Header({
 }: {
   me: Me | null;
   onLogout: () => void;
-  page: 'units' | 'entry';
+  page: Page;
   onGo: (to: string) => void;
 }) {
   const { lang, t } = useI18n();
@@ -173,7 +204,20 @@ function Header({
       {me && (
         <nav className="topnav" aria-label={t('navMain')}>
           <div className="topnav-inner">
-            <a href="/" onClick={link('/')} aria-current={page === 'units' ? 'page' : undefined}>
+            <a
+              href={OVERVIEW_PATH}
+              onClick={link(OVERVIEW_PATH)}
+              aria-current={page === 'overview' ? 'page' : undefined}
+              data-testid="nav-overview"
+            >
+              {overviewText(lang, 'navOverview')}
+            </a>
+            <a
+              href={UNITS_PATH}
+              onClick={link(UNITS_PATH)}
+              aria-current={page === 'units' ? 'page' : undefined}
+              data-testid="nav-units"
+            >
               {t('navUnits')}
             </a>
             <a
@@ -183,6 +227,50 @@ function Header({
               data-testid="nav-data-entry"
             >
               {t('navDataEntry')}
+            </a>
+            <a
+              href={DIRECTIVES_PATH}
+              onClick={(e) => {
+                link(DIRECTIVES_PATH)(e);
+                notifyNavigation();
+              }}
+              aria-current={page === 'directives' ? 'page' : undefined}
+              data-testid="nav-directives"
+            >
+              {dirText(lang, 'navDirectives')}
+            </a>
+            <a
+              href={PLAN_PATH}
+              onClick={(e) => {
+                link(PLAN_PATH)(e);
+                notifyNavigation();
+              }}
+              aria-current={page === 'plan' ? 'page' : undefined}
+              data-testid="nav-plan"
+            >
+              {dirText(lang, 'navPlan')}
+            </a>
+            <a
+              href={FOLLOWUP_PATH}
+              onClick={(e) => {
+                link(FOLLOWUP_PATH)(e);
+                notifyNavigation();
+              }}
+              aria-current={page === 'followup' ? 'page' : undefined}
+              data-testid="nav-followup"
+            >
+              {dirText(lang, 'navFollowup')}
+            </a>
+            <a
+              href={SECTORS_PATH}
+              onClick={(e) => {
+                link(SECTORS_PATH)(e);
+                notifySectorNavigation();
+              }}
+              aria-current={page === 'sectors' ? 'page' : undefined}
+              data-testid="nav-sectors"
+            >
+              {sectorText(lang, 'nav')}
             </a>
           </div>
         </nav>

@@ -1,0 +1,556 @@
+import { z } from 'zod';
+import type { Db } from '../db/client.ts';
+import { AlertRepo, type AlertView, type AlertWrite, type RuleRow } from '../db/alert.repo.ts';
+import { AuditRepo } from '../db/audit.repo.ts';
+import { ACTIONS, allows, can, inScope, isRootScope, type Actor } from '../domain/access.ts';
+import { AppError, errors } from '../domain/errors.ts';
+import { dependencyOrder, itemsOf } from '../domain/expression.ts';
+import { ROOT_CODE } from '../domain/hierarchy.ts';
+import {
+  CALENDAR_PERIOD_TYPES,
+  formatPeriodEn,
+  formatPeriodVi,
+  parsePeriod,
+  periodContaining,
+  periodTypeOrder,
+  previousPeriod,
+  type Period,
+} from '../domain/period.ts';
+import type { LiveBus } from '../live/bus.ts';
+import type { AnalyticsService } from './analytics.service.ts';
+import { auditActor } from './audit.ts';
+import type { DataChange } from './data-value.service.ts';
+import type { HierarchyService } from './hierarchy.service.ts';
+
+/** What a rule compares: written ≥ and ≤ are accepted and stored as >= and <=. */
+export const OPERATORS = ['>', '>=', '<', '<='] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+export const AlertRuleInput = z.object({
+  nameVi: z.string().trim().min(1).max(200),
+  nameEn: z.string().trim().min(1).max(200),
+  subject: z.string().trim().min(1).max(120),
+  unit: z.object({ version: z.string().min(1).max(20), code: z.string().min(1).max(40) }),
+  level: z.number().int().min(0).max(9),
+  periodType: z.enum(CALENDAR_PERIOD_TYPES),
+  operator: z
+    .enum(['>', '>=', '<', '<=', '≥', '≤'])
+    .transform((o): Operator => (o === '≥' ? '>=' : o === '≤' ? '<=' : o)),
+  threshold: z.number(),
+  active: z.boolean().default(true),
+});
+export type AlertRuleInput = z.input<typeof AlertRuleInput>;
+
+export const AlertRulePatch = z
+  .object({
+    nameVi: z.string().trim().min(1).max(200),
+    nameEn: z.string().trim().min(1).max(200),
+    threshold: z.number(),
+    active: z.boolean(),
+  })
+  .partial();
+export type AlertRulePatch = z.input<typeof AlertRulePatch>;
+
+export interface AlertRule {
+  id: number;
+  nameVi: string;
+  nameEn: string;
+  subject: string;
+  subjectType: 'element' | 'indicator';
+  unit: { version: string; code: string; name: string; path: string };
+  level: number;
+  periodType: RuleRow['period_type'];
+  operator: Operator;
+  threshold: number;
+  active: boolean;
+  createdAt: string;
+  createdBy: string | null;
+}
+
+export interface Alert {
+  id: number;
+  state: 'open' | 'resolved';
+  period: string;
+  periodLabel: { vi: string; en: string };
+  value: number | null;
+  threshold: number;
+  operator: Operator;
+  openedAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+  rule: {
+    id: number;
+    nameVi: string;
+    nameEn: string;
+    subject: string;
+    subjectType: 'element' | 'indicator';
+    periodType: RuleRow['period_type'];
+  };
+  unit: {
+    version: string;
+    code: string;
+    name: string;
+    fullName: string;
+    level: number;
+    path: string;
+  };
+}
+
+export interface AlertListQuery {
+  state?: 'open' | 'resolved';
+  unit?: string;
+  version?: string;
+  rule?: number;
+  limit?: number;
+}
+
+/** Periods evaluated in one analytics query. */
+const PERIOD_CHUNK = 31;
+/** A change touching more periods of a rule's type than this evaluates the newest ones only. */
+const MAX_PERIODS = 400;
+
+const iso = (d: Date | string | null) =>
+  d === null ? null : d instanceof Date ? d.toISOString() : new Date(d).toISOString();
+
+const breaches = (value: number, op: Operator, threshold: number) =>
+  op === '>'
+    ? value > threshold
+    : op === '>='
+      ? value >= threshold
+      : op === '<'
+        ? value < threshold
+        : value <= threshold;
+
+function presentRule(r: RuleRow): AlertRule {
+  return {
+    id: r.id,
+    nameVi: r.name_vi,
+    nameEn: r.name_en,
+    subject: r.subject,
+    subjectType: r.subject_type,
+    unit: { version: r.unit_version, code: r.unit_code, name: r.unit_name, path: r.unit_path },
+    level: r.level,
+    periodType: r.period_type,
+    operator: r.operator,
+    threshold: r.threshold,
+    active: r.active,
+    createdAt: iso(r.created_at)!,
+    createdBy: r.created_by,
+  };
+}
+
+export function presentAlert(a: AlertView): Alert {
+  let label = { vi: a.period, en: a.period };
+  try {
+    const p = parsePeriod(a.period);
+    label = { vi: formatPeriodVi(p), en: formatPeriodEn(p) };
+  } catch {
+    // a stored id always parses; keep the id otherwise
+  }
+  return {
+    id: a.id,
+    state: a.state,
+    period: a.period,
+    periodLabel: label,
+    value: a.value,
+    threshold: a.threshold,
+    operator: a.rule_operator,
+    openedAt: iso(a.opened_at)!,
+    updatedAt: iso(a.updated_at)!,
+    resolvedAt: iso(a.resolved_at),
+    rule: {
+      id: a.rule_id,
+      nameVi: a.rule_name_vi,
+      nameEn: a.rule_name_en,
+      subject: a.rule_subject,
+      subjectType: a.rule_subject_type,
+      periodType: a.rule_period_type,
+    },
+    unit: {
+      version: a.unit_version,
+      code: a.unit_code,
+      name: a.unit_name,
+      fullName: a.unit_full_name,
+      level: a.unit_level,
+      path: a.unit_path,
+    },
+  };
+}
+
+/**
+ * Alert rules and the alerts they raise. After each committed import that wrote a rule's
+ * elements, the rule is evaluated for the periods written (outside the import's transaction,
+ * one evaluation at a time): a unit whose value crosses the threshold gets an open alert, one
+ * whose value falls back has its alert resolved. Alerts are never deleted. Every change is
+ * published as an `alert` live event, scoped to the unit.
+ */
+export class AlertService {
+  private queue: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly hierarchy: HierarchyService,
+    private readonly analytics: AnalyticsService,
+    private readonly live: LiveBus,
+    private readonly log: (message: string, error?: unknown) => void = (m, e) =>
+      console.error(m, e ?? ''),
+  ) {}
+
+  /** Evaluates the rules a data change touches, after the evaluations already queued. */
+  onDataChange(change: DataChange): void {
+    this.enqueue(() => this.evaluateChange(change));
+  }
+
+  /** Resolves when every queued evaluation has run (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.queue;
+  }
+
+  private enqueue(fn: () => Promise<unknown>) {
+    if (this.closed) return;
+    this.queue = this.queue.then(async () => {
+      if (this.live.isClosed) return;
+      try {
+        await fn();
+      } catch (e) {
+        this.log('alert evaluation failed', e);
+      }
+    });
+  }
+
+  async listRules(actor: Actor): Promise<AlertRule[]> {
+    if (!can(actor, 'data.read')) throw errors.forbidden('data.read');
+    const rows = await new AlertRepo(this.db).listRules({
+      scope: isRootScope(actor.scope) ? null : actor.scope,
+    });
+    return rows.map(presentRule);
+  }
+
+  /** Creates a rule (audited in the same transaction), then evaluates its latest two periods. */
+  async createRule(
+    actor: Actor,
+    input: AlertRuleInput,
+    opts: { requestId?: string } = {},
+  ): Promise<AlertRule> {
+    if (!allows(actor, 'metadata.manage')) throw errors.forbidden('metadata.manage');
+    const parsed = AlertRuleInput.safeParse(input);
+    if (!parsed.success)
+      throw new AppError(
+        'validation_failed',
+        { vi: 'Quy tắc cảnh báo không hợp lệ', en: 'Invalid alert rule' },
+        {
+          issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        },
+      );
+    const r = parsed.data;
+    const subject = await this.resolveSubject(r.subject);
+    const version = await this.hierarchy.resolveVersion(r.unit.version);
+    const { byKey, all } = await this.hierarchy.unitMap(version);
+    const unit = byKey.get(r.unit.code);
+    if (!unit) throw errors.unknownUnit(r.unit.code, version);
+    if (!inScope(actor.scope, { version, path: unit.path }))
+      throw errors.outOfScope(unit.code, version);
+    if (
+      r.level < unit.level ||
+      !all.some((u) => u.level === r.level && u.path.startsWith(unit.path))
+    )
+      throw new AppError(
+        'validation_failed',
+        {
+          vi: `Không có đơn vị cấp ${r.level} thuộc ${unit.full_name} (cây ${version}); cấp 0 là cả nước, 1 là tỉnh, rồi huyện và xã`,
+          en: `No units of level ${r.level} under ${unit.full_name} (${version} tree); level 0 is the nation, 1 a province, then districts and communes`,
+        },
+        { level: r.level, unit: unit.code, version },
+      );
+    const id = await this.db.transaction().execute(async (tx) => {
+      const rule = {
+        name_vi: r.nameVi,
+        name_en: r.nameEn,
+        subject_type: subject.type,
+        subject: subject.code,
+        unit_version: version,
+        unit_code: unit.code,
+        level: r.level,
+        period_type: r.periodType,
+        operator: r.operator,
+        threshold: r.threshold,
+        active: r.active,
+        created_by: actor.name,
+      };
+      const id = await new AlertRepo(tx).insertRule(rule);
+      await new AuditRepo(tx).record({
+        ...auditActor(actor),
+        action: 'alert_rule.create',
+        entityType: 'alert_rule',
+        entityId: String(id),
+        unit: { version, code: unit.code },
+        after: rule,
+        requestId: opts.requestId,
+      });
+      return id;
+    });
+    const created = (await new AlertRepo(this.db).rule(id))!;
+    if (created.active) {
+      // The screen shows what is over the threshold now, not only after the next import.
+      const current = periodContaining(this.hierarchy.today(), created.period_type);
+      this.enqueue(() => this.evaluateRule(created, [previousPeriod(current), current]));
+    }
+    return presentRule(created);
+  }
+
+  /**
+   * Renames a rule, moves its threshold, or switches it off or on (audited). Its alerts are
+   * kept; an active rule is evaluated again for its latest two periods.
+   */
+  async updateRule(
+    actor: Actor,
+    id: number,
+    patch: AlertRulePatch,
+    opts: { requestId?: string } = {},
+  ): Promise<AlertRule> {
+    if (!allows(actor, 'metadata.manage')) throw errors.forbidden('metadata.manage');
+    const parsed = AlertRulePatch.safeParse(patch);
+    if (!parsed.success)
+      throw new AppError(
+        'validation_failed',
+        { vi: 'Thay đổi quy tắc cảnh báo không hợp lệ', en: 'Invalid change to an alert rule' },
+        {
+          issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        },
+      );
+    const p = parsed.data;
+    const updated = await this.db.transaction().execute(async (tx) => {
+      const repo = new AlertRepo(tx);
+      const before = await repo.rule(id);
+      if (!before)
+        throw new AppError(
+          'not_found',
+          { vi: `Không có quy tắc cảnh báo số ${id}`, en: `No alert rule ${id}` },
+          { id },
+        );
+      if (!inScope(actor.scope, { version: before.unit_version, path: before.unit_path }))
+        throw errors.outOfScope(before.unit_code, before.unit_version);
+      const set = {
+        ...(p.nameVi !== undefined ? { name_vi: p.nameVi } : {}),
+        ...(p.nameEn !== undefined ? { name_en: p.nameEn } : {}),
+        ...(p.threshold !== undefined ? { threshold: p.threshold } : {}),
+        ...(p.active !== undefined ? { active: p.active } : {}),
+      };
+      if (Object.keys(set).length === 0) return before;
+      await repo.updateRule(id, set);
+      await new AuditRepo(tx).record({
+        ...auditActor(actor),
+        action: 'alert_rule.update',
+        entityType: 'alert_rule',
+        entityId: String(id),
+        unit: { version: before.unit_version, code: before.unit_code },
+        before: {
+          name_vi: before.name_vi,
+          name_en: before.name_en,
+          threshold: before.threshold,
+          active: before.active,
+        },
+        after: set,
+        requestId: opts.requestId,
+      });
+      return (await repo.rule(id))!;
+    });
+    if (updated.active) {
+      const current = periodContaining(this.hierarchy.today(), updated.period_type);
+      this.enqueue(() => this.evaluateRule(updated, [previousPeriod(current), current]));
+    }
+    return presentRule(updated);
+  }
+
+  /** Alerts in the caller's scope (and under `unit` when given), newest change first. */
+  async list(actor: Actor, q: AlertListQuery): Promise<Alert[]> {
+    if (!can(actor, 'data.read')) throw errors.forbidden('data.read');
+    const root = isRootScope(actor.scope);
+    let under: { version: string; path: string } | null = root ? null : actor.scope;
+    if (q.unit) {
+      const version = await this.hierarchy.resolveVersion(
+        q.version ?? (root ? undefined : actor.scope.version),
+      );
+      const u = (await this.hierarchy.unitMap(version)).byKey.get(q.unit);
+      if (!u) throw errors.unknownUnit(q.unit, version);
+      const ref = { version, path: u.path };
+      if (inScope(actor.scope, ref)) under = ref;
+      // A unit above the caller's own (the nation, for a commune officer): the scope is narrower.
+      else if (!(actor.scope.version === version && actor.scope.path.startsWith(u.path)))
+        throw errors.outOfScope(q.unit, version);
+    } else if (q.version) {
+      const version = await this.hierarchy.resolveVersion(q.version);
+      if (root) under = { version, path: '/' };
+      else if (version !== actor.scope.version) throw errors.outOfScope(undefined, version);
+    }
+    const rows = await new AlertRepo(this.db).list({
+      state: q.state,
+      under,
+      ruleId: q.rule,
+      limit: Math.min(Math.max(q.limit ?? 100, 1), 1000),
+    });
+    return rows.map(presentAlert);
+  }
+
+  /** An element code (or uid), ELEMENT.OPTION, or an indicator code (or uid), as codes. */
+  private async resolveSubject(
+    s: string,
+  ): Promise<{ type: 'element' | 'indicator'; code: string }> {
+    const [first, option, extra] = s.split('.');
+    const el = await this.db
+      .selectFrom('data_element')
+      .select(['code', 'breakdown_id'])
+      .where((eb) => eb.or([eb('code', '=', first!), eb('uid', '=', first!)]))
+      .executeTakeFirst();
+    if (el && extra === undefined) {
+      if (option === undefined) return { type: 'element', code: el.code };
+      const opt = await this.db
+        .selectFrom('breakdown_option')
+        .select('code')
+        .where('breakdown_id', '=', el.breakdown_id)
+        .where((eb) => eb.or([eb('code', '=', option), eb('uid', '=', option)]))
+        .executeTakeFirst();
+      if (opt) return { type: 'element', code: `${el.code}.${opt.code}` };
+    }
+    if (option === undefined) {
+      const ind = await this.db
+        .selectFrom('indicator')
+        .select('code')
+        .where((eb) => eb.or([eb('code', '=', s), eb('uid', '=', s)]))
+        .executeTakeFirst();
+      if (ind) return { type: 'indicator', code: ind.code };
+    }
+    throw new AppError(
+      'validation_failed',
+      {
+        vi: `Không có chỉ tiêu hay chỉ số "${s}" (dùng mã chỉ tiêu, CHỈ_TIÊU.PHÂN_TỔ hoặc mã chỉ số)`,
+        en: `No data element or indicator "${s}" (use an element code, ELEMENT.OPTION or an indicator code)`,
+      },
+      { subject: s },
+    );
+  }
+
+  /** Element codes each indicator depends on, through other indicators too. */
+  private async indicatorElements(): Promise<Map<string, Set<string>>> {
+    const rows = await this.db.selectFrom('indicator').select(['code', 'formula']).execute();
+    const out = new Map<string, Set<string>>();
+    for (const ind of dependencyOrder(rows)) {
+      const els = new Set<string>();
+      for (const ref of itemsOf(ind.expr)) if (ref.kind === 'element') els.add(ref.element);
+      for (const d of ind.dependsOn) for (const e of out.get(d) ?? []) els.add(e);
+      out.set(ind.code, els);
+    }
+    return out;
+  }
+
+  private async evaluateChange(change: DataChange): Promise<void> {
+    const rules = await new AlertRepo(this.db).listRules({ scope: null, activeOnly: true });
+    if (rules.length === 0) return;
+    const written = new Set(change.elements);
+    const versions = new Set(change.versions);
+    const indicators = rules.some((r) => r.subject_type === 'indicator')
+      ? await this.indicatorElements()
+      : new Map<string, Set<string>>();
+    const periods = change.periods.flatMap((id) => {
+      try {
+        return [parsePeriod(id)];
+      } catch {
+        return [];
+      }
+    });
+    for (const rule of rules) {
+      if (!versions.has(rule.unit_version)) continue;
+      const needs =
+        rule.subject_type === 'element'
+          ? [rule.subject.split('.')[0]!]
+          : [...(indicators.get(rule.subject) ?? [])];
+      if (!needs.some((e) => written.has(e))) continue;
+      // Values of a period land in the rule's periods that contain it; a coarser value (a
+      // month, for a daily rule) is in none of them.
+      const ruleOrder = periodTypeOrder(rule.period_type);
+      const affected = new Map<string, Period>();
+      for (const p of periods) {
+        if (periodTypeOrder(p.type) > ruleOrder) continue;
+        for (const d of [p.start, p.end]) {
+          const x = periodContaining(d, rule.period_type);
+          affected.set(x.id, x);
+        }
+      }
+      if (affected.size === 0) continue;
+      const sorted = [...affected.values()].sort((a, b) => a.start.localeCompare(b.start));
+      await this.evaluateRule(rule, sorted.slice(-MAX_PERIODS));
+    }
+  }
+
+  /** Evaluates one rule for some of its periods; returns how many alerts changed. */
+  async evaluateRule(rule: RuleRow, periods: Period[]): Promise<number> {
+    const system: Actor = {
+      kind: 'user',
+      id: '0',
+      name: 'system',
+      role: 'admin',
+      permissions: ACTIONS,
+      scope: { version: rule.unit_version, code: ROOT_CODE, path: `/${ROOT_CODE}/` },
+    };
+    const repo = new AlertRepo(this.db);
+    let changed = 0;
+    for (let i = 0; i < periods.length; i += PERIOD_CHUNK) {
+      const chunk = periods.slice(i, i + PERIOD_CHUNK);
+      const { cells } = await this.analytics.query(system, {
+        dx: [rule.subject],
+        pe: chunk.map((p) => p.id),
+        ou: [rule.unit_code, `LEVEL-${rule.level + 1}`],
+        version: rule.unit_version,
+      });
+      const stored = new Map(
+        (
+          await repo.forRule(
+            rule.id,
+            chunk.map((p) => p.id),
+          )
+        ).map((a) => [`${a.period}|${a.unit_code}`, a]),
+      );
+      const writes: AlertWrite[] = [];
+      for (const c of cells) {
+        const over = c.value !== null && breaches(c.value, rule.operator, rule.threshold);
+        const before = stored.get(`${c.pe}|${c.ou}`);
+        const base = {
+          rule_id: rule.id,
+          unit_version: rule.unit_version,
+          unit_code: c.ou,
+          period: c.pe,
+          value: c.value,
+          threshold: rule.threshold,
+        };
+        if (over) {
+          if (!before) writes.push({ ...base, state: 'open' });
+          else if (before.state === 'resolved')
+            writes.push({ ...base, id: before.id, state: 'open', reopened: true });
+          else if (before.value !== c.value || before.threshold !== rule.threshold)
+            writes.push({ ...base, id: before.id, state: 'open' });
+        } else if (before?.state === 'open') {
+          writes.push({ ...base, id: before.id, state: 'resolved' });
+        }
+      }
+      if (writes.length === 0) continue;
+      const ids = await this.db.transaction().execute((tx) => new AlertRepo(tx).write(writes));
+      changed += ids.length;
+      // After the commit: screens see only what is stored.
+      const views = await repo.byIds(ids);
+      await this.live.publishMany(
+        views.map((v) => ({
+          topic: 'alert',
+          payload: presentAlert(v),
+          scope: { version: v.unit_version, path: v.unit_path },
+        })),
+      );
+    }
+    return changed;
+  }
+}

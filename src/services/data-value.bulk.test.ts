@@ -1,0 +1,157 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { actionsOfRole } from '../domain/access.ts';
+import { openTestDb, testEngines, type TestDb } from '../test/harness.ts';
+
+/**
+ * A large import loads the values of periods never seen before into a partition of their own
+ * (COPY, then its key, then attached): the result must be the same as the ordinary path's.
+ */
+for (const engine of testEngines()) {
+  describe(`bulk load of new periods on ${engine}`, () => {
+    let t: TestDb;
+    let dir: string;
+    let communes: { code: string; province: string }[];
+    const ELEMENTS = ['BULK_A', 'BULK_B'];
+    const DAYS = ['2022-03-01', '2022-03-02', '2022-03-03'];
+    const valueOf = (d: number, e: number, u: number) => ((d * 7 + e * 3 + u * 13) % 97) + 1;
+
+    const csv = (name: string, lines: string[]) => {
+      const file = join(dir, name);
+      writeFileSync(file, ['dataelement,period,orgunit,value', ...lines].join('\n') + '\n');
+      return file;
+    };
+    const total = async (unit: string, element: string, period: string) => {
+      const r = await t.services.analytics.query(
+        {
+          kind: 'user',
+          id: 'a',
+          name: 'a',
+          role: 'admin',
+          permissions: actionsOfRole('admin'),
+          scope: ROOT,
+        },
+        { dx: [element], pe: [period], ou: [unit], version: '2022' },
+      );
+      return r.cells[0]?.value ?? null;
+    };
+
+    before(async () => {
+      t = await openTestDb(engine);
+      dir = mkdtempSync(join(tmpdir(), 'opsroom-bulk-'));
+      await t.services.metadata.apply('system', {
+        dataElements: ELEMENTS.map((code) => ({
+          code,
+          nameVi: code,
+          nameEn: code,
+          sector: 'other',
+          valueType: 'integer',
+          aggTime: 'sum' as const,
+        })),
+      });
+      communes = (
+        await sql<{ code: string; province: string }>`
+          select u.code, split_part(u.path, '/', 3) as province from org_unit u
+          where u.version = '2022' and u.level = 3 and u.path like '/VN/79/%' order by u.code`.execute(
+          t.database.db,
+        )
+      ).rows;
+      assert.ok(communes.length > 100);
+    });
+    after(async () => {
+      rmSync(dir, { recursive: true, force: true });
+      await t.close();
+    });
+
+    it('loads new periods into a partition of their own, with the same totals', async () => {
+      const lines: string[] = [];
+      DAYS.forEach((day, d) =>
+        ELEMENTS.forEach((el, e) =>
+          communes.forEach((c, u) => lines.push(`${el},${day},${c.code},${valueOf(d, e, u)}`)),
+        ),
+      );
+      const summary = await t.services.dataValues.importFile('system', csv('a.csv', lines), {
+        atomic: true,
+        bulk: 'always',
+      });
+      assert.equal(summary.status, 'SUCCESS');
+      assert.equal(summary.importCount.imported, lines.length);
+      const parts = await sql<{ name: string; n: number }>`
+        select c.relname as name, (select count(*) from data_value_b1073741824)::int as n
+        from pg_inherits i join pg_class c on c.oid = i.inhrelid
+        where i.inhparent = 'data_value'::regclass and c.relname = 'data_value_b1073741824'`.execute(
+        t.database.db,
+      );
+      assert.deepEqual(parts.rows, [{ name: 'data_value_b1073741824', n: lines.length }]);
+      const expected = communes.reduce((s, _c, u) => s + valueOf(1, 0, u), 0);
+      assert.equal(await total('VN', 'BULK_A', DAYS[1]!), expected);
+      assert.equal(await total('79', 'BULK_A', DAYS[1]!), expected);
+      assert.equal(await total(communes[5]!.code, 'BULK_A', DAYS[1]!), valueOf(1, 0, 5));
+      assert.equal(
+        await total('VN', 'BULK_B', '2022-03'),
+        DAYS.reduce((s, _d, d) => s + communes.reduce((x, _c, u) => x + valueOf(d, 1, u), 0), 0),
+      );
+    });
+
+    it('ignores the same file sent again, through the ordinary path', async () => {
+      const lines = communes.map((c, u) => `BULK_A,${DAYS[0]},${c.code},${valueOf(0, 0, u)}`);
+      const summary = await t.services.dataValues.importFile('system', csv('b.csv', lines), {
+        atomic: true,
+        bulk: 'always',
+      });
+      assert.deepEqual(summary.importCount, {
+        imported: 0,
+        updated: 0,
+        ignored: lines.length,
+        deleted: 0,
+      });
+    });
+
+    it('mixes new periods (bulk) with updates of stored ones, and keeps the history', async () => {
+      const lines = [
+        `BULK_A,2022-03-04,${communes[0]!.code},5`,
+        `BULK_A,${DAYS[0]},${communes[0]!.code},1000`,
+      ];
+      const before = await total('VN', 'BULK_A', DAYS[0]!);
+      const summary = await t.services.dataValues.importFile('system', csv('c.csv', lines), {
+        atomic: true,
+        bulk: 'always',
+      });
+      assert.deepEqual(summary.importCount, { imported: 1, updated: 1, ignored: 0, deleted: 0 });
+      assert.equal(await total('VN', 'BULK_A', DAYS[0]!), before! - valueOf(0, 0, 0) + 1000);
+      assert.equal(await total('79', 'BULK_A', '2022-03-04'), 5);
+      const h = await sql<{ change: string; before_value: string; after_value: string }>`
+        select change, before_value, after_value from data_value_history`.execute(t.database.db);
+      assert.deepEqual(h.rows, [
+        { change: 'update', before_value: String(valueOf(0, 0, 0)), after_value: '1000' },
+      ]);
+    });
+
+    it('leaves nothing behind when an all-or-nothing bulk load fails', async () => {
+      const blocks = async () =>
+        (
+          await sql<{ n: number }>`select count(*)::int as n from period_block`.execute(
+            t.database.db,
+          )
+        ).rows[0]!.n;
+      const before = await blocks();
+      const lines = [`BULK_A,2022-04-01,${communes[0]!.code},5`, `BULK_A,2022-04-02,NOPE,5`];
+      const summary = await t.services.dataValues.importFile('system', csv('d.csv', lines), {
+        atomic: true,
+        bulk: 'always',
+      });
+      assert.equal(summary.status, 'ERROR');
+      assert.equal(await blocks(), before);
+      const periods = await sql<{ n: number }>`
+        select count(*)::int as n from period where pid like '2022-04-%'`.execute(t.database.db);
+      assert.equal(periods.rows[0]!.n, 0);
+      assert.equal(await total('VN', 'BULK_A', '2022-04-01'), null);
+    });
+  });
+}
+
+const ROOT = { version: '2022', code: 'VN', path: '/VN/' };

@@ -1,0 +1,407 @@
+import type { Db } from '../db/client.ts';
+import { AuditRepo } from '../db/audit.repo.ts';
+import { AttachmentRepo } from '../db/attachment.repo.ts';
+import { DirectiveRepo, type RecipientQuery } from '../db/directive.repo.ts';
+import { GroupRepo } from '../db/group.repo.ts';
+import { TaskRepo } from '../db/task.repo.ts';
+import { allows, can, isRootScope, type Actor } from '../domain/access.ts';
+import { vnDate, type Clock } from '../domain/dates.ts';
+import { AppError, errors } from '../domain/errors.ts';
+import { BODY_MAX, commonAncestorPath, daysLate, type Priority } from '../domain/task.ts';
+import type { LiveBus } from '../live/bus.ts';
+import type { HierarchyService } from './hierarchy.service.ts';
+import { auditActor } from './audit.ts';
+import { claimable, dueDateProblem, presentFile } from './task.service.ts';
+
+export interface TargetInput {
+  kind: 'units' | 'level' | 'group' | 'nation';
+  version?: string;
+  units?: string[];
+  unit?: string;
+  level?: number;
+  group?: string;
+}
+
+export interface IssueInput {
+  title: string;
+  body: string;
+  priority: Priority;
+  dueDate: string;
+  target: TargetInput;
+  attachmentIds?: number[];
+}
+
+interface Ctx {
+  requestId?: string;
+}
+
+type DirectiveRow = NonNullable<Awaited<ReturnType<DirectiveRepo['byId']>>>;
+
+const invalidTarget = (vi: string, en: string, details?: unknown) =>
+  new AppError('validation_failed', { vi, en }, details);
+
+export class DirectiveService {
+  constructor(
+    private readonly db: Db,
+    private readonly hierarchy: HierarchyService,
+    private readonly live: LiveBus,
+    private readonly clock: Clock,
+  ) {}
+
+  today() {
+    return vnDate(this.clock());
+  }
+
+  private present(
+    d: DirectiveRow,
+    files: { id: number; file_name: string; content_type: string; size: number }[] = [],
+  ) {
+    return {
+      id: d.id,
+      title: d.title,
+      body: d.body,
+      priority: d.priority,
+      dueDate: d.due_date,
+      target: d.target as TargetInput,
+      version: d.version,
+      scopePath: d.scope_path,
+      issuer: {
+        id: d.issuer_id,
+        name: d.issuer_name,
+        unit: { version: d.issuer_version, code: d.issuer_code, path: d.issuer_path },
+      },
+      taskCount: d.task_count,
+      createdAt: new Date(d.created_at).toISOString(),
+      attachments: files.map(presentFile),
+    };
+  }
+
+  /** The target as a query on the tree, after checking the units and group it names exist. */
+  private async recipients(version: string, t: TargetInput): Promise<RecipientQuery> {
+    const tasks = new TaskRepo(this.db);
+    switch (t.kind) {
+      case 'nation':
+        return { kind: 'level', path: '/', level: t.level ?? 1 };
+      case 'level': {
+        if (!t.unit || t.level === undefined)
+          throw invalidTarget(
+            'Đối tượng theo cấp cần mã đơn vị (unit) và cấp (level)',
+            'A level target needs a unit code (unit) and a level',
+          );
+        const unit = await tasks.unit(version, t.unit);
+        if (!unit) throw errors.unknownUnit(t.unit, version);
+        if (t.level <= unit.level)
+          throw invalidTarget(
+            `Cấp ${t.level} không nằm dưới ${unit.name} (cấp ${unit.level})`,
+            `Level ${t.level} is not below ${unit.name} (level ${unit.level})`,
+            { unit: t.unit, level: t.level },
+          );
+        return { kind: 'level', path: unit.path, level: t.level };
+      }
+      case 'units': {
+        const codes = [...new Set(t.units ?? [])];
+        if (!codes.length)
+          throw invalidTarget(
+            'Cần chọn ít nhất một đơn vị nhận',
+            'Choose at least one recipient unit',
+          );
+        const found = await tasks.existing(version, codes);
+        const unknown = codes.filter((c) => !found.has(c));
+        if (unknown.length)
+          throw new AppError(
+            'unknown_unit',
+            {
+              vi: `Không có đơn vị mã ${unknown.slice(0, 10).join(', ')} trong cây ${version}`,
+              en: `No unit with code ${unknown.slice(0, 10).join(', ')} in the ${version} tree`,
+            },
+            { codes: unknown, version },
+          );
+        return { kind: 'units', codes };
+      }
+      case 'group': {
+        if (!t.group)
+          throw invalidTarget('Cần mã nhóm đơn vị (group)', 'A group target needs a group code');
+        const g = await new GroupRepo(this.db).byCode(version, t.group);
+        if (!g)
+          throw new AppError(
+            'not_found',
+            {
+              vi: `Không có nhóm đơn vị mã "${t.group}" trong cây ${version}`,
+              en: `No group of units "${t.group}" in the ${version} tree`,
+            },
+            { group: t.group, version },
+          );
+        return { kind: 'group', groupId: g.id };
+      }
+    }
+  }
+
+  /**
+   * Issues a directive: one task per recipient unit, created in one transaction with a
+   * set-based insert; the `directive` live event goes out after commit to the recipients'
+   * common ancestor.
+   */
+  async issue(actor: Actor, input: IssueInput, ctx: Ctx = {}) {
+    if (!allows(actor, 'directive.issue')) throw errors.forbidden('directive.issue');
+    const today = this.today();
+    if (!input.title.trim())
+      throw invalidTarget('Cần có tiêu đề chỉ đạo', 'The directive needs a title');
+    if (input.body.length > BODY_MAX)
+      throw new AppError(
+        'validation_failed',
+        {
+          vi: `Nội dung dài ${input.body.length.toLocaleString('vi-VN')} ký tự, vượt giới hạn ${BODY_MAX.toLocaleString('vi-VN')} ký tự`,
+          en: `The body is ${input.body.length.toLocaleString('en')} characters long, over the ${BODY_MAX.toLocaleString('en')} limit`,
+        },
+        { length: input.body.length, max: BODY_MAX },
+      );
+    const late = dueDateProblem(input.dueDate, today);
+    if (late) throw late;
+    const root = isRootScope(actor.scope);
+    const version = await this.hierarchy.resolveVersion(
+      input.target.version ?? (root ? undefined : actor.scope.version),
+    );
+    if (!root && version !== actor.scope.version) throw errors.outOfScope(undefined, version);
+    const query = await this.recipients(version, input.target);
+    const scopePath = root ? '/' : actor.scope.path;
+    const at = this.clock();
+    const issuer = root
+      ? { version, code: actor.scope.code, path: `/${actor.scope.code}/` }
+      : { version: actor.scope.version, code: actor.scope.code, path: actor.scope.path };
+
+    const { d, files } = await this.db.transaction().execute(async (tx) => {
+      const repo = new DirectiveRepo(tx);
+      const p = await repo.preview(version, query, scopePath);
+      if (p.total === 0)
+        throw new AppError(
+          'no_recipients',
+          {
+            vi: 'Đối tượng nhận không có đơn vị nào: không có chỉ đạo nào được tạo',
+            en: 'The target names no unit: no directive was created',
+          },
+          { target: input.target, version },
+        );
+      if (p.outside > 0)
+        throw new AppError(
+          'out_of_scope',
+          {
+            vi: `${p.outside.toLocaleString('vi-VN')} đơn vị nhận (ví dụ mã ${p.first_outside}) nằm ngoài phạm vi của bạn`,
+            en: `${p.outside.toLocaleString('en')} recipient units (e.g. code ${p.first_outside}) are outside your scope`,
+          },
+          { outside: p.outside, example: p.first_outside, version },
+        );
+      const attachments = new AttachmentRepo(tx);
+      const attachmentIds = await claimable(attachments, actor, input.attachmentIds);
+      const directiveScope = commonAncestorPath(p.min_path!, p.max_path!);
+      const id = await repo.insert({
+        title: input.title.trim(),
+        body: input.body,
+        priority: input.priority,
+        dueDate: input.dueDate,
+        target: { ...input.target, version },
+        version,
+        scopePath: directiveScope,
+        issuerId: actor.id,
+        issuerName: actor.name,
+        issuer,
+        createdAt: at,
+      });
+      const taskCount = await repo.fanOut(id, version, query, {
+        title: input.title.trim(),
+        dueDate: input.dueDate,
+        at,
+        by: actor.name,
+      });
+      await attachments.claim(attachmentIds, 'directive', id);
+      await new AuditRepo(tx).record({
+        ...auditActor(actor),
+        action: 'directive.issue',
+        entityType: 'directive',
+        entityId: String(id),
+        unit: { version: issuer.version, code: issuer.code },
+        after: {
+          title: input.title,
+          priority: input.priority,
+          dueDate: input.dueDate,
+          target: input.target,
+          taskCount,
+          attachmentIds,
+        },
+        requestId: ctx.requestId,
+      });
+      const d = (await repo.byId(id))!;
+      return { d, files: await attachments.list('directive', [id]) };
+    });
+    const payload = {
+      directiveId: d.id,
+      title: d.title,
+      priority: d.priority,
+      dueDate: d.due_date,
+      taskCount: d.task_count,
+      issuerName: d.issuer_name,
+    };
+    const lost = (e: unknown) => {
+      if (!this.live.isClosed) console.error('live directive event not stored', e);
+    };
+    // One event at the recipients' common ancestor: `directive` goes down the tree too
+    // (domain/access.ts `reaches`), so every recipient's screen gets it, whatever their number.
+    await this.live
+      .publish('directive', payload, { version: d.version, path: d.scope_path })
+      .catch(lost);
+    return { directive: this.present(d, files), taskCount: d.task_count };
+  }
+
+  /** Who may see a directive: its issuer's scope, or a unit on the recipients' side. */
+  private visible(actor: Actor, d: DirectiveRow): boolean {
+    if (isRootScope(actor.scope)) return true;
+    if (actor.scope.version !== d.version && actor.scope.version !== d.issuer_version) return false;
+    const p = actor.scope.path;
+    return d.issuer_path.startsWith(p) || d.scope_path.startsWith(p) || p.startsWith(d.scope_path);
+  }
+
+  private async load(actor: Actor, id: number) {
+    if (!allows(actor, 'task.read')) throw errors.forbidden('task.read');
+    const d = await new DirectiveRepo(this.db).byId(id);
+    if (!d || !this.visible(actor, d)) throw errors.notFound(`directive ${id}`);
+    return d;
+  }
+
+  async list(actor: Actor, q: { limit: number; version?: string }) {
+    if (!allows(actor, 'task.read')) throw errors.forbidden('task.read');
+    const root = isRootScope(actor.scope);
+    const rows = await new DirectiveRepo(this.db).list({
+      version: root ? q.version : actor.scope.version,
+      scopePath: root ? null : actor.scope.path,
+      limit: q.limit,
+    });
+    return rows.map((d) => this.present(d));
+  }
+
+  async get(actor: Actor, id: number) {
+    const d = await this.load(actor, id);
+    const files = await new AttachmentRepo(this.db).list('directive', [id]);
+    return this.present(d, files);
+  }
+
+  /** The unit a board is drawn for: the one asked, or the issuer's unit. */
+  private async boardUnit(actor: Actor, d: DirectiveRow, code?: string) {
+    const wanted = code ?? (d.issuer_version === d.version ? d.issuer_code : 'VN');
+    const unit = await new TaskRepo(this.db).unit(d.version, wanted);
+    if (!unit) throw errors.unknownUnit(wanted, d.version);
+    if (!can(actor, 'task.read', unit)) throw errors.outOfScope(unit.code, d.version);
+    return unit;
+  }
+
+  /** Counts per child unit, computed in SQL, and the laggards (not done, latest first). */
+  async board(actor: Actor, id: number, q: { unit?: string; laggards?: number } = {}) {
+    const d = await this.load(actor, id);
+    const unit = await this.boardUnit(actor, d, q.unit);
+    const today = this.today();
+    const repo = new DirectiveRepo(this.db);
+    const [counts, laggards, laggardCount] = await Promise.all([
+      repo.board(id, unit, today),
+      repo.laggards(id, unit.path, q.laggards ?? 100),
+      repo.laggardCount(id, unit.path),
+    ]);
+    const zero = {
+      total: 0,
+      read: 0,
+      acknowledged: 0,
+      inProgress: 0,
+      done: 0,
+      blocked: 0,
+      overdue: 0,
+    };
+    const rows = counts.map((c) => ({
+      unit: { code: c.code, name: c.name ?? c.code, level: c.level ?? unit.level + 1 },
+      total: c.total,
+      read: c.read,
+      acknowledged: c.acknowledged,
+      inProgress: c.in_progress,
+      done: c.done,
+      blocked: c.blocked,
+      overdue: c.overdue,
+    }));
+    const totals = rows.reduce(
+      (s, r) => ({
+        total: s.total + r.total,
+        read: s.read + r.read,
+        acknowledged: s.acknowledged + r.acknowledged,
+        inProgress: s.inProgress + r.inProgress,
+        done: s.done + r.done,
+        blocked: s.blocked + r.blocked,
+        overdue: s.overdue + r.overdue,
+      }),
+      zero,
+    );
+    return {
+      directive: this.present(d),
+      unit: {
+        version: unit.version,
+        code: unit.code,
+        name: unit.name,
+        level: unit.level,
+        path: unit.path,
+      },
+      today,
+      rows,
+      totals,
+      laggardCount,
+      laggards: laggards.map((l) => ({
+        taskId: l.id,
+        unit: { code: l.unit_code, name: l.name, level: l.level, path: l.path, pathNames: l.names },
+        status: l.status,
+        dueDate: l.due_date,
+        daysLate: daysLate(l.due_date, today),
+        remindedAt: l.reminded_at ? new Date(l.reminded_at).toISOString() : null,
+        escalatedAt: l.escalated_at ? new Date(l.escalated_at).toISOString() : null,
+      })),
+    };
+  }
+
+  /** One reminder to every laggard under the unit; one `reminder` live event per province. */
+  async remind(actor: Actor, id: number, q: { unit?: string } = {}, ctx: Ctx = {}) {
+    if (!allows(actor, 'directive.issue')) throw errors.forbidden('directive.issue');
+    const d = await this.load(actor, id);
+    const unit = await this.boardUnit(actor, d, q.unit);
+    const at = this.clock();
+    const perProvince = await this.db.transaction().execute(async (tx) => {
+      const rows = await new DirectiveRepo(tx).remind(id, unit.path, at, {
+        id: actor.id,
+        name: actor.name,
+      });
+      const n = rows.reduce((s, r) => s + r.n, 0);
+      await new AuditRepo(tx).record({
+        ...auditActor(actor),
+        action: 'directive.remind',
+        entityType: 'directive',
+        entityId: String(id),
+        unit: { version: unit.version, code: unit.code },
+        after: { reminded: n, unit: unit.code },
+        requestId: ctx.requestId,
+      });
+      return rows;
+    });
+    const reminded = perProvince.reduce((s, r) => s + r.n, 0);
+    if (perProvince.length)
+      await this.live
+        .publishMany(
+          perProvince.map((p) => ({
+            topic: 'reminder',
+            scope: { version: d.version, path: p.province ? `/VN/${p.province}/` : '/VN/' },
+            payload: {
+              directiveId: d.id,
+              title: d.title,
+              dueDate: d.due_date,
+              province: p.province,
+              count: p.n,
+              by: actor.name,
+            },
+          })),
+        )
+        .catch((e: unknown) => {
+          if (!this.live.isClosed) console.error('live reminder events not stored', e);
+        });
+    return { reminded };
+  }
+}

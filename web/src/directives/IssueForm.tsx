@@ -1,0 +1,466 @@
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { api, query, type Me, type OrgUnit, type OrgUnitDetail, type Version } from '../api.ts';
+import { formatDate, formatNumber } from '../format.ts';
+import { ErrorBox, Loading } from '../ui.tsx';
+import {
+  addDaysIso,
+  fileName,
+  issueDirective,
+  PRIORITIES,
+  uploadAttachment,
+  vnToday,
+  type Attachment,
+  type Priority,
+  type Target,
+} from './data.ts';
+import { dirLabel, useDirText, type DirKey } from './messages.ts';
+import { DIRECTIVES_PATH, linkTo, navigate } from './nav.ts';
+
+const ROOT = 'VN';
+type Kind = Target['kind'];
+
+interface Group {
+  code: string;
+  name: string;
+  members?: number;
+}
+
+function levelKey(level: number, version: string): DirKey {
+  // After the July 2025 reform communes sit right under provinces, at level 2.
+  if (level === 2 && version.startsWith('2025')) return 'level2_2025';
+  return `level${level}` as DirKey;
+}
+
+/** `/chi-dao/moi`: a leader writes a directive and chooses who receives it. */
+export function IssueForm({ me }: { me: Me }) {
+  const { lang, t } = useDirText();
+  const [version, setVersion] = useState<string | undefined>(
+    me.scope.code === ROOT ? undefined : me.scope.version,
+  );
+  const [scopeUnit, setScopeUnit] = useState<OrgUnitDetail | undefined>();
+  const [children, setChildren] = useState<OrgUnit[] | undefined>();
+  const [groups, setGroups] = useState<Group[] | undefined>();
+  const [loadError, setLoadError] = useState<unknown>(null);
+
+  const [title, setTitle] = useState('');
+  const [body, setBody] = useState('');
+  const [priority, setPriority] = useState<Priority>('normal');
+  const [dueDate, setDueDate] = useState(() => addDaysIso(vnToday(), 7));
+  const [kind, setKind] = useState<Kind>('level');
+  const [chosen, setChosen] = useState<Set<string>>(() => new Set());
+  const [filter, setFilter] = useState('');
+  const [under, setUnder] = useState(me.scope.code);
+  const [underDetail, setUnderDetail] = useState<OrgUnitDetail | undefined>();
+  const [level, setLevel] = useState<number | undefined>();
+  const [group, setGroup] = useState('');
+  const [files, setFiles] = useState<Attachment[]>([]);
+  const [uploading, setUploading] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const errorRef = useRef<HTMLDivElement>(null);
+
+  // The tree: the scope's own for a scoped leader, the one in force for the nation.
+  useEffect(() => {
+    if (version) return;
+    api<{ items: Version[] }>('/api/versions')
+      .then((r) => setVersion((r.items.find((v) => v.current) ?? r.items[0])?.id ?? '2025'))
+      .catch(setLoadError);
+  }, [version]);
+
+  useEffect(() => {
+    if (!version) return;
+    const code = encodeURIComponent(me.scope.code);
+    Promise.all([
+      api<OrgUnitDetail>(`/api/orgunits/${code}${query({ version })}`),
+      api<{ items: OrgUnit[] }>(`/api/orgunits/${code}/children${query({ version, limit: 5000 })}`),
+      api<{ items: Group[] }>(`/api/groups${query({ version })}`).catch(() => ({ items: [] })),
+    ])
+      .then(([u, c, g]) => {
+        setScopeUnit(u);
+        setChildren(c.items);
+        setGroups(g.items);
+        setUnderDetail(u);
+      })
+      .catch(setLoadError);
+  }, [version, me.scope.code]);
+
+  useEffect(() => {
+    if (!version || !scopeUnit) return;
+    if (under === scopeUnit.code) {
+      setUnderDetail(scopeUnit);
+      return;
+    }
+    setUnderDetail(undefined);
+    api<OrgUnitDetail>(`/api/orgunits/${encodeURIComponent(under)}${query({ version })}`)
+      .then(setUnderDetail)
+      .catch(setLoadError);
+  }, [under, version, scopeUnit]);
+
+  // A level is counted under the chosen unit, or under the nation for a national directive.
+  const levelUnit = kind === 'nation' ? scopeUnit : underDetail;
+  const levels = useMemo(
+    () =>
+      Object.keys(levelUnit?.countsBelow ?? {})
+        .map(Number)
+        .filter((l) => Number.isFinite(l))
+        .sort((a, b) => a - b),
+    [levelUnit],
+  );
+  // Default to the lowest level: a directive to communes is the common case.
+  useEffect(() => {
+    if (levels.length && (level === undefined || !levels.includes(level)))
+      setLevel(levels[levels.length - 1]);
+  }, [levels, level]);
+
+  const shown = useMemo(() => {
+    const q = filter
+      .trim()
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/đ/g, 'd');
+    if (!children) return [];
+    if (!q) return children;
+    return children.filter((c) =>
+      c.fullName
+        .toLowerCase()
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .replace(/đ/g, 'd')
+        .includes(q),
+    );
+  }, [children, filter]);
+
+  const recipients: number | undefined =
+    kind === 'units'
+      ? chosen.size
+      : kind === 'level' || kind === 'nation'
+        ? level !== undefined
+          ? (levelUnit?.countsBelow[String(level)] ?? 0)
+          : undefined
+        : kind === 'group'
+          ? groups?.find((g) => g.code === group)?.members
+          : undefined;
+
+  const onFiles = async (list: FileList | null) => {
+    if (!list?.length) return;
+    setUploading(true);
+    setError(null);
+    try {
+      const added: Attachment[] = [];
+      for (const f of Array.from(list)) added.push(await uploadAttachment(f));
+      setFiles((old) => [...old, ...added]);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setUploading(false);
+    }
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    const problem = !title.trim()
+      ? t('required', { field: t('title').toLowerCase() })
+      : !body.trim()
+        ? t('required', { field: t('bodyField').toLowerCase() })
+        : dueDate < vnToday()
+          ? t('dueInPast')
+          : kind === 'units' && chosen.size === 0
+            ? t('willReceiveNone')
+            : kind === 'group' && !group
+              ? t('required', { field: t('group').toLowerCase() })
+              : null;
+    if (problem) {
+      setError(new Error(problem));
+      requestAnimationFrame(() => errorRef.current?.focus());
+      return;
+    }
+    const target: Target =
+      kind === 'units'
+        ? { kind, version, units: [...chosen] }
+        : kind === 'level'
+          ? { kind, version, unit: under, level }
+          : kind === 'group'
+            ? { kind, version, group }
+            : { kind, version, level };
+    setBusy(true);
+    try {
+      const r = await issueDirective({
+        title: title.trim(),
+        body: body.trim(),
+        priority,
+        dueDate,
+        target,
+        ...(files.length ? { attachmentIds: files.map((f) => Number(f.id)) } : {}),
+      });
+      navigate(`${DIRECTIVES_PATH}/${encodeURIComponent(String(r.directive.id))}`);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+      requestAnimationFrame(() => errorRef.current?.focus());
+    }
+  };
+
+  if (loadError)
+    return (
+      <div className="page dir-page">
+        <ErrorBox error={loadError} />
+      </div>
+    );
+  if (!scopeUnit || !children || !version)
+    return (
+      <div className="page dir-page">
+        <Loading />
+      </div>
+    );
+
+  const kinds: Kind[] = [
+    'units',
+    'level',
+    'group',
+    ...(me.scope.code === ROOT ? (['nation'] as const) : []),
+  ];
+  const kindLabel: Record<Kind, DirKey> = {
+    units: 'targetUnits',
+    level: 'targetLevel',
+    group: 'targetGroup',
+    nation: 'targetNation',
+  };
+
+  return (
+    <div className="page dir-page">
+      <a className="back-link" href={DIRECTIVES_PATH} onClick={linkTo(DIRECTIVES_PATH)}>
+        ← {t('backToInbox')}
+      </a>
+      <div className="page-head">
+        <h1>{t('formTitle')}</h1>
+        <p className="muted">{t('formIntro')}</p>
+      </div>
+      <form className="card dir-form" onSubmit={submit} noValidate data-testid="issue-form">
+        <div ref={errorRef} tabIndex={-1}>
+          {error ? <ErrorBox error={error} testId="issue-error" /> : null}
+        </div>
+        <div className="field">
+          <label htmlFor="d-title">{t('title')}</label>
+          <input
+            id="d-title"
+            required
+            maxLength={300}
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="d-body">{t('bodyField')}</label>
+          <textarea
+            id="d-body"
+            required
+            rows={6}
+            value={body}
+            onChange={(e) => setBody(e.target.value)}
+          />
+        </div>
+        <div className="dir-row2">
+          <div className="field">
+            <label htmlFor="d-priority">{t('priority')}</label>
+            <select
+              id="d-priority"
+              value={priority}
+              onChange={(e) => setPriority(e.target.value as Priority)}
+            >
+              {PRIORITIES.map((p) => (
+                <option key={p} value={p}>
+                  {dirLabel(lang, 'priority', p)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="d-due">{t('dueLabel')}</label>
+            <input
+              id="d-due"
+              type="date"
+              required
+              min={vnToday()}
+              value={dueDate}
+              onChange={(e) => setDueDate(e.target.value)}
+              aria-describedby="d-due-shown"
+            />
+            <span id="d-due-shown" className="hint">
+              {dueDate ? t('dueShown', { date: formatDate(lang, dueDate) }) : ''}
+            </span>
+          </div>
+        </div>
+
+        <fieldset className="dir-target">
+          <legend>{t('target')}</legend>
+          <div className="dir-kinds" role="radiogroup">
+            {kinds.map((k) => (
+              <label key={k} className="dir-kind">
+                <input
+                  type="radio"
+                  name="target-kind"
+                  value={k}
+                  checked={kind === k}
+                  onChange={() => setKind(k)}
+                />
+                {t(kindLabel[k])}
+              </label>
+            ))}
+          </div>
+
+          {kind === 'units' && (
+            <div className="dir-picker">
+              <div className="dir-picker-head">
+                <div className="field">
+                  <label htmlFor="d-filter">{t('filterUnits')}</label>
+                  <input
+                    id="d-filter"
+                    type="search"
+                    value={filter}
+                    onChange={(e) => setFilter(e.target.value)}
+                  />
+                </div>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() => setChosen(new Set([...chosen, ...shown.map((c) => c.code)]))}
+                >
+                  {t('selectAll')}
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() => setChosen(new Set())}
+                >
+                  {t('selectNone')}
+                </button>
+              </div>
+              <ul className="dir-checks" aria-label={t('pickUnits')}>
+                {shown.map((c) => (
+                  <li key={c.code}>
+                    <label>
+                      <input
+                        type="checkbox"
+                        checked={chosen.has(c.code)}
+                        onChange={(e) => {
+                          const n = new Set(chosen);
+                          if (e.target.checked) n.add(c.code);
+                          else n.delete(c.code);
+                          setChosen(n);
+                        }}
+                      />
+                      {c.fullName}
+                    </label>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+
+          {(kind === 'level' || kind === 'nation') && (
+            <div className="dir-row2">
+              {kind === 'level' && (
+                <div className="field">
+                  <label htmlFor="d-under">{t('underUnit')}</label>
+                  <select id="d-under" value={under} onChange={(e) => setUnder(e.target.value)}>
+                    <option value={scopeUnit.code}>{scopeUnit.fullName}</option>
+                    {children.map((c) => (
+                      <option key={c.code} value={c.code}>
+                        {'\u00a0\u00a0'}
+                        {c.fullName}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              )}
+              <div className="field">
+                <label htmlFor="d-level">{t('atLevel')}</label>
+                <select
+                  id="d-level"
+                  value={level ?? ''}
+                  onChange={(e) => setLevel(Number(e.target.value))}
+                  disabled={!levelUnit}
+                >
+                  {levels.map((l) => (
+                    <option key={l} value={l}>
+                      {t(levelKey(l, version))} (
+                      {formatNumber(lang, levelUnit?.countsBelow[String(l)] ?? 0)})
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
+          )}
+
+          {kind === 'group' &&
+            (groups && groups.length > 0 ? (
+              <div className="field">
+                <label htmlFor="d-group">{t('group')}</label>
+                <select id="d-group" value={group} onChange={(e) => setGroup(e.target.value)}>
+                  <option value="">—</option>
+                  {groups.map((g) => (
+                    <option key={g.code} value={g.code}>
+                      {g.name}
+                      {g.members !== undefined ? ` (${formatNumber(lang, g.members)})` : ''}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            ) : (
+              <p className="muted">{t('noGroups')}</p>
+            ))}
+
+          <p className="dir-count" role="status" aria-live="polite" data-testid="recipient-count">
+            {recipients === undefined
+              ? t('willReceiveUnknown')
+              : recipients === 0
+                ? t('willReceiveNone')
+                : t('willReceive', { n: formatNumber(lang, recipients) })}
+          </p>
+        </fieldset>
+
+        <div className="field">
+          <label htmlFor="d-files">{t('attachments')}</label>
+          <input
+            id="d-files"
+            type="file"
+            multiple
+            aria-describedby="d-files-hint"
+            onChange={(e) => {
+              void onFiles(e.target.files);
+              e.target.value = '';
+            }}
+          />
+          <span id="d-files-hint" className="hint">
+            {uploading ? t('uploading') : t('attachHint')}
+          </span>
+          {files.length > 0 && (
+            <ul className="dir-files">
+              {files.map((f) => (
+                <li key={String(f.id)}>
+                  {fileName(f)}{' '}
+                  <button
+                    type="button"
+                    className="btn btn-ghost btn-small"
+                    aria-label={t('removeFile', { name: fileName(f) })}
+                    onClick={() => setFiles((old) => old.filter((x) => x.id !== f.id))}
+                  >
+                    ×
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+
+        <div className="dir-actions">
+          <button type="submit" className="btn btn-primary" disabled={busy || uploading}>
+            {busy ? t('submitting') : t('submit')}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

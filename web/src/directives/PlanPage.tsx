@@ -1,0 +1,238 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, query, type Me, type OrgUnit } from '../api.ts';
+import { formatDate, formatDateTime } from '../format.ts';
+import { ErrorBox, Loading } from '../ui.tsx';
+import { directiveOf, isoWeek, shiftWeek, vnToday, type Task } from './data.ts';
+import { useDirectiveLive } from './live.ts';
+import { dirLabel, useDirText } from './messages.ts';
+import { linkTo, navigate, PLAN_PATH, TASK_PATH, useLocation } from './nav.ts';
+import { PriorityTag, StatusTag } from './parts.tsx';
+
+interface Plan {
+  unit: { version: string; code: string; name: string; level: number };
+  week: string;
+  start: string;
+  end: string;
+  status: 'draft' | 'submitted' | 'approved' | 'returned';
+  note: string | null;
+  submittedBy: string | null;
+  submittedAt: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+  tasks: Task[];
+}
+
+/** `/ke-hoach?u=&w=`: a unit's tasks of an ISO week, submitted and approved or sent back. */
+export function PlanPage({ me }: { me: Me }) {
+  const { lang, t } = useDirText();
+  const loc = useLocation();
+  const params = new URLSearchParams(loc.split('?')[1] ?? '');
+  const unit = params.get('u') ?? me.scope.code;
+  const week = params.get('w') ?? isoWeek(vnToday());
+  const decider = me.permissions.includes('plan.decide');
+  const [plan, setPlan] = useState<Plan | undefined>();
+  const [units, setUnits] = useState<OrgUnit[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [actError, setActError] = useState<unknown>(null);
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState('');
+
+  const path = `/api/plans/${encodeURIComponent(unit)}/${encodeURIComponent(week)}`;
+  const load = useCallback(async () => {
+    try {
+      setPlan(await api<Plan>(path));
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+  }, [path]);
+  useEffect(() => {
+    setPlan(undefined);
+    void load();
+  }, [load]);
+  useDirectiveLive({ event: (topic) => topic === 'task' && void load(), reset: () => void load() });
+
+  // A superior picks one of the units below; an officer sees his own.
+  useEffect(() => {
+    if (!decider) return;
+    api<{ items: OrgUnit[] }>(
+      `/api/orgunits/${encodeURIComponent(me.scope.code)}/children${query({ version: me.scope.version, limit: 5000 })}`,
+    )
+      .then((r) => setUnits(r.items))
+      .catch(() => setUnits([]));
+  }, [decider, me.scope.code, me.scope.version]);
+
+  const to = (u: string, w: string) =>
+    `${PLAN_PATH}${query({ u: u === me.scope.code ? undefined : u, w })}`;
+
+  const act = async (what: 'submit' | 'approve' | 'return') => {
+    setBusy(true);
+    setActError(null);
+    setDone('');
+    try {
+      const body =
+        what === 'submit'
+          ? { ...(note.trim() ? { note: note.trim() } : {}) }
+          : { approve: what === 'approve', ...(note.trim() ? { note: note.trim() } : {}) };
+      const r = await api<Plan>(`${path}/${what === 'submit' ? 'submit' : 'decision'}`, {
+        method: 'POST',
+        body,
+      });
+      if (r && typeof r === 'object' && 'status' in r) setPlan(r);
+      else await load();
+      setNote('');
+      setDone(t('planDone'));
+    } catch (e) {
+      setActError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const prev = shiftWeek(week, -1);
+  const next = shiftWeek(week, 1);
+  const own = unit === me.scope.code;
+
+  return (
+    <div className="page dir-page">
+      <div className="page-head">
+        <h1>{t('planTitle')}</h1>
+        <p className="muted">{t('planIntro')}</p>
+      </div>
+      <div className="card dir-toolbar">
+        {decider && units.length > 0 && (
+          <div className="field">
+            <label htmlFor="plan-unit">{t('planUnit')}</label>
+            <select
+              id="plan-unit"
+              value={unit}
+              onChange={(e) => navigate(to(e.target.value, week))}
+            >
+              <option value={me.scope.code}>{me.scope.name ?? me.scope.code}</option>
+              {units.map((u) => (
+                <option key={u.code} value={u.code}>
+                  {u.fullName}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        <nav className="dir-weeknav" aria-label={t('week')}>
+          <a className="btn btn-small" href={to(unit, prev)} onClick={linkTo(to(unit, prev))}>
+            ← {t('prevWeek')}
+          </a>
+          <strong data-testid="plan-week">
+            {plan
+              ? t('weekLabel', {
+                  w: Number(week.slice(-2)),
+                  from: formatDate(lang, plan.start),
+                  to: formatDate(lang, plan.end),
+                })
+              : week}
+          </strong>
+          <a className="btn btn-small" href={to(unit, next)} onClick={linkTo(to(unit, next))}>
+            {t('nextWeek')} →
+          </a>
+        </nav>
+      </div>
+      {error ? <ErrorBox error={error} /> : null}
+      {!plan && !error ? <Loading /> : null}
+      {plan && (
+        <section className="card" aria-labelledby="plan-tasks" data-testid="plan">
+          <h2 id="plan-tasks" className="section-title">
+            {plan.unit.name} — {t('planTasks')}
+            <span className={`tag plan-${plan.status}`} data-testid="plan-status">
+              {dirLabel(lang, 'planStatus', plan.status)}
+            </span>
+          </h2>
+          {plan.tasks.length === 0 ? (
+            <p className="empty">{t('planEmpty')}</p>
+          ) : (
+            <ul className="list">
+              {plan.tasks.map((task) => {
+                const d = directiveOf(task);
+                const href = `${TASK_PATH}/${task.id}`;
+                return (
+                  <li key={String(task.id)}>
+                    <a className="dir-item" href={href} onClick={linkTo(href)}>
+                      <span className="dir-item-top">
+                        <PriorityTag priority={d.priority} />
+                        <StatusTag status={task.status} />
+                      </span>
+                      <span className="dir-item-title">{d.title}</span>
+                      <span className="dir-item-meta">
+                        {t('due', { date: formatDate(lang, d.dueDate) })}
+                      </span>
+                    </a>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+          <div className="dir-report-body">
+            {plan.submittedAt && (
+              <p className="muted">
+                {t('planStatus_submitted')}: {plan.submittedBy},{' '}
+                {formatDateTime(lang, plan.submittedAt)}
+              </p>
+            )}
+            {plan.decisionNote && (
+              <p>
+                <strong>{t('planNote')}:</strong> {plan.decisionNote}
+              </p>
+            )}
+            {actError ? <ErrorBox error={actError} /> : null}
+            {done && (
+              <p className="success" role="status">
+                {done}
+              </p>
+            )}
+            <div className="field">
+              <label htmlFor="plan-note">{own ? t('note') : t('planNote')}</label>
+              <textarea
+                id="plan-note"
+                rows={2}
+                value={note}
+                onChange={(e) => setNote(e.target.value)}
+              />
+            </div>
+            <div className="dir-actions">
+              {own && plan.status !== 'approved' && (
+                <button
+                  type="button"
+                  className="btn btn-primary"
+                  disabled={busy}
+                  onClick={() => void act('submit')}
+                >
+                  {t('planSubmit')}
+                </button>
+              )}
+              {!own && decider && (
+                <>
+                  <button
+                    type="button"
+                    className="btn btn-primary"
+                    disabled={busy}
+                    onClick={() => void act('approve')}
+                  >
+                    {t('planApprove')}
+                  </button>
+                  <button
+                    type="button"
+                    className="btn btn-danger"
+                    disabled={busy}
+                    onClick={() => void act('return')}
+                  >
+                    {t('planReturn')}
+                  </button>
+                </>
+              )}
+            </div>
+          </div>
+        </section>
+      )}
+    </div>
+  );
+}
