@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * DuckDB is a baseline of the benchmarks only, so it is installed when a benchmark needs it
@@ -46,6 +49,14 @@ export async function duckdb(): Promise<{ create(path: string): Promise<DuckDBIn
     );
     if (r.status !== 0)
       throw new Error(`could not install ${PACKAGE}; the DuckDB baseline needs it`);
-    return load();
+    // Node remembers that the package was missing: import its entry file by path instead.
+    const dir = fileURLToPath(new URL(`../node_modules/${PACKAGE}/`, import.meta.url));
+    const main = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { main: string })
+      .main;
+    return (
+      (await import(pathToFileURL(join(dir, main)).href)) as {
+        DuckDBInstance: { create(path: string): Promise<DuckDBInstance> };
+      }
+    ).DuckDBInstance;
   }
 }

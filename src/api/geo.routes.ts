@@ -99,13 +99,9 @@ export function geoRoutes() {
         parent: z.string().openapi({ example: 'VN' }),
       }),
       query: z.object({
-        level: z.coerce
-          .number()
-          .int()
-          .optional()
-          .openapi({
-            description: 'Units of this level under the parent; default the level below',
-          }),
+        level: z.coerce.number().int().optional().openapi({
+          description: 'Units of this level under the parent; default the level below',
+        }),
         h: z
           .string()
           .optional()

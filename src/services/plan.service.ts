@@ -216,7 +216,8 @@ export class PlanService {
       .publish(
         'plan',
         { unit: { version: unit.version, code: unit.code, name: unit.name }, week, status },
-        { version: unit.version, path: parentPath(unit.path) || unit.path },
+        // at the unit: its superiors (above) and the unit itself both see the decision
+        { version: unit.version, path: unit.path },
       )
       .catch((e: unknown) => {
         if (!this.live.isClosed) console.error('live plan event not stored', e);

@@ -1,8 +1,15 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { formatDate, formatDateTime, formatNumber } from '../format.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
-import { loadBoard, remind, type Board, type BoardCounts, type UnitRef } from './data.ts';
-import { useDirectiveLive } from './live.ts';
+import {
+  DIRECTIVE_TOPICS,
+  loadBoard,
+  remind,
+  type Board,
+  type BoardCounts,
+  type UnitRef,
+} from './data.ts';
+import { useLive } from '../live.ts';
 import { useDirText, type DirKey } from './messages.ts';
 import { DIRECTIVES_PATH, linkTo } from './nav.ts';
 import { LiveMark, PriorityTag, StatusTag } from './parts.tsx';
@@ -87,14 +94,19 @@ export function BoardPage({ id }: { id: string }) {
     clearTimeout(timer.current);
     timer.current = setTimeout(() => void load(), LIVE_DEBOUNCE_MS);
   };
-  useDirectiveLive({
-    event: (_topic, data) => {
-      const d = data.directiveId ?? data.directive;
-      if (d !== undefined && typeof d !== 'object' && String(d) !== id) return;
-      soon();
+  useLive(
+    {
+      event: (topic, data) => {
+        if (topic === 'plan') return;
+        const d = data.directiveId ?? data.directive;
+        if (d !== undefined && typeof d !== 'object' && String(d) !== id) return;
+        soon();
+      },
+      reset: soon,
     },
-    reset: soon,
-  });
+    true,
+    DIRECTIVE_TOPICS,
+  );
 
   const version =
     board?.directive.version ?? board?.directive.target?.version ?? board?.unit.version;

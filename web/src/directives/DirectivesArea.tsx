@@ -2,8 +2,10 @@ import type { Me } from '../api.ts';
 import { BoardPage } from './BoardPage.tsx';
 import { FollowupPage } from './FollowupPage.tsx';
 import { InboxPage } from './Inbox.tsx';
+import { AssignForm } from './AssignForm.tsx';
 import { IssueForm } from './IssueForm.tsx';
 import {
+  ASSIGN_PATH,
   DIRECTIVES_PATH,
   FOLLOWUP_PATH,
   ISSUE_PATH,
@@ -36,9 +38,10 @@ export function DirectivesArea({ me }: { me: Me }) {
   if (under(pathname, PLAN_PATH)) return <PlanPage me={me} />;
   if (under(pathname, FOLLOWUP_PATH)) return <FollowupPage me={me} />;
   if (pathname === ISSUE_PATH) return <IssueForm me={me} />;
+  if (pathname === ASSIGN_PATH) return <AssignForm me={me} />;
   if (pathname.startsWith(TASK_PATH + '/')) {
     const id = decodeURIComponent(pathname.slice(TASK_PATH.length + 1));
-    return <TaskPage key={id} id={id} />;
+    return <TaskPage key={id} id={id} me={me} />;
   }
   if (pathname.startsWith(DIRECTIVES_PATH + '/')) {
     const id = decodeURIComponent(pathname.slice(DIRECTIVES_PATH.length + 1));

@@ -2,8 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, query, type Me } from '../api.ts';
 import { formatDate, formatPercent } from '../format.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
-import { directiveOf, weekRange, type Task } from './data.ts';
-import { useDirectiveLive } from './live.ts';
+import { DIRECTIVE_TOPICS, directiveOf, weekRange, type Task } from './data.ts';
+import { useLive } from '../live.ts';
 import { useDirText } from './messages.ts';
 import { linkTo, TASK_PATH } from './nav.ts';
 import { LiveMark, StatusTag } from './parts.tsx';
@@ -44,7 +44,11 @@ export function FollowupPage({ me }: { me: Me }) {
   useEffect(() => {
     void load();
   }, [load]);
-  useDirectiveLive({ event: () => void load(), reset: () => void load() });
+  useLive(
+    { event: (topic) => topic !== 'plan' && void load(), reset: () => void load() },
+    true,
+    DIRECTIVE_TOPICS,
+  );
 
   const list = (items: Task[], testId: string) =>
     items.length === 0 ? (

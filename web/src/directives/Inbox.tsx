@@ -3,6 +3,7 @@ import type { Me } from '../api.ts';
 import { formatDate, formatDateTime } from '../format.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
 import {
+  DIRECTIVE_TOPICS,
   daysLateOf,
   directiveOf,
   loadDirectives,
@@ -11,9 +12,10 @@ import {
   type Directive,
   type Task,
 } from './data.ts';
-import { useDirectiveLive } from './live.ts';
+import { useLive } from '../live.ts';
 import { useDirText } from './messages.ts';
-import { DIRECTIVES_PATH, ISSUE_PATH, linkTo, TASK_PATH } from './nav.ts';
+import { canAssign } from './AssignForm.tsx';
+import { ASSIGN_PATH, DIRECTIVES_PATH, ISSUE_PATH, linkTo, TASK_PATH } from './nav.ts';
 import { LiveMark, PriorityTag, StatusTag } from './parts.tsx';
 
 /** Whether the user may issue directives (a leader or an administrator). */
@@ -22,6 +24,9 @@ export function canIssue(me: Me): boolean {
 }
 
 const LIVE_DEBOUNCE_MS = 150;
+
+/** A task assigned outside a directive. */
+const isStandalone = (t: Task) => t.directiveId == null && !t.directive;
 
 /** `/chi-dao`: the tasks of my units, newest first, arriving live; and what I issued. */
 export function InboxPage({ me }: { me: Me }) {
@@ -54,7 +59,9 @@ export function InboxPage({ me }: { me: Me }) {
           setFresh((f) => new Set([...f, ...added.map((x) => String(x.id))]));
           setAnnounce(
             added.length === 1
-              ? t('announceNew', { title: directiveOf(added[0]!).title })
+              ? t(isStandalone(added[0]!) ? 'announceTask' : 'announceNew', {
+                  title: directiveOf(added[0]!).title,
+                })
               : t('announceNewMany', { n: added.length }),
           );
         }
@@ -78,7 +85,7 @@ export function InboxPage({ me }: { me: Me }) {
     clearTimeout(timer.current);
     timer.current = setTimeout(() => void load(), LIVE_DEBOUNCE_MS);
   };
-  useDirectiveLive({ event: soon, reset: soon });
+  useLive({ event: (topic) => topic !== 'plan' && soon(), reset: soon }, true, DIRECTIVE_TOPICS);
 
   const today = vnToday();
 
@@ -91,6 +98,11 @@ export function InboxPage({ me }: { me: Me }) {
         </div>
         <div className="dir-head-actions">
           <LiveMark />
+          {canAssign(me) && (
+            <a className="btn" href={ASSIGN_PATH} onClick={linkTo(ASSIGN_PATH)}>
+              {t('assignNew')}
+            </a>
+          )}
           {issuer && (
             <a className="btn btn-primary" href={ISSUE_PATH} onClick={linkTo(ISSUE_PATH)}>
               {t('issueNew')}
@@ -138,7 +150,11 @@ export function InboxPage({ me }: { me: Me }) {
                           {t('newBadge')}
                         </span>
                       )}
-                      <PriorityTag priority={d.priority} />
+                      {isStandalone(task) ? (
+                        <span className="tag">{t('standaloneTag')}</span>
+                      ) : (
+                        <PriorityTag priority={d.priority} />
+                      )}
                       <StatusTag status={task.status} />
                       {!task.readAt && <span className="sr-only">{t('unreadMark')}</span>}
                     </span>

@@ -443,7 +443,7 @@ export function IssueForm({ me }: { me: Me }) {
                   {fileName(f)}{' '}
                   <button
                     type="button"
-                    className="btn btn-ghost btn-small"
+                    className="btn btn-small"
                     aria-label={t('removeFile', { name: fileName(f) })}
                     onClick={() => setFiles((old) => old.filter((x) => x.id !== f.id))}
                   >

@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, query, type Me, type OrgUnit } from '../api.ts';
 import { formatDate, formatDateTime } from '../format.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
-import { directiveOf, isoWeek, shiftWeek, vnToday, type Task } from './data.ts';
-import { useDirectiveLive } from './live.ts';
+import { DIRECTIVE_TOPICS, directiveOf, isoWeek, shiftWeek, vnToday, type Task } from './data.ts';
+import { useLive } from '../live.ts';
 import { dirLabel, useDirText } from './messages.ts';
 import { linkTo, navigate, PLAN_PATH, TASK_PATH, useLocation } from './nav.ts';
 import { PriorityTag, StatusTag } from './parts.tsx';
@@ -38,6 +38,11 @@ export function PlanPage({ me }: { me: Me }) {
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState('');
+  const noteRef = useRef<HTMLTextAreaElement>(null);
+  const planRef = useRef<Plan | undefined>(undefined);
+  useEffect(() => {
+    planRef.current = plan;
+  });
 
   const path = `/api/plans/${encodeURIComponent(unit)}/${encodeURIComponent(week)}`;
   const load = useCallback(async () => {
@@ -49,10 +54,30 @@ export function PlanPage({ me }: { me: Me }) {
     }
   }, [path]);
   useEffect(() => {
+    // another unit or week: what was said about the last one no longer applies
     setPlan(undefined);
+    setDone('');
+    setActError(null);
+    setNote('');
     void load();
   }, [load]);
-  useDirectiveLive({ event: (topic) => topic === 'task' && void load(), reset: () => void load() });
+  useLive(
+    {
+      event: (topic, data) => {
+        if (topic === 'plan') {
+          // a plan event names its unit and week: only ours matters
+          const u = data.unit as { code?: string } | undefined;
+          if (u?.code !== undefined && (u.code !== unit || data.week !== week)) return;
+          // someone else changed it: our last "done" message would mislead
+          if (data.status !== planRef.current?.status) setDone('');
+        } else if (topic !== 'task') return;
+        void load();
+      },
+      reset: () => void load(),
+    },
+    true,
+    DIRECTIVE_TOPICS,
+  );
 
   // A superior picks one of the units below; an officer sees his own.
   useEffect(() => {
@@ -68,9 +93,14 @@ export function PlanPage({ me }: { me: Me }) {
     `${PLAN_PATH}${query({ u: u === me.scope.code ? undefined : u, w })}`;
 
   const act = async (what: 'submit' | 'approve' | 'return') => {
-    setBusy(true);
     setActError(null);
     setDone('');
+    if (what === 'return' && !note.trim()) {
+      setActError(new Error(t('planReturnNeedsNote')));
+      noteRef.current?.focus();
+      return;
+    }
+    setBusy(true);
     try {
       const body =
         what === 'submit'
@@ -83,7 +113,13 @@ export function PlanPage({ me }: { me: Me }) {
       if (r && typeof r === 'object' && 'status' in r) setPlan(r);
       else await load();
       setNote('');
-      setDone(t('planDone'));
+      setDone(
+        what === 'submit'
+          ? t('planDoneSubmitted')
+          : what === 'approve'
+            ? t('planDoneApproved')
+            : t('planDoneReturned'),
+      );
     } catch (e) {
       setActError(e);
     } finally {
@@ -94,6 +130,12 @@ export function PlanPage({ me }: { me: Me }) {
   const prev = shiftWeek(week, -1);
   const next = shiftWeek(week, 1);
   const own = unit === me.scope.code;
+  // The unit submits while drafting or after a return; a superior decides a submitted plan.
+  const canSubmit =
+    own &&
+    me.permissions.includes('task.report') &&
+    (plan?.status === 'draft' || plan?.status === 'returned');
+  const canDecide = !own && decider && plan?.status === 'submitted';
 
   return (
     <div className="page dir-page">
@@ -173,63 +215,97 @@ export function PlanPage({ me }: { me: Me }) {
           )}
           <div className="dir-report-body">
             {plan.submittedAt && (
-              <p className="muted">
-                {t('planStatus_submitted')}: {plan.submittedBy},{' '}
-                {formatDateTime(lang, plan.submittedAt)}
+              <p className="muted" data-testid="plan-submitted">
+                {t('planSubmittedBy', {
+                  who: plan.submittedBy ?? '',
+                  at: formatDateTime(lang, plan.submittedAt),
+                })}
               </p>
             )}
-            {plan.decisionNote && (
-              <p>
+            {plan.note && (
+              <p className="dir-plan-note" data-testid="plan-note">
+                {plan.note}
+              </p>
+            )}
+            {plan.decidedAt && plan.status !== 'submitted' && (
+              <p className="muted" data-testid="plan-decided">
+                {t(plan.status === 'approved' ? 'planApprovedBy' : 'planReturnedBy', {
+                  who: plan.decidedBy ?? '',
+                  at: formatDateTime(lang, plan.decidedAt),
+                })}
+              </p>
+            )}
+            {plan.decisionNote && plan.status !== 'submitted' && (
+              <p data-testid="plan-decision-note">
                 <strong>{t('planNote')}:</strong> {plan.decisionNote}
               </p>
             )}
-            {actError ? <ErrorBox error={actError} /> : null}
+            {actError ? <ErrorBox error={actError} testId="plan-error" /> : null}
             {done && (
-              <p className="success" role="status">
+              <p className="success" role="status" data-testid="plan-done">
                 {done}
               </p>
             )}
-            <div className="field">
-              <label htmlFor="plan-note">{own ? t('note') : t('planNote')}</label>
-              <textarea
-                id="plan-note"
-                rows={2}
-                value={note}
-                onChange={(e) => setNote(e.target.value)}
-              />
-            </div>
-            <div className="dir-actions">
-              {own && plan.status !== 'approved' && (
-                <button
-                  type="button"
-                  className="btn btn-primary"
-                  disabled={busy}
-                  onClick={() => void act('submit')}
-                >
-                  {t('planSubmit')}
-                </button>
-              )}
-              {!own && decider && (
-                <>
-                  <button
-                    type="button"
-                    className="btn btn-primary"
-                    disabled={busy}
-                    onClick={() => void act('approve')}
-                  >
-                    {t('planApprove')}
-                  </button>
-                  <button
-                    type="button"
-                    className="btn btn-danger"
-                    disabled={busy}
-                    onClick={() => void act('return')}
-                  >
-                    {t('planReturn')}
-                  </button>
-                </>
-              )}
-            </div>
+            {canSubmit || canDecide ? (
+              <>
+                <div className="field">
+                  <label htmlFor="plan-note">{canSubmit ? t('note') : t('planDecisionNote')}</label>
+                  <textarea
+                    id="plan-note"
+                    ref={noteRef}
+                    rows={2}
+                    aria-describedby={canDecide ? 'plan-note-hint' : undefined}
+                    value={note}
+                    onChange={(e) => setNote(e.target.value)}
+                  />
+                  {canDecide && (
+                    <span id="plan-note-hint" className="hint">
+                      {t('planDecisionHint')}
+                    </span>
+                  )}
+                </div>
+                <div className="dir-actions">
+                  {canSubmit && (
+                    <button
+                      type="button"
+                      className="btn btn-primary"
+                      disabled={busy}
+                      onClick={() => void act('submit')}
+                    >
+                      {plan.status === 'returned' ? t('planResubmit') : t('planSubmit')}
+                    </button>
+                  )}
+                  {canDecide && (
+                    <>
+                      <button
+                        type="button"
+                        className="btn btn-primary"
+                        disabled={busy}
+                        onClick={() => void act('approve')}
+                      >
+                        {t('planApprove')}
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-danger"
+                        disabled={busy}
+                        onClick={() => void act('return')}
+                      >
+                        {t('planReturn')}
+                      </button>
+                    </>
+                  )}
+                </div>
+              </>
+            ) : (
+              !own &&
+              decider &&
+              plan.status === 'draft' && (
+                <p className="muted" data-testid="plan-not-submitted">
+                  {t('planNotSubmitted')}
+                </p>
+              )
+            )}
           </div>
         </section>
       )}

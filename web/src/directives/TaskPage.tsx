@@ -1,7 +1,11 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import type { Me } from '../api.ts';
 import { formatDate, formatDateTime, formatNumber } from '../format.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
 import {
+  addComment,
+  completeMilestone,
+  DIRECTIVE_TOPICS,
   daysLateOf,
   directiveOf,
   fileName,
@@ -12,11 +16,12 @@ import {
   uploadAttachment,
   vnToday,
   type Attachment,
+  type Comment,
   type HistoryEntry,
   type StatusInput,
   type Task,
 } from './data.ts';
-import { useDirectiveLive } from './live.ts';
+import { useLive } from '../live.ts';
 import { dirLabel, useDirText } from './messages.ts';
 import { DIRECTIVES_PATH, linkTo } from './nav.ts';
 import { PriorityTag, StatusTag } from './parts.tsx';
@@ -40,10 +45,16 @@ export function parseFigures(text: string): Record<string, number> | number {
 }
 
 /** `/chi-dao/viec/:id`: one task of my unit — opening it records it as read. */
-export function TaskPage({ id }: { id: string }) {
+export function TaskPage({ id, me }: { id: string; me: Me }) {
   const { lang, t } = useDirText();
   const [task, setTask] = useState<Task | undefined>();
   const [history, setHistory] = useState<HistoryEntry[] | undefined>();
+  const [comments, setComments] = useState<Comment[] | undefined>();
+  const [commentText, setCommentText] = useState('');
+  const [commentBusy, setCommentBusy] = useState(false);
+  const [commentError, setCommentError] = useState<unknown>(null);
+  const [msBusy, setMsBusy] = useState<number | undefined>();
+  const [msError, setMsError] = useState<unknown>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState('');
@@ -59,9 +70,13 @@ export function TaskPage({ id }: { id: string }) {
 
   const load = useCallback(async () => {
     try {
-      const [tk, h] = await Promise.all([loadTask(id), loadHistory(id).catch(() => [])]);
+      const [tk, h] = await Promise.all([
+        loadTask(id),
+        loadHistory(id).catch(() => ({ events: [], comments: [] })),
+      ]);
       setTask(tk);
-      setHistory(h);
+      setHistory(h.events);
+      setComments(h.comments);
       setLoadError(null);
     } catch (e) {
       setLoadError(e);
@@ -76,13 +91,62 @@ export function TaskPage({ id }: { id: string }) {
     // focus the title once, when the task first shows
   }, [task === undefined]);
 
-  useDirectiveLive({
-    event: (topic, data) => {
-      if (topic === 'task' && data.taskId !== undefined && String(data.taskId) !== id) return;
-      void load();
+  useLive(
+    {
+      event: (topic, data) => {
+        if (topic === 'plan') return;
+        if (topic === 'task' && data.taskId !== undefined && String(data.taskId) !== id) return;
+        void load();
+      },
+      reset: () => void load(),
     },
-    reset: () => void load(),
-  });
+    true,
+    DIRECTIVE_TOPICS,
+  );
+
+  const refreshHistory = () =>
+    loadHistory(id)
+      .then((h) => {
+        setHistory(h.events);
+        setComments(h.comments);
+      })
+      .catch(() => {});
+
+  const sendComment = async (e: FormEvent) => {
+    e.preventDefault();
+    setCommentError(null);
+    const text = commentText.trim();
+    if (!text) {
+      setCommentError(new Error(t('commentEmpty')));
+      return;
+    }
+    setCommentBusy(true);
+    try {
+      const c = await addComment(id, text);
+      // shown at once; the live event then refetches the same list
+      setComments((old) => (old?.some((x) => x.id === c.id) ? old : [...(old ?? []), c]));
+      setCommentText('');
+      void refreshHistory();
+    } catch (err) {
+      setCommentError(err);
+    } finally {
+      setCommentBusy(false);
+    }
+  };
+
+  const markMilestone = async (mid: number) => {
+    setMsError(null);
+    setMsBusy(mid);
+    try {
+      const updated = await completeMilestone(id, mid);
+      setTask((old) => ({ ...old!, ...updated }));
+      void refreshHistory();
+    } catch (err) {
+      setMsError(err);
+    } finally {
+      setMsBusy(undefined);
+    }
+  };
 
   const act = async (status: Move) => {
     setError(null);
@@ -109,9 +173,7 @@ export function TaskPage({ id }: { id: string }) {
       setReason('');
       setFigures('');
       setFiles([]);
-      void loadHistory(id)
-        .then(setHistory)
-        .catch(() => {});
+      void refreshHistory();
       requestAnimationFrame(() => savedRef.current?.focus());
     } catch (e) {
       setError(e);
@@ -150,7 +212,17 @@ export function TaskPage({ id }: { id: string }) {
     );
 
   const d = directiveOf(task);
-  const late = daysLateOf(task, vnToday());
+  const today = vnToday();
+  const late = daysLateOf(task, today);
+  const standalone = task.directiveId == null && !task.directive;
+  // The report form is for the recipient (its unit or the person named); a superior comments.
+  const recipient =
+    task.assigneeId != null ||
+    !task.unit ||
+    (task.unit.code === me.scope.code &&
+      (task.unit.version === undefined || task.unit.version === me.scope.version));
+  const mayReport = recipient && me.permissions.includes('task.report');
+  const milestones = task.milestones ?? [];
   const submit = (e: FormEvent) => e.preventDefault();
 
   return (
@@ -158,7 +230,13 @@ export function TaskPage({ id }: { id: string }) {
       <BackLink />
       <article className="card dir-detail" data-testid="task-detail">
         <div className="dir-item-top">
-          <PriorityTag priority={d.priority} />
+          {standalone ? (
+            <span className="tag" data-testid="standalone-tag">
+              {t('standaloneTag')}
+            </span>
+          ) : (
+            <PriorityTag priority={d.priority} />
+          )}
           <StatusTag status={task.status} />
         </div>
         <h1 ref={headRef} tabIndex={-1} className="dir-title">
@@ -191,8 +269,12 @@ export function TaskPage({ id }: { id: string }) {
             </div>
           )}
         </dl>
-        <h2 className="sr-only">{t('body')}</h2>
-        <div className="dir-body">{d.body}</div>
+        {d.body && (
+          <>
+            <h2 className="sr-only">{t('body')}</h2>
+            <div className="dir-body">{d.body}</div>
+          </>
+        )}
         {d.attachments.length > 0 && (
           <>
             <h2 className="sub-title">{t('attachments')}</h2>
@@ -209,7 +291,55 @@ export function TaskPage({ id }: { id: string }) {
         )}
       </article>
 
-      {task.status !== 'done' && (
+      {milestones.length > 0 && (
+        <section className="card" aria-labelledby="task-milestones">
+          <h2 id="task-milestones" className="section-title">
+            {t('milestones')}
+            <span className="count-pill">
+              {milestones.filter((m) => m.doneAt).length}/{milestones.length}
+            </span>
+          </h2>
+          {msError ? <ErrorBox error={msError} testId="milestone-error" /> : null}
+          <ol className="dir-milestones" data-testid="milestones">
+            {milestones.map((m) => {
+              const mLate = !m.doneAt && m.dueDate < today;
+              return (
+                <li
+                  key={m.id}
+                  data-testid="milestone"
+                  data-done={m.doneAt ? 'true' : 'false'}
+                  className={m.doneAt ? 'is-done' : ''}
+                >
+                  <span className="dir-ms-mark" aria-hidden="true">
+                    {m.doneAt ? '✓' : '○'}
+                  </span>
+                  <span className="dir-ms-text">
+                    <span className="dir-ms-title">{m.title}</span>
+                    <span className={`dir-ms-meta${mLate ? ' is-late' : ''}`}>
+                      {t('due', { date: formatDate(lang, m.dueDate) })}
+                      {m.doneAt &&
+                        ` · ${t('milestoneDoneAt', { at: formatDateTime(lang, m.doneAt) })}`}
+                    </span>
+                  </span>
+                  {!m.doneAt && mayReport && (
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      disabled={msBusy !== undefined}
+                      aria-label={t('milestoneMarkNamed', { title: m.title })}
+                      onClick={() => void markMilestone(m.id)}
+                    >
+                      {t('milestoneMark')}
+                    </button>
+                  )}
+                </li>
+              );
+            })}
+          </ol>
+        </section>
+      )}
+
+      {task.status !== 'done' && mayReport && (
         <form className="card dir-report" onSubmit={submit} aria-labelledby="report-title">
           <h2 id="report-title" className="section-title">
             {t('reportTitle')}
@@ -272,7 +402,7 @@ export function TaskPage({ id }: { id: string }) {
                     {fileName(f)}{' '}
                     <button
                       type="button"
-                      className="btn btn-ghost btn-small"
+                      className="btn btn-small"
                       aria-label={t('removeFile', { name: fileName(f) })}
                       onClick={() => setFiles((old) => old.filter((x) => x.id !== f.id))}
                     >
@@ -352,6 +482,50 @@ export function TaskPage({ id }: { id: string }) {
         </p>
       )}
 
+      <section className="card" aria-labelledby="task-comments">
+        <h2 id="task-comments" className="section-title">
+          {t('comments')}
+          {comments && comments.length > 0 && <span className="count-pill">{comments.length}</span>}
+        </h2>
+        <div className="dir-report-body">
+          {!comments ? (
+            <Loading />
+          ) : comments.length === 0 ? (
+            <p className="empty">{t('commentsEmpty')}</p>
+          ) : (
+            <ol className="dir-comments" data-testid="comments">
+              {comments.map((c) => (
+                <li key={c.id} data-testid="comment">
+                  <span className="dir-comment-head">
+                    <strong>{c.authorName}</strong>
+                    <span className="muted"> · {formatDateTime(lang, c.createdAt)}</span>
+                  </span>
+                  <span className="dir-comment-body">{c.body}</span>
+                </li>
+              ))}
+            </ol>
+          )}
+          <form onSubmit={(e) => void sendComment(e)} noValidate data-testid="comment-form">
+            {commentError ? <ErrorBox error={commentError} testId="comment-error" /> : null}
+            <div className="field">
+              <label htmlFor="task-comment">{t('comment')}</label>
+              <textarea
+                id="task-comment"
+                rows={2}
+                maxLength={5000}
+                value={commentText}
+                onChange={(e) => setCommentText(e.target.value)}
+              />
+            </div>
+            <div className="dir-actions">
+              <button type="submit" className="btn" disabled={commentBusy}>
+                {commentBusy ? t('sending') : t('commentSend')}
+              </button>
+            </div>
+          </form>
+        </div>
+      </section>
+
       <section className="card" aria-labelledby="task-history">
         <h2 id="task-history" className="section-title">
           {t('history')}
@@ -363,7 +537,8 @@ export function TaskPage({ id }: { id: string }) {
         ) : (
           <ol className="dir-history" data-testid="history">
             {history.map((h, i) => {
-              const to = h.to ?? h.status;
+              // a status change shows its new status; any other event (assigned, read…) its kind
+              const to = !h.kind || h.kind === 'status' ? (h.to ?? h.status) : null;
               const who = personName(h.by ?? h.actor);
               const text = h.note ?? h.text ?? h.body;
               return (

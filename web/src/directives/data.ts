@@ -3,6 +3,9 @@ import { getLang } from '../i18n.ts';
 
 /** The shapes of /api/directives, /api/inbox, /api/tasks, /api/plans and /api/followup. */
 
+/** The live topics of these screens (see web/src/live.ts). */
+export const DIRECTIVE_TOPICS = ['directive', 'task', 'reminder', 'escalation', 'plan'] as const;
+
 export type Priority = 'normal' | 'high' | 'urgent';
 export type TaskStatus = 'received' | 'acknowledged' | 'in_progress' | 'done' | 'blocked';
 export const PRIORITIES: Priority[] = ['normal', 'high', 'urgent'];
@@ -72,6 +75,23 @@ export interface Task {
   daysLate?: number;
   attachments?: Attachment[];
   createdAt?: string;
+  milestones?: Milestone[];
+  assigneeId?: number | null;
+}
+
+export interface Milestone {
+  id: number;
+  title: string;
+  dueDate: string;
+  doneAt: string | null;
+}
+
+export interface Comment {
+  id: number;
+  taskId: number;
+  authorName: string;
+  body: string;
+  createdAt: string;
 }
 
 export interface HistoryEntry {
@@ -153,8 +173,15 @@ export const fileName = (a: Attachment) => a.name ?? a.fileName ?? a.filename ??
 export const loadInbox = async () => itemsOf<Task>(await api('/api/inbox'));
 export const loadDirectives = async () => itemsOf<Directive>(await api('/api/directives'));
 export const loadTask = (id: string) => api<Task>(`/api/tasks/${encodeURIComponent(id)}`);
-export const loadHistory = async (id: string) =>
-  itemsOf<HistoryEntry>(await api(`/api/tasks/${encodeURIComponent(id)}/history`));
+/** A task's changes (comments among them, as `comment` events) and its comments. */
+export async function loadHistory(
+  id: string,
+): Promise<{ events: HistoryEntry[]; comments: Comment[] }> {
+  const r = await api<{ events?: HistoryEntry[]; comments?: Comment[] }>(
+    `/api/tasks/${encodeURIComponent(id)}/history`,
+  );
+  return { events: itemsOf<HistoryEntry>(r), comments: r?.comments ?? [] };
+}
 export const loadBoard = (id: string, unit?: string) =>
   api<Board>(`/api/directives/${encodeURIComponent(id)}/board${query({ unit })}`);
 
@@ -171,7 +198,26 @@ export const reportStatus = (id: string, body: StatusInput) =>
   api<Task>(`/api/tasks/${encodeURIComponent(id)}/status`, { method: 'POST', body });
 
 export const addComment = (id: string, text: string) =>
-  api(`/api/tasks/${encodeURIComponent(id)}/comments`, { method: 'POST', body: { body: text } });
+  api<Comment>(`/api/tasks/${encodeURIComponent(id)}/comments`, {
+    method: 'POST',
+    body: { body: text },
+  });
+
+export const completeMilestone = (id: string, milestone: number) =>
+  api<Task>(`/api/tasks/${encodeURIComponent(id)}/milestones/${milestone}/done`, {
+    method: 'POST',
+  });
+
+export interface NewTask {
+  title: string;
+  unit: string;
+  version?: string;
+  assignee?: number;
+  dueDate: string;
+  milestones?: { title: string; due: string }[];
+}
+
+export const assignTask = (body: NewTask) => api<Task>('/api/tasks', { method: 'POST', body });
 
 export const remind = (id: string, unit?: string) =>
   api<{ reminded: number }>(`/api/directives/${encodeURIComponent(id)}/remind${query({ unit })}`, {

@@ -3,6 +3,7 @@ import { useSyncExternalStore, type MouseEvent } from 'react';
 /** Paths of the directive screens. */
 export const DIRECTIVES_PATH = '/chi-dao';
 export const ISSUE_PATH = '/chi-dao/moi';
+export const ASSIGN_PATH = '/chi-dao/giao-viec';
 export const TASK_PATH = '/chi-dao/viec';
 export const PLAN_PATH = '/ke-hoach';
 export const FOLLOWUP_PATH = '/theo-doi';

@@ -1,6 +1,6 @@
 import { formatDateTime } from '../format.ts';
-import type { Priority, TaskStatus } from './data.ts';
-import { useDirectiveLiveStatus } from './live.ts';
+import { DIRECTIVE_TOPICS, type Priority, type TaskStatus } from './data.ts';
+import { useLiveStatus } from '../live.ts';
 import { dirLabel, useDirText } from './messages.ts';
 
 export function PriorityTag({ priority }: { priority: Priority }) {
@@ -24,7 +24,7 @@ export function StatusTag({ status }: { status: TaskStatus | string }) {
 /** "Trực tiếp" while the event stream is open, with the time of the last change. */
 export function LiveMark({ updatedAt }: { updatedAt?: Date }) {
   const { lang, t } = useDirText();
-  const status = useDirectiveLiveStatus();
+  const status = useLiveStatus(DIRECTIVE_TOPICS);
   return (
     <span className={`live-mark live-${status}`} data-testid="live-mark">
       <span className="live-dot" aria-hidden="true" />

@@ -606,7 +606,8 @@ function Overview({
         </p>
       ) : geoQ.error ? (
         <ErrorBox error={geoQ.error} />
-      ) : !geoQ.data ? (
+      ) : !geoQ.data || (allMode && !mapQ.data) || !place ? (
+        // Thousands of communes are drawn once, with their colours, not once bare and again.
         <Loading label={t('mapLoading')} />
       ) : (
         <Suspense fallback={<Loading label={t('mapLoading')} />}>

@@ -56,64 +56,68 @@ export function Ranking({
     e.preventDefault();
     onOpen(code);
   };
+  const none = rows.every((r) => r.cell?.value == null);
   return (
-    <div className="ranking-scroll" tabIndex={0} role="region" aria-label={caption} ref={box}>
-      <table className="ranking" data-testid="ranking">
-        <caption className="sr-only">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col" className="num">
-              {t('rank')}
-            </th>
-            <th scope="col">{t('unitCol')}</th>
-            <th scope="col" className="num">
-              {t('valueCol')}
-            </th>
-            <th scope="col" className="change-col">
-              {t('changeCol')}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((r) => (
-            <tr
-              key={r.code}
-              className={`${r.alert ? 'row-alert' : ''}${r.current ? ' row-current' : ''}`}
-              data-testid={`rank-${r.code}`}
-              aria-current={r.current ? 'true' : undefined}
-            >
-              <td className="num">{r.cell?.rank ?? '–'}</td>
-              <th scope="row">
-                <a
-                  href={r.href}
-                  onClick={open(r.code)}
-                  aria-label={t('openUnit', { unit: r.fullName })}
-                  title={r.fullName}
-                >
-                  {r.name}
-                </a>
-                {r.sub && <span className="rank-sub">{r.sub}</span>}
-                {r.alert && (
-                  <span className="rank-alert">
-                    <span aria-hidden="true">⚠ </span>
-                    {t('alertMark')}
-                  </span>
-                )}
+    <>
+      {none && <p className="muted">{t('rankingEmpty')}</p>}
+      <div className="ranking-scroll" tabIndex={0} role="region" aria-label={caption} ref={box}>
+        <table className="ranking" data-testid="ranking">
+          <caption className="sr-only">{caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col" className="num">
+                {t('rank')}
               </th>
-              <td className="num" data-testid={`rank-value-${r.code}`}>
-                {valueText(lang, item, r.cell?.value)}
-              </td>
-              <td className="change-col">
-                <ChangeMark lang={lang} change={r.cell?.pop} against="" t={t} />
-              </td>
+              <th scope="col">{t('unitCol')}</th>
+              <th scope="col" className="num">
+                {t('valueCol')}
+              </th>
+              <th scope="col" className="change-col">
+                {t('changeCol')}
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-      {limit && rows.length > limit && (
-        <p className="muted ranking-more">{t('rankingMore', { n: rows.length - limit })}</p>
-      )}
-      <p className="sr-only">{previousLabel}</p>
-    </div>
+          </thead>
+          <tbody>
+            {shown.map((r) => (
+              <tr
+                key={r.code}
+                className={`${r.alert ? 'row-alert' : ''}${r.current ? ' row-current' : ''}`}
+                data-testid={`rank-${r.code}`}
+                aria-current={r.current ? 'true' : undefined}
+              >
+                <td className="num">{r.cell?.rank ?? '–'}</td>
+                <th scope="row">
+                  <a
+                    href={r.href}
+                    onClick={open(r.code)}
+                    aria-label={t('openUnit', { unit: r.fullName })}
+                    title={r.fullName}
+                  >
+                    {r.name}
+                  </a>
+                  {r.sub && <span className="rank-sub">{r.sub}</span>}
+                  {r.alert && (
+                    <span className="rank-alert">
+                      <span aria-hidden="true">⚠ </span>
+                      {t('alertMark')}
+                    </span>
+                  )}
+                </th>
+                <td className="num" data-testid={`rank-value-${r.code}`}>
+                  {valueText(lang, item, r.cell?.value)}
+                </td>
+                <td className="change-col">
+                  <ChangeMark lang={lang} change={r.cell?.pop} against="" t={t} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {limit && rows.length > limit && (
+          <p className="muted ranking-more">{t('rankingMore', { n: rows.length - limit })}</p>
+        )}
+        <p className="sr-only">{previousLabel}</p>
+      </div>
+    </>
   );
 }
