@@ -163,7 +163,9 @@ export async function load(
           attribute_id, sum, n)
         select a.ancestor_id, d.element_id, d.period_id, d.option_id, d.attribute_id,
           sum(coalesce(d.value, 0)), count(*)::int
-        from data_value d join org_unit_ancestor a on a.unit_id = d.unit_id and a.depth > 0
+        from data_value d join org_unit_ancestor a on a.unit_id = d.unit_id
+          and (a.depth > 0 or exists (
+            select 1 from org_unit_ancestor c where c.ancestor_id = a.unit_id and c.depth > 0))
         where d.element_id = ${e.id}
         group by 1, 2, 3, 4, 5
         order by d.period_id, a.ancestor_id`.execute(tx);

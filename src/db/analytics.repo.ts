@@ -25,8 +25,8 @@ export interface AggregateRow {
 }
 
 /**
- * Totals of an element for units and periods, read from the roll-up table and the unit's own
- * values (data_value_total): one row per (stored period, unit) instead of every commune's values. A requested period gathers the
+ * Totals of an element for units and periods, read from the roll-up table (a leaf unit's from
+ * its own values): one row per (stored period, unit) instead of every commune's values. A requested period gathers the
  * stored periods that lie within it; the caller applies the element's rule over time
  * (sum, last, average).
  */
@@ -35,18 +35,34 @@ export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateR
   const r = await sql<AggregateRow>`
     with req as (
       select * from json_to_recordset(${JSON.stringify(q.periods)}::json) as t(pid text, start date, "end" date)
+    ), pids as (
+      select distinct p.id
+      from req join period p on p.start_date >= req.start and p.end_date <= req."end"
+    ), leaf as (
+      -- Units with nothing below them: their values are read from data_value itself.
+      select u as id from unnest(${q.unitIds}::int[]) as u
+      where not exists (select 1 from org_unit_ancestor c where c.ancestor_id = u and c.depth > 0)
+    ), stored as (
+      select r.ancestor_id as unit_id, r.period_id, r.sum, r.n
+      from data_value_rollup r
+      where r.element_id = ${q.elementId}
+        and r.ancestor_id = any(${q.unitIds}::int[])
+        and r.period_id = any(array(select id from pids))
+        and ${q.optionIds ? sql`r.option_id = any(${q.optionIds}::int[])` : sql`true`}
+        and ${q.attributeIds ? sql`r.attribute_id = any(${q.attributeIds}::int[])` : sql`true`}
+      union all
+      select d.unit_id, d.period_id, coalesce(d.value, 0), 1
+      from data_value d
+      where d.element_id = ${q.elementId}
+        and d.unit_id = any(array(select id from leaf))
+        and d.period_id = any(array(select id from pids))
+        and ${q.optionIds ? sql`d.option_id = any(${q.optionIds}::int[])` : sql`true`}
+        and ${q.attributeIds ? sql`d.attribute_id = any(${q.attributeIds}::int[])` : sql`true`}
     ), per as (
       select req.pid, r.unit_id, p.end_date, sum(r.sum) as s, sum(r.n)::int as n
       from req
       join period p on p.start_date >= req.start and p.end_date <= req."end"
-      join data_value_total r on r.period_id = p.id
-      where r.element_id = ${q.elementId}
-        and r.unit_id = any(${q.unitIds}::int[])
-        -- The periods again as a list of ids, so the index serves all three leading columns.
-        and r.period_id = any(array(
-          select p2.id from req join period p2 on p2.start_date >= req.start and p2.end_date <= req."end"))
-        and ${q.optionIds ? sql`r.option_id = any(${q.optionIds}::int[])` : sql`true`}
-        and ${q.attributeIds ? sql`r.attribute_id = any(${q.attributeIds}::int[])` : sql`true`}
+      join stored r on r.period_id = p.id
       group by req.pid, r.unit_id, p.id, p.end_date
       having sum(r.n) > 0
     )

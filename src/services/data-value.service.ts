@@ -267,8 +267,9 @@ export class DataValueService {
       }
       return g;
     };
-    // New values are first added up per group and parent unit (one slot per row instead of one
-    // per ancestor), then spread over the parent's own ancestors once, at the end.
+    // New values are first added up per group and nearest roll-up unit (the parent, or the unit
+    // itself when units lie below it: one slot per row instead of one per ancestor), then spread
+    // over that unit's own chain once, at the end.
     const direct = {
       g: [] as number[],
       chain: [] as number[][],

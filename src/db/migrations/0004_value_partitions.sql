@@ -1,5 +1,6 @@
--- Data values partitioned by period id, keyed period first; roll-ups hold only what lies below
--- a unit; a creation's history is the value row itself (created_at, stored_by).
+-- Data values partitioned by period id, keyed period first; a commune's (leaf unit's) own values
+-- leave the roll-ups, which keep what lies below a unit (and the own values of units with units
+-- below them, such as national figures); a creation's history is the value row itself.
 --
 -- Why: a bulk load of periods never seen before goes into a partition of its own, written
 -- with COPY before its index is built and attached at the end, instead of maintaining five
@@ -42,12 +43,15 @@ CREATE TABLE period_block (
   loaded_at       timestamptz NOT NULL DEFAULT now()
 );
 
--- The unit's own values leave the roll-ups: readers add them from data_value (data_value_total).
+-- A leaf unit's own values leave the roll-ups: readers take them from data_value
+-- (data_value_total), so a bulk load of commune values writes no roll-up row per value.
 UPDATE data_value_rollup r SET sum = r.sum - o.sum, n = r.n - o.n
 FROM (
   SELECT unit_id, element_id, period_id, option_id, attribute_id,
     sum(coalesce(value, 0)) AS sum, count(*)::int AS n
-  FROM data_value GROUP BY 1, 2, 3, 4, 5
+  FROM data_value d
+  WHERE NOT EXISTS (SELECT 1 FROM org_unit_ancestor c WHERE c.ancestor_id = d.unit_id AND c.depth > 0)
+  GROUP BY 1, 2, 3, 4, 5
 ) o
 WHERE r.ancestor_id = o.unit_id AND r.element_id = o.element_id AND r.period_id = o.period_id
   AND r.option_id = o.option_id AND r.attribute_id = o.attribute_id;
@@ -56,10 +60,11 @@ DELETE FROM data_value_rollup WHERE n = 0;
 -- Creations are not repeated in the history: data_value.created_at and stored_by hold them.
 DELETE FROM data_value_history WHERE change = 'create';
 
--- Totals of a unit and everything under it: its own values plus the roll-up of those below.
+-- Totals of a unit and everything under it: the roll-ups, and a leaf unit's own values.
 CREATE VIEW data_value_total AS
   SELECT ancestor_id AS unit_id, element_id, period_id, option_id, attribute_id, sum, n
   FROM data_value_rollup
   UNION ALL
   SELECT unit_id, element_id, period_id, option_id, attribute_id, coalesce(value, 0), 1
-  FROM data_value;
+  FROM data_value d
+  WHERE NOT EXISTS (SELECT 1 FROM org_unit_ancestor c WHERE c.ancestor_id = d.unit_id AND c.depth > 0);
