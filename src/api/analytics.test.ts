@@ -119,7 +119,10 @@ for (const engine of testEngines()) {
       await admin.login('admin', ADMIN_PASSWORD);
       assert.equal((await admin.post('/api/metadata', metadata)).status, 200);
       const values = [
-        v('CYBERATTACKS', '202201', 'VN', 197, { categoryOptionCombo: 'PHISHING' }),
+        v('CYBERATTACKS', '202201', 'VN', 197, {
+          categoryOptionCombo: 'PHISHING',
+          reportedPrevPct: '5',
+        }),
         v('CYBERATTACKS', '202201', 'VN', 125, { categoryOptionCombo: 'DEFACE' }),
         v('CYBERATTACKS', '202201', 'VN', 1061, { categoryOptionCombo: 'MALWARE' }),
         // The article prints both: "4.581.000 … tăng 14,1% so với cùng kỳ" against 4.014.701.
@@ -234,6 +237,16 @@ for (const engine of testEngines()) {
       });
       assert.equal(cell('CASES_TRACED', '79').yoy.pct, ((66 - 3) / 3) * 100);
       assert.equal(r.periods[0].label, 'tháng 01/2022');
+    });
+
+    it('keeps a breakdown option’s reported change to that option', async () => {
+      const r = await get(
+        '/api/analytics/query?dx=CYBERATTACKS.PHISHING,CYBERATTACKS.DEFACE&pe=2022-01&ou=VN',
+      );
+      const cell = (dx: string) => r.items.find((c: { dx: string }) => c.dx === dx);
+      assert.equal(cell('CYBERATTACKS.PHISHING').pop?.source, 'reported');
+      assert.equal(cell('CYBERATTACKS.PHISHING').pop?.pct, 5);
+      assert.notEqual(cell('CYBERATTACKS.DEFACE').pop?.source, 'reported', 'not the phishing one');
     });
 
     it('gives the share of target and ranks units', async () => {

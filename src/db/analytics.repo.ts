@@ -72,12 +72,16 @@ export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateR
   return r.rows;
 }
 
-/** The change the source reported for values stored exactly at these periods. */
+/**
+ * The change the source reported for values stored exactly at these periods; of one breakdown
+ * option or attribute option when asked (a part's printed change is not the whole's).
+ */
 export async function reportedChanges(
   db: Db,
   elementId: number,
   unitIds: number[],
   pids: string[],
+  only: { optionIds?: number[]; attributeIds?: number[] } = {},
 ) {
   if (unitIds.length === 0 || pids.length === 0) return [];
   const r = await sql<{ pid: string; unit_id: number; yoy: number | null; prev: number | null }>`
@@ -85,6 +89,8 @@ export async function reportedChanges(
     from data_value d join period p on p.id = d.period_id
     where d.element_id = ${elementId} and d.unit_id = any(${unitIds}::int[]) and p.pid = any(${pids}::text[])
       and (d.reported_yoy_pct is not null or d.reported_prev_pct is not null)
+      and ${only.optionIds ? sql`d.option_id = any(${only.optionIds}::int[])` : sql`true`}
+      and ${only.attributeIds ? sql`d.attribute_id = any(${only.attributeIds}::int[])` : sql`true`}
     group by p.pid, d.unit_id`.execute(db);
   return r.rows;
 }

@@ -183,11 +183,16 @@ export class AnalyticsService {
       if (opts.changes && item.kind === 'element') {
         const el = meta.elements.get(item.ref.element)!;
         const allUnits = [...unitsByVersion.values()].flat();
+        const { option, attribute } = item.ref;
         for (const r of await reportedChanges(
           this.db,
           el.id,
           allUnits.map((u) => u.id),
           periods.map((p) => p.id),
+          {
+            optionIds: option && option !== '*' ? [meta.options.get(option)?.id ?? -1] : undefined,
+            attributeIds: attribute ? [meta.attributes.get(attribute)?.id ?? -1] : undefined,
+          },
         )) {
           const u = allUnits.find((x) => x.id === r.unit_id)!;
           reported.set(`${r.pid}|${u.version}|${u.code}`, { yoy: r.yoy, prev: r.prev });
