@@ -716,11 +716,7 @@ export class DataValueService {
       };
     };
 
-    const estimate = () => {
-      if (meta.total !== undefined) return meta.total;
-      const read = meta.bytesRead?.() ?? 0;
-      return read > 0 && meta.size ? Math.max(rows, Math.round((rows * meta.size) / read)) : rows;
-    };
+    const estimate = () => meta.total ?? Math.max(rows, estimateFromBytes(rows, meta));
 
     let returned = 0;
     const iterator = source[Symbol.asyncIterator]();
