@@ -139,6 +139,13 @@ const KEY_MATCH = sql.raw(
     .join(' and '),
 );
 
+/** A block's rows hold the same key twice: found when its primary key is built. */
+export class DuplicateKeysInBlock extends Error {
+  constructor() {
+    super('a bulk load holds the same key twice');
+  }
+}
+
 /** Data values and what an import needs to resolve identifiers and write them. */
 export class DataValueRepo {
   constructor(private readonly db: Db) {}
@@ -222,6 +229,12 @@ export class DataValueRepo {
     return new Map(rows.map((r) => [r.pid, r.id]));
   }
 
+  /** Every period's id (a few thousand rows: days, weeks, months… of the years held). */
+  async allPeriodIds(): Promise<Map<string, number>> {
+    const rows = await this.db.selectFrom('period').select(['id', 'pid']).execute();
+    return new Map(rows.map((r) => [r.pid, r.id]));
+  }
+
   /** Ids of periods, creating the rows of those not seen before. */
   async ensurePeriods(periods: Period[]): Promise<Map<string, number>> {
     if (periods.length === 0) return new Map();
@@ -277,9 +290,14 @@ export class DataValueRepo {
 
   /** A block's table, filled, gets its key and becomes data_value's partition for the block. */
   async attachBlock(block: { first: number; table: string }): Promise<void> {
-    await sql`alter table ${sql.raw(block.table)} add primary key (${sql.raw(PARTITION_KEY)})`.execute(
-      this.db,
-    );
+    try {
+      await sql`alter table ${sql.raw(block.table)} add primary key (${sql.raw(PARTITION_KEY)})`.execute(
+        this.db,
+      );
+    } catch (e) {
+      if ((e as { code?: string }).code === '23505') throw new DuplicateKeysInBlock();
+      throw e;
+    }
     await sql`alter table data_value attach partition ${sql.raw(block.table)}
       for values from (${sql.lit(block.first)}) to (${sql.lit(block.first + PERIOD_BLOCK)})`.execute(
       this.db,

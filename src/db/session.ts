@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
 import { Kysely, PostgresDialect } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database, Db } from './client.ts';
@@ -13,7 +14,30 @@ export interface Session {
    * `copyText`) into `table (columns)`, on the session's connection, so inside its transaction.
    */
   copy(table: string, columns: string[], text: string): Promise<void>;
+  /**
+   * A COPY in PostgreSQL's binary format, fed rows as they are made (see `BinaryRows`). With
+   * `freeze` (for a table created in this transaction) the rows are written frozen, visible to
+   * index-only scans at once. No other statement may run on the session until `end`.
+   */
+  copyIn(table: string, columns: string[], opts?: { freeze?: boolean }): CopyIn;
 }
+
+/** Rows streaming into a COPY. */
+export interface CopyIn {
+  /** Sends rows (binary COPY format, no header); resolves when the connection takes more. */
+  write(rows: Buffer): Promise<void>;
+  /** Ends the COPY; resolves once the database has every row. */
+  end(): Promise<void>;
+}
+
+const BINARY_HEADER = Buffer.from([
+  ...Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'),
+  ...[0, 0, 0, 0], // flags
+  ...[0, 0, 0, 0], // header extension length
+]);
+const BINARY_TRAILER = Buffer.from([0xff, 0xff]);
+/** PGlite copies from a blob in memory: one COPY per this many bytes of rows. */
+const PGLITE_COPY_BYTES = 64 << 20;
 
 /**
  * Runs `fn` on one connection of the server's pool (PGlite has only one): a transaction begun
@@ -25,6 +49,8 @@ export async function withSession<T>(
 ): Promise<T> {
   const statement = (table: string, columns: string[], source: string) =>
     `copy ${table} (${columns.join(', ')}) from ${source}`;
+  const binary = (table: string, columns: string[], source: string, freeze?: boolean) =>
+    `${statement(table, columns, source)} (format binary${freeze ? ', freeze' : ''})`;
   if (database.pglite) {
     const pglite = database.pglite;
     return fn({
@@ -34,6 +60,29 @@ export async function withSession<T>(
         await pglite.query(statement(table, columns, `'/dev/blob'`), [], {
           blob: new Blob([text]),
         });
+      },
+      copyIn: (table, columns, opts) => {
+        let parts: Buffer[] = [];
+        let bytes = 0;
+        const flush = async () => {
+          if (bytes === 0) return;
+          const blob = new Blob([
+            BINARY_HEADER,
+            ...parts,
+            BINARY_TRAILER,
+          ] as Uint8Array<ArrayBuffer>[]);
+          parts = [];
+          bytes = 0;
+          await pglite.query(binary(table, columns, `'/dev/blob'`, opts?.freeze), [], { blob });
+        };
+        return {
+          write: async (rows) => {
+            parts.push(rows);
+            bytes += rows.length;
+            if (bytes >= PGLITE_COPY_BYTES) await flush();
+          },
+          end: flush,
+        };
       },
     });
   }
@@ -57,6 +106,23 @@ export async function withSession<T>(
           Readable.from([text]),
           client.query(copyFrom(statement(table, columns, 'stdin'))),
         );
+      },
+      copyIn: (table, columns, opts) => {
+        const stream = client.query(copyFrom(binary(table, columns, 'stdin', opts?.freeze)));
+        const done = finished(stream);
+        done.catch(() => {}); // awaited in end(); an early failure also shows in write()
+        stream.write(BINARY_HEADER);
+        return {
+          write: async (rows) => {
+            if (!stream.write(rows)) {
+              await Promise.race([once(stream, 'drain'), done]);
+            }
+          },
+          end: async () => {
+            stream.end(BINARY_TRAILER);
+            await done;
+          },
+        };
       },
     });
   } catch (e) {

@@ -49,12 +49,14 @@ const fileInvalid = (vi: string, en: string, details?: unknown) =>
     details,
   );
 
+export const notUtf8 = () => fileInvalid('không phải mã UTF-8', 'it is not UTF-8 text');
+
 /** Text of a body that must be UTF-8; a byte-order mark is dropped. */
 export function decodeUtf8(bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    throw fileInvalid('không phải mã UTF-8', 'it is not UTF-8 text');
+    throw notUtf8();
   }
 }
 
@@ -156,6 +158,18 @@ const csvInvalid = (line: number, what: string) =>
     `malformed or truncated CSV (${what} at line ${line})`,
   );
 
+/** The cells of a line without quotes, trimmed; undefined for a blank line. */
+export function splitLine(line: string): string[] | undefined {
+  const cells = line.split(',');
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i]!;
+    if (c.length && (trimmable(c.charCodeAt(0)) || trimmable(c.charCodeAt(c.length - 1)))) {
+      cells[i] = c.trim();
+    }
+  }
+  return cells.length === 1 && cells[0] === '' ? undefined : cells;
+}
+
 /**
  * A CSV reader fed in pieces: RFC 4180 quoting (a quoted field may hold commas, doubled quotes
  * and line breaks), spaces around fields trimmed, empty lines skipped, rows of any length.
@@ -164,10 +178,15 @@ const csvInvalid = (line: number, what: string) =>
  */
 export class CsvReader {
   private rest = '';
-  private line = 0;
-  private started = false;
+  private started: boolean;
 
-  constructor(private readonly emit: (cells: string[], line: number) => void) {}
+  /** `line`: lines read before this reader takes over (a reader may pick up mid-file). */
+  constructor(
+    private readonly emit: (cells: string[], line: number) => void,
+    private line = 0,
+  ) {
+    this.started = line > 0;
+  }
 
   push(text: string): void {
     this.parse(this.rest + text, false);
@@ -195,18 +214,9 @@ export class CsvReader {
       if (quote !== -1 && quote < pos) quote = text.indexOf('"', pos);
       if (quote < 0 || quote > nl) {
         this.line++;
-        const raw = text.slice(pos, nl);
+        const cells = splitLine(text.slice(pos, nl));
         pos = nl + 1;
-        const cells = raw.split(',');
-        let empty = cells.length === 1;
-        for (let i = 0; i < cells.length; i++) {
-          const c = cells[i]!;
-          if (c.length && (trimmable(c.charCodeAt(0)) || trimmable(c.charCodeAt(c.length - 1)))) {
-            cells[i] = c.trim();
-          }
-        }
-        if (empty && cells[0] !== '') empty = false;
-        if (!empty) this.emit(cells, this.line);
+        if (cells) this.emit(cells, this.line);
         continue;
       }
       const end = this.quoted(text, pos, final);
@@ -278,9 +288,11 @@ export class CsvReader {
 }
 
 /** Turns CSV records into rows: the header (matched by name) or DHIS2's column order. */
-class CsvRows {
-  private keys: (keyof RawDataValue | undefined)[] | undefined;
-  private index = 0;
+export class CsvRows {
+  /** The field of each column, once the first record is read. */
+  keys: (keyof RawDataValue | undefined)[] | undefined;
+  /** Index of the next row (rows counted from 0, the header not counted). */
+  index = 0;
   constructor(private readonly out: (row: RawDataValue) => void) {}
 
   record = (cells: string[], line: number): void => {
@@ -353,8 +365,7 @@ export async function* readCsvBatches(
       break;
     }
     carry = cut < bytes.length ? bytes.subarray(cut) : undefined;
-    if (!isUtf8(bytes.subarray(0, cut)))
-      throw fileInvalid('không phải mã UTF-8', 'it is not UTF-8 text');
+    if (!isUtf8(bytes.subarray(0, cut))) throw notUtf8();
     return bytes.toString('utf8', 0, cut);
   };
   for await (const chunk of chunks) {
@@ -365,7 +376,7 @@ export async function* readCsvBatches(
       yield full;
     }
   }
-  if (carry) throw fileInvalid('không phải mã UTF-8', 'it is not UTF-8 text');
+  if (carry) throw notUtf8();
   reader.end();
   if (batch.length) yield batch;
 }

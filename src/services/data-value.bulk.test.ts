@@ -131,6 +131,119 @@ for (const engine of testEngines()) {
       ]);
     });
 
+    it('reads a file as people write it: BOM, CRLF, spaces, comments, quotes, bad rows', async () => {
+      const [c0, c1, c2, c3, c4] = communes.map((c) => c.code);
+      const file = join(dir, 'mixed.csv');
+      writeFileSync(
+        file,
+        '\ufeff' +
+          [
+            'dataelement, period, orgunit, value, comment',
+            `BULK_A, 2022-05-01, ${c0}, 7,`,
+            `BULK_A,2022-05-01,${c1},8,ghi chú`,
+            `BULK_A,2022-05-01,NOPE,9,`,
+            `BULK_A,2022-05-01,${c2},9.5,`,
+            `BULK_A,2022-05-01,${c3},0,`,
+            '',
+            `BULK_B,2022-05-01,${c0},+12,`,
+            `BULK_A,2022-05-01,${c4},"1,5",`,
+            `BULK_A,2022-05-02,${c0},3,"hai ""dòng""`,
+            `tiếp"`,
+            `BULK_A,2022-05-02,${c1},4,`,
+          ].join('\r\n') +
+          '\r\n',
+      );
+      const summary = await t.services.dataValues.importFile('system', file, {
+        atomic: false,
+        bulk: 'always',
+      });
+      assert.deepEqual(
+        summary.conflicts.map((c) => [c.index, c.line, c.errorCode, c.value]),
+        [
+          [2, 4, 'E7612', 'NOPE'],
+          [3, 5, 'E7619', '9.5'],
+          [6, 9, 'E7619', '1,5'],
+        ],
+      );
+      // 7, 8 (commented), 0 (zero is significant by default), 12, and 3, 4 after the quoted,
+      // two-line comment.
+      assert.deepEqual(summary.importCount, { imported: 6, updated: 0, ignored: 3, deleted: 0 });
+      const stored = await sql<{
+        unit: string;
+        element: string;
+        day: string;
+        text: string;
+        comment: string | null;
+      }>`
+        select u.code as unit, e.code as element, p.pid as day, d.text_value as text, d.comment
+        from data_value d join org_unit u on u.id = d.unit_id join data_element e on e.id = d.element_id
+        join period p on p.id = d.period_id where p.pid like '2022-05-%'
+        order by p.pid, e.code, u.code`.execute(t.database.db);
+      assert.deepEqual(stored.rows, [
+        { unit: c0, element: 'BULK_A', day: '2022-05-01', text: '7', comment: null },
+        { unit: c1, element: 'BULK_A', day: '2022-05-01', text: '8', comment: 'ghi chú' },
+        { unit: c3, element: 'BULK_A', day: '2022-05-01', text: '0', comment: null },
+        { unit: c0, element: 'BULK_B', day: '2022-05-01', text: '+12', comment: null },
+        {
+          unit: c0,
+          element: 'BULK_A',
+          day: '2022-05-02',
+          text: '3',
+          comment: 'hai "dòng"\r\ntiếp',
+        },
+        { unit: c1, element: 'BULK_A', day: '2022-05-02', text: '4', comment: null },
+      ]);
+      assert.equal(await total('VN', 'BULK_A', '2022-05-01'), 15);
+      assert.equal(await total('VN', 'BULK_B', '2022-05-01'), 12);
+      assert.equal(await total('79', 'BULK_A', '2022-05'), 22);
+    });
+
+    it('refuses a bulk file holding a key twice, naming the first row, and keeps nothing', async () => {
+      const [c0, c1] = communes.map((c) => c.code);
+      const lines = [
+        `BULK_A,2022-06-01,${c0},1`,
+        `BULK_A,2022-06-01,${c1},2`,
+        `BULK_A,2022-06-01,${c0},3`,
+      ];
+      const summary = await t.services.dataValues.importFile('system', csv('dup.csv', lines), {
+        atomic: false,
+        bulk: 'always',
+      });
+      assert.equal(summary.status, 'ERROR');
+      assert.deepEqual(
+        summary.conflicts.map((c) => [c.index, c.errorCode, c.reason.en]),
+        [[2, 'E8128', 'Same key as row 0: the same element, period, unit, option and attribute']],
+      );
+      assert.equal(await total('VN', 'BULK_A', '2022-06-01'), null);
+    });
+
+    it("keeps a bulk load within the caller's scope", async () => {
+      const outside = (
+        await sql<{ code: string }>`
+          select code from org_unit where version = '2022' and level = 3 and path like '/VN/01/%'
+          order by code limit 1`.execute(t.database.db)
+      ).rows[0]!.code;
+      const officer = {
+        kind: 'user' as const,
+        id: 'hcm',
+        name: 'hcm',
+        role: 'admin' as const,
+        permissions: actionsOfRole('admin'),
+        scope: { version: '2022', code: '79', path: '/VN/79/' },
+      };
+      const lines = [`BULK_A,2022-07-01,${communes[0]!.code},1`, `BULK_A,2022-07-01,${outside},2`];
+      const summary = await t.services.dataValues.importFile(officer, csv('scope.csv', lines), {
+        atomic: false,
+        bulk: 'always',
+      });
+      assert.deepEqual(
+        summary.conflicts.map((c) => [c.index, c.errorCode, c.value]),
+        [[1, 'E7620', outside]],
+      );
+      assert.equal(summary.importCount.imported, 1);
+      assert.equal(await total('VN', 'BULK_A', '2022-07-01'), 1);
+    });
+
     it('leaves nothing behind when an all-or-nothing bulk load fails', async () => {
       const blocks = async () =>
         (

@@ -1,0 +1,923 @@
+import type { Database, Db } from '../db/client.ts';
+import { AuditRepo } from '../db/audit.repo.ts';
+import { BinaryRows } from '../db/copy-binary.ts';
+import {
+  COPY_COLUMNS,
+  DataValueRepo,
+  PERIOD_BLOCK,
+  ValueColumns,
+  type ElementInfo,
+  type RollupDeltas,
+} from '../db/data-value.repo.ts';
+import { copyText, withSession, type Session } from '../db/session.ts';
+import { KeyIndex } from '../domain/byte-codes.ts';
+import { inScope, type Actor } from '../domain/access.ts';
+import {
+  CONFLICT,
+  checkValue,
+  parseFlag,
+  type ImportStrategy,
+  type ImportSummary,
+  type RowConflict,
+  type ValueType,
+} from '../domain/data-value.ts';
+import type { RawDataValue } from '../domain/data-value-set.ts';
+import { AppError, errors, type Message } from '../domain/errors.ts';
+import { versionAt } from '../domain/hierarchy.ts';
+import { addDays, parsePeriod, type Period } from '../domain/period.ts';
+import { auditActor } from './audit.ts';
+
+export interface ImportOptions {
+  /** All or nothing (Opsroom's own imports); DHIS2's routes default to per-row. */
+  atomic: boolean;
+  dryRun?: boolean;
+  strategy?: ImportStrategy;
+  /** Resolve unit codes in this tree instead of the tree in force at each value's period. */
+  version?: string;
+  /** Long imports report their progress: checking rows, then writing them. */
+  onProgress?: (step: 'check' | 'write', done: number, total: number) => void;
+  /** Milliseconds spent in each phase are added here (benchmarks). */
+  timings?: Record<string, number>;
+  /**
+   * Values of periods never seen before go to a partition of their own, copied and indexed
+   * at the end (`always`), or so when the import holds at least BULK_MIN_ROWS rows (`auto`,
+   * the default); `never` writes every row through the ordinary path.
+   */
+  bulk?: 'auto' | 'always' | 'never';
+}
+
+/** From this many rows on, an import loads the values of new periods in bulk. */
+export const BULK_MIN_ROWS = 500_000;
+/** Rows per batch: checked in JS, then written in a few statements. */
+export const BATCH = 20_000;
+/** Conflicts reported one by one; beyond this many they are only counted. */
+const MAX_CONFLICTS = 10_000;
+/** Roll-up slots are numbered `group × 2^22 + unit id`. */
+const UNIT_SPACE = 4_194_304;
+
+export type UnitMap = Awaited<ReturnType<DataValueRepo['units']>>;
+
+/** What an import needs from the service that runs it. */
+export interface ImportHost {
+  db: Db;
+  /** For bulk loads (COPY on one connection); without it every row takes the ordinary path. */
+  database?: Database;
+  /** The units of a tree by code and uid (cached by the service). */
+  units(version: string, refresh: boolean, repo: DataValueRepo): Promise<UnitMap>;
+  today(): string;
+}
+
+/** Element, period, breakdown option and attribute of a row: what its key holds besides the unit. */
+export interface Resolved {
+  element: ElementInfo;
+  period: Period;
+  version: string;
+  option: { id: number; code: string };
+  attribute: { id: number };
+  /** element id|period|option id|attribute id */
+  group: string;
+  /** Number of `group`, for the keys seen. */
+  keyGroup: number;
+}
+
+/** A row that passed the checks that need no database. */
+export interface Checked {
+  raw: RawDataValue;
+  unitId: number;
+  version: string;
+  group: string;
+  element: ElementInfo;
+  period: Period;
+  optionId: number;
+  attributeId: number;
+  number: number | null;
+  text: string;
+  remove: boolean;
+}
+
+class Rollback extends Error {
+  constructor(readonly summary: ImportSummary) {
+    super('rolled back');
+  }
+}
+
+/** What one committed import changed, for listeners (live screens, alerts). */
+export interface Touched {
+  elements: Set<string>;
+  periods: Set<string>;
+  versions: Set<string>;
+}
+
+/**
+ * One import of data values: each row checked (element, period, unit of the tree in force at
+ * the period, breakdown and attribute options, value type, the caller's scope, locked periods),
+ * the good rows written in one transaction with their history, and the roll-ups of the units
+ * above moved by the sums of what changed.
+ *
+ * Rows come in batches of `RawDataValue` (`batch`), or, for large CSV files, straight from the
+ * file's bytes (`CsvBulkLoad`), which shares this state and hands back the rows it cannot take.
+ */
+export class ValueImport {
+  readonly strategy: ImportStrategy;
+  readonly storedBy: string;
+  readonly today: string;
+  /** Rows seen so far. */
+  rows = 0;
+  readonly counts: Record<string, number> = {};
+  zeros = 0;
+  /** Values the bulk CSV path copied (the ordinary path counts in `counts`). */
+  created = 0;
+  duplicates = false;
+  checkCount = 0;
+  lockCount = 0;
+  readonly checkConflicts: RowConflict[] = [];
+  readonly lockConflicts: RowConflict[] = [];
+  readonly touched: Touched = { elements: new Set(), periods: new Set(), versions: new Set() };
+
+  private readonly unitMaps = new Map<string, UnitMap>();
+  private readonly refreshed = new Set<string>();
+  private readonly periods = new Map<string, { period: Period; version?: string } | AppError>();
+  /** Period ids known to this import: pid → id. */
+  readonly periodIds = new Map<string, number>();
+  /** Whether an (element id, period id) pair had stored values when this import began. */
+  private readonly pairStored = new Map<string, boolean>();
+  /** Resolved key parts by the codes given (codes and uids of the same thing resolve alike). */
+  private readonly groups = new Map<string, Resolved>();
+  private readonly keyGroups = new Map<string, number>();
+  /** The row that had each (group, unit) key first. */
+  readonly keys = new KeyIndex();
+  /** Units above a unit, nearest first (the unit itself first when units lie below it). */
+  readonly ancestorsOf = new Map<number, number[]>();
+
+  // Sums of new values for the units above theirs, per (element, period, option, attribute)
+  // group: added up per group and nearest roll-up unit (one slot per row instead of one per
+  // ancestor), then spread over that unit's own chain once, at the end.
+  private readonly groupIds = new Map<string, number>();
+  private readonly groupParts: [number, number, number, number][] = [];
+  private readonly slots = new Map<number, number>();
+  private lastSlotKey = -1;
+  private lastSlot = -1;
+  private readonly direct = {
+    g: [] as number[],
+    chain: [] as number[][],
+    sum: [] as number[],
+    n: [] as number[],
+  };
+
+  /** Bulk mode: the block of period ids this import took, and which of its ids are used. */
+  bulk = false;
+  block: { first: number; table: string; used: number } | undefined;
+  readonly bulkPeriods = new Set<number>();
+  /** Period rows of the block not written yet (the bulk CSV path writes them at the end). */
+  readonly pendingPeriods: { period: Period; id: number }[] = [];
+
+  private pending: Promise<void> = Promise.resolve();
+  private written = 0;
+  private readonly copyStoredBy: string;
+
+  private constructor(
+    private readonly host: ImportHost,
+    readonly actor: Actor | 'system',
+    readonly meta: { dataSet?: string; total?: number; size?: number; bytesRead?: () => number },
+    readonly opts: ImportOptions,
+    readonly lookups: Awaited<ReturnType<DataValueRepo['lookups']>>,
+    private readonly versions: { id: string; validFrom: string; validUntil: string | null }[],
+  ) {
+    this.strategy = opts.strategy ?? 'CREATE_AND_UPDATE';
+    this.storedBy = actor === 'system' ? 'system' : actor.name;
+    this.copyStoredBy = copyText(this.storedBy);
+    this.today = host.today();
+  }
+
+  static async open(
+    host: ImportHost,
+    actor: Actor | 'system',
+    meta: ValueImport['meta'],
+    opts: ImportOptions,
+  ): Promise<ValueImport> {
+    const repo = new DataValueRepo(host.db);
+    const lookups = await repo.lookups();
+    const spans = await host.db
+      .selectFrom('hierarchy_version')
+      .select(['id', 'valid_from', 'valid_until'])
+      .execute();
+    const versions = spans.map((s) => ({
+      id: s.id,
+      validFrom: s.valid_from,
+      validUntil: s.valid_until,
+    }));
+    return new ValueImport(host, actor, meta, opts, lookups, versions);
+  }
+
+  time(phase: string, since: number): void {
+    const timings = this.opts.timings;
+    if (timings) timings[phase] = (timings[phase] ?? 0) + (performance.now() - since);
+  }
+
+  /** Whether the import may load new periods in bulk, given how many rows it expects. */
+  canBulk(expected: number): boolean {
+    const { opts, strategy } = this;
+    return (
+      this.host.database !== undefined &&
+      !opts.dryRun &&
+      (strategy === 'CREATE' || strategy === 'CREATE_AND_UPDATE') &&
+      (opts.bulk === 'always' || ((opts.bulk ?? 'auto') === 'auto' && expected >= BULK_MIN_ROWS))
+    );
+  }
+
+  conflict(
+    list: RowConflict[],
+    raw: RawDataValue,
+    errorCode: RowConflict['errorCode'],
+    property: string,
+    object: string | undefined,
+    reason: Message,
+  ): void {
+    if (list === this.checkConflicts) this.checkCount++;
+    else this.lockCount++;
+    if (this.checkConflicts.length + this.lockConflicts.length >= MAX_CONFLICTS) return;
+    const given = object ?? '';
+    list.push({
+      index: raw.index,
+      ...(raw.line ? { line: raw.line } : {}),
+      errorCode,
+      property,
+      value: given,
+      object: property === 'value' ? (raw.dataElement ?? '') : given,
+      reason,
+    });
+  }
+
+  /**
+   * Element, period, option and attribute of a row, checked once per combination of the codes
+   * given. With `raw`, a failure is reported as its conflict; without, it is only undefined.
+   */
+  resolve(
+    dataElement: string,
+    period: string,
+    option: string | undefined,
+    attribute: string | undefined,
+    raw?: RawDataValue,
+  ): Resolved | undefined {
+    const key = `${dataElement}\u0001${period}\u0001${option ?? ''}\u0001${attribute ?? ''}`;
+    const hit = this.groups.get(key);
+    if (hit) return hit;
+    const element = this.lookups.elements.get(dataElement);
+    if (!element) {
+      if (raw)
+        this.conflict(
+          this.checkConflicts,
+          raw,
+          CONFLICT.unknownElement,
+          'dataElement',
+          dataElement,
+          {
+            vi: `Không có chỉ tiêu "${dataElement}"`,
+            en: `Unknown data element "${dataElement}"`,
+          },
+        );
+      return undefined;
+    }
+    let p = this.periods.get(period);
+    if (!p) {
+      try {
+        const parsed = parsePeriod(period);
+        p = {
+          period: parsed,
+          version: this.opts.version ?? versionAt(this.versions, parsed.start)?.id,
+        };
+      } catch (e) {
+        p =
+          e instanceof AppError
+            ? e
+            : new AppError('validation_failed', { vi: String(e), en: String(e) });
+      }
+      this.periods.set(period, p);
+    }
+    if (p instanceof AppError) {
+      if (raw)
+        this.conflict(this.checkConflicts, raw, CONFLICT.badPeriod, 'period', period, p.messages);
+      return undefined;
+    }
+    if (!p.version) throw errors.unknownVersion('(none loaded)');
+    const opt = this.lookups.options.get(option || 'default');
+    if (!opt) {
+      if (raw)
+        this.conflict(
+          this.checkConflicts,
+          raw,
+          CONFLICT.unknownOption,
+          'categoryOptionCombo',
+          option,
+          {
+            vi: `Không có phân tổ "${option}"`,
+            en: `Unknown category option combo "${option}"`,
+          },
+        );
+      return undefined;
+    }
+    if (opt.breakdown_id !== element.breakdownId) {
+      if (raw)
+        this.conflict(
+          this.checkConflicts,
+          raw,
+          CONFLICT.optionNotInElement,
+          'categoryOptionCombo',
+          option || 'default',
+          {
+            vi: `Phân tổ "${opt.code}" không thuộc chỉ tiêu ${element.code}`,
+            en: `Category option combo "${opt.code}" does not belong to data element ${element.code}`,
+          },
+        );
+      return undefined;
+    }
+    const attr = this.lookups.attributes.get(attribute || 'default');
+    if (!attr) {
+      if (raw)
+        this.conflict(
+          this.checkConflicts,
+          raw,
+          CONFLICT.unknownAttribute,
+          'attributeOptionCombo',
+          attribute,
+          {
+            vi: `Không có thuộc tính "${attribute}"`,
+            en: `Unknown attribute option combo "${attribute}"`,
+          },
+        );
+      return undefined;
+    }
+    const group = `${element.id}|${p.period.id}|${opt.id}|${attr.id}`;
+    // Another spelling (a uid instead of a code) of the same key shares its keys seen.
+    let keyGroup = this.keyGroups.get(group);
+    if (keyGroup === undefined) this.keyGroups.set(group, (keyGroup = this.keyGroups.size));
+    const resolved: Resolved = {
+      element,
+      period: p.period,
+      version: p.version,
+      option: opt,
+      attribute: attr,
+      group,
+      keyGroup,
+    };
+    this.groups.set(key, resolved);
+    return resolved;
+  }
+
+  /** The units of a tree; inside a transaction on PGlite (one connection) `tx` must be its. */
+  async unitsOf(tx: DataValueRepo, version: string): Promise<UnitMap> {
+    let units = this.unitMaps.get(version);
+    if (!units) this.unitMaps.set(version, (units = await this.host.units(version, false, tx)));
+    return units;
+  }
+
+  /** Checks one batch: what needs no database. */
+  async check(tx: DataValueRepo, batch: RawDataValue[]): Promise<Checked[]> {
+    const { actor, strategy } = this;
+    const out: Checked[] = [];
+    for (const raw of batch) {
+      const deleting =
+        strategy === 'DELETE' || (raw.deleted !== undefined && parseFlag(raw.deleted));
+      if (!raw.dataElement || !raw.period || !raw.orgUnit) {
+        const missing = (['dataElement', 'period', 'orgUnit'] as const).filter((f) => !raw[f]);
+        this.conflict(this.checkConflicts, raw, CONFLICT.missing, missing[0]!, '', {
+          vi: `Thiếu ${missing.join(', ')}`,
+          en: `Missing ${missing.join(', ')}`,
+        });
+        continue;
+      }
+      const resolved = this.resolve(
+        raw.dataElement,
+        raw.period,
+        raw.categoryOptionCombo,
+        raw.attributeOptionCombo,
+        raw,
+      );
+      if (!resolved) continue;
+      const { element, period, version, option, attribute, group } = resolved;
+      let units = await this.unitsOf(tx, version);
+      let unit = units.get(raw.orgUnit);
+      if (!unit && !this.refreshed.has(version)) {
+        // The tree may have been imported since it was read: read it once more.
+        this.refreshed.add(version);
+        this.unitMaps.set(version, (units = await this.host.units(version, true, tx)));
+        unit = units.get(raw.orgUnit);
+      }
+      if (!unit) {
+        this.conflict(this.checkConflicts, raw, CONFLICT.unknownUnit, 'orgUnit', raw.orgUnit, {
+          vi: `Không có đơn vị "${raw.orgUnit}" trong cây ${version} (cây áp dụng cho kỳ ${period.id})`,
+          en: `No unit "${raw.orgUnit}" in the ${version} tree (the tree for period ${period.id})`,
+        });
+        continue;
+      }
+      if (actor !== 'system' && !inScope(actor.scope, { version, path: unit.path })) {
+        this.conflict(this.checkConflicts, raw, CONFLICT.outOfScope, 'orgUnit', raw.orgUnit, {
+          vi: `Đơn vị "${raw.orgUnit}" nằm ngoài phạm vi của bạn`,
+          en: `Unit "${raw.orgUnit}" is outside your scope`,
+        });
+        continue;
+      }
+      // DHIS2: a value left empty without a comment removes the stored one.
+      const empty = raw.value === undefined || raw.value === '';
+      const remove = deleting || (empty && !raw.comment);
+      let text: string | null = null;
+      let number: number | null = null;
+      if (!remove && !empty) {
+        const checked = checkValue(element.valueType as ValueType, raw.value!);
+        if (!checked.ok) {
+          this.conflict(
+            this.checkConflicts,
+            raw,
+            CONFLICT.badValue,
+            'value',
+            raw.value,
+            checked.reason,
+          );
+          continue;
+        }
+        text = checked.text;
+        number = checked.number;
+        if (number === 0 && !element.zeroSignificant) {
+          this.zeros++;
+          continue;
+        }
+      }
+      const reportedYoy = raw.reportedYoyPct ? Number(raw.reportedYoyPct) : null;
+      const reportedPrev = raw.reportedPrevPct ? Number(raw.reportedPrevPct) : null;
+      if (reportedYoy !== null || reportedPrev !== null) {
+        const badPct = (
+          [
+            ['reportedYoyPct', reportedYoy],
+            ['reportedPrevPct', reportedPrev],
+          ] as const
+        ).find(([, n]) => n !== null && !Number.isFinite(n));
+        if (badPct) {
+          this.conflict(this.checkConflicts, raw, CONFLICT.badValue, badPct[0], raw[badPct[0]], {
+            vi: `"${raw[badPct[0]]}" không phải phần trăm thay đổi`,
+            en: `"${raw[badPct[0]]}" is not a percentage change`,
+          });
+          continue;
+        }
+      }
+      const first = this.keys.claim(resolved.keyGroup, unit.id, raw.index);
+      if (first !== -1) {
+        this.duplicates = true;
+        this.conflict(
+          this.checkConflicts,
+          raw,
+          CONFLICT.duplicate,
+          'dataValue',
+          `${raw.dataElement} ${raw.period} ${raw.orgUnit}`,
+          {
+            vi: `Trùng khoá với dòng ${first}: cùng chỉ tiêu, kỳ, đơn vị, phân tổ và thuộc tính`,
+            en: `Same key as row ${first}: the same element, period, unit, option and attribute`,
+          },
+        );
+        continue;
+      }
+      out.push({
+        raw,
+        unitId: unit.id,
+        version,
+        group,
+        element,
+        period,
+        optionId: option.id,
+        attributeId: attribute.id,
+        number,
+        text: text ?? '',
+        remove,
+      });
+    }
+    return out;
+  }
+
+  /** The import will not be applied: rows are still checked, nothing more is written. */
+  refused(): boolean {
+    return this.duplicates || (this.opts.atomic && this.checkCount + this.lockCount > 0);
+  }
+
+  /** Number of the roll-up group (element, period id, option, attribute). */
+  groupOf(element: number, periodId: number, option: number, attribute: number): number {
+    const key = `${element}|${periodId}|${option}|${attribute}`;
+    let g = this.groupIds.get(key);
+    if (g === undefined) {
+      g = this.groupParts.length;
+      this.groupIds.set(key, g);
+      this.groupParts.push([element, periodId, option, attribute]);
+    }
+    return g;
+  }
+
+  /** Adds a new value to its nearest roll-up unit's sum in group `g`. */
+  addAbove(g: number, value: number, ancestors: number[] | undefined): void {
+    if (!ancestors || ancestors.length === 0) return;
+    const parent = ancestors[0]!;
+    if (parent >= UNIT_SPACE) throw new Error(`unit id ${parent} beyond the roll-up key space`);
+    const k = g * UNIT_SPACE + parent;
+    const direct = this.direct;
+    let slot = k === this.lastSlotKey ? this.lastSlot : this.slots.get(k);
+    if (slot === undefined) {
+      slot = direct.sum.length;
+      this.slots.set(k, slot);
+      direct.g.push(g);
+      direct.chain.push(ancestors);
+      direct.sum.push(value);
+      direct.n.push(1);
+    } else {
+      direct.sum[slot]! += value;
+      direct.n[slot]!++;
+    }
+    this.lastSlotKey = k;
+    this.lastSlot = slot;
+  }
+
+  /** The sums per group and unit above, every ancestor of each nearest roll-up unit included. */
+  private spreadAbove(): RollupDeltas {
+    const above: RollupDeltas = {
+      ancestor_id: [],
+      element_id: [],
+      period_id: [],
+      option_id: [],
+      attribute_id: [],
+      sum: [],
+      n: [],
+    };
+    const final = new Map<number, number>();
+    const direct = this.direct;
+    for (let i = 0; i < direct.g.length; i++) {
+      const g = direct.g[i]!;
+      for (const a of direct.chain[i]!) {
+        const k = g * UNIT_SPACE + a;
+        const slot = final.get(k);
+        if (slot === undefined) {
+          const [element, period, option, attribute] = this.groupParts[g]!;
+          final.set(k, above.sum.length);
+          above.ancestor_id.push(a);
+          above.element_id.push(element);
+          above.period_id.push(period);
+          above.option_id.push(option);
+          above.attribute_id.push(attribute);
+          above.sum.push(direct.sum[i]!);
+          above.n.push(direct.n[i]!);
+        } else {
+          above.sum[slot]! += direct.sum[i]!;
+          above.n[slot]! += direct.n[i]!;
+        }
+      }
+    }
+    return above;
+  }
+
+  /** Whether values of this element may no longer be written for this period. */
+  locked(element: ElementInfo, period: Period, periodId: number): boolean {
+    const { locks, dataSetsOf } = this.lookups;
+    return (
+      locks.has(`${periodId}:*`) ||
+      (dataSetsOf.get(element.id) ?? []).some(
+        (ds) =>
+          locks.has(`${periodId}:${ds.id}`) ||
+          (ds.expiryDays > 0 && this.today > addDays(period.end, ds.expiryDays)),
+      )
+    );
+  }
+
+  /** Takes a block of period ids for this import (once), with its table. */
+  async reserveBlock(tx: DataValueRepo): Promise<void> {
+    if (!this.block) this.block = { ...(await tx.reserveBlock(this.storedBy)), used: 0 };
+  }
+
+  /** As `blockPeriod`, once the block is reserved; the period row is written later. */
+  takeBlockId(period: Period): number | undefined {
+    const block = this.block!;
+    if (block.used === PERIOD_BLOCK) return undefined;
+    const id = block.first + block.used++;
+    this.periodIds.set(period.id, id);
+    this.bulkPeriods.add(id);
+    return id;
+  }
+
+  /**
+   * Periods, locks and whether a key may be stored already, which need the database (within
+   * the transaction), then the rows split into sure creations and rows to compare.
+   */
+  private async prepare(tx: DataValueRepo, checked: Checked[]) {
+    const { periodIds, pairStored, strategy } = this;
+    // One row of each group stands for it.
+    const batchGroups = new Map<string, Checked>();
+    for (const r of checked) if (!batchGroups.has(r.group)) batchGroups.set(r.group, r);
+    const newPeriods = new Map<string, Period>();
+    for (const r of batchGroups.values())
+      if (!periodIds.has(r.period.id)) newPeriods.set(r.period.id, r.period);
+    if (newPeriods.size && this.bulk) {
+      // Periods never seen take ids in this load's block: their values go to its partition.
+      for (const [pid, id] of await tx.periodIds([...newPeriods.keys()])) {
+        periodIds.set(pid, id);
+        newPeriods.delete(pid);
+      }
+      const fresh: { period: Period; id: number }[] = [];
+      for (const period of newPeriods.values()) {
+        await this.reserveBlock(tx);
+        const id = this.takeBlockId(period);
+        if (id === undefined) break;
+        fresh.push({ period, id });
+        newPeriods.delete(period.id);
+      }
+      if (fresh.length) await tx.insertPeriods(fresh);
+    }
+    if (newPeriods.size) {
+      for (const [pid, id] of await tx.ensurePeriods([...newPeriods.values()]))
+        periodIds.set(pid, id);
+    }
+    const newPairs = new Map<string, [number, number]>();
+    for (const r of batchGroups.values()) {
+      const periodId = periodIds.get(r.period.id)!;
+      const pair = `${r.element.id}:${periodId}`;
+      if (this.bulkPeriods.has(periodId)) pairStored.set(pair, false);
+      else if (!pairStored.has(pair)) newPairs.set(pair, [r.element.id, periodId]);
+    }
+    const newUnits = new Set<number>();
+    for (const r of checked) if (!this.ancestorsOf.has(r.unitId)) newUnits.add(r.unitId);
+    for (const [unit, list] of await tx.ancestors([...newUnits])) this.ancestorsOf.set(unit, list);
+    if (newPairs.size) {
+      const stored = await tx.storedPairs([...newPairs.values()]);
+      for (const pair of newPairs.keys()) pairStored.set(pair, stored.has(pair));
+    }
+    const fresh = new ValueColumns();
+    const compare = new ValueColumns();
+    const copied: string[] = [];
+    // What depends only on the row's group (element, period, option, attribute), once per group.
+    const infos = new Map<
+      string,
+      { periodId: number; locked: boolean; stored: boolean; g: number }
+    >();
+    for (const r of checked) {
+      let info = infos.get(r.group);
+      if (!info) {
+        const periodId = periodIds.get(r.period.id)!;
+        info = {
+          periodId,
+          locked: this.locked(r.element, r.period, periodId),
+          stored: pairStored.get(`${r.element.id}:${periodId}`)!,
+          g: this.groupOf(r.element.id, periodId, r.optionId, r.attributeId),
+        };
+        infos.set(r.group, info);
+        this.touch(r.element.code, r.period.id, r.version);
+      }
+      const { periodId, stored } = info;
+      if (info.locked) {
+        this.conflict(this.lockConflicts, r.raw, CONFLICT.locked, 'period', r.raw.period, {
+          vi: `Kỳ ${r.period.id} đã khoá sổ; không thể ghi`,
+          en: `Period ${r.period.id} is locked; it cannot be written`,
+        });
+        continue;
+      }
+      if (!stored && (r.remove || strategy === 'UPDATE')) {
+        this.counts.ignore = (this.counts.ignore ?? 0) + 1;
+        continue;
+      }
+      const raw = r.raw;
+      if (!stored) this.addAbove(info.g, r.number ?? 0, this.ancestorsOf.get(r.unitId));
+      if (this.bulkPeriods.has(periodId)) {
+        copied.push(
+          `${r.unitId}\t${r.element.id}\t${periodId}\t${r.optionId}\t${r.attributeId}\t${copyText(r.number)}\t${copyText(r.text)}\t${raw.estimate !== undefined && parseFlag(raw.estimate)}\t${copyText(raw.comment)}\t${raw.followup !== undefined && parseFlag(raw.followup)}\t${copyText(raw.reportedYoyPct ? Number(raw.reportedYoyPct) : null)}\t${copyText(raw.reportedPrevPct ? Number(raw.reportedPrevPct) : null)}\t${this.copyStoredBy}\n`,
+        );
+        continue;
+      }
+      (stored ? compare : fresh).push(
+        raw.index,
+        r.unitId,
+        r.element.id,
+        periodId,
+        r.optionId,
+        r.attributeId,
+        r.number,
+        r.text,
+        raw.comment ?? null,
+        raw.followup !== undefined && parseFlag(raw.followup),
+        r.remove,
+        raw.estimate !== undefined && parseFlag(raw.estimate),
+        raw.reportedYoyPct ? Number(raw.reportedYoyPct) : null,
+        raw.reportedPrevPct ? Number(raw.reportedPrevPct) : null,
+      );
+    }
+    return { fresh, compare, copied };
+  }
+
+  touch(element: string, period: string, version: string): void {
+    this.touched.elements.add(element);
+    this.touched.periods.add(period);
+    this.touched.versions.add(version);
+  }
+
+  /** Rows in the whole import, as far as can be told yet. */
+  estimate(): number {
+    const { meta, rows } = this;
+    if (meta.total !== undefined) return meta.total;
+    const read = meta.bytesRead?.() ?? 0;
+    return Math.max(rows, read > 0 && meta.size ? Math.round((rows * meta.size) / read) : rows);
+  }
+
+  /**
+   * Checks a batch, then prepares and writes it while the next one is read and checked (the
+   * write of one batch overlaps the checks of the next; `settle` waits for the last).
+   */
+  async batch(tx: DataValueRepo, batch: RawDataValue[], copy?: Session['copy']): Promise<void> {
+    this.rows += batch.length;
+    let t = performance.now();
+    const checked = await this.check(tx, batch);
+    this.time('check', t);
+    this.opts.onProgress?.('check', this.rows, this.estimate());
+    t = performance.now();
+    await this.pending;
+    this.time('wait', t);
+    if (this.refused()) return;
+    t = performance.now();
+    const { fresh, compare, copied } = await this.prepare(tx, checked);
+    this.time('prepare', t);
+    if (this.refused()) return;
+    const write = async () => {
+      if (copied.length) {
+        const started = performance.now();
+        await copy!(this.block!.table, COPY_COLUMNS, copied.join(''));
+        this.add('create', copied.length);
+        this.time('copy new periods', started);
+      }
+      const started = performance.now();
+      await tx.create(fresh, this.storedBy);
+      this.add('create', fresh.length);
+      this.time('write new', started);
+      const middle = performance.now();
+      for (const [action, n] of Object.entries(
+        await tx.apply(compare, this.strategy, this.storedBy),
+      ))
+        this.add(action, n);
+      this.time('write compared', middle);
+      this.written += checked.length;
+      this.opts.onProgress?.('write', this.written, this.estimate());
+    };
+    this.pending = write();
+    this.pending.catch(() => {});
+  }
+
+  /** Waits for the last batch's writes. */
+  async settle(): Promise<void> {
+    const t = performance.now();
+    await this.pending;
+    this.time('wait', t);
+  }
+
+  add(action: string, n: number): void {
+    this.counts[action] = (this.counts[action] ?? 0) + n;
+  }
+
+  summarize(conflicts: RowConflict[], rejectedCount: number, applied: boolean): ImportSummary {
+    const { counts, opts } = this;
+    conflicts.sort((a, b) => a.index - b.index);
+    const rejected = [...new Set(conflicts.map((c) => c.index))];
+    const importCount = {
+      imported: applied ? (counts.create ?? 0) + this.created : 0,
+      updated: applied ? (counts.update ?? 0) : 0,
+      deleted: applied ? (counts.delete ?? 0) : 0,
+      ignored: applied ? (counts.ignore ?? 0) + this.zeros + rejectedCount : this.rows,
+    };
+    const status = !applied ? 'ERROR' : rejectedCount ? 'WARNING' : 'SUCCESS';
+    const c = importCount;
+    return {
+      status,
+      description: applied
+        ? {
+            vi: `${opts.dryRun ? 'Chạy thử: ' : ''}nhập mới ${c.imported}, cập nhật ${c.updated}, bỏ qua ${c.ignored}, xoá ${c.deleted}${rejectedCount ? `; ${rejectedCount} dòng bị từ chối` : ''}`,
+            en: `${opts.dryRun ? 'Dry run: ' : ''}imported ${c.imported}, updated ${c.updated}, ignored ${c.ignored}, deleted ${c.deleted}${rejectedCount ? `; ${rejectedCount} row(s) rejected` : ''}`,
+          }
+        : {
+            vi: `Không nhập gì: ${rejectedCount} dòng có lỗi và tệp được nhập theo kiểu tất cả hoặc không`,
+            en: `Nothing imported: ${rejectedCount} row(s) have errors and the import is all or nothing`,
+          },
+      importCount,
+      conflicts,
+      rejectedIndexes: rejected,
+      dryRun: opts.dryRun ?? false,
+      atomic: opts.atomic,
+    };
+  }
+
+  /**
+   * Runs `body` (which feeds rows to `batch`, or loads them in bulk) in one transaction, on
+   * one held connection when loading in bulk, then ends the import: refused as a whole, or its
+   * block attached, its roll-ups moved and its audit row written, and committed.
+   */
+  async execute(
+    body: (tx: DataValueRepo, session: Session | undefined) => Promise<void>,
+  ): Promise<ImportSummary> {
+    let returned = 0;
+    const run = (db: Db, session?: Session) =>
+      db.transaction().execute(async (trx) => {
+        const tx = new DataValueRepo(trx);
+        await body(tx, session);
+        await this.settle();
+        if (this.duplicates || (this.opts.atomic && this.checkCount)) {
+          throw new Rollback(this.summarize(this.checkConflicts, this.checkCount, false));
+        }
+        const conflicts = [...this.checkConflicts, ...this.lockConflicts];
+        const rejected = this.checkCount + this.lockCount;
+        if (this.opts.atomic && this.lockCount) {
+          throw new Rollback(this.summarize(conflicts, rejected, false));
+        }
+        let t = performance.now();
+        if (this.pendingPeriods.length) await tx.insertPeriods(this.pendingPeriods.splice(0));
+        if (this.block) {
+          await tx.attachBlock(this.block);
+          this.time('index and attach', t);
+        }
+        t = performance.now();
+        await this.moveRollups(tx, session);
+        this.time('roll-ups above units', t);
+        const summary = this.summarize(conflicts, rejected, true);
+        await new AuditRepo(trx).record({
+          ...auditActor(this.actor),
+          action: 'data.import',
+          entityType: 'data_value_set',
+          entityId: this.meta.dataSet ?? '-',
+          after: {
+            ...summary.importCount,
+            conflicts: rejected,
+            strategy: this.strategy,
+            atomic: this.opts.atomic,
+          },
+        });
+        if (this.opts.dryRun) throw new Rollback(summary);
+        returned = performance.now();
+        return summary;
+      });
+    try {
+      const database = this.host.database;
+      const summary =
+        this.bulk && database
+          ? await withSession(database, (session) => run(session.db, session))
+          : await run(this.host.db);
+      this.time('commit', returned);
+      return summary;
+    } catch (e) {
+      if (e instanceof Rollback) return e.summary;
+      throw e;
+    }
+  }
+
+  /**
+   * Roll-ups of the units above the new values. Those of the block's periods are new rows,
+   * copied; the others are added to the stored sums.
+   */
+  private async moveRollups(tx: DataValueRepo, session: Session | undefined): Promise<void> {
+    let t = performance.now();
+    const above = this.spreadAbove();
+    if (above.sum.length >= 2 ** 24) throw new Error('too many roll-up sums for one import');
+    this.time('roll-ups: sums', t);
+    if (!session || this.bulkPeriods.size === 0) return tx.finish(above);
+    const rest: RollupDeltas = {
+      ancestor_id: [],
+      element_id: [],
+      period_id: [],
+      option_id: [],
+      attribute_id: [],
+      sum: [],
+      n: [],
+    };
+    // In the order of the roll-up table's key (unit first), so that each index is written
+    // from one end to the other rather than all over: several times faster.
+    const order = new Float64Array(above.sum.length);
+    for (let i = 0; i < order.length; i++) order[i] = above.ancestor_id[i]! * 2 ** 24 + i;
+    order.sort();
+    const rows = new BinaryRows();
+    for (const key of order) {
+      const i = key % 2 ** 24;
+      if (!this.bulkPeriods.has(above.period_id[i]!)) {
+        for (const k of Object.keys(rest) as (keyof RollupDeltas)[]) rest[k].push(above[k][i]!);
+        continue;
+      }
+      rows.reserve(2 + 6 * 8 + 12);
+      rows.row(7);
+      rows.int4(above.ancestor_id[i]!);
+      rows.int4(above.element_id[i]!);
+      rows.int4(above.period_id[i]!);
+      rows.int4(above.option_id[i]!);
+      rows.int4(above.attribute_id[i]!);
+      rows.float8(above.sum[i]!);
+      rows.int4(above.n[i]!);
+    }
+    const copy = session.copyIn('data_value_rollup', [
+      'ancestor_id',
+      'element_id',
+      'period_id',
+      'option_id',
+      'attribute_id',
+      'sum',
+      'n',
+    ]);
+    t = performance.now();
+    for (const chunk of rows.take()) await copy.write(chunk);
+    await copy.end();
+    this.time('roll-ups: copy', t);
+    await tx.finish(rest);
+  }
+}
