@@ -135,6 +135,18 @@ function webMessage(c: Context, s: ImportSummary, strategy: string) {
 
 const MAX_BODY = 512 * 1024 * 1024;
 
+/** An import's body and options, imported: CSV read piece by piece (large ones in bulk). */
+async function runImport(c: Context<AppEnv>, atomicByDefault: boolean) {
+  const actor = actorOf(c);
+  const { format, bytes, opts } = await readImport(c, atomicByDefault);
+  const values = c.get('services').dataValues;
+  const summary =
+    format === 'csv'
+      ? await values.importCsvBytes(actor, bytes, opts)
+      : await values.import(actor, parseDataValueSet(bytes, format), opts);
+  return webMessage(c, summary, opts.strategy);
+}
+
 async function readImport(c: Context<AppEnv>, atomicByDefault: boolean) {
   const q = ImportQuery.safeParse(c.req.query());
   if (!q.success) {
@@ -158,7 +170,8 @@ async function readImport(c: Context<AppEnv>, atomicByDefault: boolean) {
     (q.data.importStrategy as ImportStrategy | undefined) ??
     'CREATE_AND_UPDATE';
   return {
-    input: parseDataValueSet(bytes, format),
+    format,
+    bytes,
     opts: {
       atomic: q.data.atomic === undefined ? atomicByDefault : q.data.atomic === 'true',
       dryRun: q.data.dryRun === 'true',
@@ -207,12 +220,7 @@ export function dataValueRoutes() {
 
   // DHIS2's route, at /api/dataValueSets and at its versioned paths /api/{n}/dataValueSets.
   for (const path of ['/api/dataValueSets', '/api/:apiVersion{[0-9]{2}}/dataValueSets']) {
-    app.post(path, async (c) => {
-      const actor = actorOf(c);
-      const { input, opts } = await readImport(c, false);
-      const summary = await c.get('services').dataValues.import(actor, input, opts);
-      return webMessage(c, summary, opts.strategy);
-    });
+    app.post(path, (c) => runImport(c, false));
     app.get(path, async (c) => {
       const actor = actorOf(c);
       const q = ExportQuery.safeParse(
@@ -246,12 +254,7 @@ export function dataValueRoutes() {
   }
 
   // Opsroom's own import: all or nothing unless atomic=false.
-  app.post('/api/data/import', async (c) => {
-    const actor = actorOf(c);
-    const { input, opts } = await readImport(c, true);
-    const summary = await c.get('services').dataValues.import(actor, input, opts);
-    return webMessage(c, summary, opts.strategy);
-  });
+  app.post('/api/data/import', (c) => runImport(c, true));
 
   const params = [
     {

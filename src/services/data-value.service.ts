@@ -20,6 +20,16 @@ import type { HierarchyService } from './hierarchy.service.ts';
 
 export { BULK_MIN_ROWS, type ImportOptions } from './data-value.import.ts';
 
+/** CSV is read in pieces of this many bytes. */
+const CHUNK = 1 << 20;
+
+/** The bytes of a CSV file, piece by piece. */
+interface CsvSource {
+  chunks: AsyncIterable<Buffer>;
+  bytesRead: () => number;
+  close: () => void;
+}
+
 /** What one committed import changed: told to listeners after the commit (live screens, alerts). */
 export interface DataChange {
   /** Codes of the data elements written. */
@@ -116,11 +126,43 @@ export class DataValueService {
       return this.import(actor, parseDataValueSet(await readFile(path), format), opts);
     }
     const size = (await stat(path)).size;
+    return this.importCsv(actor, opts, size, () => {
+      const stream = createReadStream(path, { highWaterMark: CHUNK });
+      return { chunks: stream, bytesRead: () => stream.bytesRead, close: () => stream.destroy() };
+    });
+  }
+
+  /** A CSV body held in memory (an upload), imported as a file is. */
+  importCsvBytes(
+    actor: Actor | 'system',
+    bytes: Uint8Array,
+    opts: ImportOptions,
+  ): Promise<ImportSummary> {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    return this.importCsv(actor, opts, buf.length, () => {
+      let read = 0;
+      async function* chunks() {
+        while (read < buf.length) {
+          const piece = buf.subarray(read, read + CHUNK);
+          read += piece.length;
+          yield piece;
+        }
+      }
+      return { chunks: chunks(), bytesRead: () => read, close: () => {} };
+    });
+  }
+
+  private async importCsv(
+    actor: Actor | 'system',
+    opts: ImportOptions,
+    size: number,
+    open: () => CsvSource,
+  ): Promise<ImportSummary> {
     // A bulk load leaves keys given twice to the partition's primary key; when it finds one, the
     // file is read again with each key checked, to report every such row.
     for (const checkKeys of [false, true]) {
       try {
-        return await this.importCsv(actor, path, size, opts, checkKeys);
+        return await this.importCsvOnce(actor, opts, size, open(), checkKeys);
       } catch (e) {
         if (!(e instanceof DuplicateKeysInBlock) || checkKeys) throw e;
       }
@@ -128,18 +170,17 @@ export class DataValueService {
     throw new Error('unreachable');
   }
 
-  private async importCsv(
+  private async importCsvOnce(
     actor: Actor | 'system',
-    path: string,
-    size: number,
     opts: ImportOptions,
+    size: number,
+    source: CsvSource,
     checkKeys: boolean,
   ): Promise<ImportSummary> {
-    const stream = createReadStream(path, { highWaterMark: 1 << 20 });
     try {
-      const run = await this.begin(actor, { size, bytesRead: () => stream.bytesRead }, opts);
+      const run = await this.begin(actor, { size, bytesRead: source.bytesRead }, opts);
       // The first piece tells how many rows the file holds, roughly: enough to choose the path.
-      const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      const chunks = source.chunks[Symbol.asyncIterator]();
       let t = performance.now();
       const first = await chunks.next();
       run.time('read', t);
@@ -174,7 +215,7 @@ export class DataValueService {
         }),
       );
     } finally {
-      stream.destroy();
+      source.close();
     }
   }
 
