@@ -459,6 +459,16 @@ export interface RollupDeltas {
   n: number[];
 }
 
+export const emptyDeltas = (): RollupDeltas => ({
+  ancestor_id: [],
+  element_id: [],
+  period_id: [],
+  option_id: [],
+  attribute_id: [],
+  sum: [],
+  n: [],
+});
+
 export interface ExportFilter {
   elementIds?: number[];
   periodFrom?: string;

@@ -6,6 +6,7 @@ import {
   DataValueRepo,
   PERIOD_BLOCK,
   ValueColumns,
+  emptyDeltas,
   type ElementInfo,
   type RollupDeltas,
 } from '../db/data-value.repo.ts';
@@ -262,21 +263,21 @@ export class ValueImport {
     const key = `${dataElement}\u0001${period}\u0001${option ?? ''}\u0001${attribute ?? ''}`;
     const hit = this.groups.get(key);
     if (hit) return hit;
+    const fail = (
+      code: RowConflict['errorCode'],
+      property: string,
+      object: string | undefined,
+      reason: Message,
+    ) => {
+      if (raw) this.conflict(this.checkConflicts, raw, code, property, object, reason);
+      return undefined;
+    };
     const element = this.lookups.elements.get(dataElement);
     if (!element) {
-      if (raw)
-        this.conflict(
-          this.checkConflicts,
-          raw,
-          CONFLICT.unknownElement,
-          'dataElement',
-          dataElement,
-          {
-            vi: `Không có chỉ tiêu "${dataElement}"`,
-            en: `Unknown data element "${dataElement}"`,
-          },
-        );
-      return undefined;
+      return fail(CONFLICT.unknownElement, 'dataElement', dataElement, {
+        vi: `Không có chỉ tiêu "${dataElement}"`,
+        en: `Unknown data element "${dataElement}"`,
+      });
     }
     let p = this.periods.get(period);
     if (!p) {
@@ -294,58 +295,27 @@ export class ValueImport {
       }
       this.periods.set(period, p);
     }
-    if (p instanceof AppError) {
-      if (raw)
-        this.conflict(this.checkConflicts, raw, CONFLICT.badPeriod, 'period', period, p.messages);
-      return undefined;
-    }
+    if (p instanceof AppError) return fail(CONFLICT.badPeriod, 'period', period, p.messages);
     if (!p.version) throw errors.unknownVersion('(none loaded)');
     const opt = this.lookups.options.get(option || 'default');
     if (!opt) {
-      if (raw)
-        this.conflict(
-          this.checkConflicts,
-          raw,
-          CONFLICT.unknownOption,
-          'categoryOptionCombo',
-          option,
-          {
-            vi: `Không có phân tổ "${option}"`,
-            en: `Unknown category option combo "${option}"`,
-          },
-        );
-      return undefined;
+      return fail(CONFLICT.unknownOption, 'categoryOptionCombo', option, {
+        vi: `Không có phân tổ "${option}"`,
+        en: `Unknown category option combo "${option}"`,
+      });
     }
     if (opt.breakdown_id !== element.breakdownId) {
-      if (raw)
-        this.conflict(
-          this.checkConflicts,
-          raw,
-          CONFLICT.optionNotInElement,
-          'categoryOptionCombo',
-          option || 'default',
-          {
-            vi: `Phân tổ "${opt.code}" không thuộc chỉ tiêu ${element.code}`,
-            en: `Category option combo "${opt.code}" does not belong to data element ${element.code}`,
-          },
-        );
-      return undefined;
+      return fail(CONFLICT.optionNotInElement, 'categoryOptionCombo', option || 'default', {
+        vi: `Phân tổ "${opt.code}" không thuộc chỉ tiêu ${element.code}`,
+        en: `Category option combo "${opt.code}" does not belong to data element ${element.code}`,
+      });
     }
     const attr = this.lookups.attributes.get(attribute || 'default');
     if (!attr) {
-      if (raw)
-        this.conflict(
-          this.checkConflicts,
-          raw,
-          CONFLICT.unknownAttribute,
-          'attributeOptionCombo',
-          attribute,
-          {
-            vi: `Không có thuộc tính "${attribute}"`,
-            en: `Unknown attribute option combo "${attribute}"`,
-          },
-        );
-      return undefined;
+      return fail(CONFLICT.unknownAttribute, 'attributeOptionCombo', attribute, {
+        vi: `Không có thuộc tính "${attribute}"`,
+        en: `Unknown attribute option combo "${attribute}"`,
+      });
     }
     const group = `${element.id}|${p.period.id}|${opt.id}|${attr.id}`;
     // Another spelling (a uid instead of a code) of the same key shares its keys seen.
@@ -534,15 +504,7 @@ export class ValueImport {
 
   /** The sums per group and unit above, every ancestor of each nearest roll-up unit included. */
   private spreadAbove(): RollupDeltas {
-    const above: RollupDeltas = {
-      ancestor_id: [],
-      element_id: [],
-      period_id: [],
-      option_id: [],
-      attribute_id: [],
-      sum: [],
-      n: [],
-    };
+    const above = emptyDeltas();
     const final = new Map<number, number>();
     const direct = this.direct;
     for (let i = 0; i < direct.g.length; i++) {
@@ -874,15 +836,7 @@ export class ValueImport {
     if (above.sum.length >= 2 ** 24) throw new Error('too many roll-up sums for one import');
     this.time('roll-ups: sums', t);
     if (!session || this.bulkPeriods.size === 0) return tx.finish(above);
-    const rest: RollupDeltas = {
-      ancestor_id: [],
-      element_id: [],
-      period_id: [],
-      option_id: [],
-      attribute_id: [],
-      sum: [],
-      n: [],
-    };
+    const rest = emptyDeltas();
     // In the order of the roll-up table's key (unit first), so that each index is written
     // from one end to the other rather than all over: several times faster.
     const order = new Float64Array(above.sum.length);
