@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
-import { AppError } from '../domain/errors.ts';
+import { AppError, schemaProblems } from '../domain/errors.ts';
 
 export function wantsEnglish(c: Context): boolean {
   const lang = c.req.query('lang') ?? c.req.header('accept-language') ?? '';
@@ -23,13 +23,13 @@ export function presentError(c: Context, err: AppError) {
 }
 
 export function validationError(error: ZodError): AppError {
-  const issues = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const issues = schemaProblems(error);
   const first = issues[0];
   return new AppError(
     'validation_failed',
     {
-      vi: `Dữ liệu gửi lên không hợp lệ${first ? `: ${first.path || 'body'} — ${first.message}` : ''}`,
-      en: `Invalid request${first ? `: ${first.path || 'body'} — ${first.message}` : ''}`,
+      vi: `Dữ liệu gửi lên không hợp lệ${first ? `: ${first.path || 'body'} — ${first.vi}` : ''}`,
+      en: `Invalid request${first ? `: ${first.path || 'body'} — ${first.en}` : ''}`,
     },
     { issues },
   );

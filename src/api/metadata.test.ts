@@ -133,6 +133,18 @@ for (const engine of testEngines()) {
       assert.deepEqual((await admin.get('/api/metadata')).json, exported);
     });
 
+    it('says what is wrong with a field in Vietnamese and English', async () => {
+      const r = await admin.post('/api/metadata', {
+        dataElements: [{ ...doc.dataElements[1], code: 'BAD_SECTOR', sector: 'cyber' }],
+      });
+      assert.equal(r.status, 400);
+      const [problem] = r.json.error.details.issues;
+      assert.equal(problem.path, 'dataElements.0.sector');
+      assert.match(problem.vi, /^Tùy chọn không hợp lệ: mong đợi một trong các giá trị "postal"/);
+      assert.match(problem.en, /^Invalid option: expected one of "postal"/);
+      assert.match(r.json.error.messages.vi, /dataElements\.0\.sector — Tùy chọn không hợp lệ/);
+    });
+
     it('refuses a bad document whole, naming each problem', async () => {
       const r = await admin.post('/api/metadata', {
         dataElements: [{ ...doc.dataElements[1], code: 'NEW_ONE' }],

@@ -389,10 +389,14 @@ async function systemActor(s: Services): Promise<Actor> {
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof AppError) {
     console.error(`${err.messages.vi}\n${err.messages.en}`);
-    const problems = (err.details as { problems?: { line?: number; en: string; vi: string }[] })
-      ?.problems;
-    for (const p of problems ?? [])
-      console.error(`  dòng/line ${p.line ?? '?'}: ${p.vi} / ${p.en}`);
+    const problems = (
+      err.details as { problems?: { line?: number; path?: string; en: string; vi: string }[] }
+    )?.problems;
+    for (const p of problems ?? []) {
+      // Where: the line of a units file, or the field of a metadata file (dataElements.0.sector).
+      const where = p.line !== undefined ? `dòng/line ${p.line}` : (p.path ?? '?');
+      console.error(`  ${where}: ${p.vi} / ${p.en}`);
+    }
   } else console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

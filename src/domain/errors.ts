@@ -1,3 +1,4 @@
+import { z } from 'zod';
 /**
  * The one error type. `code` is stable for scripts; the messages are for people, in
  * Vietnamese first and English. The API presents it as {error:{code,message,details}}.
@@ -108,3 +109,21 @@ export const errors = {
   notFound: (what: string) =>
     new AppError('not_found', { vi: `Không tìm thấy: ${what}`, en: `Not found: ${what}` }),
 };
+
+const vietnamese = z.locales.vi().localeError;
+
+/**
+ * A schema's problems, each with where (`dataElements.0.sector`) and what, in Vietnamese (zod's
+ * own Vietnamese wording) and English; `message` is the English, as earlier answers had it.
+ */
+export function schemaProblems(
+  error: z.ZodError,
+): { path: string; vi: string; en: string; message: string }[] {
+  return error.issues.map((issue) => {
+    const localized = vietnamese(issue as never);
+    const text = typeof localized === 'string' ? localized : localized?.message;
+    // Issues keep what was given only when asked to: then there is nothing to say it was.
+    const vi = text ? text.replace(/, nhận được undefined$/, '') : issue.message;
+    return { path: issue.path.join('.'), vi, en: issue.message, message: issue.message };
+  });
+}

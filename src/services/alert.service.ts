@@ -3,7 +3,7 @@ import type { Db } from '../db/client.ts';
 import { AlertRepo, type AlertView, type AlertWrite, type RuleRow } from '../db/alert.repo.ts';
 import { AuditRepo } from '../db/audit.repo.ts';
 import { ACTIONS, allows, can, inScope, isRootScope, type Actor } from '../domain/access.ts';
-import { AppError, errors } from '../domain/errors.ts';
+import { AppError, errors, schemaProblems } from '../domain/errors.ts';
 import { dependencyOrder, itemsOf } from '../domain/expression.ts';
 import { ROOT_CODE } from '../domain/hierarchy.ts';
 import {
@@ -245,7 +245,7 @@ export class AlertService {
         'validation_failed',
         { vi: 'Quy tắc cảnh báo không hợp lệ', en: 'Invalid alert rule' },
         {
-          issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+          issues: schemaProblems(parsed.error),
         },
       );
     const r = parsed.data;
@@ -321,7 +321,7 @@ export class AlertService {
         'validation_failed',
         { vi: 'Thay đổi quy tắc cảnh báo không hợp lệ', en: 'Invalid change to an alert rule' },
         {
-          issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+          issues: schemaProblems(parsed.error),
         },
       );
     const p = parsed.data;

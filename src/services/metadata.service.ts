@@ -3,7 +3,7 @@ import { AuditRepo } from '../db/audit.repo.ts';
 import { MetadataRepo } from '../db/metadata.repo.ts';
 import { OrgUnitRepo } from '../db/org-unit.repo.ts';
 import { can, isRootScope, type Actor } from '../domain/access.ts';
-import { AppError, errors } from '../domain/errors.ts';
+import { AppError, errors, schemaProblems } from '../domain/errors.ts';
 import { dependencyOrder, itemsOf, parseExpression } from '../domain/expression.ts';
 import { MetadataDocument, type MetadataDocumentInput } from '../domain/metadata.ts';
 import { auditActor } from './audit.ts';
@@ -52,9 +52,7 @@ export class MetadataService {
   ) {
     const parsed = MetadataDocument.safeParse(input);
     if (!parsed.success) {
-      throw invalid(
-        parsed.error.issues.map((i) => ({ path: i.path.join('.'), vi: i.message, en: i.message })),
-      );
+      throw invalid(schemaProblems(parsed.error).map(({ path, vi, en }) => ({ path, vi, en })));
     }
     const doc = parsed.data;
     const onlyGroups =
