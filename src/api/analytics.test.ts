@@ -239,6 +239,52 @@ for (const engine of testEngines()) {
       assert.equal(r.periods[0].label, 'tháng 01/2022');
     });
 
+    it('never counts a value twice when months, a half-year and a range of one year are stored', async () => {
+      const meta = {
+        dataElements: [
+          {
+            code: 'ICT_REVENUE',
+            nameVi: 'Doanh thu công nghiệp ICT',
+            nameEn: 'ICT revenue',
+            sector: 'ict',
+            valueType: 'number',
+            aggTime: 'sum',
+          },
+        ],
+      };
+      assert.equal((await admin.post('/api/metadata', meta)).status, 200);
+      const months = (year: number, n: number, value: number) =>
+        Array.from({ length: n }, (_, i) =>
+          v('ICT_REVENUE', `${year}${String(i + 1).padStart(2, '0')}`, 'VN', value),
+        );
+      const r = await admin.post('/api/data/import', {
+        dataValues: [
+          ...months(2021, 12, 10),
+          // "6 tháng đầu năm 2021" and "8 tháng đầu năm 2021", as the briefings print them.
+          v('ICT_REVENUE', '2021S1', 'VN', 65),
+          v('ICT_REVENUE', '2021-01-01/2021-08-31', 'VN', 90),
+          ...months(2020, 8, 8),
+        ],
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      const q = await get(
+        '/api/analytics/query?dx=ICT_REVENUE&pe=2021,2021S1,2021Q1,2021-01-01/2021-08-31&ou=VN',
+      );
+      const at = (pe: string) => q.items.find((c: { pe: string }) => c.pe === pe);
+      assert.equal(at('2021').value, 120, 'the twelve months, not the half-year and range too');
+      assert.equal(at('2021-S1').value, 65, 'the half-year as stored');
+      assert.equal(at('2021-Q1').value, 30);
+      const range = at('2021-01-01/2021-08-31');
+      assert.equal(range.value, 90, 'the range as stored');
+      // Against January–August 2020, from its months.
+      assert.deepEqual(range.yoy, {
+        pct: ((90 - 64) / 64) * 100,
+        previous: 64,
+        source: 'computed',
+        period: '2020-01-01/2020-08-31',
+      });
+    });
+
     it('keeps a breakdown option’s reported change to that option', async () => {
       const r = await get(
         '/api/analytics/query?dx=CYBERATTACKS.PHISHING,CYBERATTACKS.DEFACE&pe=2022-01&ou=VN',

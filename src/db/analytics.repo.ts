@@ -26,9 +26,9 @@ export interface AggregateRow {
 
 /**
  * Totals of an element for units and periods, read from the roll-up table (a leaf unit's from
- * its own values): one row per (stored period, unit) instead of every commune's values. A requested period gathers the
- * stored periods that lie within it; the caller applies the element's rule over time
- * (sum, last, average).
+ * its own values): one row per (stored period, unit) instead of every commune's values. A
+ * requested period gathers the stored periods of one kind that lie within it (see `chosen`);
+ * the caller applies the element's rule over time (sum, last, average).
  */
 export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateRow[]> {
   if (q.unitIds.length === 0 || q.periods.length === 0) return [];
@@ -59,16 +59,33 @@ export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateR
         and ${q.optionIds ? sql`d.option_id = any(${q.optionIds}::int[])` : sql`true`}
         and ${q.attributeIds ? sql`d.attribute_id = any(${q.attributeIds}::int[])` : sql`true`}
     ), per as (
-      select req.pid, r.unit_id, p.end_date, sum(r.sum) as s, sum(r.n)::int as n
+      -- Each stored period within the requested one, with the unit's sum there.
+      select req.pid, r.unit_id, p.type, p.end_date, p.pid = req.pid as exact,
+        p.end_date - p.start_date + 1 as days, sum(r.sum) as s, sum(r.n)::int as n
       from req
       join period p on p.start_date >= req.start and p.end_date <= req."end"
       join stored r on r.period_id = p.id
-      group by req.pid, r.unit_id, p.id, p.end_date
+      group by req.pid, r.unit_id, p.id, p.pid, p.type, p.start_date, p.end_date
       having sum(r.n) > 0
+    ), kinds as (
+      select pid, unit_id, type, bool_or(exact) as exact, sum(days) as covered
+      from per where exact or type <> 'range'
+      group by pid, unit_id, type
+    ), chosen as (
+      -- One kind of stored period per requested period and unit, so that nothing is counted
+      -- twice (a month's value and its days', 8 months and 6 months of the same year): the
+      -- period itself when stored, else the calendar type covering most of it, the finest on a
+      -- tie. A range counts only for itself.
+      select distinct on (pid, unit_id) pid, unit_id, type, exact
+      from kinds
+      order by pid, unit_id, exact desc, covered desc,
+        array_position(array['day', 'week', 'month', 'quarter', 'half', 'year'], type)
     )
-    select pid, unit_id, sum(s)::float as total, (array_agg(s order by end_date desc))[1]::float as last,
-      count(*)::int as periods, sum(n)::int as n
-    from per group by pid, unit_id`.execute(db);
+    select per.pid, per.unit_id, sum(s)::float as total,
+      (array_agg(s order by end_date desc))[1]::float as last, count(*)::int as periods, sum(n)::int as n
+    from per join chosen c on c.pid = per.pid and c.unit_id = per.unit_id
+    where (c.exact and per.exact) or (not c.exact and per.type = c.type)
+    group by per.pid, per.unit_id`.execute(db);
   return r.rows;
 }
 
