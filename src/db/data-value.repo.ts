@@ -288,6 +288,15 @@ export class DataValueRepo {
     );
   }
 
+  /** A block this transaction reserved and left empty: its table, periods and row go. */
+  async releaseBlock(block: { first: number; table: string }): Promise<void> {
+    await sql`drop table ${sql.raw(block.table)}`.execute(this.db);
+    await sql`delete from period where id >= ${block.first} and id < ${block.first + PERIOD_BLOCK}`.execute(
+      this.db,
+    );
+    await sql`delete from period_block where first_period_id = ${block.first}`.execute(this.db);
+  }
+
   /** A block's table, filled, gets its key and becomes data_value's partition for the block. */
   async attachBlock(block: { first: number; table: string }): Promise<void> {
     try {

@@ -217,6 +217,47 @@ for (const engine of testEngines()) {
       assert.equal(await total('VN', 'BULK_A', '2022-06-01'), null);
     });
 
+    it('reports a key given twice along with other errors of a refused bulk load', async () => {
+      const [c0, c1] = communes.map((c) => c.code);
+      const lines = [
+        `BULK_A,2022-08-01,${c0},1`,
+        `BULK_A,2022-08-01,NOPE,2`,
+        `BULK_A,2022-08-01,${c1},3`,
+        `BULK_A,2022-08-01,${c0},4`,
+      ];
+      const summary = await t.services.dataValues.importFile('system', csv('both.csv', lines), {
+        atomic: true,
+        bulk: 'always',
+      });
+      assert.equal(summary.status, 'ERROR');
+      assert.deepEqual(
+        summary.conflicts.map((c) => [c.index, c.errorCode]),
+        [
+          [1, 'E7612'],
+          [3, 'E8128'],
+        ],
+      );
+    });
+
+    it('leaves no empty partition when nothing of a bulk load is kept', async () => {
+      const partitions = async () =>
+        (
+          await sql<{ n: number }>`
+            select count(*)::int as n from pg_inherits where inhparent = 'data_value'::regclass`.execute(
+            t.database.db,
+          )
+        ).rows[0]!.n;
+      const before = await partitions();
+      const summary = await t.services.dataValues.importFile(
+        'system',
+        csv('none.csv', ['BULK_A,2022-09-01,NOPE,1', 'NOPE,2022-09-01,NOPE,1']),
+        { atomic: false, bulk: 'always' },
+      );
+      assert.equal(summary.importCount.imported, 0);
+      assert.equal(summary.conflicts.length, 2);
+      assert.equal(await partitions(), before);
+    });
+
     it("keeps a bulk load within the caller's scope", async () => {
       const outside = (
         await sql<{ code: string }>`

@@ -128,6 +128,11 @@ export class ValueImport {
   zeros = 0;
   /** Values the bulk CSV path copied (the ordinary path counts in `counts`). */
   created = 0;
+  /** Values the ordinary path copied into the block (the bulk path's are `created`). */
+  private copiedRows = 0;
+  get blockRows(): number {
+    return this.created + this.copiedRows;
+  }
   duplicates = false;
   checkCount = 0;
   lockCount = 0;
@@ -703,6 +708,7 @@ export class ValueImport {
         const started = performance.now();
         await copy!(this.block!.table, COPY_COLUMNS, copied.join(''));
         this.add('create', copied.length);
+        this.copiedRows += copied.length;
         this.time('copy new periods', started);
       }
       const started = performance.now();
@@ -787,8 +793,11 @@ export class ValueImport {
           throw new Rollback(this.summarize(conflicts, rejected, false));
         }
         let t = performance.now();
-        if (this.pendingPeriods.length) await tx.insertPeriods(this.pendingPeriods.splice(0));
-        if (this.block) {
+        if (this.block && this.blockRows === 0) {
+          // Nothing went into the block: it is given back rather than attached empty.
+          await tx.releaseBlock(this.block);
+        } else if (this.block) {
+          if (this.pendingPeriods.length) await tx.insertPeriods(this.pendingPeriods);
           await tx.attachBlock(this.block);
           this.time('index and attach', t);
         }

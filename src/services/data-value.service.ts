@@ -158,16 +158,14 @@ export class DataValueService {
     size: number,
     open: () => CsvSource,
   ): Promise<ImportSummary> {
-    // A bulk load leaves keys given twice to the partition's primary key; when it finds one, the
-    // file is read again with each key checked, to report every such row.
-    for (const checkKeys of [false, true]) {
-      try {
-        return await this.importCsvOnce(actor, opts, size, open(), checkKeys);
-      } catch (e) {
-        if (!(e instanceof DuplicateKeysInBlock) || checkKeys) throw e;
-      }
-    }
-    throw new Error('unreachable');
+    // A bulk load leaves keys given twice to the partition's primary key; when it finds one (or
+    // the import is refused before), the file is read again with each key checked, to report
+    // every such row.
+    const first = await this.importCsvOnce(actor, opts, size, open(), false);
+    if (first !== 'check keys') return first;
+    const second = await this.importCsvOnce(actor, opts, size, open(), true);
+    if (second === 'check keys') throw new Error('keys were checked and still found twice');
+    return second;
   }
 
   private async importCsvOnce(
@@ -176,7 +174,7 @@ export class DataValueService {
     size: number,
     source: CsvSource,
     checkKeys: boolean,
-  ): Promise<ImportSummary> {
+  ): Promise<ImportSummary | 'check keys'> {
     try {
       const run = await this.begin(actor, { size, bytesRead: source.bytesRead }, opts);
       // The first piece tells how many rows the file holds, roughly: enough to choose the path.
@@ -194,12 +192,19 @@ export class DataValueService {
           yield next.value;
       }
       if (run.bulk) {
-        return this.finish(
-          run,
-          await run.execute((tx, session) =>
+        let summary: ImportSummary;
+        try {
+          summary = await run.execute((tx, session) =>
             new CsvBulkLoad(run, tx, session!, checkKeys).load(all()),
-          ),
-        );
+          );
+        } catch (e) {
+          if (e instanceof DuplicateKeysInBlock && !checkKeys) return 'check keys';
+          throw e;
+        }
+        // Refused before its key was built: read again with keys checked, so that keys given
+        // twice are reported with the rest (nothing is copied once an import is refused).
+        if (summary.status === 'ERROR' && !checkKeys) return 'check keys';
+        return this.finish(run, summary);
       }
       return this.finish(
         run,
