@@ -42,6 +42,8 @@ const frameOf = (id: number, topic: string, json: string) =>
 
 class Connection implements LiveConnection {
   live = false;
+  /** The id `hello` gave: events up to it were replayed (or reset), so they are not sent again. */
+  after = 0;
   buffered: LiveEvent[] = [];
   closed = false;
   readonly done: Promise<void>;
@@ -138,6 +140,7 @@ export class LiveHub {
         conn.write(frameOf(newest, 'reset', JSON.stringify({ lastId: newest, reason: 'unknown' })));
       }
       conn.write(frameOf(newest, 'hello', JSON.stringify({ lastId: newest })));
+      conn.after = newest;
       for (const e of conn.buffered) if (e.id > newest) conn.write(this.frame(e));
       conn.buffered = [];
       conn.live = true;
@@ -168,8 +171,10 @@ export class LiveHub {
   private dispatch(e: LiveEvent) {
     for (const c of this.connections) {
       if (!c.wants(e)) continue;
-      if (c.live) c.write(this.frame(e));
-      else c.buffered.push(e);
+      // An event stored before the connection's `hello` but dispatched after it (NOTIFY
+      // arrives late) is covered already.
+      if (!c.live) c.buffered.push(e);
+      else if (e.id > c.after) c.write(this.frame(e));
     }
   }
 
