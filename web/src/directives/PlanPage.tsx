@@ -110,8 +110,12 @@ export function PlanPage({ me }: { me: Me }) {
         method: 'POST',
         body,
       });
-      if (r && typeof r === 'object' && 'status' in r) setPlan(r);
-      else await load();
+      if (r && typeof r === 'object' && 'status' in r) {
+        // At once, not after the render: our own change's live event may come in between,
+        // and must not pass for someone else's (it would wipe the message below).
+        planRef.current = r;
+        setPlan(r);
+      } else await load();
       setNote('');
       setDone(
         what === 'submit'
