@@ -202,7 +202,9 @@ for (const engine of testEngines()) {
         '/api/analytics?dimension=dx:MOBILE_SUBS&dimension=pe:2022Q1;202201&dimension=ou:VN;01',
       );
       assert.deepEqual(grid(json), {
-        'MOBILE_SUBS 2022Q1 VN': 32, // only Hà Nội reported in March: its last value
+        // Each unit's own last value in the quarter, then the sum: Hồ Chí Minh City's January
+        // 10 (it did not report again) and Hà Nội's March 32.
+        'MOBILE_SUBS 2022Q1 VN': 42,
         'MOBILE_SUBS 2022Q1 01': 32,
         'MOBILE_SUBS 202201 VN': 40,
         'MOBILE_SUBS 202201 01': 30,

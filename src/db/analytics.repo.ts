@@ -9,6 +9,12 @@ export interface AggregateRequest {
   /** Unit ids (of any version): totals of each unit and everything under it. */
   unitIds: number[];
   periods: { pid: string; start: string; end: string }[];
+  /**
+   * A stock: `last` is each unit's own last value in the period (of those under the unit that
+   * hold values), summed, as DHIS2 does, instead of the sum at the last stored period, which
+   * misses the units that did not report that day.
+   */
+  stock?: boolean;
 }
 
 export interface AggregateRow {
@@ -80,9 +86,33 @@ export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateR
       from kinds
       order by pid, unit_id, exact desc, covered desc,
         array_position(array['day', 'week', 'month', 'quarter', 'half', 'year'], type)
-    )
+    )${
+      q.stock
+        ? sql`, lasts as (
+      -- Each unit under the requested one that holds values: its value at its own last period.
+      select distinct on (c.pid, c.unit_id, d.unit_id, d.option_id, d.attribute_id)
+        c.pid, c.unit_id, coalesce(d.value, 0) as v
+      from chosen c
+      join req on req.pid = c.pid
+      join period p on p.start_date >= req.start and p.end_date <= req."end"
+        and ((c.exact and p.pid = c.pid) or (not c.exact and p.type = c.type))
+      join org_unit_ancestor h on h.ancestor_id = c.unit_id
+      join data_value d on d.period_id = p.id and d.unit_id = h.unit_id and d.element_id = ${q.elementId}
+        and ${q.optionIds ? sql`d.option_id = any(${q.optionIds}::int[])` : sql`true`}
+        and ${q.attributeIds ? sql`d.attribute_id = any(${q.attributeIds}::int[])` : sql`true`}
+      order by c.pid, c.unit_id, d.unit_id, d.option_id, d.attribute_id, p.end_date desc
+    ), last_sums as (
+      select pid, unit_id, sum(v) as last from lasts group by pid, unit_id
+    )`
+        : sql``
+    }
     select per.pid, per.unit_id, sum(s)::float as total,
-      (array_agg(s order by end_date desc))[1]::float as last, count(*)::int as periods, sum(n)::int as n
+      ${
+        q.stock
+          ? sql`(select l.last from last_sums l where l.pid = per.pid and l.unit_id = per.unit_id)::float`
+          : sql`(array_agg(s order by end_date desc))[1]::float`
+      } as last,
+      count(*)::int as periods, sum(n)::int as n
     from per join chosen c on c.pid = per.pid and c.unit_id = per.unit_id
     where (c.exact and per.exact) or (not c.exact and per.type = c.type)
     group by per.pid, per.unit_id`.execute(db);

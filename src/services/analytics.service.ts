@@ -148,6 +148,7 @@ export class AnalyticsService {
           attributeIds,
           unitIds: units.map((u) => u.id),
           periods: [...pset.values()].map((p) => ({ pid: p.id, start: p.start, end: p.end })),
+          stock: el.aggTime === 'last',
         });
         const byUnitId = new Map(units.map((u) => [u.id, u]));
         for (const r of rows) {
