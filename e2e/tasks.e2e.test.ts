@@ -206,7 +206,7 @@ describe('Giao việc, ý kiến, kế hoạch tuần — in a browser', () => {
 
     const seen = leader.getByTestId('comment').filter({ hasText: OFFICER_COMMENT });
     await seen.waitFor();
-    assert.match(await seen.innerText(), new RegExp(OFFICER.username));
+    assert.match(await seen.innerText(), new RegExp(OFFICER.name));
 
     // An empty comment is refused with a clear message, nothing sent.
     await leader.getByRole('button', { name: 'Gửi ý kiến' }).click();
@@ -218,7 +218,7 @@ describe('Giao việc, ý kiến, kế hoạch tuần — in a browser', () => {
 
     const reply = officer.getByTestId('comment').filter({ hasText: LEADER_COMMENT });
     await reply.waitFor();
-    assert.match(await reply.innerText(), new RegExp(LEADER.username));
+    assert.match(await reply.innerText(), new RegExp(LEADER.name));
     await noOverflow(officer, 'the task page');
     await shot(officer, 'tasks-task-phone.png');
   });
@@ -249,16 +249,13 @@ describe('Giao việc, ý kiến, kế hoạch tuần — in a browser', () => {
     await leader.getByLabel('Đơn vị', { exact: true }).selectOption({ label: 'Phường Sài Gòn' });
     const status = leader.getByTestId('plan-status');
     await status.getByText('Đã trình, chờ duyệt').waitFor();
-    assert.match(
-      await leader.getByTestId('plan-submitted').innerText(),
-      new RegExp(OFFICER.username),
-    );
+    assert.match(await leader.getByTestId('plan-submitted').innerText(), new RegExp(OFFICER.name));
     await leader.getByRole('button', { name: 'Duyệt', exact: true }).click();
     await status.getByText('Đã duyệt').waitFor();
     await leader.getByTestId('plan-done').getByText('Đã duyệt kế hoạch tuần.').waitFor();
     assert.match(
       await leader.getByTestId('plan-decided').innerText(),
-      new RegExp(`Duyệt: ${LEADER.username}`),
+      new RegExp(`Duyệt: ${LEADER.name}`),
     );
     assert.equal(await leader.getByRole('button', { name: 'Duyệt', exact: true }).count(), 0);
     await shot(leader, 'tasks-plan-approved.png');

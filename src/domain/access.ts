@@ -77,12 +77,18 @@ export interface Scope {
 export interface Actor {
   kind: 'user' | 'token';
   id: string;
+  /** The login (or the token's name): what scripts and the audit log identify it by. */
   name: string;
+  /** A user's name as people know it ("Trần Thị Bình"), shown on screens. */
+  displayName?: string;
   /** For a user, the role; a token acts with its own permissions only. */
   role?: Role;
   permissions: readonly Action[];
   scope: Scope;
 }
+
+/** Who acted, as screens name them: a user's display name, else the login or token name. */
+export const actorLabel = (actor: Actor): string => actor.displayName ?? actor.name;
 
 export interface UnitRef {
   version: string;

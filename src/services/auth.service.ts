@@ -163,6 +163,7 @@ export class AuthService {
   private userActor(user: {
     id: number;
     username: string;
+    display_name: string;
     role: string;
     scope_version: string;
     scope_code: string;
@@ -173,6 +174,7 @@ export class AuthService {
       kind: 'user',
       id: String(user.id),
       name: user.username,
+      displayName: user.display_name,
       role,
       permissions: actionsOfRole(role),
       scope: { version: user.scope_version, code: user.scope_code, path: user.scope_path },

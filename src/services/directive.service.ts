@@ -4,7 +4,7 @@ import { AttachmentRepo } from '../db/attachment.repo.ts';
 import { DirectiveRepo, type RecipientQuery } from '../db/directive.repo.ts';
 import { GroupRepo } from '../db/group.repo.ts';
 import { TaskRepo } from '../db/task.repo.ts';
-import { allows, can, isRootScope, type Actor } from '../domain/access.ts';
+import { actorLabel, allows, can, isRootScope, type Actor } from '../domain/access.ts';
 import { vnDate, type Clock } from '../domain/dates.ts';
 import { AppError, errors } from '../domain/errors.ts';
 import { BODY_MAX, commonAncestorPath, daysLate, type Priority } from '../domain/task.ts';
@@ -202,7 +202,7 @@ export class DirectiveService {
         version,
         scopePath: directiveScope,
         issuerId: actor.id,
-        issuerName: actor.name,
+        issuerName: actorLabel(actor),
         issuer,
         createdAt: at,
       });
@@ -210,7 +210,7 @@ export class DirectiveService {
         title: input.title.trim(),
         dueDate: input.dueDate,
         at,
-        by: actor.name,
+        by: actorLabel(actor),
       });
       await attachments.claim(attachmentIds, 'directive', id);
       await new AuditRepo(tx).record({
@@ -368,7 +368,7 @@ export class DirectiveService {
     const perProvince = await this.db.transaction().execute(async (tx) => {
       const rows = await new DirectiveRepo(tx).remind(id, unit.path, at, {
         id: actor.id,
-        name: actor.name,
+        name: actorLabel(actor),
       });
       const n = rows.reduce((s, r) => s + r.n, 0);
       await new AuditRepo(tx).record({
@@ -395,7 +395,7 @@ export class DirectiveService {
               dueDate: d.due_date,
               province: p.province,
               count: p.n,
-              by: actor.name,
+              by: actorLabel(actor),
             },
           })),
         )

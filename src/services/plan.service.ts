@@ -2,7 +2,7 @@ import type { Db } from '../db/client.ts';
 import { AuditRepo } from '../db/audit.repo.ts';
 import { PlanRepo } from '../db/plan.repo.ts';
 import { TaskRepo, type UnitRow } from '../db/task.repo.ts';
-import { allows, can, inScope, isRootScope, type Actor } from '../domain/access.ts';
+import { actorLabel, allows, can, inScope, isRootScope, type Actor } from '../domain/access.ts';
 import { vnDate, type Clock } from '../domain/dates.ts';
 import { AppError, errors } from '../domain/errors.ts';
 import { addDays, parsePeriod, periodContaining } from '../domain/period.ts';
@@ -126,7 +126,7 @@ export class PlanService {
         week: p.id,
         status: 'submitted',
         note: input.note ?? null,
-        submittedBy: actor.name,
+        submittedBy: actorLabel(actor),
         submittedAt: at,
       });
       await new AuditRepo(tx).record({
@@ -192,7 +192,7 @@ export class PlanService {
         path: unit.path,
         week: p.id,
         status,
-        decidedBy: actor.name,
+        decidedBy: actorLabel(actor),
         decidedAt: at,
         decisionNote: input.note ?? null,
       });

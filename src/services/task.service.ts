@@ -2,7 +2,7 @@ import type { Db } from '../db/client.ts';
 import { AuditRepo } from '../db/audit.repo.ts';
 import { AttachmentRepo } from '../db/attachment.repo.ts';
 import { TaskRepo, type TaskRow, type UnitRow } from '../db/task.repo.ts';
-import { allows, can, isRootScope, type Actor } from '../domain/access.ts';
+import { actorLabel, allows, can, isRootScope, type Actor } from '../domain/access.ts';
 import { vnDate, type Clock } from '../domain/dates.ts';
 import { AppError, errors } from '../domain/errors.ts';
 import { assertTransition, daysLate, parentPath, type TaskStatus } from '../domain/task.ts';
@@ -301,7 +301,7 @@ export class TaskService {
       const c = await repo.addComment({
         taskId: id,
         authorId: actor.id,
-        authorName: actor.name,
+        authorName: actorLabel(actor),
         body: text,
         at,
       });
@@ -549,7 +549,7 @@ export class TaskService {
 }
 
 function who(actor: Actor) {
-  return { actorId: actor.id, actorName: actor.name };
+  return { actorId: actor.id, actorName: actorLabel(actor) };
 }
 
 function notRecipient(t: TaskRow) {
