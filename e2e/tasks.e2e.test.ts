@@ -246,13 +246,23 @@ describe('Giao việc, ý kiến, kế hoạch tuần — in a browser', () => {
   it('lets the leader approve one submitted plan and send the other back', async () => {
     await leader.getByRole('link', { name: 'Kế hoạch tuần' }).click();
     await leader.getByRole('heading', { name: 'Kế hoạch công tác tuần', level: 1 }).waitFor();
-    await leader.getByLabel('Đơn vị', { exact: true }).selectOption({ label: 'Phường Sài Gòn' });
+    // The week's plans of the city's wards: the ward's awaits a decision; open it from there.
+    const list = leader.getByTestId('plan-list');
+    await list.getByText('1 chờ duyệt').waitFor();
+    const ward = list.getByRole('link', { name: 'Mở kế hoạch của Sài Gòn' });
+    assert.match(await ward.innerText(), /Đã trình, chờ duyệt/);
+    await shot(leader, 'tasks-plan-list.png');
+    await ward.click();
     const status = leader.getByTestId('plan-status');
     await status.getByText('Đã trình, chờ duyệt').waitFor();
     assert.match(await leader.getByTestId('plan-submitted').innerText(), new RegExp(OFFICER.name));
     await leader.getByRole('button', { name: 'Duyệt', exact: true }).click();
     await status.getByText('Đã duyệt').waitFor();
     await leader.getByTestId('plan-done').getByText('Đã duyệt kế hoạch tuần.').waitFor();
+    await list
+      .getByRole('link', { name: 'Mở kế hoạch của Sài Gòn' })
+      .getByText('Đã duyệt')
+      .waitFor();
     assert.match(
       await leader.getByTestId('plan-decided').innerText(),
       new RegExp(`Duyệt: ${LEADER.name}`),

@@ -407,6 +407,20 @@ for (const engine of testEngines()) {
       });
       assert.equal(sub.status, 200, sub.text);
       assert.equal(sub.json.status, 'submitted');
+      // The leader's list of the week: the ward's plan awaits a decision; the ward itself
+      // does not see its own plan among those to decide.
+      const waiting = await api('ld79').get(`/api/plans?week=${week}&status=submitted`);
+      assert.equal(waiting.status, 200, waiting.text);
+      assert.deepEqual(
+        waiting.json.items.map((x: { unit: { code: string }; status: string }) => [
+          x.unit.code,
+          x.status,
+        ]),
+        [['26740', 'submitted']],
+      );
+      assert.equal(waiting.json.week, week);
+      assert.deepEqual((await api('xa26740').get(`/api/plans?week=${week}`)).json.items, []);
+      assert.equal((await api('ld79').get('/api/plans?week=2026-48')).status, 400);
       const self = await api('xa26740').post(`/api/plans/26740/${week}/decision`, {
         approve: true,
       });

@@ -49,8 +49,53 @@ const Followup = z
   })
   .openapi('Followup');
 
+const PlanList = z
+  .object({
+    week: z.string(),
+    start: z.string(),
+    end: z.string(),
+    items: z.array(
+      z.object({
+        unit: z.object({
+          version: z.string(),
+          code: z.string(),
+          name: z.string(),
+          level: z.number(),
+        }),
+        status: z.enum(['draft', 'submitted', 'approved', 'returned']),
+        submittedBy: z.string().nullable(),
+        submittedAt: z.string().nullable(),
+        decidedBy: z.string().nullable(),
+        decidedAt: z.string().nullable(),
+      }),
+    ),
+  })
+  .openapi('WeeklyPlanList');
+
+const ListQuery = z.object({
+  week: z.string().min(1).max(10).optional().openapi({ example: '2026-W48' }),
+  status: z.enum(['draft', 'submitted', 'approved', 'returned']).optional(),
+  version: z.string().max(20).optional(),
+});
+
 export function planRoutes() {
   const app = new OpenAPIHono<AppEnv>();
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/plans',
+      tags: ['plans'],
+      summary:
+        'The week’s plans of the units below the caller’s (the current week by default), those awaiting a decision first',
+      request: { query: ListQuery },
+      responses: { 200: json(PlanList, 'The plans'), ...errorResponses },
+    }),
+    async (c) => {
+      const r = await c.get('services').plans.list(actorOf(c), c.req.valid('query'));
+      return c.json(r, 200);
+    },
+  );
 
   app.openapi(
     createRoute({

@@ -67,6 +67,40 @@ export class PlanService {
     return this.view(unit, p.id, p.start, p.end);
   }
 
+  /**
+   * The week's plans of the units below the caller's (all units for a national scope): for a
+   * leader, which units submitted and await a decision. The current week when none is given.
+   */
+  async list(actor: Actor, q: { week?: string; status?: string; version?: string }) {
+    if (!allows(actor, 'task.read')) throw errors.forbidden('task.read');
+    const p = q.week ? this.week(q.week) : periodContaining(this.today(), 'week');
+    const root = isRootScope(actor.scope);
+    const version = await this.hierarchy.resolveVersion(
+      q.version ?? (root ? undefined : actor.scope.version),
+    );
+    if (!root && version !== actor.scope.version)
+      throw errors.outOfScope(actor.scope.code, version);
+    const rows = await new PlanRepo(this.db).list({
+      version,
+      underPath: root ? null : actor.scope.path,
+      week: p.id,
+      status: q.status,
+    });
+    return {
+      week: p.id,
+      start: p.start,
+      end: p.end,
+      items: rows.map((r) => ({
+        unit: { version: r.version, code: r.unit_code, name: r.name, level: r.level },
+        status: r.status,
+        submittedBy: r.submitted_by,
+        submittedAt: iso(r.submitted_at),
+        decidedBy: r.decided_by,
+        decidedAt: iso(r.decided_at),
+      })),
+    };
+  }
+
   private async view(unit: UnitRow, week: string, start: string, end: string) {
     const [plan, tasks] = await Promise.all([
       new PlanRepo(this.db).get(unit.version, unit.code, week),

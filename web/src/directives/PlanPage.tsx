@@ -23,6 +23,15 @@ interface Plan {
   tasks: Task[];
 }
 
+/** `GET /api/plans?week=`: the week's plans of the units below a superior's. */
+interface PlanList {
+  week: string;
+  items: (Pick<Plan, 'unit' | 'status' | 'submittedBy' | 'submittedAt'> & {
+    decidedBy: string | null;
+    decidedAt: string | null;
+  })[];
+}
+
 /** `/ke-hoach?u=&w=`: a unit's tasks of an ISO week, submitted and approved or sent back. */
 export function PlanPage({ me }: { me: Me }) {
   const { lang, t } = useDirText();
@@ -43,6 +52,20 @@ export function PlanPage({ me }: { me: Me }) {
   useEffect(() => {
     planRef.current = plan;
   });
+
+  // A superior sees the week's plans of the units below, those awaiting a decision first.
+  const [list, setList] = useState<PlanList | undefined>();
+  const loadList = useCallback(async () => {
+    if (!decider) return;
+    try {
+      setList(await api<PlanList>(`/api/plans${query({ week })}`));
+    } catch {
+      setList(undefined);
+    }
+  }, [decider, week]);
+  useEffect(() => {
+    void loadList();
+  }, [loadList]);
 
   const path = `/api/plans/${encodeURIComponent(unit)}/${encodeURIComponent(week)}`;
   const load = useCallback(async () => {
@@ -65,6 +88,7 @@ export function PlanPage({ me }: { me: Me }) {
     {
       event: (topic, data) => {
         if (topic === 'plan') {
+          if (data.week === week) void loadList();
           // a plan event names its unit and week: only ours matters
           const u = data.unit as { code?: string } | undefined;
           if (u?.code !== undefined && (u.code !== unit || data.week !== week)) return;
@@ -73,7 +97,10 @@ export function PlanPage({ me }: { me: Me }) {
         } else if (topic !== 'task') return;
         void load();
       },
-      reset: () => void load(),
+      reset: () => {
+        void load();
+        void loadList();
+      },
     },
     true,
     DIRECTIVE_TOPICS,
@@ -183,6 +210,55 @@ export function PlanPage({ me }: { me: Me }) {
           </a>
         </nav>
       </div>
+      {decider && list && (
+        <section className="card" aria-labelledby="plan-list-title" data-testid="plan-list">
+          <h2 id="plan-list-title" className="section-title">
+            {t('planListTitle')}
+            {list.items.some((x) => x.status === 'submitted') && (
+              <span className="tag plan-submitted">
+                {t('planListWaiting', {
+                  n: list.items.filter((x) => x.status === 'submitted').length,
+                })}
+              </span>
+            )}
+          </h2>
+          {list.items.length === 0 ? (
+            <p className="empty">{t('planListEmpty')}</p>
+          ) : (
+            <ul className="list">
+              {list.items.map((x) => {
+                const href = to(x.unit.code, week);
+                return (
+                  <li key={x.unit.code}>
+                    <a
+                      className="dir-item"
+                      href={href}
+                      onClick={linkTo(href)}
+                      aria-label={t('planListOpen', { unit: x.unit.name })}
+                      aria-current={x.unit.code === unit ? 'page' : undefined}
+                    >
+                      <span className="dir-item-top">
+                        <span className={`tag plan-${x.status}`}>
+                          {dirLabel(lang, 'planStatus', x.status)}
+                        </span>
+                      </span>
+                      <span className="dir-item-title">{x.unit.name}</span>
+                      {x.submittedAt && (
+                        <span className="dir-item-meta">
+                          {t('planSubmittedBy', {
+                            who: x.submittedBy ?? '',
+                            at: formatDateTime(lang, x.submittedAt),
+                          })}
+                        </span>
+                      )}
+                    </a>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </section>
+      )}
       {error ? <ErrorBox error={error} /> : null}
       {!plan && !error ? <Loading /> : null}
       {plan && (

@@ -188,6 +188,10 @@ const vi = {
   planDecisionHint: 'Bắt buộc khi trả lại.',
   planResubmit: 'Trình duyệt lại',
   planNotSubmitted: 'Đơn vị chưa trình kế hoạch tuần này.',
+  planListTitle: 'Kế hoạch tuần của các đơn vị',
+  planListEmpty: 'Chưa đơn vị nào trình kế hoạch tuần này.',
+  planListWaiting: '{n} chờ duyệt',
+  planListOpen: 'Mở kế hoạch của {unit}',
 
   followTitle: 'Theo dõi của Văn phòng',
   followIntro: 'Việc quá hạn, việc đến hạn trong tuần và tỷ lệ đúng hạn của từng đơn vị.',
@@ -387,6 +391,10 @@ const en: Record<DirKey, string> = {
   planDecisionHint: 'Required to send it back.',
   planResubmit: 'Submit again',
   planNotSubmitted: 'The unit has not submitted this week’s plan.',
+  planListTitle: "Units' plans this week",
+  planListEmpty: 'No unit has submitted a plan this week yet.',
+  planListWaiting: '{n} awaiting approval',
+  planListOpen: "Open {unit}'s plan",
 
   followTitle: "Office's follow-up",
   followIntro: "Overdue work, work due this week and each unit's on-time rate.",
