@@ -36,8 +36,15 @@ export interface AggregateRow {
  * requested period gathers the stored periods of one kind that lie within it (see `chosen`);
  * the caller applies the element's rule over time (sum, last, average).
  */
+/** Values of the breakdown options and attribute options asked for (all when none is named). */
+function optionFilter(table: string, only: { optionIds?: number[]; attributeIds?: number[] }) {
+  return sql`${only.optionIds ? sql`${sql.ref(`${table}.option_id`)} = any(${only.optionIds}::int[])` : sql`true`}
+    and ${only.attributeIds ? sql`${sql.ref(`${table}.attribute_id`)} = any(${only.attributeIds}::int[])` : sql`true`}`;
+}
+
 export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateRow[]> {
   if (q.unitIds.length === 0 || q.periods.length === 0) return [];
+  const only = (table: string) => optionFilter(table, q);
   const r = await sql<AggregateRow>`
     with req as (
       select * from json_to_recordset(${JSON.stringify(q.periods)}::json) as t(pid text, start date, "end" date)
@@ -54,19 +61,17 @@ export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateR
       where r.element_id = ${q.elementId}
         and r.ancestor_id = any(${q.unitIds}::int[])
         and r.period_id = any(array(select id from pids))
-        and ${q.optionIds ? sql`r.option_id = any(${q.optionIds}::int[])` : sql`true`}
-        and ${q.attributeIds ? sql`r.attribute_id = any(${q.attributeIds}::int[])` : sql`true`}
+        and ${only('r')}
       union all
       select d.unit_id, d.period_id, coalesce(d.value, 0), 1
       from data_value d
       where d.element_id = ${q.elementId}
         and d.unit_id = any(array(select id from leaf))
         and d.period_id = any(array(select id from pids))
-        and ${q.optionIds ? sql`d.option_id = any(${q.optionIds}::int[])` : sql`true`}
-        and ${q.attributeIds ? sql`d.attribute_id = any(${q.attributeIds}::int[])` : sql`true`}
+        and ${only('d')}
     ), per as (
       -- Each stored period within the requested one, with the unit's sum there.
-      select req.pid, r.unit_id, p.type, p.end_date, p.pid = req.pid as exact,
+      select req.pid, r.unit_id, p.id as period_id, p.type, p.end_date, p.pid = req.pid as exact,
         p.end_date - p.start_date + 1 as days, sum(r.sum) as s, sum(r.n)::int as n
       from req
       join period p on p.start_date >= req.start and p.end_date <= req."end"
@@ -86,36 +91,34 @@ export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateR
       from kinds
       order by pid, unit_id, exact desc, covered desc,
         array_position(array['day', 'week', 'month', 'quarter', 'half', 'year'], type)
+    ), kept as (
+      select per.* from per join chosen c on c.pid = per.pid and c.unit_id = per.unit_id
+      where (c.exact and per.exact) or (not c.exact and per.type = c.type)
     )${
       q.stock
         ? sql`, lasts as (
       -- Each unit under the requested one that holds values: its value at its own last period.
-      select distinct on (c.pid, c.unit_id, d.unit_id, d.option_id, d.attribute_id)
-        c.pid, c.unit_id, coalesce(d.value, 0) as v
-      from chosen c
-      join req on req.pid = c.pid
-      join period p on p.start_date >= req.start and p.end_date <= req."end"
-        and ((c.exact and p.pid = c.pid) or (not c.exact and p.type = c.type))
-      join org_unit_ancestor h on h.ancestor_id = c.unit_id
-      join data_value d on d.period_id = p.id and d.unit_id = h.unit_id and d.element_id = ${q.elementId}
-        and ${q.optionIds ? sql`d.option_id = any(${q.optionIds}::int[])` : sql`true`}
-        and ${q.attributeIds ? sql`d.attribute_id = any(${q.attributeIds}::int[])` : sql`true`}
-      order by c.pid, c.unit_id, d.unit_id, d.option_id, d.attribute_id, p.end_date desc
+      select distinct on (k.pid, k.unit_id, d.unit_id, d.option_id, d.attribute_id)
+        k.pid, k.unit_id, coalesce(d.value, 0) as v
+      from kept k
+      join org_unit_ancestor h on h.ancestor_id = k.unit_id
+      join data_value d on d.period_id = k.period_id and d.unit_id = h.unit_id
+        and d.element_id = ${q.elementId} and ${only('d')}
+      order by k.pid, k.unit_id, d.unit_id, d.option_id, d.attribute_id, k.end_date desc
     ), last_sums as (
       select pid, unit_id, sum(v) as last from lasts group by pid, unit_id
     )`
         : sql``
     }
-    select per.pid, per.unit_id, sum(s)::float as total,
+    select k.pid, k.unit_id, sum(s)::float as total,
       ${
         q.stock
-          ? sql`(select l.last from last_sums l where l.pid = per.pid and l.unit_id = per.unit_id)::float`
+          ? sql`(select l.last from last_sums l where l.pid = k.pid and l.unit_id = k.unit_id)::float`
           : sql`(array_agg(s order by end_date desc))[1]::float`
       } as last,
       count(*)::int as periods, sum(n)::int as n
-    from per join chosen c on c.pid = per.pid and c.unit_id = per.unit_id
-    where (c.exact and per.exact) or (not c.exact and per.type = c.type)
-    group by per.pid, per.unit_id`.execute(db);
+    from kept k
+    group by k.pid, k.unit_id`.execute(db);
   return r.rows;
 }
 
@@ -136,8 +139,7 @@ export async function reportedChanges(
     from data_value d join period p on p.id = d.period_id
     where d.element_id = ${elementId} and d.unit_id = any(${unitIds}::int[]) and p.pid = any(${pids}::text[])
       and (d.reported_yoy_pct is not null or d.reported_prev_pct is not null)
-      and ${only.optionIds ? sql`d.option_id = any(${only.optionIds}::int[])` : sql`true`}
-      and ${only.attributeIds ? sql`d.attribute_id = any(${only.attributeIds}::int[])` : sql`true`}
+      and ${optionFilter('d', only)}
     group by p.pid, d.unit_id`.execute(db);
   return r.rows;
 }

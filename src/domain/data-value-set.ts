@@ -150,7 +150,7 @@ const CSV_POSITIONS = [
 ];
 
 /** Whitespace csv-parse's `trim` removes around a field. */
-const trimmable = (c: number) => c === 32 || c === 9 || c === 13 || c === 10 || c === 12;
+export const trimmable = (c: number) => c === 32 || c === 9 || c === 13 || c === 10 || c === 12;
 
 const csvInvalid = (line: number, what: string) =>
   fileInvalid(

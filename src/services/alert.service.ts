@@ -374,9 +374,7 @@ export class AlertService {
     const root = isRootScope(actor.scope);
     let under: { version: string; path: string } | null = root ? null : actor.scope;
     if (q.unit) {
-      const version = await this.hierarchy.resolveVersion(
-        q.version ?? (root ? undefined : actor.scope.version),
-      );
+      const version = await this.hierarchy.versionFor(actor, q.version);
       const u = (await this.hierarchy.unitMap(version)).byKey.get(q.unit);
       if (!u) throw errors.unknownUnit(q.unit, version);
       const ref = { version, path: u.path };

@@ -9,6 +9,7 @@ import {
   CsvRows,
   notUtf8,
   splitLine,
+  trimmable,
   type RawDataValue,
 } from '../domain/data-value-set.ts';
 import { BATCH, type UnitMap, type ValueImport } from './data-value.import.ts';
@@ -30,9 +31,7 @@ const KINDS: Record<string, number> = { integer: 0, number: 1, percentage: 2 };
 
 /** A combination of element, period, option and attribute codes, as met in the file. */
 interface FastGroup {
-  /** False: its rows take the ordinary path (unknown code, locked or stored period, ...). */
-  ok: boolean;
-  units?: VersionUnits;
+  units: VersionUnits;
   kind: number;
   zeroSignificant: boolean;
   keyGroup: number;
@@ -51,14 +50,8 @@ interface VersionUnits {
   chains: (number[] | undefined)[];
 }
 
-const SLOW: FastGroup = {
-  ok: false,
-  kind: 0,
-  zeroSignificant: false,
-  keyGroup: 0,
-  g: 0,
-  prefix: Buffer.alloc(0),
-};
+/** A combination whose rows take the ordinary path (unknown code, locked or stored period...). */
+const SLOW = Symbol('ordinary path');
 
 /**
  * A large CSV file loaded straight from its bytes: fields are found and codes looked up
@@ -88,8 +81,14 @@ export class CsvBulkLoad {
   private fast = false;
   private readonly starts = new Int32Array(256);
   private readonly ends = new Int32Array(256);
-  private readonly groups = new Map<string, FastGroup>();
-  private last = { de: -1, pe: -1, coc: -1, aoc: -1, group: SLOW };
+  private readonly groups = new Map<string, FastGroup | typeof SLOW>();
+  private last: {
+    de: number;
+    pe: number;
+    coc: number;
+    aoc: number;
+    group: FastGroup | typeof SLOW;
+  } = { de: -1, pe: -1, coc: -1, aoc: -1, group: SLOW };
   private readonly versions = new Map<string, VersionUnits>();
   /** A version to load before the rows can go on. */
   private wanted: string | undefined;
@@ -240,8 +239,8 @@ export class CsvBulkLoad {
       group = found;
       this.last = { de, pe, coc, aoc, group };
     }
-    if (!group.ok) return -1;
-    const units = group.units!;
+    if (group === SLOW) return -1;
+    const units = group.units;
     if (ou >= units.byCode.length) {
       const grown = new Int32Array(Math.max(codes.size, units.byCode.length * 2));
       grown.set(units.byCode);
@@ -304,7 +303,12 @@ export class CsvBulkLoad {
   }
 
   /** A new combination of codes: checked as the ordinary path would, or undefined to load a tree. */
-  private group(de: number, pe: number, coc: number, aoc: number): FastGroup | undefined {
+  private group(
+    de: number,
+    pe: number,
+    coc: number,
+    aoc: number,
+  ): FastGroup | typeof SLOW | undefined {
     const { run, codes } = this;
     const r = run.resolve(
       codes.strings[de]!,
@@ -329,7 +333,6 @@ export class CsvBulkLoad {
     if (!run.bulkPeriods.has(periodId) || run.locked(r.element, r.period, periodId)) return SLOW;
     run.touch(r.element.code, r.period.id, r.version);
     return {
-      ok: true,
       units,
       kind,
       zeroSignificant: r.element.zeroSignificant,
@@ -432,8 +435,6 @@ export class CsvBulkLoad {
   }
 }
 
-/** Whitespace the CSV reader trims around a field. */
-const trimmable = (c: number) => c === 32 || c === 9 || c === 13 || c === 10 || c === 12;
 /** The first letter of a word `parseFlag` reads as true (t, true, 1, y, yes, có, co). */
 const maybeTrue = (c: number) =>
   c === 116 || c === 84 || c === 49 || c === 121 || c === 89 || c === 99 || c === 67;

@@ -58,6 +58,11 @@ const UNIT_SPACE = 4_194_304;
 
 export type UnitMap = Awaited<ReturnType<DataValueRepo['units']>>;
 
+/** Rows in a file of `size` bytes, from the `rows` found in its first `read` bytes. */
+export function rowsInFile(rows: number, read: number, size: number | undefined): number {
+  return read > 0 && size ? Math.round((rows * size) / read) : rows;
+}
+
 /** What an import needs from the service that runs it. */
 export interface ImportHost {
   db: Db;
@@ -681,8 +686,7 @@ export class ValueImport {
   estimate(): number {
     const { meta, rows } = this;
     if (meta.total !== undefined) return meta.total;
-    const read = meta.bytesRead?.() ?? 0;
-    return Math.max(rows, read > 0 && meta.size ? Math.round((rows * meta.size) / read) : rows);
+    return Math.max(rows, rowsInFile(rows, meta.bytesRead?.() ?? 0, meta.size));
   }
 
   /**

@@ -15,7 +15,13 @@ import {
 import { AppError, errors } from '../domain/errors.ts';
 import { parsePeriod, toDhis2Id } from '../domain/period.ts';
 import { CsvBulkLoad } from './data-value.csv-bulk.ts';
-import { BATCH, ValueImport, type ImportOptions, type UnitMap } from './data-value.import.ts';
+import {
+  BATCH,
+  ValueImport,
+  rowsInFile,
+  type ImportOptions,
+  type UnitMap,
+} from './data-value.import.ts';
 import type { HierarchyService } from './hierarchy.service.ts';
 
 export { BULK_MIN_ROWS, type ImportOptions } from './data-value.import.ts';
@@ -185,7 +191,7 @@ export class DataValueService {
       const head: Buffer = first.done ? Buffer.alloc(0) : first.value;
       let lines = 0;
       for (let i = head.indexOf(10); i >= 0; i = head.indexOf(10, i + 1)) lines++;
-      run.bulk = run.canBulk(head.length ? Math.round((lines * size) / head.length) : 0);
+      run.bulk = run.canBulk(rowsInFile(lines, head.length, size));
       async function* all() {
         if (head.length) yield head;
         for (let next = await chunks.next(); !next.done; next = await chunks.next())

@@ -158,9 +158,7 @@ export class DirectiveService {
     const late = dueDateProblem(input.dueDate, today);
     if (late) throw late;
     const root = isRootScope(actor.scope);
-    const version = await this.hierarchy.resolveVersion(
-      input.target.version ?? (root ? undefined : actor.scope.version),
-    );
+    const version = await this.hierarchy.versionFor(actor, input.target.version);
     if (!root && version !== actor.scope.version) throw errors.outOfScope(undefined, version);
     const query = await this.recipients(version, input.target);
     const scopePath = root ? '/' : actor.scope.path;

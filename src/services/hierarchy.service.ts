@@ -99,6 +99,16 @@ export class HierarchyService {
   }
 
   /** A named version, or the tree in force today. */
+  /**
+   * The tree a request of `actor` means: the one it names, else the actor's own (for a
+   * national actor, the tree in force today).
+   */
+  versionFor(actor: Actor, version?: string): Promise<string> {
+    return this.resolveVersion(
+      version ?? (isRootScope(actor.scope) ? undefined : actor.scope.version),
+    );
+  }
+
   async resolveVersion(version?: string, at?: string): Promise<string> {
     let spans = await this.versionSpans();
     if (version) {

@@ -51,9 +51,7 @@ export class PlanService {
   }
 
   private async unit(actor: Actor, code: string, version?: string): Promise<UnitRow> {
-    const v = await this.hierarchy.resolveVersion(
-      version ?? (isRootScope(actor.scope) ? undefined : actor.scope.version),
-    );
+    const v = await this.hierarchy.versionFor(actor, version);
     const unit = await new TaskRepo(this.db).unit(v, code);
     if (!unit) throw errors.unknownUnit(code, v);
     return unit;
@@ -75,9 +73,7 @@ export class PlanService {
     if (!allows(actor, 'task.read')) throw errors.forbidden('task.read');
     const p = q.week ? this.week(q.week) : periodContaining(this.today(), 'week');
     const root = isRootScope(actor.scope);
-    const version = await this.hierarchy.resolveVersion(
-      q.version ?? (root ? undefined : actor.scope.version),
-    );
+    const version = await this.hierarchy.versionFor(actor, q.version);
     if (!root && version !== actor.scope.version)
       throw errors.outOfScope(actor.scope.code, version);
     const rows = await new PlanRepo(this.db).list({

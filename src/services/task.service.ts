@@ -363,9 +363,7 @@ export class TaskService {
   /** Work assigned outside a directive: a unit (and optionally a person), a deadline, milestones. */
   async createStandalone(actor: Actor, input: StandaloneInput, ctx: Ctx = {}) {
     if (!allows(actor, 'task.assign')) throw errors.forbidden('task.assign');
-    const version = await this.hierarchy.resolveVersion(
-      input.version ?? (isRootScope(actor.scope) ? undefined : actor.scope.version),
-    );
+    const version = await this.hierarchy.versionFor(actor, input.version);
     const repo = new TaskRepo(this.db);
     const unit = await repo.unit(version, input.unit);
     if (!unit) throw errors.unknownUnit(input.unit, version);
