@@ -18,6 +18,8 @@ import {
   UI_TIMEOUT_MS,
   watchErrors as watch,
   type RunningServer,
+  vnDay,
+  fillSignIn,
 } from './harness.ts';
 
 let srv: RunningServer | undefined;
@@ -32,10 +34,6 @@ const watchErrors = (p: Page) => watch(p, pageErrors);
 const OFFICER = { username: 'canbo.saigon', password: 'Canbo-pw-12345', name: 'Nguyễn Thị Lan' };
 
 /** A date in Viet Nam (UTC+7), 'YYYY-MM-DD', `days` from today. */
-function vnDay(days: number): string {
-  const d = new Date(Date.now() + 7 * 3600_000 + days * 86_400_000);
-  return d.toISOString().slice(0, 10);
-}
 const viDate = (iso: string) => iso.split('-').reverse().join('/');
 
 describe('Nhập số liệu — in a browser', () => {
@@ -93,9 +91,7 @@ describe('Nhập số liệu — in a browser', () => {
     page = await phone.newPage();
     watchErrors(page);
     await page.goto(baseUrl + '/don-vi');
-    await page.getByLabel('Tên đăng nhập').fill(OFFICER.username);
-    await page.getByLabel('Mật khẩu').fill(OFFICER.password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await fillSignIn(page, OFFICER.username, OFFICER.password);
     await page.getByRole('heading', { name: 'Phường Sài Gòn', level: 2 }).waitFor();
 
     await page

@@ -9,7 +9,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { APIResponse, Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   launchBrowser,
   shot,
@@ -18,6 +18,9 @@ import {
   UI_TIMEOUT_MS,
   watchErrors as watch,
   type RunningServer,
+  createUsers,
+  fillSignIn,
+  vnDay,
 } from './harness.ts';
 
 const LEADER = { username: 'lanhdao.hcm', password: 'Lanhdao-pw-12345', name: 'Trần Thị Bình' };
@@ -36,16 +39,9 @@ let officer: Page;
 let boardUrl = '';
 const pageErrors: string[] = [];
 
-/** 'YYYY-MM-DD' a number of days from today in Viet Nam. */
-function vnDay(offset: number): string {
-  return new Date(Date.now() + 7 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
-}
-
 async function signIn(p: Page, path: string, who: { username: string; password: string }) {
   await p.goto(baseUrl + path);
-  await p.getByLabel('Tên đăng nhập').fill(who.username);
-  await p.getByLabel('Mật khẩu').fill(who.password);
-  await p.getByRole('button', { name: 'Đăng nhập' }).click();
+  await fillSignIn(p, who.username, who.password);
 }
 
 async function tile(p: Page, key: string): Promise<string> {
@@ -60,33 +56,10 @@ describe('Chỉ đạo — in a browser', () => {
       browser = await launchBrowser();
 
       // The admin creates the two accounts through the API, signed in like the browser is.
-      const admin = await browser.newContext();
-      try {
-        const login = await admin.request.post(baseUrl + '/api/auth/login', {
-          data: { username: 'admin', password: srv.adminPassword },
-        });
-        assert.equal(login.status(), 200, await login.text());
-        const csrf = (await admin.cookies(baseUrl)).find((c) => c.name === 'opsroom_csrf')?.value;
-        assert.ok(csrf, 'the anti-forgery cookie is set after signing in');
-        for (const [who, role, code] of [
-          [LEADER, 'leader', '79'],
-          [OFFICER, 'officer', '26740'],
-        ] as const) {
-          const r: APIResponse = await admin.request.post(baseUrl + '/api/users', {
-            headers: { 'X-CSRF-Token': csrf },
-            data: {
-              username: who.username,
-              displayName: who.name,
-              password: who.password,
-              role,
-              scope: { version: '2025', code },
-            },
-          });
-          assert.equal(r.status(), 201, await r.text());
-        }
-      } finally {
-        await admin.close();
-      }
+      await createUsers(browser, srv, [
+        { ...LEADER, role: 'leader', unit: '79' },
+        { ...OFFICER, role: 'officer', unit: '26740' },
+      ]);
 
       leaderCtx = await browser.newContext({
         viewport: { width: 1366, height: 900 },

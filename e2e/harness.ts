@@ -3,13 +3,14 @@
  * directory, the embedded database, the real units and the demo data), Debian's Chromium, and
  * screenshots in test-artifacts/.
  */
+import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type APIResponse, type Browser, type Page } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -143,4 +144,58 @@ export function watchErrors(p: Page, into: string[]): void {
 
 export async function shot(p: Page, name: string, fullPage = true): Promise<void> {
   await p.screenshot({ path: join(ARTIFACTS, name), fullPage });
+}
+
+/** 'YYYY-MM-DD' a number of days from today in Viet Nam (UTC+7). */
+export function vnDay(offset: number): string {
+  return new Date(Date.now() + 7 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Fills the sign-in form on the page as a person would, and submits it. */
+export async function fillSignIn(p: Page, username: string, password: string): Promise<void> {
+  await p.getByLabel('Tên đăng nhập').fill(username);
+  await p.getByLabel('Mật khẩu').fill(password);
+  await p.getByRole('button', { name: 'Đăng nhập' }).click();
+}
+
+/** An account the admin creates through the API before a test signs in with it. */
+export interface TestUser {
+  username: string;
+  name: string;
+  password: string;
+  role: string;
+  /** Its unit in the 2025 tree. */
+  unit: string;
+}
+
+/** The admin signs in through the API (as the browser does, anti-forgery token included) and creates `users`. */
+export async function createUsers(
+  browser: Browser,
+  srv: RunningServer,
+  users: TestUser[],
+): Promise<void> {
+  const admin = await browser.newContext();
+  try {
+    const login = await admin.request.post(srv.baseUrl + '/api/auth/login', {
+      data: { username: 'admin', password: srv.adminPassword },
+    });
+    assert.equal(login.status(), 200, await login.text());
+    const csrf = (await admin.cookies(srv.baseUrl)).find((c) => c.name === 'opsroom_csrf')?.value;
+    assert.ok(csrf, 'the anti-forgery cookie is set after signing in');
+    for (const who of users) {
+      const r: APIResponse = await admin.request.post(srv.baseUrl + '/api/users', {
+        headers: { 'X-CSRF-Token': csrf },
+        data: {
+          username: who.username,
+          displayName: who.name,
+          password: who.password,
+          role: who.role,
+          scope: { version: '2025', code: who.unit },
+        },
+      });
+      assert.equal(r.status(), 201, await r.text());
+    }
+  } finally {
+    await admin.close();
+  }
 }

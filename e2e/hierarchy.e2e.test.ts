@@ -16,6 +16,7 @@ import {
   UI_TIMEOUT_MS,
   watchErrors as watch,
   type RunningServer,
+  fillSignIn,
 } from './harness.ts';
 
 let srv: RunningServer | undefined;
@@ -57,9 +58,7 @@ describe('Đơn vị hành chính — in a browser', () => {
   it('signs in as admin through the login form', async () => {
     await page.goto(baseUrl + '/don-vi');
     await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
-    await page.getByLabel('Tên đăng nhập').fill('admin');
-    await page.getByLabel('Mật khẩu').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await fillSignIn(page, 'admin', ADMIN_PASSWORD);
 
     await page.getByRole('heading', { name: 'Đơn vị hành chính', level: 1 }).waitFor();
     const header = await page.locator('header').innerText();
@@ -203,9 +202,7 @@ describe('Đơn vị hành chính — in a browser', () => {
       const p = await officer.newPage();
       watchErrors(p);
       await p.goto(baseUrl + '/don-vi');
-      await p.getByLabel('Tên đăng nhập').fill('canbo.saigon');
-      await p.getByLabel('Mật khẩu').fill('Canbo-pw-12345');
-      await p.getByRole('button', { name: 'Đăng nhập' }).click();
+      await fillSignIn(p, 'canbo.saigon', 'Canbo-pw-12345');
       // he lands on his own ward
       await p.getByRole('heading', { name: 'Phường Sài Gòn', level: 2 }).waitFor();
       assert.match(await p.locator('header').innerText(), /Nguyễn Văn An/);
@@ -226,9 +223,7 @@ describe('Đơn vị hành chính — in a browser', () => {
     await page.getByRole('button', { name: 'Đăng xuất' }).click();
     await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
 
-    await page.getByLabel('Tên đăng nhập').fill('admin');
-    await page.getByLabel('Mật khẩu').fill('not-the-password');
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await fillSignIn(page, 'admin', 'not-the-password');
     const error = page.getByTestId('login-error');
     await error.waitFor();
     assert.match(await error.innerText(), /Sai tên đăng nhập hoặc mật khẩu/);

@@ -28,6 +28,8 @@ import {
   UI_TIMEOUT_MS,
   watchErrors as watch,
   type RunningServer,
+  fillSignIn,
+  vnDay,
 } from './harness.ts';
 
 let srv: RunningServer | undefined;
@@ -43,10 +45,6 @@ const watchErrors = (p: Page) => watch(p, pageErrors);
 const OFFICER = { username: 'canbo.saigon', password: 'Canbo-pw-12345', name: 'Nguyễn Thị Lan' };
 
 /** A date in Viet Nam (UTC+7), 'YYYY-MM-DD', `days` from today. */
-function vnDay(days: number): string {
-  return new Date(Date.now() + 7 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
-}
-
 async function text(p: Page, testId: string): Promise<string> {
   return (await p.getByTestId(testId).innerText()).replace(/\s+/g, ' ').trim();
 }
@@ -61,11 +59,7 @@ async function value(dx: string, pe: string, ou: string): Promise<number> {
   return items[0]?.value ?? 0;
 }
 
-async function signIn(p: Page, username: string, password: string) {
-  await p.getByLabel('Tên đăng nhập').fill(username);
-  await p.getByLabel('Mật khẩu').fill(password);
-  await p.getByRole('button', { name: 'Đăng nhập' }).click();
-}
+const signIn = fillSignIn;
 
 /** The map has drawn `mapPrefix` (version|parent|level) with its values. */
 async function mapDrawn(p: Page, mapPrefix: string) {

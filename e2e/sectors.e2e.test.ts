@@ -20,6 +20,8 @@ import {
   UI_TIMEOUT_MS,
   watchErrors as watch,
   type RunningServer,
+  fillSignIn,
+  vnDay,
 } from './harness.ts';
 
 let srv: RunningServer | undefined;
@@ -31,10 +33,6 @@ const pageErrors: string[] = [];
 const watchErrors = (p: Page) => watch(p, pageErrors);
 
 /** A date in Viet Nam (UTC+7), 'YYYY-MM-DD', `days` from today. */
-function vnDay(days: number): string {
-  return new Date(Date.now() + 7 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
-}
-
 const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
 const textOf = async (l: Locator) => flat(await l.innerText());
 
@@ -49,11 +47,7 @@ async function valueOf(card: Locator): Promise<string> {
   return textOf(v);
 }
 
-async function signIn(p: Page) {
-  await p.getByLabel('Tên đăng nhập').fill('admin');
-  await p.getByLabel('Mật khẩu').fill(srv!.adminPassword);
-  await p.getByRole('button', { name: 'Đăng nhập' }).click();
-}
+const signIn = (p: Page) => fillSignIn(p, 'admin', srv!.adminPassword);
 
 describe('Sector pages — in a browser', () => {
   before(
