@@ -105,6 +105,19 @@ describe('Chỉ đạo — in a browser', () => {
     await leader.getByLabel('Mức độ').selectOption({ label: 'Khẩn' });
     await leader.getByLabel('Hạn hoàn thành').fill(vnDay(7));
 
+    // A file is uploaded as it is chosen and listed; one taken off is not sent.
+    const pdf = (name: string) => ({
+      name,
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n%%EOF\n'),
+    });
+    const files = leader.getByLabel('Tệp đính kèm');
+    await files.setInputFiles(pdf('nham-file.pdf'));
+    await leader.getByRole('button', { name: 'Bỏ tệp nham-file.pdf' }).click();
+    await files.setInputFiles(pdf('ke-hoach-tuyen-truyen.pdf'));
+    await leader.getByRole('button', { name: 'Bỏ tệp ke-hoach-tuyen-truyen.pdf' }).waitFor();
+    assert.equal(await leader.getByRole('button', { name: 'Bỏ tệp nham-file.pdf' }).count(), 0);
+
     // A level under the leader's city is the default target: its 168 wards and communes.
     await leader.getByLabel('Một cấp dưới một đơn vị').check();
     await leader.getByLabel('Dưới đơn vị').selectOption('79');
@@ -155,6 +168,15 @@ describe('Chỉ đạo — in a browser', () => {
     assert.match(
       await officer.getByTestId('task-detail').innerText(),
       /tuyên truyền tới từng hộ dân/,
+    );
+    await officer
+      .getByTestId('task-detail')
+      .getByRole('link', { name: 'ke-hoach-tuyen-truyen.pdf' })
+      .waitFor();
+    assert.equal(
+      await officer.getByTestId('task-detail').getByText('nham-file.pdf').count(),
+      0,
+      'the file taken off was not sent',
     );
     // the leader's board counts the read
     await leader.getByTestId('total-read').getByText('1', { exact: true }).waitFor();

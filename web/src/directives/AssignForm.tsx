@@ -1,12 +1,11 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { api, query, type Me, type OrgUnit, type OrgUnitDetail, type Version } from '../api.ts';
+import { api, type Me } from '../api.ts';
 import { formatDate } from '../format.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
 import { addDaysIso, assignTask, vnToday } from './data.ts';
 import { useDirText } from './messages.ts';
+import { fold, useScopeTree } from './scope.ts';
 import { DIRECTIVES_PATH, linkTo, navigate, TASK_PATH } from './nav.ts';
-
-const ROOT = 'VN';
 
 interface UserRow {
   id: number;
@@ -28,24 +27,11 @@ export function canAssign(me: Me): boolean {
   return me.permissions.includes('task.assign');
 }
 
-/** Folds Vietnamese diacritics so "sai gon" finds "Sài Gòn". */
-const fold = (s: string) =>
-  s
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd');
-
 /** `/chi-dao/giao-viec`: assign work to a unit (or one of its people), with milestones. */
 export function AssignForm({ me }: { me: Me }) {
   const { lang, t } = useDirText();
-  const [version, setVersion] = useState<string | undefined>(
-    me.scope.code === ROOT ? undefined : me.scope.version,
-  );
-  const [scopeUnit, setScopeUnit] = useState<OrgUnitDetail | undefined>();
-  const [children, setChildren] = useState<OrgUnit[] | undefined>();
+  const { version, scopeUnit, children, loadError } = useScopeTree(me);
   const [users, setUsers] = useState<UserRow[]>([]);
-  const [loadError, setLoadError] = useState<unknown>(null);
 
   const [title, setTitle] = useState('');
   const [filter, setFilter] = useState('');
@@ -57,27 +43,6 @@ export function AssignForm({ me }: { me: Me }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const errorRef = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    if (version) return;
-    api<{ items: Version[] }>('/api/versions')
-      .then((r) => setVersion((r.items.find((v) => v.current) ?? r.items[0])?.id ?? '2025'))
-      .catch(setLoadError);
-  }, [version]);
-
-  useEffect(() => {
-    if (!version) return;
-    const code = encodeURIComponent(me.scope.code);
-    Promise.all([
-      api<OrgUnitDetail>(`/api/orgunits/${code}${query({ version })}`),
-      api<{ items: OrgUnit[] }>(`/api/orgunits/${code}/children${query({ version, limit: 5000 })}`),
-    ])
-      .then(([u, c]) => {
-        setScopeUnit(u);
-        setChildren(c.items);
-      })
-      .catch(setLoadError);
-  }, [version, me.scope.code]);
 
   // A person can be named only by someone who may list the accounts (a leader, an admin).
   useEffect(() => {

@@ -1,19 +1,18 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { api, query, type Me, type OrgUnit, type OrgUnitDetail, type Version } from '../api.ts';
+import { api, query, type Me, type OrgUnitDetail } from '../api.ts';
 import { formatDate, formatNumber } from '../format.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
 import {
   addDaysIso,
-  fileName,
   issueDirective,
   PRIORITIES,
-  uploadAttachment,
   vnToday,
-  type Attachment,
   type Priority,
   type Target,
 } from './data.ts';
 import { dirLabel, useDirText, type DirKey } from './messages.ts';
+import { AttachInput, AttachedFiles, useAttachments } from './parts.tsx';
+import { fold, useScopeTree } from './scope.ts';
 import { DIRECTIVES_PATH, linkTo, navigate } from './nav.ts';
 
 const ROOT = 'VN';
@@ -34,13 +33,8 @@ function levelKey(level: number, version: string): DirKey {
 /** `/chi-dao/moi`: a leader writes a directive and chooses who receives it. */
 export function IssueForm({ me }: { me: Me }) {
   const { lang, t } = useDirText();
-  const [version, setVersion] = useState<string | undefined>(
-    me.scope.code === ROOT ? undefined : me.scope.version,
-  );
-  const [scopeUnit, setScopeUnit] = useState<OrgUnitDetail | undefined>();
-  const [children, setChildren] = useState<OrgUnit[] | undefined>();
+  const { version, scopeUnit, children, loadError, setLoadError } = useScopeTree(me);
   const [groups, setGroups] = useState<Group[] | undefined>();
-  const [loadError, setLoadError] = useState<unknown>(null);
 
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
@@ -53,36 +47,17 @@ export function IssueForm({ me }: { me: Me }) {
   const [underDetail, setUnderDetail] = useState<OrgUnitDetail | undefined>();
   const [level, setLevel] = useState<number | undefined>();
   const [group, setGroup] = useState('');
-  const [files, setFiles] = useState<Attachment[]>([]);
-  const [uploading, setUploading] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const attachments = useAttachments(setError);
   const errorRef = useRef<HTMLDivElement>(null);
-
-  // The tree: the scope's own for a scoped leader, the one in force for the nation.
-  useEffect(() => {
-    if (version) return;
-    api<{ items: Version[] }>('/api/versions')
-      .then((r) => setVersion((r.items.find((v) => v.current) ?? r.items[0])?.id ?? '2025'))
-      .catch(setLoadError);
-  }, [version]);
 
   useEffect(() => {
     if (!version) return;
-    const code = encodeURIComponent(me.scope.code);
-    Promise.all([
-      api<OrgUnitDetail>(`/api/orgunits/${code}${query({ version })}`),
-      api<{ items: OrgUnit[] }>(`/api/orgunits/${code}/children${query({ version, limit: 5000 })}`),
-      api<{ items: Group[] }>(`/api/groups${query({ version })}`).catch(() => ({ items: [] })),
-    ])
-      .then(([u, c, g]) => {
-        setScopeUnit(u);
-        setChildren(c.items);
-        setGroups(g.items);
-        setUnderDetail(u);
-      })
-      .catch(setLoadError);
-  }, [version, me.scope.code]);
+    api<{ items: Group[] }>(`/api/groups${query({ version })}`)
+      .catch(() => ({ items: [] }))
+      .then((g) => setGroups(g.items));
+  }, [version]);
 
   useEffect(() => {
     if (!version || !scopeUnit) return;
@@ -113,22 +88,10 @@ export function IssueForm({ me }: { me: Me }) {
   }, [levels, level]);
 
   const shown = useMemo(() => {
-    const q = filter
-      .trim()
-      .toLowerCase()
-      .normalize('NFD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .replace(/đ/g, 'd');
+    const q = fold(filter.trim());
     if (!children) return [];
     if (!q) return children;
-    return children.filter((c) =>
-      c.fullName
-        .toLowerCase()
-        .normalize('NFD')
-        .replace(/[\u0300-\u036f]/g, '')
-        .replace(/đ/g, 'd')
-        .includes(q),
-    );
+    return children.filter((c) => fold(c.fullName).includes(q));
   }, [children, filter]);
 
   const recipients: number | undefined =
@@ -141,21 +104,6 @@ export function IssueForm({ me }: { me: Me }) {
         : kind === 'group'
           ? groups?.find((g) => g.code === group)?.members
           : undefined;
-
-  const onFiles = async (list: FileList | null) => {
-    if (!list?.length) return;
-    setUploading(true);
-    setError(null);
-    try {
-      const added: Attachment[] = [];
-      for (const f of Array.from(list)) added.push(await uploadAttachment(f));
-      setFiles((old) => [...old, ...added]);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setUploading(false);
-    }
-  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -192,7 +140,9 @@ export function IssueForm({ me }: { me: Me }) {
         priority,
         dueDate,
         target,
-        ...(files.length ? { attachmentIds: files.map((f) => Number(f.id)) } : {}),
+        ...(attachments.files.length
+          ? { attachmentIds: attachments.files.map((f) => Number(f.id)) }
+          : {}),
       });
       navigate(`${DIRECTIVES_PATH}/${encodeURIComponent(String(r.directive.id))}`);
     } catch (err) {
@@ -422,41 +372,16 @@ export function IssueForm({ me }: { me: Me }) {
         </fieldset>
 
         <div className="field">
-          <label htmlFor="d-files">{t('attachments')}</label>
-          <input
-            id="d-files"
-            type="file"
-            multiple
-            aria-describedby="d-files-hint"
-            onChange={(e) => {
-              void onFiles(e.target.files);
-              e.target.value = '';
-            }}
-          />
-          <span id="d-files-hint" className="hint">
-            {uploading ? t('uploading') : t('attachHint')}
-          </span>
-          {files.length > 0 && (
-            <ul className="dir-files">
-              {files.map((f) => (
-                <li key={String(f.id)}>
-                  {fileName(f)}{' '}
-                  <button
-                    type="button"
-                    className="btn btn-small"
-                    aria-label={t('removeFile', { name: fileName(f) })}
-                    onClick={() => setFiles((old) => old.filter((x) => x.id !== f.id))}
-                  >
-                    ×
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
+          <AttachInput id="d-files" label={t('attachments')} attachments={attachments} />
+          <AttachedFiles attachments={attachments} />
         </div>
 
         <div className="dir-actions">
-          <button type="submit" className="btn btn-primary" disabled={busy || uploading}>
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={busy || attachments.uploading}
+          >
             {busy ? t('submitting') : t('submit')}
           </button>
         </div>

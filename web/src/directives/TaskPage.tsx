@@ -13,9 +13,7 @@ import {
   loadTask,
   personName,
   reportStatus,
-  uploadAttachment,
   vnToday,
-  type Attachment,
   type Comment,
   type HistoryEntry,
   type StatusInput,
@@ -24,7 +22,7 @@ import {
 import { useLive } from '../live.ts';
 import { dirLabel, useDirText } from './messages.ts';
 import { DIRECTIVES_PATH, linkTo } from './nav.ts';
-import { PriorityTag, StatusTag } from './parts.tsx';
+import { AttachInput, AttachedFiles, PriorityTag, StatusTag, useAttachments } from './parts.tsx';
 
 type Move = StatusInput['status'];
 
@@ -57,14 +55,13 @@ export function TaskPage({ id, me }: { id: string; me: Me }) {
   const [msError, setMsError] = useState<unknown>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [error, setError] = useState<unknown>(null);
+  const attachments = useAttachments(setError);
   const [saved, setSaved] = useState('');
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState('');
   const [reason, setReason] = useState('');
   const [progress, setProgress] = useState('');
   const [figures, setFigures] = useState('');
-  const [files, setFiles] = useState<Attachment[]>([]);
-  const [uploading, setUploading] = useState(false);
   const savedRef = useRef<HTMLParagraphElement>(null);
   const headRef = useRef<HTMLHeadingElement>(null);
 
@@ -163,7 +160,7 @@ export function TaskPage({ id, me }: { id: string; me: Me }) {
       }
       body.figures = f;
     }
-    if (files.length) body.attachmentIds = files.map((f) => Number(f.id));
+    if (attachments.files.length) body.attachmentIds = attachments.files.map((f) => Number(f.id));
     setBusy(true);
     try {
       const updated = await reportStatus(id, body);
@@ -172,28 +169,13 @@ export function TaskPage({ id, me }: { id: string; me: Me }) {
       setNote('');
       setReason('');
       setFigures('');
-      setFiles([]);
+      attachments.clear();
       void refreshHistory();
       requestAnimationFrame(() => savedRef.current?.focus());
     } catch (e) {
       setError(e);
     } finally {
       setBusy(false);
-    }
-  };
-
-  const onFiles = async (list: FileList | null) => {
-    if (!list?.length) return;
-    setUploading(true);
-    setError(null);
-    try {
-      const added: Attachment[] = [];
-      for (const f of Array.from(list)) added.push(await uploadAttachment(f));
-      setFiles((old) => [...old, ...added]);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setUploading(false);
     }
   };
 
@@ -379,39 +361,10 @@ export function TaskPage({ id, me }: { id: string; me: Me }) {
                 />
               </div>
               <div className="field">
-                <label htmlFor="task-files">{t('attach')}</label>
-                <input
-                  id="task-files"
-                  type="file"
-                  multiple
-                  aria-describedby="task-files-hint"
-                  onChange={(e) => {
-                    void onFiles(e.target.files);
-                    e.target.value = '';
-                  }}
-                />
-                <span id="task-files-hint" className="hint">
-                  {uploading ? t('uploading') : t('attachHint')}
-                </span>
+                <AttachInput id="task-files" label={t('attach')} attachments={attachments} />
               </div>
             </div>
-            {files.length > 0 && (
-              <ul className="dir-files">
-                {files.map((f) => (
-                  <li key={String(f.id)}>
-                    {fileName(f)}{' '}
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      aria-label={t('removeFile', { name: fileName(f) })}
-                      onClick={() => setFiles((old) => old.filter((x) => x.id !== f.id))}
-                    >
-                      ×
-                    </button>
-                  </li>
-                ))}
-              </ul>
-            )}
+            <AttachedFiles attachments={attachments} />
             <div className="field">
               <label htmlFor="task-figures">{t('figures')}</label>
               <textarea

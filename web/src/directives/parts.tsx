@@ -1,5 +1,13 @@
+import { useState } from 'react';
 import { formatDateTime } from '../format.ts';
-import { DIRECTIVE_TOPICS, type Priority, type TaskStatus } from './data.ts';
+import {
+  DIRECTIVE_TOPICS,
+  fileName,
+  uploadAttachment,
+  type Attachment,
+  type Priority,
+  type TaskStatus,
+} from './data.ts';
 import { useLiveStatus } from '../live.ts';
 import { dirLabel, useDirText } from './messages.ts';
 
@@ -33,5 +41,81 @@ export function LiveMark({ updatedAt }: { updatedAt?: Date }) {
         <span className="muted"> · {t('updated', { time: formatDateTime(lang, updatedAt) })}</span>
       )}
     </span>
+  );
+}
+
+/** Files attached to a form: uploaded as they are chosen, removable until it is sent. */
+export function useAttachments(onError: (e: unknown) => void) {
+  const [files, setFiles] = useState<Attachment[]>([]);
+  const [uploading, setUploading] = useState(false);
+  const add = async (list: FileList | null) => {
+    if (!list?.length) return;
+    setUploading(true);
+    onError(null);
+    try {
+      const added: Attachment[] = [];
+      for (const f of Array.from(list)) added.push(await uploadAttachment(f));
+      setFiles((old) => [...old, ...added]);
+    } catch (e) {
+      onError(e);
+    } finally {
+      setUploading(false);
+    }
+  };
+  const remove = (id: Attachment['id']) => setFiles((old) => old.filter((x) => x.id !== id));
+  return { files, uploading, add, remove, clear: () => setFiles([]) };
+}
+
+/** The file field of a form, with its hint (or "uploading…"). */
+export function AttachInput({
+  id,
+  label,
+  attachments,
+}: {
+  id: string;
+  label: string;
+  attachments: ReturnType<typeof useAttachments>;
+}) {
+  const { t } = useDirText();
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="file"
+        multiple
+        aria-describedby={`${id}-hint`}
+        onChange={(e) => {
+          void attachments.add(e.target.files);
+          e.target.value = '';
+        }}
+      />
+      <span id={`${id}-hint`} className="hint">
+        {attachments.uploading ? t('uploading') : t('attachHint')}
+      </span>
+    </>
+  );
+}
+
+/** The files attached so far, each with a button to take it off. */
+export function AttachedFiles({ attachments }: { attachments: ReturnType<typeof useAttachments> }) {
+  const { t } = useDirText();
+  if (attachments.files.length === 0) return null;
+  return (
+    <ul className="dir-files">
+      {attachments.files.map((f) => (
+        <li key={String(f.id)}>
+          {fileName(f)}{' '}
+          <button
+            type="button"
+            className="btn btn-small"
+            aria-label={t('removeFile', { name: fileName(f) })}
+            onClick={() => attachments.remove(f.id)}
+          >
+            ×
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }
