@@ -21,18 +21,14 @@
  * Bounded: at most 20 fan-outs, 20,000 connections, 50 measured rounds and 120 s of measuring
  * per case; a round whose events have not all arrived after 30 s counts the missing ones.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import type { Server } from 'node:http';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
 import type { Engine } from '../src/db/client.ts';
 import { SseClient } from '../src/live/sse-client.ts';
+import { openConnections, serveInChild, startChild, type Child } from './child-server.ts';
 import { percentile, type Bench, type BenchOptions, type Measurement } from './lib.ts';
 
 const WAIT_MS = 30_000;
 const CASE_BUDGET_MS = 120_000;
-const OPEN_BATCH = 200;
 const COMMUNES_2022 = 10_599;
 
 interface ServerInfo {
@@ -45,7 +41,6 @@ interface ServerInfo {
 
 async function runServer(cfg: { engine: Engine }) {
   const { openTestDb } = await import('../src/test/harness.ts');
-  const { createApp } = await import('../src/api/app.ts');
   const t = await openTestDb(cfg.engine);
   const services = t.services;
   const { token } = await services.auth.createToken('system', {
@@ -53,80 +48,16 @@ async function runServer(cfg: { engine: Engine }) {
     scope: { version: '2022', code: 'VN' },
     permissions: ['data.read', 'task.read', 'directive.issue'],
   });
-  const app = createApp(services);
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
-      resolve(s as Server),
-    );
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}`, token })}\n`);
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    services.live.hub.close();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    await t.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', stop);
-  process.stdin.on('end', stop);
-  process.stdin.resume();
+  await serveInChild(services, () => t.close(), { token });
 }
 
 // ---------------------------------------------------------------------------------------------
 // The measuring process
 
-async function startChild(engine: Engine) {
-  const proc: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url)],
-    {
-      env: { ...process.env, OPSROOM_DIRECTIVE_BENCH_SERVER: JSON.stringify({ engine }) },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
-  const info = await new Promise<ServerInfo>((resolve, reject) => {
-    const lines = createInterface({ input: proc.stdout! });
-    lines.once('line', (l) => resolve(JSON.parse(l) as ServerInfo));
-    proc.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
+function startServer(engine: Engine): Promise<Child<ServerInfo>> {
+  return startChild(fileURLToPath(import.meta.url), {
+    OPSROOM_DIRECTIVE_BENCH_SERVER: JSON.stringify({ engine }),
   });
-  return {
-    info,
-    stop: async () => {
-      if (proc.exitCode !== null) return;
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-async function openConnections(info: ServerInfo, n: number): Promise<SseClient[]> {
-  const out: SseClient[] = [];
-  for (let i = 0; i < n; i += OPEN_BATCH) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(OPEN_BATCH, n - i) }, async () => {
-        // onEvent is set before any byte is read: `hello` can arrive with the headers.
-        let ready!: () => void;
-        const hello = new Promise<void>((r) => (ready = r));
-        const c = await SseClient.connect(`${info.url}/api/live?topics=directive`, {
-          headers: { authorization: `Bearer ${info.token}` },
-          keep: false,
-          onEvent: (e) => {
-            if (e.event === 'hello') ready();
-          },
-        });
-        await hello;
-        return c;
-      }),
-    );
-    out.push(...batch);
-  }
-  return out;
 }
 
 let round = 0;
@@ -188,10 +119,10 @@ async function run(opts: BenchOptions): Promise<Measurement[]> {
   );
   for (const engine of opts.engines) {
     opts.log(`${engine}: starting a server on a fresh database`);
-    const child = await startChild(engine);
+    const child = await startServer(engine);
     try {
       // 1. Fan-out to every commune of 2022.
-      const [sub] = await openConnections(child.info, 1);
+      const [sub] = await openConnections(child.info.url, child.info.token, 'directive', 1);
       const stored: number[] = [];
       const pushed: number[] = [];
       const iterations = Math.min(opts.iterations, 20);
@@ -242,7 +173,12 @@ async function run(opts: BenchOptions): Promise<Measurement[]> {
       // 2. N connections on one instance.
       if (connEngines.includes(engine)) {
         opts.log(`${engine}: opening ${connections} connections`);
-        const clients = await openConnections(child.info, connections);
+        const clients = await openConnections(
+          child.info.url,
+          child.info.token,
+          'directive',
+          connections,
+        );
         opts.log(`  ${connections} connections open`);
         const latencies: number[] = [];
         let expected = 0;

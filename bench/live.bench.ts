@@ -22,15 +22,11 @@
  * The server's resident memory before and after opening the connections gives the memory per
  * connection.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
 import type { Engine } from '../src/db/client.ts';
 import type { Services } from '../src/services/index.ts';
-import { SseClient } from '../src/live/sse-client.ts';
+import { openConnections, serveInChild, startChild, type Child } from './child-server.ts';
 import { percentile, type Bench, type BenchOptions, type Measurement } from './lib.ts';
 
 const ELEMENT = {
@@ -45,7 +41,6 @@ const UNIT = '26740'; // Phường Sài Gòn (2025 tree)
 const FIRST_DAY = Date.UTC(2026, 0, 1);
 const WAIT_MS = 30_000;
 const CASE_BUDGET_MS = 120_000;
-const OPEN_BATCH = 200;
 
 // ---------------------------------------------------------------------------------------------
 // The server process
@@ -60,7 +55,6 @@ async function runServer(cfg: { engine: Engine; databaseUrl?: string }) {
   const { openTestDb } = await import('../src/test/harness.ts');
   const { openDatabase } = await import('../src/db/client.ts');
   const { createServices } = await import('../src/services/index.ts');
-  const { createApp } = await import('../src/api/app.ts');
   let close: () => Promise<void>;
   let services: Services;
   let databaseUrl: string | undefined;
@@ -82,63 +76,16 @@ async function runServer(cfg: { engine: Engine; databaseUrl?: string }) {
     scope: { version, code: 'VN' },
     permissions: ['data.read', 'data.write'],
   });
-  const app = createApp(services);
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
-      resolve(s as Server),
-    );
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const info: ServerInfo = { url: `http://127.0.0.1:${port}`, token, databaseUrl };
-  process.stdout.write(`${JSON.stringify(info)}\n`);
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    services.live.hub.close();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    await close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', stop);
-  process.stdin.on('end', stop); // the parent went away
-  process.stdin.resume();
+  await serveInChild(services, close, { token, databaseUrl });
 }
 
 // ---------------------------------------------------------------------------------------------
 // The measuring process
 
-interface Child {
-  info: ServerInfo;
-  proc: ChildProcess;
-  stop(): Promise<void>;
-}
-
-async function startChild(engine: Engine, databaseUrl?: string): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
-    env: {
-      ...process.env,
-      OPSROOM_LIVE_BENCH_SERVER: JSON.stringify({ engine, databaseUrl }),
-    },
-    stdio: ['pipe', 'pipe', 'inherit'],
+function startServer(engine: Engine, databaseUrl?: string): Promise<Child<ServerInfo>> {
+  return startChild(fileURLToPath(import.meta.url), {
+    OPSROOM_LIVE_BENCH_SERVER: JSON.stringify({ engine, databaseUrl }),
   });
-  const info = await new Promise<ServerInfo>((resolve, reject) => {
-    const lines = createInterface({ input: proc.stdout! });
-    lines.once('line', (l) => resolve(JSON.parse(l) as ServerInfo));
-    proc.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
-  });
-  return {
-    info,
-    proc,
-    stop: async () => {
-      if (proc.exitCode !== null) return;
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 /** Resident memory of a process in bytes (Linux). */
@@ -149,29 +96,6 @@ function rss(pid: number | undefined): number {
   } catch {
     return Number.NaN;
   }
-}
-
-async function openConnections(url: string, token: string, n: number): Promise<SseClient[]> {
-  const out: SseClient[] = [];
-  for (let i = 0; i < n; i += OPEN_BATCH) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(OPEN_BATCH, n - i) }, async () => {
-        let ready!: () => void;
-        const hello = new Promise<void>((r) => (ready = r));
-        const c = await SseClient.connect(`${url}/api/live?topics=data`, {
-          headers: { authorization: `Bearer ${token}` },
-          keep: false,
-          onEvent: (e) => {
-            if (e.event === 'hello') ready();
-          },
-        });
-        await hello;
-        return c;
-      }),
-    );
-    out.push(...batch);
-  }
-  return out;
 }
 
 interface CaseResult {
@@ -196,7 +120,7 @@ async function measure(
   log: (m: string) => void,
 ): Promise<CaseResult> {
   const before = rss(serverPid);
-  const clients = await openConnections(listen.url, listen.token, connections);
+  const clients = await openConnections(listen.url, listen.token, 'data', connections);
   const bytesPerConnection = (rss(serverPid) - before) / connections;
   log(`  ${connections} connections open`);
   const latencies: number[] = [];
@@ -306,7 +230,7 @@ async function run(opts: BenchOptions): Promise<Measurement[]> {
 
   for (const engine of opts.engines) {
     opts.log(`${engine}: starting the server`);
-    const a = await startChild(engine);
+    const a = await startServer(engine);
     try {
       for (const n of counts) {
         opts.log(`${engine}: one instance, ${n} connections`);
@@ -324,7 +248,7 @@ async function run(opts: BenchOptions): Promise<Measurement[]> {
       }
       if (engine === 'postgres') {
         opts.log(`${engine}: second instance on the same database`);
-        const b = await startChild(engine, a.info.databaseUrl);
+        const b = await startServer(engine, a.info.databaseUrl);
         try {
           for (const n of counts) {
             opts.log(`${engine}: across instances, ${n} connections`);

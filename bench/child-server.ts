@@ -1,0 +1,108 @@
+/**
+ * Benchmarks that hold thousands of live connections run the server in a child process, so
+ * that the connections' client side does not share an event loop with it: the child serves
+ * the API on a free port and tells the parent where; the parent opens SSE connections to it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Server } from 'node:http';
+import { createInterface } from 'node:readline';
+import { serve } from '@hono/node-server';
+import { SseClient } from '../src/live/sse-client.ts';
+import type { Services } from '../src/services/index.ts';
+
+/** Connections opened at once: more and the server's accept queue overflows. */
+const OPEN_BATCH = 200;
+
+/**
+ * In the child: serves the API over `services` on a free port, prints `{ url, ...extra }` as
+ * one line, and stops (its live connections, the server, then `close`) on SIGTERM or when the
+ * parent goes away.
+ */
+export async function serveInChild(
+  services: Services,
+  close: () => Promise<void>,
+  extra: Record<string, unknown>,
+): Promise<void> {
+  const { createApp } = await import('../src/api/app.ts');
+  const app = createApp(services);
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
+      resolve(s as Server),
+    );
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}`, ...extra })}\n`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    services.live.hub.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.stdin.on('end', stop); // the parent went away
+  process.stdin.resume();
+}
+
+export interface Child<T> {
+  info: T;
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** In the parent: runs `file` with `env` set, and waits for the line `serveInChild` prints. */
+export async function startChild<T>(file: string, env: Record<string, string>): Promise<Child<T>> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', file], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const info = await new Promise<T>((resolve, reject) => {
+    const lines = createInterface({ input: proc.stdout! });
+    lines.once('line', (l) => resolve(JSON.parse(l) as T));
+    proc.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
+  });
+  return {
+    info,
+    proc,
+    stop: async () => {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Opens `n` SSE connections to `/api/live?topics=…`, each resolved once its `hello` came. */
+export async function openConnections(
+  url: string,
+  token: string,
+  topics: string,
+  n: number,
+): Promise<SseClient[]> {
+  const out: SseClient[] = [];
+  for (let i = 0; i < n; i += OPEN_BATCH) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(OPEN_BATCH, n - i) }, async () => {
+        // onEvent is set before any byte is read: `hello` can arrive with the headers.
+        let ready!: () => void;
+        const hello = new Promise<void>((r) => (ready = r));
+        const c = await SseClient.connect(`${url}/api/live?topics=${topics}`, {
+          headers: { authorization: `Bearer ${token}` },
+          keep: false,
+          onEvent: (e) => {
+            if (e.event === 'hello') ready();
+          },
+        });
+        await hello;
+        return c;
+      }),
+    );
+    out.push(...batch);
+  }
+  return out;
+}
