@@ -1,4 +1,3 @@
-import { useSyncExternalStore, type MouseEvent } from 'react';
 import { api, query } from '../api.ts';
 import type { SectorCode } from './messages.ts';
 
@@ -124,40 +123,10 @@ export function changeToShow(change: Change | undefined, cmp: Comparison): Chang
   return null;
 }
 
-// Moves inside the sector pages: pushState and an event, so App need not re-render.
-
-const NAV_EVENT = 'opsroom:navigate';
-
-export function notifySectorNavigation(): void {
-  window.dispatchEvent(new Event(NAV_EVENT));
-}
-
-export function navigate(to: string): void {
-  if (location.pathname + location.search === to) return;
-  history.pushState(null, '', to);
-  notifySectorNavigation();
-}
-
-function subscribe(l: () => void) {
-  window.addEventListener('popstate', l);
-  window.addEventListener(NAV_EVENT, l);
-  return () => {
-    window.removeEventListener('popstate', l);
-    window.removeEventListener(NAV_EVENT, l);
-  };
-}
-
-const snapshot = () => location.pathname + location.search;
-
-export function useLocation(): string {
-  return useSyncExternalStore(subscribe, snapshot, snapshot);
-}
-
-/** An <a onClick> that moves inside the app (a modified click still opens a new tab). */
-export function linkTo(to: string) {
-  return (e: MouseEvent<HTMLAnchorElement>) => {
-    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-    e.preventDefault();
-    navigate(to);
-  };
-}
+// Moves inside the sector pages keep the focus where it is (on the month picker, say).
+export {
+  linkTo,
+  navigate,
+  notifyNavigation as notifySectorNavigation,
+  useLocation,
+} from '../nav.ts';
