@@ -4,8 +4,9 @@ import { formatDate } from '../format.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
 import { addDaysIso, assignTask, vnToday } from './data.ts';
 import { useDirText } from './messages.ts';
+import { BackLink } from './parts.tsx';
 import { fold, useScopeTree } from './scope.ts';
-import { DIRECTIVES_PATH, linkTo, navigate, TASK_PATH } from './nav.ts';
+import { navigate, TASK_PATH } from './nav.ts';
 
 interface UserRow {
   id: number;
@@ -126,9 +127,7 @@ export function AssignForm({ me }: { me: Me }) {
 
   return (
     <div className="page dir-page">
-      <a className="back-link" href={DIRECTIVES_PATH} onClick={linkTo(DIRECTIVES_PATH)}>
-        ← {t('backToInbox')}
-      </a>
+      <BackLink />
       <div className="page-head">
         <h1>{t('assignTitle')}</h1>
         <p className="muted">{t('assignIntro')}</p>

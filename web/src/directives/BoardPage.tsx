@@ -11,8 +11,7 @@ import {
 } from './data.ts';
 import { useLive } from '../live.ts';
 import { useDirText, type DirKey } from './messages.ts';
-import { DIRECTIVES_PATH, linkTo } from './nav.ts';
-import { LiveMark, PriorityTag, StatusTag } from './parts.tsx';
+import { BackLink, LiveMark, PriorityTag, StatusTag } from './parts.tsx';
 
 const StackedBars = lazy(() =>
   import('./BoardChart.tsx').then((m) => ({ default: m.StackedBars })),
@@ -350,14 +349,5 @@ export function BoardPage({ id }: { id: string }) {
         )}
       </section>
     </div>
-  );
-}
-
-function BackLink() {
-  const { t } = useDirText();
-  return (
-    <a className="back-link" href={DIRECTIVES_PATH} onClick={linkTo(DIRECTIVES_PATH)}>
-      ← {t('backToInbox')}
-    </a>
   );
 }

@@ -11,9 +11,9 @@ import {
   type Target,
 } from './data.ts';
 import { dirLabel, useDirText, type DirKey } from './messages.ts';
-import { AttachInput, AttachedFiles, useAttachments } from './parts.tsx';
+import { AttachInput, AttachedFiles, BackLink, useAttachments } from './parts.tsx';
 import { fold, useScopeTree } from './scope.ts';
-import { DIRECTIVES_PATH, linkTo, navigate } from './nav.ts';
+import { DIRECTIVES_PATH, navigate } from './nav.ts';
 
 const ROOT = 'VN';
 type Kind = Target['kind'];
@@ -180,9 +180,7 @@ export function IssueForm({ me }: { me: Me }) {
 
   return (
     <div className="page dir-page">
-      <a className="back-link" href={DIRECTIVES_PATH} onClick={linkTo(DIRECTIVES_PATH)}>
-        ← {t('backToInbox')}
-      </a>
+      <BackLink />
       <div className="page-head">
         <h1>{t('formTitle')}</h1>
         <p className="muted">{t('formIntro')}</p>

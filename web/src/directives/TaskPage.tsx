@@ -21,8 +21,14 @@ import {
 } from './data.ts';
 import { useLive } from '../live.ts';
 import { dirLabel, useDirText } from './messages.ts';
-import { DIRECTIVES_PATH, linkTo } from './nav.ts';
-import { AttachInput, AttachedFiles, PriorityTag, StatusTag, useAttachments } from './parts.tsx';
+import {
+  AttachInput,
+  AttachedFiles,
+  BackLink,
+  PriorityTag,
+  StatusTag,
+  useAttachments,
+} from './parts.tsx';
 
 type Move = StatusInput['status'];
 
@@ -523,14 +529,5 @@ export function TaskPage({ id, me }: { id: string; me: Me }) {
         )}
       </section>
     </div>
-  );
-}
-
-function BackLink() {
-  const { t } = useDirText();
-  return (
-    <a className="back-link" href={DIRECTIVES_PATH} onClick={linkTo(DIRECTIVES_PATH)}>
-      ← {t('backToInbox')}
-    </a>
   );
 }

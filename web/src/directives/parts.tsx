@@ -10,6 +10,7 @@ import {
 } from './data.ts';
 import { useLiveStatus } from '../live.ts';
 import { dirLabel, useDirText } from './messages.ts';
+import { DIRECTIVES_PATH, linkTo } from './nav.ts';
 
 export function PriorityTag({ priority }: { priority: Priority }) {
   const { lang } = useDirText();
@@ -117,5 +118,15 @@ export function AttachedFiles({ attachments }: { attachments: ReturnType<typeof 
         </li>
       ))}
     </ul>
+  );
+}
+
+/** Back to the list of directives and tasks. */
+export function BackLink() {
+  const { t } = useDirText();
+  return (
+    <a className="back-link" href={DIRECTIVES_PATH} onClick={linkTo(DIRECTIVES_PATH)}>
+      ← {t('backToInbox')}
+    </a>
   );
 }
