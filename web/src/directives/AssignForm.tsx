@@ -4,7 +4,7 @@ import { formatDate } from '../format.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
 import { addDaysIso, assignTask, vnToday } from './data.ts';
 import { useDirText } from './messages.ts';
-import { BackLink } from './parts.tsx';
+import { BackLink, DueDateField } from './parts.tsx';
 import { fold, useScopeTree } from './scope.ts';
 import { navigate, TASK_PATH } from './nav.ts';
 
@@ -198,21 +198,7 @@ export function AssignForm({ me }: { me: Me }) {
               {t('assigneeHint')}
             </span>
           </div>
-          <div className="field">
-            <label htmlFor="a-due">{t('dueLabel')}</label>
-            <input
-              id="a-due"
-              type="date"
-              required
-              min={vnToday()}
-              value={dueDate}
-              onChange={(e) => setDueDate(e.target.value)}
-              aria-describedby="a-due-shown"
-            />
-            <span id="a-due-shown" className="hint">
-              {dueDate ? t('dueShown', { date: formatDate(lang, dueDate) }) : ''}
-            </span>
-          </div>
+          <DueDateField id="a-due" value={dueDate} onChange={setDueDate} />
         </div>
 
         <fieldset className="dir-target">

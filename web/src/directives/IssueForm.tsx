@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, query, type Me, type OrgUnitDetail } from '../api.ts';
-import { formatDate, formatNumber } from '../format.ts';
+import { formatNumber } from '../format.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
 import {
   addDaysIso,
@@ -11,7 +11,7 @@ import {
   type Target,
 } from './data.ts';
 import { dirLabel, useDirText, type DirKey } from './messages.ts';
-import { AttachInput, AttachedFiles, BackLink, useAttachments } from './parts.tsx';
+import { AttachInput, AttachedFiles, BackLink, DueDateField, useAttachments } from './parts.tsx';
 import { fold, useScopeTree } from './scope.ts';
 import { DIRECTIVES_PATH, navigate } from './nav.ts';
 
@@ -224,21 +224,7 @@ export function IssueForm({ me }: { me: Me }) {
               ))}
             </select>
           </div>
-          <div className="field">
-            <label htmlFor="d-due">{t('dueLabel')}</label>
-            <input
-              id="d-due"
-              type="date"
-              required
-              min={vnToday()}
-              value={dueDate}
-              onChange={(e) => setDueDate(e.target.value)}
-              aria-describedby="d-due-shown"
-            />
-            <span id="d-due-shown" className="hint">
-              {dueDate ? t('dueShown', { date: formatDate(lang, dueDate) }) : ''}
-            </span>
-          </div>
+          <DueDateField id="d-due" value={dueDate} onChange={setDueDate} />
         </div>
 
         <fieldset className="dir-target">

@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { formatDateTime } from '../format.ts';
+import { formatDate, formatDateTime } from '../format.ts';
 import {
   DIRECTIVE_TOPICS,
   fileName,
   uploadAttachment,
+  vnToday,
   type Attachment,
   type Priority,
   type TaskStatus,
@@ -128,5 +129,35 @@ export function BackLink() {
     <a className="back-link" href={DIRECTIVES_PATH} onClick={linkTo(DIRECTIVES_PATH)}>
       ← {t('backToInbox')}
     </a>
+  );
+}
+
+/** The due date of a directive or task: today or later, shown the Vietnamese way beneath. */
+export function DueDateField({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  const { lang, t } = useDirText();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{t('dueLabel')}</label>
+      <input
+        id={id}
+        type="date"
+        required
+        min={vnToday()}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-describedby={`${id}-shown`}
+      />
+      <span id={`${id}-shown`} className="hint">
+        {value ? t('dueShown', { date: formatDate(lang, value) }) : ''}
+      </span>
+    </div>
   );
 }
