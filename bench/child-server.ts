@@ -106,3 +106,34 @@ export async function openConnections(
   }
   return out;
 }
+
+/**
+ * Every connection waits for the first `topic` event whose data holds `marker`: `start` marks
+ * the moment delays count from (just before the request that causes the event), `done` gives
+ * the delay of each arrival once all arrived or `ms` passed.
+ */
+export function arrivals(clients: SseClient[], topic: string, marker: string) {
+  const times: number[] = [];
+  let t0 = 0;
+  let left = clients.length;
+  let all!: () => void;
+  const arrived = new Promise<void>((r) => (all = r));
+  for (const c of clients) {
+    let got = false;
+    c.onEvent = (e) => {
+      if (got || e.event !== topic || !e.data.includes(marker)) return;
+      got = true;
+      times.push(e.at - t0);
+      if (--left === 0) all();
+    };
+  }
+  return {
+    start: (): number => (t0 = performance.now()),
+    done: async (ms: number): Promise<number[]> => {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([arrived, new Promise((r) => (timer = setTimeout(r, ms)))]);
+      clearTimeout(timer);
+      return times;
+    },
+  };
+}

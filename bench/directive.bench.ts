@@ -24,7 +24,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '../src/db/client.ts';
 import { SseClient } from '../src/live/sse-client.ts';
-import { openConnections, serveInChild, startChild, type Child } from './child-server.ts';
+import { arrivals, openConnections, serveInChild, startChild, type Child } from './child-server.ts';
 import { percentile, type Bench, type BenchOptions, type Measurement } from './lib.ts';
 
 const WAIT_MS = 30_000;
@@ -66,21 +66,8 @@ let round = 0;
 async function oneRound(info: ServerInfo, clients: SseClient[], target: unknown) {
   const title = `Bench ${process.pid}-${++round}`;
   const marker = JSON.stringify(title);
-  let left = clients.length;
-  let done!: () => void;
-  const all = new Promise<void>((r) => (done = r));
-  const times: number[] = [];
-  let t0 = 0;
-  for (const c of clients) {
-    let got = false;
-    c.onEvent = (e) => {
-      if (got || e.event !== 'directive' || !e.data.includes(marker)) return;
-      got = true;
-      times.push(e.at - t0);
-      if (--left === 0) done();
-    };
-  }
-  t0 = performance.now();
+  const events = arrivals(clients, 'directive', marker);
+  const t0 = events.start();
   const res = await fetch(`${info.url}/api/directives`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${info.token}` },
@@ -96,9 +83,7 @@ async function oneRound(info: ServerInfo, clients: SseClient[], target: unknown)
   const stored = performance.now() - t0;
   if (res.status !== 201) throw new Error(`directive: HTTP ${res.status} ${text}`);
   const taskCount = (JSON.parse(text) as { taskCount: number }).taskCount;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([all, new Promise((r) => (timer = setTimeout(r, WAIT_MS)))]);
-  clearTimeout(timer);
+  const times = await events.done(WAIT_MS);
   return { stored, times, taskCount };
 }
 

@@ -26,7 +26,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '../src/db/client.ts';
 import type { Services } from '../src/services/index.ts';
-import { openConnections, serveInChild, startChild, type Child } from './child-server.ts';
+import { arrivals, openConnections, serveInChild, startChild, type Child } from './child-server.ts';
 import { percentile, type Bench, type BenchOptions, type Measurement } from './lib.ts';
 
 const ELEMENT = {
@@ -134,21 +134,8 @@ async function measure(
       if (i >= warmup && performance.now() - started > CASE_BUDGET_MS) break;
       const day = new Date(FIRST_DAY + dayOffset.next++ * 86_400_000).toISOString().slice(0, 10);
       const marker = `"${day}"`;
-      let left = clients.length;
-      let done!: () => void;
-      const all = new Promise<void>((r) => (done = r));
-      const times: number[] = [];
-      let t0 = 0;
-      for (const c of clients) {
-        let got = false;
-        c.onEvent = (e) => {
-          if (got || e.event !== 'data' || !e.data.includes(marker)) return;
-          got = true;
-          times.push(e.at - t0);
-          if (--left === 0) done();
-        };
-      }
-      t0 = performance.now();
+      const events = arrivals(clients, 'data', marker);
+      const t0 = events.start();
       const res = await fetch(`${post.url}/api/data/import`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${post.token}` },
@@ -159,9 +146,7 @@ async function measure(
       if (res.status !== 200) throw new Error(`import: HTTP ${res.status} ${await res.text()}`);
       await res.arrayBuffer();
       const answered = performance.now() - t0;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([all, new Promise((r) => (timer = setTimeout(r, WAIT_MS)))]);
-      clearTimeout(timer);
+      const times = await events.done(WAIT_MS);
       if (i < warmup) continue;
       measured++;
       answers.push(answered);
