@@ -151,6 +151,12 @@ for (const engine of testEngines()) {
       assert.equal(r.status, 400);
       assert.equal(r.json.error.code, 'validation_failed');
       assert.ok(r.json.error.details.issues.length >= 3);
+      // A schema's own wording stays in both languages; zod's default one is said in Vietnamese.
+      const issue = (path: string) =>
+        r.json.error.details.issues.find((i: { path: string }) => i.path === path);
+      assert.equal(issue('username').vi, issue('username').en);
+      assert.match(issue('username').en, /^lowercase letters/);
+      assert.match(issue('role').vi, /^Tùy chọn không hợp lệ/);
       const unknownVersion = await c.get('/api/orgunits/79?version=1999');
       assert.equal(unknownVersion.status, 404);
       assert.equal(unknownVersion.json.error.code, 'unknown_version');

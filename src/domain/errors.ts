@@ -111,6 +111,10 @@ export const errors = {
 };
 
 const vietnamese = z.locales.vi().localeError;
+const english = z.locales.en().localeError;
+const text = (m: ReturnType<typeof english>) => (typeof m === 'string' ? m : m?.message);
+// Issues keep what was given only when asked to: a message then says it was "undefined".
+const withoutReceived = (s: string) => s.replace(/, (received|nhận được) \w+$/, '');
 
 /**
  * A schema's problems, each with where (`dataElements.0.sector`) and what, in Vietnamese (zod's
@@ -120,10 +124,12 @@ export function schemaProblems(
   error: z.ZodError,
 ): { path: string; vi: string; en: string; message: string }[] {
   return error.issues.map((issue) => {
-    const localized = vietnamese(issue as never);
-    const text = typeof localized === 'string' ? localized : localized?.message;
-    // Issues keep what was given only when asked to: then there is nothing to say it was.
-    const vi = text ? text.replace(/, nhận được undefined$/, '') : issue.message;
+    // A schema's own message ("lowercase letters, digits, …") is kept as it is; zod's
+    // default wording is given in Vietnamese.
+    const own =
+      withoutReceived(issue.message) !== withoutReceived(text(english(issue as never)) ?? '');
+    const localized = own ? undefined : text(vietnamese(issue as never));
+    const vi = localized ? localized.replace(/, nhận được undefined$/, '') : issue.message;
     return { path: issue.path.join('.'), vi, en: issue.message, message: issue.message };
   });
 }
