@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { BODY_MAX, PRIORITIES, TASK_STATUSES } from '../domain/task.ts';
 import { actorOf, type AppEnv } from './context.ts';
-import { errorResponses, json } from './schemas.ts';
+import { errorResponses, json, multilineText, plainText } from './schemas.ts';
 import { FileSchema } from './task.routes.ts';
 
 const Target = z
@@ -10,15 +10,14 @@ const Target = z
       description:
         'nation: every province (or every unit of `level`); units: the listed codes; level: every unit of `level` under `unit`; group: the members of a group',
     }),
-    version: z
-      .string()
+    version: plainText()
       .max(20)
       .optional()
       .openapi({ description: 'Default: your tree, or the tree in force' }),
-    units: z.array(z.string().min(1).max(40)).max(20_000).optional(),
-    unit: z.string().min(1).max(40).optional(),
+    units: z.array(plainText().min(1).max(40)).max(20_000).optional(),
+    unit: plainText().min(1).max(40).optional(),
     level: z.number().int().min(1).max(9).optional(),
-    group: z.string().min(1).max(80).optional(),
+    group: plainText().min(1).max(80).optional(),
   })
   .openapi('DirectiveTarget', {
     example: { kind: 'level', version: '2022', unit: '79', level: 3 },
@@ -26,9 +25,8 @@ const Target = z
 
 const DirectiveInput = z
   .object({
-    title: z.string().min(1).max(500),
-    body: z
-      .string()
+    title: plainText().min(1).max(500),
+    body: multilineText()
       .max(BODY_MAX * 2)
       .openapi({ description: `At most ${BODY_MAX} characters` }),
     priority: z.enum(PRIORITIES).default('normal'),
@@ -142,11 +140,19 @@ export function directiveRoutes() {
       method: 'get',
       path: '/api/directives',
       tags: ['directives'],
-      summary: 'Directives issued within your scope, newest first',
+      summary:
+        'Directives you may see, newest first: issued by your unit or a unit in your scope, or sent to a unit in your scope',
       request: {
         query: z.object({
           limit: z.coerce.number().int().min(1).max(500).default(50),
-          version: z.string().max(20).optional(),
+          version: plainText().max(20).optional(),
+          issued: z
+            .enum(['true', 'false'])
+            .optional()
+            .transform((v) => v === 'true')
+            .openapi({
+              description: 'Only the directives issued by your unit or units in your scope',
+            }),
         }),
       },
       responses: {
@@ -185,7 +191,7 @@ export function directiveRoutes() {
       request: {
         params: Id,
         query: z.object({
-          unit: z.string().max(40).optional(),
+          unit: plainText().max(40).optional(),
           laggards: z.coerce.number().int().min(0).max(2000).default(100),
         }),
       },
@@ -208,7 +214,7 @@ export function directiveRoutes() {
         'Remind every laggard (not done) under `unit` (default the issuer’s unit): `reminder` live events, one per province',
       request: {
         params: Id,
-        query: z.object({ unit: z.string().max(40).optional() }),
+        query: z.object({ unit: plainText().max(40).optional() }),
       },
       responses: {
         200: json(z.object({ reminded: z.number() }), 'How many tasks were reminded'),

@@ -88,40 +88,66 @@ export class DirectiveRepo {
     return row.id;
   }
 
-  /** One task per recipient unit in a single set-based statement; returns how many. */
+  /**
+   * One task per recipient unit in a single set-based statement; returns the recipients' paths
+   * (the audience of the directive's live event).
+   */
   async fanOut(
     directiveId: number,
     version: string,
     q: RecipientQuery,
     t: { title: string; dueDate: string; at: Date; by: string | null },
-  ): Promise<number> {
-    const r = await sql<{ n: number }>`with ins as (
+  ): Promise<string[]> {
+    const r = await sql<{ paths: string[] | null }>`with ins as (
         insert into task (directive_id, unit_id, version, unit_code, path, title, due_date,
           status, created_by, created_at, updated_at)
         select ${directiveId}, u.id, u.version, u.code, u.path, ${t.title}, ${t.dueDate}::date,
           'received', ${t.by}, ${t.at}, ${t.at}
         from org_unit u where u.version = ${version} and ${recipientWhere(q)}
-        returning 1)
-      select count(*)::int as n from ins`.execute(this.db);
-    const n = r.rows[0]!.n;
+        returning path)
+      select array_agg(path) as paths from ins`.execute(this.db);
+    const paths = r.rows[0]?.paths ?? [];
+    const n = paths.length;
     await this.db
       .updateTable('directive')
       .set({ task_count: n })
       .where('id', '=', directiveId)
       .execute();
-    return n;
+    return paths;
   }
 
   byId(id: number) {
     return this.db.selectFrom('directive').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** Directives issued by units within a scope (null = all), newest first. */
-  list(opts: { version?: string; scopePath: string | null; limit: number }) {
-    let q = this.db.selectFrom('directive').selectAll().orderBy('id', 'desc').limit(opts.limit);
-    if (opts.version) q = q.where('issuer_version', '=', opts.version);
-    if (opts.scopePath !== null) q = q.where('issuer_path', 'like', opts.scopePath + '%');
+  /**
+   * Directives a scope sees (scope null = all), newest first: domain/audience.ts in SQL — the
+   * issuer's unit in the scope, or a recipient (a task of the directive) in it.
+   */
+  list(opts: { version?: string; scopePath: string | null; limit: number; issued?: boolean }) {
+    let q = this.db
+      .selectFrom('directive as d')
+      .selectAll('d')
+      .orderBy('d.id', 'desc')
+      .limit(opts.limit);
+    if (opts.version) q = q.where('d.version', '=', opts.version);
+    const p = opts.scopePath;
+    if (p !== null && opts.issued) q = q.where('d.issuer_path', 'like', p + '%');
+    else if (p !== null)
+      q = q.where(
+        sql<boolean>`(d.issuer_path like ${p + '%'} or exists (select 1 from task t
+          where t.directive_id = d.id and t.path like ${p + '%'}))`,
+      );
     return q.execute();
+  }
+
+  /** Whether a recipient of a directive lies at or under a path (one probe of task_board_idx). */
+  async recipientUnder(directiveId: number, path: string): Promise<boolean> {
+    const r = await sql<{ found: boolean }>`select exists (select 1 from task t
+        where t.directive_id = ${directiveId} and t.path like ${path + '%'}) as found`.execute(
+      this.db,
+    );
+    return r.rows[0]!.found;
   }
 
   /**
@@ -190,15 +216,16 @@ export class DirectiveRepo {
 
   /**
    * Marks every task not done under a unit as reminded, with a history row each, in two
-   * set-based statements; returns the count per province (the second segment of the path).
+   * set-based statements; returns the reminded units' paths per province (the second segment
+   * of the path).
    */
   async remind(
     directiveId: number,
     unitPath: string,
     at: Date,
     actor: { id: string | null; name: string },
-  ): Promise<{ province: string; n: number }[]> {
-    const r = await sql<{ province: string; n: number }>`with up as (
+  ): Promise<{ province: string; paths: string[] }[]> {
+    const r = await sql<{ province: string; paths: string[] }>`with up as (
         update task t set reminded_at = ${at}, updated_at = ${at}
         where t.directive_id = ${directiveId} and t.status <> 'done'
           and t.path like ${unitPath + '%'}
@@ -207,8 +234,8 @@ export class DirectiveRepo {
         insert into task_event (task_id, at, kind, actor_id, actor_name)
         select up.id, ${at}, 'reminded', ${actor.id}, ${actor.name} from up
         returning 1)
-      select split_part(up.path, '/', 3) as province, count(*)::int as n from up
-      group by 1 order by 1`.execute(this.db);
+      select split_part(up.path, '/', 3) as province, array_agg(up.path order by up.path) as paths
+      from up group by 1 order by 1`.execute(this.db);
     return r.rows;
   }
 }

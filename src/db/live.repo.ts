@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import { DOWNWARD_TOPICS } from '../domain/access.ts';
 import type { Db } from './client.ts';
 
 /** The notification channel; a notification carries only the new event's id. */
@@ -12,6 +11,11 @@ export interface NewLiveEvent {
   topic: string;
   version: string | null;
   path: string | null;
+  /**
+   * For an event sent to chosen units (a directive, a reminder): their paths. It then reaches
+   * the scopes that hold `path` (the sender's unit) or one of these (domain/audience.ts).
+   */
+  recipients: readonly string[] | null;
   /** The payload as JSON text. */
   json: string;
 }
@@ -39,12 +43,21 @@ export class LiveRepo {
   async insert(events: NewLiveEvent[], notify: boolean): Promise<{ id: number; at: string }[]> {
     if (events.length === 0) return [];
     const write = async (tx: Db) => {
+      // Recipients travel as one string (paths hold digits and slashes only): a JSON array of
+      // 10,599 paths costs PostgreSQL three times as much to read.
       const rows = await sql<{ id: number; created_at: Date | string; ord: number }>`
-        insert into live_event (topic, version, path, payload)
-        select e.topic, e.version, e.path, e.payload::jsonb
+        insert into live_event (topic, version, path, recipients, payload)
+        select e.topic, e.version, e.path, string_to_array(e.recipients, ','), e.payload::jsonb
         from json_to_recordset(${JSON.stringify(
-          events.map((e, ord) => ({ ...e, payload: e.json, json: undefined, ord })),
-        )}::json) as e (ord int, topic text, version text, path text, payload text)
+          events.map((e, ord) => ({
+            ...e,
+            recipients: e.recipients?.join(',') ?? null,
+            payload: e.json,
+            json: undefined,
+            ord,
+          })),
+        )}::json) as e (ord int, topic text, version text, path text, recipients text,
+          payload text)
         order by e.ord
         returning id, created_at`.execute(tx);
       const out = rows.rows
@@ -61,31 +74,41 @@ export class LiveRepo {
     });
   }
 
-  /** Events after `afterId` (up to `upTo`), oldest first, that the filter lets through. */
+  /**
+   * Events after `afterId` (up to `upTo`), oldest first, that the filter lets through. Without
+   * a filter (the bus reading rows for its hub, which applies the rules itself) their recipients
+   * come too; a replay has the rules applied here and gets none (a directive to every commune
+   * carries 10,599 paths).
+   */
   async after(
     afterId: number,
     limit: number,
-    filter: LiveFilter = { topics: null, scope: null },
+    filter?: LiveFilter,
     upTo?: number,
   ): Promise<LiveEventRow[]> {
-    const { topics, scope } = filter;
+    const { topics, scope } = filter ?? { topics: null, scope: null };
     const rows = await sql<{
       id: number;
       topic: string;
       version: string | null;
       path: string | null;
+      recipients: string[] | null;
       json: string;
       created_at: Date | string;
     }>`
-      select id, topic, version, path, payload::text as json, created_at
+      select id, topic, version, path, payload::text as json, created_at,
+        ${filter ? sql`null::text[]` : sql`recipients`} as recipients
       from live_event
       where id > ${afterId}
         ${upTo === undefined ? sql`` : sql`and id <= ${upTo}`}
         ${topics ? sql`and topic in (${sql.join(topics.length ? topics : [''])})` : sql``}
         ${
           scope
-            ? sql`and (path is null or (version = ${scope.version} and (path like ${scope.path + '%'}
-                or (topic in (${sql.join([...DOWNWARD_TOPICS])}) and ${scope.path} like path || '%'))))`
+            ? // domain/audience.ts: the event's unit in scope, or (sent to chosen units) one of
+              // its recipients in scope.
+              sql`and (path is null or (version = ${scope.version} and (path like ${scope.path + '%'}
+                or (recipients is not null and exists (select 1 from unnest(recipients) r
+                  where r like ${scope.path + '%'})))))`
             : sql``
         }
       order by id
@@ -95,6 +118,7 @@ export class LiveRepo {
       topic: r.topic,
       version: r.version,
       path: r.path,
+      recipients: r.recipients,
       json: r.json,
       at: iso(r.created_at),
     }));

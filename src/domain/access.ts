@@ -129,23 +129,3 @@ export function canGrant(
   const granted = role ? ROLE_ACTIONS[role] : permissions;
   return granted.every((a) => actor.permissions.includes(a));
 }
-
-/**
- * Topics of live events that go down the tree: a directive or a reminder sent to a province's
- * communes is published once at the province, and reaches every scope under it as well as
- * those above. Other events reach only scopes that contain them.
- */
-export const DOWNWARD_TOPICS: ReadonlySet<string> = new Set(['directive', 'reminder']);
-
-/** Whether a live event at a unit reaches someone with this scope. */
-export function reaches(
-  event: { topic: string; version: string; path: string },
-  scope: Scope,
-): boolean {
-  if (inScope(scope, event)) return true;
-  return (
-    DOWNWARD_TOPICS.has(event.topic) &&
-    scope.version === event.version &&
-    scope.path.startsWith(event.path)
-  );
-}

@@ -18,11 +18,19 @@ import { LiveHub } from './hub.ts';
 export interface LiveEvent extends LiveEventRow {
   /** The SSE frame, encoded once for every connection (set by the hub). */
   frame?: Uint8Array;
+  /** The scopes on the recipients' side, computed once for every connection (set by the hub). */
+  above?: ReadonlySet<string>;
 }
 
 export interface LiveScope {
   version: string;
+  /** The unit the event concerns; for an event sent to chosen units, the sender's unit. */
   path: string;
+  /**
+   * Sent to chosen units (a directive, a reminder): their paths. The event then reaches the
+   * sender's side and the recipients' (domain/audience.ts), and no one else under `path`.
+   */
+  recipients?: readonly string[];
 }
 
 export type LiveListener = (event: LiveEvent) => void;
@@ -63,7 +71,10 @@ export class LiveBus {
     this.hub = new LiveHub(this);
   }
 
-  /** Stores an event and dispatches it; `scope` limits it to readers of that unit's subtree. */
+  /**
+   * Stores an event and dispatches it; `scope` limits it to readers whose scope holds that unit
+   * (or, with recipients, to the sender's and the recipients' side).
+   */
   async publish(topic: string, payload: unknown, scope?: LiveScope): Promise<LiveEvent> {
     const [event] = await this.publishMany([{ topic, payload, scope }]);
     return event!;
@@ -78,6 +89,7 @@ export class LiveBus {
       topic: e.topic,
       version: e.scope?.version ?? null,
       path: e.scope?.path ?? null,
+      recipients: e.scope?.recipients ?? null,
       json: JSON.stringify(e.payload ?? null),
     }));
     const server = this.database.engine === 'postgres';

@@ -1,4 +1,5 @@
-import { isRootScope, reaches, type Scope } from '../domain/access.ts';
+import { isRootScope, type Scope } from '../domain/access.ts';
+import { pathsAbove, reaches } from '../domain/audience.ts';
 import type { LiveBus, LiveEvent } from './bus.ts';
 
 /**
@@ -64,7 +65,7 @@ class Connection implements LiveConnection {
   wants(e: LiveEvent): boolean {
     if (this.topics && !this.topics.has(e.topic)) return false;
     if (e.path === null || this.scope === null) return true;
-    return reaches({ topic: e.topic, version: e.version ?? '', path: e.path }, this.scope);
+    return reaches({ version: e.version ?? '', path: e.path, above: e.above }, this.scope);
   }
 
   write(chunk: Uint8Array) {
@@ -169,6 +170,8 @@ export class LiveHub {
   }
 
   private dispatch(e: LiveEvent) {
+    // Sent to chosen units: the recipients' side once per event, then one lookup a connection.
+    if (e.recipients && !e.above) e.above = pathsAbove(e.recipients);
     for (const c of this.connections) {
       if (!c.wants(e)) continue;
       // An event stored before the connection's `hello` but dispatched after it (NOTIFY

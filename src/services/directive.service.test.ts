@@ -5,7 +5,8 @@ import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'kysely';
 import { createApp } from '../api/app.ts';
 import { openDatabase, type Database } from '../db/client.ts';
-import { actionsOfRole, reaches, type Actor, type Role } from '../domain/access.ts';
+import { actionsOfRole, type Actor, type Role } from '../domain/access.ts';
+import { pathsAbove, reaches } from '../domain/audience.ts';
 import type { LiveEvent } from '../live/bus.ts';
 import { SseClient, json } from '../live/sse-client.ts';
 import { ADMIN_PASSWORD, openTestDb, testEngines, type TestDb } from '../test/harness.ts';
@@ -50,7 +51,7 @@ for (const engine of testEngines()) {
     });
     after(() => t.close());
 
-    it('fans a directive out to a group in one statement and publishes it to the group’s common ancestor', async () => {
+    it('fans a directive out to a group in one statement and publishes one event to its recipients', async () => {
       await t.services.groups.create('system', {
         version: '2025',
         code: 'XA-THI-DIEM',
@@ -75,13 +76,15 @@ for (const engine of testEngines()) {
       );
       const [e, ...more] = await events.waitFor(1);
       events.stop();
-      assert.equal(e!.path, '/VN/');
+      assert.equal(e!.path, '/VN/', 'from the issuer’s unit');
+      assert.deepEqual([...e!.recipients!].sort(), ['/VN/01/00004/', '/VN/79/26740/']);
       assert.equal(more.length, 0);
-      // One event at the common ancestor reaches each recipient's screen: directives go down.
-      const at = { topic: e!.topic, version: e!.version ?? '', path: e!.path ?? '' };
-      for (const path of ['/VN/01/00004/', '/VN/79/26740/']) {
-        assert.equal(reaches(at, { version: '2025', code: '', path }), true);
-      }
+      // One event reaches each recipient's screen and the units above it, no other unit.
+      const at = { version: e!.version!, path: e!.path!, above: pathsAbove(e!.recipients!) };
+      for (const path of ['/VN/01/00004/', '/VN/79/26740/', '/VN/01/', '/VN/79/'])
+        assert.equal(reaches(at, { version: '2025', code: '', path }), true, path);
+      for (const path of ['/VN/01/00008/', '/VN/48/'])
+        assert.equal(reaches(at, { version: '2025', code: '', path }), false, path);
       assert.deepEqual(JSON.parse(e!.json), {
         directiveId: r.directive.id,
         title: 'Thí điểm chuyển đổi số',
@@ -125,7 +128,7 @@ for (const engine of testEngines()) {
       now = START;
     });
 
-    it('sends one reminder per province subtree to the laggards', async () => {
+    it('sends one reminder per province, to the laggards only', async () => {
       now = START;
       const r = await t.services.directives.issue(leader, {
         title: 'Báo cáo nhanh',
@@ -144,8 +147,18 @@ for (const engine of testEngines()) {
       assert.deepEqual(out, { reminded: 2 });
       const seen = await events.waitFor(2);
       events.stop();
-      const byPath = Object.fromEntries(seen.map((e) => [e.path, JSON.parse(e.json).count]));
-      assert.deepEqual(byPath, { '/VN/01/': 1, '/VN/79/': 1 });
+      const byProvince = Object.fromEntries(
+        seen.map((e) => [JSON.parse(e.json).province, [JSON.parse(e.json).count, e.recipients]]),
+      );
+      // 26740 is done: Hồ Chí Minh City's reminder goes to 25747 alone.
+      assert.deepEqual(byProvince, {
+        '01': [1, ['/VN/01/00004/']],
+        '79': [1, ['/VN/79/25747/']],
+      });
+      assert.ok(
+        seen.every((e) => e.path === '/VN/'),
+        'from the issuer’s unit',
+      );
       const board = await t.services.directives.board(leader, r.directive.id);
       assert.deepEqual(
         board.rows.map((x) => [x.unit.code, x.total, x.done]),

@@ -5,6 +5,7 @@ import { DirectiveRepo, type RecipientQuery } from '../db/directive.repo.ts';
 import { GroupRepo } from '../db/group.repo.ts';
 import { TaskRepo } from '../db/task.repo.ts';
 import { actorLabel, allows, can, isRootScope, type Actor } from '../domain/access.ts';
+import { sees } from '../domain/audience.ts';
 import { vnDate, type Clock } from '../domain/dates.ts';
 import { AppError, errors } from '../domain/errors.ts';
 import { BODY_MAX, commonAncestorPath, daysLate, type Priority } from '../domain/task.ts';
@@ -138,8 +139,8 @@ export class DirectiveService {
 
   /**
    * Issues a directive: one task per recipient unit, created in one transaction with a
-   * set-based insert; the `directive` live event goes out after commit to the recipients'
-   * common ancestor.
+   * set-based insert; one `directive` live event goes out after commit, from the issuer's
+   * unit to the recipients (domain/audience.ts).
    */
   async issue(actor: Actor, input: IssueInput, ctx: Ctx = {}) {
     if (!allows(actor, 'directive.issue')) throw errors.forbidden('directive.issue');
@@ -167,7 +168,7 @@ export class DirectiveService {
       ? { version, code: actor.scope.code, path: `/${actor.scope.code}/` }
       : { version: actor.scope.version, code: actor.scope.code, path: actor.scope.path };
 
-    const { d, files } = await this.db.transaction().execute(async (tx) => {
+    const { d, files, recipients } = await this.db.transaction().execute(async (tx) => {
       const repo = new DirectiveRepo(tx);
       const p = await repo.preview(version, query, scopePath);
       if (p.total === 0)
@@ -204,12 +205,13 @@ export class DirectiveService {
         issuer,
         createdAt: at,
       });
-      const taskCount = await repo.fanOut(id, version, query, {
+      const recipients = await repo.fanOut(id, version, query, {
         title: input.title.trim(),
         dueDate: input.dueDate,
         at,
         by: actorLabel(actor),
       });
+      const taskCount = recipients.length;
       await attachments.claim(attachmentIds, 'directive', id);
       await new AuditRepo(tx).record({
         ...auditActor(actor),
@@ -228,7 +230,7 @@ export class DirectiveService {
         requestId: ctx.requestId,
       });
       const d = (await repo.byId(id))!;
-      return { d, files: await attachments.list('directive', [id]) };
+      return { d, files: await attachments.list('directive', [id]), recipients };
     });
     const payload = {
       directiveId: d.id,
@@ -241,36 +243,43 @@ export class DirectiveService {
     const lost = (e: unknown) => {
       if (!this.live.isClosed) console.error('live directive event not stored', e);
     };
-    // One event at the recipients' common ancestor: `directive` goes down the tree too
-    // (domain/access.ts `reaches`), so every recipient's screen gets it, whatever their number.
+    // One event, whatever the number of recipients: it carries their paths, and the hub sends
+    // it to the issuer's side and the recipients' (domain/audience.ts), no one else.
     await this.live
-      .publish('directive', payload, { version: d.version, path: d.scope_path })
+      .publish('directive', payload, { version: d.version, path: d.issuer_path, recipients })
       .catch(lost);
     return { directive: this.present(d, files), taskCount: d.task_count };
   }
 
-  /** Who may see a directive: its issuer's scope, or a unit on the recipients' side. */
-  private visible(actor: Actor, d: DirectiveRow): boolean {
-    if (isRootScope(actor.scope)) return true;
-    if (actor.scope.version !== d.version && actor.scope.version !== d.issuer_version) return false;
-    const p = actor.scope.path;
-    return d.issuer_path.startsWith(p) || d.scope_path.startsWith(p) || p.startsWith(d.scope_path);
-  }
-
+  /**
+   * The directive, if the actor sees it (domain/audience.ts: the issuer's side, or a recipient
+   * in its scope), else 404 — the same for its board, reminders and files.
+   */
   private async load(actor: Actor, id: number) {
     if (!allows(actor, 'task.read')) throw errors.forbidden('task.read');
-    const d = await new DirectiveRepo(this.db).byId(id);
-    if (!d || !this.visible(actor, d)) throw errors.notFound(`directive ${id}`);
+    const repo = new DirectiveRepo(this.db);
+    const d = await repo.byId(id);
+    if (!d) throw errors.notFound(`directive ${id}`);
+    const scope = actor.scope;
+    // Whether a recipient lies in the scope: one probe of the task index.
+    const under =
+      !isRootScope(scope) &&
+      scope.version === d.version &&
+      (await repo.recipientUnder(id, scope.path));
+    if (!sees(scope, { version: d.version, senderPath: d.issuer_path }, () => under))
+      throw errors.notFound(`directive ${id}`);
     return d;
   }
 
-  async list(actor: Actor, q: { limit: number; version?: string }) {
+  /** Directives the actor sees (`sees`), or with `issued` only those of the issuer's side. */
+  async list(actor: Actor, q: { limit: number; version?: string; issued?: boolean }) {
     if (!allows(actor, 'task.read')) throw errors.forbidden('task.read');
     const root = isRootScope(actor.scope);
     const rows = await new DirectiveRepo(this.db).list({
       version: root ? q.version : actor.scope.version,
       scopePath: root ? null : actor.scope.path,
       limit: q.limit,
+      issued: q.issued,
     });
     return rows.map((d) => this.present(d));
   }
@@ -281,9 +290,15 @@ export class DirectiveService {
     return this.present(d, files);
   }
 
-  /** The unit a board is drawn for: the one asked, or the issuer's unit. */
+  /**
+   * The unit a board is drawn for: the one asked, else the issuer's unit, or the actor's own
+   * for a recipient's side that does not hold the issuer's unit.
+   */
   private async boardUnit(actor: Actor, d: DirectiveRow, code?: string) {
-    const wanted = code ?? (d.issuer_version === d.version ? d.issuer_code : 'VN');
+    const issuerSide = can(actor, 'task.read', { version: d.version, path: d.issuer_path });
+    const wanted =
+      code ??
+      (!issuerSide ? actor.scope.code : d.issuer_version === d.version ? d.issuer_code : 'VN');
     const unit = await new TaskRepo(this.db).unit(d.version, wanted);
     if (!unit) throw errors.unknownUnit(wanted, d.version);
     if (!can(actor, 'task.read', unit)) throw errors.outOfScope(unit.code, d.version);
@@ -357,7 +372,10 @@ export class DirectiveService {
     };
   }
 
-  /** One reminder to every laggard under the unit; one `reminder` live event per province. */
+  /**
+   * One reminder to every laggard under the unit; one `reminder` live event per province, to
+   * the issuer's side and the reminded units (domain/audience.ts), not the whole province.
+   */
   async remind(actor: Actor, id: number, q: { unit?: string } = {}, ctx: Ctx = {}) {
     if (!allows(actor, 'directive.issue')) throw errors.forbidden('directive.issue');
     const d = await this.load(actor, id);
@@ -368,7 +386,7 @@ export class DirectiveService {
         id: actor.id,
         name: actorLabel(actor),
       });
-      const n = rows.reduce((s, r) => s + r.n, 0);
+      const n = rows.reduce((s, r) => s + r.paths.length, 0);
       await new AuditRepo(tx).record({
         ...auditActor(actor),
         action: 'directive.remind',
@@ -380,19 +398,19 @@ export class DirectiveService {
       });
       return rows;
     });
-    const reminded = perProvince.reduce((s, r) => s + r.n, 0);
+    const reminded = perProvince.reduce((s, r) => s + r.paths.length, 0);
     if (perProvince.length)
       await this.live
         .publishMany(
           perProvince.map((p) => ({
             topic: 'reminder',
-            scope: { version: d.version, path: p.province ? `/VN/${p.province}/` : '/VN/' },
+            scope: { version: d.version, path: d.issuer_path, recipients: p.paths },
             payload: {
               directiveId: d.id,
               title: d.title,
               dueDate: d.due_date,
               province: p.province,
-              count: p.n,
+              count: p.paths.length,
               by: actorLabel(actor),
             },
           })),

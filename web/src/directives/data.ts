@@ -171,7 +171,9 @@ export function personName(p: unknown): string {
 export const fileName = (a: Attachment) => a.name ?? a.fileName ?? a.filename ?? String(a.id);
 
 export const loadInbox = async () => itemsOf<Task>(await api('/api/inbox'));
-export const loadDirectives = async () => itemsOf<Directive>(await api('/api/directives'));
+/** The directives issued on the caller's side (not those sent to its units). */
+export const loadDirectives = async () =>
+  itemsOf<Directive>(await api('/api/directives?issued=true'));
 export const loadTask = (id: string) => api<Task>(`/api/tasks/${encodeURIComponent(id)}`);
 /** A task's changes (comments among them, as `comment` events) and its comments. */
 export async function loadHistory(
@@ -233,8 +235,12 @@ export interface NewDirective {
   attachmentIds?: number[];
 }
 
-export const issueDirective = (body: NewDirective) =>
-  api<{ directive: Directive; taskCount: number }>('/api/directives', { method: 'POST', body });
+export const issueDirective = (body: NewDirective, idempotencyKey?: string) =>
+  api<{ directive: Directive; taskCount: number }>('/api/directives', {
+    method: 'POST',
+    body,
+    idempotencyKey,
+  });
 
 function csrf(): string | undefined {
   const m = /(?:^|;\s*)opsroom_csrf=([^;]+)/.exec(document.cookie);
