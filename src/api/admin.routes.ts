@@ -3,20 +3,20 @@ import { ACTIONS, ROLES } from '../domain/access.ts';
 import { MIN_PASSWORD, USERNAME } from '../domain/accounts.ts';
 import { UnitGroupInput } from '../domain/metadata.ts';
 import { actorOf, type AppEnv } from './context.ts';
-import { errorResponses, json, Paging, VersionParam } from './schemas.ts';
+import { errorResponses, json, Paging, plainText, VersionParam } from './schemas.ts';
 
 /** Users, machine tokens, groups of units and the audit log. */
 
 const ScopeRef = z.object({
-  version: z.string().openapi({ example: '2025' }),
-  code: z.string().openapi({ example: '79' }),
+  version: plainText().openapi({ example: '2025' }),
+  code: plainText().openapi({ example: '79' }),
 });
 
 const NewUser = z
   .object({
     username: z.string().regex(USERNAME, 'lowercase letters, digits, . _ -, 3 to 50 characters'),
-    displayName: z.string().min(1).max(200).optional(),
-    password: z.string().min(MIN_PASSWORD, `at least ${MIN_PASSWORD} characters`).max(200),
+    displayName: plainText().min(1).max(200).optional(),
+    password: plainText().min(MIN_PASSWORD, `at least ${MIN_PASSWORD} characters`).max(200),
     role: z.enum(ROLES),
     scope: ScopeRef,
   })
@@ -35,7 +35,7 @@ const User = z
 
 const NewToken = z
   .object({
-    name: z.string().min(1).max(100),
+    name: plainText().min(1).max(100),
     scope: ScopeRef,
     permissions: z.array(z.enum(ACTIONS)).min(1),
     expiresInDays: z.number().int().min(1).max(3650).optional(),
@@ -70,6 +70,25 @@ const AuditEvent = z
     after: z.unknown(),
   })
   .openapi('AuditEvent');
+
+const SigninThrottle = z
+  .object({
+    username: z.string().nullable().openapi({ description: 'null: any account' }),
+    address: z.string().nullable().openapi({ description: 'null: any address' }),
+    kind: z.enum(['address', 'accountAddress', 'account']),
+    failures: z.number(),
+    lastFailureAt: z.date().nullable(),
+    blockedUntil: z.date().nullable(),
+    delayed: z.boolean().openapi({ description: 'An attempt now would be told to wait' }),
+  })
+  .openapi('SigninThrottle');
+
+const LiftThrottle = z
+  .object({
+    username: plainText().min(1).max(100).optional(),
+    address: plainText().min(1).max(100).optional(),
+  })
+  .openapi('LiftThrottle');
 
 export function adminRoutes() {
   const app = new OpenAPIHono<AppEnv>();
@@ -239,7 +258,7 @@ export function adminRoutes() {
         query: z.object({
           limit: z.coerce.number().int().min(1).max(1000).default(100),
           afterId: z.coerce.number().int().optional(),
-          entityType: z.string().optional(),
+          entityType: plainText().optional(),
         }),
       },
       responses: {
@@ -251,6 +270,40 @@ export function adminRoutes() {
       const items = await c.get('services').audit.list(actorOf(c), c.req.valid('query'));
       return c.json({ items: items as z.infer<typeof AuditEvent>[] }, 200);
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/signin-throttles',
+      tags: ['accounts'],
+      summary:
+        'Failed sign-ins per address and account, those still waiting first (national administrator)',
+      responses: {
+        200: json(z.object({ items: z.array(SigninThrottle) }), 'Throttles'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json({ items: await c.get('services').auth.listThrottles(actorOf(c)) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/signin-throttles/lift',
+      tags: ['accounts'],
+      summary:
+        "Lift throttles: an account's (every address), an address's (every account), or both given: that pair; audited",
+      request: {
+        body: { content: { 'application/json': { schema: LiftThrottle } }, required: true },
+      },
+      responses: {
+        200: json(z.object({ lifted: z.number() }), 'How many were lifted'),
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(await c.get('services').auth.liftThrottle(actorOf(c), c.req.valid('json')), 200),
   );
 
   return app;

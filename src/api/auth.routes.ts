@@ -1,14 +1,16 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Context } from 'hono';
+import { flag } from '../config.ts';
 import { actorOf, type AppEnv } from './context.ts';
-import { CSRF_COOKIE, SESSION_COOKIE } from './auth.middleware.ts';
-import { errorResponses, json } from './schemas.ts';
+import { CSRF_COOKIE, SESSION_COOKIE, withRetryAfter } from './auth.middleware.ts';
+import { clientAddress } from './client-address.ts';
+import { errorResponses, json, plainText } from './schemas.ts';
 
 const Login = z
   .object({
-    username: z.string().min(1).max(100).openapi({ example: 'admin' }),
-    password: z.string().min(1).max(500),
+    username: plainText().min(1).max(100).openapi({ example: 'admin' }),
+    password: plainText().min(1).max(500),
   })
   .openapi('Login');
 
@@ -29,7 +31,7 @@ function isHttps(c: Context): boolean {
   return (
     c.req.url.startsWith('https:') ||
     c.req.header('x-forwarded-proto') === 'https' ||
-    process.env.OPSROOM_SECURE_COOKIES === '1'
+    flag('OPSROOM_SECURE_COOKIES')
   );
 }
 
@@ -43,12 +45,22 @@ export function authRoutes() {
       tags: ['auth'],
       summary: 'Sign in with a user name and password; sets the session cookie',
       request: { body: { content: { 'application/json': { schema: Login } }, required: true } },
-      responses: { 200: json(Me, 'Signed in'), 400: errorResponses[400], 401: errorResponses[401] },
+      responses: {
+        200: json(Me, 'Signed in'),
+        400: errorResponses[400],
+        401: errorResponses[401],
+        429: {
+          description:
+            'Too many failed sign-ins from this address or for this account: wait `Retry-After` seconds (the password was not checked)',
+          headers: { 'Retry-After': { schema: { type: 'integer' } } },
+          content: errorResponses[401].content,
+        },
+      },
     }),
     async (c) => {
       const { username, password } = c.req.valid('json');
       const { auth } = c.get('services');
-      const s = await auth.login(username, password);
+      const s = await withRetryAfter(c, auth.login(username, password, clientAddress(c)));
       const secure = isHttps(c);
       setCookie(c, SESSION_COOKIE, s.sessionToken, {
         httpOnly: true,

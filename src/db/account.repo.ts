@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from './client.ts';
 
 /** Users, sessions and machine tokens, each joined to its scope unit's path. */
@@ -46,7 +45,6 @@ export class AccountRepo {
         'a.scope_version',
         'a.scope_code',
         'u.full_name as scope_name',
-        'a.locked_until',
         'a.disabled',
         'a.created_at',
       ])
@@ -69,20 +67,6 @@ export class AccountRepo {
       .values(u)
       .returning(['id', 'username', 'role', 'scope_version', 'scope_code'])
       .executeTakeFirstOrThrow();
-  }
-
-  async recordFailure(id: number, maxFailures: number, lockUntil: Date) {
-    await sql`update app_user set failed_logins = failed_logins + 1,
-        locked_until = case when failed_logins + 1 >= ${maxFailures} then ${lockUntil}::timestamptz else locked_until end
-      where id = ${id}`.execute(this.db);
-  }
-
-  async recordSuccess(id: number) {
-    await this.db
-      .updateTable('app_user')
-      .set({ failed_logins: 0, locked_until: null })
-      .where('id', '=', id)
-      .execute();
   }
 
   async insertSession(s: {

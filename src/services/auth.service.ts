@@ -3,6 +3,7 @@ import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import type { Db } from '../db/client.ts';
 import { AccountRepo } from '../db/account.repo.ts';
 import { AuditRepo } from '../db/audit.repo.ts';
+import { SigninThrottleRepo } from '../db/signin-throttle.repo.ts';
 import { OrgUnitRepo } from '../db/org-unit.repo.ts';
 import {
   actionsOfRole,
@@ -16,26 +17,42 @@ import {
 import type { Clock } from '../domain/dates.ts';
 import { AppError, errors } from '../domain/errors.ts';
 import { newUserProblems } from '../domain/accounts.ts';
+import {
+  DEFAULT_THROTTLE,
+  keyName,
+  kindOf,
+  retryAfterSeconds,
+  throttleKeys,
+  tooManyAttempts,
+  type ThrottleKey,
+  type ThrottlePolicy,
+} from '../domain/signin-throttle.ts';
 import { auditActor } from './audit.ts';
 
 export interface AuthOptions {
-  /** Failed sign-ins in a row before the account locks. */
-  maxFailures: number;
-  lockMinutes: number;
   sessionHours: number;
   /** Every failed sign-in or bad token is answered no sooner than this, whatever failed. */
   failureDelayMs: number;
+  /** Growing delays after failed sign-ins (see domain/signin-throttle.ts). */
+  throttle: ThrottlePolicy;
 }
 
 export const DEFAULT_AUTH: AuthOptions = {
-  maxFailures: 5,
-  lockMinutes: 15,
   sessionHours: 12,
   failureDelayMs: 400,
+  throttle: DEFAULT_THROTTLE,
 };
+
+/** How a password reached us: the sign-in form or HTTP Basic — counted alike. */
+export type SigninVia = 'form' | 'basic';
+
+/** A concurrent attempt made a key wait between our check and our count. */
+class RacedIntoWait extends Error {}
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
 const TOKEN_RE = /^opr_([a-z0-9]{12})_([A-Za-z0-9_-]{32,})$/;
 
 // Verified against when the user does not exist, so that a wrong name costs as much as a wrong password.
@@ -75,25 +92,99 @@ export class AuthService {
     throw errors.invalidCredentials();
   }
 
-  async login(username: string, password: string) {
+  /**
+   * Checks a user name and password under the sign-in throttle: the one path of the form and
+   * of HTTP Basic. A key that is waiting answers 429 before the password is looked at, and the
+   * attempt is not counted; otherwise the attempt is counted first (so parallel attempts cannot
+   * pass the check together) and a success takes it back and resets the account at this address.
+   */
+  private async checkPassword(username: string, password: string, address: string, via: SigninVia) {
     const started = Date.now();
+    // What the form's schema refuses, refused for Basic too, before it reaches a query.
+    if (!username || username.length > 100 || password.length > 500 || CONTROL.test(username))
+      return this.failSlowly(started);
+    const now = this.clock();
+    const p = this.opts.throttle;
+    const repo = new SigninThrottleRepo(this.db);
+    const all = throttleKeys(username, address, false);
+    const rows = await repo.rows(all);
+    const row = (k: ThrottleKey) =>
+      rows.find((r) => r.username === k.username && r.address === k.address);
+    const lastSuccess = row(all[1]!)?.last_success_at;
+    const known = !!lastSuccess && lastSuccess.getTime() > now.getTime() - p.knownAddressMs;
+    const keys = throttleKeys(username, address, known);
+    this.refuseWhileWaiting(keys.map(row), now);
+
+    let counted: { key: ThrottleKey; failures: number }[];
+    try {
+      counted = await this.db.transaction().execute(async (tx) => {
+        const out = [];
+        for (const key of keys) {
+          const r = await new SigninThrottleRepo(tx).count(key, p[key.kind], p, now);
+          if (!r) throw new RacedIntoWait();
+          out.push({ key, failures: r.failures });
+        }
+        return out;
+      });
+    } catch (e) {
+      if (!(e instanceof RacedIntoWait)) throw e;
+      this.refuseWhileWaiting(await repo.rows(keys), now);
+      throw tooManyAttempts(1);
+    }
+
     const user = await this.accounts().userByName(username);
-    if (!user) {
+    let ok = false;
+    if (user) ok = (await argonVerify(user.password_hash, password)) && !user.disabled;
+    else {
       dummyHash ??= argonHash('not-a-password');
       await argonVerify(await dummyHash, password);
-      return this.failSlowly(started);
     }
-    const now = this.clock();
-    const ok = await argonVerify(user.password_hash, password);
-    const locked = user.locked_until !== null && user.locked_until > now;
-    if (!ok || locked || user.disabled) {
-      if (!ok) {
-        const lockUntil = new Date(now.getTime() + this.opts.lockMinutes * 60_000);
-        await this.accounts().recordFailure(user.id, this.opts.maxFailures, lockUntil);
+
+    if (ok && user) {
+      await this.db.transaction().execute(async (tx) => {
+        const r = new SigninThrottleRepo(tx);
+        for (const { key } of counted)
+          if (key.kind === 'accountAddress') await r.succeeded(username, address, now);
+          else await r.uncount(key, p[key.kind]);
+      });
+      return user;
+    }
+
+    await this.db.transaction().execute(async (tx) => {
+      const audit = new AuditRepo(tx);
+      await audit.record({
+        ...auditActor('system'),
+        action: 'signin.failed',
+        entityType: 'signin',
+        entityId: username,
+        ...(user ? { unit: { version: user.scope_version, code: user.scope_code } } : {}),
+        after: { address, via },
+      });
+      // The attempt that used up a key's allowance starts its delays.
+      for (const { key, failures } of counted) {
+        if (failures !== p[key.kind].free) continue;
+        await audit.record({
+          ...auditActor('system'),
+          action: 'signin.throttle_start',
+          entityType: 'signin_throttle',
+          entityId: keyName(key),
+          after: { kind: key.kind, failures, delayMs: p.firstDelayMs },
+        });
       }
-      return this.failSlowly(started);
-    }
-    await this.accounts().recordSuccess(user.id);
+      await new SigninThrottleRepo(tx).prune(now, p);
+    });
+    return this.failSlowly(started);
+  }
+
+  /** 429 with the longest wait among the keys, if any is waiting. */
+  private refuseWhileWaiting(rows: ({ blocked_until: Date | null } | undefined)[], now: Date) {
+    const until = Math.max(0, ...rows.map((r) => r?.blocked_until?.getTime() ?? 0));
+    if (until > now.getTime()) throw tooManyAttempts(retryAfterSeconds(new Date(until), now));
+  }
+
+  async login(username: string, password: string, address: string) {
+    const user = await this.checkPassword(username, password, address, 'form');
+    const now = this.clock();
     const sessionToken = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     await this.accounts().insertSession({
@@ -118,26 +209,64 @@ export class AuthService {
     return { actor: this.userActor(user), csrfToken: s.csrf_token };
   }
 
-  /** HTTP Basic for scripts: the same checks, delay and lockout as the login form. */
-  async basic(username: string, password: string): Promise<Actor> {
-    const started = Date.now();
-    const user = await this.accounts().userByName(username);
+  /** HTTP Basic for scripts: the same checks, counts and throttle as the sign-in form. */
+  async basic(username: string, password: string, address: string): Promise<Actor> {
+    return this.userActor(await this.checkPassword(username, password, address, 'basic'));
+  }
+
+  /** Keys with failed sign-ins, those still waiting first; for the national administrator. */
+  async listThrottles(actor: Actor) {
+    this.mayManageThrottles(actor);
     const now = this.clock();
-    if (
-      !user ||
-      user.disabled ||
-      (user.locked_until && user.locked_until > now) ||
-      !(await argonVerify(user.password_hash, password))
-    ) {
-      if (user)
-        await this.accounts().recordFailure(
-          user.id,
-          this.opts.maxFailures,
-          new Date(now.getTime() + this.opts.lockMinutes * 60_000),
-        );
-      return this.failSlowly(started);
-    }
-    return this.userActor(user);
+    const rows = await new SigninThrottleRepo(this.db).list();
+    return rows.map((r) => ({
+      username: r.username || null,
+      address: r.address || null,
+      kind: kindOf(r),
+      failures: r.failures,
+      lastFailureAt: r.last_failure_at,
+      blockedUntil: r.blocked_until,
+      delayed: !!r.blocked_until && r.blocked_until > now,
+    }));
+  }
+
+  /**
+   * Lifts throttles: an account's (at every address), an address's (for every account) or, given
+   * both, that account at that address. Audited with the counts that were lifted.
+   */
+  async liftThrottle(actor: Actor, filter: { username?: string; address?: string }) {
+    this.mayManageThrottles(actor);
+    if (filter.username === undefined && filter.address === undefined)
+      throw new AppError('bad_request', {
+        vi: 'Hãy chọn tài khoản (username), địa chỉ (address) hoặc cả hai',
+        en: 'Name an account (username), an address, or both',
+      });
+    return this.db.transaction().execute(async (tx) => {
+      const repo = new SigninThrottleRepo(tx);
+      const before = await repo.toLift(filter);
+      if (!before.length) throw errors.notFound(keyName({ username: '', address: '', ...filter }));
+      await repo.lift(filter);
+      await new AuditRepo(tx).record({
+        ...auditActor(actor),
+        action: 'signin.throttle_lift',
+        entityType: 'signin_throttle',
+        entityId: keyName({ username: '', address: '', ...filter }),
+        before: before.map((r) => ({
+          username: r.username || null,
+          address: r.address || null,
+          failures: r.failures,
+          blockedUntil: r.blocked_until,
+        })),
+        after: { failures: 0, blockedUntil: null },
+      });
+      return { lifted: before.length };
+    });
+  }
+
+  /** Addresses belong to no unit: throttles are the national administrator's. */
+  private mayManageThrottles(actor: Actor) {
+    if (!can(actor, 'user.manage')) throw errors.forbidden('user.manage');
+    if (!isRootScope(actor.scope)) throw errors.outOfScope();
   }
 
   async token(raw: string): Promise<Actor> {
