@@ -1,4 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
+import type pg from 'pg';
+import { copyTextColumn, inlineParameters } from './copy-out.ts';
+import { csvCellSql, csvCellsSql, csvJoinSql, isoTimeSql, jsNumberSql } from './csv-cell.sql.ts';
 import type { Db } from './client.ts';
 import { insertMany } from './bulk.ts';
 import type { Period } from '../domain/period.ts';
@@ -10,6 +13,9 @@ export interface ElementInfo {
   valueType: string;
   breakdownId: number;
   zeroSignificant: boolean;
+  /** Bounds of its values (migration 0009); null = none. */
+  min: number | null;
+  max: number | null;
 }
 
 /**
@@ -155,7 +161,16 @@ export class DataValueRepo {
     const [elements, options, attributes, sets, locks] = await Promise.all([
       this.db
         .selectFrom('data_element')
-        .select(['id', 'code', 'uid', 'value_type', 'breakdown_id', 'zero_significant'])
+        .select([
+          'id',
+          'code',
+          'uid',
+          'value_type',
+          'breakdown_id',
+          'zero_significant',
+          'min_value',
+          'max_value',
+        ])
         .execute(),
       this.db
         .selectFrom('breakdown_option')
@@ -185,6 +200,8 @@ export class DataValueRepo {
           valueType: e.value_type,
           breakdownId: e.breakdown_id,
           zeroSignificant: e.zero_significant,
+          min: e.min_value,
+          max: e.max_value,
         })),
       ),
       options: byKey(options),
@@ -490,25 +507,22 @@ export interface ExportFilter {
   unitCodes?: string[];
   scopePath?: string | null;
   scopeVersion?: string | null;
-  limit: number;
 }
 
 export interface ExportRow {
-  data_element: string;
-  period: string;
-  period_type: string;
+  element_id: number;
+  period_id: number;
   org_unit: string;
-  version: string;
   category_option_combo: string;
   attribute_option_combo: string;
-  data_element_uid: string | null;
   org_unit_uid: string | null;
   category_option_combo_uid: string | null;
   attribute_option_combo_uid: string | null;
   value: string;
   stored_by: string;
-  created: Date;
-  last_updated: Date;
+  /** Milliseconds since 1970 (cheaper to read than a timestamp, and exact to the ms). */
+  created_ms: number;
+  last_updated_ms: number;
   comment: string | null;
   followup: boolean;
   estimate: boolean;
@@ -516,25 +530,75 @@ export interface ExportRow {
   reported_prev_pct: number | null;
 }
 
-export async function exportValues(db: Db, f: ExportFilter): Promise<ExportRow[]> {
+/**
+ * What an export reads, in the order it writes it: the elements by code and the periods by
+ * start (then id) that the filter keeps. The values are read pair by pair of these
+ * (`exportPage`), so the export needs no sort of all its rows and no transaction held open.
+ */
+export interface ExportKeys {
+  elements: { id: number; code: string; uid: string | null }[];
+  periods: { id: number; pid: string; type: string }[];
+}
+
+export async function exportKeys(db: Db, f: ExportFilter): Promise<ExportKeys> {
+  const [elements, periods] = await Promise.all([
+    sql<ExportKeys['elements'][number]>`select id, code, uid from data_element
+      where ${f.elementIds ? sql`id = any(${f.elementIds}::int[])` : sql`true`}
+      order by code`.execute(db),
+    sql<ExportKeys['periods'][number]>`select id, pid, type from period
+      where ${f.periodIds ? sql`pid = any(${f.periodIds}::text[])` : sql`true`}
+        and ${f.periodFrom ? sql`start_date >= ${f.periodFrom}::date` : sql`true`}
+        and ${f.periodTo ? sql`end_date <= ${f.periodTo}::date` : sql`true`}
+      order by start_date, pid`.execute(db),
+  ]);
+  return { elements: elements.rows, periods: periods.rows };
+}
+
+/**
+ * The values of some (element, period) pairs, in the pairs' order, then by unit, breakdown
+ * option and attribute code: each pair is a range of the primary key (period, element, …), so
+ * the pairs are probed through it and only this page's rows are sorted.
+ */
+export async function exportPage(
+  db: Db,
+  f: ExportFilter,
+  pairs: { elements: number[]; periods: number[] },
+  limit: number,
+): Promise<ExportRow[]> {
   const r = await sql<ExportRow>`
-    select e.code as data_element, p.pid as period, p.type as period_type, u.code as org_unit, u.version,
+    select d.element_id, d.period_id, u.code as org_unit,
       o.code as category_option_combo, a.code as attribute_option_combo, d.text_value as value,
-      e.uid as data_element_uid, u.uid as org_unit_uid, o.uid as category_option_combo_uid,
-      a.uid as attribute_option_combo_uid,
-      d.stored_by, d.created_at as created, d.updated_at as last_updated, d.comment, d.followup,
-      d.estimate, d.reported_yoy_pct, d.reported_prev_pct
-    from data_value d
-    join data_element e on e.id = d.element_id
-    join period p on p.id = d.period_id
+      u.uid as org_unit_uid, o.uid as category_option_combo_uid,
+      a.uid as attribute_option_combo_uid, d.stored_by,
+      floor(extract(epoch from d.created_at) * 1000)::int8 as created_ms,
+      floor(extract(epoch from d.updated_at) * 1000)::int8 as last_updated_ms,
+      d.comment, d.followup, d.estimate, d.reported_yoy_pct, d.reported_prev_pct
+    ${exportSource(f, sql`unnest(${pairs.elements}::int[], ${pairs.periods}::int[])`)}
+    order by k.ord, u.code, o.code, a.code
+    limit ${limit}`.execute(db);
+  return r.rows;
+}
+
+/**
+ * The rows of an export page: `pairs` yields (element_id, period_id[, …]) in the export's order
+ * and is numbered `k.ord`; the values are `d`, their unit `u`, option `o` and attribute `a`.
+ */
+function exportSource(
+  f: ExportFilter,
+  pairs: RawBuilder<unknown>,
+  columns = sql`element_id, period_id, ord`,
+) {
+  return sql`from ${pairs} with ordinality as k(${columns})
+    -- One probe of the primary key per pair (offset 0 keeps the planner from turning the
+    -- pairs into a hash table over a scan of every value).
+    cross join lateral (
+      select * from data_value
+      where period_id = k.period_id and element_id = k.element_id
+      offset 0) d
     join org_unit u on u.id = d.unit_id
     join breakdown_option o on o.id = d.option_id
     join attribute_option a on a.id = d.attribute_id
-    where ${f.elementIds ? sql`d.element_id = any(${f.elementIds}::int[])` : sql`true`}
-      and ${f.periodIds ? sql`p.pid = any(${f.periodIds}::text[])` : sql`true`}
-      and ${f.periodFrom ? sql`p.start_date >= ${f.periodFrom}::date` : sql`true`}
-      and ${f.periodTo ? sql`p.end_date <= ${f.periodTo}::date` : sql`true`}
-      and ${f.version ? sql`u.version = ${f.version}` : sql`true`}
+    where ${f.version ? sql`u.version = ${f.version}` : sql`true`}
       and ${f.unitCodes ? sql`u.code = any(${f.unitCodes}::text[])` : sql`true`}
       and ${
         f.underPaths
@@ -544,8 +608,210 @@ export async function exportValues(db: Db, f: ExportFilter): Promise<ExportRow[]
             )})`
           : sql`true`
       }
-      and ${f.scopePath ? sql`u.version = ${f.scopeVersion} and u.path like ${f.scopePath + '%'}` : sql`true`}
-    order by e.code, p.start_date, p.pid, u.code, o.code, a.code
-    limit ${f.limit}`.execute(db);
-  return r.rows;
+      and ${f.scopePath ? sql`u.version = ${f.scopeVersion} and u.path like ${f.scopePath + '%'}` : sql`true`}`;
+}
+
+/** Pairs of an export page written as CSV: the element's and period's ids as the file has them. */
+export interface CsvPairs {
+  elements: number[];
+  periods: number[];
+  elementIds: string[];
+  periodIds: string[];
+}
+
+/**
+ * One page of an export as CSV lines, the columns of `DataValueSetWriter` after its header,
+ * built in SQL (csv-cell.sql.ts) so the bytes pass straight through: one text column, one line
+ * per value, in the order of `exportPage`. `scheme` 'uid' names units, options and attributes
+ * by uid where they have one, as the row path does (the element and period ids come with the
+ * pairs). Run it with `copyTextColumn`.
+ */
+export function exportCsvPage(
+  f: ExportFilter,
+  pairs: CsvPairs,
+  limit: number,
+  scheme: 'code' | 'uid',
+): RawBuilder<{ line: string }> {
+  const id = (code: string, uid: string) =>
+    scheme === 'uid' ? sql`coalesce(nullif(${sql.ref(uid)}, ''), ${sql.ref(code)})` : sql.ref(code);
+  const cell = (name: string) => csvCellSql(sql.ref(`r.${name}`));
+  const number = (name: string) => csvCellSql(jsNumberSql(sql.ref(`r.${name}`)));
+  // The texts up to the time, checked at once (most lines need no quote at all).
+  const texts = ['element', 'period', 'unit', 'option', 'attribute', 'value', 'stored_by'].map(
+    (name) => sql.ref(`r.${name}`),
+  );
+  return sql<{ line: string }>`
+    select ${csvCellsSql(sql.ref('r.joined'), texts)} || ','
+      || ${isoTimeSql(sql.ref('r.updated_at'))} || ','
+      || coalesce(${cell('comment')}, '') || ','
+      || case when r.followup then 'true' else 'false' end || ','
+      || case when r.estimate then 'true' else '' end || ','
+      || coalesce(${number('reported_yoy_pct')}, '') || ','
+      || coalesce(${number('reported_prev_pct')}, '') || chr(10) as line
+    from (
+      select r.*, ${csvJoinSql(texts)} as joined
+      from (
+        select k.element_text as element, k.period_text as period,
+          ${id('u.code', 'u.uid')} as unit, ${id('o.code', 'o.uid')} as option,
+          ${id('a.code', 'a.uid')} as attribute, d.text_value as value,
+          coalesce(d.stored_by, '') as stored_by, d.updated_at, d.comment, d.followup,
+          d.estimate, d.reported_yoy_pct, d.reported_prev_pct
+        ${exportSource(
+          f,
+          sql`unnest(${pairs.elements}::int[], ${pairs.periods}::int[],
+            ${pairs.elementIds}::text[], ${pairs.periodIds}::text[])`,
+          sql`element_id, period_id, element_text, period_text, ord`,
+        )}
+        order by k.ord, u.code, o.code, a.code
+        limit ${limit}) r
+      -- offset 0: the joined texts are made once, not once per use.
+      offset 0) r`;
+}
+
+/**
+ * Whether the pairs hold a value past the first `skip` in the export's order (skip 0: any
+ * value, found without sorting).
+ */
+export async function exportHasMore(
+  db: Db,
+  f: ExportFilter,
+  pairs: { elements: number[]; periods: number[] },
+  skip: number,
+): Promise<boolean> {
+  const r = await sql<{ one: number }>`select 1 as one
+    ${exportSource(f, sql`unnest(${pairs.elements}::int[], ${pairs.periods}::int[])`)}
+    ${skip > 0 ? sql`order by k.ord, u.code, o.code, a.code offset ${skip}` : sql``}
+    limit 1`.execute(db);
+  return r.rows.length > 0;
+}
+
+/**
+ * The CSV export on the server: the pages of `exportPages` (the same pairs, the same order),
+ * each one `COPY (exportCsvPage) TO STDOUT` on one connection held for the export, its lines
+ * passed on as the bytes arrive (memory stays that of a socket read, whatever the page).
+ * `counted` is told the rows of each page; `truncated` is called when `limit` rows were
+ * written and more match.
+ */
+export async function* exportCsvPages(
+  db: Db,
+  pool: pg.Pool,
+  f: ExportFilter,
+  keys: ExportKeys,
+  opts: {
+    pageSize: number;
+    limit?: number;
+    scheme: 'code' | 'uid';
+    periodId: (id: number) => string;
+    counted: (rows: number) => void;
+    truncated: () => void;
+  },
+): AsyncGenerator<Buffer> {
+  const uid = opts.scheme === 'uid';
+  const elementIds = keys.elements.map((e) => e.id);
+  const elementTexts = keys.elements.map((e) => (uid && e.uid ? e.uid : e.code));
+  const periods = keys.periods.map((p) => p.id);
+  const total = elementIds.length * periods.length;
+  const pairsOf = (from: number, to: number) => {
+    const batch: CsvPairs = { elements: [], periods: [], elementIds: [], periodIds: [] };
+    for (let i = from; i < to; i++) {
+      const e = Math.floor(i / periods.length);
+      const p = periods[i % periods.length]!;
+      batch.elements.push(elementIds[e]!);
+      batch.periods.push(p);
+      batch.elementIds.push(elementTexts[e]!);
+      batch.periodIds.push(opts.periodId(p));
+    }
+    return batch;
+  };
+  let left = opts.limit ?? Number.MAX_SAFE_INTEGER;
+  if (total === 0 || left <= 0) return;
+  const client = await pool.connect();
+  let broken = true;
+  try {
+    // JIT would compile the lines' long expressions for every page (seconds each).
+    await client.query('set jit = off');
+    let next = 0;
+    let pairs = 1;
+    while (next < total && left > 0) {
+      const from = next;
+      next = Math.min(total, from + pairs);
+      let rows = 0;
+      const page = exportCsvPage(f, pairsOf(from, next), left, opts.scheme);
+      yield* copyTextColumn(client, inlineParameters(page.compile(db)), (n) => (rows = n));
+      left -= rows;
+      opts.counted(rows);
+      if (left === 0 && opts.limit !== undefined) {
+        // Cut at the limit: more values in this page's pairs, or any in the rest?
+        let more = await exportHasMore(db, f, pairsOf(from, next), rows);
+        for (let i = next; !more && i < total; i += MAX_PAIRS) {
+          more = await exportHasMore(db, f, pairsOf(i, Math.min(total, i + MAX_PAIRS)), 0);
+        }
+        if (more) opts.truncated();
+      }
+      const asked = pairs;
+      pairs =
+        rows === 0
+          ? asked * 4
+          : Math.max(Math.ceil(asked / 4), Math.floor((asked * opts.pageSize) / rows));
+      pairs = Math.max(1, Math.min(MAX_PAIRS, asked * 4, pairs));
+    }
+    await client.query('reset jit');
+    broken = false;
+  } finally {
+    // A connection left mid-COPY (the reader stopped) is closed, not given to anyone else.
+    client.release(broken ? true : undefined);
+  }
+}
+
+/** Most pairs one page asks for (pairs without values cost an index probe each). */
+const MAX_PAIRS = 50_000;
+
+/**
+ * Every value the filter keeps, in pages of about `pageSize` rows (a pair's values are never
+ * split, so a page can be larger: at most the units × options × attributes of one element and
+ * period). How many pairs a page asks for follows the rows the last page found. The next page
+ * is asked for while the caller writes this one. Stops after `limit` rows when given.
+ */
+export async function* exportPages(
+  db: Db,
+  f: ExportFilter,
+  keys: ExportKeys,
+  opts: { pageSize: number; limit?: number },
+): AsyncGenerator<ExportRow[]> {
+  const elements = keys.elements.map((e) => e.id);
+  const periods = keys.periods.map((p) => p.id);
+  const total = elements.length * periods.length;
+  let next = 0;
+  let pairs = 1;
+  let left = opts.limit ?? Number.MAX_SAFE_INTEGER;
+  const ask = (from: number, n: number) => {
+    const to = Math.min(total, from + n);
+    const batch = { elements: [] as number[], periods: [] as number[] };
+    for (let i = from; i < to; i++) {
+      batch.elements.push(elements[Math.floor(i / periods.length)]!);
+      batch.periods.push(periods[i % periods.length]!);
+    }
+    next = to;
+    return exportPage(db, f, batch, left);
+  };
+  if (total === 0 || left <= 0) return;
+  let pending: Promise<ExportRow[]> | undefined = ask(0, pairs);
+  try {
+    while (pending) {
+      const rows = await pending;
+      pending = undefined;
+      left -= rows.length;
+      const asked = pairs;
+      pairs =
+        rows.length === 0
+          ? asked * 4
+          : Math.max(Math.ceil(asked / 4), Math.floor((asked * opts.pageSize) / rows.length));
+      pairs = Math.max(1, Math.min(MAX_PAIRS, asked * 4, pairs));
+      if (next < total && left > 0) pending = ask(next, pairs);
+      if (rows.length) yield rows;
+    }
+  } finally {
+    // A caller that stops early (a client gone, a limit reached) leaves no query running.
+    await pending?.catch(() => undefined);
+  }
 }
