@@ -1209,7 +1209,13 @@ const monthly = [
 const metadata: MetadataDocumentInput = {
   breakdowns: BREAKDOWNS,
   dataElements: [
-    ...ELEMENTS.map((e) => ({ ...e, aggUnits: e.aggUnits ?? 'sum' })),
+    // Every integer element here counts something (cases, units, reports, a rank): it cannot
+    // be negative, and an import or a form saying −5 is refused.
+    ...ELEMENTS.map((e) => ({
+      ...e,
+      aggUnits: e.aggUnits ?? 'sum',
+      ...(e.valueType === 'integer' ? { min: 0 } : {}),
+    })),
     ...DAILY_ELEMENTS.map(({ code, nameVi, nameEn, sector, unit, description }) => ({
       code,
       nameVi,
@@ -1220,6 +1226,7 @@ const metadata: MetadataDocumentInput = {
       aggTime: 'sum' as const,
       aggUnits: 'sum' as const,
       description,
+      min: 0,
     })),
   ],
   indicators: DAILY_INDICATORS,

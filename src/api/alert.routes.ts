@@ -1,21 +1,21 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { CALENDAR_PERIOD_TYPES } from '../domain/period.ts';
 import { actorOf, type AppEnv } from './context.ts';
-import { errorResponses, json } from './schemas.ts';
+import { errorResponses, json, plainText } from './schemas.ts';
 
 const PeriodType = z.enum(CALENDAR_PERIOD_TYPES);
 const OperatorOut = z.enum(['>', '>=', '<', '<=']);
 
 const RuleInput = z
   .object({
-    nameVi: z.string().min(1).max(200).openapi({ example: 'Ca truy vết trong ngày vượt 50' }),
-    nameEn: z.string().min(1).max(200).openapi({ example: 'Cases traced in a day above 50' }),
-    subject: z.string().min(1).max(120).openapi({
+    nameVi: plainText().min(1).max(200).openapi({ example: 'Ca truy vết trong ngày vượt 50' }),
+    nameEn: plainText().min(1).max(200).openapi({ example: 'Cases traced in a day above 50' }),
+    subject: plainText().min(1).max(120).openapi({
       description: 'An element code, ELEMENT.OPTION, or an indicator code',
       example: 'CASES_TRACED',
     }),
     unit: z
-      .object({ version: z.string().min(1).max(20), code: z.string().min(1).max(40) })
+      .object({ version: plainText().min(1).max(20), code: plainText().min(1).max(40) })
       .openapi({
         description: 'The unit whose subtree the rule watches',
         example: { version: '2025', code: '79' },
@@ -131,8 +131,8 @@ export function alertRoutes() {
             'application/json': {
               schema: z
                 .object({
-                  nameVi: z.string().min(1).max(200),
-                  nameEn: z.string().min(1).max(200),
+                  nameVi: plainText().min(1).max(200),
+                  nameEn: plainText().min(1).max(200),
                   threshold: z.number(),
                   active: z.boolean(),
                 })
@@ -165,10 +165,10 @@ export function alertRoutes() {
       request: {
         query: z.object({
           state: z.enum(['open', 'resolved']).optional(),
-          unit: z.string().max(40).optional().openapi({
+          unit: plainText().max(40).optional().openapi({
             description: 'Only alerts of this unit and the units under it',
           }),
-          version: z.string().max(20).optional(),
+          version: plainText().max(20).optional(),
           rule: z.coerce.number().int().positive().optional(),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
         }),

@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { VALUE_TYPES } from '../domain/metadata.ts';
 import { actorOf, type AppEnv } from './context.ts';
-import { ErrorResponse, errorResponses, json } from './schemas.ts';
+import { ErrorResponse, errorResponses, json, plainText } from './schemas.ts';
 
 const Msg = z.object({ vi: z.string(), en: z.string() });
 const PeriodTypeEnum = z.enum(['day', 'week', 'month', 'quarter', 'half', 'year', 'range']);
@@ -44,6 +44,8 @@ const Field = z.object({
   optionVi: z.string().nullable(),
   optionEn: z.string().nullable(),
   valueType: z.enum(VALUE_TYPES),
+  min: z.number().nullable().openapi({ description: 'Smallest value accepted (0: not negative)' }),
+  max: z.number().nullable().openapi({ description: 'Largest value accepted' }),
   unit: z.string().nullable(),
   description: z.string().nullable(),
   value: z.string().nullable(),
@@ -84,10 +86,9 @@ const EntryForm = z
   .openapi('DataEntryForm');
 
 const FormQuery = z.object({
-  dataSet: z.string().min(1).openapi({ example: 'COMMUNE_DAILY_2025' }),
-  orgUnit: z.string().min(1).openapi({ description: 'Unit code in the data set’s tree' }),
-  period: z
-    .string()
+  dataSet: plainText().min(1).openapi({ example: 'COMMUNE_DAILY_2025' }),
+  orgUnit: plainText().min(1).openapi({ description: 'Unit code in the data set’s tree' }),
+  period: plainText()
     .min(1)
     .openapi({ description: 'Period id of the data set’s type', example: '2026-11-22' }),
 });

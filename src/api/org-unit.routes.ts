@@ -5,12 +5,13 @@ import { AppError } from '../domain/errors.ts';
 import {
   AtParam,
   ErrorResponse,
+  errorResponses,
+  json,
   OrgUnit,
   OrgUnitList,
   Paging,
+  plainText,
   VersionParam,
-  errorResponses,
-  json,
 } from './schemas.ts';
 
 const ListQuery = z.object({
@@ -22,10 +23,10 @@ const ListQuery = z.object({
     .max(3)
     .optional()
     .openapi({ description: 'Only units of this level' }),
-  parent: z.string().max(10).optional().openapi({
+  parent: plainText().max(10).optional().openapi({
     description: 'Children of this unit; with `level`, all its descendants at that level',
   }),
-  q: z.string().max(200).optional().openapi({
+  q: plainText().max(200).optional().openapi({
     description: 'Search by name, ignoring diacritics and case; words match from their start',
     example: 'ben nghe',
   }),
@@ -34,8 +35,7 @@ const ListQuery = z.object({
 });
 
 const CodeParam = z.object({
-  code: z
-    .string()
+  code: plainText()
     .max(10)
     .openapi({ param: { name: 'code', in: 'path' }, example: '26740' }),
 });

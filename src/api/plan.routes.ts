@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { actorOf, type AppEnv } from './context.ts';
-import { errorResponses, json } from './schemas.ts';
+import { errorResponses, json, multilineText, plainText } from './schemas.ts';
 import { TaskSchema } from './task.routes.ts';
 
 const Plan = z
@@ -21,10 +21,10 @@ const Plan = z
   .openapi('WeeklyPlan');
 
 const Params = z.object({
-  unit: z.string().min(1).max(40).openapi({ example: '26740' }),
-  week: z.string().min(1).max(10).openapi({ example: '2026-W48' }),
+  unit: plainText().min(1).max(40).openapi({ example: '26740' }),
+  week: plainText().min(1).max(10).openapi({ example: '2026-W48' }),
 });
-const VersionQuery = z.object({ version: z.string().max(20).optional() });
+const VersionQuery = z.object({ version: plainText().max(20).optional() });
 
 const Followup = z
   .object({
@@ -73,9 +73,9 @@ const PlanList = z
   .openapi('WeeklyPlanList');
 
 const ListQuery = z.object({
-  week: z.string().min(1).max(10).optional().openapi({ example: '2026-W48' }),
+  week: plainText().min(1).max(10).optional().openapi({ example: '2026-W48' }),
   status: z.enum(['draft', 'submitted', 'approved', 'returned']).optional(),
-  version: z.string().max(20).optional(),
+  version: plainText().max(20).optional(),
 });
 
 export function planRoutes() {
@@ -126,7 +126,9 @@ export function planRoutes() {
         query: VersionQuery,
         body: {
           content: {
-            'application/json': { schema: z.object({ note: z.string().max(5000).optional() }) },
+            'application/json': {
+              schema: z.object({ note: multilineText().max(5000).optional() }),
+            },
           },
           required: false,
         },
@@ -162,7 +164,10 @@ export function planRoutes() {
         body: {
           content: {
             'application/json': {
-              schema: z.object({ approve: z.boolean(), note: z.string().max(5000).optional() }),
+              schema: z.object({
+                approve: z.boolean(),
+                note: multilineText().max(5000).optional(),
+              }),
             },
           },
           required: true,
@@ -194,8 +199,8 @@ export function planRoutes() {
         'The Office’s follow-up board: tasks overdue and due this week under a unit, and each child unit’s on-time rate per week',
       request: {
         query: z.object({
-          unit: z.string().max(40).optional(),
-          version: z.string().max(20).optional(),
+          unit: plainText().max(40).optional(),
+          version: plainText().max(20).optional(),
           weeks: z.coerce.number().int().min(1).max(52).default(8),
           limit: z.coerce.number().int().min(1).max(2000).default(200),
         }),

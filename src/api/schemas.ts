@@ -3,6 +3,9 @@ import { VERSION_ID } from '../domain/hierarchy.ts';
 
 /** Shapes shared by several routes; each one validates, types and documents. */
 
+/** Free text: control characters, NUL and lone surrogates refused with a 400 (see text-hygiene). */
+export { multilineText, plainText } from '../domain/text-hygiene.ts';
+
 export const ErrorResponse = z
   .object({
     error: z.object({

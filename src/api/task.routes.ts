@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { TASK_STATUSES, PRIORITIES } from '../domain/task.ts';
 import { actorOf, type AppEnv } from './context.ts';
-import { errorResponses, json } from './schemas.ts';
+import { errorResponses, json, multilineText, plainText } from './schemas.ts';
 
 /** Shapes shared by the directive, task and plan routes. */
 
@@ -111,11 +111,11 @@ const AttachmentIds = z.array(z.number().int().positive()).max(20).optional();
 const StatusInput = z
   .object({
     status: Status,
-    reason: z.string().max(2000).optional().openapi({ description: 'Required for blocked' }),
-    note: z.string().max(20_000).optional().openapi({ description: 'The report' }),
+    reason: multilineText().max(2000).optional().openapi({ description: 'Required for blocked' }),
+    note: multilineText().max(20_000).optional().openapi({ description: 'The report' }),
     progress: z.number().int().min(0).max(100).optional(),
     figures: z
-      .record(z.string().max(80), z.number())
+      .record(plainText().max(80), z.number())
       .optional()
       .openapi({
         example: { households_visited: 120 },
@@ -126,13 +126,13 @@ const StatusInput = z
 
 const StandaloneInput = z
   .object({
-    title: z.string().min(1).max(500),
-    unit: z.string().min(1).max(40),
-    version: z.string().max(20).optional(),
+    title: plainText().min(1).max(500),
+    unit: plainText().min(1).max(40),
+    version: plainText().max(20).optional(),
     assignee: z.number().int().positive().optional().openapi({ description: 'A user id' }),
     dueDate: z.iso.date(),
     milestones: z
-      .array(z.object({ title: z.string().min(1).max(500), due: z.iso.date() }))
+      .array(z.object({ title: plainText().min(1).max(500), due: z.iso.date() }))
       .max(50)
       .optional(),
   })
@@ -241,7 +241,7 @@ export function taskRoutes() {
         params: Id,
         body: {
           content: {
-            'application/json': { schema: z.object({ body: z.string().min(1).max(5000) }) },
+            'application/json': { schema: z.object({ body: multilineText().min(1).max(5000) }) },
           },
           required: true,
         },

@@ -113,6 +113,8 @@ export class MetadataRepo {
       breakdown_id: breakdownId,
       zero_significant: e.zeroSignificant,
       description: e.description ?? null,
+      min_value: e.min ?? null,
+      max_value: e.max ?? null,
     };
     if (same(before, values)) return 'unchanged';
     await this.db
@@ -249,8 +251,10 @@ export class MetadataRepo {
       breakdown: string;
       zero_significant: boolean;
       description: string | null;
+      min_value: number | null;
+      max_value: number | null;
     }>`select e.code, e.uid, e.name_vi, e.name_en, e.sector, e.value_type, e.unit, e.agg_time, e.agg_units,
-        b.code as breakdown, e.zero_significant, e.description
+        b.code as breakdown, e.zero_significant, e.description, e.min_value, e.max_value
       from data_element e join breakdown b on b.id = e.breakdown_id order by e.sector, e.code`
       .execute(this.db)
       .then((r) => r.rows);

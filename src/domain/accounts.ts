@@ -1,3 +1,5 @@
+import { fieldTextProblem } from './text-hygiene.ts';
+
 /** Rules for accounts, shared by the API schemas and the service (the CLI goes through the service). */
 export const USERNAME = /^[a-z0-9._-]{3,50}$/;
 export const MIN_PASSWORD = 10;
@@ -7,8 +9,17 @@ export interface Problem {
   en: string;
 }
 
-export function newUserProblems(u: { username: string; password: string }): Problem[] {
+export function newUserProblems(u: {
+  username: string;
+  password: string;
+  displayName?: string;
+}): Problem[] {
   const out: Problem[] = [];
+  // Text the database cannot store (NUL…) is refused here too, for the CLI's `user add`.
+  for (const field of ['displayName', 'password'] as const) {
+    const problem = fieldTextProblem(field, u[field]);
+    if (problem) out.push(problem);
+  }
   if (!USERNAME.test(u.username)) {
     out.push({
       vi: 'Tên đăng nhập gồm 3–50 ký tự: chữ thường không dấu, số, dấu . _ -',

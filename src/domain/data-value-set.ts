@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { AppError } from './errors.ts';
+import { safeCell } from './spreadsheet.ts';
 
 /**
  * DHIS2's data value set in its three exchange shapes — JSON, CSV and DXF2 XML — read into one
@@ -61,7 +62,14 @@ export function decodeUtf8(bytes: Uint8Array): string {
 }
 
 const str = (v: unknown): string | undefined =>
-  v === undefined || v === null ? undefined : typeof v === 'string' ? v : String(v);
+  v === undefined || v === null
+    ? undefined
+    : typeof v === 'string'
+      ? v
+      : // An object (`{"toString": 1}` cannot even be made a string) is shown as its JSON.
+        typeof v === 'object'
+        ? JSON.stringify(v)
+        : String(v);
 
 /** DHIS2 header fields are defaults that each value may override. */
 function withDefaults(
@@ -381,8 +389,24 @@ export async function* readCsvBatches(
   if (batch.length) yield batch;
 }
 
+/** A DTD or an entity declaration anywhere in the text (case as XML allows: exact). */
+const DTD = /<!(DOCTYPE|ENTITY)/i;
+
 export function parseXml(text: string): DataValueSetInput {
-  const valid = XMLValidator.validate(text);
+  // No DTD, so no entity of ours is ever expanded (an external one would read a file or a URL,
+  // nested ones would blow up in memory): only XML's five predefined entities are read.
+  if (DTD.test(text)) {
+    throw fileInvalid(
+      'không nhận DTD hay khai báo thực thể (<!DOCTYPE>, <!ENTITY>)',
+      'DTDs and entity declarations (<!DOCTYPE>, <!ENTITY>) are not accepted',
+    );
+  }
+  let valid: ReturnType<typeof XMLValidator.validate>;
+  try {
+    valid = XMLValidator.validate(text);
+  } catch (e) {
+    throw fileInvalid('XML sai cú pháp', `malformed XML (${(e as Error).message})`);
+  }
   if (valid !== true) {
     throw fileInvalid(
       `XML sai cú pháp ở dòng ${valid.err.line}`,
@@ -390,22 +414,31 @@ export function parseXml(text: string): DataValueSetInput {
       { line: valid.err.line },
     );
   }
-  const xml = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    removeNSPrefix: true,
-    parseAttributeValue: false,
-    parseTagValue: false,
-    isArray: (name) => name === 'dataValue',
-  }).parse(text) as {
+  let xml: {
     dataValueSet?: Record<string, unknown> & { dataValue?: Record<string, unknown>[] };
   };
+  try {
+    xml = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      removeNSPrefix: true,
+      parseAttributeValue: false,
+      parseTagValue: false,
+      isArray: (name) => name === 'dataValue',
+      htmlEntities: false,
+    }).parse(text) as typeof xml;
+  } catch (e) {
+    throw fileInvalid('XML sai cú pháp', `malformed XML (${(e as Error).message})`);
+  }
   const set = xml.dataValueSet;
-  if (!set) throw fileInvalid('thiếu phần tử <dataValueSet>', 'no <dataValueSet> element');
+  if (!set || typeof set !== 'object') {
+    throw fileInvalid('thiếu phần tử <dataValueSet>', 'no <dataValueSet> element');
+  }
+  const values = set.dataValue ?? [];
   return {
     dataSet: str(set.dataSet),
     completeDate: str(set.completeDate),
-    values: (set.dataValue ?? []).map((v, i) => withDefaults(set, v, i)),
+    values: values.map((v, i) => withDefaults(set, v && typeof v === 'object' ? v : {}, i)),
   };
 }
 
@@ -457,10 +490,37 @@ const CSV_HEADER = [
   'reportedprevpct',
 ];
 
-const csvCell = (v: unknown) => {
-  const s = v === undefined || v === null ? '' : String(v);
-  return /[",\n\r]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
-};
+/** Whether a CSV cell must be quoted: a quote, comma or line break, or space the reader would trim. */
+function needsQuotes(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 34 || c === 44 || c === 10 || c === 13) return true;
+  }
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  // Cheap test first: only a control, space or non-ASCII character at an end can be trimmed.
+  return (first <= 32 || first >= 128 || last <= 32 || last >= 128) && s !== s.trim();
+}
+
+/** A CSV cell of text: formula-like text neutralised (see spreadsheet.ts), then quoted if it must be. */
+function csvText(text: string): string {
+  if (text.length === 0) return text;
+  const s = safeCell(text);
+  return needsQuotes(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** A column whose text repeats from row to row (codes, times): the last cell is kept. */
+class CsvColumn {
+  private last: string | undefined;
+  private out = '';
+  cell(text: string): string {
+    if (text !== this.last) {
+      this.last = text;
+      this.out = csvText(text);
+    }
+    return this.out;
+  }
+}
 
 const xmlAttr = (v: unknown) =>
   String(v)
@@ -469,39 +529,103 @@ const xmlAttr = (v: unknown) =>
     .replace(/"/g, '&quot;')
     .replace(/\n/g, '&#10;');
 
+/** Writes CSV lines; the columns that repeat from row to row are escaped once per change. */
+class CsvLines {
+  private element = new CsvColumn();
+  private period = new CsvColumn();
+  private unit = new CsvColumn();
+  private option = new CsvColumn();
+  private attribute = new CsvColumn();
+  private storedBy = new CsvColumn();
+  private updated = new CsvColumn();
+
+  line(v: DataValueOut): string {
+    return (
+      this.element.cell(v.dataElement) +
+      ',' +
+      this.period.cell(v.period) +
+      ',' +
+      this.unit.cell(v.orgUnit) +
+      ',' +
+      this.option.cell(v.categoryOptionCombo) +
+      ',' +
+      this.attribute.cell(v.attributeOptionCombo) +
+      ',' +
+      csvText(v.value) +
+      ',' +
+      this.storedBy.cell(v.storedBy) +
+      ',' +
+      this.updated.cell(v.lastUpdated) +
+      ',' +
+      (v.comment === undefined ? '' : csvText(v.comment)) +
+      ',' +
+      (v.followup ? 'true' : 'false') +
+      ',' +
+      (v.estimate ? 'true' : '') +
+      ',' +
+      (v.reportedYoyPct === undefined ? '' : csvText(String(v.reportedYoyPct))) +
+      ',' +
+      (v.reportedPrevPct === undefined ? '' : csvText(String(v.reportedPrevPct))) +
+      '\n'
+    );
+  }
+}
+
+const xmlLine = (v: DataValueOut) => {
+  let line = '  <dataValue';
+  for (const [k, x] of Object.entries(v)) {
+    if (x !== undefined && x !== null && x !== '') line += ` ${k}="${xmlAttr(x)}"`;
+  }
+  return line + '/>\n';
+};
+
+/**
+ * A data value set written piece by piece, as values arrive: `head()`, `rows()` for each page,
+ * then `tail()`. The pieces joined are DHIS2's shapes, as `formatDataValueSet` writes them. A
+ * limit asked for is said in the set: JSON fields `limit` and `truncated` (more values match),
+ * an XML attribute `limit` and a comment when cut; CSV has no place for it (the API says it in
+ * a header).
+ */
+export class DataValueSetWriter {
+  private first = true;
+  private readonly csv = new CsvLines();
+  constructor(
+    readonly format: DataValueFormat,
+    private readonly limit?: number,
+  ) {}
+
+  head(): string {
+    if (this.format === 'json') return '{"dataValues":[';
+    if (this.format === 'csv') return CSV_HEADER.join(',') + '\n';
+    const limit = this.limit === undefined ? '' : ` limit="${this.limit}"`;
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<dataValueSet xmlns="http://dhis2.org/schema/dxf/2.0"${limit}>\n`;
+  }
+
+  rows(values: DataValueOut[]): string {
+    let out = '';
+    if (this.format === 'json') {
+      for (const v of values) {
+        out += (this.first ? '' : ',') + JSON.stringify(v);
+        this.first = false;
+      }
+    } else if (this.format === 'csv') for (const v of values) out += this.csv.line(v);
+    else for (const v of values) out += xmlLine(v);
+    return out;
+  }
+
+  /** `truncated`: the limit was reached and more values match. */
+  tail(truncated = false): string {
+    if (this.format === 'json') {
+      return this.limit === undefined ? ']}' : `],"limit":${this.limit},"truncated":${truncated}}`;
+    }
+    if (this.format === 'csv') return '';
+    const note = truncated ? `  <!-- limit of ${this.limit} values reached; more match -->\n` : '';
+    return `${note}</dataValueSet>\n`;
+  }
+}
+
 /** Writes values in the shape DHIS2 exchanges them; reading the result back gives the same values. */
 export function formatDataValueSet(values: DataValueOut[], format: DataValueFormat): string {
-  if (format === 'json') return JSON.stringify({ dataValues: values });
-  if (format === 'csv') {
-    const lines = values.map((v) =>
-      [
-        v.dataElement,
-        v.period,
-        v.orgUnit,
-        v.categoryOptionCombo,
-        v.attributeOptionCombo,
-        v.value,
-        v.storedBy,
-        v.lastUpdated,
-        v.comment,
-        v.followup,
-        v.estimate || '',
-        v.reportedYoyPct ?? '',
-        v.reportedPrevPct ?? '',
-      ]
-        .map(csvCell)
-        .join(','),
-    );
-    return [CSV_HEADER.join(','), ...lines].join('\n') + '\n';
-  }
-  const rows = values.map(
-    (v) =>
-      '  <dataValue ' +
-      Object.entries(v)
-        .filter(([, x]) => x !== undefined && x !== null && x !== '')
-        .map(([k, x]) => `${k}="${xmlAttr(x)}"`)
-        .join(' ') +
-      '/>',
-  );
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<dataValueSet xmlns="http://dhis2.org/schema/dxf/2.0">\n${rows.join('\n')}\n</dataValueSet>\n`;
+  const w = new DataValueSetWriter(format);
+  return w.head() + w.rows(values) + w.tail();
 }

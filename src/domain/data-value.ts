@@ -9,8 +9,48 @@ export const MAX_TEXT = 50_000;
 const TRUE = new Set(['true', 't', '1', 'yes', 'y', 'có', 'co']);
 const FALSE = new Set(['false', 'f', '0', 'no', 'n', 'không', 'khong']);
 
-/** The value as stored (text kept as given, numbers as numbers), or why it does not fit. */
+/** The bounds an element declares for its values (null = none), and its code for messages. */
+export interface ValueRange {
+  element: string;
+  min: number | null;
+  max: number | null;
+}
+
+/** Why a number is outside its element's range, or undefined when it is inside. */
+export function rangeProblem(n: number, range: ValueRange): Message | undefined {
+  if (range.min !== null && n < range.min) {
+    return {
+      vi: `Giá trị ${n} nhỏ hơn mức tối thiểu ${range.min} của chỉ tiêu ${range.element}`,
+      en: `The value ${n} is below the minimum ${range.min} of data element ${range.element}`,
+    };
+  }
+  if (range.max !== null && n > range.max) {
+    return {
+      vi: `Giá trị ${n} lớn hơn mức tối đa ${range.max} của chỉ tiêu ${range.element}`,
+      en: `The value ${n} is above the maximum ${range.max} of data element ${range.element}`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The value as stored (text kept as given, numbers as numbers), or why it does not fit: its
+ * type, then the element's range when it has one.
+ */
 export function checkValue(
+  type: ValueType,
+  raw: string,
+  range?: ValueRange,
+): { ok: true; text: string; number: number | null } | { ok: false; reason: Message } {
+  const checked = checkType(type, raw);
+  if (checked.ok && range && checked.number !== null && type !== 'boolean') {
+    const reason = rangeProblem(checked.number, range);
+    if (reason) return { ok: false, reason };
+  }
+  return checked;
+}
+
+function checkType(
   type: ValueType,
   raw: string,
 ): { ok: true; text: string; number: number | null } | { ok: false; reason: Message } {
@@ -75,8 +115,11 @@ export const CONFLICT = {
   unknownOption: 'E7613',
   unknownAttribute: 'E7614',
   optionNotInElement: 'E7617',
+  /** Also a value outside its element's range, as DHIS2 reports INTEGER_POSITIVE and the like. */
   badValue: 'E7619',
   outOfScope: 'E7620',
+  /** Ours: text that cannot be stored (NUL, other control characters, a lone surrogate). */
+  badText: 'E7622',
   locked: 'E7641',
   duplicate: 'E8128',
 } as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { multilineText, plainText } from './text-hygiene.ts';
 
 /**
  * Metadata as it crosses the boundary (API, CLI file): data elements, breakdowns, attribute
@@ -32,8 +33,8 @@ export const PERIOD_TYPES = ['day', 'week', 'month', 'quarter', 'half', 'year'] 
 const names = {
   code: Code,
   uid: Uid.optional(),
-  nameVi: z.string().min(1).max(300),
-  nameEn: z.string().min(1).max(300),
+  nameVi: plainText().min(1).max(300),
+  nameEn: plainText().min(1).max(300),
 };
 
 export const BreakdownInput = z.object({
@@ -45,43 +46,67 @@ export type BreakdownInput = z.infer<typeof BreakdownInput>;
 export const AttributeOptionInput = z.object(names);
 export type AttributeOptionInput = z.infer<typeof AttributeOptionInput>;
 
-export const DataElementInput = z.object({
-  ...names,
-  sector: z.enum(SECTORS),
-  valueType: z.enum(VALUE_TYPES),
-  unit: z.string().max(50).optional(),
-  aggTime: z.enum(AGG_TIME).describe('over time: sum for flows, last for stocks, average'),
-  aggUnits: z.enum(AGG_UNITS).default('sum').describe('across units'),
-  breakdown: Code.optional().describe('code of a breakdown; none = default'),
-  zeroSignificant: z.boolean().default(true),
-  description: z.string().max(2000).optional(),
-});
+/** Value types that hold a number, and so may be given a range. */
+export const NUMERIC_TYPES: readonly string[] = ['integer', 'number', 'percentage'];
+
+export const DataElementInput = z
+  .object({
+    ...names,
+    sector: z.enum(SECTORS),
+    valueType: z.enum(VALUE_TYPES),
+    unit: plainText().max(50).optional(),
+    aggTime: z.enum(AGG_TIME).describe('over time: sum for flows, last for stocks, average'),
+    aggUnits: z.enum(AGG_UNITS).default('sum').describe('across units'),
+    breakdown: Code.optional().describe('code of a breakdown; none = default'),
+    zeroSignificant: z.boolean().default(true),
+    description: multilineText().max(2000).optional(),
+    // DHIS2 says it with value types (INTEGER_ZERO_OR_POSITIVE, INTEGER_POSITIVE…); a range
+    // says that and more (a share of 0–1, a temperature), and min 0 is "cannot be negative".
+    min: z.number().finite().optional().describe('smallest value accepted; 0 = not negative'),
+    max: z.number().finite().optional().describe('largest value accepted'),
+  })
+  .refine((e) => e.min === undefined || e.max === undefined || e.min <= e.max, {
+    message: 'min must not be above max',
+    params: { vi: 'Giá trị tối thiểu (min) không được lớn hơn tối đa (max)' },
+    path: ['min'],
+  })
+  .refine(
+    (e) => (e.min === undefined && e.max === undefined) || NUMERIC_TYPES.includes(e.valueType),
+    {
+      message: 'only a numeric element (integer, number, percentage) may have a min or max',
+      params: { vi: 'Chỉ chỉ tiêu kiểu số (integer, number, percentage) mới có min/max' },
+      path: ['min'],
+    },
+  );
 export type DataElementInput = z.infer<typeof DataElementInput>;
 
 export const IndicatorInput = z.object({
   ...names,
   sector: z.enum(SECTORS),
-  formula: z.string().min(1).max(2000).describe('e.g. #{SMARTPHONE_SUBS} / #{MOBILE_SUBS} * 100'),
-  unit: z.string().max(50).optional(),
+  formula: multilineText()
+    .min(1)
+    .max(2000)
+    .describe('e.g. #{SMARTPHONE_SUBS} / #{MOBILE_SUBS} * 100'),
+  unit: plainText().max(50).optional(),
   decimals: z.number().int().min(0).max(6).default(1),
-  description: z.string().max(2000).optional(),
+  description: multilineText().max(2000).optional(),
 });
 export type IndicatorInput = z.infer<typeof IndicatorInput>;
 
 export const TargetInput = z.object({
   subject: z.object({ type: z.enum(['element', 'indicator']), code: Code }),
-  unit: z.object({ version: z.string(), code: z.string() }),
+  unit: z.object({ version: plainText(), code: plainText() }),
   value: z.number().finite(),
   due: z.iso.date(),
-  labelVi: z.string().max(500).optional(),
-  labelEn: z.string().max(500).optional(),
+  labelVi: plainText().max(500).optional(),
+  labelEn: plainText().max(500).optional(),
 });
 export type TargetInput = z.infer<typeof TargetInput>;
 
 export const DataSetInput = z.object({
   ...names,
   periodType: z.enum(PERIOD_TYPES),
-  version: z.string(),
+  version: plainText(),
   level: z.number().int().min(0).max(3),
   dueDays: z.number().int().min(0).max(366).default(10),
   expiryDays: z.number().int().min(0).max(3650).default(0),
@@ -90,19 +115,19 @@ export const DataSetInput = z.object({
 export type DataSetInput = z.infer<typeof DataSetInput>;
 
 export const UnitGroupInput = z.object({
-  version: z.string(),
+  version: plainText(),
   code: z.string().regex(/^[a-z0-9-]{2,100}$/, 'lowercase letters, digits and -'),
-  name: z.string().min(1).max(300),
-  description: z.string().max(2000).optional(),
-  owner: z.string().max(10).describe('the unit the group belongs to; members must lie under it'),
+  name: plainText().min(1).max(300),
+  description: multilineText().max(2000).optional(),
+  owner: plainText().max(10).describe('the unit the group belongs to; members must lie under it'),
   definition: z
     .object({
-      codes: z.array(z.string().max(10)).max(20000).optional(),
+      codes: z.array(plainText().max(10)).max(20000).optional(),
       under: z
-        .array(z.object({ code: z.string().max(10), level: z.number().int().min(1).max(3) }))
+        .array(z.object({ code: plainText().max(10), level: z.number().int().min(1).max(3) }))
         .max(100)
         .optional(),
-      groups: z.array(z.string().max(100)).max(50).optional(),
+      groups: z.array(plainText().max(100)).max(50).optional(),
     })
     .refine(
       (d) => d.codes?.length || d.under?.length || d.groups?.length,

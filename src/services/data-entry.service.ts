@@ -84,6 +84,9 @@ export interface EntryField {
   optionVi: string | null;
   optionEn: string | null;
   valueType: ValueType;
+  /** The element's range, for the form to say and check (the import checks it again). */
+  min: number | null;
+  max: number | null;
   unit: string | null;
   description: string | null;
   value: string | null;
@@ -454,13 +457,16 @@ export class DataEntryService {
       name_vi: string;
       name_en: string;
       value_type: string;
+      min_value: number | null;
+      max_value: number | null;
       unit: string | null;
       description: string | null;
       breakdown: string;
       option_code: string;
       option_vi: string;
       option_en: string;
-    }>`select e.code, e.name_vi, e.name_en, e.value_type, e.unit, e.description, b.code as breakdown,
+    }>`select e.code, e.name_vi, e.name_en, e.value_type, e.min_value, e.max_value, e.unit,
+        e.description, b.code as breakdown,
         o.code as option_code, o.name_vi as option_vi, o.name_en as option_en
       from data_set_element de
       join data_element e on e.id = de.element_id
@@ -493,6 +499,8 @@ export class DataEntryService {
         optionVi: broken ? e.option_vi : null,
         optionEn: broken ? e.option_en : null,
         valueType: e.value_type as ValueType,
+        min: e.min_value,
+        max: e.max_value,
         unit: e.unit,
         description: e.description,
         value: v?.value ?? null,

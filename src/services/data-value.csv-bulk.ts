@@ -34,6 +34,9 @@ interface FastGroup {
   units: VersionUnits;
   kind: number;
   zeroSignificant: boolean;
+  /** The element's range (±Infinity when open): a value outside goes to the ordinary checks. */
+  min: number;
+  max: number;
   keyGroup: number;
   /** Roll-up group. */
   g: number;
@@ -278,6 +281,7 @@ export class CsvBulkLoad {
     let value = scale ? m / POW10[scale]! : m;
     if (sign === 45) value = -value;
     if (group.kind === 2 && (value < 0 || value > 100)) return -1;
+    if (value < group.min || value > group.max) return -1;
     run.rows++;
     const index = this.rows.index++;
     if (value === 0 && !group.zeroSignificant) {
@@ -336,6 +340,8 @@ export class CsvBulkLoad {
       units,
       kind,
       zeroSignificant: r.element.zeroSignificant,
+      min: r.element.min ?? -Infinity,
+      max: r.element.max ?? Infinity,
       keyGroup: r.keyGroup,
       g: run.groupOf(r.element.id, periodId, r.option.id, r.attribute.id),
       prefix: BinaryRows.fields(COLUMNS.length, [

@@ -24,6 +24,7 @@ import {
 } from '../domain/data-value.ts';
 import type { RawDataValue } from '../domain/data-value-set.ts';
 import { AppError, errors, type Message } from '../domain/errors.ts';
+import { fieldTextProblem, visibleText } from '../domain/text-hygiene.ts';
 import { versionAt } from '../domain/hierarchy.ts';
 import { addDays, parsePeriod, type Period } from '../domain/period.ts';
 import { auditActor } from './audit.ts';
@@ -106,6 +107,21 @@ class Rollback extends Error {
     super('rolled back');
   }
 }
+
+/**
+ * Fields of a row whose text is stored or looked up, checked for characters that cannot be
+ * stored (NUL…) before anything else: the row gets a conflict instead of failing the whole
+ * import in the database. The value and the comment may span lines.
+ */
+const TEXT_FIELDS = [
+  ['dataElement', false],
+  ['period', false],
+  ['orgUnit', false],
+  ['categoryOptionCombo', false],
+  ['attributeOptionCombo', false],
+  ['value', true],
+  ['comment', true],
+] as const;
 
 /** What one committed import changed, for listeners (live screens, alerts). */
 export interface Touched {
@@ -355,7 +371,15 @@ export class ValueImport {
   async check(tx: DataValueRepo, batch: RawDataValue[]): Promise<Checked[]> {
     const { actor, strategy } = this;
     const out: Checked[] = [];
-    for (const raw of batch) {
+    rows: for (const raw of batch) {
+      for (const [field, multiline] of TEXT_FIELDS) {
+        const problem = fieldTextProblem(field, raw[field], { multiline });
+        if (problem) {
+          const given = visibleText(raw[field]!);
+          this.conflict(this.checkConflicts, raw, CONFLICT.badText, field, given, problem);
+          continue rows;
+        }
+      }
       const deleting =
         strategy === 'DELETE' || (raw.deleted !== undefined && parseFlag(raw.deleted));
       if (!raw.dataElement || !raw.period || !raw.orgUnit) {
@@ -403,7 +427,11 @@ export class ValueImport {
       let text: string | null = null;
       let number: number | null = null;
       if (!remove && !empty) {
-        const checked = checkValue(element.valueType as ValueType, raw.value!);
+        const range =
+          element.min !== null || element.max !== null
+            ? { element: element.code, min: element.min, max: element.max }
+            : undefined;
+        const checked = checkValue(element.valueType as ValueType, raw.value!, range);
         if (!checked.ok) {
           this.conflict(
             this.checkConflicts,

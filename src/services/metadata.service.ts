@@ -294,6 +294,8 @@ export class MetadataService {
         breakdown: e.breakdown === 'default' ? undefined : e.breakdown,
         zeroSignificant: e.zero_significant,
         description: opt(e.description),
+        ...(e.min_value === null ? {} : { min: e.min_value }),
+        ...(e.max_value === null ? {} : { max: e.max_value }),
       })),
       indicators: indicators.map((i) => ({
         ...names(i),

@@ -227,8 +227,11 @@ export function DataEntryPage({ me }: { me: Me }) {
 
   const clientError = (f: EntryField, raw: string): string | null => {
     if (raw.trim() === '') return null;
-    const checked = checkValue(f.valueType, raw);
+    const range = { element: f.dataElement, min: f.min, max: f.max };
+    const checked = checkValue(f.valueType, raw, range);
     if (checked.ok) return null;
+    // The right type but out of the element's range: the server's own sentence.
+    if (checkValue(f.valueType, raw).ok) return checked.reason[lang];
     return t(TYPE_ERROR[f.valueType], { v: raw.trim() });
   };
   const errorOf = (f: EntryField): string | null => {
