@@ -1,4 +1,7 @@
 import { resolve } from 'node:path';
+import { z } from 'zod';
+import { MIN_PASSWORD } from './domain/accounts.ts';
+import { AppError, type Message } from './domain/errors.ts';
 
 /** Settings from the environment; the names are part of the interface scripts rely on. */
 export interface Config {
@@ -7,17 +10,167 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   adminPassword?: string;
-  /** Load the demo data on a new database (OPSROOM_DEMO=0 to start empty). */
+  /** Load the demo data on a new database (OPSROOM_DEMO=false to start empty). */
   demo: boolean;
+  /** Mark cookies Secure even when no proxy says the page came over HTTPS. */
+  secureCookies: boolean;
+  /**
+   * Reverse proxies in front that append to X-Forwarded-For (0: none; believed for sign-in
+   * throttling per address — only behind proxies you run).
+   */
+  trustProxy: number;
+  /** Requests that may be waiting or running at once before new ones are told 503 `busy`. */
+  queueLimit: number;
 }
 
+const TRUE = ['true', '1', 'yes', 'on'];
+const FALSE = ['false', '0', 'no', 'off'];
+
+/** What each setting accepts, said to the operator when the value is wrong. */
+const EXPECTED: Record<string, Message> = {
+  PORT: { vi: 'một số cổng nguyên từ 0 đến 65535', en: 'a whole port number from 0 to 65535' },
+  HOST: { vi: 'một địa chỉ hoặc tên máy, không rỗng', en: 'an address or host name' },
+  DATABASE_URL: {
+    vi: 'một địa chỉ postgres://người-dùng@máy:cổng/cơ-sở-dữ-liệu',
+    en: 'a postgres://user@host:port/database URL',
+  },
+  OPSROOM_DATA_DIR: { vi: 'một đường dẫn thư mục', en: 'a directory path' },
+  OPSROOM_ADMIN_PASSWORD: {
+    vi: `một mật khẩu ít nhất ${MIN_PASSWORD} ký tự`,
+    en: `a password of at least ${MIN_PASSWORD} characters`,
+  },
+  OPSROOM_DEMO: {
+    vi: `true/false (hoặc ${[...TRUE, ...FALSE].join('/')})`,
+    en: `true/false (or ${[...TRUE, ...FALSE].join('/')})`,
+  },
+  OPSROOM_QUEUE_LIMIT: {
+    vi: 'một số nguyên từ 1 đến 100000',
+    en: 'a whole number from 1 to 100000',
+  },
+};
+EXPECTED.OPSROOM_SECURE_COOKIES = EXPECTED.OPSROOM_DEMO!;
+EXPECTED.OPSROOM_TRUST_PROXY = {
+  vi: 'số proxy phía trước (0–10), hoặc true/false',
+  en: 'the number of proxies in front (0–10), or true/false',
+};
+
+/** The usual spellings of yes and no, in any case. */
+const boolean = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return fallback;
+      const s = v.trim().toLowerCase();
+      if (TRUE.includes(s)) return true;
+      if (FALSE.includes(s)) return false;
+      ctx.addIssue({ code: 'custom', message: 'not a yes/no value' });
+      return z.NEVER;
+    });
+
+const integer = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return fallback;
+      const n = /^\s*\d+\s*$/.test(v) ? Number(v) : Number.NaN;
+      if (Number.isInteger(n) && n >= min && n <= max) return n;
+      ctx.addIssue({ code: 'custom', message: 'out of range' });
+      return z.NEVER;
+    });
+
+/** One schema for every setting: parsed and checked once, before anything starts. */
+const schema = z.object({
+  PORT: integer(0, 65535, 3000),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((v) => {
+      if (v === undefined) return true;
+      try {
+        const u = new URL(v);
+        return (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && u.hostname !== '';
+      } catch {
+        return false;
+      }
+    }),
+  OPSROOM_DATA_DIR: z.string().min(1).default('.opsroom-data'),
+  OPSROOM_ADMIN_PASSWORD: z.string().min(MIN_PASSWORD).optional(),
+  OPSROOM_DEMO: boolean(true),
+  OPSROOM_SECURE_COOKIES: boolean(false),
+  // How many reverse proxies append to X-Forwarded-For (api/client-address.ts); true = 1.
+  OPSROOM_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return 0;
+      const s = v.trim().toLowerCase();
+      if (TRUE.includes(s)) return 1;
+      if (FALSE.includes(s)) return 0;
+      const n = /^\d+$/.test(s) ? Number(s) : Number.NaN;
+      if (Number.isInteger(n) && n <= 10) return n;
+      ctx.addIssue({ code: 'custom', message: 'not a proxy count' });
+      return z.NEVER;
+    }),
+  OPSROOM_QUEUE_LIMIT: integer(1, 100_000, 256),
+});
+
+/**
+ * One yes/no setting, for code that reads it where it is used (sign-in throttling, cookies):
+ * the same spellings as the schema; a wrong value was already refused when `serve` started.
+ */
+export function flag(
+  name: 'OPSROOM_SECURE_COOKIES',
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  const v = env[name]?.trim().toLowerCase();
+  return v !== undefined && TRUE.includes(v);
+}
+
+/** Names of the settings, for help texts. */
+export const SETTINGS = Object.keys(schema.shape);
+
+/**
+ * The settings, checked. A bad value is an AppError naming every bad setting and what it
+ * takes (the value itself is repeated, except a password's). An empty value counts as unset,
+ * as a shell's `PORT=` means.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const given: Record<string, string | undefined> = {};
+  for (const name of SETTINGS) given[name] = env[name] === '' ? undefined : env[name];
+  const parsed = schema.safeParse(given);
+  if (!parsed.success) {
+    const names = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
+    const problems = names.map((name) => {
+      const expected = EXPECTED[name]!;
+      const shown = name === 'OPSROOM_ADMIN_PASSWORD' ? '' : ` "${given[name]}"`;
+      return {
+        path: name,
+        vi: `cần ${expected.vi}, nhận${shown || ' một giá trị khác'}`,
+        en: `expected ${expected.en}, got${shown || ' something else'}`,
+      };
+    });
+    throw new AppError(
+      'validation_failed',
+      {
+        vi: `Cấu hình không hợp lệ: ${names.join(', ')}`,
+        en: `Invalid setting${names.length > 1 ? 's' : ''}: ${names.join(', ')}`,
+      },
+      { problems },
+    );
+  }
+  const s = parsed.data;
   return {
-    port: Number(env.PORT ?? 3000),
-    host: env.HOST ?? '0.0.0.0',
-    databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: resolve(env.OPSROOM_DATA_DIR ?? '.opsroom-data'),
-    adminPassword: env.OPSROOM_ADMIN_PASSWORD || undefined,
-    demo: env.OPSROOM_DEMO !== '0',
+    port: s.PORT,
+    host: s.HOST,
+    databaseUrl: s.DATABASE_URL,
+    dataDir: resolve(s.OPSROOM_DATA_DIR),
+    adminPassword: s.OPSROOM_ADMIN_PASSWORD,
+    demo: s.OPSROOM_DEMO,
+    secureCookies: s.OPSROOM_SECURE_COOKIES,
+    trustProxy: s.OPSROOM_TRUST_PROXY,
+    queueLimit: s.OPSROOM_QUEUE_LIMIT,
   };
 }

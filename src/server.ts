@@ -15,10 +15,14 @@ export interface Running {
 }
 
 export async function openConfigured(
-  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir'> & Partial<Pick<Config, 'queueLimit'>>,
 ): Promise<Database> {
+  const queueLimit = config.queueLimit;
+  // Its callers (the CLI) hold the data directory's lock: a killed import's files can go.
   return openDatabase(
-    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
+    config.databaseUrl
+      ? { databaseUrl: config.databaseUrl, queueLimit }
+      : { dataDir: config.dataDir, queueLimit, reclaimOrphans: true },
   );
 }
 
@@ -29,6 +33,11 @@ export async function startServer(
 ): Promise<Running> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const database = opts.database ?? (await openConfigured(config));
+  const reclaimed = database.reclaimed;
+  if (reclaimed?.files)
+    log(
+      `Đã thu hồi / reclaimed ${(reclaimed.bytes / 2 ** 20).toFixed(1)} MB in ${reclaimed.files} files left by an interrupted process`,
+    );
   const services = createServices(database);
   await prepareDatabase(services, opts.progress);
   const admin = await ensureAdmin(services, config.adminPassword);

@@ -1,8 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, PostgresDriver, sql, type DatabaseConnection } from 'kysely';
 import pg from 'pg';
+import { reclaimOrphanFiles, type Reclaimed } from './orphans.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { clientGone } from './line.ts';
+import {
+  abandoned,
+  acquired,
+  currentDbContext,
+  registerWriteGeneration,
+} from './request-context.ts';
 import type { Schema } from './schema.ts';
 
 export type Engine = 'pglite' | 'postgres';
@@ -17,6 +25,13 @@ export interface Database {
   readonly pool?: pg.Pool;
   /** The server's connection string: what needs a connection of its own (LISTEN) opens one. */
   readonly url?: string;
+  /** What opening removed: files of relations a killed process left behind (orphans.ts). */
+  readonly reclaimed?: Reclaimed;
+  /**
+   * Requests that may be waiting or running at once (api/busy.ts); one more is answered 503
+   * `busy` with Retry-After instead of waiting without end. OPSROOM_QUEUE_LIMIT.
+   */
+  queueLimit: number;
   /** Runs `fn` first when the database closes (live listeners, timers). */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -57,6 +72,38 @@ export interface OpenOptions {
   dataDir?: string;
   /** A PGlite data directory dump to start from (tests use a migrated template). */
   loadDataDir?: Blob | File;
+  /** See Database.queueLimit. */
+  queueLimit?: number;
+  /**
+   * Remove the files of relations nothing names (a killed import's) from `dataDir` on
+   * opening. Only for a caller holding the directory's lock (cli/lock.ts).
+   */
+  reclaimOrphans?: boolean;
+}
+
+export const DEFAULT_QUEUE_LIMIT = 256;
+
+/**
+ * The server's driver: the pool's own first-come order per statement (not line.ts's order per
+ * request — measured: on a server, requests in the pool's queue are what identical questions
+ * join, bench/concurrency.bench.ts); work whose client left is not continued when that
+ * undoes nothing (request-context.ts: abandoned), and the work a query belongs to is told
+ * when it gets a connection.
+ */
+class ServerDialect extends PostgresDialect {
+  constructor(private readonly pool: pg.Pool) {
+    super({ pool });
+  }
+  override createDriver() {
+    return new (class extends PostgresDriver {
+      override async acquireConnection(): Promise<DatabaseConnection> {
+        if (abandoned(currentDbContext())) throw clientGone();
+        const connection = await super.acquireConnection();
+        acquired();
+        return connection;
+      }
+    })({ pool: this.pool });
+  }
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
@@ -68,9 +115,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     pool.on('error', (e) => {
       if (!closing) console.error(`database connection lost: ${e.message}`);
     });
-    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Schema>({ dialect: new ServerDialect(pool) });
     return {
       engine: 'postgres',
+      queueLimit: opts.queueLimit ?? DEFAULT_QUEUE_LIMIT,
       db,
       pool,
       url: opts.databaseUrl,
@@ -90,10 +138,19 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       [DATE]: (v: string) => v,
     },
   });
-  const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
+  const reclaimed =
+    opts.dataDir && opts.reclaimOrphans
+      ? await reclaimOrphanFiles(pglite, opts.dataDir)
+      : undefined;
+  const dialect = new PGliteDialect(pglite);
+  const db = new Kysely<Schema>({ dialect });
+  // This process makes every write to its data directory (cli/lock.ts): it knows each commit.
+  registerWriteGeneration(db, () => dialect.generation);
   return {
     engine: 'pglite',
     db,
+    reclaimed,
+    queueLimit: opts.queueLimit ?? DEFAULT_QUEUE_LIMIT,
     pglite,
     ...withCloseHooks(async () => {
       await db.destroy();

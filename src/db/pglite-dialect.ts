@@ -11,18 +11,24 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { Line } from './line.ts';
 
 /**
  * Kysely dialect for the embedded PGlite engine. PGlite is a single connection, so the driver
  * hands it out to one caller at a time: a transaction never interleaves with another request.
  */
 export class PGliteDialect implements Dialect {
+  private driver?: PGliteDriver;
   constructor(private readonly pg: PGlite) {}
+  /** Writes committed so far (see request-context.ts: writeGeneration). */
+  get generation(): number {
+    return this.driver?.generation ?? 0;
+  }
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return new PGliteDriver(this.pg);
+    return (this.driver = new PGliteDriver(this.pg));
   }
   createIntrospector(db: Kysely<unknown>) {
     return new PostgresIntrospector(db);
@@ -32,41 +38,78 @@ export class PGliteDialect implements Dialect {
   }
 }
 
+/** One connection, handed out in line (line.ts). */
 class PGliteDriver implements Driver {
-  private queue: Promise<void> = Promise.resolve();
+  /** Writes committed: bumped after each commit and each write outside a transaction. */
+  generation = 0;
+  private inTransaction = false;
+  private readonly line = new Line(1);
   private readonly connection: PGliteConnection;
   constructor(pg: PGlite) {
-    this.connection = new PGliteConnection(pg);
+    this.connection = new PGliteConnection(pg, (query) => {
+      if (!this.inTransaction && !readOnly(query)) this.generation++;
+    });
   }
   async init() {}
   async acquireConnection(): Promise<DatabaseConnection> {
-    let release!: () => void;
-    const previous = this.queue;
-    this.queue = new Promise<void>((resolve) => (release = resolve));
-    await previous;
-    this.connection.release = release;
+    await this.line.enter();
     return this.connection;
   }
   async beginTransaction(conn: DatabaseConnection, settings: TransactionSettings) {
     const level = settings.isolationLevel ? ` isolation level ${settings.isolationLevel}` : '';
+    this.inTransaction = true; // `begin` itself changes nothing
     await conn.executeQuery(CompiledQuery.raw(`begin${level}`));
   }
   async commitTransaction(conn: DatabaseConnection) {
-    await conn.executeQuery(CompiledQuery.raw('commit'));
+    try {
+      await conn.executeQuery(CompiledQuery.raw('commit'));
+    } finally {
+      this.inTransaction = false;
+      this.generation++;
+    }
   }
   async rollbackTransaction(conn: DatabaseConnection) {
-    await conn.executeQuery(CompiledQuery.raw('rollback'));
+    try {
+      await conn.executeQuery(CompiledQuery.raw('rollback'));
+    } finally {
+      this.inTransaction = false;
+    }
   }
-  async releaseConnection(conn: DatabaseConnection) {
-    (conn as PGliteConnection).release();
+  async releaseConnection() {
+    this.line.leave();
   }
   async destroy() {}
 }
 
+/**
+ * Whether a statement surely changes nothing: a select built by Kysely, or raw SQL that is a
+ * select (or `with … select`) naming no writing keyword. Anything else counts as a write:
+ * counting too many only coalesces less.
+ */
+function readOnly(q: CompiledQuery): boolean {
+  if (q.query.kind === 'SelectQueryNode') return true;
+  return (
+    q.query.kind === 'RawNode' &&
+    /^\s*(select|with)\b/i.test(q.sql) &&
+    !/\b(insert|update|delete|merge|into|copy|create|drop|alter|truncate|nextval|setval)\b/i.test(
+      q.sql,
+    )
+  );
+}
+
 class PGliteConnection implements DatabaseConnection {
-  release: () => void = () => {};
-  constructor(private readonly pg: PGlite) {}
+  constructor(
+    private readonly pg: PGlite,
+    private readonly executed: (q: CompiledQuery) => void,
+  ) {}
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    try {
+      return await this.run<R>(compiled);
+    } finally {
+      this.executed(compiled);
+    }
+  }
+  private async run<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     // Without parameters, the simple protocol: a migration file may hold many statements.
     const result =
       compiled.parameters.length === 0

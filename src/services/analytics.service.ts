@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.ts';
+import { childContext, runIn, writeGeneration, type DbContext } from '../db/request-context.ts';
 import { aggregate, reportedChanges, targets as targetRows } from '../db/analytics.repo.ts';
 import { GroupRepo } from '../db/group.repo.ts';
 import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
@@ -71,20 +72,114 @@ interface ElementMeta {
 const pct = (v: number | null, prev: number | null) =>
   v === null || prev === null || prev === 0 ? null : ((v - prev) / Math.abs(prev)) * 100;
 
+type Answer = Awaited<ReturnType<AnalyticsService['compute']>>;
+
+/** An answer being computed (or just computed) that an identical question may take. */
+interface Shared {
+  /** The write generation when it first read (embedded engine), or null before it read. */
+  startedAt: number | null;
+  started: boolean;
+  answer: Promise<Answer>;
+  /** Its place in line; it carries the asker's signal while it has one asker only. */
+  ctx: DbContext;
+}
+
+/** How long a finished answer may be given again while nothing was written meanwhile. */
+const REUSE_MS = 1000;
+const MAX_SHARED = 1000;
+
 export class AnalyticsService {
+  /** Computations run and questions answered by taking another's answer (tests, bench). */
+  readonly counts = { computed: 0, joined: 0 };
+  /** Switch for the bench's baseline: every question computed on its own. */
+  coalesce = true;
+  private readonly shared = new Map<string, Shared>();
+
   constructor(
     private readonly db: Db,
     private readonly hierarchy: HierarchyService,
   ) {}
 
   /**
-   * Values of elements and indicators for periods and units, aggregated by each element's
-   * rules (stocks take the period's last value, flows sum), with indicators computed after
-   * aggregation; with the change against the same period last year and the previous period,
-   * the share of target and the rank among the units asked for.
+   * Identical questions asked at the same time are answered by one computation. The key is
+   * everything the answer depends on: the question as given (dx, pe, ou, version, changes),
+   * the day (relative periods), and the asker's scope (version, unit, path) — askers with
+   * different scopes never share an answer; permission is checked for each asker.
+   *
+   * Freshness rule: a question takes another computation's answer only if every read of that
+   * computation happens after the last write that committed before the question was asked —
+   * so a question asked after an import answered never gets a pre-import answer:
+   * - a computation that has read nothing yet (waiting for a connection) may always be
+   *   joined: all its reads come after the joiner arrived (both engines);
+   * - on the embedded engine, whose one process makes every write and counts each commit,
+   *   a computation that began reading at write generation g may be joined — running, or up
+   *   to REUSE_MS after it finished — while the generation is still g. On a server, other
+   *   instances write too, so only the first case applies.
+   * Askers share the answer object: callers only read it.
    */
   async query(actor: Actor, q: AnalyticsQuery, opts: { changes?: boolean } = {}) {
     if (!can(actor, 'data.read')) throw errors.forbidden('data.read');
+    if (!this.coalesce) {
+      this.counts.computed++;
+      return runIn(childContext({ readOnly: true }), () => this.compute(actor, q, opts));
+    }
+    const key = JSON.stringify([
+      actor.scope.version,
+      actor.scope.code,
+      actor.scope.path,
+      this.hierarchy.today(),
+      q.dx,
+      q.pe,
+      q.ou,
+      q.version ?? null,
+      opts.changes === true,
+    ]);
+    const other = this.shared.get(key);
+    if (other && this.joinable(other)) {
+      // Two askers now: one leaving must not drop it from the line (db/line.ts).
+      other.ctx.signal = undefined;
+      this.counts.joined++;
+      return other.answer;
+    }
+    this.counts.computed++;
+    const entry: Shared = {
+      startedAt: null,
+      started: false,
+      answer: undefined!,
+      ctx: undefined!,
+    };
+    // Only reads: once nobody waits for it any more, it stops at its next statement.
+    entry.ctx = childContext({
+      readOnly: true,
+      onAcquire: () => {
+        if (entry.started) return;
+        entry.started = true;
+        entry.startedAt = writeGeneration(this.db) ?? null;
+      },
+    });
+    entry.answer = runIn(entry.ctx, () => this.compute(actor, q, opts));
+    const forget = () => {
+      if (this.shared.get(key) === entry) this.shared.delete(key);
+    };
+    entry.answer.then(
+      () => {
+        if (entry.startedAt === null) forget();
+        else setTimeout(forget, REUSE_MS).unref();
+      },
+      forget, // an error is given to those who asked with it, not kept
+    );
+    if (this.shared.size >= MAX_SHARED) this.shared.clear();
+    this.shared.set(key, entry);
+    return entry.answer;
+  }
+
+  private joinable(e: Shared): boolean {
+    if (e.ctx.signal?.aborted) return false; // about to be dropped: its asker left
+    if (!e.started) return true;
+    return e.startedAt !== null && e.startedAt === writeGeneration(this.db);
+  }
+
+  private async compute(actor: Actor, q: AnalyticsQuery, opts: { changes?: boolean }) {
     if (q.dx.length === 0 || q.pe.length === 0) {
       throw new AppError('validation_failed', {
         vi: 'Cần ít nhất một chỉ tiêu (dx) và một kỳ (pe)',
