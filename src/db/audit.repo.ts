@@ -1,4 +1,5 @@
 import type { Db } from './client.ts';
+import { markWriteKey } from './idempotency.repo.ts';
 
 export interface AuditEntry {
   actorKind: 'user' | 'token' | 'system';
@@ -13,6 +14,7 @@ export interface AuditEntry {
   requestId?: string;
 }
 
+/** Every write records one row here in its transaction (and with it the request's key). */
 export class AuditRepo {
   constructor(private readonly db: Db) {}
 
@@ -33,6 +35,8 @@ export class AuditRepo {
         request_id: e.requestId ?? null,
       })
       .execute();
+    // The request's Idempotency-Key, if any, commits with this write (db/idempotency.repo.ts).
+    await markWriteKey(this.db, e);
   }
 
   /** Newest first; `scopeUnits` limits to events on units under a path (null = all). */

@@ -14,6 +14,7 @@ import { LiveBus } from '../live/bus.ts';
 import { DirectiveService } from './directive.service.ts';
 import { TaskService } from './task.service.ts';
 import { PlanService } from './plan.service.ts';
+import { IdempotencyService } from './idempotency.service.ts';
 
 /** Every service of one running instance, over one database. */
 export interface Services {
@@ -34,6 +35,8 @@ export interface Services {
   directives: DirectiveService;
   tasks: TaskService;
   plans: PlanService;
+  /** Idempotency-Key: answers kept per caller and key (api/idempotency.middleware.ts). */
+  idempotency: IdempotencyService;
 }
 
 export function createServices(
@@ -73,5 +76,6 @@ export function createServices(
     directives: new DirectiveService(db, hierarchy, live, clock),
     tasks: new TaskService(db, hierarchy, live, clock),
     plans: new PlanService(db, hierarchy, live, clock),
+    idempotency: new IdempotencyService(db),
   };
 }

@@ -104,6 +104,14 @@ interface RequestOptions {
   signal?: AbortSignal;
   /** Do not treat a 401 as "session ended" (the login form handles its own 401). */
   quiet401?: boolean;
+  /** Sent as Idempotency-Key: the same write sent again answers the first answer, applied once. */
+  idempotencyKey?: string;
+}
+
+/** A new Idempotency-Key (getRandomValues works outside secure contexts, unlike randomUUID). */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
@@ -117,6 +125,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
     const token = csrfToken ?? csrfFromCookie();
     if (token) headers['X-CSRF-Token'] = token;
   }
+  if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
   let res: Response;
   try {
     res = await fetch(path, {
@@ -206,6 +215,9 @@ export interface EntryField {
   optionVi: string | null;
   optionEn: string | null;
   valueType: ValueType;
+  /** The element's range: min 0 = cannot be negative. */
+  min: number | null;
+  max: number | null;
   unit: string | null;
   description: string | null;
   value: string | null;

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { api, query, type Me, type OrgUnitDetail } from '../api.ts';
+import { api, newIdempotencyKey, query, type Me, type OrgUnitDetail } from '../api.ts';
 import { formatNumber } from '../format.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
 import {
@@ -51,6 +51,9 @@ export function IssueForm({ me }: { me: Me }) {
   const [error, setError] = useState<unknown>(null);
   const attachments = useAttachments(setError);
   const errorRef = useRef<HTMLDivElement>(null);
+  // One key per directive being written: sending the same form again after a lost answer
+  // (network error, server restart) cannot issue it twice; a changed form is a new directive.
+  const sent = useRef<{ json: string; key: string } | null>(null);
 
   useEffect(() => {
     if (!version) return;
@@ -134,7 +137,7 @@ export function IssueForm({ me }: { me: Me }) {
             : { kind, version, level };
     setBusy(true);
     try {
-      const r = await issueDirective({
+      const input = {
         title: title.trim(),
         body: body.trim(),
         priority,
@@ -143,7 +146,10 @@ export function IssueForm({ me }: { me: Me }) {
         ...(attachments.files.length
           ? { attachmentIds: attachments.files.map((f) => Number(f.id)) }
           : {}),
-      });
+      };
+      const json = JSON.stringify(input);
+      if (sent.current?.json !== json) sent.current = { json, key: newIdempotencyKey() };
+      const r = await issueDirective(input, sent.current.key);
       navigate(`${DIRECTIVES_PATH}/${encodeURIComponent(String(r.directive.id))}`);
     } catch (err) {
       setError(err);
