@@ -4,11 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { secureHeaders } from 'hono/secure-headers';
-import { AppError } from '../domain/errors.ts';
+import { AppError, errors } from '../domain/errors.ts';
 import type { Services } from '../services/index.ts';
 import { ping } from '../db/client.ts';
 import { adminRoutes } from './admin.routes.ts';
 import { authenticate } from './auth.middleware.ts';
+import { admission } from './busy.ts';
+import { BODY_LIMITS, bodyLimit, type BodyLimits } from './body-limit.ts';
+import { documentIdempotency, idempotency } from './idempotency.middleware.ts';
 import { authRoutes } from './auth.routes.ts';
 import type { AppEnv } from './context.ts';
 import { presentError, toAppError, validationError } from './errors.ts';
@@ -28,12 +31,30 @@ import { taskRoutes } from './task.routes.ts';
 import { planRoutes } from './plan.routes.ts';
 import { attachmentRoutes } from './attachment.routes.ts';
 
+/** Routes answered without signing in (everything else under /api needs a caller). */
+const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
+  '/api/health',
+  '/api/openapi.json',
+  '/api/auth/login',
+  '/api/auth/logout',
+]);
+
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
-export function createApp(services: Services) {
+export interface AppOptions {
+  /** Body limits other than the defaults (tests lower them). */
+  bodyLimits?: Partial<BodyLimits>;
+}
+
+export function createApp(services: Services, opts: AppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
-      if (!result.success) return presentError(c, validationError(result.error));
+      if (result.success) return;
+      // Who asks comes before what they ask: an anonymous caller learns nothing of a route's
+      // schema (validation runs before the handler's actorOf).
+      if (!c.get('actor') && !PUBLIC_ROUTES.has(c.req.path))
+        return presentError(c, errors.unauthenticated());
+      return presentError(c, validationError(result.error));
     },
   });
 
@@ -52,7 +73,11 @@ export function createApp(services: Services) {
     c.set('requestId', c.req.header('x-request-id') ?? randomUUID());
     await next();
   });
+  app.use('/api/*', admission(services.database)); // bounded queue: 503 busy when full
   app.use('/api/*', authenticate);
+  // Before anything reads a body: every reader after this sees the counted stream.
+  app.use('/api/*', bodyLimit({ ...BODY_LIMITS, ...opts.bodyLimits }));
+  app.use('/api/*', idempotency());
   app.onError((err, c) => presentError(c, toAppError(err)));
 
   app.openapi(
@@ -94,6 +119,7 @@ export function createApp(services: Services) {
   app.route('/', planRoutes());
   app.route('/', attachmentRoutes());
 
+  documentIdempotency(app);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -1,47 +1,56 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { AppError } from '../domain/errors.ts';
 import { actorOf, type AppEnv } from './context.ts';
-import { errorResponses, json } from './schemas.ts';
+import { ErrorResponse, errorResponses, json } from './schemas.ts';
 import { FileSchema } from './task.routes.ts';
 
 export function attachmentRoutes() {
   const app = new OpenAPIHono<AppEnv>();
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/api/attachments',
-      tags: ['directives'],
-      summary:
-        'Upload a file (multipart field `file`): PDF, docx, xlsx, PNG or JPEG, at most 10 MB; cite its id in a directive or a report',
-      request: {
-        body: {
-          content: {
-            'multipart/form-data': {
-              schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }) }),
-            },
+  // Documented here, handled below without the generated form validator, which would buffer
+  // the whole body before the handler runs: the body limit (10 MB and the multipart envelope)
+  // stops a larger one as it arrives.
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/api/attachments',
+    tags: ['directives'],
+    summary:
+      'Upload a file (multipart field `file`): PDF, docx, xlsx, PNG or JPEG, at most 10 MB; cite its id in a directive or a report',
+    request: {
+      body: {
+        content: {
+          'multipart/form-data': {
+            schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }) }),
           },
-          required: true,
         },
+        required: true,
       },
-      responses: { 201: json(FileSchema, 'Stored'), ...errorResponses },
-    }),
-    async (c) => {
-      const actor = actorOf(c);
-      const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-      const file = form['file'];
-      if (!(file instanceof File))
-        throw new AppError('file_invalid', {
-          vi: 'Cần gửi một tệp trong trường "file" (multipart/form-data)',
-          en: 'Send one file in the "file" field (multipart/form-data)',
-        });
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const r = await c
-        .get('services')
-        .tasks.upload(actor, { name: file.name || 'file', type: file.type, bytes });
-      return c.json(r, 201);
     },
-  );
+    responses: {
+      201: json(FileSchema, 'Stored'),
+      413: {
+        description: 'Over 10 MB',
+        content: { 'application/json': { schema: ErrorResponse } },
+      },
+      ...errorResponses,
+    },
+  });
+
+  app.post('/api/attachments', async (c) => {
+    const actor = actorOf(c);
+    const form = await c.req.formData().catch(() => undefined);
+    const file = form?.get('file');
+    if (!(file instanceof File))
+      throw new AppError('file_invalid', {
+        vi: 'Cần gửi một tệp trong trường "file" (multipart/form-data)',
+        en: 'Send one file in the "file" field (multipart/form-data)',
+      });
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const r = await c
+      .get('services')
+      .tasks.upload(actor, { name: file.name || 'file', type: file.type, bytes });
+    return c.json(r, 201);
+  });
 
   app.openAPIRegistry.registerPath({
     method: 'get',

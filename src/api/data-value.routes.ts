@@ -1,13 +1,9 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import {
-  formatDataValueSet,
-  formatOf,
-  parseDataValueSet,
-  type DataValueFormat,
-} from '../domain/data-value-set.ts';
+import { formatOf, parseDataValueSet, type DataValueFormat } from '../domain/data-value-set.ts';
 import type { ImportStrategy, ImportSummary } from '../domain/data-value.ts';
 import { AppError } from '../domain/errors.ts';
+import { dataValueSetChunks } from '../services/data-value.export.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { wantsEnglish } from './errors.ts';
 import { ErrorResponse } from './schemas.ts';
@@ -133,21 +129,69 @@ function webMessage(c: Context, s: ImportSummary, strategy: string) {
   );
 }
 
-const MAX_BODY = 512 * 1024 * 1024;
+/** The types an import reads; anything else is refused with 415 before the body is read. */
+const IMPORT_TYPES: Record<string, DataValueFormat> = {
+  'application/json': 'json',
+  'text/csv': 'csv',
+  'application/csv': 'csv',
+  'application/xml': 'xml',
+  'text/xml': 'xml',
+};
 
-/** An import's body and options, imported: CSV read piece by piece (large ones in bulk). */
+/** The format named by an import's Content-Type (none: JSON, as before), or a 415. */
+function importFormat(contentType: string | undefined): DataValueFormat {
+  const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (media === '') return 'json';
+  const format =
+    IMPORT_TYPES[media] ??
+    (media.endsWith('+json') ? 'json' : media.endsWith('+xml') ? 'xml' : undefined);
+  if (format) return format;
+  const accepted = Object.keys(IMPORT_TYPES).join(', ');
+  throw new AppError(
+    'unsupported_media_type',
+    {
+      vi: `Không nhập được nội dung kiểu "${media}": chỉ nhận ${accepted}`,
+      en: `Cannot import content of type "${media}": only ${accepted}`,
+    },
+    { contentType: media, accepted: Object.keys(IMPORT_TYPES) },
+  );
+}
+
+/** The request body, piece by piece, as it arrives (counted by the body limit). */
+async function* bodyChunks(c: Context<AppEnv>): AsyncGenerator<Uint8Array> {
+  const body = c.req.raw.body;
+  if (!body) return;
+  const reader = body.getReader();
+  try {
+    for (let next = await reader.read(); !next.done; next = await reader.read()) yield next.value;
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/**
+ * An import's body and options, imported. CSV is streamed to its reader as it arrives (see
+ * `DataValueService.importCsvStream`); JSON and XML are read whole, up to their body limit.
+ */
 async function runImport(c: Context<AppEnv>, atomicByDefault: boolean) {
   const actor = actorOf(c);
-  const { format, bytes, opts } = await readImport(c, atomicByDefault);
+  const { format, opts } = readImport(c, atomicByDefault);
   const values = c.get('services').dataValues;
-  const summary =
-    format === 'csv'
-      ? await values.importCsvBytes(actor, bytes, opts)
-      : await values.import(actor, parseDataValueSet(bytes, format), opts);
+  let summary: ImportSummary;
+  if (format === 'csv') {
+    const declared = c.req.header('content-length');
+    summary = await values.importCsvStream(actor, bodyChunks(c), opts, {
+      size: declared === undefined ? undefined : Number(declared),
+    });
+  } else {
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    summary = await values.import(actor, parseDataValueSet(bytes, format), opts);
+  }
   return webMessage(c, summary, opts.strategy);
 }
 
-async function readImport(c: Context<AppEnv>, atomicByDefault: boolean) {
+/** An import's format and options, checked before a byte of its body is read. */
+function readImport(c: Context<AppEnv>, atomicByDefault: boolean) {
   const q = ImportQuery.safeParse(c.req.query());
   if (!q.success) {
     throw new AppError(
@@ -156,22 +200,13 @@ async function readImport(c: Context<AppEnv>, atomicByDefault: boolean) {
       { issues: q.error.issues },
     );
   }
-  const length = Number(c.req.header('content-length') ?? 0);
-  if (length > MAX_BODY) {
-    throw new AppError('file_invalid', {
-      vi: 'Tệp quá lớn (tối đa 512 MB)',
-      en: 'File too large (at most 512 MB)',
-    });
-  }
-  const bytes = new Uint8Array(await c.req.arrayBuffer());
-  const format = formatOf(c.req.header('content-type'));
+  const format = importFormat(c.req.header('content-type'));
   const strategy =
     STRATEGY_ALIAS[q.data.importStrategy ?? ''] ??
     (q.data.importStrategy as ImportStrategy | undefined) ??
     'CREATE_AND_UPDATE';
   return {
     format,
-    bytes,
     opts: {
       atomic: q.data.atomic === undefined ? atomicByDefault : q.data.atomic === 'true',
       dryRun: q.data.dryRun === 'true',
@@ -191,6 +226,10 @@ const ExportQuery = z.object({
   children: z.enum(['true', 'false']).optional(),
   version: z.string().optional(),
   format: z.enum(['json', 'csv', 'xml']).optional(),
+  limit: z.coerce.number().int().min(1).optional().openapi({
+    description:
+      'At most this many values; said in the Opsroom-Limit header and, in JSON, the fields limit and truncated. Without it, every value.',
+  }),
   idScheme: z
     .string()
     .transform((x) => (x.toLowerCase() === 'uid' ? ('uid' as const) : ('code' as const)))
@@ -199,6 +238,32 @@ const ExportQuery = z.object({
 
 const list = (v: string | string[] | undefined) =>
   v === undefined ? undefined : Array.isArray(v) ? v : v.split(',');
+
+/**
+ * A response body pulled piece by piece: the next page is read only when the connection has
+ * taken the last one, and a client that goes away stops the reading.
+ */
+function bodyStream(chunks: AsyncGenerator<string | Buffer>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      // Each pull must enqueue or close: a pull that does neither is never called again.
+      async pull(controller) {
+        for (;;) {
+          const next = await chunks.next();
+          if (next.done) return controller.close();
+          if (next.value.length) {
+            const v = next.value;
+            return controller.enqueue(typeof v === 'string' ? Buffer.from(v, 'utf8') : v);
+          }
+        }
+      },
+      async cancel() {
+        await chunks.return(undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
 
 const CONTENT_TYPE: Record<DataValueFormat, string> = {
   json: 'application/json; charset=utf-8',
@@ -236,7 +301,8 @@ export function dataValueRoutes() {
           { issues: q.error.issues },
         );
       const format: DataValueFormat = q.data.format ?? formatOf(c.req.header('accept'));
-      const values = await c.get('services').dataValues.export(actor, {
+      // Checked before the first byte: a bad query is still a clean 4xx JSON error.
+      const run = await c.get('services').dataValues.openExport(actor, {
         dataSet: q.data.dataSet,
         dataElements: list(q.data.dataElement),
         periods: list(q.data.period),
@@ -246,9 +312,11 @@ export function dataValueRoutes() {
         children: q.data.children === 'true',
         version: q.data.version,
         idScheme: q.data.idScheme,
+        limit: q.data.limit,
       });
-      return c.body(formatDataValueSet(values, format), 200, {
+      return c.body(bodyStream(dataValueSetChunks(run, format)), 200, {
         'content-type': CONTENT_TYPE[format],
+        ...(run.limit === undefined ? {} : { 'opsroom-limit': String(run.limit) }),
       });
     });
   }
@@ -311,6 +379,14 @@ export function dataValueRoutes() {
         },
         400: {
           description: 'Unreadable file',
+          content: { 'application/json': { schema: ErrorResponse } },
+        },
+        413: {
+          description: 'Too large: CSV at most 512 MB, JSON and XML at most 64 MB',
+          content: { 'application/json': { schema: ErrorResponse } },
+        },
+        415: {
+          description: 'Not JSON, CSV or XML',
           content: { 'application/json': { schema: ErrorResponse } },
         },
       },

@@ -328,7 +328,7 @@ for (const engine of testEngines()) {
       const big = new Uint8Array(10 * 1024 * 1024 + 1);
       big.set([0x25, 0x50, 0x44, 0x46]);
       const tooBig = await upload('lanhdao', 'lon.pdf', big);
-      assert.equal(tooBig.status, 400);
+      assert.equal(tooBig.status, 413);
       assert.match(tooBig.json.error.messages.en, /too large/);
       assert.deepEqual(await counts(), before);
     });

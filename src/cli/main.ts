@@ -1,11 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
-import { loadConfig } from '../config.ts';
+import { loadConfig, SETTINGS, type Config } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { ACTIONS, ROLES, type Action, type Actor, type Role } from '../domain/access.ts';
-import { formatDataValueSet, type DataValueFormat } from '../domain/data-value-set.ts';
+import type { DataValueFormat } from '../domain/data-value-set.ts';
 import type { ImportStrategy } from '../domain/data-value.ts';
 import { DEFAULT_DAYS, loadDemoData } from '../jobs/demo-data.ts';
 import { startLivePrune } from '../jobs/live-prune.ts';
@@ -15,16 +15,23 @@ import { openConfigured, startServer } from '../server.ts';
 import { startEscalation } from '../jobs/escalation.ts';
 import { prepareDatabase } from '../services/bootstrap.ts';
 import { createServices, type Services } from '../services/index.ts';
+import { exportMessage, exportToStream } from './export.ts';
 import { lockDataDir } from './lock.ts';
 import { progressReporter } from './progress.ts';
 
-const config = loadConfig();
+/**
+ * The settings, checked once before a command touches anything; a bad one is reported by the
+ * handler at the end (naming the setting, in Vietnamese and English) with a non-zero exit.
+ */
+let loaded: Config | undefined;
+const settings = (): Config => (loaded ??= loadConfig());
 
 /** Runs a command against the configured database, prepared and migrated. */
 async function withServices<T>(
   fn: (s: Services) => Promise<T>,
   opts: { prepare?: boolean } = { prepare: true },
 ): Promise<T> {
+  const config = settings();
   let unlock = () => {};
   if (!config.databaseUrl) {
     mkdirSync(config.dataDir, { recursive: true });
@@ -55,9 +62,7 @@ async function readPassword(prompt: string): Promise<string> {
 
 const program = new Command()
   .name('opsroom')
-  .description(
-    'Opsroom — phòng điều hành / operations room. Env: PORT, OPSROOM_DATA_DIR, DATABASE_URL, OPSROOM_ADMIN_PASSWORD',
-  )
+  .description(`Opsroom — phòng điều hành / operations room. Env: ${SETTINGS.join(', ')}`)
   .showHelpAfterError();
 
 program
@@ -66,6 +71,7 @@ program
     'Start the server: migrate, load the administrative units on first start, listen on PORT',
   )
   .action(async () => {
+    const config = settings();
     const unlock = config.databaseUrl
       ? () => {}
       : (mkdirSync(config.dataDir, { recursive: true }), lockDataDir(config.dataDir));
@@ -272,9 +278,13 @@ program
 program
   .command('export')
   .description(
-    'Export data values as a DHIS2 data value set (JSON, CSV or XML) to a file or standard output',
+    'Export data values as a DHIS2 data value set (JSON, CSV or XML) to a file or standard output; every value unless --limit',
   )
-  .option('--format <format>', 'json, csv or xml', 'json')
+  .addOption(
+    new Option('--format <format>', 'json, csv or xml')
+      .choices(['json', 'csv', 'xml'])
+      .default('json'),
+  )
   .option('--output <file>', 'write here instead of standard output')
   .option('--data-element <codes>', 'comma-separated element codes')
   .option('--data-set <code>')
@@ -285,6 +295,7 @@ program
   .option('--children', 'with every unit under them')
   .option('--version-id <id>', 'hierarchy version of the units')
   .option('--id-scheme <scheme>', 'code or uid', 'code')
+  .option('--limit <n>', 'at most this many values (said when more match)', (v) => Number(v))
   .action(
     (o: {
       format: DataValueFormat;
@@ -298,11 +309,13 @@ program
       children?: boolean;
       versionId?: string;
       idScheme: string;
+      limit?: number;
     }) =>
       withServices(async (s) => {
         const split = (x?: string) => x?.split(',').map((v) => v.trim());
         const admin = await systemActor(s);
-        const values = await s.dataValues.export(admin, {
+        const q = {
+          format: o.format,
           dataElements: split(o.dataElement),
           dataSet: o.dataSet,
           periods: split(o.period),
@@ -311,13 +324,24 @@ program
           orgUnits: split(o.orgUnit),
           children: o.children,
           version: o.versionId,
-          idScheme: o.idScheme === 'uid' ? 'uid' : 'code',
-        });
-        const text = formatDataValueSet(values, o.format);
-        if (o.output) {
-          writeFileSync(o.output, text);
-          console.error(`${values.length} values → ${o.output}`);
-        } else process.stdout.write(text);
+          idScheme: o.idScheme === 'uid' ? ('uid' as const) : ('code' as const),
+          limit: o.limit,
+        };
+        if (!o.output) {
+          const r = await exportToStream(s, admin, q, process.stdout, { end: false });
+          console.error(exportMessage(r, 'stdout'));
+          return;
+        }
+        // Written beside the file and renamed at the end: a failed export leaves no half file.
+        const part = `${o.output}.part`;
+        try {
+          const r = await exportToStream(s, admin, q, createWriteStream(part));
+          renameSync(part, o.output);
+          console.error(exportMessage(r, o.output));
+        } catch (e) {
+          rmSync(part, { force: true });
+          throw e;
+        }
       }),
   );
 

@@ -100,6 +100,16 @@ export interface AppUserTable {
   created_at: Timestamp;
 }
 
+/** Sign-in throttling (migration 0008); '' in `username` or `address` means "any". */
+export interface SigninThrottleTable {
+  username: string;
+  address: string;
+  failures: Generated<number>;
+  last_failure_at: Date | null;
+  blocked_until: Date | null;
+  last_success_at: Date | null;
+}
+
 export interface AppSessionTable {
   id_hash: string;
   user_id: number;
@@ -170,6 +180,9 @@ export interface DataElementTable extends Named {
   breakdown_id: number;
   zero_significant: Generated<boolean>;
   description: string | null;
+  /** Bounds a value must keep (migration 0009); null = none. */
+  min_value: number | null;
+  max_value: number | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -274,6 +287,8 @@ export interface LiveEventTable {
   path: string | null;
   payload: Json<unknown>;
   created_at: Timestamp;
+  /** Migration 0010: the recipients' paths of an event sent to chosen units, else null. */
+  recipients: string[] | null;
 }
 
 export interface AlertRuleTable {
@@ -317,6 +332,7 @@ export interface Schema {
   unit_group_member: UnitGroupMemberTable;
   app_user: AppUserTable;
   app_session: AppSessionTable;
+  signin_throttle: SigninThrottleTable;
   api_token: ApiTokenTable;
   audit_event: AuditEventTable;
   org_unit_ancestor: OrgUnitAncestorTable;
@@ -452,4 +468,26 @@ export interface Schema {
   task_comment: TaskCommentTable;
   task_milestone: TaskMilestoneTable;
   weekly_plan: WeeklyPlanTable;
+}
+
+export interface IdempotencyKeyTable {
+  actor: string;
+  key: string;
+  attempt: string;
+  method: string;
+  path: string;
+  fingerprint: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  applied_at: Generated<Date>;
+  expires_at: Timestamp;
+  status: number | null;
+  content_type: string | null;
+  response: Uint8Array | null;
+}
+
+// Declaration merging, as above: migration 0007.
+export interface Schema {
+  idempotency_key: IdempotencyKeyTable;
 }

@@ -22,6 +22,12 @@ export type ErrorCode =
   | 'invalid_transition'
   | 'no_recipients'
   | 'not_recipient'
+  | 'too_many_attempts'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'idempotency_key_reused'
+  | 'idempotency_in_progress'
+  | 'busy'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -43,6 +49,12 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_transition: 409,
   no_recipients: 422,
   not_recipient: 403,
+  too_many_attempts: 429,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  idempotency_key_reused: 422,
+  idempotency_in_progress: 409,
+  busy: 503,
   internal: 500,
 };
 
@@ -103,8 +115,8 @@ export const errors = {
     }),
   invalidCredentials: () =>
     new AppError('invalid_credentials', {
-      vi: 'Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đang tạm khoá do nhập sai nhiều lần',
-      en: 'Wrong user name or password, or the account is locked after repeated failures',
+      vi: 'Sai tên đăng nhập hoặc mật khẩu',
+      en: 'Wrong user name or password',
     }),
   notFound: (what: string) =>
     new AppError('not_found', { vi: `Không tìm thấy: ${what}`, en: `Not found: ${what}` }),
@@ -129,7 +141,14 @@ export function schemaProblems(
     const own =
       withoutReceived(issue.message) !== withoutReceived(text(english(issue as never)) ?? '');
     const localized = own ? undefined : text(vietnamese(issue as never));
-    const vi = localized ? localized.replace(/, nhận được undefined$/, '') : issue.message;
+    // A schema may carry its own Vietnamese wording (`params.vi`, e.g. text hygiene).
+    const ownVi = (issue as { params?: { vi?: unknown } }).params?.vi;
+    const vi =
+      typeof ownVi === 'string'
+        ? ownVi
+        : localized
+          ? localized.replace(/, nhận được undefined$/, '')
+          : issue.message;
     return { path: issue.path.join('.'), vi, en: issue.message, message: issue.message };
   });
 }

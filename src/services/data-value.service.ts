@@ -1,8 +1,10 @@
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { mkdtemp, open as openFile, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Database, Db } from '../db/client.ts';
-import { DataValueRepo, DuplicateKeysInBlock, exportValues } from '../db/data-value.repo.ts';
-import { can, isRootScope, type Actor } from '../domain/access.ts';
+import { DataValueRepo, DuplicateKeysInBlock } from '../db/data-value.repo.ts';
+import { can, type Actor } from '../domain/access.ts';
 import type { ImportSummary } from '../domain/data-value.ts';
 import {
   formatOf,
@@ -12,8 +14,7 @@ import {
   type DataValueOut,
   type DataValueSetInput,
 } from '../domain/data-value-set.ts';
-import { AppError, errors } from '../domain/errors.ts';
-import { parsePeriod, toDhis2Id } from '../domain/period.ts';
+import { errors } from '../domain/errors.ts';
 import { CsvBulkLoad } from './data-value.csv-bulk.ts';
 import {
   BATCH,
@@ -23,6 +24,7 @@ import {
   type UnitMap,
 } from './data-value.import.ts';
 import type { HierarchyService } from './hierarchy.service.ts';
+import { openExport, type ExportQuery, type ValueExport } from './data-value.export.ts';
 
 export { BULK_MIN_ROWS, type ImportOptions } from './data-value.import.ts';
 
@@ -34,6 +36,24 @@ interface CsvSource {
   chunks: AsyncIterable<Buffer>;
   bytesRead: () => number;
   close: () => void;
+  /** Told once the first piece was read whether the source may be read a second time. */
+  rereadable?: (yes: boolean) => Promise<void>;
+}
+
+/** `chunks` regrouped in pieces of at least `size` bytes (the last may be shorter). */
+async function* inPieces(chunks: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Buffer> {
+  let held: Buffer[] = [];
+  let length = 0;
+  for await (const c of chunks) {
+    held.push(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+    length += c.byteLength;
+    if (length >= size) {
+      yield held.length === 1 ? held[0]! : Buffer.concat(held, length);
+      held = [];
+      length = 0;
+    }
+  }
+  if (length) yield Buffer.concat(held, length);
 }
 
 /** What one committed import changed: told to listeners after the commit (live screens, alerts). */
@@ -132,44 +152,136 @@ export class DataValueService {
       return this.import(actor, parseDataValueSet(await readFile(path), format), opts);
     }
     const size = (await stat(path)).size;
-    return this.importCsv(actor, opts, size, () => {
-      const stream = createReadStream(path, { highWaterMark: CHUNK });
-      return { chunks: stream, bytesRead: () => stream.bytesRead, close: () => stream.destroy() };
-    });
+    return this.importCsv(
+      actor,
+      opts,
+      () => size,
+      () => {
+        const stream = createReadStream(path, { highWaterMark: CHUNK });
+        return { chunks: stream, bytesRead: () => stream.bytesRead, close: () => stream.destroy() };
+      },
+    );
   }
 
-  /** A CSV body held in memory (an upload), imported as a file is. */
+  /** A CSV file held in memory, imported as a file is. */
   importCsvBytes(
     actor: Actor | 'system',
     bytes: Uint8Array,
     opts: ImportOptions,
   ): Promise<ImportSummary> {
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-    return this.importCsv(actor, opts, buf.length, () => {
-      let read = 0;
-      async function* chunks() {
-        while (read < buf.length) {
-          const piece = buf.subarray(read, read + CHUNK);
-          read += piece.length;
-          yield piece;
+    return this.importCsv(
+      actor,
+      opts,
+      () => buf.length,
+      () => {
+        let read = 0;
+        async function* chunks() {
+          while (read < buf.length) {
+            const piece = buf.subarray(read, read + CHUNK);
+            read += piece.length;
+            yield piece;
+          }
         }
+        return { chunks: chunks(), bytesRead: () => read, close: () => {} };
+      },
+    );
+  }
+
+  /**
+   * A CSV body imported as it arrives (a request body, of a length known or not): it is never
+   * held whole. A bulk load that finds a key given twice reads the CSV a second time
+   * (`importCsv`), and a body cannot be read twice: when the first piece shows that the import
+   * takes the bulk path, the body is also appended to a temporary file as it is read, and the
+   * second reading comes from there; the file is removed when the import ends. An error from
+   * `chunks` (the body limit passed, the client gone) ends the import with nothing written.
+   */
+  async importCsvStream(
+    actor: Actor | 'system',
+    chunks: AsyncIterable<Uint8Array>,
+    opts: ImportOptions,
+    meta: { size?: number } = {},
+  ): Promise<ImportSummary> {
+    if (actor !== 'system' && !can(actor, 'data.write')) throw errors.forbidden('data.write');
+    const body = inPieces(chunks, CHUNK)[Symbol.asyncIterator]();
+    let spool: { dir: string; path: string; file: FileHandle } | undefined;
+    /** Pieces read before the import chose its path (one), or undefined once it chose. */
+    let held: Buffer[] | undefined = [];
+    let read = 0;
+    let ended = false;
+    const write = async (piece: Buffer) => {
+      for (let at = 0; at < piece.length;) at += (await spool!.file.write(piece, at)).bytesWritten;
+    };
+    // The body's pieces as they arrive, each written to the spool (if any) before it is handed on.
+    async function* arriving(): AsyncGenerator<Buffer> {
+      for (let next = await body.next(); !next.done; next = await body.next()) {
+        if (held) held.push(next.value);
+        else if (spool) await write(next.value);
+        read += next.value.length;
+        yield next.value;
       }
-      return { chunks: chunks(), bytesRead: () => read, close: () => {} };
-    });
+      ended = true;
+    }
+    const first: CsvSource = {
+      chunks: arriving(),
+      bytesRead: () => read,
+      close() {},
+      async rereadable(yes) {
+        if (yes) {
+          const dir = await mkdtemp(join(tmpdir(), 'opsroom-import-'));
+          const path = join(dir, 'body.csv');
+          spool = { dir, path, file: await openFile(path, 'w') };
+          for (const piece of held ?? []) await write(piece);
+        }
+        held = undefined;
+      },
+    };
+    let passes = 0;
+    try {
+      return await this.importCsv(
+        actor,
+        opts,
+        () => (ended ? read : meta.size),
+        () => {
+          if (passes++ === 0) return first;
+          if (!spool) throw new Error('a CSV body read twice without a spool');
+          const { path, file } = spool;
+          // Read again: what the first pass left of the body goes to the spool, then the spool.
+          let stream: ReadStream | undefined;
+          async function* again(): AsyncGenerator<Buffer> {
+            for await (const piece of arriving()) void piece;
+            await file.sync();
+            stream = createReadStream(path, { highWaterMark: CHUNK });
+            yield* stream;
+          }
+          return {
+            chunks: again(),
+            bytesRead: () => stream?.bytesRead ?? 0,
+            close: () => stream?.destroy(),
+          };
+        },
+      );
+    } finally {
+      await body.return?.(undefined).catch(() => undefined);
+      if (spool) {
+        await spool.file.close().catch(() => undefined);
+        await rm(spool.dir, { recursive: true, force: true });
+      }
+    }
   }
 
   private async importCsv(
     actor: Actor | 'system',
     opts: ImportOptions,
-    size: number,
+    size: () => number | undefined,
     open: () => CsvSource,
   ): Promise<ImportSummary> {
     // A bulk load leaves keys given twice to the partition's primary key; when it finds one (or
     // the import is refused before), the file is read again with each key checked, to report
     // every such row.
-    const first = await this.importCsvOnce(actor, opts, size, open(), false);
+    const first = await this.importCsvOnce(actor, opts, size(), open(), false);
     if (first !== 'check keys') return first;
-    const second = await this.importCsvOnce(actor, opts, size, open(), true);
+    const second = await this.importCsvOnce(actor, opts, size(), open(), true);
     if (second === 'check keys') throw new Error('keys were checked and still found twice');
     return second;
   }
@@ -177,7 +289,7 @@ export class DataValueService {
   private async importCsvOnce(
     actor: Actor | 'system',
     opts: ImportOptions,
-    size: number,
+    size: number | undefined,
     source: CsvSource,
     checkKeys: boolean,
   ): Promise<ImportSummary | 'check keys'> {
@@ -192,6 +304,8 @@ export class DataValueService {
       let lines = 0;
       for (let i = head.indexOf(10); i >= 0; i = head.indexOf(10, i + 1)) lines++;
       run.bulk = run.canBulk(rowsInFile(lines, head.length, size));
+      // Only a bulk load reads the file twice (below).
+      await source.rereadable?.(run.bulk);
       async function* all() {
         if (head.length) yield head;
         for (let next = await chunks.next(); !next.done; next = await chunks.next())
@@ -265,103 +379,19 @@ export class DataValueService {
   }
 
   /**
-   * Values as DHIS2 exports them, limited to the caller's scope. Periods are written with
-   * DHIS2's ids (202201, 2022W5), so that DHIS2 and Opsroom both read the file back.
+   * An export, checked, to be read page by page as it is written: every value the filter keeps
+   * in the caller's scope (or `limit` of them, when asked). Errors in the query are thrown here,
+   * before anything is written.
    */
-  async export(
-    actor: Actor,
-    q: {
-      dataElements?: string[];
-      dataSet?: string;
-      periods?: string[];
-      startDate?: string;
-      endDate?: string;
-      orgUnits?: string[];
-      children?: boolean;
-      version?: string;
-      limit?: number;
-      /** 'uid' writes DHIS2 uids where the metadata has them (DHIS2's default), 'code' our codes. */
-      idScheme?: 'code' | 'uid';
-    },
-  ): Promise<DataValueOut[]> {
-    if (!can(actor, 'data.read')) throw errors.forbidden('data.read');
-    const repo = new DataValueRepo(this.db);
-    const lookups = await repo.lookups();
-    let elementIds: number[] | undefined;
-    if (q.dataElements?.length) {
-      elementIds = q.dataElements.map((c) => {
-        const e = lookups.elements.get(c);
-        if (!e)
-          throw new AppError('validation_failed', {
-            vi: `Không có chỉ tiêu "${c}"`,
-            en: `Unknown data element "${c}"`,
-          });
-        return e.id;
-      });
-    }
-    if (q.dataSet) {
-      const ds = await this.db
-        .selectFrom('data_set')
-        .select('id')
-        .where((eb) => eb.or([eb('code', '=', q.dataSet!), eb('uid', '=', q.dataSet!)]))
-        .executeTakeFirst();
-      if (!ds)
-        throw new AppError('validation_failed', {
-          vi: `Không có bộ dữ liệu "${q.dataSet}"`,
-          en: `Unknown data set "${q.dataSet}"`,
-        });
-      const ids = [...lookups.dataSetsOf]
-        .filter(([, sets]) => sets.some((x) => x.id === ds.id))
-        .map(([id]) => id);
-      elementIds = elementIds ? elementIds.filter((id) => ids.includes(id)) : ids;
-    }
-    const periodIds = q.periods?.map((p) => parsePeriod(p).id);
-    let underPaths: string[] | undefined;
-    let unitCodes: string[] | undefined;
-    if (q.orgUnits?.length) {
-      const version = q.version ?? (await this.hierarchy.resolveVersion());
-      const units = await repo.units(version);
-      const found = q.orgUnits.map((c) => {
-        const u = units.get(c);
-        if (!u) throw errors.unknownUnit(c, version);
-        return u;
-      });
-      if (q.children) underPaths = found.map((u) => u.path);
-      else unitCodes = found.map((u) => u.code);
-    }
-    const root = isRootScope(actor.scope);
-    const rows = await exportValues(this.db, {
-      elementIds,
-      periodIds,
-      periodFrom: q.startDate,
-      periodTo: q.endDate,
-      version: q.version,
-      underPaths,
-      unitCodes,
-      scopePath: root ? null : actor.scope.path,
-      scopeVersion: root ? null : actor.scope.version,
-      limit: q.limit ?? 1_000_000,
-    });
-    return rows.map((r) => {
-      let period = r.period;
-      if (r.period_type !== 'range') period = toDhis2Id(parsePeriod(r.period));
-      const id = (code: string, uid: string | null) => (q.idScheme === 'uid' && uid ? uid : code);
-      return {
-        dataElement: id(r.data_element, r.data_element_uid),
-        period,
-        orgUnit: id(r.org_unit, r.org_unit_uid),
-        categoryOptionCombo: id(r.category_option_combo, r.category_option_combo_uid),
-        attributeOptionCombo: id(r.attribute_option_combo, r.attribute_option_combo_uid),
-        value: r.value,
-        storedBy: r.stored_by,
-        created: new Date(r.created).toISOString(),
-        lastUpdated: new Date(r.last_updated).toISOString(),
-        ...(r.comment === null ? {} : { comment: r.comment }),
-        followup: r.followup,
-        ...(r.estimate ? { estimate: true } : {}),
-        ...(r.reported_yoy_pct === null ? {} : { reportedYoyPct: r.reported_yoy_pct }),
-        ...(r.reported_prev_pct === null ? {} : { reportedPrevPct: r.reported_prev_pct }),
-      };
-    });
+  openExport(actor: Actor, q: ExportQuery): Promise<ValueExport> {
+    return openExport(this.db, this.hierarchy, actor, q, this.database);
+  }
+
+  /** The same values in one list, for small exports (a form's values): no cap either. */
+  async export(actor: Actor, q: ExportQuery): Promise<DataValueOut[]> {
+    const run = await this.openExport(actor, q);
+    const all: DataValueOut[] = [];
+    for await (const page of run.pages) for (const v of page) all.push(v);
+    return all;
   }
 }

@@ -162,8 +162,14 @@ export class TaskService {
     return rows.map((r) => presentTask(r, today));
   }
 
-  /** A task readable by the actor (its unit in scope), or 404 / 403. */
+  /**
+   * A task readable by the actor, or 404 / 403: its unit is in scope. That is the directive rule
+   * (domain/audience.ts) for one recipient: the unit and the units above it, which include the
+   * assigner's side — a directive's recipients lie in its issuer's scope, a task is assigned
+   * in the assigner's scope. Its comments, history and files follow the task.
+   */
   private async readable(actor: Actor, id: number, db: Db = this.db, lock = false) {
+    if (!allows(actor, 'task.read')) throw errors.forbidden('task.read');
     const t = await new TaskRepo(db).byId(id, lock);
     if (!t) throw errors.notFound(`task ${id}`);
     if (!can(actor, 'task.read', t)) throw errors.outOfScope(t.unit_code, t.version);
@@ -286,8 +292,9 @@ export class TaskService {
     return this.detail(t);
   }
 
+  /** A comment writes on the task: reading it is not enough (a viewer reads, does not write). */
   async comment(actor: Actor, id: number, body: string, ctx: Ctx = {}) {
-    if (!allows(actor, 'task.read')) throw errors.forbidden('task.read');
+    if (!allows(actor, 'task.report')) throw errors.forbidden('task.report');
     const text = body.trim();
     if (!text)
       throw new AppError('validation_failed', {
@@ -421,6 +428,8 @@ export class TaskService {
     const at = this.clock();
     const t = await this.db.transaction().execute(async (tx) => {
       const t = await this.readable(actor, id, tx, true);
+      // A milestone is progress on the task: reported by its recipient, as a status is.
+      if (!isRecipient(actor, t)) throw notRecipient(t);
       const repo = new TaskRepo(tx);
       const m = await repo.completeMilestone(id, milestoneId, at);
       if (!m) throw errors.notFound(`milestone ${milestoneId}`);
@@ -496,8 +505,9 @@ export class TaskService {
   }
 
   /** Stores an uploaded file (pending until a directive or report cites it). */
+  /** A file for a directive or a report: writing, so a viewer (read only) may not upload. */
   async upload(actor: Actor, file: { name: string; type: string; bytes: Uint8Array }) {
-    if (!allows(actor, 'task.read')) throw errors.forbidden('task.read');
+    if (!allows(actor, 'task.report')) throw errors.forbidden('task.report');
     const contentType = fileType(file.name, file.bytes);
     const row = await this.db.transaction().execute(async (tx) => {
       const row = await new AttachmentRepo(tx).insert({
@@ -580,7 +590,7 @@ const startsWith = (b: Uint8Array, sig: number[]) => sig.every((x, i) => b[i] ==
 export function fileType(name: string, bytes: Uint8Array): string {
   if (bytes.byteLength > MAX_FILE_BYTES)
     throw new AppError(
-      'file_invalid',
+      'payload_too_large',
       {
         vi: `Tệp "${name}" quá lớn (${(bytes.byteLength / 1048576).toFixed(1).replace('.', ',')} MB): tối đa 10 MB`,
         en: `The file "${name}" is too large (${(bytes.byteLength / 1048576).toFixed(1)} MB): at most 10 MB`,

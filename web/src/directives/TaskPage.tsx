@@ -464,24 +464,26 @@ export function TaskPage({ id, me }: { id: string; me: Me }) {
               ))}
             </ol>
           )}
-          <form onSubmit={(e) => void sendComment(e)} noValidate data-testid="comment-form">
-            {commentError ? <ErrorBox error={commentError} testId="comment-error" /> : null}
-            <div className="field">
-              <label htmlFor="task-comment">{t('comment')}</label>
-              <textarea
-                id="task-comment"
-                rows={2}
-                maxLength={5000}
-                value={commentText}
-                onChange={(e) => setCommentText(e.target.value)}
-              />
-            </div>
-            <div className="dir-actions">
-              <button type="submit" className="btn" disabled={commentBusy}>
-                {commentBusy ? t('sending') : t('commentSend')}
-              </button>
-            </div>
-          </form>
+          {me.permissions.includes('task.report') && (
+            <form onSubmit={(e) => void sendComment(e)} noValidate data-testid="comment-form">
+              {commentError ? <ErrorBox error={commentError} testId="comment-error" /> : null}
+              <div className="field">
+                <label htmlFor="task-comment">{t('comment')}</label>
+                <textarea
+                  id="task-comment"
+                  rows={2}
+                  maxLength={5000}
+                  value={commentText}
+                  onChange={(e) => setCommentText(e.target.value)}
+                />
+              </div>
+              <div className="dir-actions">
+                <button type="submit" className="btn" disabled={commentBusy}>
+                  {commentBusy ? t('sending') : t('commentSend')}
+                </button>
+              </div>
+            </form>
+          )}
         </div>
       </section>
 

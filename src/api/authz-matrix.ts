@@ -1,0 +1,977 @@
+import type { Action } from '../domain/access.ts';
+import { CONFLICT } from '../domain/data-value.ts';
+
+/**
+ * The authorization rule of every route, one row each, read by authz-matrix.test.ts: what a
+ * caller needs (the permissions of its role or token), which unit the request touches and how
+ * the scope applies, and a sample request. The test calls every route as every role, inside and
+ * outside the scope, anonymously and with a token lacking the permission; a route that is
+ * served (app.routes) or documented (OpenAPI) without a row here fails the suite.
+ *
+ * Scopes of the callers, all in the 2025 tree: the nation (root), Hồ Chí Minh City 79
+ * (province), Phường Sài Gòn 26740 (unit, where the resources live), another ward of the city,
+ * 25747 (sibling), and Đà Nẵng 48 (other).
+ */
+
+export type ScopeKind = 'root' | 'province' | 'unit' | 'sibling' | 'other';
+
+export const SCOPE_CODES: Record<ScopeKind, string> = {
+  root: 'VN',
+  province: '79',
+  unit: '26740',
+  sibling: '25747',
+  other: '48',
+};
+
+/**
+ * How the scope applies:
+ * - none: not scoped (the same answer for every scope);
+ * - list: a list filtered to the scope: answered outside too, without the resource (`marker`);
+ * - unit: one unit or a resource of one unit: refused outside (403, or 404 when hidden);
+ * - root: the national scope only.
+ */
+export type ScopeRule = 'none' | 'list' | 'unit' | 'root';
+
+/** What the sample requests refer to, created once per database by the test. */
+export interface Fixtures {
+  version: string;
+  unit: string;
+  province: string;
+  week: string;
+  decidedWeek: string;
+  directiveId: number;
+  directiveTitle: string;
+  taskId: number;
+  taskTitle: string;
+  attachmentId: number;
+  attachmentText: string;
+  ruleId: number;
+  ruleName: string;
+  groupCode: string;
+  groupName: string;
+  tokenName: string;
+  userMarker: string;
+  valueComment: string;
+  planNote: string;
+  changeId: number;
+  dataSet: string;
+  element: string;
+  period: string;
+  fieldKey: string;
+  /** A number new on each call, for names that must not repeat. */
+  seq(): number;
+  /** Resources a destructive route consumes, made fresh for each call. */
+  freshToken(): Promise<string>;
+  freshLock(): Promise<number>;
+  freshMilestone(): Promise<{ taskId: number; milestoneId: number }>;
+  /** A wrong password for `throttledUser`, so that there is a throttle to list and lift. */
+  failSignIn(): Promise<void>;
+  throttledUser: string;
+}
+
+export interface Caller {
+  /** The caller's scope unit code ('VN' for anonymous callers and tokens). */
+  code: string;
+}
+
+export interface Sample {
+  path: string;
+  json?: unknown;
+  /** A raw body (multipart form, CSV…), sent as is. */
+  body?: BodyInit;
+  headers?: Record<string, string>;
+  /** An event stream: read the status and headers, then cancel. */
+  stream?: true;
+}
+
+export interface RouteRule {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** As the app registers it (Hono's pattern: `:id`, `:id{[0-9]+}`). */
+  path: string;
+  /** Answered without signing in. */
+  public?: true;
+  /** Every permission the route needs; [] = any signed-in caller. */
+  needs: readonly Action[];
+  scope: ScopeRule;
+  /** Where the unit comes from (documentation): a path or query parameter, a body field… */
+  touches?: string;
+  /** Scopes that pass (default: root and province, or root alone for `root` routes). */
+  in?: readonly ScopeKind[];
+  /** Scopes that are refused, or for lists answered without the resource (default: other). */
+  out?: readonly ScopeKind[];
+  /** Text of the resource: never in a refused answer nor a list out of scope; in the answer when passed. */
+  marker?: (f: Fixtures) => string;
+  /** Only check that the marker is absent where refused (a passing answer may page it out). */
+  markerOnlyAbsent?: true;
+  /** Rows counted before and after a refused write (audit_event always is). */
+  table?: string;
+  /**
+   * Refused row by row, not as a whole: out of scope the import answers (200 with a WARNING,
+   * or 409), every row rejected with this conflict code and nothing stored. A per-row import
+   * records its attempt (counts of 0) in the audit log, as any import does.
+   */
+  rowLevel?: { conflict: string; auditsAttempt?: true };
+  /** The route follows the directive visibility rule (issue 13, defect 1): failures are tagged. */
+  directiveVisibility?: true;
+  /** What a token needs besides `needs` to pass (no one grants more than they hold). */
+  tokenAlso?: readonly Action[];
+  /** Run after every other route (signing out ends the callers' sessions). */
+  last?: true;
+  sample(f: Fixtures, who: Caller): Sample | Promise<Sample>;
+}
+
+const q = (params: Record<string, string | number>) =>
+  new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+
+/** A scope code in the tree that a board or remind request is drawn for. */
+const boardUnit = (f: Fixtures, who: Caller) => (who.code === 'VN' ? f.province : who.code);
+
+const PDF = (text: string) => `%PDF-1.4\n% ${text}\n%%EOF\n`;
+
+export function uploadForm(text: string): FormData {
+  const form = new FormData();
+  form.append('file', new File([PDF(text)], 'mx.pdf', { type: 'application/pdf' }));
+  return form;
+}
+
+// Another day than the fixtures' value, which the analytics and form rows look for.
+const dataValue = (f: Fixtures) => ({
+  dataValues: [
+    { dataElement: f.element, period: '2026-11-20', orgUnit: f.unit, value: '7', comment: 'mx' },
+  ],
+});
+
+/** A day of its own for each call (period locks must not repeat). */
+export const nthDay = (year: number, n: number) =>
+  new Date(Date.UTC(year, 0, 1 + n)).toISOString().slice(0, 10);
+
+const ROOT_ONLY = { scope: 'root', in: ['root'], out: ['province', 'other'] } as const;
+/** For what is sent to a unit (directives, tasks, plans): a ward next to it sees nothing either. */
+const NOT_NEIGHBOURS = { out: ['other', 'sibling'] } as const;
+/** …and the recipient itself passes. */
+const RECIPIENT_TOO = { in: ['root', 'province', 'unit'], out: ['other', 'sibling'] } as const;
+
+/** A body valid for each metadata kind, checked with dryRun (nothing is stored). */
+const METADATA_SAMPLES: Record<string, (f: Fixtures) => unknown> = {
+  breakdowns: () => ({
+    code: 'MX_BREAKDOWN',
+    nameVi: 'Phân tổ mx',
+    nameEn: 'mx breakdown',
+    options: [{ code: 'MX_OPT', nameVi: 'Tùy chọn mx', nameEn: 'mx option' }],
+  }),
+  attributeOptions: () => ({ code: 'MX_ATTR', nameVi: 'Thuộc tính mx', nameEn: 'mx attribute' }),
+  dataElements: () => ({
+    code: 'MX_OTHER',
+    nameVi: 'Chỉ tiêu mx khác',
+    nameEn: 'Other mx element',
+    sector: 'postal',
+    valueType: 'integer',
+    aggTime: 'sum',
+  }),
+  indicators: (f) => ({
+    code: 'MX_INDICATOR',
+    nameVi: 'Chỉ số mx',
+    nameEn: 'mx indicator',
+    sector: 'postal',
+    formula: `#{${f.element}} * 2`,
+  }),
+  dataSets: (f) => ({
+    code: 'MX_MONTHLY',
+    nameVi: 'Bộ mx tháng',
+    nameEn: 'mx monthly set',
+    periodType: 'month',
+    version: f.version,
+    level: 1,
+    elements: [f.element],
+  }),
+};
+
+const metadataRoutes: RouteRule[] = [
+  {
+    method: 'GET',
+    path: '/api/metadata',
+    needs: [],
+    scope: 'none',
+    sample: () => ({ path: '/api/metadata' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/metadata',
+    needs: ['metadata.manage'],
+    ...ROOT_ONLY,
+    touches: 'national definitions: the national scope only',
+    sample: (f) => ({
+      path: '/api/metadata?dryRun=true',
+      json: { dataElements: [METADATA_SAMPLES.dataElements!(f)] },
+    }),
+  },
+  ...Object.entries(METADATA_SAMPLES).flatMap(([kind, body]): RouteRule[] => [
+    {
+      method: 'GET',
+      path: `/api/metadata/${kind}`,
+      needs: [],
+      scope: 'none',
+      sample: () => ({ path: `/api/metadata/${kind}` }),
+    },
+    {
+      method: 'POST',
+      path: `/api/metadata/${kind}`,
+      needs: ['metadata.manage'],
+      ...ROOT_ONLY,
+      touches: 'national definitions: the national scope only',
+      sample: (f) => ({ path: `/api/metadata/${kind}?dryRun=true`, json: body(f) }),
+    },
+  ]),
+  {
+    method: 'GET',
+    path: '/api/metadata/targets',
+    needs: [],
+    scope: 'none',
+    sample: () => ({ path: '/api/metadata/targets' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/metadata/targets',
+    needs: ['metadata.manage'],
+    scope: 'unit',
+    touches: 'body unit',
+    sample: (f) => ({
+      path: '/api/metadata/targets?dryRun=true',
+      json: {
+        subject: { type: 'element', code: f.element },
+        unit: { version: f.version, code: f.province },
+        value: 100,
+        due: '2026-12-31',
+      },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/api/metadata/unitGroups',
+    needs: [],
+    scope: 'none',
+    sample: () => ({ path: '/api/metadata/unitGroups' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/metadata/unitGroups',
+    needs: ['group.write'],
+    scope: 'unit',
+    touches: 'body owner',
+    table: 'unit_group',
+    sample: (f) => ({
+      path: '/api/metadata/unitGroups?dryRun=true',
+      json: {
+        version: f.version,
+        code: `mx-meta-group-${f.seq()}`,
+        name: 'Nhóm mx qua metadata',
+        owner: f.unit,
+        definition: { codes: [f.unit] },
+      },
+    }),
+  },
+];
+
+export const AUTHZ_RULES: readonly RouteRule[] = [
+  // — public and the caller itself
+  {
+    method: 'GET',
+    path: '/api/health',
+    public: true,
+    needs: [],
+    scope: 'none',
+    sample: () => ({ path: '/api/health' }),
+  },
+  {
+    method: 'GET',
+    path: '/api/openapi.json',
+    public: true,
+    needs: [],
+    scope: 'none',
+    sample: () => ({ path: '/api/openapi.json' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/login',
+    public: true,
+    needs: [],
+    scope: 'none',
+    sample: () => ({
+      path: '/api/auth/login',
+      json: { username: 'mx-login', password: 'Matrix-pw-123' },
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/logout',
+    public: true,
+    needs: [],
+    scope: 'none',
+    last: true,
+    sample: () => ({ path: '/api/auth/logout' }),
+  },
+  {
+    method: 'GET',
+    path: '/api/auth/me',
+    needs: [],
+    scope: 'none',
+    sample: () => ({ path: '/api/auth/me' }),
+  },
+  {
+    method: 'GET',
+    path: '/api/versions',
+    needs: [],
+    scope: 'none',
+    sample: () => ({ path: '/api/versions' }),
+  },
+
+  // — units
+  {
+    method: 'GET',
+    path: '/api/orgunits',
+    needs: ['unit.read'],
+    scope: 'unit',
+    touches: 'query parent',
+    sample: (f) => ({
+      path: `/api/orgunits?${q({ version: f.version, parent: f.province, q: 'sai gon' })}`,
+    }),
+    marker: () => 'Phường Sài Gòn',
+  },
+  {
+    method: 'GET',
+    path: '/api/orgunits/:code',
+    needs: ['unit.read'],
+    scope: 'unit',
+    touches: 'path code',
+    sample: (f) => ({ path: `/api/orgunits/${f.unit}?version=${f.version}` }),
+    marker: () => 'Phường Sài Gòn',
+  },
+  {
+    method: 'GET',
+    path: '/api/orgunits/:code/children',
+    needs: ['unit.read'],
+    scope: 'unit',
+    touches: 'path code',
+    sample: (f) => ({
+      path: `/api/orgunits/${f.province}/children?version=${f.version}&limit=1000`,
+    }),
+    marker: () => 'Phường Sài Gòn',
+  },
+  {
+    method: 'GET',
+    path: '/api/orgunit-changes',
+    needs: ['unit.read'],
+    scope: 'none',
+    touches: 'announced renames are public decrees',
+    sample: (f) => ({ path: `/api/orgunit-changes?version=${f.version}` }),
+  },
+  {
+    method: 'PATCH',
+    path: '/api/orgunit-changes/:id',
+    needs: ['unit.manage'],
+    scope: 'unit',
+    touches: 'the changed unit (Đồng Nai 75)',
+    in: ['root'],
+    out: ['province', 'other'],
+    sample: (f) => ({
+      path: `/api/orgunit-changes/${f.changeId}`,
+      json: { effective: '2026-04-30' },
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/api/orgunits/import',
+    needs: ['unit.manage'],
+    ...ROOT_ONLY,
+    table: 'hierarchy_version',
+    // An empty file: refused as invalid once authorized; nothing is imported.
+    sample: () => ({
+      path: '/api/orgunits/import?version=2099',
+      json: { validFrom: '2099-01-01', units: [] },
+    }),
+  },
+
+  // — users, tokens, groups, audit
+  {
+    method: 'GET',
+    path: '/api/users',
+    needs: ['user.read'],
+    scope: 'list',
+    sample: () => ({ path: '/api/users' }),
+    marker: (f) => f.userMarker,
+  },
+  {
+    method: 'POST',
+    path: '/api/users',
+    needs: ['user.manage'],
+    scope: 'unit',
+    touches: 'body scope',
+    table: 'app_user',
+    tokenAlso: ['unit.read', 'group.read', 'data.read', 'task.read'],
+    sample: (f) => ({
+      path: '/api/users',
+      json: {
+        username: `mx-new-${f.seq()}`,
+        password: 'Matrix-pw-123',
+        role: 'viewer',
+        scope: { version: f.version, code: f.unit },
+      },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/api/tokens',
+    needs: ['token.manage'],
+    scope: 'list',
+    sample: () => ({ path: '/api/tokens' }),
+    marker: (f) => f.tokenName,
+  },
+  {
+    method: 'POST',
+    path: '/api/tokens',
+    needs: ['token.manage'],
+    scope: 'unit',
+    touches: 'body scope',
+    table: 'api_token',
+    tokenAlso: ['data.read'],
+    sample: (f) => ({
+      path: '/api/tokens',
+      json: {
+        name: `mx-token-${f.seq()}`,
+        scope: { version: f.version, code: f.unit },
+        permissions: ['data.read'],
+      },
+    }),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/tokens/:id',
+    needs: ['token.manage'],
+    scope: 'unit',
+    touches: 'the token’s scope',
+    sample: async (f) => ({ path: `/api/tokens/${await f.freshToken()}` }),
+  },
+  {
+    method: 'GET',
+    path: '/api/groups',
+    needs: ['group.read'],
+    scope: 'list',
+    touches: 'query version (another tree is refused)',
+    sample: (f) => ({ path: `/api/groups?version=${f.version}` }),
+    marker: (f) => f.groupCode,
+  },
+  {
+    method: 'POST',
+    path: '/api/groups',
+    needs: ['group.write'],
+    scope: 'unit',
+    touches: 'body owner',
+    table: 'unit_group',
+    sample: (f) => ({
+      path: '/api/groups',
+      json: {
+        version: f.version,
+        code: `mx-group-${f.seq()}`,
+        name: 'Nhóm mx',
+        owner: f.unit,
+        definition: { codes: [f.unit] },
+      },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/api/groups/:code',
+    needs: ['group.read'],
+    scope: 'unit',
+    touches: 'the group’s owner (79)',
+    sample: (f) => ({ path: `/api/groups/${f.groupCode}?version=${f.version}` }),
+    marker: (f) => f.groupName,
+  },
+  {
+    method: 'GET',
+    path: '/api/audit',
+    needs: ['audit.read'],
+    scope: 'list',
+    sample: () => ({ path: '/api/audit?limit=1000&entityType=unit_group' }),
+    marker: (f) => f.groupName,
+  },
+
+  ...metadataRoutes,
+
+  // — data values
+  ...['/api/dataValueSets', '/api/:apiVersion{[0-9]{2}}/dataValueSets'].flatMap(
+    (path): RouteRule[] => [
+      {
+        method: 'POST',
+        path,
+        needs: ['data.write'],
+        scope: 'unit',
+        touches: 'each row’s orgUnit (a row out of scope is a conflict, nothing stored)',
+        table: 'data_value',
+        rowLevel: { conflict: CONFLICT.outOfScope, auditsAttempt: true },
+        sample: (f) => ({ path: path.replace(':apiVersion{[0-9]{2}}', '41'), json: dataValue(f) }),
+      },
+      {
+        method: 'GET',
+        path,
+        needs: ['data.read'],
+        scope: 'list',
+        touches: 'query orgUnit, filtered to the scope',
+        sample: (f) => ({
+          path: `${path.replace(':apiVersion{[0-9]{2}}', '41')}?${q({ dataSet: f.dataSet, period: f.period, orgUnit: f.unit, version: f.version })}`,
+        }),
+        marker: (f) => f.valueComment,
+      },
+    ],
+  ),
+  {
+    method: 'POST',
+    path: '/api/data/import',
+    needs: ['data.write'],
+    scope: 'unit',
+    touches: 'each row’s orgUnit (all or nothing: 409, nothing stored)',
+    table: 'data_value',
+    rowLevel: { conflict: CONFLICT.outOfScope },
+    sample: (f) => ({ path: '/api/data/import', json: dataValue(f) }),
+  },
+  ...['/api/analytics', '/api/:apiVersion{[0-9]{2}}/analytics'].map((path): RouteRule => ({
+    method: 'GET',
+    path,
+    needs: ['data.read'],
+    scope: 'unit',
+    touches: 'dimension ou',
+    sample: (f) => ({
+      path: `${path.replace(':apiVersion{[0-9]{2}}', '41')}?${q({ dimension: `dx:${f.element}` })}&${q({ dimension: `pe:${f.period}` })}&${q({ dimension: `ou:${f.unit}`, version: f.version })}`,
+    }),
+    marker: () => '4242',
+  })),
+  {
+    method: 'GET',
+    path: '/api/analytics/query',
+    needs: ['data.read'],
+    scope: 'unit',
+    touches: 'query ou',
+    sample: (f) => ({
+      path: `/api/analytics/query?${q({ dx: f.element, pe: f.period, ou: f.unit, version: f.version })}`,
+    }),
+    marker: () => '4242',
+  },
+  {
+    method: 'GET',
+    path: '/api/dataEntry/dataSets',
+    needs: ['data.write'],
+    scope: 'list',
+    sample: () => ({ path: '/api/dataEntry/dataSets' }),
+    marker: () => 'Phường Sài Gòn',
+    markerOnlyAbsent: true,
+  },
+  {
+    method: 'GET',
+    path: '/api/dataEntry/form',
+    needs: ['data.read'],
+    scope: 'unit',
+    touches: 'query orgUnit',
+    sample: (f) => ({
+      path: `/api/dataEntry/form?${q({ dataSet: f.dataSet, orgUnit: f.unit, period: f.period })}`,
+    }),
+    marker: (f) => f.valueComment,
+  },
+  {
+    method: 'POST',
+    path: '/api/dataEntry/form',
+    needs: ['data.write'],
+    scope: 'unit',
+    touches: 'body orgUnit',
+    table: 'data_value',
+    // The answer is the form as stored: reading it needs data.read (refused as out_of_scope).
+    tokenAlso: ['data.read'],
+    sample: (f) => ({
+      path: '/api/dataEntry/form',
+      json: {
+        dataSet: f.dataSet,
+        orgUnit: f.unit,
+        period: '2026-11-21',
+        values: { [f.fieldKey]: '3' },
+      },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/api/reporting/completeness',
+    needs: ['data.read'],
+    scope: 'unit',
+    touches: 'query orgUnit',
+    sample: (f) => ({
+      path: `/api/reporting/completeness?${q({ dataSet: f.dataSet, period: f.period, orgUnit: f.unit })}`,
+    }),
+    marker: () => 'Phường Sài Gòn',
+  },
+  {
+    method: 'GET',
+    path: '/api/periodLocks',
+    needs: ['data.read'],
+    scope: 'none',
+    touches: 'locks are national',
+    sample: () => ({ path: '/api/periodLocks' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/periodLocks',
+    needs: ['metadata.manage'],
+    ...ROOT_ONLY,
+    table: 'period_lock',
+    sample: (f) => ({
+      path: '/api/periodLocks',
+      json: { period: nthDay(2018, f.seq()), dataSet: f.dataSet },
+    }),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/periodLocks/:id',
+    needs: ['metadata.manage'],
+    ...ROOT_ONLY,
+    table: 'period_lock',
+    sample: async (f) => ({ path: `/api/periodLocks/${await f.freshLock()}` }),
+  },
+  {
+    method: 'GET',
+    path: '/api/live',
+    needs: ['data.read'],
+    scope: 'none',
+    touches: 'each event is sent only where it reaches (tested in live and directive tests)',
+    sample: () => ({ path: '/api/live?topics=data,alert', stream: true }),
+  },
+
+  // — alerts
+  {
+    method: 'GET',
+    path: '/api/alerts/rules',
+    needs: ['data.read'],
+    scope: 'list',
+    sample: () => ({ path: '/api/alerts/rules' }),
+    marker: (f) => f.ruleName,
+  },
+  {
+    method: 'POST',
+    path: '/api/alerts/rules',
+    needs: ['metadata.manage'],
+    scope: 'unit',
+    touches: 'body unit',
+    table: 'alert_rule',
+    sample: (f) => ({
+      path: '/api/alerts/rules',
+      json: {
+        nameVi: `Quy tắc mx ${f.seq()}`,
+        nameEn: 'mx rule',
+        subject: f.element,
+        unit: { version: f.version, code: f.province },
+        level: 2,
+        periodType: 'day',
+        operator: '>',
+        threshold: 1_000_000,
+      },
+    }),
+  },
+  {
+    method: 'PATCH',
+    path: '/api/alerts/rules/:id',
+    needs: ['metadata.manage'],
+    scope: 'unit',
+    touches: 'the rule’s unit (79)',
+    sample: (f) => ({ path: `/api/alerts/rules/${f.ruleId}`, json: { threshold: 2_000_000 } }),
+    marker: (f) => f.ruleName,
+  },
+  {
+    method: 'GET',
+    path: '/api/alerts',
+    needs: ['data.read'],
+    scope: 'unit',
+    touches: 'query unit',
+    sample: (f) => ({ path: `/api/alerts?${q({ unit: f.unit, version: f.version })}` }),
+  },
+
+  // — maps and sector pages
+  {
+    method: 'GET',
+    path: '/api/geo',
+    needs: ['unit.read'],
+    scope: 'none',
+    sample: () => ({ path: '/api/geo' }),
+  },
+  {
+    method: 'GET',
+    path: '/api/geo/:version/:parent',
+    needs: ['unit.read'],
+    scope: 'none',
+    touches: 'boundaries are public maps: not scoped',
+    sample: (f) => ({ path: `/api/geo/${f.version}/VN` }),
+  },
+  {
+    method: 'GET',
+    path: '/api/sectors',
+    needs: ['data.read'],
+    ...ROOT_ONLY,
+    sample: () => ({ path: '/api/sectors' }),
+  },
+  {
+    method: 'GET',
+    path: '/api/sectors/:sector',
+    needs: ['data.read'],
+    ...ROOT_ONLY,
+    sample: () => ({ path: '/api/sectors/postal' }),
+  },
+
+  // — directives
+  {
+    method: 'POST',
+    path: '/api/directives',
+    needs: ['directive.issue'],
+    scope: 'unit',
+    touches: 'body target (every recipient in scope)',
+    table: 'directive',
+    sample: (f) => ({
+      path: '/api/directives',
+      json: {
+        title: `Chỉ đạo mx ${f.seq()}`,
+        body: 'Nội dung',
+        dueDate: '2026-12-31',
+        target: { kind: 'units', version: f.version, units: [f.unit] },
+      },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/api/directives',
+    ...NOT_NEIGHBOURS,
+    needs: ['task.read'],
+    scope: 'list',
+    sample: () => ({ path: '/api/directives?limit=500' }),
+    marker: (f) => f.directiveTitle,
+    directiveVisibility: true,
+  },
+  {
+    method: 'GET',
+    path: '/api/directives/:id',
+    ...RECIPIENT_TOO,
+    needs: ['task.read'],
+    scope: 'unit',
+    touches: 'the directive: issuer’s side and recipients (26740 in 79, 00004 in 01)',
+    sample: (f) => ({ path: `/api/directives/${f.directiveId}` }),
+    marker: (f) => f.directiveTitle,
+    directiveVisibility: true,
+  },
+  {
+    method: 'GET',
+    path: '/api/directives/:id/board',
+    ...RECIPIENT_TOO,
+    needs: ['task.read'],
+    scope: 'unit',
+    touches: 'the directive, and query unit (the caller’s own)',
+    sample: (f, who) => ({
+      path: `/api/directives/${f.directiveId}/board?unit=${boardUnit(f, who)}`,
+    }),
+    marker: (f) => f.directiveTitle,
+    directiveVisibility: true,
+  },
+  {
+    method: 'POST',
+    path: '/api/directives/:id/remind',
+    ...NOT_NEIGHBOURS,
+    needs: ['directive.issue', 'task.read'],
+    scope: 'unit',
+    touches: 'the directive, and query unit (the caller’s own)',
+    table: 'task_event',
+    sample: (f, who) => ({
+      path: `/api/directives/${f.directiveId}/remind?unit=${boardUnit(f, who)}`,
+    }),
+    directiveVisibility: true,
+  },
+  {
+    method: 'GET',
+    path: '/api/inbox',
+    ...NOT_NEIGHBOURS,
+    needs: ['task.read'],
+    scope: 'list',
+    sample: () => ({ path: '/api/inbox?limit=1000' }),
+    marker: (f) => f.taskTitle,
+  },
+
+  // — tasks
+  {
+    method: 'POST',
+    path: '/api/tasks',
+    needs: ['task.assign'],
+    scope: 'unit',
+    touches: 'body unit',
+    table: 'task',
+    sample: (f) => ({
+      path: '/api/tasks',
+      json: {
+        title: `Việc mx ${f.seq()}`,
+        unit: f.unit,
+        version: f.version,
+        dueDate: '2026-12-31',
+      },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/api/tasks/:id',
+    ...NOT_NEIGHBOURS,
+    needs: ['task.read'],
+    scope: 'unit',
+    touches: 'the task’s unit',
+    sample: (f) => ({ path: `/api/tasks/${f.taskId}` }),
+    marker: (f) => f.taskTitle,
+  },
+  {
+    method: 'POST',
+    path: '/api/tasks/:id/status',
+    needs: ['task.report'],
+    scope: 'unit',
+    touches: 'the task’s unit: its recipient only, not the units above',
+    in: ['unit'],
+    out: ['other', 'sibling', 'province', 'root'],
+    table: 'task_event',
+    sample: (f) => ({ path: `/api/tasks/${f.taskId}/status`, json: { status: 'acknowledged' } }),
+    marker: (f) => f.taskTitle,
+  },
+  {
+    method: 'POST',
+    path: '/api/tasks/:id/comments',
+    ...NOT_NEIGHBOURS,
+    // Writing on a task: a viewer reads it, does not comment.
+    needs: ['task.report'],
+    tokenAlso: ['task.read'],
+    scope: 'unit',
+    touches: 'the task’s unit',
+    table: 'task_comment',
+    sample: (f) => ({ path: `/api/tasks/${f.taskId}/comments`, json: { body: 'Ý kiến mx' } }),
+  },
+  {
+    method: 'POST',
+    path: '/api/tasks/:id/milestones/:milestoneId/done',
+    needs: ['task.report'],
+    scope: 'unit',
+    touches: 'the task’s unit: its recipient only, as a status change',
+    in: ['unit'],
+    out: ['other', 'sibling', 'province', 'root'],
+    table: 'task_event',
+    // The task must be readable: without task.read it is refused as out_of_scope.
+    tokenAlso: ['task.read'],
+    sample: async (f) => {
+      const m = await f.freshMilestone();
+      return { path: `/api/tasks/${m.taskId}/milestones/${m.milestoneId}/done` };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/tasks/:id/history',
+    ...NOT_NEIGHBOURS,
+    needs: ['task.read'],
+    scope: 'unit',
+    touches: 'the task’s unit',
+    sample: (f) => ({ path: `/api/tasks/${f.taskId}/history` }),
+    marker: (f) => f.taskTitle,
+  },
+
+  // — weekly plans and follow-up
+  {
+    method: 'GET',
+    path: '/api/plans',
+    needs: ['task.read'],
+    scope: 'list',
+    sample: (f) => ({ path: `/api/plans?week=${f.decidedWeek}` }),
+    marker: (f) => `"${f.unit}"`,
+  },
+  {
+    method: 'GET',
+    path: '/api/plans/:unit/:week',
+    ...NOT_NEIGHBOURS,
+    needs: ['task.read'],
+    scope: 'unit',
+    touches: 'path unit',
+    sample: (f) => ({ path: `/api/plans/${f.unit}/${f.decidedWeek}` }),
+    marker: (f) => f.planNote,
+  },
+  {
+    method: 'POST',
+    path: '/api/plans/:unit/:week/submit',
+    needs: ['task.report'],
+    scope: 'unit',
+    touches: 'path unit',
+    table: 'weekly_plan',
+    sample: (f) => ({
+      path: `/api/plans/${f.unit}/${f.week}/submit`,
+      json: { note: 'Kế hoạch mx' },
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/api/plans/:unit/:week/decision',
+    needs: ['plan.decide'],
+    scope: 'unit',
+    touches: 'path unit: a superior (scope holding its parent) decides, not the unit itself',
+    out: ['other', 'unit'],
+    sample: (f) => ({
+      path: `/api/plans/${f.unit}/${f.decidedWeek}/decision`,
+      json: { approve: true },
+    }),
+    marker: (f) => f.planNote,
+  },
+  {
+    method: 'GET',
+    path: '/api/followup',
+    ...NOT_NEIGHBOURS,
+    needs: ['task.read'],
+    scope: 'unit',
+    touches: 'query unit',
+    sample: (f) => ({ path: `/api/followup?unit=${f.unit}` }),
+  },
+
+  // — sign-in throttles (national administrators)
+  {
+    method: 'GET',
+    path: '/api/signin-throttles',
+    needs: ['user.manage'],
+    ...ROOT_ONLY,
+    sample: async (f) => {
+      await f.failSignIn();
+      return { path: '/api/signin-throttles' };
+    },
+    marker: (f) => f.throttledUser,
+  },
+  {
+    method: 'POST',
+    path: '/api/signin-throttles/lift',
+    needs: ['user.manage'],
+    ...ROOT_ONLY,
+    table: 'signin_throttle',
+    sample: async (f) => {
+      await f.failSignIn();
+      return { path: '/api/signin-throttles/lift', json: { username: f.throttledUser } };
+    },
+  },
+
+  // — attachments
+  {
+    method: 'POST',
+    path: '/api/attachments',
+    needs: ['task.report'],
+    scope: 'none',
+    touches: 'a pending file belongs to its uploader until a directive or report cites it',
+    table: 'attachment',
+    sample: () => ({ path: '/api/attachments', body: uploadForm('mx-upload') }),
+  },
+  {
+    method: 'GET',
+    path: '/api/attachments/:id{[0-9]+}',
+    ...RECIPIENT_TOO,
+    needs: ['task.read'],
+    scope: 'unit',
+    touches: 'what it is attached to (here a directive)',
+    sample: (f) => ({ path: `/api/attachments/${f.attachmentId}` }),
+    marker: (f) => f.attachmentText,
+    directiveVisibility: true,
+  },
+];
