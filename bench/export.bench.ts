@@ -34,35 +34,16 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Engine } from '../src/db/client.ts';
-import { actionsOfRole, type Actor } from '../src/domain/access.ts';
 import { ADMIN_PASSWORD, openTestDb, type TestDb } from '../src/test/harness.ts';
 import { ApiClient } from '../src/test/http.ts';
 import { exportToStream } from '../src/cli/export.ts';
 import { dataValueSetChunks, openExport } from '../src/services/data-value.export.ts';
-import type { Bench, BenchOptions, Measurement } from './lib.ts';
+import { benchAdmin, rowsWanted, type Bench, type BenchOptions, type Measurement } from './lib.ts';
 
 const DEFAULT_ROWS: Record<Engine, number> = { postgres: 5_000_000, pglite: 5_000_000 };
 const ELEMENTS = ['BENCH_EXPORT_A', 'BENCH_EXPORT_B'];
 
-const ADMIN: Actor = {
-  kind: 'user',
-  id: 'bench',
-  name: 'bench',
-  role: 'admin',
-  permissions: actionsOfRole('admin'),
-  scope: { version: '2022', code: 'VN', path: '/VN/' },
-};
-
-function rowsWanted(engine: Engine): number {
-  const env =
-    engine === 'pglite'
-      ? (process.env.OPSROOM_BENCH_EXPORT_ROWS_PGLITE ?? process.env.OPSROOM_BENCH_EXPORT_ROWS)
-      : process.env.OPSROOM_BENCH_EXPORT_ROWS;
-  const n = env ? Number(env) : DEFAULT_ROWS[engine];
-  if (!Number.isInteger(n) || n < 1 || n > 20_000_000)
-    throw new Error(`rows: expected 1..20000000, got ${env}`);
-  return n;
-}
+const ADMIN = benchAdmin('2022');
 
 /** The same rows, columns and order as the export, for COPY. */
 const COPY_SELECT = `select e.code, p.pid, u.code, o.code, a.code, d.text_value, d.stored_by,
@@ -211,7 +192,7 @@ const k = (n: number) => `${(n / 1000).toFixed(0)}k`;
 const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
 
 async function runEngine(engine: Engine, opts: BenchOptions): Promise<Measurement[]> {
-  const wanted = rowsWanted(engine);
+  const wanted = rowsWanted(engine, 'OPSROOM_BENCH_EXPORT_ROWS', DEFAULT_ROWS);
   opts.log(`${engine}: opening a test database`);
   const t = await openTestDb(engine);
   const file = join(tmpdir(), `opsroom-bench-export-${process.pid}-${engine}.csv`);

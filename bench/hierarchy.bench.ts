@@ -11,25 +11,23 @@
 import { sql } from 'kysely';
 import type { Db, Engine } from '../src/db/client.ts';
 import { OrgUnitRepo, type ScopeFilter } from '../src/db/org-unit.repo.ts';
-import { actionsOfRole, type Actor } from '../src/domain/access.ts';
 import { vnDate } from '../src/domain/dates.ts';
 import { searchWords } from '../src/domain/text.ts';
 import type { HierarchyService } from '../src/services/hierarchy.service.ts';
 import { openTestDb } from '../src/test/harness.ts';
-import { measureInterleaved, type Bench, type BenchOptions, type Measurement } from './lib.ts';
+import {
+  benchAdmin,
+  measureInterleaved,
+  type Bench,
+  type BenchOptions,
+  type Measurement,
+} from './lib.ts';
 
 /** A fixed "now", so that names as of today (renames after 2025-07) do not drift. */
 const NOW = new Date('2026-11-23T03:00:00Z');
 const AS_OF = vnDate(NOW);
 
-const ADMIN: Actor = {
-  kind: 'user',
-  id: 'bench',
-  name: 'bench',
-  role: 'admin',
-  permissions: actionsOfRole('admin'),
-  scope: { version: '2025', code: 'VN', path: '/VN/' },
-};
+const ADMIN = benchAdmin('2025');
 const ALL: ScopeFilter = { all: true, path: '/' };
 
 /** The API's default page for a search; a province's communes fit in one page of 1000. */

@@ -38,34 +38,22 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Engine } from '../src/db/client.ts';
-import { actionsOfRole, type Actor } from '../src/domain/access.ts';
 import { openTestDb, type TestDb } from '../src/test/harness.ts';
-import { percentile, type Bench, type BenchOptions, type Measurement } from './lib.ts';
+import {
+  benchAdmin,
+  percentile,
+  rowsWanted,
+  type Bench,
+  type BenchOptions,
+  type Measurement,
+} from './lib.ts';
 
 const DEFAULT_ROWS: Record<Engine, number> = { postgres: 5_000_000, pglite: 500_000 };
 const ELEMENTS = ['BENCH_IMPORT_A', 'BENCH_IMPORT_B'];
 const FIRST_DAY = Date.UTC(2022, 0, 1);
 const DAY = 86_400_000;
 
-const ADMIN: Actor = {
-  kind: 'user',
-  id: 'bench',
-  name: 'bench',
-  role: 'admin',
-  permissions: actionsOfRole('admin'),
-  scope: { version: '2022', code: 'VN', path: '/VN/' },
-};
-
-function rowsWanted(engine: Engine): number {
-  const env =
-    engine === 'pglite'
-      ? (process.env.OPSROOM_BENCH_IMPORT_ROWS_PGLITE ?? process.env.OPSROOM_BENCH_IMPORT_ROWS)
-      : process.env.OPSROOM_BENCH_IMPORT_ROWS;
-  const n = env ? Number(env) : DEFAULT_ROWS[engine];
-  if (!Number.isInteger(n) || n < 1 || n > 20_000_000)
-    throw new Error(`rows: expected 1..20000000, got ${env}`);
-  return n;
-}
+const ADMIN = benchAdmin('2022');
 
 const isoDay = (d: number) => new Date(FIRST_DAY + d * DAY).toISOString().slice(0, 10);
 
@@ -191,7 +179,7 @@ const rate = (rows: number, ms: number) => Math.round(rows / (ms / 1000));
 const k = (n: number) => `${(n / 1000).toFixed(0)}k`;
 
 async function runEngine(engine: Engine, opts: BenchOptions): Promise<Measurement[]> {
-  const wanted = rowsWanted(engine);
+  const wanted = rowsWanted(engine, 'OPSROOM_BENCH_IMPORT_ROWS', DEFAULT_ROWS);
   const file = join(tmpdir(), `opsroom-bench-import-${process.pid}-${engine}.csv`);
   opts.log(`${engine}: opening a test database`);
   const t = await openTestDb(engine);

@@ -1,4 +1,32 @@
 import type { Engine } from '../src/db/client.ts';
+import { actionsOfRole, type Actor } from '../src/domain/access.ts';
+
+/** The national administrator benchmarks act as, on one tree. */
+export function benchAdmin(version: string): Actor {
+  return {
+    kind: 'user',
+    id: 'bench',
+    name: 'bench',
+    role: 'admin',
+    permissions: actionsOfRole('admin'),
+    scope: { version, code: 'VN', path: '/VN/' },
+  };
+}
+
+/**
+ * How many rows a bench loads on an engine: `<VAR>_PGLITE` (PGlite only), `<VAR>`, or the
+ * bench's default.
+ */
+export function rowsWanted(engine: Engine, variable: string, defaults: Record<Engine, number>) {
+  const env =
+    engine === 'pglite'
+      ? (process.env[`${variable}_PGLITE`] ?? process.env[variable])
+      : process.env[variable];
+  const n = env ? Number(env) : defaults[engine];
+  if (!Number.isInteger(n) || n < 1 || n > 20_000_000)
+    throw new Error(`rows: expected 1..20000000, got ${env}`);
+  return n;
+}
 
 /** What every benchmark module gets from the runner. */
 export interface BenchOptions {
