@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { AppError, type Message } from '../domain/errors.ts';
+import { MAX_FILE_BYTES } from '../services/task.service.ts';
 import type { AppEnv } from './context.ts';
 import { presentError } from './errors.ts';
 
@@ -28,7 +29,7 @@ export const BODY_LIMITS: BodyLimits = {
   document: 32 * MB,
   csvImport: 512 * MB,
   wholeImport: 64 * MB,
-  attachment: 10 * MB + 64 * KB,
+  attachment: MAX_FILE_BYTES + 64 * KB, // the file and its multipart envelope
 };
 
 const IMPORT = /^\/api\/(?:[0-9]{2}\/)?dataValueSets$|^\/api\/data\/import$/;
@@ -65,7 +66,10 @@ function limitOf(c: Context<AppEnv>, limits: BodyLimits): { limit: number; what:
   if (path === '/api/attachments') {
     return {
       limit: limits.attachment,
-      what: { vi: 'tệp đính kèm tối đa 10 MB', en: 'attachments at most 10 MB' },
+      what: {
+        vi: `tệp đính kèm tối đa ${bytesText(MAX_FILE_BYTES)}`,
+        en: `attachments at most ${bytesText(MAX_FILE_BYTES)}`,
+      },
     };
   }
   return max(DOCUMENT.test(path) ? limits.document : limits.json);

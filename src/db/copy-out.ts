@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { CompiledQuery } from 'kysely';
+import { COPY_SIGNATURE } from './session.ts';
 
 /**
  * `COPY (query) TO STDOUT` on the server, for output PostgreSQL writes whole (the CSV export):
@@ -21,9 +22,6 @@ function literal(v: unknown): string {
   throw new Error(`no literal for ${typeof v}`);
 }
 
-/** The COPY binary header: signature, flags, extension length (extension skipped). */
-const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
-
 /**
  * Joins the text of a query's one column, row after row, from COPY's binary format (each
  * field is its bytes, unescaped, where the text format would escape line breaks).
@@ -39,7 +37,7 @@ class TextColumn {
     let at = 0;
     if (this.header) {
       if (b.length < 19) return this.keep(b, 0);
-      if (!b.subarray(0, 11).equals(SIGNATURE)) throw new Error('not a binary COPY');
+      if (!b.subarray(0, 11).equals(COPY_SIGNATURE)) throw new Error('not a binary COPY');
       const ext = b.readUInt32BE(15);
       if (b.length < 19 + ext) return this.keep(b, 0);
       at = 19 + ext;

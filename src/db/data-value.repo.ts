@@ -748,12 +748,7 @@ export async function* exportCsvPages(
         }
         if (more) opts.truncated();
       }
-      const asked = pairs;
-      pairs =
-        rows === 0
-          ? asked * 4
-          : Math.max(Math.ceil(asked / 4), Math.floor((asked * opts.pageSize) / rows));
-      pairs = Math.max(1, Math.min(MAX_PAIRS, asked * 4, pairs));
+      pairs = nextPairCount(pairs, rows, opts.pageSize);
     }
     await client.query('reset jit');
     broken = false;
@@ -765,6 +760,16 @@ export async function* exportCsvPages(
 
 /** Most pairs one page asks for (pairs without values cost an index probe each). */
 const MAX_PAIRS = 50_000;
+
+/**
+ * How many (element, period) pairs the next page asks for, from the rows the last `asked`
+ * pairs found: aimed at `pageSize` rows, growing or shrinking at most fourfold a page.
+ */
+function nextPairCount(asked: number, rows: number, pageSize: number): number {
+  const aimed =
+    rows === 0 ? asked * 4 : Math.max(Math.ceil(asked / 4), Math.floor((asked * pageSize) / rows));
+  return Math.max(1, Math.min(MAX_PAIRS, asked * 4, aimed));
+}
 
 /**
  * Every value the filter keeps, in pages of about `pageSize` rows (a pair's values are never
@@ -801,12 +806,7 @@ export async function* exportPages(
       const rows = await pending;
       pending = undefined;
       left -= rows.length;
-      const asked = pairs;
-      pairs =
-        rows.length === 0
-          ? asked * 4
-          : Math.max(Math.ceil(asked / 4), Math.floor((asked * opts.pageSize) / rows.length));
-      pairs = Math.max(1, Math.min(MAX_PAIRS, asked * 4, pairs));
+      pairs = nextPairCount(pairs, rows.length, opts.pageSize);
       if (next < total && left > 0) pending = ask(next, pairs);
       if (rows.length) yield rows;
     }

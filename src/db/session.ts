@@ -30,8 +30,10 @@ export interface CopyIn {
   end(): Promise<void>;
 }
 
+/** The first 11 bytes of COPY's binary format, both ways. */
+export const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const BINARY_HEADER = Buffer.from([
-  ...Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'),
+  ...COPY_SIGNATURE,
   ...[0, 0, 0, 0], // flags
   ...[0, 0, 0, 0], // header extension length
 ]);

@@ -260,15 +260,13 @@ export class DirectiveService {
     const repo = new DirectiveRepo(this.db);
     const d = await repo.byId(id);
     if (!d) throw errors.notFound(`directive ${id}`);
-    const scope = actor.scope;
-    // Whether a recipient lies in the scope: one probe of the task index.
-    const under =
-      !isRootScope(scope) &&
-      scope.version === d.version &&
-      (await repo.recipientUnder(id, scope.path));
-    if (!sees(scope, { version: d.version, senderPath: d.issuer_path }, () => under))
-      throw errors.notFound(`directive ${id}`);
-    return d;
+    // `sees` asks whether a recipient lies in the scope only when the rest of the rule does
+    // not decide; only then is the task index probed (once).
+    let probe = false;
+    const addressed = { version: d.version, senderPath: d.issuer_path };
+    if (sees(actor.scope, addressed, () => ((probe = true), false))) return d;
+    if (probe && (await repo.recipientUnder(id, actor.scope.path))) return d;
+    throw errors.notFound(`directive ${id}`);
   }
 
   /** Directives the actor sees (`sees`), or with `issued` only those of the issuer's side. */
