@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { flag, loadConfig } from './config.ts';
+import { loadConfig } from './config.ts';
 import { AppError } from './domain/errors.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -70,9 +70,13 @@ test('every setting is checked, and every bad one is named with what it takes', 
     trustProxy: 1,
     queueLimit: 50,
   });
-  assert.equal(flag('OPSROOM_SECURE_COOKIES', { OPSROOM_SECURE_COOKIES: 'Yes' }), true);
-  assert.equal(flag('OPSROOM_SECURE_COOKIES', { OPSROOM_SECURE_COOKIES: 'off' }), false);
-  assert.equal(flag('OPSROOM_SECURE_COOKIES', {}), false);
+  assert.equal(loadConfig({ OPSROOM_SECURE_COOKIES: 'Yes' }).secureCookies, true);
+  assert.equal(loadConfig({ OPSROOM_SECURE_COOKIES: 'off' }).secureCookies, false);
+  assert.equal(loadConfig({}).secureCookies, false);
+  assert.equal(loadConfig({}).trustProxy, 0);
+  assert.equal(loadConfig({ OPSROOM_TRUST_PROXY: '0' }).trustProxy, 0);
+  assert.equal(loadConfig({ OPSROOM_TRUST_PROXY: 'false' }).trustProxy, 0);
+  assert.equal(loadConfig({ OPSROOM_TRUST_PROXY: '1' }).trustProxy, 1);
   assert.equal(loadConfig({ OPSROOM_TRUST_PROXY: 'true' }).trustProxy, 1);
   assert.equal(loadConfig({ OPSROOM_TRUST_PROXY: '2' }).trustProxy, 2);
   assert.throws(() => loadConfig({ OPSROOM_TRUST_PROXY: 'maybe' }), /OPSROOM_TRUST_PROXY/);

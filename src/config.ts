@@ -117,18 +117,6 @@ const schema = z.object({
   OPSROOM_QUEUE_LIMIT: integer(1, 100_000, 256),
 });
 
-/**
- * One yes/no setting, for code that reads it where it is used (sign-in throttling, cookies):
- * the same spellings as the schema; a wrong value was already refused when `serve` started.
- */
-export function flag(
-  name: 'OPSROOM_SECURE_COOKIES',
-  env: NodeJS.ProcessEnv = process.env,
-): boolean {
-  const v = env[name]?.trim().toLowerCase();
-  return v !== undefined && TRUE.includes(v);
-}
-
 /** Names of the settings, for help texts. */
 export const SETTINGS = Object.keys(schema.shape);
 

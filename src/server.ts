@@ -63,7 +63,9 @@ export async function startServer(
       );
     }
   }
-  const app = createApp(services);
+  const app = createApp(services, {
+    edge: { proxies: config.trustProxy, secureCookies: config.secureCookies },
+  });
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
       resolve(s),

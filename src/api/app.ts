@@ -13,7 +13,7 @@ import { admission } from './busy.ts';
 import { BODY_LIMITS, bodyLimit, type BodyLimits } from './body-limit.ts';
 import { documentIdempotency, idempotency } from './idempotency.middleware.ts';
 import { authRoutes } from './auth.routes.ts';
-import type { AppEnv } from './context.ts';
+import type { AppEnv, Edge } from './context.ts';
 import { presentError, toAppError, validationError } from './errors.ts';
 import { orgUnitRoutes } from './org-unit.routes.ts';
 import { metadataRoutes } from './metadata.routes.ts';
@@ -44,9 +44,12 @@ const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 export interface AppOptions {
   /** Body limits other than the defaults (tests lower them). */
   bodyLimits?: Partial<BodyLimits>;
+  /** OPSROOM_TRUST_PROXY and OPSROOM_SECURE_COOKIES, as loadConfig read them. */
+  edge?: Partial<Edge>;
 }
 
 export function createApp(services: Services, opts: AppOptions = {}) {
+  const edge: Edge = { proxies: 0, secureCookies: false, ...opts.edge };
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (result.success) return;
@@ -71,6 +74,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.use('*', async (c, next) => {
     c.set('services', services);
     c.set('requestId', c.req.header('x-request-id') ?? randomUUID());
+    c.set('edge', edge);
     await next();
   });
   app.use('/api/*', admission(services.database)); // bounded queue: 503 busy when full

@@ -57,7 +57,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
       const signedIn = auth.basic(
         decoded.slice(0, Math.max(i, 0)),
         decoded.slice(i + 1),
-        clientAddress(c),
+        clientAddress(c, c.get('edge').proxies),
       );
       c.set('actor', await withRetryAfter(c, signedIn));
     }

@@ -1,7 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Context } from 'hono';
-import { flag } from '../config.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { CSRF_COOKIE, SESSION_COOKIE, withRetryAfter } from './auth.middleware.ts';
 import { clientAddress } from './client-address.ts';
@@ -27,11 +26,11 @@ const Me = z
   .openapi('Me');
 
 /** Secure cookies whenever the page is served over HTTPS (directly or behind a proxy). */
-function isHttps(c: Context): boolean {
+function isHttps(c: Context<AppEnv>): boolean {
   return (
     c.req.url.startsWith('https:') ||
     c.req.header('x-forwarded-proto') === 'https' ||
-    flag('OPSROOM_SECURE_COOKIES')
+    c.get('edge').secureCookies
   );
 }
 
@@ -60,7 +59,10 @@ export function authRoutes() {
     async (c) => {
       const { username, password } = c.req.valid('json');
       const { auth } = c.get('services');
-      const s = await withRetryAfter(c, auth.login(username, password, clientAddress(c)));
+      const s = await withRetryAfter(
+        c,
+        auth.login(username, password, clientAddress(c, c.get('edge').proxies)),
+      );
       const secure = isHttps(c);
       setCookie(c, SESSION_COOKIE, s.sessionToken, {
         httpOnly: true,

@@ -12,22 +12,10 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 /** Names the caller only when a request has no socket: tests calling the app in process. */
 export const TEST_ADDRESS_HEADER = 'x-opsroom-test-address';
 
-/**
- * OPSROOM_TRUST_PROXY: how many reverse proxies in front append to X-Forwarded-For — `0` (the
- * default: the socket's peer is the client), `1` (`true`), or more. Anything else counts as 0.
- */
-export function trustedProxies(value = process.env.OPSROOM_TRUST_PROXY): number {
-  const v = (value ?? '').trim().toLowerCase();
-  if (['true', 'yes', 'on'].includes(v)) return 1;
-  const n = Number(v);
-  return Number.isInteger(n) && n > 0 && n <= 10 ? n : 0;
-}
-
-const TRUSTED_PROXIES = trustedProxies();
-
 type NodeBindings = { incoming?: IncomingMessage; server?: { incoming?: IncomingMessage } };
 
-export function clientAddress(c: Context, proxies = TRUSTED_PROXIES): string {
+/** `proxies`: OPSROOM_TRUST_PROXY, how many reverse proxies in front append to X-Forwarded-For. */
+export function clientAddress(c: Context, proxies: number): string {
   const env = c.env as NodeBindings | undefined;
   if (!env?.incoming && !env?.server?.incoming) {
     // No socket: the app is called in process (tests). A real server always has one, so the
