@@ -242,6 +242,21 @@ const CASES: Case[] = [
     ],
   ],
   [
+    // The import's own working set (unit and metadata caches, code run once): the baseline
+    // the larger bodies are compared with.
+    'CSV import (dry run), 1 MB chunked',
+    'streamed',
+    async (i) => [
+      await sendBody(
+        i.url,
+        '/api/dataValueSets?dryRun=true&version=2025',
+        { 'content-type': 'text/csv', ...bearer(i) },
+        csvBody(i.units, TOTAL / 200),
+        TIMEOUT_MS,
+      ),
+    ],
+  ],
+  [
     'CSV import (dry run), 50 MB chunked',
     'streamed',
     async (i) => [

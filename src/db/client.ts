@@ -5,12 +5,7 @@ import pg from 'pg';
 import { reclaimOrphanFiles, type Reclaimed } from './orphans.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { clientGone } from './line.ts';
-import {
-  abandoned,
-  acquired,
-  currentDbContext,
-  registerWriteGeneration,
-} from './request-context.ts';
+import { abandoned, acquired, currentDbContext, registerDataVersion } from './request-context.ts';
 import type { Schema } from './schema.ts';
 
 export type Engine = 'pglite' | 'postgres';
@@ -116,6 +111,11 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       if (!closing) console.error(`database connection lost: ${e.message}`);
     });
     const db = new Kysely<Schema>({ dialect: new ServerDialect(pool) });
+    // Other instances write too: the server's snapshot says whether anything committed.
+    registerDataVersion(db, async () => {
+      const r = await sql<{ s: string }>`select pg_current_snapshot()::text as s`.execute(db);
+      return r.rows[0]!.s;
+    });
     return {
       engine: 'postgres',
       queueLimit: opts.queueLimit ?? DEFAULT_QUEUE_LIMIT,
@@ -145,7 +145,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const dialect = new PGliteDialect(pglite);
   const db = new Kysely<Schema>({ dialect });
   // This process makes every write to its data directory (cli/lock.ts): it knows each commit.
-  registerWriteGeneration(db, () => dialect.generation);
+  registerDataVersion(db, () => String(dialect.generation));
   return {
     engine: 'pglite',
     db,

@@ -22,8 +22,10 @@ export class Line {
     // read-only work changes nothing at all: it leaves the line (nobody would read its answer).
     const droppable = ctx?.signal && (!ctx.started || ctx.readOnly) ? ctx.signal : undefined;
     if (abandoned(ctx)) throw clientGone();
-    if (this.free > 0) this.free--;
-    else {
+    if (this.free > 0) {
+      this.free--;
+      if (loopDue()) await turn(); // see leave()
+    } else {
       const ticket = ctx?.ticket ?? nextTicket();
       await new Promise<void>((grant, reject) => {
         const waiter = { ticket, grant };
@@ -46,11 +48,18 @@ export class Line {
     acquired();
   }
 
-  /** Hands the connection straight to the next in line: nobody slips in between. */
+  /**
+   * Hands the connection to the next in line: nobody slips in between (the permit stays
+   * taken). The handing waits for the event loop to turn: the embedded engine runs each
+   * statement synchronously, and granting at once would chain statement after statement in
+   * microtasks without the loop ever reading sockets — a busy line held every new request
+   * (and its connection) outside the server for seconds.
+   */
   leave(): void {
     const next = this.waiting.shift();
-    if (next) next.grant();
-    else this.free++;
+    if (!next) this.free++;
+    else if (loopDue()) void turn().then(next.grant);
+    else next.grant();
   }
 }
 
@@ -60,4 +69,20 @@ export function clientGone(): AppError {
     vi: 'Máy khách đã ngắt kết nối trong khi yêu cầu chờ cơ sở dữ liệu',
     en: 'The client went away while its request waited for the database',
   });
+}
+
+/** How long statements may follow each other without the event loop turning. */
+const TURN_MS = 10;
+let turned = 0;
+
+const loopDue = () => performance.now() - turned >= TURN_MS;
+
+/** Lets the event loop turn (read sockets, accept connections) before the next statement. */
+function turn(): Promise<void> {
+  return new Promise<void>((resolve) =>
+    setImmediate(() => {
+      turned = performance.now();
+      resolve();
+    }),
+  );
 }

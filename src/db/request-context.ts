@@ -63,16 +63,19 @@ export function acquired(): void {
 }
 
 /**
- * How many writes have committed, for an engine whose process makes every write (the embedded
- * one: its data directory belongs to one process). Unknown (undefined) on a server, where
- * other instances write too.
+ * The data as of now, as a text that is equal at two moments only if no write committed
+ * between them (analytics coalescing: an answer computed from then is as fresh as one computed
+ * now). The embedded engine counts its commits (its one process makes every write); a server
+ * gives its transaction snapshot (`pg_current_snapshot()`: the next transaction id and the
+ * ones in progress), which any write elsewhere changes. Undefined when the database has none.
  */
-const generations = new WeakMap<object, () => number>();
+type VersionReader = () => string | Promise<string>;
+const versions = new WeakMap<object, VersionReader>();
 
-export function registerWriteGeneration(db: object, read: () => number): void {
-  generations.set(db, read);
+export function registerDataVersion(db: object, read: VersionReader): void {
+  versions.set(db, read);
 }
 
-export function writeGeneration(db: object): number | undefined {
-  return generations.get(db)?.();
+export async function dataVersion(db: object): Promise<string | undefined> {
+  return versions.get(db)?.();
 }

@@ -338,6 +338,9 @@ export class CsvRows {
   };
 }
 
+/** Bytes of CSV read into one batch at most (plus the piece that crossed it). */
+export const CSV_BATCH_BYTES = 4 * 1024 * 1024;
+
 /** CSV as people write it: a header matched by name, spaces after commas, quoted fields. */
 export function parseCsv(text: string): DataValueSetInput {
   const values: RawDataValue[] = [];
@@ -349,13 +352,17 @@ export function parseCsv(text: string): DataValueSetInput {
 
 /**
  * A CSV file read piece by piece, in batches of rows: memory stays bounded by the batch, so a
- * file of millions of values imports like a small one. The bytes must be UTF-8.
+ * file of millions of values imports like a small one. A batch ends at `batchSize` rows or
+ * `batchBytes` bytes of file, whichever comes first: rows with long comments would otherwise
+ * make a batch of tens of megabytes. The bytes must be UTF-8.
  */
 export async function* readCsvBatches(
   chunks: AsyncIterable<Uint8Array>,
   batchSize: number,
+  batchBytes = CSV_BATCH_BYTES,
 ): AsyncGenerator<RawDataValue[]> {
   let batch: RawDataValue[] = [];
+  let bytes = 0;
   const reader = new CsvReader(new CsvRows((r) => batch.push(r)).record);
   let carry: Buffer | undefined;
   // Node's fatal TextDecoder is slow on large input: check with isUtf8, then decode; a
@@ -378,9 +385,11 @@ export async function* readCsvBatches(
   };
   for await (const chunk of chunks) {
     reader.push(decode(chunk));
-    if (batch.length >= batchSize) {
+    bytes += chunk.length;
+    if (batch.length >= batchSize || (bytes >= batchBytes && batch.length > 0)) {
       const full = batch;
       batch = [];
+      bytes = 0;
       yield full;
     }
   }

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.ts';
-import { childContext, runIn, writeGeneration, type DbContext } from '../db/request-context.ts';
+import { childContext, dataVersion, runIn, type DbContext } from '../db/request-context.ts';
 import { aggregate, reportedChanges, targets as targetRows } from '../db/analytics.repo.ts';
 import { GroupRepo } from '../db/group.repo.ts';
 import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
@@ -76,8 +76,9 @@ type Answer = Awaited<ReturnType<AnalyticsService['compute']>>;
 
 /** An answer being computed (or just computed) that an identical question may take. */
 interface Shared {
-  /** The write generation when it first read (embedded engine), or null before it read. */
-  startedAt: number | null;
+  /** The data version when it was asked (db/request-context.ts `dataVersion`), if known. */
+  askedAt: string | undefined;
+  /** Whether it has read anything yet. */
   started: boolean;
   answer: Promise<Answer>;
   /** Its place in line; it carries the asker's signal while it has one asker only. */
@@ -107,14 +108,16 @@ export class AnalyticsService {
    * different scopes never share an answer; permission is checked for each asker.
    *
    * Freshness rule: a question takes another computation's answer only if every read of that
-   * computation happens after the last write that committed before the question was asked —
-   * so a question asked after an import answered never gets a pre-import answer:
-   * - a computation that has read nothing yet (waiting for a connection) may always be
-   *   joined: all its reads come after the joiner arrived (both engines);
-   * - on the embedded engine, whose one process makes every write and counts each commit,
-   *   a computation that began reading at write generation g may be joined — running, or up
-   *   to REUSE_MS after it finished — while the generation is still g. On a server, other
-   *   instances write too, so only the first case applies.
+   * computation sees at least what was committed when the question was asked — so a question
+   * asked after an import answered never gets a pre-import answer:
+   * - a computation that has read nothing yet may always be joined: all its reads come after
+   *   the joiner arrived;
+   * - one asked when the data version was v (every read of it came later) may be joined —
+   *   running, or up to REUSE_MS after it finished — by a question asked while the version is
+   *   still v: nothing committed between the two askings, so its reads before the second one
+   *   saw what the second would see, and its reads after it saw newer data. The version is a
+   *   commit count on the embedded engine and the transaction snapshot on a server, where
+   *   other instances write too (db/request-context.ts).
    * Askers share the answer object: callers only read it.
    */
   async query(actor: Actor, q: AnalyticsQuery, opts: { changes?: boolean } = {}) {
@@ -134,36 +137,37 @@ export class AnalyticsService {
       q.version ?? null,
       opts.changes === true,
     ]);
-    const other = this.shared.get(key);
-    if (other && this.joinable(other)) {
-      // Two askers now: one leaving must not drop it from the line (db/line.ts).
-      other.ctx.signal = undefined;
-      this.counts.joined++;
-      return other.answer;
+    // Joining one that has not read yet needs no version (nor its round trip on a server).
+    let other = this.shared.get(key);
+    if (!other || !this.joinable(other, undefined)) {
+      const now = await dataVersion(this.db);
+      other = this.shared.get(key);
+      if (!other || !this.joinable(other, now)) return this.start(key, now, actor, q, opts);
     }
+    // Two askers now: one leaving must not drop it from the line (db/line.ts).
+    other.ctx.signal = undefined;
+    this.counts.joined++;
+    return other.answer;
+  }
+
+  private start(
+    key: string,
+    askedAt: string | undefined,
+    actor: Actor,
+    q: AnalyticsQuery,
+    opts: { changes?: boolean },
+  ) {
     this.counts.computed++;
-    const entry: Shared = {
-      startedAt: null,
-      started: false,
-      answer: undefined!,
-      ctx: undefined!,
-    };
+    const entry: Shared = { askedAt, started: false, answer: undefined!, ctx: undefined! };
     // Only reads: once nobody waits for it any more, it stops at its next statement.
-    entry.ctx = childContext({
-      readOnly: true,
-      onAcquire: () => {
-        if (entry.started) return;
-        entry.started = true;
-        entry.startedAt = writeGeneration(this.db) ?? null;
-      },
-    });
+    entry.ctx = childContext({ readOnly: true, onAcquire: () => (entry.started = true) });
     entry.answer = runIn(entry.ctx, () => this.compute(actor, q, opts));
     const forget = () => {
       if (this.shared.get(key) === entry) this.shared.delete(key);
     };
     entry.answer.then(
       () => {
-        if (entry.startedAt === null) forget();
+        if (entry.askedAt === undefined) forget();
         else setTimeout(forget, REUSE_MS).unref();
       },
       forget, // an error is given to those who asked with it, not kept
@@ -173,10 +177,11 @@ export class AnalyticsService {
     return entry.answer;
   }
 
-  private joinable(e: Shared): boolean {
+  /** Whether a question asked at data version `now` may take `e`'s answer (see `query`). */
+  private joinable(e: Shared, now: string | undefined): boolean {
     if (e.ctx.signal?.aborted) return false; // about to be dropped: its asker left
     if (!e.started) return true;
-    return e.startedAt !== null && e.startedAt === writeGeneration(this.db);
+    return e.askedAt !== undefined && e.askedAt === now;
   }
 
   private async compute(actor: Actor, q: AnalyticsQuery, opts: { changes?: boolean }) {
