@@ -404,7 +404,7 @@ function variants(s: Setup, duck: DuckDBConnection): Variant[] {
         const ids = q.ou === 'LEVEL-2' ? s.provinces.map((p) => p.id) : [unitIds.get(q.ou)!];
         const rows = await aggregate(s.db, {
           elementId: q.element.id,
-          unitIds: ids,
+          units: ids.map((id) => ({ key: id, ids: [id] })),
           periods: periodsOf(q.pe).map((p) => ({ pid: p.id, start: p.start, end: p.end })),
         });
         return new Map(rows.map((r) => [`${codeOf.get(r.unit_id)}|${r.pid}`, r.total]));

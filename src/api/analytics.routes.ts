@@ -11,31 +11,41 @@ type Result = Awaited<
   ReturnType<import('../services/analytics.service.ts').AnalyticsService['query']>
 >;
 
-/** DHIS2's `dimension=dx:A;B` and `filter=ou:X` parameters, into one query. */
+/**
+ * DHIS2's `dimension=dx:A;B` and `filter=ou:X` parameters, into one query. Several dimensions
+ * may come in one parameter, comma-joined (`dimension=dx:A,pe:B`), as DHIS2's client sends
+ * them. A filter on any other name is a breakdown (DHIS2's category) and its options.
+ */
 function parseDimensions(c: Context): { q: AnalyticsQuery; filters: Set<'pe' | 'ou'> } {
   const dims = new Map<string, string[]>();
   const filters = new Set<'pe' | 'ou'>();
+  const breakdowns: { breakdown: string; options: string[] }[] = [];
   const take = (param: string, isFilter: boolean) => {
-    for (const d of c.req.queries(param) ?? []) {
+    for (const d of (c.req.queries(param) ?? []).flatMap((x) => x.split(','))) {
       const i = d.indexOf(':');
       const name = i < 0 ? d : d.slice(0, i);
+      const items =
+        i < 0
+          ? []
+          : d
+              .slice(i + 1)
+              .split(';')
+              .filter(Boolean);
       if (!['dx', 'pe', 'ou'].includes(name)) {
+        if (isFilter && name && items.length) {
+          breakdowns.push({ breakdown: name, options: items });
+          continue;
+        }
         throw new AppError(
           'validation_failed',
           {
-            vi: `Chiều "${name}" chưa được hỗ trợ; dùng dx, pe, ou`,
-            en: `Dimension "${name}" is not supported; use dx, pe, ou`,
+            vi: `Chiều "${name}" chưa được hỗ trợ; dùng dx, pe, ou, hoặc một phân tổ làm bộ lọc`,
+            en: `Dimension "${name}" is not supported; use dx, pe, ou, or a breakdown as a filter`,
           },
           { dimension: name },
         );
       }
-      dims.set(name, [
-        ...(dims.get(name) ?? []),
-        ...d
-          .slice(i + 1)
-          .split(';')
-          .filter(Boolean),
-      ]);
+      dims.set(name, [...(dims.get(name) ?? []), ...items]);
       if (isFilter && name !== 'dx') filters.add(name as 'pe' | 'ou');
     }
   };
@@ -47,23 +57,11 @@ function parseDimensions(c: Context): { q: AnalyticsQuery; filters: Set<'pe' | '
       pe: dims.get('pe') ?? [],
       ou: dims.get('ou') ?? [],
       version: c.req.query('version'),
+      filters: [...filters],
+      breakdowns,
     },
     filters,
   };
-}
-
-/** Cells summed over a filter dimension, as DHIS2 does for `filter=ou:A;B`. */
-function applyFilters(cells: Cell[], filters: Set<'pe' | 'ou'>): Cell[] {
-  if (filters.size === 0) return cells;
-  const out = new Map<string, Cell>();
-  for (const c of cells) {
-    const key = `${c.dx}|${filters.has('pe') ? '' : c.pe}|${filters.has('ou') ? '' : c.ou}`;
-    const prev = out.get(key);
-    if (!prev)
-      out.set(key, { ...c, pe: filters.has('pe') ? '' : c.pe, ou: filters.has('ou') ? '' : c.ou });
-    else if (c.value !== null) prev.value = (prev.value ?? 0) + c.value;
-  }
-  return [...out.values()];
 }
 
 const num = (v: number | null | undefined) =>
@@ -139,9 +137,9 @@ function dhis2Response(
     ]);
   const items: Record<string, { name: string; code?: string }> = {};
   for (const d of r.dxItems) items[d.id] = { name: en ? d.nameEn : d.nameVi, code: d.code };
-  for (const p of r.periods) items[dhis2Period(p)] = { name: periodLabel(p, en) };
-  for (const [, units] of r.units)
-    for (const u of units) items[u.code] ??= { name: u.full_name, code: u.code };
+  for (const p of r.asked) items[dhis2Period(p)] = { name: periodLabel(p, en) };
+  const units = [...r.units.values()].flat().flatMap((u) => u.members ?? [u]);
+  for (const u of units) items[u.code] ??= { name: u.full_name, code: u.code };
   items.dx = { name: en ? 'Data' : 'Dữ liệu' };
   items.pe = { name: en ? 'Period' : 'Kỳ' };
   items.ou = { name: en ? 'Organisation unit' : 'Đơn vị' };
@@ -152,8 +150,8 @@ function dhis2Response(
         items,
         dimensions: {
           dx: r.dxItems.map((d) => d.id),
-          pe: r.periods.map(dhis2Period),
-          ou: [...new Set([...r.units.values()].flat().map((u) => u.code))],
+          pe: r.asked.map(dhis2Period),
+          ou: [...new Set(units.map((u) => u.code))],
           co: [],
         },
       },
@@ -202,7 +200,7 @@ export function analyticsRoutes() {
       const { q, filters } = parseDimensions(c);
       const changes = c.req.query('includeChanges') === 'true';
       const r = await c.get('services').analytics.query(actor, q, { changes });
-      return dhis2Response(c, r, applyFilters(r.cells, filters), filters, changes);
+      return dhis2Response(c, r, r.cells, filters, changes);
     });
   }
   app.openAPIRegistry.registerPath({

@@ -6,8 +6,17 @@ export interface AggregateRequest {
   /** Only these breakdown options / attribute options; all when absent. */
   optionIds?: number[];
   attributeIds?: number[];
-  /** Unit ids (of any version): totals of each unit and everything under it. */
-  unitIds: number[];
+  /**
+   * The units to total, each a group of units (of any version) counted as one: a unit alone,
+   * or the units of a filter (`filter=ou:A;B`), totalled as their parent would be. A group's
+   * units must not hold one another (the caller drops those under another).
+   */
+  units: { key: number; ids: number[] }[];
+  /**
+   * The periods to total, each the date ranges of its `pid` counted as one: a period alone, or
+   * the periods of a filter (`filter=pe:202201;202202`). A stored period inside two ranges of
+   * one pid counts once.
+   */
   periods: { pid: string; start: string; end: string }[];
   /**
    * A stock: `last` is each unit's own last value in the period (of those under the unit that
@@ -19,6 +28,7 @@ export interface AggregateRequest {
 
 export interface AggregateRow {
   pid: string;
+  /** The group's key (AggregateRequest.units). */
   unit_id: number;
   /** Sum over the stored periods within the requested one. */
   total: number;
@@ -43,40 +53,49 @@ function optionFilter(table: string, only: { optionIds?: number[]; attributeIds?
 }
 
 export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateRow[]> {
-  if (q.unitIds.length === 0 || q.periods.length === 0) return [];
+  if (q.units.length === 0 || q.periods.length === 0) return [];
   const only = (table: string) => optionFilter(table, q);
+  const members = q.units.flatMap((u) => u.ids.map((id) => ({ g: u.key, unit_id: id })));
+  const unitIds = [...new Set(members.map((m) => m.unit_id))];
   const r = await sql<AggregateRow>`
     with req as (
       select * from json_to_recordset(${JSON.stringify(q.periods)}::json) as t(pid text, start date, "end" date)
-    ), pids as (
-      select distinct p.id
+    ), grp as (
+      select * from json_to_recordset(${JSON.stringify(members)}::json) as t(g int, unit_id int)
+    ), reqp as (
+      -- Each stored period within a requested one, once (the ranges of a filter may overlap).
+      select distinct req.pid, p.id as period_id, p.pid = req.pid as exact
       from req join period p on p.start_date >= req.start and p.end_date <= req."end"
     ), leaf as (
       -- Units with nothing below them: their values are read from data_value itself.
-      select u as id from unnest(${q.unitIds}::int[]) as u
+      select u as id from unnest(${unitIds}::int[]) as u
       where not exists (select 1 from org_unit_ancestor c where c.ancestor_id = u and c.depth > 0)
-    ), stored as (
+    ), own as (
       select r.ancestor_id as unit_id, r.period_id, r.sum, r.n
       from data_value_rollup r
       where r.element_id = ${q.elementId}
-        and r.ancestor_id = any(${q.unitIds}::int[])
-        and r.period_id = any(array(select id from pids))
+        and r.ancestor_id = any(${unitIds}::int[])
+        and r.period_id = any(array(select distinct period_id from reqp))
         and ${only('r')}
       union all
       select d.unit_id, d.period_id, coalesce(d.value, 0), 1
       from data_value d
       where d.element_id = ${q.elementId}
         and d.unit_id = any(array(select id from leaf))
-        and d.period_id = any(array(select id from pids))
+        and d.period_id = any(array(select distinct period_id from reqp))
         and ${only('d')}
+    ), stored as (
+      -- Each group's total at each stored period: its units' totals added.
+      select grp.g as unit_id, own.period_id, own.sum, own.n
+      from own join grp on grp.unit_id = own.unit_id
     ), per as (
-      -- Each stored period within the requested one, with the unit's sum there.
-      select req.pid, r.unit_id, p.id as period_id, p.type, p.end_date, p.pid = req.pid as exact,
+      -- Each stored period within the requested one, with the group's sum there.
+      select rp.pid, r.unit_id, p.id as period_id, p.type, p.end_date, rp.exact,
         p.end_date - p.start_date + 1 as days, sum(r.sum) as s, sum(r.n)::int as n
-      from req
-      join period p on p.start_date >= req.start and p.end_date <= req."end"
+      from reqp rp
+      join period p on p.id = rp.period_id
       join stored r on r.period_id = p.id
-      group by req.pid, r.unit_id, p.id, p.pid, p.type, p.start_date, p.end_date
+      group by rp.pid, r.unit_id, p.id, rp.exact, p.type, p.start_date, p.end_date
       having sum(r.n) > 0
     ), kinds as (
       select pid, unit_id, type, bool_or(exact) as exact, sum(days) as covered
@@ -90,18 +109,19 @@ export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateR
       select distinct on (pid, unit_id) pid, unit_id, type, exact
       from kinds
       order by pid, unit_id, exact desc, covered desc,
-        array_position(array['day', 'week', 'month', 'quarter', 'half', 'year'], type)
+        array_position(${sql.raw(`array[${FINEST_FIRST.map((t) => `'${t}'`).join(', ')}]`)}, type)
     ), kept as (
       select per.* from per join chosen c on c.pid = per.pid and c.unit_id = per.unit_id
       where (c.exact and per.exact) or (not c.exact and per.type = c.type)
     )${
       q.stock
         ? sql`, lasts as (
-      -- Each unit under the requested one that holds values: its value at its own last period.
+      -- Each unit under the group's that holds values: its value at its own last period.
       select distinct on (k.pid, k.unit_id, d.unit_id, d.option_id, d.attribute_id)
         k.pid, k.unit_id, coalesce(d.value, 0) as v
       from kept k
-      join org_unit_ancestor h on h.ancestor_id = k.unit_id
+      join grp on grp.g = k.unit_id
+      join org_unit_ancestor h on h.ancestor_id = grp.unit_id
       join data_value d on d.period_id = k.period_id and d.unit_id = h.unit_id
         and d.element_id = ${q.elementId} and ${only('d')}
       order by k.pid, k.unit_id, d.unit_id, d.option_id, d.attribute_id, k.end_date desc
@@ -121,6 +141,9 @@ export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateR
     group by k.pid, k.unit_id`.execute(db);
   return r.rows;
 }
+
+/** Stored period kinds, finest first: on a tie of coverage the finer kind is read. */
+const FINEST_FIRST = ['day', 'week', 'month', 'quarter', 'half', 'year'];
 
 /**
  * The change the source reported for values stored exactly at these periods; of one breakdown

@@ -26,6 +26,17 @@ export interface AnalyticsQuery {
   ou: string[];
   /** Resolve units in this tree instead of the tree in force at each period. */
   version?: string;
+  /**
+   * Dimensions given as filters (DHIS2's `filter=pe:A;B`, `filter=ou:A;B`): their items are
+   * counted as one — the values under any of them, each once, aggregated as one period or one
+   * unit would be (a ratio's inputs are added, then divided; a stock takes each unit's last).
+   */
+  filters?: ('pe' | 'ou')[];
+  /**
+   * Breakdown filters (DHIS2's `filter=<category>:<option>;<option>`): only these options of
+   * that breakdown, counted as one. An element without that breakdown has no value.
+   */
+  breakdowns?: { breakdown: string; options: string[] }[];
 }
 
 export interface Change {
@@ -55,6 +66,8 @@ interface UnitRef {
   level: number;
   full_name: string;
   version: string;
+  /** The units of a filter, counted as one (then `code` joins theirs). */
+  members?: UnitRef[];
 }
 
 interface ElementMeta {
@@ -135,6 +148,8 @@ export class AnalyticsService {
       q.pe,
       q.ou,
       q.version ?? null,
+      [...(q.filters ?? [])].sort(),
+      q.breakdowns ?? [],
       opts.changes === true,
     ]);
     // Joining one that has not read yet needs no version (nor its round trip on a server).
@@ -192,22 +207,42 @@ export class AnalyticsService {
       });
     }
     const today = this.hierarchy.today();
-    const periods = parsePeriodList(q.pe.join(';'), today);
+    const asked = parsePeriodList(q.pe.join(';'), today);
+    // A period filter's periods are read as one period made of their date ranges.
+    const members = new Map<string, Period[]>();
+    let periods = asked;
+    if (q.filters?.includes('pe') && asked.length > 1) {
+      const combined = combinePeriods(asked);
+      members.set(combined.id, asked);
+      periods = [combined];
+    }
+    const rangesOf = (p: Period) => members.get(p.id) ?? [p];
     const spans = (await this.hierarchy.versionSpans()).map((v) => ({
       id: v.id,
       validFrom: v.valid_from,
       validUntil: v.valid_until,
     }));
     if (q.version) await this.hierarchy.resolveVersion(q.version);
-    const versionOf = (p: Period) => q.version ?? versionAt(spans, p.start)!.id;
+    const versionOf = (p: Period) => {
+      if (q.version) return q.version;
+      const trees = new Set(rangesOf(p).map((m) => versionAt(spans, m.start)!.id));
+      if (trees.size > 1) throw filterAcrossTrees([...trees]);
+      return [...trees][0]!;
+    };
 
     const meta = await this.metadata();
     const dxItems = q.dx.map((d) => this.resolveDx(d, meta));
+    const optionsOf = this.breakdownFilter(q.breakdowns ?? [], meta);
 
     // Units per version: the same code names different places in different trees.
     const unitsByVersion = new Map<string, UnitRef[]>();
-    for (const v of new Set(periods.map(versionOf)))
-      unitsByVersion.set(v, await this.resolveUnits(actor, q.ou, v));
+    for (const v of new Set(periods.map(versionOf))) {
+      const units = await this.resolveUnits(actor, q.ou, v);
+      unitsByVersion.set(
+        v,
+        q.filters?.includes('ou') && units.length > 1 ? [combineUnits(units, v)] : units,
+      );
+    }
 
     // Every element (with option filter) that an item needs, directly or through a formula.
     const needs = new Map<string, ItemRef & { kind: 'element' }>();
@@ -226,7 +261,8 @@ export class AnalyticsService {
     }
 
     // The periods to read: those asked for, and with changes the ones they compare with.
-    const compare = (p: Period) => (opts.changes ? [samePeriodLastYear(p), previousPeriod(p)] : []);
+    const compare = (p: Period) =>
+      opts.changes && !members.has(p.id) ? [samePeriodLastYear(p), previousPeriod(p)] : [];
     const values = new Map<string, number | null>(); // `${itemKey}|${pid}|${version}|${unitCode}`
     const readPeriods = new Map<string, Period>();
     for (const p of periods) for (const x of [p, ...compare(p)]) readPeriods.set(x.id, x);
@@ -237,8 +273,11 @@ export class AnalyticsService {
       for (const p of asked) for (const x of [p, ...compare(p)]) pset.set(x.id, x);
       for (const [key, ref] of needs) {
         const el = meta.elements.get(ref.element)!;
-        const optionIds =
-          ref.option && ref.option !== '*' ? [meta.options.get(ref.option)?.id ?? -1] : undefined;
+        const optionIds = optionsOf(
+          el,
+          ref.option && ref.option !== '*' ? [meta.options.get(ref.option)?.id ?? -1] : undefined,
+        );
+        if (optionIds?.length === 0) continue; // filtered on a breakdown it does not have
         const attributeIds = ref.attribute
           ? [meta.attributes.get(ref.attribute)?.id ?? -1]
           : undefined;
@@ -246,13 +285,14 @@ export class AnalyticsService {
           elementId: el.id,
           optionIds,
           attributeIds,
-          unitIds: units.map((u) => u.id),
-          periods: [...pset.values()].map((p) => ({ pid: p.id, start: p.start, end: p.end })),
+          units: units.map((u, key) => ({ key, ids: (u.members ?? [u]).map((m) => m.id) })),
+          periods: [...pset.values()].flatMap((p) =>
+            rangesOf(p).map((m) => ({ pid: p.id, start: m.start, end: m.end })),
+          ),
           stock: el.aggTime === 'last',
         });
-        const byUnitId = new Map(units.map((u) => [u.id, u]));
         for (const r of rows) {
-          const unit = byUnitId.get(r.unit_id)!;
+          const unit = units[r.unit_id]!;
           let v =
             el.aggTime === 'last'
               ? r.last
@@ -283,7 +323,8 @@ export class AnalyticsService {
       const reported = new Map<string, { yoy: number | null; prev: number | null }>();
       if (opts.changes && item.kind === 'element') {
         const el = meta.elements.get(item.ref.element)!;
-        const allUnits = [...unitsByVersion.values()].flat();
+        // A filter's units have no printed change of their own.
+        const allUnits = [...unitsByVersion.values()].flat().filter((u) => !u.members);
         const { option, attribute } = item.ref;
         for (const r of await reportedChanges(
           this.db,
@@ -348,7 +389,7 @@ export class AnalyticsService {
         cells.push(...group);
       }
     }
-    return { cells, periods, units: unitsByVersion, meta, dxItems };
+    return { cells, periods, asked, units: unitsByVersion, meta, dxItems };
   }
 
   /**
@@ -390,6 +431,38 @@ export class AnalyticsService {
       if (ref.kind === 'indicator') return this.evalIndicator(ref.code, byCode, lookup, depth + 1);
       return null;
     });
+  }
+
+  /**
+   * The options of an element a query reads, under its breakdown filters: those asked for
+   * (`own`: an ELEMENT.OPTION item) kept if the filter has them, else the filter's; none (an
+   * empty list) for an element whose breakdown is not filtered while another is; undefined:
+   * every option.
+   */
+  private breakdownFilter(
+    filters: { breakdown: string; options: string[] }[],
+    meta: Awaited<ReturnType<AnalyticsService['metadata']>>,
+  ): (el: ElementMeta, own: number[] | undefined) => number[] | undefined {
+    if (filters.length === 0) return (_, own) => own;
+    const byBreakdown = new Map<number, Set<number>>();
+    for (const f of filters) {
+      const b = meta.breakdowns.get(f.breakdown);
+      if (!b) throw unknownDimension(f.breakdown);
+      const ids = new Set<number>();
+      for (const o of f.options) {
+        const opt = meta.options.get(o);
+        if (!opt || opt.breakdown_id !== b.id) throw unknownOption(o, f.breakdown);
+        ids.add(opt.id);
+      }
+      // Two filters on one breakdown: the options both keep.
+      const before = byBreakdown.get(b.id);
+      byBreakdown.set(b.id, before ? new Set([...before].filter((x) => ids.has(x))) : ids);
+    }
+    return (el, own) => {
+      const only = byBreakdown.get(el.breakdownId);
+      if (!only || byBreakdown.size > 1) return [];
+      return own ? own.filter((id) => only.has(id)) : [...only];
+    };
   }
 
   private resolveDx(d: string, meta: Awaited<ReturnType<AnalyticsService['metadata']>>): DxItem {
@@ -481,14 +554,15 @@ export class AnalyticsService {
   }
 
   private async metadata() {
-    const [elements, options, attributes, indicators] = await Promise.all([
+    const [elements, options, attributes, indicators, breakdowns] = await Promise.all([
       this.db.selectFrom('data_element').selectAll().execute(),
       this.db
         .selectFrom('breakdown_option')
-        .select(['id', 'code', 'uid', 'name_vi', 'name_en'])
+        .select(['id', 'code', 'uid', 'name_vi', 'name_en', 'breakdown_id'])
         .execute(),
       this.db.selectFrom('attribute_option').select(['id', 'code', 'uid']).execute(),
       this.db.selectFrom('indicator').selectAll().execute(),
+      this.db.selectFrom('breakdown').select(['id', 'code', 'uid']).execute(),
     ]);
     const byCodeAndUid = <T extends { code: string; uid: string | null }>(rows: T[]) =>
       new Map(
@@ -518,6 +592,7 @@ export class AnalyticsService {
       options: byCodeAndUid(options),
       attributes: byCodeAndUid(attributes),
       indicators,
+      breakdowns: byCodeAndUid(breakdowns),
     };
   }
 }
@@ -540,6 +615,62 @@ export type DxItem =
       nameEn: string;
       unit: string | null;
     };
+
+/** A filter's periods as one period: its id joins theirs, its ranges are theirs. */
+function combinePeriods(ps: Period[]): Period {
+  const start = ps.reduce((a, p) => (p.start < a ? p.start : a), ps[0]!.start);
+  const end = ps.reduce((a, p) => (p.end > a ? p.end : a), ps[0]!.end);
+  return { type: 'range', id: ps.map((p) => p.id).join(';'), start, end };
+}
+
+/** A filter's units as one: those under another of them dropped (each value counts once). */
+function combineUnits(units: UnitRef[], version: string): UnitRef {
+  const top = units.filter(
+    (u) => !units.some((o) => o !== u && o.path !== u.path && u.path.startsWith(o.path)),
+  );
+  return {
+    id: -1,
+    code: top.map((u) => u.code).join(';'),
+    path: '',
+    level: -1,
+    full_name: top.map((u) => u.full_name).join('; '),
+    version,
+    members: top,
+  };
+}
+
+function filterAcrossTrees(trees: string[]) {
+  return new AppError(
+    'validation_failed',
+    {
+      vi: `Các kỳ trong bộ lọc thuộc các cây đơn vị khác nhau (${trees.join(', ')}); hãy hỏi từng cây, hoặc chọn một cây bằng version`,
+      en: `The filter's periods fall in different unit trees (${trees.join(', ')}); ask per tree, or choose one tree with version`,
+    },
+    { trees },
+  );
+}
+
+function unknownDimension(d: string) {
+  return new AppError(
+    'validation_failed',
+    {
+      vi: `Chiều "${d}" không phải dx, pe, ou hay một phân tổ`,
+      en: `Dimension "${d}" is not dx, pe, ou or a breakdown`,
+    },
+    { dimension: d },
+  );
+}
+
+function unknownOption(o: string, breakdown: string) {
+  return new AppError(
+    'validation_failed',
+    {
+      vi: `Phân tổ "${breakdown}" không có lựa chọn "${o}"`,
+      en: `Breakdown "${breakdown}" has no option "${o}"`,
+    },
+    { dimension: breakdown, option: o },
+  );
+}
 
 function unknownDx(d: string) {
   return new AppError(
