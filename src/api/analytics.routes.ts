@@ -2,7 +2,13 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { AppError } from '../domain/errors.ts';
 import { parsePeriod, toDhis2Id, type Period } from '../domain/period.ts';
-import { periodLabel, type AnalyticsQuery, type Cell } from '../services/analytics.service.ts';
+import {
+  AGGREGATION_TYPES,
+  periodLabel,
+  type AggregationType,
+  type AnalyticsQuery,
+  type Cell,
+} from '../services/analytics.service.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { wantsEnglish } from './errors.ts';
 import { errorResponses, json } from './schemas.ts';
@@ -20,6 +26,7 @@ function parseDimensions(c: Context): { q: AnalyticsQuery; filters: Set<'pe' | '
   const dims = new Map<string, string[]>();
   const filters = new Set<'pe' | 'ou'>();
   const breakdowns: { breakdown: string; options: string[] }[] = [];
+  let co = false;
   const take = (param: string, isFilter: boolean) => {
     for (const d of (c.req.queries(param) ?? []).flatMap((x) => x.split(','))) {
       const i = d.indexOf(':');
@@ -31,6 +38,10 @@ function parseDimensions(c: Context): { q: AnalyticsQuery; filters: Set<'pe' | '
               .slice(i + 1)
               .split(';')
               .filter(Boolean);
+      if (name === 'co' && !isFilter) {
+        co = true;
+        continue;
+      }
       if (!['dx', 'pe', 'ou'].includes(name)) {
         if (isFilter && name && items.length) {
           breakdowns.push({ breakdown: name, options: items });
@@ -59,26 +70,122 @@ function parseDimensions(c: Context): { q: AnalyticsQuery; filters: Set<'pe' | '
       version: c.req.query('version'),
       filters: [...filters],
       breakdowns,
+      co,
+      aggregationType: aggregationTypeOf(c.req.query('aggregationType')),
     },
     filters,
   };
 }
 
-const num = (v: number | null | undefined) =>
-  v === null || v === undefined ? '' : String(Math.round(v * 1e6) / 1e6);
+function aggregationTypeOf(v: string | undefined): AggregationType | undefined {
+  if (v === undefined) return undefined;
+  const t = v.toUpperCase();
+  if ((AGGREGATION_TYPES as readonly string[]).includes(t)) return t as AggregationType;
+  throw new AppError(
+    'validation_failed',
+    {
+      vi: `Kiểu tổng hợp "${v}" chưa được hỗ trợ; dùng ${AGGREGATION_TYPES.join(', ')}`,
+      en: `Aggregation type "${v}" is not supported; use ${AGGREGATION_TYPES.join(', ')}`,
+    },
+    { aggregationType: v },
+  );
+}
+
+type IdScheme = 'UID' | 'CODE' | 'NAME';
+
+/**
+ * How the answer names units, items and options: DHIS2's `outputIdScheme` (and its per-kind
+ * `outputOrgUnitIdScheme`, `outputDataElementIdScheme`), UID, CODE or NAME. Without one, as
+ * asked: units by uid when the question named them by uid, items as written.
+ */
+function idSchemes(c: Context, q: AnalyticsQuery) {
+  const read = (param: string): IdScheme | undefined => {
+    const v = c.req.query(param)?.toUpperCase();
+    if (v === undefined) return undefined;
+    if (v === 'ID' || v === 'UID') return 'UID';
+    if (v === 'CODE' || v === 'NAME') return v;
+    throw new AppError(
+      'validation_failed',
+      {
+        vi: `${param}="${v}" không hợp lệ; dùng UID, CODE hoặc NAME`,
+        en: `${param}="${v}" is not valid; use UID, CODE or NAME`,
+      },
+      { [param]: v },
+    );
+  };
+  const general = read('outputIdScheme');
+  const askedByUid = q.ou.some((o) => UID.test(o) && !/^(LEVEL|OU_GROUP|USER_ORGUNIT)/i.test(o));
+  return {
+    ou: read('outputOrgUnitIdScheme') ?? general ?? (askedByUid ? 'UID' : 'CODE'),
+    dx: read('outputDataElementIdScheme') ?? general,
+  };
+}
+
+const UID = /^[A-Za-z][A-Za-z0-9]{10}$/;
+
+/** DHIS2's default category option combo: what an element without breakdown is counted under. */
+const DEFAULT_COMBO_UID = 'HllvX50cXC0';
+
+/** A value as DHIS2 writes it: rounded to `decimals` places (6 unless asked). */
+const num = (v: number | null | undefined, decimals = 6) => {
+  if (v === null || v === undefined) return '';
+  const f = 10 ** decimals;
+  return String(Math.round(v * f) / f);
+};
+
+function decimalsOf(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (Number.isInteger(n) && n >= 0 && n <= 10) return n;
+  throw new AppError(
+    'validation_failed',
+    {
+      vi: 'decimals phải là số nguyên từ 0 đến 10',
+      en: 'decimals must be a whole number from 0 to 10',
+    },
+    { decimals: v },
+  );
+}
 
 /** DHIS2 writes periods with its own ids (202201, 2022W5); a date range keeps ours. */
 const dhis2Period = (p: Period) => (p.type === 'range' ? p.id : toDhis2Id(p));
 
-function dhis2Response(
-  c: Context,
-  r: Result,
-  cells: Cell[],
-  filters: Set<'pe' | 'ou'>,
-  changes: boolean,
-) {
+interface GridOptions {
+  filters: Set<'pe' | 'ou'>;
+  changes: boolean;
+  co: boolean;
+  schemes: ReturnType<typeof idSchemes>;
+  decimals?: number;
+}
+
+function dhis2Response(c: Context, r: Result, o: GridOptions) {
   const en = wantsEnglish(c);
   const peId = new Map(r.periods.map((p) => [p.id, dhis2Period(p)]));
+  const units = [...r.units.values()].flat().flatMap((u) => u.members ?? [u]);
+  const unitByCode = new Map(units.map((u) => [u.code, u]));
+  const ouId = (code: string) => {
+    const u = unitByCode.get(code);
+    if (!u) return code;
+    return o.schemes.ou === 'UID'
+      ? (u.uid ?? u.code)
+      : o.schemes.ou === 'NAME'
+        ? u.full_name
+        : code;
+  };
+  const itemById = new Map(r.dxItems.map((d) => [d.id, d]));
+  const dxId = (id: string) => {
+    const d = itemById.get(id);
+    if (!d || !o.schemes.dx) return id;
+    if (o.schemes.dx === 'UID') return d.uid ?? id;
+    if (o.schemes.dx === 'CODE') return d.kind === 'element' ? itemKeyOf(d) : d.code;
+    return en ? d.nameEn : d.nameVi;
+  };
+  const optionByCode = new Map(r.meta.optionList.map((x) => [x.code, x]));
+  const coId = (code: string) => {
+    const x = optionByCode.get(code);
+    if (o.schemes.ou !== 'UID' && o.schemes.dx !== 'UID') return code;
+    return code === 'default' ? DEFAULT_COMBO_UID : (x?.uid ?? code);
+  };
   const header = (name: string, column: string, valueType = 'TEXT', meta = true) => ({
     name,
     column,
@@ -87,11 +194,15 @@ function dhis2Response(
     hidden: false,
     meta,
   });
-  const dims = (['dx', 'pe', 'ou'] as const).filter((d) => d === 'dx' || !filters.has(d));
+  const dims = (['dx', 'co', 'pe', 'ou'] as const).filter((d) =>
+    d === 'co' ? o.co : d === 'dx' || !o.filters.has(d),
+  );
+  const titles = { dx: 'Data', co: 'Category option combo', pe: 'Period', ou: 'Organisation unit' };
+  const v = (x: number | null | undefined) => num(x, o.decimals);
   const headers = [
-    ...dims.map((d) => header(d, { dx: 'Data', pe: 'Period', ou: 'Organisation unit' }[d])),
+    ...dims.map((d) => header(d, titles[d])),
     header('value', 'Value', 'NUMBER', false),
-    ...(changes
+    ...(o.changes
       ? [
           header(
             'yoy',
@@ -118,41 +229,56 @@ function dhis2Response(
         ]
       : []),
   ];
-  const rows = cells
+  const column = (x: Cell, d: (typeof dims)[number]) =>
+    d === 'dx'
+      ? dxId(x.dx)
+      : d === 'co'
+        ? coId(x.co ?? 'default')
+        : d === 'pe'
+          ? (peId.get(x.pe) ?? x.pe)
+          : ouId(x.ou);
+  const rows = r.cells
     .filter((x) => x.value !== null)
     .map((x) => [
-      ...dims.map((d) => (d === 'pe' ? (peId.get(x.pe) ?? x.pe) : x[d])),
-      num(x.value),
-      ...(changes
+      ...dims.map((d) => column(x, d)),
+      v(x.value),
+      ...(o.changes
         ? [
-            num(x.yoy?.pct),
+            v(x.yoy?.pct),
             x.yoy?.source ?? '',
-            num(x.pop?.pct),
+            v(x.pop?.pct),
             x.pop?.source ?? '',
-            num(x.target?.value),
-            num(x.target?.share),
+            v(x.target?.value),
+            v(x.target?.share),
             num(x.rank),
           ]
         : []),
     ]);
-  const items: Record<string, { name: string; code?: string }> = {};
-  for (const d of r.dxItems) items[d.id] = { name: en ? d.nameEn : d.nameVi, code: d.code };
+  const items: Record<string, { name: string; code?: string; uid?: string }> = {};
+  for (const d of r.dxItems)
+    items[dxId(d.id)] = { name: en ? d.nameEn : d.nameVi, code: d.code, ...uidOf(d.uid) };
   for (const p of r.asked) items[dhis2Period(p)] = { name: periodLabel(p, en) };
-  const units = [...r.units.values()].flat().flatMap((u) => u.members ?? [u]);
-  for (const u of units) items[u.code] ??= { name: u.full_name, code: u.code };
+  for (const u of units)
+    items[ouId(u.code)] ??= { name: u.full_name, code: u.code, ...uidOf(u.uid) };
+  const cos = o.co ? [...new Set(r.cells.map((x) => x.co ?? 'default'))] : [];
+  for (const code of cos) {
+    const x = optionByCode.get(code);
+    items[coId(code)] = { name: x ? (en ? x.name_en : x.name_vi) : code, code };
+  }
   items.dx = { name: en ? 'Data' : 'Dữ liệu' };
   items.pe = { name: en ? 'Period' : 'Kỳ' };
   items.ou = { name: en ? 'Organisation unit' : 'Đơn vị' };
+  if (o.co) items.co = { name: en ? 'Category option combo' : 'Phân tổ' };
   return c.json(
     {
       headers,
       metaData: {
         items,
         dimensions: {
-          dx: r.dxItems.map((d) => d.id),
+          dx: r.dxItems.map((d) => dxId(d.id)),
           pe: r.asked.map(dhis2Period),
-          ou: [...new Set(units.map((u) => u.code))],
-          co: [],
+          ou: [...new Set(units.map((u) => ouId(u.code)))],
+          co: cos.map(coId),
         },
       },
       rows,
@@ -163,6 +289,12 @@ function dhis2Response(
     200,
   );
 }
+
+const uidOf = (uid: string | null | undefined) => (uid ? { uid } : {});
+
+/** An element item's code form: ELEMENT or ELEMENT.OPTION. */
+const itemKeyOf = (d: Extract<Result['dxItems'][number], { kind: 'element' }>) =>
+  d.ref.option ? `${d.ref.element}.${d.ref.option}` : d.ref.element;
 
 const ChangeSchema = z
   .object({
@@ -199,8 +331,10 @@ export function analyticsRoutes() {
       const actor = actorOf(c);
       const { q, filters } = parseDimensions(c);
       const changes = c.req.query('includeChanges') === 'true';
+      const schemes = idSchemes(c, q);
+      const decimals = decimalsOf(c.req.query('decimals'));
       const r = await c.get('services').analytics.query(actor, q, { changes });
-      return dhis2Response(c, r, r.cells, filters, changes);
+      return dhis2Response(c, r, { filters, changes, co: q.co === true, schemes, decimals });
     });
   }
   app.openAPIRegistry.registerPath({
@@ -208,13 +342,18 @@ export function analyticsRoutes() {
     path: '/api/analytics',
     tags: ['analytics'],
     summary:
-      "DHIS2's analytics: dimension=dx:A;B, dimension=pe:202201;LAST_12_MONTHS, dimension=ou:VN;LEVEL-2 (DHIS2 counts levels from the root: LEVEL-1 is the nation), OU_GROUP-code, filter=ou:…; answers headers, rows, metaData, height, width. includeChanges=true adds year-over-year, previous-period, target and rank columns.",
+      "DHIS2's analytics: dimension=dx:A;B, dimension=pe:202201;LAST_12_MONTHS, dimension=ou:VN;LEVEL-2 (DHIS2 counts levels from the root: LEVEL-1 is the nation), OU_GROUP-code, dimension=co (by breakdown option); filter=ou:A;B, filter=pe:A;B and filter=<breakdown>:<options> counted as one (a ratio's inputs added first); several dimensions may be comma-joined; aggregationType, decimals, outputIdScheme (units by uid when asked by uid); answers headers, rows, metaData, height, width. includeChanges=true adds year-over-year, previous-period, target and rank columns.",
     request: {
       query: z.object({
         dimension: z.array(z.string()),
         filter: z.array(z.string()).optional(),
         includeChanges: z.enum(['true', 'false']).optional(),
         version: z.string().optional(),
+        aggregationType: z.enum(AGGREGATION_TYPES).optional(),
+        decimals: z.string().optional(),
+        outputIdScheme: z.enum(['UID', 'CODE', 'NAME']).optional(),
+        outputOrgUnitIdScheme: z.enum(['UID', 'CODE', 'NAME']).optional(),
+        outputDataElementIdScheme: z.enum(['UID', 'CODE', 'NAME']).optional(),
       }),
     },
     responses: { 200: { description: 'DHIS2 analytics grid' } },

@@ -142,6 +142,35 @@ export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateR
   return r.rows;
 }
 
+/**
+ * The smallest and largest value of an element stored within each requested period under each
+ * group of units (DHIS2's MIN and MAX aggregation): every stored value counts, whatever its
+ * period's kind.
+ */
+export async function extremes(
+  db: Db,
+  q: AggregateRequest,
+): Promise<{ pid: string; unit_id: number; min: number; max: number }[]> {
+  if (q.units.length === 0 || q.periods.length === 0) return [];
+  const members = q.units.flatMap((u) => u.ids.map((id) => ({ g: u.key, unit_id: id })));
+  const r = await sql<{ pid: string; unit_id: number; min: number; max: number }>`
+    with req as (
+      select * from json_to_recordset(${JSON.stringify(q.periods)}::json) as t(pid text, start date, "end" date)
+    ), grp as (
+      select * from json_to_recordset(${JSON.stringify(members)}::json) as t(g int, unit_id int)
+    )
+    select req.pid, grp.g as unit_id, min(d.value)::float as min, max(d.value)::float as max
+    from req
+    join period p on p.start_date >= req.start and p.end_date <= req."end"
+    join data_value d on d.period_id = p.id and d.element_id = ${q.elementId}
+      and ${optionFilter('d', q)}
+    join org_unit_ancestor h on h.unit_id = d.unit_id
+    join grp on grp.unit_id = h.ancestor_id
+    where d.value is not null
+    group by req.pid, grp.g`.execute(db);
+  return r.rows;
+}
+
 /** Stored period kinds, finest first: on a tie of coverage the finer kind is read. */
 const FINEST_FIRST = ['day', 'week', 'month', 'quarter', 'half', 'year'];
 

@@ -226,7 +226,14 @@ export class DataValueRepo {
       .execute();
     const m = new Map<
       string,
-      { id: number; code: string; path: string; level: number; full_name: string }
+      {
+        id: number;
+        code: string;
+        uid: string | null;
+        path: string;
+        level: number;
+        full_name: string;
+      }
     >();
     for (const r of rows) {
       m.set(r.code, r);

@@ -1,6 +1,11 @@
 import type { Db } from '../db/client.ts';
 import { childContext, dataVersion, runIn, type DbContext } from '../db/request-context.ts';
-import { aggregate, reportedChanges, targets as targetRows } from '../db/analytics.repo.ts';
+import {
+  aggregate,
+  extremes,
+  reportedChanges,
+  targets as targetRows,
+} from '../db/analytics.repo.ts';
 import { GroupRepo } from '../db/group.repo.ts';
 import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
 import { AppError, errors } from '../domain/errors.ts';
@@ -37,7 +42,37 @@ export interface AnalyticsQuery {
    * that breakdown, counted as one. An element without that breakdown has no value.
    */
   breakdowns?: { breakdown: string; options: string[] }[];
+  /** DHIS2's `co` dimension: an element's values by breakdown option (category option combo). */
+  co?: boolean;
+  /** DHIS2's `aggregationType`: instead of each element's own rule. */
+  aggregationType?: AggregationType;
 }
+
+/** DHIS2's aggregation types Opsroom computes (DEFAULT: each element's own rule). */
+export const AGGREGATION_TYPES = [
+  'DEFAULT',
+  'SUM',
+  'AVERAGE',
+  'AVERAGE_SUM_ORG_UNIT',
+  'LAST',
+  'LAST_AVERAGE_ORG_UNIT',
+  'COUNT',
+  'MIN',
+  'MAX',
+] as const;
+export type AggregationType = (typeof AGGREGATION_TYPES)[number];
+
+/** How an aggregation type reads over time and across units. */
+const RULES: Record<Exclude<AggregationType, 'DEFAULT'>, { time: string; units: string }> = {
+  SUM: { time: 'sum', units: 'sum' },
+  AVERAGE: { time: 'average', units: 'average' },
+  AVERAGE_SUM_ORG_UNIT: { time: 'average', units: 'sum' },
+  LAST: { time: 'last', units: 'sum' },
+  LAST_AVERAGE_ORG_UNIT: { time: 'last', units: 'average' },
+  COUNT: { time: 'count', units: 'sum' },
+  MIN: { time: 'min', units: 'min' },
+  MAX: { time: 'max', units: 'max' },
+};
 
 export interface Change {
   pct: number | null;
@@ -49,6 +84,8 @@ export interface Change {
 
 export interface Cell {
   dx: string;
+  /** The breakdown option (code) when `co` is a dimension. */
+  co?: string;
   pe: string;
   ou: string;
   version: string;
@@ -62,6 +99,7 @@ export interface Cell {
 interface UnitRef {
   id: number;
   code: string;
+  uid?: string | null;
   path: string;
   level: number;
   full_name: string;
@@ -150,6 +188,8 @@ export class AnalyticsService {
       q.version ?? null,
       [...(q.filters ?? [])].sort(),
       q.breakdowns ?? [],
+      q.co === true,
+      q.aggregationType ?? 'DEFAULT',
       opts.changes === true,
     ]);
     // Joining one that has not read yet needs no version (nor its round trip on a server).
@@ -232,6 +272,10 @@ export class AnalyticsService {
 
     const meta = await this.metadata();
     const dxItems = q.dx.map((d) => this.resolveDx(d, meta));
+    // With `co`, an element's item is read once per option of its breakdown.
+    const rows: { item: DxItem; co?: string }[] = q.co
+      ? dxItems.flatMap((item) => this.byOption(item, meta))
+      : dxItems.map((item) => ({ item }));
     const optionsOf = this.breakdownFilter(q.breakdowns ?? [], meta);
 
     // Units per version: the same code names different places in different trees.
@@ -255,7 +299,7 @@ export class AnalyticsService {
       for (const d of ind.dependsOn) addIndicator(d, seen);
       for (const ref of itemsOf(ind.expr)) if (ref.kind === 'element') needs.set(itemKey(ref), ref);
     };
-    for (const item of dxItems) {
+    for (const { item } of rows) {
       if (item.kind === 'element') needs.set(itemKey(item.ref), item.ref);
       else addIndicator(item.code);
     }
@@ -281,7 +325,11 @@ export class AnalyticsService {
         const attributeIds = ref.attribute
           ? [meta.attributes.get(ref.attribute)?.id ?? -1]
           : undefined;
-        const rows = await aggregate(this.db, {
+        const rule =
+          q.aggregationType && q.aggregationType !== 'DEFAULT'
+            ? RULES[q.aggregationType]
+            : { time: el.aggTime, units: el.aggUnits };
+        const request = {
           elementId: el.id,
           optionIds,
           attributeIds,
@@ -289,17 +337,25 @@ export class AnalyticsService {
           periods: [...pset.values()].flatMap((p) =>
             rangesOf(p).map((m) => ({ pid: p.id, start: m.start, end: m.end })),
           ),
-          stock: el.aggTime === 'last',
-        });
-        for (const r of rows) {
+          stock: rule.time === 'last',
+        };
+        if (rule.time === 'min' || rule.time === 'max') {
+          for (const r of await extremes(this.db, request))
+            values.set(`${key}|${r.pid}|${version}|${units[r.unit_id]!.code}`, r[rule.time]);
+          continue;
+        }
+        for (const r of await aggregate(this.db, request)) {
           const unit = units[r.unit_id]!;
           let v =
-            el.aggTime === 'last'
+            rule.time === 'last'
               ? r.last
-              : el.aggTime === 'average'
+              : rule.time === 'average'
                 ? r.total / r.periods
-                : r.total;
-          if (el.aggUnits === 'average' && r.n > 0) v = v / (r.n / r.periods);
+                : rule.time === 'count'
+                  ? r.n
+                  : r.total;
+          if (rule.units === 'average' && rule.time !== 'count' && r.n > 0)
+            v = v / (r.n / r.periods);
           values.set(`${key}|${r.pid}|${version}|${unit.code}`, v);
         }
       }
@@ -316,7 +372,7 @@ export class AnalyticsService {
     };
 
     const cells: Cell[] = [];
-    for (const item of dxItems) {
+    for (const { item, co } of rows) {
       const targets = opts.changes
         ? await targetRows(this.db, item.kind === 'element' ? 'element' : 'indicator', item.code)
         : [];
@@ -346,6 +402,7 @@ export class AnalyticsService {
         for (const u of unitsByVersion.get(version) ?? []) {
           const value = valueOf(item, p, version, u.code);
           const cell: Cell = { dx: item.id, pe: p.id, ou: u.code, version, value };
+          if (co !== undefined) cell.co = co;
           if (opts.changes) {
             const rep = reported.get(`${p.id}|${version}|${u.code}`);
             cell.yoy = this.change(
@@ -465,6 +522,28 @@ export class AnalyticsService {
     };
   }
 
+  /** An item read per option of its element's breakdown (`co` as a dimension). */
+  private byOption(
+    item: DxItem,
+    meta: Awaited<ReturnType<AnalyticsService['metadata']>>,
+  ): { item: DxItem; co?: string }[] {
+    if (item.kind !== 'element') {
+      throw new AppError(
+        'validation_failed',
+        {
+          vi: `Chiều co (phân tổ) chỉ dùng được với chỉ tiêu, không với chỉ số "${item.id}"`,
+          en: `The co dimension applies to data elements only, not to indicator "${item.id}"`,
+        },
+        { dx: item.id },
+      );
+    }
+    if (item.ref.option) return [{ item, co: item.ref.option }];
+    const el = meta.elements.get(item.ref.element)!;
+    return meta.optionList
+      .filter((o) => o.breakdown_id === el.breakdownId)
+      .map((o) => ({ item: { ...item, ref: { ...item.ref, option: o.code } }, co: o.code }));
+  }
+
   private resolveDx(d: string, meta: Awaited<ReturnType<AnalyticsService['metadata']>>): DxItem {
     const [first, option] = d.split('.');
     const el = meta.elements.get(first!);
@@ -482,6 +561,7 @@ export class AnalyticsService {
         nameVi: opt ? `${el.nameVi} — ${opt.name_vi}` : el.nameVi,
         nameEn: opt ? `${el.nameEn} — ${opt.name_en}` : el.nameEn,
         unit: el.unit,
+        uid: el.uid && (!opt || opt.uid) ? (opt ? `${el.uid}.${opt.uid}` : el.uid) : null,
       };
     }
     const ind = meta.indicators.find((i) => i.code === d || i.uid === d);
@@ -493,6 +573,7 @@ export class AnalyticsService {
         nameVi: ind.name_vi,
         nameEn: ind.name_en,
         unit: ind.unit,
+        uid: ind.uid,
       };
     throw unknownDx(d);
   }
@@ -559,6 +640,8 @@ export class AnalyticsService {
       this.db
         .selectFrom('breakdown_option')
         .select(['id', 'code', 'uid', 'name_vi', 'name_en', 'breakdown_id'])
+        .orderBy('sort_order')
+        .orderBy('id')
         .execute(),
       this.db.selectFrom('attribute_option').select(['id', 'code', 'uid']).execute(),
       this.db.selectFrom('indicator').selectAll().execute(),
@@ -593,6 +676,7 @@ export class AnalyticsService {
       attributes: byCodeAndUid(attributes),
       indicators,
       breakdowns: byCodeAndUid(breakdowns),
+      optionList: options,
     };
   }
 }
@@ -606,6 +690,7 @@ export type DxItem =
       nameVi: string;
       nameEn: string;
       unit: string | null;
+      uid: string | null;
     }
   | {
       kind: 'indicator';
@@ -614,6 +699,7 @@ export type DxItem =
       nameVi: string;
       nameEn: string;
       unit: string | null;
+      uid: string | null;
     };
 
 /** A filter's periods as one period: its id joins theirs, its ranges are theirs. */
