@@ -1,10 +1,11 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { VALUE_TYPES } from '../domain/metadata.ts';
+import { ALL_PERIOD_TYPES } from '../domain/period.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { ErrorResponse, errorResponses, json, plainText } from './schemas.ts';
 
 const Msg = z.object({ vi: z.string(), en: z.string() });
-const PeriodTypeEnum = z.enum(['day', 'week', 'month', 'quarter', 'half', 'year', 'range']);
+const PeriodTypeEnum = z.enum(ALL_PERIOD_TYPES);
 
 const DataSetBrief = z.object({
   code: z.string().openapi({ example: 'COMMUNE_DAILY_2025' }),

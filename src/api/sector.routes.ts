@@ -1,4 +1,5 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { ALL_PERIOD_TYPES } from '../domain/period.ts';
 import type { Services } from '../services/index.ts';
 import { SectorService, SECTOR_PAGES } from '../services/sector.service.ts';
 import { actorOf, type AppEnv } from './context.ts';
@@ -7,7 +8,7 @@ import { errorResponses, json } from './schemas.ts';
 const PeriodInfo = z
   .object({
     id: z.string().openapi({ example: '2022-01' }),
-    type: z.enum(['day', 'week', 'month', 'quarter', 'half', 'year', 'range']),
+    type: z.enum(ALL_PERIOD_TYPES),
     start: z.string(),
     end: z.string(),
     labelVi: z.string().openapi({ example: 'tháng 01/2022' }),

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppError } from './errors.ts';
 import {
+  addDays,
   comparePeriods,
   formatPeriodEn,
   formatPeriodVi,
@@ -20,8 +21,15 @@ import {
   sortPeriods,
   toAdxPeriod,
   toDhis2Id,
+  toDhis2PeriodItem,
   yearToDate,
+  DHIS2_PERIOD_TYPES,
+  PERIOD_TYPE_NAMES,
+  PERIOD_TYPES_FINEST_FIRST,
+  periodTypeFromDhis2,
+  type FixedPeriodType,
   type Period,
+  type RelativePeriodOptions,
 } from './period.ts';
 
 const ids = (ps: Period[]): string[] => ps.map((p) => p.id);
@@ -161,12 +169,30 @@ describe('parsePeriod: ISO 8601 start/duration (ADX)', () => {
     ['2022-07-01/P6M', '2022-S2', 'half'],
     ['2022-01-01/P1Y', '2022', 'year'],
     ['2022-01-01/P12M', '2022', 'year'],
+    // DHIS2's other types, as its ADX reads them.
+    ['2022-01-26/P7D', '2022-WedW05', 'week_wed'],
+    ['2021-12-30/P7D', '2022-ThuW01', 'week_thu'],
+    ['2021-12-31/P7D', '2022-FriW01', 'week_fri'],
+    ['2022-01-01/P7D', '2022-SatW01', 'week_sat'],
+    ['2022-01-02/P1W', '2022-SunW01', 'week_sun'],
+    ['2022-01-17/P14D', '2022-BiW02', 'biweek'],
+    ['2022-03-01/P2M', '2022-B02', 'bimonth'],
+    ['2022-02-01/P3M', '2022-NovQ2', 'quarter_nov'],
+    ['2021-11-01/P3M', '2022-NovQ1', 'quarter_nov'],
+    ['2022-04-01/P6M', '2022-AprilS1', 'half_apr'],
+    ['2022-10-01/P6M', '2022-AprilS2', 'half_apr'],
+    ['2021-11-01/P6M', '2022-NovS1', 'half_nov'],
+    ['2022-07-01/P1Y', '2022-July', 'fy_jul'],
+    ['2022-04-01/P12M', '2022-April', 'fy_apr'],
+    ['2021-11-01/P1Y', '2022-Nov', 'fy_nov'],
     // Not aligned: a range.
-    ['2022-02-01/P7D', '2022-02-01/2022-02-07', 'range'],
+    ['2022-02-01/P7D', '2022-02-01/2022-02-07', 'range'], // a Tuesday
+    ['2022-01-10/P14D', '2022-01-10/2022-01-23', 'range'], // ISO week 2: not a bi-week's start
     ['2022-01-15/P1M', '2022-01-15/2022-02-14', 'range'],
-    ['2022-02-01/P3M', '2022-02-01/2022-04-30', 'range'],
-    ['2022-04-01/P6M', '2022-04-01/2022-09-30', 'range'],
-    ['2022-07-01/P1Y', '2022-07-01/2023-06-30', 'range'],
+    ['2022-02-01/P2M', '2022-02-01/2022-03-31', 'range'],
+    ['2022-03-01/P3M', '2022-03-01/2022-05-31', 'range'],
+    ['2022-02-01/P6M', '2022-02-01/2022-07-31', 'range'],
+    ['2022-06-01/P1Y', '2022-06-01/2023-05-31', 'range'],
     ['2022-01-01/P8M', '2022-01-01/2022-08-31', 'range'],
     ['2022-01-29/P8D', '2022-01-29/2022-02-05', 'range'],
   ];
@@ -178,11 +204,21 @@ describe('parsePeriod: ISO 8601 start/duration (ADX)', () => {
     });
   }
   it('writes ADX start/duration and reads it back', () => {
-    for (const id of ['2022-01-20', '2022-W05', '2022-01', '2022-Q3', '2022-S2', '2022']) {
+    for (const id of [
+      ...['2022-01-20', '2022-W05', '2022-01', '2022-Q3', '2022-S2', '2022'],
+      ...['2022WedW5', '2022ThuW52', '2022FriW1', '2022SatW1', '2020SunW53', '2020BiW27'],
+      ...['202206B', '2022NovQ1', '2022NovQ4', '2022AprilS2', '2022NovS1', '2022NovS2'],
+      ...['2022Feb', '2022April', '2022July', '2022Aug', '2022Sep', '2022Oct', '2022Nov'],
+    ]) {
       const p = parsePeriod(id);
       assert.deepEqual(parsePeriod(toAdxPeriod(p)), p);
     }
     assert.equal(toAdxPeriod(parsePeriod('2022-01')), '2022-01-01/P1M');
+    assert.equal(toAdxPeriod(parsePeriod('2022WedW1')), '2021-12-29/P7D');
+    assert.equal(toAdxPeriod(parsePeriod('2022BiW1')), '2022-01-03/P14D');
+    assert.equal(toAdxPeriod(parsePeriod('202202B')), '2022-03-01/P2M');
+    assert.equal(toAdxPeriod(parsePeriod('2022NovS2')), '2022-05-01/P6M');
+    assert.equal(toAdxPeriod(parsePeriod('2022Nov')), '2021-11-01/P1Y');
     assert.equal(toAdxPeriod(parsePeriod('2022-01-29/2022-02-05')), '2022-01-29/P8D');
   });
   it('refuses a zero duration', () => {
@@ -499,11 +535,27 @@ describe('periodsWithin', () => {
 });
 
 describe('ordering', () => {
-  it('periodTypeOrder: day < week < month < quarter < half < year', () => {
+  it('periodTypeOrder: day < week < month < quarter < half < year; range last', () => {
     const order = (['day', 'week', 'month', 'quarter', 'half', 'year'] as const).map(
       periodTypeOrder,
     );
-    assert.deepEqual(order, [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      order,
+      [...order].sort((a, b) => a - b),
+    );
+    assert.equal(new Set(order).size, 6);
+    assert.deepEqual(
+      PERIOD_TYPES_FINEST_FIRST.map(periodTypeOrder),
+      PERIOD_TYPES_FINEST_FIRST.map((_, i) => i),
+    );
+    assert.equal(periodTypeOrder('range'), PERIOD_TYPES_FINEST_FIRST.length);
+  });
+  it("PERIOD_TYPES_FINEST_FIRST follows DHIS2's frequency order", () => {
+    const lengths = PERIOD_TYPES_FINEST_FIRST.map((t) => DHIS2_PERIOD_TYPES[t].frequencyOrder);
+    assert.deepEqual(
+      lengths,
+      [...lengths].sort((a, b) => a - b),
+    );
   });
   it('sorts chronologically, shorter first on the same start', () => {
     const mixed = ['2022', '2022-Q1', '2021-12', '2022-01', '2022-01-01', '2021-W52', '2022-S1'];
@@ -599,7 +651,7 @@ describe('relative periods (DHIS2 keywords)', () => {
     assert.deepEqual(rel('YEAR_TO_DATE', '2022-01-01'), ['2022-01-01/2022-01-01']);
   });
   it('every keyword resolves on a fixed today', () => {
-    assert.equal(RELATIVE_PERIOD_KEYWORDS.length, 26);
+    assert.equal(RELATIVE_PERIOD_KEYWORDS.length, 46); // DHIS2's 45 and YEAR_TO_DATE
     for (const k of RELATIVE_PERIOD_KEYWORDS) {
       assert.ok(isRelativePeriod(k));
       assert.ok(relativePeriods(k, today).length > 0, k);
@@ -656,5 +708,389 @@ describe('parsePeriodList (DHIS2 dimension)', () => {
       /quarter must be 1–4/,
       '2022Q5',
     );
+  });
+});
+
+describe("DHIS2's other period types", () => {
+  // [DHIS2 id, canonical id, type, start, end]; dates as dhis2-core's parser and ADX tests give them.
+  const cases: [string, string, FixedPeriodType, string, string][] = [
+    ['2022WedW1', '2022-WedW01', 'week_wed', '2021-12-29', '2022-01-04'],
+    ['2022WedW5', '2022-WedW05', 'week_wed', '2022-01-26', '2022-02-01'],
+    ['2022ThuW1', '2022-ThuW01', 'week_thu', '2021-12-30', '2022-01-05'],
+    ['2022FriW1', '2022-FriW01', 'week_fri', '2021-12-31', '2022-01-06'],
+    ['2022SatW1', '2022-SatW01', 'week_sat', '2022-01-01', '2022-01-07'],
+    ['2024SatW2', '2024-SatW02', 'week_sat', '2024-01-06', '2024-01-12'],
+    ['2022SunW1', '2022-SunW01', 'week_sun', '2022-01-02', '2022-01-08'],
+    ['2020SunW53', '2020-SunW53', 'week_sun', '2020-12-27', '2021-01-02'],
+    ['2022BiW1', '2022-BiW01', 'biweek', '2022-01-03', '2022-01-16'],
+    ['2022BiW3', '2022-BiW03', 'biweek', '2022-01-31', '2022-02-13'],
+    ['2020BiW27', '2020-BiW27', 'biweek', '2020-12-28', '2021-01-10'],
+    ['202201B', '2022-B01', 'bimonth', '2022-01-01', '2022-02-28'],
+    ['202401B', '2024-B01', 'bimonth', '2024-01-01', '2024-02-29'],
+    ['202206B', '2022-B06', 'bimonth', '2022-11-01', '2022-12-31'],
+    ['2022NovQ1', '2022-NovQ1', 'quarter_nov', '2021-11-01', '2022-01-31'],
+    ['2022NovQ2', '2022-NovQ2', 'quarter_nov', '2022-02-01', '2022-04-30'],
+    ['2022NovQ4', '2022-NovQ4', 'quarter_nov', '2022-08-01', '2022-10-31'],
+    ['2022AprilS1', '2022-AprilS1', 'half_apr', '2022-04-01', '2022-09-30'],
+    ['2022AprilS2', '2022-AprilS2', 'half_apr', '2022-10-01', '2023-03-31'],
+    ['2022NovS1', '2022-NovS1', 'half_nov', '2021-11-01', '2022-04-30'],
+    ['2022NovS2', '2022-NovS2', 'half_nov', '2022-05-01', '2022-10-31'],
+    ['2022Feb', '2022-Feb', 'fy_feb', '2022-02-01', '2023-01-31'],
+    ['2022April', '2022-April', 'fy_apr', '2022-04-01', '2023-03-31'],
+    ['2022July', '2022-July', 'fy_jul', '2022-07-01', '2023-06-30'],
+    ['2022Aug', '2022-Aug', 'fy_aug', '2022-08-01', '2023-07-31'],
+    ['2022Sep', '2022-Sep', 'fy_sep', '2022-09-01', '2023-08-31'],
+    ['2022Oct', '2022-Oct', 'fy_oct', '2022-10-01', '2023-09-30'],
+    ['2022Nov', '2022-Nov', 'fy_nov', '2021-11-01', '2022-10-31'],
+  ];
+  for (const [dhis2, id, type, start, end] of cases) {
+    it(`${dhis2} is ${type} ${start} – ${end}, canonical ${id}`, () => {
+      const p: Period = { type, id, start, end };
+      assert.deepEqual(parsePeriod(dhis2), p);
+      assert.deepEqual(parsePeriod(id), p);
+      assert.deepEqual(parsePeriod(dhis2.toLowerCase()), p);
+      assert.equal(toDhis2Id(p), dhis2);
+      assert.deepEqual(periodContaining(start, type), p);
+      // The second week of BiW27 is the next year's BiW1 (see below).
+      if (!dhis2.endsWith('BiW27')) assert.deepEqual(periodContaining(end, type), p);
+    });
+  }
+  it('reads week numbers with or without a leading zero, as DHIS2 does', () => {
+    assert.equal(parsePeriod('2022WedW05').id, '2022-WedW05');
+    assert.equal(parsePeriod('2022BiW03').id, '2022-BiW03');
+    assert.equal(parsePeriod('2022-SunW5').id, '2022-SunW05');
+    assert.equal(toDhis2Id(parsePeriod('2022-SunW05')), '2022SunW5');
+  });
+  it("reads the web library's November quarters and halves, named by their first year", () => {
+    // @dhis2/multi-calendar-dates writes 2021NovemberQ1 for the server's 2022NovQ1.
+    assert.deepEqual(parsePeriod('2021NovemberQ1'), parsePeriod('2022NovQ1'));
+    assert.deepEqual(parsePeriod('2021NovemberQ4'), parsePeriod('2022NovQ4'));
+    assert.deepEqual(parsePeriod('2021NovemberS2'), parsePeriod('2022NovS2'));
+  });
+  it('refuses weeks, bi-weeks and parts that do not exist', () => {
+    refuses(
+      () => parsePeriod('2021WedW53'),
+      'Kỳ báo cáo không hợp lệ: 2021WedW53 (năm 2021 chỉ có 52 tuần bắt đầu thứ Tư)',
+      'Invalid period: 2021WedW53 (2021 has only 52 weeks starting on Wednesday)',
+      '2021WedW53',
+    );
+    refuses(() => parsePeriod('2022SunW0'), /tuần phải từ 01/, /week must be 1/);
+    refuses(
+      () => parsePeriod('2021BiW27'),
+      'Kỳ báo cáo không hợp lệ: 2021BiW27 (năm 2021 có 26 kỳ 2 tuần, số kỳ phải từ 1 đến 26)',
+      'Invalid period: 2021BiW27 (bi-week must be 1–26 in 2021)',
+      '2021BiW27',
+    );
+    refuses(() => parsePeriod('202207B'), /kỳ 2 tháng phải từ 01 đến 06/, /bi-month must be 1–6/);
+    refuses(() => parsePeriod('2022-B00'), /kỳ 2 tháng/, /bi-month must be 1–6/);
+    refuses(() => parsePeriod('2022NovQ5'), /quý phải từ I đến IV/, /quarter must be 1–4/);
+    refuses(() => parsePeriod('2022AprilS3'), /kỳ 6 tháng phải là S1 hoặc S2/, /S1 or S2/);
+    refuses(() => parsePeriod('2022NovS0'), /kỳ 6 tháng phải là S1 hoặc S2/, /S1 or S2/);
+    for (const s of [
+      '2022TueW1',
+      '2022MonW1',
+      '2022Dec',
+      '2022Mar',
+      '2022Apr',
+      '2022Jul',
+      '2022B',
+    ]) {
+      refuses(() => parsePeriod(s), /không nhận ra/, /unrecognised period format/, s);
+    }
+  });
+  it('names each type as DHIS2 does, and back', () => {
+    for (const t of PERIOD_TYPES_FINEST_FIRST) {
+      assert.equal(periodTypeFromDhis2(DHIS2_PERIOD_TYPES[t].name), t);
+      assert.ok(PERIOD_TYPE_NAMES[t].vi && PERIOD_TYPE_NAMES[t].en, t);
+    }
+    assert.equal(periodTypeFromDhis2('weeklywednesday'), 'week_wed');
+    assert.equal(periodTypeFromDhis2(' FinancialNov '), 'fy_nov');
+    assert.equal(periodTypeFromDhis2('SixMonthlyApril'), 'half_apr');
+    assert.equal(periodTypeFromDhis2('TwoYearly'), undefined);
+    assert.equal(DHIS2_PERIOD_TYPES.bimonth.isoFormat, 'yyyyMMB');
+  });
+  it('every type, 2019–2027: consecutive periods tile the calendar and every id reads back', () => {
+    for (const type of PERIOD_TYPES_FINEST_FIRST) {
+      let p = periodContaining('2019-01-01', type);
+      let count = 0;
+      while (p.start <= '2027-12-31') {
+        assert.deepEqual(parsePeriod(p.id), p, p.id);
+        assert.deepEqual(parsePeriod(toDhis2Id(p)), p, p.id);
+        assert.deepEqual(parsePeriod(toAdxPeriod(p)), p, p.id);
+        assert.ok(formatPeriodVi(p) && formatPeriodEn(p), p.id);
+        const next = nextPeriod(p);
+        assert.deepEqual(previousPeriod(next), p, p.id);
+        assert.ok(next.id > p.id, `${next.id} after ${p.id}`);
+        // Bi-week 27 overlaps the next year's bi-week 1; every other period ends the day before
+        // the next one starts.
+        if (!p.id.endsWith('BiW27')) assert.equal(addDays(p.end, 1), next.start, p.id);
+        p = next;
+        count++;
+      }
+      assert.ok(count > 0, type);
+    }
+  });
+});
+
+describe("labels of DHIS2's other types", () => {
+  const cases: [string, string, string][] = [
+    ['2022WedW5', 'tuần 05/2022 (bắt đầu thứ Tư)', 'week 5 of 2022 (from Wednesday)'],
+    ['2020SunW53', 'tuần 53/2020 (bắt đầu Chủ nhật)', 'week 53 of 2020 (from Sunday)'],
+    ['2022BiW3', 'tuần 05–06/2022', 'weeks 5–6 of 2022'],
+    ['2020BiW27', 'tuần 53/2020–01/2021', 'week 53 of 2020 – week 1 of 2021'],
+    ['202201B', 'tháng 01–02/2022', 'January–February 2022'],
+    ['2022NovQ1', 'quý tháng 11/2021–01/2022', 'quarter November 2021–January 2022'],
+    ['2022AprilS2', '6 tháng 10/2022–03/2023', 'six months October 2022–March 2023'],
+    ['2022NovS2', '6 tháng 05–10/2022', 'six months May–October 2022'],
+    ['2022April', 'năm tài chính 04/2022–03/2023', 'financial year April 2022–March 2023'],
+    ['2022Nov', 'năm tài chính 11/2021–10/2022', 'financial year November 2021–October 2022'],
+  ];
+  for (const [id, vi, en] of cases) {
+    it(`${id}: "${vi}" / "${en}"`, () => {
+      const p = parsePeriod(id);
+      assert.equal(formatPeriodVi(p), vi);
+      assert.equal(formatPeriodEn(p), en);
+    });
+  }
+});
+
+describe("arithmetic on DHIS2's other types", () => {
+  it('the same period last year', () => {
+    const cases: [string, string][] = [
+      ['2022WedW5', '2021-WedW05'],
+      ['2020SunW53', '2019-SunW52'], // 2019 has 52 weeks from Sunday
+      ['2022BiW3', '2021-BiW03'],
+      ['2021BiW1', '2020-BiW01'],
+      ['2021BiW26', '2020-BiW26'],
+      ['2020BiW27', '2019-BiW26'],
+      ['202203B', '2021-B03'],
+      ['2022NovQ1', '2021-NovQ1'],
+      ['2022AprilS2', '2021-AprilS2'],
+      ['2022NovS1', '2021-NovS1'],
+      ['2022April', '2021-April'],
+      ['2022Nov', '2021-Nov'],
+    ];
+    for (const [id, expected] of cases) {
+      assert.equal(samePeriodLastYear(parsePeriod(id)).id, expected, id);
+    }
+  });
+  it('previous periods across year ends', () => {
+    const cases: [string, string][] = [
+      ['2022WedW1', '2021-WedW52'],
+      ['2021SunW1', '2020-SunW53'],
+      ['2021BiW1', '2020-BiW27'],
+      ['2020BiW27', '2020-BiW26'],
+      ['2022BiW1', '2021-BiW26'],
+      ['202201B', '2021-B06'],
+      ['2022NovQ1', '2021-NovQ4'],
+      ['2022NovQ2', '2022-NovQ1'],
+      ['2022AprilS1', '2021-AprilS2'],
+      ['2022NovS1', '2021-NovS2'],
+      ['2022July', '2021-July'],
+    ];
+    for (const [id, expected] of cases) {
+      assert.equal(previousPeriod(parsePeriod(id)).id, expected, id);
+    }
+  });
+  it('bi-week 27 of a 53-week year: ISO week 53 and the next week, as DHIS2 makes it', () => {
+    assert.equal(periodContaining('2020-12-28', 'biweek').id, '2020-BiW27');
+    assert.equal(periodContaining('2021-01-03', 'biweek').id, '2020-BiW27');
+    assert.equal(periodContaining('2021-01-04', 'biweek').id, '2021-BiW01');
+    assert.equal(nextPeriod(parsePeriod('2020BiW27')).id, '2021-BiW01');
+  });
+  it('periods within: by the fourth day for weeks and bi-weeks, wholly inside otherwise', () => {
+    const y2020 = parsePeriod('2020');
+    assert.equal(periodsWithin(y2020, 'biweek').length, 27);
+    assert.equal(periodsWithin(y2020, 'biweek').at(-1)?.id, '2020-BiW27');
+    assert.equal(periodsWithin(parsePeriod('2021'), 'biweek')[0]?.id, '2021-BiW01');
+    assert.equal(periodsWithin(parsePeriod('2021'), 'biweek').length, 26);
+    assert.equal(periodsWithin(y2020, 'week_sun').length, 53);
+    assert.equal(periodsWithin(parsePeriod('2022'), 'week_wed')[0]?.id, '2022-WedW01');
+    assert.deepEqual(ids(periodsWithin(parsePeriod('2022'), 'bimonth')), [
+      '2022-B01',
+      '2022-B02',
+      '2022-B03',
+      '2022-B04',
+      '2022-B05',
+      '2022-B06',
+    ]);
+    assert.deepEqual(ids(periodsWithin(parsePeriod('2022'), 'quarter_nov')), [
+      '2022-NovQ2',
+      '2022-NovQ3',
+      '2022-NovQ4',
+    ]);
+    const fy = parsePeriod('2022April');
+    assert.deepEqual(ids(periodsWithin(fy, 'quarter')), [
+      '2022-Q2',
+      '2022-Q3',
+      '2022-Q4',
+      '2023-Q1',
+    ]);
+    assert.deepEqual(ids(periodsWithin(fy, 'half_apr')), ['2022-AprilS1', '2022-AprilS2']);
+    assert.equal(periodsWithin(fy, 'month').length, 12);
+    assert.deepEqual(ids(periodsWithin(parsePeriod('2022Nov'), 'half_nov')), [
+      '2022-NovS1',
+      '2022-NovS2',
+    ]);
+    assert.equal(periodsWithin(parsePeriod('2022Nov'), 'quarter_nov').length, 4);
+    assert.deepEqual(periodsWithin(parsePeriod('2022'), 'fy_apr'), []);
+  });
+  it('sorts with the other types: by start, shorter first', () => {
+    const mixed = ['2022April', '2022Q2', '202202B', '2022NovQ2', '2022AprilS1', '202204'];
+    assert.deepEqual(ids(sortPeriods(mixed.map(parsePeriod))), [
+      '2022-NovQ2', // 2022-02-01 – 2022-04-30
+      '2022-B02', // 2022-03-01 – 2022-04-30
+      '2022-04',
+      '2022-Q2',
+      '2022-AprilS1',
+      '2022-April',
+    ]);
+  });
+});
+
+describe("DHIS2's free range in analytics: pe:2021-01-01_2021-03-31", () => {
+  const q1: Period = {
+    type: 'range',
+    id: '2021-01-01/2021-03-31',
+    start: '2021-01-01',
+    end: '2021-03-31',
+  };
+  it('reads both of DHIS2 forms as a range', () => {
+    assert.deepEqual(parsePeriod('2021-01-01_2021-03-31'), q1);
+    assert.deepEqual(parsePeriod('20210101_20210331'), q1);
+    assert.deepEqual(parsePeriodList('pe:2021-01-01_2021-03-31;202101', '2022-03-10'), [
+      q1,
+      parsePeriod('202101'),
+    ]);
+  });
+  it('writes it back for analytics; other periods by their DHIS2 id', () => {
+    assert.equal(toDhis2PeriodItem(q1), '2021-01-01_2021-03-31');
+    assert.equal(toDhis2PeriodItem(parsePeriod('2022NovQ1')), '2022NovQ1');
+  });
+  it('refuses a reversed or impossible range', () => {
+    refuses(() => parsePeriod('2021-03-31_2021-01-01'), /trước ngày bắt đầu/, /before start/);
+    refuses(() => parsePeriod('20210230_20210331'), /30\/02\/2021/, /not a calendar date/);
+  });
+});
+
+describe('relative periods DHIS2 added (hand-checked on 2021-08-15, a Sunday in 2021-W32)', () => {
+  const today = '2021-08-15';
+  const rel = (k: string, options: RelativePeriodOptions = {}) =>
+    ids(relativePeriods(k, today, options));
+  const range = (from: number, to: number, f: (i: number) => string) =>
+    Array.from({ length: to - from + 1 }, (_, i) => f(from + i));
+
+  it('days: LAST_3_, LAST_60_, LAST_90_, LAST_180_DAYS end yesterday', () => {
+    assert.deepEqual(rel('LAST_3_DAYS'), ['2021-08-12', '2021-08-13', '2021-08-14']);
+    for (const [k, n, first] of [
+      ['LAST_60_DAYS', 60, '2021-06-16'],
+      ['LAST_90_DAYS', 90, '2021-05-17'],
+      ['LAST_180_DAYS', 180, '2021-02-16'],
+    ] as const) {
+      const days = rel(k);
+      assert.equal(days.length, n, k);
+      assert.equal(days[0], first, k);
+      assert.equal(days.at(-1), '2021-08-14', k);
+    }
+  });
+  it('bi-weeks: this one holds ISO weeks 31–32', () => {
+    assert.deepEqual(relativePeriods('THIS_BIWEEK', today), [
+      { type: 'biweek', id: '2021-BiW16', start: '2021-08-02', end: '2021-08-15' },
+    ]);
+    assert.deepEqual(rel('LAST_BIWEEK'), ['2021-BiW15']);
+    assert.deepEqual(rel('LAST_4_BIWEEKS'), [
+      '2021-BiW12',
+      '2021-BiW13',
+      '2021-BiW14',
+      '2021-BiW15',
+    ]);
+    // As DHIS2, from the bi-week holding the day two weeks ago: on 2021-01-05, in 2021BiW1, that
+    // is 2020BiW26, not 2020BiW27 (which overlaps 2021BiW1).
+    assert.deepEqual(ids(relativePeriods('LAST_BIWEEK', '2021-01-05')), ['2020-BiW26']);
+    assert.deepEqual(ids(relativePeriods('LAST_4_BIWEEKS', '2021-01-12')), [
+      '2020-BiW24',
+      '2020-BiW25',
+      '2020-BiW26',
+      '2020-BiW27',
+    ]);
+  });
+  it('weeks of this year', () => {
+    assert.deepEqual(
+      rel('WEEKS_THIS_YEAR'),
+      range(1, 52, (i) => `2021-W${String(i).padStart(2, '0')}`),
+    );
+    assert.equal(rel('WEEKS_THIS_YEAR', {}).length, 52);
+    assert.equal(ids(relativePeriods('WEEKS_THIS_YEAR', '2020-03-01')).length, 53);
+  });
+  it('bi-months', () => {
+    assert.deepEqual(rel('THIS_BIMONTH'), ['2021-B04']);
+    assert.deepEqual(rel('LAST_BIMONTH'), ['2021-B03']);
+    assert.deepEqual(rel('LAST_6_BIMONTHS'), [
+      '2020-B04',
+      '2020-B05',
+      '2020-B06',
+      '2021-B01',
+      '2021-B02',
+      '2021-B03',
+    ]);
+    assert.deepEqual(
+      rel('BIMONTHS_THIS_YEAR'),
+      range(1, 6, (i) => `2021-B0${i}`),
+    );
+    assert.deepEqual(ids(relativePeriods('LAST_BIMONTH', '2021-02-28')), ['2020-B06']);
+  });
+  it('last year by months and quarters; last two halves; ten years', () => {
+    assert.deepEqual(
+      rel('MONTHS_LAST_YEAR'),
+      range(1, 12, (i) => `2020-${String(i).padStart(2, '0')}`),
+    );
+    assert.deepEqual(rel('QUARTERS_LAST_YEAR'), ['2020-Q1', '2020-Q2', '2020-Q3', '2020-Q4']);
+    assert.deepEqual(rel('LAST_2_SIXMONTHS'), ['2020-S2', '2021-S1']);
+    assert.deepEqual(rel('LAST_10_YEARS'), range(2011, 2020, String));
+    assert.deepEqual(ids(relativePeriods('MONTHS_LAST_YEAR', '2024-02-29')).slice(0, 2), [
+      '2023-01',
+      '2023-02',
+    ]);
+  });
+  it('financial years: October by default, as in DHIS2', () => {
+    assert.deepEqual(relativePeriods('THIS_FINANCIAL_YEAR', today), [
+      { type: 'fy_oct', id: '2020-Oct', start: '2020-10-01', end: '2021-09-30' },
+    ]);
+    assert.deepEqual(rel('LAST_FINANCIAL_YEAR'), ['2019-Oct']);
+    assert.deepEqual(
+      rel('LAST_5_FINANCIAL_YEARS'),
+      range(2015, 2019, (y) => `${y}-Oct`),
+    );
+    assert.deepEqual(
+      rel('LAST_10_FINANCIAL_YEARS'),
+      range(2010, 2019, (y) => `${y}-Oct`),
+    );
+    assert.deepEqual(ids(relativePeriods('THIS_FINANCIAL_YEAR', '2021-10-01')), ['2021-Oct']);
+  });
+  it('financial years and weeks as the settings choose', () => {
+    assert.deepEqual(rel('THIS_FINANCIAL_YEAR', { financialYearType: 'fy_apr' }), ['2021-April']);
+    assert.deepEqual(rel('LAST_FINANCIAL_YEAR', { financialYearType: 'fy_jul' }), ['2020-July']);
+    // 2021Nov runs November 2020 – October 2021.
+    assert.deepEqual(rel('THIS_FINANCIAL_YEAR', { financialYearType: 'fy_nov' }), ['2021-Nov']);
+    const wed = { weekType: 'week_wed' } as const;
+    assert.deepEqual(relativePeriods('THIS_WEEK', today, wed), [
+      { type: 'week_wed', id: '2021-WedW33', start: '2021-08-11', end: '2021-08-17' },
+    ]);
+    assert.deepEqual(rel('LAST_4_WEEKS', wed), [
+      '2021-WedW29',
+      '2021-WedW30',
+      '2021-WedW31',
+      '2021-WedW32',
+    ]);
+    assert.equal(rel('WEEKS_THIS_YEAR', { weekType: 'week_sun' })[0], '2021-SunW01');
+    // The settings do not change the other keywords.
+    assert.deepEqual(rel('THIS_BIWEEK', wed), ['2021-BiW16']);
+    assert.deepEqual(rel('THIS_YEAR', { financialYearType: 'fy_apr' }), ['2021']);
+  });
+  it('parsePeriodList passes the settings on', () => {
+    const list = parsePeriodList('THIS_FINANCIAL_YEAR;2022April', today, {
+      financialYearType: 'fy_apr',
+    });
+    assert.deepEqual(ids(list), ['2021-April', '2022-April']);
   });
 });

@@ -15,6 +15,7 @@ import {
   nextPeriod,
   parsePeriod,
   previousPeriod,
+  PERIOD_TYPE_NAMES,
   type Period,
   type PeriodType,
 } from '../domain/period.ts';
@@ -29,24 +30,12 @@ import type { HierarchyService } from './hierarchy.service.ts';
  * through the one import path, all or nothing, and answers each field's problem by its key.
  */
 
-const PERIOD_TYPE_VI: Record<PeriodType, string> = {
-  day: 'ngày',
-  week: 'tuần',
-  month: 'tháng',
-  quarter: 'quý',
-  half: '6 tháng',
-  year: 'năm',
-  range: 'khoảng ngày',
-};
-const PERIOD_TYPE_EN: Record<PeriodType, string> = {
-  day: 'daily',
-  week: 'weekly',
-  month: 'monthly',
-  quarter: 'quarterly',
-  half: 'half-yearly',
-  year: 'yearly',
-  range: 'by date range',
-};
+const PERIOD_TYPE_VI = Object.fromEntries(
+  Object.entries(PERIOD_TYPE_NAMES).map(([t, n]) => [t, n.vi]),
+) as Record<PeriodType, string>;
+const PERIOD_TYPE_EN = Object.fromEntries(
+  Object.entries(PERIOD_TYPE_NAMES).map(([t, n]) => [t, n.en]),
+) as Record<PeriodType, string>;
 const LEVEL_VI = ['quốc gia', 'cấp tỉnh', 'cấp huyện/xã', 'cấp xã'];
 const LEVEL_EN = ['nation', 'province level', 'district/commune level', 'commune level'];
 
