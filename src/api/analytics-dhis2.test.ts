@@ -160,5 +160,54 @@ for (const engine of testEngines()) {
       assert.equal(byCode.rows[0]!.dx, 'VISITS');
       assert.equal((await admin.get(`/api/analytics?${q}&decimals=abc`)).status, 400);
     });
+
+    it('answers rawData (stored values, each at its unit and day) and dataValueSet forms', async () => {
+      for (const path of ['/api/analytics/rawData', '/api/41/analytics/rawData.json']) {
+        const r = await admin.get(`${path}?dimension=dx:VISITS,pe:202201,ou:001&dimension=co`);
+        assert.equal(r.status, 200, r.text);
+        const json = r.json as Grid;
+        assert.deepEqual(
+          json.headers.map((h) => h.name),
+          ['dx', 'co', 'pe', 'ou', 'value'],
+        );
+        assert.deepEqual(json.rows, [
+          ['VISITS', 'OLD', '20220103', '00001', '4'],
+          ['VISITS', 'YOUNG', '20220103', '00001', '10'],
+          ['VISITS', 'YOUNG', '20220104', '00001', '7'],
+          ['VISITS', 'OLD', '20220104', '00004', '1'],
+          ['VISITS', 'YOUNG', '20220105', '00004', '3'],
+        ]);
+      }
+      const indicator = await admin.get(
+        '/api/analytics/rawData?dimension=dx:VISITS_PER_BED&dimension=pe:202201&dimension=ou:001',
+      );
+      assert.equal(indicator.status, 400);
+      const set = await admin.get(
+        '/api/analytics/dataValueSet.json?dimension=dx:VISITS;BEDS&dimension=pe:202201&dimension=ou:001',
+      );
+      assert.equal(set.status, 200, set.text);
+      assert.deepEqual((set.json as { dataValues: Record<string, string>[] }).dataValues, [
+        { dataElement: 'VISITS', period: '202201', orgUnit: '001', value: '25' },
+        { dataElement: 'BEDS', period: '202201', orgUnit: '001', value: '27' },
+      ]);
+      // Another unit's scope is refused, as for the grid.
+      await t.services.auth.createUser('system', {
+        username: 'hcm-viewer-raw',
+        password: 'Viewer-pw-1234',
+        role: 'viewer',
+        scope: { version: '2022', code: '79' },
+      });
+      const viewer = ApiClient.for(t.services);
+      await viewer.login('hcm-viewer-raw', 'Viewer-pw-1234');
+      const out = await viewer.get(
+        '/api/analytics/rawData?dimension=dx:VISITS&dimension=pe:202201&dimension=ou:001',
+      );
+      assert.equal(out.status, 403, out.text);
+      const own = await viewer.get(
+        '/api/analytics/rawData?dimension=dx:VISITS&dimension=pe:202201&dimension=ou:USER_ORGUNIT',
+      );
+      assert.equal(own.status, 200, own.text);
+      assert.deepEqual((own.json as Grid).rows, [], 'nothing of Hà Nội under Hồ Chí Minh City');
+    });
   });
 }

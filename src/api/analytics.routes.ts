@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { AppError } from '../domain/errors.ts';
-import { parsePeriod, toDhis2Id, type Period } from '../domain/period.ts';
+import { parsePeriod, toDhis2PeriodItem, type Period } from '../domain/period.ts';
 import {
   AGGREGATION_TYPES,
   periodLabel,
@@ -147,8 +147,8 @@ function decimalsOf(v: string | undefined): number | undefined {
   );
 }
 
-/** DHIS2 writes periods with its own ids (202201, 2022W5); a date range keeps ours. */
-const dhis2Period = (p: Period) => (p.type === 'range' ? p.id : toDhis2Id(p));
+/** DHIS2 writes periods with its own ids (202201, 2022W5), a date range as start_end. */
+const dhis2Period = (p: Period) => toDhis2PeriodItem(p);
 
 interface GridOptions {
   filters: Set<'pe' | 'ou'>;
@@ -158,34 +158,37 @@ interface GridOptions {
   decimals?: number;
 }
 
-function dhis2Response(c: Context, r: Result, o: GridOptions) {
-  const en = wantsEnglish(c);
-  const peId = new Map(r.periods.map((p) => [p.id, dhis2Period(p)]));
+/** How an answer names units, items and options, by the schemes asked (`idSchemes`). */
+function namers(r: Result, schemes: ReturnType<typeof idSchemes>, en: boolean) {
   const units = [...r.units.values()].flat().flatMap((u) => u.members ?? [u]);
   const unitByCode = new Map(units.map((u) => [u.code, u]));
   const ouId = (code: string) => {
     const u = unitByCode.get(code);
     if (!u) return code;
-    return o.schemes.ou === 'UID'
-      ? (u.uid ?? u.code)
-      : o.schemes.ou === 'NAME'
-        ? u.full_name
-        : code;
+    if (schemes.ou === 'UID') return u.uid ?? u.code;
+    return schemes.ou === 'NAME' ? u.full_name : code;
   };
   const itemById = new Map(r.dxItems.map((d) => [d.id, d]));
   const dxId = (id: string) => {
     const d = itemById.get(id);
-    if (!d || !o.schemes.dx) return id;
-    if (o.schemes.dx === 'UID') return d.uid ?? id;
-    if (o.schemes.dx === 'CODE') return d.kind === 'element' ? itemKeyOf(d) : d.code;
+    if (!d || !schemes.dx) return id;
+    if (schemes.dx === 'UID') return d.uid ?? id;
+    if (schemes.dx === 'CODE') return d.kind === 'element' ? itemKeyOf(d) : d.code;
     return en ? d.nameEn : d.nameVi;
   };
   const optionByCode = new Map(r.meta.optionList.map((x) => [x.code, x]));
   const coId = (code: string) => {
     const x = optionByCode.get(code);
-    if (o.schemes.ou !== 'UID' && o.schemes.dx !== 'UID') return code;
+    if (schemes.ou !== 'UID' && schemes.dx !== 'UID') return code;
     return code === 'default' ? DEFAULT_COMBO_UID : (x?.uid ?? code);
   };
+  return { units, ouId, dxId, coId, optionByCode };
+}
+
+function dhis2Response(c: Context, r: Result, o: GridOptions) {
+  const en = wantsEnglish(c);
+  const peId = new Map(r.periods.map((p) => [p.id, dhis2Period(p)]));
+  const { units, ouId, dxId, coId, optionByCode } = namers(r, o.schemes, en);
   const header = (name: string, column: string, valueType = 'TEXT', meta = true) => ({
     name,
     column,
@@ -292,6 +295,101 @@ function dhis2Response(c: Context, r: Result, o: GridOptions) {
 
 const uidOf = (uid: string | null | undefined) => (uid ? { uid } : {});
 
+/** DHIS2's `analytics/dataValueSet`: the aggregated answer as a data value set. */
+function dataValueSetResponse(c: Context, r: Result, schemes: ReturnType<typeof idSchemes>) {
+  const { ouId, dxId, coId } = namers(r, schemes, wantsEnglish(c));
+  const peId = new Map(r.periods.map((p) => [p.id, dhis2Period(p)]));
+  return c.json(
+    {
+      dataValues: r.cells
+        .filter((x) => x.value !== null)
+        .map((x) => ({
+          dataElement: dxId(x.dx),
+          period: peId.get(x.pe) ?? x.pe,
+          orgUnit: ouId(x.ou),
+          ...(x.co ? { categoryOptionCombo: coId(x.co) } : {}),
+          value: num(x.value),
+        })),
+    },
+    200,
+  );
+}
+
+type Raw = Awaited<
+  ReturnType<import('../services/analytics.service.ts').AnalyticsService['rawData']>
+>;
+type RawRow = Raw['rows'][number];
+
+/** DHIS2's `analytics/rawData`: stored values as a grid, each at its own unit and period. */
+function rawDataResponse(c: Context, raw: Raw, schemes: ReturnType<typeof idSchemes>, co: boolean) {
+  const en = wantsEnglish(c);
+  const byUid = schemes.ou === 'UID';
+  const itemById = new Map(raw.items.map((d) => [d.id, d]));
+  const dxId = (id: string) => {
+    const d = itemById.get(id);
+    if (!d || !schemes.dx) return id;
+    if (schemes.dx === 'UID') return d.uid ?? id;
+    return schemes.dx === 'NAME' ? (en ? d.nameEn : d.nameVi) : d.code;
+  };
+  const header = (name: string, column: string, valueType = 'TEXT') => ({
+    name,
+    column,
+    valueType,
+    type: valueType === 'NUMBER' ? 'java.lang.Double' : 'java.lang.String',
+    hidden: false,
+    meta: valueType !== 'NUMBER',
+  });
+  const headers = [
+    header('dx', 'Data'),
+    ...(co ? [header('co', 'Category option combo')] : []),
+    header('pe', 'Period'),
+    header('ou', 'Organisation unit'),
+    header('value', 'Value', 'NUMBER'),
+  ];
+  const pe = (x: RawRow) =>
+    x.type === 'range'
+      ? x.pid
+      : dhis2Period({
+          type: x.type as Period['type'],
+          id: x.pid,
+          start: x.start_date,
+          end: x.end_date,
+        });
+  const coOf = (x: RawRow) => {
+    if (!byUid) return x.option_code;
+    return x.option_code === 'default' ? DEFAULT_COMBO_UID : (x.option_uid ?? x.option_code);
+  };
+  const ou = (x: RawRow) => (byUid ? (x.unit_uid ?? x.unit_code) : x.unit_code);
+  const rows = raw.rows.map((x) => [
+    dxId(x.dx),
+    ...(co ? [coOf(x)] : []),
+    pe(x),
+    ou(x),
+    x.text_value,
+  ]);
+  const items: Record<string, { name: string }> = {};
+  for (const d of raw.items) items[dxId(d.id)] = { name: en ? d.nameEn : d.nameVi };
+  for (const p of raw.periods) items[dhis2Period(p)] = { name: periodLabel(p, en) };
+  return c.json(
+    {
+      headers,
+      metaData: {
+        items,
+        dimensions: {
+          dx: raw.items.map((d) => dxId(d.id)),
+          pe: raw.periods.map(dhis2Period),
+          ou: [...new Set(raw.rows.map(ou))],
+        },
+      },
+      rows,
+      height: rows.length,
+      width: headers.length,
+      headerWidth: headers.length,
+    },
+    200,
+  );
+}
+
 /** An element item's code form: ELEMENT or ELEMENT.OPTION. */
 const itemKeyOf = (d: Extract<Result['dxItems'][number], { kind: 'element' }>) =>
   d.ref.option ? `${d.ref.element}.${d.ref.option}` : d.ref.element;
@@ -337,6 +435,49 @@ export function analyticsRoutes() {
       return dhis2Response(c, r, { filters, changes, co: q.co === true, schemes, decimals });
     });
   }
+  for (const form of ['rawData', 'dataValueSet'] as const) {
+    for (const base of ['/api/analytics', '/api/:apiVersion{[0-9]{2}}/analytics']) {
+      for (const path of [`${base}/${form}`, `${base}/${form}.json`]) {
+        app.get(path, async (c) => {
+          const actor = actorOf(c);
+          const { q } = parseDimensions(c);
+          const schemes = idSchemes(c, q);
+          const analytics = c.get('services').analytics;
+          if (form === 'rawData')
+            return rawDataResponse(c, await analytics.rawData(actor, q), schemes, q.co === true);
+          return dataValueSetResponse(c, await analytics.query(actor, q), schemes);
+        });
+      }
+    }
+  }
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api/analytics/rawData',
+    tags: ['analytics'],
+    summary:
+      "DHIS2's analytics rawData: the stored values (not aggregated) of elements under the units asked, within the periods asked, each at its own unit and period, as a grid. Up to 1,000,000 values; more is refused (413) with a pointer to /api/dataValueSets.",
+    request: {
+      query: z.object({
+        dimension: z.array(z.string()),
+        outputIdScheme: z.enum(['UID', 'CODE', 'NAME']).optional(),
+      }),
+    },
+    responses: { 200: { description: 'DHIS2 analytics grid of stored values' } },
+  });
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api/analytics/dataValueSet',
+    tags: ['analytics'],
+    summary:
+      "DHIS2's analytics dataValueSet: the aggregated answer (dimension=dx, pe, ou; co) as a data value set { dataValues: [{dataElement, period, orgUnit, value}] }.",
+    request: {
+      query: z.object({
+        dimension: z.array(z.string()),
+        outputIdScheme: z.enum(['UID', 'CODE', 'NAME']).optional(),
+      }),
+    },
+    responses: { 200: { description: 'DHIS2 data value set' } },
+  });
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: '/api/analytics',

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './client.ts';
+import { PERIOD_TYPES_FINEST_FIRST } from '../domain/period.ts';
 
 export interface AggregateRequest {
   elementId: number;
@@ -171,8 +172,66 @@ export async function extremes(
   return r.rows;
 }
 
+export interface RawValueRow {
+  element_id: number;
+  pid: string;
+  /** The stored period's own kind and dates (its DHIS2 id is made from them). */
+  type: string;
+  start_date: string;
+  end_date: string;
+  unit_code: string;
+  unit_uid: string | null;
+  option_code: string;
+  option_uid: string | null;
+  value: number | null;
+  text_value: string;
+}
+
+/**
+ * Stored values, not aggregated (DHIS2's analytics `rawData`): of these elements, at the units
+ * under any of `unitIds` (themselves included), in stored periods within the requested ranges.
+ * At most `limit` rows, in a stable order; the caller asks for one more to know if there are
+ * more.
+ */
+export async function rawValues(
+  db: Db,
+  q: {
+    elementIds: number[];
+    unitIds: number[];
+    ranges: { start: string; end: string }[];
+    optionIds?: number[];
+    limit: number;
+  },
+): Promise<RawValueRow[]> {
+  if (!q.elementIds.length || !q.unitIds.length || !q.ranges.length) return [];
+  const r = await sql<RawValueRow>`
+    with req as (
+      select * from json_to_recordset(${JSON.stringify(q.ranges)}::json) as t(start date, "end" date)
+    ), pids as (
+      select distinct p.id from req
+      join period p on p.start_date >= req.start and p.end_date <= req."end"
+    ), under as (
+      select distinct h.unit_id from org_unit_ancestor h
+      where h.ancestor_id = any(${q.unitIds}::int[])
+    )
+    select d.element_id, p.pid, p.type, to_char(p.start_date, 'YYYY-MM-DD') as start_date,
+      to_char(p.end_date, 'YYYY-MM-DD') as end_date, u.code as unit_code, u.uid as unit_uid,
+      o.code as option_code, o.uid as option_uid, d.value::float as value, d.text_value
+    from data_value d
+    join period p on p.id = d.period_id
+    join org_unit u on u.id = d.unit_id
+    join breakdown_option o on o.id = d.option_id
+    where d.element_id = any(${q.elementIds}::int[])
+      and d.period_id = any(array(select id from pids))
+      and d.unit_id = any(array(select unit_id from under))
+      and ${q.optionIds ? sql`d.option_id = any(${q.optionIds}::int[])` : sql`true`}
+    order by d.element_id, p.start_date, p.end_date, u.code, o.code
+    limit ${q.limit}`.execute(db);
+  return r.rows;
+}
+
 /** Stored period kinds, finest first: on a tie of coverage the finer kind is read. */
-const FINEST_FIRST = ['day', 'week', 'month', 'quarter', 'half', 'year'];
+const FINEST_FIRST: readonly string[] = PERIOD_TYPES_FINEST_FIRST;
 
 /**
  * The change the source reported for values stored exactly at these periods; of one breakdown

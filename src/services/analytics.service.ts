@@ -3,6 +3,8 @@ import { childContext, dataVersion, runIn, type DbContext } from '../db/request-
 import {
   aggregate,
   extremes,
+  rawValues,
+  type RawValueRow,
   reportedChanges,
   targets as targetRows,
 } from '../db/analytics.repo.ts';
@@ -237,6 +239,57 @@ export class AnalyticsService {
     if (e.ctx.signal?.aborted) return false; // about to be dropped: its asker left
     if (!e.started) return true;
     return e.askedAt !== undefined && e.askedAt === now;
+  }
+
+  /**
+   * Stored values, not aggregated (DHIS2's `analytics/rawData`): of the elements in `dx`, at
+   * the units under those of `ou` (in the tree in force at each period), in stored periods within
+   * those of `pe`. Up to RAW_LIMIT values; a question with more is refused with a pointer to the
+   * streamed export, never cut short.
+   */
+  async rawData(actor: Actor, q: AnalyticsQuery) {
+    if (!can(actor, 'data.read')) throw errors.forbidden('data.read');
+    if (q.dx.length === 0 || q.pe.length === 0) {
+      throw new AppError('validation_failed', {
+        vi: 'Cần ít nhất một chỉ tiêu (dx) và một kỳ (pe)',
+        en: 'At least one data item (dx) and one period (pe) are needed',
+      });
+    }
+    const meta = await this.metadata();
+    const items = q.dx.map((d) => this.resolveDx(d, meta));
+    const elements = items.map((item) => {
+      if (item.kind !== 'element') throw rawOfIndicator(item.id);
+      return { item, el: meta.elements.get(item.ref.element)! };
+    });
+    const periods = parsePeriodList(q.pe.join(';'), this.hierarchy.today());
+    const spans = (await this.hierarchy.versionSpans()).map((v) => ({
+      id: v.id,
+      validFrom: v.valid_from,
+      validUntil: v.valid_until,
+    }));
+    const byVersion = new Map<string, Period[]>();
+    for (const p of periods) {
+      const v = q.version ?? versionAt(spans, p.start)!.id;
+      byVersion.set(v, [...(byVersion.get(v) ?? []), p]);
+    }
+    const out: (RawValueRow & { dx: string })[] = [];
+    for (const [version, ps] of byVersion) {
+      const units = await this.resolveUnits(actor, q.ou, version);
+      // One element at a time: an item may name one option (ELEMENT.OPTION).
+      for (const { item, el } of elements) {
+        const option = item.kind === 'element' ? item.ref.option : undefined;
+        const rows = await rawValues(this.db, {
+          elementIds: [el.id],
+          unitIds: units.map((u) => u.id),
+          ranges: ps.map((p) => ({ start: p.start, end: p.end })),
+          optionIds: option ? [meta.options.get(option)?.id ?? -1] : undefined,
+          limit: RAW_LIMIT + 1 - out.length,
+        });
+        for (const r of rows) out.push({ ...r, dx: item.id });
+        if (out.length > RAW_LIMIT) throw rawTooLarge();
+      }
+    }
+    return { rows: out, items, periods, meta };
   }
 
   private async compute(actor: Actor, q: AnalyticsQuery, opts: { changes?: boolean }) {
@@ -723,6 +776,31 @@ function combineUnits(units: UnitRef[], version: string): UnitRef {
     version,
     members: top,
   };
+}
+
+/** Most values one `rawData` answer holds; the streamed export has no such bound. */
+export const RAW_LIMIT = 1_000_000;
+
+function rawTooLarge() {
+  return new AppError(
+    'payload_too_large',
+    {
+      vi: `Câu hỏi có hơn ${RAW_LIMIT.toLocaleString('vi-VN')} giá trị thô; hãy thu hẹp đơn vị hoặc kỳ, hoặc dùng /api/dataValueSets (xuất theo luồng, không giới hạn)`,
+      en: `The question holds more than ${RAW_LIMIT.toLocaleString('en')} raw values; narrow the units or periods, or use /api/dataValueSets (streamed, without a limit)`,
+    },
+    { limit: RAW_LIMIT },
+  );
+}
+
+function rawOfIndicator(id: string) {
+  return new AppError(
+    'validation_failed',
+    {
+      vi: `Dữ liệu thô chỉ có cho chỉ tiêu, không cho chỉ số "${id}"`,
+      en: `Raw data exists for data elements only, not for indicator "${id}"`,
+    },
+    { dx: id },
+  );
 }
 
 function filterAcrossTrees(trees: string[]) {
