@@ -20,10 +20,10 @@ const ListQuery = z.object({
     .number()
     .int()
     .min(0)
-    .max(3)
+    .max(50)
     .optional()
     .openapi({ description: 'Only units of this level' }),
-  parent: plainText().max(10).optional().openapi({
+  parent: plainText().max(50).optional().openapi({
     description: 'Children of this unit; with `level`, all its descendants at that level',
   }),
   q: plainText().max(200).optional().openapi({
@@ -36,7 +36,7 @@ const ListQuery = z.object({
 
 const CodeParam = z.object({
   code: plainText()
-    .max(10)
+    .max(50)
     .openapi({ param: { name: 'code', in: 'path' }, example: '26740' }),
 });
 const VersionQuery = z.object({ version: VersionParam, at: AtParam });

@@ -1,8 +1,9 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Db } from './client.ts';
 import type { OrgUnitTable } from './schema.ts';
 import { insertMany } from './bulk.ts';
 import {
+  ADDED_KIND,
   ROOT_CODE,
   ROOT_NAME,
   pathCodes,
@@ -11,8 +12,24 @@ import {
   type ParsedUnit,
 } from '../domain/hierarchy.ts';
 import { searchText } from '../domain/text.ts';
+import { AppError } from '../domain/errors.ts';
 
-type UnitRow = Omit<OrgUnitTable, 'region' | 'id'> & {
+type UnitRow = Pick<
+  Selectable<OrgUnitTable>,
+  | 'version'
+  | 'code'
+  | 'level'
+  | 'kind'
+  | 'type'
+  | 'name'
+  | 'full_name'
+  | 'name_en'
+  | 'parent_code'
+  | 'path'
+  | 'uid'
+  | 'origin'
+  | 'source_code'
+> & {
   renamed_by: string | null;
   renamed_on: string | null;
 };
@@ -29,6 +46,9 @@ function toUnit(r: UnitRow): OrgUnit {
     nameEn: r.name_en,
     parentCode: r.parent_code,
     path: r.path,
+    ...(r.uid ? { uid: r.uid } : {}),
+    ...(r.origin === 'added' ? { origin: 'added' as const } : {}),
+    ...(r.source_code ? { sourceCode: r.source_code } : {}),
     ...(r.renamed_by && r.renamed_on
       ? { renamedBy: { decree: r.renamed_by, effective: r.renamed_on } }
       : {}),
@@ -43,7 +63,7 @@ function unitsAsOf(asOf: string): RawBuilder<unknown> {
   return sql`select u.version, u.code, u.level, u.kind,
       coalesce(c.type_after, u.type) as type, u.name,
       coalesce(c.full_name_after, u.full_name) as full_name,
-      u.name_en, u.parent_code, u.path,
+      u.name_en, u.parent_code, u.path, u.uid, u.origin, u.source_code,
       c.decree as renamed_by, c.effective as renamed_on
     from org_unit u
     left join lateral (
@@ -52,6 +72,36 @@ function unitsAsOf(asOf: string): RawBuilder<unknown> {
       where c.version = u.version and c.code = u.code and c.effective <= ${asOf}::date
       order by c.effective desc limit 1
     ) c on true`;
+}
+
+/** A unit as `treeOf` reads it. */
+export interface TreeRow {
+  id: number;
+  code: string;
+  uid: string | null;
+  source_code: string | null;
+  origin: 'official' | 'added';
+  parent_code: string | null;
+  level: number;
+  path: string;
+  name: string;
+  short_name: string | null;
+  opening_date: string | null;
+  closed_date: string | null;
+  has_children: boolean;
+}
+
+/** An added unit to write, placed by `placeUnits` (its code is its uid). */
+export interface AddedUnitRow {
+  code: string;
+  sourceCode: string | null;
+  name: string;
+  shortName: string | null;
+  parent: string | null;
+  level: number;
+  path: string;
+  openingDate: string | null;
+  closedDate: string | null;
 }
 
 /** `true` when the scope is the whole nation; otherwise units must lie under `scopePath`. */
@@ -309,9 +359,10 @@ export class OrgUnitRepo {
         }),
       )
       .execute();
+    // Only the official units are the file's: units added below them stay.
     const before = await sql<{
       code: string;
-    }>`select code from org_unit where version = ${version.id}`.execute(db);
+    }>`select code from org_unit where version = ${version.id} and origin = 'official'`.execute(db);
     const existing = new Set(before.rows.map((r) => r.code));
     const rows = [
       {
@@ -371,10 +422,26 @@ export class OrgUnitRepo {
     const keep = new Set(rows.map((r) => r.code));
     const gone = [...existing].filter((c) => !keep.has(c));
     if (gone.length > 0) {
+      const orphans = await sql<{ code: string; parent_code: string }>`
+        select code, parent_code from org_unit
+        where version = ${version.id} and origin = 'added' and parent_code = any(${gone}::text[])
+        order by code limit 20`.execute(db);
+      if (orphans.rows.length > 0) {
+        throw new AppError(
+          'units_file_invalid',
+          {
+            vi: `Tệp bỏ các đơn vị còn có đơn vị được thêm bên dưới (${orphans.rows.map((o) => `${o.parent_code} ← ${o.code}`).join(', ')}); hãy chuyển hoặc xoá các đơn vị đó trước; không có gì thay đổi`,
+            en: `The file drops units that still have added units below them (${orphans.rows.map((o) => `${o.parent_code} ← ${o.code}`).join(', ')}); move or delete those first; nothing was changed`,
+          },
+          { orphans: orphans.rows },
+        );
+      }
       await sql`delete from org_unit where version = ${version.id} and code = any(${gone}::text[])`.execute(
         db,
       );
     }
+    // An official unit that moved takes the units added below it along.
+    await this.repathAdded(version.id);
     await this.rebuildAncestors(version.id);
     await this.rebuildNames(version.id);
     const inserted = rows.filter((r) => !existing.has(r.code)).length;
@@ -467,16 +534,230 @@ export class OrgUnitRepo {
     );
   }
 
-  /** Each unit with itself and the units above it, from the paths. */
-  async rebuildAncestors(version: string): Promise<void> {
+  /** Each unit with itself and the units above it, from the paths (of `unitIds` only, if given). */
+  async rebuildAncestors(version: string, unitIds?: number[]): Promise<void> {
+    if (unitIds?.length === 0) return;
+    const only = unitIds ? sql`and u.id = any(${unitIds}::int[])` : sql``;
     await sql`delete from org_unit_ancestor
-      where unit_id in (select id from org_unit where version = ${version})`.execute(this.db);
+      where unit_id in (select u.id from org_unit u where u.version = ${version} ${only})`.execute(
+      this.db,
+    );
     await sql`insert into org_unit_ancestor (unit_id, ancestor_id, depth)
       select u.id, a.id, u.level - a.level
       from org_unit u
       cross join lateral unnest(string_to_array(trim(both '/' from u.path), '/')) as p (code)
       join org_unit a on a.version = u.version and a.code = p.code
-      where u.version = ${version}`.execute(this.db);
+      where u.version = ${version} ${only}`.execute(this.db);
+  }
+
+  /**
+   * Every unit of a version with what placing units and resolving references need. Keys: the
+   * code (an added unit's uid), the uid, and an added unit's source code.
+   */
+  async treeOf(version: string): Promise<TreeRow[]> {
+    const r = await sql<TreeRow>`select u.id, u.code, u.uid, u.source_code, u.origin, u.parent_code,
+        u.level, u.path, u.name, u.short_name, u.opening_date::text as opening_date,
+        u.closed_date::text as closed_date,
+        exists (select 1 from org_unit c where c.version = u.version and c.parent_code = u.code) as has_children
+      from org_unit u where u.version = ${version}`.execute(this.db);
+    return r.rows;
+  }
+
+  /**
+   * Writes added units (created or changed) placed by `placeUnits`, then keeps everything that
+   * hangs on the tree true in the same transaction: the paths and levels of units below a unit
+   * that moved, org_unit_ancestor, the search names, and the roll-up sums — a unit that gains
+   * its first unit below it gets a roll-up row holding its own values, and the units above a
+   * unit that moved are summed again. Call inside a transaction.
+   */
+  async placeAdded(
+    version: string,
+    units: AddedUnitRow[],
+  ): Promise<{ ids: Map<string, number>; changed: Set<string> }> {
+    const db = this.db;
+    if (units.length === 0) return { ids: new Map(), changed: new Set() };
+    const codes = units.map((u) => u.code);
+    const before = await sql<{
+      id: number;
+      code: string;
+      parent_code: string | null;
+      source_code: string | null;
+      name: string;
+      short_name: string | null;
+      opening_date: string | null;
+      closed_date: string | null;
+    }>`
+      select id, code, parent_code, source_code, name, short_name,
+        opening_date::text as opening_date, closed_date::text as closed_date
+      from org_unit where version = ${version} and code = any(${codes}::text[])`.execute(db);
+    const old = new Map(before.rows.map((r) => [r.code, r]));
+    const changed = new Set(
+      units
+        .filter((u) => {
+          const o = old.get(u.code);
+          return (
+            !o ||
+            o.parent_code !== u.parent ||
+            o.source_code !== u.sourceCode ||
+            o.name !== u.name ||
+            o.short_name !== u.shortName ||
+            o.opening_date !== u.openingDate ||
+            o.closed_date !== u.closedDate
+          );
+        })
+        .map((u) => u.code),
+    );
+    const moved = units.filter((u) => old.has(u.code) && old.get(u.code)!.parent_code !== u.parent);
+    const movedIds = moved.map((u) => old.get(u.code)!.id);
+    const oldAbove = await this.ancestorsOf(movedIds);
+    // Parents that hold no unit yet: their own values enter a roll-up row of their own.
+    const parents = [...new Set(units.flatMap((u) => (u.parent === null ? [] : [u.parent])))];
+    const leavesBefore = await sql<{ id: number; code: string }>`
+      select p.id, p.code from org_unit p
+      where p.version = ${version} and p.code = any(${parents}::text[])
+        and not exists (select 1 from org_unit c where c.version = p.version and c.parent_code = p.code)`.execute(
+      db,
+    );
+    const oldParents = [
+      ...new Set(moved.flatMap((u) => old.get(u.code)!.parent_code ?? [])),
+    ] as string[];
+
+    await insertMany(
+      db,
+      'org_unit',
+      {
+        version: 'text',
+        code: 'text',
+        uid: 'text',
+        origin: 'text',
+        source_code: 'text',
+        level: 'smallint',
+        kind: 'text',
+        type: 'text',
+        name: 'text',
+        full_name: 'text',
+        short_name: 'text',
+        parent_code: 'text',
+        path: 'text',
+        opening_date: 'date',
+        closed_date: 'date',
+      },
+      units.map((u) => ({
+        version,
+        code: u.code,
+        uid: u.code,
+        origin: 'added',
+        source_code: u.sourceCode,
+        level: u.level,
+        kind: ADDED_KIND,
+        type: ADDED_KIND,
+        name: u.name,
+        full_name: u.name,
+        short_name: u.shortName,
+        parent_code: u.parent,
+        path: u.path,
+        opening_date: u.openingDate,
+        closed_date: u.closedDate,
+      })),
+      {
+        onConflict: `on conflict (version, code) do update set source_code = excluded.source_code,
+          level = excluded.level, name = excluded.name, full_name = excluded.full_name,
+          short_name = excluded.short_name, parent_code = excluded.parent_code, path = excluded.path,
+          opening_date = excluded.opening_date, closed_date = excluded.closed_date`,
+      },
+    );
+    const after = await sql<{ id: number; code: string }>`
+      select id, code from org_unit where version = ${version} and code = any(${codes}::text[])`.execute(
+      db,
+    );
+    const ids = new Map(after.rows.map((r) => [r.code, r.id]));
+    const below = await this.repathAdded(version);
+    await this.rebuildAncestors(version, [...new Set([...ids.values(), ...below])]);
+    await sql`delete from org_unit_name where version = ${version} and source = 'own'
+      and code = any(${codes}::text[])`.execute(db);
+    await insertMany(
+      db,
+      'org_unit_name',
+      { version: 'text', code: 'text', search_text: 'text', display_name: 'text', source: 'text' },
+      units.map((u) => ({
+        version,
+        code: u.code,
+        search_text: searchText(u.name),
+        display_name: u.name,
+        source: 'own',
+      })),
+    );
+
+    // Roll-ups: the units above a moved unit change on both sides of the move (those above
+    // both keep their sums); a former leaf now above units sums its own values too; a parent
+    // left with no unit below reads its values from data_value again (no roll-up row).
+    const newAbove = await this.ancestorsOf(movedIds);
+    const refresh = new Set<number>();
+    for (const id of movedIds) {
+      const o = new Set(oldAbove.get(id) ?? []);
+      const n = new Set(newAbove.get(id) ?? []);
+      for (const a of o) if (!n.has(a)) refresh.add(a);
+      for (const a of n) if (!o.has(a)) refresh.add(a);
+    }
+    for (const p of leavesBefore.rows) refresh.add(p.id);
+    if (oldParents.length > 0) {
+      const left = await sql<{ id: number }>`select id from org_unit
+        where version = ${version} and code = any(${oldParents}::text[])`.execute(db);
+      for (const p of left.rows) refresh.add(p.id);
+    }
+    await this.refreshRollups([...refresh]);
+    return { ids, changed };
+  }
+
+  /** The units above each of these (not the unit itself). */
+  private async ancestorsOf(unitIds: number[]): Promise<Map<number, number[]>> {
+    const m = new Map<number, number[]>();
+    if (unitIds.length === 0) return m;
+    const r = await sql<{ unit_id: number; ancestor_id: number }>`
+      select unit_id, ancestor_id from org_unit_ancestor
+      where unit_id = any(${unitIds}::int[]) and depth > 0`.execute(this.db);
+    for (const x of r.rows) m.set(x.unit_id, [...(m.get(x.unit_id) ?? []), x.ancestor_id]);
+    return m;
+  }
+
+  /**
+   * The paths and levels of added units from their parents, down from the official units and
+   * the roots of added trees; returns the ids of the units whose path changed.
+   */
+  async repathAdded(version: string): Promise<number[]> {
+    const r = await sql<{ id: number }>`
+      with recursive t (code, path, level) as (
+        select u.code, coalesce(p.path, '/') || u.code || '/', coalesce(p.level + 1, 0)
+        from org_unit u
+        left join org_unit p on p.version = u.version and p.code = u.parent_code
+        where u.version = ${version} and u.origin = 'added' and (p.code is null or p.origin = 'official')
+        union all
+        select c.code, t.path || c.code || '/', t.level + 1
+        from t join org_unit c on c.version = ${version} and c.parent_code = t.code and c.origin = 'added'
+      )
+      update org_unit u set path = t.path, level = t.level
+      from t where u.version = ${version} and u.code = t.code and (u.path <> t.path or u.level <> t.level)
+      returning u.id`.execute(this.db);
+    return r.rows.map((x) => x.id);
+  }
+
+  /**
+   * Sums the roll-up rows of these units again from the values below them (and their own, when
+   * units lie below them), as the imports keep them: a unit with nothing below it has none.
+   */
+  async refreshRollups(unitIds: number[]): Promise<void> {
+    if (unitIds.length === 0) return;
+    await sql`delete from data_value_rollup where ancestor_id = any(${unitIds}::int[])`.execute(
+      this.db,
+    );
+    await sql`insert into data_value_rollup (ancestor_id, element_id, period_id, option_id, attribute_id, sum, n)
+      select a.ancestor_id, d.element_id, d.period_id, d.option_id, d.attribute_id,
+        sum(coalesce(d.value, 0)), count(*)::int
+      from org_unit_ancestor a
+      join data_value d on d.unit_id = a.unit_id
+      where a.ancestor_id = any(${unitIds}::int[])
+        and exists (select 1 from org_unit_ancestor c where c.ancestor_id = a.ancestor_id and c.depth > 0)
+      group by 1, 2, 3, 4, 5`.execute(this.db);
   }
 
   /** The names a person may search a version's units by: own, later official, and former. */

@@ -28,6 +28,13 @@ export interface OrgUnitTable {
   parent_code: string | null;
   path: string;
   region: number | null;
+  /** 'official' (the official units files) or 'added' (a metadata import; keyed by uid). Migration 0012. */
+  origin: ColumnType<'official' | 'added', 'official' | 'added' | undefined, 'official' | 'added'>;
+  /** An added unit's code in its source (DHIS2's free-text code). */
+  source_code: ColumnType<string | null, string | null | undefined, string | null>;
+  short_name: ColumnType<string | null, string | null | undefined, string | null>;
+  opening_date: ColumnType<string | null, string | null | undefined, string | null>;
+  closed_date: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OrgUnitChangeTable {
@@ -162,14 +169,66 @@ interface Named {
   name_en: string;
 }
 
-export type BreakdownTable = Named;
+export interface BreakdownTable extends Named {
+  /** Migration 0012: an ATTRIBUTE combo's options are attribute options. */
+  dimension_type: Generated<'DISAGGREGATION' | 'ATTRIBUTE'>;
+}
 
 export interface BreakdownOptionTable extends Named {
   breakdown_id: number;
   sort_order: Generated<number>;
 }
 
-export type AttributeOptionTable = Named;
+export interface AttributeOptionTable extends Named {
+  /** Migration 0012: the attribute combo it belongs to, when it came from one. */
+  breakdown_id: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+// DHIS2's category model behind breakdowns (migration 0012).
+export interface CategoryOptionTable {
+  id: Generated<number>;
+  uid: string;
+  code: string | null;
+  name: string;
+  short_name: string | null;
+}
+export interface CategoryTable {
+  id: Generated<number>;
+  uid: string;
+  code: string | null;
+  name: string;
+  dimension_type: Generated<'DISAGGREGATION' | 'ATTRIBUTE'>;
+}
+export interface CategoryMemberTable {
+  category_id: number;
+  option_id: number;
+  sort_order: number;
+}
+export interface BreakdownCategoryTable {
+  breakdown_id: number;
+  category_id: number;
+  sort_order: number;
+}
+export interface BreakdownOptionPartTable {
+  option_id: number;
+  category_option_id: number;
+}
+export interface AttributeOptionPartTable {
+  attribute_id: number;
+  category_option_id: number;
+}
+export interface IndicatorTypeTable {
+  id: Generated<number>;
+  uid: string;
+  code: string | null;
+  name: string;
+  factor: number;
+  number: Generated<boolean>;
+}
+export interface DataSetUnitTable {
+  data_set_id: number;
+  unit_id: number;
+}
 
 export interface DataElementTable extends Named {
   sector: string;
@@ -195,6 +254,10 @@ export interface IndicatorTable extends Named {
   description: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Migration 0012: DHIS2's parts of the formula. */
+  numerator: ColumnType<string | null, string | null | undefined, string | null>;
+  denominator: ColumnType<string | null, string | null | undefined, string | null>;
+  indicator_type_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface TargetTable {
@@ -344,6 +407,14 @@ export interface Schema {
   target: TargetTable;
   data_set: DataSetTable;
   data_set_element: DataSetElementTable;
+  data_set_unit: DataSetUnitTable;
+  category_option: CategoryOptionTable;
+  category: CategoryTable;
+  category_member: CategoryMemberTable;
+  breakdown_category: BreakdownCategoryTable;
+  breakdown_option_part: BreakdownOptionPartTable;
+  attribute_option_part: AttributeOptionPartTable;
+  indicator_type: IndicatorTypeTable;
   period: PeriodTable;
   period_lock: PeriodLockTable;
   data_value: DataValueTable;

@@ -10,6 +10,29 @@ export const ROOT_NAME = 'Việt Nam';
 
 export const UnitKind = z.enum(['province', 'district', 'commune']);
 
+/**
+ * Two kinds of units share a tree (docs/decisions.md, "Units below the official tree"):
+ * - `official`: the nation and the units of the official files, whose 2–5 digit codes are how
+ *   the official data names them; at most three levels under the nation; changed only by
+ *   importing an official file.
+ * - `added`: units a metadata import adds — a DHIS2 tree with its own root, or health
+ *   stations and schools under a commune — at any depth. Their key within a version is their
+ *   DHIS2 uid; the code they have in their source (free text, may be absent) is kept beside it.
+ */
+export type UnitOrigin = 'official' | 'added';
+/** The codes of official units (the nation is `VN`). */
+export const OFFICIAL_CODE = /^\d{2,5}$/;
+/** A DHIS2 uid: a letter, then 10 letters or digits. */
+export const UID_PATTERN = /^[A-Za-z][A-Za-z0-9]{10}$/;
+/** DHIS2 keeps codes of at most 50 characters. */
+export const MAX_SOURCE_CODE = 50;
+/** The kind and type given to added units (the official kinds are nation … commune). */
+export const ADDED_KIND = 'unit';
+
+export function isOfficialCode(code: string): boolean {
+  return code === ROOT_CODE || OFFICIAL_CODE.test(code);
+}
+
 export const UnitRecord = z.object({
   code: z.string().regex(/^\d{2,5}$/, 'code must be 2 to 5 digits, as a string'),
   kind: UnitKind,
@@ -244,6 +267,120 @@ export function versionAt<T extends VersionSpan>(versions: T[], date: string): T
   return chosen;
 }
 
+/** A unit of a tree, as placing units needs it. */
+export interface TreeUnit {
+  code: string;
+  parent: string | null;
+  origin: UnitOrigin;
+}
+
+/** A unit to place: its key (the uid of an added unit) and its parent's key, or none for a root. */
+export interface UnitPlacement {
+  code: string;
+  parent: string | null;
+}
+
+export interface PlacedUnit {
+  code: string;
+  parent: string | null;
+  /** 0 for a root (as the nation); DHIS2's level is one more. */
+  level: number;
+  path: string;
+}
+
+export type PlacementProblem =
+  | { code: string; kind: 'unknown_parent'; parent: string }
+  | { code: string; kind: 'cycle'; chain: string[] }
+  | {
+      code: string;
+      kind: 'official_parent_changed';
+      parent: string | null;
+      official: string | null;
+    };
+
+/**
+ * Places units in a tree: each unit's parent is another unit being placed (in any order) or a
+ * unit of the tree, at any depth; a unit without a parent is the root of a tree of its own.
+ * Units already in the tree may move (their descendants follow). Official units keep their
+ * place: one named again must name its official parent (and so is never under an added
+ * unit). Returns the level and path of every unit placed, or the problems —
+ * never a partial answer: a cycle (through units of the tree too) or an unknown parent.
+ */
+export function placeUnits(
+  units: readonly UnitPlacement[],
+  tree: ReadonlyMap<string, TreeUnit>,
+): { placed: PlacedUnit[]; problems: PlacementProblem[] } {
+  const problems: PlacementProblem[] = [];
+  const parentOf = new Map<string, string | null>();
+  for (const [code, u] of tree) parentOf.set(code, u.parent);
+  const moving = new Map<string, UnitPlacement>();
+  for (const u of units) {
+    const existing = tree.get(u.code);
+    if (existing?.origin === 'official') {
+      // The official tree is the official files' to change.
+      if (existing.parent !== u.parent)
+        problems.push({
+          code: u.code,
+          kind: 'official_parent_changed',
+          parent: u.parent,
+          official: existing.parent,
+        });
+      continue;
+    }
+    moving.set(u.code, u);
+    parentOf.set(u.code, u.parent);
+  }
+  for (const u of moving.values()) {
+    if (u.parent === null) continue;
+    if (!parentOf.has(u.parent)) {
+      problems.push({ code: u.code, kind: 'unknown_parent', parent: u.parent });
+    }
+  }
+  // A cycle never reaches a root: walk up from each unit placed.
+  for (const u of moving.values()) {
+    const seen = new Set<string>([u.code]);
+    let cur = parentOf.get(u.code) ?? null;
+    while (cur !== null && parentOf.has(cur)) {
+      if (seen.has(cur)) {
+        problems.push({ code: u.code, kind: 'cycle', chain: [...seen, cur] });
+        break;
+      }
+      seen.add(cur);
+      cur = parentOf.get(cur) ?? null;
+    }
+  }
+  if (problems.length > 0) return { placed: [], problems };
+
+  const paths = new Map<string, string>();
+  const pathOf = (code: string): string => {
+    const known = paths.get(code);
+    if (known !== undefined) return known;
+    // Iteratively: a chain may be long, and the call stack is not.
+    const chain: string[] = [];
+    let cur: string | null = code;
+    let base = '/';
+    while (cur !== null) {
+      const p = paths.get(cur);
+      if (p !== undefined) {
+        base = p;
+        break;
+      }
+      chain.push(cur);
+      cur = parentOf.get(cur) ?? null;
+    }
+    for (let i = chain.length - 1; i >= 0; i--) {
+      base = `${base}${chain[i]}/`;
+      paths.set(chain[i]!, base);
+    }
+    return paths.get(code)!;
+  };
+  const placed = [...moving.values()].map((u) => {
+    const path = pathOf(u.code);
+    return { code: u.code, parent: u.parent, path, level: pathCodes(path).length - 1 };
+  });
+  return { placed, problems };
+}
+
 export function isUnder(path: string, scopePath: string): boolean {
   return path.startsWith(scopePath);
 }
@@ -260,6 +397,12 @@ export interface OrgUnit {
   nameEn: string | null;
   parentCode: string | null;
   path: string;
+  /** A DHIS2 uid, when the unit has one (an added unit's code is its uid). */
+  uid?: string;
+  /** Only on units a metadata import added (official units leave it out). */
+  origin?: 'added';
+  /** An added unit's code in its source (DHIS2's free-text code), when it has one. */
+  sourceCode?: string;
   /** The decree that gave the unit its current name or type, when it changed after the tree began. */
   renamedBy?: { decree: string; effective: string };
 }

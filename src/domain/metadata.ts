@@ -25,7 +25,15 @@ export const SECTORS = [
   'government',
   'other',
 ] as const;
-export const VALUE_TYPES = ['integer', 'number', 'percentage', 'boolean', 'date', 'text'] as const;
+export const VALUE_TYPES = [
+  'integer',
+  'number',
+  'percentage',
+  'boolean',
+  'true_only',
+  'date',
+  'text',
+] as const;
 export const AGG_TIME = ['sum', 'last', 'average'] as const;
 export const AGG_UNITS = ['sum', 'average', 'none'] as const;
 export const PERIOD_TYPES = ['day', 'week', 'month', 'quarter', 'half', 'year'] as const;
@@ -107,24 +115,36 @@ export const DataSetInput = z.object({
   ...names,
   periodType: z.enum(PERIOD_TYPES),
   version: plainText(),
-  level: z.number().int().min(0).max(3),
+  level: z.number().int().min(0).max(50),
   dueDays: z.number().int().min(0).max(366).default(10),
   expiryDays: z.number().int().min(0).max(3650).default(0),
   elements: z.array(Code).min(1).max(1000),
+  units: z
+    .array(plainText().max(50))
+    .max(100000)
+    .optional()
+    .describe(
+      'the units it is assigned to (codes, or uids of added units); none = every unit of its level',
+    ),
 });
 export type DataSetInput = z.infer<typeof DataSetInput>;
 
 export const UnitGroupInput = z.object({
   version: plainText(),
-  code: z.string().regex(/^[a-z0-9-]{2,100}$/, 'lowercase letters, digits and -'),
+  code: z
+    .string()
+    .regex(
+      /^([a-z0-9-]{2,100}|[A-Za-z][A-Za-z0-9]{10})$/,
+      'lowercase letters, digits and -, or a DHIS2 uid',
+    ),
   name: plainText().min(1).max(300),
   description: multilineText().max(2000).optional(),
-  owner: plainText().max(10).describe('the unit the group belongs to; members must lie under it'),
+  owner: plainText().max(50).describe('the unit the group belongs to; members must lie under it'),
   definition: z
     .object({
-      codes: z.array(plainText().max(10)).max(20000).optional(),
+      codes: z.array(plainText().max(50)).max(20000).optional(),
       under: z
-        .array(z.object({ code: plainText().max(10), level: z.number().int().min(1).max(3) }))
+        .array(z.object({ code: plainText().max(50), level: z.number().int().min(1).max(50) }))
         .max(100)
         .optional(),
       groups: z.array(plainText().max(100)).max(50).optional(),

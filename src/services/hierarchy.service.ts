@@ -39,6 +39,16 @@ export interface ListParams {
   offset: number;
 }
 
+/**
+ * Units of a version changed outside a units-file import (a metadata import added or moved
+ * units): every HierarchyService of this process reads that version's units again.
+ */
+const unitsChangedAt = new Map<string, number>();
+let changes = 0;
+export function unitsChanged(version: string): void {
+  unitsChangedAt.set(version, ++changes);
+}
+
 const brief = (u: OrgUnit) => ({
   code: u.code,
   level: u.level,
@@ -80,7 +90,10 @@ export class HierarchyService {
     return this.spans.rows;
   }
 
-  private unitMaps = new Map<string, { at: number; units: Promise<UnitMap> }>();
+  private unitMaps = new Map<
+    string,
+    { at: number; units: Promise<UnitMap>; change: number | undefined }
+  >();
 
   /**
    * Every unit of a tree by code (and DHIS2 uid), cached for a minute like the versions:
@@ -88,12 +101,13 @@ export class HierarchyService {
    */
   async unitMap(version: string, refresh = false): Promise<UnitMap> {
     const hit = this.unitMaps.get(version);
-    if (!refresh && hit && Date.now() - hit.at < 60_000) return hit.units;
+    const change = unitsChangedAt.get(version);
+    if (!refresh && hit && hit.change === change && Date.now() - hit.at < 60_000) return hit.units;
     const units = (async () => {
       const byKey = await new DataValueRepo(this.db).units(version);
       return { byKey, all: [...new Map([...byKey.values()].map((u) => [u.code, u])).values()] };
     })();
-    this.unitMaps.set(version, { at: Date.now(), units });
+    this.unitMaps.set(version, { at: Date.now(), units, change });
     units.catch(() => this.unitMaps.delete(version));
     return units;
   }

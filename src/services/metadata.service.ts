@@ -9,6 +9,27 @@ import { MetadataDocument, type MetadataDocumentInput } from '../domain/metadata
 import { auditActor } from './audit.ts';
 import { GroupService } from './group.service.ts';
 import { GroupRepo } from '../db/group.repo.ts';
+import { vnDate } from '../domain/dates.ts';
+import { versionAt } from '../domain/hierarchy.ts';
+import {
+  failedKeys,
+  importReport,
+  planDhis2Import,
+  DHIS2_DEFAULTS,
+  type ImportParams,
+  type ImportReport,
+  type Known,
+  type Plan,
+} from '../domain/dhis2-metadata.ts';
+import { unitsChanged } from './hierarchy.service.ts';
+
+/** The answer to a DHIS2 metadata import: its importReport, and what Opsroom left aside. */
+export interface Dhis2ImportResult {
+  report: ImportReport;
+  /** Keys of the file Opsroom does not hold (optionSets, programs…), with their object counts. */
+  ignoredTypes: Record<string, number>;
+  version: string;
+}
 
 export interface MetadataProblem {
   path: string;
@@ -109,7 +130,13 @@ export class MetadataService {
         }
         for (const d of doc.dataSets) {
           const ids = (await repo.elementIds(d.elements)).map((e) => e.id);
-          await count('dataSets', d.code, await repo.upsertDataSet(d, ids), d);
+          let change = await repo.upsertDataSet(d, ids);
+          if (d.units !== undefined) {
+            const units = await repo.unitIds(d.version, d.units);
+            const moved = await repo.replaceDataSetUnits(d.code, [...units.values()]);
+            if (moved && change === 'unchanged') change = 'updated';
+          }
+          await count('dataSets', d.code, change, d);
         }
         // Groups check their own scope and write their own audit rows, in this transaction.
         const groups = new GroupService(tx);
@@ -122,6 +149,258 @@ export class MetadataService {
         if (e instanceof DryRun) return e.summary;
         throw e;
       });
+  }
+
+  /**
+   * Imports metadata in DHIS2's shape (a DHIS2 export) and answers DHIS2's importReport. The
+   * file is checked whole against itself and what is stored (domain/dhis2-metadata.ts), then
+   * written in one transaction with an audit row per object: with `atomicMode=ALL` (DHIS2's
+   * default) one error and nothing is written; with NONE the objects without errors are
+   * (those that depend on a failed one fail too). Units go into `version` (default: the tree in
+   * force today), under our units or as a tree of their own. `validateOnly` changes nothing.
+   */
+  async importDhis2(
+    actor: Actor | 'system',
+    doc: Record<string, unknown>,
+    params: ImportParams,
+    opts: { version?: string; lang: 'vi' | 'en' },
+  ): Promise<Dhis2ImportResult> {
+    const manages = actor === 'system' || can(actor, 'metadata.manage');
+    if (actor !== 'system' && !manages && !can(actor, 'unit.manage'))
+      throw errors.forbidden('metadata.manage');
+    const units = new OrgUnitRepo(this.db);
+    let version = opts.version;
+    if (version !== undefined) {
+      if (!(await units.hasVersion(version))) throw errors.unknownVersion(version);
+    } else {
+      const spans = await this.db
+        .selectFrom('hierarchy_version')
+        .select(['id', 'valid_from', 'valid_until'])
+        .execute();
+      version = versionAt(
+        spans.map((v) => ({ id: v.id, validFrom: v.valid_from, validUntil: v.valid_until })),
+        vnDate(new Date()),
+      )?.id;
+      if (!version) throw errors.unknownVersion('(none loaded)');
+    }
+    const v = version;
+    const mayPlaceUnit = (path: string) => {
+      if (actor === 'system') return true;
+      const ok = (a: 'unit.manage' | 'metadata.manage') =>
+        path === '/'
+          ? can(actor, a) && isRootScope(actor.scope)
+          : can(actor, a, { version: v, path });
+      return ok('unit.manage') || ok('metadata.manage');
+    };
+    const planOpts = {
+      params,
+      user: actor === 'system' ? 'system' : actor.name,
+      mayPlaceUnit,
+      mayWriteMetadata: actor === 'system' || (manages && isRootScope(actor.scope)),
+    };
+    let placedUnits = false;
+    const result = await this.db
+      .transaction()
+      .execute(async (tx) => {
+        const known = await this.known(tx, v);
+        // atomicMode=NONE: leave out what failed and plan again, until nothing more fails
+        // (an object that refers to a failed one fails in the next round).
+        const skip = new Set<string>();
+        const failures: ReturnType<typeof planDhis2Import>['outcomes'] = [];
+        let planned = planDhis2Import(doc, known, { ...planOpts, skip });
+        while (params.atomicMode === 'NONE') {
+          const failed = failedKeys(planned.outcomes);
+          if (failed.length === 0) break;
+          for (const k of failed) skip.add(k);
+          failures.push(...planned.outcomes.filter((o) => o.errors.length > 0));
+          planned = planDhis2Import(doc, known, { ...planOpts, skip });
+        }
+        const outcomes = [...planned.outcomes, ...failures];
+        const report = importReport(outcomes, {
+          atomicMode: params.atomicMode,
+          mode: params.importReportMode,
+          lang: opts.lang,
+        });
+        const out = { report, ignoredTypes: planned.ignoredTypes, version: v };
+        if (report.status === 'ERROR') return out;
+        await this.writeDhis2(tx, actor, v, known, planned.plan);
+        placedUnits = planned.plan.organisationUnits.length > 0;
+        await new AuditRepo(tx).record({
+          ...auditActor(actor),
+          action: 'metadata.import',
+          entityType: 'metadata',
+          entityId: 'dhis2',
+          after: { format: 'dhis2', version: v, status: report.status, stats: report.stats },
+        });
+        if (params.validateOnly) throw new DryRunDhis2(out);
+        return out;
+      })
+      .catch((e: unknown) => {
+        if (e instanceof DryRunDhis2) return e.result;
+        throw e;
+      });
+    if (placedUnits && !params.validateOnly) unitsChanged(v);
+    return result;
+  }
+
+  private async known(tx: Db, version: string): Promise<Known> {
+    const [rest, tree] = await Promise.all([
+      new MetadataRepo(tx).dhis2Known(version),
+      new OrgUnitRepo(tx).treeOf(version),
+    ]);
+    return {
+      version,
+      ...rest,
+      units: tree.map((u) => ({
+        id: u.id,
+        code: u.code,
+        uid: u.uid,
+        sourceCode: u.source_code,
+        origin: u.origin,
+        parent: u.parent_code,
+        level: u.level,
+        path: u.path,
+        name: u.name,
+      })),
+    };
+  }
+
+  /** Writes a plan in dependency order, one audit row per object created or changed. */
+  private async writeDhis2(
+    tx: Db,
+    actor: Actor | 'system',
+    version: string,
+    known: Known,
+    plan: Plan,
+  ) {
+    const repo = new MetadataRepo(tx);
+    const audit = new AuditRepo(tx);
+    const record = async (
+      entityType: string,
+      uid: string,
+      change: 'created' | 'updated' | 'unchanged',
+      after: unknown,
+      unit?: { version: string; code: string },
+    ) => {
+      if (change === 'unchanged') return;
+      await audit.record({
+        ...auditActor(actor),
+        action: `${entityType}.${change === 'created' ? 'create' : 'update'}`,
+        entityType,
+        entityId: uid,
+        ...(unit ? { unit } : {}),
+        after,
+      });
+    };
+    const ids = async (
+      table: 'category_option' | 'category' | 'breakdown' | 'indicator_type' | 'data_element',
+      keys: string[],
+    ) => repo.idsByKey(table, [...new Set(keys)]);
+
+    for (const o of plan.categoryOptions) {
+      const w = await repo.writeCategoryOption(o);
+      await record('category_option', o.uid, w.change, o);
+    }
+    const optionIds = await ids('category_option', [
+      ...plan.categories.flatMap((c) => c.options),
+      ...plan.combos.flatMap((c) => c.options.flatMap((x) => x.parts)),
+    ]);
+    for (const c of plan.categories) {
+      const w = await repo.writeCategory(
+        c,
+        c.options.map((u) => optionIds.get(u)!),
+      );
+      await record('category', c.uid, w.change, c);
+    }
+    const categoryIds = await ids(
+      'category',
+      plan.combos.flatMap((c) => c.categories),
+    );
+    for (const c of plan.combos) {
+      const w = await repo.writeCombo(
+        c,
+        c.categories.map((u) => categoryIds.get(u)!),
+        optionIds,
+      );
+      await record('breakdown', c.uid, w.change, {
+        uid: c.uid,
+        code: c.key,
+        name: c.name,
+        dimensionType: c.dimensionType,
+        categories: c.categories,
+        options: c.options.map((x) => ({ uid: x.uid, name: x.name })),
+      });
+    }
+    for (const t of plan.indicatorTypes) {
+      const w = await repo.writeIndicatorType(t);
+      await record('indicator_type', t.uid, w.change, t);
+    }
+    const comboIds = await ids('breakdown', [
+      DHIS2_DEFAULTS.combo,
+      ...plan.dataElements.map((e) => e.combo),
+    ]);
+    for (const e of plan.dataElements) {
+      const w = await repo.writeDhis2Element(e, comboIds.get(e.combo)!);
+      await record('data_element', e.uid, w.change, e);
+    }
+    const orgUnits = new OrgUnitRepo(tx);
+    const placed = await orgUnits.placeAdded(
+      version,
+      plan.organisationUnits.map((u) => ({
+        code: u.key,
+        sourceCode: u.code,
+        name: u.name,
+        shortName: u.shortName,
+        parent: u.parent,
+        level: u.level,
+        path: u.path,
+        openingDate: u.openingDate,
+        closedDate: u.closedDate,
+      })),
+    );
+    for (const u of plan.organisationUnits) {
+      await record(
+        'org_unit',
+        u.uid,
+        !placed.changed.has(u.key) ? 'unchanged' : u.action === 'create' ? 'created' : 'updated',
+        { ...u, level: u.level },
+        { version, code: u.key },
+      );
+    }
+    const storedUnits = new Map(known.units.map((x) => [x.code, x.id]));
+    const unitId = (key: string) => placed.ids.get(key) ?? storedUnits.get(key);
+    const groups = new GroupService(tx);
+    for (const g of plan.organisationUnitGroups) {
+      if (g.members.length === 0) continue; // Opsroom keeps no empty group
+      await groups.upsert(actor, {
+        version,
+        code: g.key,
+        name: g.name,
+        owner: g.owner,
+        definition: { codes: g.members },
+      });
+    }
+    const elementIds = await ids(
+      'data_element',
+      plan.dataSets.flatMap((d) => d.elements),
+    );
+    for (const d of plan.dataSets) {
+      const w = await repo.writeDhis2DataSet(
+        d,
+        version,
+        d.elements.map((e) => elementIds.get(e)!),
+        d.units.map((u) => unitId(u)!).filter((x) => x !== undefined),
+      );
+      await record('data_set', d.uid, w.change, { ...d, version });
+    }
+    const typeIds = await ids(
+      'indicator_type',
+      plan.indicators.map((i) => i.indicatorType),
+    );
+    for (const i of plan.indicators) {
+      const w = await repo.writeDhis2Indicator(i, typeIds.get(i.indicatorType) ?? null);
+      await record('indicator', i.uid, w.change, i);
+    }
   }
 
   private async check(tx: Db, actor: Actor | 'system', doc: MetadataDocument) {
@@ -176,6 +455,11 @@ export class MetadataService {
     }
     const docElements = new Set(doc.dataElements.map((e) => e.code));
     const docIndicators = new Set(doc.indicators.map((e) => e.code));
+    // A formula may name an element or indicator by code or by DHIS2 uid.
+    const withUids = (items: { code: string; uid?: string }[]) =>
+      new Set(items.flatMap((e) => (e.uid ? [e.code, e.uid] : [e.code])));
+    const formulaElements = withUids(doc.dataElements);
+    const formulaIndicators = withUids(doc.indicators);
     const known = async (
       table: 'data_element' | 'indicator',
       inDoc: Set<string>,
@@ -190,14 +474,14 @@ export class MetadataService {
         const refs = itemsOf(parseExpression(ind.formula));
         const elements = refs.flatMap((r) => (r.kind === 'element' ? [r.element] : []));
         const indicators = refs.flatMap((r) => (r.kind === 'indicator' ? [r.code] : []));
-        for (const c of await known('data_element', docElements, elements)) {
+        for (const c of await known('data_element', formulaElements, elements)) {
           problems.push({
             path: `indicators.${i}.formula`,
             vi: `Công thức dùng chỉ tiêu không có: ${c}`,
             en: `The formula names an unknown data element: ${c}`,
           });
         }
-        for (const c of await known('indicator', docIndicators, indicators)) {
+        for (const c of await known('indicator', formulaIndicators, indicators)) {
           problems.push({
             path: `indicators.${i}.formula`,
             vi: `Công thức dùng chỉ số không có: ${c}`,
@@ -255,6 +539,15 @@ export class MetadataService {
           en: `Unknown data element ${c}`,
         });
       }
+      if (d.units?.length) {
+        const found = await repo.unitIds(d.version, d.units);
+        for (const c of d.units.filter((u) => !found.has(u)))
+          problems.push({
+            path: `dataSets.${i}.units`,
+            vi: `Không có đơn vị ${c} (${d.version})`,
+            en: `Unknown unit ${c} (${d.version})`,
+          });
+      }
     }
     if (problems.length) throw invalid(problems);
   }
@@ -272,6 +565,7 @@ export class MetadataService {
         repo.listDataSets(),
       ]);
     const groups = await new GroupRepo(this.db).all();
+    const assigned = await repo.dataSetUnits();
     const names = (r: { code: string; uid: string | null; name_vi: string; name_en: string }) => ({
       code: r.code,
       ...(r.uid ? { uid: r.uid } : {}),
@@ -321,6 +615,7 @@ export class MetadataService {
         dueDays: d.due_days,
         expiryDays: d.expiry_days,
         elements: d.elements,
+        ...(assigned.has(d.code) ? { units: assigned.get(d.code) } : {}),
       })),
       unitGroups: groups.map((g) => ({
         version: g.version,
@@ -331,6 +626,12 @@ export class MetadataService {
         definition: g.definition,
       })),
     };
+  }
+}
+
+class DryRunDhis2 extends Error {
+  constructor(readonly result: Dhis2ImportResult) {
+    super('dry run');
   }
 }
 
