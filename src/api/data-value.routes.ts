@@ -23,11 +23,24 @@ const STRATEGY_ALIAS: Record<string, ImportStrategy> = {
   NEW_AND_UPDATES: 'CREATE_AND_UPDATE',
 };
 
+/**
+ * DHIS2's id schemes (UID, CODE, NAME; any case). Opsroom reads codes and uids alike whichever
+ * is named; NAME is read for data elements (their English or Vietnamese name).
+ */
+const IdScheme = z
+  .string()
+  .transform((s) => s.toLowerCase())
+  .pipe(z.enum(['uid', 'code', 'name']));
+
 const ImportQuery = z.object({
   dryRun: z.enum(['true', 'false']).optional(),
   atomic: z.enum(['true', 'false']).optional(),
   importStrategy: z.enum(STRATEGIES).optional(),
   version: z.string().optional(),
+  idScheme: IdScheme.optional(),
+  dataElementIdScheme: IdScheme.optional(),
+  orgUnitIdScheme: IdScheme.optional(),
+  categoryOptionComboIdScheme: IdScheme.optional(),
 });
 
 const Conflict = z.object({
@@ -136,6 +149,7 @@ const IMPORT_TYPES: Record<string, DataValueFormat> = {
   'application/csv': 'csv',
   'application/xml': 'xml',
   'text/xml': 'xml',
+  'application/adx+xml': 'adx',
 };
 
 /** The format named by an import's Content-Type (none: JSON, as before), or a 415. */
@@ -205,6 +219,18 @@ function readImport(c: Context<AppEnv>, atomicByDefault: boolean) {
     STRATEGY_ALIAS[q.data.importStrategy ?? ''] ??
     (q.data.importStrategy as ImportStrategy | undefined) ??
     'CREATE_AND_UPDATE';
+  for (const scheme of ['orgUnitIdScheme', 'categoryOptionComboIdScheme'] as const) {
+    if (q.data[scheme] === 'name') {
+      throw new AppError(
+        'validation_failed',
+        {
+          vi: `${scheme}=NAME chưa được hỗ trợ: hãy dùng mã (CODE) hoặc uid (UID)`,
+          en: `${scheme}=NAME is not supported: use codes (CODE) or uids (UID)`,
+        },
+        { [scheme]: 'NAME' },
+      );
+    }
+  }
   return {
     format,
     opts: {
@@ -212,6 +238,7 @@ function readImport(c: Context<AppEnv>, atomicByDefault: boolean) {
       dryRun: q.data.dryRun === 'true',
       strategy,
       version: q.data.version,
+      dataElementIdScheme: q.data.dataElementIdScheme ?? q.data.idScheme,
     },
   };
 }
@@ -225,7 +252,7 @@ const ExportQuery = z.object({
   orgUnit: z.union([z.string(), z.array(z.string())]).optional(),
   children: z.enum(['true', 'false']).optional(),
   version: z.string().optional(),
-  format: z.enum(['json', 'csv', 'xml']).optional(),
+  format: z.enum(['json', 'csv', 'xml', 'adx']).optional(),
   limit: z.coerce.number().int().min(1).optional().openapi({
     description:
       'At most this many values; said in the Opsroom-Limit header and, in JSON, the fields limit and truncated. Without it, every value.',
@@ -269,6 +296,7 @@ const CONTENT_TYPE: Record<DataValueFormat, string> = {
   json: 'application/json; charset=utf-8',
   csv: 'text/csv; charset=utf-8',
   xml: 'application/xml; charset=utf-8',
+  adx: 'application/adx+xml; charset=utf-8',
 };
 
 export function dataValueRoutes() {
@@ -280,6 +308,7 @@ export function dataValueRoutes() {
       },
       'text/csv': { schema: z.string() },
       'application/xml': { schema: z.string() },
+      'application/adx+xml': { schema: z.string() },
     },
   };
 
@@ -349,6 +378,13 @@ export function dataValueRoutes() {
       description:
         'Resolve unit codes in this hierarchy version instead of the one in force at each period',
     },
+    {
+      name: 'dataElementIdScheme',
+      in: 'query' as const,
+      schema: { type: 'string' as const, enum: ['UID', 'CODE', 'NAME'] },
+      description:
+        'NAME: data elements by their name; otherwise by code or uid (both are read). idScheme=NAME applies to data elements only',
+    },
   ];
   for (const path of [
     '/api/dataValueSets',
@@ -361,8 +397,8 @@ export function dataValueRoutes() {
       tags: ['data values'],
       summary:
         path === '/api/data/import'
-          ? 'Import data values (JSON, CSV or DXF2 XML), all or nothing by default'
-          : 'Import a DHIS2 data value set (JSON, CSV or DXF2 XML); good rows are imported and bad rows reported, unless atomic=true',
+          ? 'Import data values (JSON, CSV, DXF2 XML or ADX), all or nothing by default'
+          : 'Import a DHIS2 data value set (JSON, CSV, DXF2 XML or ADX); good rows are imported and bad rows reported, unless atomic=true',
       request: {
         params: path.includes('apiVersion') ? z.object({ apiVersion: z.string() }) : undefined,
         body: importBody,
@@ -382,11 +418,11 @@ export function dataValueRoutes() {
           content: { 'application/json': { schema: ErrorResponse } },
         },
         413: {
-          description: 'Too large: CSV at most 512 MB, JSON and XML at most 64 MB',
+          description: 'Too large: CSV at most 512 MB, JSON, XML and ADX at most 64 MB',
           content: { 'application/json': { schema: ErrorResponse } },
         },
         415: {
-          description: 'Not JSON, CSV or XML',
+          description: 'Not JSON, CSV, XML or ADX',
           content: { 'application/json': { schema: ErrorResponse } },
         },
       },
@@ -396,7 +432,7 @@ export function dataValueRoutes() {
     method: 'get',
     path: '/api/dataValueSets',
     tags: ['data values'],
-    summary: 'Export data values as DHIS2 does (JSON, CSV or XML by Accept or format=)',
+    summary: 'Export data values as DHIS2 does (JSON, CSV, XML or ADX by Accept or format=)',
     request: { query: ExportQuery },
     responses: { 200: { description: 'A data value set' } },
   });

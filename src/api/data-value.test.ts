@@ -1,5 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { ADMIN_PASSWORD, openTestDb, testEngines, type TestDb } from '../test/harness.ts';
 import { ApiClient } from '../test/http.ts';
@@ -347,8 +350,8 @@ for (const engine of testEngines()) {
       const r = await send('/api/dataValueSets', JSON.stringify(old));
       assert.equal(
         r.json.response.conflicts[0].errorCode,
-        'E7641',
-        'the data set locks 30 days after the period',
+        'E7640',
+        'the data set locks 30 days after the period (DHIS2: past expiry days)',
       );
       const token = await admin.post('/api/tokens', {
         name: 'hcm',
@@ -369,17 +372,26 @@ for (const engine of testEngines()) {
         auth,
       );
       assert.equal(scoped.json.response.importCount.imported, 1);
-      assert.equal(scoped.json.response.conflicts[0].errorCode, 'E7620');
+      assert.equal(
+        scoped.json.response.conflicts[0].errorCode,
+        'E7617',
+        'DHIS2: unit not in the hierarchy of the user',
+      );
       assert.equal(scoped.json.response.conflicts[0].object, '00004');
     });
 
-    it('exports what it imported, and the export imports back unchanged (JSON, CSV, XML)', async () => {
-      for (const format of ['json', 'csv', 'xml'] as const) {
+    it('exports what it imported, and the export imports back unchanged (JSON, CSV, XML, ADX)', async () => {
+      for (const format of ['json', 'csv', 'xml', 'adx'] as const) {
         const res = await admin.app.request(`/api/dataValueSets?format=${format}&version=2022`, {
           headers: { authorization: basic },
         });
         const text = await res.text();
-        const type = { json: 'application/json', csv: 'text/csv', xml: 'application/xml' }[format];
+        const type = {
+          json: 'application/json',
+          csv: 'text/csv',
+          xml: 'application/xml',
+          adx: 'application/adx+xml',
+        }[format];
         const r = await send('/api/dataValueSets?version=2022', text, type);
         assert.equal(r.status, 200, `${format}: ${JSON.stringify(r.json)}`);
         const c = r.json.response.importCount;
@@ -405,6 +417,368 @@ for (const engine of testEngines()) {
           .length,
         0,
       );
+    });
+  });
+}
+
+/**
+ * Values exchanged as DHIS2 exchanges them (issue 14): its value types and zero significance,
+ * its default combos, the file's storedBy, units read in the tree of each period on export,
+ * and ADX.
+ */
+const dhis2Metadata = {
+  breakdowns: [
+    {
+      code: 'SEX',
+      uid: 'sexxxxxxxxx',
+      nameVi: 'Giới tính',
+      nameEn: 'Sex',
+      options: [
+        { code: 'F', uid: 'FFFFFFFFFFF', nameVi: 'Nữ', nameEn: 'Female' },
+        { code: 'M', uid: 'MMMMMMMMMMM', nameVi: 'Nam', nameEn: 'Male' },
+      ],
+    },
+  ],
+  attributeOptions: [{ code: 'PARTNER', uid: 'partnerAAAA', nameVi: 'Đối tác', nameEn: 'Partner' }],
+  dataElements: [
+    ['BOOL_ZI', 'boolean', 'last'],
+    ['TICK', 'true_only', 'last'],
+    ['COUNT_ZI', 'integer', 'sum'],
+    ['AVG_ZI', 'number', 'average'],
+    ['NOTE_TEXT', 'text', 'last'],
+  ]
+    .map(([code, valueType, aggTime]) => ({
+      code: code!,
+      nameVi: `Chỉ tiêu ${code}`,
+      nameEn: `Element ${code}`,
+      sector: 'other',
+      valueType,
+      aggTime,
+      // As DHIS2's test metadata has it (createDataElement): zeros not significant.
+      zeroSignificant: false,
+    }))
+    .concat([
+      {
+        code: 'BY_SEX',
+        nameVi: 'Số người theo giới tính',
+        nameEn: 'People by sex',
+        sector: 'other',
+        valueType: 'integer',
+        aggTime: 'sum',
+        zeroSignificant: false,
+        breakdown: 'SEX',
+      } as never,
+    ]),
+};
+
+for (const engine of testEngines()) {
+  describe(`data values as DHIS2 exchanges them on ${engine}`, () => {
+    let t: TestDb;
+    let admin: ApiClient;
+    let basic: string;
+    const send = async (body: string, type = 'application/json', query = '') => {
+      const res = await admin.app.request(`/api/dataValueSets${query}`, {
+        method: 'POST',
+        headers: { 'content-type': type, authorization: basic },
+        body,
+      });
+      return { status: res.status, json: await res.json() };
+    };
+    const get = async (query: string, headers: Record<string, string> = {}) =>
+      admin.app.request(`/api/dataValueSets?${query}`, {
+        headers: { authorization: basic, ...headers },
+      });
+    const exported = async (query: string) =>
+      ((await (await get(query)).json()) as { dataValues: Record<string, string>[] }).dataValues;
+    const values = async (query: string) =>
+      (await exported(query)).map((v) => `${v.period} ${v.orgUnit} ${v.value}`);
+    const rows = (dataValues: Record<string, string>[]) => JSON.stringify({ dataValues });
+    const conflictsOf = (r: { json: { response: { conflicts: unknown[] } } }) =>
+      (
+        r.json.response.conflicts as {
+          errorCode: string;
+          rows: { index: number; field: string }[];
+        }[]
+      ).flatMap((c) => c.rows.map((x) => `${x.index} ${c.errorCode} ${x.field}`));
+
+    before(async () => {
+      t = await openTestDb(engine);
+      admin = ApiClient.for(t.services);
+      await admin.login('admin', ADMIN_PASSWORD);
+      basic = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`;
+      const r = await admin.post('/api/metadata', dhis2Metadata);
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+    });
+    after(() => t.close());
+
+    it('keeps a boolean false or 0 whatever the zero significance; TRUE_ONLY takes only true', async () => {
+      const r = await send(
+        rows([
+          { dataElement: 'BOOL_ZI', period: '202201', orgUnit: 'VN', value: 'false' },
+          { dataElement: 'BOOL_ZI', period: '202202', orgUnit: 'VN', value: '0' },
+          { dataElement: 'TICK', period: '202201', orgUnit: 'VN', value: 'true' },
+          { dataElement: 'TICK', period: '202202', orgUnit: 'VN', value: '1' },
+          { dataElement: 'TICK', period: '202203', orgUnit: 'VN', value: 'false' },
+        ]),
+      );
+      assert.equal(r.json.response.status, 'WARNING');
+      assert.deepEqual(r.json.response.importCount, {
+        imported: 4,
+        updated: 0,
+        ignored: 1,
+        deleted: 0,
+      });
+      assert.deepEqual(conflictsOf(r), ['4 E7619 value']);
+      assert.deepEqual(await values('dataElement=BOOL_ZI'), ['202201 VN false', '202202 VN false']);
+      assert.deepEqual(await values('dataElement=TICK'), ['202201 VN true', '202202 VN true']);
+    });
+
+    it('does not store zeros of numeric elements whose zeros are not significant, as DHIS2 2.42', async () => {
+      const stored = await send(
+        rows([
+          { dataElement: 'COUNT_ZI', period: '202201', orgUnit: 'VN', value: '5' },
+          { dataElement: 'COUNT_ZI', period: '202203', orgUnit: 'VN', value: '7' },
+        ]),
+      );
+      assert.equal(stored.json.response.importCount.imported, 2);
+      const zeros = await send(
+        rows([
+          // A zero for a stored value removes it (DHIS2 deletes it: counted deleted) …
+          { dataElement: 'COUNT_ZI', period: '202201', orgUnit: 'VN', value: '0' },
+          // … a new zero is not stored (ignored) …
+          { dataElement: 'COUNT_ZI', period: '202202', orgUnit: 'VN', value: '0' },
+          // … and an averaged element keeps its zeros (they count in the average).
+          { dataElement: 'AVG_ZI', period: '202201', orgUnit: 'VN', value: '0' },
+        ]),
+      );
+      assert.equal(zeros.json.response.status, 'SUCCESS');
+      assert.deepEqual(zeros.json.response.importCount, {
+        imported: 1,
+        updated: 0,
+        ignored: 1,
+        deleted: 1,
+      });
+      assert.deepEqual(await values('dataElement=COUNT_ZI'), ['202203 VN 7']);
+      assert.deepEqual(await values('dataElement=AVG_ZI'), ['202201 VN 0']);
+      const create = await send(
+        rows([{ dataElement: 'COUNT_ZI', period: '202203', orgUnit: 'VN', value: '0' }]),
+        'application/json',
+        '?importStrategy=CREATE',
+      );
+      assert.deepEqual(
+        create.json.response.importCount,
+        { imported: 0, updated: 0, ignored: 1, deleted: 0 },
+        'CREATE leaves a stored value alone',
+      );
+      assert.deepEqual(await values('dataElement=COUNT_ZI'), ['202203 VN 7']);
+    });
+
+    it('reads DHIS2’s default combo HllvX50cXC0 (or "default") as no breakdown and no attribute, and writes it', async () => {
+      const r = await send(
+        rows([
+          {
+            dataElement: 'COUNT_ZI',
+            period: '202204',
+            orgUnit: 'VN',
+            categoryOptionCombo: 'HllvX50cXC0',
+            attributeOptionCombo: 'HllvX50cXC0',
+            value: '4',
+          },
+          {
+            dataElement: 'COUNT_ZI',
+            period: '202205',
+            orgUnit: 'VN',
+            categoryOptionCombo: 'default',
+            attributeOptionCombo: 'default',
+            value: '5',
+          },
+          // Opsroom's exports before migration 0011 named the default attribute so.
+          {
+            dataElement: 'COUNT_ZI',
+            period: '202206',
+            orgUnit: 'VN',
+            attributeOptionCombo: 'xYerKDKCefk',
+            value: '6',
+          },
+          {
+            dataElement: 'BY_SEX',
+            period: '202204',
+            orgUnit: 'VN',
+            categoryOptionCombo: 'FFFFFFFFFFF',
+            attributeOptionCombo: 'partnerAAAA',
+            value: '9',
+          },
+        ]),
+      );
+      assert.deepEqual(r.json.response.conflicts, []);
+      assert.equal(r.json.response.importCount.imported, 4);
+      const uids = await exported(
+        'dataElement=COUNT_ZI&dataElement=BY_SEX&period=202204&idScheme=UID',
+      );
+      assert.deepEqual(
+        uids.map((v) => [v.dataElement, v.categoryOptionCombo, v.attributeOptionCombo]),
+        [
+          ['BY_SEX', 'FFFFFFFFFFF', 'partnerAAAA'],
+          ['COUNT_ZI', 'HllvX50cXC0', 'HllvX50cXC0'],
+        ],
+        'the default combo’s uid for both, as DHIS2 writes them',
+      );
+    });
+
+    it('keeps the storedBy the file gives; the history and the audit name the importer', async () => {
+      const r = await send(
+        rows([
+          {
+            dataElement: 'COUNT_ZI',
+            period: '202207',
+            orgUnit: 'VN',
+            value: '1',
+            storedBy: 'john',
+          },
+          { dataElement: 'COUNT_ZI', period: '202208', orgUnit: 'VN', value: '2' },
+          {
+            dataElement: 'COUNT_ZI',
+            period: '202209',
+            orgUnit: 'VN',
+            value: '3',
+            storedBy: 'x'.repeat(256),
+          },
+        ]),
+      );
+      assert.deepEqual(conflictsOf(r), ['2 E7637 storedBy']);
+      const by = async () =>
+        (await exported('dataElement=COUNT_ZI&startDate=2022-07-01&endDate=2022-08-31')).map(
+          (v) => `${v.period} ${v.storedBy}`,
+        );
+      assert.deepEqual(await by(), ['202207 john', '202208 admin']);
+      const csv = [
+        'dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby',
+        'COUNT_ZI,202207,VN,,,10,mary',
+      ].join('\n');
+      const update = await send(csv, 'text/csv');
+      assert.equal(update.json.response.importCount.updated, 1);
+      assert.deepEqual(await by(), ['202207 mary', '202208 admin']);
+      const history = await sql<{ changed_by: string; after_value: string }>`
+        select changed_by, after_value from data_value_history order by id desc limit 1`.execute(
+        t.database.db,
+      );
+      assert.deepEqual(history.rows[0], { changed_by: 'admin', after_value: '10' });
+      const audit = await sql<{ actor_name: string }>`
+        select actor_name from audit_event where action = 'data.import' order by id desc limit 1`.execute(
+        t.database.db,
+      );
+      assert.equal(audit.rows[0]!.actor_name, 'admin');
+    });
+
+    it('reads the units asked for in the tree in force at each period on export, as imports do', async () => {
+      const r = await send(
+        rows([
+          { dataElement: 'COUNT_ZI', period: '20220301', orgUnit: '26740', value: '11' },
+          { dataElement: 'COUNT_ZI', period: '20260301', orgUnit: '26740', value: '12' },
+        ]),
+      );
+      assert.equal(r.json.response.importCount.imported, 2);
+      // District 760 (Quận 1) is in the 2022 tree only: read there for 2022's periods.
+      assert.deepEqual(
+        await values('dataElement=COUNT_ZI&orgUnit=760&children=true&period=20220301'),
+        ['20220301 26740 11'],
+      );
+      // 79 is in every tree: each value under the unit of its own period's tree.
+      assert.deepEqual(
+        await values(
+          'dataElement=COUNT_ZI&orgUnit=79&children=true&startDate=2022-03-01&endDate=2026-03-31',
+        ),
+        ['20220301 26740 11', '20260301 26740 12'],
+      );
+      // Naming a tree still reads that tree only.
+      assert.deepEqual(
+        await values(
+          'dataElement=COUNT_ZI&orgUnit=26740&version=2022&startDate=2022-01-01&endDate=2026-12-31',
+        ),
+        ['20220301 26740 11'],
+      );
+      const unknown = await get('dataElement=COUNT_ZI&orgUnit=99999');
+      assert.equal(unknown.status, 404);
+    });
+
+    it('imports and exports ADX (application/adx+xml): ISO 8601 periods, the breakdown as a category, text in <annotation>', async () => {
+      const adx = `<adx xmlns="urn:ihe:qrph:adx:2015">
+  <group period="2023-01-01/P1M" orgUnit="VN">
+    <dataValue dataElement="BY_SEX" SEX="F" value="3"/>
+    <dataValue dataElement="BY_SEX" categoryOptionCombo="MMMMMMMMMMM" value="4"/>
+    <dataValue dataElement="NOTE_TEXT" value="0"><annotation>ghi chú &amp; số</annotation></dataValue>
+  </group>
+  <group period="2023-01-01/P3M" orgUnit="VN" attributeOptionCombo="PARTNER">
+    <dataValue dataElement="COUNT_ZI" value="8" storedBy="adx-client"/>
+  </group>
+</adx>`;
+      const r = await send(adx, 'application/adx+xml');
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      assert.deepEqual(r.json.response.conflicts, []);
+      assert.equal(r.json.response.importCount.imported, 4);
+      assert.deepEqual(
+        (
+          await exported(
+            'dataElement=BY_SEX&dataElement=NOTE_TEXT&dataElement=COUNT_ZI&startDate=2023-01-01&endDate=2023-03-31',
+          )
+        ).map(
+          (v) =>
+            `${v.dataElement} ${v.period} ${v.categoryOptionCombo} ${v.attributeOptionCombo} ${v.value} ${v.storedBy}`,
+        ),
+        [
+          'BY_SEX 202301 F default 3 admin',
+          'BY_SEX 202301 M default 4 admin',
+          'COUNT_ZI 2023Q1 default PARTNER 8 adx-client',
+          'NOTE_TEXT 202301 default default ghi chú & số admin',
+        ],
+      );
+      const res = await get(
+        'dataElement=BY_SEX&dataElement=NOTE_TEXT&dataElement=COUNT_ZI&startDate=2023-01-01&endDate=2023-03-31',
+        { accept: 'application/adx+xml' },
+      );
+      assert.match(res.headers.get('content-type')!, /^application\/adx\+xml/);
+      const text = await res.text();
+      assert.match(text, /<adx xmlns="urn:ihe:qrph:adx:2015">/);
+      assert.match(text, /<group period="2023-01-01\/P1M" orgUnit="VN">/);
+      assert.match(
+        text,
+        /<group period="2023-01-01\/P3M" orgUnit="VN" attributeOptionCombo="PARTNER">/,
+      );
+      assert.match(text, /<dataValue dataElement="BY_SEX" categoryOptionCombo="F" value="3"\/>/);
+      assert.match(
+        text,
+        /<dataValue dataElement="NOTE_TEXT" value="0"><annotation>ghi chú &amp; số<\/annotation><\/dataValue>/,
+      );
+      const again = await send(text, 'application/adx+xml');
+      assert.deepEqual(again.json.response.importCount, {
+        imported: 0,
+        updated: 0,
+        ignored: 4,
+        deleted: 0,
+      });
+      const dtd = await send(
+        '<!DOCTYPE adx [<!ENTITY x "y">]><adx xmlns="urn:ihe:qrph:adx:2015"/>',
+        'application/adx+xml',
+      );
+      assert.equal(dtd.status, 400);
+      assert.equal(dtd.json.error.code, 'file_invalid');
+    });
+
+    it('imports an .adx.xml file by its name (the CLI’s way)', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'opsroom-adx-'));
+      const file = join(dir, 'values.adx.xml');
+      writeFileSync(
+        file,
+        '<adx xmlns="urn:ihe:qrph:adx:2015"><group period="2023-02-01/P1M" orgUnit="VN"><dataValue dataElement="COUNT_ZI" value="21"/></group></adx>',
+      );
+      try {
+        const s = await t.services.dataValues.importFile('system', file, { atomic: true });
+        assert.equal(s.status, 'SUCCESS', JSON.stringify(s.conflicts));
+        assert.equal(s.importCount.imported, 1);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      assert.deepEqual(await values('dataElement=COUNT_ZI&period=202302'), ['202302 VN 21']);
     });
   });
 }

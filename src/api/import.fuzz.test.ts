@@ -94,8 +94,26 @@ const csvCell = (s: string | undefined) =>
 const xmlAttr = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
 
-function body(rows: Row[], format: 'json' | 'csv' | 'xml'): string {
+type Format = 'json' | 'csv' | 'xml' | 'adx';
+
+function body(rows: Row[], format: Format): string {
   if (format === 'json') return JSON.stringify({ dataValues: rows });
+  if (format === 'adx') {
+    // One group per row (period and unit are the group's); a text element's value also in
+    // <annotation>, where ADX carries it.
+    const attrs = (r: Row, names: readonly (keyof Row)[]) =>
+      names
+        .filter((c) => r[c] !== undefined)
+        .map((c) => ` ${c}="${xmlAttr(r[c]!)}"`)
+        .join('');
+    const groups = rows.map(
+      (r) =>
+        `<group${attrs(r, ['period', 'orgUnit'])}><dataValue${attrs(r, ['dataElement', 'value', 'comment', 'deleted'])}>` +
+        (r.value === undefined ? '' : `<annotation>${xmlAttr(r.value)}</annotation>`) +
+        '</dataValue></group>',
+    );
+    return `<adx xmlns="urn:ihe:qrph:adx:2015">${groups.join('')}</adx>`;
+  }
   if (format === 'csv') {
     return [
       COLUMNS.join(','),
@@ -113,7 +131,12 @@ function body(rows: Row[], format: 'json' | 'csv' | 'xml'): string {
   return `<dataValueSet xmlns="http://dhis2.org/schema/dxf/2.0">${values.join('')}</dataValueSet>`;
 }
 
-const TYPES = { json: 'application/json', csv: 'text/csv', xml: 'application/xml' };
+const TYPES = {
+  json: 'application/json',
+  csv: 'text/csv',
+  xml: 'application/xml',
+  adx: 'application/adx+xml',
+};
 
 for (const engine of testEngines()) {
   describe(`import fuzzing on ${engine}`, () => {
@@ -140,7 +163,7 @@ for (const engine of testEngines()) {
       await fc.assert(
         fc.asyncProperty(
           fc.array(row, { minLength: 1, maxLength: 6 }),
-          pick<'json' | 'csv' | 'xml'>('json', 'csv', 'xml'),
+          pick<Format>('json', 'csv', 'xml', 'adx'),
           fc.boolean(),
           async (rows, format, atomic) => {
             const before = await count();

@@ -5,6 +5,7 @@ import { csvCellSql, csvCellsSql, csvJoinSql, isoTimeSql, jsNumberSql } from './
 import type { Db } from './client.ts';
 import { insertMany } from './bulk.ts';
 import type { Period } from '../domain/period.ts';
+import type { CategoryModel } from '../domain/adx.ts';
 import type { ImportStrategy } from '../domain/data-value.ts';
 
 export interface ElementInfo {
@@ -13,6 +14,8 @@ export interface ElementInfo {
   valueType: string;
   breakdownId: number;
   zeroSignificant: boolean;
+  /** Over time: sum, last or average (zeros of averaged elements are kept, as DHIS2 does). */
+  aggTime: string;
   /** Bounds of its values (migration 0009); null = none. */
   min: number | null;
   max: number | null;
@@ -38,6 +41,8 @@ export class ValueColumns {
   estimate: boolean[] = [];
   reported_yoy_pct: (number | null)[] = [];
   reported_prev_pct: (number | null)[] = [];
+  /** As the file gives it (DHIS2's storedBy), or the importing actor's name. */
+  stored_by: string[] = [];
 
   get length(): number {
     return this.idx.length;
@@ -58,6 +63,7 @@ export class ValueColumns {
     estimate: boolean,
     yoy: number | null,
     prev: number | null,
+    storedBy: string,
   ): void {
     this.idx.push(idx);
     this.unit_id.push(unit);
@@ -73,9 +79,13 @@ export class ValueColumns {
     this.estimate.push(estimate);
     this.reported_yoy_pct.push(yoy);
     this.reported_prev_pct.push(prev);
+    this.stored_by.push(storedBy);
   }
 
-  /** `unnest(...) as s(...)` over these columns; a column that is all null or all false is sent once. */
+  /**
+   * `unnest(...) as s(...)` over these columns; a column that is all null or all false is sent
+   * once, and so is a storedBy that every row shares (the importer's, or the file's one name).
+   */
   table() {
     const col = <T>(name: string, type: string, values: T[], blank: T) =>
       values.every((v) => v === blank)
@@ -100,6 +110,10 @@ export class ValueColumns {
       ['text_value', 'text'],
     ].map(([n, t]) => ({ n: n!, t: t!, v: this[n as keyof ValueColumns] as unknown[] }));
     const constants = [];
+    const by = this.stored_by[0];
+    if (by !== undefined && this.stored_by.every((x) => x === by)) {
+      constants.push(sql`${by}::text as stored_by`);
+    } else arrays.push({ n: 'stored_by', t: 'text', v: this.stored_by });
     for (const [n, t, v, blank] of cols) {
       const c = col(n, t, v, blank);
       if (c) constants.push(c);
@@ -138,12 +152,15 @@ export const COPY_COLUMNS = [
   'reported_prev_pct',
   'stored_by',
 ];
-const STAGE = `idx, ${KEY}, value, text_value, comment, followup, deleted, estimate, reported_yoy_pct, reported_prev_pct`;
+const STAGE = `idx, ${KEY}, value, text_value, comment, followup, deleted, estimate, reported_yoy_pct, reported_prev_pct, stored_by`;
 const KEY_MATCH = sql.raw(
   KEY.split(', ')
     .map((k) => `d.${k} = s.${k}`)
     .join(' and '),
 );
+
+/** The uid Opsroom gave its default attribute before migration 0011 (DHIS2's default category option). */
+const OLD_DEFAULT_ATTRIBUTE_UID = 'xYerKDKCefk';
 
 /** A block's rows hold the same key twice: found when its primary key is built. */
 export class DuplicateKeysInBlock extends Error {
@@ -156,6 +173,41 @@ export class DuplicateKeysInBlock extends Error {
 export class DataValueRepo {
   constructor(private readonly db: Db) {}
 
+  /**
+   * DHIS2's categories behind the breakdowns and attribute options (migration 0012), for ADX
+   * files that name a combo by its categories.
+   */
+  async categoryModel(): Promise<CategoryModel> {
+    const [categories, options, breakdowns, combos, attributes] = await Promise.all([
+      sql<{ id: number; uid: string; code: string | null; name: string }>`
+        select id, uid, code, name from category`.execute(this.db),
+      sql<{ id: number; uid: string; code: string | null; name: string; categories: number[] }>`
+        select o.id, o.uid, o.code, o.name,
+          coalesce(array_agg(m.category_id) filter (where m.category_id is not null), '{}') as categories
+        from category_option o left join category_member m on m.option_id = o.id
+        group by o.id`.execute(this.db),
+      sql<{ breakdown_id: number; categories: number[] }>`
+        select breakdown_id, array_agg(category_id order by sort_order) as categories
+        from breakdown_category group by breakdown_id`.execute(this.db),
+      sql<{ id: number; breakdown_id: number; parts: string }>`
+        select o.id, o.breakdown_id,
+          string_agg(p.category_option_id::text, ',' order by p.category_option_id) as parts
+        from breakdown_option o join breakdown_option_part p on p.option_id = o.id
+        group by o.id`.execute(this.db),
+      sql<{ id: number; parts: string }>`
+        select p.attribute_id as id,
+          string_agg(p.category_option_id::text, ',' order by p.category_option_id) as parts
+        from attribute_option_part p group by p.attribute_id`.execute(this.db),
+    ]);
+    return {
+      categories: new Map(categories.rows.map((c) => [c.id, c])),
+      options: new Map(options.rows.map((o) => [o.id, o])),
+      breakdownCategories: new Map(breakdowns.rows.map((b) => [b.breakdown_id, b.categories])),
+      combos: new Map(combos.rows.map((c) => [`${c.breakdown_id}:${c.parts}`, c.id])),
+      attributes: new Map(attributes.rows.map((a) => [a.parts, a.id])),
+    };
+  }
+
   /** Elements, breakdown options and attribute options by code and by uid. */
   async lookups() {
     const [elements, options, attributes, sets, locks] = await Promise.all([
@@ -165,7 +217,10 @@ export class DataValueRepo {
           'id',
           'code',
           'uid',
+          'name_en',
+          'name_vi',
           'value_type',
+          'agg_time',
           'breakdown_id',
           'zero_significant',
           'min_value',
@@ -191,21 +246,35 @@ export class DataValueRepo {
       }
       return m;
     };
+    const infos = elements.map((e) => ({
+      id: e.id,
+      code: e.code,
+      uid: e.uid,
+      valueType: e.value_type,
+      aggTime: e.agg_time,
+      breakdownId: e.breakdown_id,
+      zeroSignificant: e.zero_significant,
+      min: e.min_value,
+      max: e.max_value,
+    }));
+    // DHIS2's idScheme=NAME: an element by its English or Vietnamese name (DHIS2 has one name).
+    const elementsByName = new Map<string, (typeof infos)[number]>();
+    elements.forEach((e, i) => {
+      elementsByName.set(e.name_en, infos[i]!);
+      if (!elementsByName.has(e.name_vi)) elementsByName.set(e.name_vi, infos[i]!);
+    });
+    const attributesByKey = byKey(attributes);
+    // Files Opsroom exported before migration 0011 name the default attribute by the default
+    // category option's uid.
+    const fallback = attributesByKey.get('default');
+    if (fallback && !attributesByKey.has(OLD_DEFAULT_ATTRIBUTE_UID)) {
+      attributesByKey.set(OLD_DEFAULT_ATTRIBUTE_UID, fallback);
+    }
     return {
-      elements: byKey(
-        elements.map((e) => ({
-          id: e.id,
-          code: e.code,
-          uid: e.uid,
-          valueType: e.value_type,
-          breakdownId: e.breakdown_id,
-          zeroSignificant: e.zero_significant,
-          min: e.min_value,
-          max: e.max_value,
-        })),
-      ),
+      elements: byKey(infos),
+      elementsByName,
       options: byKey(options),
-      attributes: byKey(attributes),
+      attributes: attributesByKey,
       dataSetsOf: sets.rows.reduce((m, r) => {
         m.set(r.element_id, [
           ...(m.get(r.element_id) ?? []),
@@ -217,11 +286,14 @@ export class DataValueRepo {
     };
   }
 
-  /** The units of a version by code and by uid. */
+  /**
+   * The units of a version by code and by uid, and units added from DHIS2 also by the code
+   * they have there (DHIS2 files, ADX's by default, name units by that code).
+   */
   async units(version: string) {
     const rows = await this.db
       .selectFrom('org_unit')
-      .select(['id', 'code', 'uid', 'path', 'level', 'full_name'])
+      .select(['id', 'code', 'uid', 'source_code', 'path', 'level', 'full_name'])
       .where('version', '=', version)
       .execute();
     const m = new Map<
@@ -239,6 +311,7 @@ export class DataValueRepo {
       m.set(r.code, r);
       if (r.uid) m.set(r.uid, r);
     }
+    for (const r of rows) if (r.source_code && !m.has(r.source_code)) m.set(r.source_code, r);
     return m;
   }
 
@@ -347,7 +420,7 @@ export class DataValueRepo {
         idx integer, unit_id integer, element_id integer, period_id integer, option_id integer,
         attribute_id integer, value double precision, text_value text, comment text, followup boolean,
         deleted boolean, estimate boolean, reported_yoy_pct double precision, reported_prev_pct double precision,
-        existed boolean not null default false, old_value double precision, old_text text, old_comment text,
+        stored_by text, existed boolean not null default false, old_value double precision, old_text text, old_comment text,
         old_followup boolean, old_estimate boolean, old_yoy double precision, old_prev double precision, action text
       ) on commit drop`.execute(this.db);
     await sql`create temp table if not exists dv_delta (
@@ -374,26 +447,27 @@ export class DataValueRepo {
    * yet), in one statement. Their creation is the row itself (created_at, stored_by): no
    * history row. The caller adds them to the units above (see `finish`).
    */
-  async create(rows: ValueColumns, storedBy: string): Promise<void> {
+  async create(rows: ValueColumns): Promise<void> {
     if (rows.length === 0) return;
     // In key order: each batch then walks the indexes once from left to right instead of
     // jumping about them, which keeps a large import's speed when they outgrow the cache.
     await sql`insert into data_value (${sql.raw(KEY)}, value, text_value, comment, followup, estimate,
         reported_yoy_pct, reported_prev_pct, stored_by)
-      select ${sql.raw(KEY)}, value, text_value, comment, followup, estimate, reported_yoy_pct, reported_prev_pct, ${storedBy}
+      select ${sql.raw(KEY)}, value, text_value, comment, followup, estimate, reported_yoy_pct, reported_prev_pct, stored_by
       from ${rows.table()} t order by ${sql.raw(PARTITION_KEY)}`.execute(this.db);
   }
 
   /**
    * Values that may be stored already: compared with what is stored, then inserted, updated,
    * deleted or ignored, with the history of updates and deletions; the roll-up differences of
-   * the units above go to dv_delta.
+   * the units above go to dv_delta. Values keep the `storedBy` they came with; the history
+   * names who changed them (`changedBy`, the importing actor).
    * Returns how many rows were created, updated, deleted and ignored.
    */
   async apply(
     rows: ValueColumns,
     strategy: ImportStrategy,
-    storedBy: string,
+    changedBy: string,
   ): Promise<Record<string, number>> {
     if (rows.length === 0) return {};
     const db = this.db;
@@ -417,7 +491,7 @@ export class DataValueRepo {
         else 'update' end`.execute(db);
     await sql`insert into data_value (${sql.raw(KEY)}, value, text_value, comment, followup, estimate,
         reported_yoy_pct, reported_prev_pct, stored_by)
-      select ${sql.raw(KEY)}, value, text_value, comment, followup, estimate, reported_yoy_pct, reported_prev_pct, ${storedBy}
+      select ${sql.raw(KEY)}, value, text_value, comment, followup, estimate, reported_yoy_pct, reported_prev_pct, stored_by
       from dv_stage where action in ('create', 'update')
       on conflict (${sql.raw(KEY)}) do update set value = excluded.value, text_value = excluded.text_value,
         comment = excluded.comment, followup = excluded.followup, estimate = excluded.estimate,
@@ -427,7 +501,7 @@ export class DataValueRepo {
       db,
     );
     await sql`insert into data_value_history (${sql.raw(KEY)}, change, before_value, after_value, changed_by)
-      select ${sql.raw(KEY)}, action, old_text, case when action = 'delete' then null else text_value end, ${storedBy}
+      select ${sql.raw(KEY)}, action, old_text, case when action = 'delete' then null else text_value end, ${changedBy}
       from dv_stage where action in ('update', 'delete')`.execute(db);
     await sql`insert into dv_delta
       select a.ancestor_id, s.element_id, s.period_id, s.option_id, s.attribute_id,
@@ -507,11 +581,17 @@ export interface ExportFilter {
   periodFrom?: string;
   periodTo?: string;
   periodIds?: string[];
+  /** Only units of this tree. */
   version?: string;
-  /** Units under (and including) these paths. */
-  underPaths?: string[];
-  /** Only these units. */
-  unitCodes?: string[];
+  /**
+   * The tree in force at each period (by period id): a value is kept only at a unit of the
+   * tree of its period, so that units asked for are read in that tree, as imports read them.
+   */
+  periodVersions?: Map<number, string>;
+  /** Units under (and including) these paths of their trees. */
+  underPaths?: { version: string; path: string }[];
+  /** Only these units (ids: a unit of each tree it was found in). */
+  unitIds?: number[];
   scopePath?: string | null;
   scopeVersion?: string | null;
 }
@@ -543,16 +623,18 @@ export interface ExportRow {
  * (`exportPage`), so the export needs no sort of all its rows and no transaction held open.
  */
 export interface ExportKeys {
-  elements: { id: number; code: string; uid: string | null }[];
-  periods: { id: number; pid: string; type: string }[];
+  elements: { id: number; code: string; uid: string | null; value_type: string }[];
+  periods: { id: number; pid: string; type: string; start: string }[];
 }
 
 export async function exportKeys(db: Db, f: ExportFilter): Promise<ExportKeys> {
   const [elements, periods] = await Promise.all([
-    sql<ExportKeys['elements'][number]>`select id, code, uid from data_element
+    sql<ExportKeys['elements'][number]>`select id, code, uid, value_type from data_element
       where ${f.elementIds ? sql`id = any(${f.elementIds}::int[])` : sql`true`}
       order by code`.execute(db),
-    sql<ExportKeys['periods'][number]>`select id, pid, type from period
+    sql<
+      ExportKeys['periods'][number]
+    >`select id, pid, type, to_char(start_date, 'YYYY-MM-DD') as start from period
       where ${f.periodIds ? sql`pid = any(${f.periodIds}::text[])` : sql`true`}
         and ${f.periodFrom ? sql`start_date >= ${f.periodFrom}::date` : sql`true`}
         and ${f.periodTo ? sql`end_date <= ${f.periodTo}::date` : sql`true`}
@@ -580,22 +662,69 @@ export async function exportPage(
       floor(extract(epoch from d.created_at) * 1000)::int8 as created_ms,
       floor(extract(epoch from d.updated_at) * 1000)::int8 as last_updated_ms,
       d.comment, d.followup, d.estimate, d.reported_yoy_pct, d.reported_prev_pct
-    ${exportSource(f, sql`unnest(${pairs.elements}::int[], ${pairs.periods}::int[])`)}
+    ${exportSource(f, pairs)}
     order by k.ord, u.code, o.code, a.code
     limit ${limit}`.execute(db);
   return r.rows;
 }
 
 /**
- * The rows of an export page: `pairs` yields (element_id, period_id[, …]) in the export's order
- * and is numbered `k.ord`; the values are `d`, their unit `u`, option `o` and attribute `a`.
+ * Units named by code or uid, in every tree that has them (an export reads each in the tree
+ * in force at each period).
  */
-function exportSource(
-  f: ExportFilter,
-  pairs: RawBuilder<unknown>,
-  columns = sql`element_id, period_id, ord`,
-) {
-  return sql`from ${pairs} with ordinality as k(${columns})
+export async function unitsNamed(
+  db: Db,
+  names: string[],
+): Promise<
+  {
+    id: number;
+    version: string;
+    code: string;
+    uid: string | null;
+    source_code: string | null;
+    path: string;
+  }[]
+> {
+  const r = await sql<{
+    id: number;
+    version: string;
+    code: string;
+    uid: string | null;
+    source_code: string | null;
+    path: string;
+  }>`select id, version, code, uid, source_code, path from org_unit
+    where code = any(${names}::text[]) or uid = any(${names}::text[])
+      or source_code = any(${names}::text[])`.execute(db);
+  return r.rows;
+}
+
+/** (Element, period) pairs of a page, and for CSV the texts the file writes for them. */
+export interface Pairs {
+  elements: number[];
+  periods: number[];
+  elementIds?: string[];
+  periodIds?: string[];
+}
+
+/**
+ * The rows of an export page: the pairs (element_id, period_id[, element_text, period_text]
+ * [, version: the tree in force at the period]) in the export's order, numbered `k.ord`; the
+ * values are `d`, their unit `u`, option `o` and attribute `a`.
+ */
+function exportSource(f: ExportFilter, pairs: Pairs) {
+  const arrays = [sql`${pairs.elements}::int[]`, sql`${pairs.periods}::int[]`];
+  const columns = ['element_id', 'period_id'];
+  if (pairs.elementIds && pairs.periodIds) {
+    arrays.push(sql`${pairs.elementIds}::text[]`, sql`${pairs.periodIds}::text[]`);
+    columns.push('element_text', 'period_text');
+  }
+  const versions = f.periodVersions;
+  if (versions) {
+    arrays.push(sql`${pairs.periods.map((p) => versions.get(p) ?? '')}::text[]`);
+    columns.push('version');
+  }
+  columns.push('ord');
+  return sql`from unnest(${sql.join(arrays)}) with ordinality as k(${sql.raw(columns.join(', '))})
     -- One probe of the primary key per pair (offset 0 keeps the planner from turning the
     -- pairs into a hash table over a scan of every value).
     cross join lateral (
@@ -606,11 +735,14 @@ function exportSource(
     join breakdown_option o on o.id = d.option_id
     join attribute_option a on a.id = d.attribute_id
     where ${f.version ? sql`u.version = ${f.version}` : sql`true`}
-      and ${f.unitCodes ? sql`u.code = any(${f.unitCodes}::text[])` : sql`true`}
+      and ${versions ? sql`u.version = k.version` : sql`true`}
+      and ${f.unitIds ? sql`u.id = any(${f.unitIds}::int[])` : sql`true`}
       and ${
         f.underPaths
           ? sql`(${sql.join(
-              f.underPaths.map((p) => sql`u.path like ${p + '%'}`),
+              f.underPaths.map(
+                (p) => sql`(u.version = ${p.version} and u.path like ${p.path + '%'})`,
+              ),
               sql` or `,
             )})`
           : sql`true`
@@ -619,9 +751,7 @@ function exportSource(
 }
 
 /** Pairs of an export page written as CSV: the element's and period's ids as the file has them. */
-export interface CsvPairs {
-  elements: number[];
-  periods: number[];
+export interface CsvPairs extends Pairs {
   elementIds: string[];
   periodIds: string[];
 }
@@ -663,12 +793,7 @@ export function exportCsvPage(
           ${id('a.code', 'a.uid')} as attribute, d.text_value as value,
           coalesce(d.stored_by, '') as stored_by, d.updated_at, d.comment, d.followup,
           d.estimate, d.reported_yoy_pct, d.reported_prev_pct
-        ${exportSource(
-          f,
-          sql`unnest(${pairs.elements}::int[], ${pairs.periods}::int[],
-            ${pairs.elementIds}::text[], ${pairs.periodIds}::text[])`,
-          sql`element_id, period_id, element_text, period_text, ord`,
-        )}
+        ${exportSource(f, pairs)}
         order by k.ord, u.code, o.code, a.code
         limit ${limit}) r
       -- offset 0: the joined texts are made once, not once per use.
@@ -686,7 +811,7 @@ export async function exportHasMore(
   skip: number,
 ): Promise<boolean> {
   const r = await sql<{ one: number }>`select 1 as one
-    ${exportSource(f, sql`unnest(${pairs.elements}::int[], ${pairs.periods}::int[])`)}
+    ${exportSource(f, pairs)}
     ${skip > 0 ? sql`order by k.ord, u.code, o.code, a.code offset ${skip}` : sql``}
     limit 1`.execute(db);
   return r.rows.length > 0;

@@ -1,15 +1,16 @@
 import { isUtf8 } from 'node:buffer';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { AdxLines, parseAdx } from './adx.ts';
 import { AppError } from './errors.ts';
 import { safeCell } from './spreadsheet.ts';
 
 /**
- * DHIS2's data value set in its three exchange shapes — JSON, CSV and DXF2 XML — read into one
- * list of rows. Nothing is checked against metadata here; a file that cannot be read whole
- * (not UTF-8, truncated, malformed) is refused whole.
+ * DHIS2's data value set in its exchange shapes — JSON, CSV, DXF2 XML and ADX (adx.ts) — read
+ * into one list of rows. Nothing is checked against metadata here; a file that cannot be read
+ * whole (not UTF-8, truncated, malformed) is refused whole.
  */
 
-export type DataValueFormat = 'json' | 'csv' | 'xml';
+export type DataValueFormat = 'json' | 'csv' | 'xml' | 'adx';
 
 export interface RawDataValue {
   /** Position in the payload, counted from 0 as DHIS2's conflict indexes are. */
@@ -32,6 +33,14 @@ export interface RawDataValue {
   reportedYoyPct?: string;
   /** Ours: ... and against the previous period. */
   reportedPrevPct?: string;
+  /** ADX: the row came from an ADX file (values of non-numeric elements are in `annotation`). */
+  adx?: boolean;
+  /** ADX: the text of the value's <annotation>. */
+  annotation?: string;
+  /** ADX: the value's disaggregation as categories (attribute name → option), without a combo. */
+  categories?: Record<string, string>;
+  /** ADX: the group's attribute categories, without an attribute option combo. */
+  attributeCategories?: Record<string, string>;
 }
 
 export interface DataValueSetInput {
@@ -40,7 +49,7 @@ export interface DataValueSetInput {
   values: RawDataValue[];
 }
 
-const fileInvalid = (vi: string, en: string, details?: unknown) =>
+export const fileInvalid = (vi: string, en: string, details?: unknown) =>
   new AppError(
     'file_invalid',
     {
@@ -401,9 +410,18 @@ export async function* readCsvBatches(
 /** A DTD or an entity declaration anywhere in the text (case as XML allows: exact). */
 const DTD = /<!(DOCTYPE|ENTITY)/i;
 
-export function parseXml(text: string): DataValueSetInput {
-  // No DTD, so no entity of ours is ever expanded (an external one would read a file or a URL,
-  // nested ones would blow up in memory): only XML's five predefined entities are read.
+/**
+ * An XML document read safely: no DTD, so no entity of ours is ever expanded (an external one
+ * would read a file or a URL, nested ones would blow up in memory) — only XML's five
+ * predefined entities are read; checked well-formed first (a truncated file is refused whole).
+ * Attributes are read as plain strings under their names (after `attributePrefix`) without
+ * namespace prefixes; the elements named in `arrays` are always lists.
+ */
+export function readXml(
+  text: string,
+  arrays: readonly string[],
+  attributePrefix = '',
+): Record<string, unknown> {
   if (DTD.test(text)) {
     throw fileInvalid(
       'không nhận DTD hay khai báo thực thể (<!DOCTYPE>, <!ENTITY>)',
@@ -423,27 +441,30 @@ export function parseXml(text: string): DataValueSetInput {
       { line: valid.err.line },
     );
   }
-  let xml: {
-    dataValueSet?: Record<string, unknown> & { dataValue?: Record<string, unknown>[] };
-  };
   try {
-    xml = new XMLParser({
+    return new XMLParser({
       ignoreAttributes: false,
-      attributeNamePrefix: '',
+      attributeNamePrefix: attributePrefix,
       removeNSPrefix: true,
       parseAttributeValue: false,
       parseTagValue: false,
-      isArray: (name) => name === 'dataValue',
+      isArray: (name, _path, _leaf, isAttribute) => !isAttribute && arrays.includes(name),
       htmlEntities: false,
-    }).parse(text) as typeof xml;
+    }).parse(text) as Record<string, unknown>;
   } catch (e) {
     throw fileInvalid('XML sai cú pháp', `malformed XML (${(e as Error).message})`);
   }
+}
+
+export function parseXml(text: string): DataValueSetInput {
+  const xml = readXml(text, ['dataValue']) as {
+    dataValueSet?: Record<string, unknown> & { dataValue?: Record<string, unknown>[] };
+  };
   const set = xml.dataValueSet;
   if (!set || typeof set !== 'object') {
     throw fileInvalid('thiếu phần tử <dataValueSet>', 'no <dataValueSet> element');
   }
-  const values = set.dataValue ?? [];
+  const values = Array.isArray(set.dataValue) ? set.dataValue : [];
   return {
     dataSet: str(set.dataSet),
     completeDate: str(set.completeDate),
@@ -451,10 +472,13 @@ export function parseXml(text: string): DataValueSetInput {
   };
 }
 
+/** The format a Content-Type or Accept header, or a file name, names (`.adx.xml`: ADX). */
 export function formatOf(contentType: string | undefined, fileName?: string): DataValueFormat {
   const ct = (contentType ?? '').toLowerCase();
-  if (ct.includes('csv') || fileName?.endsWith('.csv')) return 'csv';
-  if (ct.includes('xml') || fileName?.endsWith('.xml')) return 'xml';
+  const file = fileName?.toLowerCase();
+  if (ct.includes('adx') || file?.endsWith('.adx.xml') || file?.endsWith('.adx')) return 'adx';
+  if (ct.includes('csv') || file?.endsWith('.csv')) return 'csv';
+  if (ct.includes('xml') || file?.endsWith('.xml')) return 'xml';
   return 'json';
 }
 
@@ -462,6 +486,7 @@ export function parseDataValueSet(bytes: Uint8Array, format: DataValueFormat): D
   const text = decodeUtf8(bytes);
   if (format === 'csv') return parseCsv(text);
   if (format === 'xml') return parseXml(text);
+  if (format === 'adx') return parseAdx(text);
   return parseJson(text);
 }
 
@@ -531,7 +556,7 @@ class CsvColumn {
   }
 }
 
-const xmlAttr = (v: unknown) =>
+export const xmlAttr = (v: unknown) =>
   String(v)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -592,20 +617,26 @@ const xmlLine = (v: DataValueOut) => {
  * A data value set written piece by piece, as values arrive: `head()`, `rows()` for each page,
  * then `tail()`. The pieces joined are DHIS2's shapes, as `formatDataValueSet` writes them. A
  * limit asked for is said in the set: JSON fields `limit` and `truncated` (more values match),
- * an XML attribute `limit` and a comment when cut; CSV has no place for it (the API says it in
- * a header).
+ * an XML attribute `limit` and a comment when cut (ADX: the comment); CSV has no place for it
+ * (the API says it in a header). ADX needs to know which elements hold numbers (`numeric`): the
+ * values of the others go in <annotation>.
  */
 export class DataValueSetWriter {
   private first = true;
   private readonly csv = new CsvLines();
+  private readonly adx: AdxLines | undefined;
   constructor(
     readonly format: DataValueFormat,
     private readonly limit?: number,
-  ) {}
+    opts: { numeric?: (dataElement: string) => boolean; dataSet?: string } = {},
+  ) {
+    if (format === 'adx') this.adx = new AdxLines(opts.numeric ?? (() => true), opts.dataSet);
+  }
 
   head(): string {
     if (this.format === 'json') return '{"dataValues":[';
     if (this.format === 'csv') return CSV_HEADER.join(',') + '\n';
+    if (this.adx) return this.adx.head();
     const limit = this.limit === undefined ? '' : ` limit="${this.limit}"`;
     return `<?xml version="1.0" encoding="UTF-8"?>\n<dataValueSet xmlns="http://dhis2.org/schema/dxf/2.0"${limit}>\n`;
   }
@@ -618,6 +649,7 @@ export class DataValueSetWriter {
         this.first = false;
       }
     } else if (this.format === 'csv') for (const v of values) out += this.csv.line(v);
+    else if (this.adx) out += this.adx.rows(values);
     else for (const v of values) out += xmlLine(v);
     return out;
   }
@@ -629,12 +661,17 @@ export class DataValueSetWriter {
     }
     if (this.format === 'csv') return '';
     const note = truncated ? `  <!-- limit of ${this.limit} values reached; more match -->\n` : '';
+    if (this.adx) return this.adx.tail(note);
     return `${note}</dataValueSet>\n`;
   }
 }
 
 /** Writes values in the shape DHIS2 exchanges them; reading the result back gives the same values. */
-export function formatDataValueSet(values: DataValueOut[], format: DataValueFormat): string {
-  const w = new DataValueSetWriter(format);
+export function formatDataValueSet(
+  values: DataValueOut[],
+  format: DataValueFormat,
+  opts: { numeric?: (dataElement: string) => boolean } = {},
+): string {
+  const w = new DataValueSetWriter(format, undefined, opts);
   return w.head() + w.rows(values) + w.tail();
 }

@@ -1,8 +1,35 @@
 import type { Message } from './errors.ts';
+import { NUMERIC_TYPES } from './metadata.ts';
 
 /** Rules for single data values: their types, and the conflicts an import reports. */
 
-export type ValueType = 'integer' | 'number' | 'percentage' | 'boolean' | 'date' | 'text';
+/**
+ * DHIS2's value types that Opsroom holds: `true_only` is DHIS2's TRUE_ONLY (a box that is
+ * ticked or left empty: only "true" is a value).
+ */
+export type ValueType =
+  'integer' | 'number' | 'percentage' | 'boolean' | 'true_only' | 'date' | 'text';
+
+/** Whether values of this type are numbers (DHIS2's numeric types): ranges and zero significance apply to them only. */
+export const isNumericType = (type: string): boolean => NUMERIC_TYPES.includes(type);
+
+/**
+ * Whether a value is a zero that is not stored, as DHIS2 has it: a zero of a numeric element
+ * whose zeros are not significant, unless the element is averaged (DHIS2 keeps zeros of
+ * AVERAGE and AVERAGE_SUM_ORG_UNIT elements: they count in the average). A boolean `false`
+ * (stored as 0) is never such a zero.
+ */
+export function zeroNotStored(
+  element: { valueType: string; zeroSignificant: boolean; aggTime: string },
+  number: number | null,
+): boolean {
+  return (
+    number === 0 &&
+    !element.zeroSignificant &&
+    element.aggTime !== 'average' &&
+    isNumericType(element.valueType)
+  );
+}
 
 export const MAX_TEXT = 50_000;
 
@@ -43,7 +70,7 @@ export function checkValue(
   range?: ValueRange,
 ): { ok: true; text: string; number: number | null } | { ok: false; reason: Message } {
   const checked = checkType(type, raw);
-  if (checked.ok && range && checked.number !== null && type !== 'boolean') {
+  if (checked.ok && range && checked.number !== null && isNumericType(type)) {
     const reason = rangeProblem(checked.number, range);
     if (reason) return { ok: false, reason };
   }
@@ -82,6 +109,14 @@ function checkType(
         `"${raw}" is not a yes/no value (true/false)`,
       );
     }
+    case 'true_only': {
+      // DHIS2: only "true" (or a spelling of it); an untick is an empty value, which removes.
+      if (TRUE.has(s.toLowerCase())) return { ok: true, text: 'true', number: 1 };
+      return bad(
+        `"${raw}" không hợp lệ: chỉ tiêu chỉ nhận "true" (có) hoặc để trống`,
+        `"${raw}" is not valid: the element takes only "true" (yes) or nothing`,
+      );
+    }
     case 'date': {
       const d = /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(`${s}T00:00:00Z`) : undefined;
       if (!d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== s) {
@@ -104,25 +139,32 @@ export function parseFlag(v: string | undefined): boolean {
 }
 
 /**
- * Conflict codes, in DHIS2's style so that its clients read them (DHIS2 2.42 numbers where
- * one exists); each conflict names the field and the value that caused it.
+ * Conflict codes, DHIS2 2.42's numbers (`ErrorCode`, `DataValueImportConflict`) so that its
+ * clients read them; each conflict names the field and the value that caused it. A missing
+ * element, period or unit is reported as DHIS2 does, as not found.
  */
 export const CONFLICT = {
-  missing: 'E7600',
   unknownElement: 'E7610',
   badPeriod: 'E7611',
   unknownUnit: 'E7612',
   unknownOption: 'E7613',
-  unknownAttribute: 'E7614',
-  optionNotInElement: 'E7617',
+  unknownAttribute: 'E7615',
+  outOfScope: 'E7617',
   /** Also a value outside its element's range, as DHIS2 reports INTEGER_POSITIVE and the like. */
   badValue: 'E7619',
-  outOfScope: 'E7620',
   /** Ours: text that cannot be stored (NUL, other control characters, a lone surrogate). */
   badText: 'E7622',
+  optionNotInElement: 'E7634',
+  badStoredBy: 'E7637',
+  /** The data set's expiry days have passed since the period ended. */
+  expired: 'E7640',
+  /** The period is locked (Opsroom's period locks). */
   locked: 'E7641',
   duplicate: 'E8128',
 } as const;
+
+/** DHIS2's longest `storedBy`. */
+export const MAX_STORED_BY = 255;
 export type ConflictCode = (typeof CONFLICT)[keyof typeof CONFLICT];
 
 export interface RowConflict {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PERIOD_TYPES_FINEST_FIRST } from './period.ts';
 import { multilineText, plainText } from './text-hygiene.ts';
 
 /**
@@ -36,7 +37,8 @@ export const VALUE_TYPES = [
 ] as const;
 export const AGG_TIME = ['sum', 'last', 'average'] as const;
 export const AGG_UNITS = ['sum', 'average', 'none'] as const;
-export const PERIOD_TYPES = ['day', 'week', 'month', 'quarter', 'half', 'year'] as const;
+/** A data set reports by any fixed period type DHIS2 has (not a date range). */
+export const PERIOD_TYPES = PERIOD_TYPES_FINEST_FIRST;
 
 const names = {
   code: Code,

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { parseAdx } from './adx.ts';
 import { ByteCodes } from './byte-codes.ts';
 import {
   parseCsv,
@@ -10,7 +11,7 @@ import {
   readCsvBatches,
   type DataValueFormat,
 } from './data-value-set.ts';
-import { checkValue, type ValueType } from './data-value.ts';
+import { checkValue, isNumericType, zeroNotStored, type ValueType } from './data-value.ts';
 import { AppError } from './errors.ts';
 import { evaluate, formatExpression, parseExpression } from './expression.ts';
 import { Code } from './metadata.ts';
@@ -207,11 +208,63 @@ describe('parsers under fuzzing', () => {
     );
   });
 
+  it('ADX, categories, annotations, entities and DTDs included', () => {
+    const attr = fc
+      .tuple(
+        fc.constantFrom(
+          'dataElement',
+          'value',
+          'categoryOptionCombo',
+          'SEX',
+          'xmlns',
+          'xmlns:x',
+          'group',
+          'annotation',
+          'period',
+        ),
+        field,
+      )
+      .map(([k, v]) => (v === undefined ? '' : ` ${k}="${v}"`));
+    const piece = fc.oneof(
+      fc.array(attr, { maxLength: 5 }).map((a) => `<dataValue${a.join('')}/>`),
+      fc.array(attr, { maxLength: 5 }).map((a) => `<group${a.join('')}>`),
+      fc.constantFrom(
+        '<!DOCTYPE adx [<!ENTITY e SYSTEM "file:///etc/passwd">]>',
+        '&e;',
+        '&#0;',
+        '<adx xmlns="urn:ihe:qrph:adx:2015">',
+        '</adx>',
+        '<group period="2022-01-01/P1M" orgUnit="VN">',
+        '</group>',
+        '<dataValue dataElement="X" value="0">',
+        '<annotation>',
+        '</annotation>',
+        '<annotation a="b">t</annotation>',
+        '</dataValue>',
+        '<![CDATA[x]]>',
+      ),
+      trickyString(20),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 14 }), (parts) =>
+        answersOrAppError(() => {
+          const set = parseAdx(parts.join(''));
+          for (const v of set.values) {
+            for (const x of [v.dataElement, v.value, v.annotation, v.period, v.orgUnit]) {
+              assert.ok(x === undefined || typeof x === 'string');
+            }
+          }
+        }),
+      ),
+      BUDGET,
+    );
+  });
+
   it('any bytes in any format', () => {
     fc.assert(
       fc.property(
         fc.uint8Array({ maxLength: 400 }),
-        fc.constantFrom<DataValueFormat>('json', 'csv', 'xml'),
+        fc.constantFrom<DataValueFormat>('json', 'csv', 'xml', 'adx'),
         (bytes, format) => answersOrAppError(() => parseDataValueSet(bytes, format)),
       ),
       BUDGET,
@@ -304,7 +357,15 @@ describe('parsers under fuzzing', () => {
     fc.assert(
       fc.property(
         trickyString(30),
-        fc.constantFrom<ValueType>('integer', 'number', 'percentage', 'boolean', 'date', 'text'),
+        fc.constantFrom<ValueType>(
+          'integer',
+          'number',
+          'percentage',
+          'boolean',
+          'true_only',
+          'date',
+          'text',
+        ),
         (s, type) => {
           // A code read from bytes is the same code every time, and reads back as its text.
           const buf = Buffer.from(s);
@@ -313,8 +374,16 @@ describe('parsers under fuzzing', () => {
           if (id !== 0) assert.equal(codes.strings[id], buf.toString('utf8'));
           assert.equal(typeof Code.safeParse(s).success, 'boolean');
           const checked = checkValue(type, s, { element: 'E', min: 0, max: 10 });
-          if (checked.ok && checked.number !== null && type !== 'boolean') {
+          if (checked.ok && checked.number !== null && isNumericType(type)) {
             assert.ok(checked.number >= 0 && checked.number <= 10, `${type} ${s}`);
+          }
+          // TRUE_ONLY holds only "true"; a zero is never a boolean's "not stored".
+          if (checked.ok && type === 'true_only') assert.equal(checked.text, 'true');
+          if (checked.ok && !isNumericType(type)) {
+            assert.equal(
+              zeroNotStored({ valueType: type, zeroSignificant: false, aggTime: 'sum' }, 0),
+              false,
+            );
           }
           // What the text check passes, PostgreSQL stores; what it shows is clean.
           if (textProblem(s, { multiline: true }) === undefined) {

@@ -44,14 +44,30 @@ for (const engine of testEngines()) {
       t = await openTestDb(engine);
       dir = mkdtempSync(join(tmpdir(), 'opsroom-bulk-'));
       await t.services.metadata.apply('system', {
-        dataElements: ELEMENTS.map((code) => ({
-          code,
-          nameVi: code,
-          nameEn: code,
-          sector: 'other',
-          valueType: 'integer',
-          aggTime: 'sum' as const,
-        })),
+        dataElements: [
+          ...ELEMENTS.map((code) => ({
+            code,
+            nameVi: code,
+            nameEn: code,
+            sector: 'other' as const,
+            valueType: 'integer' as const,
+            aggTime: 'sum' as const,
+          })),
+          ...(
+            [
+              ['BULK_ZI', 'integer'],
+              ['BULK_FLAG', 'boolean'],
+            ] as const
+          ).map(([code, valueType]) => ({
+            code,
+            nameVi: code,
+            nameEn: code,
+            sector: 'other' as const,
+            valueType,
+            aggTime: 'sum' as const,
+            zeroSignificant: false,
+          })),
+        ],
       });
       communes = (
         await sql<{ code: string; province: string }>`
@@ -279,10 +295,50 @@ for (const engine of testEngines()) {
       });
       assert.deepEqual(
         summary.conflicts.map((c) => [c.index, c.errorCode, c.value]),
-        [[1, 'E7620', outside]],
+        [[1, 'E7617', outside]],
       );
       assert.equal(summary.importCount.imported, 1);
       assert.equal(await total('VN', 'BULK_A', '2022-07-01'), 1);
+    });
+
+    it('applies DHIS2’s rules on the bulk path too: zeros of numbers only, storedBy as given', async () => {
+      const [c0, c1, c2] = communes.map((c) => c.code);
+      const file = join(dir, 'rules.csv');
+      writeFileSync(
+        file,
+        [
+          'dataelement,period,orgunit,value,storedby',
+          `BULK_ZI,2022-10-01,${c0},0,`,
+          `BULK_ZI,2022-10-01,${c1},3,john`,
+          `BULK_ZI,2022-10-01,${c2},4,`,
+          `BULK_FLAG,2022-10-01,${c0},0,`,
+          `BULK_FLAG,2022-10-01,${c1},false,mary`,
+        ].join('\n') + '\n',
+      );
+      const summary = await t.services.dataValues.importFile('system', file, {
+        atomic: true,
+        bulk: 'always',
+      });
+      assert.equal(summary.status, 'SUCCESS', JSON.stringify(summary.conflicts));
+      assert.deepEqual(summary.importCount, { imported: 4, updated: 0, ignored: 1, deleted: 0 });
+      const stored = await sql<{
+        unit: string;
+        element: string;
+        text: string;
+        by: string;
+        bulk: boolean;
+      }>`
+        select u.code as unit, e.code as element, d.text_value as text, d.stored_by as by,
+          d.period_id >= 1073741824 as bulk
+        from data_value d join org_unit u on u.id = d.unit_id join data_element e on e.id = d.element_id
+        join period p on p.id = d.period_id where p.pid = '2022-10-01'
+        order by e.code, u.code`.execute(t.database.db);
+      assert.deepEqual(stored.rows, [
+        { unit: c0, element: 'BULK_FLAG', text: 'false', by: 'system', bulk: true },
+        { unit: c1, element: 'BULK_FLAG', text: 'false', by: 'mary', bulk: true },
+        { unit: c1, element: 'BULK_ZI', text: '3', by: 'john', bulk: true },
+        { unit: c2, element: 'BULK_ZI', text: '4', by: 'system', bulk: true },
+      ]);
     });
 
     it('leaves nothing behind when an all-or-nothing bulk load fails', async () => {

@@ -4,6 +4,7 @@ import type { DataValueRepo } from '../db/data-value.repo.ts';
 import type { CopyIn, Session } from '../db/session.ts';
 import { inScope } from '../domain/access.ts';
 import { ByteCodes } from '../domain/byte-codes.ts';
+import { MAX_STORED_BY, zeroNotStored } from '../domain/data-value.ts';
 import {
   CsvReader,
   CsvRows,
@@ -33,7 +34,8 @@ const KINDS: Record<string, number> = { integer: 0, number: 1, percentage: 2 };
 interface FastGroup {
   units: VersionUnits;
   kind: number;
-  zeroSignificant: boolean;
+  /** A zero is not stored (`zeroNotStored`): the row is counted as ignored. */
+  dropZero: boolean;
   /** The element's range (±Infinity when open): a value outside goes to the ordinary checks. */
   min: number;
   max: number;
@@ -75,7 +77,7 @@ export class CsvBulkLoad {
   private readonly out = new BinaryRows();
   private readonly storedBy: Buffer;
   /** Column positions of the fields read here; -1 when absent. */
-  private col = { de: -1, pe: -1, ou: -1, coc: -1, aoc: -1, value: -1 };
+  private col = { de: -1, pe: -1, ou: -1, coc: -1, aoc: -1, value: -1, storedBy: -1 };
   /** Columns that must be empty (comment, reported changes) or not true (flags) for this path. */
   private empty: number[] = [];
   private flags: number[] = [];
@@ -278,13 +280,23 @@ export class CsvBulkLoad {
       }
     }
     if (i !== ve || digits === 0 || digits > 15) return -1;
+    // The file's storedBy, kept as given: only plain text fits here (the ordinary checks
+    // report the rest).
+    let ss = 0;
+    let se = 0;
+    if (col.storedBy >= 0) {
+      ss = starts[col.storedBy]!;
+      se = ends[col.storedBy]!;
+      if (se - ss > MAX_STORED_BY) return -1;
+      for (let k = ss; k < se; k++) if (buf[k]! < 32 || buf[k] === 127) return -1;
+    }
     let value = scale ? m / POW10[scale]! : m;
     if (sign === 45) value = -value;
     if (group.kind === 2 && (value < 0 || value > 100)) return -1;
     if (value < group.min || value > group.max) return -1;
     run.rows++;
     const index = this.rows.index++;
-    if (value === 0 && !group.zeroSignificant) {
+    if (value === 0 && group.dropZero) {
       run.zeros++;
       return 0;
     }
@@ -297,12 +309,15 @@ export class CsvBulkLoad {
     run.created++;
     run.addAbove(group.g, value, units.chains[unit]);
     const out = this.out;
-    out.reserve(group.prefix.length + 8 + 12 + 4 + (ve - vs) + this.storedBy.length);
+    out.reserve(
+      group.prefix.length + 8 + 12 + 4 + (ve - vs) + 4 + (se - ss) + this.storedBy.length,
+    );
     out.raw(group.prefix);
     out.int4(unit);
     out.float8(value);
     out.text(buf, vs, ve);
-    out.raw(this.storedBy);
+    if (se > ss) out.text(buf, ss, se);
+    else out.raw(this.storedBy);
     return 0;
   }
 
@@ -339,7 +354,7 @@ export class CsvBulkLoad {
     return {
       units,
       kind,
-      zeroSignificant: r.element.zeroSignificant,
+      dropZero: zeroNotStored(r.element, 0),
       min: r.element.min ?? -Infinity,
       max: r.element.max ?? Infinity,
       keyGroup: r.keyGroup,
@@ -392,6 +407,7 @@ export class CsvBulkLoad {
     col.coc = position('categoryOptionCombo');
     col.aoc = position('attributeOptionCombo');
     col.value = position('value');
+    col.storedBy = position('storedBy');
     keys.forEach((k, c) => {
       if (k === 'comment' || k === 'reportedYoyPct' || k === 'reportedPrevPct') this.empty.push(c);
       if (k === 'estimate' || k === 'followup' || k === 'deleted') this.flags.push(c);

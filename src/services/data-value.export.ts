@@ -4,10 +4,14 @@ import {
   exportCsvPages,
   exportKeys,
   exportPages,
+  unitsNamed,
+  type ExportFilter,
   type ExportKeys,
   type ExportRow,
 } from '../db/data-value.repo.ts';
 import { can, isRootScope, type Actor } from '../domain/access.ts';
+import { isNumericType } from '../domain/data-value.ts';
+import { versionAt } from '../domain/hierarchy.ts';
 import {
   DataValueSetWriter,
   type DataValueFormat,
@@ -48,6 +52,10 @@ export interface ValueExport {
   csvLines?: () => AsyncGenerator<Buffer>;
   /** The limit asked for, if any. */
   limit?: number;
+  /** The data set asked for, as given (ADX names it on each group). */
+  dataSet?: string;
+  /** Whether an element, as the export names it, holds numbers (ADX writes others in <annotation>). */
+  numeric(dataElement: string): boolean;
   /** Values handed out so far. */
   count(): number;
   /** Once the pages are read: the limit was reached and more values match. */
@@ -103,35 +111,21 @@ export async function openExport(
     elementIds = elementIds ? elementIds.filter((id) => ids.includes(id)) : ids;
   }
   const periodIds = q.periods?.map((p) => parsePeriod(p).id);
-  let underPaths: string[] | undefined;
-  let unitCodes: string[] | undefined;
-  if (q.orgUnits?.length) {
-    const version = q.version ?? (await hierarchy.resolveVersion());
-    const units = await repo.units(version);
-    const found = q.orgUnits.map((c) => {
-      const u = units.get(c);
-      if (!u) throw errors.unknownUnit(c, version);
-      return u;
-    });
-    if (q.children) underPaths = found.map((u) => u.path);
-    else unitCodes = found.map((u) => u.code);
-  }
   const root = isRootScope(actor.scope);
   const limit = q.limit;
   let count = 0;
   let truncated = false;
-  const filter = {
+  const filter: ExportFilter = {
     elementIds,
     periodIds,
     periodFrom: q.startDate,
     periodTo: q.endDate,
     version: q.version,
-    underPaths,
-    unitCodes,
     scopePath: root ? null : actor.scope.path,
     scopeVersion: root ? null : actor.scope.version,
   };
   const keys = await exportKeys(db, filter);
+  if (q.orgUnits?.length) await unitFilter(db, hierarchy, q, keys, filter);
   const pageSize = q.pageSize ?? EXPORT_PAGE;
   const scheme = q.idScheme ?? 'code';
   const periodId = dhis2PeriodIds(keys);
@@ -169,7 +163,77 @@ export async function openExport(
           truncated: () => (truncated = true),
         })
     : undefined;
-  return { pages: pages(), csvLines, limit, count: () => count, truncated: () => truncated };
+  const valueTypes = new Map<string, string>();
+  for (const e of lookups.elements.values()) {
+    valueTypes.set(e.code, e.valueType);
+    if (e.uid) valueTypes.set(e.uid, e.valueType);
+  }
+  return {
+    pages: pages(),
+    csvLines,
+    limit,
+    dataSet: q.dataSet,
+    numeric: (dataElement) => isNumericType(valueTypes.get(dataElement) ?? 'number'),
+    count: () => count,
+    truncated: () => truncated,
+  };
+}
+
+/**
+ * The units asked for, as the filter keeps them. In a tree named (`version`), they are that
+ * tree's. Otherwise each is read in the tree in force at each period, as an import reads it:
+ * found in every tree that has it (an unknown one is a clear error), and a value is kept at
+ * such a unit only when the unit's tree is the one of the value's period.
+ */
+async function unitFilter(
+  db: Db,
+  hierarchy: HierarchyService,
+  q: ExportQuery,
+  keys: ExportKeys,
+  filter: ExportFilter,
+): Promise<void> {
+  const names = q.orgUnits!;
+  let found: {
+    id: number;
+    version: string;
+    path: string;
+    code?: string;
+    uid?: string | null;
+    source_code?: string | null;
+  }[];
+  if (q.version) {
+    const version = await hierarchy.resolveVersion(q.version);
+    const units = await new DataValueRepo(db).units(version);
+    found = names.map((c) => {
+      const u = units.get(c);
+      if (!u) throw errors.unknownUnit(c, version);
+      return { id: u.id, version, path: u.path };
+    });
+  } else {
+    found = await unitsNamed(db, names);
+    for (const name of names) {
+      if (!found.some((u) => u.code === name || u.uid === name || u.source_code === name)) {
+        throw new AppError(
+          'unknown_unit',
+          {
+            vi: `Không có đơn vị mã "${name}" trong cây nào`,
+            en: `No unit with code or uid "${name}" in any tree`,
+          },
+          { code: name },
+        );
+      }
+    }
+    const spans = (await hierarchy.versionSpans()).map((s) => ({
+      id: s.id,
+      validFrom: s.valid_from,
+      validUntil: s.valid_until,
+    }));
+    filter.periodVersions = new Map(
+      keys.periods.map((p) => [p.id, versionAt(spans, p.start)?.id ?? '']),
+    );
+  }
+  if (q.children) filter.underPaths = found.map((u) => ({ version: u.version, path: u.path }));
+  else filter.unitIds = found.map((u) => u.id);
 }
 
 /**
@@ -249,7 +313,10 @@ export async function* dataValueSetChunks(
   run: ValueExport,
   format: DataValueFormat,
 ): AsyncGenerator<string | Buffer> {
-  const w = new DataValueSetWriter(format, run.limit);
+  const w = new DataValueSetWriter(format, run.limit, {
+    numeric: (e) => run.numeric(e),
+    dataSet: run.dataSet,
+  });
   if (format === 'csv' && run.csvLines) {
     // The server writes the lines; the header (and the empty tail) stay the writer's.
     yield w.head();

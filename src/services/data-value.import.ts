@@ -15,14 +15,24 @@ import { KeyIndex } from '../domain/byte-codes.ts';
 import { inScope, type Actor } from '../domain/access.ts';
 import {
   CONFLICT,
+  MAX_STORED_BY,
   checkValue,
+  isNumericType,
   parseFlag,
+  zeroNotStored,
   type ImportStrategy,
   type ImportSummary,
   type RowConflict,
   type ValueType,
 } from '../domain/data-value.ts';
 import type { RawDataValue } from '../domain/data-value-set.ts';
+import {
+  attributeByCategories,
+  comboByCategories,
+  emptyCategoryModel,
+  type CategoryAnswer,
+  type CategoryModel,
+} from '../domain/adx.ts';
 import { AppError, errors, type Message } from '../domain/errors.ts';
 import { fieldTextProblem, visibleText } from '../domain/text-hygiene.ts';
 import { versionAt } from '../domain/hierarchy.ts';
@@ -36,6 +46,11 @@ export interface ImportOptions {
   strategy?: ImportStrategy;
   /** Resolve unit codes in this tree instead of the tree in force at each value's period. */
   version?: string;
+  /**
+   * How the file names data elements (DHIS2's `dataElementIdScheme`/`idScheme`): by name
+   * (English or Vietnamese) with 'name'; otherwise by code or uid, whichever is given.
+   */
+  dataElementIdScheme?: 'uid' | 'code' | 'name';
   /** Long imports report their progress: checking rows, then writing them. */
   onProgress?: (step: 'check' | 'write', done: number, total: number) => void;
   /** Milliseconds spent in each phase are added here (benchmarks). */
@@ -90,6 +105,8 @@ export interface Resolved {
 /** A row that passed the checks that need no database. */
 export interface Checked {
   raw: RawDataValue;
+  /** The file's storedBy, or the importing actor's name. */
+  storedBy: string;
   unitId: number;
   version: string;
   group: string;
@@ -121,6 +138,8 @@ const TEXT_FIELDS = [
   ['attributeOptionCombo', false],
   ['value', true],
   ['comment', true],
+  ['storedBy', false],
+  ['annotation', true],
 ] as const;
 
 /** What one committed import changed, for listeners (live screens, alerts). */
@@ -168,6 +187,9 @@ export class ValueImport {
   readonly periodIds = new Map<string, number>();
   /** Whether an (element id, period id) pair had stored values when this import began. */
   private readonly pairStored = new Map<string, boolean>();
+  /** DHIS2's categories, read when an ADX row first names a combo by them. */
+  private categoryModel: CategoryModel | undefined;
+  private codesById: { options: Map<number, string>; attributes: Map<number, string> } | undefined;
   /** Resolved key parts by the codes given (codes and uids of the same thing resolve alike). */
   private readonly groups = new Map<string, Resolved>();
   private readonly keyGroups = new Map<string, number>();
@@ -200,7 +222,6 @@ export class ValueImport {
 
   private pending: Promise<void> = Promise.resolve();
   private written = 0;
-  private readonly copyStoredBy: string;
 
   private constructor(
     private readonly host: ImportHost,
@@ -212,7 +233,6 @@ export class ValueImport {
   ) {
     this.strategy = opts.strategy ?? 'CREATE_AND_UPDATE';
     this.storedBy = actor === 'system' ? 'system' : actor.name;
-    this.copyStoredBy = copyText(this.storedBy);
     this.today = host.today();
   }
 
@@ -298,7 +318,7 @@ export class ValueImport {
       if (raw) this.conflict(this.checkConflicts, raw, code, property, object, reason);
       return undefined;
     };
-    const element = this.lookups.elements.get(dataElement);
+    const element = this.element(dataElement);
     if (!element) {
       return fail(CONFLICT.unknownElement, 'dataElement', dataElement, {
         vi: `Không có chỉ tiêu "${dataElement}"`,
@@ -360,6 +380,64 @@ export class ValueImport {
     return resolved;
   }
 
+  /** An element as the file names it (by name under DHIS2's idScheme=NAME). */
+  element(given: string): ElementInfo | undefined {
+    return this.opts.dataElementIdScheme === 'name'
+      ? this.lookups.elementsByName.get(given)
+      : this.lookups.elements.get(given);
+  }
+
+  /**
+   * The breakdown option (or attribute option) an ADX row names by its categories, as the
+   * option's code; undefined when it names none, 'refused' when the row got a conflict. With
+   * DHIS2's categories behind the breakdown (metadata imported from DHIS2), each category is
+   * read (`comboByCategories`); Opsroom's own breakdowns are lists of combos without
+   * categories, so such a combo is named by one category whose option is the combo. Categories
+   * given to an element without breakdown are left aside, as DHIS2 leaves them for its default
+   * combo.
+   */
+  private byCategories(
+    raw: RawDataValue,
+    categories: Record<string, string> | undefined,
+    attribute: boolean,
+  ): string | undefined | 'refused' {
+    const given = categories ? Object.entries(categories) : [];
+    if (given.length === 0) return undefined;
+    const model = this.categoryModel ?? emptyCategoryModel();
+    const { options, attributes } = this.lookups;
+    let answer: CategoryAnswer;
+    if (attribute) answer = attributeByCategories(model, categories!);
+    else {
+      const element = raw.dataElement ? this.element(raw.dataElement) : undefined;
+      // An unknown element is reported as such (`resolve`).
+      if (!element) return undefined;
+      answer = comboByCategories(model, element.breakdownId, categories!);
+      if (answer === undefined && element.breakdownId === options.get('default')?.breakdown_id) {
+        return undefined;
+      }
+    }
+    const field = attribute ? 'attributeOptionCombo' : 'categoryOptionCombo';
+    const code = attribute ? CONFLICT.unknownAttribute : CONFLICT.unknownOption;
+    const named = given.map(([k, v]) => `${k}="${v}"`).join(' ');
+    if (answer && 'id' in answer) {
+      this.codesById ??= {
+        options: new Map([...options.values()].map((o) => [o.id, o.code])),
+        attributes: new Map([...attributes.values()].map((a) => [a.id, a.code])),
+      };
+      return (attribute ? this.codesById.attributes : this.codesById.options).get(answer.id);
+    }
+    if (answer) {
+      this.conflict(this.checkConflicts, raw, code, field, named, answer.problem);
+      return 'refused';
+    }
+    if (given.length === 1) return given[0]![1];
+    this.conflict(this.checkConflicts, raw, code, field, named, {
+      vi: `Không xác định được ${attribute ? 'thuộc tính' : 'phân tổ'} từ nhiều nhóm (${named}): phân tổ này không có các nhóm của DHIS2; hãy ghi ${field}`,
+      en: `Cannot tell the ${attribute ? 'attribute option combo' : 'category option combo'} from several categories (${named}): this breakdown has no DHIS2 categories; give ${field} instead`,
+    });
+    return 'refused';
+  }
+
   /** The units of a tree; inside a transaction on PGlite (one connection) `tx` must be its. */
   async unitsOf(tx: DataValueRepo, version: string): Promise<UnitMap> {
     let units = this.unitMaps.get(version);
@@ -383,20 +461,34 @@ export class ValueImport {
       const deleting =
         strategy === 'DELETE' || (raw.deleted !== undefined && parseFlag(raw.deleted));
       if (!raw.dataElement || !raw.period || !raw.orgUnit) {
+        // As DHIS2 reports it: the first field missing, as not found.
         const missing = (['dataElement', 'period', 'orgUnit'] as const).filter((f) => !raw[f]);
-        this.conflict(this.checkConflicts, raw, CONFLICT.missing, missing[0]!, '', {
+        const code = {
+          dataElement: CONFLICT.unknownElement,
+          period: CONFLICT.badPeriod,
+          orgUnit: CONFLICT.unknownUnit,
+        }[missing[0]!];
+        this.conflict(this.checkConflicts, raw, code, missing[0]!, '', {
           vi: `Thiếu ${missing.join(', ')}`,
           en: `Missing ${missing.join(', ')}`,
         });
         continue;
       }
-      const resolved = this.resolve(
-        raw.dataElement,
-        raw.period,
-        raw.categoryOptionCombo,
-        raw.attributeOptionCombo,
-        raw,
-      );
+      const storedBy = raw.storedBy?.trim() ? raw.storedBy : this.storedBy;
+      if (storedBy.length > MAX_STORED_BY) {
+        this.conflict(this.checkConflicts, raw, CONFLICT.badStoredBy, 'storedBy', storedBy, {
+          vi: `storedBy dài quá ${MAX_STORED_BY} ký tự`,
+          en: `storedBy is longer than ${MAX_STORED_BY} characters`,
+        });
+        continue;
+      }
+      if ((raw.categories || raw.attributeCategories) && !this.categoryModel) {
+        this.categoryModel = await tx.categoryModel();
+      }
+      const coc = raw.categoryOptionCombo ?? this.byCategories(raw, raw.categories, false);
+      const aoc = raw.attributeOptionCombo ?? this.byCategories(raw, raw.attributeCategories, true);
+      if (coc === 'refused' || aoc === 'refused') continue;
+      const resolved = this.resolve(raw.dataElement, raw.period, coc, aoc, raw);
       if (!resolved) continue;
       const { element, period, version, option, attribute, group } = resolved;
       let units = await this.unitsOf(tx, version);
@@ -421,9 +513,21 @@ export class ValueImport {
         });
         continue;
       }
+      // ADX carries the values of non-numeric elements in <annotation> (its value is "0").
+      let value = raw.value;
+      if (raw.adx && !isNumericType(element.valueType) && !deleting) {
+        if (raw.annotation === undefined) {
+          this.conflict(this.checkConflicts, raw, CONFLICT.badValue, 'value', raw.value, {
+            vi: `Chỉ tiêu ${element.code} không phải số: ADX ghi giá trị trong <annotation>`,
+            en: `Data element ${element.code} is not numeric: ADX carries its value in <annotation>`,
+          });
+          continue;
+        }
+        value = raw.annotation;
+      }
       // DHIS2: a value left empty without a comment removes the stored one.
-      const empty = raw.value === undefined || raw.value === '';
-      const remove = deleting || (empty && !raw.comment);
+      const empty = value === undefined || value === '';
+      let remove = deleting || (empty && !raw.comment);
       let text: string | null = null;
       let number: number | null = null;
       if (!remove && !empty) {
@@ -431,23 +535,28 @@ export class ValueImport {
           element.min !== null || element.max !== null
             ? { element: element.code, min: element.min, max: element.max }
             : undefined;
-        const checked = checkValue(element.valueType as ValueType, raw.value!, range);
+        const checked = checkValue(element.valueType as ValueType, value!, range);
         if (!checked.ok) {
           this.conflict(
             this.checkConflicts,
             raw,
             CONFLICT.badValue,
             'value',
-            raw.value,
+            value,
             checked.reason,
           );
           continue;
         }
         text = checked.text;
         number = checked.number;
-        if (number === 0 && !element.zeroSignificant) {
-          this.zeros++;
-          continue;
+        if (zeroNotStored(element, number)) {
+          // DHIS2 (≤ 2.42) does not store such a zero: a new one is ignored, and one sent for
+          // a stored value removes that value (CREATE leaves stored values alone).
+          if (strategy === 'CREATE') {
+            this.zeros++;
+            continue;
+          }
+          remove = true;
         }
       }
       const reportedYoy = raw.reportedYoyPct ? Number(raw.reportedYoyPct) : null;
@@ -485,6 +594,7 @@ export class ValueImport {
       }
       out.push({
         raw,
+        storedBy,
         unitId: unit.id,
         version,
         group,
@@ -571,15 +681,19 @@ export class ValueImport {
 
   /** Whether values of this element may no longer be written for this period. */
   locked(element: ElementInfo, period: Period, periodId: number): boolean {
+    return this.lockOf(element, period, periodId) !== undefined;
+  }
+
+  /** Why values of this element may no longer be written for this period: a lock, or expiry. */
+  lockOf(element: ElementInfo, period: Period, periodId: number): 'locked' | 'expired' | undefined {
     const { locks, dataSetsOf } = this.lookups;
-    return (
-      locks.has(`${periodId}:*`) ||
-      (dataSetsOf.get(element.id) ?? []).some(
-        (ds) =>
-          locks.has(`${periodId}:${ds.id}`) ||
-          (ds.expiryDays > 0 && this.today > addDays(period.end, ds.expiryDays)),
-      )
-    );
+    const sets = dataSetsOf.get(element.id) ?? [];
+    if (locks.has(`${periodId}:*`) || sets.some((ds) => locks.has(`${periodId}:${ds.id}`))) {
+      return 'locked';
+    }
+    return sets.some((ds) => ds.expiryDays > 0 && this.today > addDays(period.end, ds.expiryDays))
+      ? 'expired'
+      : undefined;
   }
 
   /** Takes a block of period ids for this import (once), with its table. */
@@ -649,7 +763,7 @@ export class ValueImport {
     // What depends only on the row's group (element, period, option, attribute), once per group.
     const infos = new Map<
       string,
-      { periodId: number; locked: boolean; stored: boolean; g: number }
+      { periodId: number; locked: 'locked' | 'expired' | undefined; stored: boolean; g: number }
     >();
     for (const r of checked) {
       let info = infos.get(r.group);
@@ -657,7 +771,7 @@ export class ValueImport {
         const periodId = periodIds.get(r.period.id)!;
         info = {
           periodId,
-          locked: this.locked(r.element, r.period, periodId),
+          locked: this.lockOf(r.element, r.period, periodId),
           stored: pairStored.get(`${r.element.id}:${periodId}`)!,
           g: this.groupOf(r.element.id, periodId, r.optionId, r.attributeId),
         };
@@ -666,10 +780,23 @@ export class ValueImport {
       }
       const { periodId, stored } = info;
       if (info.locked) {
-        this.conflict(this.lockConflicts, r.raw, CONFLICT.locked, 'period', r.raw.period, {
-          vi: `Kỳ ${r.period.id} đã khoá sổ; không thể ghi`,
-          en: `Period ${r.period.id} is locked; it cannot be written`,
-        });
+        const expired = info.locked === 'expired';
+        this.conflict(
+          this.lockConflicts,
+          r.raw,
+          expired ? CONFLICT.expired : CONFLICT.locked,
+          'period',
+          r.raw.period,
+          expired
+            ? {
+                vi: `Kỳ ${r.period.id} đã khoá sổ (quá hạn nhập của bộ dữ liệu); không thể ghi`,
+                en: `Period ${r.period.id} is locked (past the data set's expiry days); it cannot be written`,
+              }
+            : {
+                vi: `Kỳ ${r.period.id} đã khoá sổ; không thể ghi`,
+                en: `Period ${r.period.id} is locked; it cannot be written`,
+              },
+        );
         continue;
       }
       if (!stored && (r.remove || strategy === 'UPDATE')) {
@@ -680,7 +807,7 @@ export class ValueImport {
       if (!stored) this.addAbove(info.g, r.number ?? 0, this.ancestorsOf.get(r.unitId));
       if (this.bulkPeriods.has(periodId)) {
         copied.push(
-          `${r.unitId}\t${r.element.id}\t${periodId}\t${r.optionId}\t${r.attributeId}\t${copyText(r.number)}\t${copyText(r.text)}\t${raw.estimate !== undefined && parseFlag(raw.estimate)}\t${copyText(raw.comment)}\t${raw.followup !== undefined && parseFlag(raw.followup)}\t${copyText(raw.reportedYoyPct ? Number(raw.reportedYoyPct) : null)}\t${copyText(raw.reportedPrevPct ? Number(raw.reportedPrevPct) : null)}\t${this.copyStoredBy}\n`,
+          `${r.unitId}\t${r.element.id}\t${periodId}\t${r.optionId}\t${r.attributeId}\t${copyText(r.number)}\t${copyText(r.text)}\t${raw.estimate !== undefined && parseFlag(raw.estimate)}\t${copyText(raw.comment)}\t${raw.followup !== undefined && parseFlag(raw.followup)}\t${copyText(raw.reportedYoyPct ? Number(raw.reportedYoyPct) : null)}\t${copyText(raw.reportedPrevPct ? Number(raw.reportedPrevPct) : null)}\t${copyText(r.storedBy)}\n`,
         );
         continue;
       }
@@ -699,6 +826,7 @@ export class ValueImport {
         raw.estimate !== undefined && parseFlag(raw.estimate),
         raw.reportedYoyPct ? Number(raw.reportedYoyPct) : null,
         raw.reportedPrevPct ? Number(raw.reportedPrevPct) : null,
+        r.storedBy,
       );
     }
     return { fresh, compare, copied };
@@ -744,7 +872,7 @@ export class ValueImport {
         this.time('copy new periods', started);
       }
       const started = performance.now();
-      await tx.create(fresh, this.storedBy);
+      await tx.create(fresh);
       this.add('create', fresh.length);
       this.time('write new', started);
       const middle = performance.now();
