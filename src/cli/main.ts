@@ -225,13 +225,13 @@ program
 program
   .command('import')
   .description(
-    'Import data values (DHIS2 data value set: JSON, CSV or DXF2 XML); all or nothing unless --per-row',
+    'Import data values (DHIS2 data value set: JSON, CSV, DXF2 XML or ADX); all or nothing unless --per-row',
   )
   .argument(
     '<file>',
-    'the file; the format follows its extension (.json, .csv, .xml) unless --format',
+    'the file; the format follows its extension (.json, .csv, .xml, .adx.xml) unless --format',
   )
-  .option('--format <format>', 'json, csv or xml')
+  .option('--format <format>', 'json, csv, xml or adx')
   .option('--per-row', 'import good rows and report bad ones, as DHIS2 does')
   .option('--dry-run', 'check and count, write nothing')
   .option('--strategy <s>', 'CREATE, UPDATE, CREATE_AND_UPDATE or DELETE', 'CREATE_AND_UPDATE')
@@ -278,11 +278,11 @@ program
 program
   .command('export')
   .description(
-    'Export data values as a DHIS2 data value set (JSON, CSV or XML) to a file or standard output; every value unless --limit',
+    'Export data values as a DHIS2 data value set (JSON, CSV, XML or ADX) to a file or standard output; every value unless --limit',
   )
   .addOption(
-    new Option('--format <format>', 'json, csv or xml')
-      .choices(['json', 'csv', 'xml'])
+    new Option('--format <format>', 'json, csv, xml or adx')
+      .choices(['json', 'csv', 'xml', 'adx'])
       .default('json'),
   )
   .option('--output <file>', 'write here instead of standard output')

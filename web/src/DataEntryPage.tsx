@@ -93,6 +93,7 @@ const TYPE_HINT: Record<ValueType, MessageKey> = {
   number: 'entryTypeNumber',
   percentage: 'entryTypePercentage',
   boolean: 'entryTypeBoolean',
+  true_only: 'entryTypeTrueOnly',
   date: 'entryTypeDate',
   text: 'entryTypeText',
 };
@@ -102,6 +103,7 @@ const TYPE_ERROR: Record<ValueType, MessageKey> = {
   number: 'errNumber',
   percentage: 'errPercentage',
   boolean: 'errBoolean',
+  true_only: 'errTrueOnly',
   date: 'errDate',
   text: 'errText',
 };
@@ -652,7 +654,19 @@ function FieldInput({
     onBlur,
   } as const;
   let control;
-  if (field.valueType === 'boolean') {
+  if (field.valueType === 'true_only') {
+    // DHIS2's TRUE_ONLY: ticked is "true", left empty is no value at all.
+    control = (
+      <input
+        {...common}
+        type="checkbox"
+        className="entry-check"
+        checked={value === 'true'}
+        disabled={readOnly}
+        onChange={(e) => onChange(e.target.checked ? 'true' : '')}
+      />
+    );
+  } else if (field.valueType === 'boolean') {
     control = (
       <select {...common} onChange={(e) => onChange(e.target.value)} disabled={readOnly}>
         <option value="">{t('entryNotSet')}</option>

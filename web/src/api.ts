@@ -181,7 +181,8 @@ export function query(params: Record<string, string | number | undefined>): stri
 // Data entry (see /api/dataEntry/* in /api/openapi.json)
 
 export type PeriodType = 'day' | 'week' | 'month' | 'quarter' | 'half' | 'year' | 'range';
-export type ValueType = 'integer' | 'number' | 'percentage' | 'boolean' | 'date' | 'text';
+export type ValueType =
+  'integer' | 'number' | 'percentage' | 'boolean' | 'true_only' | 'date' | 'text';
 export interface Bilingual {
   vi: string;
   en: string;

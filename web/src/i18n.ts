@@ -113,6 +113,7 @@ const vi = {
   entryTypeNumber: 'Số',
   entryTypePercentage: 'Tỷ lệ %, từ 0 đến 100',
   entryTypeBoolean: 'Có / Không',
+  entryTypeTrueOnly: 'Đánh dấu nếu có; để trống nếu không',
   entryTypeDate: 'Ngày',
   entryTypeText: 'Văn bản',
   errInteger:
@@ -121,6 +122,7 @@ const vi = {
   errPercentage: '“{v}” không phải tỷ lệ phần trăm. Hãy nhập số từ 0 đến 100, ví dụ 87.5.',
   errDate: '“{v}” không phải ngày. Hãy nhập ngày dạng năm-tháng-ngày, ví dụ 2026-11-22.',
   errBoolean: 'Hãy chọn Có hoặc Không.',
+  errTrueOnly: 'Chỉ đánh dấu (có) hoặc để trống.',
   errText: 'Văn bản quá dài.',
 };
 
@@ -235,6 +237,7 @@ const en: Dict = {
   entryTypeNumber: 'Number',
   entryTypePercentage: 'Percentage, 0 to 100',
   entryTypeBoolean: 'Yes / No',
+  entryTypeTrueOnly: 'Tick if yes; leave empty if not',
   entryTypeDate: 'Date',
   entryTypeText: 'Text',
   errInteger: '“{v}” is not a whole number. Enter a whole number, e.g. 120 (no dots or commas).',
@@ -242,6 +245,7 @@ const en: Dict = {
   errPercentage: '“{v}” is not a percentage. Enter a number from 0 to 100, e.g. 87.5.',
   errDate: '“{v}” is not a date. Enter it as year-month-day, e.g. 2026-11-22.',
   errBoolean: 'Choose Yes or No.',
+  errTrueOnly: 'Only a tick (yes) or empty.',
   errText: 'The text is too long.',
 };
 
