@@ -437,17 +437,16 @@ export function analyticsRoutes() {
   }
   for (const form of ['rawData', 'dataValueSet'] as const) {
     for (const base of ['/api/analytics', '/api/:apiVersion{[0-9]{2}}/analytics']) {
-      for (const path of [`${base}/${form}`, `${base}/${form}.json`]) {
-        app.get(path, async (c) => {
-          const actor = actorOf(c);
-          const { q } = parseDimensions(c);
-          const schemes = idSchemes(c, q);
-          const analytics = c.get('services').analytics;
-          if (form === 'rawData')
-            return rawDataResponse(c, await analytics.rawData(actor, q), schemes, q.co === true);
-          return dataValueSetResponse(c, await analytics.query(actor, q), schemes);
-        });
-      }
+      // `.json` (rawData.json) is routed here too (errors.ts: routedPath).
+      app.get(`${base}/${form}`, async (c) => {
+        const actor = actorOf(c);
+        const { q } = parseDimensions(c);
+        const schemes = idSchemes(c, q);
+        const analytics = c.get('services').analytics;
+        if (form === 'rawData')
+          return rawDataResponse(c, await analytics.rawData(actor, q), schemes, q.co === true);
+        return dataValueSetResponse(c, await analytics.query(actor, q), schemes);
+      });
     }
   }
   app.openAPIRegistry.registerPath({

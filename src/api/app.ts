@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { secureHeaders } from 'hono/secure-headers';
+import { getPath } from 'hono/utils/url';
 import { AppError, errors } from '../domain/errors.ts';
 import type { Services } from '../services/index.ts';
 import { ping } from '../db/client.ts';
@@ -14,7 +15,7 @@ import { BODY_LIMITS, bodyLimit, type BodyLimits } from './body-limit.ts';
 import { documentIdempotency, idempotency } from './idempotency.middleware.ts';
 import { authRoutes } from './auth.routes.ts';
 import type { AppEnv, Edge } from './context.ts';
-import { presentError, toAppError, validationError } from './errors.ts';
+import { presentError, routedPath, toAppError, validationError } from './errors.ts';
 import { orgUnitRoutes } from './org-unit.routes.ts';
 import { metadataRoutes } from './metadata.routes.ts';
 import { dataValueRoutes } from './data-value.routes.ts';
@@ -30,6 +31,10 @@ import { directiveRoutes } from './directive.routes.ts';
 import { taskRoutes } from './task.routes.ts';
 import { planRoutes } from './plan.routes.ts';
 import { attachmentRoutes } from './attachment.routes.ts';
+import { dhis2MetadataRoutes } from './dhis2-metadata.routes.ts';
+import { dhis2SystemRoutes } from './dhis2-system.routes.ts';
+import { dhis2DataValueRoutes } from './dhis2-data-value.routes.ts';
+import { dhis2RegistrationRoutes } from './dhis2-registration.routes.ts';
 
 /** Routes answered without signing in (everything else under /api needs a caller). */
 const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
@@ -51,6 +56,8 @@ export interface AppOptions {
 export function createApp(services: Services, opts: AppOptions = {}) {
   const edge: Edge = { proxies: 0, secureCookies: false, ...opts.edge };
   const app = new OpenAPIHono<AppEnv>({
+    // DHIS2's `.json` suffix on its routes (/api/dataElements.json) routes as the bare path.
+    getPath: (req) => routedPath(req.method, getPath(req)),
     defaultHook: (result, c) => {
       if (result.success) return;
       // Who asks comes before what they ask: an anonymous caller learns nothing of a route's
@@ -122,6 +129,11 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.route('/', taskRoutes());
   app.route('/', planRoutes());
   app.route('/', attachmentRoutes());
+  // DHIS2's Web API (issue 14): /api/me, /api/system/info, metadata lists and objects.
+  app.route('/', dhis2SystemRoutes());
+  app.route('/', dhis2MetadataRoutes());
+  app.route('/', dhis2DataValueRoutes());
+  app.route('/', dhis2RegistrationRoutes());
 
   documentIdempotency(app);
   app.doc31('/api/openapi.json', {

@@ -1,5 +1,6 @@
 import type { Action } from '../domain/access.ts';
 import { CONFLICT } from '../domain/data-value.ts';
+import { derivedUid, type Dhis2Resource } from '../services/dhis2-metadata.service.ts';
 
 /**
  * The authorization rule of every route, one row each, read by authz-matrix.test.ts: what a
@@ -272,6 +273,98 @@ const metadataRoutes: RouteRule[] = [
   },
 ];
 
+/** DHIS2's routes at /api/x and at the versioned /api/{n}/x (issue 14); samples ask for /api/41/x. */
+const dhis2Paths = (path: string) => [
+  path,
+  path.replace(/^\/api\//, '/api/:apiVersion{[0-9]{2}}/'),
+];
+const asCalled = (path: string) => path.replace(':apiVersion{[0-9]{2}}', '41');
+
+/**
+ * One object of each DHIS2 resource that every database of the matrix holds (DHIS2's default
+ * category objects keep their uids). No indicator is among the fixtures: its object route is
+ * called with a `fields` it cannot read, which a caller reaches (400) only past authorization.
+ */
+const DHIS2_OBJECTS: Record<Dhis2Resource, (f: Fixtures) => string> = {
+  dataElements: (f) => f.element,
+  indicators: () => 'MX_NONE?fields=[',
+  indicatorTypes: () => derivedUid('indicatorType:number'),
+  organisationUnits: (f) => f.unit,
+  organisationUnitGroups: (f) => f.groupCode,
+  dataSets: (f) => f.dataSet,
+  categoryCombos: () => 'bjDvmb4bfuf',
+  categories: () => 'GLevLNI9wkl',
+  categoryOptions: () => 'xYerKDKCefk',
+  categoryOptionCombos: () => 'HllvX50cXC0',
+};
+
+/** Units and groups are read as Opsroom's own reads of them are: scoped, with their permission. */
+const DHIS2_SCOPED: Partial<Record<Dhis2Resource, Omit<RouteRule, 'method' | 'path' | 'sample'>>> =
+  {
+    organisationUnits: {
+      needs: ['unit.read'],
+      scope: 'list',
+      touches: 'units listed within the caller’s scope only',
+      marker: () => 'Phường Sài Gòn',
+    },
+    organisationUnitGroups: {
+      needs: ['group.read'],
+      scope: 'list',
+      touches: 'groups whose owner lies in the caller’s scope (here 79)',
+      marker: (f) => f.groupName,
+    },
+  };
+
+const DHIS2_LIST_SAMPLE: Partial<Record<Dhis2Resource, (f: Fixtures) => string>> = {
+  organisationUnits: (f) => `?${q({ filter: `id:eq:${f.unit}`, fields: 'id,name,level,path' })}`,
+  organisationUnitGroups: () => `?${q({ fields: 'id,name,organisationUnits[id]' })}`,
+};
+
+const dhis2Routes: RouteRule[] = [
+  ...dhis2Paths('/api/me').map((path): RouteRule => ({
+    method: 'GET',
+    path,
+    needs: [],
+    scope: 'none',
+    touches: 'the caller itself',
+    sample: () => ({ path: `${asCalled(path)}?fields=id,username,organisationUnits[id,name]` }),
+  })),
+  ...dhis2Paths('/api/system/info').map((path): RouteRule => ({
+    method: 'GET',
+    path,
+    needs: [],
+    scope: 'none',
+    sample: () => ({ path: asCalled(path) }),
+  })),
+  ...dhis2Paths('/api/periodTypes').map((path): RouteRule => ({
+    method: 'GET',
+    path,
+    needs: [],
+    scope: 'none',
+    sample: () => ({ path: asCalled(path) }),
+  })),
+  ...(Object.keys(DHIS2_OBJECTS) as Dhis2Resource[]).flatMap((resource) => {
+    const scoped = DHIS2_SCOPED[resource];
+    const rule = scoped ?? { needs: [], scope: 'none' as const };
+    return [
+      ...dhis2Paths(`/api/${resource}`).map((path): RouteRule => ({
+        method: 'GET',
+        path,
+        ...rule,
+        sample: (f) => ({ path: asCalled(path) + (DHIS2_LIST_SAMPLE[resource]?.(f) ?? '') }),
+      })),
+      ...dhis2Paths(`/api/${resource}/:id`).map((path): RouteRule => ({
+        method: 'GET',
+        path,
+        ...rule,
+        // One unit or group: refused (404, hidden) outside the scope.
+        ...(scoped ? { scope: 'unit' as const, touches: `path id (${scoped.touches})` } : {}),
+        sample: (f) => ({ path: asCalled(path).replace(':id', DHIS2_OBJECTS[resource](f)) }),
+      })),
+    ];
+  }),
+];
+
 export const AUTHZ_RULES: readonly RouteRule[] = [
   // — public and the caller itself
   {
@@ -498,6 +591,9 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
 
   ...metadataRoutes,
 
+  // — DHIS2's Web API: the caller, the system, metadata lists and objects
+  ...dhis2Routes,
+
   // — data values
   ...['/api/dataValueSets', '/api/:apiVersion{[0-9]{2}}/dataValueSets'].flatMap(
     (path): RouteRule[] => [
@@ -545,6 +641,19 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
     }),
     marker: () => '4242',
   })),
+  ...(['rawData', 'dataValueSet'] as const).flatMap((form) =>
+    ['/api/analytics', '/api/:apiVersion{[0-9]{2}}/analytics'].map((base): RouteRule => ({
+      method: 'GET',
+      path: `${base}/${form}`,
+      needs: ['data.read'],
+      scope: 'unit',
+      touches: 'dimension ou',
+      sample: (f) => ({
+        path: `${base.replace(':apiVersion{[0-9]{2}}', '41')}/${form}?${q({ dimension: `dx:${f.element}` })}&${q({ dimension: `pe:${f.period}` })}&${q({ dimension: `ou:${f.unit}`, version: f.version })}`,
+      }),
+      marker: () => '4242',
+    })),
+  ),
   {
     method: 'GET',
     path: '/api/analytics/query',
