@@ -3,25 +3,19 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Pager } from '../domain/dhis2-query.ts';
 import {
   DHIS2_RESOURCES,
-  Dhis2MetadataService,
+  type Dhis2MetadataService,
   type Dhis2Resource,
   type Params,
 } from '../services/dhis2-metadata.service.ts';
-import type { Services } from '../services/index.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { dhis2Language } from './errors.ts';
 
 /** DHIS2's paths: `/api/x` and `/api/{version}/x` (`.json` is stripped before routing, app.ts). */
 export const DHIS2_BASES = ['/api', '/api/:apiVersion{[0-9]{2}}'] as const;
 
-const services = new WeakMap<Services, Dhis2MetadataService>();
-
-/** One metadata service per set of services (they share the hierarchy's caches). */
+/** The DHIS2 reads' service (services/index.ts). */
 export function dhis2Metadata(c: Context<AppEnv>): Dhis2MetadataService {
-  const s = c.get('services');
-  let m = services.get(s);
-  if (!m) services.set(s, (m = new Dhis2MetadataService(s.database.db, s.hierarchy, s.clock)));
-  return m;
+  return c.get('services').dhis2Metadata;
 }
 
 export function paramsOf(c: Context): Params {

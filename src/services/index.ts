@@ -15,6 +15,7 @@ import { DirectiveService } from './directive.service.ts';
 import { TaskService } from './task.service.ts';
 import { PlanService } from './plan.service.ts';
 import { IdempotencyService } from './idempotency.service.ts';
+import { Dhis2MetadataService } from './dhis2-metadata.service.ts';
 
 /** Every service of one running instance, over one database. */
 export interface Services {
@@ -37,6 +38,8 @@ export interface Services {
   plans: PlanService;
   /** Idempotency-Key: answers kept per caller and key (api/idempotency.middleware.ts). */
   idempotency: IdempotencyService;
+  /** DHIS2's metadata reads (api/dhis2-metadata.routes.ts). */
+  dhis2Metadata: Dhis2MetadataService;
 }
 
 export function createServices(
@@ -77,5 +80,6 @@ export function createServices(
     tasks: new TaskService(db, hierarchy, live, clock),
     plans: new PlanService(db, hierarchy, live, clock),
     idempotency: new IdempotencyService(db),
+    dhis2Metadata: new Dhis2MetadataService(db, hierarchy, clock),
   };
 }
