@@ -177,9 +177,13 @@ function namers(r: Result, schemes: ReturnType<typeof idSchemes>, en: boolean) {
     return en ? d.nameEn : d.nameVi;
   };
   const optionByCode = new Map(r.meta.optionList.map((x) => [x.code, x]));
+  // Options by uid when the scheme says so, or when the items were asked by uid.
+  const coByUid =
+    schemes.dx === 'UID' ||
+    (schemes.dx === undefined && r.dxItems.some((d) => d.uid !== null && d.id === d.uid));
   const coId = (code: string) => {
     const x = optionByCode.get(code);
-    if (schemes.ou !== 'UID' && schemes.dx !== 'UID') return code;
+    if (schemes.ou !== 'UID' && !coByUid) return code;
     return code === 'default' ? DEFAULT_COMBO_UID : (x?.uid ?? code);
   };
   return { units, ouId, dxId, coId, optionByCode };

@@ -476,6 +476,69 @@ const CASES: Case[] = [
   },
 ];
 
+CASES.push({
+  name: 'data entry saves a data value set, then the visualizer asks several dimensions at once',
+  as: 'admin',
+  run: async (engine) => {
+    const kids = await engine.query({
+      kids: {
+        resource: 'organisationUnits',
+        params: { filter: 'parent.id:eq:79', fields: 'id', order: 'id:asc', pageSize: 2 },
+      },
+    });
+    const [a, b] = (kids.kids.organisationUnits as { id: string }[]).map((u) => u.id);
+    const at = (dataElement: string, orgUnit: string, value: string, coc?: string) => ({
+      dataElement,
+      period: '202510',
+      orgUnit,
+      value,
+      ...(coc ? { categoryOptionCombo: coc } : {}),
+    });
+    const saved = await engine.mutate({
+      resource: 'dataValueSets',
+      type: 'create',
+      data: {
+        dataValues: [
+          at('ClVisits001', a!, '30', 'AgeChild001'),
+          at('ClVisits001', b!, '12', 'AgeAdult001'),
+          at('ClBeds00001', a!, '10'),
+          at('ClBeds00001', b!, '4'),
+        ],
+      },
+    });
+    // The engine joins the dimensions into one parameter, comma-separated, as DHIS2 reads them.
+    const grid = await engine.query({
+      grid: {
+        resource: 'analytics',
+        params: { dimension: ['dx:ClVisits001;ClPerBed001', 'pe:202510'], filter: 'ou:79' },
+      },
+      byAge: {
+        resource: 'analytics',
+        params: { dimension: ['dx:ClVisits001', 'co', 'pe:202510'], filter: 'ou:79' },
+      },
+    });
+    return { saved, ...grid };
+  },
+  check: ({ saved, grid, byAge }) => {
+    const count = (saved.response ?? saved).importCount;
+    assert.equal(count.imported, 4, JSON.stringify(saved));
+    const rows = (g: { headers: { name: string }[]; rows: string[][] }) =>
+      g.rows.map((r) => Object.fromEntries(g.headers.map((h, i) => [h.name, r[i]])));
+    assert.deepEqual(rows(grid), [
+      { dx: 'ClVisits001', pe: '202510', value: '42' },
+      { dx: 'ClPerBed001', pe: '202510', value: '3' },
+    ]);
+    // By breakdown option, named by uid as the items were asked.
+    assert.deepEqual(
+      rows(byAge).map((r) => [r.co, r.value]),
+      [
+        ['AgeChild001', '30'],
+        ['AgeAdult001', '12'],
+      ],
+    );
+  },
+});
+
 // ---------------------------------------------------------------------------------------------
 
 for (const engine of testEngines()) {
