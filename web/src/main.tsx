@@ -1,3 +1,4 @@
+import './zod-config.ts'; // before any module that builds a schema
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
