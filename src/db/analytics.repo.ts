@@ -265,3 +265,145 @@ export async function targets(db: Db, subjectType: 'element' | 'indicator', code
     .orderBy('due')
     .execute();
 }
+
+export interface OwnTotalRow extends AggregateRow {
+  /** The unit holding the values (under the group `unit_id`). */
+  holder_id: number;
+  /** The smallest and largest single value stored within the period (every kind counts). */
+  min: number | null;
+  max: number | null;
+}
+
+/**
+ * An element's totals per unit holding values, under each group of units (DHIS2's
+ * `subExpression`, evaluated at each unit before totalling): one row per requested period, group
+ * and unit whose own stored values (data_value, never the roll-ups, so that a unit's values are
+ * not counted again at the units above it) lie within the period. Stored periods are chosen as
+ * `aggregate` chooses them, per unit; the caller applies the element's rule over time.
+ */
+export async function ownTotals(db: Db, q: AggregateRequest): Promise<OwnTotalRow[]> {
+  if (q.units.length === 0 || q.periods.length === 0) return [];
+  const only = (table: string) => optionFilter(table, q);
+  const members = q.units.flatMap((u) => u.ids.map((id) => ({ g: u.key, unit_id: id })));
+  const r = await sql<OwnTotalRow>`
+    with req as (
+      select * from json_to_recordset(${JSON.stringify(q.periods)}::json) as t(pid text, start date, "end" date)
+    ), grp as (
+      select * from json_to_recordset(${JSON.stringify(members)}::json) as t(g int, unit_id int)
+    ), reqp as (
+      select distinct req.pid, p.id as period_id, p.pid = req.pid as exact
+      from req join period p on p.start_date >= req.start and p.end_date <= req."end"
+    ), own as (
+      -- Each value stored at a unit under a group's units (themselves included).
+      select grp.g, d.unit_id as holder, d.period_id, coalesce(d.value, 0) as v, d.value as raw
+      from data_value d
+      join org_unit_ancestor h on h.unit_id = d.unit_id
+      join grp on grp.unit_id = h.ancestor_id
+      where d.element_id = ${q.elementId}
+        and d.period_id = any(array(select distinct period_id from reqp))
+        and ${only('d')}
+    ), per as (
+      select rp.pid, o.g, o.holder, p.id as period_id, p.type, p.end_date, rp.exact,
+        p.end_date - p.start_date + 1 as days, sum(o.v) as s, count(*)::int as n,
+        min(o.raw) as lo, max(o.raw) as hi
+      from reqp rp
+      join period p on p.id = rp.period_id
+      join own o on o.period_id = p.id
+      group by rp.pid, o.g, o.holder, p.id, rp.exact, p.type, p.start_date, p.end_date
+    ), kinds as (
+      select pid, g, holder, type, bool_or(exact) as exact, sum(days) as covered
+      from per where exact or type <> 'range'
+      group by pid, g, holder, type
+    ), chosen as (
+      select distinct on (pid, g, holder) pid, g, holder, type, exact
+      from kinds
+      order by pid, g, holder, exact desc, covered desc,
+        array_position(${sql.raw(`array[${FINEST_FIRST.map((t) => `'${t}'`).join(', ')}]`)}, type)
+    ), kept as (
+      select per.* from per
+      join chosen c on c.pid = per.pid and c.g = per.g and c.holder = per.holder
+      where (c.exact and per.exact) or (not c.exact and per.type = c.type)
+    ), ext as (
+      select pid, g, holder, min(lo) as lo, max(hi) as hi from per group by pid, g, holder
+    )
+    select k.pid, k.g as unit_id, k.holder as holder_id, sum(k.s)::float as total,
+      (array_agg(k.s order by k.end_date desc))[1]::float as last,
+      count(*)::int as periods, sum(k.n)::int as n,
+      min(e.lo)::float as min, max(e.hi)::float as max
+    from kept k
+    join ext e on e.pid = k.pid and e.g = k.g and e.holder = k.holder
+    group by k.pid, k.g, k.holder`.execute(db);
+  return r.rows;
+}
+
+export interface ReportingRequest {
+  dataSetId: number;
+  /** The data set's elements: a unit reported a period when it holds a value of any of them. */
+  elementIds: number[];
+  /** The units expected to report: those assigned to the data set, else those of its level in
+   *  its tree. */
+  version: string;
+  level: number;
+  assigned: boolean;
+  /** Groups of units (as in AggregateRequest), each counted as one. */
+  units: { key: number; ids: number[] }[];
+  /**
+   * Per requested period (`pid`), the data set's periods within it (their ids) and the instant
+   * until which a report is on time.
+   */
+  periods: { pid: string; dsPid: string; dueBefore: string }[];
+}
+
+/**
+ * A data set's reports under groups of units, the way reporting completeness counts them
+ * (services/reporting.service.ts): the units expected to report under each group, and for each
+ * requested period how many (unit, data set period) pairs hold a value of the data set's
+ * elements (`actual`) and how many had their first such value before the due instant
+ * (`on_time`). Expected reports are `units` × the number of data set periods.
+ */
+export async function reportingCounts(
+  db: Db,
+  q: ReportingRequest,
+): Promise<{
+  units: Map<number, number>;
+  rows: { pid: string; unit_id: number; actual: number; on_time: number }[];
+}> {
+  const units = new Map<number, number>();
+  if (q.units.length === 0) return { units, rows: [] };
+  const members = q.units.flatMap((u) => u.ids.map((id) => ({ g: u.key, unit_id: id })));
+  const expected = sql`
+    grp as (
+      select * from json_to_recordset(${JSON.stringify(members)}::json) as t(g int, unit_id int)
+    ), expected as (
+      select distinct grp.g, u.id
+      from grp
+      join org_unit_ancestor h on h.ancestor_id = grp.unit_id
+      join org_unit u on u.id = h.unit_id
+      where u.version = ${q.version}
+        and ${
+          q.assigned
+            ? sql`exists (select 1 from data_set_unit du where du.data_set_id = ${q.dataSetId} and du.unit_id = u.id)`
+            : sql`u.level = ${q.level}`
+        }
+    )`;
+  const counted = await sql<{ g: number; n: number }>`
+    with ${expected}
+    select g, count(*)::int as n from expected group by g`.execute(db);
+  for (const r of counted.rows) units.set(r.g, r.n);
+  if (q.periods.length === 0 || q.elementIds.length === 0) return { units, rows: [] };
+  const rows = await sql<{ pid: string; unit_id: number; actual: number; on_time: number }>`
+    with ${expected}, req as (
+      select * from json_to_recordset(${JSON.stringify(q.periods)}::json)
+        as t(pid text, "dsPid" text, "dueBefore" timestamptz)
+    ), reports as (
+      select req.pid, e.g, e.id, req."dsPid", min(d.created_at) < req."dueBefore" as on_time
+      from req
+      join period p on p.pid = req."dsPid"
+      join data_value d on d.period_id = p.id and d.element_id = any(${q.elementIds}::int[])
+      join expected e on e.id = d.unit_id
+      group by req.pid, e.g, e.id, req."dsPid", req."dueBefore"
+    )
+    select pid, g as unit_id, count(*)::int as actual, count(*) filter (where on_time)::int as on_time
+    from reports group by pid, g`.execute(db);
+  return { units, rows: rows.rows };
+}

@@ -2,12 +2,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppError } from './errors.ts';
 import {
+  applyModifiers,
   dependencyOrder,
   evaluate,
   formatExpression,
   FUNCTION_NAMES,
   itemKey,
   itemsOf,
+  mapItems,
   parseExpression,
   type Expr,
   type ItemRef,
@@ -252,9 +254,27 @@ describe('expression: functions', () => {
       'isNotNull',
       'isNull',
       'least',
+      'log',
+      'log10',
       'removeZeros',
       'round',
+      'subExpression',
     ]);
+  });
+  it('log(x[, base]) and log10(x); null for 0, negatives and missing values', () => {
+    close(run('log(2.718281828459045)'), 1);
+    close(run('log(100, 10)'), 2);
+    close(run('log(8, 2)'), 3);
+    close(run('log10(1000)'), 3);
+    close(run('LOG10(#{A})', { '#{A}': 0.01 }), -2);
+    assert.equal(run('log(0)'), null);
+    assert.equal(run('log(-1)'), null);
+    assert.equal(run('log10(0)'), null);
+    assert.equal(run('log(#{A})'), null);
+    assert.equal(run('log(8, #{B})'), null);
+    assert.equal(run('log(8, 1)'), null); // base 1 divides by log(1) = 0
+    parseFails('log()', 1, 'log takes 1 or 2 arguments, got 0');
+    parseFails('log10(1, 2)', 1, 'log10 takes 1 argument, got 2');
   });
 });
 
@@ -490,12 +510,12 @@ describe('expression: parse errors say where and what', () => {
     parseFails('#{A.B.C.D}', 8, 'at most 3 parts');
     parseFails('C{A.B}', 4, 'single code');
     parseFails('N{A.B}', 4, 'single code');
-    parseFails('#{A.*}', 5, "'*' only stands for the breakdown option");
-    parseFails('#{A.B.*}', 7, "'*'");
+    parseFails('#{A.*.*}', 7, 'write #{A} for the total');
     parseFails('#{*}', 3, "'*'");
+    parseFails('#{*.B}', 3, "'*'");
     parseFails('#A', 1, "'#' must be followed by '{'");
-    parseFails('1 + R{DS.REPORTING_RATE}', 5, 'not supported');
     parseFails('OUG{G}', 1, 'not supported');
+    parseFails('D{P.E}', 1, 'not supported');
     parseFails('c{K}', 1, 'not supported');
   });
   it('if(1,2) : wrong number of arguments', () => {
@@ -572,6 +592,234 @@ describe('expression: parse errors say where and what', () => {
     );
     assert.equal(itemsOf(e).length, 700);
     assert.deepEqual(parseExpression(formatExpression(e)), e);
+  });
+});
+
+describe("expression: DHIS2's items by uid", () => {
+  it('takes uids wherever codes are taken: #{uid}, #{uid.uid}, #{uid.uid.uid}, #{uid.*.uid}, N{uid}', () => {
+    const refs = itemsOf(
+      parseExpression(
+        '#{fbfJHSPpUQD} + #{fbfJHSPpUQD.pq2XI5kz2BY} + #{fbfJHSPpUQD.pq2XI5kz2BY.HllvX50cXC0}' +
+          ' + #{fbfJHSPpUQD.*.HllvX50cXC0} + N{Uid0000Ind1}',
+      ),
+    );
+    assert.deepEqual(refs, [
+      { kind: 'element', element: 'fbfJHSPpUQD' },
+      { kind: 'element', element: 'fbfJHSPpUQD', option: 'pq2XI5kz2BY' },
+      { kind: 'element', element: 'fbfJHSPpUQD', option: 'pq2XI5kz2BY', attribute: 'HllvX50cXC0' },
+      { kind: 'element', element: 'fbfJHSPpUQD', option: '*', attribute: 'HllvX50cXC0' },
+      { kind: 'indicator', code: 'Uid0000Ind1' },
+    ]);
+  });
+  it("reads DHIS2's #{E.*} as #{E} and #{E.O.*} as #{E.O}", () => {
+    assert.deepEqual(parseExpression('#{E.*}'), parseExpression('#{E}'));
+    assert.deepEqual(parseExpression('#{E.O.*}'), parseExpression('#{E.O}'));
+    assert.equal(formatExpression(parseExpression('#{E.*} + #{E.O.*}')), '#{E} + #{E.O}');
+  });
+});
+
+describe('expression: modifiers .periodOffset, .yearToDate, .aggregationType', () => {
+  const refsOf = (formula: string) => itemsOf(parseExpression(formula));
+  it('are stored on the item they follow', () => {
+    assert.deepEqual(
+      refsOf('#{A}.periodOffset(-1) + #{A}.yearToDate() + #{A}.aggregationType(MAX)'),
+      [
+        { kind: 'element', element: 'A', periodOffset: -1 },
+        { kind: 'element', element: 'A', yearToDate: true },
+        { kind: 'element', element: 'A', aggregationType: 'MAX' },
+      ],
+    );
+    assert.deepEqual(refsOf('#{A.B}.periodOffset( +2 )'), [
+      { kind: 'element', element: 'A', option: 'B', periodOffset: 2 },
+    ]);
+  });
+  it('chain: offsets add up, year-to-date stays, the inner aggregation type wins', () => {
+    assert.deepEqual(refsOf('#{A}.periodOffset(-1).periodOffset(-2).yearToDate()'), [
+      { kind: 'element', element: 'A', periodOffset: -3, yearToDate: true },
+    ]);
+    assert.deepEqual(refsOf('#{A}.periodOffset(1).periodOffset(-1)'), [
+      { kind: 'element', element: 'A' },
+    ]);
+    assert.deepEqual(refsOf('#{A}.periodOffset(0)'), [{ kind: 'element', element: 'A' }]);
+    assert.deepEqual(refsOf('#{A}.aggregationType(MAX).aggregationType(MIN)'), [
+      { kind: 'element', element: 'A', aggregationType: 'MAX' },
+    ]);
+    assert.deepEqual(refsOf('(#{A}.aggregationType(MAX) + #{B}).aggregationType(MIN)'), [
+      { kind: 'element', element: 'A', aggregationType: 'MAX' },
+      { kind: 'element', element: 'B', aggregationType: 'MIN' },
+    ]);
+  });
+  it('after a bracket or a call, reach every item inside', () => {
+    const e = parseExpression(
+      '(#{A} + #{B}).periodOffset(-1) + if(#{C} > 0, #{C}, 0).yearToDate()',
+    );
+    assert.equal(
+      formatExpression(e),
+      '#{A}.periodOffset(-1) + #{B}.periodOffset(-1) + if(#{C}.yearToDate() > 0, #{C}.yearToDate(), 0)',
+    );
+    assert.deepEqual(
+      parseExpression('-#{A}.periodOffset(-12)'),
+      parseExpression('(-#{A}).periodOffset(-12)'),
+    );
+  });
+  it('apply to N{…}, R{…} and [days] too (an aggregation type only to #{…}, N{…} and subExpression)', () => {
+    assert.deepEqual(refsOf('N{I}.periodOffset(-12).aggregationType(SUM)'), [
+      { kind: 'indicator', code: 'I', periodOffset: -12, aggregationType: 'SUM' },
+    ]);
+    assert.deepEqual(refsOf('R{DS.REPORTING_RATE}.periodOffset(-1) * [days].yearToDate()'), [
+      { kind: 'reportingRate', dataSet: 'DS', metric: 'REPORTING_RATE', periodOffset: -1 },
+      { kind: 'days', yearToDate: true },
+    ]);
+    assert.deepEqual(refsOf('(#{A} + [days]).aggregationType(LAST)'), [
+      { kind: 'element', element: 'A', aggregationType: 'LAST' },
+      { kind: 'days' },
+    ]);
+  });
+  it('names and aggregation types in any case, printed canonically; every DHIS2 type Opsroom computes', () => {
+    assert.equal(
+      formatExpression(
+        parseExpression('#{A}.PeriodOffset(-1).yeartodate().aggregationtype(average)'),
+      ),
+      '#{A}.periodOffset(-1).yearToDate().aggregationType(AVERAGE)',
+    );
+    for (const t of [
+      'SUM',
+      'AVERAGE',
+      'AVERAGE_SUM_ORG_UNIT',
+      'LAST',
+      'LAST_AVERAGE_ORG_UNIT',
+      'COUNT',
+      'MIN',
+      'MAX',
+    ])
+      assert.deepEqual(refsOf(`#{A}.aggregationType(${t})`), [
+        { kind: 'element', element: 'A', aggregationType: t },
+      ]);
+  });
+  it('give each reading of an element its own key, so values never collide', () => {
+    const values: Values = {
+      '#{A}': 10,
+      '#{A}.periodOffset(-1)': 7,
+      '#{A}.yearToDate()': 25,
+      '#{A}.aggregationType(MAX)': 6,
+    };
+    assert.equal(run('#{A} - #{A}.periodOffset(-1)', values), 3);
+    assert.equal(run('#{A} / #{A}.yearToDate() * 100', values), 40);
+    assert.equal(run('#{A}.aggregationType(MAX)', values), 6);
+    assert.equal(run('#{A}.periodOffset(-2)', values), null);
+  });
+  it('print and parse back to the same tree', () => {
+    for (const f of [
+      '#{A}.periodOffset(-1).yearToDate().aggregationType(MAX) / N{I}.periodOffset(2)',
+      '(#{A} + #{B.C}).periodOffset(-12) - R{DS.ACTUAL_REPORTS}.yearToDate() * [days]',
+      'subExpression(if(#{A}.periodOffset(-1) > 0, 1, 0)).aggregationType(COUNT)',
+    ]) {
+      const e = parseExpression(f);
+      assert.deepEqual(parseExpression(formatExpression(e)), e, f);
+    }
+  });
+  it('refuse what DHIS2 refuses, or what Opsroom cannot compute, saying why', () => {
+    parseFails('#{A}.aggregationType(FOO)', 22, 'takes an aggregation type: SUM, AVERAGE');
+    parseFails('#{A}.aggregationType(STDDEV)', 22, 'takes an aggregation type');
+    parseFails('#{A}.aggregationType()', 22, 'takes an aggregation type');
+    parseFails('#{A}.periodOffset(1.5)', 19, 'whole number');
+    parseFails('#{A}.periodOffset()', 19, 'whole number');
+    parseFails('#{A}.periodOffset(20000)', 19, 'from -10000 to 10000');
+    parseFails('#{A}.periodOffset(#{B})', 19, 'whole number');
+    parseFails('#{A}.yearToDate(1)', 17, "missing ')'");
+    parseFails('#{A}.yearToDate', 16, "missing '('");
+    parseFails('#{A}.minDate(2020-01-01)', 5, 'predictors or program indicators');
+    parseFails('#{A}.foo()', 5, 'unknown modifier ".foo"');
+    parseFails('(1 + 2).periodOffset(1)', 8, 'applies to #{…}, N{…}, R{…}, [days]');
+    parseFails('[days].aggregationType(SUM)', 7, 'applies to #{…}, N{…} and subExpression');
+    parseFails('#{A} + .yearToDate()', 8, 'a value is missing before ".yearToDate"');
+    parseFails('#{A}.', 5, "unexpected character '.'");
+  });
+});
+
+describe('expression: subExpression', () => {
+  it('is an item made of its formula; itemsOf lists the data elements inside unless told not to', () => {
+    const e = parseExpression('subExpression(if(#{A} > #{B}.periodOffset(-1), 1, 0)) * 2');
+    const sub = itemsOf(e, { intoSubExpressions: false });
+    assert.equal(sub.length, 1);
+    assert.equal(sub[0]?.kind, 'subExpression');
+    assert.equal(itemKey(sub[0]!), 'subExpression(if(#{A} > #{B}.periodOffset(-1), 1, 0))');
+    assert.deepEqual(itemsOf(e).map(itemKey), [
+      'subExpression(if(#{A} > #{B}.periodOffset(-1), 1, 0))',
+      '#{A}',
+      '#{B}.periodOffset(-1)',
+    ]);
+  });
+  it('takes an aggregation type as its own (how unit results are totalled), not inside; period modifiers reach inside', () => {
+    const [sub] = itemsOf(
+      parseExpression('subExpression(#{A} * [days]).aggregationType(AVERAGE).periodOffset(-1)'),
+      { intoSubExpressions: false },
+    );
+    assert.equal(
+      itemKey(sub!),
+      'subExpression(#{A}.periodOffset(-1) * [days].periodOffset(-1)).aggregationType(AVERAGE)',
+    );
+  });
+  it('is data in sums, and its value comes from the lookup', () => {
+    const key = 'subExpression(#{A} / #{B})';
+    assert.equal(run(`${key} + 1`, { [key]: 4 }), 5);
+    assert.equal(run(`subExpression(#{A} / #{B}) + #{C}`), null);
+  });
+  it('holds data elements (and [days]) only, and at least one', () => {
+    parseFails('subExpression(N{I} + #{A})', 1, 'not N{I}');
+    parseFails('subExpression(R{DS.REPORTING_RATE})', 1, 'data elements #{…} (and [days]) only');
+    parseFails('subExpression(subExpression(#{A}))', 1, 'not subExpression(#{A})');
+    parseFails('subExpression(1 + [days])', 1, 'at least one data element');
+    parseFails('subExpression(#{A}, #{B})', 19, 'subExpression takes 1 argument');
+    parseFails('subExpression #{A}', 15, "missing '(' after the function name subExpression");
+    parseFails('subExpression(#{A}', 19, "missing ')'");
+  });
+});
+
+describe('expression: R{…} and [days]', () => {
+  it("R{DATA_SET.METRIC} for each of DHIS2's reporting metrics, by code or uid", () => {
+    assert.deepEqual(
+      itemsOf(
+        parseExpression(
+          'R{DS.REPORTING_RATE} + R{DS.reporting_rate_on_time} + R{BfMAe6Itzgt.ACTUAL_REPORTS} + R{DS.ACTUAL_REPORTS_ON_TIME} + R{DS.EXPECTED_REPORTS}',
+        ),
+      ).map(itemKey),
+      [
+        'R{DS.REPORTING_RATE}',
+        'R{DS.REPORTING_RATE_ON_TIME}',
+        'R{BfMAe6Itzgt.ACTUAL_REPORTS}',
+        'R{DS.ACTUAL_REPORTS_ON_TIME}',
+        'R{DS.EXPECTED_REPORTS}',
+      ],
+    );
+    parseFails('R{DS}', 5, 'R{…} needs what to read');
+    parseFails('R{DS.RATE}', 6, 'REPORTING_RATE, REPORTING_RATE_ON_TIME');
+    parseFails('R{DS.REPORTING_RATE.X}', 20, 'R{…} has two parts');
+    parseFails('R{*.REPORTING_RATE}', 3, "'*'");
+  });
+  it('[days] is the number of days the lookup gives, and like a constant keeps no sum alive', () => {
+    assert.equal(run('#{A} / [days]', { '#{A}': 62, '[days]': 31 }), 2);
+    assert.equal(run('#{A} + [ DAYS ]', { '[days]': 31 }), null);
+    assert.equal(run('[days] + 1', { '[days]': 28 }), 29);
+    parseFails('[day]', 1, 'only [days]');
+    parseFails('[1]', 1, 'only [days]');
+  });
+});
+
+describe('expression: applyModifiers and mapItems', () => {
+  it('applyModifiers reads a formula as if each item were followed by the modifiers', () => {
+    const { expr, reached } = applyModifiers(parseExpression('#{A} / N{I} + 1'), {
+      periodOffset: -12,
+    });
+    assert.equal(reached, true);
+    assert.equal(formatExpression(expr), '#{A}.periodOffset(-12) / N{I}.periodOffset(-12) + 1');
+    assert.equal(applyModifiers(parseExpression('1 + C{K}'), { yearToDate: true }).reached, false);
+  });
+  it('mapItems replaces items, inside subExpression too', () => {
+    const e = mapItems(parseExpression('#{a} + subExpression(#{b} * 2)'), (r) =>
+      r.kind === 'element' ? { ...r, element: r.element.toUpperCase() } : r,
+    );
+    assert.equal(formatExpression(e), '#{A} + subExpression(#{B} * 2)');
   });
 });
 
@@ -671,5 +919,26 @@ describe('indicators referring to indicators', () => {
 
   it('accepts an empty list', () => {
     assert.deepEqual(dependencyOrder([]), []);
+  });
+
+  it('follows N{uid} to the indicator with that DHIS2 uid, and names it by code', () => {
+    const ordered = dependencyOrder([
+      { code: 'GAP', uid: 'GapIndic001', formula: '85 - N{ShareIndic1}' },
+      { code: 'SHARE', uid: 'ShareIndic1', formula: '#{S} / #{M} * 100' },
+      { code: 'BOTH', uid: null, formula: 'N{SHARE} + N{ShareIndic1} + N{GapIndic001}' },
+    ]);
+    assert.deepEqual(
+      ordered.map((o) => [o.code, o.dependsOn]),
+      [
+        ['SHARE', []],
+        ['GAP', ['SHARE']],
+        ['BOTH', ['SHARE', 'GAP']],
+      ],
+    );
+    assert.throws(
+      () => dependencyOrder([{ code: 'A', uid: 'AAAAAAAAAA1', formula: 'N{AAAAAAAAAA1}' }]),
+      (err: unknown) =>
+        err instanceof AppError && JSON.stringify(err.details) === '{"cycle":["A","A"]}',
+    );
   });
 });

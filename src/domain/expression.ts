@@ -25,19 +25,74 @@
  *
  * Values are numbers or null (no value); comparisons and logic give 1 (true) or 0 (false);
  * null and 0 are false, any other number is true. See `evaluate` for the null rules.
+ *
+ * DHIS2's indicator language (DHIS2 reference notes, §1; its expression grammar):
+ * - items by code or DHIS2 uid: `#{E}`, `#{E.O}`, `#{E.O.A}`, `#{E.*.A}` (and DHIS2's `#{E.*}`,
+ *   `#{E.O.*}`, the same as `#{E}` and `#{E.O}`), `N{I}` (an indicator), `C{K}` (a constant),
+ *   `R{DS.REPORTING_RATE}` (a data set's reporting: REPORTING_RATE, REPORTING_RATE_ON_TIME,
+ *   ACTUAL_REPORTS, ACTUAL_REPORTS_ON_TIME, EXPECTED_REPORTS), `[days]` (days in the period);
+ * - modifiers after any value, chainable, binding tightest (level 8): `.periodOffset(n)` (the
+ *   period n periods away, of the same type; offsets add up), `.yearToDate()` (from the start of
+ *   the period's year to its end), `.aggregationType(T)` (T one of ITEM_AGGREGATION_TYPES; an
+ *   inner one wins over an outer one). A modifier reaches every item inside what it follows —
+ *   `(#{A} + #{B}).periodOffset(-1)` is `#{A}.periodOffset(-1) + #{B}.periodOffset(-1)` — and is
+ *   stored on those items, so the AST keeps no modifier node; on `subExpression(…)` an
+ *   aggregationType is the sub-expression's own (how its per-unit results are totalled) and does
+ *   not reach inside, while period modifiers do;
+ * - `subExpression(x)`: x evaluated at each unit holding values (of data elements only), then
+ *   totalled over those units — stored as an item, since only the caller can read per unit.
  */
 import { AppError } from './errors.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Types
 
+/** DHIS2's aggregation types an item may ask for with `.aggregationType(T)`. */
+export const ITEM_AGGREGATION_TYPES = [
+  'SUM',
+  'AVERAGE',
+  'AVERAGE_SUM_ORG_UNIT',
+  'LAST',
+  'LAST_AVERAGE_ORG_UNIT',
+  'COUNT',
+  'MIN',
+  'MAX',
+] as const;
+export type ItemAggregationType = (typeof ITEM_AGGREGATION_TYPES)[number];
+
+/** What `R{DATA_SET.METRIC}` reads of a data set's reports. */
+export const REPORTING_METRICS = [
+  'REPORTING_RATE',
+  'REPORTING_RATE_ON_TIME',
+  'ACTUAL_REPORTS',
+  'ACTUAL_REPORTS_ON_TIME',
+  'EXPECTED_REPORTS',
+] as const;
+export type ReportingMetric = (typeof REPORTING_METRICS)[number];
+
+/** The period an item is read for, relative to the cell's: `periodOffset` periods away
+ *  (never 0), then from the start of that period's year when `yearToDate`. Absent keys are
+ *  left out. */
+export interface PeriodModifiers {
+  periodOffset?: number;
+  yearToDate?: true;
+}
+
+/** DHIS2's query modifiers of an item. */
+export interface Modifiers extends PeriodModifiers {
+  aggregationType?: ItemAggregationType;
+}
+
 /** What a formula refers to. `option` is a breakdown option (DHIS2's category option combo) or
  *  `'*'` (any option, only together with an attribute); `attribute` is DHIS2's attribute option
- *  combo. Absent keys are left out, never set to undefined. */
+ *  combo. Codes or DHIS2 uids, as written. Absent keys are left out, never set to undefined. */
 export type ItemRef =
-  | { kind: 'element'; element: string; option?: string; attribute?: string }
+  | ({ kind: 'element'; element: string; option?: string; attribute?: string } & Modifiers)
   | { kind: 'constant'; code: string }
-  | { kind: 'indicator'; code: string };
+  | ({ kind: 'indicator'; code: string } & Modifiers)
+  | ({ kind: 'reportingRate'; dataSet: string; metric: ReportingMetric } & PeriodModifiers)
+  | ({ kind: 'days' } & PeriodModifiers)
+  | { kind: 'subExpression'; expr: Expr; aggregationType?: ItemAggregationType };
 
 export type UnaryOp = '-' | '!';
 export type BinaryOp =
@@ -52,7 +107,9 @@ export type FunctionName =
   | 'least'
   | 'abs'
   | 'round'
-  | 'removeZeros';
+  | 'removeZeros'
+  | 'log'
+  | 'log10';
 
 /** The parsed formula. Unary plus and parentheses leave no trace; `and`/`or`/`not`, `×`, `÷`,
  *  `−`, `≤`, `≥`, `≠` are stored as their ASCII operators; function names in canonical case. */
@@ -82,6 +139,8 @@ const FUNCTION_SPECS: readonly FunctionSpec[] = [
   { name: 'abs', min: 1, max: 1 },
   { name: 'round', min: 1, max: 2 },
   { name: 'removeZeros', min: 1, max: 1 },
+  { name: 'log', min: 1, max: 2 },
+  { name: 'log10', min: 1, max: 1 },
 ];
 
 /** The functions a formula may call, by lower-cased name (names are case-insensitive). A Map,
@@ -90,8 +149,23 @@ const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map(
   FUNCTION_SPECS.map((f) => [f.name.toLowerCase(), f]),
 );
 
-/** Canonical names of the functions, for help texts and autocompletion. */
-export const FUNCTION_NAMES: readonly FunctionName[] = FUNCTION_SPECS.map((f) => f.name);
+/** Canonical names of the functions, for help texts and autocompletion (subExpression, which
+ *  makes an item, included). */
+export const FUNCTION_NAMES: readonly string[] = [
+  ...FUNCTION_SPECS.map((f) => f.name),
+  'subExpression',
+];
+
+/** The modifiers, by lower-cased name, with their canonical names. */
+const MODIFIER_NAMES: ReadonlyMap<string, 'periodOffset' | 'yearToDate' | 'aggregationType'> =
+  new Map([
+    ['periodoffset', 'periodOffset'],
+    ['yeartodate', 'yearToDate'],
+    ['aggregationtype', 'aggregationType'],
+  ]);
+
+/** Largest period offset accepted (either way). */
+export const MAX_PERIOD_OFFSET = 10_000;
 
 /** Longest formula accepted, in characters, and deepest nesting of the parsed tree. */
 export const MAX_FORMULA_LENGTH = 20_000;
@@ -127,6 +201,8 @@ type Token =
   | { t: 'num'; value: number; pos: number; text: string }
   | { t: 'item'; ref: ItemRef; pos: number; text: string }
   | { t: 'name'; name: string; pos: number; text: string }
+  /** `.name`, a modifier after a value (`.periodOffset`); `name` without the dot. */
+  | { t: 'mod'; name: string; pos: number; text: string }
   | { t: 'op'; op: OpText; pos: number; text: string }
   | { t: 'end'; pos: number; text: string };
 
@@ -218,7 +294,34 @@ function readToken(src: string, from: number): { token: Token; next: number } {
     return readItem(src, start, 'element');
   }
 
-  // Words: function names, and/or/not, and the C{…} / N{…} item prefixes
+  // Modifiers: .periodOffset(…), .yearToDate(), .aggregationType(…) after a value
+  if (ch === '.' && /\p{L}/u.test(charAt(src, i + 1))) {
+    WORD_RE.lastIndex = i + 1;
+    const name = WORD_RE.exec(src)?.[0] ?? '';
+    return {
+      token: { t: 'mod', name, pos: start, text: `.${name}` },
+      next: i + 1 + name.length,
+    };
+  }
+
+  // [days]: the number of days in the period
+  if (ch === '[') {
+    const m = /^\[\s*days\s*\]/iu.exec(src.slice(i, i + 40));
+    if (!m) {
+      parseError(
+        src,
+        start,
+        'chỉ có [days] (số ngày của kỳ) được viết trong ngoặc vuông',
+        'only [days] (the number of days in the period) is written in square brackets',
+      );
+    }
+    return {
+      token: { t: 'item', ref: { kind: 'days' }, pos: start, text: m[0] },
+      next: i + m[0].length,
+    };
+  }
+
+  // Words: function names, and/or/not, and the C{…} / N{…} / R{…} item prefixes
   WORD_RE.lastIndex = i;
   const word = WORD_RE.exec(src)?.[0];
   if (word !== undefined) {
@@ -226,11 +329,12 @@ function readToken(src: string, from: number): { token: Token; next: number } {
     if (src[end] === '{') {
       if (word === 'C') return readItem(src, start, 'constant');
       if (word === 'N') return readItem(src, start, 'indicator');
+      if (word === 'R') return readItem(src, start, 'reportingRate');
       parseError(
         src,
         start,
-        `không hỗ trợ loại mục "${word}{…}"; chỉ dùng #{…} (chỉ tiêu), C{…} (hằng số) hoặc N{…} (chỉ số)`,
-        `items of the form "${word}{…}" are not supported; use #{…} (data element), C{…} (constant) or N{…} (indicator)`,
+        `không hỗ trợ loại mục "${word}{…}"; chỉ dùng #{…} (chỉ tiêu), N{…} (chỉ số), R{…} (báo cáo của bộ dữ liệu), C{…} (hằng số) hoặc [days]`,
+        `items of the form "${word}{…}" are not supported; use #{…} (data element), N{…} (indicator), R{…} (a data set's reports), C{…} (constant) or [days]`,
       );
     }
     const keyword = KEYWORD_OPS.get(word.toLowerCase());
@@ -262,6 +366,7 @@ const ITEM_LABEL = {
   element: { prefix: '#', vi: 'chỉ tiêu', en: 'data element', parts: 3 },
   constant: { prefix: 'C', vi: 'hằng số', en: 'constant', parts: 1 },
   indicator: { prefix: 'N', vi: 'chỉ số', en: 'indicator', parts: 1 },
+  reportingRate: { prefix: 'R', vi: 'bộ dữ liệu', en: 'data set', parts: 2 },
 } as const;
 
 /** Reads `P{…}` starting at `start` (the prefix). Whitespace is tolerated around codes and
@@ -269,7 +374,7 @@ const ITEM_LABEL = {
 function readItem(
   src: string,
   start: number,
-  kind: ItemRef['kind'],
+  kind: keyof typeof ITEM_LABEL,
 ): { token: Token; next: number } {
   const label = ITEM_LABEL[kind];
   let i = start + 2; // past `P{`
@@ -322,10 +427,14 @@ function readItem(
           i,
           label.parts === 1
             ? `${label.vi} ${label.prefix}{…} chỉ có một mã, không có dấu '.'`
-            : `${label.vi} có nhiều nhất ${label.parts} phần: #{CHI_TIEU.PHAN_TO.THUOC_TINH}`,
+            : kind === 'reportingRate'
+              ? `R{…} có hai phần: R{BO_DU_LIEU.REPORTING_RATE}`
+              : `${label.vi} có nhiều nhất ${label.parts} phần: #{CHI_TIEU.PHAN_TO.THUOC_TINH}`,
           label.parts === 1
             ? `a ${label.en} ${label.prefix}{…} has a single code, without '.'`
-            : `a ${label.en} has at most ${label.parts} parts: #{ELEMENT.OPTION.ATTRIBUTE}`,
+            : kind === 'reportingRate'
+              ? `R{…} has two parts: R{DATA_SET.REPORTING_RATE}`
+              : `a ${label.en} has at most ${label.parts} parts: #{ELEMENT.OPTION.ATTRIBUTE}`,
         );
       }
       i++;
@@ -356,27 +465,40 @@ function readItem(
   let ref: ItemRef;
   const [first, option, attribute] = parts;
   if (first === undefined) throw new Error('unreachable: an item has at least one part');
-  if (first.text === '*') {
+  if (first.text === '*' || (kind !== 'element' && option?.text === '*')) {
+    const star = first.text === '*' ? first : (option ?? first);
     parseError(
       src,
-      first.pos,
+      star.pos,
       "dấu '*' chỉ dùng ở vị trí phân tổ, ví dụ #{CHI_TIEU.*.THUOC_TINH}",
       "'*' only stands for the breakdown option, as in #{ELEMENT.*.ATTRIBUTE}",
     );
   }
   if (kind === 'element') {
-    if (attribute?.text === '*' || (option?.text === '*' && attribute === undefined)) {
-      const star = attribute?.text === '*' ? attribute : option;
+    // DHIS2's #{E.*} and #{E.O.*} are #{E} and #{E.O}: every option, every attribute.
+    if (option?.text === '*' && attribute?.text === '*') {
       parseError(
         src,
-        star?.pos ?? start,
-        `dấu '*' chỉ dùng ở vị trí phân tổ và cần có thuộc tính sau nó, ví dụ #{CHI_TIEU.*.THUOC_TINH}; tổng mọi phân tổ viết là #{${first.text}}`,
-        `'*' only stands for the breakdown option and needs an attribute after it, as in #{ELEMENT.*.ATTRIBUTE}; the total over all options is #{${first.text}}`,
+        attribute.pos,
+        `viết #{${first.text}} cho tổng mọi phân tổ và thuộc tính`,
+        `write #{${first.text}} for the total over every option and attribute`,
       );
     }
     ref = { kind: 'element', element: first.text };
-    if (option !== undefined) ref.option = option.text;
-    if (attribute !== undefined) ref.attribute = attribute.text;
+    if (option !== undefined && !(option.text === '*' && attribute === undefined))
+      ref.option = option.text;
+    if (attribute !== undefined && attribute.text !== '*') ref.attribute = attribute.text;
+  } else if (kind === 'reportingRate') {
+    const metric = REPORTING_METRICS.find((m) => m === option?.text.toUpperCase());
+    if (metric === undefined) {
+      parseError(
+        src,
+        option?.pos ?? i - 1,
+        `R{…} cần chỉ số báo cáo sau dấu '.': ${REPORTING_METRICS.join(', ')}`,
+        `R{…} needs what to read of the reports after '.': ${REPORTING_METRICS.join(', ')}`,
+      );
+    }
+    ref = { kind: 'reportingRate', dataSet: first.text, metric };
   } else {
     ref = { kind, code: first.text };
   }
@@ -449,7 +571,8 @@ class Parser {
    *  formatting it cannot overflow the stack. */
   private node(e: Expr, pos: number): Expr {
     let d = 0;
-    if (e.type === 'unary') d = this.depthOf(e.operand);
+    if (e.type === 'item' && e.ref.kind === 'subExpression') d = this.depthOf(e.ref.expr);
+    else if (e.type === 'unary') d = this.depthOf(e.operand);
     else if (e.type === 'binary') d = Math.max(this.depthOf(e.left), this.depthOf(e.right));
     else if (e.type === 'call') for (const a of e.args) d = Math.max(d, this.depthOf(a));
     if (d + 1 > MAX_DEPTH) {
@@ -517,7 +640,7 @@ class Parser {
   }
 
   private parsePower(): Expr {
-    const base = this.parsePrimary();
+    const base = this.parseModifiers(this.parsePrimary());
     const t = this.peek();
     if (t.t === 'op' && t.op === '^') {
       this.next();
@@ -538,6 +661,12 @@ class Parser {
         return { type: 'item', ref: t.ref };
       case 'name':
         return this.parseCall(t);
+      case 'mod':
+        return this.fail(
+          t.pos,
+          `thiếu giá trị trước "${t.text}"`,
+          `a value is missing before "${t.text}"`,
+        );
       case 'end':
         return this.fail(
           t.pos,
@@ -563,7 +692,131 @@ class Parser {
     }
   }
 
+  /** `.periodOffset(n)`, `.yearToDate()`, `.aggregationType(T)` after a value, any number of
+   *  them, each applied to the items of what it follows. */
+  private parseModifiers(e: Expr): Expr {
+    let out = e;
+    for (;;) {
+      const t = this.peek();
+      if (t.t !== 'mod') return out;
+      this.next();
+      const name = MODIFIER_NAMES.get(t.name.toLowerCase());
+      if (name === undefined) {
+        const dhis2Only = ['mindate', 'maxdate', 'stageoffset'].includes(t.name.toLowerCase());
+        this.fail(
+          t.pos,
+          dhis2Only
+            ? `".${t.name}" chỉ dùng trong bộ dự báo hay chỉ số chương trình của DHIS2, không dùng trong chỉ số`
+            : `không có bổ ngữ ".${t.name}" (các bổ ngữ: .periodOffset(n), .yearToDate(), .aggregationType(LOAI))`,
+          dhis2Only
+            ? `".${t.name}" belongs to DHIS2's predictors or program indicators, not to indicators`
+            : `unknown modifier ".${t.name}" (modifiers: .periodOffset(n), .yearToDate(), .aggregationType(TYPE))`,
+        );
+      }
+      const open = this.next();
+      if (open.t !== 'op' || open.op !== '(') {
+        this.fail(open.pos, `thiếu dấu '(' sau .${name}`, `missing '(' after .${name}`);
+      }
+      let mods: Modifiers;
+      if (name === 'yearToDate') {
+        mods = { yearToDate: true };
+      } else if (name === 'periodOffset') {
+        mods = { periodOffset: this.offsetArgument(name) };
+      } else {
+        const a = this.next();
+        const type = ITEM_AGGREGATION_TYPES.find(
+          (x) => a.t === 'name' && x === a.name.toUpperCase(),
+        );
+        if (type === undefined) {
+          this.fail(
+            a.pos,
+            `.aggregationType cần một loại tổng hợp: ${ITEM_AGGREGATION_TYPES.join(', ')}`,
+            `.aggregationType takes an aggregation type: ${ITEM_AGGREGATION_TYPES.join(', ')}`,
+          );
+        }
+        mods = { aggregationType: type };
+      }
+      const close = this.next();
+      if (close.t !== 'op' || close.op !== ')') {
+        this.fail(close.pos, `thiếu dấu ')' để đóng .${name}(`, `missing ')' to close .${name}(`);
+      }
+      const applied = applyModifiers(out, mods);
+      if (!applied.reached) {
+        this.fail(
+          t.pos,
+          name === 'aggregationType'
+            ? '.aggregationType(…) chỉ áp dụng cho #{…}, N{…} và subExpression(…)'
+            : `.${name}(…) chỉ áp dụng cho #{…}, N{…}, R{…}, [days] và subExpression(…)`,
+          name === 'aggregationType'
+            ? '.aggregationType(…) applies to #{…}, N{…} and subExpression(…) only'
+            : `.${name}(…) applies to #{…}, N{…}, R{…}, [days] and subExpression(…) only`,
+        );
+      }
+      // Same shape, so the same depth (node() reads only the root's).
+      this.depth.set(applied.expr, this.depthOf(out));
+      out = applied.expr;
+    }
+  }
+
+  /** The whole number, with an optional sign, of `.periodOffset(n)`. */
+  private offsetArgument(name: string): number {
+    let sign = 1;
+    let t = this.next();
+    if (t.t === 'op' && (t.op === '-' || t.op === '+')) {
+      if (t.op === '-') sign = -1;
+      t = this.next();
+    }
+    if (t.t !== 'num' || !Number.isInteger(t.value) || t.value > MAX_PERIOD_OFFSET) {
+      this.fail(
+        t.pos,
+        `.${name} cần một số nguyên từ -${MAX_PERIOD_OFFSET} đến ${MAX_PERIOD_OFFSET}`,
+        `.${name} takes a whole number from -${MAX_PERIOD_OFFSET} to ${MAX_PERIOD_OFFSET}`,
+      );
+    }
+    return sign * t.value;
+  }
+
+  /** `subExpression(x)`: an item made of x, which may refer to data elements only. */
+  private parseSubExpression(t: Extract<Token, { t: 'name' }>): Expr {
+    const open = this.peek();
+    if (open.t !== 'op' || open.op !== '(') {
+      this.fail(
+        open.pos,
+        "thiếu dấu '(' sau tên hàm subExpression",
+        "missing '(' after the function name subExpression",
+      );
+    }
+    this.next();
+    this.enter(t.pos);
+    const inner = this.parseBinary(1);
+    const close = this.peek();
+    if (close.t !== 'op' || close.op !== ')') {
+      if (close.t === 'op' && close.op === ',') {
+        this.fail(close.pos, 'subExpression nhận đúng 1 đối số', 'subExpression takes 1 argument');
+      }
+      this.unexpected(close, 'call', open.pos);
+    }
+    this.next();
+    this.leave();
+    const refs = itemsOf(inner);
+    const other = refs.find((r) => r.kind !== 'element' && r.kind !== 'days');
+    if (other !== undefined || !refs.some((r) => r.kind === 'element')) {
+      this.fail(
+        t.pos,
+        other === undefined
+          ? 'subExpression cần ít nhất một chỉ tiêu #{…}'
+          : `subExpression chỉ chứa chỉ tiêu #{…} (và [days]), không chứa ${itemKey(other)}`,
+        other === undefined
+          ? 'subExpression needs at least one data element #{…}'
+          : `subExpression holds data elements #{…} (and [days]) only, not ${itemKey(other)}`,
+      );
+    }
+    const e: Expr = { type: 'item', ref: { kind: 'subExpression', expr: inner } };
+    return this.node(e, t.pos);
+  }
+
   private parseCall(t: Extract<Token, { t: 'name' }>): Expr {
+    if (t.name.toLowerCase() === 'subexpression') return this.parseSubExpression(t);
     const spec = FUNCTIONS.get(t.name.toLowerCase());
     if (spec === undefined) {
       // Decided on the raw text: reading the next token could fail first (`process.exit()`).
@@ -689,26 +942,69 @@ export function parseExpression(formula: string): Expr {
 // ---------------------------------------------------------------------------------------------
 // Items
 
+/** The modifiers of an item as written after it, in a fixed order. */
+function modifiersText(m: Modifiers): string {
+  let s = '';
+  if (m.periodOffset !== undefined) s += `.periodOffset(${m.periodOffset})`;
+  if (m.yearToDate) s += '.yearToDate()';
+  if (m.aggregationType !== undefined) s += `.aggregationType(${m.aggregationType})`;
+  return s;
+}
+
+/** An item's modifiers alone (those it has), as a new object. */
+export function modifiersOf(ref: ItemRef): Modifiers {
+  const m: Modifiers = {};
+  if (ref.kind === 'constant') return m;
+  if (ref.kind !== 'subExpression') {
+    if (ref.periodOffset !== undefined) m.periodOffset = ref.periodOffset;
+    if (ref.yearToDate) m.yearToDate = true;
+  }
+  if (
+    (ref.kind === 'element' || ref.kind === 'indicator' || ref.kind === 'subExpression') &&
+    ref.aggregationType !== undefined
+  )
+    m.aggregationType = ref.aggregationType;
+  return m;
+}
+
+/** The item without its period modifiers (what is read, before choosing the period). */
+export function withoutPeriodModifiers<R extends ItemRef>(ref: R): R {
+  if (ref.kind === 'constant' || ref.kind === 'subExpression') return ref;
+  const { periodOffset: _o, yearToDate: _y, ...rest } = ref as R & PeriodModifiers;
+  return rest as R;
+}
+
 /** A stable text for an item, as it is written in a formula: `#{A}`, `#{A.B}`, `#{A.*.C}`,
- *  `C{K}`, `N{I}`. Usable as a map key. */
+ *  `C{K}`, `N{I}`, `R{DS.REPORTING_RATE}`, `[days]`, `subExpression(…)`, each followed by its
+ *  modifiers (`#{A}.periodOffset(-1).yearToDate()`). Usable as a map key. */
 export function itemKey(ref: ItemRef): string {
   switch (ref.kind) {
     case 'element': {
       let s = ref.element;
       if (ref.option !== undefined || ref.attribute !== undefined) s += `.${ref.option ?? '*'}`;
       if (ref.attribute !== undefined) s += `.${ref.attribute}`;
-      return `#{${s}}`;
+      return `#{${s}}${modifiersText(ref)}`;
     }
     case 'constant':
       return `C{${ref.code}}`;
     case 'indicator':
-      return `N{${ref.code}}`;
+      return `N{${ref.code}}${modifiersText(ref)}`;
+    case 'reportingRate':
+      return `R{${ref.dataSet}.${ref.metric}}${modifiersText(ref)}`;
+    case 'days':
+      return `[days]${modifiersText(ref)}`;
+    case 'subExpression':
+      return `subExpression(${formatExpression(ref.expr)})${modifiersText(ref)}`;
   }
 }
 
-/** The items a formula refers to, each once, in order of first appearance (all branches of
- *  `if` included). */
-export function itemsOf(expr: Expr): ItemRef[] {
+/**
+ * The items a formula refers to, each once, in order of first appearance (all branches of
+ * `if` included). A `subExpression(…)` is listed, followed by the items inside it (so that
+ * every data element a formula names is listed) unless `intoSubExpressions` is false.
+ */
+export function itemsOf(expr: Expr, opts: { intoSubExpressions?: boolean } = {}): ItemRef[] {
+  const into = opts.intoSubExpressions ?? true;
   const seen = new Map<string, ItemRef>();
   const walk = (e: Expr): void => {
     switch (e.type) {
@@ -717,6 +1013,7 @@ export function itemsOf(expr: Expr): ItemRef[] {
       case 'item': {
         const k = itemKey(e.ref);
         if (!seen.has(k)) seen.set(k, e.ref);
+        if (into && e.ref.kind === 'subExpression') walk(e.ref.expr);
         return;
       }
       case 'unary':
@@ -730,6 +1027,87 @@ export function itemsOf(expr: Expr): ItemRef[] {
   };
   walk(expr);
   return [...seen.values()];
+}
+
+/** A copy of the formula with each item replaced by `f(item)`; items inside `subExpression(…)`
+ *  are replaced too, before the sub-expression itself is given to f. */
+export function mapItems(expr: Expr, f: (ref: ItemRef) => ItemRef): Expr {
+  const map = (e: Expr): Expr => {
+    switch (e.type) {
+      case 'number':
+        return e;
+      case 'item':
+        return {
+          type: 'item',
+          ref: f(e.ref.kind === 'subExpression' ? { ...e.ref, expr: map(e.ref.expr) } : e.ref),
+        };
+      case 'unary':
+        return { type: 'unary', op: e.op, operand: map(e.operand) };
+      case 'binary':
+        return { type: 'binary', op: e.op, left: map(e.left), right: map(e.right) };
+      case 'call':
+        return { type: 'call', fn: e.fn, args: e.args.map(map) };
+    }
+  };
+  return map(expr);
+}
+
+/** Adds outer modifiers to an item's own: offsets add up (0 is no offset), year-to-date stays,
+ *  the item's own aggregation type wins. Null when they do not concern this item. */
+function modified(ref: ItemRef, mods: Modifiers): ItemRef | null {
+  if (ref.kind === 'constant') return null;
+  const periodic = mods.periodOffset !== undefined || mods.yearToDate === true;
+  if (ref.kind === 'subExpression') {
+    // The aggregation type is the sub-expression's own; period modifiers reach inside.
+    const inner = periodic
+      ? applyModifiers(ref.expr, { ...mods, aggregationType: undefined }).expr
+      : ref.expr;
+    const out: ItemRef = { kind: 'subExpression', expr: inner };
+    const agg = ref.aggregationType ?? mods.aggregationType;
+    if (agg !== undefined) out.aggregationType = agg;
+    return periodic || mods.aggregationType !== undefined ? out : null;
+  }
+  const takesType = ref.kind === 'element' || ref.kind === 'indicator';
+  if (!periodic && !(takesType && mods.aggregationType !== undefined)) return null;
+  const out = { ...ref } as ItemRef & Modifiers;
+  if (mods.periodOffset !== undefined) {
+    const sum = (out.periodOffset ?? 0) + mods.periodOffset;
+    if (sum === 0) delete out.periodOffset;
+    else out.periodOffset = sum;
+  }
+  if (mods.yearToDate) out.yearToDate = true;
+  if (takesType && out.aggregationType === undefined && mods.aggregationType !== undefined)
+    out.aggregationType = mods.aggregationType;
+  return out;
+}
+
+/**
+ * The formula with modifiers applied to every item they concern (as if each item were
+ * followed by them): `reached` tells whether any item was concerned. Used for a modifier
+ * written after a value, and for `N{I}.periodOffset(-1)`, whose formula is read so.
+ */
+export function applyModifiers(expr: Expr, mods: Modifiers): { expr: Expr; reached: boolean } {
+  let reached = false;
+  const map = (e: Expr): Expr => {
+    switch (e.type) {
+      case 'number':
+        return e;
+      case 'item': {
+        const m = modified(e.ref, mods);
+        if (m === null) return e;
+        reached = true;
+        return { type: 'item', ref: m };
+      }
+      case 'unary':
+        return { type: 'unary', op: e.op, operand: map(e.operand) };
+      case 'binary':
+        return { type: 'binary', op: e.op, left: map(e.left), right: map(e.right) };
+      case 'call':
+        return { type: 'call', fn: e.fn, args: e.args.map(map) };
+    }
+  };
+  const out = map(expr);
+  return { expr: out, reached };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -779,8 +1157,11 @@ function roundTo(x: number, digits: number): number | null {
  *   (`0 ^ -1`, `(-8) ^ 0.5`): the result is never Infinity or NaN.
  * - Comparisons with a null side are false (0), `!=` included; test with isNull/isNotNull.
  * - In conditions (`if`, `&&`, `||`, `!`) null and 0 are false.
- * - greatest/least ignore nulls (null only if all are null); abs, round and removeZeros keep null;
- *   round(x, digits) with a null `digits` is null.
+ * - greatest/least ignore nulls (null only if all are null); abs, round, removeZeros, log and
+ *   log10 keep null; round(x, digits) and log(x, base) with a null second argument are null;
+ *   the log of 0 or of a negative number is null.
+ * - `[days]` is, like a constant, not data: `#{A} + [days]` is null when A has no value.
+ *   `R{…}` and `subExpression(…)` are data.
  */
 export function evaluate(expr: Expr, lookup: Lookup): number | null {
   const dataMemo = new WeakMap<Expr, boolean>();
@@ -793,7 +1174,7 @@ export function evaluate(expr: Expr, lookup: Lookup): number | null {
         r = false;
         break;
       case 'item':
-        r = e.ref.kind !== 'constant';
+        r = e.ref.kind !== 'constant' && e.ref.kind !== 'days';
         break;
       case 'unary':
         r = hasData(e.operand);
@@ -876,6 +1257,17 @@ export function evaluate(expr: Expr, lookup: Lookup): number | null {
       case 'removeZeros': {
         const v = ev(arg(0));
         return v === 0 ? null : v;
+      }
+      case 'log': {
+        const v = ev(arg(0));
+        if (v === null) return null;
+        if (args.length === 1) return finite(Math.log(v));
+        const base = ev(arg(1));
+        return base === null ? null : finite(Math.log(v) / Math.log(base));
+      }
+      case 'log10': {
+        const v = ev(arg(0));
+        return v === null ? null : finite(Math.log10(v));
       }
     }
   };
@@ -1005,21 +1397,26 @@ export function formatExpression(expr: Expr): string {
 export interface OrderedIndicator<T> {
   code: string;
   expr: Expr;
-  /** Codes of the indicators this one refers to with N{…}, each once. */
+  /** Codes of the indicators this one refers to with N{…} (by code or uid), each once. */
   dependsOn: string[];
   indicator: T;
 }
 
 /**
  * Parses the formulas and orders the indicators so that each comes after every indicator it
- * refers to with N{…}; otherwise the input order is kept. Refuses, with AppError
- * ('validation_failed'): a formula that does not parse (details gain `indicator`), duplicate
- * codes, a reference to an indicator not in the list, and cycles such as A → B → A or a formula
- * referring to itself (details `{ cycle: ['A', 'B', 'A'] }`).
+ * refers to with N{…} (by code, or by DHIS2 uid when the indicators carry `uid`); otherwise the
+ * input order is kept. Refuses, with AppError ('validation_failed'): a formula that does not
+ * parse (details gain `indicator`), duplicate codes, a reference to an indicator not in the
+ * list, and cycles such as A → B → A or a formula referring to itself (details
+ * `{ cycle: ['A', 'B', 'A'] }`).
  */
-export function dependencyOrder<T extends { code: string; formula: string }>(
-  indicators: readonly T[],
-): OrderedIndicator<T>[] {
+export function dependencyOrder<
+  T extends { code: string; uid?: string | null | undefined; formula: string },
+>(indicators: readonly T[]): OrderedIndicator<T>[] {
+  const codeOfUid = new Map<string, string>();
+  for (const i of indicators) if (i.uid) codeOfUid.set(i.uid, i.code);
+  const codes = new Set(indicators.map((i) => i.code));
+  const resolve = (ref: string) => (codes.has(ref) ? ref : (codeOfUid.get(ref) ?? ref));
   const byCode = new Map<string, OrderedIndicator<T>>();
   for (const indicator of indicators) {
     const { code } = indicator;
@@ -1043,7 +1440,9 @@ export function dependencyOrder<T extends { code: string; formula: string }>(
         { ...details, indicator: code },
       );
     }
-    const dependsOn = itemsOf(expr).flatMap((r) => (r.kind === 'indicator' ? [r.code] : []));
+    const dependsOn = [
+      ...new Set(itemsOf(expr).flatMap((r) => (r.kind === 'indicator' ? [resolve(r.code)] : []))),
+    ];
     byCode.set(code, { code, expr, dependsOn, indicator });
   }
 

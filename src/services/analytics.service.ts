@@ -2,21 +2,45 @@ import type { Db } from '../db/client.ts';
 import { childContext, dataVersion, runIn, type DbContext } from '../db/request-context.ts';
 import {
   aggregate,
+  type AggregateRow,
   extremes,
+  ownTotals,
   rawValues,
   type RawValueRow,
   reportedChanges,
+  reportingCounts,
+  type ReportingRequest,
   targets as targetRows,
 } from '../db/analytics.repo.ts';
 import { GroupRepo } from '../db/group.repo.ts';
 import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
 import { AppError, errors } from '../domain/errors.ts';
-import { dependencyOrder, evaluate, itemKey, itemsOf, type ItemRef } from '../domain/expression.ts';
+import {
+  applyModifiers,
+  dependencyOrder,
+  evaluate,
+  type Expr,
+  type ItemAggregationType,
+  itemKey,
+  itemsOf,
+  type ItemRef,
+  mapItems,
+  type Modifiers,
+  modifiersOf,
+  type OrderedIndicator,
+  type PeriodModifiers,
+  type ReportingMetric,
+  withoutPeriodModifiers,
+} from '../domain/expression.ts';
 import { ROOT_CODE, versionAt } from '../domain/hierarchy.ts';
 import {
+  addDays,
+  type FixedPeriodType,
   formatPeriodEn,
   formatPeriodVi,
+  nextPeriod,
   parsePeriodList,
+  periodsWithin,
   previousPeriod,
   samePeriodLastYear,
   type Period,
@@ -341,87 +365,218 @@ export class AnalyticsService {
       );
     }
 
-    // Every element (with option filter) that an item needs, directly or through a formula.
-    const needs = new Map<string, ItemRef & { kind: 'element' }>();
-    const indicatorOrder = dependencyOrder(meta.indicators);
-    const indicatorByCode = new Map(indicatorOrder.map((i) => [i.code, i]));
-    const addIndicator = (code: string, seen = new Set<string>()) => {
-      const ind = indicatorByCode.get(code);
-      if (!ind || seen.has(code)) return;
-      seen.add(code);
-      for (const d of ind.dependsOn) addIndicator(d, seen);
-      for (const ref of itemsOf(ind.expr)) if (ref.kind === 'element') needs.set(itemKey(ref), ref);
+    // The formulas asked for, with their items by code, and what they read: elements totalled
+    // per unit (`reads`), elements per unit holding values for subExpression (`ownReads`), and
+    // data sets' reports (`rates`); each with the period modifiers it is read with.
+    const dataSets = meta.indicators.some((i) => i.formula.includes('R{'))
+      ? await this.dataSets()
+      : new Map<string, DataSetMeta>();
+    const plan = new Formulas(meta, dataSets, dependencyOrder(meta.indicators));
+    const reads = new Map<string, Reading<ElementRef>>();
+    const ownReads = new Map<string, Reading<ElementRef>>();
+    const rates = new Map<string, Reading<RateRef>>();
+    const visited = new Set<string>();
+    const visit = (code: string, mods: Modifiers) => {
+      const key = `${code}|${modsKey(mods)}`;
+      if (visited.has(key)) return;
+      visited.add(key);
+      for (const ref of itemsOf(plan.expr(code, mods), { intoSubExpressions: false })) {
+        if (ref.kind === 'element') addReading(reads, ref);
+        else if (ref.kind === 'reportingRate') addReading(rates, ref, ref.dataSet);
+        else if (ref.kind === 'indicator') visit(ref.code, modifiersOf(ref));
+        else if (ref.kind === 'subExpression')
+          for (const inner of itemsOf(ref.expr))
+            if (inner.kind === 'element') addReading(ownReads, inner);
+      }
     };
     for (const { item } of rows) {
-      if (item.kind === 'element') needs.set(itemKey(item.ref), item.ref);
-      else addIndicator(item.code);
+      if (item.kind === 'element') addReading(reads, item.ref);
+      else visit(item.code, {});
     }
 
-    // The periods to read: those asked for, and with changes the ones they compare with.
+    // The periods cells are computed for: those asked for, and with changes the ones they
+    // compare with. An item with period modifiers reads another period for each (`readOf`).
     const compare = (p: Period) =>
       opts.changes && !members.has(p.id) ? [samePeriodLastYear(p), previousPeriod(p)] : [];
-    const values = new Map<string, number | null>(); // `${itemKey}|${pid}|${version}|${unitCode}`
-    const readPeriods = new Map<string, Period>();
-    for (const p of periods) for (const x of [p, ...compare(p)]) readPeriods.set(x.id, x);
+    const reading = new Map<string, Read>();
+    const readOf = (p: Period, pm: PeriodModifiers): Read => {
+      const key = `${p.id}|${modsKey(pm)}`;
+      let r = reading.get(key);
+      if (!r) {
+        r = readPeriod(p, rangesOf(p), members.has(p.id), pm);
+        reading.set(key, r);
+      }
+      return r;
+    };
+    const values = new Map<string, number | null>(); // `${readKey}|${readPid}|${version}|${unitCode}`
+    const ownValues = new Map<string, Map<number, number>>(); // the same key: value per holder
+    const reports = new Map<string, Reports>(); // `${dataSetCode}|${readPid}|${version}|${unitCode}`
+    const ruleOf = (el: ElementMeta, ref: ElementRef) =>
+      ref.aggregationType
+        ? RULES[ref.aggregationType]
+        : q.aggregationType && q.aggregationType !== 'DEFAULT'
+          ? RULES[q.aggregationType]
+          : { time: el.aggTime, units: el.aggUnits };
+    const requestOf = (ref: ElementRef, units: UnitRef[], read: Read[]) => {
+      const el = meta.elements.get(ref.element)!;
+      const optionIds = optionsOf(
+        el,
+        ref.option && ref.option !== '*' ? [meta.options.get(ref.option)!.id] : undefined,
+      );
+      const rule = ruleOf(el, ref);
+      return {
+        rule,
+        // Filtered on a breakdown it does not have: nothing to read.
+        request:
+          optionIds?.length === 0
+            ? undefined
+            : {
+                elementId: el.id,
+                optionIds,
+                attributeIds: ref.attribute ? [meta.attributes.get(ref.attribute)!.id] : undefined,
+                units: units.map((u, key) => ({ key, ids: (u.members ?? [u]).map((m) => m.id) })),
+                periods: read.flatMap((r) =>
+                  r.ranges.map((m) => ({ pid: r.pid, start: m.start, end: m.end })),
+                ),
+                stock: rule.time === 'last',
+              },
+      };
+    };
+    const readsFor = <R extends ItemRef>(reading: Reading<R>, base: Period[]) => {
+      const out = new Map<string, Read>();
+      for (const p of base)
+        for (const pm of reading.mods.values()) {
+          const r = readOf(p, pm);
+          out.set(r.pid, r);
+        }
+      return [...out.values()];
+    };
     for (const [version, units] of unitsByVersion) {
       const asked = periods.filter((p) => versionOf(p) === version);
       if (asked.length === 0 || units.length === 0) continue;
-      const pset = new Map<string, Period>();
-      for (const p of asked) for (const x of [p, ...compare(p)]) pset.set(x.id, x);
-      for (const [key, ref] of needs) {
-        const el = meta.elements.get(ref.element)!;
-        const optionIds = optionsOf(
-          el,
-          ref.option && ref.option !== '*' ? [meta.options.get(ref.option)?.id ?? -1] : undefined,
-        );
-        if (optionIds?.length === 0) continue; // filtered on a breakdown it does not have
-        const attributeIds = ref.attribute
-          ? [meta.attributes.get(ref.attribute)?.id ?? -1]
-          : undefined;
-        const rule =
-          q.aggregationType && q.aggregationType !== 'DEFAULT'
-            ? RULES[q.aggregationType]
-            : { time: el.aggTime, units: el.aggUnits };
-        const request = {
-          elementId: el.id,
-          optionIds,
-          attributeIds,
-          units: units.map((u, key) => ({ key, ids: (u.members ?? [u]).map((m) => m.id) })),
-          periods: [...pset.values()].flatMap((p) =>
-            rangesOf(p).map((m) => ({ pid: p.id, start: m.start, end: m.end })),
-          ),
-          stock: rule.time === 'last',
-        };
+      const base = new Map<string, Period>();
+      for (const p of asked) for (const x of [p, ...compare(p)]) base.set(x.id, x);
+      const basePeriods = [...base.values()];
+      for (const [key, r] of reads) {
+        const { rule, request } = requestOf(r.ref, units, readsFor(r, basePeriods));
+        if (!request) continue;
         if (rule.time === 'min' || rule.time === 'max') {
-          for (const r of await extremes(this.db, request))
-            values.set(`${key}|${r.pid}|${version}|${units[r.unit_id]!.code}`, r[rule.time]);
+          for (const x of await extremes(this.db, request))
+            values.set(`${key}|${x.pid}|${version}|${units[x.unit_id]!.code}`, x[rule.time]);
           continue;
         }
-        for (const r of await aggregate(this.db, request)) {
-          const unit = units[r.unit_id]!;
-          let v =
-            rule.time === 'last'
-              ? r.last
-              : rule.time === 'average'
-                ? r.total / r.periods
-                : rule.time === 'count'
-                  ? r.n
-                  : r.total;
-          if (rule.units === 'average' && rule.time !== 'count' && r.n > 0)
-            v = v / (r.n / r.periods);
-          values.set(`${key}|${r.pid}|${version}|${unit.code}`, v);
+        for (const x of await aggregate(this.db, request))
+          values.set(`${key}|${x.pid}|${version}|${units[x.unit_id]!.code}`, ruled(rule, x));
+      }
+      for (const [key, r] of ownReads) {
+        const { rule, request } = requestOf(r.ref, units, readsFor(r, basePeriods));
+        if (!request) continue;
+        for (const x of await ownTotals(this.db, request)) {
+          const v = rule.time === 'min' || rule.time === 'max' ? x[rule.time] : ruled(rule, x);
+          if (v === null) continue;
+          const k = `${key}|${x.pid}|${version}|${units[x.unit_id]!.code}`;
+          const byHolder = ownValues.get(k) ?? new Map<number, number>();
+          byHolder.set(x.holder_id, v);
+          ownValues.set(k, byHolder);
         }
+      }
+      for (const [code, r] of rates) {
+        const ds = dataSets.get(code)!;
+        if (ds.version !== version) throw reportsInOtherTree(r.ref, ds, version);
+        const requested: ReportingRequest['periods'] = [];
+        const count = new Map<string, number>();
+        for (const read of readsFor(r, basePeriods)) {
+          const within = new Map<string, Period>();
+          for (const range of read.ranges)
+            for (const d of periodsWithin({ type: 'range', id: '', ...range }, ds.periodType))
+              within.set(d.id, d);
+          if (within.size === 0) throw periodShorterThanDataSet(r.ref, ds, read);
+          count.set(read.pid, within.size);
+          for (const d of within.values())
+            requested.push({
+              pid: read.pid,
+              dsPid: d.id,
+              dueBefore: `${addDays(d.end, ds.dueDays + 1)}T00:00:00+07:00`,
+            });
+        }
+        const counted = await reportingCounts(this.db, {
+          dataSetId: ds.id,
+          elementIds: ds.elementIds,
+          version: ds.version,
+          level: ds.level,
+          assigned: ds.assigned,
+          units: units.map((u, key) => ({ key, ids: (u.members ?? [u]).map((m) => m.id) })),
+          periods: requested,
+        });
+        const got = new Map(counted.rows.map((x) => [`${x.pid}|${x.unit_id}`, x]));
+        for (const [pid, periodsOfSet] of count)
+          units.forEach((u, i) => {
+            const x = got.get(`${pid}|${i}`);
+            reports.set(`${code}|${pid}|${version}|${u.code}`, {
+              units: counted.units.get(i) ?? 0,
+              periods: periodsOfSet,
+              actual: x?.actual ?? 0,
+              onTime: x?.on_time ?? 0,
+            });
+          });
       }
     }
 
+    /** Where an element item's value for a cell is kept (in `values`, or `ownValues`). */
+    const cellKey = (ref: ElementRef, p: Period, version: string, code: string) => {
+      const { key, pm } = readingKey(ref);
+      return `${key}|${readOf(p, pm).pid}|${version}|${code}`;
+    };
+    // An item's value for a cell (period p, unit `code` of `version`).
+    const subValues = new Map<string, number | null>();
+    const lookupAt = (ref: ItemRef, p: Period, version: string, code: string): number | null => {
+      switch (ref.kind) {
+        case 'element':
+          return values.get(cellKey(ref, p, version, code)) ?? null;
+        case 'days':
+          return daysIn(readOf(p, ref).ranges);
+        case 'reportingRate': {
+          const rep = reports.get(`${ref.dataSet}|${readOf(p, ref).pid}|${version}|${code}`);
+          return rep ? reportingValue(ref.metric, rep) : null;
+        }
+        case 'subExpression': {
+          const k = `${itemKey(ref)}|${p.id}|${version}|${code}`;
+          if (!subValues.has(k)) subValues.set(k, subValue(ref, p, version, code));
+          return subValues.get(k)!;
+        }
+        case 'indicator':
+        case 'constant':
+          return null; // indicators are evaluated by evalIndicator; constants are refused
+      }
+    };
+    /** subExpression: evaluated at each unit holding values, the results (those with one)
+     *  totalled by its aggregation type (SUM unless given). */
+    const subValue = (
+      ref: Extract<ItemRef, { kind: 'subExpression' }>,
+      p: Period,
+      version: string,
+      code: string,
+    ): number | null => {
+      const holders = new Set<number>();
+      for (const inner of itemsOf(ref.expr))
+        if (inner.kind === 'element')
+          for (const h of ownValues.get(cellKey(inner, p, version, code))?.keys() ?? [])
+            holders.add(h);
+      const results: number[] = [];
+      for (const holder of holders) {
+        const v = evaluate(ref.expr, (inner) => {
+          if (inner.kind === 'element')
+            return ownValues.get(cellKey(inner, p, version, code))?.get(holder) ?? null;
+          return inner.kind === 'days' ? daysIn(readOf(p, inner).ranges) : null;
+        });
+        if (v !== null) results.push(v);
+      }
+      return totalOf(results, ref.aggregationType ?? 'SUM');
+    };
     const valueOf = (item: DxItem, p: Period, version: string, code: string): number | null => {
       if (item.kind === 'element')
         return values.get(`${itemKey(item.ref)}|${p.id}|${version}|${code}`) ?? null;
-      return this.evalIndicator(
-        item.code,
-        indicatorByCode,
-        (ref) => values.get(`${itemKey(ref)}|${p.id}|${version}|${code}`) ?? null,
-      );
+      return this.evalIndicator(plan, item.code, {}, (ref) => lookupAt(ref, p, version, code));
     };
 
     const cells: Cell[] = [];
@@ -528,19 +683,21 @@ export class AnalyticsService {
     return undefined;
   }
 
+  /** An indicator's value for a cell: its formula read with `mods` (those of N{…}.mods), the
+   *  indicators it names evaluated in turn, the other items given by `lookup`. */
   private evalIndicator(
+    plan: Formulas,
     code: string,
-    byCode: Map<string, ReturnType<typeof dependencyOrder>[number]>,
-    lookup: (ref: ItemRef & { kind: 'element' }) => number | null,
+    mods: Modifiers,
+    lookup: (ref: ItemRef) => number | null,
     depth = 0,
   ): number | null {
-    const ind = byCode.get(code);
-    if (!ind || depth > 20) return null;
-    return evaluate(ind.expr, (ref) => {
-      if (ref.kind === 'element') return lookup(ref);
-      if (ref.kind === 'indicator') return this.evalIndicator(ref.code, byCode, lookup, depth + 1);
-      return null;
-    });
+    if (depth > 50) return null; // unreachable: dependencyOrder refuses cycles
+    return evaluate(plan.expr(code, mods), (ref) =>
+      ref.kind === 'indicator'
+        ? this.evalIndicator(plan, ref.code, modifiersOf(ref), lookup, depth + 1)
+        : lookup(ref),
+    );
   }
 
   /**
@@ -687,6 +844,32 @@ export class AnalyticsService {
     return [...out.values()].filter((u) => inScope(actor.scope, { version, path: u.path }));
   }
 
+  /** Data sets by code and uid, for R{…}: who is expected to report, when, which elements. */
+  private async dataSets(): Promise<Map<string, DataSetMeta>> {
+    const [sets, members, assigned] = await Promise.all([
+      this.db.selectFrom('data_set').selectAll().execute(),
+      this.db.selectFrom('data_set_element').select(['data_set_id', 'element_id']).execute(),
+      this.db.selectFrom('data_set_unit').select('data_set_id').distinct().execute(),
+    ]);
+    const withUnits = new Set(assigned.map((a) => a.data_set_id));
+    const out = new Map<string, DataSetMeta>();
+    for (const d of sets) {
+      const ds: DataSetMeta = {
+        id: d.id,
+        code: d.code,
+        version: d.version,
+        level: d.level,
+        periodType: d.period_type as FixedPeriodType,
+        dueDays: d.due_days,
+        assigned: withUnits.has(d.id),
+        elementIds: members.filter((m) => m.data_set_id === d.id).map((m) => m.element_id),
+      };
+      out.set(d.code, ds);
+      if (d.uid) out.set(d.uid, ds);
+    }
+    return out;
+  }
+
   private async metadata() {
     const [elements, options, attributes, indicators, breakdowns] = await Promise.all([
       this.db.selectFrom('data_element').selectAll().execute(),
@@ -731,6 +914,282 @@ export class AnalyticsService {
       breakdowns: byCodeAndUid(breakdowns),
       optionList: options,
     };
+  }
+}
+
+type ElementRef = Extract<ItemRef, { kind: 'element' }>;
+type RateRef = Extract<ItemRef, { kind: 'reportingRate' }>;
+
+/** An item read at some periods: the item without its period modifiers, and each set of
+ *  period modifiers it is read with (by `modsKey`). */
+interface Reading<R extends ItemRef> {
+  ref: R;
+  mods: Map<string, PeriodModifiers>;
+}
+
+/** What is read for a cell's period: its key among the reads, and its date ranges. */
+interface Read {
+  pid: string;
+  ranges: { start: string; end: string }[];
+}
+
+/** A data set's reports under a unit for a period. */
+interface Reports {
+  /** Units expected to report. */
+  units: number;
+  /** The data set's periods within the period. */
+  periods: number;
+  actual: number;
+  onTime: number;
+}
+
+interface DataSetMeta {
+  id: number;
+  code: string;
+  version: string;
+  level: number;
+  periodType: FixedPeriodType;
+  dueDays: number;
+  assigned: boolean;
+  elementIds: number[];
+}
+
+type Meta = Awaited<ReturnType<AnalyticsService['metadata']>>;
+
+/** A stable text for a set of modifiers. */
+function modsKey(m: Modifiers): string {
+  return `${m.periodOffset ?? 0}|${m.yearToDate ? 1 : 0}|${m.aggregationType ?? ''}`;
+}
+
+function periodModifiers(ref: ItemRef): PeriodModifiers {
+  const m: PeriodModifiers = {};
+  const all = modifiersOf(ref);
+  if (all.periodOffset !== undefined) m.periodOffset = all.periodOffset;
+  if (all.yearToDate) m.yearToDate = true;
+  return m;
+}
+
+const keys = new WeakMap<ItemRef, { key: string; pm: PeriodModifiers }>();
+/** What an item reads (its key without period modifiers) and the period modifiers it reads
+ *  with. */
+function readingKey(ref: ItemRef): { key: string; pm: PeriodModifiers } {
+  let k = keys.get(ref);
+  if (!k) {
+    k = { key: itemKey(withoutPeriodModifiers(ref)), pm: periodModifiers(ref) };
+    keys.set(ref, k);
+  }
+  return k;
+}
+
+/** Adds an item to what is read, under its key (or `key`: a data set's reports are read
+ *  once for every metric). */
+function addReading<R extends ItemRef>(into: Map<string, Reading<R>>, ref: R, key?: string): void {
+  const k = readingKey(ref);
+  const pm = k.pm;
+  key ??= k.key;
+  let r = into.get(key);
+  if (!r) {
+    r = { ref: withoutPeriodModifiers(ref), mods: new Map() };
+    into.set(key, r);
+  }
+  r.mods.set(modsKey(pm), pm);
+}
+
+/** The period n periods away, of the same type (a range: the range of the same length). */
+function shiftPeriod(p: Period, n: number): Period {
+  let q = p;
+  for (let i = 0; i < Math.abs(n); i++) q = n < 0 ? previousPeriod(q) : nextPeriod(q);
+  return q;
+}
+
+/** DHIS2's reporting year of a period: its start's, except that a week or bi-week starting on
+ *  29 December or later is the first of the next year. */
+function reportingYear(p: Period): number {
+  const y = Number(p.start.slice(0, 4));
+  const weekly = p.type.startsWith('week') || p.type === 'biweek';
+  return weekly && p.start.slice(5) >= '12-29' ? y + 1 : y;
+}
+
+/** Where a year-to-date reading of p starts: at the first period of p's type in p's reporting
+ *  year (1 January for days, months, quarters…; week 1 for weeks), or for a range at 1 January
+ *  of its start's year. */
+function yearToDateStart(p: Period): string {
+  if (p.type === 'range' || p.type === 'day') return `${p.start.slice(0, 4)}-01-01`;
+  const year = reportingYear(p);
+  let first = p;
+  for (let q = previousPeriod(p); reportingYear(q) === year; q = previousPeriod(q)) first = q;
+  return first.start;
+}
+
+/**
+ * What a cell's period p (made of `parts`: itself, or a filter's periods) reads with period
+ * modifiers: each part `periodOffset` periods away, then from its year's start when
+ * `yearToDate`. The key is the period's own id when nothing changes, the shifted period's id
+ * for an offset (so that a stored value of exactly that period is the one read), and an id
+ * no stored period has for a year-to-date reading (which gathers the periods within it).
+ */
+function readPeriod(p: Period, parts: Period[], combined: boolean, pm: PeriodModifiers): Read {
+  if (!pm.periodOffset && !pm.yearToDate) return { pid: p.id, ranges: parts };
+  const shifted = pm.periodOffset ? parts.map((x) => shiftPeriod(x, pm.periodOffset!)) : parts;
+  const id = !pm.periodOffset
+    ? p.id
+    : combined
+      ? shifted.map((x) => x.id).join(';')
+      : shifted[0]!.id;
+  if (!pm.yearToDate) return { pid: id, ranges: shifted };
+  return {
+    pid: `${id}~ytd`,
+    ranges: shifted.map((x) => ({ start: yearToDateStart(x), end: x.end })),
+  };
+}
+
+/** Days covered by date ranges (overlaps counted once). */
+function daysIn(ranges: { start: string; end: string }[]): number {
+  const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+  const sorted = ranges.map((r) => [day(r.start), day(r.end)] as const).sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let upTo = -Infinity;
+  for (const [s, e] of sorted) {
+    const from = Math.max(s, upTo + 1);
+    if (e >= from) total += e - from + 1;
+    upTo = Math.max(upTo, e);
+  }
+  return total;
+}
+
+/** A value from a row of totals under the rule over time (and across units, for averages). */
+function ruled(rule: { time: string; units: string }, r: AggregateRow): number {
+  let v =
+    rule.time === 'last'
+      ? r.last
+      : rule.time === 'average'
+        ? r.total / r.periods
+        : rule.time === 'count'
+          ? r.n
+          : r.total;
+  if (rule.units === 'average' && rule.time !== 'count' && r.n > 0) v = v / (r.n / r.periods);
+  return v;
+}
+
+/** subExpression's results at the units holding values, totalled as DHIS2 totals them across
+ *  units for that aggregation type (COUNT: how many units have a result). */
+function totalOf(results: number[], type: ItemAggregationType): number | null {
+  if (results.length === 0) return null;
+  if (type === 'COUNT') return results.length;
+  const across = RULES[type].units;
+  if (across === 'min') return Math.min(...results);
+  if (across === 'max') return Math.max(...results);
+  const sum = results.reduce((a, b) => a + b, 0);
+  return across === 'average' ? sum / results.length : sum;
+}
+
+function reportingValue(metric: ReportingMetric, r: Reports): number | null {
+  const expected = r.units * r.periods;
+  switch (metric) {
+    case 'EXPECTED_REPORTS':
+      return expected;
+    case 'ACTUAL_REPORTS':
+      return r.actual;
+    case 'ACTUAL_REPORTS_ON_TIME':
+      return r.onTime;
+    case 'REPORTING_RATE':
+      return expected === 0 ? null : (r.actual / expected) * 100;
+    case 'REPORTING_RATE_ON_TIME':
+      return expected === 0 ? null : (r.onTime / expected) * 100;
+  }
+}
+
+/**
+ * The indicators' formulas as analytics reads them: items by code (a formula may name them by
+ * DHIS2 uid), `N{…}` by the indicator's code, read with the modifiers of the `N{…}` that names
+ * them. Refuses a formula naming something unknown, and constants (Opsroom has none), clearly.
+ */
+class Formulas {
+  private readonly byKey = new Map<string, OrderedIndicator<Meta['indicators'][number]>>();
+  private readonly exprs = new Map<string, Expr>();
+
+  constructor(
+    private readonly meta: Meta,
+    private readonly dataSets: Map<string, DataSetMeta>,
+    order: OrderedIndicator<Meta['indicators'][number]>[],
+  ) {
+    for (const i of order) {
+      this.byKey.set(i.code, i);
+      if (i.indicator.uid) this.byKey.set(i.indicator.uid, i);
+    }
+  }
+
+  /** Indicator `code`'s formula, items by code, read with `mods` (those of an `N{…}`). */
+  expr(code: string, mods: Modifiers): Expr {
+    const plain = `${code}|${modsKey({})}`;
+    let own = this.exprs.get(plain);
+    if (own === undefined) {
+      own = this.resolved(code);
+      this.exprs.set(plain, own);
+    }
+    const key = `${code}|${modsKey(mods)}`;
+    let e = this.exprs.get(key);
+    if (e === undefined) {
+      e = applyModifiers(own, mods).expr;
+      this.exprs.set(key, e);
+    }
+    return e;
+  }
+
+  private resolved(code: string): Expr {
+    const ind = this.byKey.get(code);
+    if (!ind) throw unknownDx(code);
+    const unknown = (what: { vi: string; en: string }, ref: ItemRef) =>
+      new AppError(
+        'validation_failed',
+        {
+          vi: `Chỉ số ${ind.code}: công thức dùng ${what.vi} ${itemKey(ref)} không có`,
+          en: `Indicator ${ind.code}: the formula names an unknown ${what.en} in ${itemKey(ref)}`,
+        },
+        { indicator: ind.code, item: itemKey(ref) },
+      );
+    return mapItems(ind.expr, (ref) => {
+      switch (ref.kind) {
+        case 'element': {
+          const el = this.meta.elements.get(ref.element);
+          if (!el) throw unknown({ vi: 'chỉ tiêu', en: 'data element' }, ref);
+          const out: ElementRef = { ...ref, element: el.code };
+          if (ref.option !== undefined && ref.option !== '*') {
+            const o = this.meta.options.get(ref.option);
+            if (!o) throw unknown({ vi: 'phân tổ', en: 'breakdown option' }, ref);
+            out.option = o.code;
+          }
+          if (ref.attribute !== undefined) {
+            const a = this.meta.attributes.get(ref.attribute);
+            if (!a) throw unknown({ vi: 'thuộc tính', en: 'attribute option' }, ref);
+            out.attribute = a.code;
+          }
+          return out;
+        }
+        case 'indicator': {
+          const other = this.byKey.get(ref.code);
+          if (!other) throw unknown({ vi: 'chỉ số', en: 'indicator' }, ref);
+          return { ...ref, code: other.code };
+        }
+        case 'reportingRate': {
+          const ds = this.dataSets.get(ref.dataSet);
+          if (!ds) throw unknown({ vi: 'bộ dữ liệu', en: 'data set' }, ref);
+          return { ...ref, dataSet: ds.code };
+        }
+        case 'constant':
+          throw new AppError(
+            'validation_failed',
+            {
+              vi: `Chỉ số ${ind.code}: công thức dùng hằng số ${itemKey(ref)}, nhưng Opsroom không có hằng số (C{…} của DHIS2); hãy viết thẳng giá trị`,
+              en: `Indicator ${ind.code}: the formula uses the constant ${itemKey(ref)}, but Opsroom has no constants (DHIS2's C{…}); write the value itself`,
+            },
+            { indicator: ind.code, item: itemKey(ref) },
+          );
+        case 'days':
+        case 'subExpression':
+          return ref;
+      }
+    });
   }
 }
 
@@ -833,6 +1292,29 @@ function unknownOption(o: string, breakdown: string) {
       en: `Breakdown "${breakdown}" has no option "${o}"`,
     },
     { dimension: breakdown, option: o },
+  );
+}
+
+function reportsInOtherTree(ref: ItemRef, ds: DataSetMeta, version: string) {
+  return new AppError(
+    'validation_failed',
+    {
+      vi: `${itemKey(ref)}: bộ dữ liệu ${ds.code} thuộc cây đơn vị ${ds.version}, còn kỳ được hỏi dùng cây ${version}, nên không có báo cáo nào để đếm; hãy hỏi kỳ của cây ${ds.version}, hoặc chọn cây bằng version=${ds.version}`,
+      en: `${itemKey(ref)}: data set ${ds.code} belongs to unit tree ${ds.version}, while the period asked uses tree ${version}, so there are no reports to count; ask for periods of tree ${ds.version}, or choose the tree with version=${ds.version}`,
+    },
+    { item: itemKey(ref), dataSet: ds.code, dataSetVersion: ds.version, version },
+  );
+}
+
+function periodShorterThanDataSet(ref: ItemRef, ds: DataSetMeta, read: Read) {
+  const what = read.ranges.map((r) => `${r.start}…${r.end}`).join(', ');
+  return new AppError(
+    'validation_failed',
+    {
+      vi: `${itemKey(ref)}: bộ dữ liệu ${ds.code} báo cáo theo ${ds.periodType}; kỳ ${what} ngắn hơn nên không chứa kỳ báo cáo nào của nó`,
+      en: `${itemKey(ref)}: data set ${ds.code} reports by ${ds.periodType}; the period ${what} is shorter, so it holds none of its reporting periods`,
+    },
+    { item: itemKey(ref), dataSet: ds.code, periodType: ds.periodType },
   );
 }
 
