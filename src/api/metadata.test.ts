@@ -152,17 +152,26 @@ for (const engine of testEngines()) {
         indicators: [
           { ...doc.indicators[0], code: 'BROKEN', formula: '#{SMARTPHONE_SUBS} / (#{MOBILE_SUBS}' },
           { ...doc.indicators[0], code: 'UNKNOWN_REF', formula: '#{NOPE} * 100' },
+          { ...doc.indicators[0], code: 'NO_SET', formula: 'R{NOPE.REPORTING_RATE}' },
+          { ...doc.indicators[0], code: 'A_CONSTANT', formula: '#{SMARTPHONE_SUBS} * C{K}' },
         ],
         dataSets: [{ ...doc.dataSets[0], code: 'DS2', elements: ['MISSING'] }],
       });
       assert.equal(r.status, 400);
       assert.equal(r.json.error.code, 'validation_failed');
-      const paths = r.json.error.details.problems.map((p: { path: string }) => p.path);
-      assert.deepEqual(paths, [
-        'indicators.0.formula',
-        'indicators.1.formula',
-        'dataSets.0.elements',
-      ]);
+      const problems = r.json.error.details.problems as { path: string; en: string }[];
+      assert.deepEqual(
+        problems.map((p) => p.path),
+        [
+          'indicators.0.formula',
+          'indicators.1.formula',
+          'indicators.2.formula',
+          'indicators.3.formula',
+          'dataSets.0.elements',
+        ],
+      );
+      assert.match(problems[2]!.en, /unknown data set: NOPE/);
+      assert.match(problems[3]!.en, /no constants/);
       const codes = (await admin.get('/api/metadata/dataElements')).json.items.map(
         (e: { code: string }) => e.code,
       );

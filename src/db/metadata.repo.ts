@@ -235,7 +235,7 @@ export class MetadataRepo {
   }
 
   /** Those of `codes` that name a row, by its code or its DHIS2 uid (formulas may use either). */
-  existingCodes(table: 'data_element' | 'indicator', codes: string[]) {
+  existingCodes(table: 'data_element' | 'indicator' | 'data_set', codes: string[]) {
     if (codes.length === 0) return Promise.resolve([] as string[]);
     return this.db
       .selectFrom(table)

@@ -436,11 +436,15 @@ export class AlertService {
 
   /** Element codes each indicator depends on, through other indicators too. */
   private async indicatorElements(): Promise<Map<string, Set<string>>> {
-    const rows = await this.db.selectFrom('indicator').select(['code', 'formula']).execute();
+    const rows = await this.db.selectFrom('indicator').select(['code', 'uid', 'formula']).execute();
+    // Formulas may name elements by uid; the written elements are codes.
+    const elements = await this.db.selectFrom('data_element').select(['code', 'uid']).execute();
+    const codeOf = new Map(elements.flatMap((e) => (e.uid ? [[e.uid, e.code] as const] : [])));
     const out = new Map<string, Set<string>>();
     for (const ind of dependencyOrder(rows)) {
       const els = new Set<string>();
-      for (const ref of itemsOf(ind.expr)) if (ref.kind === 'element') els.add(ref.element);
+      for (const ref of itemsOf(ind.expr))
+        if (ref.kind === 'element') els.add(codeOf.get(ref.element) ?? ref.element);
       for (const d of ind.dependsOn) for (const e of out.get(d) ?? []) els.add(e);
       out.set(ind.code, els);
     }

@@ -460,8 +460,9 @@ export class MetadataService {
       new Set(items.flatMap((e) => (e.uid ? [e.code, e.uid] : [e.code])));
     const formulaElements = withUids(doc.dataElements);
     const formulaIndicators = withUids(doc.indicators);
+    const formulaDataSets = withUids(doc.dataSets ?? []);
     const known = async (
-      table: 'data_element' | 'indicator',
+      table: 'data_element' | 'indicator' | 'data_set',
       inDoc: Set<string>,
       codes: string[],
     ) => {
@@ -486,6 +487,21 @@ export class MetadataService {
             path: `indicators.${i}.formula`,
             vi: `Công thức dùng chỉ số không có: ${c}`,
             en: `The formula names an unknown indicator: ${c}`,
+          });
+        }
+        const dataSets = refs.flatMap((r) => (r.kind === 'reportingRate' ? [r.dataSet] : []));
+        for (const c of await known('data_set', formulaDataSets, dataSets)) {
+          problems.push({
+            path: `indicators.${i}.formula`,
+            vi: `Công thức dùng bộ dữ liệu không có: ${c}`,
+            en: `The formula names an unknown data set: ${c}`,
+          });
+        }
+        for (const r of refs.filter((x) => x.kind === 'constant')) {
+          problems.push({
+            path: `indicators.${i}.formula`,
+            vi: `Opsroom không có hằng số (C{${r.code}}); hãy viết giá trị vào công thức`,
+            en: `Opsroom has no constants (C{${r.code}}); write the value into the formula`,
           });
         }
       } catch (e) {
