@@ -526,6 +526,26 @@ for (const engine of testEngines()) {
       );
     });
 
+    it('refuses DHIS2 indicators naming an unknown data set or a constant (E4015)', async () => {
+      const indicator = (id: string, numerator: string) => ({
+        id,
+        name: id,
+        shortName: id,
+        numerator,
+        denominator: '1',
+        indicatorType: { id: 'JkWynlWMjJR' },
+      });
+      const r = await admin.post('/api/metadata', {
+        indicatorTypes: [{ id: 'JkWynlWMjJR', name: 'Number (Factor 1)', factor: 1, number: true }],
+        indicators: [
+          indicator('RateNoSet01', 'R{NoSuchSet1.REPORTING_RATE}'),
+          indicator('Constant001', '2 * C{SomeConst01}'),
+        ],
+      });
+      assert.equal(r.status, 409, JSON.stringify(r.json));
+      assert.deepEqual(errorCodes(r.json).sort(), ['Constant001:E4015', 'RateNoSet01:E4015']);
+    });
+
     it('writes what has no error with atomicMode=NONE, and reports the rest', async () => {
       const r = await admin.post('/api/metadata?atomicMode=NONE', {
         organisationUnits: [

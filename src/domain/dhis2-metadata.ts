@@ -1513,6 +1513,7 @@ export function planDhis2Import(doc: Obj, known: Known, opts: PlanOptions): Plan
 
   // ---- Indicators: numerator / denominator × the factor of their type; references checked.
   const indicatorIdx = storedIndex(known.indicators);
+  const dataSetIdx = storedIndex(known.dataSets);
   const optionKnown = (r: string) => cocIdx.find(r) !== undefined;
   forType('indicators', (e, o) => {
     const c = common('indicators', e, o, known.indicators, [
@@ -1560,6 +1561,12 @@ export function planDhis2Import(doc: Obj, known: Known, opts: PlanOptions): Plan
         } else if (r.kind === 'indicator') {
           if (!fileIndex.get('indicators')!.find(r.code) && !indicatorIdx.find(r.code))
             missing(r.code);
+        } else if (r.kind === 'reportingRate') {
+          if (!fileIndex.get('dataSets')!.find(r.dataSet) && !dataSetIdx.find(r.dataSet))
+            missing(r.dataSet);
+        } else if (r.kind === 'constant') {
+          // Opsroom holds no constants: the value would never be found.
+          missing(`C{${r.code}}`);
         }
       }
     }
