@@ -86,7 +86,7 @@ export interface Sample {
 }
 
 export interface RouteRule {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** As the app registers it (Hono's pattern: `:id`, `:id{[0-9]+}`). */
   path: string;
   /** Answered without signing in. */
@@ -620,6 +620,98 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
       },
     ],
   ),
+  // DHIS2's single data value (issue 14); DELETE of a value that is not stored answers 409.
+  ...['/api/dataValues', '/api/:apiVersion{[0-9]{2}}/dataValues'].flatMap((path): RouteRule[] => {
+    const at = path.replace(':apiVersion{[0-9]{2}}', '41');
+    return [
+      {
+        method: 'GET',
+        path,
+        needs: ['data.read'],
+        scope: 'unit',
+        touches: 'query ou',
+        sample: (f) => ({ path: `${at}?${q({ de: f.element, pe: f.period, ou: f.unit })}` }),
+        marker: (f) => f.valueComment,
+      },
+      {
+        method: 'POST',
+        path,
+        needs: ['data.write'],
+        scope: 'unit',
+        touches: 'query ou (or the body’s orgUnit)',
+        table: 'data_value',
+        sample: (f) => ({
+          path: `${at}?${q({ de: f.element, pe: '2026-11-21', ou: f.unit, value: 7, comment: 'mx' })}`,
+        }),
+      },
+      {
+        method: 'DELETE',
+        path,
+        needs: ['data.write'],
+        scope: 'unit',
+        touches: 'query ou',
+        table: 'data_value',
+        sample: (f) => ({ path: `${at}?${q({ de: f.element, pe: '2026-11-19', ou: f.unit })}` }),
+      },
+      {
+        method: 'PUT',
+        path: `${path}/followup`,
+        needs: ['data.write'],
+        scope: 'unit',
+        touches: 'the body’s orgUnit',
+        table: 'data_value',
+        sample: (f) => ({
+          path: `${at}/followup`,
+          json: { dataElement: f.element, period: f.period, orgUnit: f.unit, followup: false },
+        }),
+      },
+    ];
+  }),
+  // DHIS2's complete data set registrations (issue 14).
+  ...[
+    '/api/completeDataSetRegistrations',
+    '/api/:apiVersion{[0-9]{2}}/completeDataSetRegistrations',
+  ].flatMap((path): RouteRule[] => {
+    const at = path.replace(':apiVersion{[0-9]{2}}', '41');
+    return [
+      {
+        method: 'POST',
+        path,
+        needs: ['data.write'],
+        scope: 'unit',
+        touches: 'each registration’s organisationUnit (one out of scope is a conflict)',
+        table: 'complete_registration',
+        rowLevel: { conflict: CONFLICT.outOfScope },
+        sample: (f) => ({
+          path: at,
+          json: {
+            completeDataSetRegistrations: [
+              { dataSet: f.dataSet, period: f.period, organisationUnit: f.unit },
+            ],
+          },
+        }),
+      },
+      {
+        method: 'GET',
+        path,
+        needs: ['data.read'],
+        scope: 'unit',
+        touches: 'query orgUnit',
+        sample: (f) => ({
+          path: `${at}?${q({ dataSet: f.dataSet, period: f.period, orgUnit: f.unit })}`,
+        }),
+      },
+      {
+        method: 'DELETE',
+        path,
+        needs: ['data.write'],
+        scope: 'unit',
+        touches: 'query ou',
+        table: 'complete_registration',
+        sample: (f) => ({ path: `${at}?${q({ ds: f.dataSet, pe: f.period, ou: f.unit })}` }),
+      },
+    ];
+  }),
   {
     method: 'POST',
     path: '/api/data/import',

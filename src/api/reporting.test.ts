@@ -93,6 +93,46 @@ for (const engine of testEngines()) {
       assert.equal(r.status, 400);
     });
 
+    it('counts a DHIS2 complete registration as reported, on time by the earlier of it and the first value', async () => {
+      const completeness = async (period: string) =>
+        (
+          await admin.get(
+            `/api/reporting/completeness?dataSet=COMMUNE_DAILY&period=${period}&orgUnit=79`,
+          )
+        ).json;
+      const register = (period: string, units: string[]) =>
+        admin.post('/api/completeDataSetRegistrations', {
+          completeDataSetRegistrations: units.map((organisationUnit) => ({
+            dataSet: 'COMMUNE_DAILY',
+            period,
+            organisationUnit,
+          })),
+        });
+      // One unit without values, one with: four units reported, not five.
+      const r = await register(yesterday, [communesOf79[3]!, communesOf79[0]!]);
+      assert.equal(r.status, 200, r.text);
+      const now = await completeness(yesterday);
+      assert.deepEqual([now.reported, now.onTime], [4, 4]);
+      // A month ago: a value sent today is late, a registration made in time is not.
+      const past = vnDate(new Date(Date.now() - 30 * 86_400_000));
+      const value = {
+        dataElement: 'CASES_TRACED',
+        period: past,
+        orgUnit: communesOf79[4],
+        value: '2',
+      };
+      assert.equal((await admin.post('/api/data/import', { dataValues: [value] })).status, 200);
+      let late = await completeness(past);
+      assert.deepEqual([late.reported, late.onTime], [1, 0]);
+      assert.equal((await register(past, [communesOf79[4]!])).status, 200);
+      await t.database.db
+        .updateTable('complete_registration')
+        .set({ created_at: `${past}T12:00:00+07:00` })
+        .execute();
+      late = await completeness(past);
+      assert.deepEqual([late.reported, late.onTime], [1, 1]);
+    });
+
     it('locks a period: writes are refused until it is unlocked, and both are audited', async () => {
       const lock = await admin.post('/api/periodLocks', {
         period: yesterday,

@@ -1,20 +1,52 @@
 import { sql } from 'kysely';
 import type { Db } from './client.ts';
 
-/** Which units of a data set's level reported for a period, and when they first did. */
+/**
+ * Which units of a data set's level (or, when it has assignments, its assigned units) reported
+ * for a period, and when they first did: a unit reported when it has a value of the data set's
+ * elements or registered the data set complete (DHIS2's complete registration, migration 0016),
+ * at the earlier of the two.
+ */
 export async function reportsUnder(
   db: Db,
-  q: { version: string; level: number; underPath: string; periodPid: string; elementIds: number[] },
+  q: {
+    version: string;
+    level: number;
+    underPath: string;
+    periodPid: string;
+    elementIds: number[];
+    dataSetId?: number;
+    /** The data set is assigned to units (migration 0012): those are expected, not its level. */
+    assigned?: boolean;
+  },
 ) {
   const r = await sql<{ code: string; full_name: string; path: string; first_at: Date | null }>`
-    select u.code, u.full_name, u.path, min(d.created_at) as first_at
+    select u.code, u.full_name, u.path, least(min(d.created_at), min(cr.created_at)) as first_at
     from org_unit u
     left join period p on p.pid = ${q.periodPid}
     left join data_value d on d.unit_id = u.id and d.period_id = p.id and d.element_id = any(${q.elementIds}::int[])
-    where u.version = ${q.version} and u.level = ${q.level} and u.path like ${q.underPath + '%'}
+    left join complete_registration cr on cr.unit_id = u.id and cr.period_id = p.id
+      and cr.data_set_id = ${q.dataSetId ?? null}::int and cr.completed
+    where u.version = ${q.version} and u.path like ${q.underPath + '%'}
+      and ${
+        q.assigned
+          ? sql`exists (select 1 from data_set_unit du where du.data_set_id = ${q.dataSetId ?? null}::int and du.unit_id = u.id)`
+          : sql`u.level = ${q.level}`
+      }
     group by u.code, u.full_name, u.path
     order by u.code`.execute(db);
   return r.rows;
+}
+
+/** Whether a data set is assigned to units (then those report it, not its level). */
+export async function hasAssignments(db: Db, dataSetId: number): Promise<boolean> {
+  const r = await db
+    .selectFrom('data_set_unit')
+    .select('unit_id')
+    .where('data_set_id', '=', dataSetId)
+    .limit(1)
+    .executeTakeFirst();
+  return r !== undefined;
 }
 
 export function dataSetByCode(db: Db, code: string) {

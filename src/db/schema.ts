@@ -301,6 +301,19 @@ export interface PeriodLockTable {
   locked_by: string;
 }
 
+/** DHIS2's complete data set registrations (migration 0016). */
+export interface CompleteRegistrationTable {
+  data_set_id: number;
+  period_id: number;
+  unit_id: number;
+  attribute_id: number;
+  completed: Generated<boolean>;
+  stored_by: string;
+  created_at: Timestamp;
+  last_updated_by: string;
+  last_updated: Timestamp;
+}
+
 export interface DataValueTable {
   unit_id: number;
   element_id: number;
@@ -417,6 +430,7 @@ export interface Schema {
   indicator_type: IndicatorTypeTable;
   period: PeriodTable;
   period_lock: PeriodLockTable;
+  complete_registration: CompleteRegistrationTable;
   data_value: DataValueTable;
   data_value_history: DataValueHistoryTable;
   data_value_rollup: DataValueRollupTable;

@@ -2,7 +2,13 @@ import type { Db } from '../db/client.ts';
 import { AuditRepo } from '../db/audit.repo.ts';
 import { DataValueRepo } from '../db/data-value.repo.ts';
 import { OrgUnitRepo } from '../db/org-unit.repo.ts';
-import { dataSetByCode, dataSetElementIds, listLocks, reportsUnder } from '../db/reporting.repo.ts';
+import {
+  dataSetByCode,
+  dataSetElementIds,
+  hasAssignments,
+  listLocks,
+  reportsUnder,
+} from '../db/reporting.repo.ts';
 import { can, isRootScope, type Actor } from '../domain/access.ts';
 import { AppError, errors } from '../domain/errors.ts';
 import { ROOT_CODE } from '../domain/hierarchy.ts';
@@ -59,6 +65,8 @@ export class ReportingService {
       underPath: unit.path,
       periodPid: period.id,
       elementIds: await dataSetElementIds(this.db, ds.id),
+      dataSetId: ds.id,
+      assigned: await hasAssignments(this.db, ds.id),
     });
     const due = addDays(period.end, ds.due_days);
     const dueAt = new Date(`${addDays(due, 1)}T00:00:00+07:00`); // end of the due day in Viet Nam
