@@ -387,6 +387,18 @@ for (const engine of testEngines()) {
       );
     });
 
+    it('R{…}: a completed registration counts as a report, without values', async () => {
+      const r = await admin.post('/api/completeDataSetRegistrations', {
+        completeDataSetRegistrations: [
+          { dataSet: 'DsMonthly01', period: '202204', organisationUnit: '00004', completed: true },
+        ],
+      });
+      assert.equal(r.status, 200, r.text);
+      const got = await values('dimension=dx:REPORTS;RATE&dimension=pe:202204&filter=ou:001');
+      assert.equal(got['REPORTS 202204'], 1);
+      assert.equal(got['RATE 202204'], Number(((1 / wardsOfBaDinh) * 100).toFixed(6)));
+    });
+
     it('refuses, saying why, reports that cannot be counted and constants Opsroom does not have', async () => {
       const week = await refused('dimension=dx:RATE&dimension=pe:2022W05&filter=ou:001');
       const m = (x: Record<string, unknown>) =>

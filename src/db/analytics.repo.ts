@@ -390,18 +390,29 @@ export async function reportingCounts(
     with ${expected}
     select g, count(*)::int as n from expected group by g`.execute(db);
   for (const r of counted.rows) units.set(r.g, r.n);
-  if (q.periods.length === 0 || q.elementIds.length === 0) return { units, rows: [] };
+  if (q.periods.length === 0) return { units, rows: [] };
   const rows = await sql<{ pid: string; unit_id: number; actual: number; on_time: number }>`
     with ${expected}, req as (
       select * from json_to_recordset(${JSON.stringify(q.periods)}::json)
         as t(pid text, "dsPid" text, "dueBefore" timestamptz)
-    ), reports as (
-      select req.pid, e.g, e.id, req."dsPid", min(d.created_at) < req."dueBefore" as on_time
+    ), firsts as (
+      -- A unit reported when it holds a value of the set's elements or registered the set
+      -- complete (DHIS2's complete registration), at the earlier of the two.
+      select req.pid, req."dsPid", req."dueBefore", d.unit_id, d.created_at
       from req
       join period p on p.pid = req."dsPid"
       join data_value d on d.period_id = p.id and d.element_id = any(${q.elementIds}::int[])
-      join expected e on e.id = d.unit_id
-      group by req.pid, e.g, e.id, req."dsPid", req."dueBefore"
+      union all
+      select req.pid, req."dsPid", req."dueBefore", cr.unit_id, cr.created_at
+      from req
+      join period p on p.pid = req."dsPid"
+      join complete_registration cr on cr.period_id = p.id
+        and cr.data_set_id = ${q.dataSetId}::int and cr.completed
+    ), reports as (
+      select f.pid, e.g, e.id, f."dsPid", min(f.created_at) < f."dueBefore" as on_time
+      from firsts f
+      join expected e on e.id = f.unit_id
+      group by f.pid, e.g, e.id, f."dsPid", f."dueBefore"
     )
     select pid, g as unit_id, count(*)::int as actual, count(*) filter (where on_time)::int as on_time
     from reports group by pid, g`.execute(db);
