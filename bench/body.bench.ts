@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import type { Engine } from '../src/db/client.ts';
 import { filler, sendBody, type SentBody } from '../src/test/body-sender.ts';
 import { startChild, type Child } from './child-server.ts';
-import type { Bench, BenchOptions, Measurement } from './lib.ts';
+import { csvBody, type Bench, type BenchOptions, type Measurement } from './lib.ts';
 
 const MB = 1024 * 1024;
 const TOTAL = 200 * MB;
@@ -141,28 +141,6 @@ async function peakDuring<T>(
   }
 }
 
-/**
- * A CSV of `total` bytes: distinct keys (communes of the 2025 tree × days), a comment of about
- * 1 kB on each row, so that the rows are few (about 200,000) and the import's own state small.
- */
-async function* csvBody(units: string[], total: number): AsyncGenerator<Buffer> {
-  const comment = 'ghi chú kiểm tra bộ nhớ '.repeat(40);
-  let sent = 0;
-  let i = 0;
-  let lines: string[] = ['dataelement,period,orgunit,value,comment'];
-  while (sent < total) {
-    for (let k = 0; k < 500; k++, i++) {
-      const day = new Date(Date.UTC(2024, 0, 1) + Math.floor(i / units.length) * 86_400_000);
-      const period = day.toISOString().slice(0, 10);
-      lines.push(`${ELEMENT.code},${period},${units[i % units.length]},${i % 97},"${comment}"`);
-    }
-    const piece = Buffer.from(lines.join('\n') + '\n');
-    lines = [];
-    sent += piece.length;
-    yield piece;
-  }
-}
-
 function multipartBody(total: number): AsyncGenerator<Buffer> {
   const boundary = 'opsroom-bench-boundary';
   async function* gen() {
@@ -236,7 +214,7 @@ const CASES: Case[] = [
         i.url,
         '/api/dataValueSets?dryRun=true&version=2025',
         { 'content-type': 'text/csv', ...bearer(i) },
-        csvBody(i.units, TOTAL),
+        csvBody(ELEMENT.code, i.units, TOTAL),
         TIMEOUT_MS,
       ),
     ],
@@ -251,7 +229,7 @@ const CASES: Case[] = [
         i.url,
         '/api/dataValueSets?dryRun=true&version=2025',
         { 'content-type': 'text/csv', ...bearer(i) },
-        csvBody(i.units, TOTAL / 200),
+        csvBody(ELEMENT.code, i.units, TOTAL / 200),
         TIMEOUT_MS,
       ),
     ],
@@ -264,7 +242,7 @@ const CASES: Case[] = [
         i.url,
         '/api/dataValueSets?dryRun=true&version=2025',
         { 'content-type': 'text/csv', ...bearer(i) },
-        csvBody(i.units, TOTAL / 4),
+        csvBody(ELEMENT.code, i.units, TOTAL / 4),
         TIMEOUT_MS,
       ),
     ],
@@ -296,7 +274,7 @@ const CASES: Case[] = [
         i.url,
         '/bench/old/import',
         { 'content-type': 'text/csv' },
-        csvBody(i.units, TOTAL),
+        csvBody(ELEMENT.code, i.units, TOTAL),
         TIMEOUT_MS,
       ),
     ],

@@ -9,7 +9,7 @@
  */
 import { sql } from 'kysely';
 import type { Engine } from '../src/db/client.ts';
-import type { Bench, BenchOptions, Measurement } from './lib.ts';
+import { csvBody, type Bench, type BenchOptions, type Measurement } from './lib.ts';
 
 const ELEMENT = {
   code: 'BENCH_HEAP',
@@ -21,25 +21,6 @@ const ELEMENT = {
 } as const;
 const MB = 1024 * 1024;
 const SIZES_MB = [1, 50, 200];
-
-/** The body bench's file: distinct keys (communes × days), a ~1 kB comment on each row. */
-async function* csvBody(units: string[], total: number): AsyncGenerator<Buffer> {
-  const comment = 'ghi chú kiểm tra bộ nhớ '.repeat(40);
-  let sent = 0;
-  let i = 0;
-  let lines: string[] = ['dataelement,period,orgunit,value,comment'];
-  while (sent < total) {
-    for (let k = 0; k < 500; k++, i++) {
-      const day = new Date(Date.UTC(2024, 0, 1) + Math.floor(i / units.length) * 86_400_000);
-      const period = day.toISOString().slice(0, 10);
-      lines.push(`${ELEMENT.code},${period},${units[i % units.length]},${i % 97},"${comment}"`);
-    }
-    const piece = Buffer.from(lines.join('\n') + '\n');
-    lines = [];
-    sent += piece.length;
-    yield piece;
-  }
-}
 
 interface Row {
   engine: Engine;
@@ -82,7 +63,7 @@ async function run(opts: BenchOptions): Promise<Measurement[]> {
         const t0 = performance.now();
         const summary = await t.services.dataValues.importCsvStream(
           'system',
-          csvBody(units, size * MB),
+          csvBody(ELEMENT.code, units, size * MB),
           { dryRun: true, atomic: false, version: '2025' },
         );
         const ms = performance.now() - t0;

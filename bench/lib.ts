@@ -208,3 +208,30 @@ function markdownTable(header: string[], lines: string[][]): string {
   const align = header.map((_, c) => (c >= NUMERIC_FROM ? '---:' : '---'));
   return [row(header), row(align), ...lines.map(row)].join('\n');
 }
+
+/**
+ * A CSV body of `total` bytes for memory benches: distinct keys (the units × days from
+ * 2024-01-01) of one element, a comment of about 1 kB on each row, so that the rows are few
+ * (about 200,000 for 200 MB) and an import's own state small.
+ */
+export async function* csvBody(
+  element: string,
+  units: string[],
+  total: number,
+): AsyncGenerator<Buffer> {
+  const comment = 'ghi chú kiểm tra bộ nhớ '.repeat(40);
+  let sent = 0;
+  let i = 0;
+  let lines: string[] = ['dataelement,period,orgunit,value,comment'];
+  while (sent < total) {
+    for (let k = 0; k < 500; k++, i++) {
+      const day = new Date(Date.UTC(2024, 0, 1) + Math.floor(i / units.length) * 86_400_000);
+      const period = day.toISOString().slice(0, 10);
+      lines.push(`${element},${period},${units[i % units.length]},${i % 97},"${comment}"`);
+    }
+    const piece = Buffer.from(lines.join('\n') + '\n');
+    lines = [];
+    sent += piece.length;
+    yield piece;
+  }
+}
