@@ -191,6 +191,15 @@ for (const engine of testEngines()) {
               aggTime: 'sum',
             },
           ],
+          indicators: [
+            {
+              code: 'MX_DOUBLE',
+              nameVi: 'Gấp đôi số ca mx',
+              nameEn: 'mx cases doubled',
+              sector: 'postal',
+              formula: '#{MX_CASES} * 2',
+            },
+          ],
           dataSets: [
             {
               code: 'MX_DAILY',

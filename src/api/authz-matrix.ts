@@ -287,7 +287,7 @@ const asCalled = (path: string) => path.replace(':apiVersion{[0-9]{2}}', '41');
  */
 const DHIS2_OBJECTS: Record<Dhis2Resource, (f: Fixtures) => string> = {
   dataElements: (f) => f.element,
-  indicators: () => 'MX_NONE?fields=[',
+  indicators: () => 'MX_DOUBLE',
   indicatorTypes: () => derivedUid('indicatorType:number'),
   organisationUnits: (f) => f.unit,
   organisationUnitGroups: (f) => f.groupCode,
