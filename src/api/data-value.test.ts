@@ -69,6 +69,16 @@ const metadata = {
       expiryDays: 30,
       elements: ['SPAM_REPORTS'],
     },
+    {
+      // Named by the imports below: their values are checked against it (period type, element, unit).
+      code: 'MIC_MONTHLY',
+      nameVi: 'Báo cáo tháng của Bộ TT&TT',
+      nameEn: 'MIC monthly',
+      periodType: 'month',
+      version: '2025',
+      level: 0,
+      elements: ['CYBERATTACKS'],
+    },
   ],
 };
 

@@ -21,6 +21,19 @@ export interface ElementInfo {
   max: number | null;
 }
 
+/** A data set named by an import, as its values are checked against it (`dataSetRules`). */
+export interface DataSetRules {
+  id: number;
+  code: string;
+  uid: string | null;
+  periodType: string;
+  level: number;
+  version: string;
+  elementIds: Set<number>;
+  /** Codes of the units it is assigned to; undefined: none, every unit of its level reports it. */
+  assigned: Set<string> | undefined;
+}
+
 /**
  * Checked values of one batch, column by column: they travel to the database as one array
  * parameter per column and come back as a table through `unnest`, which is several times
@@ -283,6 +296,43 @@ export class DataValueRepo {
         return m;
       }, new Map<number, { id: number; expiryDays: number }[]>()),
       locks: new Set(locks.rows.map((l) => `${l.period_id}:${l.data_set_id ?? '*'}`)),
+    };
+  }
+
+  /**
+   * The data set an import names (by code or uid) with what its values are checked against:
+   * its period type, its elements, and the codes of the units it is assigned to (migration
+   * 0012), or `assigned` undefined when it has none (then every unit of its level reports it).
+   */
+  async dataSetRules(given: string): Promise<DataSetRules | undefined> {
+    const ds = await this.db
+      .selectFrom('data_set')
+      .select(['id', 'code', 'uid', 'period_type', 'level', 'version'])
+      .where((eb) => eb.or([eb('code', '=', given), eb('uid', '=', given)]))
+      .executeTakeFirst();
+    if (!ds) return undefined;
+    const [elements, units] = await Promise.all([
+      this.db
+        .selectFrom('data_set_element')
+        .select('element_id')
+        .where('data_set_id', '=', ds.id)
+        .execute(),
+      this.db
+        .selectFrom('data_set_unit as du')
+        .innerJoin('org_unit as u', 'u.id', 'du.unit_id')
+        .select('u.code')
+        .where('du.data_set_id', '=', ds.id)
+        .execute(),
+    ]);
+    return {
+      id: ds.id,
+      code: ds.code,
+      uid: ds.uid,
+      periodType: ds.period_type,
+      level: ds.level,
+      version: ds.version,
+      elementIds: new Set(elements.map((e) => e.element_id)),
+      assigned: units.length ? new Set(units.map((u) => u.code)) : undefined,
     };
   }
 

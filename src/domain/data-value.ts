@@ -144,6 +144,8 @@ export function parseFlag(v: string | undefined): boolean {
  * element, period or unit is reported as DHIS2 does, as not found.
  */
 export const CONFLICT = {
+  /** The data set the import names does not exist: the whole import is refused. */
+  unknownDataSet: 'E7600',
   unknownElement: 'E7610',
   badPeriod: 'E7611',
   unknownUnit: 'E7612',
@@ -154,7 +156,13 @@ export const CONFLICT = {
   badValue: 'E7619',
   /** Ours: text that cannot be stored (NUL, other control characters, a lone surrogate). */
   badText: 'E7622',
+  /** The value's period is not of the period type of the data set the import names. */
+  periodTypeNotInDataSet: 'E7632',
+  /** The element is not in the data set the import names. */
+  elementNotInDataSet: 'E7633',
   optionNotInElement: 'E7634',
+  /** The unit is not assigned to the data set the import names (nor of its level, without assignments). */
+  unitNotAssigned: 'E7636',
   badStoredBy: 'E7637',
   /** The data set's expiry days have passed since the period ended. */
   expired: 'E7640',

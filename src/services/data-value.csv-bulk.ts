@@ -321,7 +321,10 @@ export class CsvBulkLoad {
     return 0;
   }
 
-  /** A new combination of codes: checked as the ordinary path would, or undefined to load a tree. */
+  /**
+   * A new combination of codes: checked as the ordinary path would (with the data set the
+   * import names: period type, element), or undefined to load a tree.
+   */
   private group(
     de: number,
     pe: number,
@@ -374,6 +377,9 @@ export class CsvBulkLoad {
     if (!unit) return -1;
     if (actor !== 'system' && !inScope(actor.scope, { version: units.version, path: unit.path }))
       return -1;
+    // A unit that does not report the data set the import names: the ordinary checks say so.
+    const ds = this.run.rules();
+    if (ds && !this.run.assigned(ds, unit)) return -1;
     return unit.id;
   }
 

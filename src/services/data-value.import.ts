@@ -7,6 +7,7 @@ import {
   PERIOD_BLOCK,
   ValueColumns,
   emptyDeltas,
+  type DataSetRules,
   type ElementInfo,
   type RollupDeltas,
 } from '../db/data-value.repo.ts';
@@ -61,6 +62,11 @@ export interface ImportOptions {
    * the default); `never` writes every row through the ordinary path.
    */
   bulk?: 'auto' | 'always' | 'never';
+  /**
+   * The data set the values are for, when the file cannot say it (CSV has no header); a
+   * `dataSet` in the file itself comes first. Values are then checked against it (`rules`).
+   */
+  dataSet?: string;
 }
 
 /** From this many rows on, an import loads the values of new periods in bulk. */
@@ -151,7 +157,8 @@ export interface Touched {
 
 /**
  * One import of data values: each row checked (element, period, unit of the tree in force at
- * the period, breakdown and attribute options, value type, the caller's scope, locked periods),
+ * the period, breakdown and attribute options, value type, the caller's scope, locked periods,
+ * and the period type, elements and units of the data set the import names, if any),
  * the good rows written in one transaction with their history, and the roll-ups of the units
  * above moved by the sums of what changed.
  *
@@ -230,6 +237,11 @@ export class ValueImport {
     readonly opts: ImportOptions,
     readonly lookups: Awaited<ReturnType<DataValueRepo['lookups']>>,
     private readonly versions: { id: string; validFrom: string; validUntil: string | null }[],
+    /**
+     * The data set the import names (DHIS2's `dataSet`): each value's period type, element and
+     * unit are checked against it. `unknown` holds the name given when there is no such set.
+     */
+    readonly dataSet: DataSetRules | { unknown: string } | undefined,
   ) {
     this.strategy = opts.strategy ?? 'CREATE_AND_UPDATE';
     this.storedBy = actor === 'system' ? 'system' : actor.name;
@@ -244,6 +256,8 @@ export class ValueImport {
   ): Promise<ValueImport> {
     const repo = new DataValueRepo(host.db);
     const lookups = await repo.lookups();
+    const named = meta.dataSet?.trim() || opts.dataSet?.trim();
+    const dataSet = named ? ((await repo.dataSetRules(named)) ?? { unknown: named }) : undefined;
     const spans = await host.db
       .selectFrom('hierarchy_version')
       .select(['id', 'valid_from', 'valid_until'])
@@ -253,7 +267,7 @@ export class ValueImport {
       validFrom: s.valid_from,
       validUntil: s.valid_until,
     }));
-    return new ValueImport(host, actor, meta, opts, lookups, versions);
+    return new ValueImport(host, actor, meta, opts, lookups, versions, dataSet);
   }
 
   time(phase: string, since: number): void {
@@ -363,6 +377,19 @@ export class ValueImport {
         en: `Unknown attribute option combo "${attribute}"`,
       });
     }
+    const ds = this.rules(raw);
+    if (ds && p.period.type !== ds.periodType) {
+      return fail(CONFLICT.periodTypeNotInDataSet, 'period', period, {
+        vi: `Kỳ ${p.period.id} (${p.period.type}) không thuộc loại kỳ ${ds.periodType} của bộ dữ liệu ${ds.code}`,
+        en: `Period ${p.period.id} (${p.period.type}) is not of the period type ${ds.periodType} of data set ${ds.code}`,
+      });
+    }
+    if (ds && !ds.elementIds.has(element.id)) {
+      return fail(CONFLICT.elementNotInDataSet, 'dataElement', dataElement, {
+        vi: `Chỉ tiêu ${element.code} không thuộc bộ dữ liệu ${ds.code}`,
+        en: `Data element ${element.code} is not part of data set ${ds.code}`,
+      });
+    }
     const group = `${element.id}|${p.period.id}|${opt.id}|${attr.id}`;
     // Another spelling (a uid instead of a code) of the same key shares its keys seen.
     let keyGroup = this.keyGroups.get(group);
@@ -378,6 +405,24 @@ export class ValueImport {
     };
     this.groups.set(key, resolved);
     return resolved;
+  }
+
+  /**
+   * The data set a row is checked against: the one the import names. ADX rows are not
+   * checked: each ADX group names its own data set, and the file's first one stands for all in
+   * `meta.dataSet`. Without `raw` (the bulk CSV path), the import's.
+   */
+  rules(raw?: RawDataValue): DataSetRules | undefined {
+    const ds = this.dataSet;
+    return ds && !('unknown' in ds) && !raw?.adx ? ds : undefined;
+  }
+
+  /**
+   * Whether a unit may report the data set the import names: one it is assigned to (by code,
+   * the same in every tree), or without assignments any unit of its level.
+   */
+  assigned(ds: DataSetRules, unit: { code: string; level: number }): boolean {
+    return ds.assigned ? ds.assigned.has(unit.code) : unit.level === ds.level;
   }
 
   /** An element as the file names it (by name under DHIS2's idScheme=NAME). */
@@ -510,6 +555,18 @@ export class ValueImport {
         this.conflict(this.checkConflicts, raw, CONFLICT.outOfScope, 'orgUnit', raw.orgUnit, {
           vi: `Đơn vị "${raw.orgUnit}" nằm ngoài phạm vi của bạn`,
           en: `Unit "${raw.orgUnit}" is outside your scope`,
+        });
+        continue;
+      }
+      const ds = this.rules(raw);
+      if (ds && !this.assigned(ds, unit)) {
+        this.conflict(this.checkConflicts, raw, CONFLICT.unitNotAssigned, 'orgUnit', raw.orgUnit, {
+          vi: ds.assigned
+            ? `Đơn vị "${raw.orgUnit}" không được giao bộ dữ liệu ${ds.code}`
+            : `Đơn vị "${raw.orgUnit}" (cấp ${unit.level}) không báo cáo bộ dữ liệu ${ds.code} (do đơn vị cấp ${ds.level} báo cáo)`,
+          en: ds.assigned
+            ? `Unit "${raw.orgUnit}" is not assigned to data set ${ds.code}`
+            : `Unit "${raw.orgUnit}" (level ${unit.level}) does not report data set ${ds.code} (reported by level ${ds.level} units)`,
         });
         continue;
       }
@@ -931,6 +988,37 @@ export class ValueImport {
   }
 
   /**
+   * An import naming a data set that does not exist is refused whole, before any row is read,
+   * as DHIS2 aborts it (E7600): nothing counted, one conflict about the data set (index -1: no row).
+   */
+  private unknownDataSet(given: string): ImportSummary {
+    return {
+      status: 'ERROR',
+      description: {
+        vi: `Không nhập gì: không có bộ dữ liệu "${given}"`,
+        en: `Import aborted: no data set "${given}"`,
+      },
+      importCount: { imported: 0, updated: 0, ignored: 0, deleted: 0 },
+      conflicts: [
+        {
+          index: -1,
+          errorCode: CONFLICT.unknownDataSet,
+          property: 'dataSet',
+          value: given,
+          object: given,
+          reason: {
+            vi: `Không có bộ dữ liệu "${given}"`,
+            en: `Data set not found: "${given}"`,
+          },
+        },
+      ],
+      rejectedIndexes: [],
+      dryRun: this.opts.dryRun ?? false,
+      atomic: this.opts.atomic,
+    };
+  }
+
+  /**
    * Runs `body` (which feeds rows to `batch`, or loads them in bulk) in one transaction, on
    * one held connection when loading in bulk, then ends the import: refused as a whole, or its
    * block attached, its roll-ups moved and its audit row written, and committed.
@@ -938,6 +1026,7 @@ export class ValueImport {
   async execute(
     body: (tx: DataValueRepo, session: Session | undefined) => Promise<void>,
   ): Promise<ImportSummary> {
+    if (this.dataSet && 'unknown' in this.dataSet) return this.unknownDataSet(this.dataSet.unknown);
     let returned = 0;
     const run = (db: Db, session?: Session) =>
       db.transaction().execute(async (trx) => {
