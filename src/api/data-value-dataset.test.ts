@@ -177,6 +177,7 @@ for (const engine of testEngines()) {
       assert.equal(c.errorCode, 'E7600');
       assert.equal(c.property, 'dataSet');
       assert.equal(c.object, 'NO_SUCH_SET');
+      assert.deepEqual(c.indexes, [], 'no row is named: the whole set is refused');
       assert.deepEqual(r.json.response.rejectedIndexes, []);
       assert.ok(!(await stored('DSX_A')).some((v) => v.includes('2022-05-09')));
     });

@@ -109,7 +109,8 @@ function webMessage(c: Context, s: ImportSummary, strategy: string) {
       };
       groups.set(key, g);
     }
-    g.indexes.push(x.index);
+    // A conflict about the whole payload (an unknown data set) names no row.
+    if (x.index >= 0) g.indexes.push(x.index);
     g.rows.push({
       index: x.index,
       ...(x.line ? { line: x.line } : {}),
