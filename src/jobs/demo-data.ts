@@ -418,7 +418,9 @@ export async function loadSeedFigures(
   );
   const summary = await services.dataValues.import(
     'system',
-    { dataSet: 'DEMO_SEED_FIGURES', values },
+    // No data set named: the seed figures are of many elements and period types, and a named
+    // data set has each value checked against it (DHIS2's E7632/E7633/E7636).
+    { values },
     { atomic: true },
   );
   if (summary.status === 'ERROR') throw failed('Seed figures not imported', summary);
