@@ -237,6 +237,46 @@ for (const engine of testEngines()) {
       assert.equal(save.status, 403);
     });
 
+    it('offers a data set assigned to units for those units only, and refuses another', async () => {
+      const m = await admin.post('/api/metadata', {
+        dataSets: [
+          {
+            code: 'WARD_ASSIGNED',
+            nameVi: 'Báo cáo của phường được giao',
+            nameEn: 'Assigned wards report',
+            periodType: 'day',
+            version: '2025',
+            level: 2,
+            elements: ['TESTS_DONE'],
+            units: [SAI_GON],
+          },
+        ],
+      });
+      assert.equal(m.status, 200, m.text);
+      const sets = await leader.get('/api/dataEntry/dataSets');
+      assert.equal(sets.status, 200, sets.text);
+      const assigned = (
+        sets.json.items as { code: string; unitsTotal: number; units: { code: string }[] }[]
+      ).find((d) => d.code === 'WARD_ASSIGNED')!;
+      assert.equal(assigned.unitsTotal, 1);
+      assert.deepEqual(
+        assigned.units.map((u) => u.code),
+        [SAI_GON],
+      );
+      const ok = await leader.get(form({ ...base, dataSet: 'WARD_ASSIGNED' }));
+      assert.equal(ok.status, 200, ok.text);
+      const other = await leader.get(form({ ...base, dataSet: 'WARD_ASSIGNED', orgUnit: '26743' }));
+      assert.equal(other.status, 400, other.text);
+      assert.match(
+        other.json.error.messages.vi,
+        /không được giao báo cáo bộ dữ liệu WARD_ASSIGNED/,
+      );
+      assert.match(
+        other.json.error.messages.en,
+        /is not assigned to report data set WARD_ASSIGNED/,
+      );
+    });
+
     it('refuses bad values field by field, in Vietnamese, and saves nothing', async () => {
       const r = await officer.post(
         '/api/dataEntry/form',

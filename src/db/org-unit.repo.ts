@@ -59,6 +59,13 @@ function toUnit(r: UnitRow): OrgUnit {
  * Units as of a date: the latest dated change on or before `asOf` gives the type and name.
  * Every read of units goes through this one select.
  */
+/** Units (aliased `u`) a data set is assigned to, or every unit when no data set is given. */
+function assignedSql(dataSetId: number | undefined): RawBuilder<unknown> {
+  if (dataSetId === undefined) return sql`true`;
+  return sql`exists (select 1 from data_set_unit du join org_unit a on a.id = du.unit_id
+    where du.data_set_id = ${dataSetId} and a.version = u.version and a.code = u.code)`;
+}
+
 function unitsAsOf(asOf: string): RawBuilder<unknown> {
   return sql`select u.version, u.code, u.level, u.kind,
       coalesce(c.type_after, u.type) as type, u.name,
@@ -122,6 +129,8 @@ export interface UnitQuery {
   /** Only units under this path (strictly below). */
   underPath?: string;
   parentCode?: string;
+  /** Only units a data set is assigned to (its id; data_set_unit, migration 0012). */
+  assignedTo?: number;
   limit: number;
   offset: number;
 }
@@ -195,6 +204,7 @@ export class OrgUnitRepo {
         and ${q.level === undefined ? sql`true` : sql`u.level = ${q.level}`}
         and ${q.parentCode === undefined ? sql`true` : sql`u.parent_code = ${q.parentCode}`}
         and ${q.underPath === undefined ? sql`true` : sql`u.path like ${q.underPath + '_%'}`}
+        and ${assignedSql(q.assignedTo)}
       order by u.level, u.code
       limit ${q.limit} offset ${q.offset}`.execute(this.db);
     const total = r.rows[0]?.total ?? (q.offset > 0 ? await this.count(q) : 0);
@@ -206,9 +216,8 @@ export class OrgUnitRepo {
       where u.version = ${q.version} and ${scopeSql(q.scope)}
         and ${q.level === undefined ? sql`true` : sql`u.level = ${q.level}`}
         and ${q.parentCode === undefined ? sql`true` : sql`u.parent_code = ${q.parentCode}`}
-        and ${q.underPath === undefined ? sql`true` : sql`u.path like ${q.underPath + '_%'}`}`.execute(
-      this.db,
-    );
+        and ${q.underPath === undefined ? sql`true` : sql`u.path like ${q.underPath + '_%'}`}
+        and ${assignedSql(q.assignedTo)}`.execute(this.db);
     return r.rows[0]?.n ?? 0;
   }
 

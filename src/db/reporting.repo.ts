@@ -38,6 +38,24 @@ export async function reportsUnder(
   return r.rows;
 }
 
+/** Whether a data set is assigned to a unit of a tree (by its code there). */
+export async function isAssigned(
+  db: Db,
+  dataSetId: number,
+  version: string,
+  code: string,
+): Promise<boolean> {
+  const r = await db
+    .selectFrom('data_set_unit as du')
+    .innerJoin('org_unit as u', 'u.id', 'du.unit_id')
+    .select('du.unit_id')
+    .where('du.data_set_id', '=', dataSetId)
+    .where('u.version', '=', version)
+    .where('u.code', '=', code)
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
 /** Whether a data set is assigned to units (then those report it, not its level). */
 export async function hasAssignments(db: Db, dataSetId: number): Promise<boolean> {
   const r = await db

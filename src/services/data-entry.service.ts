@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/client.ts';
 import { OrgUnitRepo } from '../db/org-unit.repo.ts';
-import { dataSetByCode } from '../db/reporting.repo.ts';
+import { dataSetByCode, hasAssignments, isAssigned } from '../db/reporting.repo.ts';
 import { can, isRootScope, type Actor } from '../domain/access.ts';
 import type { RawDataValue } from '../domain/data-value-set.ts';
 import type { ImportCount, ValueType } from '../domain/data-value.ts';
@@ -209,11 +209,14 @@ export class DataEntryService {
     const repo = new OrgUnitRepo(this.db);
     const items = [];
     for (const d of usable) {
+      // A data set assigned to units is entered for those; otherwise for its level.
+      const assigned = await hasAssignments(this.db, d.id);
       const found = await repo.list({
         version: d.version,
         asOf: today,
         scope: root ? { all: true, path: '/' } : { all: false, path: actor.scope.path },
-        level: d.level,
+        level: assigned ? undefined : d.level,
+        assignedTo: assigned ? d.id : undefined,
         limit: UNITS_LISTED,
         offset: 0,
       });
@@ -381,7 +384,15 @@ export class DataEntryService {
         { code: unit.code, version },
       );
     }
-    if (unit.level !== ds.level) {
+    if (await hasAssignments(this.db, ds.id)) {
+      if (!(await isAssigned(this.db, ds.id, version, unit.code))) {
+        throw bad(
+          `${unit.fullName} không được giao báo cáo bộ dữ liệu ${ds.code}`,
+          `${unit.fullName} is not assigned to report data set ${ds.code}`,
+          { field: 'orgUnit', code: unit.code },
+        );
+      }
+    } else if (unit.level !== ds.level) {
       throw bad(
         `${unit.fullName} là đơn vị ${LEVEL_VI[unit.level] ?? `cấp ${unit.level}`}; bộ dữ liệu ${ds.code} do đơn vị ${LEVEL_VI[ds.level] ?? `cấp ${ds.level}`} báo cáo`,
         `${unit.fullName} is a ${LEVEL_EN[unit.level] ?? `level ${unit.level}`} unit; data set ${ds.code} is reported by ${LEVEL_EN[ds.level] ?? `level ${ds.level}`} units`,
