@@ -2,7 +2,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { VALUE_TYPES } from '../domain/metadata.ts';
 import { ALL_PERIOD_TYPES } from '../domain/period.ts';
 import { actorOf, type AppEnv } from './context.ts';
-import { ErrorResponse, errorResponses, json, plainText } from './schemas.ts';
+import { ErrorResponse, errorResponses, ImportCountSchema, json, plainText } from './schemas.ts';
 
 const Msg = z.object({ vi: z.string(), en: z.string() });
 const PeriodTypeEnum = z.enum(ALL_PERIOD_TYPES);
@@ -108,12 +108,7 @@ const Saved = z
   .object({
     status: z.literal('SUCCESS'),
     saved: z.number(),
-    importCount: z.object({
-      imported: z.number(),
-      updated: z.number(),
-      ignored: z.number(),
-      deleted: z.number(),
-    }),
+    importCount: ImportCountSchema,
     message: Msg,
     form: EntryForm,
   })

@@ -6,7 +6,7 @@ import { AppError } from '../domain/errors.ts';
 import { dataValueSetChunks } from '../services/data-value.export.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { wantsEnglish } from './errors.ts';
-import { ErrorResponse } from './schemas.ts';
+import { ErrorResponse, ImportCountSchema } from './schemas.ts';
 
 const STRATEGIES = [
   'CREATE',
@@ -72,12 +72,7 @@ const WebMessage = z
       responseType: z.literal('ImportSummary'),
       status: z.enum(['SUCCESS', 'WARNING', 'ERROR']),
       description: z.string(),
-      importCount: z.object({
-        imported: z.number(),
-        updated: z.number(),
-        ignored: z.number(),
-        deleted: z.number(),
-      }),
+      importCount: ImportCountSchema,
       conflicts: z.array(Conflict),
       rejectedIndexes: z.array(z.number()),
       dataSetComplete: z.string(),

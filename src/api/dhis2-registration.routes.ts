@@ -10,7 +10,7 @@ import {
 } from '../services/registration.service.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { dhis2Language } from './errors.ts';
-import { ErrorResponse } from './schemas.ts';
+import { ErrorResponse, ImportCountSchema } from './schemas.ts';
 
 /**
  * DHIS2's complete data set registrations, at /api/completeDataSetRegistrations and
@@ -104,12 +104,7 @@ const ImportSummaryMessage = z
       responseType: z.literal('ImportSummary'),
       status: z.enum(['SUCCESS', 'WARNING', 'ERROR']),
       description: z.string(),
-      importCount: z.object({
-        imported: z.number(),
-        updated: z.number(),
-        ignored: z.number(),
-        deleted: z.number(),
-      }),
+      importCount: ImportCountSchema,
       conflicts: z.array(
         z.object({
           object: z.string(),

@@ -80,6 +80,16 @@ export const Paging = {
   offset: z.coerce.number().int().min(0).default(0),
 };
 
+/** DHIS2's counts of an import (domain/data-value.ts `ImportCount`). */
+export const ImportCountSchema = z
+  .object({
+    imported: z.number(),
+    updated: z.number(),
+    ignored: z.number(),
+    deleted: z.number(),
+  })
+  .openapi('ImportCount');
+
 export const errorResponses = {
   400: {
     description: 'Invalid request',

@@ -41,28 +41,38 @@ export interface AggregateRow {
   n: number;
 }
 
-/**
- * Totals of an element for units and periods, read from the roll-up table (a leaf unit's from
- * its own values): one row per (stored period, unit) instead of every commune's values. A
- * requested period gathers the stored periods of one kind that lie within it (see `chosen`);
- * the caller applies the element's rule over time (sum, last, average).
- */
 /** Values of the breakdown options and attribute options asked for (all when none is named). */
 function optionFilter(table: string, only: { optionIds?: number[]; attributeIds?: number[] }) {
   return sql`${only.optionIds ? sql`${sql.ref(`${table}.option_id`)} = any(${only.optionIds}::int[])` : sql`true`}
     and ${only.attributeIds ? sql`${sql.ref(`${table}.attribute_id`)} = any(${only.attributeIds}::int[])` : sql`true`}`;
 }
 
+/** Groups of units as rows of a `grp` CTE: `g` the group's key, `unit_id` a unit in it. */
+function groupRows(units: AggregateRequest['units']) {
+  const rows = units.flatMap((u) => u.ids.map((id) => ({ g: u.key, unit_id: id })));
+  return sql`select * from json_to_recordset(${JSON.stringify(rows)}::json) as t(g int, unit_id int)`;
+}
+
+/** Requested periods as rows of a `req` CTE: `pid` and the range of each of its parts. */
+function periodRows(periods: AggregateRequest['periods']) {
+  return sql`select * from json_to_recordset(${JSON.stringify(periods)}::json) as t(pid text, start date, "end" date)`;
+}
+
+/**
+ * Totals of an element for units and periods, read from the roll-up table (a leaf unit's from
+ * its own values): one row per (stored period, unit) instead of every commune's values. A
+ * requested period gathers the stored periods of one kind that lie within it (see `chosen`);
+ * the caller applies the element's rule over time (sum, last, average).
+ */
 export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateRow[]> {
   if (q.units.length === 0 || q.periods.length === 0) return [];
   const only = (table: string) => optionFilter(table, q);
-  const members = q.units.flatMap((u) => u.ids.map((id) => ({ g: u.key, unit_id: id })));
-  const unitIds = [...new Set(members.map((m) => m.unit_id))];
+  const unitIds = [...new Set(q.units.flatMap((u) => u.ids))];
   const r = await sql<AggregateRow>`
     with req as (
-      select * from json_to_recordset(${JSON.stringify(q.periods)}::json) as t(pid text, start date, "end" date)
+      ${periodRows(q.periods)}
     ), grp as (
-      select * from json_to_recordset(${JSON.stringify(members)}::json) as t(g int, unit_id int)
+      ${groupRows(q.units)}
     ), reqp as (
       -- Each stored period within a requested one, once (the ranges of a filter may overlap).
       select distinct req.pid, p.id as period_id, p.pid = req.pid as exact
@@ -153,12 +163,11 @@ export async function extremes(
   q: AggregateRequest,
 ): Promise<{ pid: string; unit_id: number; min: number; max: number }[]> {
   if (q.units.length === 0 || q.periods.length === 0) return [];
-  const members = q.units.flatMap((u) => u.ids.map((id) => ({ g: u.key, unit_id: id })));
   const r = await sql<{ pid: string; unit_id: number; min: number; max: number }>`
     with req as (
-      select * from json_to_recordset(${JSON.stringify(q.periods)}::json) as t(pid text, start date, "end" date)
+      ${periodRows(q.periods)}
     ), grp as (
-      select * from json_to_recordset(${JSON.stringify(members)}::json) as t(g int, unit_id int)
+      ${groupRows(q.units)}
     )
     select req.pid, grp.g as unit_id, min(d.value)::float as min, max(d.value)::float as max
     from req
@@ -284,12 +293,11 @@ export interface OwnTotalRow extends AggregateRow {
 export async function ownTotals(db: Db, q: AggregateRequest): Promise<OwnTotalRow[]> {
   if (q.units.length === 0 || q.periods.length === 0) return [];
   const only = (table: string) => optionFilter(table, q);
-  const members = q.units.flatMap((u) => u.ids.map((id) => ({ g: u.key, unit_id: id })));
   const r = await sql<OwnTotalRow>`
     with req as (
-      select * from json_to_recordset(${JSON.stringify(q.periods)}::json) as t(pid text, start date, "end" date)
+      ${periodRows(q.periods)}
     ), grp as (
-      select * from json_to_recordset(${JSON.stringify(members)}::json) as t(g int, unit_id int)
+      ${groupRows(q.units)}
     ), reqp as (
       select distinct req.pid, p.id as period_id, p.pid = req.pid as exact
       from req join period p on p.start_date >= req.start and p.end_date <= req."end"
@@ -370,10 +378,9 @@ export async function reportingCounts(
 }> {
   const units = new Map<number, number>();
   if (q.units.length === 0) return { units, rows: [] };
-  const members = q.units.flatMap((u) => u.ids.map((id) => ({ g: u.key, unit_id: id })));
   const expected = sql`
     grp as (
-      select * from json_to_recordset(${JSON.stringify(members)}::json) as t(g int, unit_id int)
+      ${groupRows(q.units)}
     ), expected as (
       select distinct grp.g, u.id
       from grp

@@ -17,6 +17,7 @@ import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
 import { AppError, errors } from '../domain/errors.ts';
 import {
   applyModifiers,
+  ITEM_AGGREGATION_TYPES,
   dependencyOrder,
   evaluate,
   type Expr,
@@ -74,18 +75,9 @@ export interface AnalyticsQuery {
   aggregationType?: AggregationType;
 }
 
-/** DHIS2's aggregation types Opsroom computes (DEFAULT: each element's own rule). */
-export const AGGREGATION_TYPES = [
-  'DEFAULT',
-  'SUM',
-  'AVERAGE',
-  'AVERAGE_SUM_ORG_UNIT',
-  'LAST',
-  'LAST_AVERAGE_ORG_UNIT',
-  'COUNT',
-  'MIN',
-  'MAX',
-] as const;
+/** DHIS2's aggregation types Opsroom computes (DEFAULT: each element's own rule): a request's
+ *  `aggregationType` takes those an item's `.aggregationType(T)` takes. */
+export const AGGREGATION_TYPES = ['DEFAULT', ...ITEM_AGGREGATION_TYPES] as const;
 export type AggregationType = (typeof AGGREGATION_TYPES)[number];
 
 /** How an aggregation type reads over time and across units. */
@@ -286,11 +278,7 @@ export class AnalyticsService {
       return { item, el: meta.elements.get(item.ref.element)! };
     });
     const periods = parsePeriodList(q.pe.join(';'), this.hierarchy.today());
-    const spans = (await this.hierarchy.versionSpans()).map((v) => ({
-      id: v.id,
-      validFrom: v.valid_from,
-      validUntil: v.valid_until,
-    }));
+    const spans = await this.hierarchy.versionDates();
     const byVersion = new Map<string, Period[]>();
     for (const p of periods) {
       const v = q.version ?? versionAt(spans, p.start)!.id;
@@ -334,11 +322,7 @@ export class AnalyticsService {
       periods = [combined];
     }
     const rangesOf = (p: Period) => members.get(p.id) ?? [p];
-    const spans = (await this.hierarchy.versionSpans()).map((v) => ({
-      id: v.id,
-      validFrom: v.valid_from,
-      validUntil: v.valid_until,
-    }));
+    const spans = await this.hierarchy.versionDates();
     if (q.version) await this.hierarchy.resolveVersion(q.version);
     const versionOf = (p: Period) => {
       if (q.version) return q.version;

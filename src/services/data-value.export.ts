@@ -223,11 +223,7 @@ async function unitFilter(
         );
       }
     }
-    const spans = (await hierarchy.versionSpans()).map((s) => ({
-      id: s.id,
-      validFrom: s.valid_from,
-      validUntil: s.valid_until,
-    }));
+    const spans = await hierarchy.versionDates();
     filter.periodVersions = new Map(
       keys.periods.map((p) => [p.id, versionAt(spans, p.start)?.id ?? '']),
     );

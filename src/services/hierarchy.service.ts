@@ -8,7 +8,13 @@ import { DataValueRepo } from '../db/data-value.repo.ts';
 import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
 import { vnDate, viDate, type Clock } from '../domain/dates.ts';
 import { AppError, errors } from '../domain/errors.ts';
-import { parseUnitsFile, VERSION_ID, versionAt, type OrgUnit } from '../domain/hierarchy.ts';
+import {
+  parseUnitsFile,
+  VERSION_ID,
+  versionAt,
+  type OrgUnit,
+  type VersionSpan,
+} from '../domain/hierarchy.ts';
 import { searchWords } from '../domain/text.ts';
 import { auditActor } from './audit.ts';
 
@@ -121,6 +127,15 @@ export class HierarchyService {
     return this.resolveVersion(
       version ?? (isRootScope(actor.scope) ? undefined : actor.scope.version),
     );
+  }
+
+  /** Each version's dates, as `versionAt` reads them. */
+  async versionDates(): Promise<VersionSpan[]> {
+    return (await this.versionSpans()).map((s) => ({
+      id: s.id,
+      validFrom: s.valid_from,
+      validUntil: s.valid_until,
+    }));
   }
 
   async resolveVersion(version?: string, at?: string): Promise<string> {

@@ -87,14 +87,6 @@ export class RegistrationService {
     private readonly hierarchy: HierarchyService,
   ) {}
 
-  private async spans() {
-    return (await this.hierarchy.versionSpans()).map((s) => ({
-      id: s.id,
-      validFrom: s.valid_from,
-      validUntil: s.valid_until,
-    }));
-  }
-
   /** Registers (or, with DELETE, removes) each row; rows that fail are reported, not written. */
   async import(
     actor: Actor,
@@ -104,7 +96,7 @@ export class RegistrationService {
     if (!can(actor, 'data.write')) throw errors.forbidden('data.write');
     const strategy = opts.strategy ?? 'CREATE_AND_UPDATE';
     const dryRun = opts.dryRun ?? false;
-    const spans = await this.spans();
+    const spans = await this.hierarchy.versionDates();
     const today = this.hierarchy.today();
     const conflicts: RegistrationConflict[] = [];
     const count = { imported: 0, updated: 0, ignored: 0, deleted: 0 };
