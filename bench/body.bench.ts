@@ -14,11 +14,10 @@
  *   OPSROOM_BODY_BENCH_CASES='CSV import' npm run bench -- body   only the cases so named
  */
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '../src/db/client.ts';
 import { filler, sendBody, type SentBody } from '../src/test/body-sender.ts';
-import { startChild, type Child } from './child-server.ts';
+import { serveInChild, startChild, type Child } from './child-server.ts';
 import { csvBody, type Bench, type BenchOptions, type Measurement } from './lib.ts';
 
 const MB = 1024 * 1024;
@@ -47,7 +46,6 @@ interface ServerInfo {
 async function runServer(engine: Engine) {
   const { openTestDb } = await import('../src/test/harness.ts');
   const { createApp } = await import('../src/api/app.ts');
-  const { serve } = await import('@hono/node-server');
   const { AppError } = await import('../src/domain/errors.ts');
   const { sql } = await import('kysely');
   const t = await openTestDb(engine);
@@ -89,24 +87,7 @@ async function runServer(engine: Engine) {
       e instanceof AppError ? 400 : 500,
     ),
   );
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
-      resolve(s as Server),
-    );
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const info: ServerInfo = { url: `http://127.0.0.1:${port}`, token, units };
-  process.stdout.write(`${JSON.stringify(info)}\n`);
-  const stop = async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    await t.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', stop);
-  process.stdin.on('end', stop);
-  process.stdin.resume();
+  await serveInChild(services, () => t.close(), { token, units }, app.fetch);
 }
 
 // ---------------------------------------------------------------------------------------------

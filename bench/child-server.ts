@@ -14,21 +14,20 @@ import type { Services } from '../src/services/index.ts';
 const OPEN_BATCH = 200;
 
 /**
- * In the child: serves the API over `services` on a free port, prints `{ url, ...extra }` as
- * one line, and stops (its live connections, the server, then `close`) on SIGTERM or when the
- * parent goes away.
+ * In the child: serves the API over `services` (or `fetch`, a bench's own wrapping of it) on a
+ * free port, prints `{ url, ...extra }` as one line, and stops (its live connections, the
+ * server, then `close`) on SIGTERM or when the parent goes away.
  */
 export async function serveInChild(
   services: Services,
   close: () => Promise<void>,
   extra: Record<string, unknown>,
+  fetch?: (req: Request) => Response | Promise<Response>,
 ): Promise<void> {
   const { createApp } = await import('../src/api/app.ts');
-  const app = createApp(services);
+  const handler = fetch ?? createApp(services).fetch;
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
-      resolve(s as Server),
-    );
+    const s = serve({ fetch: handler, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -15,11 +15,9 @@
  * baseline), and `/api/health` (one `select 1`: the floor of the HTTP stack and the queue).
  */
 import { createRequire } from 'node:module';
-import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
 import type { Engine } from '../src/db/client.ts';
-import { startChild, type Child } from './child-server.ts';
+import { serveInChild, startChild, type Child } from './child-server.ts';
 import type { Bench, BenchOptions, Measurement } from './lib.ts';
 
 interface AutocannonResult {
@@ -65,40 +63,19 @@ async function runServer(engine: Engine) {
   /** Requests being served: a line starts when the last one's leftovers are gone. */
   let inFlight = 0;
   // The bench's switch: coalescing on or off, and the counts, outside the API.
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve(
-      {
-        fetch: (req) => {
-          const u = new URL(req.url);
-          if (u.pathname === '/__bench') {
-            const on = u.searchParams.get('coalesce');
-            if (on !== null) analytics.coalesce = on === '1';
-            const counts = { ...analytics.counts };
-            analytics.counts.computed = analytics.counts.joined = 0;
-            return Response.json({ ...counts, inFlight });
-          }
-          inFlight++;
-          return Promise.resolve(app.fetch(req)).finally(() => inFlight--);
-        },
-        port: 0,
-        hostname: '127.0.0.1',
-      },
-      () => resolve(s as Server),
-    );
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const info: ServerInfo = { url: `http://127.0.0.1:${port}`, password: ADMIN_PASSWORD };
-  process.stdout.write(`${JSON.stringify(info)}\n`);
-  const stop = async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    await t.close();
-    process.exit(0);
+  const fetch = (req: Request) => {
+    const u = new URL(req.url);
+    if (u.pathname === '/__bench') {
+      const on = u.searchParams.get('coalesce');
+      if (on !== null) analytics.coalesce = on === '1';
+      const counts = { ...analytics.counts };
+      analytics.counts.computed = analytics.counts.joined = 0;
+      return Response.json({ ...counts, inFlight });
+    }
+    inFlight++;
+    return Promise.resolve(app.fetch(req)).finally(() => inFlight--);
   };
-  process.on('SIGTERM', stop);
-  process.stdin.on('end', stop);
-  process.stdin.resume();
+  await serveInChild(t.services, () => t.close(), { password: ADMIN_PASSWORD }, fetch);
 }
 
 // ---------------------------------------------------------------------------------------------

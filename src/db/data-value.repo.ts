@@ -718,31 +718,22 @@ export async function exportPage(
   return r.rows;
 }
 
+/** A unit as `unitsNamed` finds it. */
+export interface NamedUnit {
+  id: number;
+  version: string;
+  code: string;
+  uid: string | null;
+  source_code: string | null;
+  path: string;
+}
+
 /**
  * Units named by code or uid, in every tree that has them (an export reads each in the tree
  * in force at each period).
  */
-export async function unitsNamed(
-  db: Db,
-  names: string[],
-): Promise<
-  {
-    id: number;
-    version: string;
-    code: string;
-    uid: string | null;
-    source_code: string | null;
-    path: string;
-  }[]
-> {
-  const r = await sql<{
-    id: number;
-    version: string;
-    code: string;
-    uid: string | null;
-    source_code: string | null;
-    path: string;
-  }>`select id, version, code, uid, source_code, path from org_unit
+export async function unitsNamed(db: Db, names: string[]): Promise<NamedUnit[]> {
+  const r = await sql<NamedUnit>`select id, version, code, uid, source_code, path from org_unit
     where code = any(${names}::text[]) or uid = any(${names}::text[])
       or source_code = any(${names}::text[])`.execute(db);
   return r.rows;

@@ -272,14 +272,7 @@ export function comboByCategories(
       };
     }
     const option = optionOf(model, c, value);
-    if (option === undefined) {
-      return {
-        problem: {
-          vi: `Nhóm "${category.code ?? category.name}" không có lựa chọn "${value}"`,
-          en: `The category "${category.code ?? category.name}" has no option "${value}"`,
-        },
-      };
-    }
+    if (option === undefined) return noOption(category, value);
     parts.push(option);
   }
   const id = model.combos.get(`${breakdownId}:${parts.sort((a, b) => a - b).join(',')}`);
@@ -292,6 +285,16 @@ export function comboByCategories(
     };
   }
   return { id };
+}
+
+/** A category asked for with a value that is none of its options. */
+function noOption(category: { code?: string | null; name: string }, value: string) {
+  return {
+    problem: {
+      vi: `Nhóm "${category.code ?? category.name}" không có lựa chọn "${value}"`,
+      en: `The category "${category.code ?? category.name}" has no option "${value}"`,
+    },
+  };
 }
 
 /**
@@ -309,14 +312,7 @@ export function attributeByCategories(
     const value = givenFor(category, given);
     if (value === undefined) continue;
     const option = optionOf(model, categoryId, value);
-    if (option === undefined) {
-      return {
-        problem: {
-          vi: `Nhóm "${category.code ?? category.name}" không có lựa chọn "${value}"`,
-          en: `The category "${category.code ?? category.name}" has no option "${value}"`,
-        },
-      };
-    }
+    if (option === undefined) return noOption(category, value);
     parts.push(option);
   }
   if (parts.length === 0) return undefined;

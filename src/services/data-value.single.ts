@@ -79,11 +79,7 @@ export class SingleValueService {
         { errorCode: CONFLICT.badPeriod, period: key.pe },
       );
     }
-    const spans = (await this.hierarchy.versionSpans()).map((s) => ({
-      id: s.id,
-      validFrom: s.valid_from,
-      validUntil: s.valid_until,
-    }));
+    const spans = await this.hierarchy.versionDates();
     const version = versionAt(spans, period.start)?.id;
     const unit = (await unitsNamed(this.db, [key.ou])).find((u) => u.version === version);
     if (!version || !unit) {
@@ -185,11 +181,7 @@ export class SingleValueService {
       });
     const before = await this.stored(actor, key, version, aoc);
     await this.write(actor, {
-      dataElement: key.de,
-      period: key.pe,
-      orgUnit: key.ou,
-      categoryOptionCombo: key.co,
-      attributeOptionCombo: aoc,
+      ...rowKey(key, aoc),
       value: change.value ?? before?.value,
       comment: change.comment ?? before?.comment,
       followup: String(change.followUp ?? before?.followup ?? false),
@@ -201,17 +193,7 @@ export class SingleValueService {
     const { version } = await this.place(actor, 'data.write', key);
     const aoc = await this.attribute(key);
     if (!(await this.stored(actor, key, version, aoc))) throw doesNotExist(true);
-    await this.write(
-      actor,
-      {
-        dataElement: key.de,
-        period: key.pe,
-        orgUnit: key.ou,
-        categoryOptionCombo: key.co,
-        attributeOptionCombo: aoc,
-      },
-      true,
-    );
+    await this.write(actor, rowKey(key, aoc), true);
   }
 
   /** Marks a stored value for follow-up, or unmarks it. */
@@ -222,14 +204,21 @@ export class SingleValueService {
     if (!before) throw doesNotExist(false);
     if (before.followup === followup) return;
     await this.write(actor, {
-      dataElement: key.de,
-      period: key.pe,
-      orgUnit: key.ou,
-      categoryOptionCombo: key.co,
-      attributeOptionCombo: aoc,
+      ...rowKey(key, aoc),
       value: before.value,
       comment: before.comment,
       followup: String(followup),
     });
   }
+}
+
+/** A value's key as an import row names it. */
+function rowKey(key: ValueKey, aoc: string | undefined) {
+  return {
+    dataElement: key.de,
+    period: key.pe,
+    orgUnit: key.ou,
+    categoryOptionCombo: key.co,
+    attributeOptionCombo: aoc,
+  };
 }
