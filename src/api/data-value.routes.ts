@@ -1,5 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { durationMs } from '../domain/dates.ts';
 import { formatOf, parseDataValueSet, type DataValueFormat } from '../domain/data-value-set.ts';
 import type { ImportStrategy, ImportSummary } from '../domain/data-value.ts';
 import { AppError } from '../domain/errors.ts';
@@ -257,7 +258,42 @@ const ExportQuery = z.object({
     .string()
     .transform((x) => (x.toLowerCase() === 'uid' ? ('uid' as const) : ('code' as const)))
     .optional(),
+  includeDeleted: z.enum(['true', 'false']).optional().openapi({
+    description:
+      'Deleted values too, each with deleted=true (a CSV gets a deleted column); not with ADX',
+  }),
+  lastUpdated: z
+    .union([z.iso.date(), z.iso.datetime({ offset: true, local: true })])
+    .optional()
+    .openapi({ description: 'Only values stored, changed or deleted at or after this time' }),
+  lastUpdatedDuration: z.string().optional().openapi({
+    description:
+      'Only values stored, changed or deleted within this span before now: 10d, 2h, 30m, 45s',
+  }),
 });
+
+/** The time an export's lastUpdated or lastUpdatedDuration names, checked. */
+function updatedSince(now: Date, at?: string, duration?: string): Date | undefined {
+  if (duration !== undefined) {
+    const ms = durationMs(duration);
+    if (ms === undefined)
+      throw new AppError(
+        'validation_failed',
+        {
+          vi: `Khoảng thời gian không hợp lệ: "${duration}" (ví dụ 10d, 2h, 30m, 45s)`,
+          en: `Invalid lastUpdatedDuration: "${duration}" (for example 10d, 2h, 30m, 45s)`,
+        },
+        { lastUpdatedDuration: duration },
+      );
+    return new Date(now.getTime() - ms);
+  }
+  // A date alone or a time without a zone is Viet Nam's, as a user there means it.
+  if (at === undefined) return undefined;
+  const zoned = /(Z|[+-]\d\d:?\d\d)$/.test(at)
+    ? at
+    : `${at.length === 10 ? `${at}T00:00:00` : at}+07:00`;
+  return new Date(zoned);
+}
 
 const list = (v: string | string[] | undefined) =>
   v === undefined ? undefined : Array.isArray(v) ? v : v.split(',');
@@ -326,6 +362,16 @@ export function dataValueRoutes() {
           { issues: q.error.issues },
         );
       const format: DataValueFormat = q.data.format ?? formatOf(c.req.header('accept'));
+      const includeDeleted = q.data.includeDeleted === 'true';
+      if (includeDeleted && format === 'adx')
+        throw new AppError(
+          'validation_failed',
+          {
+            vi: 'ADX không có chỗ đánh dấu giá trị đã xoá: hãy xuất JSON, CSV hoặc XML với includeDeleted',
+            en: 'ADX has no place to mark a deleted value: export JSON, CSV or XML with includeDeleted',
+          },
+          { format, includeDeleted: true },
+        );
       // Checked before the first byte: a bad query is still a clean 4xx JSON error.
       const run = await c.get('services').dataValues.openExport(actor, {
         dataSet: q.data.dataSet,
@@ -338,6 +384,12 @@ export function dataValueRoutes() {
         version: q.data.version,
         idScheme: q.data.idScheme,
         limit: q.data.limit,
+        includeDeleted,
+        lastUpdated: updatedSince(
+          c.get('services').clock(),
+          q.data.lastUpdated,
+          q.data.lastUpdatedDuration,
+        ),
       });
       return c.body(bodyStream(dataValueSetChunks(run, format)), 200, {
         'content-type': CONTENT_TYPE[format],

@@ -395,6 +395,10 @@ for (const engine of testEngines()) {
       assert.deepEqual(r.importCount, counts(2, 0, 6, 4));
       assert.equal((await w.all()).length, 10);
       assert.deepEqual(await w.exportJson('dataElement=Ix2HsbDMLea'), [], 'the four deleted');
+      // Kept as DHIS2 keeps them (soft deletion): an export with includeDeleted has them.
+      const deleted = await w.exportJson('dataElement=Ix2HsbDMLea&includeDeleted=true');
+      assert.equal(deleted.length, 4);
+      assert.ok(deleted.every((v) => (v.deleted as unknown) === true));
       assert.deepEqual(
         (await w.exportJson('dataElement=eY5ehpbEsB7&idScheme=UID')).map(
           (v) => `${v.period} ${v.orgUnit} ${v.value}`,

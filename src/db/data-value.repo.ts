@@ -144,6 +144,9 @@ const HAS_UNITS_BELOW = sql.raw(
   'exists (select 1 from org_unit_ancestor c where c.ancestor_id = a.unit_id and c.depth > 0)',
 );
 /** data_value's primary key, period first: a period's values lie together, in one partition. */
+/** The columns of data_value and data_value_deleted, which an export reads from both. */
+const VALUE_COLUMNS = `${KEY}, value, text_value, estimate, comment, followup, reported_yoy_pct,
+  reported_prev_pct, stored_by, created_at, updated_at`;
 const PARTITION_KEY = 'period_id, element_id, unit_id, option_id, attribute_id';
 /** Period ids from 2^30 up go to bulk loads, a block of this many each (0004_value_partitions.sql). */
 export const PERIOD_BLOCK = 100_000;
@@ -486,9 +489,10 @@ export class DataValueRepo {
     const r = await sql<{ element_id: number; period_id: number }>`
       select p.element_id, p.period_id
       from unnest(${pairs.map((x) => x[0])}::int[], ${pairs.map((x) => x[1])}::int[]) as p(element_id, period_id)
-      where exists (select 1 from data_value d where d.element_id = p.element_id and d.period_id = p.period_id)`.execute(
-      this.db,
-    );
+      where exists (select 1 from data_value d where d.element_id = p.element_id and d.period_id = p.period_id)
+        -- A deleted value's key too: storing it again must take it out of data_value_deleted.
+        or exists (select 1 from data_value_deleted d
+          where d.element_id = p.element_id and d.period_id = p.period_id)`.execute(this.db);
     return new Set(r.rows.map((x) => `${x.element_id}:${x.period_id}`));
   }
 
@@ -547,6 +551,21 @@ export class DataValueRepo {
         comment = excluded.comment, followup = excluded.followup, estimate = excluded.estimate,
         reported_yoy_pct = excluded.reported_yoy_pct, reported_prev_pct = excluded.reported_prev_pct,
         stored_by = excluded.stored_by, updated_at = now()`.execute(db);
+    // A value stored again at a deleted value's key is no longer deleted.
+    await sql`delete from data_value_deleted d using dv_stage s where s.action = 'create' and ${KEY_MATCH}`.execute(
+      db,
+    );
+    // Deleted values are kept (soft deletion): moved to data_value_deleted, stamped now.
+    await sql`insert into data_value_deleted (${sql.raw(KEY)}, value, text_value, estimate, comment, followup,
+        reported_yoy_pct, reported_prev_pct, stored_by, created_at, updated_at)
+      select ${sql.raw(KEY.replace(/(\w+)/g, 'd.$1'))}, d.value, d.text_value, d.estimate, d.comment, d.followup,
+        d.reported_yoy_pct, d.reported_prev_pct, d.stored_by, d.created_at, now()
+      from data_value d join dv_stage s on ${KEY_MATCH} and s.action = 'delete'
+      on conflict (${sql.raw(PARTITION_KEY)}) do update set value = excluded.value,
+        text_value = excluded.text_value, estimate = excluded.estimate, comment = excluded.comment,
+        followup = excluded.followup, reported_yoy_pct = excluded.reported_yoy_pct,
+        reported_prev_pct = excluded.reported_prev_pct, stored_by = excluded.stored_by,
+        created_at = excluded.created_at, updated_at = excluded.updated_at`.execute(db);
     await sql`delete from data_value d using dv_stage s where s.action = 'delete' and ${KEY_MATCH}`.execute(
       db,
     );
@@ -644,6 +663,10 @@ export interface ExportFilter {
   unitIds?: number[];
   scopePath?: string | null;
   scopeVersion?: string | null;
+  /** Deleted values too (DHIS2's includeDeleted), marked `deleted`. */
+  includeDeleted?: boolean;
+  /** Only values stored, changed or deleted at or after this time (DHIS2's lastUpdated). */
+  updatedSince?: Date;
 }
 
 export interface ExportRow {
@@ -665,6 +688,8 @@ export interface ExportRow {
   estimate: boolean;
   reported_yoy_pct: number | null;
   reported_prev_pct: number | null;
+  /** A deleted value (only with `includeDeleted`). */
+  deleted: boolean;
 }
 
 /**
@@ -711,7 +736,7 @@ export async function exportPage(
       a.uid as attribute_option_combo_uid, d.stored_by,
       floor(extract(epoch from d.created_at) * 1000)::int8 as created_ms,
       floor(extract(epoch from d.updated_at) * 1000)::int8 as last_updated_ms,
-      d.comment, d.followup, d.estimate, d.reported_yoy_pct, d.reported_prev_pct
+      d.comment, d.followup, d.estimate, d.reported_yoy_pct, d.reported_prev_pct, d.deleted
     ${exportSource(f, pairs)}
     order by k.ord, u.code, o.code, a.code
     limit ${limit}`.execute(db);
@@ -769,13 +794,21 @@ function exportSource(f: ExportFilter, pairs: Pairs) {
     -- One probe of the primary key per pair (offset 0 keeps the planner from turning the
     -- pairs into a hash table over a scan of every value).
     cross join lateral (
-      select * from data_value
-      where period_id = k.period_id and element_id = k.element_id
-      offset 0) d
+      (select ${sql.raw(VALUE_COLUMNS)}, false as deleted from data_value
+        where period_id = k.period_id and element_id = k.element_id
+        offset 0)
+      ${
+        f.includeDeleted
+          ? sql`union all
+      (select ${sql.raw(VALUE_COLUMNS)}, true from data_value_deleted
+        where period_id = k.period_id and element_id = k.element_id)`
+          : sql``
+      }) d
     join org_unit u on u.id = d.unit_id
     join breakdown_option o on o.id = d.option_id
     join attribute_option a on a.id = d.attribute_id
     where ${f.version ? sql`u.version = ${f.version}` : sql`true`}
+      and ${f.updatedSince ? sql`d.updated_at >= ${f.updatedSince.toISOString()}::timestamptz` : sql`true`}
       and ${versions ? sql`u.version = k.version` : sql`true`}
       and ${f.unitIds ? sql`u.id = any(${f.unitIds}::int[])` : sql`true`}
       and ${
@@ -825,7 +858,8 @@ export function exportCsvPage(
       || case when r.followup then 'true' else 'false' end || ','
       || case when r.estimate then 'true' else '' end || ','
       || coalesce(${number('reported_yoy_pct')}, '') || ','
-      || coalesce(${number('reported_prev_pct')}, '') || chr(10) as line
+      || coalesce(${number('reported_prev_pct')}, '')
+      ${f.includeDeleted ? sql`|| case when r.deleted then ',true' else ',false' end` : sql``} || chr(10) as line
     from (
       select r.*, ${csvJoinSql(texts)} as joined
       from (
@@ -833,7 +867,7 @@ export function exportCsvPage(
           ${id('u.code', 'u.uid')} as unit, ${id('o.code', 'o.uid')} as option,
           ${id('a.code', 'a.uid')} as attribute, d.text_value as value,
           coalesce(d.stored_by, '') as stored_by, d.updated_at, d.comment, d.followup,
-          d.estimate, d.reported_yoy_pct, d.reported_prev_pct
+          d.estimate, d.reported_yoy_pct, d.reported_prev_pct, d.deleted
         ${exportSource(f, pairs)}
         order by k.ord, u.code, o.code, a.code
         limit ${limit}) r

@@ -332,6 +332,9 @@ export interface DataValueTable {
   updated_at: Timestamp;
 }
 
+/** A deleted value, kept for exports with includeDeleted (migration 0017); same columns. */
+export type DataValueDeletedTable = DataValueTable;
+
 export interface DataValueHistoryTable {
   unit_id: number;
   id: Generated<number>;
@@ -433,6 +436,7 @@ export interface Schema {
   complete_registration: CompleteRegistrationTable;
   data_value: DataValueTable;
   data_value_history: DataValueHistoryTable;
+  data_value_deleted: DataValueDeletedTable;
   data_value_rollup: DataValueRollupTable;
   live_event: LiveEventTable;
   alert_rule: AlertRuleTable;

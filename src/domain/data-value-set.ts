@@ -506,6 +506,8 @@ export interface DataValueOut {
   estimate?: boolean;
   reportedYoyPct?: number;
   reportedPrevPct?: number;
+  /** Written when the export includes deleted values (DHIS2's includeDeleted). */
+  deleted?: boolean;
 }
 
 const CSV_HEADER = [
@@ -600,6 +602,7 @@ class CsvLines {
       (v.reportedYoyPct === undefined ? '' : csvText(String(v.reportedYoyPct))) +
       ',' +
       (v.reportedPrevPct === undefined ? '' : csvText(String(v.reportedPrevPct))) +
+      (v.deleted === undefined ? '' : v.deleted ? ',true' : ',false') +
       '\n'
     );
   }
@@ -625,17 +628,25 @@ export class DataValueSetWriter {
   private first = true;
   private readonly csv = new CsvLines();
   private readonly adx: AdxLines | undefined;
+  private readonly includeDeleted: boolean;
   constructor(
     readonly format: DataValueFormat,
     private readonly limit?: number,
-    opts: { numeric?: (dataElement: string) => boolean; dataSet?: string } = {},
+    opts: {
+      numeric?: (dataElement: string) => boolean;
+      dataSet?: string;
+      /** Deleted values included: CSV has a `deleted` column (the rows carry `deleted`). */
+      includeDeleted?: boolean;
+    } = {},
   ) {
+    this.includeDeleted = opts.includeDeleted ?? false;
     if (format === 'adx') this.adx = new AdxLines(opts.numeric ?? (() => true), opts.dataSet);
   }
 
   head(): string {
     if (this.format === 'json') return '{"dataValues":[';
-    if (this.format === 'csv') return CSV_HEADER.join(',') + '\n';
+    if (this.format === 'csv')
+      return CSV_HEADER.join(',') + (this.includeDeleted ? ',deleted' : '') + '\n';
     if (this.adx) return this.adx.head();
     const limit = this.limit === undefined ? '' : ` limit="${this.limit}"`;
     return `<?xml version="1.0" encoding="UTF-8"?>\n<dataValueSet xmlns="http://dhis2.org/schema/dxf/2.0"${limit}>\n`;

@@ -11,3 +11,15 @@ export function viDate(iso: string): string {
 
 export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
+
+const DURATION_UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000 } as const;
+
+/**
+ * DHIS2's `lastUpdatedDuration`: a whole number and a unit, `d`, `h`, `m` or `s` (`10d`, `2h`);
+ * the milliseconds it spans, or undefined when it is not one.
+ */
+export function durationMs(text: string): number | undefined {
+  const m = /^(\d{1,9})([dhms])$/.exec(text.trim());
+  if (!m) return undefined;
+  return Number(m[1]) * DURATION_UNIT_MS[m[2] as keyof typeof DURATION_UNIT_MS];
+}

@@ -37,6 +37,10 @@ export interface ExportQuery {
   limit?: number;
   /** 'uid' writes DHIS2 uids where the metadata has them (DHIS2's default), 'code' our codes. */
   idScheme?: 'code' | 'uid';
+  /** Deleted values too, each marked `deleted` (DHIS2's includeDeleted). */
+  includeDeleted?: boolean;
+  /** Only values stored, changed or deleted at or after this time (DHIS2's lastUpdated). */
+  lastUpdated?: Date;
   /** Rows per page read from the database (tests make it small). */
   pageSize?: number;
 }
@@ -54,6 +58,8 @@ export interface ValueExport {
   limit?: number;
   /** The data set asked for, as given (ADX names it on each group). */
   dataSet?: string;
+  /** Deleted values included (the CSV then has a `deleted` column). */
+  includeDeleted: boolean;
   /** Whether an element, as the export names it, holds numbers (ADX writes others in <annotation>). */
   numeric(dataElement: string): boolean;
   /** Values handed out so far. */
@@ -123,6 +129,8 @@ export async function openExport(
     version: q.version,
     scopePath: root ? null : actor.scope.path,
     scopeVersion: root ? null : actor.scope.version,
+    includeDeleted: q.includeDeleted,
+    updatedSince: q.lastUpdated,
   };
   const keys = await exportKeys(db, filter);
   if (q.orgUnits?.length) await unitFilter(db, hierarchy, q, keys, filter);
@@ -135,7 +143,7 @@ export async function openExport(
       // One row past the limit tells whether more values match.
       limit: limit === undefined ? undefined : limit + 1,
     });
-    const out = new ExportRows(scheme, keys, periodId);
+    const out = new ExportRows(scheme, keys, periodId, q.includeDeleted ?? false);
     try {
       for await (const page of rows) {
         let taken = page;
@@ -173,6 +181,7 @@ export async function openExport(
     csvLines,
     limit,
     dataSet: q.dataSet,
+    includeDeleted: q.includeDeleted ?? false,
     numeric: (dataElement) => isNumericType(valueTypes.get(dataElement) ?? 'number'),
     count: () => count,
     truncated: () => truncated,
@@ -262,6 +271,7 @@ class ExportRows {
     private readonly scheme: 'code' | 'uid',
     keys: ExportKeys,
     private readonly period: (id: number) => string,
+    private readonly includeDeleted: boolean,
   ) {
     const uid = scheme === 'uid';
     this.elements = new Map(keys.elements.map((e) => [e.id, uid && e.uid ? e.uid : e.code]));
@@ -296,6 +306,7 @@ class ExportRows {
       if (r.estimate) v.estimate = true;
       if (r.reported_yoy_pct !== null) v.reportedYoyPct = r.reported_yoy_pct;
       if (r.reported_prev_pct !== null) v.reportedPrevPct = r.reported_prev_pct;
+      if (this.includeDeleted) v.deleted = r.deleted;
       return v;
     });
   }
@@ -312,6 +323,7 @@ export async function* dataValueSetChunks(
   const w = new DataValueSetWriter(format, run.limit, {
     numeric: (e) => run.numeric(e),
     dataSet: run.dataSet,
+    includeDeleted: run.includeDeleted,
   });
   if (format === 'csv' && run.csvLines) {
     // The server writes the lines; the header (and the empty tail) stay the writer's.
