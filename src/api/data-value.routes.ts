@@ -1,10 +1,11 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { durationMs } from '../domain/dates.ts';
-import { formatOf, parseDataValueSet, type DataValueFormat } from '../domain/data-value-set.ts';
-import type { ImportStrategy, ImportSummary } from '../domain/data-value.ts';
+import { formatOf, type DataValueFormat } from '../domain/data-value-set.ts';
+import type { ImportStrategy } from '../domain/data-value.ts';
 import { AppError } from '../domain/errors.ts';
-import { dataValueSetChunks } from '../services/data-value.export.ts';
+import { checkExportFormat, dataValueSetChunks } from '../services/data-value.export.ts';
+import type { ImportAnswer } from '../services/data-value.service.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { wantsEnglish } from './errors.ts';
 import { ErrorResponse, ImportCountSchema } from './schemas.ts';
@@ -42,6 +43,10 @@ const ImportQuery = z.object({
   dataElementIdScheme: IdScheme.optional(),
   orgUnitIdScheme: IdScheme.optional(),
   categoryOptionComboIdScheme: IdScheme.optional(),
+  /** The data set of the values (CSV has no header); a set's own `dataSet` comes first. */
+  dataSet: z.string().optional(),
+  /** Opsroom's: as a set's `completeDate` (`true`, `false` or a date) when it gives none. */
+  dataSetComplete: z.string().optional(),
 });
 
 const Conflict = z.object({
@@ -81,13 +86,19 @@ const WebMessage = z
         dryRun: z.boolean(),
         atomic: z.boolean(),
         importStrategy: z.string(),
+        dataSet: z.string().optional(),
+        dataSetComplete: z.string().optional(),
       }),
     }),
   })
   .openapi('ImportSummaryWebMessage');
 
 /** DHIS2 wraps an import summary in a web message: 200 for SUCCESS and WARNING, 409 for ERROR. */
-function webMessage(c: Context, s: ImportSummary, strategy: string) {
+function webMessage(
+  c: Context,
+  s: ImportAnswer,
+  opts: { strategy: string; dataSet?: string; dataSetComplete?: string },
+) {
   const en = wantsEnglish(c);
   const groups = new Map<string, z.infer<typeof Conflict>>();
   for (const x of s.conflicts) {
@@ -131,8 +142,15 @@ function webMessage(c: Context, s: ImportSummary, strategy: string) {
         importCount: s.importCount,
         conflicts: [...groups.values()],
         rejectedIndexes: s.rejectedIndexes,
-        dataSetComplete: 'false',
-        importOptions: { dryRun: s.dryRun, atomic: s.atomic, importStrategy: strategy },
+        // The day the data set was registered complete on, as DHIS2 answers it.
+        dataSetComplete: s.dataSetComplete ?? 'false',
+        importOptions: {
+          dryRun: s.dryRun,
+          atomic: s.atomic,
+          importStrategy: opts.strategy,
+          ...(opts.dataSet === undefined ? {} : { dataSet: opts.dataSet }),
+          ...(opts.dataSetComplete === undefined ? {} : { dataSetComplete: opts.dataSetComplete }),
+        },
       },
     },
     code,
@@ -188,7 +206,7 @@ async function runImport(c: Context<AppEnv>, atomicByDefault: boolean) {
   const actor = actorOf(c);
   const { format, opts } = readImport(c, atomicByDefault);
   const values = c.get('services').dataValues;
-  let summary: ImportSummary;
+  let summary: ImportAnswer;
   if (format === 'csv') {
     const declared = c.req.header('content-length');
     summary = await values.importCsvStream(actor, bodyChunks(c), opts, {
@@ -196,9 +214,9 @@ async function runImport(c: Context<AppEnv>, atomicByDefault: boolean) {
     });
   } else {
     const bytes = new Uint8Array(await c.req.arrayBuffer());
-    summary = await values.import(actor, parseDataValueSet(bytes, format), opts);
+    summary = await values.importBody(actor, bytes, format, opts);
   }
-  return webMessage(c, summary, opts.strategy);
+  return webMessage(c, summary, opts);
 }
 
 /** An import's format and options, checked before a byte of its body is read. */
@@ -236,6 +254,8 @@ function readImport(c: Context<AppEnv>, atomicByDefault: boolean) {
       strategy,
       version: q.data.version,
       dataElementIdScheme: q.data.dataElementIdScheme ?? q.data.idScheme,
+      dataSet: q.data.dataSet,
+      dataSetComplete: q.data.dataSetComplete,
     },
   };
 }
@@ -363,15 +383,7 @@ export function dataValueRoutes() {
         );
       const format: DataValueFormat = q.data.format ?? formatOf(c.req.header('accept'));
       const includeDeleted = q.data.includeDeleted === 'true';
-      if (includeDeleted && format === 'adx')
-        throw new AppError(
-          'validation_failed',
-          {
-            vi: 'ADX không có chỗ đánh dấu giá trị đã xoá: hãy xuất JSON, CSV hoặc XML với includeDeleted',
-            en: 'ADX has no place to mark a deleted value: export JSON, CSV or XML with includeDeleted',
-          },
-          { format, includeDeleted: true },
-        );
+      checkExportFormat(format, includeDeleted);
       // Checked before the first byte: a bad query is still a clean 4xx JSON error.
       const run = await c.get('services').dataValues.openExport(actor, {
         dataSet: q.data.dataSet,
@@ -432,6 +444,20 @@ export function dataValueRoutes() {
       schema: { type: 'string' as const, enum: ['UID', 'CODE', 'NAME'] },
       description:
         'NAME: data elements by their name; otherwise by code or uid (both are read). idScheme=NAME applies to data elements only',
+    },
+    {
+      name: 'dataSet',
+      in: 'query' as const,
+      schema: { type: 'string' as const },
+      description:
+        'The data set the values are checked against (CSV has no header); a set that names its own data set keeps it',
+    },
+    {
+      name: 'dataSetComplete',
+      in: 'query' as const,
+      schema: { type: 'string' as const },
+      description:
+        "Opsroom's: true or a date registers the data set complete for the set's period and orgUnit, as the set's completeDate does when it gives none",
     },
   ];
   for (const path of [

@@ -2,7 +2,11 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Actor } from '../domain/access.ts';
 import type { DataValueFormat } from '../domain/data-value-set.ts';
-import { dataValueSetChunks, type ExportQuery } from '../services/data-value.export.ts';
+import {
+  checkExportFormat,
+  dataValueSetChunks,
+  type ExportQuery,
+} from '../services/data-value.export.ts';
 import type { Services } from '../services/index.ts';
 
 export interface ExportResult {
@@ -41,6 +45,7 @@ export async function exportToStream(
   out: Writable,
   opts: { end?: boolean } = { end: true },
 ): Promise<ExportResult> {
+  checkExportFormat(q.format, q.includeDeleted ?? false);
   const run = await s.dataValues.openExport(actor, q);
   for await (const chunk of dataValueSetChunks(run, q.format)) {
     if (!out.write(chunk)) await drained(out);

@@ -296,6 +296,7 @@ program
   .option('--version-id <id>', 'hierarchy version of the units')
   .option('--id-scheme <scheme>', 'code or uid', 'code')
   .option('--limit <n>', 'at most this many values (said when more match)', (v) => Number(v))
+  .option('--include-deleted', 'deleted values too, marked deleted (not with ADX)')
   .action(
     (o: {
       format: DataValueFormat;
@@ -310,6 +311,7 @@ program
       versionId?: string;
       idScheme: string;
       limit?: number;
+      includeDeleted?: boolean;
     }) =>
       withServices(async (s) => {
         const split = (x?: string) => x?.split(',').map((v) => v.trim());
@@ -326,6 +328,7 @@ program
           version: o.versionId,
           idScheme: o.idScheme === 'uid' ? ('uid' as const) : ('code' as const),
           limit: o.limit,
+          includeDeleted: o.includeDeleted,
         };
         if (!o.output) {
           const r = await exportToStream(s, admin, q, process.stdout, { end: false });

@@ -312,6 +312,19 @@ class ExportRows {
   }
 }
 
+/** A format that cannot say what the export asks for is refused before anything is read. */
+export function checkExportFormat(format: DataValueFormat, includeDeleted: boolean): void {
+  if (includeDeleted && format === 'adx')
+    throw new AppError(
+      'validation_failed',
+      {
+        vi: 'ADX không có chỗ đánh dấu giá trị đã xoá: hãy xuất JSON, CSV hoặc XML với includeDeleted',
+        en: 'ADX has no place to mark a deleted value: export JSON, CSV or XML with includeDeleted',
+      },
+      { format, includeDeleted: true },
+    );
+}
+
 /**
  * An export written in `format`, piece by piece (one piece per page read): what the API streams
  * and the CLI writes. Reading stops when the consumer stops.
