@@ -35,6 +35,7 @@ import { dhis2MetadataRoutes } from './dhis2-metadata.routes.ts';
 import { dhis2SystemRoutes } from './dhis2-system.routes.ts';
 import { dhis2DataValueRoutes } from './dhis2-data-value.routes.ts';
 import { dhis2RegistrationRoutes } from './dhis2-registration.routes.ts';
+import { dhis2DataEntryRoutes } from './dhis2-data-entry.routes.ts';
 
 /** Routes answered without signing in (everything else under /api needs a caller). */
 const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
@@ -134,6 +135,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.route('/', dhis2MetadataRoutes());
   app.route('/', dhis2DataValueRoutes());
   app.route('/', dhis2RegistrationRoutes());
+  app.route('/', dhis2DataEntryRoutes());
 
   documentIdempotency(app);
   app.doc31('/api/openapi.json', {

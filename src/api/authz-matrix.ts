@@ -343,6 +343,15 @@ const dhis2Routes: RouteRule[] = [
     scope: 'none',
     sample: () => ({ path: asCalled(path) }),
   })),
+  // The Data Entry app's bundle: the data sets with a unit (assigned, or of their level) in scope.
+  ...dhis2Paths('/api/dataEntry/metadata').map((path): RouteRule => ({
+    method: 'GET',
+    path,
+    needs: ['data.write'],
+    scope: 'list',
+    touches: 'data sets with a unit in the caller’s scope',
+    sample: () => ({ path: asCalled(path) }),
+  })),
   ...(Object.keys(DHIS2_OBJECTS) as Dhis2Resource[]).flatMap((resource) => {
     const scoped = DHIS2_SCOPED[resource];
     const rule = scoped ?? { needs: [], scope: 'none' as const };

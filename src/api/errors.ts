@@ -41,6 +41,7 @@ export const DHIS2_ROUTES: readonly Dhis2Route[] = [
   { resource: 'dataValueSets', under: true },
   { resource: 'dataValues', under: true },
   { resource: 'completeDataSetRegistrations', under: true },
+  { resource: 'dataEntry/metadata' },
   { resource: 'analytics', under: true, except: ['analytics/query'] },
   { resource: 'metadata', methods: ['GET'] },
 ];

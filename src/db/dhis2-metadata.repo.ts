@@ -327,6 +327,24 @@ export class Dhis2MetadataRepo {
     return r.rows.map((x) => x.id);
   }
 
+  /**
+   * The data sets (ids) a caller may enter data for, as data entry offers them: one assigned to
+   * units when an assigned unit lies in the scope; one without assignments when a unit of its
+   * tree at its level does. `version` keeps one tree (a scoped caller's); null, every tree.
+   */
+  async enterableDataSets(scopePath: string | null, version: string | null): Promise<number[]> {
+    const r = await sql<{ id: number }>`select d.id from data_set d
+      where ${version === null ? sql`true` : sql`d.version = ${version}`}
+        and case when exists (select 1 from data_set_unit du where du.data_set_id = d.id)
+          then exists (select 1 from data_set_unit du join org_unit u on u.id = du.unit_id
+            where du.data_set_id = d.id and u.version = d.version and ${inScope('u', scopePath)})
+          else exists (select 1 from org_unit u
+            where u.version = d.version and u.level = d.level and ${inScope('u', scopePath)})
+        end
+      order by d.code`.execute(this.db);
+    return r.rows.map((x) => x.id);
+  }
+
   /** The data sets (ids) assigned to each of these units, by unit code. */
   async assignedSets(version: string, codes: string[]) {
     if (codes.length === 0) return new Map<string, number[]>();

@@ -697,6 +697,28 @@ export class Dhis2MetadataService {
     );
   }
 
+  /**
+   * What `GET /api/dataEntry/metadata` is made of (dhis2-data-entry.service.ts): the data sets
+   * the caller may enter data for and every definition, as these reads give them (references as
+   * ids), in the request's language.
+   */
+  async dataEntryObjects(actor: Actor, lang: Lang) {
+    const none: Params = { get: () => undefined, all: () => [] };
+    const q = parseMetadataQuery(none, 'dataSets', DHIS2_SCHEMAS);
+    const o = await this.open(actor, none, lang, q);
+    const root = isRootScope(actor.scope);
+    const enterable = new Set(
+      await this.repo().enterableDataSets(
+        root ? null : actor.scope.path,
+        root ? null : actor.scope.version,
+      ),
+    );
+    return {
+      dataSets: o.store.all('dataSets').filter((s) => enterable.has(s.opsroomId as number)),
+      get: (type: string, id: string) => o.store.get(type, id),
+    };
+  }
+
   /** The caller, as DHIS2's `GET /api/me` describes a user (all fields unless `fields` says). */
   async me(actor: Actor, params: Params, lang: Lang) {
     const q = parseMetadataQuery(params, 'me', DHIS2_SCHEMAS, true);
