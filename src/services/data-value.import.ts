@@ -38,7 +38,9 @@ import { AppError, errors, type Message } from '../domain/errors.ts';
 import { fieldTextProblem, visibleText } from '../domain/text-hygiene.ts';
 import { versionAt } from '../domain/hierarchy.ts';
 import { addDays, parsePeriod, type Period } from '../domain/period.ts';
+import { completionDate, type SetHeader } from '../domain/data-value-set-complete.ts';
 import { auditActor } from './audit.ts';
+import { registerIn } from './registration.service.ts';
 
 export interface ImportOptions {
   /** All or nothing (Opsroom's own imports); DHIS2's routes default to per-row. */
@@ -63,11 +65,23 @@ export interface ImportOptions {
    */
   bulk?: 'auto' | 'always' | 'never';
   /**
-   * The data set the values are for, when the file cannot say it (CSV has no header); a
-   * `dataSet` in the file itself comes first. Values are then checked against it (`rules`).
+   * The data set the values are for (DHIS2's `dataSet` parameter), when the file does not say
+   * it (CSV has no header); a `dataSet` in the file itself comes first. Values are then checked
+   * against it (`rules`).
    */
   dataSet?: string;
+  /**
+   * Register the data set complete (`true`, `false` or a date), as a set's `completeDate` does
+   * when the file gives none: see `ValueImport.complete`.
+   */
+  dataSetComplete?: string;
 }
+
+/**
+ * An import's summary and, when it registered its data set complete (or would have, in a dry
+ * run), the day it did: DHIS2's `dataSetComplete` (else `false`).
+ */
+export type ImportAnswer = ImportSummary & { dataSetComplete?: string };
 
 /** From this many rows on, an import loads the values of new periods in bulk. */
 export const BULK_MIN_ROWS = 500_000;
@@ -79,6 +93,11 @@ const MAX_CONFLICTS = 10_000;
 const UNIT_SPACE = 4_194_304;
 
 export type UnitMap = Awaited<ReturnType<DataValueRepo['units']>>;
+
+/** The data set an import names: the file's own, else the `dataSet` option (CSV has no header). */
+function dataSetNamed(meta: { dataSet?: string }, opts: ImportOptions): string | undefined {
+  return meta.dataSet?.trim() || opts.dataSet?.trim() || undefined;
+}
 
 /** Rows in a file of `size` bytes, from the `rows` found in its first `read` bytes. */
 export function rowsInFile(rows: number, read: number, size: number | undefined): number {
@@ -126,7 +145,7 @@ export interface Checked {
 }
 
 class Rollback extends Error {
-  constructor(readonly summary: ImportSummary) {
+  constructor(readonly summary: ImportAnswer) {
     super('rolled back');
   }
 }
@@ -185,6 +204,14 @@ export class ValueImport {
   lockCount = 0;
   readonly checkConflicts: RowConflict[] = [];
   readonly lockConflicts: RowConflict[] = [];
+  /** Why the data set was not registered complete (no row: index -1). */
+  readonly setConflicts: RowConflict[] = [];
+  /** The data set the import names: the file's, else the `dataSet` option. */
+  readonly dataSetName: string | undefined;
+  /** The day to register the data set complete on (DHIS2's `completeDate`), if asked. */
+  readonly completeOn: string | undefined;
+  /** The day it was registered complete on, once it was (or would be, in a dry run). */
+  private completedOn: string | undefined;
   readonly touched: Touched = { elements: new Set(), periods: new Set(), versions: new Set() };
 
   private readonly unitMaps = new Map<string, UnitMap>();
@@ -233,7 +260,15 @@ export class ValueImport {
   private constructor(
     private readonly host: ImportHost,
     readonly actor: Actor | 'system',
-    readonly meta: { dataSet?: string; total?: number; size?: number; bytesRead?: () => number },
+    readonly meta: {
+      dataSet?: string;
+      /** The set's `completeDate` and the header fields a completion registers. */
+      completeDate?: string;
+      header?: SetHeader;
+      total?: number;
+      size?: number;
+      bytesRead?: () => number;
+    },
     readonly opts: ImportOptions,
     readonly lookups: Awaited<ReturnType<DataValueRepo['lookups']>>,
     private readonly versions: { id: string; validFrom: string; validUntil: string | null }[],
@@ -246,6 +281,9 @@ export class ValueImport {
     this.strategy = opts.strategy ?? 'CREATE_AND_UPDATE';
     this.storedBy = actor === 'system' ? 'system' : actor.name;
     this.today = host.today();
+    this.dataSetName = dataSetNamed(meta, opts);
+    // A date that is none is refused before anything is read or written.
+    this.completeOn = completionDate(meta.completeDate?.trim() || opts.dataSetComplete, this.today);
   }
 
   static async open(
@@ -256,7 +294,7 @@ export class ValueImport {
   ): Promise<ValueImport> {
     const repo = new DataValueRepo(host.db);
     const lookups = await repo.lookups();
-    const named = meta.dataSet?.trim() || opts.dataSet?.trim();
+    const named = dataSetNamed(meta, opts);
     const dataSet = named ? ((await repo.dataSetRules(named)) ?? { unknown: named }) : undefined;
     const spans = await host.db
       .selectFrom('hierarchy_version')
@@ -956,42 +994,124 @@ export class ValueImport {
     this.counts[action] = (this.counts[action] ?? 0) + n;
   }
 
-  summarize(conflicts: RowConflict[], rejectedCount: number, applied: boolean): ImportSummary {
-    const { counts, opts } = this;
+  summarize(conflicts: RowConflict[], rejectedCount: number, applied: boolean): ImportAnswer {
+    const { counts, opts, setConflicts, completedOn } = this;
     conflicts.sort((a, b) => a.index - b.index);
     const rejected = [...new Set(conflicts.map((c) => c.index))];
+    // The completion's conflicts name no row; they come first, as DHIS2 reports them.
+    const all = [...setConflicts, ...conflicts];
     const importCount = {
       imported: applied ? (counts.create ?? 0) + this.created : 0,
       updated: applied ? (counts.update ?? 0) : 0,
       deleted: applied ? (counts.delete ?? 0) : 0,
       ignored: applied ? (counts.ignore ?? 0) + this.zeros + rejectedCount : this.rows,
     };
-    const status = !applied ? 'ERROR' : rejectedCount ? 'WARNING' : 'SUCCESS';
+    const status = !applied
+      ? 'ERROR'
+      : rejectedCount || setConflicts.length
+        ? 'WARNING'
+        : 'SUCCESS';
     const c = importCount;
+    const ds = this.dataSetName;
+    const completion =
+      completedOn !== undefined
+        ? {
+            vi: `; bộ dữ liệu ${ds} được ghi nhận hoàn thành ngày ${completedOn}`,
+            en: `; data set ${ds} registered complete on ${completedOn}`,
+          }
+        : setConflicts.length
+          ? {
+              vi: '; bộ dữ liệu không được ghi nhận hoàn thành',
+              en: '; the data set was not registered complete',
+            }
+          : { vi: '', en: '' };
     return {
       status,
       description: applied
         ? {
-            vi: `${opts.dryRun ? 'Chạy thử: ' : ''}nhập mới ${c.imported}, cập nhật ${c.updated}, bỏ qua ${c.ignored}, xoá ${c.deleted}${rejectedCount ? `; ${rejectedCount} dòng bị từ chối` : ''}`,
-            en: `${opts.dryRun ? 'Dry run: ' : ''}imported ${c.imported}, updated ${c.updated}, ignored ${c.ignored}, deleted ${c.deleted}${rejectedCount ? `; ${rejectedCount} row(s) rejected` : ''}`,
+            vi: `${opts.dryRun ? 'Chạy thử: ' : ''}nhập mới ${c.imported}, cập nhật ${c.updated}, bỏ qua ${c.ignored}, xoá ${c.deleted}${rejectedCount ? `; ${rejectedCount} dòng bị từ chối` : ''}${completion.vi}`,
+            en: `${opts.dryRun ? 'Dry run: ' : ''}imported ${c.imported}, updated ${c.updated}, ignored ${c.ignored}, deleted ${c.deleted}${rejectedCount ? `; ${rejectedCount} row(s) rejected` : ''}${completion.en}`,
           }
-        : {
-            vi: `Không nhập gì: ${rejectedCount} dòng có lỗi và tệp được nhập theo kiểu tất cả hoặc không`,
-            en: `Nothing imported: ${rejectedCount} row(s) have errors and the import is all or nothing`,
-          },
+        : rejectedCount
+          ? {
+              vi: `Không nhập gì: ${rejectedCount} dòng có lỗi và tệp được nhập theo kiểu tất cả hoặc không`,
+              en: `Nothing imported: ${rejectedCount} row(s) have errors and the import is all or nothing`,
+            }
+          : {
+              vi: 'Không nhập gì: không ghi nhận được bộ dữ liệu hoàn thành và tệp được nhập theo kiểu tất cả hoặc không',
+              en: 'Nothing imported: the data set cannot be registered complete and the import is all or nothing',
+            },
       importCount,
-      conflicts,
+      conflicts: all,
       rejectedIndexes: rejected,
       dryRun: opts.dryRun ?? false,
       atomic: opts.atomic,
+      ...(applied && completedOn !== undefined ? { dataSetComplete: completedOn } : {}),
     };
+  }
+
+  /**
+   * Registers the data set complete for the set's period and unit when the import asks
+   * (DHIS2's `completeDate`), inside the import's transaction: it commits with the values or
+   * not at all, and a dry run writes nothing. DHIS2 needs the data set, period and unit of the
+   * set's header; the registration is checked as `POST /api/completeDataSetRegistrations`
+   * checks one (scope, assignment, period type, locks and expiry) and audited. Its conflicts
+   * name no row and leave the values as they are, unless the import is all or nothing. A
+   * registration already complete is left as it is. Not when the import deletes.
+   */
+  private async complete(trx: Db): Promise<void> {
+    if (this.completeOn === undefined || this.strategy === 'DELETE') return;
+    const { period, orgUnit, attributeOptionCombo } = this.meta.header ?? {};
+    const ds = this.dataSetName;
+    const refused = (
+      errorCode: RowConflict['errorCode'],
+      property: string,
+      object: string,
+      reason: Message,
+    ) =>
+      this.setConflicts.push({
+        index: -1,
+        errorCode,
+        property,
+        value: object,
+        object,
+        reason: {
+          vi: `Không ghi nhận được bộ dữ liệu hoàn thành: ${reason.vi}`,
+          en: `Data set not registered complete: ${reason.en}`,
+        },
+      });
+    const missing = !ds ? 'dataSet' : !period ? 'period' : !orgUnit ? 'orgUnit' : undefined;
+    if (missing) {
+      const code = {
+        dataSet: CONFLICT.unknownDataSet,
+        period: CONFLICT.badPeriod,
+        orgUnit: CONFLICT.unknownUnit,
+      }[missing];
+      refused(code, missing, '', {
+        vi: `completeDate cần dataSet, period và orgUnit ở đầu tệp; thiếu ${missing}`,
+        en: `completeDate needs the set's dataSet, period and orgUnit; ${missing} is missing`,
+      });
+      return;
+    }
+    const r = await registerIn(
+      trx,
+      this.actor,
+      [{ dataSet: ds, period, organisationUnit: orgUnit, attributeOptionCombo }],
+      { strategy: 'CREATE_AND_UPDATE', dryRun: this.opts.dryRun },
+      { spans: this.versions, today: this.today, version: this.opts.version },
+    );
+    for (const x of r.conflicts) {
+      const property = x.property === 'organisationUnit' ? 'orgUnit' : x.property;
+      refused(x.errorCode, property, x.object, x.reason);
+    }
+    if (r.conflicts.length === 0) this.completedOn = this.completeOn;
   }
 
   /**
    * An import naming a data set that does not exist is refused whole, before any row is read,
    * as DHIS2 aborts it (E7600): nothing counted, one conflict about the data set (index -1: no row).
    */
-  private unknownDataSet(given: string): ImportSummary {
+  private unknownDataSet(given: string): ImportAnswer {
     return {
       status: 'ERROR',
       description: {
@@ -1025,7 +1145,7 @@ export class ValueImport {
    */
   async execute(
     body: (tx: DataValueRepo, session: Session | undefined) => Promise<void>,
-  ): Promise<ImportSummary> {
+  ): Promise<ImportAnswer> {
     if (this.dataSet && 'unknown' in this.dataSet) return this.unknownDataSet(this.dataSet.unknown);
     let returned = 0;
     const run = (db: Db, session?: Session) =>
@@ -1053,17 +1173,22 @@ export class ValueImport {
         t = performance.now();
         await this.moveRollups(tx, session);
         this.time('roll-ups above units', t);
+        await this.complete(trx);
+        if (this.opts.atomic && this.setConflicts.length) {
+          throw new Rollback(this.summarize(conflicts, rejected, false));
+        }
         const summary = this.summarize(conflicts, rejected, true);
         await new AuditRepo(trx).record({
           ...auditActor(this.actor),
           action: 'data.import',
           entityType: 'data_value_set',
-          entityId: this.meta.dataSet ?? '-',
+          entityId: this.dataSetName ?? '-',
           after: {
             ...summary.importCount,
             conflicts: rejected,
             strategy: this.strategy,
             atomic: this.opts.atomic,
+            ...(summary.dataSetComplete ? { dataSetComplete: summary.dataSetComplete } : {}),
           },
         });
         if (this.opts.dryRun) throw new Rollback(summary);

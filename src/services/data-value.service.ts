@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Database, Db } from '../db/client.ts';
 import { DataValueRepo, DuplicateKeysInBlock } from '../db/data-value.repo.ts';
 import { can, type Actor } from '../domain/access.ts';
-import type { ImportSummary } from '../domain/data-value.ts';
+import { readSetHeader, type SetHeader } from '../domain/data-value-set-complete.ts';
 import {
   formatOf,
   parseDataValueSet,
@@ -20,13 +20,14 @@ import {
   BATCH,
   ValueImport,
   rowsInFile,
+  type ImportAnswer,
   type ImportOptions,
   type UnitMap,
 } from './data-value.import.ts';
 import type { HierarchyService } from './hierarchy.service.ts';
 import { openExport, type ExportQuery, type ValueExport } from './data-value.export.ts';
 
-export { BULK_MIN_ROWS, type ImportOptions } from './data-value.import.ts';
+export { BULK_MIN_ROWS, type ImportAnswer, type ImportOptions } from './data-value.import.ts';
 
 /** CSV is read in pieces of this many bytes. */
 const CHUNK = 1 << 20;
@@ -118,14 +119,21 @@ export class DataValueService {
    * at the period, breakdown and attribute options, value type, the caller's scope, locked
    * periods); good rows are written in one transaction with their history and roll-ups, so
    * they are in analytics when this returns. Unchanged rows are ignored: a retry changes nothing.
+   * With a `completeDate` (or the `dataSetComplete` option), the data set is registered
+   * complete for the period and unit of the set's `header` in the same transaction.
    */
   async import(
     actor: Actor | 'system',
     input: DataValueSetInput,
     opts: ImportOptions,
-  ): Promise<ImportSummary> {
+    header?: SetHeader,
+  ): Promise<ImportAnswer> {
     const values = input.values;
-    const run = await this.begin(actor, { dataSet: input.dataSet, total: values.length }, opts);
+    const run = await this.begin(
+      actor,
+      { dataSet: input.dataSet, completeDate: input.completeDate, header, total: values.length },
+      opts,
+    );
     run.bulk = run.canBulk(values.length);
     return this.finish(
       run,
@@ -146,11 +154,9 @@ export class DataValueService {
     actor: Actor | 'system',
     path: string,
     opts: ImportOptions & { format?: DataValueFormat },
-  ): Promise<ImportSummary> {
+  ): Promise<ImportAnswer> {
     const format = opts.format ?? formatOf(undefined, path);
-    if (format !== 'csv') {
-      return this.import(actor, parseDataValueSet(await readFile(path), format), opts);
-    }
+    if (format !== 'csv') return this.importBody(actor, await readFile(path), format, opts);
     const size = (await stat(path)).size;
     return this.importCsv(
       actor,
@@ -163,12 +169,28 @@ export class DataValueService {
     );
   }
 
+  /**
+   * A JSON, XML or ADX set read whole and imported as `import` does. When it asks for its data
+   * set to be registered complete, the header's period and unit are read too.
+   */
+  importBody(
+    actor: Actor | 'system',
+    bytes: Uint8Array,
+    format: DataValueFormat,
+    opts: ImportOptions,
+  ): Promise<ImportAnswer> {
+    const input = parseDataValueSet(bytes, format);
+    const asked = (input.completeDate?.trim() || opts.dataSetComplete)?.trim().toLowerCase();
+    const header = asked && asked !== 'false' ? readSetHeader(bytes, format) : undefined;
+    return this.import(actor, input, opts, header);
+  }
+
   /** A CSV file held in memory, imported as a file is. */
   importCsvBytes(
     actor: Actor | 'system',
     bytes: Uint8Array,
     opts: ImportOptions,
-  ): Promise<ImportSummary> {
+  ): Promise<ImportAnswer> {
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     return this.importCsv(
       actor,
@@ -201,7 +223,7 @@ export class DataValueService {
     chunks: AsyncIterable<Uint8Array>,
     opts: ImportOptions,
     meta: { size?: number } = {},
-  ): Promise<ImportSummary> {
+  ): Promise<ImportAnswer> {
     if (actor !== 'system' && !can(actor, 'data.write')) throw errors.forbidden('data.write');
     const body = inPieces(chunks, CHUNK)[Symbol.asyncIterator]();
     let spool: { dir: string; path: string; file: FileHandle } | undefined;
@@ -275,7 +297,7 @@ export class DataValueService {
     opts: ImportOptions,
     size: () => number | undefined,
     open: () => CsvSource,
-  ): Promise<ImportSummary> {
+  ): Promise<ImportAnswer> {
     // A bulk load leaves keys given twice to the partition's primary key; when it finds one (or
     // the import is refused before), the file is read again with each key checked, to report
     // every such row.
@@ -292,7 +314,7 @@ export class DataValueService {
     size: number | undefined,
     source: CsvSource,
     checkKeys: boolean,
-  ): Promise<ImportSummary | 'check keys'> {
+  ): Promise<ImportAnswer | 'check keys'> {
     try {
       const run = await this.begin(actor, { size, bytesRead: source.bytesRead }, opts);
       // The first piece tells how many rows the file holds, roughly: enough to choose the path.
@@ -312,7 +334,7 @@ export class DataValueService {
           yield next.value;
       }
       if (run.bulk) {
-        let summary: ImportSummary;
+        let summary: ImportAnswer;
         try {
           summary = await run.execute((tx, session) =>
             new CsvBulkLoad(run, tx, session!, checkKeys).load(all()),
@@ -364,7 +386,7 @@ export class DataValueService {
   }
 
   /** Tells listeners what a committed import changed. */
-  private finish(run: ValueImport, summary: ImportSummary): ImportSummary {
+  private finish(run: ValueImport, summary: ImportAnswer): ImportAnswer {
     const c = summary.importCount;
     const count = c.imported + c.updated + c.deleted;
     if (count > 0 && !summary.dryRun)

@@ -11,9 +11,9 @@ import {
 } from '../db/registration.repo.ts';
 import { dataSetByCode } from '../db/reporting.repo.ts';
 import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
-import { CONFLICT, parseFlag } from '../domain/data-value.ts';
+import { CONFLICT, parseFlag, type ConflictCode } from '../domain/data-value.ts';
 import { AppError, errors, type Message } from '../domain/errors.ts';
-import { versionAt } from '../domain/hierarchy.ts';
+import { versionAt, type VersionSpan } from '../domain/hierarchy.ts';
 import { addDays, parsePeriod, toDhis2Id, type Period } from '../domain/period.ts';
 import { auditActor } from './audit.ts';
 import type { HierarchyService } from './hierarchy.service.ts';
@@ -42,7 +42,7 @@ export interface RegistrationConflict {
   index: number;
   object: string;
   property: string;
-  errorCode: string;
+  errorCode: ConflictCode;
   reason: Message;
 }
 
@@ -57,7 +57,7 @@ export interface RegistrationSummary {
 export type RegistrationStrategy = 'CREATE_AND_UPDATE' | 'CREATE' | 'UPDATE' | 'DELETE';
 
 /** A data set's unknown (DHIS2: "Data set not found or not accessible"). */
-const UNKNOWN_DATA_SET = 'E7600';
+const UNKNOWN_DATA_SET = CONFLICT.unknownDataSet;
 
 export interface RegistrationQuery {
   dataSets: string[];
@@ -94,162 +94,11 @@ export class RegistrationService {
     opts: { strategy?: RegistrationStrategy; dryRun?: boolean } = {},
   ): Promise<RegistrationSummary> {
     if (!can(actor, 'data.write')) throw errors.forbidden('data.write');
-    const strategy = opts.strategy ?? 'CREATE_AND_UPDATE';
-    const dryRun = opts.dryRun ?? false;
     const spans = await this.hierarchy.versionDates();
     const today = this.hierarchy.today();
-    const conflicts: RegistrationConflict[] = [];
-    const count = { imported: 0, updated: 0, ignored: 0, deleted: 0 };
-    const conflict = (
-      index: number,
-      property: string,
-      object: string,
-      errorCode: string,
-      reason: Message,
-    ) => {
-      conflicts.push({ index, property, object, errorCode, reason });
-      count.ignored++;
-    };
-    await this.db.transaction().execute(async (tx) => {
-      const repo = new RegistrationRepo(tx);
-      const audit = new AuditRepo(tx);
-      const assigned = new Map<number, Set<number>>();
-      for (const [index, row] of rows.entries()) {
-        const dsKey = row.dataSet ?? '';
-        const ds = dsKey ? await dataSetByCode(tx, dsKey) : undefined;
-        if (!ds) {
-          conflict(index, 'dataSet', dsKey, UNKNOWN_DATA_SET, {
-            vi: `Không có bộ dữ liệu "${dsKey}"`,
-            en: `Data set not found or not accessible: "${dsKey}"`,
-          });
-          continue;
-        }
-        let period: Period;
-        try {
-          period = parsePeriod(row.period ?? '');
-        } catch {
-          conflict(index, 'period', row.period ?? '', CONFLICT.badPeriod, {
-            vi: `Kỳ không hợp lệ: "${row.period ?? ''}"`,
-            en: `Invalid period: "${row.period ?? ''}"`,
-          });
-          continue;
-        }
-        if (period.type !== ds.period_type) {
-          conflict(index, 'period', row.period!, CONFLICT.badPeriod, {
-            vi: `Bộ dữ liệu ${ds.code} báo cáo theo ${ds.period_type}; kỳ ${row.period} không khớp`,
-            en: `Period type of period ${row.period} is not valid for data set ${ds.code} (${ds.period_type})`,
-          });
-          continue;
-        }
-        const version = versionAt(spans, period.start)?.id ?? ds.version;
-        const ouKey = row.organisationUnit ?? '';
-        const [unit] = ouKey ? await unitsOfVersion(tx, version, [ouKey]) : [];
-        if (!unit) {
-          conflict(index, 'organisationUnit', ouKey, CONFLICT.unknownUnit, {
-            vi: `Không có đơn vị "${ouKey}" trong cây ${version} (cây áp dụng cho kỳ ${period.id})`,
-            en: `Organisation unit not found: "${ouKey}" in the ${version} tree (the tree for period ${period.id})`,
-          });
-          continue;
-        }
-        if (!inScope(actor.scope, { version, path: unit.path })) {
-          conflict(index, 'organisationUnit', ouKey, CONFLICT.outOfScope, {
-            vi: `Đơn vị "${ouKey}" nằm ngoài phạm vi của bạn`,
-            en: `Organisation unit "${ouKey}" is outside your scope`,
-          });
-          continue;
-        }
-        let units = assigned.get(ds.id);
-        if (!units) assigned.set(ds.id, (units = await assignedUnits(tx, ds.id)));
-        if (units.size ? !units.has(unit.id) : unit.level !== ds.level) {
-          conflict(index, 'organisationUnit', ouKey, CONFLICT.unknownUnit, {
-            vi: `Đơn vị "${ouKey}" không được giao bộ dữ liệu ${ds.code}`,
-            en: `Organisation unit "${ouKey}" is not assigned to data set ${ds.code}`,
-          });
-          continue;
-        }
-        const aocKey = row.attributeOptionCombo;
-        const attribute = row.attribute
-          ? await attributeByOptions(tx, row.attribute.combo, row.attribute.options)
-          : await attributeByKey(tx, aocKey && aocKey !== OLD_DEFAULT ? aocKey : 'default');
-        if (!attribute) {
-          const given = row.attribute
-            ? `${row.attribute.combo} ${row.attribute.options.join(';')}`
-            : (aocKey ?? '');
-          conflict(index, 'attributeOptionCombo', given, CONFLICT.unknownAttribute, {
-            vi: `Không có tổ hợp thuộc tính "${given}"`,
-            en: `Attribute option combo not found: "${given}"`,
-          });
-          continue;
-        }
-        const completed =
-          row.completed === undefined
-            ? true
-            : typeof row.completed === 'boolean'
-              ? row.completed
-              : parseFlag(row.completed);
-        const periodId = (await new DataValueRepo(tx).ensurePeriods([period])).get(period.id)!;
-        const expired = ds.expiry_days > 0 && today > addDays(period.end, ds.expiry_days);
-        if (expired || (await periodLocked(tx, periodId, ds.id))) {
-          conflict(index, 'period', row.period!, expired ? CONFLICT.expired : CONFLICT.locked, {
-            vi: `Kỳ ${period.id} của bộ dữ liệu ${ds.code} đã khoá sổ; không thể ghi`,
-            en: `Period ${period.id} of data set ${ds.code} is locked; it cannot be written`,
-          });
-          continue;
-        }
-        const key = { dataSetId: ds.id, periodId, unitId: unit.id, attributeId: attribute.id };
-        const before = await repo.get(key);
-        const entity = {
-          dataSet: ds.code,
-          period: period.id,
-          orgUnit: unit.code,
-          attributeOptionCombo: attribute.code,
-        };
-        let action: string;
-        if (strategy === 'DELETE') {
-          if (!before) {
-            count.ignored++;
-            continue;
-          }
-          if (!dryRun) await repo.remove(key);
-          count.deleted++;
-          action = 'registration.delete';
-        } else if (before) {
-          if (strategy === 'CREATE' || before.completed === completed) {
-            count.ignored++;
-            continue;
-          }
-          if (!dryRun) await repo.put(key, completed, actor.name);
-          count.updated++;
-          action = 'registration.update';
-        } else {
-          if (strategy === 'UPDATE') {
-            count.ignored++;
-            continue;
-          }
-          if (!dryRun) await repo.put(key, completed, actor.name);
-          count.imported++;
-          action = 'registration.create';
-        }
-        if (dryRun) continue;
-        await audit.record({
-          ...auditActor(actor),
-          action,
-          entityType: 'complete_registration',
-          entityId: `${ds.code}/${period.id}/${unit.code}/${attribute.code}`,
-          unit: { version, code: unit.code },
-          before: before ? { ...entity, completed: before.completed } : undefined,
-          after: strategy === 'DELETE' ? undefined : { ...entity, completed },
-        });
-      }
-    });
-    const applied = count.imported + count.updated + count.deleted;
-    return {
-      status: conflicts.length === 0 ? 'SUCCESS' : applied > 0 ? 'WARNING' : 'ERROR',
-      importCount: count,
-      conflicts,
-      dryRun,
-      strategy,
-    };
+    return this.db
+      .transaction()
+      .execute((tx) => registerIn(tx, actor, rows, opts, { spans, today }));
   }
 
   /**
@@ -366,6 +215,183 @@ export class RegistrationService {
       lastUpdated: new Date(r.last_updated).toISOString(),
     }));
   }
+}
+
+/** What registering needs besides the rows: the trees' spans and today (for expiry). */
+export interface RegistrationContext {
+  spans: VersionSpan[];
+  today: string;
+  /** Units named in this tree instead of the one in force at each period (an import's `version`). */
+  version?: string;
+}
+
+/**
+ * Registers (or, with DELETE, removes) each row inside the transaction `tx`, each change
+ * audited in it; rows that fail are reported, not written. The caller checked the actor's
+ * permission. A data value import registers its set complete through this, in its own
+ * transaction, so that the registration commits with the values or not at all.
+ */
+export async function registerIn(
+  tx: Db,
+  actor: Actor | 'system',
+  rows: RegistrationInput[],
+  opts: { strategy?: RegistrationStrategy; dryRun?: boolean },
+  ctx: RegistrationContext,
+): Promise<RegistrationSummary> {
+  const strategy = opts.strategy ?? 'CREATE_AND_UPDATE';
+  const dryRun = opts.dryRun ?? false;
+  const { spans, today } = ctx;
+  const by = actor === 'system' ? 'system' : actor.name;
+  const conflicts: RegistrationConflict[] = [];
+  const count = { imported: 0, updated: 0, ignored: 0, deleted: 0 };
+  const conflict = (
+    index: number,
+    property: string,
+    object: string,
+    errorCode: ConflictCode,
+    reason: Message,
+  ) => {
+    conflicts.push({ index, property, object, errorCode, reason });
+    count.ignored++;
+  };
+  const repo = new RegistrationRepo(tx);
+  const audit = new AuditRepo(tx);
+  const assigned = new Map<number, Set<number>>();
+  for (const [index, row] of rows.entries()) {
+    const dsKey = row.dataSet ?? '';
+    const ds = dsKey ? await dataSetByCode(tx, dsKey) : undefined;
+    if (!ds) {
+      conflict(index, 'dataSet', dsKey, UNKNOWN_DATA_SET, {
+        vi: `Không có bộ dữ liệu "${dsKey}"`,
+        en: `Data set not found or not accessible: "${dsKey}"`,
+      });
+      continue;
+    }
+    let period: Period;
+    try {
+      period = parsePeriod(row.period ?? '');
+    } catch {
+      conflict(index, 'period', row.period ?? '', CONFLICT.badPeriod, {
+        vi: `Kỳ không hợp lệ: "${row.period ?? ''}"`,
+        en: `Invalid period: "${row.period ?? ''}"`,
+      });
+      continue;
+    }
+    if (period.type !== ds.period_type) {
+      conflict(index, 'period', row.period!, CONFLICT.badPeriod, {
+        vi: `Bộ dữ liệu ${ds.code} báo cáo theo ${ds.period_type}; kỳ ${row.period} không khớp`,
+        en: `Period type of period ${row.period} is not valid for data set ${ds.code} (${ds.period_type})`,
+      });
+      continue;
+    }
+    const version = ctx.version ?? versionAt(spans, period.start)?.id ?? ds.version;
+    const ouKey = row.organisationUnit ?? '';
+    const [unit] = ouKey ? await unitsOfVersion(tx, version, [ouKey]) : [];
+    if (!unit) {
+      conflict(index, 'organisationUnit', ouKey, CONFLICT.unknownUnit, {
+        vi: `Không có đơn vị "${ouKey}" trong cây ${version} (cây áp dụng cho kỳ ${period.id})`,
+        en: `Organisation unit not found: "${ouKey}" in the ${version} tree (the tree for period ${period.id})`,
+      });
+      continue;
+    }
+    if (actor !== 'system' && !inScope(actor.scope, { version, path: unit.path })) {
+      conflict(index, 'organisationUnit', ouKey, CONFLICT.outOfScope, {
+        vi: `Đơn vị "${ouKey}" nằm ngoài phạm vi của bạn`,
+        en: `Organisation unit "${ouKey}" is outside your scope`,
+      });
+      continue;
+    }
+    let units = assigned.get(ds.id);
+    if (!units) assigned.set(ds.id, (units = await assignedUnits(tx, ds.id)));
+    if (units.size ? !units.has(unit.id) : unit.level !== ds.level) {
+      conflict(index, 'organisationUnit', ouKey, CONFLICT.unknownUnit, {
+        vi: `Đơn vị "${ouKey}" không được giao bộ dữ liệu ${ds.code}`,
+        en: `Organisation unit "${ouKey}" is not assigned to data set ${ds.code}`,
+      });
+      continue;
+    }
+    const aocKey = row.attributeOptionCombo;
+    const attribute = row.attribute
+      ? await attributeByOptions(tx, row.attribute.combo, row.attribute.options)
+      : await attributeByKey(tx, aocKey && aocKey !== OLD_DEFAULT ? aocKey : 'default');
+    if (!attribute) {
+      const given = row.attribute
+        ? `${row.attribute.combo} ${row.attribute.options.join(';')}`
+        : (aocKey ?? '');
+      conflict(index, 'attributeOptionCombo', given, CONFLICT.unknownAttribute, {
+        vi: `Không có tổ hợp thuộc tính "${given}"`,
+        en: `Attribute option combo not found: "${given}"`,
+      });
+      continue;
+    }
+    const completed =
+      row.completed === undefined
+        ? true
+        : typeof row.completed === 'boolean'
+          ? row.completed
+          : parseFlag(row.completed);
+    const periodId = (await new DataValueRepo(tx).ensurePeriods([period])).get(period.id)!;
+    const expired = ds.expiry_days > 0 && today > addDays(period.end, ds.expiry_days);
+    if (expired || (await periodLocked(tx, periodId, ds.id))) {
+      conflict(index, 'period', row.period!, expired ? CONFLICT.expired : CONFLICT.locked, {
+        vi: `Kỳ ${period.id} của bộ dữ liệu ${ds.code} đã khoá sổ; không thể ghi`,
+        en: `Period ${period.id} of data set ${ds.code} is locked; it cannot be written`,
+      });
+      continue;
+    }
+    const key = { dataSetId: ds.id, periodId, unitId: unit.id, attributeId: attribute.id };
+    const before = await repo.get(key);
+    const entity = {
+      dataSet: ds.code,
+      period: period.id,
+      orgUnit: unit.code,
+      attributeOptionCombo: attribute.code,
+    };
+    let action: string;
+    if (strategy === 'DELETE') {
+      if (!before) {
+        count.ignored++;
+        continue;
+      }
+      if (!dryRun) await repo.remove(key);
+      count.deleted++;
+      action = 'registration.delete';
+    } else if (before) {
+      if (strategy === 'CREATE' || before.completed === completed) {
+        count.ignored++;
+        continue;
+      }
+      if (!dryRun) await repo.put(key, completed, by);
+      count.updated++;
+      action = 'registration.update';
+    } else {
+      if (strategy === 'UPDATE') {
+        count.ignored++;
+        continue;
+      }
+      if (!dryRun) await repo.put(key, completed, by);
+      count.imported++;
+      action = 'registration.create';
+    }
+    if (dryRun) continue;
+    await audit.record({
+      ...auditActor(actor),
+      action,
+      entityType: 'complete_registration',
+      entityId: `${ds.code}/${period.id}/${unit.code}/${attribute.code}`,
+      unit: { version, code: unit.code },
+      before: before ? { ...entity, completed: before.completed } : undefined,
+      after: strategy === 'DELETE' ? undefined : { ...entity, completed },
+    });
+  }
+  const applied = count.imported + count.updated + count.deleted;
+  return {
+    status: conflicts.length === 0 ? 'SUCCESS' : applied > 0 ? 'WARNING' : 'ERROR',
+    importCount: count,
+    conflicts,
+    dryRun,
+    strategy,
+  };
 }
 
 /** The default category option's uid, which Opsroom once wrote for the default attribute. */
