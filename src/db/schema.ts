@@ -3,6 +3,8 @@ import type { ColumnType, Generated } from 'kysely';
 /** Kysely's view of the tables created by `migrations/*.sql`. */
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A timestamp without a default: every insert gives it. */
+type GivenTimestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 
 export interface HierarchyVersionTable {
@@ -333,7 +335,28 @@ export interface DataValueTable {
 }
 
 /** A deleted value, kept for exports with includeDeleted (migration 0017); same columns. */
-export type DataValueDeletedTable = DataValueTable;
+export interface DataValueDeletedTable extends Omit<DataValueTable, 'created_at'> {
+  /** The value's own creation time, moved with it: no default here. */
+  created_at: GivenTimestamp;
+}
+
+/** The blocks of period ids bulk loads took (migration 0004). */
+export interface PeriodBlockTable {
+  first_period_id: number;
+  loaded_by: string;
+  loaded_at: Timestamp;
+}
+
+/** The view of a unit's totals: roll-ups and a leaf unit's own values (migration 0004). */
+export interface DataValueTotalView {
+  unit_id: number;
+  element_id: number;
+  period_id: number;
+  option_id: number;
+  attribute_id: number;
+  sum: number;
+  n: number;
+}
 
 export interface DataValueHistoryTable {
   unit_id: number;
@@ -437,6 +460,8 @@ export interface Schema {
   data_value: DataValueTable;
   data_value_history: DataValueHistoryTable;
   data_value_deleted: DataValueDeletedTable;
+  data_value_total: DataValueTotalView;
+  period_block: PeriodBlockTable;
   data_value_rollup: DataValueRollupTable;
   live_event: LiveEventTable;
   alert_rule: AlertRuleTable;
@@ -570,7 +595,7 @@ export interface IdempotencyKeyTable {
   entity_type: string;
   entity_id: string;
   applied_at: Generated<Date>;
-  expires_at: Timestamp;
+  expires_at: GivenTimestamp;
   status: number | null;
   content_type: string | null;
   response: Uint8Array | null;
