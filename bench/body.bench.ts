@@ -122,9 +122,9 @@ async function peakDuring<T>(
   }
 }
 
-function multipartBody(total: number): AsyncGenerator<Buffer> {
+function multipartBody(total: number): Generator<Buffer> {
   const boundary = 'opsroom-bench-boundary';
-  async function* gen() {
+  function* gen() {
     yield Buffer.from(
       `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="lon.pdf"\r\n` +
         'content-type: application/pdf\r\n\r\n%PDF-1.4\n',

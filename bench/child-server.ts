@@ -42,8 +42,14 @@ export async function serveInChild(
     await close();
     process.exit(0);
   };
-  process.on('SIGTERM', stop);
-  process.stdin.on('end', stop); // the parent went away
+  // An event handler cannot be awaited: a failed stop is shown and exits non-zero.
+  const onStop = () =>
+    void stop().catch((err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
+  process.on('SIGTERM', onStop);
+  process.stdin.on('end', onStop); // the parent went away
   process.stdin.resume();
 }
 
@@ -60,7 +66,7 @@ export async function startChild<T>(file: string, env: Record<string, string>): 
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const info = await new Promise<T>((resolve, reject) => {
-    const lines = createInterface({ input: proc.stdout! });
+    const lines = createInterface({ input: proc.stdout });
     lines.once('line', (l) => resolve(JSON.parse(l) as T));
     proc.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
   });

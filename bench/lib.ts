@@ -1,4 +1,5 @@
 import type { Engine } from '../src/db/client.ts';
+import { arriving } from '../src/test/body-sender.ts';
 import { actionsOfRole, type Actor } from '../src/domain/access.ts';
 
 /** The national administrator benchmarks act as, on one tree. */
@@ -214,11 +215,11 @@ function markdownTable(header: string[], lines: string[][]): string {
  * 2024-01-01) of one element, a comment of about 1 kB on each row, so that the rows are few
  * (about 200,000 for 200 MB) and an import's own state small.
  */
-export async function* csvBody(
-  element: string,
-  units: string[],
-  total: number,
-): AsyncGenerator<Buffer> {
+export function csvBody(element: string, units: string[], total: number): AsyncIterable<Buffer> {
+  return arriving(csvPieces(element, units, total));
+}
+
+function* csvPieces(element: string, units: string[], total: number): Generator<Buffer> {
   const comment = 'ghi chú kiểm tra bộ nhớ '.repeat(40);
   let sent = 0;
   let i = 0;

@@ -29,8 +29,8 @@
  */
 import { request, type Browser, type BrowserContext } from 'playwright-core';
 import { launchBrowser, startServer, type RunningServer } from '../e2e/harness.ts';
-import { formatValue } from '../web/src/format.ts';
-import { resolvePeriod, vnToday } from '../web/src/overview/state.ts';
+import { formatValue } from '../web/src/shared/format.ts';
+import { resolvePeriod, vnToday } from '../web/src/features/room/state.ts';
 import { percentile, type Bench, type BenchOptions, type Measurement } from './lib.ts';
 
 const TILE = 'POSITIVE_CASES';

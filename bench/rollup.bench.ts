@@ -446,10 +446,10 @@ function cachedService(s: Setup): AnalyticsService {
   hierarchy.versions = () => versions;
   const maps = new Map<string, ReturnType<DataValueRepo['units']>>();
   const repo = new DataValueRepo(s.db);
-  const read = DataValueRepo.prototype.units; // the real one, before it is swapped
+  const read = repo.units.bind(repo); // the real one, before it is swapped
   const cachedUnits = (version: string) => {
     let hit = maps.get(version);
-    if (!hit) maps.set(version, (hit = read.call(repo, version)));
+    if (!hit) maps.set(version, (hit = read(version)));
     return hit;
   };
   return new (class extends AnalyticsService {
@@ -465,7 +465,7 @@ function cachedService(s: Setup): AnalyticsService {
         Object.defineProperty(DataValueRepo.prototype, 'units', original);
       }
     }
-  })(s.db, hierarchy);
+  })(s.services.store, hierarchy);
 }
 
 /** The steps every service call takes before it reads the roll-up table, one at a time. */

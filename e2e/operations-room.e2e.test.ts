@@ -18,8 +18,8 @@ import {
   type BrowserContext,
   type Page,
 } from 'playwright-core';
-import { formatValue } from '../web/src/format.ts';
-import { resolvePeriod, vnToday } from '../web/src/overview/state.ts';
+import { formatValue } from '../web/src/shared/format.ts';
+import { resolvePeriod, vnToday } from '../web/src/features/room/state.ts';
 import {
   launchBrowser,
   shot,

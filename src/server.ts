@@ -49,12 +49,7 @@ export async function startServer(
     );
   }
   if (config.demo) {
-    const any = await database.db
-      .selectFrom('data_value')
-      .select('unit_id')
-      .limit(1)
-      .executeTakeFirst();
-    if (!any) {
+    if (!(await services.store.repos.analytics.anyValue())) {
       const r = await loadDemoData(services, {
         onProgress: (step, done, total) => opts.progress?.(`demo data: ${step}`, done, total),
       });

@@ -1,94 +1,18 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { ACTIONS, ROLES } from '../domain/access.ts';
-import { MIN_PASSWORD, USERNAME } from '../domain/accounts.ts';
-import { UnitGroupInput } from '../domain/metadata.ts';
+import {
+  AuditEvent,
+  CreatedToken,
+  LiftThrottle,
+  NewGroup,
+  NewToken,
+  NewUser,
+  SigninThrottle,
+  User,
+} from '../contract/admin.ts';
+import { Paging, VersionParam, errorResponses, json, plainText } from '../contract/common.ts';
 import { actorOf, type AppEnv } from './context.ts';
-import { errorResponses, json, Paging, plainText, VersionParam } from './schemas.ts';
 
 /** Users, machine tokens, groups of units and the audit log. */
-
-const ScopeRef = z.object({
-  version: plainText().openapi({ example: '2025' }),
-  code: plainText().openapi({ example: '79' }),
-});
-
-const NewUser = z
-  .object({
-    username: z.string().regex(USERNAME, 'lowercase letters, digits, . _ -, 3 to 50 characters'),
-    displayName: plainText().min(1).max(200).optional(),
-    password: plainText().min(MIN_PASSWORD, `at least ${MIN_PASSWORD} characters`).max(200),
-    role: z.enum(ROLES),
-    scope: ScopeRef,
-  })
-  .openapi('NewUser');
-
-const User = z
-  .object({
-    id: z.number(),
-    username: z.string(),
-    role: z.string(),
-    scope_version: z.string(),
-    scope_code: z.string(),
-  })
-  .passthrough()
-  .openapi('User');
-
-const NewToken = z
-  .object({
-    name: plainText().min(1).max(100),
-    scope: ScopeRef,
-    permissions: z.array(z.enum(ACTIONS)).min(1),
-    expiresInDays: z.number().int().min(1).max(3650).optional(),
-  })
-  .openapi('NewToken');
-
-const CreatedToken = z
-  .object({
-    id: z.string(),
-    token: z
-      .string()
-      .openapi({ description: 'Shown once; send as `Authorization: Bearer <token>`' }),
-    name: z.string(),
-    scope: ScopeRef,
-    permissions: z.array(z.string()),
-    expiresAt: z.date().nullable(),
-  })
-  .openapi('CreatedToken');
-
-// One schema for a group, whether it comes alone or in a metadata document.
-const NewGroup = UnitGroupInput;
-
-const AuditEvent = z
-  .object({
-    id: z.number(),
-    at: z.date(),
-    actor: z.object({ kind: z.string(), id: z.string().nullable(), name: z.string() }),
-    action: z.string(),
-    entity: z.object({ type: z.string(), id: z.string() }),
-    unit: z.object({ version: z.string().nullable(), code: z.string() }).nullable(),
-    before: z.unknown(),
-    after: z.unknown(),
-  })
-  .openapi('AuditEvent');
-
-const SigninThrottle = z
-  .object({
-    username: z.string().nullable().openapi({ description: 'null: any account' }),
-    address: z.string().nullable().openapi({ description: 'null: any address' }),
-    kind: z.enum(['address', 'accountAddress', 'account']),
-    failures: z.number(),
-    lastFailureAt: z.date().nullable(),
-    blockedUntil: z.date().nullable(),
-    delayed: z.boolean().openapi({ description: 'An attempt now would be told to wait' }),
-  })
-  .openapi('SigninThrottle');
-
-const LiftThrottle = z
-  .object({
-    username: plainText().min(1).max(100).optional(),
-    address: plainText().min(1).max(100).optional(),
-  })
-  .openapi('LiftThrottle');
 
 export function adminRoutes() {
   const app = new OpenAPIHono<AppEnv>();
@@ -209,6 +133,7 @@ export function adminRoutes() {
             code: z.string(),
             name: z.string(),
             members: z.number(),
+            change: z.enum(['created', 'updated', 'unchanged']),
           }),
           'Created',
         ),
@@ -268,7 +193,7 @@ export function adminRoutes() {
     }),
     async (c) => {
       const items = await c.get('services').audit.list(actorOf(c), c.req.valid('query'));
-      return c.json({ items: items as z.infer<typeof AuditEvent>[] }, 200);
+      return c.json({ items }, 200);
     },
   );
 

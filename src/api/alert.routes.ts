@@ -1,87 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { CALENDAR_PERIOD_TYPES } from '../domain/period.ts';
+import { Alert, AlertRule, AlertRuleInput } from '../contract/alert.ts';
+import { errorResponses, json, plainText } from '../contract/common.ts';
 import { actorOf, type AppEnv } from './context.ts';
-import { errorResponses, json, plainText } from './schemas.ts';
-
-const PeriodType = z.enum(CALENDAR_PERIOD_TYPES);
-const OperatorOut = z.enum(['>', '>=', '<', '<=']);
-
-const RuleInput = z
-  .object({
-    nameVi: plainText().min(1).max(200).openapi({ example: 'Ca truy vết trong ngày vượt 50' }),
-    nameEn: plainText().min(1).max(200).openapi({ example: 'Cases traced in a day above 50' }),
-    subject: plainText().min(1).max(120).openapi({
-      description: 'An element code, ELEMENT.OPTION, or an indicator code',
-      example: 'CASES_TRACED',
-    }),
-    unit: z
-      .object({ version: plainText().min(1).max(20), code: plainText().min(1).max(40) })
-      .openapi({
-        description: 'The unit whose subtree the rule watches',
-        example: { version: '2025', code: '79' },
-      }),
-    level: z.number().int().min(0).max(9).openapi({
-      description:
-        'The level of the units evaluated under it: 0 nation, 1 province, 2 district (2022) or commune (2025), 3 commune (2022)',
-      example: 2,
-    }),
-    periodType: PeriodType.openapi({ example: 'day' }),
-    operator: z.enum(['>', '>=', '<', '<=', '≥', '≤']).openapi({ example: '>' }),
-    threshold: z.number().openapi({ example: 50 }),
-    active: z.boolean().optional().openapi({ description: 'Default true' }),
-  })
-  .openapi('AlertRuleInput');
-
-const Rule = z
-  .object({
-    id: z.number(),
-    nameVi: z.string(),
-    nameEn: z.string(),
-    subject: z.string(),
-    subjectType: z.enum(['element', 'indicator']),
-    unit: z.object({ version: z.string(), code: z.string(), name: z.string(), path: z.string() }),
-    level: z.number(),
-    periodType: PeriodType,
-    operator: OperatorOut,
-    threshold: z.number(),
-    active: z.boolean(),
-    createdAt: z.string(),
-    createdBy: z.string().nullable(),
-  })
-  .openapi('AlertRule');
-
-export const AlertSchema = z
-  .object({
-    id: z.number(),
-    state: z.enum(['open', 'resolved']),
-    period: z.string().openapi({ example: '2026-11-22' }),
-    periodLabel: z.object({ vi: z.string(), en: z.string() }),
-    value: z.number().nullable(),
-    threshold: z.number(),
-    operator: OperatorOut,
-    openedAt: z.string(),
-    updatedAt: z.string(),
-    resolvedAt: z.string().nullable(),
-    rule: z.object({
-      id: z.number(),
-      nameVi: z.string(),
-      nameEn: z.string(),
-      subject: z.string(),
-      subjectType: z.enum(['element', 'indicator']),
-      periodType: PeriodType,
-    }),
-    unit: z.object({
-      version: z.string(),
-      code: z.string(),
-      name: z.string(),
-      fullName: z.string(),
-      level: z.number(),
-      path: z.string(),
-    }),
-  })
-  .openapi('Alert', {
-    description: 'Also the payload of the `alert` live event',
-  });
 
 export function alertRoutes() {
   const app = new OpenAPIHono<AppEnv>();
@@ -92,7 +12,7 @@ export function alertRoutes() {
       path: '/api/alerts/rules',
       tags: ['alerts'],
       summary: 'Alert rules on units in your scope and on units above it that cover it',
-      responses: { 200: json(z.object({ items: z.array(Rule) }), 'Rules'), ...errorResponses },
+      responses: { 200: json(z.object({ items: z.array(AlertRule) }), 'Rules'), ...errorResponses },
     }),
     async (c) => c.json({ items: await c.get('services').alerts.listRules(actorOf(c)) }, 200),
   );
@@ -105,9 +25,9 @@ export function alertRoutes() {
       summary:
         'Create an alert rule (metadata.manage, a unit in your scope): after each import of its elements the units of the level under the unit are compared with the threshold for the periods written',
       request: {
-        body: { content: { 'application/json': { schema: RuleInput } }, required: true },
+        body: { content: { 'application/json': { schema: AlertRuleInput } }, required: true },
       },
-      responses: { 201: json(Rule, 'The rule'), ...errorResponses },
+      responses: { 201: json(AlertRule, 'The rule'), ...errorResponses },
     }),
     async (c) => {
       const rule = await c
@@ -143,7 +63,7 @@ export function alertRoutes() {
           required: true,
         },
       },
-      responses: { 200: json(Rule, 'The rule'), ...errorResponses },
+      responses: { 200: json(AlertRule, 'The rule'), ...errorResponses },
     }),
     async (c) => {
       const rule = await c
@@ -174,7 +94,7 @@ export function alertRoutes() {
         }),
       },
       responses: {
-        200: json(z.object({ items: z.array(AlertSchema) }), 'Alerts'),
+        200: json(z.object({ items: z.array(Alert) }), 'Alerts'),
         ...errorResponses,
       },
     }),

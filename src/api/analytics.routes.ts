@@ -1,4 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { AnalyticsCell } from '../contract/analytics.ts';
+import { errorResponses, json } from '../contract/common.ts';
 import type { Context } from 'hono';
 import { AppError } from '../domain/errors.ts';
 import { parsePeriod, toDhis2PeriodItem, type Period } from '../domain/period.ts';
@@ -11,7 +13,6 @@ import {
 } from '../services/analytics.service.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { wantsEnglish } from './errors.ts';
-import { errorResponses, json } from './schemas.ts';
 
 type Result = Awaited<
   ReturnType<import('../services/analytics.service.ts').AnalyticsService['query']>
@@ -398,33 +399,6 @@ function rawDataResponse(c: Context, raw: Raw, schemes: ReturnType<typeof idSche
 const itemKeyOf = (d: Extract<Result['dxItems'][number], { kind: 'element' }>) =>
   d.ref.option ? `${d.ref.element}.${d.ref.option}` : d.ref.element;
 
-const ChangeSchema = z
-  .object({
-    pct: z.number().nullable(),
-    previous: z.number().nullable(),
-    source: z.enum(['computed', 'reported']).openapi({
-      description: 'computed from two values in the system, or as the source reported it',
-    }),
-    period: z.string(),
-  })
-  .openapi('Change');
-
-const CellSchema = z
-  .object({
-    dx: z.string(),
-    pe: z.string(),
-    ou: z.string(),
-    version: z.string(),
-    value: z.number().nullable(),
-    yoy: ChangeSchema.optional().openapi({ description: 'Against the same period last year' }),
-    pop: ChangeSchema.optional().openapi({ description: 'Against the previous period' }),
-    target: z
-      .object({ value: z.number(), due: z.string(), share: z.number().nullable() })
-      .optional(),
-    rank: z.number().optional(),
-  })
-  .openapi('AnalyticsCell');
-
 export function analyticsRoutes() {
   const app = new OpenAPIHono<AppEnv>();
 
@@ -530,7 +504,7 @@ export function analyticsRoutes() {
       responses: {
         200: json(
           z.object({
-            items: z.array(CellSchema),
+            items: z.array(AnalyticsCell),
             periods: z.array(z.object({ id: z.string(), label: z.string() })),
           }),
           'Cells',

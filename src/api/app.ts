@@ -7,7 +7,6 @@ import { secureHeaders } from 'hono/secure-headers';
 import { getPath } from 'hono/utils/url';
 import { AppError, errors } from '../domain/errors.ts';
 import type { Services } from '../services/index.ts';
-import { ping } from '../db/client.ts';
 import { adminRoutes } from './admin.routes.ts';
 import { authenticate } from './auth.middleware.ts';
 import { admission } from './busy.ts';
@@ -106,7 +105,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
       },
     }),
     async (c) => {
-      await ping(services.database.db);
+      await services.store.ping();
       return c.json(
         { status: 'ok' as const, engine: services.database.engine, version: PACKAGE_VERSION },
         200,
@@ -178,6 +177,8 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   return app;
 }
 
-const PACKAGE_VERSION: string = JSON.parse(
-  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
 ).version;

@@ -1,8 +1,8 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { ErrorResponse, errorResponses, json } from '../contract/common.ts';
 import { AppError } from '../domain/errors.ts';
 import { actorOf, type AppEnv } from './context.ts';
-import { ErrorResponse, errorResponses, json } from './schemas.ts';
-import { FileSchema } from './task.routes.ts';
+import { Attachment } from '../contract/task.ts';
 
 export function attachmentRoutes() {
   const app = new OpenAPIHono<AppEnv>();
@@ -27,7 +27,7 @@ export function attachmentRoutes() {
       },
     },
     responses: {
-      201: json(FileSchema, 'Stored'),
+      201: json(Attachment, 'Stored'),
       413: {
         description: 'Over 10 MB',
         content: { 'application/json': { schema: ErrorResponse } },

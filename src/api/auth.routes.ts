@@ -1,29 +1,11 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { Login, Me } from '../contract/auth.ts';
+import { errorResponses, json } from '../contract/common.ts';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Context } from 'hono';
 import { actorOf, type AppEnv } from './context.ts';
 import { CSRF_COOKIE, SESSION_COOKIE, withRetryAfter } from './auth.middleware.ts';
 import { clientAddress } from './client-address.ts';
-import { errorResponses, json, plainText } from './schemas.ts';
-
-const Login = z
-  .object({
-    username: plainText().min(1).max(100).openapi({ example: 'admin' }),
-    password: plainText().min(1).max(500),
-  })
-  .openapi('Login');
-
-const Me = z
-  .object({
-    kind: z.enum(['user', 'token']),
-    username: z.string(),
-    displayName: z.string().optional(),
-    role: z.string().optional(),
-    permissions: z.array(z.string()),
-    scope: z.object({ version: z.string(), code: z.string(), name: z.string().optional() }),
-    csrfToken: z.string().optional(),
-  })
-  .openapi('Me');
 
 /** Secure cookies whenever the page is served over HTTPS (directly or behind a proxy). */
 function isHttps(c: Context<AppEnv>): boolean {

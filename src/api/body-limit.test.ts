@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { createApp } from './app.ts';
 import { ADMIN_PASSWORD, openTestDb, testEngines, type TestDb } from '../test/harness.ts';
 import { ApiClient } from '../test/http.ts';
-import { filler, sendBody as send } from '../test/body-sender.ts';
+import { arriving, filler, sendBody as send } from '../test/body-sender.ts';
 
 const MB = 1024 * 1024;
 
@@ -185,7 +185,7 @@ for (const engine of testEngines()) {
       // arrives answers before the client is done; one that buffers first waits for the end.
       const total = 64 * MB;
       const good = csv(2_000);
-      async function* body() {
+      function* body() {
         yield good;
         yield Buffer.from([0xe9, 0x0a]);
         const row = Buffer.from(`CASES_TRACED,20230101,${communes[0]},1\n`.repeat(2048));
@@ -214,10 +214,11 @@ for (const engine of testEngines()) {
       lines.push(`CASES_TRACED,20210602,${communes[0]},7`);
       const twice = Buffer.from(lines.join('\n') + '\n');
       const opts = { atomic: true, bulk: 'always' as const, version: '2022' };
-      async function* arriving() {
-        for (let i = 0; i < twice.length; i += 1000) yield twice.subarray(i, i + 1000);
-      }
-      const streamed = await t.services.dataValues.importCsvStream('system', arriving(), opts);
+      const streamed = await t.services.dataValues.importCsvStream(
+        'system',
+        arriving(pieces(twice, 1000)),
+        opts,
+      );
       assert.equal(streamed.status, 'ERROR', JSON.stringify(streamed.importCount));
       const lineOf = streamed.conflicts.map((c) => c.line);
       assert.ok(lineOf.includes(3_002), JSON.stringify(streamed.conflicts).slice(0, 300));
@@ -228,7 +229,7 @@ for (const engine of testEngines()) {
     it('refuses an attachment over 10 MB with 413 before it is all sent', async () => {
       const boundary = 'x-opsroom-test-boundary';
       const total = 40 * MB;
-      async function* multipart() {
+      function* multipart() {
         yield Buffer.from(
           `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="lon.pdf"\r\n` +
             'content-type: application/pdf\r\n\r\n%PDF-1.4\n',

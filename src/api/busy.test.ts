@@ -49,7 +49,7 @@ const cells = (r: { cells: { ou: string; value: number | null }[] }) =>
   r.cells.map((c) => `${c.ou}=${c.value}`).join(',');
 
 /** The session cookie an ApiClient holds, to send a request of our own with an AbortSignal. */
-async function cookieOf(c: ApiClient): Promise<string | undefined> {
+function cookieOf(c: ApiClient): string | undefined {
   const jar = (c as unknown as { cookies: Map<string, string> }).cookies;
   return [...jar].map(([k, v]) => `${k}=${v}`).join('; ') || undefined;
 }
@@ -177,7 +177,7 @@ for (const engine of testEngines()) {
     });
 
     it('drops a request whose client went away before it was served', async () => {
-      const headers = { cookie: (await cookieOf(admin)) ?? '' };
+      const headers = { cookie: cookieOf(admin) ?? '' };
       // Gone before it reached the database.
       computations = 0;
       const left = new AbortController();

@@ -189,10 +189,10 @@ for (const engine of testEngines()) {
       const q: ExportQuery = { dataElements: ['COPY_NUM', 'COPY_TEXT'], idScheme: 'uid' };
       const expected = await bytes(await openExport(t.database.db, t.services.hierarchy, ADMIN, q));
       const basic = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`;
-      const res = (await admin.app.request(
+      const res = await admin.app.request(
         '/api/dataValueSets?format=csv&dataElement=COPY_NUM&dataElement=COPY_TEXT&idScheme=uid',
         { headers: { authorization: basic } },
-      )) as Response;
+      );
       assert.equal(res.status, 200);
       assert.ok(Buffer.from(await res.arrayBuffer()).equals(expected));
     });

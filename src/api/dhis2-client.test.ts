@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { serve } from '@hono/node-server';
 import type { MetadataDocumentInput } from '../domain/metadata.ts';
+import { textOf } from '../domain/text.ts';
 import { ADMIN_PASSWORD, openTestDb, testEngines, type TestDb } from '../test/harness.ts';
 import { createApp } from './app.ts';
 
@@ -593,7 +594,7 @@ for (const engine of testEngines()) {
             : e.query(c.query!, c.variables ? { variables: c.variables } : undefined)
         ).catch((err: FetchErrorLike) => {
           // The engine's message alone hides the cause: say what came back.
-          err.message += ` — ${String(err.details?.message ?? err.details ?? '')}`;
+          err.message += ` — ${textOf(err.details?.message ?? err.details ?? '')}`;
           throw err;
         });
         await c.check(answer, w);

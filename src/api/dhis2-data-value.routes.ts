@@ -2,11 +2,8 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { parseFlag } from '../domain/data-value.ts';
 import { AppError } from '../domain/errors.ts';
-import {
-  SingleValueService,
-  type ValueChange,
-  type ValueKey,
-} from '../services/data-value.single.ts';
+import { textOf } from '../domain/text.ts';
+import type { ValueChange, ValueKey } from '../services/data-value.single.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { ErrorResponse } from './schemas.ts';
 
@@ -19,16 +16,13 @@ import { ErrorResponse } from './schemas.ts';
 
 const PATHS = ['/api/dataValues', '/api/:apiVersion{[0-9]{2}}/dataValues'];
 
-const service = (c: Context<AppEnv>) => {
-  const s = c.get('services');
-  return new SingleValueService(s.database.db, s.hierarchy, s.dataValues);
-};
+const service = (c: Context<AppEnv>) => c.get('services').singleValues;
 
 const text = (v: unknown): string | undefined =>
-  v === undefined || v === null ? undefined : typeof v === 'string' ? v : String(v);
+  v === undefined || v === null ? undefined : textOf(v);
 
 const flag = (v: unknown): boolean | undefined =>
-  v === undefined || v === null ? undefined : typeof v === 'boolean' ? v : parseFlag(String(v));
+  v === undefined || v === null ? undefined : typeof v === 'boolean' ? v : parseFlag(textOf(v));
 
 const required = (missing: string[]) =>
   new AppError(

@@ -231,10 +231,12 @@ const analyticsMetadata = {
       }),
     ),
   ],
-  dataSets: [
-    ['a23dataSetA', 'A', ['ouabcdefghC', 'ouabcdefghD']],
-    ['a23dataSetB', 'B', ['ouabcdefghD']],
-  ].map(([id, c, units]) => ({
+  dataSets: (
+    [
+      ['a23dataSetA', 'A', ['ouabcdefghC', 'ouabcdefghD']],
+      ['a23dataSetB', 'B', ['ouabcdefghD']],
+    ] satisfies [string, string, string[]][]
+  ).map(([id, c, units]) => ({
     id,
     code: `DataSetCode${c}`,
     name: `DataSet${c}`,
@@ -242,7 +244,7 @@ const analyticsMetadata = {
     periodType: 'Monthly',
     categoryCombo: { id: 'bjDvmb4bfuf' },
     dataSetElements: [],
-    organisationUnits: (units as string[]).map((u) => ({ id: u })),
+    organisationUnits: units.map((u) => ({ id: u })),
   })),
 };
 

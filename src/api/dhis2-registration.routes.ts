@@ -1,16 +1,17 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { ErrorResponse } from '../contract/common.ts';
+import { Registration, RegistrationImportSummary } from '../contract/dhis2.ts';
 import type { Context } from 'hono';
 import { parseFlag } from '../domain/data-value.ts';
 import { AppError } from '../domain/errors.ts';
-import {
-  RegistrationService,
-  type RegistrationInput,
-  type RegistrationStrategy,
-  type RegistrationSummary,
+import { textOf } from '../domain/text.ts';
+import type {
+  RegistrationInput,
+  RegistrationStrategy,
+  RegistrationSummary,
 } from '../services/registration.service.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { dhis2Language } from './errors.ts';
-import { ErrorResponse, ImportCountSchema } from './schemas.ts';
 
 /**
  * DHIS2's complete data set registrations, at /api/completeDataSetRegistrations and
@@ -24,10 +25,7 @@ const PATHS = [
   '/api/:apiVersion{[0-9]{2}}/completeDataSetRegistrations',
 ];
 
-const service = (c: Context<AppEnv>) => {
-  const s = c.get('services');
-  return new RegistrationService(s.database.db, s.hierarchy);
-};
+const service = (c: Context<AppEnv>) => c.get('services').registrations;
 
 /** A parameter given repeated, comma-joined, or both. */
 const many = (c: Context<AppEnv>, ...names: string[]): string[] =>
@@ -82,42 +80,6 @@ function webMessage(c: Context<AppEnv>, s: RegistrationSummary) {
   );
 }
 
-const Registration = z.object({
-  dataSet: z.string(),
-  period: z.string(),
-  organisationUnit: z.string(),
-  attributeOptionCombo: z.string(),
-  date: z.string(),
-  storedBy: z.string(),
-  completed: z.boolean(),
-  lastUpdatedBy: z.string(),
-  lastUpdated: z.string(),
-});
-
-const ImportSummaryMessage = z
-  .object({
-    httpStatus: z.string(),
-    httpStatusCode: z.number(),
-    status: z.string(),
-    message: z.string(),
-    response: z.object({
-      responseType: z.literal('ImportSummary'),
-      status: z.enum(['SUCCESS', 'WARNING', 'ERROR']),
-      description: z.string(),
-      importCount: ImportCountSchema,
-      conflicts: z.array(
-        z.object({
-          object: z.string(),
-          value: z.string(),
-          errorCode: z.string(),
-          property: z.string(),
-          indexes: z.array(z.number()),
-        }),
-      ),
-    }),
-  })
-  .openapi('RegistrationImportSummary');
-
 /** The registrations of a body (`{completeDataSetRegistrations:[…]}`, or one registration). */
 function rowsOf(body: unknown): RegistrationInput[] {
   const doc = body as { completeDataSetRegistrations?: unknown } | null;
@@ -131,7 +93,7 @@ function rowsOf(body: unknown): RegistrationInput[] {
       'Thiếu danh sách "completeDataSetRegistrations"',
       'No "completeDataSetRegistrations" list',
     );
-  const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+  const str = (v: unknown) => (v === undefined || v === null ? undefined : textOf(v));
   // DHIS2 names an object by {id} or by its uid; both are read.
   const ref = (v: unknown) =>
     v && typeof v === 'object' ? str((v as { id?: unknown }).id) : str(v);
@@ -254,11 +216,11 @@ export function dhis2RegistrationRoutes() {
       responses: {
         200: {
           description: 'Import summary (SUCCESS or WARNING)',
-          content: { 'application/json': { schema: ImportSummaryMessage } },
+          content: { 'application/json': { schema: RegistrationImportSummary } },
         },
         409: {
           description: 'Nothing registered (ERROR)',
-          content: { 'application/json': { schema: ImportSummaryMessage } },
+          content: { 'application/json': { schema: RegistrationImportSummary } },
         },
         ...errors,
       },

@@ -7,8 +7,10 @@ import { dhis2Language } from './errors.ts';
 /** The DHIS2 version whose aggregate Web API Opsroom answers (see docs/dhis2.md). */
 export const DHIS2_VERSION = '2.41.0';
 
-const PACKAGE_VERSION: string = JSON.parse(
-  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
 ).version;
 
 /** DHIS2's timestamps: ISO without the zone, to the millisecond. */

@@ -1,112 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { BODY_MAX, PRIORITIES, TASK_STATUSES } from '../domain/task.ts';
+import { errorResponses, json, plainText } from '../contract/common.ts';
+import { Directive, DirectiveBoard, DirectiveId, DirectiveInput } from '../contract/directive.ts';
 import { actorOf, type AppEnv } from './context.ts';
-import { errorResponses, json, multilineText, plainText } from './schemas.ts';
-import { FileSchema } from './task.routes.ts';
-
-const Target = z
-  .object({
-    kind: z.enum(['units', 'level', 'group', 'nation']).openapi({
-      description:
-        'nation: every province (or every unit of `level`); units: the listed codes; level: every unit of `level` under `unit`; group: the members of a group',
-    }),
-    version: plainText()
-      .max(20)
-      .optional()
-      .openapi({ description: 'Default: your tree, or the tree in force' }),
-    units: z.array(plainText().min(1).max(40)).max(20_000).optional(),
-    unit: plainText().min(1).max(40).optional(),
-    level: z.number().int().min(1).max(9).optional(),
-    group: plainText().min(1).max(80).optional(),
-  })
-  .openapi('DirectiveTarget', {
-    example: { kind: 'level', version: '2022', unit: '79', level: 3 },
-  });
-
-const DirectiveInput = z
-  .object({
-    title: plainText().min(1).max(500),
-    body: multilineText()
-      .max(BODY_MAX * 2)
-      .openapi({ description: `At most ${BODY_MAX} characters` }),
-    priority: z.enum(PRIORITIES).default('normal'),
-    dueDate: z.iso.date().openapi({ example: '2026-12-31' }),
-    target: Target,
-    attachmentIds: z.array(z.number().int().positive()).max(20).optional(),
-  })
-  .openapi('DirectiveInput');
-
-const Directive = z
-  .object({
-    id: z.number(),
-    title: z.string(),
-    body: z.string(),
-    priority: z.enum(PRIORITIES),
-    dueDate: z.string(),
-    target: Target,
-    version: z.string(),
-    scopePath: z.string().openapi({ description: 'The recipients’ common ancestor' }),
-    issuer: z.object({
-      id: z.string().nullable(),
-      name: z.string(),
-      unit: z.object({ version: z.string(), code: z.string(), path: z.string() }),
-    }),
-    taskCount: z.number(),
-    createdAt: z.string(),
-    attachments: z.array(FileSchema),
-  })
-  .openapi('Directive');
-
-const Counts = {
-  total: z.number(),
-  read: z.number(),
-  acknowledged: z.number(),
-  inProgress: z.number(),
-  done: z.number(),
-  blocked: z.number(),
-  overdue: z.number().openapi({ description: 'Due before today and not done' }),
-};
-
-const Board = z
-  .object({
-    directive: Directive,
-    unit: z.object({
-      version: z.string(),
-      code: z.string(),
-      name: z.string(),
-      level: z.number(),
-      path: z.string(),
-    }),
-    today: z.string(),
-    rows: z.array(
-      z.object({
-        unit: z.object({ code: z.string(), name: z.string(), level: z.number() }),
-        ...Counts,
-      }),
-    ),
-    totals: z.object(Counts),
-    laggardCount: z.number(),
-    laggards: z.array(
-      z.object({
-        taskId: z.number(),
-        unit: z.object({
-          code: z.string(),
-          name: z.string(),
-          level: z.number(),
-          path: z.string(),
-          pathNames: z.string().openapi({ example: 'Hồ Chí Minh / Quận 1 / Bến Nghé' }),
-        }),
-        status: z.enum(TASK_STATUSES),
-        dueDate: z.string(),
-        daysLate: z.number(),
-        remindedAt: z.string().nullable(),
-        escalatedAt: z.string().nullable(),
-      }),
-    ),
-  })
-  .openapi('DirectiveBoard');
-
-const Id = z.object({ id: z.coerce.number().int().positive() });
 
 export function directiveRoutes() {
   const app = new OpenAPIHono<AppEnv>();
@@ -172,7 +67,7 @@ export function directiveRoutes() {
       path: '/api/directives/{id}',
       tags: ['directives'],
       summary: 'A directive',
-      request: { params: Id },
+      request: { params: DirectiveId },
       responses: { 200: json(Directive, 'The directive'), ...errorResponses },
     }),
     async (c) => {
@@ -189,13 +84,13 @@ export function directiveRoutes() {
       summary:
         'The board of a directive: per child unit of `unit` (default the issuer’s unit) counts read, acknowledged, in progress, done, blocked, overdue; the laggards, latest first',
       request: {
-        params: Id,
+        params: DirectiveId,
         query: z.object({
           unit: plainText().max(40).optional(),
           laggards: z.coerce.number().int().min(0).max(2000).default(100),
         }),
       },
-      responses: { 200: json(Board, 'The board'), ...errorResponses },
+      responses: { 200: json(DirectiveBoard, 'The board'), ...errorResponses },
     }),
     async (c) => {
       const b = await c
@@ -213,7 +108,7 @@ export function directiveRoutes() {
       summary:
         'Remind every laggard (not done) under `unit` (default the issuer’s unit): `reminder` live events, one per province',
       request: {
-        params: Id,
+        params: DirectiveId,
         query: z.object({ unit: plainText().max(40).optional() }),
       },
       responses: {

@@ -57,7 +57,7 @@ for (const engine of testEngines()) {
         headers: { cookie, 'x-csrf-token': csrfToken },
         body: form,
       });
-      return { status: res.status, json: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+      return { status: res.status, json: await res.json() };
     };
 
     before(async () => {

@@ -1,26 +1,14 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { errorResponses, json } from '../contract/common.ts';
+import { GeoMap } from '../contract/geo.ts';
 import { can } from '../domain/access.ts';
 import { errors } from '../domain/errors.ts';
 import { GeoService } from '../services/geo.service.ts';
 import { actorOf, type AppEnv } from './context.ts';
-import { errorResponses, json } from './schemas.ts';
 
 /** The boundary files never change while the server runs: one copy for every app instance. */
 let shared: GeoService | undefined;
 const geo = () => (shared ??= new GeoService());
-
-const Entry = z
-  .object({
-    version: z.string(),
-    parent: z
-      .string()
-      .openapi({ description: 'VN for the provinces, a province for its communes' }),
-    level: z.number().int().openapi({ description: 'Tree level of the units drawn' }),
-    features: z.number().int(),
-    etag: z.string(),
-    href: z.string().openapi({ description: 'Where to get it; cacheable for a year' }),
-  })
-  .openapi('GeoMap');
 
 const hrefOf = (e: { version: string; parent: string; level: number; etag: string }) =>
   `/api/geo/${encodeURIComponent(e.version)}/${encodeURIComponent(e.parent)}?level=${e.level}&h=${e.etag}`;
@@ -35,7 +23,7 @@ export function geoRoutes() {
       tags: ['geo'],
       summary:
         'The boundary maps there are: provinces of each tree, communes of each 2025 province and all 2025 communes',
-      responses: { 200: json(z.object({ items: z.array(Entry) }), 'Maps'), ...errorResponses },
+      responses: { 200: json(z.object({ items: z.array(GeoMap) }), 'Maps'), ...errorResponses },
     }),
     (c) => {
       const actor = actorOf(c);

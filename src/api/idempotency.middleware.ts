@@ -177,7 +177,7 @@ function fingerprinted(c: Context<AppEnv>) {
   const fp = new BodyFingerprint(c.req.header('content-type'));
   if (!raw.body) {
     fp.finish();
-    return { whole: async () => fp.finish() };
+    return { whole: () => Promise.resolve(fp.finish()) };
   }
   let source: ReadableStreamDefaultReader<Uint8Array> | undefined;
   const stream = new ReadableStream<Uint8Array>({

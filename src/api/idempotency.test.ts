@@ -227,7 +227,7 @@ for (const engine of testEngines()) {
           },
           body: text,
         });
-        return { status: res.status, headers: res.headers, json: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+        return { status: res.status, headers: res.headers, json: await res.json() };
       };
       const before = await counts(t);
       const first = await send('import-1');
@@ -278,7 +278,7 @@ for (const engine of testEngines()) {
           headers: { authorization: basic, 'idempotency-key': 'upload-1' },
           body: form,
         });
-        return { status: res.status, headers: res.headers, json: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+        return { status: res.status, headers: res.headers, json: await res.json() };
       };
       const a = await upload();
       assert.equal(a.status, 201, JSON.stringify(a.json));
@@ -453,7 +453,7 @@ if (testEngines().includes('postgres'))
       const next = await serve(t.url!);
       try {
         const res = await fetch(`${next.base}/api/directives`, request());
-        const body = (await res.json()) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const body = await res.json();
         assert.equal(res.status, 201, JSON.stringify(body));
         assert.equal(res.headers.get('idempotent-replayed'), 'true');
         const id = (

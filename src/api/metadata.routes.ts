@@ -1,4 +1,12 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { errorResponses, json } from '../contract/common.ts';
+import {
+  Dhis2ImportReport,
+  Dhis2MetadataParams,
+  DryRunQuery,
+  MetadataDocumentSchema,
+  MetadataSummary,
+} from '../contract/metadata.ts';
 import {
   AttributeOptionInput,
   BreakdownInput,
@@ -12,101 +20,11 @@ import {
 import { importParams, isDhis2Metadata } from '../domain/dhis2-metadata.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { validationError } from './errors.ts';
-import { errorResponses, json } from './schemas.ts';
-
-const Counts = z.object({ created: z.number(), updated: z.number(), unchanged: z.number() });
-const Summary = z
-  .object({
-    breakdowns: Counts,
-    attributeOptions: Counts,
-    dataElements: Counts,
-    indicators: Counts,
-    targets: Counts,
-    dataSets: Counts,
-    unitGroups: Counts,
-  })
-  .openapi('MetadataSummary');
-
-const Document = MetadataDocument;
-
-const Stats = z.object({
-  created: z.number(),
-  updated: z.number(),
-  deleted: z.number(),
-  ignored: z.number(),
-  total: z.number(),
-});
-const ErrorReport = z.object({
-  message: z.string(),
-  mainKlass: z.string(),
-  mainId: z.string().optional(),
-  errorCode: z.string().openapi({ example: 'E5002' }),
-  errorProperty: z.string().optional(),
-  errorProperties: z.array(z.string()),
-  args: z.array(z.string()),
-  value: z.string().optional(),
-});
-/** DHIS2's web message around its importReport. */
-const Dhis2ImportMessage = z
-  .object({
-    httpStatus: z.string().openapi({ example: 'OK' }),
-    httpStatusCode: z.number().openapi({ example: 200 }),
-    status: z.enum(['OK', 'WARNING', 'ERROR']),
-    message: z.string().optional(),
-    response: z.object({
-      responseType: z.literal('ImportReport'),
-      status: z.enum(['OK', 'WARNING', 'ERROR']),
-      stats: Stats,
-      typeReports: z.array(
-        z.object({
-          klass: z.string(),
-          stats: Stats,
-          objectReports: z.array(
-            z.object({
-              klass: z.string(),
-              index: z.number(),
-              uid: z.string().optional(),
-              displayName: z.string().optional(),
-              errorReports: z.array(ErrorReport),
-            }),
-          ),
-        }),
-      ),
-    }),
-  })
-  .openapi('Dhis2ImportReport');
-
-const Dhis2Params = z.object({
-  importStrategy: z.string().optional().openapi({
-    description: "DHIS2's shape: CREATE_AND_UPDATE (default), CREATE or UPDATE",
-  }),
-  atomicMode: z.string().optional().openapi({
-    description:
-      "DHIS2's shape: ALL (default: one error and nothing is written) or NONE (what has no error is written)",
-  }),
-  importMode: z
-    .string()
-    .optional()
-    .openapi({ description: "DHIS2's shape: COMMIT (default) or VALIDATE (as dryRun=true)" }),
-  importReportMode: z.string().optional().openapi({
-    description: "DHIS2's shape: ERRORS (default: object reports with errors only), FULL, DEBUG",
-  }),
-  version: z.string().max(20).optional().openapi({
-    description: "DHIS2's shape: the hierarchy version the units go into (default: in force today)",
-  }),
-});
 
 /** DHIS2's routes answer in English unless Vietnamese is asked for. */
 function dhis2Lang(lang: string | undefined, header: string | undefined): 'vi' | 'en' {
   return (lang ?? header ?? '').toLowerCase().startsWith('vi') ? 'vi' : 'en';
 }
-
-const DryRun = z.object({
-  dryRun: z
-    .enum(['true', 'false'])
-    .optional()
-    .openapi({ description: 'Check and count, change nothing' }),
-});
 
 const KINDS = {
   breakdowns: BreakdownInput,
@@ -129,7 +47,7 @@ export function metadataRoutes() {
       summary:
         'All metadata: breakdowns, attribute options, data elements, indicators, targets, data sets',
       responses: {
-        200: json(Document, 'In the shape POST /api/metadata takes'),
+        200: json(MetadataDocumentSchema, 'In the shape POST /api/metadata takes'),
         ...errorResponses,
       },
     }),
@@ -149,7 +67,7 @@ export function metadataRoutes() {
       description:
         "A body with DHIS2's keys (organisationUnits, categoryOptions, categories, categoryCombos, categoryOptionCombos, dataElements with valueType/aggregationType, indicatorTypes, indicators with numerator/denominator, dataSets with dataSetElements and organisationUnits, organisationUnitGroups) is read as DHIS2 reads it and answered with DHIS2's importReport (409 when it has errors); any other body is Opsroom's MetadataDocument.",
       request: {
-        query: DryRun.extend(Dhis2Params.shape),
+        query: DryRunQuery.extend(Dhis2MetadataParams.shape),
         body: {
           content: {
             'application/json': {
@@ -163,11 +81,11 @@ export function metadataRoutes() {
       },
       responses: {
         200: json(
-          z.union([Summary, Dhis2ImportMessage]),
+          z.union([MetadataSummary, Dhis2ImportReport]),
           "What was created and changed (Opsroom's summary, or DHIS2's importReport)",
         ),
         ...errorResponses,
-        409: json(Dhis2ImportMessage, "DHIS2's shape: the import report with its errors"),
+        409: json(Dhis2ImportReport, "DHIS2's shape: the import report with its errors"),
       },
     }),
     async (c) => {
@@ -224,7 +142,7 @@ export function metadataRoutes() {
       async (c) => {
         actorOf(c);
         const all = await c.get('services').metadata.list();
-        return c.json({ items: all[kind as keyof typeof KINDS] as z.infer<typeof schema>[] }, 200);
+        return c.json({ items: all[kind as keyof typeof KINDS] }, 200);
       },
     );
     app.openapi(
@@ -234,13 +152,16 @@ export function metadataRoutes() {
         tags: ['metadata'],
         summary: `Create or change ${kind} (one object or a list)`,
         request: {
-          query: DryRun,
+          query: DryRunQuery,
           body: {
             content: { 'application/json': { schema: z.union([schema, z.array(schema)]) } },
             required: true,
           },
         },
-        responses: { 200: json(Summary, 'What was created and changed'), ...errorResponses },
+        responses: {
+          200: json(MetadataSummary, 'What was created and changed'),
+          ...errorResponses,
+        },
       }),
       async (c) => {
         const body = c.req.valid('json');

@@ -1,85 +1,23 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import {
+  ErrorResponse,
+  OrgUnitList,
+  Paging,
+  VersionParam,
+  errorResponses,
+  json,
+} from '../contract/common.ts';
+import {
+  HierarchyVersion,
+  OrgUnitChange,
+  OrgUnitCodeParam,
+  OrgUnitDetail,
+  OrgUnitListQuery,
+  OrgUnitVersionQuery,
+} from '../contract/org-unit.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { VERSION_ID } from '../domain/hierarchy.ts';
 import { AppError } from '../domain/errors.ts';
-import {
-  AtParam,
-  ErrorResponse,
-  errorResponses,
-  json,
-  OrgUnit,
-  OrgUnitList,
-  Paging,
-  plainText,
-  VersionParam,
-} from './schemas.ts';
-
-const ListQuery = z.object({
-  version: VersionParam,
-  level: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(50)
-    .optional()
-    .openapi({ description: 'Only units of this level' }),
-  parent: plainText().max(50).optional().openapi({
-    description: 'Children of this unit; with `level`, all its descendants at that level',
-  }),
-  q: plainText().max(200).optional().openapi({
-    description: 'Search by name, ignoring diacritics and case; words match from their start',
-    example: 'ben nghe',
-  }),
-  at: AtParam,
-  ...Paging,
-});
-
-const CodeParam = z.object({
-  code: plainText()
-    .max(50)
-    .openapi({ param: { name: 'code', in: 'path' }, example: '26740' }),
-});
-const VersionQuery = z.object({ version: VersionParam, at: AtParam });
-
-const Link = z.object({
-  version: z.string(),
-  code: z.string(),
-  fullName: z.string(),
-  part: z.string(),
-  stale: z.boolean().optional(),
-});
-
-const UnitDetail = OrgUnit.extend({
-  countsBelow: z
-    .record(z.string(), z.number())
-    .openapi({ description: 'Units per level under this one' }),
-  formedFrom: z.array(Link).openapi({ description: 'Old units it was formed from (2025 reform)' }),
-  wentInto: z.array(Link).openapi({ description: 'New units it went into' }),
-}).openapi('OrgUnitDetail');
-
-const Version = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    validFrom: z.string(),
-    validUntil: z.string().nullable(),
-    counts: z.record(z.string(), z.number()),
-    current: z.boolean(),
-  })
-  .openapi('HierarchyVersion');
-
-const Change = z
-  .object({
-    id: z.number(),
-    version: z.string(),
-    code: z.string(),
-    decree: z.string(),
-    effective: z.string().nullable(),
-    status: z.enum(['announced', 'scheduled', 'in_force']),
-    type: z.array(z.string()),
-    fullName: z.array(z.string()),
-  })
-  .openapi('OrgUnitChange');
 
 export function orgUnitRoutes() {
   const app = new OpenAPIHono<AppEnv>();
@@ -91,7 +29,7 @@ export function orgUnitRoutes() {
       tags: ['hierarchy'],
       summary: 'The versions of the hierarchy, with unit counts per level',
       responses: {
-        200: json(z.object({ items: z.array(Version) }), 'Versions, oldest first'),
+        200: json(z.object({ items: z.array(HierarchyVersion) }), 'Versions, oldest first'),
         401: errorResponses[401],
       },
     }),
@@ -112,13 +50,13 @@ export function orgUnitRoutes() {
       path: '/api/orgunits',
       tags: ['hierarchy'],
       summary: 'List or search units of a version, within your scope',
-      request: { query: ListQuery },
+      request: { query: OrgUnitListQuery },
       responses: { 200: json(OrgUnitList, 'Units, with their ancestors'), ...errorResponses },
     }),
     async (c) => {
       const p = c.req.valid('query');
       const result = await c.get('services').hierarchy.list(actorOf(c), p);
-      return c.json(result as z.infer<typeof OrgUnitList>, 200);
+      return c.json(result, 200);
     },
   );
 
@@ -129,14 +67,14 @@ export function orgUnitRoutes() {
       tags: ['hierarchy'],
       summary:
         'One unit with its path to the nation, counts below it and its links across the 2025 reform',
-      request: { params: CodeParam, query: VersionQuery },
-      responses: { 200: json(UnitDetail, 'The unit'), ...errorResponses },
+      request: { params: OrgUnitCodeParam, query: OrgUnitVersionQuery },
+      responses: { 200: json(OrgUnitDetail, 'The unit'), ...errorResponses },
     }),
     async (c) => {
       const { code } = c.req.valid('param');
       const { version, at } = c.req.valid('query');
       const unit = await c.get('services').hierarchy.get(actorOf(c), code, version, at);
-      return c.json(unit as z.infer<typeof UnitDetail>, 200);
+      return c.json(unit as z.infer<typeof OrgUnitDetail>, 200);
     },
   );
 
@@ -146,7 +84,7 @@ export function orgUnitRoutes() {
       path: '/api/orgunits/{code}/children',
       tags: ['hierarchy'],
       summary: 'The units directly under a unit',
-      request: { params: CodeParam, query: VersionQuery.extend(Paging) },
+      request: { params: OrgUnitCodeParam, query: OrgUnitVersionQuery.extend(Paging) },
       responses: { 200: json(OrgUnitList, 'Children'), ...errorResponses },
     }),
     async (c) => {
@@ -155,7 +93,7 @@ export function orgUnitRoutes() {
       const result = await c
         .get('services')
         .hierarchy.children(actorOf(c), code, version, at, limit, offset);
-      return c.json(result as z.infer<typeof OrgUnitList>, 200);
+      return c.json(result, 200);
     },
   );
 
@@ -167,7 +105,7 @@ export function orgUnitRoutes() {
       summary: 'Renames and type changes made to a tree after it came into force',
       request: { query: z.object({ version: VersionParam }) },
       responses: {
-        200: json(z.object({ items: z.array(Change) }), 'Changes with their status'),
+        200: json(z.object({ items: z.array(OrgUnitChange) }), 'Changes with their status'),
         ...errorResponses,
       },
     }),
@@ -175,7 +113,7 @@ export function orgUnitRoutes() {
       const items = await c
         .get('services')
         .hierarchy.changes(actorOf(c), c.req.valid('query').version);
-      return c.json({ items: items as z.infer<typeof Change>[] }, 200);
+      return c.json({ items: items as z.infer<typeof OrgUnitChange>[] }, 200);
     },
   );
 

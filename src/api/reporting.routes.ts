@@ -1,41 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { errorResponses, json } from '../contract/common.ts';
+import { Completeness, PeriodLock } from '../contract/reporting.ts';
 import { actorOf, type AppEnv } from './context.ts';
-import { errorResponses, json } from './schemas.ts';
-
-const Counts = {
-  expected: z.number(),
-  reported: z.number(),
-  onTime: z.number(),
-  completeness: z.number().nullable().openapi({ description: 'Reported, % of expected' }),
-  timeliness: z.number().nullable().openapi({ description: 'Reported on time, % of expected' }),
-};
-
-const Completeness = z
-  .object({
-    dataSet: z.object({
-      code: z.string(),
-      nameVi: z.string(),
-      nameEn: z.string(),
-      version: z.string(),
-      level: z.number(),
-    }),
-    period: z.object({ id: z.string(), labelVi: z.string(), labelEn: z.string(), due: z.string() }),
-    unit: z.object({ code: z.string(), fullName: z.string() }),
-    ...Counts,
-    children: z.array(z.object({ code: z.string(), fullName: z.string(), ...Counts })),
-    missing: z.array(z.object({ code: z.string(), fullName: z.string() })),
-  })
-  .openapi('Completeness');
-
-const Lock = z
-  .object({
-    id: z.number(),
-    period: z.string(),
-    data_set: z.string().nullable(),
-    locked_at: z.date(),
-    locked_by: z.string(),
-  })
-  .openapi('PeriodLock');
 
 export function reportingRoutes() {
   const app = new OpenAPIHono<AppEnv>();
@@ -65,7 +31,10 @@ export function reportingRoutes() {
       path: '/api/periodLocks',
       tags: ['reporting'],
       summary: 'Periods locked for writes',
-      responses: { 200: json(z.object({ items: z.array(Lock) }), 'Locks'), ...errorResponses },
+      responses: {
+        200: json(z.object({ items: z.array(PeriodLock) }), 'Locks'),
+        ...errorResponses,
+      },
     }),
     async (c) => c.json({ items: await c.get('services').reporting.locks(actorOf(c)) }, 200),
   );

@@ -1,142 +1,16 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { TASK_STATUSES, PRIORITIES } from '../domain/task.ts';
+import { errorResponses, json, multilineText } from '../contract/common.ts';
+import {
+  StandaloneTaskInput,
+  Task,
+  TaskComment,
+  TaskDetail,
+  TaskHistory,
+  TaskId,
+  TaskStatus,
+  TaskStatusInput,
+} from '../contract/task.ts';
 import { actorOf, type AppEnv } from './context.ts';
-import { errorResponses, json, multilineText, plainText } from './schemas.ts';
-
-/** Shapes shared by the directive, task and plan routes. */
-
-const Status = z.enum(TASK_STATUSES).openapi({
-  description: 'received → acknowledged → in_progress → done; blocked (with a reason) and back',
-});
-
-export const FileSchema = z
-  .object({ id: z.number(), fileName: z.string(), contentType: z.string(), size: z.number() })
-  .openapi('Attachment');
-
-export const TaskSchema = z
-  .object({
-    id: z.number(),
-    directiveId: z.number().nullable(),
-    title: z.string(),
-    status: Status,
-    dueDate: z.string(),
-    daysLate: z.number(),
-    progress: z.number(),
-    blockedReason: z.string().nullable(),
-    lastReport: z.string().nullable(),
-    figures: z.record(z.string(), z.number()).nullable(),
-    assigneeId: z.number().nullable(),
-    readAt: z.string().nullable(),
-    acknowledgedAt: z.string().nullable(),
-    doneAt: z.string().nullable(),
-    remindedAt: z.string().nullable(),
-    escalatedAt: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    unit: z.object({
-      version: z.string(),
-      code: z.string(),
-      name: z.string(),
-      level: z.number(),
-      path: z.string(),
-    }),
-    directive: z
-      .object({
-        id: z.number(),
-        title: z.string(),
-        body: z.string(),
-        priority: z.enum(PRIORITIES),
-        dueDate: z.string(),
-        issuerName: z.string(),
-        createdAt: z.string(),
-      })
-      .nullable(),
-  })
-  .openapi('Task');
-
-const TaskDetail = TaskSchema.extend({
-  milestones: z.array(
-    z.object({
-      id: z.number(),
-      title: z.string(),
-      dueDate: z.string(),
-      doneAt: z.string().nullable(),
-    }),
-  ),
-  attachments: z.array(FileSchema),
-}).openapi('TaskDetail');
-
-const Comment = z
-  .object({
-    id: z.number(),
-    taskId: z.number(),
-    authorName: z.string(),
-    body: z.string(),
-    createdAt: z.string(),
-  })
-  .openapi('TaskComment');
-
-const History = z
-  .object({
-    task: TaskSchema,
-    events: z.array(
-      z.object({
-        id: z.number(),
-        at: z.string(),
-        kind: z.enum([
-          'created',
-          'read',
-          'status',
-          'comment',
-          'reminded',
-          'escalated',
-          'milestone',
-        ]),
-        actor: z.object({ id: z.string().nullable(), name: z.string() }),
-        from: z.string().nullable(),
-        to: z.string().nullable(),
-        note: z.string().nullable(),
-        progress: z.number().nullable(),
-        figures: z.record(z.string(), z.number()).nullable(),
-        attachments: z.array(FileSchema),
-      }),
-    ),
-    comments: z.array(Comment),
-  })
-  .openapi('TaskHistory');
-
-const Id = z.object({ id: z.coerce.number().int().positive().openapi({ example: 1 }) });
-const AttachmentIds = z.array(z.number().int().positive()).max(20).optional();
-
-const StatusInput = z
-  .object({
-    status: Status,
-    reason: multilineText().max(2000).optional().openapi({ description: 'Required for blocked' }),
-    note: multilineText().max(20_000).optional().openapi({ description: 'The report' }),
-    progress: z.number().int().min(0).max(100).optional(),
-    figures: z
-      .record(plainText().max(80), z.number())
-      .optional()
-      .openapi({
-        example: { households_visited: 120 },
-      }),
-    attachmentIds: AttachmentIds,
-  })
-  .openapi('TaskStatusInput');
-
-const StandaloneInput = z
-  .object({
-    title: plainText().min(1).max(500),
-    unit: plainText().min(1).max(40),
-    version: plainText().max(20).optional(),
-    assignee: z.number().int().positive().optional().openapi({ description: 'A user id' }),
-    dueDate: z.iso.date(),
-    milestones: z
-      .array(z.object({ title: plainText().min(1).max(500), due: z.iso.date() }))
-      .max(50)
-      .optional(),
-  })
-  .openapi('StandaloneTaskInput');
 
 export function taskRoutes() {
   const app = new OpenAPIHono<AppEnv>();
@@ -149,12 +23,12 @@ export function taskRoutes() {
       summary: 'Tasks of the units in your scope, newest first, with their directive',
       request: {
         query: z.object({
-          status: Status.optional(),
+          status: TaskStatus.optional(),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
         }),
       },
       responses: {
-        200: json(z.object({ items: z.array(TaskSchema) }), 'Tasks'),
+        200: json(z.object({ items: z.array(Task) }), 'Tasks'),
         ...errorResponses,
       },
     }),
@@ -172,7 +46,7 @@ export function taskRoutes() {
       summary:
         'Assign a task outside a directive: a unit (and optionally a person), a due date, milestones',
       request: {
-        body: { content: { 'application/json': { schema: StandaloneInput } }, required: true },
+        body: { content: { 'application/json': { schema: StandaloneTaskInput } }, required: true },
       },
       responses: { 201: json(TaskDetail, 'The task'), ...errorResponses },
     }),
@@ -190,7 +64,7 @@ export function taskRoutes() {
       path: '/api/tasks/{id}',
       tags: ['tasks'],
       summary: 'A task; opening it as its recipient records the time it was read (once)',
-      request: { params: Id },
+      request: { params: TaskId },
       responses: { 200: json(TaskDetail, 'The task'), ...errorResponses },
     }),
     async (c) => {
@@ -209,8 +83,8 @@ export function taskRoutes() {
       summary:
         'Acknowledge, report progress, block (with a reason) or finish a task, by its recipient; text, figures and attachments as evidence',
       request: {
-        params: Id,
-        body: { content: { 'application/json': { schema: StatusInput } }, required: true },
+        params: TaskId,
+        body: { content: { 'application/json': { schema: TaskStatusInput } }, required: true },
       },
       responses: {
         200: json(TaskDetail, 'The task after the change'),
@@ -238,7 +112,7 @@ export function taskRoutes() {
       tags: ['tasks'],
       summary: 'Comment on a task in your scope',
       request: {
-        params: Id,
+        params: TaskId,
         body: {
           content: {
             'application/json': { schema: z.object({ body: multilineText().min(1).max(5000) }) },
@@ -246,7 +120,7 @@ export function taskRoutes() {
           required: true,
         },
       },
-      responses: { 201: json(Comment, 'The comment'), ...errorResponses },
+      responses: { 201: json(TaskComment, 'The comment'), ...errorResponses },
     }),
     async (c) => {
       const r = await c
@@ -265,7 +139,7 @@ export function taskRoutes() {
       tags: ['tasks'],
       summary: 'Mark a milestone of a task done',
       request: {
-        params: Id.extend({ milestoneId: z.coerce.number().int().positive() }),
+        params: TaskId.extend({ milestoneId: z.coerce.number().int().positive() }),
       },
       responses: { 200: json(TaskDetail, 'The task'), ...errorResponses },
     }),
@@ -284,8 +158,8 @@ export function taskRoutes() {
       path: '/api/tasks/{id}/history',
       tags: ['tasks'],
       summary: 'Every change of a task (who, when, from → to, note, figures) and its comments',
-      request: { params: Id },
-      responses: { 200: json(History, 'History'), ...errorResponses },
+      request: { params: TaskId },
+      responses: { 200: json(TaskHistory, 'History'), ...errorResponses },
     }),
     async (c) => {
       const h = await c.get('services').tasks.history(actorOf(c), c.req.valid('param').id);

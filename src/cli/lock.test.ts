@@ -25,7 +25,7 @@ async function started(cmd: string, args: string[], ready?: string): Promise<Chi
   if (ready)
     await new Promise<void>((resolve, reject) => {
       let out = '';
-      c.stdout!.on('data', (d: Buffer) => {
+      c.stdout.on('data', (d: Buffer) => {
         out += d.toString();
         if (out.includes(ready)) resolve();
       });

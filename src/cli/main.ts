@@ -3,9 +3,9 @@ import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { loadConfig, SETTINGS, type Config } from '../config.ts';
-import { migrate } from '../db/migrate.ts';
 import { ACTIONS, ROLES, type Action, type Actor, type Role } from '../domain/access.ts';
 import type { DataValueFormat } from '../domain/data-value-set.ts';
+import type { MetadataDocumentInput } from '../domain/metadata.ts';
 import type { ImportStrategy } from '../domain/data-value.ts';
 import { DEFAULT_DAYS, loadDemoData } from '../jobs/demo-data.ts';
 import { startLivePrune } from '../jobs/live-prune.ts';
@@ -95,8 +95,15 @@ program
       unlock();
       process.exit(0);
     };
-    process.on('SIGINT', shutdown);
-    process.on('SIGTERM', shutdown);
+    // A signal handler cannot be awaited: a failed shutdown is shown and exits non-zero, as
+    // the unhandled rejection it used to be did.
+    const onSignal = () =>
+      void shutdown().catch((err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      });
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
 
 program
@@ -105,7 +112,7 @@ program
   .action(() =>
     withServices(
       async (s) => {
-        const applied = await migrate(s.database.db);
+        const applied = await s.store.migrate();
         console.log(applied.length ? `applied: ${applied.join(', ')}` : 'up to date');
       },
       { prepare: false },
@@ -360,9 +367,9 @@ metadata
   .option('--dry-run', 'check and count, change nothing')
   .action((file: string, o: { dryRun?: boolean }) =>
     withServices(async (s) => {
-      const summary = await s.metadata.apply('system', JSON.parse(readFileSync(file, 'utf8')), {
-        dryRun: o.dryRun,
-      });
+      // Any JSON: apply checks it against the metadata schema before anything is written.
+      const doc = JSON.parse(readFileSync(file, 'utf8')) as MetadataDocumentInput;
+      const summary = await s.metadata.apply('system', doc, { dryRun: o.dryRun });
       for (const [kind, c] of Object.entries(summary)) {
         console.log(
           `${kind.padEnd(18)} created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}`,

@@ -4,6 +4,16 @@ import type { Db } from './client.ts';
 export class AccountRepo {
   constructor(private readonly db: Db) {}
 
+  /** Whether a user with this name exists, disabled or not. */
+  async hasUser(username: string): Promise<boolean> {
+    const r = await this.db
+      .selectFrom('app_user')
+      .select('id')
+      .where('username', '=', username)
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
   /** Users joined to their scope unit (its path decides what they may see). */
   private users() {
     return this.db

@@ -111,7 +111,7 @@ export class AlertRepo {
   }
 
   async rule(id: number): Promise<RuleRow | undefined> {
-    return this.rules().where('r.id', '=', id).executeTakeFirst() as Promise<RuleRow | undefined>;
+    return this.rules().where('r.id', '=', id).executeTakeFirst();
   }
 
   /**
@@ -134,7 +134,7 @@ export class AlertRepo {
             eb(sql.val(s.path), 'like', sql<string>`u.path || '%'`),
           ]),
         );
-    return q.execute() as Promise<RuleRow[]>;
+    return q.execute();
   }
 
   /** The stored alerts of a rule for some periods. */
@@ -145,7 +145,7 @@ export class AlertRepo {
       .selectAll()
       .where('rule_id', '=', ruleId)
       .where('period', 'in', periods)
-      .execute() as Promise<AlertRow[]>;
+      .execute();
   }
 
   /** Creates and updates alerts; returns the ids written, in the order given. */
@@ -210,7 +210,7 @@ export class AlertRepo {
 
   async byIds(ids: number[]): Promise<AlertView[]> {
     if (ids.length === 0) return [];
-    return this.views().where('a.id', 'in', ids).execute() as Promise<AlertView[]>;
+    return this.views().where('a.id', 'in', ids).execute();
   }
 
   /** Newest change first, within a subtree (null = everywhere). */
@@ -227,6 +227,43 @@ export class AlertRepo {
       q = q
         .where('a.unit_version', '=', opts.under.version)
         .where('u.path', 'like', `${opts.under.path}%`);
-    return q.execute() as Promise<AlertView[]>;
+    return q.execute();
+  }
+
+  // What a rule may watch: elements, their breakdown options and indicators, by code or uid.
+
+  elementByKey(key: string) {
+    return this.db
+      .selectFrom('data_element')
+      .select(['code', 'breakdown_id'])
+      .where((eb) => eb.or([eb('code', '=', key), eb('uid', '=', key)]))
+      .executeTakeFirst();
+  }
+
+  optionByKey(breakdownId: number, key: string) {
+    return this.db
+      .selectFrom('breakdown_option')
+      .select('code')
+      .where('breakdown_id', '=', breakdownId)
+      .where((eb) => eb.or([eb('code', '=', key), eb('uid', '=', key)]))
+      .executeTakeFirst();
+  }
+
+  indicatorByKey(key: string) {
+    return this.db
+      .selectFrom('indicator')
+      .select('code')
+      .where((eb) => eb.or([eb('code', '=', key), eb('uid', '=', key)]))
+      .executeTakeFirst();
+  }
+
+  /** Every indicator's formula, and every element's code and uid (formulas may name either). */
+  async formulas() {
+    const indicators = await this.db
+      .selectFrom('indicator')
+      .select(['code', 'uid', 'formula'])
+      .execute();
+    const elements = await this.db.selectFrom('data_element').select(['code', 'uid']).execute();
+    return { indicators, elements };
   }
 }

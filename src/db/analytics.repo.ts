@@ -425,3 +425,71 @@ export async function reportingCounts(
     from reports group by pid, g`.execute(db);
   return { units, rows: rows.rows };
 }
+
+/**
+ * The queries above bound to one handle, as services reach them (db/store.ts); the functions
+ * stay exported for the benches.
+ */
+export class AnalyticsRepo {
+  constructor(private readonly db: Db) {}
+
+  aggregate(q: AggregateRequest) {
+    return aggregate(this.db, q);
+  }
+  extremes(q: AggregateRequest) {
+    return extremes(this.db, q);
+  }
+  rawValues(q: Parameters<typeof rawValues>[1]) {
+    return rawValues(this.db, q);
+  }
+  reportedChanges(
+    elementId: number,
+    unitIds: number[],
+    pids: string[],
+    only: { optionIds?: number[]; attributeIds?: number[] } = {},
+  ) {
+    return reportedChanges(this.db, elementId, unitIds, pids, only);
+  }
+  targets(subjectType: 'element' | 'indicator', code: string) {
+    return targets(this.db, subjectType, code);
+  }
+  ownTotals(q: AggregateRequest) {
+    return ownTotals(this.db, q);
+  }
+  reportingCounts(q: ReportingRequest) {
+    return reportingCounts(this.db, q);
+  }
+
+  /** Whether any value is stored (the demo data is loaded into a database without any). */
+  async anyValue(): Promise<boolean> {
+    const r = await this.db.selectFrom('data_value').select('unit_id').limit(1).executeTakeFirst();
+    return r !== undefined;
+  }
+
+  /** Data sets with their elements and whether they are assigned to units (R{…} in formulas). */
+  async dataSets() {
+    const [sets, members, assigned] = await Promise.all([
+      this.db.selectFrom('data_set').selectAll().execute(),
+      this.db.selectFrom('data_set_element').select(['data_set_id', 'element_id']).execute(),
+      this.db.selectFrom('data_set_unit').select('data_set_id').distinct().execute(),
+    ]);
+    return { sets, members, assigned };
+  }
+
+  /** Everything a question may name: elements, breakdown options, attributes, indicators. */
+  async catalogue() {
+    const [elements, options, attributes, indicators, breakdowns] = await Promise.all([
+      this.db.selectFrom('data_element').selectAll().execute(),
+      this.db
+        .selectFrom('breakdown_option')
+        .select(['id', 'code', 'uid', 'name_vi', 'name_en', 'breakdown_id'])
+        .orderBy('sort_order')
+        .orderBy('id')
+        .execute(),
+      this.db.selectFrom('attribute_option').select(['id', 'code', 'uid']).execute(),
+      this.db.selectFrom('indicator').selectAll().execute(),
+      this.db.selectFrom('breakdown').select(['id', 'code', 'uid']).execute(),
+    ]);
+    return { elements, options, attributes, indicators, breakdowns };
+  }
+}

@@ -5,6 +5,16 @@ import type { GroupDefinition } from './schema.ts';
 export class GroupRepo {
   constructor(private readonly db: Db) {}
 
+  /** Whether a group with this code exists in any version. */
+  async hasCode(code: string): Promise<boolean> {
+    const r = await this.db
+      .selectFrom('unit_group')
+      .select('id')
+      .where('code', '=', code)
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
   byCode(version: string, code: string) {
     return this.db
       .selectFrom('unit_group')

@@ -324,6 +324,67 @@ export class OrgUnitRepo {
     };
   }
 
+  /** Every version's dates, for choosing the tree in force on a date. */
+  versionSpans() {
+    return this.db
+      .selectFrom('hierarchy_version')
+      .select(['id', 'valid_from', 'valid_until'])
+      .execute();
+  }
+
+  /** One version's dates; undefined when there is no such version. */
+  versionSpan(id: string) {
+    return this.db
+      .selectFrom('hierarchy_version')
+      .select(['valid_from', 'valid_until'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  /** Every unit's full name in a version, by code. */
+  async fullNames(version: string): Promise<Map<string, string>> {
+    const rows = await this.db
+      .selectFrom('org_unit')
+      .select(['code', 'full_name'])
+      .where('version', '=', version)
+      .execute();
+    return new Map(rows.map((r) => [r.code, r.full_name]));
+  }
+
+  /** How many renames a version holds. */
+  async changeCount(version: string): Promise<number> {
+    const r = await sql<{
+      n: number;
+    }>`select count(*)::int as n from org_unit_change where version = ${version}`.execute(this.db);
+    return r.rows[0]?.n ?? 0;
+  }
+
+  /** How many links between trees are stored. */
+  async linkCount(): Promise<number> {
+    const r = await sql<{ n: number }>`select count(*)::int as n from org_unit_link`.execute(
+      this.db,
+    );
+    return r.rows[0]?.n ?? 0;
+  }
+
+  async unitCount(version: string): Promise<number> {
+    const r = await sql<{
+      n: number;
+    }>`select count(*)::int as n from org_unit where version = ${version}`.execute(this.db);
+    return r.rows[0]?.n ?? 0;
+  }
+
+  /** The communes of a tree, by code (the demo data's generator). */
+  communes(version: string) {
+    return this.db
+      .selectFrom('org_unit')
+      .select(['code', 'type'])
+      .where('version', '=', version)
+      .where('kind', '=', 'commune')
+      .orderBy('code')
+      .execute();
+  }
+
   async hasVersion(id: string): Promise<boolean> {
     const r = await this.db
       .selectFrom('hierarchy_version')

@@ -98,3 +98,114 @@ export function listLocks(db: Db) {
     .execute(db)
     .then((r) => r.rows);
 }
+
+/**
+ * The queries above bound to one handle, as services reach them (db/store.ts);
+ * `dataSetByCode` stays exported for the data-value services, which still take the handle.
+ */
+export class ReportingRepo {
+  constructor(private readonly db: Db) {}
+
+  reportsUnder(q: Parameters<typeof reportsUnder>[1]) {
+    return reportsUnder(this.db, q);
+  }
+  isAssigned(dataSetId: number, version: string, code: string) {
+    return isAssigned(this.db, dataSetId, version, code);
+  }
+  hasAssignments(dataSetId: number) {
+    return hasAssignments(this.db, dataSetId);
+  }
+  dataSetByCode(code: string) {
+    return dataSetByCode(this.db, code);
+  }
+  dataSetElementIds(dataSetId: number) {
+    return dataSetElementIds(this.db, dataSetId);
+  }
+  listLocks() {
+    return listLocks(this.db);
+  }
+
+  /** Every data set, by code (the data entry's list). */
+  dataSets() {
+    return this.db
+      .selectFrom('data_set')
+      .select([
+        'id',
+        'code',
+        'name_vi',
+        'name_en',
+        'period_type',
+        'version',
+        'level',
+        'due_days',
+        'expiry_days',
+      ])
+      .orderBy('code')
+      .execute();
+  }
+
+  /** How many elements a data set has. */
+  async elementCount(dataSetId: number): Promise<number> {
+    const r = await this.db
+      .selectFrom('data_set_element')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('data_set_id', '=', dataSetId)
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  /** A data set's fields: each element with each option of its breakdown, in form order. */
+  async formFields(dataSetId: number) {
+    const r = await sql<{
+      code: string;
+      name_vi: string;
+      name_en: string;
+      value_type: string;
+      min_value: number | null;
+      max_value: number | null;
+      unit: string | null;
+      description: string | null;
+      breakdown: string;
+      option_code: string;
+      option_vi: string;
+      option_en: string;
+    }>`select e.code, e.name_vi, e.name_en, e.value_type, e.min_value, e.max_value, e.unit,
+        e.description, b.code as breakdown,
+        o.code as option_code, o.name_vi as option_vi, o.name_en as option_en
+      from data_set_element de
+      join data_element e on e.id = de.element_id
+      join breakdown b on b.id = e.breakdown_id
+      join breakdown_option o on o.breakdown_id = b.id
+      where de.data_set_id = ${dataSetId}
+      order by e.id, o.sort_order, o.id`.execute(this.db);
+    return r.rows;
+  }
+
+  /** How many locks hold a period for a data set (its own, or locks of everything). */
+  async locksOn(pid: string, dataSetId: number): Promise<number> {
+    const r = await sql<{ n: number }>`select count(*)::int as n from period_lock l
+      join period p on p.id = l.period_id
+      where p.pid = ${pid} and (l.data_set_id is null or l.data_set_id = ${dataSetId})`.execute(
+      this.db,
+    );
+    return r.rows[0]?.n ?? 0;
+  }
+
+  /** Locks a period for writes: of one data set's elements, or of everything (null). */
+  insertLock(lock: { periodId: number; dataSetId: number | null; lockedBy: string }) {
+    return this.db
+      .insertInto('period_lock')
+      .values({
+        period_id: lock.periodId,
+        data_set_id: lock.dataSetId,
+        locked_by: lock.lockedBy,
+      })
+      .returning(['id'])
+      .executeTakeFirstOrThrow();
+  }
+
+  /** Removes a lock; the row it was, or undefined when there is none. */
+  deleteLock(id: number) {
+    return this.db.deleteFrom('period_lock').where('id', '=', id).returningAll().executeTakeFirst();
+  }
+}

@@ -135,3 +135,24 @@ export async function valueNotes(
     group by e.code, p.pid`.execute(db);
   return r.rows;
 }
+
+/** The queries above bound to one handle, as services reach them (db/store.ts). */
+export class SectorRepo {
+  constructor(private readonly db: Db) {}
+
+  sectorElements(sector: string) {
+    return sectorElements(this.db, sector);
+  }
+  breakdownOptions(codes: string[]) {
+    return breakdownOptions(this.db, codes);
+  }
+  nationalUnitIds(code: string) {
+    return nationalUnitIds(this.db, code);
+  }
+  storedPeriods(sectors: string[], unitIds: number[]) {
+    return storedPeriods(this.db, sectors, unitIds);
+  }
+  valueNotes(sector: string, unitIds: number[], pids: string[]) {
+    return valueNotes(this.db, sector, unitIds, pids);
+  }
+}

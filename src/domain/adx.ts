@@ -7,6 +7,7 @@ import {
   type RawDataValue,
 } from './data-value-set.ts';
 import { parsePeriod, toAdxPeriod } from './period.ts';
+import { textOf } from './text.ts';
 
 /**
  * ADX, IHE's Aggregate Data Exchange (`urn:ihe:qrph:adx:2015`), as DHIS2 reads and writes it:
@@ -83,7 +84,7 @@ function annotationOf(node: Node): string | undefined {
   if (a === undefined) return undefined;
   if (typeof a === 'string') return a;
   if (isNode(a)) return typeof a['#text'] === 'string' ? a['#text'] : '';
-  return String(a);
+  return textOf(a);
 }
 
 export function parseAdx(text: string): DataValueSetInput {

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { arriving } from '../test/body-sender.ts';
 import { readCsvBatches } from './data-value-set.ts';
 
 /** A file given in 64 kB pieces, as a socket gives it. */
-async function* pieces(text: string) {
+function pieces(text: string): AsyncIterable<Buffer> {
   const bytes = Buffer.from(text, 'utf8');
-  for (let i = 0; i < bytes.length; i += 65_536) yield bytes.subarray(i, i + 65_536);
+  const out: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += 65_536) out.push(bytes.subarray(i, i + 65_536));
+  return arriving(out);
 }
 
 describe('readCsvBatches', () => {

@@ -3,6 +3,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { AdxLines, parseAdx } from './adx.ts';
 import { AppError } from './errors.ts';
 import { safeCell } from './spreadsheet.ts';
+import { textOf } from './text.ts';
 
 /**
  * DHIS2's data value set in its exchange shapes — JSON, CSV, DXF2 XML and ADX (adx.ts) — read
@@ -70,15 +71,9 @@ export function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
+// An object (`{"toString": 1}` cannot even be made a string) is shown as its JSON.
 const str = (v: unknown): string | undefined =>
-  v === undefined || v === null
-    ? undefined
-    : typeof v === 'string'
-      ? v
-      : // An object (`{"toString": 1}` cannot even be made a string) is shown as its JSON.
-        typeof v === 'object'
-        ? JSON.stringify(v)
-        : String(v);
+  v === undefined || v === null ? undefined : textOf(v);
 
 /** DHIS2 header fields are defaults that each value may override. */
 function withDefaults(

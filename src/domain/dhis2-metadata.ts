@@ -11,6 +11,7 @@ import {
 import { Code, VALUE_TYPES } from './metadata.ts';
 import { periodTypeFromDhis2 } from './period.ts';
 import { textProblem } from './text-hygiene.ts';
+import { textOf } from './text.ts';
 
 /**
  * DHIS2's metadata import (`POST /api/metadata` with a DHIS2 export: organisation units,
@@ -693,8 +694,8 @@ export function planDhis2Import(doc: Obj, known: Known, opts: PlanOptions): Plan
         err(
           o,
           'E4027',
-          E.E4027(String(v), p, { vi: 'phải là một chuỗi', en: 'must be a string' }),
-          { property: p, args: [String(v), p] },
+          E.E4027(textOf(v), p, { vi: 'phải là một chuỗi', en: 'must be a string' }),
+          { property: p, args: [textOf(v), p] },
         );
         continue;
       }
@@ -1082,11 +1083,11 @@ export function planDhis2Import(doc: Obj, known: Known, opts: PlanOptions): Plan
       err(
         o,
         'E4027',
-        E.E4027(String(f), 'factor', {
+        E.E4027(textOf(f), 'factor', {
           vi: 'phải là số nguyên khác 0',
           en: 'must be a whole number other than 0',
         }),
-        { property: 'factor', args: [String(f), 'factor'] },
+        { property: 'factor', args: [textOf(f), 'factor'] },
       );
     factors.set(e.uid, factor);
     if (ok(o))
@@ -1476,9 +1477,9 @@ export function planDhis2Import(doc: Obj, known: Known, opts: PlanOptions): Plan
       if (v === undefined || v === null) return fallback;
       const n = typeof v === 'number' ? v : Number(v);
       if (!Number.isFinite(n) || n < min || n > max) {
-        err(o, 'E4008', E.E4008(p, min, max, String(v)), {
+        err(o, 'E4008', E.E4008(p, min, max, textOf(v)), {
           property: p,
-          args: [p, String(min), String(max), String(v)],
+          args: [p, String(min), String(max), textOf(v)],
         });
         return fallback;
       }
@@ -1540,7 +1541,7 @@ export function planDhis2Import(doc: Obj, known: Known, opts: PlanOptions): Plan
     }
     const parts: Record<'numerator' | 'denominator', string> = { numerator: '', denominator: '' };
     for (const p of ['numerator', 'denominator'] as const) {
-      const text = typeof e.obj[p] === 'string' ? (e.obj[p] as string).trim() : '';
+      const text = typeof e.obj[p] === 'string' ? e.obj[p].trim() : '';
       if (!text) continue;
       parts[p] = text;
       let refs: ItemRef[];
@@ -1575,9 +1576,9 @@ export function planDhis2Import(doc: Obj, known: Known, opts: PlanOptions): Plan
     if (decimals !== undefined && decimals !== null) {
       const n = Number(decimals);
       if (!Number.isInteger(n) || n < 0 || n > 6)
-        err(o, 'E4008', E.E4008('decimals', 0, 6, String(decimals)), {
+        err(o, 'E4008', E.E4008('decimals', 0, 6, textOf(decimals)), {
           property: 'decimals',
-          args: ['decimals', '0', '6', String(decimals)],
+          args: ['decimals', '0', '6', textOf(decimals)],
         });
       else dec = n;
     }
@@ -1619,11 +1620,11 @@ function dimensionOf(
   err(
     o,
     'E4027',
-    E.E4027(String(d), 'dataDimensionType', {
+    E.E4027(textOf(d), 'dataDimensionType', {
       vi: 'dùng DISAGGREGATION hoặc ATTRIBUTE',
       en: 'use DISAGGREGATION or ATTRIBUTE',
     }),
-    { property: 'dataDimensionType', args: [String(d), 'dataDimensionType'] },
+    { property: 'dataDimensionType', args: [textOf(d), 'dataDimensionType'] },
   );
   return 'DISAGGREGATION';
 }

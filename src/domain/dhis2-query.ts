@@ -849,7 +849,7 @@ function fieldsKey(fields: readonly Field[]): string {
   return fields
     .map(
       (f) =>
-        `${f.exclude ? '!' : ''}${f.name}${f.transforms.map((t) => `~${t.name}(${t.args})`).join('')}${f.children ? `[${fieldsKey(f.children)}]` : ''}`,
+        `${f.exclude ? '!' : ''}${f.name}${f.transforms.map((t) => `~${t.name}(${t.args.join(',')})`).join('')}${f.children ? `[${fieldsKey(f.children)}]` : ''}`,
     )
     .join(',');
 }

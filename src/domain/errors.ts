@@ -58,6 +58,9 @@ const STATUS: Record<ErrorCode, number> = {
   internal: 500,
 };
 
+/** Every error code, the one list (src/contract/errors.ts gives it to the web). */
+export const ERROR_CODES = Object.keys(STATUS) as ErrorCode[];
+
 export interface Message {
   vi: string;
   en: string;

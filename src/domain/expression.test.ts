@@ -743,7 +743,7 @@ describe('expression: subExpression', () => {
     const sub = itemsOf(e, { intoSubExpressions: false });
     assert.equal(sub.length, 1);
     assert.equal(sub[0]?.kind, 'subExpression');
-    assert.equal(itemKey(sub[0]!), 'subExpression(if(#{A} > #{B}.periodOffset(-1), 1, 0))');
+    assert.equal(itemKey(sub[0]), 'subExpression(if(#{A} > #{B}.periodOffset(-1), 1, 0))');
     assert.deepEqual(itemsOf(e).map(itemKey), [
       'subExpression(if(#{A} > #{B}.periodOffset(-1), 1, 0))',
       '#{A}',

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { arriving } from '../test/body-sender.ts';
 import { parseAdx } from './adx.ts';
 import { ByteCodes } from './byte-codes.ts';
 import {
@@ -162,11 +163,9 @@ describe('parsers under fuzzing', () => {
             pieces.push(bytes.subarray(from, c));
             from = c;
           }
-          async function* chunks() {
-            yield* pieces;
-          }
           try {
-            for await (const batch of readCsvBatches(chunks(), 3)) assert.ok(batch.length > 0);
+            for await (const batch of readCsvBatches(arriving(pieces), 3))
+              assert.ok(batch.length > 0);
           } catch (e) {
             if (!(e instanceof AppError)) throw e;
           }

@@ -14,3 +14,25 @@ export function searchWords(s: string): string[] {
     .filter(Boolean)
     .map((w) => (/^\d+$/.test(w) ? String(Number(w)) : w));
 }
+
+/**
+ * The text of a value read from a request or a document: a string as it is, a number or a
+ * boolean as written, an object or a list as its JSON (String() would give "[object Object]",
+ * or throw for `{"toString": 1}`).
+ */
+export function textOf(v: unknown): string {
+  switch (typeof v) {
+    case 'string':
+      return v;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(v);
+    case 'object':
+      return v === null ? 'null' : JSON.stringify(v);
+    case 'undefined':
+      return 'undefined';
+    default:
+      return typeof v; // a function or a symbol: never read from JSON, CSV or XML
+  }
+}

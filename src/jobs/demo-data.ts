@@ -347,21 +347,15 @@ export function* communeDayValues(
 
 /** The communes of a tree, by code. */
 export async function listCommunes(
-  services: Pick<Services, 'database'>,
+  services: Pick<Services, 'store'>,
   version: string,
 ): Promise<Commune[]> {
-  return services.database.db
-    .selectFrom('org_unit')
-    .select(['code', 'type'])
-    .where('version', '=', version)
-    .where('kind', '=', 'commune')
-    .orderBy('code')
-    .execute();
+  return services.store.repos.orgUnits.communes(version);
 }
 
 /** Plausible daily values for every commune of `version` from `from` to `to`, in batches. */
 export async function* generateCommuneDays(
-  services: Pick<Services, 'database'>,
+  services: Pick<Services, 'store'>,
   opts: GenerateOptions,
 ): AsyncGenerator<RawDataValue[]> {
   const communes = await listCommunes(services, opts.version);
@@ -387,11 +381,13 @@ export interface DemoFigures {
 }
 
 export function readDemoMetadata(): MetadataDocumentInput {
-  return JSON.parse(readFileSync(new URL('metadata.json', DEMO_DIR), 'utf8'));
+  return JSON.parse(
+    readFileSync(new URL('metadata.json', DEMO_DIR), 'utf8'),
+  ) as MetadataDocumentInput;
 }
 
 export function readDemoFigures(): DemoFigures {
-  return JSON.parse(readFileSync(new URL('figures.json', DEMO_DIR), 'utf8'));
+  return JSON.parse(readFileSync(new URL('figures.json', DEMO_DIR), 'utf8')) as DemoFigures;
 }
 
 function failed(what: string, summary: ImportSummary): Error {

@@ -89,10 +89,11 @@ for (const engine of testEngines()) {
         (e) => e.topic === 'data',
         'data event',
         // Told after the commit: a read started right then sees the value.
-        () =>
-          (storedWhenTold = sql<{ n: number }>`select count(*)::int as n from data_value`
+        () => {
+          storedWhenTold = sql<{ n: number }>`select count(*)::int as n from data_value`
             .execute(s.database.db)
-            .then((r) => r.rows[0]!.n)),
+            .then((r) => r.rows[0]!.n);
+        },
       );
       const summary = await s.dataValues.import(
         'system',

@@ -22,9 +22,9 @@ for (const engine of testEngines()) {
       // event stored before a client's hello can reach the hub after it (NOTIFY is late).
       let deliver: ((e: LiveEvent) => void) | undefined;
       const hub = new LiveHub({
-        subscribe: async (listener: (e: LiveEvent) => void) => {
+        subscribe: (listener: (e: LiveEvent) => void) => {
           deliver = listener;
-          return () => {};
+          return Promise.resolve(() => {});
         },
         bounds: () => bus.bounds(),
         since: (...args: Parameters<LiveBus['since']>) => bus.since(...args),

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { Db } from '../db/client.ts';
-import { AlertRepo, type AlertView, type AlertWrite, type RuleRow } from '../db/alert.repo.ts';
-import { AuditRepo } from '../db/audit.repo.ts';
+import type { Store } from '../db/store.ts';
+import type { AlertView, AlertWrite, RuleRow } from '../db/alert.repo.ts';
 import { ACTIONS, allows, can, inScope, isRootScope, type Actor } from '../domain/access.ts';
 import { AppError, errors, schemaProblems } from '../domain/errors.ts';
 import { dependencyOrder, itemsOf } from '../domain/expression.ts';
@@ -189,7 +188,7 @@ export class AlertService {
   private closed = false;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly hierarchy: HierarchyService,
     private readonly analytics: AnalyticsService,
     private readonly live: LiveBus,
@@ -226,7 +225,7 @@ export class AlertService {
 
   async listRules(actor: Actor): Promise<AlertRule[]> {
     if (!can(actor, 'data.read')) throw errors.forbidden('data.read');
-    const rows = await new AlertRepo(this.db).listRules({
+    const rows = await this.store.repos.alerts.listRules({
       scope: isRootScope(actor.scope) ? null : actor.scope,
     });
     return rows.map(presentRule);
@@ -268,7 +267,7 @@ export class AlertService {
         },
         { level: r.level, unit: unit.code, version },
       );
-    const id = await this.db.transaction().execute(async (tx) => {
+    const id = await this.store.transaction(async (tx) => {
       const rule = {
         name_vi: r.nameVi,
         name_en: r.nameEn,
@@ -283,8 +282,8 @@ export class AlertService {
         active: r.active,
         created_by: actor.name,
       };
-      const id = await new AlertRepo(tx).insertRule(rule);
-      await new AuditRepo(tx).record({
+      const id = await tx.alerts.insertRule(rule);
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'alert_rule.create',
         entityType: 'alert_rule',
@@ -295,7 +294,7 @@ export class AlertService {
       });
       return id;
     });
-    const created = (await new AlertRepo(this.db).rule(id))!;
+    const created = (await this.store.repos.alerts.rule(id))!;
     if (created.active) {
       // The screen shows what is over the threshold now, not only after the next import.
       const current = periodContaining(this.hierarchy.today(), created.period_type);
@@ -325,8 +324,8 @@ export class AlertService {
         },
       );
     const p = parsed.data;
-    const updated = await this.db.transaction().execute(async (tx) => {
-      const repo = new AlertRepo(tx);
+    const updated = await this.store.transaction(async (tx) => {
+      const repo = tx.alerts;
       const before = await repo.rule(id);
       if (!before)
         throw new AppError(
@@ -344,7 +343,7 @@ export class AlertService {
       };
       if (Object.keys(set).length === 0) return before;
       await repo.updateRule(id, set);
-      await new AuditRepo(tx).record({
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'alert_rule.update',
         entityType: 'alert_rule',
@@ -387,7 +386,7 @@ export class AlertService {
       if (root) under = { version, path: '/' };
       else if (version !== actor.scope.version) throw errors.outOfScope(undefined, version);
     }
-    const rows = await new AlertRepo(this.db).list({
+    const rows = await this.store.repos.alerts.list({
       state: q.state,
       under,
       ruleId: q.rule,
@@ -401,27 +400,15 @@ export class AlertService {
     s: string,
   ): Promise<{ type: 'element' | 'indicator'; code: string }> {
     const [first, option, extra] = s.split('.');
-    const el = await this.db
-      .selectFrom('data_element')
-      .select(['code', 'breakdown_id'])
-      .where((eb) => eb.or([eb('code', '=', first!), eb('uid', '=', first!)]))
-      .executeTakeFirst();
+    const repo = this.store.repos.alerts;
+    const el = await repo.elementByKey(first!);
     if (el && extra === undefined) {
       if (option === undefined) return { type: 'element', code: el.code };
-      const opt = await this.db
-        .selectFrom('breakdown_option')
-        .select('code')
-        .where('breakdown_id', '=', el.breakdown_id)
-        .where((eb) => eb.or([eb('code', '=', option), eb('uid', '=', option)]))
-        .executeTakeFirst();
+      const opt = await repo.optionByKey(el.breakdown_id, option);
       if (opt) return { type: 'element', code: `${el.code}.${opt.code}` };
     }
     if (option === undefined) {
-      const ind = await this.db
-        .selectFrom('indicator')
-        .select('code')
-        .where((eb) => eb.or([eb('code', '=', s), eb('uid', '=', s)]))
-        .executeTakeFirst();
+      const ind = await repo.indicatorByKey(s);
       if (ind) return { type: 'indicator', code: ind.code };
     }
     throw new AppError(
@@ -436,9 +423,8 @@ export class AlertService {
 
   /** Element codes each indicator depends on, through other indicators too. */
   private async indicatorElements(): Promise<Map<string, Set<string>>> {
-    const rows = await this.db.selectFrom('indicator').select(['code', 'uid', 'formula']).execute();
     // Formulas may name elements by uid; the written elements are codes.
-    const elements = await this.db.selectFrom('data_element').select(['code', 'uid']).execute();
+    const { indicators: rows, elements } = await this.store.repos.alerts.formulas();
     const codeOf = new Map(elements.flatMap((e) => (e.uid ? [[e.uid, e.code] as const] : [])));
     const out = new Map<string, Set<string>>();
     for (const ind of dependencyOrder(rows)) {
@@ -452,7 +438,7 @@ export class AlertService {
   }
 
   private async evaluateChange(change: DataChange): Promise<void> {
-    const rules = await new AlertRepo(this.db).listRules({ scope: null, activeOnly: true });
+    const rules = await this.store.repos.alerts.listRules({ scope: null, activeOnly: true });
     if (rules.length === 0) return;
     const written = new Set(change.elements);
     const versions = new Set(change.versions);
@@ -500,7 +486,7 @@ export class AlertService {
       permissions: ACTIONS,
       scope: { version: rule.unit_version, code: ROOT_CODE, path: `/${ROOT_CODE}/` },
     };
-    const repo = new AlertRepo(this.db);
+    const repo = this.store.repos.alerts;
     let changed = 0;
     for (let i = 0; i < periods.length; i += PERIOD_CHUNK) {
       const chunk = periods.slice(i, i + PERIOD_CHUNK);
@@ -541,7 +527,7 @@ export class AlertService {
         }
       }
       if (writes.length === 0) continue;
-      const ids = await this.db.transaction().execute((tx) => new AlertRepo(tx).write(writes));
+      const ids = await this.store.transaction((tx) => tx.alerts.write(writes));
       changed += ids.length;
       // After the commit: screens see only what is stored.
       const views = await repo.byIds(ids);

@@ -1,18 +1,6 @@
-import type { Db } from '../db/client.ts';
-import { childContext, dataVersion, runIn, type DbContext } from '../db/request-context.ts';
-import {
-  aggregate,
-  type AggregateRow,
-  extremes,
-  ownTotals,
-  rawValues,
-  type RawValueRow,
-  reportedChanges,
-  reportingCounts,
-  type ReportingRequest,
-  targets as targetRows,
-} from '../db/analytics.repo.ts';
-import { GroupRepo } from '../db/group.repo.ts';
+import { childContext, runIn, type DbContext } from '../db/request-context.ts';
+import type { AggregateRow, RawValueRow, ReportingRequest } from '../db/analytics.repo.ts';
+import type { Store } from '../db/store.ts';
 import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
 import { AppError, errors } from '../domain/errors.ts';
 import {
@@ -166,7 +154,7 @@ export class AnalyticsService {
   private readonly shared = new Map<string, Shared>();
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly hierarchy: HierarchyService,
   ) {}
 
@@ -213,7 +201,7 @@ export class AnalyticsService {
     // Joining one that has not read yet needs no version (nor its round trip on a server).
     let other = this.shared.get(key);
     if (!other || !this.joinable(other, undefined)) {
-      const now = await dataVersion(this.db);
+      const now = await this.store.dataVersion();
       other = this.shared.get(key);
       if (!other || !this.joinable(other, now)) return this.start(key, now, actor, q, opts);
     }
@@ -290,7 +278,7 @@ export class AnalyticsService {
       // One element at a time: an item may name one option (ELEMENT.OPTION).
       for (const { item, el } of elements) {
         const option = item.kind === 'element' ? item.ref.option : undefined;
-        const rows = await rawValues(this.db, {
+        const rows = await this.store.repos.analytics.rawValues({
           elementIds: [el.id],
           unitIds: units.map((u) => u.id),
           ranges: ps.map((p) => ({ start: p.start, end: p.end })),
@@ -445,17 +433,17 @@ export class AnalyticsService {
         const { rule, request } = requestOf(r.ref, units, readsFor(r, basePeriods));
         if (!request) continue;
         if (rule.time === 'min' || rule.time === 'max') {
-          for (const x of await extremes(this.db, request))
+          for (const x of await this.store.repos.analytics.extremes(request))
             values.set(`${key}|${x.pid}|${version}|${units[x.unit_id]!.code}`, x[rule.time]);
           continue;
         }
-        for (const x of await aggregate(this.db, request))
+        for (const x of await this.store.repos.analytics.aggregate(request))
           values.set(`${key}|${x.pid}|${version}|${units[x.unit_id]!.code}`, ruled(rule, x));
       }
       for (const [key, r] of ownReads) {
         const { rule, request } = requestOf(r.ref, units, readsFor(r, basePeriods));
         if (!request) continue;
-        for (const x of await ownTotals(this.db, request)) {
+        for (const x of await this.store.repos.analytics.ownTotals(request)) {
           const v = rule.time === 'min' || rule.time === 'max' ? x[rule.time] : ruled(rule, x);
           if (v === null) continue;
           const k = `${key}|${x.pid}|${version}|${units[x.unit_id]!.code}`;
@@ -483,7 +471,7 @@ export class AnalyticsService {
               dueBefore: `${addDays(d.end, ds.dueDays + 1)}T00:00:00+07:00`,
             });
         }
-        const counted = await reportingCounts(this.db, {
+        const counted = await this.store.repos.analytics.reportingCounts({
           dataSetId: ds.id,
           elementIds: ds.elementIds,
           version: ds.version,
@@ -566,7 +554,10 @@ export class AnalyticsService {
     const cells: Cell[] = [];
     for (const { item, co } of rows) {
       const targets = opts.changes
-        ? await targetRows(this.db, item.kind === 'element' ? 'element' : 'indicator', item.code)
+        ? await this.store.repos.analytics.targets(
+            item.kind === 'element' ? 'element' : 'indicator',
+            item.code,
+          )
         : [];
       const reported = new Map<string, { yoy: number | null; prev: number | null }>();
       if (opts.changes && item.kind === 'element') {
@@ -574,8 +565,7 @@ export class AnalyticsService {
         // A filter's units have no printed change of their own.
         const allUnits = [...unitsByVersion.values()].flat().filter((u) => !u.members);
         const { option, attribute } = item.ref;
-        for (const r of await reportedChanges(
-          this.db,
+        for (const r of await this.store.repos.analytics.reportedChanges(
           el.id,
           allUnits.map((u) => u.id),
           periods.map((p) => p.id),
@@ -797,9 +787,9 @@ export class AnalyticsService {
           for (const u of all)
             if (u.path.startsWith(p.path) && u.level === p.level + 1) out.set(u.code, ref(u));
       } else if (up.startsWith('OU_GROUP-')) {
-        const group = await new GroupRepo(this.db).byCode(version, item.slice(9));
+        const group = await this.store.repos.groups.byCode(version, item.slice(9));
         if (!group) continue; // a group belongs to one tree; other trees have no members
-        const members = await new GroupRepo(this.db).members(group.id, 100_000, 0);
+        const members = await this.store.repos.groups.members(group.id, 100_000, 0);
         for (const m of members) out.set(m.code, ref(units.get(m.code)!));
       } else {
         const u = units.get(item);
@@ -830,11 +820,7 @@ export class AnalyticsService {
 
   /** Data sets by code and uid, for R{…}: who is expected to report, when, which elements. */
   private async dataSets(): Promise<Map<string, DataSetMeta>> {
-    const [sets, members, assigned] = await Promise.all([
-      this.db.selectFrom('data_set').selectAll().execute(),
-      this.db.selectFrom('data_set_element').select(['data_set_id', 'element_id']).execute(),
-      this.db.selectFrom('data_set_unit').select('data_set_id').distinct().execute(),
-    ]);
+    const { sets, members, assigned } = await this.store.repos.analytics.dataSets();
     const withUnits = new Set(assigned.map((a) => a.data_set_id));
     const out = new Map<string, DataSetMeta>();
     for (const d of sets) {
@@ -855,18 +841,8 @@ export class AnalyticsService {
   }
 
   private async metadata() {
-    const [elements, options, attributes, indicators, breakdowns] = await Promise.all([
-      this.db.selectFrom('data_element').selectAll().execute(),
-      this.db
-        .selectFrom('breakdown_option')
-        .select(['id', 'code', 'uid', 'name_vi', 'name_en', 'breakdown_id'])
-        .orderBy('sort_order')
-        .orderBy('id')
-        .execute(),
-      this.db.selectFrom('attribute_option').select(['id', 'code', 'uid']).execute(),
-      this.db.selectFrom('indicator').selectAll().execute(),
-      this.db.selectFrom('breakdown').select(['id', 'code', 'uid']).execute(),
-    ]);
+    const { elements, options, attributes, indicators, breakdowns } =
+      await this.store.repos.analytics.catalogue();
     const byCodeAndUid = <T extends { code: string; uid: string | null }>(rows: T[]) =>
       new Map(
         rows.flatMap(

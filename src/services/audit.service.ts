@@ -1,10 +1,9 @@
-import type { Db } from '../db/client.ts';
-import { AuditRepo } from '../db/audit.repo.ts';
+import type { Store } from '../db/store.ts';
 import { can, isRootScope, type Actor } from '../domain/access.ts';
 import { errors } from '../domain/errors.ts';
 
 export class AuditService {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly store: Store) {}
 
   /** The audit log as far as the caller's scope reaches: events on units under it. */
   async list(
@@ -13,7 +12,7 @@ export class AuditService {
   ) {
     if (actor !== 'system' && !can(actor, 'audit.read')) throw errors.forbidden('audit.read');
     const scopePath = actor === 'system' || isRootScope(actor.scope) ? null : actor.scope.path;
-    const rows = await new AuditRepo(this.db).list({ ...opts, scopePath });
+    const rows = await this.store.repos.audit.list({ ...opts, scopePath });
     return rows.map((r) => ({
       id: r.id,
       at: r.at,

@@ -1,10 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
-import type { Db } from '../db/client.ts';
-import { AccountRepo } from '../db/account.repo.ts';
-import { AuditRepo } from '../db/audit.repo.ts';
-import { SigninThrottleRepo } from '../db/signin-throttle.repo.ts';
-import { OrgUnitRepo } from '../db/org-unit.repo.ts';
+import type { Repos, Store } from '../db/store.ts';
 import {
   actionsOfRole,
   can,
@@ -77,13 +73,13 @@ export interface NewUser {
 
 export class AuthService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly clock: Clock,
     private readonly opts: AuthOptions = DEFAULT_AUTH,
   ) {}
 
-  private accounts(db: Db = this.db) {
-    return new AccountRepo(db);
+  private accounts(repos: Repos = this.store.repos) {
+    return repos.accounts;
   }
 
   private async failSlowly(started: number): Promise<never> {
@@ -105,7 +101,7 @@ export class AuthService {
       return this.failSlowly(started);
     const now = this.clock();
     const p = this.opts.throttle;
-    const repo = new SigninThrottleRepo(this.db);
+    const repo = this.store.repos.signinThrottle;
     const all = throttleKeys(username, address, false);
     const rows = await repo.rows(all);
     const row = (k: ThrottleKey) =>
@@ -117,10 +113,10 @@ export class AuthService {
 
     let counted: { key: ThrottleKey; failures: number }[];
     try {
-      counted = await this.db.transaction().execute(async (tx) => {
+      counted = await this.store.transaction(async (tx) => {
         const out = [];
         for (const key of keys) {
-          const r = await new SigninThrottleRepo(tx).count(key, p[key.kind], p, now);
+          const r = await tx.signinThrottle.count(key, p[key.kind], p, now);
           if (!r) throw new RacedIntoWait();
           out.push({ key, failures: r.failures });
         }
@@ -141,8 +137,8 @@ export class AuthService {
     }
 
     if (ok && user) {
-      await this.db.transaction().execute(async (tx) => {
-        const r = new SigninThrottleRepo(tx);
+      await this.store.transaction(async (tx) => {
+        const r = tx.signinThrottle;
         for (const { key } of counted)
           if (key.kind === 'accountAddress') await r.succeeded(username, address, now);
           else await r.uncount(key, p[key.kind]);
@@ -150,8 +146,8 @@ export class AuthService {
       return user;
     }
 
-    await this.db.transaction().execute(async (tx) => {
-      const audit = new AuditRepo(tx);
+    await this.store.transaction(async (tx) => {
+      const audit = tx.audit;
       await audit.record({
         ...auditActor('system'),
         action: 'signin.failed',
@@ -171,7 +167,7 @@ export class AuthService {
           after: { kind: key.kind, failures, delayMs: p.firstDelayMs },
         });
       }
-      await new SigninThrottleRepo(tx).prune(now, p);
+      await tx.signinThrottle.prune(now, p);
     });
     return this.failSlowly(started);
   }
@@ -218,14 +214,14 @@ export class AuthService {
   async listThrottles(actor: Actor) {
     this.mayManageThrottles(actor);
     const now = this.clock();
-    const rows = await new SigninThrottleRepo(this.db).list();
+    const rows = await this.store.repos.signinThrottle.list();
     return rows.map((r) => ({
       username: r.username || null,
       address: r.address || null,
       kind: kindOf(r),
       failures: r.failures,
-      lastFailureAt: r.last_failure_at,
-      blockedUntil: r.blocked_until,
+      lastFailureAt: r.last_failure_at?.toISOString() ?? null,
+      blockedUntil: r.blocked_until?.toISOString() ?? null,
       delayed: !!r.blocked_until && r.blocked_until > now,
     }));
   }
@@ -241,12 +237,12 @@ export class AuthService {
         vi: 'Hãy chọn tài khoản (username), địa chỉ (address) hoặc cả hai',
         en: 'Name an account (username), an address, or both',
       });
-    return this.db.transaction().execute(async (tx) => {
-      const repo = new SigninThrottleRepo(tx);
+    return this.store.transaction(async (tx) => {
+      const repo = tx.signinThrottle;
       const before = await repo.toLift(filter);
       if (!before.length) throw errors.notFound(keyName({ username: '', address: '', ...filter }));
       await repo.lift(filter);
-      await new AuditRepo(tx).record({
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'signin.throttle_lift',
         entityType: 'signin_throttle',
@@ -326,8 +322,8 @@ export class AuthService {
     };
   }
 
-  private async scopeUnit(db: Db, scope: { version: string; code: string }) {
-    const unit = await new OrgUnitRepo(db).get(scope.version, scope.code, '9999-12-31');
+  private async scopeUnit(tx: Repos, scope: { version: string; code: string }) {
+    const unit = await tx.orgUnits.get(scope.version, scope.code, '9999-12-31');
     if (!unit) throw errors.unknownUnit(scope.code, scope.version);
     return unit;
   }
@@ -342,7 +338,7 @@ export class AuthService {
         { problems },
       );
     }
-    return this.db.transaction().execute(async (tx) => {
+    return this.store.transaction(async (tx) => {
       const unit = await this.scopeUnit(tx, input.scope);
       if (actor !== 'system') {
         if (!can(actor, 'user.manage')) throw errors.forbidden('user.manage');
@@ -364,7 +360,7 @@ export class AuthService {
         scope_version: unit.version,
         scope_code: unit.code,
       });
-      await new AuditRepo(tx).record({
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'user.create',
         entityType: 'user',
@@ -399,7 +395,7 @@ export class AuthService {
       expiresInDays?: number;
     },
   ) {
-    return this.db.transaction().execute(async (tx) => {
+    return this.store.transaction(async (tx) => {
       const unit = await this.scopeUnit(tx, input.scope);
       if (actor !== 'system') {
         if (!can(actor, 'token.manage')) throw errors.forbidden('token.manage');
@@ -425,7 +421,7 @@ export class AuthService {
         created_by: actor !== 'system' && actor.kind === 'user' ? Number(actor.id) : null,
         expires_at: expires,
       });
-      await new AuditRepo(tx).record({
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'token.create',
         entityType: 'api_token',
@@ -455,13 +451,13 @@ export class AuthService {
 
   async revokeToken(actor: Actor, id: string) {
     if (!can(actor, 'token.manage')) throw errors.forbidden('token.manage');
-    return this.db.transaction().execute(async (tx) => {
+    return this.store.transaction(async (tx) => {
       const row = await this.accounts(tx).tokenById(id);
       if (!row) throw errors.notFound(`token ${id}`);
       if (!can(actor, 'token.manage', { version: row.scope_version, path: row.scope_path }))
         throw errors.outOfScope();
       await this.accounts(tx).revokeToken(id, this.clock());
-      await new AuditRepo(tx).record({
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'token.revoke',
         entityType: 'api_token',

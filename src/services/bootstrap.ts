@@ -1,9 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
-import { migrate } from '../db/migrate.ts';
-import { OrgUnitRepo } from '../db/org-unit.repo.ts';
 import { ROOT_CODE } from '../domain/hierarchy.ts';
 import { readText } from './hierarchy.service.ts';
 import type { Services } from './index.ts';
@@ -17,7 +14,7 @@ export type Progress = (step: string, done?: number, total?: number) => void;
 
 /** Loads the real hierarchy once: the three trees, the later renames and the reform's links. */
 export async function loadShippedHierarchy(s: Services, progress: Progress = () => {}) {
-  const repo = new OrgUnitRepo(s.database.db);
+  const repo = s.store.repos.orgUnits;
   let loaded = false;
   for (const id of SHIPPED_VERSIONS) {
     if (await repo.hasVersion(id)) continue;
@@ -30,10 +27,7 @@ export async function loadShippedHierarchy(s: Services, progress: Progress = () 
       onProgress: (done, total) => progress(`units ${id}`, done, total),
     });
   }
-  const changes = await sql<{
-    n: number;
-  }>`select count(*)::int as n from org_unit_change where version = '2025'`.execute(s.database.db);
-  if ((changes.rows[0]?.n ?? 0) === 0) {
+  if ((await repo.changeCount('2025')) === 0) {
     progress('renames after 2025-07');
     await s.hierarchy.importChanges(
       'system',
@@ -42,10 +36,7 @@ export async function loadShippedHierarchy(s: Services, progress: Progress = () 
     );
     loaded = true;
   }
-  const links = await sql<{ n: number }>`select count(*)::int as n from org_unit_link`.execute(
-    s.database.db,
-  );
-  if ((links.rows[0]?.n ?? 0) === 0) {
+  if ((await repo.linkCount()) === 0) {
     progress('mapping 2025-03 → 2025');
     await s.hierarchy.importMapping(
       'system',
@@ -82,12 +73,7 @@ export const DISTANCING_PROVINCES_2021 = [
 ];
 
 export async function seedGroups(s: Services) {
-  const existing = await s.database.db
-    .selectFrom('unit_group')
-    .select('id')
-    .where('code', '=', 'gian-cach-2021')
-    .executeTakeFirst();
-  if (existing) return;
+  if (await s.store.repos.groups.hasCode('gian-cach-2021')) return;
   const sub = `gian-cach-2021-tinh`;
   await s.groups.create('system', {
     version: '2022',
@@ -113,12 +99,7 @@ export async function ensureAdmin(
   s: Services,
   password?: string,
 ): Promise<{ created: boolean; password?: string }> {
-  const existing = await s.database.db
-    .selectFrom('app_user')
-    .select('id')
-    .where('username', '=', 'admin')
-    .executeTakeFirst();
-  if (existing) return { created: false };
+  if (await s.store.repos.accounts.hasUser('admin')) return { created: false };
   const pw = password || randomBytes(12).toString('base64url');
   const version = (await s.hierarchy.resolveVersion()) ?? '2025';
   await s.auth.createUser('system', {
@@ -133,7 +114,7 @@ export async function ensureAdmin(
 
 export async function prepareDatabase(s: Services, progress: Progress = () => {}) {
   progress('migrate');
-  await migrate(s.database.db);
+  await s.store.migrate();
   await loadShippedHierarchy(s, progress);
   await seedGroups(s);
 }

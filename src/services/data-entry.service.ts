@@ -1,7 +1,4 @@
-import { sql } from 'kysely';
-import type { Db } from '../db/client.ts';
-import { OrgUnitRepo } from '../db/org-unit.repo.ts';
-import { dataSetByCode, hasAssignments, isAssigned } from '../db/reporting.repo.ts';
+import type { Store } from '../db/store.ts';
 import { can, isRootScope, type Actor } from '../domain/access.ts';
 import type { RawDataValue } from '../domain/data-value-set.ts';
 import type { ImportCount, ValueType } from '../domain/data-value.ts';
@@ -166,7 +163,7 @@ const brief = (d: DataSetRow): DataSetBrief => ({
 
 export class DataEntryService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly hierarchy: HierarchyService,
     private readonly dataValues: DataValueService,
   ) {}
@@ -182,21 +179,7 @@ export class DataEntryService {
     const current = await this.hierarchy.resolveVersion(undefined, today).catch(() => undefined);
     const root = isRootScope(actor.scope);
     const scopeLevel = pathCodes(actor.scope.path).length - 1;
-    const rows = await this.db
-      .selectFrom('data_set')
-      .select([
-        'id',
-        'code',
-        'name_vi',
-        'name_en',
-        'period_type',
-        'version',
-        'level',
-        'due_days',
-        'expiry_days',
-      ])
-      .orderBy('code')
-      .execute();
+    const rows = await this.store.repos.reporting.dataSets();
     const usable = rows.filter(
       (d) => root || (d.version === actor.scope.version && d.level >= scopeLevel),
     );
@@ -206,11 +189,11 @@ export class DataEntryService {
         b.level - a.level ||
         a.code.localeCompare(b.code),
     );
-    const repo = new OrgUnitRepo(this.db);
+    const repo = this.store.repos.orgUnits;
     const items = [];
     for (const d of usable) {
       // A data set assigned to units is entered for those; otherwise for its level.
-      const assigned = await hasAssignments(this.db, d.id);
+      const assigned = await this.store.repos.reporting.hasAssignments(d.id);
       const found = await repo.list({
         version: d.version,
         asOf: today,
@@ -221,14 +204,10 @@ export class DataEntryService {
         offset: 0,
       });
       if (found.total === 0) continue;
-      const elements = await this.db
-        .selectFrom('data_set_element')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('data_set_id', '=', d.id)
-        .executeTakeFirst();
+      const elementCount = await this.store.repos.reporting.elementCount(d.id);
       items.push({
         ...brief(d),
-        elementCount: Number(elements?.n ?? 0),
+        elementCount,
         unitsTotal: found.total,
         units: found.items.map((u) => ({ code: u.code, name: u.name, fullName: u.fullName })),
       });
@@ -345,7 +324,7 @@ export class DataEntryService {
   // -------------------------------------------------------------------------------------------
 
   private async context(actor: Actor, q: { dataSet: string; orgUnit: string; period: string }) {
-    const ds = await dataSetByCode(this.db, q.dataSet);
+    const ds = await this.store.repos.reporting.dataSetByCode(q.dataSet);
     if (!ds) {
       throw bad(`Không có bộ dữ liệu "${q.dataSet}"`, `No data set "${q.dataSet}"`, {
         field: 'dataSet',
@@ -366,7 +345,7 @@ export class DataEntryService {
       );
     }
     const today = this.hierarchy.today();
-    const unit = await new OrgUnitRepo(this.db).get(version, q.orgUnit, today);
+    const unit = await this.store.repos.orgUnits.get(version, q.orgUnit, today);
     if (!unit) {
       throw bad(
         `Không có đơn vị mã "${q.orgUnit}" trong cây ${version} mà bộ dữ liệu ${ds.code} dùng`,
@@ -384,8 +363,8 @@ export class DataEntryService {
         { code: unit.code, version },
       );
     }
-    if (await hasAssignments(this.db, ds.id)) {
-      if (!(await isAssigned(this.db, ds.id, version, unit.code))) {
+    if (await this.store.repos.reporting.hasAssignments(ds.id)) {
+      if (!(await this.store.repos.reporting.isAssigned(ds.id, version, unit.code))) {
         throw bad(
           `${unit.fullName} không được giao báo cáo bộ dữ liệu ${ds.code}`,
           `${unit.fullName} is not assigned to report data set ${ds.code}`,
@@ -416,11 +395,7 @@ export class DataEntryService {
         { field: 'period' },
       );
     }
-    const span = await this.db
-      .selectFrom('hierarchy_version')
-      .select(['valid_from', 'valid_until'])
-      .where('id', '=', version)
-      .executeTakeFirst();
+    const span = await this.store.repos.orgUnits.versionSpan(version);
     if (
       span &&
       (period.end < span.valid_from || (span.valid_until && period.start > span.valid_until))
@@ -452,28 +427,7 @@ export class DataEntryService {
     },
   ): Promise<EntryForm> {
     const { ds, unit, period, today } = ctx;
-    const elements = await sql<{
-      code: string;
-      name_vi: string;
-      name_en: string;
-      value_type: string;
-      min_value: number | null;
-      max_value: number | null;
-      unit: string | null;
-      description: string | null;
-      breakdown: string;
-      option_code: string;
-      option_vi: string;
-      option_en: string;
-    }>`select e.code, e.name_vi, e.name_en, e.value_type, e.min_value, e.max_value, e.unit,
-        e.description, b.code as breakdown,
-        o.code as option_code, o.name_vi as option_vi, o.name_en as option_en
-      from data_set_element de
-      join data_element e on e.id = de.element_id
-      join breakdown b on b.id = e.breakdown_id
-      join breakdown_option o on o.breakdown_id = b.id
-      where de.data_set_id = ${ds.id}
-      order by e.id, o.sort_order, o.id`.execute(this.db);
+    const elements = await this.store.repos.reporting.formFields(ds.id);
 
     const stored = await this.dataValues.export(actor, {
       dataSet: ds.code,
@@ -487,7 +441,7 @@ export class DataEntryService {
         .filter((v) => (v.attributeOptionCombo ?? 'default') === 'default')
         .map((v) => [`${v.dataElement}|${v.categoryOptionCombo}`, v]),
     );
-    const fields: EntryField[] = elements.rows.map((e) => {
+    const fields: EntryField[] = elements.map((e) => {
       const broken = e.breakdown !== 'default';
       const v = values.get(`${e.code}|${e.option_code}`);
       return {
@@ -510,14 +464,10 @@ export class DataEntryService {
       };
     });
 
-    const lock = await sql<{ n: number }>`select count(*)::int as n from period_lock l
-      join period p on p.id = l.period_id
-      where p.pid = ${period.id} and (l.data_set_id is null or l.data_set_id = ${ds.id})`.execute(
-      this.db,
-    );
+    const locks = await this.store.repos.reporting.locksOn(period.id, ds.id);
     const expiresAfter = ds.expiry_days > 0 ? addDays(period.end, ds.expiry_days) : null;
     let lockedReason: Message | null = null;
-    if ((lock.rows[0]?.n ?? 0) > 0) {
+    if (locks > 0) {
       lockedReason = {
         vi: `Kỳ ${formatPeriodVi(period)} đã khoá sổ; không thể sửa số liệu`,
         en: `${formatPeriodEn(period)} is locked; its data cannot be changed`,

@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Db } from '../db/client.ts';
-import {
-  Dhis2MetadataRepo,
-  type Definitions,
-  type UnitNarrowing,
-  type UnitRow,
-} from '../db/dhis2-metadata.repo.ts';
+// The domain's `Store` is a request's objects; this is the data's.
+import type { Store as DataStore } from '../db/store.ts';
+import type { Definitions, UnitNarrowing, UnitRow } from '../db/dhis2-metadata.repo.ts';
 import { can, isRootScope, ROLE_LABELS, type Action, type Actor } from '../domain/access.ts';
 import { vnDate, type Clock } from '../domain/dates.ts';
 import {
@@ -521,7 +517,7 @@ const PERIOD_TYPES: {
 export function supportedPeriodTypes() {
   return PERIOD_TYPES.flatMap((t) => {
     try {
-      return [{ ...t, opsroom: parsePeriod(t.sample).type as string }];
+      return [{ ...t, opsroom: parsePeriod(t.sample).type }];
     } catch {
       return [];
     }
@@ -565,7 +561,7 @@ class RequestStore implements Store {
 
   put(type: string, obj: Dhis2Object, ...aliases: string[]) {
     let m = this.objects.get(type);
-    if (!m) this.objects.set(type, (m = new Map()));
+    if (!m) this.objects.set(type, (m = new Map<string, Dhis2Object>()));
     const id = obj.id as string;
     if (!m.has(id)) {
       let l = this.lists.get(type);
@@ -621,13 +617,13 @@ export interface ListAnswer {
 
 export class Dhis2MetadataService {
   constructor(
-    private readonly db: Db,
+    private readonly data: DataStore,
     private readonly hierarchy: HierarchyService,
     private readonly clock: Clock,
   ) {}
 
   private repo() {
-    return new Dhis2MetadataRepo(this.db);
+    return this.data.repos.dhis2Metadata;
   }
 
   private require(actor: Actor, resource: Dhis2Resource) {

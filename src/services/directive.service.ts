@@ -1,9 +1,5 @@
-import type { Db } from '../db/client.ts';
-import { AuditRepo } from '../db/audit.repo.ts';
-import { AttachmentRepo } from '../db/attachment.repo.ts';
-import { DirectiveRepo, type RecipientQuery } from '../db/directive.repo.ts';
-import { GroupRepo } from '../db/group.repo.ts';
-import { TaskRepo } from '../db/task.repo.ts';
+import type { Store } from '../db/store.ts';
+import type { DirectiveRepo, RecipientQuery } from '../db/directive.repo.ts';
 import { actorLabel, allows, can, isRootScope, type Actor } from '../domain/access.ts';
 import { sees } from '../domain/audience.ts';
 import { vnDate, type Clock } from '../domain/dates.ts';
@@ -43,7 +39,7 @@ const invalidTarget = (vi: string, en: string, details?: unknown) =>
 
 export class DirectiveService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly hierarchy: HierarchyService,
     private readonly live: LiveBus,
     private readonly clock: Clock,
@@ -79,7 +75,7 @@ export class DirectiveService {
 
   /** The target as a query on the tree, after checking the units and group it names exist. */
   private async recipients(version: string, t: TargetInput): Promise<RecipientQuery> {
-    const tasks = new TaskRepo(this.db);
+    const tasks = this.store.repos.tasks;
     switch (t.kind) {
       case 'nation':
         return { kind: 'level', path: '/', level: t.level ?? 1 };
@@ -122,7 +118,7 @@ export class DirectiveService {
       case 'group': {
         if (!t.group)
           throw invalidTarget('Cần mã nhóm đơn vị (group)', 'A group target needs a group code');
-        const g = await new GroupRepo(this.db).byCode(version, t.group);
+        const g = await this.store.repos.groups.byCode(version, t.group);
         if (!g)
           throw new AppError(
             'not_found',
@@ -168,8 +164,8 @@ export class DirectiveService {
       ? { version, code: actor.scope.code, path: `/${actor.scope.code}/` }
       : { version: actor.scope.version, code: actor.scope.code, path: actor.scope.path };
 
-    const { d, files, recipients } = await this.db.transaction().execute(async (tx) => {
-      const repo = new DirectiveRepo(tx);
+    const { d, files, recipients } = await this.store.transaction(async (tx) => {
+      const repo = tx.directives;
       const p = await repo.preview(version, query, scopePath);
       if (p.total === 0)
         throw new AppError(
@@ -189,7 +185,7 @@ export class DirectiveService {
           },
           { outside: p.outside, example: p.first_outside, version },
         );
-      const attachments = new AttachmentRepo(tx);
+      const attachments = tx.attachments;
       const attachmentIds = await claimable(attachments, actor, input.attachmentIds);
       const directiveScope = commonAncestorPath(p.min_path!, p.max_path!);
       const id = await repo.insert({
@@ -213,7 +209,7 @@ export class DirectiveService {
       });
       const taskCount = recipients.length;
       await attachments.claim(attachmentIds, 'directive', id);
-      await new AuditRepo(tx).record({
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'directive.issue',
         entityType: 'directive',
@@ -257,7 +253,7 @@ export class DirectiveService {
    */
   private async load(actor: Actor, id: number) {
     if (!allows(actor, 'task.read')) throw errors.forbidden('task.read');
-    const repo = new DirectiveRepo(this.db);
+    const repo = this.store.repos.directives;
     const d = await repo.byId(id);
     if (!d) throw errors.notFound(`directive ${id}`);
     // `sees` asks whether a recipient lies in the scope only when the rest of the rule does
@@ -273,7 +269,7 @@ export class DirectiveService {
   async list(actor: Actor, q: { limit: number; version?: string; issued?: boolean }) {
     if (!allows(actor, 'task.read')) throw errors.forbidden('task.read');
     const root = isRootScope(actor.scope);
-    const rows = await new DirectiveRepo(this.db).list({
+    const rows = await this.store.repos.directives.list({
       version: root ? q.version : actor.scope.version,
       scopePath: root ? null : actor.scope.path,
       limit: q.limit,
@@ -284,7 +280,7 @@ export class DirectiveService {
 
   async get(actor: Actor, id: number) {
     const d = await this.load(actor, id);
-    const files = await new AttachmentRepo(this.db).list('directive', [id]);
+    const files = await this.store.repos.attachments.list('directive', [id]);
     return this.present(d, files);
   }
 
@@ -297,7 +293,7 @@ export class DirectiveService {
     const wanted =
       code ??
       (!issuerSide ? actor.scope.code : d.issuer_version === d.version ? d.issuer_code : 'VN');
-    const unit = await new TaskRepo(this.db).unit(d.version, wanted);
+    const unit = await this.store.repos.tasks.unit(d.version, wanted);
     if (!unit) throw errors.unknownUnit(wanted, d.version);
     if (!can(actor, 'task.read', unit)) throw errors.outOfScope(unit.code, d.version);
     return unit;
@@ -308,7 +304,7 @@ export class DirectiveService {
     const d = await this.load(actor, id);
     const unit = await this.boardUnit(actor, d, q.unit);
     const today = this.today();
-    const repo = new DirectiveRepo(this.db);
+    const repo = this.store.repos.directives;
     const [counts, laggards, laggardCount] = await Promise.all([
       repo.board(id, unit, today),
       repo.laggards(id, unit.path, q.laggards ?? 100),
@@ -379,13 +375,13 @@ export class DirectiveService {
     const d = await this.load(actor, id);
     const unit = await this.boardUnit(actor, d, q.unit);
     const at = this.clock();
-    const perProvince = await this.db.transaction().execute(async (tx) => {
-      const rows = await new DirectiveRepo(tx).remind(id, unit.path, at, {
+    const perProvince = await this.store.transaction(async (tx) => {
+      const rows = await tx.directives.remind(id, unit.path, at, {
         id: actor.id,
         name: actorLabel(actor),
       });
       const n = rows.reduce((s, r) => s + r.paths.length, 0);
-      await new AuditRepo(tx).record({
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'directive.remind',
         entityType: 'directive',

@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { sql } from 'kysely';
-import type { Db } from '../db/client.ts';
-import { OrgUnitRepo, type ScopeFilter } from '../db/org-unit.repo.ts';
-import { AuditRepo } from '../db/audit.repo.ts';
-import { DataValueRepo } from '../db/data-value.repo.ts';
+import type { DataValueRepo } from '../db/data-value.repo.ts';
+import type { ScopeFilter } from '../db/org-unit.repo.ts';
+import type { Store } from '../db/store.ts';
 import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
 import { vnDate, viDate, type Clock } from '../domain/dates.ts';
 import { AppError, errors } from '../domain/errors.ts';
@@ -65,12 +63,12 @@ const brief = (u: OrgUnit) => ({
 
 export class HierarchyService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly clock: Clock,
   ) {}
 
-  private repo(db: Db = this.db) {
-    return new OrgUnitRepo(db);
+  private repo() {
+    return this.store.repos.orgUnits;
   }
 
   today(): string {
@@ -86,10 +84,7 @@ export class HierarchyService {
   /** Versions change only by import: read them at most once a minute, or when one is missing. */
   async versionSpans(refresh = false): Promise<VersionSpanRow[]> {
     if (refresh || !this.spans || Date.now() - this.spans.at > 60_000) {
-      const rows = this.db
-        .selectFrom('hierarchy_version')
-        .select(['id', 'valid_from', 'valid_until'])
-        .execute();
+      const rows = this.store.repos.orgUnits.versionSpans();
       this.spans = { at: Date.now(), rows };
       rows.catch(() => (this.spans = undefined));
     }
@@ -110,7 +105,7 @@ export class HierarchyService {
     const change = unitsChangedAt.get(version);
     if (!refresh && hit && hit.change === change && Date.now() - hit.at < 60_000) return hit.units;
     const units = (async () => {
-      const byKey = await new DataValueRepo(this.db).units(version);
+      const byKey = await this.store.repos.dataValues.units(version);
       return { byKey, all: [...new Map([...byKey.values()].map((u) => [u.code, u])).values()] };
     })();
     this.unitMaps.set(version, { at: Date.now(), units, change });
@@ -311,8 +306,8 @@ export class HierarchyService {
       );
     }
     const total = file.units.length + 1;
-    const imported = await this.db.transaction().execute(async (tx) => {
-      const result = await this.repo(tx).replaceTree(
+    const imported = await this.store.transaction(async (tx) => {
+      const result = await tx.orgUnits.replaceTree(
         {
           id: versionId,
           name: `Cây đơn vị hành chính từ ${viDate(file.validFrom)}`,
@@ -323,7 +318,7 @@ export class HierarchyService {
         file.units,
         (done) => opts.onProgress?.(done, total),
       );
-      await new AuditRepo(tx).record({
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'hierarchy.import',
         entityType: 'hierarchy_version',
@@ -347,8 +342,8 @@ export class HierarchyService {
         fullName: [string, string];
       }[];
     };
-    await this.db.transaction().execute(async (tx) => {
-      await this.repo(tx).replaceChanges(
+    await this.store.transaction(async (tx) => {
+      await tx.orgUnits.replaceChanges(
         version,
         file.changes.map((c) => ({
           code: c.code,
@@ -360,7 +355,7 @@ export class HierarchyService {
           fullNameAfter: c.fullName[1],
         })),
       );
-      await new AuditRepo(tx).record({
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'hierarchy.changes.import',
         entityType: 'hierarchy_version',
@@ -384,15 +379,7 @@ export class HierarchyService {
       communes: Row[];
       staleOld: Row[];
     };
-    const names = new Map(
-      (
-        await this.db
-          .selectFrom('org_unit')
-          .select(['code', 'full_name'])
-          .where('version', '=', fromVersion)
-          .execute()
-      ).map((r) => [r.code, r.full_name]),
-    );
+    const names = await this.store.repos.orgUnits.fullNames(fromVersion);
     const links = [
       ...file.provinces.map((r) => ({ ...r, part: 'full' as const, stale: false })),
       ...file.districts.map((r) => ({ ...r, part: r.part ?? 'full', stale: false })),
@@ -405,9 +392,9 @@ export class HierarchyService {
       part: r.part,
       stale: r.stale,
     }));
-    await this.db.transaction().execute(async (tx) => {
-      await this.repo(tx).replaceLinks(fromVersion, toVersion, links);
-      await new AuditRepo(tx).record({
+    await this.store.transaction(async (tx) => {
+      await tx.orgUnits.replaceLinks(fromVersion, toVersion, links);
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'hierarchy.mapping.import',
         entityType: 'hierarchy_version',
@@ -437,15 +424,15 @@ export class HierarchyService {
   /** An admin dates an announced change; it applies from that date. */
   async dateChange(actor: Actor, id: number, effective: string) {
     if (!can(actor, 'unit.manage')) throw errors.forbidden('unit.manage');
-    return this.db.transaction().execute(async (tx) => {
-      const repo = this.repo(tx);
+    return this.store.transaction(async (tx) => {
+      const repo = tx.orgUnits;
       const before = await repo.getChange(id);
       if (!before) throw errors.notFound(`change ${id}`);
       const unit = await repo.get(before.version, before.code, effective);
       if (!unit || !can(actor, 'unit.manage', unit))
         throw errors.outOfScope(before.code, before.version);
       const after = await repo.setChangeDate(id, effective);
-      await new AuditRepo(tx).record({
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'hierarchy.change.date',
         entityType: 'org_unit_change',
@@ -459,10 +446,7 @@ export class HierarchyService {
   }
 
   async unitCount(version: string): Promise<number> {
-    const r = await sql<{
-      n: number;
-    }>`select count(*)::int as n from org_unit where version = ${version}`.execute(this.db);
-    return r.rows[0]?.n ?? 0;
+    return this.store.repos.orgUnits.unitCount(version);
   }
 }
 

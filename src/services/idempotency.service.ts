@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Db } from '../db/client.ts';
-import { IdempotencyRepo, keyTaken } from '../db/idempotency.repo.ts';
+import type { Store } from '../db/store.ts';
+import { keyTaken } from '../db/idempotency.repo.ts';
 import { AppError } from '../domain/errors.ts';
 
 /** How long a key answers a retry: a day, then it is pruned and may be used again. */
@@ -89,7 +89,7 @@ export class IdempotencyService {
   private lastPrune = 0;
 
   constructor(
-    private readonly db: Db,
+    private readonly data: Store,
     readonly keepSeconds = IDEMPOTENCY_KEEP_HOURS * 3600,
   ) {}
 
@@ -111,7 +111,7 @@ export class IdempotencyService {
 
   /** The key's row if it was applied and has not expired; an expired row is freed. */
   async find(actor: string, key: string) {
-    const repo = new IdempotencyRepo(this.db);
+    const repo = this.data.repos.idempotency;
     const row = await repo.find(actor, key);
     if (!row) await repo.dropExpired(actor, key);
     return row;
@@ -133,13 +133,13 @@ export class IdempotencyService {
     attempt: string,
     res: { status: number; contentType: string | null; body: Uint8Array },
   ): Promise<boolean> {
-    return new IdempotencyRepo(this.db).storeResponse(actor, key, attempt, res);
+    return this.data.repos.idempotency.storeResponse(actor, key, attempt, res);
   }
 
   /** Deletes expired keys at most once an hour (called before a keyed request runs). */
   async pruneIfDue(now = Date.now()): Promise<number> {
     if (now - this.lastPrune < PRUNE_EVERY_MS) return 0;
     this.lastPrune = now;
-    return new IdempotencyRepo(this.db).prune();
+    return this.data.repos.idempotency.prune();
   }
 }

@@ -1,4 +1,5 @@
 import type { Database } from '../db/client.ts';
+import { Store } from '../db/store.ts';
 import { systemClock, type Clock } from '../domain/dates.ts';
 import { AuditService } from './audit.service.ts';
 import { AuthService, DEFAULT_AUTH, type AuthOptions } from './auth.service.ts';
@@ -16,10 +17,15 @@ import { TaskService } from './task.service.ts';
 import { PlanService } from './plan.service.ts';
 import { IdempotencyService } from './idempotency.service.ts';
 import { Dhis2MetadataService } from './dhis2-metadata.service.ts';
+import { RegistrationService } from './registration.service.ts';
+import { SingleValueService } from './data-value.single.ts';
+import { SectorService } from './sector.service.ts';
 
 /** Every service of one running instance, over one database. */
 export interface Services {
   database: Database;
+  /** The repositories and transactions every service reaches data through (db/store.ts). */
+  store: Store;
   clock: Clock;
   hierarchy: HierarchyService;
   auth: AuthService;
@@ -40,6 +46,12 @@ export interface Services {
   idempotency: IdempotencyService;
   /** DHIS2's metadata reads (api/dhis2-metadata.routes.ts). */
   dhis2Metadata: Dhis2MetadataService;
+  /** DHIS2's complete data set registrations (api/dhis2-registration.routes.ts). */
+  registrations: RegistrationService;
+  /** DHIS2's single data value (api/dhis2-data-value.routes.ts). */
+  singleValues: SingleValueService;
+  /** The sector pages of the monthly briefing (api/sector.routes.ts). */
+  sectors: SectorService;
 }
 
 export function createServices(
@@ -47,12 +59,14 @@ export function createServices(
   opts: { clock?: Clock; auth?: Partial<AuthOptions> } = {},
 ): Services {
   const clock = opts.clock ?? systemClock;
-  const db = database.db;
-  const hierarchy = new HierarchyService(db, clock);
-  const dataValues = new DataValueService(db, hierarchy, database);
-  const analytics = new AnalyticsService(db, hierarchy);
+  const store = new Store(database.db);
+  const hierarchy = new HierarchyService(store, clock);
+  // issue 15: the data-value services still take the handle, until they move to the Store.
+  const dataValues = new DataValueService(store.db, hierarchy, database);
+  const analytics = new AnalyticsService(store, hierarchy);
   const live = new LiveBus(database);
-  const alerts = new AlertService(db, hierarchy, analytics, live);
+  const alerts = new AlertService(store, hierarchy, analytics, live);
+  const groups = new GroupService(store);
   dataValues.onChange((change) => {
     live.publish('data', change).catch((e: unknown) => {
       if (!live.isClosed) console.error('live event not stored', e);
@@ -64,22 +78,26 @@ export function createServices(
   database.onClose(() => alerts.close());
   return {
     database,
+    store,
     clock,
     hierarchy,
-    auth: new AuthService(db, clock, { ...DEFAULT_AUTH, ...opts.auth }),
-    groups: new GroupService(db),
-    audit: new AuditService(db),
-    metadata: new MetadataService(db),
+    auth: new AuthService(store, clock, { ...DEFAULT_AUTH, ...opts.auth }),
+    groups,
+    audit: new AuditService(store),
+    metadata: new MetadataService(store, groups),
     dataValues,
     analytics,
-    dataEntry: new DataEntryService(db, hierarchy, dataValues),
-    reporting: new ReportingService(db, hierarchy),
+    dataEntry: new DataEntryService(store, hierarchy, dataValues),
+    reporting: new ReportingService(store, hierarchy),
     live,
     alerts,
-    directives: new DirectiveService(db, hierarchy, live, clock),
-    tasks: new TaskService(db, hierarchy, live, clock),
-    plans: new PlanService(db, hierarchy, live, clock),
-    idempotency: new IdempotencyService(db),
-    dhis2Metadata: new Dhis2MetadataService(db, hierarchy, clock),
+    directives: new DirectiveService(store, hierarchy, live, clock),
+    tasks: new TaskService(store, hierarchy, live, clock),
+    plans: new PlanService(store, hierarchy, live, clock),
+    idempotency: new IdempotencyService(store),
+    dhis2Metadata: new Dhis2MetadataService(store, hierarchy, clock),
+    registrations: new RegistrationService(store.db, hierarchy),
+    singleValues: new SingleValueService(store.db, hierarchy, dataValues),
+    sectors: new SectorService(store),
   };
 }

@@ -1,14 +1,10 @@
-import type { Db } from '../db/client.ts';
-import { AuditRepo } from '../db/audit.repo.ts';
-import { MetadataRepo } from '../db/metadata.repo.ts';
-import { OrgUnitRepo } from '../db/org-unit.repo.ts';
+import type { Repos, Store } from '../db/store.ts';
 import { can, isRootScope, type Actor } from '../domain/access.ts';
 import { AppError, errors, schemaProblems } from '../domain/errors.ts';
 import { dependencyOrder, itemsOf, parseExpression } from '../domain/expression.ts';
 import { MetadataDocument, type MetadataDocumentInput } from '../domain/metadata.ts';
 import { auditActor } from './audit.ts';
-import { GroupService } from './group.service.ts';
-import { GroupRepo } from '../db/group.repo.ts';
+import type { GroupService } from './group.service.ts';
 import { vnDate } from '../domain/dates.ts';
 import { versionAt } from '../domain/hierarchy.ts';
 import {
@@ -58,7 +54,10 @@ const ENTITY: Record<Kind, string> = {
 };
 
 export class MetadataService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly store: Store,
+    private readonly groups: GroupService,
+  ) {}
 
   /**
    * Creates or changes metadata from one document, all or nothing: every item is checked
@@ -89,15 +88,14 @@ export class MetadataService {
         doc.dataSets.length;
       if (national > 0 && !isRootScope(actor.scope)) throw errors.outOfScope();
     }
-    return this.db
-      .transaction()
-      .execute(async (tx) => {
-        const repo = new MetadataRepo(tx);
+    return this.store
+      .transaction(async (tx) => {
+        const repo = tx.metadata;
         await this.check(tx, actor, doc);
         const summary = Object.fromEntries(
           (Object.keys(ENTITY) as Kind[]).map((k) => [k, { created: 0, updated: 0, unchanged: 0 }]),
         ) as MetadataSummary;
-        const audit = new AuditRepo(tx);
+        const audit = tx.audit;
         const count = async (
           kind: Kind,
           code: string,
@@ -139,9 +137,8 @@ export class MetadataService {
           await count('dataSets', d.code, change, d);
         }
         // Groups check their own scope and write their own audit rows, in this transaction.
-        const groups = new GroupService(tx);
         for (const g of doc.unitGroups)
-          summary.unitGroups[(await groups.upsert(actor, g)).change]++;
+          summary.unitGroups[(await this.groups.upsert(actor, g, tx)).change]++;
         if (opts.dryRun) throw new DryRun(summary);
         return summary;
       })
@@ -168,15 +165,12 @@ export class MetadataService {
     const manages = actor === 'system' || can(actor, 'metadata.manage');
     if (actor !== 'system' && !manages && !can(actor, 'unit.manage'))
       throw errors.forbidden('metadata.manage');
-    const units = new OrgUnitRepo(this.db);
+    const units = this.store.repos.orgUnits;
     let version = opts.version;
     if (version !== undefined) {
       if (!(await units.hasVersion(version))) throw errors.unknownVersion(version);
     } else {
-      const spans = await this.db
-        .selectFrom('hierarchy_version')
-        .select(['id', 'valid_from', 'valid_until'])
-        .execute();
+      const spans = await units.versionSpans();
       version = versionAt(
         spans.map((v) => ({ id: v.id, validFrom: v.valid_from, validUntil: v.valid_until })),
         vnDate(new Date()),
@@ -199,9 +193,8 @@ export class MetadataService {
       mayWriteMetadata: actor === 'system' || (manages && isRootScope(actor.scope)),
     };
     let placedUnits = false;
-    const result = await this.db
-      .transaction()
-      .execute(async (tx) => {
+    const result = await this.store
+      .transaction(async (tx) => {
         const known = await this.known(tx, v);
         // atomicMode=NONE: leave out what failed and plan again, until nothing more fails
         // (an object that refers to a failed one fails in the next round).
@@ -225,7 +218,7 @@ export class MetadataService {
         if (report.status === 'ERROR') return out;
         await this.writeDhis2(tx, actor, v, known, planned.plan);
         placedUnits = planned.plan.organisationUnits.length > 0;
-        await new AuditRepo(tx).record({
+        await tx.audit.record({
           ...auditActor(actor),
           action: 'metadata.import',
           entityType: 'metadata',
@@ -243,10 +236,10 @@ export class MetadataService {
     return result;
   }
 
-  private async known(tx: Db, version: string): Promise<Known> {
+  private async known(tx: Repos, version: string): Promise<Known> {
     const [rest, tree] = await Promise.all([
-      new MetadataRepo(tx).dhis2Known(version),
-      new OrgUnitRepo(tx).treeOf(version),
+      tx.metadata.dhis2Known(version),
+      tx.orgUnits.treeOf(version),
     ]);
     return {
       version,
@@ -267,14 +260,14 @@ export class MetadataService {
 
   /** Writes a plan in dependency order, one audit row per object created or changed. */
   private async writeDhis2(
-    tx: Db,
+    tx: Repos,
     actor: Actor | 'system',
     version: string,
     known: Known,
     plan: Plan,
   ) {
-    const repo = new MetadataRepo(tx);
-    const audit = new AuditRepo(tx);
+    const repo = tx.metadata;
+    const audit = tx.audit;
     const record = async (
       entityType: string,
       uid: string,
@@ -343,7 +336,7 @@ export class MetadataService {
       const w = await repo.writeDhis2Element(e, comboIds.get(e.combo)!);
       await record('data_element', e.uid, w.change, e);
     }
-    const orgUnits = new OrgUnitRepo(tx);
+    const orgUnits = tx.orgUnits;
     const placed = await orgUnits.placeAdded(
       version,
       plan.organisationUnits.map((u) => ({
@@ -369,16 +362,19 @@ export class MetadataService {
     }
     const storedUnits = new Map(known.units.map((x) => [x.code, x.id]));
     const unitId = (key: string) => placed.ids.get(key) ?? storedUnits.get(key);
-    const groups = new GroupService(tx);
     for (const g of plan.organisationUnitGroups) {
       if (g.members.length === 0) continue; // Opsroom keeps no empty group
-      await groups.upsert(actor, {
-        version,
-        code: g.key,
-        name: g.name,
-        owner: g.owner,
-        definition: { codes: g.members },
-      });
+      await this.groups.upsert(
+        actor,
+        {
+          version,
+          code: g.key,
+          name: g.name,
+          owner: g.owner,
+          definition: { codes: g.members },
+        },
+        tx,
+      );
     }
     const elementIds = await ids(
       'data_element',
@@ -403,8 +399,8 @@ export class MetadataService {
     }
   }
 
-  private async check(tx: Db, actor: Actor | 'system', doc: MetadataDocument) {
-    const repo = new MetadataRepo(tx);
+  private async check(tx: Repos, actor: Actor | 'system', doc: MetadataDocument) {
+    const repo = tx.metadata;
     const problems: MetadataProblem[] = [];
     const dup = (kind: string, codes: string[]) => {
       const seen = new Set<string>();
@@ -518,7 +514,7 @@ export class MetadataService {
         problems.push({ path: 'indicators', ...m });
       }
     }
-    const units = new OrgUnitRepo(tx);
+    const units = tx.orgUnits;
     for (const [i, t] of doc.targets.entries()) {
       const table = t.subject.type === 'element' ? 'data_element' : 'indicator';
       const inDoc = t.subject.type === 'element' ? docElements : docIndicators;
@@ -570,7 +566,7 @@ export class MetadataService {
 
   /** All metadata in the shape `apply` takes: an export imports back unchanged. */
   async list(): Promise<MetadataDocument> {
-    const repo = new MetadataRepo(this.db);
+    const repo = this.store.repos.metadata;
     const [breakdowns, attributeOptions, dataElements, indicators, targets, dataSets] =
       await Promise.all([
         repo.listBreakdowns(),
@@ -580,7 +576,7 @@ export class MetadataService {
         repo.listTargets(),
         repo.listDataSets(),
       ]);
-    const groups = await new GroupRepo(this.db).all();
+    const groups = await this.store.repos.groups.all();
     const assigned = await repo.dataSetUnits();
     const names = (r: { code: string; uid: string | null; name_vi: string; name_en: string }) => ({
       code: r.code,

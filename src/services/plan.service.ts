@@ -1,7 +1,5 @@
-import type { Db } from '../db/client.ts';
-import { AuditRepo } from '../db/audit.repo.ts';
-import { PlanRepo } from '../db/plan.repo.ts';
-import { TaskRepo, type UnitRow } from '../db/task.repo.ts';
+import type { Store } from '../db/store.ts';
+import type { UnitRow } from '../db/task.repo.ts';
 import { actorLabel, allows, can, inScope, isRootScope, type Actor } from '../domain/access.ts';
 import { vnDate, type Clock } from '../domain/dates.ts';
 import { AppError, errors } from '../domain/errors.ts';
@@ -21,7 +19,7 @@ const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 /** Weekly work plans (submitted by a unit, decided by its superior) and the Office's follow-up. */
 export class PlanService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly hierarchy: HierarchyService,
     private readonly live: LiveBus,
     private readonly clock: Clock,
@@ -52,7 +50,7 @@ export class PlanService {
 
   private async unit(actor: Actor, code: string, version?: string): Promise<UnitRow> {
     const v = await this.hierarchy.versionFor(actor, version);
-    const unit = await new TaskRepo(this.db).unit(v, code);
+    const unit = await this.store.repos.tasks.unit(v, code);
     if (!unit) throw errors.unknownUnit(code, v);
     return unit;
   }
@@ -76,7 +74,7 @@ export class PlanService {
     const version = await this.hierarchy.versionFor(actor, q.version);
     if (!root && version !== actor.scope.version)
       throw errors.outOfScope(actor.scope.code, version);
-    const rows = await new PlanRepo(this.db).list({
+    const rows = await this.store.repos.plans.list({
       version,
       underPath: root ? null : actor.scope.path,
       week: p.id,
@@ -99,8 +97,8 @@ export class PlanService {
 
   private async view(unit: UnitRow, week: string, start: string, end: string) {
     const [plan, tasks] = await Promise.all([
-      new PlanRepo(this.db).get(unit.version, unit.code, week),
-      new TaskRepo(this.db).ofUnitDue(unit.version, unit.code, start, end),
+      this.store.repos.plans.get(unit.version, unit.code, week),
+      this.store.repos.tasks.ofUnitDue(unit.version, unit.code, start, end),
     ]);
     const today = this.today();
     return {
@@ -131,8 +129,8 @@ export class PlanService {
     const unit = await this.unit(actor, code, input.version);
     if (!can(actor, 'task.report', unit)) throw errors.outOfScope(code, unit.version);
     const at = this.clock();
-    await this.db.transaction().execute(async (tx) => {
-      const repo = new PlanRepo(tx);
+    await this.store.transaction(async (tx) => {
+      const repo = tx.plans;
       const before = await repo.get(unit.version, unit.code, p.id);
       if (before && before.status !== 'draft' && before.status !== 'returned')
         throw new AppError(
@@ -159,7 +157,7 @@ export class PlanService {
         submittedBy: actorLabel(actor),
         submittedAt: at,
       });
-      await new AuditRepo(tx).record({
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'plan.submit',
         entityType: 'weekly_plan',
@@ -204,8 +202,8 @@ export class PlanService {
       });
     const at = this.clock();
     const status = input.approve ? ('approved' as const) : ('returned' as const);
-    await this.db.transaction().execute(async (tx) => {
-      const repo = new PlanRepo(tx);
+    await this.store.transaction(async (tx) => {
+      const repo = tx.plans;
       const before = await repo.get(unit.version, unit.code, p.id);
       if (before?.status !== 'submitted')
         throw new AppError(
@@ -226,7 +224,7 @@ export class PlanService {
         decidedAt: at,
         decisionNote: input.note ?? null,
       });
-      await new AuditRepo(tx).record({
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'plan.decide',
         entityType: 'weekly_plan',
@@ -268,7 +266,7 @@ export class PlanService {
     const today = this.today();
     const thisWeek = periodContaining(today, 'week');
     const firstWeekStart = addDays(thisWeek.start, -7 * (q.weeks - 1));
-    const repo = new TaskRepo(this.db);
+    const repo = this.store.repos.tasks;
     const limit = q.limit ?? 200;
     const [overdue, dueThisWeek, rates] = await Promise.all([
       repo.openUnder({ version: unit.version, path: unit.path, dueBefore: today, limit }),

@@ -1,14 +1,4 @@
-import type { Db } from '../db/client.ts';
-import { AuditRepo } from '../db/audit.repo.ts';
-import { DataValueRepo } from '../db/data-value.repo.ts';
-import { OrgUnitRepo } from '../db/org-unit.repo.ts';
-import {
-  dataSetByCode,
-  dataSetElementIds,
-  hasAssignments,
-  listLocks,
-  reportsUnder,
-} from '../db/reporting.repo.ts';
+import type { Store } from '../db/store.ts';
 import { can, isRootScope, type Actor } from '../domain/access.ts';
 import { AppError, errors } from '../domain/errors.ts';
 import { ROOT_CODE } from '../domain/hierarchy.ts';
@@ -19,12 +9,12 @@ import type { HierarchyService } from './hierarchy.service.ts';
 /** Who reported, who is late, and which periods are locked. */
 export class ReportingService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly hierarchy: HierarchyService,
   ) {}
 
   private async dataSet(code: string) {
-    const ds = await dataSetByCode(this.db, code);
+    const ds = await this.store.repos.reporting.dataSetByCode(code);
     if (!ds) {
       throw new AppError(
         'validation_failed',
@@ -56,17 +46,17 @@ export class ReportingService {
       );
     }
     const code = q.orgUnit ?? (isRootScope(actor.scope) ? ROOT_CODE : actor.scope.code);
-    const unit = await new OrgUnitRepo(this.db).get(ds.version, code, this.hierarchy.today());
+    const unit = await this.store.repos.orgUnits.get(ds.version, code, this.hierarchy.today());
     if (!unit) throw errors.unknownUnit(code, ds.version);
     if (!can(actor, 'data.read', unit)) throw errors.outOfScope(code, ds.version);
-    const rows = await reportsUnder(this.db, {
+    const rows = await this.store.repos.reporting.reportsUnder({
       version: ds.version,
       level: ds.level,
       underPath: unit.path,
       periodPid: period.id,
-      elementIds: await dataSetElementIds(this.db, ds.id),
+      elementIds: await this.store.repos.reporting.dataSetElementIds(ds.id),
       dataSetId: ds.id,
-      assigned: await hasAssignments(this.db, ds.id),
+      assigned: await this.store.repos.reporting.hasAssignments(ds.id),
     });
     const due = addDays(period.end, ds.due_days);
     const dueAt = new Date(`${addDays(due, 1)}T00:00:00+07:00`); // end of the due day in Viet Nam
@@ -85,7 +75,7 @@ export class ReportingService {
       if (onTime(r)) c.onTime++;
       childLevelCodes.set(child, c);
     }
-    const children = await new OrgUnitRepo(this.db).byCodes(
+    const children = await this.store.repos.orgUnits.byCodes(
       ds.version,
       [...childLevelCodes.keys()],
       this.hierarchy.today(),
@@ -129,7 +119,7 @@ export class ReportingService {
 
   async locks(actor: Actor) {
     if (!can(actor, 'data.read')) throw errors.forbidden('data.read');
-    return listLocks(this.db);
+    return this.store.repos.reporting.listLocks();
   }
 
   /** Locks a period for writes: for one data set's elements, or for everything. Audited. */
@@ -138,18 +128,14 @@ export class ReportingService {
       throw errors.forbidden('metadata.manage');
     const period = parsePeriod(q.period);
     const ds = q.dataSet ? await this.dataSet(q.dataSet) : undefined;
-    return this.db.transaction().execute(async (tx) => {
-      const ids = await new DataValueRepo(tx).ensurePeriods([period]);
-      const row = await tx
-        .insertInto('period_lock')
-        .values({
-          period_id: ids.get(period.id)!,
-          data_set_id: ds?.id ?? null,
-          locked_by: actor.name,
-        })
-        .returning(['id'])
-        .executeTakeFirstOrThrow();
-      await new AuditRepo(tx).record({
+    return this.store.transaction(async (tx) => {
+      const ids = await tx.dataValues.ensurePeriods([period]);
+      const row = await tx.reporting.insertLock({
+        periodId: ids.get(period.id)!,
+        dataSetId: ds?.id ?? null,
+        lockedBy: actor.name,
+      });
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'period.lock',
         entityType: 'period_lock',
@@ -163,14 +149,10 @@ export class ReportingService {
   async unlock(actor: Actor, id: number) {
     if (!can(actor, 'metadata.manage') || !isRootScope(actor.scope))
       throw errors.forbidden('metadata.manage');
-    await this.db.transaction().execute(async (tx) => {
-      const gone = await tx
-        .deleteFrom('period_lock')
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
+    await this.store.transaction(async (tx) => {
+      const gone = await tx.reporting.deleteLock(id);
       if (!gone) throw errors.notFound(`lock ${id}`);
-      await new AuditRepo(tx).record({
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'period.unlock',
         entityType: 'period_lock',

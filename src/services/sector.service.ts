@@ -1,12 +1,5 @@
-import type { Db } from '../db/client.ts';
-import {
-  breakdownOptions,
-  nationalUnitIds,
-  sectorElements,
-  storedPeriods,
-  valueNotes,
-  type StoredPeriodRow,
-} from '../db/sector.repo.ts';
+import type { Store } from '../db/store.ts';
+import type { StoredPeriodRow } from '../db/sector.repo.ts';
 import { can, isRootScope, type Actor } from '../domain/access.ts';
 import { AppError, errors } from '../domain/errors.ts';
 import { ROOT_CODE } from '../domain/hierarchy.ts';
@@ -259,23 +252,23 @@ const defaultMonth = (plans: MonthPlan[]) =>
   plans.find((m) => m.figures.some((f) => f.figure.placement !== 'span')) ?? plans[0];
 
 export class SectorService {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly store: Store) {}
 
   /** The nation's units (one per tree), which national figures are stored at. */
   private async nation(actor: Actor): Promise<number[]> {
     if (!can(actor, 'data.read')) throw errors.forbidden('data.read');
     // The briefing's figures are the nation's; a narrower scope may not read them.
     if (!isRootScope(actor.scope)) throw errors.outOfScope(ROOT_CODE);
-    return nationalUnitIds(this.db, ROOT_CODE);
+    return this.store.repos.sectors.nationalUnitIds(ROOT_CODE);
   }
 
   /** Every sector page with how many elements it has and the month it opens on. */
   async list(actor: Actor): Promise<SectorSummary[]> {
     const units = await this.nation(actor);
-    const rows = await storedPeriods(this.db, [...SECTOR_PAGES], units);
+    const rows = await this.store.repos.sectors.storedPeriods([...SECTOR_PAGES], units);
     const out: SectorSummary[] = [];
     for (const code of SECTOR_PAGES) {
-      const elements = (await sectorElements(this.db, code)).map((e) => e.code);
+      const elements = (await this.store.repos.sectors.sectorElements(code)).map((e) => e.code);
       const plans = planMonths(
         rows.filter((r) => r.sector === code),
         elements,
@@ -298,8 +291,8 @@ export class SectorService {
     const asked = month === undefined || month === '' ? undefined : monthPeriod(month);
     const units = await this.nation(actor);
 
-    const elementRows = await sectorElements(this.db, sector);
-    const optionRows = await breakdownOptions(this.db, [
+    const elementRows = await this.store.repos.sectors.sectorElements(sector);
+    const optionRows = await this.store.repos.sectors.breakdownOptions([
       ...new Set(elementRows.flatMap((e) => (e.breakdown_code ? [e.breakdown_code] : []))),
     ]);
     const elements: SectorElement[] = elementRows.map((e) => ({
@@ -322,7 +315,7 @@ export class SectorService {
         : null,
     }));
     const order = elements.map((e) => e.code);
-    const stored = await storedPeriods(this.db, [sector], units);
+    const stored = await this.store.repos.sectors.storedPeriods([sector], units);
     const plans = planMonths(stored, order);
     const chosen = asked
       ? {
@@ -332,7 +325,7 @@ export class SectorService {
       : defaultMonth(plans);
     const found = chosen?.figures ?? [];
 
-    const notes = await valueNotes(this.db, sector, units, [
+    const notes = await this.store.repos.sectors.valueNotes(sector, units, [
       ...new Set(found.flatMap((f) => f.pids)),
     ]);
     for (const { figure: f, pids } of found) {

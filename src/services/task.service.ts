@@ -1,7 +1,6 @@
-import type { Db } from '../db/client.ts';
-import { AuditRepo } from '../db/audit.repo.ts';
-import { AttachmentRepo } from '../db/attachment.repo.ts';
-import { TaskRepo, type TaskRow, type UnitRow } from '../db/task.repo.ts';
+import type { Store } from '../db/store.ts';
+import type { AttachmentRepo } from '../db/attachment.repo.ts';
+import type { TaskRow, UnitRow } from '../db/task.repo.ts';
 import { actorLabel, allows, can, isRootScope, type Actor } from '../domain/access.ts';
 import { vnDate, type Clock } from '../domain/dates.ts';
 import { AppError, errors } from '../domain/errors.ts';
@@ -9,11 +8,12 @@ import { assertTransition, daysLate, parentPath, type TaskStatus } from '../doma
 import type { LiveBus } from '../live/bus.ts';
 import type { HierarchyService } from './hierarchy.service.ts';
 import { auditActor } from './audit.ts';
+import type { Attachment, Task } from '../contract/task.ts';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 /** A task as the API shows it: the unit, the directive it answers, and its progress. */
-export function presentTask(t: TaskRow, today: string) {
+export function presentTask(t: TaskRow, today: string): Task {
   return {
     id: t.id,
     directiveId: t.directive_id,
@@ -118,7 +118,7 @@ function isRecipient(actor: Actor, t: TaskRow): boolean {
 
 export class TaskService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly hierarchy: HierarchyService,
     private readonly live: LiveBus,
     private readonly clock: Clock,
@@ -152,7 +152,7 @@ export class TaskService {
   async inbox(actor: Actor, q: { status?: TaskStatus; limit: number }) {
     if (!allows(actor, 'task.read')) throw errors.forbidden('task.read');
     const root = isRootScope(actor.scope);
-    const rows = await new TaskRepo(this.db).inbox({
+    const rows = await this.store.repos.tasks.inbox({
       version: root ? null : actor.scope.version,
       path: root ? null : actor.scope.path,
       status: q.status,
@@ -168,9 +168,9 @@ export class TaskService {
    * assigner's side — a directive's recipients lie in its issuer's scope, a task is assigned
    * in the assigner's scope. Its comments, history and files follow the task.
    */
-  private async readable(actor: Actor, id: number, db: Db = this.db, lock = false) {
+  private async readable(actor: Actor, id: number, repos = this.store.repos, lock = false) {
     if (!allows(actor, 'task.read')) throw errors.forbidden('task.read');
-    const t = await new TaskRepo(db).byId(id, lock);
+    const t = await repos.tasks.byId(id, lock);
     if (!t) throw errors.notFound(`task ${id}`);
     if (!can(actor, 'task.read', t)) throw errors.outOfScope(t.unit_code, t.version);
     return t;
@@ -181,11 +181,11 @@ export class TaskService {
     let t = await this.readable(actor, id);
     if (t.read_at === null && isRecipient(actor, t)) {
       const at = this.clock();
-      const marked = await this.db.transaction().execute(async (tx) => {
-        const repo = new TaskRepo(tx);
+      const marked = await this.store.transaction(async (tx) => {
+        const repo = tx.tasks;
         if (!(await repo.markRead(id, at))) return false;
         await repo.addEvent({ taskId: id, at, kind: 'read', ...who(actor) });
-        await new AuditRepo(tx).record({
+        await tx.audit.record({
           ...auditActor(actor),
           action: 'task.read',
           entityType: 'task',
@@ -197,7 +197,7 @@ export class TaskService {
         return true;
       });
       if (marked) {
-        t = (await new TaskRepo(this.db).byId(id))!;
+        t = (await this.store.repos.tasks.byId(id))!;
         this.taskEvent(t, { read: true });
       }
     }
@@ -205,8 +205,8 @@ export class TaskService {
   }
 
   private async detail(t: TaskRow) {
-    const repo = new TaskRepo(this.db);
-    const files = new AttachmentRepo(this.db);
+    const repo = this.store.repos.tasks;
+    const files = this.store.repos.attachments;
     const events = await repo.events(t.id);
     const [milestones, own, reported, directiveFiles] = await Promise.all([
       repo.milestones(t.id),
@@ -233,13 +233,13 @@ export class TaskService {
   async changeStatus(actor: Actor, id: number, input: StatusInput, ctx: Ctx = {}) {
     if (!allows(actor, 'task.report')) throw errors.forbidden('task.report');
     const at = this.clock();
-    const t = await this.db.transaction().execute(async (tx) => {
-      const repo = new TaskRepo(tx);
+    const t = await this.store.transaction(async (tx) => {
+      const repo = tx.tasks;
       const t = await repo.byId(id, true);
       if (!t) throw errors.notFound(`task ${id}`);
       if (!isRecipient(actor, t)) throw notRecipient(t);
       assertTransition(t.status, input.status, input);
-      const files = new AttachmentRepo(tx);
+      const files = tx.attachments;
       const attachmentIds = await claimable(files, actor, input.attachmentIds);
       const progress =
         input.status === 'done'
@@ -268,7 +268,7 @@ export class TaskService {
         figures: input.figures ?? null,
       });
       await files.claim(attachmentIds, 'task_event', eventId);
-      await new AuditRepo(tx).record({
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'task.status',
         entityType: 'task',
@@ -301,9 +301,9 @@ export class TaskService {
         en: 'The comment is empty',
       });
     const at = this.clock();
-    const { t, c } = await this.db.transaction().execute(async (tx) => {
+    const { t, c } = await this.store.transaction(async (tx) => {
       const t = await this.readable(actor, id, tx);
-      const repo = new TaskRepo(tx);
+      const repo = tx.tasks;
       const c = await repo.addComment({
         taskId: id,
         authorId: actor.id,
@@ -312,7 +312,7 @@ export class TaskService {
         at,
       });
       await repo.addEvent({ taskId: id, at, kind: 'comment', ...who(actor), note: text });
-      await new AuditRepo(tx).record({
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'task.comment',
         entityType: 'task',
@@ -335,9 +335,9 @@ export class TaskService {
 
   async history(actor: Actor, id: number) {
     const t = await this.readable(actor, id);
-    const repo = new TaskRepo(this.db);
+    const repo = this.store.repos.tasks;
     const [events, comments] = await Promise.all([repo.events(id), repo.comments(id)]);
-    const files = await new AttachmentRepo(this.db).list(
+    const files = await this.store.repos.attachments.list(
       'task_event',
       events.map((e) => e.id),
     );
@@ -352,7 +352,7 @@ export class TaskService {
         to: e.to_status,
         note: e.note,
         progress: e.progress,
-        figures: e.figures as Record<string, number> | null,
+        figures: e.figures,
         attachments: files.filter((f) => f.owner_id === e.id).map(presentFile),
       })),
       comments: comments.map((c) => ({
@@ -369,7 +369,7 @@ export class TaskService {
   async createStandalone(actor: Actor, input: StandaloneInput, ctx: Ctx = {}) {
     if (!allows(actor, 'task.assign')) throw errors.forbidden('task.assign');
     const version = await this.hierarchy.versionFor(actor, input.version);
-    const repo = new TaskRepo(this.db);
+    const repo = this.store.repos.tasks;
     const unit = await repo.unit(version, input.unit);
     if (!unit) throw errors.unknownUnit(input.unit, version);
     if (!can(actor, 'task.assign', unit)) throw errors.outOfScope(unit.code, version);
@@ -391,8 +391,8 @@ export class TaskService {
     if (input.assignee !== undefined && !(await repo.userExists(input.assignee)))
       throw errors.notFound(`user ${input.assignee}`);
     const at = this.clock();
-    const t = await this.db.transaction().execute(async (tx) => {
-      const r = new TaskRepo(tx);
+    const t = await this.store.transaction(async (tx) => {
+      const r = tx.tasks;
       const id = await r.insertStandalone({
         unitId: unit.id,
         version,
@@ -406,7 +406,7 @@ export class TaskService {
       });
       await r.addMilestones(id, input.milestones ?? []);
       await r.addEvent({ taskId: id, at, kind: 'created', ...who(actor), to: 'received' });
-      await new AuditRepo(tx).record({
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'task.create',
         entityType: 'task',
@@ -424,15 +424,15 @@ export class TaskService {
   async completeMilestone(actor: Actor, id: number, milestoneId: number, ctx: Ctx = {}) {
     if (!allows(actor, 'task.report')) throw errors.forbidden('task.report');
     const at = this.clock();
-    const t = await this.db.transaction().execute(async (tx) => {
+    const t = await this.store.transaction(async (tx) => {
       const t = await this.readable(actor, id, tx, true);
       // A milestone is progress on the task: reported by its recipient, as a status is.
       if (!isRecipient(actor, t)) throw notRecipient(t);
-      const repo = new TaskRepo(tx);
+      const repo = tx.tasks;
       const m = await repo.completeMilestone(id, milestoneId, at);
       if (!m) throw errors.notFound(`milestone ${milestoneId}`);
       await repo.addEvent({ taskId: id, at, kind: 'milestone', ...who(actor), note: m.title });
-      await new AuditRepo(tx).record({
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'task.milestone',
         entityType: 'task',
@@ -444,7 +444,7 @@ export class TaskService {
       return t;
     });
     this.taskEvent(t, { milestone: milestoneId });
-    return this.detail((await new TaskRepo(this.db).byId(id))!);
+    return this.detail((await this.store.repos.tasks.byId(id))!);
   }
 
   /**
@@ -454,10 +454,10 @@ export class TaskService {
   async escalateOverdue(): Promise<number> {
     const at = this.clock();
     const today = vnDate(at);
-    const rows = await this.db.transaction().execute(async (tx) => {
-      const rows = await new TaskRepo(tx).escalate(today, at);
+    const rows = await this.store.transaction(async (tx) => {
+      const rows = await tx.tasks.escalate(today, at);
       if (rows.length)
-        await new AuditRepo(tx).record({
+        await tx.audit.record({
           ...auditActor('system'),
           action: 'task.escalate',
           entityType: 'task',
@@ -507,15 +507,15 @@ export class TaskService {
   async upload(actor: Actor, file: { name: string; type: string; bytes: Uint8Array }) {
     if (!allows(actor, 'task.report')) throw errors.forbidden('task.report');
     const contentType = fileType(file.name, file.bytes);
-    const row = await this.db.transaction().execute(async (tx) => {
-      const row = await new AttachmentRepo(tx).insert({
+    const row = await this.store.transaction(async (tx) => {
+      const row = await tx.attachments.insert({
         fileName: file.name.slice(0, 255),
         contentType,
         bytes: file.bytes,
         createdBy: attachmentKey(actor),
         at: this.clock(),
       });
-      await new AuditRepo(tx).record({
+      await tx.audit.record({
         ...auditActor(actor),
         action: 'attachment.upload',
         entityType: 'attachment',
@@ -533,7 +533,7 @@ export class TaskService {
    */
   async download(actor: Actor, id: number) {
     if (!allows(actor, 'task.read')) throw errors.forbidden('task.read');
-    const f = await new AttachmentRepo(this.db).byId(id);
+    const f = await this.store.repos.attachments.byId(id);
     if (!f) throw errors.notFound(`attachment ${id}`);
     let directiveId: number | undefined;
     if (f.owner_kind === 'pending') {
@@ -541,7 +541,7 @@ export class TaskService {
     } else if (f.owner_kind === 'directive') directiveId = f.owner_id!;
     else {
       const taskId =
-        f.owner_kind === 'task' ? f.owner_id! : await new TaskRepo(this.db).eventTask(f.owner_id!);
+        f.owner_kind === 'task' ? f.owner_id! : await this.store.repos.tasks.eventTask(f.owner_id!);
       if (taskId === undefined) throw errors.notFound(`attachment ${id}`);
       await this.readable(actor, taskId);
     }
@@ -550,7 +550,7 @@ export class TaskService {
 
   /** Unit lookup shared with the plan service. */
   unit(version: string, code: string): Promise<UnitRow | undefined> {
-    return new TaskRepo(this.db).unit(version, code);
+    return this.store.repos.tasks.unit(version, code);
   }
 }
 
@@ -616,6 +616,6 @@ export function presentFile(f: {
   file_name: string;
   content_type: string;
   size: number;
-}) {
+}): Attachment {
   return { id: f.id, fileName: f.file_name, contentType: f.content_type, size: f.size };
 }

@@ -1,5 +1,6 @@
 import { createApp } from '../api/app.ts';
 import type { Services } from '../services/index.ts';
+import { checkResponse } from './contract-check.ts';
 
 type App = ReturnType<typeof createApp>;
 
@@ -44,6 +45,9 @@ export class ApiClient {
     } catch {
       json = undefined;
     }
+    // The drift check: a JSON answer must be exactly what its route's schema declares.
+    if (json !== undefined && /json/i.test(res.headers.get('content-type') ?? ''))
+      checkResponse(this.app, method, path, res.status, json);
     return { status: res.status, json, text, headers: res.headers };
   }
 

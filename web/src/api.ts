@@ -1,102 +1,31 @@
-import { getLang } from './i18n.ts';
+import { getLang } from './shared/i18n.ts';
+import {
+  ApiError,
+  unauthenticated,
+  csrfHeader,
+  setCsrfToken,
+  setUnauthenticatedHandler,
+  type Schemas,
+} from './shared/api/client.ts';
+
+// One ApiError and one sign-in state for api() and the typed client (shared/api/client.ts).
+export { ApiError, setCsrfToken, setUnauthenticatedHandler };
 
 /** The shapes the Opsroom API returns (see /api/openapi.json). */
 
-export interface Me {
-  kind: 'user' | 'token';
-  username: string;
-  displayName?: string;
-  role?: string;
-  permissions: string[];
-  scope: { version: string; code: string; name?: string };
-  csrfToken?: string;
-}
+export type Me = Schemas['Me'];
 
-export interface Version {
-  id: string;
-  name: string;
-  validFrom: string;
-  validUntil: string | null;
-  counts: Record<string, number>;
-  current: boolean;
-}
+export type Version = Schemas['HierarchyVersion'];
 
-export interface UnitBrief {
-  code: string;
-  level: number;
-  name: string;
-  fullName: string;
-  type: string;
-}
+export type UnitBrief = Schemas['UnitBrief'];
 
-export interface OrgUnit extends UnitBrief {
-  version: string;
-  kind: string;
-  nameEn: string | null;
-  parentCode: string | null;
-  path: string;
-  renamedBy?: { decree: string; effective: string };
-  ancestors: UnitBrief[];
-  /** In lists and children: how many units sit directly under it. */
-  childCount?: number;
-  matchedName?: {
-    name: string;
-    source: 'former' | 'renamed';
-    code: string | null;
-    version: string | null;
-  };
-}
+export type OrgUnit = Schemas['OrgUnit'];
 
-export interface UnitLink {
-  version: string;
-  code: string;
-  fullName: string;
-  part: string;
-  stale?: boolean;
-}
+export type UnitLink = Schemas['OrgUnitDetail']['formedFrom'][number];
 
-export interface OrgUnitDetail extends OrgUnit {
-  countsBelow: Record<string, number>;
-  formedFrom: UnitLink[];
-  wentInto: UnitLink[];
-}
+export type OrgUnitDetail = Schemas['OrgUnitDetail'];
 
-export interface OrgUnitList {
-  version: string;
-  total: number;
-  items: OrgUnit[];
-}
-
-/** An error as the API reports it, in both languages so the UI can follow a language switch. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly messages: { vi: string; en: string } | undefined,
-    /** The error's details as the API sent them (e.g. per-field problems of a form). */
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
-
-let csrfToken: string | undefined;
-
-export function setCsrfToken(token: string | undefined): void {
-  csrfToken = token;
-}
-
-function csrfFromCookie(): string | undefined {
-  const m = /(?:^|;\s*)opsroom_csrf=([^;]+)/.exec(document.cookie);
-  return m?.[1] ? decodeURIComponent(m[1]) : undefined;
-}
-
-/** Called whenever the server says we are not signed in (e.g. the session expired). */
-let onUnauthenticated: () => void = () => {};
-export function setUnauthenticatedHandler(fn: () => void): void {
-  onUnauthenticated = fn;
-}
+export type OrgUnitList = Schemas['OrgUnitList'];
 
 interface RequestOptions {
   method?: string;
@@ -122,7 +51,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD') {
-    const token = csrfToken ?? csrfFromCookie();
+    const token = csrfHeader();
     if (token) headers['X-CSRF-Token'] = token;
   }
   if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
@@ -158,7 +87,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
         };
       }
     )?.error;
-    if (res.status === 401 && !opts.quiet401) onUnauthenticated();
+    if (res.status === 401 && !opts.quiet401) unauthenticated();
     throw new ApiError(
       res.status,
       err?.code ?? 'http_' + res.status,
@@ -180,7 +109,8 @@ export function query(params: Record<string, string | number | undefined>): stri
 
 // Data entry (see /api/dataEntry/* in /api/openapi.json)
 
-export type PeriodType = 'day' | 'week' | 'month' | 'quarter' | 'half' | 'year' | 'range';
+// Every period type the server knows (a data set may use DHIS2's weekly and financial ones).
+export type PeriodType = Schemas['DataEntryDataSets']['items'][number]['periodType'];
 export type ValueType =
   'integer' | 'number' | 'percentage' | 'boolean' | 'true_only' | 'date' | 'text';
 export interface Bilingual {
@@ -188,73 +118,13 @@ export interface Bilingual {
   en: string;
 }
 
-export interface EntryDataSet {
-  code: string;
-  nameVi: string;
-  nameEn: string;
-  periodType: PeriodType;
-  version: string;
-  level: number;
-  dueDays: number;
-  expiryDays: number;
-  elementCount: number;
-  unitsTotal: number;
-  units: { code: string; name: string; fullName: string }[];
-}
+export type EntryDataSet = EntryDataSets['items'][number];
 
-export interface EntryDataSets {
-  today: string;
-  items: EntryDataSet[];
-}
+export type EntryDataSets = Schemas['DataEntryDataSets'];
 
-export interface EntryField {
-  key: string;
-  dataElement: string;
-  categoryOptionCombo: string;
-  nameVi: string;
-  nameEn: string;
-  optionVi: string | null;
-  optionEn: string | null;
-  valueType: ValueType;
-  /** The element's range: min 0 = cannot be negative. */
-  min: number | null;
-  max: number | null;
-  unit: string | null;
-  description: string | null;
-  value: string | null;
-  comment: string | null;
-  storedBy: string | null;
-  lastUpdated: string | null;
-}
+export type EntryField = EntryForm['fields'][number];
 
-export interface EntryForm {
-  dataSet: Omit<EntryDataSet, 'elementCount' | 'unitsTotal' | 'units'>;
-  period: {
-    id: string;
-    type: PeriodType;
-    start: string;
-    end: string;
-    labelVi: string;
-    labelEn: string;
-    dueDate: string;
-    pastDue: boolean;
-    locked: boolean;
-    lockedReason: Bilingual | null;
-    previous: string | null;
-    next: string | null;
-  };
-  orgUnit: {
-    code: string;
-    name: string;
-    fullName: string;
-    level: number;
-    version: string;
-    parents: { code: string; fullName: string }[];
-  };
-  editable: boolean;
-  fields: EntryField[];
-  filled: number;
-}
+export type EntryForm = Schemas['DataEntryForm'];
 
 export interface EntryFieldError extends Bilingual {
   key: string;
@@ -262,10 +132,4 @@ export interface EntryFieldError extends Bilingual {
   errorCode: string;
 }
 
-export interface EntrySaved {
-  status: 'SUCCESS';
-  saved: number;
-  importCount: { imported: number; updated: number; ignored: number; deleted: number };
-  message: Bilingual;
-  form: EntryForm;
-}
+export type EntrySaved = Schemas['DataEntrySaved'];

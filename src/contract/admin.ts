@@ -1,0 +1,98 @@
+import { z } from '@hono/zod-openapi';
+import { ACTIONS, ROLES } from '../domain/access.ts';
+import { MIN_PASSWORD, USERNAME } from '../domain/accounts.ts';
+import { UnitGroupInput } from '../domain/metadata.ts';
+import { plainText } from './common.ts';
+
+/** Accounts, tokens, unit groups, the audit log and sign-in throttles (administrators). */
+
+export const ScopeRef = z.object({
+  version: plainText().openapi({ example: '2025' }),
+  code: plainText().openapi({ example: '79' }),
+});
+
+export const NewUser = z
+  .object({
+    username: z.string().regex(USERNAME, 'lowercase letters, digits, . _ -, 3 to 50 characters'),
+    displayName: plainText().min(1).max(200).optional(),
+    password: plainText().min(MIN_PASSWORD, `at least ${MIN_PASSWORD} characters`).max(200),
+    role: z.enum(ROLES),
+    scope: ScopeRef,
+  })
+  .openapi('NewUser');
+
+export const User = z
+  .object({
+    id: z.number(),
+    username: z.string(),
+    role: z.string(),
+    scope_version: z.string(),
+    scope_code: z.string(),
+  })
+  .passthrough()
+  .openapi('User');
+
+export const NewToken = z
+  .object({
+    name: plainText().min(1).max(100),
+    scope: ScopeRef,
+    permissions: z.array(z.enum(ACTIONS)).min(1),
+    expiresInDays: z.number().int().min(1).max(3650).optional(),
+  })
+  .openapi('NewToken');
+
+export const CreatedToken = z
+  .object({
+    id: z.string(),
+    token: z
+      .string()
+      .openapi({ description: 'Shown once; send as `Authorization: Bearer <token>`' }),
+    name: z.string(),
+    scope: ScopeRef,
+    permissions: z.array(z.string()),
+    expiresAt: z.date().nullable(),
+  })
+  .openapi('CreatedToken');
+
+// One schema for a group, whether it comes alone or in a metadata document.
+export const NewGroup = UnitGroupInput;
+
+export const AuditEvent = z
+  .object({
+    id: z.number(),
+    at: z.iso.datetime(),
+    actor: z.object({ kind: z.string(), id: z.string().nullable(), name: z.string() }),
+    action: z.string(),
+    entity: z.object({ type: z.string(), id: z.string() }),
+    unit: z.object({ version: z.string().nullable(), code: z.string() }).nullable(),
+    before: z.unknown(),
+    after: z.unknown(),
+  })
+  .openapi('AuditEvent');
+
+export const SigninThrottle = z
+  .object({
+    username: z.string().nullable().openapi({ description: 'null: any account' }),
+    address: z.string().nullable().openapi({ description: 'null: any address' }),
+    kind: z.enum(['address', 'accountAddress', 'account']),
+    failures: z.number(),
+    lastFailureAt: z.iso.datetime().nullable(),
+    blockedUntil: z.iso.datetime().nullable(),
+    delayed: z.boolean().openapi({ description: 'An attempt now would be told to wait' }),
+  })
+  .openapi('SigninThrottle');
+
+export const LiftThrottle = z
+  .object({
+    username: plainText().min(1).max(100).optional(),
+    address: plainText().min(1).max(100).optional(),
+  })
+  .openapi('LiftThrottle');
+
+export type NewUser = z.infer<typeof NewUser>;
+export type User = z.infer<typeof User>;
+export type NewToken = z.infer<typeof NewToken>;
+export type CreatedToken = z.infer<typeof CreatedToken>;
+export type AuditEvent = z.infer<typeof AuditEvent>;
+export type SigninThrottle = z.infer<typeof SigninThrottle>;
+export type LiftThrottle = z.infer<typeof LiftThrottle>;

@@ -1,0 +1,90 @@
+import { z } from '@hono/zod-openapi';
+import { CALENDAR_PERIOD_TYPES } from '../domain/period.ts';
+import { plainText } from './common.ts';
+
+/** Alert rules and the alerts they open. */
+
+export const AlertPeriodType = z.enum(CALENDAR_PERIOD_TYPES);
+
+export const OperatorOut = z.enum(['>', '>=', '<', '<=']);
+
+export const AlertRuleInput = z
+  .object({
+    nameVi: plainText().min(1).max(200).openapi({ example: 'Ca truy vết trong ngày vượt 50' }),
+    nameEn: plainText().min(1).max(200).openapi({ example: 'Cases traced in a day above 50' }),
+    subject: plainText().min(1).max(120).openapi({
+      description: 'An element code, ELEMENT.OPTION, or an indicator code',
+      example: 'CASES_TRACED',
+    }),
+    unit: z
+      .object({ version: plainText().min(1).max(20), code: plainText().min(1).max(40) })
+      .openapi({
+        description: 'The unit whose subtree the rule watches',
+        example: { version: '2025', code: '79' },
+      }),
+    level: z.number().int().min(0).max(9).openapi({
+      description:
+        'The level of the units evaluated under it: 0 nation, 1 province, 2 district (2022) or commune (2025), 3 commune (2022)',
+      example: 2,
+    }),
+    periodType: AlertPeriodType.openapi({ example: 'day' }),
+    operator: z.enum(['>', '>=', '<', '<=', '≥', '≤']).openapi({ example: '>' }),
+    threshold: z.number().openapi({ example: 50 }),
+    active: z.boolean().optional().openapi({ description: 'Default true' }),
+  })
+  .openapi('AlertRuleInput');
+
+export const AlertRule = z
+  .object({
+    id: z.number(),
+    nameVi: z.string(),
+    nameEn: z.string(),
+    subject: z.string(),
+    subjectType: z.enum(['element', 'indicator']),
+    unit: z.object({ version: z.string(), code: z.string(), name: z.string(), path: z.string() }),
+    level: z.number(),
+    periodType: AlertPeriodType,
+    operator: OperatorOut,
+    threshold: z.number(),
+    active: z.boolean(),
+    createdAt: z.string(),
+    createdBy: z.string().nullable(),
+  })
+  .openapi('AlertRule');
+
+export const Alert = z
+  .object({
+    id: z.number(),
+    state: z.enum(['open', 'resolved']),
+    period: z.string().openapi({ example: '2026-11-22' }),
+    periodLabel: z.object({ vi: z.string(), en: z.string() }),
+    value: z.number().nullable(),
+    threshold: z.number(),
+    operator: OperatorOut,
+    openedAt: z.string(),
+    updatedAt: z.string(),
+    resolvedAt: z.string().nullable(),
+    rule: z.object({
+      id: z.number(),
+      nameVi: z.string(),
+      nameEn: z.string(),
+      subject: z.string(),
+      subjectType: z.enum(['element', 'indicator']),
+      periodType: AlertPeriodType,
+    }),
+    unit: z.object({
+      version: z.string(),
+      code: z.string(),
+      name: z.string(),
+      fullName: z.string(),
+      level: z.number(),
+      path: z.string(),
+    }),
+  })
+  .openapi('Alert', {
+    description: 'Also the payload of the `alert` live event',
+  });
+
+export type AlertRuleInput = z.infer<typeof AlertRuleInput>;
+export type AlertRule = z.infer<typeof AlertRule>;
+export type Alert = z.infer<typeof Alert>;

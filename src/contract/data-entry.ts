@@ -1,0 +1,122 @@
+import { z } from '@hono/zod-openapi';
+import { VALUE_TYPES } from '../domain/metadata.ts';
+import { ALL_PERIOD_TYPES } from '../domain/period.ts';
+import { ImportCountSchema, plainText } from './common.ts';
+
+/** The data entry form of a data set, a unit and a period. */
+
+export const Messages = z.object({ vi: z.string(), en: z.string() });
+
+export const EntryPeriodType = z.enum(ALL_PERIOD_TYPES);
+
+export const DataSetBrief = z.object({
+  code: z.string().openapi({ example: 'COMMUNE_DAILY_2025' }),
+  nameVi: z.string(),
+  nameEn: z.string(),
+  periodType: EntryPeriodType,
+  version: z.string(),
+  level: z.number(),
+  dueDays: z.number(),
+  expiryDays: z.number(),
+});
+
+export const DataEntryDataSets = z
+  .object({
+    today: z.string().openapi({ description: 'Today in Viet Nam, YYYY-MM-DD' }),
+    items: z.array(
+      DataSetBrief.extend({
+        elementCount: z.number(),
+        unitsTotal: z.number().openapi({
+          description: 'Units of your scope at the data set’s level (more than listed: search)',
+        }),
+        units: z.array(z.object({ code: z.string(), name: z.string(), fullName: z.string() })),
+      }),
+    ),
+  })
+  .openapi('DataEntryDataSets');
+
+export const DataEntryField = z.object({
+  key: z.string().openapi({
+    description: 'The element code, or ELEMENT.OPTION for one option of a breakdown',
+    example: 'TESTS_DONE',
+  }),
+  dataElement: z.string(),
+  categoryOptionCombo: z.string(),
+  nameVi: z.string(),
+  nameEn: z.string(),
+  optionVi: z.string().nullable(),
+  optionEn: z.string().nullable(),
+  valueType: z.enum(VALUE_TYPES),
+  min: z.number().nullable().openapi({ description: 'Smallest value accepted (0: not negative)' }),
+  max: z.number().nullable().openapi({ description: 'Largest value accepted' }),
+  unit: z.string().nullable(),
+  description: z.string().nullable(),
+  value: z.string().nullable(),
+  comment: z.string().nullable(),
+  storedBy: z.string().nullable(),
+  lastUpdated: z.string().nullable(),
+});
+
+export const DataEntryForm = z
+  .object({
+    dataSet: DataSetBrief,
+    period: z.object({
+      id: z.string().openapi({ example: '2026-11-22' }),
+      type: EntryPeriodType,
+      start: z.string(),
+      end: z.string(),
+      labelVi: z.string().openapi({ example: 'ngày 22/11/2026' }),
+      labelEn: z.string(),
+      dueDate: z.string(),
+      pastDue: z.boolean(),
+      locked: z.boolean(),
+      lockedReason: Messages.nullable(),
+      previous: z.string().nullable(),
+      next: z.string().nullable(),
+    }),
+    orgUnit: z.object({
+      code: z.string(),
+      name: z.string(),
+      fullName: z.string(),
+      level: z.number(),
+      version: z.string(),
+      parents: z.array(z.object({ code: z.string(), fullName: z.string() })),
+    }),
+    editable: z.boolean(),
+    fields: z.array(DataEntryField),
+    filled: z.number(),
+  })
+  .openapi('DataEntryForm');
+
+export const DataEntryFormQuery = z.object({
+  dataSet: plainText().min(1).openapi({ example: 'COMMUNE_DAILY_2025' }),
+  orgUnit: plainText().min(1).openapi({ description: 'Unit code in the data set’s tree' }),
+  period: plainText()
+    .min(1)
+    .openapi({ description: 'Period id of the data set’s type', example: '2026-11-22' }),
+});
+
+export const DataEntrySave = DataEntryFormQuery.extend({
+  values: z
+    .record(z.string(), z.string().max(50_000))
+    .openapi({ description: 'By field key; an empty string removes the stored value' }),
+  comments: z
+    .record(z.string(), z.string().max(5_000))
+    .optional()
+    .openapi({ description: 'By field key; a field left out keeps its stored comment' }),
+}).openapi('DataEntrySave');
+
+export const DataEntrySaved = z
+  .object({
+    status: z.literal('SUCCESS'),
+    saved: z.number(),
+    importCount: ImportCountSchema,
+    message: Messages,
+    form: DataEntryForm,
+  })
+  .openapi('DataEntrySaved');
+
+export type DataEntryDataSets = z.infer<typeof DataEntryDataSets>;
+export type DataEntryForm = z.infer<typeof DataEntryForm>;
+export type DataEntrySave = z.infer<typeof DataEntrySave>;
+export type DataEntrySaved = z.infer<typeof DataEntrySaved>;

@@ -1,0 +1,145 @@
+import { ping, type Db } from './client.ts';
+import { migrate } from './migrate.ts';
+import { dataVersion } from './request-context.ts';
+import { AccountRepo } from './account.repo.ts';
+import { AlertRepo } from './alert.repo.ts';
+import { AnalyticsRepo } from './analytics.repo.ts';
+import { AttachmentRepo } from './attachment.repo.ts';
+import { AuditRepo } from './audit.repo.ts';
+import { DataValueRepo } from './data-value.repo.ts';
+import { Dhis2MetadataRepo } from './dhis2-metadata.repo.ts';
+import { DirectiveRepo } from './directive.repo.ts';
+import { GroupRepo } from './group.repo.ts';
+import { IdempotencyRepo } from './idempotency.repo.ts';
+import { LiveRepo } from './live.repo.ts';
+import { MetadataRepo } from './metadata.repo.ts';
+import { OrgUnitRepo } from './org-unit.repo.ts';
+import { PlanRepo } from './plan.repo.ts';
+import { RegistrationRepo } from './registration.repo.ts';
+import { ReportingRepo } from './reporting.repo.ts';
+import { SectorRepo } from './sector.repo.ts';
+import { SigninThrottleRepo } from './signin-throttle.repo.ts';
+import { TaskRepo } from './task.repo.ts';
+
+/**
+ * Every repository, bound to one handle: the base one (reads) or a transaction's (a write and
+ * its audit row). Made when first used: most requests touch two or three.
+ */
+export class Repos {
+  private _accounts?: AccountRepo;
+  private _alerts?: AlertRepo;
+  private _analytics?: AnalyticsRepo;
+  private _attachments?: AttachmentRepo;
+  private _audit?: AuditRepo;
+  private _dataValues?: DataValueRepo;
+  private _dhis2Metadata?: Dhis2MetadataRepo;
+  private _directives?: DirectiveRepo;
+  private _groups?: GroupRepo;
+  private _idempotency?: IdempotencyRepo;
+  private _live?: LiveRepo;
+  private _metadata?: MetadataRepo;
+  private _orgUnits?: OrgUnitRepo;
+  private _plans?: PlanRepo;
+  private _registrations?: RegistrationRepo;
+  private _reporting?: ReportingRepo;
+  private _sectors?: SectorRepo;
+  private _signinThrottle?: SigninThrottleRepo;
+  private _tasks?: TaskRepo;
+
+  constructor(private readonly db: Db) {}
+
+  get accounts(): AccountRepo {
+    return (this._accounts ??= new AccountRepo(this.db));
+  }
+  get alerts(): AlertRepo {
+    return (this._alerts ??= new AlertRepo(this.db));
+  }
+  get analytics(): AnalyticsRepo {
+    return (this._analytics ??= new AnalyticsRepo(this.db));
+  }
+  get attachments(): AttachmentRepo {
+    return (this._attachments ??= new AttachmentRepo(this.db));
+  }
+  get audit(): AuditRepo {
+    return (this._audit ??= new AuditRepo(this.db));
+  }
+  get dataValues(): DataValueRepo {
+    return (this._dataValues ??= new DataValueRepo(this.db));
+  }
+  get dhis2Metadata(): Dhis2MetadataRepo {
+    return (this._dhis2Metadata ??= new Dhis2MetadataRepo(this.db));
+  }
+  get directives(): DirectiveRepo {
+    return (this._directives ??= new DirectiveRepo(this.db));
+  }
+  get groups(): GroupRepo {
+    return (this._groups ??= new GroupRepo(this.db));
+  }
+  get idempotency(): IdempotencyRepo {
+    return (this._idempotency ??= new IdempotencyRepo(this.db));
+  }
+  get live(): LiveRepo {
+    return (this._live ??= new LiveRepo(this.db));
+  }
+  get metadata(): MetadataRepo {
+    return (this._metadata ??= new MetadataRepo(this.db));
+  }
+  get orgUnits(): OrgUnitRepo {
+    return (this._orgUnits ??= new OrgUnitRepo(this.db));
+  }
+  get plans(): PlanRepo {
+    return (this._plans ??= new PlanRepo(this.db));
+  }
+  get registrations(): RegistrationRepo {
+    return (this._registrations ??= new RegistrationRepo(this.db));
+  }
+  get reporting(): ReportingRepo {
+    return (this._reporting ??= new ReportingRepo(this.db));
+  }
+  get sectors(): SectorRepo {
+    return (this._sectors ??= new SectorRepo(this.db));
+  }
+  get signinThrottle(): SigninThrottleRepo {
+    return (this._signinThrottle ??= new SigninThrottleRepo(this.db));
+  }
+  get tasks(): TaskRepo {
+    return (this._tasks ??= new TaskRepo(this.db));
+  }
+}
+
+/**
+ * The services' one way to data (issue 15): repositories for reads, and transactions whose
+ * repositories are bound to them. Nothing outside src/db holds the query builder.
+ */
+export class Store {
+  readonly repos: Repos;
+
+  constructor(private readonly handle: Db) {
+    this.repos = new Repos(handle);
+  }
+
+  /** Runs `fn` in one transaction: everything it writes through `repos` commits together. */
+  transaction<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {
+    return this.handle.transaction().execute((tx) => fn(new Repos(tx)));
+  }
+
+  /** Equal at two moments only if no write committed between them (request-context.ts). */
+  dataVersion(): Promise<string | undefined> {
+    return dataVersion(this.handle);
+  }
+
+  /** Applies the migrations not yet applied (migrate.ts). */
+  migrate(): Promise<string[]> {
+    return migrate(this.handle);
+  }
+
+  /** Whether the database answers (the health check). */
+  ping(): Promise<boolean> {
+    return ping(this.handle);
+  }
+
+  /** @deprecated issue 15: data-value services still take the handle */
+  get db(): Db {
+    return this.handle;
+  }
+}

@@ -1,0 +1,275 @@
+import { useEffect, useRef, useState, type FormEvent, type MouseEvent } from 'react';
+import { Outlet } from '@tanstack/react-router';
+import { api, type Me } from '../api.ts';
+import { setLang, useI18n } from '../shared/i18n.ts';
+import { useSession } from '../shared/me.tsx';
+import { AppLink, plainClick, usePathname } from '../shared/nav.tsx';
+import { ErrorBox, Loading } from '../shared/ui.tsx';
+import { confirmLeave, DATA_ENTRY_PATH } from '../features/entry/DataEntryPage.tsx';
+import { OVERVIEW_PATH } from '../features/room/OverviewPage.tsx';
+import { overviewText } from '../features/room/messages.ts';
+import { DIRECTIVES_PATH, FOLLOWUP_PATH, PLAN_PATH } from '../features/directives/nav.tsx';
+import { dirText } from '../features/directives/messages.ts';
+import { SECTORS_PATH } from '../features/sectors/SectorPage.tsx';
+import { sectorText } from '../features/sectors/messages.ts';
+import { UNITS_PATH } from '../features/units/UnitsPage.tsx';
+
+/**
+ * The frame of every screen: the header with the app's sections, then either the sign-in form or
+ * the screen of the address (the router's outlet, web/src/app/router.tsx).
+ */
+
+type Page = 'overview' | 'units' | 'entry' | 'directives' | 'plan' | 'followup' | 'sectors';
+
+const under = (pathname: string, path: string) =>
+  pathname === path || pathname.startsWith(path + '/');
+
+/** The section a path belongs to, for the header's current link. */
+function pageOf(pathname: string): Page {
+  if (under(pathname, DATA_ENTRY_PATH)) return 'entry';
+  if (under(pathname, UNITS_PATH)) return 'units';
+  if (under(pathname, SECTORS_PATH)) return 'sectors';
+  if (under(pathname, DIRECTIVES_PATH)) return 'directives';
+  if (under(pathname, PLAN_PATH)) return 'plan';
+  if (under(pathname, FOLLOWUP_PATH)) return 'followup';
+  return 'overview';
+}
+
+export function Shell() {
+  const { t } = useI18n();
+  const { me, error, signedIn, signOut } = useSession();
+  const page = pageOf(usePathname());
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('skipToContent')}
+      </a>
+      <Header me={me ?? null} onLogout={() => void signOut()} page={page} />
+      <main id="main" tabIndex={-1}>
+        {error ? (
+          <div className="page">
+            <ErrorBox error={error}>
+              <button type="button" className="btn" onClick={() => location.reload()}>
+                {t('retry')}
+              </button>
+            </ErrorBox>
+          </div>
+        ) : me === undefined ? (
+          <div className="page">
+            <Loading />
+          </div>
+        ) : me === null ? (
+          <LoginPage onSignedIn={signedIn} />
+        ) : (
+          <Outlet />
+        )}
+      </main>
+    </>
+  );
+}
+
+function Header({ me, onLogout, page }: { me: Me | null; onLogout: () => void; page: Page }) {
+  const { lang, t } = useI18n();
+  const pathname = usePathname();
+  // The page's own link, on the page's own path, keeps what the page shows (its query).
+  const stay = (to: string) => (e: MouseEvent<HTMLAnchorElement>) => {
+    if (plainClick(e) && pageOf(to) === page && pathname === to) e.preventDefault();
+  };
+  return (
+    <header className="topbar">
+      <div className="topbar-inner">
+        <a className="brand" href="/" aria-label={t('appName')}>
+          <span className="brand-mark" aria-hidden="true">
+            ★
+          </span>
+          <span className="brand-text">
+            <span className="brand-name">Opsroom</span>
+            <span className="brand-sep" aria-hidden="true">
+              {' '}
+              —{' '}
+            </span>
+            <span className="brand-tag">{t('tagline')}</span>
+          </span>
+        </a>
+        <div className="topbar-actions">
+          {me && (
+            <span
+              className="user"
+              data-testid="user-name"
+              title={t('signedInAs', { name: me.username })}
+            >
+              <span className="user-avatar" aria-hidden="true">
+                {(me.displayName ?? me.username).trim().charAt(0).toUpperCase()}
+              </span>
+              <span className="user-name">{me.displayName ?? me.username}</span>
+            </span>
+          )}
+          <button
+            type="button"
+            className="btn btn-ghost"
+            lang={lang === 'vi' ? 'en' : 'vi'}
+            aria-label={t('switchLangLabel')}
+            onClick={() => setLang(lang === 'vi' ? 'en' : 'vi')}
+          >
+            {t('switchLang')}
+          </button>
+          {me && (
+            <button
+              type="button"
+              className="btn btn-ghost"
+              onClick={() => {
+                if (confirmLeave()) onLogout();
+              }}
+            >
+              {t('logout')}
+            </button>
+          )}
+        </div>
+      </div>
+      {me && (
+        <nav className="topnav" aria-label={t('navMain')}>
+          <div className="topnav-inner">
+            <AppLink
+              to={OVERVIEW_PATH}
+              onClick={stay(OVERVIEW_PATH)}
+              focusMain
+              aria-current={page === 'overview' ? 'page' : undefined}
+              data-testid="nav-overview"
+            >
+              {overviewText(lang, 'navOverview')}
+            </AppLink>
+            <AppLink
+              to={UNITS_PATH}
+              onClick={stay(UNITS_PATH)}
+              focusMain
+              aria-current={page === 'units' ? 'page' : undefined}
+              data-testid="nav-units"
+            >
+              {t('navUnits')}
+            </AppLink>
+            <AppLink
+              to={DATA_ENTRY_PATH}
+              onClick={stay(DATA_ENTRY_PATH)}
+              focusMain
+              aria-current={page === 'entry' ? 'page' : undefined}
+              data-testid="nav-data-entry"
+            >
+              {t('navDataEntry')}
+            </AppLink>
+            <AppLink
+              to={DIRECTIVES_PATH}
+              onClick={stay(DIRECTIVES_PATH)}
+              focusMain
+              aria-current={page === 'directives' ? 'page' : undefined}
+              data-testid="nav-directives"
+            >
+              {dirText(lang, 'navDirectives')}
+            </AppLink>
+            <AppLink
+              to={PLAN_PATH}
+              onClick={stay(PLAN_PATH)}
+              focusMain
+              aria-current={page === 'plan' ? 'page' : undefined}
+              data-testid="nav-plan"
+            >
+              {dirText(lang, 'navPlan')}
+            </AppLink>
+            <AppLink
+              to={FOLLOWUP_PATH}
+              onClick={stay(FOLLOWUP_PATH)}
+              focusMain
+              aria-current={page === 'followup' ? 'page' : undefined}
+              data-testid="nav-followup"
+            >
+              {dirText(lang, 'navFollowup')}
+            </AppLink>
+            <AppLink
+              to={SECTORS_PATH}
+              onClick={stay(SECTORS_PATH)}
+              focusMain
+              aria-current={page === 'sectors' ? 'page' : undefined}
+              data-testid="nav-sectors"
+            >
+              {sectorText(lang, 'nav')}
+            </AppLink>
+          </div>
+        </nav>
+      )}
+    </header>
+  );
+}
+
+function LoginPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
+  const { t } = useI18n();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const userRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    userRef.current?.focus();
+  }, []);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const me = await api<Me>('/api/auth/login', {
+        method: 'POST',
+        body: { username: username.trim(), password },
+        quiet401: true,
+      });
+      onSignedIn(me);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="login-wrap">
+      <form
+        className="card login"
+        onSubmit={(e) => void submit(e)}
+        aria-labelledby="login-title"
+        noValidate={false}
+      >
+        <h1 id="login-title">{t('loginTitle')}</h1>
+        <p className="muted">{t('loginIntro')}</p>
+        {error ? <ErrorBox error={error} testId="login-error" /> : null}
+        <div className="field">
+          <label htmlFor="login-username">{t('username')}</label>
+          <input
+            id="login-username"
+            ref={userRef}
+            name="username"
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="login-password">{t('password')}</label>
+          <input
+            id="login-password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </div>
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+          {busy ? t('loggingIn') : t('loginButton')}
+        </button>
+      </form>
+    </div>
+  );
+}
