@@ -34,6 +34,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Engine } from '../src/db/client.ts';
+import { Store } from '../src/db/store.ts';
 import { ADMIN_PASSWORD, openTestDb, type TestDb } from '../src/test/harness.ts';
 import { ApiClient } from '../src/test/http.ts';
 import { exportToStream } from '../src/cli/export.ts';
@@ -251,7 +252,7 @@ async function runEngine(engine: Engine, opts: BenchOptions): Promise<Measuremen
       engine === 'postgres' && process.env.OPSROOM_BENCH_EXPORT_ROW_PATH === '1'
         ? await measured(async () => {
             // Without the database's pool: the rows come through node-postgres as objects.
-            const run = await openExport(t.database.db, t.services.hierarchy, ADMIN, {
+            const run = await openExport(new Store(t.database.db), t.services.hierarchy, ADMIN, {
               dataElements: ELEMENTS,
             });
             let n = 0;

@@ -1,6 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import {
   AuditEvent,
+  CreatedGroup,
   CreatedToken,
   LiftThrottle,
   NewGroup,
@@ -126,17 +127,7 @@ export function adminRoutes() {
       summary: 'Create a named group from codes, a level under units, or other groups',
       request: { body: { content: { 'application/json': { schema: NewGroup } }, required: true } },
       responses: {
-        201: json(
-          z.object({
-            id: z.number(),
-            version: z.string(),
-            code: z.string(),
-            name: z.string(),
-            members: z.number(),
-            change: z.enum(['created', 'updated', 'unchanged']),
-          }),
-          'Created',
-        ),
+        201: json(CreatedGroup, 'Created'),
         ...errorResponses,
       },
     }),

@@ -1,6 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { AnalyticsCell } from '../contract/analytics.ts';
 import { errorResponses, json } from '../contract/common.ts';
+import { Dhis2AnalyticsDataValueSet, Dhis2Grid } from '../contract/dhis2.ts';
 import type { Context } from 'hono';
 import { AppError } from '../domain/errors.ts';
 import { parsePeriod, toDhis2PeriodItem, type Period } from '../domain/period.ts';
@@ -439,7 +440,7 @@ export function analyticsRoutes() {
         outputIdScheme: z.enum(['UID', 'CODE', 'NAME']).optional(),
       }),
     },
-    responses: { 200: { description: 'DHIS2 analytics grid of stored values' } },
+    responses: { 200: json(Dhis2Grid, 'DHIS2 analytics grid of stored values') },
   });
   app.openAPIRegistry.registerPath({
     method: 'get',
@@ -453,7 +454,7 @@ export function analyticsRoutes() {
         outputIdScheme: z.enum(['UID', 'CODE', 'NAME']).optional(),
       }),
     },
-    responses: { 200: { description: 'DHIS2 data value set' } },
+    responses: { 200: json(Dhis2AnalyticsDataValueSet, 'DHIS2 data value set') },
   });
   app.openAPIRegistry.registerPath({
     method: 'get',
@@ -474,7 +475,7 @@ export function analyticsRoutes() {
         outputDataElementIdScheme: z.enum(['UID', 'CODE', 'NAME']).optional(),
       }),
     },
-    responses: { 200: { description: 'DHIS2 analytics grid' } },
+    responses: { 200: json(Dhis2Grid, 'DHIS2 analytics grid') },
   });
 
   app.openapi(

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
+import { Store } from '../db/store.ts';
 import { actionsOfRole, type Actor } from '../domain/access.ts';
 import {
   dataValueSetChunks,
@@ -150,7 +151,7 @@ for (const engine of testEngines()) {
 
     for (const [name, q] of cases) {
       it(`writes the same bytes as the row path: ${name}`, async () => {
-        const rowPath = await openExport(t.database.db, t.services.hierarchy, ADMIN, q);
+        const rowPath = await openExport(new Store(t.database.db), t.services.hierarchy, ADMIN, q);
         assert.equal(rowPath.csvLines, undefined);
         const served = await t.services.dataValues.openExport(ADMIN, q);
         // The server engine copies; PGlite keeps the row path.
@@ -187,7 +188,9 @@ for (const engine of testEngines()) {
 
     it('the API serves the same file', async () => {
       const q: ExportQuery = { dataElements: ['COPY_NUM', 'COPY_TEXT'], idScheme: 'uid' };
-      const expected = await bytes(await openExport(t.database.db, t.services.hierarchy, ADMIN, q));
+      const expected = await bytes(
+        await openExport(new Store(t.database.db), t.services.hierarchy, ADMIN, q),
+      );
       const basic = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`;
       const res = await admin.app.request(
         '/api/dataValueSets?format=csv&dataElement=COPY_NUM&dataElement=COPY_TEXT&idScheme=uid',

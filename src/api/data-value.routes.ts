@@ -9,6 +9,7 @@ import type { ImportAnswer } from '../services/data-value.service.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { wantsEnglish } from './errors.ts';
 import { ErrorResponse, ImportCountSchema } from './schemas.ts';
+import { DataValueSetExport } from '../contract/data-value.ts';
 
 const STRATEGIES = [
   'CREATE',
@@ -508,7 +509,17 @@ export function dataValueRoutes() {
     tags: ['data values'],
     summary: 'Export data values as DHIS2 does (JSON, CSV, XML or ADX by Accept or format=)',
     request: { query: ExportQuery },
-    responses: { 200: { description: 'A data value set' } },
+    responses: {
+      200: {
+        description: 'A data value set (JSON described; CSV, XML and ADX as DHIS2 writes them)',
+        content: {
+          'application/json': { schema: DataValueSetExport },
+          'text/csv': { schema: z.string() },
+          'application/xml': { schema: z.string() },
+          'application/adx+xml': { schema: z.string() },
+        },
+      },
+    },
   });
   return app;
 }

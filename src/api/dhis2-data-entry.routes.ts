@@ -1,4 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { json } from '../contract/common.ts';
+import { Dhis2DataEntryMetadata } from '../contract/dhis2.ts';
 import { dataEntryMetadata } from '../services/dhis2-data-entry.service.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { DHIS2_BASES, dhis2Metadata } from './dhis2-metadata.routes.ts';
@@ -21,10 +23,10 @@ export function dhis2DataEntryRoutes() {
     summary:
       'DHIS2: the Data Entry app’s metadata — the data sets the caller may enter data for (a unit assigned to it, or of its level, in scope), their elements, category combos, categories and options (also /api/{version}/dataEntry/metadata and .json; needs data.write)',
     responses: {
-      200: {
-        description:
-          '{dataSets, dataElements, indicators, categoryCombos, categories, categoryOptions, categoryOptionCombos, optionSets}',
-      },
+      200: json(
+        Dhis2DataEntryMetadata,
+        '{dataSets, dataElements, indicators, categoryCombos, categories, categoryOptions, categoryOptionCombos, optionSets}',
+      ),
       403: { description: 'Without data.write (E1006)' },
     },
   });

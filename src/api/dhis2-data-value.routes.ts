@@ -5,6 +5,7 @@ import { AppError } from '../domain/errors.ts';
 import { textOf } from '../domain/text.ts';
 import type { ValueChange, ValueKey } from '../services/data-value.single.ts';
 import { actorOf, type AppEnv } from './context.ts';
+import { Dhis2DataValue } from '../contract/data-value.ts';
 import { ErrorResponse } from './schemas.ts';
 
 /**
@@ -107,22 +108,6 @@ const changeOf = (p: Record<string, unknown>): ValueChange => ({
   followUp: flag(p.followUp ?? p.followup),
 });
 
-const DataValue = z
-  .object({
-    dataElement: z.string(),
-    period: z.string(),
-    orgUnit: z.string(),
-    categoryOptionCombo: z.string(),
-    attributeOptionCombo: z.string(),
-    value: z.string(),
-    storedBy: z.string(),
-    created: z.string(),
-    lastUpdated: z.string(),
-    comment: z.string().optional(),
-    followup: z.boolean(),
-  })
-  .openapi('Dhis2DataValue');
-
 const keyParams = [
   { name: 'de', in: 'query' as const, required: true, schema: { type: 'string' as const } },
   { name: 'pe', in: 'query' as const, required: true, schema: { type: 'string' as const } },
@@ -188,7 +173,10 @@ export function dhis2DataValueRoutes() {
       request,
       parameters: keyParams,
       responses: {
-        200: { description: 'The value', content: { 'application/json': { schema: DataValue } } },
+        200: {
+          description: 'The value',
+          content: { 'application/json': { schema: Dhis2DataValue } },
+        },
         ...refused,
       },
     });

@@ -1,5 +1,7 @@
 import type { Context } from 'hono';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { Dhis2ListQuery, Dhis2Object, Dhis2PeriodTypes, dhis2List } from '../contract/dhis2.ts';
+import { json } from '../contract/common.ts';
 import type { Pager } from '../domain/dhis2-query.ts';
 import {
   DHIS2_RESOURCES,
@@ -63,23 +65,6 @@ const DESCRIPTION: Record<Dhis2Resource, string> = {
   categoryOptionCombos: 'Breakdown options and attribute options as option combos',
 };
 
-const ListQuery = z.object({
-  fields: z.string().optional().openapi({
-    description: 'DHIS2 fields: id,name,children[id,name], *, :all, !code, name~rename(x)',
-  }),
-  filter: z.array(z.string()).optional().openapi({
-    description:
-      'property:operator:value, e.g. name:ilike:hà, level:eq:2, id:in:[a,b], parent.id:eq:x; ANDed unless rootJunction=OR',
-  }),
-  rootJunction: z.enum(['AND', 'OR']).optional(),
-  order: z.string().optional().openapi({ description: 'name:asc, level:desc, name:iasc' }),
-  paging: z.enum(['true', 'false']).optional(),
-  page: z.string().optional(),
-  pageSize: z.string().optional(),
-  query: z.string().optional(),
-  defaults: z.enum(['INCLUDE', 'EXCLUDE']).optional(),
-});
-
 /** DHIS2's metadata lists and objects: /api/{resource}, /api/{resource}/{id}, and /api/periodTypes. */
 export function dhis2MetadataRoutes() {
   const app = new OpenAPIHono<AppEnv>();
@@ -111,8 +96,8 @@ export function dhis2MetadataRoutes() {
       path: `/api/${resource}`,
       tags: ['DHIS2'],
       summary: `DHIS2: ${DESCRIPTION[resource]} (also /api/{version}/${resource} and .json)`,
-      request: { query: ListQuery },
-      responses: { 200: { description: `{pager, ${resource}}` } },
+      request: { query: Dhis2ListQuery },
+      responses: { 200: json(dhis2List(resource), `{pager, ${resource}}`) },
     });
     app.openAPIRegistry.registerPath({
       method: 'get',
@@ -123,7 +108,10 @@ export function dhis2MetadataRoutes() {
         params: z.object({ id: z.string() }),
         query: z.object({ fields: z.string().optional() }),
       },
-      responses: { 200: { description: 'The object' }, 404: { description: 'Not found (E1005)' } },
+      responses: {
+        200: json(Dhis2Object, 'The object'),
+        404: { description: 'Not found (E1005)' },
+      },
     });
   }
 
@@ -138,7 +126,7 @@ export function dhis2MetadataRoutes() {
     tags: ['DHIS2'],
     summary: 'DHIS2: the period types Opsroom reads (fields apply; no pager, as in DHIS2)',
     request: { query: z.object({ fields: z.string().optional() }) },
-    responses: { 200: { description: '{periodTypes}' } },
+    responses: { 200: json(Dhis2PeriodTypes, '{periodTypes}') },
   });
   return app;
 }

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { json } from '../contract/common.ts';
+import { Dhis2Me, Dhis2SystemInfo } from '../contract/dhis2.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { DHIS2_BASES, dhis2Metadata, paramsOf } from './dhis2-metadata.routes.ts';
 import { dhis2Language } from './errors.ts';
@@ -71,14 +73,14 @@ export function dhis2SystemRoutes() {
     summary:
       'DHIS2: the caller — id, username, name, organisationUnits (the scope), authorities from the permissions, settings.keyUiLocale (also /api/{version}/me and .json; fields apply)',
     request: { query: z.object({ fields: z.string().optional() }) },
-    responses: { 200: { description: 'The caller, as DHIS2 describes a user' } },
+    responses: { 200: json(Dhis2Me, 'The caller, as DHIS2 describes a user') },
   });
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: '/api/system/info',
     tags: ['DHIS2'],
     summary: `DHIS2: system information (version ${DHIS2_VERSION}, calendar iso8601, dateFormat yyyy-mm-dd, contextPath); systemName and opsroom say it is Opsroom`,
-    responses: { 200: { description: 'System information' } },
+    responses: { 200: json(Dhis2SystemInfo, 'System information') },
   });
   return app;
 }

@@ -8,20 +8,10 @@ import { can } from '../domain/access.ts';
 import { AppError, errors } from '../domain/errors.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { errorResponses } from './schemas.ts';
+import { LiveQuery } from '../contract/live.ts';
 
 const TOPIC = /^[a-z][a-z0-9_.-]{0,39}$/;
 const MAX_TOPICS = 20;
-
-const Query = z.object({
-  topics: z.string().optional().openapi({
-    description: 'Comma-separated topics (data, alert…); default every topic',
-    example: 'data,alert',
-  }),
-  lastEventId: z.string().optional().openapi({
-    description:
-      'The last event id seen, for clients that cannot send the Last-Event-ID header; missed events are replayed',
-  }),
-});
 
 function parseTopics(s: string | undefined): string[] | null {
   if (!s) return null;
@@ -71,7 +61,7 @@ export function liveRoutes() {
     tags: ['live'],
     summary:
       'Live events as server-sent events: `hello` {lastId} once connected, then `data` (values changed: elements, periods, versions, count, by), `alert` (an alert opened, changed or resolved), and `reset` when a reconnecting client missed more than can be replayed (refetch everything). Each event has an id; on reconnect the Last-Event-ID header (or ?lastEventId=) replays what was missed in the caller’s scope. A comment line every 15 s keeps the connection open.',
-    request: { query: Query },
+    request: { query: LiveQuery },
     responses: {
       200: {
         description: 'An event stream',

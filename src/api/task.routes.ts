@@ -2,11 +2,11 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { errorResponses, json, multilineText } from '../contract/common.ts';
 import {
   StandaloneTaskInput,
-  Task,
   TaskComment,
   TaskDetail,
   TaskHistory,
   TaskId,
+  TaskList,
   TaskStatus,
   TaskStatusInput,
 } from '../contract/task.ts';
@@ -28,7 +28,7 @@ export function taskRoutes() {
         }),
       },
       responses: {
-        200: json(z.object({ items: z.array(Task) }), 'Tasks'),
+        200: json(TaskList, 'Tasks'),
         ...errorResponses,
       },
     }),

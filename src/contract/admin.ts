@@ -57,6 +57,18 @@ export const CreatedToken = z
 // One schema for a group, whether it comes alone or in a metadata document.
 export const NewGroup = UnitGroupInput;
 
+/** `POST /api/groups`: the group as saved, and whether it was new. */
+export const CreatedGroup = z
+  .object({
+    id: z.number(),
+    version: z.string(),
+    code: z.string(),
+    name: z.string(),
+    members: z.number(),
+    change: z.enum(['created', 'updated', 'unchanged']),
+  })
+  .openapi('CreatedGroup');
+
 export const AuditEvent = z
   .object({
     id: z.number(),

@@ -53,6 +53,9 @@ export const Task = z
   })
   .openapi('Task');
 
+/** `GET /api/inbox`. */
+export const TaskList = z.object({ items: z.array(Task) }).openapi('TaskList');
+
 export const TaskDetail = Task.extend({
   milestones: z.array(
     z.object({
@@ -138,6 +141,7 @@ export const StandaloneTaskInput = z
   })
   .openapi('StandaloneTaskInput');
 
+export type TaskList = z.infer<typeof TaskList>;
 export type TaskStatus = z.infer<typeof TaskStatus>;
 export type Attachment = z.infer<typeof Attachment>;
 export type Task = z.infer<typeof Task>;

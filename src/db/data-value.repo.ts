@@ -39,6 +39,9 @@ export interface DataSetRules {
  * parameter per column and come back as a table through `unnest`, which is several times
  * cheaper than one JSON document per batch and needs no per-row object.
  */
+/** The columns of `ValueColumns`, not its methods. */
+type ColumnName = Exclude<keyof ValueColumns, 'length' | 'push' | 'table'>;
+
 export class ValueColumns {
   idx: number[] = [];
   unit_id: number[] = [];
@@ -112,7 +115,7 @@ export class ValueColumns {
       ['reported_yoy_pct', 'double precision', this.reported_yoy_pct, null],
       ['reported_prev_pct', 'double precision', this.reported_prev_pct, null],
     ];
-    const arrays = [
+    const arrays: { n: string; t: string; v: unknown[] }[] = [
       ['idx', 'int'],
       ['unit_id', 'int'],
       ['element_id', 'int'],
@@ -121,7 +124,7 @@ export class ValueColumns {
       ['attribute_id', 'int'],
       ['value', 'double precision'],
       ['text_value', 'text'],
-    ].map(([n, t]) => ({ n: n!, t: t!, v: this[n as keyof ValueColumns] as unknown[] }));
+    ].map(([n, t]) => ({ n: n!, t: t!, v: this[n as ColumnName] }));
     const constants = [];
     const by = this.stored_by[0];
     if (by !== undefined && this.stored_by.every((x) => x === by)) {
@@ -188,6 +191,47 @@ export class DuplicateKeysInBlock extends Error {
 /** Data values and what an import needs to resolve identifiers and write them. */
 export class DataValueRepo {
   constructor(private readonly db: Db) {}
+
+  /** The trees' spans, as an import reads each period's tree. */
+  versionSpans(): Promise<{ id: string; validFrom: string; validUntil: string | null }[]> {
+    return this.db
+      .selectFrom('hierarchy_version')
+      .select(['id', 'valid_from as validFrom', 'valid_until as validUntil'])
+      .execute();
+  }
+
+  /** A data set's id by code or uid. */
+  async dataSetId(key: string): Promise<number | undefined> {
+    const ds = await this.db
+      .selectFrom('data_set')
+      .select('id')
+      .where((eb) => eb.or([eb('code', '=', key), eb('uid', '=', key)]))
+      .executeTakeFirst();
+    return ds?.id;
+  }
+
+  unitsNamed(names: string[]): Promise<NamedUnit[]> {
+    return unitsNamed(this.db, names);
+  }
+  exportKeys(f: ExportFilter): Promise<ExportKeys> {
+    return exportKeys(this.db, f);
+  }
+  exportPages(
+    f: ExportFilter,
+    keys: ExportKeys,
+    opts: { pageSize: number; limit?: number },
+  ): AsyncGenerator<ExportRow[]> {
+    return exportPages(this.db, f, keys, opts);
+  }
+  /** The CSV export copied out by the server (`exportCsvPages`), on connections of `pool`. */
+  exportCsvPages(
+    pool: pg.Pool,
+    f: ExportFilter,
+    keys: ExportKeys,
+    opts: CsvExportOptions,
+  ): AsyncGenerator<Buffer> {
+    return exportCsvPages(this.db, pool, f, keys, opts);
+  }
 
   /**
    * DHIS2's categories behind the breakdowns and attribute options (migration 0012), for ADX
@@ -892,6 +936,15 @@ export async function exportHasMore(
   return r.rows.length > 0;
 }
 
+export interface CsvExportOptions {
+  pageSize: number;
+  limit?: number;
+  scheme: 'code' | 'uid';
+  periodId: (id: number) => string;
+  counted: (rows: number) => void;
+  truncated: () => void;
+}
+
 /**
  * The CSV export on the server: the pages of `exportPages` (the same pairs, the same order),
  * each one `COPY (exportCsvPage) TO STDOUT` on one connection held for the export, its lines
@@ -904,14 +957,7 @@ export async function* exportCsvPages(
   pool: pg.Pool,
   f: ExportFilter,
   keys: ExportKeys,
-  opts: {
-    pageSize: number;
-    limit?: number;
-    scheme: 'code' | 'uid';
-    periodId: (id: number) => string;
-    counted: (rows: number) => void;
-    truncated: () => void;
-  },
+  opts: CsvExportOptions,
 ): AsyncGenerator<Buffer> {
   const uid = opts.scheme === 'uid';
   const elementIds = keys.elements.map((e) => e.id);

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Db } from './client.ts';
 import type {
   KnownCategory,
@@ -27,6 +27,10 @@ function same(
 }
 
 /** Metadata rows, upserted by code. Returns whether each write created or changed a row. */
+/** The handle with columns unchecked: `write` takes any of several tables and their values. */
+const loose = (db: Db) =>
+  db as unknown as Kysely<Record<string, { id: number } & Record<string, unknown>>>;
+
 export class MetadataRepo {
   constructor(private readonly db: Db) {}
 
@@ -431,16 +435,15 @@ export class MetadataRepo {
         >`select * from ${sql.table(table)} where id = ${id}`.execute(this.db)
       ).rows[0];
       if (before && same(before, values)) return { id, change: 'unchanged' };
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      await (this.db.updateTable(table) as any).set(values).where('id', '=', id).execute();
+      await loose(this.db).updateTable(table).set(values).where('id', '=', id).execute();
       return { id, change: 'updated' };
     }
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const row = await (this.db.insertInto(table) as any)
+    const row = await loose(this.db)
+      .insertInto(table)
       .values({ ...onCreate, ...values })
       .returning('id')
       .executeTakeFirstOrThrow();
-    return { id: row.id as number, change: 'created' };
+    return { id: row.id, change: 'created' };
   }
 
   async writeCategoryOption(o: Plan['categoryOptions'][number]) {

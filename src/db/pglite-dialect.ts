@@ -75,8 +75,9 @@ class PGliteDriver implements Driver {
       this.inTransaction = false;
     }
   }
-  async releaseConnection() {
+  releaseConnection() {
     this.line.leave();
+    return Promise.resolve();
   }
   async destroy() {}
 }
@@ -121,7 +122,7 @@ class PGliteConnection implements DatabaseConnection {
       numAffectedRows: affected === undefined ? undefined : BigInt(affected),
     };
   }
-  // eslint-disable-next-line require-yield
+  // eslint-disable-next-line require-yield, @typescript-eslint/require-await
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('streaming is not supported on PGlite');
   }

@@ -93,6 +93,22 @@ export async function periodLocked(db: Db, periodId: number, dataSetId: number):
 export class RegistrationRepo {
   constructor(private readonly db: Db) {}
 
+  assignedUnits(dataSetId: number) {
+    return assignedUnits(this.db, dataSetId);
+  }
+  unitsOfVersion(version: string, names: string[]) {
+    return unitsOfVersion(this.db, version, names);
+  }
+  attributeByKey(key: string) {
+    return attributeByKey(this.db, key);
+  }
+  attributeByOptions(combo: string, options: string[]) {
+    return attributeByOptions(this.db, combo, options);
+  }
+  periodLocked(periodId: number, dataSetId: number) {
+    return periodLocked(this.db, periodId, dataSetId);
+  }
+
   get(k: RegistrationKey) {
     return this.db
       .selectFrom('complete_registration')

@@ -99,10 +99,7 @@ export function listLocks(db: Db) {
     .then((r) => r.rows);
 }
 
-/**
- * The queries above bound to one handle, as services reach them (db/store.ts);
- * `dataSetByCode` stays exported for the data-value services, which still take the handle.
- */
+/** The queries above bound to one handle, as services reach them (db/store.ts). */
 export class ReportingRepo {
   constructor(private readonly db: Db) {}
 

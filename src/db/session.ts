@@ -13,7 +13,7 @@ export interface Session {
    * Loads rows in PostgreSQL's text COPY format (tab-separated, `\N` for null, escaped by
    * `copyText`) into `table (columns)`, on the session's connection, so inside its transaction.
    */
-  copy(table: string, columns: string[], text: string): Promise<void>;
+  copy: (table: string, columns: string[], text: string) => Promise<void>;
   /**
    * A COPY in PostgreSQL's binary format, fed rows as they are made (see `BinaryRows`). With
    * `freeze` (for a table created in this transaction) the rows are written frozen, visible to
@@ -96,7 +96,7 @@ export async function withSession<T>(
   const held = { query: client.query.bind(client), release: () => {} };
   const db = new Kysely<Schema>({
     dialect: new PostgresDialect({
-      pool: { connect: async () => held, end: async () => {} } as never,
+      pool: { connect: () => Promise.resolve(held), end: () => Promise.resolve() },
     }),
   });
   let failed = false;

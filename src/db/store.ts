@@ -1,12 +1,18 @@
-import { ping, type Db } from './client.ts';
+import { ping, type Database, type Db } from './client.ts';
 import { migrate } from './migrate.ts';
 import { dataVersion } from './request-context.ts';
+import { withSession, type Session } from './session.ts';
 import { AccountRepo } from './account.repo.ts';
 import { AlertRepo } from './alert.repo.ts';
 import { AnalyticsRepo } from './analytics.repo.ts';
 import { AttachmentRepo } from './attachment.repo.ts';
 import { AuditRepo } from './audit.repo.ts';
-import { DataValueRepo } from './data-value.repo.ts';
+import {
+  DataValueRepo,
+  type CsvExportOptions,
+  type ExportFilter,
+  type ExportKeys,
+} from './data-value.repo.ts';
 import { Dhis2MetadataRepo } from './dhis2-metadata.repo.ts';
 import { DirectiveRepo } from './directive.repo.ts';
 import { GroupRepo } from './group.repo.ts';
@@ -114,7 +120,14 @@ export class Repos {
 export class Store {
   readonly repos: Repos;
 
-  constructor(private readonly handle: Db) {
+  /**
+   * `database`, when given, lets bulk loads hold one connection (`sessionTransaction`) and the
+   * server engine copy CSV exports out (`csvExport`); without it both take the ordinary path.
+   */
+  constructor(
+    private readonly handle: Db,
+    private readonly database?: Database,
+  ) {
     this.repos = new Repos(handle);
   }
 
@@ -138,8 +151,32 @@ export class Store {
     return ping(this.handle);
   }
 
-  /** @deprecated issue 15: data-value services still take the handle */
-  get db(): Db {
-    return this.handle;
+  /** Whether `sessionTransaction` can hold a connection (the Store was given the Database). */
+  get holdsSessions(): boolean {
+    return this.database !== undefined;
+  }
+
+  /**
+   * Runs `fn` in one transaction on one connection held for it (session.ts): the session's
+   * COPYs and temporary tables are on that connection, inside that transaction.
+   */
+  sessionTransaction<T>(fn: (repos: Repos, session: Session) => Promise<T>): Promise<T> {
+    const database = this.database;
+    if (!database) throw new Error('no database to hold a session on');
+    return withSession(database, (session) =>
+      session.db.transaction().execute((tx) => fn(new Repos(tx), session)),
+    );
+  }
+
+  /**
+   * On the server engine, a CSV export built and copied out by PostgreSQL
+   * (data-value.repo.ts `exportCsvPages`); undefined on PGlite.
+   */
+  csvExport():
+    | ((f: ExportFilter, keys: ExportKeys, opts: CsvExportOptions) => AsyncGenerator<Buffer>)
+    | undefined {
+    const pool = this.database?.pool;
+    if (!pool) return undefined;
+    return (f, keys, opts) => this.repos.dataValues.exportCsvPages(pool, f, keys, opts);
   }
 }

@@ -1,6 +1,12 @@
-import pg from 'pg';
 import type { Database } from '../db/client.ts';
-import { LIVE_CHANNEL, LiveRepo, type LiveFilter, type LiveEventRow } from '../db/live.repo.ts';
+import { ListenConnection } from '../db/listen.ts';
+import {
+  LIVE_CHANNEL,
+  type LiveFilter,
+  type LiveEventRow,
+  type LiveRepo,
+} from '../db/live.repo.ts';
+import type { Store } from '../db/store.ts';
 import { LiveHub } from './hub.ts';
 
 /**
@@ -53,7 +59,7 @@ export class LiveBus {
   /** The newest id dispatched (server engine). */
   private lastSeen = 0;
   private started?: Promise<void>;
-  private client?: pg.Client;
+  private client?: ListenConnection;
   private reconnectTimer?: NodeJS.Timeout;
   private reconnectDelay = RECONNECT_MIN_MS;
   private pumping?: Promise<void>;
@@ -63,11 +69,13 @@ export class LiveBus {
   private inFlight = new Set<Promise<unknown>>();
 
   constructor(
-    private readonly database: Database,
+    store: Store,
+    /** The engine, and on the server its URL: the listening connection is one of its own. */
+    private readonly database: Pick<Database, 'engine' | 'url'>,
     private readonly log: (message: string, error?: unknown) => void = (m, e) =>
       console.error(m, e ?? ''),
   ) {
-    this.repo = new LiveRepo(database.db);
+    this.repo = store.repos.live;
     this.hub = new LiveHub(this);
   }
 
@@ -178,7 +186,7 @@ export class LiveBus {
 
   private async listen(): Promise<void> {
     if (!this.database.url) throw new Error('live events need the server URL (DATABASE_URL)');
-    const client = new pg.Client({ connectionString: this.database.url, keepAlive: true });
+    const client = new ListenConnection(this.database.url);
     let lost = false;
     const onLost = (e?: Error) => {
       if (lost) return;
@@ -189,13 +197,12 @@ export class LiveBus {
       this.log(`live listener lost${e ? `: ${e.message}` : ''}; reconnecting`);
       this.reconnect();
     };
-    client.on('error', onLost);
-    client.on('end', () => onLost());
-    client.on('notification', (n) => {
-      if (n.channel === LIVE_CHANNEL && Number(n.payload) > this.lastSeen) this.pump();
+    client.onError(onLost);
+    client.onEnd(() => onLost());
+    client.onNotification((channel, payload) => {
+      if (channel === LIVE_CHANNEL && Number(payload) > this.lastSeen) this.pump();
     });
-    await client.connect();
-    await client.query(`LISTEN ${LIVE_CHANNEL}`);
+    await client.listen(LIVE_CHANNEL);
     if (this.closed) {
       lost = true;
       await client.end().catch(() => {});

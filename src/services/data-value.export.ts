@@ -1,14 +1,5 @@
-import type { Database, Db } from '../db/client.ts';
-import {
-  DataValueRepo,
-  exportCsvPages,
-  exportKeys,
-  exportPages,
-  unitsNamed,
-  type ExportFilter,
-  type ExportKeys,
-  type ExportRow,
-} from '../db/data-value.repo.ts';
+import type { ExportFilter, ExportKeys, ExportRow } from '../db/data-value.repo.ts';
+import type { Store } from '../db/store.ts';
 import { can, isRootScope, type Actor } from '../domain/access.ts';
 import { isNumericType } from '../domain/data-value.ts';
 import { versionAt } from '../domain/hierarchy.ts';
@@ -73,11 +64,10 @@ export interface ValueExport {
  * read) and returns the export, which reads the database page by page as it is consumed.
  */
 export async function openExport(
-  db: Db,
+  store: Store,
   hierarchy: HierarchyService,
   actor: Actor,
   q: ExportQuery,
-  database?: Pick<Database, 'pool'>,
 ): Promise<ValueExport> {
   if (!can(actor, 'data.read')) throw errors.forbidden('data.read');
   if (q.limit !== undefined && !(Number.isInteger(q.limit) && q.limit >= 1)) {
@@ -86,7 +76,7 @@ export async function openExport(
       en: 'The limit must be a positive whole number',
     });
   }
-  const repo = new DataValueRepo(db);
+  const repo = store.repos.dataValues;
   const lookups = await repo.lookups();
   let elementIds: number[] | undefined;
   if (q.dataElements?.length) {
@@ -101,18 +91,14 @@ export async function openExport(
     });
   }
   if (q.dataSet) {
-    const ds = await db
-      .selectFrom('data_set')
-      .select('id')
-      .where((eb) => eb.or([eb('code', '=', q.dataSet!), eb('uid', '=', q.dataSet!)]))
-      .executeTakeFirst();
-    if (!ds)
+    const dataSetId = await repo.dataSetId(q.dataSet);
+    if (dataSetId === undefined)
       throw new AppError('validation_failed', {
         vi: `Không có bộ dữ liệu "${q.dataSet}"`,
         en: `Unknown data set "${q.dataSet}"`,
       });
     const ids = [...lookups.dataSetsOf]
-      .filter(([, sets]) => sets.some((x) => x.id === ds.id))
+      .filter(([, sets]) => sets.some((x) => x.id === dataSetId))
       .map(([id]) => id);
     elementIds = elementIds ? elementIds.filter((id) => ids.includes(id)) : ids;
   }
@@ -132,13 +118,13 @@ export async function openExport(
     includeDeleted: q.includeDeleted,
     updatedSince: q.lastUpdated,
   };
-  const keys = await exportKeys(db, filter);
-  if (q.orgUnits?.length) await unitFilter(db, hierarchy, q, keys, filter);
+  const keys = await repo.exportKeys(filter);
+  if (q.orgUnits?.length) await unitFilter(store, hierarchy, q, keys, filter);
   const pageSize = q.pageSize ?? EXPORT_PAGE;
   const scheme = q.idScheme ?? 'code';
   const periodId = dhis2PeriodIds(keys);
   async function* pages(): AsyncGenerator<DataValueOut[]> {
-    const rows = exportPages(db, filter, keys, {
+    const rows = repo.exportPages(filter, keys, {
       pageSize,
       // One row past the limit tells whether more values match.
       limit: limit === undefined ? undefined : limit + 1,
@@ -159,10 +145,10 @@ export async function openExport(
       await rows.return(undefined);
     }
   }
-  const pool = database?.pool;
-  const csvLines = pool
+  const csvExport = store.csvExport();
+  const csvLines = csvExport
     ? () =>
-        exportCsvPages(db, pool, filter, keys, {
+        csvExport(filter, keys, {
           pageSize,
           limit,
           scheme,
@@ -195,7 +181,7 @@ export async function openExport(
  * such a unit only when the unit's tree is the one of the value's period.
  */
 async function unitFilter(
-  db: Db,
+  store: Store,
   hierarchy: HierarchyService,
   q: ExportQuery,
   keys: ExportKeys,
@@ -212,14 +198,14 @@ async function unitFilter(
   }[];
   if (q.version) {
     const version = await hierarchy.resolveVersion(q.version);
-    const units = await new DataValueRepo(db).units(version);
+    const units = await store.repos.dataValues.units(version);
     found = names.map((c) => {
       const u = units.get(c);
       if (!u) throw errors.unknownUnit(c, version);
       return { id: u.id, version, path: u.path };
     });
   } else {
-    found = await unitsNamed(db, names);
+    found = await store.repos.dataValues.unitsNamed(names);
     for (const name of names) {
       if (!found.some((u) => u.code === name || u.uid === name || u.source_code === name)) {
         throw new AppError(

@@ -1,5 +1,3 @@
-import type { Database, Db } from '../db/client.ts';
-import { AuditRepo } from '../db/audit.repo.ts';
 import { BinaryRows } from '../db/copy-binary.ts';
 import {
   COPY_COLUMNS,
@@ -11,7 +9,8 @@ import {
   type ElementInfo,
   type RollupDeltas,
 } from '../db/data-value.repo.ts';
-import { copyText, withSession, type Session } from '../db/session.ts';
+import { copyText, type Session } from '../db/session.ts';
+import type { Repos, Store } from '../db/store.ts';
 import { KeyIndex } from '../domain/byte-codes.ts';
 import { inScope, type Actor } from '../domain/access.ts';
 import {
@@ -106,9 +105,8 @@ export function rowsInFile(rows: number, read: number, size: number | undefined)
 
 /** What an import needs from the service that runs it. */
 export interface ImportHost {
-  db: Db;
-  /** For bulk loads (COPY on one connection); without it every row takes the ordinary path. */
-  database?: Database;
+  /** Bulk loads need one that holds sessions (COPY on one connection), else rows take the ordinary path. */
+  store: Store;
   /** The units of a tree by code and uid (cached by the service). */
   units(version: string, refresh: boolean, repo: DataValueRepo): Promise<UnitMap>;
   today(): string;
@@ -292,19 +290,11 @@ export class ValueImport {
     meta: ValueImport['meta'],
     opts: ImportOptions,
   ): Promise<ValueImport> {
-    const repo = new DataValueRepo(host.db);
+    const repo = host.store.repos.dataValues;
     const lookups = await repo.lookups();
     const named = dataSetNamed(meta, opts);
     const dataSet = named ? ((await repo.dataSetRules(named)) ?? { unknown: named }) : undefined;
-    const spans = await host.db
-      .selectFrom('hierarchy_version')
-      .select(['id', 'valid_from', 'valid_until'])
-      .execute();
-    const versions = spans.map((s) => ({
-      id: s.id,
-      validFrom: s.valid_from,
-      validUntil: s.valid_until,
-    }));
+    const versions = await repo.versionSpans();
     return new ValueImport(host, actor, meta, opts, lookups, versions, dataSet);
   }
 
@@ -317,7 +307,7 @@ export class ValueImport {
   canBulk(expected: number): boolean {
     const { opts, strategy } = this;
     return (
-      this.host.database !== undefined &&
+      this.host.store.holdsSessions &&
       !opts.dryRun &&
       (strategy === 'CREATE' || strategy === 'CREATE_AND_UPDATE') &&
       (opts.bulk === 'always' || ((opts.bulk ?? 'auto') === 'auto' && expected >= BULK_MIN_ROWS))
@@ -483,7 +473,7 @@ export class ValueImport {
     raw: RawDataValue,
     categories: Record<string, string> | undefined,
     attribute: boolean,
-  ): string | undefined | 'refused' {
+  ): string | undefined {
     const given = categories ? Object.entries(categories) : [];
     if (given.length === 0) return undefined;
     const model = this.categoryModel ?? emptyCategoryModel();
@@ -1059,7 +1049,7 @@ export class ValueImport {
    * name no row and leave the values as they are, unless the import is all or nothing. A
    * registration already complete is left as it is. Not when the import deletes.
    */
-  private async complete(trx: Db): Promise<void> {
+  private async complete(trx: Repos): Promise<void> {
     if (this.completeOn === undefined || this.strategy === 'DELETE') return;
     const { period, orgUnit, attributeOptionCombo } = this.meta.header ?? {};
     const ds = this.dataSetName;
@@ -1148,59 +1138,58 @@ export class ValueImport {
   ): Promise<ImportAnswer> {
     if (this.dataSet && 'unknown' in this.dataSet) return this.unknownDataSet(this.dataSet.unknown);
     let returned = 0;
-    const run = (db: Db, session?: Session) =>
-      db.transaction().execute(async (trx) => {
-        const tx = new DataValueRepo(trx);
-        await body(tx, session);
-        await this.settle();
-        if (this.duplicates || (this.opts.atomic && this.checkCount)) {
-          throw new Rollback(this.summarize(this.checkConflicts, this.checkCount, false));
-        }
-        const conflicts = [...this.checkConflicts, ...this.lockConflicts];
-        const rejected = this.checkCount + this.lockCount;
-        if (this.opts.atomic && this.lockCount) {
-          throw new Rollback(this.summarize(conflicts, rejected, false));
-        }
-        let t = performance.now();
-        if (this.block && this.blockRows === 0) {
-          // Nothing went into the block: it is given back rather than attached empty.
-          await tx.releaseBlock(this.block);
-        } else if (this.block) {
-          if (this.pendingPeriods.length) await tx.insertPeriods(this.pendingPeriods);
-          await tx.attachBlock(this.block);
-          this.time('index and attach', t);
-        }
-        t = performance.now();
-        await this.moveRollups(tx, session);
-        this.time('roll-ups above units', t);
-        await this.complete(trx);
-        if (this.opts.atomic && this.setConflicts.length) {
-          throw new Rollback(this.summarize(conflicts, rejected, false));
-        }
-        const summary = this.summarize(conflicts, rejected, true);
-        await new AuditRepo(trx).record({
-          ...auditActor(this.actor),
-          action: 'data.import',
-          entityType: 'data_value_set',
-          entityId: this.dataSetName ?? '-',
-          after: {
-            ...summary.importCount,
-            conflicts: rejected,
-            strategy: this.strategy,
-            atomic: this.opts.atomic,
-            ...(summary.dataSetComplete ? { dataSetComplete: summary.dataSetComplete } : {}),
-          },
-        });
-        if (this.opts.dryRun) throw new Rollback(summary);
-        returned = performance.now();
-        return summary;
+    const run = async (trx: Repos, session?: Session) => {
+      const tx = trx.dataValues;
+      await body(tx, session);
+      await this.settle();
+      if (this.duplicates || (this.opts.atomic && this.checkCount)) {
+        throw new Rollback(this.summarize(this.checkConflicts, this.checkCount, false));
+      }
+      const conflicts = [...this.checkConflicts, ...this.lockConflicts];
+      const rejected = this.checkCount + this.lockCount;
+      if (this.opts.atomic && this.lockCount) {
+        throw new Rollback(this.summarize(conflicts, rejected, false));
+      }
+      let t = performance.now();
+      if (this.block && this.blockRows === 0) {
+        // Nothing went into the block: it is given back rather than attached empty.
+        await tx.releaseBlock(this.block);
+      } else if (this.block) {
+        if (this.pendingPeriods.length) await tx.insertPeriods(this.pendingPeriods);
+        await tx.attachBlock(this.block);
+        this.time('index and attach', t);
+      }
+      t = performance.now();
+      await this.moveRollups(tx, session);
+      this.time('roll-ups above units', t);
+      await this.complete(trx);
+      if (this.opts.atomic && this.setConflicts.length) {
+        throw new Rollback(this.summarize(conflicts, rejected, false));
+      }
+      const summary = this.summarize(conflicts, rejected, true);
+      await trx.audit.record({
+        ...auditActor(this.actor),
+        action: 'data.import',
+        entityType: 'data_value_set',
+        entityId: this.dataSetName ?? '-',
+        after: {
+          ...summary.importCount,
+          conflicts: rejected,
+          strategy: this.strategy,
+          atomic: this.opts.atomic,
+          ...(summary.dataSetComplete ? { dataSetComplete: summary.dataSetComplete } : {}),
+        },
       });
+      if (this.opts.dryRun) throw new Rollback(summary);
+      returned = performance.now();
+      return summary;
+    };
     try {
-      const database = this.host.database;
+      const store = this.host.store;
       const summary =
-        this.bulk && database
-          ? await withSession(database, (session) => run(session.db, session))
-          : await run(this.host.db);
+        this.bulk && store.holdsSessions
+          ? await store.sessionTransaction((trx, session) => run(trx, session))
+          : await store.transaction((trx) => run(trx));
       this.time('commit', returned);
       return summary;
     } catch (e) {

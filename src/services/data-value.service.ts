@@ -2,8 +2,8 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { mkdtemp, open as openFile, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Database, Db } from '../db/client.ts';
-import { DataValueRepo, DuplicateKeysInBlock } from '../db/data-value.repo.ts';
+import { DuplicateKeysInBlock, type DataValueRepo } from '../db/data-value.repo.ts';
+import type { Store } from '../db/store.ts';
 import { can, type Actor } from '../domain/access.ts';
 import { readSetHeader, type SetHeader } from '../domain/data-value-set-complete.ts';
 import {
@@ -75,10 +75,9 @@ export type DataChangeListener = (change: DataChange) => void;
 
 export class DataValueService {
   constructor(
-    private readonly db: Db,
+    /** Bulk loads need one that holds sessions (COPY on one connection), else rows take the ordinary path. */
+    private readonly store: Store,
     private readonly hierarchy: HierarchyService,
-    /** For bulk loads (COPY on one connection); without it every row takes the ordinary path. */
-    private readonly database?: Database,
   ) {}
 
   private listeners: DataChangeListener[] = [];
@@ -108,7 +107,7 @@ export class DataValueService {
   private units(version: string, refresh = false, repo?: DataValueRepo): Promise<UnitMap> {
     const hit = this.unitCache.get(version);
     if (!refresh && hit && Date.now() - hit.at < 60_000) return hit.units;
-    const units = (repo ?? new DataValueRepo(this.db)).units(version);
+    const units = (repo ?? this.store.repos.dataValues).units(version);
     this.unitCache.set(version, { at: Date.now(), units });
     units.catch(() => this.unitCache.delete(version));
     return units;
@@ -198,6 +197,8 @@ export class DataValueService {
       () => buf.length,
       () => {
         let read = 0;
+        // An AsyncIterable, as a request body is, over a buffer in memory: nothing to await.
+        // eslint-disable-next-line @typescript-eslint/require-await
         async function* chunks() {
           while (read < buf.length) {
             const piece = buf.subarray(read, read + CHUNK);
@@ -374,8 +375,7 @@ export class DataValueService {
     if (actor !== 'system' && !can(actor, 'data.write')) throw errors.forbidden('data.write');
     return ValueImport.open(
       {
-        db: this.db,
-        database: this.database,
+        store: this.store,
         units: (version, refresh, repo) => this.units(version, refresh, repo),
         today: () => this.hierarchy.today(),
       },
@@ -406,7 +406,7 @@ export class DataValueService {
    * before anything is written.
    */
   openExport(actor: Actor, q: ExportQuery): Promise<ValueExport> {
-    return openExport(this.db, this.hierarchy, actor, q, this.database);
+    return openExport(this.store, this.hierarchy, actor, q);
   }
 
   /** The same values in one list, for small exports (a form's values): no cap either. */

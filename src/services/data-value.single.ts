@@ -1,6 +1,4 @@
-import type { Db } from '../db/client.ts';
-import { DataValueRepo, unitsNamed } from '../db/data-value.repo.ts';
-import { attributeByOptions } from '../db/registration.repo.ts';
+import type { Store } from '../db/store.ts';
 import { can, type Action, type Actor } from '../domain/access.ts';
 import { CONFLICT, type ImportSummary, type RowConflict } from '../domain/data-value.ts';
 import type { DataValueOut, RawDataValue } from '../domain/data-value-set.ts';
@@ -58,7 +56,7 @@ const doesNotExist = (deleting: boolean) =>
 
 export class SingleValueService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly hierarchy: HierarchyService,
     private readonly values: DataValueService,
   ) {}
@@ -81,7 +79,9 @@ export class SingleValueService {
     }
     const spans = await this.hierarchy.versionDates();
     const version = versionAt(spans, period.start)?.id;
-    const unit = (await unitsNamed(this.db, [key.ou])).find((u) => u.version === version);
+    const unit = (await this.store.repos.dataValues.unitsNamed([key.ou])).find(
+      (u) => u.version === version,
+    );
     if (!version || !unit) {
       throw new AppError(
         'conflict',
@@ -99,7 +99,7 @@ export class SingleValueService {
   /** The attribute option asked for: `aoc`, or `cc` with `cp`, or none (the default). */
   private async attribute(key: ValueKey): Promise<string | undefined> {
     if (key.cc && key.cp?.length) {
-      const a = await attributeByOptions(this.db, key.cc, key.cp);
+      const a = await this.store.repos.registrations.attributeByOptions(key.cc, key.cp);
       if (!a)
         throw new AppError(
           'conflict',
@@ -116,7 +116,7 @@ export class SingleValueService {
 
   /** The stored value, or undefined; the place is already checked. */
   private async stored(actor: Actor, key: ValueKey, version: string, aoc: string | undefined) {
-    const lookups = await new DataValueRepo(this.db).lookups();
+    const lookups = await this.store.repos.dataValues.lookups();
     if (!lookups.elements.get(key.de))
       throw new AppError(
         'conflict',

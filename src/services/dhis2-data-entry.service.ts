@@ -56,7 +56,7 @@ export async function dataEntryMetadata(
   const need = (type: string, id: unknown) => {
     if (typeof id !== 'string') return undefined;
     let m = wanted.get(type);
-    if (!m) wanted.set(type, (m = new Map()));
+    if (!m) wanted.set(type, (m = new Map<string, Dhis2Object>()));
     const known = m.get(id);
     if (known) return known;
     const obj = get(type, id);

@@ -80,7 +80,7 @@ for (const engine of testEngines()) {
       assert.deepEqual([...e!.recipients!].sort(), ['/VN/01/00004/', '/VN/79/26740/']);
       assert.equal(more.length, 0);
       // One event reaches each recipient's screen and the units above it, no other unit.
-      const at = { version: e!.version!, path: e!.path!, above: pathsAbove(e!.recipients!) };
+      const at = { version: e!.version!, path: e!.path, above: pathsAbove(e!.recipients!) };
       for (const path of ['/VN/01/00004/', '/VN/79/26740/', '/VN/01/', '/VN/79/'])
         assert.equal(reaches(at, { version: '2025', code: '', path }), true, path);
       for (const path of ['/VN/01/00008/', '/VN/48/'])

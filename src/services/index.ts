@@ -59,12 +59,11 @@ export function createServices(
   opts: { clock?: Clock; auth?: Partial<AuthOptions> } = {},
 ): Services {
   const clock = opts.clock ?? systemClock;
-  const store = new Store(database.db);
+  const store = new Store(database.db, database);
   const hierarchy = new HierarchyService(store, clock);
-  // issue 15: the data-value services still take the handle, until they move to the Store.
-  const dataValues = new DataValueService(store.db, hierarchy, database);
+  const dataValues = new DataValueService(store, hierarchy);
   const analytics = new AnalyticsService(store, hierarchy);
-  const live = new LiveBus(database);
+  const live = new LiveBus(store, database);
   const alerts = new AlertService(store, hierarchy, analytics, live);
   const groups = new GroupService(store);
   dataValues.onChange((change) => {
@@ -96,8 +95,8 @@ export function createServices(
     plans: new PlanService(store, hierarchy, live, clock),
     idempotency: new IdempotencyService(store),
     dhis2Metadata: new Dhis2MetadataService(store, hierarchy, clock),
-    registrations: new RegistrationService(store.db, hierarchy),
-    singleValues: new SingleValueService(store.db, hierarchy, dataValues),
+    registrations: new RegistrationService(store, hierarchy),
+    singleValues: new SingleValueService(store, hierarchy, dataValues),
     sectors: new SectorService(store),
   };
 }

@@ -1,15 +1,4 @@
-import type { Db } from '../db/client.ts';
-import { AuditRepo } from '../db/audit.repo.ts';
-import { DataValueRepo, unitsNamed } from '../db/data-value.repo.ts';
-import {
-  RegistrationRepo,
-  assignedUnits,
-  attributeByKey,
-  attributeByOptions,
-  periodLocked,
-  unitsOfVersion,
-} from '../db/registration.repo.ts';
-import { dataSetByCode } from '../db/reporting.repo.ts';
+import type { Repos, Store } from '../db/store.ts';
 import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
 import { CONFLICT, parseFlag, type ConflictCode } from '../domain/data-value.ts';
 import { AppError, errors, type Message } from '../domain/errors.ts';
@@ -83,7 +72,7 @@ export interface RegistrationOut {
 
 export class RegistrationService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly hierarchy: HierarchyService,
   ) {}
 
@@ -96,9 +85,7 @@ export class RegistrationService {
     if (!can(actor, 'data.write')) throw errors.forbidden('data.write');
     const spans = await this.hierarchy.versionDates();
     const today = this.hierarchy.today();
-    return this.db
-      .transaction()
-      .execute((tx) => registerIn(tx, actor, rows, opts, { spans, today }));
+    return this.store.transaction((tx) => registerIn(tx, actor, rows, opts, { spans, today }));
   }
 
   /**
@@ -117,7 +104,7 @@ export class RegistrationService {
   ): Promise<number> {
     if (!can(actor, 'data.write')) throw errors.forbidden('data.write');
     // The unit in scope first: a caller outside learns nothing of what is registered there.
-    const found = await unitsNamed(this.db, [q.orgUnit]);
+    const found = await this.store.repos.dataValues.unitsNamed([q.orgUnit]);
     if (found.length && !found.some((u) => inScope(actor.scope, u)))
       throw errors.outOfScope(q.orgUnit);
     const rows: RegistrationInput[] = q.dataSets.flatMap((dataSet) =>
@@ -164,7 +151,7 @@ export class RegistrationService {
     }
     const dataSetIds: number[] = [];
     for (const key of q.dataSets) {
-      const ds = await dataSetByCode(this.db, key);
+      const ds = await this.store.repos.reporting.dataSetByCode(key);
       if (!ds)
         throw new AppError(
           'validation_failed',
@@ -175,7 +162,7 @@ export class RegistrationService {
     }
     const periodPids = q.periods?.length ? q.periods.map((p) => parsePeriod(p).id) : undefined;
     // Each unit named, in every tree that has it; kept where it lies in the scope.
-    const found = await unitsNamed(this.db, q.orgUnits);
+    const found = await this.store.repos.dataValues.unitsNamed(q.orgUnits);
     for (const name of q.orgUnits) {
       const named = found.filter(
         (u) => u.code === name || u.uid === name || u.source_code === name,
@@ -193,7 +180,7 @@ export class RegistrationService {
     }
     const units = found.filter((u) => inScope(actor.scope, u));
     const root = isRootScope(actor.scope);
-    const rows = await new RegistrationRepo(this.db).list({
+    const rows = await this.store.repos.registrations.list({
       dataSetIds,
       periodPids,
       startDate: q.startDate,
@@ -226,13 +213,13 @@ export interface RegistrationContext {
 }
 
 /**
- * Registers (or, with DELETE, removes) each row inside the transaction `tx`, each change
+ * Registers (or, with DELETE, removes) each row through `tx`, a transaction's repositories, each change
  * audited in it; rows that fail are reported, not written. The caller checked the actor's
  * permission. A data value import registers its set complete through this, in its own
  * transaction, so that the registration commits with the values or not at all.
  */
 export async function registerIn(
-  tx: Db,
+  tx: Repos,
   actor: Actor | 'system',
   rows: RegistrationInput[],
   opts: { strategy?: RegistrationStrategy; dryRun?: boolean },
@@ -254,12 +241,12 @@ export async function registerIn(
     conflicts.push({ index, property, object, errorCode, reason });
     count.ignored++;
   };
-  const repo = new RegistrationRepo(tx);
-  const audit = new AuditRepo(tx);
+  const repo = tx.registrations;
+  const audit = tx.audit;
   const assigned = new Map<number, Set<number>>();
   for (const [index, row] of rows.entries()) {
     const dsKey = row.dataSet ?? '';
-    const ds = dsKey ? await dataSetByCode(tx, dsKey) : undefined;
+    const ds = dsKey ? await tx.reporting.dataSetByCode(dsKey) : undefined;
     if (!ds) {
       conflict(index, 'dataSet', dsKey, UNKNOWN_DATA_SET, {
         vi: `Không có bộ dữ liệu "${dsKey}"`,
@@ -286,7 +273,7 @@ export async function registerIn(
     }
     const version = ctx.version ?? versionAt(spans, period.start)?.id ?? ds.version;
     const ouKey = row.organisationUnit ?? '';
-    const [unit] = ouKey ? await unitsOfVersion(tx, version, [ouKey]) : [];
+    const [unit] = ouKey ? await repo.unitsOfVersion(version, [ouKey]) : [];
     if (!unit) {
       conflict(index, 'organisationUnit', ouKey, CONFLICT.unknownUnit, {
         vi: `Không có đơn vị "${ouKey}" trong cây ${version} (cây áp dụng cho kỳ ${period.id})`,
@@ -302,7 +289,7 @@ export async function registerIn(
       continue;
     }
     let units = assigned.get(ds.id);
-    if (!units) assigned.set(ds.id, (units = await assignedUnits(tx, ds.id)));
+    if (!units) assigned.set(ds.id, (units = await repo.assignedUnits(ds.id)));
     if (units.size ? !units.has(unit.id) : unit.level !== ds.level) {
       conflict(index, 'organisationUnit', ouKey, CONFLICT.unknownUnit, {
         vi: `Đơn vị "${ouKey}" không được giao bộ dữ liệu ${ds.code}`,
@@ -312,8 +299,8 @@ export async function registerIn(
     }
     const aocKey = row.attributeOptionCombo;
     const attribute = row.attribute
-      ? await attributeByOptions(tx, row.attribute.combo, row.attribute.options)
-      : await attributeByKey(tx, aocKey && aocKey !== OLD_DEFAULT ? aocKey : 'default');
+      ? await repo.attributeByOptions(row.attribute.combo, row.attribute.options)
+      : await repo.attributeByKey(aocKey && aocKey !== OLD_DEFAULT ? aocKey : 'default');
     if (!attribute) {
       const given = row.attribute
         ? `${row.attribute.combo} ${row.attribute.options.join(';')}`
@@ -330,9 +317,9 @@ export async function registerIn(
         : typeof row.completed === 'boolean'
           ? row.completed
           : parseFlag(row.completed);
-    const periodId = (await new DataValueRepo(tx).ensurePeriods([period])).get(period.id)!;
+    const periodId = (await tx.dataValues.ensurePeriods([period])).get(period.id)!;
     const expired = ds.expiry_days > 0 && today > addDays(period.end, ds.expiry_days);
-    if (expired || (await periodLocked(tx, periodId, ds.id))) {
+    if (expired || (await repo.periodLocked(periodId, ds.id))) {
       conflict(index, 'period', row.period!, expired ? CONFLICT.expired : CONFLICT.locked, {
         vi: `Kỳ ${period.id} của bộ dữ liệu ${ds.code} đã khoá sổ; không thể ghi`,
         en: `Period ${period.id} of data set ${ds.code} is locked; it cannot be written`,

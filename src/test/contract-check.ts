@@ -8,7 +8,9 @@ import { isDhis2Route, routedPath } from '../api/errors.ts';
  * The drift check (issue 15): every JSON answer the API tests receive is parsed with the
  * response schema its route declares for that status, and must come out of the parse unchanged.
  * Zod drops keys a schema does not name, so a field the server sends but the contract does
- * not declare is a difference, as is a field of the wrong type.
+ * not declare is a difference, as is a field of the wrong type. A loose object (`z.looseObject`,
+ * DHIS2's open shapes) keeps its extra keys through the parse, so they pass: only the fields it
+ * names are checked.
  */
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

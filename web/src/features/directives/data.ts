@@ -1,5 +1,6 @@
-import { api, ApiError, query } from '../../api.ts';
+import { api, ApiError } from '../../api.ts';
 import { getLang } from '../../shared/i18n.ts';
+import { client, type Schemas } from '../../shared/api/client.ts';
 
 /** The shapes of /api/directives, /api/inbox, /api/tasks, /api/plans and /api/followup. */
 
@@ -28,7 +29,7 @@ export interface Target {
 }
 
 export interface Attachment {
-  id: string;
+  id: string | number;
   name?: string;
   fileName?: string;
   filename?: string;
@@ -67,7 +68,7 @@ export interface Task {
   directive?: (Partial<Directive> & { id: string | number; issuerName?: string }) | null;
   blockedReason?: string | null;
   lastReport?: string | null;
-  directiveId?: string | number;
+  directiveId?: string | number | null;
   title?: string;
   body?: string;
   priority?: Priority;
@@ -79,20 +80,10 @@ export interface Task {
   assigneeId?: number | null;
 }
 
-export interface Milestone {
-  id: number;
-  title: string;
-  dueDate: string;
-  doneAt: string | null;
-}
+export type Milestone = Schemas['TaskDetail']['milestones'][number];
 
-export interface Comment {
-  id: number;
-  taskId: number;
-  authorName: string;
-  body: string;
-  createdAt: string;
-}
+/** A comment on a task, as the server's schema declares it. */
+export type Comment = Schemas['TaskComment'];
 
 export interface HistoryEntry {
   id?: string | number;
@@ -113,37 +104,11 @@ export interface HistoryEntry {
   actor?: string | { name?: string; username?: string } | null;
 }
 
-export interface BoardRow {
-  unit: UnitRef;
-  total: number;
-  read: number;
-  acknowledged: number;
-  inProgress: number;
-  done: number;
-  blocked: number;
-  overdue: number;
-  /** Whether there are units below to open (when the server says so). */
-  hasChildren?: boolean;
-}
-
-export type BoardCounts = Omit<BoardRow, 'unit' | 'hasChildren'>;
-
-export interface Laggard {
-  taskId: string | number;
-  unit: UnitRef & { pathNames?: string };
-  status: TaskStatus;
-  dueDate: string;
-  daysLate: number;
-}
-
-export interface Board {
-  directive: Directive;
-  unit: UnitRef & { ancestors?: UnitRef[] };
-  rows: BoardRow[];
-  totals: BoardCounts;
-  laggards: Laggard[];
-  laggardCount?: number;
-}
+/** `GET /api/directives/{id}/board`, as the server's schema declares it. */
+export type Board = Schemas['DirectiveBoard'];
+export type BoardRow = Board['rows'][number];
+export type BoardCounts = Board['totals'];
+export type Laggard = Board['laggards'][number];
 
 /** A list answer may be a bare array or `{ items }`. */
 export function itemsOf<T>(x: unknown): T[] {
@@ -174,18 +139,32 @@ export const loadInbox = async () => itemsOf<Task>(await api('/api/inbox'));
 /** The directives issued on the caller's side (not those sent to its units). */
 export const loadDirectives = async () =>
   itemsOf<Directive>(await api('/api/directives?issued=true'));
-export const loadTask = (id: string) => api<Task>(`/api/tasks/${encodeURIComponent(id)}`);
+/** Opening a task as its recipient records it as read. */
+export async function loadTask(id: string, signal?: AbortSignal): Promise<Task> {
+  const { data } = await client.GET('/api/tasks/{id}', {
+    params: { path: { id: Number(id) } },
+    signal,
+  });
+  return data!; // an error answer throws (shared/api/client.ts)
+}
 /** A task's changes (comments among them, as `comment` events) and its comments. */
 export async function loadHistory(
   id: string,
+  signal?: AbortSignal,
 ): Promise<{ events: HistoryEntry[]; comments: Comment[] }> {
-  const r = await api<{ events?: HistoryEntry[]; comments?: Comment[] }>(
-    `/api/tasks/${encodeURIComponent(id)}/history`,
-  );
-  return { events: itemsOf<HistoryEntry>(r), comments: r?.comments ?? [] };
+  const { data } = await client.GET('/api/tasks/{id}/history', {
+    params: { path: { id: Number(id) } },
+    signal,
+  });
+  return { events: data!.events, comments: data!.comments };
 }
-export const loadBoard = (id: string, unit?: string) =>
-  api<Board>(`/api/directives/${encodeURIComponent(id)}/board${query({ unit })}`);
+export async function loadBoard(id: string, unit?: string, signal?: AbortSignal): Promise<Board> {
+  const { data } = await client.GET('/api/directives/{id}/board', {
+    params: { path: { id: Number(id) }, query: { unit } },
+    signal,
+  });
+  return data!; // an error answer throws (shared/api/client.ts)
+}
 
 export interface StatusInput {
   status: Exclude<TaskStatus, 'received'>;
@@ -196,19 +175,28 @@ export interface StatusInput {
   attachmentIds?: number[];
 }
 
-export const reportStatus = (id: string, body: StatusInput) =>
-  api<Task>(`/api/tasks/${encodeURIComponent(id)}/status`, { method: 'POST', body });
+export async function reportStatus(id: string, body: StatusInput): Promise<Task> {
+  const { data } = await client.POST('/api/tasks/{id}/status', {
+    params: { path: { id: Number(id) } },
+    body,
+  });
+  return data!;
+}
 
-export const addComment = (id: string, text: string) =>
-  api<Comment>(`/api/tasks/${encodeURIComponent(id)}/comments`, {
-    method: 'POST',
+export async function addComment(id: string, text: string): Promise<Comment> {
+  const { data } = await client.POST('/api/tasks/{id}/comments', {
+    params: { path: { id: Number(id) } },
     body: { body: text },
   });
+  return data!;
+}
 
-export const completeMilestone = (id: string, milestone: number) =>
-  api<Task>(`/api/tasks/${encodeURIComponent(id)}/milestones/${milestone}/done`, {
-    method: 'POST',
+export async function completeMilestone(id: string, milestone: number): Promise<Task> {
+  const { data } = await client.POST('/api/tasks/{id}/milestones/{milestoneId}/done', {
+    params: { path: { id: Number(id), milestoneId: milestone } },
   });
+  return data!;
+}
 
 export interface NewTask {
   title: string;
@@ -221,10 +209,12 @@ export interface NewTask {
 
 export const assignTask = (body: NewTask) => api<Task>('/api/tasks', { method: 'POST', body });
 
-export const remind = (id: string, unit?: string) =>
-  api<{ reminded: number }>(`/api/directives/${encodeURIComponent(id)}/remind${query({ unit })}`, {
-    method: 'POST',
+export async function remind(id: string, unit?: string): Promise<{ reminded: number }> {
+  const { data } = await client.POST('/api/directives/{id}/remind', {
+    params: { path: { id: Number(id) }, query: { unit } },
   });
+  return data!;
+}
 
 export interface NewDirective {
   title: string;

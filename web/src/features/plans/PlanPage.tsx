@@ -2,44 +2,16 @@ import { useEffect, useRef, useState } from 'react';
 import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useSearch } from '@tanstack/react-router';
 import { api, query, type Me, type OrgUnit } from '../../api.ts';
-import { formatDate, formatDateTime } from '../../shared/format.ts';
+import { formatDate } from '../../shared/format.ts';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
-import {
-  DIRECTIVE_TOPICS,
-  directiveOf,
-  isoWeek,
-  shiftWeek,
-  vnToday,
-  type Task,
-} from '../directives/data.ts';
+import { DIRECTIVE_TOPICS, isoWeek, shiftWeek, vnToday } from '../directives/data.ts';
 import { useLiveInvalidate } from '../../shared/live.ts';
 import { dirLabel, useDirText } from '../directives/messages.ts';
-import { DirLink, PLAN_PATH, TASK_PATH, useDirGo } from '../directives/nav.tsx';
-import { PriorityTag, StatusTag } from '../directives/parts.tsx';
-
-interface Plan {
-  unit: { version: string; code: string; name: string; level: number };
-  week: string;
-  start: string;
-  end: string;
-  status: 'draft' | 'submitted' | 'approved' | 'returned';
-  note: string | null;
-  submittedBy: string | null;
-  submittedAt: string | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionNote: string | null;
-  tasks: Task[];
-}
-
-/** `GET /api/plans?week=`: the week's plans of the units below a superior's. */
-interface PlanList {
-  week: string;
-  items: (Pick<Plan, 'unit' | 'status' | 'submittedBy' | 'submittedAt'> & {
-    decidedBy: string | null;
-    decidedAt: string | null;
-  })[];
-}
+import { DirLink, PLAN_PATH, useDirGo } from '../directives/nav.tsx';
+import { PlanFacts } from './PlanFacts.tsx';
+import { PlanListCard } from './PlanListCard.tsx';
+import { PlanTaskList } from './PlanTaskList.tsx';
+import type { Plan, PlanList } from './types.ts';
 
 /** `/ke-hoach?u=&w=`: a unit's tasks of an ISO week, submitted and approved or sent back. */
 export function PlanPage({ me }: { me: Me }) {
@@ -203,55 +175,7 @@ export function PlanPage({ me }: { me: Me }) {
           </DirLink>
         </nav>
       </div>
-      {decider && list && (
-        <section className="card" aria-labelledby="plan-list-title" data-testid="plan-list">
-          <h2 id="plan-list-title" className="section-title">
-            {t('planListTitle')}
-            {list.items.some((x) => x.status === 'submitted') && (
-              <span className="tag plan-submitted">
-                {t('planListWaiting', {
-                  n: list.items.filter((x) => x.status === 'submitted').length,
-                })}
-              </span>
-            )}
-          </h2>
-          {list.items.length === 0 ? (
-            <p className="empty">{t('planListEmpty')}</p>
-          ) : (
-            <ul className="list">
-              {list.items.map((x) => {
-                const href = to(x.unit.code, week);
-                return (
-                  <li key={x.unit.code}>
-                    <DirLink
-                      to={href}
-                      className="dir-item"
-
-                      aria-label={t('planListOpen', { unit: x.unit.name })}
-                      aria-current={x.unit.code === unit ? 'page' : undefined}
-                    >
-                      <span className="dir-item-top">
-                        <span className={`tag plan-${x.status}`}>
-                          {dirLabel(lang, 'planStatus', x.status)}
-                        </span>
-                      </span>
-                      <span className="dir-item-title">{x.unit.name}</span>
-                      {x.submittedAt && (
-                        <span className="dir-item-meta">
-                          {t('planSubmittedBy', {
-                            who: x.submittedBy ?? '',
-                            at: formatDateTime(lang, x.submittedAt),
-                          })}
-                        </span>
-                      )}
-                    </DirLink>
-                  </li>
-                );
-              })}
-            </ul>
-          )}
-        </section>
-      )}
+      {decider && list && <PlanListCard list={list} unit={unit} week={week} to={to} />}
       {error ? <ErrorBox error={error} /> : null}
       {!plan && !error ? <Loading /> : null}
       {plan && (
@@ -262,57 +186,9 @@ export function PlanPage({ me }: { me: Me }) {
               {dirLabel(lang, 'planStatus', plan.status)}
             </span>
           </h2>
-          {plan.tasks.length === 0 ? (
-            <p className="empty">{t('planEmpty')}</p>
-          ) : (
-            <ul className="list">
-              {plan.tasks.map((task) => {
-                const d = directiveOf(task);
-                const href = `${TASK_PATH}/${task.id}`;
-                return (
-                  <li key={String(task.id)}>
-                    <DirLink to={href} className="dir-item">
-                      <span className="dir-item-top">
-                        <PriorityTag priority={d.priority} />
-                        <StatusTag status={task.status} />
-                      </span>
-                      <span className="dir-item-title">{d.title}</span>
-                      <span className="dir-item-meta">
-                        {t('due', { date: formatDate(lang, d.dueDate) })}
-                      </span>
-                    </DirLink>
-                  </li>
-                );
-              })}
-            </ul>
-          )}
+          <PlanTaskList tasks={plan.tasks} />
           <div className="dir-report-body">
-            {plan.submittedAt && (
-              <p className="muted" data-testid="plan-submitted">
-                {t('planSubmittedBy', {
-                  who: plan.submittedBy ?? '',
-                  at: formatDateTime(lang, plan.submittedAt),
-                })}
-              </p>
-            )}
-            {plan.note && (
-              <p className="dir-plan-note" data-testid="plan-note">
-                {plan.note}
-              </p>
-            )}
-            {plan.decidedAt && plan.status !== 'submitted' && (
-              <p className="muted" data-testid="plan-decided">
-                {t(plan.status === 'approved' ? 'planApprovedBy' : 'planReturnedBy', {
-                  who: plan.decidedBy ?? '',
-                  at: formatDateTime(lang, plan.decidedAt),
-                })}
-              </p>
-            )}
-            {plan.decisionNote && plan.status !== 'submitted' && (
-              <p data-testid="plan-decision-note">
-                <strong>{t('planNote')}:</strong> {plan.decisionNote}
-              </p>
-            )}
+            <PlanFacts plan={plan} />
             {actError ? <ErrorBox error={actError} testId="plan-error" /> : null}
             {done && (
               <p className="success" role="status" data-testid="plan-done">

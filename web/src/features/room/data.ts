@@ -1,25 +1,11 @@
-import { api, ApiError, query, type OrgUnit, type OrgUnitDetail, type Version } from '../../api.ts';
+import { api, ApiError, type OrgUnit, type OrgUnitDetail, type Version } from '../../api.ts';
+import { client, type Schemas } from '../../shared/api/client.ts';
 
 /** The answers of the server the overview reads (see /api/openapi.json). */
 
-export interface Change {
-  pct: number | null;
-  previous: number | null;
-  source: 'computed' | 'reported';
-  period: string;
-}
+export type Change = Schemas['Change'];
 
-export interface Cell {
-  dx: string;
-  pe: string;
-  ou: string;
-  version: string;
-  value: number | null;
-  yoy?: Change;
-  pop?: Change;
-  target?: { value: number; due: string; share: number | null };
-  rank?: number;
-}
+export type Cell = Schemas['AnalyticsCell'];
 
 export interface AnalyticsAnswer {
   items: Cell[];
@@ -46,87 +32,25 @@ export interface Catalogue {
   options: Map<string, { code: string; nameVi: string; nameEn: string }>;
 }
 
-export interface GeoEntry {
-  version: string;
-  parent: string;
-  level: number;
-  features: number;
-  etag: string;
-  href: string;
-}
+export type GeoEntry = Schemas['GeoMap'];
 
 /** An alert raised by a rule (GET /api/alerts; also the payload of the live `alert` event). */
-export interface Alert {
-  id: number;
-  state: 'open' | 'resolved';
-  period: string;
-  periodLabel: { vi: string; en: string };
-  value: number | null;
-  threshold: number;
-  operator: '>' | '>=' | '<' | '<=';
-  openedAt: string;
-  updatedAt: string;
-  resolvedAt: string | null;
-  rule: {
-    id: number;
-    nameVi: string;
-    nameEn: string;
-    subject: string;
-    subjectType: 'element' | 'indicator';
-    periodType: string;
-  };
-  unit: {
-    version: string;
-    code: string;
-    name: string;
-    fullName: string;
-    level: number;
-    path: string;
-  };
-}
+export type Alert = Schemas['Alert'];
 
-function once<T>(fn: () => Promise<T>): () => Promise<T> {
-  let p: Promise<T> | undefined;
-  return () => {
-    p ??= fn().catch((e) => {
-      p = undefined;
-      throw e;
-    });
-    return p;
-  };
-}
-
-interface ElementDoc {
-  code: string;
-  nameVi: string;
-  nameEn: string;
-  sector: string;
-  unit?: string;
-  valueType: string;
-  breakdown?: string;
-}
-interface IndicatorDoc {
-  code: string;
-  nameVi: string;
-  nameEn: string;
-  sector: string;
-  unit?: string;
-  decimals?: number;
-  formula: string;
-}
-interface BreakdownDoc {
-  code: string;
-  options: { code: string; nameVi: string; nameEn: string }[];
+/**
+ * The answer of a typed call: the client's middleware throws ApiError for an error answer, so a
+ * missing body means the server answered nothing at all.
+ */
+async function answer<T>(call: Promise<{ data?: T }>): Promise<T> {
+  const { data } = await call;
+  if (data === undefined) throw new ApiError(0, 'network', '', undefined);
+  return data;
 }
 
 /** Elements, indicators and breakdown options: read once a page load (they change rarely). */
-export const loadCatalogue = once(async (): Promise<Catalogue> => {
+export async function loadCatalogue(signal?: AbortSignal): Promise<Catalogue> {
   // One request for the whole document: the server builds it once either way.
-  const doc = await api<{
-    dataElements?: ElementDoc[];
-    indicators?: IndicatorDoc[];
-    breakdowns?: BreakdownDoc[];
-  }>('/api/metadata');
+  const doc = await answer(client.GET('/api/metadata', { signal }));
   const elements = { items: doc.dataElements ?? [] };
   const indicators = { items: doc.indicators ?? [] };
   const breakdowns = { items: doc.breakdowns ?? [] };
@@ -158,7 +82,7 @@ export const loadCatalogue = once(async (): Promise<Catalogue> => {
   const options = new Map<string, { code: string; nameVi: string; nameEn: string }>();
   for (const b of breakdowns.items) for (const o of b.options) options.set(o.code, o);
   return { items, formulas, options };
-});
+}
 
 /** An item by its code, ELEMENT.OPTION included (named "Element — Option"). */
 export function itemOf(cat: Catalogue, code: string): Item | undefined {
@@ -176,11 +100,13 @@ export function itemOf(cat: Catalogue, code: string): Item | undefined {
   };
 }
 
-export const loadVersions = once(
-  async () => (await api<{ items: Version[] }>('/api/versions')).items,
-);
+export async function loadVersions(signal?: AbortSignal): Promise<Version[]> {
+  return (await answer(client.GET('/api/versions', { signal }))).items;
+}
 
-export const loadGeoIndex = once(async () => (await api<{ items: GeoEntry[] }>('/api/geo')).items);
+export async function loadGeoIndex(signal?: AbortSignal): Promise<GeoEntry[]> {
+  return (await answer(client.GET('/api/geo', { signal }))).items;
+}
 
 export async function analytics(
   dx: string[],
@@ -189,32 +115,42 @@ export async function analytics(
   version: string | undefined,
   signal?: AbortSignal,
 ): Promise<AnalyticsAnswer> {
-  return api<AnalyticsAnswer>(
-    '/api/analytics/query' +
-      query({ dx: dx.join(','), pe: pe.join(','), ou: ou.join(','), version }),
-    { signal },
+  const query = { dx: dx.join(','), pe: pe.join(','), ou: ou.join(','), version };
+  return answer(client.GET('/api/analytics/query', { params: { query }, signal }));
+}
+
+export async function unitDetail(
+  code: string,
+  version: string,
+  signal?: AbortSignal,
+): Promise<OrgUnitDetail> {
+  return answer(
+    client.GET('/api/orgunits/{code}', { params: { path: { code }, query: { version } }, signal }),
   );
 }
 
-export async function unitDetail(code: string, version: string, signal?: AbortSignal) {
-  return api<OrgUnitDetail>(`/api/orgunits/${encodeURIComponent(code)}` + query({ version }), {
-    signal,
-  });
-}
-
-export async function unitChildren(code: string, version: string, signal?: AbortSignal) {
-  const r = await api<{ items: OrgUnit[] }>(
-    `/api/orgunits/${encodeURIComponent(code)}/children` + query({ version, limit: 5000 }),
-    { signal },
+export async function unitChildren(
+  code: string,
+  version: string,
+  signal?: AbortSignal,
+): Promise<OrgUnit[]> {
+  const r = await answer(
+    client.GET('/api/orgunits/{code}/children', {
+      params: { path: { code }, query: { version, limit: 5000 } },
+      signal,
+    }),
   );
   return r.items;
 }
 
 /** Every unit of a level in a tree (for the map of every commune). */
-export async function unitsAtLevel(level: number, version: string, signal?: AbortSignal) {
-  const r = await api<{ items: OrgUnit[] }>(
-    '/api/orgunits' + query({ version, level, limit: 20000 }),
-    { signal },
+export async function unitsAtLevel(
+  level: number,
+  version: string,
+  signal?: AbortSignal,
+): Promise<OrgUnit[]> {
+  const r = await answer(
+    client.GET('/api/orgunits', { params: { query: { version, level, limit: 20000 } }, signal }),
   );
   return r.items;
 }
@@ -222,7 +158,10 @@ export async function unitsAtLevel(level: number, version: string, signal?: Abor
 /** Open alerts in the caller's scope, or null when the server has no alerts (404) or refuses. */
 export async function openAlerts(signal?: AbortSignal): Promise<Alert[] | null> {
   try {
-    return (await api<{ items: Alert[] }>('/api/alerts?state=open&limit=200', { signal })).items;
+    const r = await answer(
+      client.GET('/api/alerts', { params: { query: { state: 'open', limit: 200 } }, signal }),
+    );
+    return r.items;
   } catch (e) {
     if (e instanceof ApiError && (e.status === 404 || e.status === 403)) return null;
     throw e;

@@ -870,7 +870,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2Grid'];
+          };
         };
       };
     };
@@ -907,7 +909,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2AnalyticsDataValueSet'];
+          };
         };
       };
     };
@@ -1030,7 +1034,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2Grid'];
+          };
         };
       };
     };
@@ -1467,7 +1473,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2CategoriesList'];
+          };
         };
       };
     };
@@ -1505,7 +1513,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2Object'];
+          };
         };
         /** @description Not found (E1005) */
         404: {
@@ -1559,7 +1569,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2CategoryCombosList'];
+          };
         };
       };
     };
@@ -1597,7 +1609,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2Object'];
+          };
         };
         /** @description Not found (E1005) */
         404: {
@@ -1651,7 +1665,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2CategoryOptionCombosList'];
+          };
         };
       };
     };
@@ -1689,7 +1705,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2Object'];
+          };
         };
         /** @description Not found (E1005) */
         404: {
@@ -1743,7 +1761,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2CategoryOptionsList'];
+          };
         };
       };
     };
@@ -1781,7 +1801,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2Object'];
+          };
         };
         /** @description Not found (E1005) */
         404: {
@@ -2099,7 +2121,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2DataElementsList'];
+          };
         };
       };
     };
@@ -2137,7 +2161,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2Object'];
+          };
         };
         /** @description Not found (E1005) */
         404: {
@@ -2400,7 +2426,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2DataEntryMetadata'];
+          };
         };
         /** @description Without data.write (E1006) */
         403: {
@@ -2454,7 +2482,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2DataSetsList'];
+          };
         };
       };
     };
@@ -2492,7 +2522,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2Object'];
+          };
         };
         /** @description Not found (E1005) */
         404: {
@@ -2791,12 +2823,17 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description A data value set */
+        /** @description A data value set (JSON described; CSV, XML and ADX as DHIS2 writes them) */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/adx+xml': string;
+            'application/json': components['schemas']['DataValueSetExport'];
+            'application/xml': string;
+            'text/csv': string;
+          };
         };
       };
     };
@@ -3608,15 +3645,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              /** @enum {string} */
-              change: 'created' | 'updated' | 'unchanged';
-              code: string;
-              id: number;
-              members: number;
-              name: string;
-              version: string;
-            };
+            'application/json': components['schemas']['CreatedGroup'];
           };
         };
         /** @description Invalid request */
@@ -3815,9 +3844,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: components['schemas']['Task'][];
-            };
+            'application/json': components['schemas']['TaskList'];
           };
         };
         /** @description Invalid request */
@@ -3901,7 +3928,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2IndicatorsList'];
+          };
         };
       };
     };
@@ -3939,7 +3968,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2Object'];
+          };
         };
         /** @description Not found (E1005) */
         404: {
@@ -3993,7 +4024,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2IndicatorTypesList'];
+          };
         };
       };
     };
@@ -4031,7 +4064,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2Object'];
+          };
         };
         /** @description Not found (E1005) */
         404: {
@@ -4151,7 +4186,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2Me'];
+          };
         };
       };
     };
@@ -5958,7 +5995,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2OrganisationUnitGroupsList'];
+          };
         };
       };
     };
@@ -5996,7 +6035,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2Object'];
+          };
         };
         /** @description Not found (E1005) */
         404: {
@@ -6050,7 +6091,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2OrganisationUnitsList'];
+          };
         };
       };
     };
@@ -6088,7 +6131,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2Object'];
+          };
         };
         /** @description Not found (E1005) */
         404: {
@@ -6858,7 +6903,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2PeriodTypes'];
+          };
         };
       };
     };
@@ -7600,7 +7647,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Dhis2SystemInfo'];
+          };
         };
       };
     };
@@ -8706,6 +8755,15 @@ export interface components {
         fullName: string;
       };
     };
+    CreatedGroup: {
+      /** @enum {string} */
+      change: 'created' | 'updated' | 'unchanged';
+      code: string;
+      id: number;
+      members: number;
+      name: string;
+      version: string;
+    };
     CreatedToken: {
       /** Format: date-time */
       expiresAt: string | null;
@@ -8919,6 +8977,69 @@ export interface components {
       /** @enum {string} */
       status: 'SUCCESS';
     };
+    DataValueSetExport: {
+      dataValues: components['schemas']['ExportedDataValue'][];
+      limit?: number;
+      /** @description The limit was reached; more match */
+      truncated?: boolean;
+    };
+    Dhis2AnalyticsDataValueSet: {
+      dataValues: {
+        categoryOptionCombo?: string;
+        dataElement: string;
+        orgUnit: string;
+        period: string;
+        value: string;
+      }[];
+    };
+    Dhis2CategoriesList: {
+      categories: components['schemas']['Dhis2Object'][];
+      pager?: components['schemas']['Dhis2Pager'];
+    } & {
+      [key: string]: unknown;
+    };
+    Dhis2CategoryCombosList: {
+      categoryCombos: components['schemas']['Dhis2Object'][];
+      pager?: components['schemas']['Dhis2Pager'];
+    } & {
+      [key: string]: unknown;
+    };
+    Dhis2CategoryOptionCombosList: {
+      categoryOptionCombos: components['schemas']['Dhis2Object'][];
+      pager?: components['schemas']['Dhis2Pager'];
+    } & {
+      [key: string]: unknown;
+    };
+    Dhis2CategoryOptionsList: {
+      categoryOptions: components['schemas']['Dhis2Object'][];
+      pager?: components['schemas']['Dhis2Pager'];
+    } & {
+      [key: string]: unknown;
+    };
+    Dhis2DataElementsList: {
+      dataElements: components['schemas']['Dhis2Object'][];
+      pager?: components['schemas']['Dhis2Pager'];
+    } & {
+      [key: string]: unknown;
+    };
+    Dhis2DataEntryMetadata: {
+      categories: components['schemas']['Dhis2Object'][];
+      categoryCombos: components['schemas']['Dhis2Object'][];
+      categoryOptionCombos: components['schemas']['Dhis2Object'][];
+      categoryOptions: components['schemas']['Dhis2Object'][];
+      dataElements: components['schemas']['Dhis2Object'][];
+      dataSets: components['schemas']['Dhis2Object'][];
+      indicators: components['schemas']['Dhis2Object'][];
+      optionSets: components['schemas']['Dhis2Object'][];
+    } & {
+      [key: string]: unknown;
+    };
+    Dhis2DataSetsList: {
+      dataSets: components['schemas']['Dhis2Object'][];
+      pager?: components['schemas']['Dhis2Pager'];
+    } & {
+      [key: string]: unknown;
+    };
     Dhis2DataValue: {
       attributeOptionCombo: string;
       categoryOptionCombo: string;
@@ -8931,6 +9052,39 @@ export interface components {
       period: string;
       storedBy: string;
       value: string;
+    };
+    Dhis2Grid: {
+      headers: components['schemas']['Dhis2GridHeader'][];
+      headerWidth: number;
+      height: number;
+      metaData: {
+        dimensions: {
+          [key: string]: string[];
+        };
+        items: {
+          [key: string]: {
+            name: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      } & {
+        [key: string]: unknown;
+      };
+      rows: (string | null)[][];
+      width: number;
+    } & {
+      [key: string]: unknown;
+    };
+    Dhis2GridHeader: {
+      column: string;
+      hidden: boolean;
+      meta: boolean;
+      name: string;
+      type: string;
+      valueType: string;
+    } & {
+      [key: string]: unknown;
     };
     Dhis2ImportReport: {
       /** @example OK */
@@ -8980,6 +9134,89 @@ export interface components {
       };
       /** @enum {string} */
       status: 'OK' | 'WARNING' | 'ERROR';
+    };
+    Dhis2IndicatorsList: {
+      indicators: components['schemas']['Dhis2Object'][];
+      pager?: components['schemas']['Dhis2Pager'];
+    } & {
+      [key: string]: unknown;
+    };
+    Dhis2IndicatorTypesList: {
+      indicatorTypes: components['schemas']['Dhis2Object'][];
+      pager?: components['schemas']['Dhis2Pager'];
+    } & {
+      [key: string]: unknown;
+    };
+    Dhis2Me: {
+      displayName?: string;
+      id?: string;
+      name?: string;
+      username?: string;
+    } & {
+      [key: string]: unknown;
+    };
+    Dhis2Object: {
+      displayName?: string;
+      id?: string;
+      name?: string;
+    } & {
+      [key: string]: unknown;
+    };
+    Dhis2OrganisationUnitGroupsList: {
+      organisationUnitGroups: components['schemas']['Dhis2Object'][];
+      pager?: components['schemas']['Dhis2Pager'];
+    } & {
+      [key: string]: unknown;
+    };
+    Dhis2OrganisationUnitsList: {
+      organisationUnits: components['schemas']['Dhis2Object'][];
+      pager?: components['schemas']['Dhis2Pager'];
+    } & {
+      [key: string]: unknown;
+    };
+    Dhis2Pager: {
+      nextPage?: string;
+      page: number;
+      pageCount: number;
+      pageSize: number;
+      prevPage?: string;
+      total: number;
+    };
+    Dhis2PeriodTypes: {
+      periodTypes: ({
+        frequencyOrder?: number;
+        isoDuration?: string;
+        isoFormat?: string;
+        name?: string;
+      } & {
+        [key: string]: unknown;
+      })[];
+    };
+    Dhis2SystemInfo: {
+      calendar: string;
+      contextPath: string;
+      dateFormat: string;
+      emailConfigured: boolean;
+      instanceBaseUrl: string;
+      intervalSinceLastAnalyticsTableSuccess: string;
+      isMetadataVersionEnabled: boolean;
+      lastAnalyticsTableSuccess: string;
+      metadataSyncEnabled: boolean;
+      opsroom: {
+        engine: string;
+        note: string;
+        version: string;
+      };
+      redisEnabled: boolean;
+      revision: string;
+      serverDate: string;
+      serverTimeZoneDisplayName: string;
+      serverTimeZoneId: string;
+      systemName: string;
+      userAgent: string;
+      version: string;
+    } & {
+      [key: string]: unknown;
     };
     Directive: {
       attachments: components['schemas']['Attachment'][];
@@ -9108,6 +9345,24 @@ export interface components {
           vi: string;
         };
       };
+    };
+    ExportedDataValue: {
+      attributeOptionCombo: string;
+      categoryOptionCombo: string;
+      comment?: string;
+      created: string;
+      dataElement: string;
+      /** @description With includeDeleted */
+      deleted?: boolean;
+      estimate?: boolean;
+      followup: boolean;
+      lastUpdated: string;
+      orgUnit: string;
+      period: string;
+      reportedPrevPct?: number;
+      reportedYoyPct?: number;
+      storedBy: string;
+      value: string;
     };
     Followup: {
       dueThisWeek: components['schemas']['Task'][];
@@ -9640,6 +9895,9 @@ export interface components {
         to: string | null;
       }[];
       task: components['schemas']['Task'];
+    };
+    TaskList: {
+      items: components['schemas']['Task'][];
     };
     TaskStatusInput: {
       attachmentIds?: number[];

@@ -1,0 +1,175 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import type { OrgUnitDetail } from '../../api.ts';
+import { unitLabel, type Lang } from '../../shared/format.ts';
+import { ErrorBox, Loading } from '../../shared/ui.tsx';
+import type { MapTheme } from './Charts.tsx';
+import type { GeoEntry, GeoJSON, Item } from './data.ts';
+import type { OverviewT } from './messages.ts';
+import type { Place } from './place.ts';
+import type { RegionsModel } from './regions.ts';
+
+// The charts (Apache ECharts) come in their own chunk: the tiles do not wait for it.
+const ChoroplethMap = lazy(() =>
+  import('./Charts.tsx').then((m) => ({ default: m.ChoroplethMap })),
+);
+
+const LIGHT_MAP: MapTheme = {
+  noData: '#eef1f5',
+  outOfScope: '#c9ced6',
+  border: '#ffffff',
+  hover: '#ffd166',
+  alert: '#c1121f',
+  current: '#111827',
+};
+const DARK_MAP: MapTheme = {
+  noData: '#2a3547',
+  outOfScope: '#151b26',
+  border: '#0b1220',
+  hover: '#ffd166',
+  alert: '#ff4d5a',
+  current: '#ffffff',
+};
+
+/** The map of the frame's units (or of every commune), coloured by one indicator. */
+export function MapPanel({
+  lang,
+  t,
+  unit,
+  frame,
+  version,
+  allMode,
+  mapEntry,
+  geo,
+  geoError,
+  values,
+  valuesReady,
+  place,
+  model,
+  item,
+  mapName,
+  periodLabel,
+  hasAlerts,
+  dark,
+  wall,
+  onSelect,
+}: {
+  lang: Lang;
+  t: OverviewT;
+  unit: OrgUnitDetail | undefined;
+  frame: Place['frame'] | undefined;
+  version: string;
+  allMode: boolean;
+  mapEntry: GeoEntry | undefined;
+  geo: GeoJSON | undefined;
+  geoError: unknown;
+  /** Whether the map's values have come (at least once). */
+  values: boolean;
+  /** Whether they have come and no refresh is running. */
+  valuesReady: boolean;
+  place: Place | undefined;
+  model: RegionsModel;
+  item: Item | undefined;
+  mapName: string;
+  periodLabel: string;
+  hasAlerts: boolean;
+  dark: boolean;
+  wall: boolean;
+  onSelect: (code: string) => void;
+}) {
+  return (
+    <section className="ov-panel ov-map" aria-labelledby="ov-map-title">
+      <div className="ov-panel-head">
+        <h2 id="ov-map-title">{t('mapTitle', { indicator: mapName })}</h2>
+        {frame && (
+          <p className="muted">
+            {t('mapOf', {
+              unit: allMode ? t('mapAllCommunes') : frame.fullName,
+              period: periodLabel,
+            })}
+          </p>
+        )}
+      </div>
+      {!frame ? (
+        <Loading />
+      ) : !mapEntry ? (
+        <p className="ov-nomap" data-testid="map-none">
+          {t('mapNone', { unit: frame.fullName, version })}
+        </p>
+      ) : geoError ? (
+        <ErrorBox error={geoError} />
+      ) : !geo || (allMode && !values) || !place ? (
+        // Thousands of communes are drawn once, with their colours, not once bare and again.
+        <Loading label={t('mapLoading')} />
+      ) : (
+        <Suspense fallback={<Loading label={t('mapLoading')} />}>
+          <ChoroplethMap
+            mapKey={`${mapEntry.version}|${mapEntry.parent}|${mapEntry.level}|${mapEntry.etag}`}
+            geo={geo}
+            regions={model.regions}
+            theme={dark ? DARK_MAP : LIGHT_MAP}
+            label={t('mapAlt', {
+              units: allMode ? t('mapAllCommunes') : frame.fullName,
+              indicator: mapName,
+            })}
+            onSelect={onSelect}
+            dense={allMode}
+            ready={valuesReady}
+            focus={unit && frame && unit.code !== frame.code ? unit.code : undefined}
+          />
+        </Suspense>
+      )}
+      {frame && <Legend model={model} t={t} lang={lang} item={item} hasAlerts={hasAlerts} />}
+      {mapEntry && !wall && <p className="hint">{t('drillHint')}</p>}
+    </section>
+  );
+}
+
+function Legend({
+  model,
+  t,
+  lang,
+  item,
+  hasAlerts,
+}: {
+  model: RegionsModel;
+  t: OverviewT;
+  lang: Lang;
+  item: Item | undefined;
+  hasAlerts: boolean;
+}): ReactNode {
+  if (model.regions.length === 0) return null;
+  return (
+    <div className="legend" data-testid="legend">
+      <span className="legend-title">
+        {t('legend')}
+        {item?.unit && unitLabel(lang, item.unit) ? ` (${unitLabel(lang, item.unit)})` : ''}:
+      </span>
+      <ul>
+        {model.legend.map((l) => (
+          <li key={l.label}>
+            <span className="swatch" style={{ background: l.colour }} aria-hidden="true" />
+            {l.label}
+          </li>
+        ))}
+        {model.hasNoData && (
+          <li>
+            <span className="swatch swatch-nodata" aria-hidden="true" />
+            {t('mapNoValue')}
+          </li>
+        )}
+        {model.hasOutOfScope && (
+          <li>
+            <span className="swatch swatch-out" aria-hidden="true" />
+            {t('mapOutOfScope')}
+          </li>
+        )}
+        {hasAlerts && (
+          <li>
+            <span className="swatch swatch-alert" aria-hidden="true" />
+            {t('legendAlert')}
+          </li>
+        )}
+      </ul>
+    </div>
+  );
+}

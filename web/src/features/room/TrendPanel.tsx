@@ -1,0 +1,70 @@
+import { lazy, Suspense, useMemo } from 'react';
+import { formatCompact, formatPeriod, formatPeriodShort, type Lang } from '../../shared/format.ts';
+import { ErrorBox, Loading } from '../../shared/ui.tsx';
+import type { TrendPoint } from './Charts.tsx';
+import type { AnalyticsAnswer, Item } from './data.ts';
+import type { OverviewT } from './messages.ts';
+import type { ResolvedPeriod } from './state.ts';
+import { valueText } from './Tiles.tsx';
+
+const TrendChart = lazy(() => import('./Charts.tsx').then((m) => ({ default: m.TrendChart })));
+
+/** The map's indicator at the unit over the days or months before the period. */
+export function TrendPanel({
+  lang,
+  t,
+  unitName,
+  period,
+  answer,
+  error,
+  item,
+  mapName,
+  dark,
+  big,
+}: {
+  lang: Lang;
+  t: OverviewT;
+  unitName: string | undefined;
+  period: ResolvedPeriod;
+  answer: AnalyticsAnswer | undefined;
+  error: unknown;
+  item: Item | undefined;
+  mapName: string;
+  dark: boolean;
+  big: boolean;
+}) {
+  const points: TrendPoint[] = useMemo(() => {
+    const byPe = new Map((answer?.items ?? []).map((c) => [c.pe, c.value]));
+    return period.trend.map((p) => ({
+      label: formatPeriodShort(lang, p),
+      title: formatPeriod(lang, p),
+      value: byPe.get(p.id) ?? null,
+    }));
+  }, [answer, period, lang]);
+  return (
+    <section className="ov-panel ov-trend" aria-labelledby="ov-trend-title">
+      <div className="ov-panel-head">
+        <h2 id="ov-trend-title">{t('trendTitle', { indicator: mapName })}</h2>
+        <p className="muted">
+          {unitName} · {period.trendKind === 'days' ? t('trendDays') : t('trendMonths')}
+        </p>
+      </div>
+      {error ? (
+        <ErrorBox error={error} />
+      ) : (
+        <Suspense fallback={<Loading />}>
+          <TrendChart
+            points={points}
+            format={(v) => valueText(lang, item, v, false)}
+            formatAxis={(v) => formatCompact(lang, v, { decimals: 1 })}
+            colour={dark ? '#f1e85c' : '#0b57a4'}
+            textColour={dark ? '#d5deea' : '#4a5565'}
+            gridColour={dark ? '#2a3547' : '#e3e8ef'}
+            label={t('trendTitle', { indicator: mapName })}
+            big={big}
+          />
+        </Suspense>
+      )}
+    </section>
+  );
+}
