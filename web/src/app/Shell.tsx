@@ -72,6 +72,16 @@ export function Shell() {
 function Header({ me, onLogout, page }: { me: Me | null; onLogout: () => void; page: Page }) {
   const { lang, t } = useI18n();
   const pathname = usePathname();
+  // The main menu: address, the page it opens, its test id, its label.
+  const navItems: [string, Page, string, string][] = [
+    [OVERVIEW_PATH, 'overview', 'nav-overview', overviewText(lang, 'navOverview')],
+    [UNITS_PATH, 'units', 'nav-units', t('navUnits')],
+    [DATA_ENTRY_PATH, 'entry', 'nav-data-entry', t('navDataEntry')],
+    [DIRECTIVES_PATH, 'directives', 'nav-directives', dirText(lang, 'navDirectives')],
+    [PLAN_PATH, 'plan', 'nav-plan', dirText(lang, 'navPlan')],
+    [FOLLOWUP_PATH, 'followup', 'nav-followup', dirText(lang, 'navFollowup')],
+    [SECTORS_PATH, 'sectors', 'nav-sectors', sectorText(lang, 'nav')],
+  ];
   // The page's own link, on the page's own path, keeps what the page shows (its query).
   const stay = (to: string) => (e: MouseEvent<HTMLAnchorElement>) => {
     if (plainClick(e) && pageOf(to) === page && pathname === to) e.preventDefault();
@@ -130,69 +140,18 @@ function Header({ me, onLogout, page }: { me: Me | null; onLogout: () => void; p
       {me && (
         <nav className="topnav" aria-label={t('navMain')}>
           <div className="topnav-inner">
-            <AppLink
-              to={OVERVIEW_PATH}
-              onClick={stay(OVERVIEW_PATH)}
-              focusMain
-              aria-current={page === 'overview' ? 'page' : undefined}
-              data-testid="nav-overview"
-            >
-              {overviewText(lang, 'navOverview')}
-            </AppLink>
-            <AppLink
-              to={UNITS_PATH}
-              onClick={stay(UNITS_PATH)}
-              focusMain
-              aria-current={page === 'units' ? 'page' : undefined}
-              data-testid="nav-units"
-            >
-              {t('navUnits')}
-            </AppLink>
-            <AppLink
-              to={DATA_ENTRY_PATH}
-              onClick={stay(DATA_ENTRY_PATH)}
-              focusMain
-              aria-current={page === 'entry' ? 'page' : undefined}
-              data-testid="nav-data-entry"
-            >
-              {t('navDataEntry')}
-            </AppLink>
-            <AppLink
-              to={DIRECTIVES_PATH}
-              onClick={stay(DIRECTIVES_PATH)}
-              focusMain
-              aria-current={page === 'directives' ? 'page' : undefined}
-              data-testid="nav-directives"
-            >
-              {dirText(lang, 'navDirectives')}
-            </AppLink>
-            <AppLink
-              to={PLAN_PATH}
-              onClick={stay(PLAN_PATH)}
-              focusMain
-              aria-current={page === 'plan' ? 'page' : undefined}
-              data-testid="nav-plan"
-            >
-              {dirText(lang, 'navPlan')}
-            </AppLink>
-            <AppLink
-              to={FOLLOWUP_PATH}
-              onClick={stay(FOLLOWUP_PATH)}
-              focusMain
-              aria-current={page === 'followup' ? 'page' : undefined}
-              data-testid="nav-followup"
-            >
-              {dirText(lang, 'navFollowup')}
-            </AppLink>
-            <AppLink
-              to={SECTORS_PATH}
-              onClick={stay(SECTORS_PATH)}
-              focusMain
-              aria-current={page === 'sectors' ? 'page' : undefined}
-              data-testid="nav-sectors"
-            >
-              {sectorText(lang, 'nav')}
-            </AppLink>
+            {navItems.map(([to, p, testId, label]) => (
+              <AppLink
+                key={p}
+                to={to}
+                onClick={stay(to)}
+                focusMain
+                aria-current={page === p ? 'page' : undefined}
+                data-testid={testId}
+              >
+                {label}
+              </AppLink>
+            ))}
           </div>
         </nav>
       )}
