@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { durationMs } from '../domain/dates.ts';
+import { durationMs, vnTime } from '../domain/dates.ts';
 import { formatOf, type DataValueFormat } from '../domain/data-value-set.ts';
 import type { ImportStrategy } from '../domain/data-value.ts';
 import { AppError } from '../domain/errors.ts';
@@ -308,12 +308,7 @@ function updatedSince(now: Date, at?: string, duration?: string): Date | undefin
       );
     return new Date(now.getTime() - ms);
   }
-  // A date alone or a time without a zone is Viet Nam's, as a user there means it.
-  if (at === undefined) return undefined;
-  const zoned = /(Z|[+-]\d\d:?\d\d)$/.test(at)
-    ? at
-    : `${at.length === 10 ? `${at}T00:00:00` : at}+07:00`;
-  return new Date(zoned);
+  return at === undefined ? undefined : vnTime(at);
 }
 
 const list = (v: string | string[] | undefined) =>

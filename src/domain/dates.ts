@@ -9,6 +9,15 @@ export function viDate(iso: string): string {
   return `${d}/${m}/${y}`;
 }
 
+/**
+ * An instant from an ISO date or date-time: a date alone, or a time without a zone, is Viet
+ * Nam's (midnight there, or that time there), as a user there means it.
+ */
+export function vnTime(text: string): Date {
+  if (/(Z|[+-]\d\d:?\d\d)$/.test(text)) return new Date(text);
+  return new Date(`${text.length === 10 ? `${text}T00:00:00` : text}+07:00`);
+}
+
 export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
 

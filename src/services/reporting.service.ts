@@ -3,6 +3,7 @@ import { can, isRootScope, type Actor } from '../domain/access.ts';
 import { AppError, errors } from '../domain/errors.ts';
 import { ROOT_CODE } from '../domain/hierarchy.ts';
 import { addDays, formatPeriodEn, formatPeriodVi, parsePeriod } from '../domain/period.ts';
+import { vnTime } from '../domain/dates.ts';
 import { auditActor } from './audit.ts';
 import type { HierarchyService } from './hierarchy.service.ts';
 
@@ -59,7 +60,7 @@ export class ReportingService {
       assigned: await this.store.repos.reporting.hasAssignments(ds.id),
     });
     const due = addDays(period.end, ds.due_days);
-    const dueAt = new Date(`${addDays(due, 1)}T00:00:00+07:00`); // end of the due day in Viet Nam
+    const dueAt = vnTime(addDays(due, 1)); // end of the due day in Viet Nam
     const onTime = (r: { first_at: Date | null }) =>
       r.first_at !== null && new Date(r.first_at) < dueAt;
     // Group by the child of `unit` each reporting unit lies under.
