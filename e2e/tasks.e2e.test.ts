@@ -3,14 +3,16 @@
  * a task with two milestones to Phường Sài Gòn through the form; the ward officer, on a phone,
  * marks a milestone done and comments; the leader's open task page shows both without reload and
  * he answers. Then the officer submits this week's and next week's plans; the leader approves
- * the first and sends the second back with a note, which the officer's open page shows. Real
- * server, real Chromium; screenshots in test-artifacts/.
+ * the first and sends the second back with a note, which the officer's open page shows. Last,
+ * the answer to an assignment is lost on its way back and the leader sends the form again: one
+ * task, not two. Real server, real Chromium; screenshots in test-artifacts/.
  *
  * Run: node --import tsx --test e2e/tasks.e2e.test.ts
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { TaskList } from '../src/contract/task.ts';
 import {
   launchBrowser,
   shot,
@@ -267,6 +269,64 @@ describe('Giao việc, ý kiến, kế hoạch tuần — in a browser', () => {
 
     await officer.getByRole('link', { name: /Tuần trước/ }).click();
     await officer.getByTestId('plan-status').getByText('Đã duyệt').waitFor();
+  });
+
+  it('creates one task when the leader sends again after the answer was lost', async () => {
+    const title = 'Kiểm tra hồ sơ hộ cận nghèo, gửi lại sau khi mất kết nối';
+    await leader.goto(baseUrl + '/chi-dao/giao-viec');
+    await leader.getByRole('heading', { name: 'Giao việc cho đơn vị', level: 1 }).waitFor();
+    await leader.getByLabel('Tên công việc').fill(title);
+    await leader.getByLabel('Lọc theo tên').fill('sai gon');
+    await leader.getByLabel('Đơn vị nhận việc').selectOption({ label: 'Phường Sài Gòn' });
+    await leader.getByLabel('Hạn hoàn thành').fill(vnDay(7));
+
+    // The first send reaches the server, which creates the task; its answer never reaches the
+    // page (the connection fails on the way back). Later sends go through untouched.
+    const keys: string[] = [];
+    const statuses: number[] = [];
+    let lost = 0;
+    await leader.route('**/api/tasks', async (route) => {
+      const request = route.request();
+      if (request.method() !== 'POST') return route.continue();
+      keys.push((await request.allHeaders())['idempotency-key'] ?? '');
+      if (lost > 0) return route.continue();
+      lost++;
+      const answer = await route.fetch();
+      statuses.push(answer.status());
+      await route.abort('failed');
+    });
+    try {
+      const send = leader.getByRole('button', { name: 'Giao việc', exact: true });
+      await send.click();
+      await leader
+        .getByTestId('assign-error')
+        .getByText('Không kết nối được máy chủ. Hãy kiểm tra mạng và thử lại.')
+        .waitFor();
+      assert.deepEqual(statuses, [201], 'the first send created the task');
+
+      // The user presses send again: the same key, so the server answers the first answer.
+      const replayed = leader.waitForResponse(
+        (r) => r.url() === baseUrl + '/api/tasks' && r.request().method() === 'POST',
+      );
+      await send.click();
+      const answer = await replayed;
+      assert.equal(answer.status(), 201);
+      assert.equal(answer.headers()['idempotent-replayed'], 'true');
+      await leader.getByRole('heading', { name: title, level: 1 }).waitFor();
+    } finally {
+      await leader.unroute('**/api/tasks');
+    }
+    assert.equal(keys.length, 2);
+    assert.ok(keys[0], 'the form sends an Idempotency-Key');
+    assert.equal(keys[1], keys[0], 'the resend keeps the key');
+
+    // Exactly one such task exists, and it is the one the page opened.
+    const inbox = await officer.context().request.get(baseUrl + '/api/inbox');
+    assert.equal(inbox.status(), 200);
+    const { items } = TaskList.parse(await inbox.json()); // the inbox's answer, as its contract says
+    const made = items.filter((t) => t.title === title);
+    assert.equal(made.length, 1, `one task titled ${title}, not ${made.length}`);
+    assert.match(leader.url(), new RegExp(`/chi-dao/viec/${made[0]!.id}$`));
   });
 
   it('raised no script errors', () => {

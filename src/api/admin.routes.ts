@@ -1,14 +1,17 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import {
-  AuditEvent,
+  AuditEventList,
   CreatedGroup,
   CreatedToken,
+  GroupList,
   LiftThrottle,
   NewGroup,
   NewToken,
   NewUser,
-  SigninThrottle,
+  SigninThrottleList,
+  TokenList,
   User,
+  UserList,
 } from '../contract/admin.ts';
 import { Paging, VersionParam, errorResponses, json, plainText } from '../contract/common.ts';
 import { actorOf, type AppEnv } from './context.ts';
@@ -24,7 +27,7 @@ export function adminRoutes() {
       path: '/api/users',
       tags: ['accounts'],
       summary: 'Users within your scope',
-      responses: { 200: json(z.object({ items: z.array(User) }), 'Users'), ...errorResponses },
+      responses: { 200: json(UserList, 'Users'), ...errorResponses },
     }),
     async (c) => {
       const items = await c.get('services').auth.listUsers(actorOf(c));
@@ -54,10 +57,7 @@ export function adminRoutes() {
       tags: ['accounts'],
       summary: 'Machine tokens within your scope (never their secrets)',
       responses: {
-        200: json(
-          z.object({ items: z.array(z.object({ id: z.string() }).passthrough()) }),
-          'Tokens',
-        ),
+        200: json(TokenList, 'Tokens'),
         ...errorResponses,
       },
     }),
@@ -105,10 +105,7 @@ export function adminRoutes() {
       summary: 'Groups of units of a version, within your scope',
       request: { query: z.object({ version: VersionParam }) },
       responses: {
-        200: json(
-          z.object({ items: z.array(z.object({ code: z.string() }).passthrough()) }),
-          'Groups',
-        ),
+        200: json(GroupList, 'Groups'),
         ...errorResponses,
       },
     }),
@@ -178,7 +175,7 @@ export function adminRoutes() {
         }),
       },
       responses: {
-        200: json(z.object({ items: z.array(AuditEvent) }), 'Audit events'),
+        200: json(AuditEventList, 'Audit events'),
         ...errorResponses,
       },
     }),
@@ -196,7 +193,7 @@ export function adminRoutes() {
       summary:
         'Failed sign-ins per address and account, those still waiting first (national administrator)',
       responses: {
-        200: json(z.object({ items: z.array(SigninThrottle) }), 'Throttles'),
+        200: json(SigninThrottleList, 'Throttles'),
         ...errorResponses,
       },
     }),

@@ -1,5 +1,5 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { Alert, AlertRule, AlertRuleInput } from '../contract/alert.ts';
+import { AlertList, AlertRule, AlertRuleInput, AlertRuleList } from '../contract/alert.ts';
 import { errorResponses, json, plainText } from '../contract/common.ts';
 import { actorOf, type AppEnv } from './context.ts';
 
@@ -12,7 +12,7 @@ export function alertRoutes() {
       path: '/api/alerts/rules',
       tags: ['alerts'],
       summary: 'Alert rules on units in your scope and on units above it that cover it',
-      responses: { 200: json(z.object({ items: z.array(AlertRule) }), 'Rules'), ...errorResponses },
+      responses: { 200: json(AlertRuleList, 'Rules'), ...errorResponses },
     }),
     async (c) => c.json({ items: await c.get('services').alerts.listRules(actorOf(c)) }, 200),
   );
@@ -94,7 +94,7 @@ export function alertRoutes() {
         }),
       },
       responses: {
-        200: json(z.object({ items: z.array(Alert) }), 'Alerts'),
+        200: json(AlertList, 'Alerts'),
         ...errorResponses,
       },
     }),

@@ -1,5 +1,5 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { AnalyticsCell } from '../contract/analytics.ts';
+import { AnalyticsCells } from '../contract/analytics.ts';
 import { errorResponses, json } from '../contract/common.ts';
 import { Dhis2AnalyticsDataValueSet, Dhis2Grid } from '../contract/dhis2.ts';
 import type { Context } from 'hono';
@@ -503,13 +503,7 @@ export function analyticsRoutes() {
         }),
       },
       responses: {
-        200: json(
-          z.object({
-            items: z.array(AnalyticsCell),
-            periods: z.array(z.object({ id: z.string(), label: z.string() })),
-          }),
-          'Cells',
-        ),
+        200: json(AnalyticsCells, 'Cells'),
         ...errorResponses,
       },
     }),

@@ -1,6 +1,7 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
-import { ErrorResponse, errorResponses, json } from '../contract/common.ts';
+import { errorResponses, json } from '../contract/common.ts';
 import {
+  DataEntryConflict,
   DataEntryDataSets,
   DataEntryForm,
   DataEntryFormQuery,
@@ -52,8 +53,8 @@ export function dataEntryRoutes() {
         ...errorResponses,
         409: {
           description:
-            'Nothing saved: import_conflicts with details.fields [{key, value, errorCode, vi, en}], or period_locked',
-          content: { 'application/json': { schema: ErrorResponse } },
+            'Nothing saved: import_conflicts with details.fields (EntryFieldProblem), or period_locked',
+          content: { 'application/json': { schema: DataEntryConflict } },
         },
       },
     }),

@@ -7,9 +7,14 @@ import { AppError } from '../domain/errors.ts';
 import { checkExportFormat, dataValueSetChunks } from '../services/data-value.export.ts';
 import type { ImportAnswer } from '../services/data-value.service.ts';
 import { actorOf, type AppEnv } from './context.ts';
+import { importSummaryMessage } from './dhis2-import-summary.ts';
 import { wantsEnglish } from './errors.ts';
-import { ErrorResponse, ImportCountSchema } from './schemas.ts';
-import { DataValueSetExport } from '../contract/data-value.ts';
+import { ErrorResponse } from './schemas.ts';
+import {
+  DataValueSetExport,
+  ImportSummaryWebMessage,
+  type ImportConflict,
+} from '../contract/data-value.ts';
 
 const STRATEGIES = [
   'CREATE',
@@ -50,50 +55,6 @@ const ImportQuery = z.object({
   dataSetComplete: z.string().optional(),
 });
 
-const Conflict = z.object({
-  object: z.string(),
-  objects: z.record(z.string(), z.string()),
-  value: z.string(),
-  errorCode: z.string(),
-  property: z.string(),
-  indexes: z.array(z.number()),
-  rows: z.array(
-    z.object({
-      index: z.number(),
-      line: z.number().optional(),
-      field: z.string(),
-      value: z.string(),
-      vi: z.string(),
-      en: z.string(),
-    }),
-  ),
-});
-
-const WebMessage = z
-  .object({
-    httpStatus: z.string(),
-    httpStatusCode: z.number(),
-    status: z.enum(['OK', 'WARNING', 'ERROR']),
-    message: z.string(),
-    response: z.object({
-      responseType: z.literal('ImportSummary'),
-      status: z.enum(['SUCCESS', 'WARNING', 'ERROR']),
-      description: z.string(),
-      importCount: ImportCountSchema,
-      conflicts: z.array(Conflict),
-      rejectedIndexes: z.array(z.number()),
-      dataSetComplete: z.string(),
-      importOptions: z.object({
-        dryRun: z.boolean(),
-        atomic: z.boolean(),
-        importStrategy: z.string(),
-        dataSet: z.string().optional(),
-        dataSetComplete: z.string().optional(),
-      }),
-    }),
-  })
-  .openapi('ImportSummaryWebMessage');
-
 /** DHIS2 wraps an import summary in a web message: 200 for SUCCESS and WARNING, 409 for ERROR. */
 function webMessage(
   c: Context,
@@ -101,7 +62,7 @@ function webMessage(
   opts: { strategy: string; dataSet?: string; dataSetComplete?: string },
 ) {
   const en = wantsEnglish(c);
-  const groups = new Map<string, z.infer<typeof Conflict>>();
+  const groups = new Map<string, ImportConflict>();
   for (const x of s.conflicts) {
     const key = `${x.errorCode}|${x.object}`;
     let g = groups.get(key);
@@ -128,34 +89,25 @@ function webMessage(
       en: x.reason.en,
     });
   }
-  const code = s.status === 'ERROR' ? 409 : 200;
   const description = en ? s.description.en : s.description.vi;
-  return c.json(
+  const { code, body } = importSummaryMessage(
+    s,
+    description,
+    [...groups.values()],
+    s.rejectedIndexes,
     {
-      httpStatus: code === 200 ? 'OK' : 'Conflict',
-      httpStatusCode: code,
-      status: s.status === 'SUCCESS' ? 'OK' : s.status,
-      message: description,
-      response: {
-        responseType: 'ImportSummary' as const,
-        status: s.status,
-        description,
-        importCount: s.importCount,
-        conflicts: [...groups.values()],
-        rejectedIndexes: s.rejectedIndexes,
-        // The day the data set was registered complete on, as DHIS2 answers it.
-        dataSetComplete: s.dataSetComplete ?? 'false',
-        importOptions: {
-          dryRun: s.dryRun,
-          atomic: s.atomic,
-          importStrategy: opts.strategy,
-          ...(opts.dataSet === undefined ? {} : { dataSet: opts.dataSet }),
-          ...(opts.dataSetComplete === undefined ? {} : { dataSetComplete: opts.dataSetComplete }),
-        },
+      // The day the data set was registered complete on, as DHIS2 answers it.
+      dataSetComplete: s.dataSetComplete ?? 'false',
+      importOptions: {
+        dryRun: s.dryRun,
+        atomic: s.atomic,
+        importStrategy: opts.strategy,
+        ...(opts.dataSet === undefined ? {} : { dataSet: opts.dataSet }),
+        ...(opts.dataSetComplete === undefined ? {} : { dataSetComplete: opts.dataSetComplete }),
       },
     },
-    code,
   );
+  return c.json(body, code);
 }
 
 /** The types an import reads; anything else is refused with 415 before the body is read. */
@@ -477,11 +429,11 @@ export function dataValueRoutes() {
       responses: {
         200: {
           description: 'Import summary (SUCCESS or WARNING)',
-          content: { 'application/json': { schema: WebMessage } },
+          content: { 'application/json': { schema: ImportSummaryWebMessage } },
         },
         409: {
           description: 'Nothing imported (ERROR)',
-          content: { 'application/json': { schema: WebMessage } },
+          content: { 'application/json': { schema: ImportSummaryWebMessage } },
         },
         400: {
           description: 'Unreadable file',

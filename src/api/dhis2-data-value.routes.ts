@@ -161,6 +161,13 @@ export function dhis2DataValueRoutes() {
     });
   }
 
+  /** A value's key in a JSON body (DHIS2 2.39+), without its attribute. */
+  const valueKeyBody = {
+    dataElement: z.string(),
+    period: z.string(),
+    orgUnit: z.string(),
+    categoryOptionCombo: z.string().optional(),
+  };
   for (const path of ['/api/dataValues', '/api/{apiVersion}/dataValues']) {
     const request = path.includes('apiVersion')
       ? { params: z.object({ apiVersion: z.string() }) }
@@ -192,10 +199,7 @@ export function dhis2DataValueRoutes() {
           content: {
             'application/json': {
               schema: z.object({
-                dataElement: z.string(),
-                period: z.string(),
-                orgUnit: z.string(),
-                categoryOptionCombo: z.string().optional(),
+                ...valueKeyBody,
                 attribute: z.object({ combo: z.string(), options: z.array(z.string()) }).optional(),
                 value: z.string().optional(),
                 comment: z.string().optional(),
@@ -233,10 +237,7 @@ export function dhis2DataValueRoutes() {
           content: {
             'application/json': {
               schema: z.object({
-                dataElement: z.string(),
-                period: z.string(),
-                orgUnit: z.string(),
-                categoryOptionCombo: z.string().optional(),
+                ...valueKeyBody,
                 attributeOptionCombo: z.string().optional(),
                 followup: z.boolean(),
               }),

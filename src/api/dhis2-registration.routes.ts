@@ -11,6 +11,7 @@ import type {
   RegistrationSummary,
 } from '../services/registration.service.ts';
 import { actorOf, type AppEnv } from './context.ts';
+import { importSummaryMessage } from './dhis2-import-summary.ts';
 import { dhis2Language } from './errors.ts';
 
 /**
@@ -47,37 +48,26 @@ const invalid = (vi: string, en: string, details?: unknown) =>
 /** DHIS2 wraps the import summary in a web message: 200 for SUCCESS and WARNING, 409 for ERROR. */
 function webMessage(c: Context<AppEnv>, s: RegistrationSummary) {
   const lang = dhis2Language(c);
-  const code = s.status === 'ERROR' ? 409 : 200;
   const n = s.importCount;
   const description =
     lang === 'vi'
       ? `${s.dryRun ? 'Chạy thử: ' : ''}ghi mới ${n.imported}, cập nhật ${n.updated}, bỏ qua ${n.ignored}, xoá ${n.deleted}`
       : `${s.dryRun ? 'Dry run: ' : ''}imported ${n.imported}, updated ${n.updated}, ignored ${n.ignored}, deleted ${n.deleted}`;
-  return c.json(
-    {
-      httpStatus: code === 200 ? 'OK' : 'Conflict',
-      httpStatusCode: code,
-      status: s.status === 'SUCCESS' ? 'OK' : s.status,
-      message: description,
-      response: {
-        responseType: 'ImportSummary',
-        status: s.status,
-        description,
-        importCount: s.importCount,
-        conflicts: s.conflicts.map((x) => ({
-          object: x.object,
-          objects: { [x.property]: x.object },
-          value: x.reason[lang],
-          errorCode: x.errorCode,
-          property: x.property,
-          indexes: [x.index],
-        })),
-        rejectedIndexes: [...new Set(s.conflicts.map((x) => x.index))],
-        importOptions: { dryRun: s.dryRun, importStrategy: s.strategy },
-      },
-    },
-    code,
+  const { code, body } = importSummaryMessage(
+    s,
+    description,
+    s.conflicts.map((x) => ({
+      object: x.object,
+      objects: { [x.property]: x.object },
+      value: x.reason[lang],
+      errorCode: x.errorCode,
+      property: x.property,
+      indexes: [x.index],
+    })),
+    [...new Set(s.conflicts.map((x) => x.index))],
+    { importOptions: { dryRun: s.dryRun, importStrategy: s.strategy } },
   );
+  return c.json(body, code);
 }
 
 /** The registrations of a body (`{completeDataSetRegistrations:[…]}`, or one registration). */

@@ -1,6 +1,12 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { errorResponses, json, plainText } from '../contract/common.ts';
-import { Directive, DirectiveBoard, DirectiveId, DirectiveInput } from '../contract/directive.ts';
+import {
+  Directive,
+  DirectiveBoard,
+  DirectiveId,
+  DirectiveInput,
+  DirectiveList,
+} from '../contract/directive.ts';
 import { actorOf, type AppEnv } from './context.ts';
 
 export function directiveRoutes() {
@@ -51,7 +57,7 @@ export function directiveRoutes() {
         }),
       },
       responses: {
-        200: json(z.object({ items: z.array(Directive) }), 'Directives'),
+        200: json(DirectiveList, 'Directives'),
         ...errorResponses,
       },
     }),

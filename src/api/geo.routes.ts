@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { errorResponses, json } from '../contract/common.ts';
-import { GeoMap } from '../contract/geo.ts';
+import { GeoMapList } from '../contract/geo.ts';
 import { can } from '../domain/access.ts';
 import { errors } from '../domain/errors.ts';
 import { GeoService } from '../services/geo.service.ts';
@@ -23,7 +23,7 @@ export function geoRoutes() {
       tags: ['geo'],
       summary:
         'The boundary maps there are: provinces of each tree, communes of each 2025 province and all 2025 communes',
-      responses: { 200: json(z.object({ items: z.array(GeoMap) }), 'Maps'), ...errorResponses },
+      responses: { 200: json(GeoMapList, 'Maps'), ...errorResponses },
     }),
     (c) => {
       const actor = actorOf(c);

@@ -4,19 +4,13 @@ import {
   Dhis2ImportReport,
   Dhis2MetadataParams,
   DryRunQuery,
+  METADATA_KINDS,
+  METADATA_LISTS,
   MetadataDocumentSchema,
   MetadataSummary,
+  type MetadataKind,
 } from '../contract/metadata.ts';
-import {
-  AttributeOptionInput,
-  BreakdownInput,
-  DataElementInput,
-  DataSetInput,
-  IndicatorInput,
-  MetadataDocument,
-  TargetInput,
-  UnitGroupInput,
-} from '../domain/metadata.ts';
+import { MetadataDocument } from '../domain/metadata.ts';
 import { importParams, isDhis2Metadata } from '../domain/dhis2-metadata.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { validationError } from './errors.ts';
@@ -26,15 +20,23 @@ function dhis2Lang(lang: string | undefined, header: string | undefined): 'vi' |
   return (lang ?? header ?? '').toLowerCase().startsWith('vi') ? 'vi' : 'en';
 }
 
-const KINDS = {
-  breakdowns: BreakdownInput,
-  attributeOptions: AttributeOptionInput,
-  dataElements: DataElementInput,
-  indicators: IndicatorInput,
-  targets: TargetInput,
-  dataSets: DataSetInput,
-  unitGroups: UnitGroupInput,
-} as const;
+/** `GET /api/metadata/{kind}`: the objects of one kind, as POST takes them. */
+function listRoute<K extends MetadataKind>(app: OpenAPIHono<AppEnv>, kind: K) {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: `/api/metadata/${kind}`,
+      tags: ['metadata'],
+      summary: `The ${kind}`,
+      responses: { 200: json(METADATA_LISTS[kind], kind), ...errorResponses },
+    }),
+    async (c) => {
+      actorOf(c);
+      const all = await c.get('services').metadata.list();
+      return c.json({ items: all[kind] }, 200);
+    },
+  );
+}
 
 export function metadataRoutes() {
   const app = new OpenAPIHono<AppEnv>();
@@ -130,21 +132,8 @@ export function metadataRoutes() {
     },
   );
 
-  for (const [kind, schema] of Object.entries(KINDS)) {
-    app.openapi(
-      createRoute({
-        method: 'get',
-        path: `/api/metadata/${kind}`,
-        tags: ['metadata'],
-        summary: `The ${kind}`,
-        responses: { 200: json(z.object({ items: z.array(schema) }), kind), ...errorResponses },
-      }),
-      async (c) => {
-        actorOf(c);
-        const all = await c.get('services').metadata.list();
-        return c.json({ items: all[kind as keyof typeof KINDS] }, 200);
-      },
-    );
+  for (const [kind, schema] of Object.entries(METADATA_KINDS)) {
+    listRoute(app, kind as MetadataKind);
     app.openapi(
       createRoute({
         method: 'post',

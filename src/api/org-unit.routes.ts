@@ -1,6 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import {
   ErrorResponse,
+  IdPathParam,
   OrgUnitList,
   Paging,
   VersionParam,
@@ -8,8 +9,8 @@ import {
   json,
 } from '../contract/common.ts';
 import {
-  HierarchyVersion,
-  OrgUnitChange,
+  HierarchyVersionList,
+  OrgUnitChangeList,
   OrgUnitCodeParam,
   OrgUnitDetail,
   OrgUnitListQuery,
@@ -29,7 +30,7 @@ export function orgUnitRoutes() {
       tags: ['hierarchy'],
       summary: 'The versions of the hierarchy, with unit counts per level',
       responses: {
-        200: json(z.object({ items: z.array(HierarchyVersion) }), 'Versions, oldest first'),
+        200: json(HierarchyVersionList, 'Versions, oldest first'),
         401: errorResponses[401],
       },
     }),
@@ -74,7 +75,7 @@ export function orgUnitRoutes() {
       const { code } = c.req.valid('param');
       const { version, at } = c.req.valid('query');
       const unit = await c.get('services').hierarchy.get(actorOf(c), code, version, at);
-      return c.json(unit as z.infer<typeof OrgUnitDetail>, 200);
+      return c.json(unit, 200);
     },
   );
 
@@ -105,7 +106,7 @@ export function orgUnitRoutes() {
       summary: 'Renames and type changes made to a tree after it came into force',
       request: { query: z.object({ version: VersionParam }) },
       responses: {
-        200: json(z.object({ items: z.array(OrgUnitChange) }), 'Changes with their status'),
+        200: json(OrgUnitChangeList, 'Changes with their status'),
         ...errorResponses,
       },
     }),
@@ -113,7 +114,7 @@ export function orgUnitRoutes() {
       const items = await c
         .get('services')
         .hierarchy.changes(actorOf(c), c.req.valid('query').version);
-      return c.json({ items: items as z.infer<typeof OrgUnitChange>[] }, 200);
+      return c.json({ items }, 200);
     },
   );
 
@@ -124,12 +125,7 @@ export function orgUnitRoutes() {
       tags: ['hierarchy'],
       summary: 'Give an announced change its effective date (admin)',
       request: {
-        params: z.object({
-          id: z.coerce
-            .number()
-            .int()
-            .openapi({ param: { name: 'id', in: 'path' } }),
-        }),
+        params: IdPathParam,
         body: {
           content: { 'application/json': { schema: z.object({ effective: z.iso.date() }) } },
           required: true,

@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { errorResponses, json } from '../contract/common.ts';
-import { Completeness, PeriodLock } from '../contract/reporting.ts';
+import { IdPathParam, errorResponses, json } from '../contract/common.ts';
+import { Completeness, PeriodLockList } from '../contract/reporting.ts';
 import { actorOf, type AppEnv } from './context.ts';
 
 export function reportingRoutes() {
@@ -32,7 +32,7 @@ export function reportingRoutes() {
       tags: ['reporting'],
       summary: 'Periods locked for writes',
       responses: {
-        200: json(z.object({ items: z.array(PeriodLock) }), 'Locks'),
+        200: json(PeriodLockList, 'Locks'),
         ...errorResponses,
       },
     }),
@@ -74,12 +74,7 @@ export function reportingRoutes() {
       tags: ['reporting'],
       summary: 'Unlock a period',
       request: {
-        params: z.object({
-          id: z.coerce
-            .number()
-            .int()
-            .openapi({ param: { name: 'id', in: 'path' } }),
-        }),
+        params: IdPathParam,
       },
       responses: { 204: { description: 'Unlocked' }, ...errorResponses },
     }),

@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { errorResponses, json } from '../contract/common.ts';
 import { SectorDetail, SectorList } from '../contract/sector.ts';
-import { SECTOR_PAGES } from '../services/sector.service.ts';
+import { SECTOR_PAGES } from '../domain/sector.ts';
 import { actorOf, type AppEnv } from './context.ts';
 
 /**

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { ACTIONS, ROLES } from '../domain/access.ts';
 import { MIN_PASSWORD, USERNAME } from '../domain/accounts.ts';
 import { UnitGroupInput } from '../domain/metadata.ts';
-import { plainText } from './common.ts';
+import { listOf, plainText } from './common.ts';
 
 /** Accounts, tokens, unit groups, the audit log and sign-in throttles (administrators). */
 
@@ -21,16 +21,29 @@ export const NewUser = z
   })
   .openapi('NewUser');
 
+/** An account as created (`POST /api/users`). */
 export const User = z
   .object({
     id: z.number(),
     username: z.string(),
+    display_name: z.string().openapi({ description: 'The name the user goes by' }),
     role: z.string(),
     scope_version: z.string(),
     scope_code: z.string(),
   })
-  .passthrough()
   .openapi('User');
+
+/** An account as listed: the name of its scope unit, whether it is disabled, since when. */
+export const UserListItem = User.extend({
+  scope_name: z.string().openapi({ description: 'The full name of the scope unit' }),
+  disabled: z.boolean(),
+  created_at: z.iso.datetime(),
+}).openapi('UserListItem');
+
+export const UserList = listOf(UserListItem, 'UserList');
+
+/** A machine token as listed (never its secret). */
+export const TokenList = listOf(z.object({ id: z.string() }).passthrough(), 'TokenList');
 
 export const NewToken = z
   .object({
@@ -57,6 +70,22 @@ export const CreatedToken = z
 // One schema for a group, whether it comes alone or in a metadata document.
 export const NewGroup = UnitGroupInput;
 
+/** A group of units as listed: what it is called and how many units it holds. */
+export const GroupSummary = z
+  .object({
+    id: z.number(),
+    version: z.string(),
+    code: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    owner_code: z.string().openapi({ description: 'The unit the group belongs to' }),
+    members: z.number().openapi({ description: 'How many units the group holds' }),
+  })
+  .openapi('GroupSummary');
+
+/** Groups of units of a version, as listed. */
+export const GroupList = listOf(GroupSummary, 'GroupList');
+
 /** `POST /api/groups`: the group as saved, and whether it was new. */
 export const CreatedGroup = z
   .object({
@@ -82,6 +111,8 @@ export const AuditEvent = z
   })
   .openapi('AuditEvent');
 
+export const AuditEventList = listOf(AuditEvent, 'AuditEventList');
+
 export const SigninThrottle = z
   .object({
     username: z.string().nullable().openapi({ description: 'null: any account' }),
@@ -94,6 +125,8 @@ export const SigninThrottle = z
   })
   .openapi('SigninThrottle');
 
+export const SigninThrottleList = listOf(SigninThrottle, 'SigninThrottleList');
+
 export const LiftThrottle = z
   .object({
     username: plainText().min(1).max(100).optional(),
@@ -103,8 +136,11 @@ export const LiftThrottle = z
 
 export type NewUser = z.infer<typeof NewUser>;
 export type User = z.infer<typeof User>;
+export type UserListItem = z.infer<typeof UserListItem>;
 export type NewToken = z.infer<typeof NewToken>;
 export type CreatedToken = z.infer<typeof CreatedToken>;
+export type GroupSummary = z.infer<typeof GroupSummary>;
+export type CreatedGroup = z.infer<typeof CreatedGroup>;
 export type AuditEvent = z.infer<typeof AuditEvent>;
 export type SigninThrottle = z.infer<typeof SigninThrottle>;
 export type LiftThrottle = z.infer<typeof LiftThrottle>;

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { CALENDAR_PERIOD_TYPES } from '../domain/period.ts';
-import { plainText } from './common.ts';
+import { listOf, plainText } from './common.ts';
 
 /** Alert rules and the alerts they open. */
 
@@ -84,6 +84,10 @@ export const Alert = z
   .openapi('Alert', {
     description: 'Also the payload of the `alert` live event',
   });
+
+export const AlertRuleList = listOf(AlertRule, 'AlertRuleList');
+
+export const AlertList = listOf(Alert, 'AlertList');
 
 export type AlertRuleInput = z.infer<typeof AlertRuleInput>;
 export type AlertRule = z.infer<typeof AlertRule>;

@@ -29,5 +29,14 @@ export const AnalyticsCell = z
   })
   .openapi('AnalyticsCell');
 
+/** `GET /api/analytics`: the cells, and the periods they cover with their labels. */
+export const AnalyticsCells = z
+  .object({
+    items: z.array(AnalyticsCell),
+    periods: z.array(z.object({ id: z.string(), label: z.string() })),
+  })
+  .openapi('AnalyticsCells');
+
 export type Change = z.infer<typeof Change>;
 export type AnalyticsCell = z.infer<typeof AnalyticsCell>;
+export type AnalyticsCells = z.infer<typeof AnalyticsCells>;

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { plainText } from './common.ts';
+import { PERMISSIONS } from './permissions.ts';
 
 /** Signing in and who is signed in. */
 
@@ -16,7 +17,7 @@ export const Me = z
     username: z.string(),
     displayName: z.string().optional(),
     role: z.string().optional(),
-    permissions: z.array(z.string()),
+    permissions: z.array(z.enum(PERMISSIONS)),
     scope: z.object({ version: z.string(), code: z.string(), name: z.string().optional() }),
     csrfToken: z.string().optional(),
   })

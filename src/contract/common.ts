@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { VERSION_ID } from '../domain/hierarchy.ts';
+import { ERROR_CODES } from './errors.ts';
 
 /** Shapes shared by several routes; each one validates, types and documents. */
 
@@ -9,7 +10,7 @@ export { multilineText, plainText } from '../domain/text-hygiene.ts';
 export const ErrorResponse = z
   .object({
     error: z.object({
-      code: z.string().openapi({ example: 'out_of_scope' }),
+      code: z.enum(ERROR_CODES).openapi({ example: 'out_of_scope' }),
       message: z.string(),
       messages: z.object({ vi: z.string(), en: z.string() }),
       details: z.unknown().optional(),
@@ -20,6 +21,14 @@ export const ErrorResponse = z
 export const VersionParam = z.string().regex(VERSION_ID).optional().openapi({
   description: 'Hierarchy version: 2022, 2025-03 or 2025; default the tree in force today',
   example: '2025',
+});
+
+/** `{id}` in a path: a whole number. */
+export const IdPathParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .openapi({ param: { name: 'id', in: 'path' } }),
 });
 
 export const AtParam = z.iso.date().optional().openapi({
@@ -85,6 +94,10 @@ export const OrgUnit = z
 export const OrgUnitList = z
   .object({ version: z.string(), total: z.number(), items: z.array(OrgUnit) })
   .openapi('OrgUnitList');
+
+/** A list answer, `{ items: [...] }`, named `name` in the OpenAPI document. */
+export const listOf = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ items: z.array(item) }).openapi(name);
 
 export const Paging = {
   limit: z.coerce.number().int().min(1).max(20000).default(100),

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { VALUE_TYPES } from '../domain/metadata.ts';
 import { ALL_PERIOD_TYPES } from '../domain/period.ts';
-import { ImportCountSchema, plainText } from './common.ts';
+import { ErrorResponse, ImportCountSchema, plainText } from './common.ts';
 
 /** The data entry form of a data set, a unit and a period. */
 
@@ -57,31 +57,38 @@ export const DataEntryField = z.object({
   lastUpdated: z.string().nullable(),
 });
 
+export const DataEntryPeriod = z.object({
+  id: z.string().openapi({ example: '2026-11-22' }),
+  type: EntryPeriodType,
+  start: z.string(),
+  end: z.string(),
+  labelVi: z.string().openapi({ example: 'ngày 22/11/2026' }),
+  labelEn: z.string(),
+  /** The last day a report counts as on time. */
+  dueDate: z.string(),
+  pastDue: z.boolean(),
+  locked: z.boolean(),
+  lockedReason: Messages.nullable(),
+  previous: z.string().nullable(),
+  next: z.string().nullable(),
+});
+
+export const DataEntryUnit = z.object({
+  code: z.string(),
+  name: z.string(),
+  fullName: z.string(),
+  level: z.number(),
+  version: z.string(),
+  /** The units above it, from the province down (the nation left out). */
+  parents: z.array(z.object({ code: z.string(), fullName: z.string() })),
+});
+
 export const DataEntryForm = z
   .object({
     dataSet: DataSetBrief,
-    period: z.object({
-      id: z.string().openapi({ example: '2026-11-22' }),
-      type: EntryPeriodType,
-      start: z.string(),
-      end: z.string(),
-      labelVi: z.string().openapi({ example: 'ngày 22/11/2026' }),
-      labelEn: z.string(),
-      dueDate: z.string(),
-      pastDue: z.boolean(),
-      locked: z.boolean(),
-      lockedReason: Messages.nullable(),
-      previous: z.string().nullable(),
-      next: z.string().nullable(),
-    }),
-    orgUnit: z.object({
-      code: z.string(),
-      name: z.string(),
-      fullName: z.string(),
-      level: z.number(),
-      version: z.string(),
-      parents: z.array(z.object({ code: z.string(), fullName: z.string() })),
-    }),
+    period: DataEntryPeriod,
+    orgUnit: DataEntryUnit,
+    /** The caller may write here now: the role allows it and the period is open. */
     editable: z.boolean(),
     fields: z.array(DataEntryField),
     filled: z.number(),
@@ -116,7 +123,38 @@ export const DataEntrySaved = z
   })
   .openapi('DataEntrySaved');
 
+/** One problem of a refused save: a field's value and why it was refused, in both languages. */
+export const EntryFieldProblem = z
+  .object({
+    key: z.string().openapi({ description: 'The field key (DataEntryField.key)' }),
+    dataElement: z.string().nullable().openapi({ description: 'null: the form has no such field' }),
+    categoryOptionCombo: z.string().nullable(),
+    value: z.string().openapi({ description: 'The value as sent' }),
+    errorCode: z.string().openapi({ description: "DHIS2's conflict code", example: 'E7619' }),
+    vi: z.string(),
+    en: z.string(),
+  })
+  .openapi('EntryFieldProblem');
+
+/**
+ * A save refused with 409: `import_conflicts` names each field's problem (`details.fields`);
+ * `period_locked` (or another conflict) says why in its message.
+ */
+export const DataEntryConflict = ErrorResponse.extend({
+  error: ErrorResponse.shape.error.extend({
+    details: z
+      .looseObject({ fields: z.array(EntryFieldProblem).optional() })
+      .optional()
+      .openapi({ description: 'import_conflicts: `fields`, the problems by field' }),
+  }),
+}).openapi('DataEntryConflict');
+
+export type DataSetBrief = z.infer<typeof DataSetBrief>;
+export type DataEntryField = z.infer<typeof DataEntryField>;
+export type DataEntryPeriod = z.infer<typeof DataEntryPeriod>;
+export type DataEntryUnit = z.infer<typeof DataEntryUnit>;
 export type DataEntryDataSets = z.infer<typeof DataEntryDataSets>;
 export type DataEntryForm = z.infer<typeof DataEntryForm>;
 export type DataEntrySave = z.infer<typeof DataEntrySave>;
 export type DataEntrySaved = z.infer<typeof DataEntrySaved>;
+export type EntryFieldProblem = z.infer<typeof EntryFieldProblem>;

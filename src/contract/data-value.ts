@@ -1,38 +1,31 @@
 import { z } from '@hono/zod-openapi';
+import { ImportCountSchema } from './common.ts';
+import { Dhis2Conflict } from './dhis2.ts';
 
 /** Data values as DHIS2 exchanges them (routes: api/data-value.routes.ts, dhis2-data-value.routes.ts). */
 
+/** The fields of one value as DHIS2 gives it, alone or in a set. */
+const dataValueFields = {
+  dataElement: z.string(),
+  period: z.string(),
+  orgUnit: z.string(),
+  categoryOptionCombo: z.string(),
+  attributeOptionCombo: z.string(),
+  value: z.string(),
+  storedBy: z.string(),
+  created: z.string(),
+  lastUpdated: z.string(),
+  comment: z.string().optional(),
+  followup: z.boolean(),
+};
+
 /** `GET /api/dataValues`: one value. */
-export const Dhis2DataValue = z
-  .object({
-    dataElement: z.string(),
-    period: z.string(),
-    orgUnit: z.string(),
-    categoryOptionCombo: z.string(),
-    attributeOptionCombo: z.string(),
-    value: z.string(),
-    storedBy: z.string(),
-    created: z.string(),
-    lastUpdated: z.string(),
-    comment: z.string().optional(),
-    followup: z.boolean(),
-  })
-  .openapi('Dhis2DataValue');
+export const Dhis2DataValue = z.object(dataValueFields).openapi('Dhis2DataValue');
 
 /** One value of an export (domain/data-value-set.ts `DataValueOut`). */
 export const ExportedDataValue = z
   .object({
-    dataElement: z.string(),
-    period: z.string(),
-    orgUnit: z.string(),
-    categoryOptionCombo: z.string(),
-    attributeOptionCombo: z.string(),
-    value: z.string(),
-    storedBy: z.string(),
-    created: z.string(),
-    lastUpdated: z.string(),
-    comment: z.string().optional(),
-    followup: z.boolean(),
+    ...dataValueFields,
     estimate: z.boolean().optional(),
     reportedYoyPct: z.number().optional(),
     reportedPrevPct: z.number().optional(),
@@ -49,6 +42,48 @@ export const DataValueSetExport = z
   })
   .openapi('DataValueSetExport');
 
+/** A conflict of a data value import, with each row it stands for (Opsroom's `rows`). */
+export const ImportConflict = Dhis2Conflict.extend({
+  rows: z.array(
+    z.object({
+      index: z.number(),
+      line: z.number().optional(),
+      field: z.string(),
+      value: z.string(),
+      vi: z.string(),
+      en: z.string(),
+    }),
+  ),
+});
+
+/** DHIS2's web message around the import summary of a data value set (200 or 409). */
+export const ImportSummaryWebMessage = z
+  .object({
+    httpStatus: z.string(),
+    httpStatusCode: z.number(),
+    status: z.enum(['OK', 'WARNING', 'ERROR']),
+    message: z.string(),
+    response: z.object({
+      responseType: z.literal('ImportSummary'),
+      status: z.enum(['SUCCESS', 'WARNING', 'ERROR']),
+      description: z.string(),
+      importCount: ImportCountSchema,
+      conflicts: z.array(ImportConflict),
+      rejectedIndexes: z.array(z.number()),
+      dataSetComplete: z.string(),
+      importOptions: z.object({
+        dryRun: z.boolean(),
+        atomic: z.boolean(),
+        importStrategy: z.string(),
+        dataSet: z.string().optional(),
+        dataSetComplete: z.string().optional(),
+      }),
+    }),
+  })
+  .openapi('ImportSummaryWebMessage');
+
 export type Dhis2DataValue = z.infer<typeof Dhis2DataValue>;
 export type ExportedDataValue = z.infer<typeof ExportedDataValue>;
 export type DataValueSetExport = z.infer<typeof DataValueSetExport>;
+export type ImportConflict = z.infer<typeof ImportConflict>;
+export type ImportSummaryWebMessage = z.infer<typeof ImportSummaryWebMessage>;

@@ -15,6 +15,16 @@ export const Registration = z.object({
   lastUpdated: z.string(),
 });
 
+/** One conflict of DHIS2's import summary: the rows that failed for one reason and one object. */
+export const Dhis2Conflict = z.object({
+  object: z.string(),
+  objects: z.record(z.string(), z.string()),
+  value: z.string(),
+  errorCode: z.string(),
+  property: z.string(),
+  indexes: z.array(z.number()),
+});
+
 export const RegistrationImportSummary = z
   .object({
     httpStatus: z.string(),
@@ -26,16 +36,7 @@ export const RegistrationImportSummary = z
       status: z.enum(['SUCCESS', 'WARNING', 'ERROR']),
       description: z.string(),
       importCount: ImportCountSchema,
-      conflicts: z.array(
-        z.object({
-          object: z.string(),
-          objects: z.record(z.string(), z.string()),
-          value: z.string(),
-          errorCode: z.string(),
-          property: z.string(),
-          indexes: z.array(z.number()),
-        }),
-      ),
+      conflicts: z.array(Dhis2Conflict),
       rejectedIndexes: z.array(z.number()),
       importOptions: z.object({
         dryRun: z.boolean(),
@@ -45,6 +46,7 @@ export const RegistrationImportSummary = z
   })
   .openapi('RegistrationImportSummary');
 
+export type Registration = z.infer<typeof Registration>;
 export type RegistrationImportSummary = z.infer<typeof RegistrationImportSummary>;
 
 /*

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { BODY_MAX, PRIORITIES, TASK_STATUSES } from '../domain/task.ts';
-import { multilineText, plainText } from './common.ts';
+import { listOf, multilineText, plainText } from './common.ts';
 import { Attachment } from './task.ts';
 
 /** Directives: issued to units, one task per recipient; their board. */
@@ -57,6 +57,8 @@ export const Directive = z
     attachments: z.array(Attachment),
   })
   .openapi('Directive');
+
+export const DirectiveList = listOf(Directive, 'DirectiveList');
 
 export const TaskCounts = {
   total: z.number(),

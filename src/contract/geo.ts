@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { listOf } from './common.ts';
 
 /** Map boundaries. */
 
@@ -14,5 +15,7 @@ export const GeoMap = z
     href: z.string().openapi({ description: 'Where to get it; cacheable for a year' }),
   })
   .openapi('GeoMap');
+
+export const GeoMapList = listOf(GeoMap, 'GeoMapList');
 
 export type GeoMap = z.infer<typeof GeoMap>;

@@ -1,5 +1,15 @@
 import { z } from '@hono/zod-openapi';
-import { MetadataDocument } from '../domain/metadata.ts';
+import {
+  AttributeOptionInput,
+  BreakdownInput,
+  DataElementInput,
+  DataSetInput,
+  IndicatorInput,
+  MetadataDocument,
+  TargetInput,
+  UnitGroupInput,
+} from '../domain/metadata.ts';
+import { listOf } from './common.ts';
 
 /** Metadata (elements, indicators, targets, data sets…): Opsroom's document and DHIS2's import. */
 
@@ -22,6 +32,30 @@ export const MetadataSummary = z
   .openapi('MetadataSummary');
 
 export const MetadataDocumentSchema = MetadataDocument;
+
+/** Each kind of metadata (`/api/metadata/{kind}`): what POST takes, one object or a list. */
+export const METADATA_KINDS = {
+  breakdowns: BreakdownInput,
+  attributeOptions: AttributeOptionInput,
+  dataElements: DataElementInput,
+  indicators: IndicatorInput,
+  targets: TargetInput,
+  dataSets: DataSetInput,
+  unitGroups: UnitGroupInput,
+} as const;
+
+export type MetadataKind = keyof typeof METADATA_KINDS;
+
+/** What `GET /api/metadata/{kind}` answers: the objects of that kind, as POST takes them. */
+export const METADATA_LISTS = {
+  breakdowns: listOf(BreakdownInput, 'BreakdownList'),
+  attributeOptions: listOf(AttributeOptionInput, 'AttributeOptionList'),
+  dataElements: listOf(DataElementInput, 'DataElementList'),
+  indicators: listOf(IndicatorInput, 'IndicatorList'),
+  targets: listOf(TargetInput, 'TargetList'),
+  dataSets: listOf(DataSetInput, 'DataSetList'),
+  unitGroups: listOf(UnitGroupInput, 'UnitGroupList'),
+} satisfies Record<MetadataKind, unknown>;
 
 export const Dhis2ImportStats = z.object({
   created: z.number(),

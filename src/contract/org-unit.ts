@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { AtParam, OrgUnit, Paging, plainText, VersionParam } from './common.ts';
+import { AtParam, listOf, OrgUnit, Paging, plainText, VersionParam } from './common.ts';
 
 /** Units of the hierarchy, its versions and renames. */
 
@@ -72,6 +72,10 @@ export const OrgUnitChange = z
     fullName: z.array(z.string()),
   })
   .openapi('OrgUnitChange');
+
+export const HierarchyVersionList = listOf(HierarchyVersion, 'HierarchyVersionList');
+
+export const OrgUnitChangeList = listOf(OrgUnitChange, 'OrgUnitChangeList');
 
 export type OrgUnitDetail = z.infer<typeof OrgUnitDetail>;
 export type HierarchyVersion = z.infer<typeof HierarchyVersion>;

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { listOf } from './common.ts';
 
 /** Completeness of reporting and period locks. */
 
@@ -36,6 +37,8 @@ export const PeriodLock = z
     locked_by: z.string(),
   })
   .openapi('PeriodLock');
+
+export const PeriodLockList = listOf(PeriodLock, 'PeriodLockList');
 
 export type Completeness = z.infer<typeof Completeness>;
 export type PeriodLock = z.infer<typeof PeriodLock>;

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { ALL_PERIOD_TYPES } from '../domain/period.ts';
-import { SECTOR_PAGES } from '../services/sector.service.ts';
+import { SECTOR_PAGES } from '../domain/sector.ts';
 
 /** The monthly briefing pages of each sector. */
 
@@ -40,7 +40,9 @@ export const SectorDetail = z
         z.object({ id: z.string(), labelVi: z.string(), labelEn: z.string(), figures: z.number() }),
       )
       .openapi({ description: 'Months holding values, newest first' }),
-    month: SectorPeriod.nullable().openapi({
+    // A union, not `.nullable()`: a nullable registered schema is written as the component itself,
+    // which would make every SectorPeriod (each figure's period too) nullable in the document.
+    month: z.union([SectorPeriod, z.null()]).openapi({
       description: 'The month shown: the one asked for, else the newest with values',
     }),
     elements: z.array(

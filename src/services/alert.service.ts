@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Alert, AlertRule } from '../contract/alert.ts';
 import type { Store } from '../db/store.ts';
 import type { AlertView, AlertWrite, RuleRow } from '../db/alert.repo.ts';
 import { ACTIONS, allows, can, inScope, isRootScope, type Actor } from '../domain/access.ts';
@@ -50,50 +51,8 @@ export const AlertRulePatch = z
   .partial();
 export type AlertRulePatch = z.input<typeof AlertRulePatch>;
 
-export interface AlertRule {
-  id: number;
-  nameVi: string;
-  nameEn: string;
-  subject: string;
-  subjectType: 'element' | 'indicator';
-  unit: { version: string; code: string; name: string; path: string };
-  level: number;
-  periodType: RuleRow['period_type'];
-  operator: Operator;
-  threshold: number;
-  active: boolean;
-  createdAt: string;
-  createdBy: string | null;
-}
-
-export interface Alert {
-  id: number;
-  state: 'open' | 'resolved';
-  period: string;
-  periodLabel: { vi: string; en: string };
-  value: number | null;
-  threshold: number;
-  operator: Operator;
-  openedAt: string;
-  updatedAt: string;
-  resolvedAt: string | null;
-  rule: {
-    id: number;
-    nameVi: string;
-    nameEn: string;
-    subject: string;
-    subjectType: 'element' | 'indicator';
-    periodType: RuleRow['period_type'];
-  };
-  unit: {
-    version: string;
-    code: string;
-    name: string;
-    fullName: string;
-    level: number;
-    path: string;
-  };
-}
+/** What the routes answer (src/contract/alert.ts); `Alert` is also the `alert` live event. */
+export type { Alert, AlertRule } from '../contract/alert.ts';
 
 export interface AlertListQuery {
   state?: 'open' | 'resolved';

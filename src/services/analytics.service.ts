@@ -1,3 +1,4 @@
+import type { AnalyticsCell, Change } from '../contract/analytics.ts';
 import { childContext, runIn, type DbContext } from '../db/request-context.ts';
 import type { AggregateRow, RawValueRow, ReportingRequest } from '../db/analytics.repo.ts';
 import type { Store } from '../db/store.ts';
@@ -80,27 +81,13 @@ const RULES: Record<Exclude<AggregationType, 'DEFAULT'>, { time: string; units: 
   MAX: { time: 'max', units: 'max' },
 };
 
-export interface Change {
-  pct: number | null;
-  previous: number | null;
-  /** computed from two values in the system, or as the source reported it */
-  source: 'computed' | 'reported';
-  period: string;
-}
+export type { Change };
 
-export interface Cell {
-  dx: string;
-  /** The breakdown option (code) when `co` is a dimension. */
-  co?: string;
-  pe: string;
-  ou: string;
-  version: string;
-  value: number | null;
-  yoy?: Change;
-  pop?: Change;
-  target?: { value: number; due: string; share: number | null };
-  rank?: number;
-}
+/**
+ * A cell as `/api/analytics` answers it (src/contract/analytics.ts), and on DHIS2's analytics
+ * routes the breakdown option (code) when `co` is a dimension.
+ */
+export type Cell = AnalyticsCell & { co?: string };
 
 interface UnitRef {
   id: number;

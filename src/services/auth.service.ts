@@ -24,6 +24,7 @@ import {
   type ThrottlePolicy,
 } from '../domain/signin-throttle.ts';
 import { auditActor } from './audit.ts';
+import type { Me } from '../contract/auth.ts';
 
 export interface AuthOptions {
   sessionHours: number;
@@ -53,15 +54,6 @@ const TOKEN_RE = /^opr_([a-z0-9]{12})_([A-Za-z0-9_-]{32,})$/;
 
 // Verified against when the user does not exist, so that a wrong name costs as much as a wrong password.
 let dummyHash: Promise<string> | undefined;
-
-export interface Me {
-  kind: 'user' | 'token';
-  username: string;
-  displayName?: string;
-  role?: string;
-  permissions: string[];
-  scope: { version: string; code: string; name?: string };
-}
 
 export interface NewUser {
   username: string;
@@ -352,9 +344,10 @@ export class AuthService {
           en: `User name "${input.username}" is taken`,
         });
       }
+      const displayName = input.displayName ?? input.username;
       const created = await this.accounts(tx).insertUser({
         username: input.username,
-        display_name: input.displayName ?? input.username,
+        display_name: displayName,
         password_hash: await argonHash(input.password),
         role: input.role,
         scope_version: unit.version,
@@ -372,7 +365,7 @@ export class AuthService {
           scope: `${unit.version}:${unit.code}`,
         },
       });
-      return created;
+      return { ...created, display_name: displayName };
     });
   }
 

@@ -1,7 +1,16 @@
+import type {
+  DataEntryField as EntryField,
+  DataEntryForm as EntryForm,
+  DataEntryPeriod as EntryPeriod,
+  DataEntrySaved as SaveResult,
+  DataEntryUnit as EntryUnit,
+  DataSetBrief,
+  EntryFieldProblem,
+} from '../contract/data-entry.ts';
 import type { Store } from '../db/store.ts';
 import { can, isRootScope, type Actor } from '../domain/access.ts';
 import type { RawDataValue } from '../domain/data-value-set.ts';
-import type { ImportCount, ValueType } from '../domain/data-value.ts';
+import type { ValueType } from '../domain/data-value.ts';
 import { viDate } from '../domain/dates.ts';
 import { AppError, errors, type Message } from '../domain/errors.ts';
 import { pathCodes, type OrgUnit } from '../domain/hierarchy.ts';
@@ -39,83 +48,8 @@ const LEVEL_EN = ['nation', 'province level', 'district/commune level', 'commune
 /** How many units of the caller's scope a data set lists; beyond that the web app searches. */
 export const UNITS_LISTED = 200;
 
-export interface DataSetBrief {
-  code: string;
-  nameVi: string;
-  nameEn: string;
-  periodType: PeriodType;
-  version: string;
-  level: number;
-  dueDays: number;
-  expiryDays: number;
-}
-
-export interface EntryUnit {
-  code: string;
-  name: string;
-  fullName: string;
-  level: number;
-  version: string;
-  /** The units above it, from the province down (the nation left out). */
-  parents: { code: string; fullName: string }[];
-}
-
-export interface EntryField {
-  /** The form's key: the element code, or `ELEMENT.OPTION` for one option of a breakdown. */
-  key: string;
-  dataElement: string;
-  categoryOptionCombo: string;
-  nameVi: string;
-  nameEn: string;
-  optionVi: string | null;
-  optionEn: string | null;
-  valueType: ValueType;
-  /** The element's range, for the form to say and check (the import checks it again). */
-  min: number | null;
-  max: number | null;
-  unit: string | null;
-  description: string | null;
-  value: string | null;
-  comment: string | null;
-  storedBy: string | null;
-  lastUpdated: string | null;
-}
-
-export interface EntryPeriod {
-  id: string;
-  type: PeriodType;
-  start: string;
-  end: string;
-  labelVi: string;
-  labelEn: string;
-  /** The last day a report counts as on time. */
-  dueDate: string;
-  pastDue: boolean;
-  locked: boolean;
-  lockedReason: Message | null;
-  previous: string | null;
-  next: string | null;
-}
-
-export interface EntryForm {
-  dataSet: DataSetBrief;
-  period: EntryPeriod;
-  orgUnit: EntryUnit;
-  /** The caller may write here now: the role allows it and the period is open. */
-  editable: boolean;
-  fields: EntryField[];
-  filled: number;
-}
-
-export interface FieldError {
-  key: string;
-  dataElement: string | null;
-  categoryOptionCombo: string | null;
-  value: string;
-  errorCode: string;
-  vi: string;
-  en: string;
-}
+/** What the routes answer (src/contract/data-entry.ts). */
+export type { DataSetBrief, EntryField, EntryForm, EntryPeriod, EntryUnit, SaveResult };
 
 export interface SaveInput {
   dataSet: string;
@@ -125,14 +59,6 @@ export interface SaveInput {
   values: Record<string, string>;
   /** By field key; a field left out keeps its stored comment. */
   comments?: Record<string, string>;
-}
-
-export interface SaveResult {
-  status: 'SUCCESS';
-  saved: number;
-  importCount: ImportCount;
-  message: Message;
-  form: EntryForm;
 }
 
 const bad = (vi: string, en: string, details?: unknown) =>
@@ -240,7 +166,7 @@ export class DataEntryService {
       );
     }
     const byKey = new Map(before.fields.map((f) => [f.key, f]));
-    const problems: FieldError[] = [];
+    const problems: EntryFieldProblem[] = [];
     const keys = Object.keys(input.values);
     if (keys.length === 0) {
       throw bad('Chưa có chỉ tiêu nào để lưu', 'There is no value to save', { fields: [] });
@@ -518,7 +444,7 @@ export class DataEntryService {
   }
 }
 
-function conflicts(fields: FieldError[]): AppError {
+function conflicts(fields: EntryFieldProblem[]): AppError {
   const n = new Set(fields.map((f) => f.key)).size;
   return new AppError(
     'import_conflicts',

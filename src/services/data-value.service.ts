@@ -100,17 +100,9 @@ export class DataValueService {
     }
   }
 
-  // Units of a tree change only by import; reading 10,000 of them for every small import is waste.
-  private unitCache = new Map<string, { at: number; units: Promise<UnitMap> }>();
-
-  /** Inside a transaction on PGlite (one connection), `repo` must be the transaction's. */
-  private units(version: string, refresh = false, repo?: DataValueRepo): Promise<UnitMap> {
-    const hit = this.unitCache.get(version);
-    if (!refresh && hit && Date.now() - hit.at < 60_000) return hit.units;
-    const units = (repo ?? this.store.repos.dataValues).units(version);
-    this.unitCache.set(version, { at: Date.now(), units });
-    units.catch(() => this.unitCache.delete(version));
-    return units;
+  /** The units of a tree by code and uid, from the hierarchy's one cache of them. */
+  private async units(version: string, refresh = false, repo?: DataValueRepo): Promise<UnitMap> {
+    return (await this.hierarchy.unitMap(version, refresh, repo)).byKey;
   }
 
   /**

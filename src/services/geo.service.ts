@@ -5,6 +5,7 @@ import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import { feature } from 'topojson-client';
 import { presimplify, quantile, simplify } from 'topojson-simplify';
 import type { GeometryCollection, Topology } from 'topojson-specification';
+import type { GeoMap } from '../contract/geo.ts';
 import { AppError } from '../domain/errors.ts';
 import { ROOT_CODE } from '../domain/hierarchy.ts';
 
@@ -40,15 +41,8 @@ const SOURCES: Record<string, VersionSources> = {
   '2025': { provinces: 'provinces-2025.geojson', communes: 'communes-2025.topojson' },
 };
 
-export interface GeoEntry {
-  version: string;
-  /** The unit whose units are drawn: VN for the provinces, a province for its communes. */
-  parent: string;
-  /** Tree level of the units drawn (1 provinces, 2 communes of the 2025 tree). */
-  level: number;
-  features: number;
-  etag: string;
-}
+/** A map as `GET /api/geo` lists it (src/contract/geo.ts), before the route adds its address. */
+export type GeoEntry = Omit<GeoMap, 'href'>;
 
 export interface GeoAsset extends GeoEntry {
   body: Buffer;

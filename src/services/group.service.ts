@@ -1,3 +1,4 @@
+import type { CreatedGroup } from '../contract/admin.ts';
 import type { Repos, Store } from '../db/store.ts';
 import type { GroupDefinition } from '../db/schema.ts';
 import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
@@ -89,6 +90,15 @@ export class GroupService {
       created_by: actor === 'system' ? 'system' : actor.name,
     };
     const members = units.map((u) => u.code);
+    /** The group as saved, as `POST /api/groups` answers it. */
+    const saved = (id: number, change: CreatedGroup['change']): CreatedGroup => ({
+      id,
+      version: input.version,
+      code: input.code,
+      name: input.name,
+      members: members.length,
+      change,
+    });
     if (existing) {
       const before = await repo.memberCodes(existing.id);
       const same =
@@ -97,15 +107,7 @@ export class GroupService {
         existing.owner_code === row.owner_code &&
         canonical(existing.definition) === canonical(row.definition) &&
         JSON.stringify(before) === JSON.stringify([...members].sort());
-      if (same)
-        return {
-          id: existing.id,
-          version: input.version,
-          code: input.code,
-          name: input.name,
-          members: members.length,
-          change: 'unchanged' as const,
-        };
+      if (same) return saved(existing.id, 'unchanged');
       await repo.replace(existing.id, row, members);
       await tx.audit.record({
         ...auditActor(actor),
@@ -121,14 +123,7 @@ export class GroupService {
           definition: input.definition,
         },
       });
-      return {
-        id: existing.id,
-        version: input.version,
-        code: input.code,
-        name: input.name,
-        members: members.length,
-        change: 'updated' as const,
-      };
+      return saved(existing.id, 'updated');
     }
     const id = await repo.insert(row, members);
     await tx.audit.record({
@@ -144,14 +139,7 @@ export class GroupService {
         definition: input.definition,
       },
     });
-    return {
-      id,
-      version: input.version,
-      code: input.code,
-      name: input.name,
-      members: units.length,
-      change: 'created' as const,
-    };
+    return saved(id, 'created');
   }
 
   async list(actor: Actor, version: string) {

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { DataValueRepo } from '../db/data-value.repo.ts';
 import type { ScopeFilter } from '../db/org-unit.repo.ts';
 import type { Store } from '../db/store.ts';
+import type { OrgUnitChange, OrgUnitDetail } from '../contract/org-unit.ts';
 import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
 import { vnDate, viDate, type Clock } from '../domain/dates.ts';
 import { AppError, errors } from '../domain/errors.ts';
@@ -15,12 +16,9 @@ import {
 } from '../domain/hierarchy.ts';
 import { searchWords } from '../domain/text.ts';
 import { auditActor } from './audit.ts';
+import { UnitCache, type UnitMap } from './unit-cache.ts';
 
-export interface UnitMap {
-  byKey: Awaited<ReturnType<DataValueRepo['units']>>;
-  /** Each unit once. */
-  all: { id: number; code: string; path: string; level: number; full_name: string }[];
-}
+export { unitsChanged, type UnitMap } from './unit-cache.ts';
 
 interface VersionSpanRow {
   id: string;
@@ -43,16 +41,6 @@ export interface ListParams {
   offset: number;
 }
 
-/**
- * Units of a version changed outside a units-file import (a metadata import added or moved
- * units): every HierarchyService of this process reads that version's units again.
- */
-const unitsChangedAt = new Map<string, number>();
-let changes = 0;
-export function unitsChanged(version: string): void {
-  unitsChangedAt.set(version, ++changes);
-}
-
 const brief = (u: OrgUnit) => ({
   code: u.code,
   level: u.level,
@@ -62,10 +50,15 @@ const brief = (u: OrgUnit) => ({
 });
 
 export class HierarchyService {
+  /** The one cache of the units of each tree (data imports, analytics and alerts read it). */
+  private readonly units: UnitCache;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.units = new UnitCache(store);
+  }
 
   private repo() {
     return this.store.repos.orgUnits;
@@ -91,26 +84,13 @@ export class HierarchyService {
     return this.spans.rows;
   }
 
-  private unitMaps = new Map<
-    string,
-    { at: number; units: Promise<UnitMap>; change: number | undefined }
-  >();
-
   /**
    * Every unit of a tree by code (and DHIS2 uid), cached for a minute like the versions:
-   * analytics and imports resolve many codes per request.
+   * analytics and imports resolve many codes per request. Inside a transaction on PGlite (one
+   * connection) `repo` must be the transaction's.
    */
-  async unitMap(version: string, refresh = false): Promise<UnitMap> {
-    const hit = this.unitMaps.get(version);
-    const change = unitsChangedAt.get(version);
-    if (!refresh && hit && hit.change === change && Date.now() - hit.at < 60_000) return hit.units;
-    const units = (async () => {
-      const byKey = await this.store.repos.dataValues.units(version);
-      return { byKey, all: [...new Map([...byKey.values()].map((u) => [u.code, u])).values()] };
-    })();
-    this.unitMaps.set(version, { at: Date.now(), units, change });
-    units.catch(() => this.unitMaps.delete(version));
-    return units;
+  unitMap(version: string, refresh = false, repo?: DataValueRepo): Promise<UnitMap> {
+    return this.units.get(version, refresh, repo);
   }
 
   /** A named version, or the tree in force today. */
@@ -185,7 +165,7 @@ export class HierarchyService {
   }
 
   /** One unit with its path to the nation, counts below it, and its links across reforms. */
-  async get(actor: Actor, code: string, version?: string, at?: string) {
+  async get(actor: Actor, code: string, version?: string, at?: string): Promise<OrgUnitDetail> {
     this.requireRead(actor);
     const v = await this.resolveVersion(version);
     const asOf = at ?? this.today();
@@ -328,7 +308,7 @@ export class HierarchyService {
       return { version: versionId, units: total, ...result };
     });
     this.spans = undefined;
-    this.unitMaps.delete(versionId);
+    this.units.invalidate(versionId);
     return imported;
   }
 
@@ -404,7 +384,7 @@ export class HierarchyService {
     });
   }
 
-  async changes(actor: Actor, version?: string) {
+  async changes(actor: Actor, version?: string): Promise<OrgUnitChange[]> {
     this.requireRead(actor);
     const v = await this.resolveVersion(version);
     const today = this.today();

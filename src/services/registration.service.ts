@@ -1,3 +1,4 @@
+import type { Registration } from '../contract/dhis2.ts';
 import type { Repos, Store } from '../db/store.ts';
 import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
 import { CONFLICT, parseFlag, type ConflictCode } from '../domain/data-value.ts';
@@ -58,17 +59,7 @@ export interface RegistrationQuery {
 }
 
 /** A registration as DHIS2 answers it: uids where the metadata has them. */
-export interface RegistrationOut {
-  dataSet: string;
-  period: string;
-  organisationUnit: string;
-  attributeOptionCombo: string;
-  date: string;
-  storedBy: string;
-  completed: boolean;
-  lastUpdatedBy: string;
-  lastUpdated: string;
-}
+export type RegistrationOut = Registration;
 
 export class RegistrationService {
   constructor(

@@ -13,6 +13,8 @@ import {
   type Period,
   type PeriodType,
 } from '../domain/period.ts';
+import { SECTOR_NAMES, SECTOR_PAGES, type SectorCode } from '../domain/sector.ts';
+import type { SectorDetail, SectorList, SectorPeriod } from '../contract/sector.ts';
 
 /**
  * The sector pages of the monthly briefing ("Tổng quan các lĩnh vực"): which elements a sector
@@ -20,122 +22,24 @@ import {
  * the period it was reported for, so the page can ask analytics for exactly those cells.
  */
 
-/** The sectors with a page, in the order the ministry's briefing takes them. */
-export const SECTOR_PAGES = [
-  'postal',
-  'telecom',
-  'it',
-  'security',
-  'ict',
-  'press',
-  'covid',
-] as const;
-export type SectorCode = (typeof SECTOR_PAGES)[number];
-
-export const SECTOR_NAMES: Record<SectorCode, { vi: string; en: string }> = {
-  postal: { vi: 'Bưu chính', en: 'Postal services' },
-  telecom: { vi: 'Viễn thông', en: 'Telecommunications' },
-  it: {
-    vi: 'Ứng dụng CNTT, dịch vụ công trực tuyến',
-    en: 'IT application and online public services',
-  },
-  security: { vi: 'An toàn thông tin', en: 'Cybersecurity' },
-  ict: { vi: 'Công nghiệp ICT', en: 'ICT industry' },
-  press: { vi: 'Báo chí, truyền thông', en: 'Press and media' },
-  covid: { vi: 'Hỗ trợ phòng, chống dịch COVID-19', en: 'COVID-19 response' },
-};
-
-export interface PeriodInfo {
-  id: string;
-  type: PeriodType;
-  start: string;
-  end: string;
-  labelVi: string;
-  labelEn: string;
-}
-
-export interface SectorFigure {
-  element: string;
-  period: PeriodInfo;
-  /**
-   * month: the element's values within the month, aggregated to it; within: the one shorter
-   * period inside the month the value was reported for ("tính đến ngày 20/01/2022"); span: a
-   * period reaching beyond the month that ends in it, or a short one across its edge ("8 tháng
-   * đầu năm", the Tết week), shown with its own period.
-   */
-  placement: 'month' | 'within' | 'span';
-  /** For a month aggregated from shorter periods that stop before its end: the last day held. */
-  through: string | null;
-  /** Breakdown options holding values (for elements with a breakdown). */
-  options: string[];
-  /** Reported as an estimate ("ước đạt"). */
-  estimate: boolean;
-  /** The comments stored with the values: for the seed figures, the article's words. */
-  notes: string[];
-  /** What the figure may be compared with: against the same period last year, the previous. */
-  yoy: Comparison;
-  prev: Comparison;
-}
-
 /**
- * A change is only meaningful against a like period: for a figure reported for its own period
- * (a day, the Tết week, "8 tháng đầu năm"), a value stored for exactly the same span earlier;
- * for a month, a month that is complete. Analytics sums whatever lies inside the earlier period
- * (a half-year inside eight months), so the page shows its computed change only where
- * `comparable`, and otherwise the change the source printed (`reported`), if any.
+ * A figure of a month. placement — month: the element's values within the month, aggregated to
+ * it; within: the one shorter period inside the month the value was reported for ("tính đến ngày
+ * 20/01/2022"); span: a period reaching beyond the month that ends in it, or a short one across
+ * its edge ("8 tháng đầu năm", the Tết week), shown with its own period.
+ *
+ * A change (`yoy`, `prev`) is only meaningful against a like period: for a figure reported for
+ * its own period (a day, the Tết week, "8 tháng đầu năm"), a value stored for exactly the same
+ * span earlier; for a month, a month that is complete. Analytics sums whatever lies inside the
+ * earlier period (a half-year inside eight months), so the page shows its computed change only
+ * where `comparable`, and otherwise the change the source printed (`reported`), if any.
  */
-export interface Comparison {
-  period: string;
-  comparable: boolean;
-  reported: number | null;
-}
+type SectorFigure = SectorDetail['figures'][number];
+type SectorElement = SectorDetail['elements'][number];
+/** A sector in the list: how many elements it has and the month its page opens on. */
+type SectorSummary = SectorList['items'][number];
 
-export interface SectorElement {
-  code: string;
-  nameVi: string;
-  nameEn: string;
-  unit: string | null;
-  valueType: string;
-  aggTime: string;
-  description: string | null;
-  breakdown: {
-    code: string;
-    nameVi: string;
-    nameEn: string;
-    options: { code: string; nameVi: string; nameEn: string }[];
-  } | null;
-}
-
-export interface SectorMonth {
-  id: string;
-  labelVi: string;
-  labelEn: string;
-  /** how many figures the month shows */
-  figures: number;
-}
-
-export interface SectorDetail {
-  sector: { code: SectorCode; nameVi: string; nameEn: string };
-  /** the unit whose values the page shows: the nation */
-  orgUnit: string;
-  /** months holding values, newest first */
-  months: SectorMonth[];
-  /** the month shown: the one asked for, else the newest with values; null when none */
-  month: PeriodInfo | null;
-  elements: SectorElement[];
-  figures: SectorFigure[];
-}
-
-export interface SectorSummary {
-  code: SectorCode;
-  nameVi: string;
-  nameEn: string;
-  elements: number;
-  latestMonth: string | null;
-  months: number;
-}
-
-const info = (p: Period): PeriodInfo => ({
+const info = (p: Period): SectorPeriod => ({
   id: p.id,
   type: p.type,
   start: p.start,
@@ -368,7 +272,7 @@ function figure(
   };
 }
 
-const pick = (p: PeriodInfo) => ({ id: p.id, labelVi: p.labelVi, labelEn: p.labelEn });
+const pick = (p: SectorPeriod) => ({ id: p.id, labelVi: p.labelVi, labelEn: p.labelEn });
 
 function sectorCode(code: string): SectorCode {
   if ((SECTOR_PAGES as readonly string[]).includes(code)) return code as SectorCode;

@@ -1,6 +1,8 @@
-import { useEffect, useRef, useState, type FormEvent, type MouseEvent } from 'react';
+import { useEffect, useState, type MouseEvent } from 'react';
 import { Outlet } from '@tanstack/react-router';
-import { api, type Me } from '../api.ts';
+import { useForm } from 'react-hook-form';
+import { answer, client, QUIET_401 } from '../shared/api/client.ts';
+import type { Me } from '../shared/api/types.ts';
 import { setLang, useI18n } from '../shared/i18n.ts';
 import { useSession } from '../shared/me.tsx';
 import { AppLink, plainClick, usePathname } from '../shared/nav.tsx';
@@ -159,32 +161,39 @@ function Header({ me, onLogout, page }: { me: Me | null; onLogout: () => void; p
   );
 }
 
+interface LoginFields {
+  username: string;
+  password: string;
+}
+
 function LoginPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
   const { t } = useI18n();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { register, handleSubmit, setFocus, formState } = useForm<LoginFields>({
+    defaultValues: { username: '', password: '' },
+  });
   const [error, setError] = useState<unknown>(null);
-  const userRef = useRef<HTMLInputElement>(null);
+  // Busy from the click until the answer; once signed in the form goes away.
+  const [signedIn, setSignedIn] = useState(false);
+  const busy = formState.isSubmitting || signedIn;
 
   useEffect(() => {
-    userRef.current?.focus();
-  }, []);
+    setFocus('username');
+  }, [setFocus]);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
+  const submit = async ({ username, password }: LoginFields) => {
     setError(null);
     try {
-      const me = await api<Me>('/api/auth/login', {
-        method: 'POST',
-        body: { username: username.trim(), password },
-        quiet401: true,
-      });
+      const me = await answer(
+        client.POST('/api/auth/login', {
+          body: { username: username.trim(), password },
+          // A wrong password is this form's own error, not a session that ended.
+          headers: { [QUIET_401]: '1' },
+        }),
+      );
+      setSignedIn(true);
       onSignedIn(me);
     } catch (err) {
       setError(err);
-      setBusy(false);
     }
   };
 
@@ -192,7 +201,7 @@ function LoginPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
     <div className="login-wrap">
       <form
         className="card login"
-        onSubmit={(e) => void submit(e)}
+        onSubmit={(e) => void handleSubmit(submit)(e)}
         aria-labelledby="login-title"
         noValidate={false}
       >
@@ -203,26 +212,21 @@ function LoginPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
           <label htmlFor="login-username">{t('username')}</label>
           <input
             id="login-username"
-            ref={userRef}
-            name="username"
             autoComplete="username"
             autoCapitalize="none"
             spellCheck={false}
             required
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
+            {...register('username')}
           />
         </div>
         <div className="field">
           <label htmlFor="login-password">{t('password')}</label>
           <input
             id="login-password"
-            name="password"
             type="password"
             autoComplete="current-password"
             required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
+            {...register('password')}
           />
         </div>
         <button type="submit" className="btn btn-primary btn-block" disabled={busy}>

@@ -9,7 +9,7 @@ import {
   useSyncExternalStore,
   type ReactNode,
 } from 'react';
-import { useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { hashKey, useQueryClient, type QueryKey } from '@tanstack/react-query';
 
 /**
  * The server's live events (`GET /api/live`, server-sent events, same-origin cookie): one
@@ -227,6 +227,17 @@ export function useLive(
   }, [hub, enabled, key]);
 }
 
+/** How `useLiveInvalidate` acts on events. */
+export interface LiveInvalidateOptions {
+  /** Listen only while true (default true). */
+  enabled?: boolean;
+  /**
+   * Wait this long after an event for more before refetching, so that a burst of events (one
+   * directive sent to many units) refetches once; 0 (the default) refetches at once.
+   */
+  coalesceMs?: number;
+}
+
 /**
  * Live events that make queries stale: `keys` names the queries an event touches (none: it does
  * not concern this screen); a reconnect or a `reset` refreshes every query of `all`.
@@ -235,11 +246,26 @@ export function useLiveInvalidate(
   topics: readonly string[],
   keys: (topic: string, e: Record<string, unknown>) => readonly QueryKey[],
   all: readonly QueryKey[],
-  enabled = true,
+  { enabled = true, coalesceMs = 0 }: LiveInvalidateOptions = {},
 ): void {
   const client = useQueryClient();
-  const refresh = (list: readonly QueryKey[]) => {
+  // the queries touched since the last refetch, by hash, while waiting for a burst to end
+  const pending = useRef(new Map<string, QueryKey>());
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const invalidate = (list: readonly QueryKey[]) => {
     for (const queryKey of list) void client.invalidateQueries({ queryKey });
+  };
+  const refresh = (list: readonly QueryKey[]) => {
+    if (list.length === 0) return;
+    if (coalesceMs <= 0) return invalidate(list);
+    for (const key of list) pending.current.set(hashKey(key), key);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      const touched = [...pending.current.values()];
+      pending.current.clear();
+      invalidate(touched);
+    }, coalesceMs);
   };
   useLive(
     {

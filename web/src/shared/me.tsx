@@ -1,6 +1,17 @@
 import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, setCsrfToken, setUnauthenticatedHandler, type Me } from '../api.ts';
+import {
+  answer,
+  ApiError,
+  client,
+  QUIET_401,
+  setCsrfToken,
+  setUnauthenticatedHandler,
+  type Permission,
+} from './api/client.ts';
+import type { Me } from './api/types.ts';
+
+export type { Me, Permission };
 
 /**
  * The signed-in user: asked once (`GET /api/auth/me`), set by the login form, cleared on sign-out
@@ -21,7 +32,8 @@ const SessionContext = createContext<Session | null>(null);
 
 async function whoAmI(): Promise<Me | null> {
   try {
-    const who = await api<Me>('/api/auth/me', { quiet401: true });
+    // Not signed in is an answer here, not a session that ended.
+    const who = await answer(client.GET('/api/auth/me', { headers: { [QUIET_401]: '1' } }));
     setCsrfToken(who.csrfToken);
     return who;
   } catch (e) {
@@ -31,14 +43,14 @@ async function whoAmI(): Promise<Me | null> {
 }
 
 export function MeProvider({ children }: { children: ReactNode }) {
-  const client = useQueryClient();
+  const queryClient = useQueryClient();
   const q = useQuery({ queryKey: ME_KEY, queryFn: whoAmI, staleTime: Infinity, gcTime: Infinity });
 
   const session = useMemo<Session>(() => {
     // Another account's screens must not show from the cache: everything but `me` goes.
     const setMe = (me: Me | null) => {
-      client.removeQueries({ predicate: (query) => query.queryKey[0] !== ME_KEY[0] });
-      client.setQueryData(ME_KEY, me);
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== ME_KEY[0] });
+      queryClient.setQueryData(ME_KEY, me);
     };
     return {
       me: q.data,
@@ -49,21 +61,21 @@ export function MeProvider({ children }: { children: ReactNode }) {
       },
       signOut: async () => {
         try {
-          await api('/api/auth/logout', { method: 'POST' });
+          await client.POST('/api/auth/logout');
         } finally {
           setCsrfToken(undefined);
           setMe(null);
         }
       },
     };
-  }, [client, q.data, q.error]);
+  }, [queryClient, q.data, q.error]);
 
   useEffect(() => {
     setUnauthenticatedHandler(() => {
       setCsrfToken(undefined);
-      client.setQueryData(ME_KEY, null);
+      queryClient.setQueryData(ME_KEY, null);
     });
-  }, [client]);
+  }, [queryClient]);
 
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
 }
@@ -79,4 +91,12 @@ export function useMe(): Me {
   const { me } = useSession();
   if (!me) throw new Error('useMe before sign-in');
   return me;
+}
+
+/**
+ * Whether the signed-in user may do something (the server checks again, with the unit): the
+ * name is one of the API's permission names, a misspelt one does not compile.
+ */
+export function can(me: Pick<Me, 'permissions'>, permission: Permission): boolean {
+  return me.permissions.includes(permission);
 }

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { ApiError } from '../api.ts';
+import { ApiError } from './api/client.ts';
 import { useI18n } from './i18n.ts';
 
 /** The text of an error, in the language currently shown. */

@@ -1,108 +1,31 @@
-import { api, ApiError } from '../../api.ts';
 import { getLang } from '../../shared/i18n.ts';
-import { client, type Schemas } from '../../shared/api/client.ts';
+import { apiErrorOf, ApiError, client, csrfHeader, type Schemas } from '../../shared/api/client.ts';
 
 /** The shapes of /api/directives, /api/inbox, /api/tasks, /api/plans and /api/followup. */
 
 /** The live topics of these screens (see web/src/shared/live.tsx). */
 export const DIRECTIVE_TOPICS = ['directive', 'task', 'reminder', 'escalation', 'plan'] as const;
 
-export type Priority = 'normal' | 'high' | 'urgent';
-export type TaskStatus = 'received' | 'acknowledged' | 'in_progress' | 'done' | 'blocked';
+/** The shapes below are the server's, as its schemas declare them (src/contract/*.ts). */
+export type Task = Schemas['Task'];
+/** One task as `GET /api/tasks/{id}` and the writes on it answer: with milestones and files. */
+export type TaskDetail = Schemas['TaskDetail'];
+export type TaskStatus = Task['status'];
+export type Directive = Schemas['Directive'];
+export type Priority = Directive['priority'];
+export type Target = Schemas['DirectiveTarget'];
+export type Attachment = Schemas['Attachment'];
+/** A unit as a board row names it (what the board's drill-down opens). */
+export type UnitRef = Schemas['DirectiveBoard']['rows'][number]['unit'];
 export const PRIORITIES: Priority[] = ['normal', 'high', 'urgent'];
 
-export interface UnitRef {
-  code: string;
-  name: string;
-  fullName?: string;
-  level?: number;
-  version?: string;
-}
-
-export interface Target {
-  kind: 'units' | 'level' | 'group' | 'nation';
-  version?: string;
-  units?: string[];
-  unit?: string;
-  level?: number;
-  group?: string;
-}
-
-export interface Attachment {
-  id: string | number;
-  name?: string;
-  fileName?: string;
-  filename?: string;
-  size?: number;
-  contentType?: string;
-  url?: string;
-}
-
-export interface Directive {
-  id: string | number;
-  title: string;
-  body: string;
-  priority: Priority;
-  dueDate: string;
-  target?: Target;
-  version?: string;
-  taskCount?: number;
-  issuedBy?: string | { name?: string; username?: string; displayName?: string };
-  issuedAt?: string;
-  createdAt?: string;
-  issuer?: { name?: string; unit?: UnitRef };
-  attachments?: Attachment[];
-}
-
-export interface Task {
-  id: string | number;
-  status: TaskStatus;
-  dueDate?: string;
-  readAt?: string | null;
-  acknowledgedAt?: string | null;
-  doneAt?: string | null;
-  progress?: number | null;
-  reason?: string | null;
-  note?: string | null;
-  unit?: UnitRef;
-  directive?: (Partial<Directive> & { id: string | number; issuerName?: string }) | null;
-  blockedReason?: string | null;
-  lastReport?: string | null;
-  directiveId?: string | number | null;
-  title?: string;
-  body?: string;
-  priority?: Priority;
-  overdue?: boolean;
-  daysLate?: number;
-  attachments?: Attachment[];
-  createdAt?: string;
-  milestones?: Milestone[];
-  assigneeId?: number | null;
-}
-
-export type Milestone = Schemas['TaskDetail']['milestones'][number];
+export type Milestone = TaskDetail['milestones'][number];
 
 /** A comment on a task, as the server's schema declares it. */
 export type Comment = Schemas['TaskComment'];
 
-export interface HistoryEntry {
-  id?: string | number;
-  at: string;
-  kind?: string;
-  action?: string;
-  from?: string | null;
-  to?: string | null;
-  status?: string | null;
-  note?: string | null;
-  reason?: string | null;
-  text?: string | null;
-  body?: string | null;
-  by?: string | { name?: string; username?: string } | null;
-  progress?: number | null;
-  figures?: Record<string, number> | null;
-  attachments?: Attachment[];
-  actor?: string | { name?: string; username?: string } | null;
-}
+/** One change of a task (`GET /api/tasks/{id}/history`). */
+export type HistoryEntry = Schemas['TaskHistory']['events'][number];
 
 /** `GET /api/directives/{id}/board`, as the server's schema declares it. */
 export type Board = Schemas['DirectiveBoard'];
@@ -110,37 +33,35 @@ export type BoardRow = Board['rows'][number];
 export type BoardCounts = Board['totals'];
 export type Laggard = Board['laggards'][number];
 
-/** A list answer may be a bare array or `{ items }`. */
-export function itemsOf<T>(x: unknown): T[] {
-  if (Array.isArray(x)) return x as T[];
-  const o = x as { items?: T[]; tasks?: T[]; directives?: T[]; events?: T[] } | undefined;
-  return o?.items ?? o?.tasks ?? o?.directives ?? o?.events ?? [];
-}
-
-export const directiveOf = (t: Task) => ({
+/** What a task asks: its directive's, or its own for a task assigned outside a directive. */
+export const directiveOf = (t: Task & { attachments?: Attachment[] }) => ({
   id: t.directive?.id ?? t.directiveId,
-  title: t.directive?.title ?? t.title ?? '',
-  body: t.directive?.body ?? t.body ?? '',
-  priority: t.directive?.priority ?? t.priority ?? 'normal',
-  dueDate: t.dueDate ?? t.directive?.dueDate ?? '',
-  attachments: t.attachments ?? t.directive?.attachments ?? [],
+  title: t.directive?.title ?? t.title,
+  body: t.directive?.body ?? '',
+  priority: t.directive?.priority ?? 'normal',
+  dueDate: t.dueDate,
+  attachments: t.attachments ?? [],
 });
 
-export function personName(p: unknown): string {
-  if (!p) return '';
-  if (typeof p === 'string') return p;
-  const o = p as { displayName?: string; name?: string; username?: string };
-  return o.displayName ?? o.name ?? o.username ?? '';
+/** Who did something, as the history names them. */
+export const personName = (p: { name: string } | null | undefined): string => p?.name ?? '';
+
+export const fileName = (a: Attachment) => a.fileName;
+
+export async function loadInbox(signal?: AbortSignal): Promise<Task[]> {
+  const { data } = await client.GET('/api/inbox', { signal });
+  return data!.items;
 }
-
-export const fileName = (a: Attachment) => a.name ?? a.fileName ?? a.filename ?? String(a.id);
-
-export const loadInbox = async () => itemsOf<Task>(await api('/api/inbox'));
 /** The directives issued on the caller's side (not those sent to its units). */
-export const loadDirectives = async () =>
-  itemsOf<Directive>(await api('/api/directives?issued=true'));
+export async function loadDirectives(signal?: AbortSignal): Promise<Directive[]> {
+  const { data } = await client.GET('/api/directives', {
+    params: { query: { issued: 'true' } },
+    signal,
+  });
+  return data!.items;
+}
 /** Opening a task as its recipient records it as read. */
-export async function loadTask(id: string, signal?: AbortSignal): Promise<Task> {
+export async function loadTask(id: string, signal?: AbortSignal): Promise<TaskDetail> {
   const { data } = await client.GET('/api/tasks/{id}', {
     params: { path: { id: Number(id) } },
     signal,
@@ -166,16 +87,9 @@ export async function loadBoard(id: string, unit?: string, signal?: AbortSignal)
   return data!; // an error answer throws (shared/api/client.ts)
 }
 
-export interface StatusInput {
-  status: Exclude<TaskStatus, 'received'>;
-  reason?: string;
-  note?: string;
-  progress?: number;
-  figures?: Record<string, number>;
-  attachmentIds?: number[];
-}
+export type StatusInput = Schemas['TaskStatusInput'];
 
-export async function reportStatus(id: string, body: StatusInput): Promise<Task> {
+export async function reportStatus(id: string, body: StatusInput): Promise<TaskDetail> {
   const { data } = await client.POST('/api/tasks/{id}/status', {
     params: { path: { id: Number(id) } },
     body,
@@ -191,23 +105,23 @@ export async function addComment(id: string, text: string): Promise<Comment> {
   return data!;
 }
 
-export async function completeMilestone(id: string, milestone: number): Promise<Task> {
+export async function completeMilestone(id: string, milestone: number): Promise<TaskDetail> {
   const { data } = await client.POST('/api/tasks/{id}/milestones/{milestoneId}/done', {
     params: { path: { id: Number(id), milestoneId: milestone } },
   });
   return data!;
 }
 
-export interface NewTask {
-  title: string;
-  unit: string;
-  version?: string;
-  assignee?: number;
-  dueDate: string;
-  milestones?: { title: string; due: string }[];
-}
+export type NewTask = Schemas['StandaloneTaskInput'];
 
-export const assignTask = (body: NewTask) => api<Task>('/api/tasks', { method: 'POST', body });
+/** A task outside a directive; the key makes a resend of the same form a replay, not a copy. */
+export async function assignTask(body: NewTask, idempotencyKey?: string): Promise<TaskDetail> {
+  const { data } = await client.POST('/api/tasks', {
+    body,
+    ...(idempotencyKey ? { params: { header: { 'Idempotency-Key': idempotencyKey } } } : {}),
+  });
+  return data!;
+}
 
 export async function remind(id: string, unit?: string): Promise<{ reminded: number }> {
   const { data } = await client.POST('/api/directives/{id}/remind', {
@@ -216,28 +130,21 @@ export async function remind(id: string, unit?: string): Promise<{ reminded: num
   return data!;
 }
 
-export interface NewDirective {
-  title: string;
-  body: string;
-  priority: Priority;
-  dueDate: string;
-  target: Target;
-  attachmentIds?: number[];
-}
+export type NewDirective = Schemas['DirectiveInput'];
 
-export const issueDirective = (body: NewDirective, idempotencyKey?: string) =>
-  api<{ directive: Directive; taskCount: number }>('/api/directives', {
-    method: 'POST',
+/** Issues a directive; the key makes a resend of the same form a replay, not a second one. */
+export async function issueDirective(
+  body: NewDirective,
+  idempotencyKey?: string,
+): Promise<{ directive: Directive; taskCount: number }> {
+  const { data } = await client.POST('/api/directives', {
     body,
-    idempotencyKey,
+    ...(idempotencyKey ? { params: { header: { 'Idempotency-Key': idempotencyKey } } } : {}),
   });
-
-function csrf(): string | undefined {
-  const m = /(?:^|;\s*)opsroom_csrf=([^;]+)/.exec(document.cookie);
-  return m?.[1] ? decodeURIComponent(m[1]) : undefined;
+  return data!;
 }
 
-/** A file sent as multipart/form-data (api() speaks JSON only). */
+/** A file sent as multipart/form-data (the typed client speaks JSON only). */
 export async function uploadAttachment(file: File): Promise<Attachment> {
   const form = new FormData();
   form.append('file', file, file.name);
@@ -245,7 +152,7 @@ export async function uploadAttachment(file: File): Promise<Attachment> {
     Accept: 'application/json',
     'Accept-Language': getLang() === 'en' ? 'en' : 'vi',
   };
-  const token = csrf();
+  const token = csrfHeader();
   if (token) headers['X-CSRF-Token'] = token;
   let res: Response;
   try {
@@ -258,21 +165,22 @@ export async function uploadAttachment(file: File): Promise<Attachment> {
   } catch {
     throw new ApiError(0, 'network', '', undefined);
   }
-  const data = (await res.json().catch(() => undefined)) as
-    | (Attachment & {
-        error?: { code?: string; message?: string; messages?: { vi: string; en: string } };
-      })
-    | undefined;
-  if (!res.ok) {
-    const e = data?.error;
-    throw new ApiError(
-      res.status,
-      e?.code ?? 'http_' + res.status,
-      e?.message ?? res.statusText,
-      e?.messages,
-    );
-  }
-  return { ...data!, name: data?.name ?? data?.fileName ?? file.name };
+  if (!res.ok) throw await apiErrorOf(res);
+  const data: unknown = await res.json().catch(() => undefined);
+  if (!isAttachment(data)) throw new ApiError(res.status, `http_${res.status}`, '', undefined);
+  return data;
+}
+
+/** The answer of `POST /api/attachments` (a 201 with the stored file), checked as it comes. */
+function isAttachment(x: unknown): x is Attachment {
+  if (typeof x !== 'object' || x === null) return false;
+  const a: Partial<Record<keyof Attachment, unknown>> = x;
+  return (
+    typeof a.id === 'number' &&
+    typeof a.fileName === 'string' &&
+    typeof a.contentType === 'string' &&
+    typeof a.size === 'number'
+  );
 }
 
 /** Today in Viet Nam (UTC+7), 'YYYY-MM-DD'. */
@@ -314,8 +222,6 @@ export function shiftWeek(week: string, by: number): string {
 /** Days a task is late today (0 when not late or done). */
 export function daysLateOf(t: Task, today: string): number {
   if (t.status === 'done') return 0;
-  const due = t.dueDate ?? t.directive?.dueDate;
-  if (!due) return 0;
-  const d = (Date.parse(today) - Date.parse(due)) / 86_400_000;
+  const d = (Date.parse(today) - Date.parse(t.dueDate)) / 86_400_000;
   return d > 0 ? Math.round(d) : 0;
 }

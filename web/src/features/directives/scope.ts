@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
-import { api, query, type Me, type OrgUnit, type OrgUnitDetail, type Version } from '../../api.ts';
+import type { Me } from '../../shared/api/types.ts';
+import { useVersions } from '../units/queries.ts';
+import { useUnitChildren, useUnitDetail } from './queries.ts';
 
 const ROOT = 'VN';
 
@@ -9,35 +10,17 @@ const ROOT = 'VN';
  * offer to choose from.
  */
 export function useScopeTree(me: Me) {
-  const [version, setVersion] = useState<string | undefined>(
-    me.scope.code === ROOT ? undefined : me.scope.version,
-  );
-  const [scopeUnit, setScopeUnit] = useState<OrgUnitDetail | undefined>();
-  const [children, setChildren] = useState<OrgUnit[] | undefined>();
-  const [loadError, setLoadError] = useState<unknown>(null);
-
-  useEffect(() => {
-    if (version) return;
-    api<{ items: Version[] }>('/api/versions')
-      .then((r) => setVersion((r.items.find((v) => v.current) ?? r.items[0])?.id ?? '2025'))
-      .catch(setLoadError);
-  }, [version]);
-
-  useEffect(() => {
-    if (!version) return;
-    const code = encodeURIComponent(me.scope.code);
-    Promise.all([
-      api<OrgUnitDetail>(`/api/orgunits/${code}${query({ version })}`),
-      api<{ items: OrgUnit[] }>(`/api/orgunits/${code}/children${query({ version, limit: 5000 })}`),
-    ])
-      .then(([u, c]) => {
-        setScopeUnit(u);
-        setChildren(c.items);
-      })
-      .catch(setLoadError);
-  }, [version, me.scope.code]);
-
-  return { version, scopeUnit, children, loadError, setLoadError };
+  const own = me.scope.code === ROOT ? undefined : me.scope.version;
+  const versionsQ = useVersions();
+  const versions = versionsQ.data;
+  const version =
+    own ??
+    (versions ? ((versions.find((v) => v.current) ?? versions[0])?.id ?? '2025') : undefined);
+  const unitQ = useUnitDetail(version, me.scope.code);
+  const childrenQ = useUnitChildren(version, me.scope.code, version !== undefined);
+  const loadError: unknown =
+    (own === undefined ? versionsQ.error : null) ?? unitQ.error ?? childrenQ.error ?? null;
+  return { version, scopeUnit: unitQ.data, children: childrenQ.data, loadError };
 }
 
 /** Folds Vietnamese diacritics so "sai gon" finds "Sài Gòn". */

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useSearch } from '@tanstack/react-router';
-import { query, type Me } from '../../api.ts';
+import type { Me } from '../../shared/api/types.ts';
+import { query } from '../../shared/url.ts';
 import { useI18n } from '../../shared/i18n.ts';
 import { useGo } from '../../shared/nav.tsx';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
@@ -78,7 +79,7 @@ function DataEntry({ username }: { username: string }) {
     const c = { ...choice, ...next };
     if (c.ds === choice.ds && c.u === choice.u && c.p === choice.p) return;
     if (!confirmLeave()) return;
-    editor.reset(false);
+    editor.newChoice();
     setChosen(c);
   };
   const chooseDataSet = (code: string) => {

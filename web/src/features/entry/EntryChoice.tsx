@@ -1,6 +1,5 @@
-import type { EntryDataSet, EntryDataSets } from '../../api.ts';
 import { useI18n } from '../../shared/i18n.ts';
-import type { Choice } from './choice.ts';
+import type { Choice, EntryDataSet, EntryDataSets } from './choice.ts';
 import { PeriodPicker } from './PeriodPicker.tsx';
 import { UnitPicker } from './UnitPicker.tsx';
 

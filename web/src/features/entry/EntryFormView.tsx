@@ -1,7 +1,7 @@
-import type { EntryField } from '../../api.ts';
 import { useI18n } from '../../shared/i18n.ts';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
 import { ErrorSummary } from './ErrorSummary.tsx';
+import type { EntryField } from './fields.ts';
 import { FormActions } from './FormActions.tsx';
 import { FormFields } from './FormFields.tsx';
 import { FormHead } from './FormHead.tsx';
@@ -12,7 +12,7 @@ export function EntryFormView({ editor }: { editor: FormEditor }) {
   const { lang } = useI18n();
   const { form, formError, saved, savedRef, busy, submitted, saveError } = editor;
   const shownErrors = editor.fields
-    .map((f) => ({ f, msg: editor.errorOf(f) }))
+    .map((f) => ({ f, msg: editor.errorOf(f.key) }))
     .filter((x): x is { f: EntryField; msg: string } => x.msg !== null);
   const editable = form?.editable ?? false;
 

@@ -1,6 +1,5 @@
-import type { EntryField } from '../../api.ts';
 import { useI18n } from '../../shared/i18n.ts';
-import { fieldId, fieldLabel } from './fields.ts';
+import { fieldId, fieldLabel, type EntryField } from './fields.ts';
 
 /** After a save was tried: the fields to fix, each a link to its field. */
 export function ErrorSummary({

@@ -1,28 +1,43 @@
-import type { EntryField } from '../../api.ts';
+import { useController, type Control } from 'react-hook-form';
 import { useI18n } from '../../shared/i18n.ts';
-import { dateTime, fieldId, TYPE_HINT } from './fields.ts';
+import {
+  clientProblem,
+  dateTime,
+  fieldId,
+  fieldName,
+  TYPE_HINT,
+  type EntryField,
+  type FormValues,
+} from './fields.ts';
 
-/** One field of the form: its label, problem, control for its value type, and hint. */
+/**
+ * One field of the form: its label, problem, control for its value type, and hint. Its value,
+ * whether it changed and its problem (the typed value checked with the server's rules, or the
+ * server's own) live in the form (react-hook-form); the control is controlled, so a checkbox
+ * holds 'true' or '' like the other types, and the input's name stays the field's key.
+ */
 export function FieldInput({
   field,
   label,
-  value,
-  error,
-  dirty,
+  control,
   readOnly,
-  onChange,
-  onBlur,
 }: {
   field: EntryField;
   label: string;
-  value: string;
-  error: string | null;
-  dirty: boolean;
+  control: Control<FormValues>;
   readOnly: boolean;
-  onChange: (v: string) => void;
-  onBlur: () => void;
 }) {
-  const { lang, t } = useI18n();
+  const i18n = useI18n();
+  const { lang, t } = i18n;
+  const { field: input, fieldState } = useController({
+    name: fieldName(field.key),
+    control,
+    rules: { validate: (v) => clientProblem(field, v ?? '', i18n) ?? true },
+  });
+  const value = input.value ?? '';
+  const onChange = input.onChange;
+  const error = fieldState.error?.message ?? null;
+  const dirty = fieldState.isDirty;
   const id = fieldId(field.key);
   const hintId = `${id}-hint`;
   const errId = `${id}-err`;
@@ -30,14 +45,15 @@ export function FieldInput({
     id,
     name: field.key,
     value,
+    ref: input.ref,
     'aria-invalid': error ? true : undefined,
     'aria-describedby': error ? `${errId} ${hintId}` : hintId,
-    onBlur,
+    onBlur: input.onBlur,
   } as const;
-  let control;
+  let widget;
   if (field.valueType === 'true_only') {
     // DHIS2's TRUE_ONLY: ticked is "true", left empty is no value at all.
-    control = (
+    widget = (
       <input
         {...common}
         type="checkbox"
@@ -48,7 +64,7 @@ export function FieldInput({
       />
     );
   } else if (field.valueType === 'boolean') {
-    control = (
+    widget = (
       <select {...common} onChange={(e) => onChange(e.target.value)} disabled={readOnly}>
         <option value="">{t('entryNotSet')}</option>
         <option value="true">{t('entryYes')}</option>
@@ -58,7 +74,7 @@ export function FieldInput({
   } else {
     const numeric = field.valueType === 'integer';
     const decimal = field.valueType === 'number' || field.valueType === 'percentage';
-    control = (
+    widget = (
       <input
         {...common}
         readOnly={readOnly}
@@ -91,7 +107,7 @@ export function FieldInput({
           {error}
         </p>
       )}
-      {control}
+      {widget}
       <p className="hint" id={hintId}>
         {hint.join(' · ')}
       </p>

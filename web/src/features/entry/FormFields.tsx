@@ -6,7 +6,7 @@ import type { FormEditor } from './useFormEditor.ts';
 /** The form's fields in order; the options of one element share a fieldset. */
 export function FormFields({ editor, readOnly }: { editor: FormEditor; readOnly: boolean }) {
   const { lang } = useI18n();
-  const { inputs, errorOf, dirtyKeys, setValue, touch } = editor;
+  const { control } = editor;
   const groups = groupFields(editor.fields);
   return (
     <div className="entry-fields">
@@ -24,12 +24,8 @@ export function FormFields({ editor, readOnly }: { editor: FormEditor; readOnly:
                 key={f.key}
                 field={f}
                 label={(lang === 'vi' ? f.optionVi : f.optionEn) ?? f.categoryOptionCombo}
-                value={inputs[f.key] ?? ''}
-                error={errorOf(f)}
-                dirty={dirtyKeys.includes(f.key)}
+                control={control}
                 readOnly={readOnly}
-                onChange={(v) => setValue(f.key, v)}
-                onBlur={() => touch(f.key)}
               />
             ))}
           </fieldset>
@@ -38,12 +34,8 @@ export function FormFields({ editor, readOnly }: { editor: FormEditor; readOnly:
             key={g.element}
             field={g.fields[0]!}
             label={lang === 'vi' ? g.fields[0]!.nameVi : g.fields[0]!.nameEn}
-            value={inputs[g.fields[0]!.key] ?? ''}
-            error={errorOf(g.fields[0]!)}
-            dirty={dirtyKeys.includes(g.fields[0]!.key)}
+            control={control}
             readOnly={readOnly}
-            onChange={(v) => setValue(g.fields[0]!.key, v)}
-            onBlur={() => touch(g.fields[0]!.key)}
           />
         ),
       )}

@@ -1,5 +1,5 @@
-import type { EntryForm } from '../../api.ts';
 import { formatDate, useI18n } from '../../shared/i18n.ts';
+import type { EntryForm } from './fields.ts';
 
 /** The form's unit and period, how much is filled, its due date and any lock. */
 export function FormHead({ form }: { form: EntryForm }) {

@@ -7,9 +7,8 @@ import {
   previousPeriod,
   type Period,
 } from '../../../../src/domain/period.ts';
-import type { PeriodType } from '../../api.ts';
 import { useI18n } from '../../shared/i18n.ts';
-import { tryParse } from './choice.ts';
+import { tryParse, type PeriodType } from './choice.ts';
 
 const PERIOD_CHOICES = 24;
 

@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
-import type { EntryDataSet } from '../../api.ts';
 import { useI18n } from '../../shared/i18n.ts';
+import type { EntryDataSet } from './choice.ts';
 import { searchUnits, type UnitHit } from './queries.ts';
 
 const SEARCH_DEBOUNCE_MS = 250;

@@ -4,7 +4,13 @@ import {
   previousPeriod,
   type Period,
 } from '../../../../src/domain/period.ts';
-import type { EntryDataSet, EntryDataSets, PeriodType } from '../../api.ts';
+import type { Schemas } from '../../shared/api/client.ts';
+
+/** The data sets an account can enter, with the units of its scope (generated types). */
+export type EntryDataSets = Schemas['DataEntryDataSets'];
+export type EntryDataSet = EntryDataSets['items'][number];
+/** Every period type the server knows (a data set may use DHIS2's weekly and financial ones). */
+export type PeriodType = EntryDataSet['periodType'];
 
 /** What the form shows, also held by the address: ?ds=<data set>&u=<unit>&p=<period>. */
 export interface Choice {

@@ -1,5 +1,12 @@
-import type { EntryField, EntryForm, ValueType } from '../../api.ts';
-import type { MessageKey } from '../../shared/i18n.ts';
+import { checkValue } from '../../../../src/domain/data-value.ts';
+import type { Schemas } from '../../shared/api/client.ts';
+import type { I18n, MessageKey } from '../../shared/i18n.ts';
+
+export type EntryForm = Schemas['DataEntryForm'];
+export type EntryField = EntryForm['fields'][number];
+export type ValueType = EntryField['valueType'];
+/** A sentence in both languages, as the server sends it. */
+export type Bilingual = Schemas['DataEntrySaved']['message'];
 
 export const TYPE_HINT: Record<ValueType, MessageKey> = {
   integer: 'entryTypeInteger',
@@ -22,9 +29,33 @@ export const TYPE_ERROR: Record<ValueType, MessageKey> = {
 };
 
 export const stored = (f: EntryField) => f.value ?? '';
-export const valuesOf = (form: EntryForm) =>
-  Object.fromEntries(form.fields.map((f) => [f.key, stored(f)]));
 export const fieldId = (key: string) => `f-${key}`;
+
+/**
+ * A field's name in the form's values (react-hook-form): its key with every character but a
+ * letter or digit written as _hhhh, since the library reads dots and brackets as paths and a key
+ * is ELEMENT.OPTION for one option of a breakdown. The inputs' own name stays the key.
+ */
+export const fieldName = (key: string) =>
+  'k' + key.replace(/[^A-Za-z0-9]/g, (c) => '_' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+
+/** The form's values by field name (`fieldName`): what the fields show. */
+export type FormValues = Record<string, string>;
+
+/** The stored values of a form, as the form's values. */
+export const valuesOf = (form: EntryForm): FormValues =>
+  Object.fromEntries(form.fields.map((f) => [fieldName(f.key), stored(f)]));
+
+/** What is wrong with a typed value, with the same rules as the server's (null: nothing). */
+export function clientProblem(f: EntryField, raw: string, { lang, t }: I18n): string | null {
+  if (raw.trim() === '') return null;
+  const range = { element: f.dataElement, min: f.min, max: f.max };
+  const checked = checkValue(f.valueType, raw, range);
+  if (checked.ok) return null;
+  // The right type but out of the element's range: the server's own sentence.
+  if (checkValue(f.valueType, raw).ok) return checked.reason[lang];
+  return t(TYPE_ERROR[f.valueType], { v: raw.trim() });
+}
 
 export function dateTime(iso: string, lang: 'vi' | 'en'): string {
   return new Date(iso).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', {

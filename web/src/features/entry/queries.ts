@@ -1,20 +1,12 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { EntrySaved } from '../../api.ts';
-import { ApiError, client } from '../../shared/api/client.ts';
+import { answer, client, type Schemas } from '../../shared/api/client.ts';
 import type { Choice } from './choice.ts';
-
-/** An answer's body; an error answer has already thrown ApiError in the client. */
-async function body<T>(call: Promise<{ data?: T }>): Promise<T> {
-  const { data } = await call;
-  if (data === undefined) throw new ApiError(0, 'network', '', undefined);
-  return data;
-}
 
 /** The data sets this account can enter, with the units of its scope. */
 export function useEntryDataSets(username: string) {
   return useQuery({
     queryKey: ['dataEntry', 'dataSets', username],
-    queryFn: ({ signal }) => body(client.GET('/api/dataEntry/dataSets', { signal })),
+    queryFn: ({ signal }) => answer(client.GET('/api/dataEntry/dataSets', { signal })),
   });
 }
 
@@ -28,7 +20,7 @@ export function useEntryForm(choice: Choice | null) {
   return useQuery({
     queryKey: choice ? formKey(choice) : ['dataEntry', 'form'],
     queryFn: ({ signal }) =>
-      body(
+      answer(
         client.GET('/api/dataEntry/form', {
           params: { query: { dataSet: choice!.ds, orgUnit: choice!.u, period: choice!.p } },
           signal,
@@ -40,8 +32,11 @@ export function useEntryForm(choice: Choice | null) {
   });
 }
 
-export function saveForm(choice: Choice, values: Record<string, string>): Promise<EntrySaved> {
-  return body(
+export function saveForm(
+  choice: Choice,
+  values: Record<string, string>,
+): Promise<Schemas['DataEntrySaved']> {
+  return answer(
     client.POST('/api/dataEntry/form', {
       body: { dataSet: choice.ds, orgUnit: choice.u, period: choice.p, values },
     }),
@@ -61,7 +56,7 @@ export async function searchUnits(
   q: string,
   signal: AbortSignal,
 ): Promise<UnitHit[]> {
-  const r = await body(
+  const r = await answer(
     client.GET('/api/orgunits', { params: { query: { version, level, q, limit: 10 } }, signal }),
   );
   return r.items.map((u) => ({

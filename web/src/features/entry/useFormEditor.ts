@@ -1,44 +1,108 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
-import { checkValue } from '../../../../src/domain/data-value.ts';
-import { ApiError, type Bilingual, type EntryField, type EntryFieldError } from '../../api.ts';
+import { useEffect, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
+import { useForm } from 'react-hook-form';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { ApiError, type Schemas } from '../../shared/api/client.ts';
 import { useI18n } from '../../shared/i18n.ts';
 import type { Choice } from './choice.ts';
-import { fieldId, stored, TYPE_ERROR, valuesOf } from './fields.ts';
+import {
+  fieldId,
+  fieldName,
+  valuesOf,
+  type Bilingual,
+  type EntryForm,
+  type FormValues,
+} from './fields.ts';
 import { clearUnsaved, useLeaveGuard } from './leaveGuard.ts';
 import { formKey, saveForm, useEntryForm } from './queries.ts';
 
+/** One problem of a refused save (409 import_conflicts, details.fields). */
+type FieldProblem = Schemas['EntryFieldProblem'];
+type ConflictDetails = NonNullable<Schemas['DataEntryConflict']['error']['details']>;
+
+/** The details of a save's 409 (an error's details vary with its code). */
+const isConflictDetails = (d: unknown): d is ConflictDetails =>
+  typeof d === 'object' && d !== null && (!('fields' in d) || Array.isArray(d.fields));
+
+/** The per-field problems of a refused save; none for any other error. */
+function fieldProblems(err: unknown): FieldProblem[] {
+  if (!(err instanceof ApiError) || err.code !== 'import_conflicts') return [];
+  return isConflictDetails(err.details) ? (err.details.fields ?? []) : [];
+}
+
 /**
- * The form of a choice as it is edited: typed values (checked as they are typed, with the same
- * rules as the server's), the server's per-field problems, and the all-or-nothing save.
+ * The form of a choice as it is edited (react-hook-form): typed values, checked on leaving a
+ * field and as they are typed once a field was left or a save tried (with the same rules as the
+ * server's, the `validate` of each field in FieldInput), the server's per-field problems
+ * (`setError`, type 'server'), and the all-or-nothing save of the fields that changed.
  */
 export function useFormEditor(choice: Choice | null) {
   const { lang, t } = useI18n();
   const queryClient = useQueryClient();
   const formQ = useEntryForm(choice);
   const form = formQ.error ? undefined : formQ.data;
-  const [inputs, setInputs] = useState<Record<string, string>>({});
-  const [inputsOf, setInputsOf] = useState<typeof form>(undefined);
-  const [touched, setTouched] = useState<Set<string>>(new Set());
-  const [submitted, setSubmitted] = useState(false);
-  const [serverErrors, setServerErrors] = useState<Record<string, Bilingual>>({});
+  const {
+    control,
+    formState,
+    getFieldState,
+    handleSubmit,
+    reset: resetValues,
+    setError,
+    clearErrors,
+    subscribe,
+    trigger,
+  } = useForm<FormValues>({
+    mode: 'onTouched',
+    reValidateMode: 'onChange',
+    shouldFocusError: false,
+  });
   const [saved, setSaved] = useState<Bilingual | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [saveError, setSaveError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const [focusRequest, setFocusRequest] = useState<{ key: string; n: number } | null>(null);
   const savedRef = useRef<HTMLDivElement>(null);
 
-  // A form read or saved: its stored values are what the fields show.
+  // A form read or saved: its stored values are what the fields show (before the screen is drawn).
+  const applied = useRef<EntryForm | undefined>(undefined);
+  const apply = (f: EntryForm) => {
+    applied.current = f;
+    resetValues(valuesOf(f));
+  };
   const loaded = formQ.isPlaceholderData ? undefined : form;
-  if (loaded && loaded !== inputsOf) {
-    setInputsOf(loaded);
-    setInputs(valuesOf(loaded));
-  }
+  useLayoutEffect(() => {
+    if (loaded && loaded !== applied.current) apply(loaded);
+  });
 
   const fields = form?.fields ?? [];
-  const dirtyKeys = fields.filter((f) => (inputs[f.key] ?? '') !== stored(f)).map((f) => f.key);
+  const { dirtyFields, errors, isSubmitted, isSubmitting } = formState;
+  const dirtyKeys = fields.filter((f) => dirtyFields[fieldName(f.key)]).map((f) => f.key);
   useLeaveGuard(dirtyKeys.length);
+
+  // A value typed: the last save's message and notice go.
+  useEffect(
+    () =>
+      subscribe({
+        formState: { values: true },
+        callback: ({ type }) => {
+          if (type !== 'change') return;
+          setSaved(null);
+          setNotice(null);
+        },
+      }),
+    [subscribe],
+  );
+
+  // The problems shown follow a language switch.
+  useEffect(() => {
+    const shown = fields.map((f) => fieldName(f.key));
+    const client = shown.filter((n) => {
+      const e = getFieldState(n).error;
+      if (e?.type !== 'server') return e !== undefined;
+      const message = e.types?.[lang];
+      if (typeof message === 'string') setError(n, { type: 'server', message, types: e.types });
+      return false;
+    });
+    if (client.length) void trigger(client);
+  }, [lang]); // on a language switch only
 
   useEffect(() => {
     if (!focusRequest) return;
@@ -48,125 +112,106 @@ export function useFormEditor(choice: Choice | null) {
   }, [focusRequest]);
   const focusField = (key: string) => setFocusRequest({ key, n: Date.now() });
 
-  const clientError = (f: EntryField, raw: string): string | null => {
-    if (raw.trim() === '') return null;
-    const range = { element: f.dataElement, min: f.min, max: f.max };
-    const checked = checkValue(f.valueType, raw, range);
-    if (checked.ok) return null;
-    // The right type but out of the element's range: the server's own sentence.
-    if (checkValue(f.valueType, raw).ok) return checked.reason[lang];
-    return t(TYPE_ERROR[f.valueType], { v: raw.trim() });
-  };
-  const errorOf = (f: EntryField): string | null => {
-    const raw = inputs[f.key] ?? '';
-    if (touched.has(f.key) || submitted) {
-      const c = clientError(f, raw);
-      if (c) return c;
-    }
-    const s = serverErrors[f.key];
-    return s ? s[lang] : null;
-  };
+  const save = useMutation({
+    mutationFn: (v: { choice: Choice; values: Record<string, string> }) =>
+      saveForm(v.choice, v.values),
+    onSuccess: (r, v) => {
+      clearUnsaved();
+      // the form as the cache holds it (shared with the one read), so it is applied once
+      apply(queryClient.setQueryData<EntryForm>(formKey(v.choice), r.form) ?? r.form);
+      setSaved(r.message);
+      requestAnimationFrame(() => savedRef.current?.focus());
+    },
+    onError: (err) => {
+      const problems = fieldProblems(err);
+      if (problems.length === 0) {
+        setSaveError(err);
+        return;
+      }
+      // the server's problems replace the ones it gave before
+      const byKey = new Map<string, FieldProblem>();
+      for (const p of problems) if (!byKey.has(p.key)) byKey.set(p.key, p);
+      for (const f of fields) {
+        const name = fieldName(f.key);
+        const p = byKey.get(f.key);
+        if (p) setError(name, { type: 'server', message: p[lang], types: { vi: p.vi, en: p.en } });
+        else if (getFieldState(name).error?.type === 'server') clearErrors(name);
+      }
+      const first = fields.find((f) => byKey.has(f.key));
+      // a problem not tied to a field of this form (should not happen) is shown on top
+      if (first) focusField(first.key);
+      else setSaveError(err);
+    },
+  });
+  const busy = save.isPending;
 
-  /** A new choice: what was typed for the previous one goes with it. */
-  const reset = (keepSaved: boolean) => {
-    setTouched(new Set());
-    setSubmitted(false);
-    setServerErrors({});
+  /** A new choice: what was typed stays until its form has come; problems and messages go. */
+  const newChoice = () => {
+    resetValues(undefined, { keepValues: true, keepDefaultValues: true, keepDirty: true });
     setNotice(null);
-    if (!keepSaved) {
-      setSaved(null);
-      setSaveError(null);
-    }
-  };
-
-  const setValue = (key: string, value: string) => {
-    setInputs((prev) => ({ ...prev, [key]: value }));
     setSaved(null);
-    setNotice(null);
-    if (serverErrors[key]) {
-      setServerErrors((prev) => {
-        const next = { ...prev };
-        delete next[key];
-        return next;
-      });
-    }
+    setSaveError(null);
   };
-
-  const touch = (key: string) => setTouched((s) => new Set(s).add(key));
 
   const undo = () => {
     if (!form) return;
-    setInputs(valuesOf(form));
-    reset(true);
+    resetValues(valuesOf(form));
+    setNotice(null);
   };
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!form || !choice || busy) return;
+    if (!form || !choice || busy || isSubmitting) return;
     setSaved(null);
     setNotice(null);
     setSaveError(null);
-    setSubmitted(true);
-    const bad = fields.find((f) => clientError(f, inputs[f.key] ?? '') !== null);
-    if (bad) {
-      focusField(bad.key);
-      return;
-    }
-    if (dirtyKeys.length === 0) {
-      setNotice(t('entryNothingToSave'));
-      return;
-    }
-    setBusy(true);
-    try {
-      const r = await saveForm(
-        choice,
-        Object.fromEntries(dirtyKeys.map((k) => [k, inputs[k] ?? ''])),
-      );
-      clearUnsaved();
-      queryClient.setQueryData(formKey(choice), r.form);
-      setInputsOf(r.form);
-      setInputs(valuesOf(r.form));
-      setTouched(new Set());
-      setSubmitted(false);
-      setServerErrors({});
-      setSaved(r.message);
-      requestAnimationFrame(() => savedRef.current?.focus());
-    } catch (err) {
-      const details =
-        err instanceof ApiError ? (err.details as { fields?: EntryFieldError[] }) : null;
-      if (err instanceof ApiError && err.code === 'import_conflicts' && details?.fields?.length) {
-        const byKey: Record<string, Bilingual> = {};
-        for (const f of details.fields) byKey[f.key] ??= { vi: f.vi, en: f.en };
-        setServerErrors(byKey);
-        const first = fields.find((f) => byKey[f.key]);
-        if (first) focusField(first.key);
-        // a problem not tied to a field of this form (should not happen) is shown on top
-        if (!first) setSaveError(err);
-      } else {
-        setSaveError(err);
-      }
-    } finally {
-      setBusy(false);
-    }
+    // The server's problems stay until their value changes (a change checks the field again),
+    // though checking every field before a save clears them.
+    const server = fields.flatMap((f) => {
+      const name = fieldName(f.key);
+      const e = getFieldState(name).error;
+      return e?.type === 'server' ? [{ name, e }] : [];
+    });
+    const keepServer = () => {
+      for (const { name, e } of server)
+        setError(name, { type: 'server', message: e.message, types: e.types });
+    };
+    void handleSubmit(
+      (values) => {
+        keepServer();
+        if (dirtyKeys.length === 0) {
+          setNotice(t('entryNothingToSave'));
+          return;
+        }
+        const sent = dirtyKeys.map((k): [string, string] => [k, values[fieldName(k)] ?? '']);
+        save.mutate({ choice, values: Object.fromEntries(sent) });
+      },
+      (problems) => {
+        keepServer();
+        const bad = fields.find((f) => problems[fieldName(f.key)]);
+        if (bad) focusField(bad.key);
+      },
+    )(e);
   };
+
+  /** The problem a field shows, if any. */
+  const errorOf = (key: string): string | null => errors[fieldName(key)]?.message ?? null;
 
   return {
     form,
     formError: formQ.error,
     loading: formQ.isFetching,
     fields,
-    inputs,
+    control,
     dirtyKeys,
     errorOf,
-    submitted,
+    submitted: isSubmitted,
     saved,
     savedRef,
     notice,
     saveError,
     busy,
-    reset,
-    setValue,
-    touch,
+    newChoice,
     undo,
     submit,
     focusField,

@@ -1,5 +1,5 @@
 import type { MouseEvent } from 'react';
-import type { OrgUnitDetail } from '../../api.ts';
+import type { OrgUnitDetail } from '../../shared/api/types.ts';
 import type { OverviewT } from './messages.ts';
 
 /** The unit's ancestors: links down from the caller's scope, plain text above it. */

@@ -1,5 +1,5 @@
 import { lazy, Suspense, type ReactNode } from 'react';
-import type { OrgUnitDetail } from '../../api.ts';
+import type { OrgUnitDetail } from '../../shared/api/types.ts';
 import { unitLabel, type Lang } from '../../shared/format.ts';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
 import type { MapTheme } from './Charts.tsx';

@@ -1,22 +1,19 @@
 import { useEffect } from 'react';
-import { ApiError, type Me } from '../../api.ts';
+import { ApiError } from '../../shared/api/client.ts';
+import type { Me } from '../../shared/api/types.ts';
 import type { Lang } from '../../shared/format.ts';
 import { usePathname } from '../../shared/nav.tsx';
 import { ErrorBox } from '../../shared/ui.tsx';
-import { AlertsSection } from './AlertsSection.tsx';
 import { Breadcrumb } from './Breadcrumb.tsx';
-import { itemOf } from './data.ts';
-import { MapPanel } from './MapPanel.tsx';
 import type { OverviewT } from './messages.ts';
 import { placeMessage } from './place.ts';
-import { RankingPanel } from './RankingPanel.tsx';
 import { RoomFilters } from './RoomFilters.tsx';
 import { RoomHeader } from './RoomHeader.tsx';
+import { roomPanels } from './RoomPanels.tsx';
 import { RoomProblems } from './RoomProblems.tsx';
 import { ROOT, selectionOf } from './selection.ts';
 import { readState, writeState, type OverviewState } from './state.ts';
 import { Tiles } from './Tiles.tsx';
-import { TrendPanel } from './TrendPanel.tsx';
 import { useRoomData, useUpdatedAt, type Boot } from './useRoomData.ts';
 import { useRoomLive } from './useRoomLive.ts';
 import { useRoomViews } from './useRoomViews.ts';
@@ -42,12 +39,12 @@ export function Overview({
   const { cat, versions, geo } = boot;
   const today = useToday();
   const sel = selectionOf(state, cat, versions, me, today, t);
-  const { problems, resolved, period, tileCodes, mapCode, version, unitCode, rootScope } = sel;
+  const { problems, resolved, tileCodes, mapCode, version, unitCode, rootScope } = sel;
 
   useRoomLive(tileCodes, mapCode, cat, version);
 
   const d = useRoomData(sel, state.all, me, geo);
-  const { unit, frame, place, allMode, alerts, tilesQ, mapQ, trendQ, geoQ } = d;
+  const { unit, frame, tilesQ } = d;
 
   const updatedAt = useUpdatedAt(tilesQ.dataUpdatedAt);
 
@@ -59,15 +56,8 @@ export function Overview({
 
   const wall = useWallRotation(state.wall);
 
-  const { mapItem, mapName, periodLabel, previousLabel, tileModels, regionsModel } = useRoomViews(
-    sel,
-    d,
-    cat,
-    lang,
-    t,
-    state.wall,
-  );
-  const dark = state.wall;
+  const views = useRoomViews(sel, d, cat, lang, t, state.wall);
+  const { mapName, periodLabel, previousLabel, tileModels, regionsModel } = views;
 
   // The user's own unit is the default: it needs no `ou` in the address.
   const pathname = usePathname();
@@ -118,81 +108,20 @@ export function Overview({
   const breadcrumb = unit && (
     <Breadcrumb unit={unit} scopeCode={me.scope.code} onGo={go} href={goHref} t={t} />
   );
-  const mapPanel = (
-    <MapPanel
-      lang={lang}
-      t={t}
-      unit={unit}
-      frame={frame}
-      version={version}
-      allMode={allMode}
-      mapEntry={d.mapEntry}
-      geo={geoQ.data}
-      geoError={geoQ.error}
-      values={!!mapQ.data}
-      valuesReady={!!mapQ.data && !mapQ.isFetching}
-      place={place}
-      model={regionsModel}
-      item={mapItem}
-      mapName={mapName}
-      periodLabel={periodLabel}
-      hasAlerts={alerts.length > 0}
-      dark={dark}
-      wall={state.wall}
-      onSelect={onRegion}
-    />
-  );
-  const rankingPanel = (
-    <RankingPanel
-      mapName={mapName}
-      loading={!mapQ.data && mapQ.isFetching}
-      error={mapQ.error}
-      rows={regionsModel.rows.map((r) => ({ ...r, href: goHref(r.code) }))}
-      lang={lang}
-      t={t}
-      item={mapItem}
-      caption={t('rankingCaption', {
-        unit: frame?.fullName ?? '',
-        indicator: mapName,
-        period: periodLabel,
-      })}
-      previousLabel={previousLabel}
-      onOpen={go}
-      // Thousands of rows would slow the page for nothing: the leaders read the top.
-      limit={state.wall ? 12 : allMode ? 100 : undefined}
-    />
-  );
-  const trendPanel = (
-    <TrendPanel
-      lang={lang}
-      t={t}
-      unitName={unit?.fullName}
-      period={period}
-      answer={trendQ.data}
-      error={trendQ.error}
-      item={mapItem}
-      mapName={mapName}
-      dark={dark}
-      big={state.wall}
-    />
-  );
-  const alertsPanel = (
-    <AlertsSection
-      count={alerts.length}
-      alerts={d.alertsQ.data === null ? null : d.alertsQ.data ? alerts : undefined}
-      lang={lang}
-      t={t}
-      cat={cat}
-      onOpen={(a) =>
-        update({
-          ou: ouOf(a.unit.code),
-          map: itemOf(cat, a.rule.subject) ? a.rule.subject : state.map,
-          all: false,
-        })
-      }
-      limit={state.wall ? 8 : undefined}
-    />
-  );
+  const panels = roomPanels({
+    sel,
+    d,
+    views,
+    cat,
+    state,
+    update,
+    go,
+    goHref,
+    ouOf,
+    onRegion,
+    lang,
+    t,
+  });
   const tiles = (
     <Tiles
       tiles={tileModels}
@@ -217,8 +146,8 @@ export function Overview({
           t={t}
           panel={wall.panel}
           onPanel={wall.setPanel}
-          map={mapPanel}
-          panels={{ trend: trendPanel, ranking: rankingPanel, alerts: alertsPanel }}
+          map={panels.map}
+          panels={{ trend: panels.trend, ranking: panels.ranking, alerts: panels.alerts }}
         />
       </div>
     );
@@ -245,10 +174,10 @@ export function Overview({
       {breadcrumb}
       {tiles}
       <div className="ov-grid">
-        {mapPanel}
-        {rankingPanel}
-        {trendPanel}
-        {alertsPanel}
+        {panels.map}
+        {panels.ranking}
+        {panels.trend}
+        {panels.alerts}
       </div>
     </div>
   );

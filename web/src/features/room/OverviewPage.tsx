@@ -1,4 +1,4 @@
-import type { Me } from '../../api.ts';
+import type { Me } from '../../shared/api/types.ts';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
 import { useOverviewText } from './messages.ts';
 import { Overview } from './Overview.tsx';

@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { Version } from '../../api.ts';
+import { useEffect, useMemo, useRef, type ReactNode } from 'react';
+import type { Version } from '../../shared/api/types.ts';
 import { formatPeriod, type Lang } from '../../shared/format.ts';
 import type { Catalogue, Item } from './data.ts';
 import { sectorName, type OverviewKey, type OverviewT } from './messages.ts';
 import { PRESETS, type OverviewState, type Preset, type ResolvedPeriod } from './state.ts';
+import { ChooseTiles } from './ChooseTiles.tsx';
 import { itemName } from './Tiles.tsx';
 
 /** The choices of the screen: period, tree, what the map shows, the tiles. */
@@ -99,10 +100,6 @@ function Controls({
   };
   const isPreset = (PRESETS as readonly string[]).includes(state.pe);
   const groups = useMemo(() => groupItems(cat, lang), [cat, lang]);
-  const [chosen, setChosen] = useState<string[]>(tileCodes);
-  const detailsRef = useRef<HTMLDetailsElement>(null);
-  const tileKey = tileCodes.join(',');
-  useEffect(() => setChosen(tileKey.split(',')), [tileKey]);
 
   return (
     <div className="card ov-controls">
@@ -159,43 +156,14 @@ function Controls({
           {t('mapAllCommunes')}
         </label>
       )}
-      <details className="ov-choose" ref={detailsRef}>
-        <summary>{t('indicators')}</summary>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (chosen.length === 0) return;
-            const map = chosen.includes(mapCode) ? mapCode : chosen[0]!;
-            update({ dx: chosen, map });
-            detailsRef.current?.removeAttribute('open');
-          }}
-        >
-          <p className="hint">{t('indicatorsHint')}</p>
-          {groups.map(([sector, items]) => (
-            <fieldset key={sector}>
-              <legend>{sectorName(lang, sector)}</legend>
-              {items.map((i) => (
-                <label key={i.code} className="ov-check">
-                  <input
-                    type="checkbox"
-                    checked={chosen.includes(i.code)}
-                    onChange={(e) =>
-                      setChosen((c) =>
-                        e.target.checked ? [...c, i.code] : c.filter((x) => x !== i.code),
-                      )
-                    }
-                  />
-                  {itemName(lang, i, i.code)}
-                  {i.kind === 'indicator' && <span className="tag">{t('indicatorTag')}</span>}
-                </label>
-              ))}
-            </fieldset>
-          ))}
-          <button type="submit" className="btn btn-primary" disabled={chosen.length === 0}>
-            {t('indicatorsApply')}
-          </button>
-        </form>
-      </details>
+      <ChooseTiles
+        groups={groups}
+        tileCodes={tileCodes}
+        mapCode={mapCode}
+        update={update}
+        lang={lang}
+        t={t}
+      />
     </div>
   );
 }

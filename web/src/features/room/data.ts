@@ -1,5 +1,5 @@
-import { api, ApiError, type OrgUnit, type OrgUnitDetail, type Version } from '../../api.ts';
-import { client, type Schemas } from '../../shared/api/client.ts';
+import { answer, ApiError, client, type Schemas } from '../../shared/api/client.ts';
+import type { OrgUnit, OrgUnitDetail, Version } from '../../shared/api/types.ts';
 
 /** The answers of the server the overview reads (see /api/openapi.json). */
 
@@ -36,16 +36,6 @@ export type GeoEntry = Schemas['GeoMap'];
 
 /** An alert raised by a rule (GET /api/alerts; also the payload of the live `alert` event). */
 export type Alert = Schemas['Alert'];
-
-/**
- * The answer of a typed call: the client's middleware throws ApiError for an error answer, so a
- * missing body means the server answered nothing at all.
- */
-async function answer<T>(call: Promise<{ data?: T }>): Promise<T> {
-  const { data } = await call;
-  if (data === undefined) throw new ApiError(0, 'network', '', undefined);
-  return data;
-}
 
 /** Elements, indicators and breakdown options: read once a page load (they change rarely). */
 export async function loadCatalogue(signal?: AbortSignal): Promise<Catalogue> {
@@ -175,6 +165,10 @@ export function alertUnder(a: Alert, version: string, code: string): boolean {
 
 const geoCache = new Map<string, Promise<GeoJSON>>();
 
+/**
+ * A boundary map as the screen reads it. The route answers GeoJSON without a declared schema
+ * (src/contract/geo.ts has none), so its shape is checked here when it arrives.
+ */
 export interface GeoJSON {
   type: 'FeatureCollection';
   features: {
@@ -184,11 +178,43 @@ export interface GeoJSON {
   }[];
 }
 
-/** A boundary map; the URL carries its hash, so the browser caches it for good. */
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+
+function isGeoJSON(x: unknown): x is GeoJSON {
+  return (
+    isObject(x) &&
+    x.type === 'FeatureCollection' &&
+    Array.isArray(x.features) &&
+    x.features.every(
+      (f: unknown) =>
+        isObject(f) &&
+        f.type === 'Feature' &&
+        isObject(f.properties) &&
+        typeof f.properties.code === 'string' &&
+        typeof f.properties.name === 'string',
+    )
+  );
+}
+
+/**
+ * A boundary map; the address (the entry's href: version, parent, level and the hash `h`)
+ * carries its hash, so the browser caches it for good.
+ */
+async function fetchGeo(entry: GeoEntry): Promise<GeoJSON> {
+  const { data }: { data?: unknown } = await client.GET('/api/geo/{version}/{parent}', {
+    params: {
+      path: { version: entry.version, parent: entry.parent },
+      query: { level: entry.level, h: entry.etag },
+    },
+  });
+  if (!isGeoJSON(data)) throw new ApiError(0, 'network', '', undefined);
+  return data;
+}
+
 export function loadGeo(entry: GeoEntry): Promise<GeoJSON> {
   let p = geoCache.get(entry.href);
   if (!p) {
-    p = api<GeoJSON>(entry.href).catch((e) => {
+    p = fetchGeo(entry).catch((e) => {
       geoCache.delete(entry.href);
       throw e;
     });

@@ -1,4 +1,5 @@
-import { ApiError, type OrgUnit, type OrgUnitDetail } from '../../api.ts';
+import { ApiError } from '../../shared/api/client.ts';
+import type { OrgUnit, OrgUnitDetail } from '../../shared/api/types.ts';
 import type { OverviewT } from './messages.ts';
 
 export interface Place {

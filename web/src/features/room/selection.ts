@@ -1,4 +1,4 @@
-import type { Me, Version } from '../../api.ts';
+import type { Me, Version } from '../../shared/api/types.ts';
 import { itemOf, type Catalogue } from './data.ts';
 import type { OverviewT } from './messages.ts';
 import {

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Me, Version } from '../../api.ts';
+import type { Me, Version } from '../../shared/api/types.ts';
 import {
   analytics,
   loadCatalogue,

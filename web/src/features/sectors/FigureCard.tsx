@@ -1,120 +1,14 @@
-import { lazy, Suspense } from 'react';
-import {
-  formatChange,
-  formatDate,
-  formatNumber,
-  formatPercent,
-  formatPeriod,
-  unitLabel,
-  type Lang,
-} from '../../shared/format.ts';
-import { Loading } from '../../shared/ui.tsx';
-import {
-  cellKey,
-  changeToShow,
-  type Cell,
-  type Change,
-  type SectorElement,
-  type SectorFigure,
-} from './data.ts';
+import { formatDate, type Lang } from '../../shared/format.ts';
+import { Breakdown } from './Breakdown.tsx';
+import { ChangeLine } from './ChangeLine.tsx';
+import { cellKey, changeToShow, type Cell, type SectorElement, type SectorFigure } from './data.ts';
+import { midSentence, quoteOf, valueParts } from './figureText.ts';
 import type { SectorT } from './messages.ts';
-
-const BreakdownChart = lazy(() => import('./BreakdownChart.tsx'));
 
 /** Slice colours, each at least 3:1 against the white card. */
 const PALETTE = ['#0b57a4', '#b3131b', '#8a5a00', '#1f7a4d', '#5b3f99', '#0f6e7a'];
 
-/** The ministry prints figures to at most two decimals: 91,32 triệu; 96,74%; 1.383. */
-const DECIMALS = 2;
-
-export function valueParts(
-  lang: Lang,
-  value: number,
-  unit: string | null,
-): { num: string; unit: string } {
-  if (unit === '%') return { num: formatPercent(lang, value, DECIMALS), unit: '' };
-  return { num: formatNumber(lang, value, { decimals: DECIMALS }), unit: unitLabel(lang, unit) };
-}
-
-const joined = (v: { num: string; unit: string }) => (v.unit ? `${v.num} ${v.unit}` : v.num);
-
-/** How many decimals the source printed a change with (10,29%; 3%), at most two. */
-function decimalsOf(pct: number): number {
-  const s = String(Math.abs(pct));
-  const i = s.indexOf('.');
-  return i < 0 ? 0 : Math.min(2, s.length - i - 1);
-}
-
-/**
- * The demo's comments read `source: "the article's words" | a note`; the page shows the words.
- * Other comments are shown as they are.
- */
-export function quoteOf(note: string): string {
-  const first = note.split(' | ')[0]!.trim();
-  const m = /^[\w.-]+:\s*"(.*)"$/s.exec(first);
-  return m ? m[1]! : first;
-}
-
-function ChangeLine({
-  change,
-  printed,
-  kind,
-  lang,
-  t,
-  unit,
-}: {
-  change: Change;
-  /** the change the source printed, if any: a computed one is written to its precision */
-  printed: number | null;
-  kind: 'yoy' | 'prev';
-  lang: Lang;
-  t: SectorT;
-  unit: string | null;
-}) {
-  // 4.581.000 against 4.014.701 is the printed "14,1%", 1.690.000 against 1.578.959 "7,03%".
-  const decimals =
-    change.source === 'reported'
-      ? decimalsOf(change.pct!)
-      : printed !== null
-        ? decimalsOf(printed)
-        : 1;
-  const c = formatChange(lang, change.pct!, decimals);
-  const versus =
-    kind === 'yoy'
-      ? t('vsSamePeriod', { year: yearOf(change.period) })
-      : t('vsPrevious', { period: formatPeriod(lang, change.period) });
-  const title =
-    change.source === 'reported'
-      ? t('reportedTitle')
-      : change.previous !== null
-        ? t('computedTitle', { previous: joined(valueParts(lang, change.previous, unit)) })
-        : undefined;
-  return (
-    <li className={`sector-change sector-change-${c.direction}`} data-testid={`change-${kind}`}>
-      <span className="sector-arrow" aria-hidden="true">
-        {c.arrow}
-      </span>
-      <span title={title}>
-        {c.words} {versus}
-      </span>
-      {change.source === 'reported' && (
-        <span className="sector-badge" title={t('reportedTitle')}>
-          {t('reported')}
-        </span>
-      )}
-    </li>
-  );
-}
-
-/** A name inside a sentence: "Cơ cấu theo loại tấn công mạng". */
-const midSentence = (name: string) => name.charAt(0).toLocaleLowerCase('vi') + name.slice(1);
-
-/** The year a compared period ends in: "so với cùng kỳ 2021". */
-function yearOf(periodId: string): string {
-  const years = periodId.match(/\d{4}/g);
-  return years?.at(-1) ?? periodId;
-}
-
+/** One figure of the month: its value, its changes, its parts and the source's words. */
 export function FigureCard({
   figure,
   element,
@@ -236,63 +130,5 @@ export function FigureCard({
         </div>
       )}
     </article>
-  );
-}
-
-function Breakdown({
-  name,
-  parts,
-  total,
-  unit,
-  lang,
-  t,
-}: {
-  name: string;
-  parts: { code: string; name: string; value: number | null; colour: string }[];
-  total: number | null;
-  unit: string | null;
-  lang: Lang;
-  t: SectorT;
-}) {
-  const withValues = parts.filter((p) => p.value !== null) as {
-    code: string;
-    name: string;
-    value: number;
-    colour: string;
-  }[];
-  const bars = withValues.map((p) => ({
-    name: p.name,
-    value: p.value,
-    label: valueParts(lang, p.value, unit).num,
-    colour: p.colour,
-  }));
-  const summary = bars.map((b) => `${b.name} ${b.label}`).join('; ');
-  return (
-    <section className="sector-breakdown" aria-label={t('breakdown', { name })}>
-      <h4>{t('breakdown', { name })}</h4>
-      <div className="sector-breakdown-body">
-        {bars.length > 0 && (
-          <Suspense fallback={<Loading />}>
-            <BreakdownChart bars={bars} label={t('breakdownChart', { name, items: summary })} />
-          </Suspense>
-        )}
-        <ul className="sector-parts" data-testid="breakdown">
-          {parts.map((p) => (
-            <li key={p.code} data-testid={`part-${p.code}`}>
-              <span className="sector-swatch" style={{ background: p.colour }} aria-hidden="true" />
-              <span className="sector-part-name">{p.name}</span>
-              <span className="sector-part-value">
-                {p.value === null ? '–' : valueParts(lang, p.value, unit).num}
-              </span>
-              {p.value !== null && total ? (
-                <span className="sector-part-share">
-                  {t('share', { pct: formatPercent(lang, (p.value / total) * 100, 1) })}
-                </span>
-              ) : null}
-            </li>
-          ))}
-        </ul>
-      </div>
-    </section>
   );
 }

@@ -1,88 +1,34 @@
-import { api, query } from '../../api.ts';
-import type { SectorCode } from './messages.ts';
+import { ApiError, client, type Schemas } from '../../shared/api/client.ts';
 
-/** The shapes of /api/sectors and /api/analytics/query (see /api/openapi.json). */
+/** The shapes of /api/sectors and /api/analytics/query, as the server's contract declares them. */
 
-export interface PeriodInfo {
-  id: string;
-  type: 'day' | 'week' | 'month' | 'quarter' | 'half' | 'year' | 'range';
-  start: string;
-  end: string;
-  labelVi: string;
-  labelEn: string;
-}
+export type SectorSummary = Schemas['SectorList']['items'][number];
+export type SectorDetail = Schemas['SectorDetail'];
+export type SectorElement = SectorDetail['elements'][number];
+export type SectorFigure = SectorDetail['figures'][number];
+export type SectorMonth = SectorDetail['months'][number];
+export type SectorPeriod = Schemas['SectorPeriod'];
+export type Comparison = Schemas['SectorComparison'];
+export type Change = Schemas['Change'];
+export type Cell = Schemas['AnalyticsCell'];
 
-export interface SectorSummary {
-  code: SectorCode;
-  nameVi: string;
-  nameEn: string;
-  elements: number;
-  latestMonth: string | null;
-  months: number;
-}
-
-export interface Named {
-  code: string;
-  nameVi: string;
-  nameEn: string;
-}
-
-export interface SectorElement extends Named {
-  unit: string | null;
-  valueType: string;
-  aggTime: string;
-  description: string | null;
-  breakdown: (Named & { options: Named[] }) | null;
-}
-
-export interface Comparison {
-  period: string;
-  comparable: boolean;
-  reported: number | null;
-}
-
-export interface SectorFigure {
-  element: string;
-  period: PeriodInfo;
-  placement: 'month' | 'within' | 'span';
-  through: string | null;
-  options: string[];
-  estimate: boolean;
-  notes: string[];
-  yoy: Comparison;
-  prev: Comparison;
-}
-
-export interface SectorDetail {
-  sector: Named;
-  orgUnit: string;
-  months: { id: string; labelVi: string; labelEn: string; figures: number }[];
-  month: PeriodInfo | null;
-  elements: SectorElement[];
-  figures: SectorFigure[];
-}
-
-export interface Change {
-  pct: number | null;
-  previous: number | null;
-  source: 'computed' | 'reported';
-  period: string;
-}
-
-export interface Cell {
-  dx: string;
-  pe: string;
-  ou: string;
-  value: number | null;
-  yoy?: Change;
-  pop?: Change;
+/** An answer's body; an error answer has already thrown ApiError in the client. */
+async function body<T>(call: Promise<{ data?: T }>): Promise<T> {
+  const { data } = await call;
+  if (data === undefined) throw new ApiError(0, 'network', '', undefined);
+  return data;
 }
 
 export const fetchSectors = (signal?: AbortSignal) =>
-  api<{ items: SectorSummary[] }>('/api/sectors', { signal });
+  body(client.GET('/api/sectors', { signal })).then((r) => r.items);
 
 export const fetchSector = (code: string, month: string | undefined, signal?: AbortSignal) =>
-  api<SectorDetail>(`/api/sectors/${encodeURIComponent(code)}${query({ month })}`, { signal });
+  body(
+    client.GET('/api/sectors/{sector}', {
+      params: { path: { sector: code }, query: { month } },
+      signal,
+    }),
+  );
 
 /** The data items a figure needs: the element, and each part when it has more than one. */
 export function itemsOf(f: SectorFigure): string[] {
@@ -91,19 +37,30 @@ export function itemsOf(f: SectorFigure): string[] {
     : [f.element];
 }
 
-/** Every value of the page in one analytics request: its items × its periods, at the nation. */
+/** The one analytics request of a page: its items × its periods, at its unit (none: no figures). */
+export interface CellsRequest {
+  dx: string;
+  pe: string;
+  ou: string;
+}
+
+export function cellsRequestOf(detail: SectorDetail): CellsRequest | null {
+  if (detail.figures.length === 0) return null;
+  return {
+    dx: [...new Set(detail.figures.flatMap(itemsOf))].join(','),
+    pe: [...new Set(detail.figures.map((f) => f.period.id))].join(','),
+    ou: detail.orgUnit,
+  };
+}
+
+/** Every value of the page in one analytics request, by `cellKey`. */
 export async function fetchCells(
-  detail: SectorDetail,
+  req: CellsRequest | null,
   signal?: AbortSignal,
 ): Promise<Map<string, Cell>> {
   const cells = new Map<string, Cell>();
-  if (detail.figures.length === 0) return cells;
-  const dx = [...new Set(detail.figures.flatMap(itemsOf))];
-  const pe = [...new Set(detail.figures.map((f) => f.period.id))];
-  const r = await api<{ items: Cell[] }>(
-    `/api/analytics/query${query({ dx: dx.join(','), pe: pe.join(','), ou: detail.orgUnit })}`,
-    { signal },
-  );
+  if (!req) return cells;
+  const r = await body(client.GET('/api/analytics/query', { params: { query: req }, signal }));
   for (const c of r.items) cells.set(cellKey(c.dx, c.pe), c);
   return cells;
 }

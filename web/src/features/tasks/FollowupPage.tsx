@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { api, query, type Me } from '../../api.ts';
+import type { Me } from '../../shared/api/types.ts';
+import { client } from '../../shared/api/client.ts';
 import { formatDate, formatPercent } from '../../shared/format.ts';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
 import { DIRECTIVE_TOPICS, directiveOf, weekRange, type Task } from '../directives/data.ts';
@@ -9,19 +10,17 @@ import { useDirText } from '../directives/messages.ts';
 import { DirLink, TASK_PATH } from '../directives/nav.tsx';
 import { LiveMark, StatusTag } from '../directives/parts.tsx';
 
-interface Followup {
-  unit: { version: string; code: string; name: string; level: number };
-  today: string;
-  week: string;
-  overdue: Task[];
-  dueThisWeek: Task[];
-  onTime: {
-    unit: { code: string; name: string };
-    weeks: { week: string; due: number; onTime: number; rate: number | null }[];
-  }[];
-}
-
 const WEEKS = [4, 8, 12];
+const FOLLOWUP_KEY = ['followup'] as const;
+
+/** `GET /api/followup` under a unit, over some weeks. */
+async function loadFollowup(unit: string, weeks: number, signal: AbortSignal) {
+  const { data } = await client.GET('/api/followup', {
+    params: { query: { unit, weeks } },
+    signal,
+  });
+  return data!; // an error answer throws (shared/api/client.ts)
+}
 
 function rateClass(rate: number): string {
   return rate >= 0.9 ? 'rate-good' : rate >= 0.6 ? 'rate-mid' : 'rate-bad';
@@ -33,13 +32,12 @@ export function FollowupPage({ me }: { me: Me }) {
   const [weeks, setWeeks] = useState(8);
   // Another number of weeks keeps the last figures on screen until the new ones come.
   const followQ = useQuery({
-    queryKey: ['followup', me.scope.code, weeks],
-    queryFn: () => api<Followup>(`/api/followup${query({ unit: me.scope.code, weeks })}`),
+    queryKey: [...FOLLOWUP_KEY, me.scope.code, weeks],
+    queryFn: ({ signal }) => loadFollowup(me.scope.code, weeks, signal),
     placeholderData: keepPreviousData,
   });
   const data = followQ.data;
   const error = followQ.error;
-  const FOLLOWUP_KEY = ['followup'];
   useLiveInvalidate(DIRECTIVE_TOPICS, (topic) => (topic !== 'plan' ? [FOLLOWUP_KEY] : []), [
     FOLLOWUP_KEY,
   ]);
@@ -57,12 +55,12 @@ export function FollowupPage({ me }: { me: Me }) {
               <DirLink to={href} className="dir-item">
                 <span className="dir-item-top">
                   <StatusTag status={task.status} />
-                  {task.unit && <span className="tag">{task.unit.name}</span>}
+                  <span className="tag">{task.unit.name}</span>
                 </span>
                 <span className="dir-item-title">{d.title}</span>
-                <span className={`dir-item-meta${(task.daysLate ?? 0) > 0 ? ' is-late' : ''}`}>
+                <span className={`dir-item-meta${task.daysLate > 0 ? ' is-late' : ''}`}>
                   {t('due', { date: formatDate(lang, d.dueDate) })}
-                  {(task.daysLate ?? 0) > 0 && ` · ${t('overdueBy', { n: task.daysLate! })}`}
+                  {task.daysLate > 0 && ` · ${t('overdueBy', { n: task.daysLate })}`}
                 </span>
               </DirLink>
             </li>

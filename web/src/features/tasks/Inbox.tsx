@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Me } from '../../api.ts';
+import { useQuery } from '@tanstack/react-query';
+import type { Me } from '../../shared/api/types.ts';
 import { formatDate, formatDateTime } from '../../shared/format.ts';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
 import {
@@ -13,7 +13,7 @@ import {
   type Directive,
   type Task,
 } from '../directives/data.ts';
-import { useLive } from '../../shared/live.ts';
+import { useLiveInvalidate } from '../../shared/live.ts';
 import { useDirText } from '../directives/messages.ts';
 import { canAssign } from './AssignForm.tsx';
 import {
@@ -33,9 +33,10 @@ export function canIssue(me: Me): boolean {
 const LIVE_DEBOUNCE_MS = 150;
 const INBOX_KEY = ['tasks', 'inbox'];
 const ISSUED_KEY = ['directives', 'issued'];
+const LISTS = [INBOX_KEY, ISSUED_KEY];
 
 /** A task assigned outside a directive. */
-const isStandalone = (t: Task) => t.directiveId == null && !t.directive;
+const isStandalone = (t: Task) => t.directive === null;
 
 /** `/chi-dao`: the tasks of my units, newest first, arriving live; and what I issued. */
 export function InboxPage({ me }: { me: Me }) {
@@ -43,25 +44,21 @@ export function InboxPage({ me }: { me: Me }) {
   const [fresh, setFresh] = useState<Set<string>>(() => new Set());
   const [announce, setAnnounce] = useState('');
   const known = useRef<Set<string> | undefined>(undefined);
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const issuer = canIssue(me);
-  const client = useQueryClient();
 
   const inboxQ = useQuery({
     queryKey: INBOX_KEY,
-    queryFn: async () => {
-      const inbox = await loadInbox();
+    queryFn: async ({ signal }) => {
+      const inbox = await loadInbox(signal);
       // Newest first: what arrived last is what the officer must see.
       return inbox.sort((a, b) =>
-        String(b.createdAt ?? b.id).localeCompare(String(a.createdAt ?? a.id), undefined, {
-          numeric: true,
-        }),
+        b.createdAt.localeCompare(a.createdAt, undefined, { numeric: true }),
       );
     },
   });
   const issuedQ = useQuery({
     queryKey: ISSUED_KEY,
-    queryFn: () => loadDirectives().catch(() => [] as Directive[]),
+    queryFn: ({ signal }) => loadDirectives(signal).catch((): Directive[] => []),
     enabled: issuer,
   });
   const tasks = inboxQ.data;
@@ -88,16 +85,10 @@ export function InboxPage({ me }: { me: Me }) {
     // t changes with the language only; the list does not depend on it
   }, [tasks]);
 
-  useEffect(() => () => clearTimeout(timer.current), []);
   // A burst of events (a directive to many units) refetches once.
-  const soon = () => {
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => {
-      void client.invalidateQueries({ queryKey: INBOX_KEY });
-      void client.invalidateQueries({ queryKey: ISSUED_KEY });
-    }, LIVE_DEBOUNCE_MS);
-  };
-  useLive({ event: (topic) => topic !== 'plan' && soon(), reset: soon }, true, DIRECTIVE_TOPICS);
+  useLiveInvalidate(DIRECTIVE_TOPICS, (topic) => (topic !== 'plan' ? LISTS : []), LISTS, {
+    coalesceMs: LIVE_DEBOUNCE_MS,
+  });
 
   const today = vnToday();
 
@@ -171,7 +162,7 @@ export function InboxPage({ me }: { me: Me }) {
                     </span>
                     <span className="dir-item-title">{d.title}</span>
                     <span className="dir-item-meta">
-                      {task.unit?.name && <span>{task.unit.name}</span>}
+                      {task.unit.name && <span>{task.unit.name}</span>}
                       {d.dueDate && (
                         <span className={late > 0 && task.status !== 'done' ? 'is-late' : ''}>
                           {t('due', { date: formatDate(lang, d.dueDate) })}
@@ -208,16 +199,12 @@ export function InboxPage({ me }: { me: Me }) {
                     <DirLink to={href} className="dir-item">
                       <span className="dir-item-top">
                         <PriorityTag priority={d.priority} />
-                        {d.taskCount !== undefined && (
-                          <span className="tag">{t('recipients', { n: d.taskCount })}</span>
-                        )}
+                        <span className="tag">{t('recipients', { n: d.taskCount })}</span>
                       </span>
                       <span className="dir-item-title">{d.title}</span>
                       <span className="dir-item-meta">
                         <span>{t('due', { date: formatDate(lang, d.dueDate) })}</span>
-                        {(d.issuedAt ?? d.createdAt) && (
-                          <span>{formatDateTime(lang, (d.issuedAt ?? d.createdAt)!)}</span>
-                        )}
+                        <span>{formatDateTime(lang, d.createdAt)}</span>
                       </span>
                     </DirLink>
                   </li>

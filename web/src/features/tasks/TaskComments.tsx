@@ -1,4 +1,5 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { formatDateTime } from '../../shared/format.ts';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
 import { addComment, type Comment } from '../directives/data.ts';
@@ -17,26 +18,26 @@ export function TaskComments({
   onSent: (c: Comment) => void;
 }) {
   const { lang, t } = useDirText();
-  const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
+  const {
+    register,
+    handleSubmit,
+    setValue,
+    formState: { isSubmitting: busy },
+  } = useForm<{ text: string }>({ defaultValues: { text: '' } });
   const [error, setError] = useState<unknown>(null);
 
-  const send = async (e: FormEvent) => {
-    e.preventDefault();
+  const send = async ({ text }: { text: string }) => {
     setError(null);
     const body = text.trim();
     if (!body) {
       setError(new Error(t('commentEmpty')));
       return;
     }
-    setBusy(true);
     try {
       onSent(await addComment(id, body));
-      setText('');
+      setValue('text', '');
     } catch (err) {
       setError(err);
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -65,17 +66,11 @@ export function TaskComments({
           </ol>
         )}
         {mayComment && (
-          <form onSubmit={(e) => void send(e)} noValidate data-testid="comment-form">
+          <form onSubmit={(e) => void handleSubmit(send)(e)} noValidate data-testid="comment-form">
             {error ? <ErrorBox error={error} testId="comment-error" /> : null}
             <div className="field">
               <label htmlFor="task-comment">{t('comment')}</label>
-              <textarea
-                id="task-comment"
-                rows={2}
-                maxLength={5000}
-                value={text}
-                onChange={(e) => setText(e.target.value)}
-              />
+              <textarea id="task-comment" rows={2} maxLength={5000} {...register('text')} />
             </div>
             <div className="dir-actions">
               <button type="submit" className="btn" disabled={busy}>

@@ -18,24 +18,23 @@ export function TaskHistory({ history }: { history: HistoryEntry[] | undefined }
         <p className="empty">{t('historyEmpty')}</p>
       ) : (
         <ol className="dir-history" data-testid="history">
-          {history.map((h, i) => {
+          {history.map((h) => {
             // a status change shows its new status; any other event (assigned, read…) its kind
-            const to = !h.kind || h.kind === 'status' ? (h.to ?? h.status) : null;
-            const who = personName(h.by ?? h.actor);
-            const text = h.note ?? h.text ?? h.body;
+            const to = h.kind === 'status' ? h.to : null;
+            const who = personName(h.actor);
             return (
-              <li key={String(h.id ?? i)}>
+              <li key={h.id}>
                 <span className="dir-history-at">{formatDateTime(lang, h.at)}</span>
                 <span>
                   {to ? (
                     <StatusTag status={to} />
                   ) : (
-                    <span className="tag">{dirLabel(lang, 'kind', h.kind ?? h.action ?? '')}</span>
+                    <span className="tag">{dirLabel(lang, 'kind', h.kind)}</span>
                   )}
                   {who && <span className="muted"> {who}</span>}
                 </span>
-                {h.reason && <span className="dir-history-text">{h.reason}</span>}
-                {text && <span className="dir-history-text">{text}</span>}
+                {/* the report, or a blocked report's reason */}
+                {h.note && <span className="dir-history-text">{h.note}</span>}
                 {h.figures && Object.keys(h.figures).length > 0 && (
                   <span className="dir-history-text muted">
                     {Object.entries(h.figures)

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { formatDate, formatDateTime } from '../../shared/format.ts';
 import { ErrorBox } from '../../shared/ui.tsx';
-import { completeMilestone, vnToday, type Milestone, type Task } from '../directives/data.ts';
+import { completeMilestone, vnToday, type Milestone, type TaskDetail } from '../directives/data.ts';
 import { useDirText } from '../directives/messages.ts';
 
 /** The task's milestones; the recipient marks one done. */
@@ -14,7 +14,7 @@ export function TaskMilestones({
   id: string;
   milestones: Milestone[];
   mayReport: boolean;
-  onDone: (updated: Task) => void;
+  onDone: (updated: TaskDetail) => void;
 }) {
   const { lang, t } = useDirText();
   const [busy, setBusy] = useState<number | undefined>();

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { Me } from '../../api.ts';
+import type { Me } from '../../shared/api/types.ts';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
 import { BackLink } from '../directives/parts.tsx';
 import { TaskComments } from './TaskComments.tsx';
@@ -38,12 +38,10 @@ export function TaskPage({ id, me }: { id: string; me: Me }) {
 
   // The report form is for the recipient (its unit or the person named); a superior comments.
   const recipient =
-    task.assigneeId != null ||
-    !task.unit ||
-    (task.unit.code === me.scope.code &&
-      (task.unit.version === undefined || task.unit.version === me.scope.version));
+    task.assigneeId !== null ||
+    (task.unit.code === me.scope.code && task.unit.version === me.scope.version);
   const mayReport = recipient && me.permissions.includes('task.report');
-  const milestones = task.milestones ?? [];
+  const milestones = task.milestones;
 
   return (
     <div className="page dir-page dir-task">
@@ -68,8 +66,8 @@ export function TaskPage({ id, me }: { id: string; me: Me }) {
           status={task.status}
           saved={saved}
           setSaved={setSaved}
-          onReported={(updated, move) => {
-            patchTask({ ...updated, status: updated.status ?? move });
+          onReported={(updated) => {
+            patchTask(updated);
             refreshHistory();
           }}
         />

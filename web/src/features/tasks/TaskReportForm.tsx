@@ -1,11 +1,20 @@
 import { useRef, useState, type FormEvent } from 'react';
+import { useForm } from 'react-hook-form';
 import { ErrorBox } from '../../shared/ui.tsx';
-import { reportStatus, type StatusInput, type Task } from '../directives/data.ts';
+import { reportStatus, type StatusInput, type TaskDetail } from '../directives/data.ts';
 import { dirLabel, useDirText } from '../directives/messages.ts';
 import { AttachInput, AttachedFiles, useAttachments } from '../directives/parts.tsx';
 import { parseFigures } from './figures.ts';
 
 type Move = StatusInput['status'];
+
+/** The report's fields as typed: progress and figures are read when it is sent. */
+interface ReportValues {
+  note: string;
+  progress: string;
+  figures: string;
+  reason: string;
+}
 
 /** The recipient's report: a note, progress, files, figures, a reason, and the next status. */
 export function TaskReportForm({
@@ -16,55 +25,57 @@ export function TaskReportForm({
   onReported,
 }: {
   id: string;
-  status: Task['status'];
+  status: TaskDetail['status'];
   /** What the last report said; shown here while the task is not done. */
   saved: string;
   setSaved: (message: string) => void;
-  /** The server's answer to a report of `move`. */
-  onReported: (updated: Task, move: Move) => void;
+  /** The server's answer to a report. */
+  onReported: (updated: TaskDetail) => void;
 }) {
   const { lang, t } = useDirText();
   const [error, setError] = useState<unknown>(null);
   const attachments = useAttachments(setError);
-  const [busy, setBusy] = useState(false);
-  const [note, setNote] = useState('');
-  const [reason, setReason] = useState('');
-  const [progress, setProgress] = useState('');
-  const [figures, setFigures] = useState('');
+  const {
+    register,
+    handleSubmit,
+    setValue,
+    formState: { isSubmitting: busy },
+  } = useForm<ReportValues>({
+    defaultValues: { note: '', progress: '', figures: '', reason: '' },
+  });
   const savedRef = useRef<HTMLParagraphElement>(null);
 
-  const act = async (move: Move) => {
+  const act = async (move: Move, v: ReportValues) => {
     setError(null);
     setSaved('');
     const body: StatusInput = { status: move };
-    if (note.trim()) body.note = note.trim();
-    if (move === 'blocked' || reason.trim()) body.reason = reason.trim();
-    if (progress.trim()) body.progress = Number(progress);
-    if (figures.trim()) {
-      const f = parseFigures(figures);
+    if (v.note.trim()) body.note = v.note.trim();
+    if (move === 'blocked' || v.reason.trim()) body.reason = v.reason.trim();
+    if (v.progress.trim()) body.progress = Number(v.progress);
+    if (v.figures.trim()) {
+      const f = parseFigures(v.figures);
       if (typeof f === 'number') {
         setError(new Error(t('figuresBad', { n: f })));
         return;
       }
       body.figures = f;
     }
-    if (attachments.files.length) body.attachmentIds = attachments.files.map((f) => Number(f.id));
-    setBusy(true);
+    if (attachments.files.length) body.attachmentIds = attachments.files.map((f) => f.id);
     try {
       const updated = await reportStatus(id, body);
-      onReported(updated, move);
+      onReported(updated);
       setSaved(t('saved', { status: dirLabel(lang, 'status', move) }));
-      setNote('');
-      setReason('');
-      setFigures('');
+      setValue('note', '');
+      setValue('reason', '');
+      setValue('figures', '');
       attachments.clear();
       requestAnimationFrame(() => savedRef.current?.focus());
     } catch (e) {
       setError(e);
-    } finally {
-      setBusy(false);
     }
   };
+  // Each button sends the report with its own next status.
+  const send = (move: Move) => () => void handleSubmit((v) => act(move, v))();
 
   return (
     <form
@@ -89,12 +100,7 @@ export function TaskReportForm({
         </p>
         <div className="field">
           <label htmlFor="task-note">{t('note')}</label>
-          <textarea
-            id="task-note"
-            rows={3}
-            value={note}
-            onChange={(e) => setNote(e.target.value)}
-          />
+          <textarea id="task-note" rows={3} {...register('note')} />
         </div>
         <div className="dir-row2">
           <div className="field">
@@ -105,8 +111,7 @@ export function TaskReportForm({
               inputMode="numeric"
               min={0}
               max={100}
-              value={progress}
-              onChange={(e) => setProgress(e.target.value)}
+              {...register('progress')}
             />
           </div>
           <div className="field">
@@ -120,8 +125,7 @@ export function TaskReportForm({
             id="task-figures"
             rows={2}
             aria-describedby="task-figures-hint"
-            value={figures}
-            onChange={(e) => setFigures(e.target.value)}
+            {...register('figures')}
           />
           <span id="task-figures-hint" className="hint">
             {t('figuresHint')}
@@ -129,12 +133,7 @@ export function TaskReportForm({
         </div>
         <div className="field">
           <label htmlFor="task-reason">{t('reason')}</label>
-          <input
-            id="task-reason"
-            aria-describedby="task-reason-hint"
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-          />
+          <input id="task-reason" aria-describedby="task-reason-hint" {...register('reason')} />
           <span id="task-reason-hint" className="hint">
             {t('reasonHint')}
           </span>
@@ -145,24 +144,19 @@ export function TaskReportForm({
               type="button"
               className="btn btn-primary"
               disabled={busy}
-              onClick={() => void act('acknowledged')}
+              onClick={send('acknowledged')}
             >
               {t('actAcknowledge')}
             </button>
           )}
-          <button
-            type="button"
-            className="btn"
-            disabled={busy}
-            onClick={() => void act('in_progress')}
-          >
+          <button type="button" className="btn" disabled={busy} onClick={send('in_progress')}>
             {t('actInProgress')}
           </button>
           <button
             type="button"
             className={status === 'received' ? 'btn' : 'btn btn-primary'}
             disabled={busy}
-            onClick={() => void act('done')}
+            onClick={send('done')}
           >
             {t('actDone')}
           </button>
@@ -170,7 +164,7 @@ export function TaskReportForm({
             type="button"
             className="btn btn-danger"
             disabled={busy}
-            onClick={() => void act('blocked')}
+            onClick={send('blocked')}
           >
             {t('actBlocked')}
           </button>

@@ -1,5 +1,5 @@
 import { formatDate, formatDateTime } from '../../shared/format.ts';
-import { daysLateOf, directiveOf, fileName, vnToday, type Task } from '../directives/data.ts';
+import { daysLateOf, directiveOf, fileName, vnToday, type TaskDetail } from '../directives/data.ts';
 import { useDirText } from '../directives/messages.ts';
 import { PriorityTag, StatusTag } from '../directives/parts.tsx';
 import type { RefObject } from 'react';
@@ -9,13 +9,13 @@ export function TaskSummary({
   task,
   headRef,
 }: {
-  task: Task;
+  task: TaskDetail;
   headRef: RefObject<HTMLHeadingElement | null>;
 }) {
   const { lang, t } = useDirText();
   const d = directiveOf(task);
   const late = daysLateOf(task, vnToday());
-  const standalone = task.directiveId == null && !task.directive;
+  const standalone = task.directive === null;
   return (
     <article className="card dir-detail" data-testid="task-detail">
       <div className="dir-item-top">
@@ -35,16 +35,14 @@ export function TaskSummary({
         <div>
           <dt>{t('dueLabel')}</dt>
           <dd className={late > 0 ? 'is-late' : ''}>
-            {d.dueDate ? formatDate(lang, d.dueDate) : '–'}
+            {formatDate(lang, d.dueDate)}
             {late > 0 && ` · ${t('overdueBy', { n: late })}`}
           </dd>
         </div>
-        {task.unit && (
-          <div>
-            <dt>{t('unit')}</dt>
-            <dd>{task.unit.fullName ?? task.unit.name}</dd>
-          </div>
-        )}
+        <div>
+          <dt>{t('unit')}</dt>
+          <dd>{task.unit.name}</dd>
+        </div>
         {task.readAt && (
           <div>
             <dt>{t('read')}</dt>
@@ -69,10 +67,8 @@ export function TaskSummary({
           <h2 className="sub-title">{t('attachments')}</h2>
           <ul className="dir-files">
             {d.attachments.map((a) => (
-              <li key={String(a.id)}>
-                <a href={a.url ?? `/api/attachments/${encodeURIComponent(String(a.id))}`}>
-                  {fileName(a)}
-                </a>
+              <li key={a.id}>
+                <a href={`/api/attachments/${a.id}`}>{fileName(a)}</a>
               </li>
             ))}
           </ul>

@@ -6,7 +6,7 @@ import {
   loadTask,
   type Comment,
   type HistoryEntry,
-  type Task,
+  type TaskDetail,
 } from '../directives/data.ts';
 
 const taskKey = (id: string) => ['task', id] as const;
@@ -52,8 +52,8 @@ export function useTask(id: string) {
     history: historyQ.data?.events,
     comments: historyQ.data?.comments,
     /** A write's answer, merged into the task shown. */
-    patchTask: (fields: Partial<Task>) =>
-      client.setQueryData<Task>(taskKey(id), (old) => (old ? { ...old, ...fields } : old)),
+    patchTask: (fields: Partial<TaskDetail>) =>
+      client.setQueryData<TaskDetail>(taskKey(id), (old) => (old ? { ...old, ...fields } : old)),
     /** A comment just sent, shown at once; the live event then refetches the same list. */
     addComment: (c: Comment) =>
       client.setQueryData<History>(historyKey(id), (old) =>

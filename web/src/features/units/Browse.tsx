@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
-import { ApiError, type Version } from '../../api.ts';
+import { ApiError } from '../../shared/api/client.ts';
+import type { Version } from '../../shared/api/types.ts';
 import { useI18n } from '../../shared/i18n.ts';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
 import { AppLink } from './AppLink.tsx';

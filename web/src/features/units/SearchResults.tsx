@@ -1,4 +1,4 @@
-import type { Version } from '../../api.ts';
+import type { Version } from '../../shared/api/types.ts';
 import { useI18n } from '../../shared/i18n.ts';
 import { ErrorBox } from '../../shared/ui.tsx';
 import { AppLink } from './AppLink.tsx';

@@ -1,4 +1,4 @@
-import type { OrgUnitList, Version } from '../../api.ts';
+import type { OrgUnitList, Version } from '../../shared/api/types.ts';
 import { typeName, useI18n } from '../../shared/i18n.ts';
 import { AppLink } from './AppLink.tsx';
 import { levelKey } from './levels.ts';

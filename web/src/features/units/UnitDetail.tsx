@@ -1,5 +1,5 @@
 import type { RefObject } from 'react';
-import type { OrgUnitDetail, UnitLink } from '../../api.ts';
+import type { OrgUnitDetail, UnitLink } from '../../shared/api/types.ts';
 import { formatDate, typeName, useI18n } from '../../shared/i18n.ts';
 import { AppLink } from './AppLink.tsx';
 import { levelKey, versionShort } from './levels.ts';

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useSearch } from '@tanstack/react-router';
-import type { Me } from '../../api.ts';
+import type { Me } from '../../shared/api/types.ts';
 import { useI18n } from '../../shared/i18n.ts';
 import { useGo } from '../../shared/nav.tsx';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';

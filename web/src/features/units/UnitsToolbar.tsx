@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { Version } from '../../api.ts';
+import type { Version } from '../../shared/api/types.ts';
 import { formatDate, useI18n } from '../../shared/i18n.ts';
 import { versionLabel } from './levels.ts';
 

@@ -1,4 +1,4 @@
-import type { OrgUnit, Version } from '../../api.ts';
+import type { OrgUnit, Version } from '../../shared/api/types.ts';
 import type { I18n, MessageKey } from '../../shared/i18n.ts';
 
 export function maxLevel(v: Version | undefined): number {

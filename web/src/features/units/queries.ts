@@ -1,20 +1,13 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { ApiError, client } from '../../shared/api/client.ts';
+import { answer, client } from '../../shared/api/client.ts';
 
 const SEARCH_LIMIT = 50;
-
-/** An answer's body; an error answer has already thrown ApiError in the client. */
-async function body<T>(call: Promise<{ data?: T }>): Promise<T> {
-  const { data } = await call;
-  if (data === undefined) throw new ApiError(0, 'network', '', undefined);
-  return data;
-}
 
 /** The versions of the unit tree: they change only with a new tree. */
 export function useVersions() {
   return useQuery({
     queryKey: ['versions'],
-    queryFn: ({ signal }) => body(client.GET('/api/versions', { signal })),
+    queryFn: ({ signal }) => answer(client.GET('/api/versions', { signal })),
     select: (r) => r.items,
     staleTime: Infinity,
   });
@@ -25,7 +18,7 @@ export function useUnitSearch(version: string, q: string) {
   return useQuery({
     queryKey: ['orgunits', 'search', version, q],
     queryFn: ({ signal }) =>
-      body(
+      answer(
         client.GET('/api/orgunits', {
           params: { query: { version, q, limit: SEARCH_LIMIT } },
           signal,
@@ -42,8 +35,8 @@ export function useUnitWithChildren(version: string, code: string) {
     queryFn: ({ signal }) => {
       const params = { path: { code }, query: { version } };
       return Promise.all([
-        body(client.GET('/api/orgunits/{code}', { params, signal })),
-        body(
+        answer(client.GET('/api/orgunits/{code}', { params, signal })),
+        answer(
           client.GET('/api/orgunits/{code}/children', {
             params: { path: { code }, query: { version, limit: 1000 } },
             signal,

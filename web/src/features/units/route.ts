@@ -1,4 +1,4 @@
-import { query } from '../../api.ts';
+import { query } from '../../shared/url.ts';
 
 export const ROOT = 'VN';
 

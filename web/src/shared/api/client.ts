@@ -10,11 +10,23 @@ import type { components, paths } from './openapi.gen.ts';
 
 export type Schemas = components['schemas'];
 
+/** The permission names (`Me.permissions`): src/domain/access.ts's ACTIONS, as generated. */
+export type Permission = Schemas['Me']['permissions'][number];
+
+/** The error codes the API answers with (`error.code`): src/domain/errors.ts's, as generated. */
+export type ErrorCode = Schemas['Error']['error']['code'];
+
+/**
+ * An ApiError's code: the API's own, `network` when no answer came, `http_NNN` for an error
+ * answer without Opsroom's error body (a proxy's page, say).
+ */
+export type ApiErrorCode = ErrorCode | 'network' | `http_${number}`;
+
 /** An error as the API reports it, in both languages so the UI can follow a language switch. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
     readonly messages: { vi: string; en: string } | undefined,
     /** The error's details as the API sent them (e.g. per-field problems of a form). */
@@ -50,39 +62,58 @@ export function unauthenticated(): void {
   onUnauthenticated();
 }
 
+/** A new Idempotency-Key (getRandomValues works outside secure contexts, unlike randomUUID). */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** Sent by a caller that handles its own 401 (the sign-in form); never leaves the browser. */
 export const QUIET_401 = 'x-opsroom-quiet-401';
 
-interface ErrorBody {
-  error?: {
-    code?: string;
-    message?: string;
-    messages?: { vi: string; en: string };
-    details?: unknown;
-  };
+type ErrorBody = Partial<Schemas['Error']['error']>;
+
+/** The `error` object of an error answer's body, if it has one. */
+function errorBodyOf(data: unknown): ErrorBody | undefined {
+  if (typeof data !== 'object' || data === null || !('error' in data)) return undefined;
+  const { error } = data;
+  return typeof error === 'object' && error !== null ? error : undefined;
 }
 
-/** An answer that is not 2xx, as the ApiError the pages show. */
-export async function apiErrorOf(res: Response, quiet401 = false): Promise<ApiError> {
-  let data: ErrorBody | undefined;
-  try {
-    const text = await res.text();
-    data = text ? (JSON.parse(text) as ErrorBody) : undefined;
-  } catch {
-    data = undefined;
-  }
-  const err = data?.error;
-  if (res.status === 401 && !quiet401) onUnauthenticated();
+/**
+ * An error answer (status, status text, its body parsed or undefined) as the ApiError the pages
+ * show; a 401 ends the session unless the caller handles it (`quiet401`).
+ */
+export function apiErrorFrom(
+  status: number,
+  statusText: string,
+  data: unknown,
+  quiet401 = false,
+): ApiError {
+  const err = errorBodyOf(data);
+  if (status === 401 && !quiet401) onUnauthenticated();
   return new ApiError(
-    res.status,
-    err?.code ?? 'http_' + res.status,
-    err?.message ?? res.statusText,
+    status,
+    err?.code ?? `http_${status}`,
+    err?.message ?? statusText,
     err?.messages,
     err?.details,
   );
 }
 
-/** What `api()` in web/src/api.ts does around every call: language, anti-forgery, errors. */
+/** An answer that is not 2xx, as the ApiError the pages show. */
+export async function apiErrorOf(res: Response, quiet401 = false): Promise<ApiError> {
+  let data: unknown;
+  try {
+    const text = await res.text();
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = undefined;
+  }
+  return apiErrorFrom(res.status, res.statusText, data, quiet401);
+}
+
+/** Around every call: language, anti-forgery, errors as ApiError. */
 const opsroom: Middleware = {
   onRequest({ request }) {
     request.headers.set('Accept-Language', getLang() === 'en' ? 'en' : 'vi');
@@ -109,7 +140,17 @@ const quiet401 = new WeakMap<Request, boolean>();
 
 /**
  * `const { data } = await client.GET('/api/tasks/{id}', { params: { path: { id } } })`: `data`
- * is the route's declared answer; an error answer throws ApiError (as `api()` does).
+ * is the route's declared answer; an error answer throws ApiError.
  */
 export const client = createClient<paths>({ baseUrl: '', credentials: 'same-origin' });
 client.use(opsroom);
+
+/**
+ * The body of a typed call's answer: the middleware throws ApiError for an error answer, so a
+ * missing body means the server answered nothing at all.
+ */
+export async function answer<T>(call: Promise<{ data?: T }>): Promise<T> {
+  const { data } = await call;
+  if (data === undefined) throw new ApiError(0, 'network', '', undefined);
+  return data;
+}

@@ -560,9 +560,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: components['schemas']['Alert'][];
-            };
+            'application/json': components['schemas']['AlertList'];
           };
         };
         /** @description Invalid request */
@@ -634,9 +632,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: components['schemas']['AlertRule'][];
-            };
+            'application/json': components['schemas']['AlertRuleList'];
           };
         };
         /** @description Invalid request */
@@ -954,13 +950,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: components['schemas']['AnalyticsCell'][];
-              periods: {
-                id: string;
-                label: string;
-              }[];
-            };
+            'application/json': components['schemas']['AnalyticsCells'];
           };
         };
         /** @description Invalid request */
@@ -1240,9 +1230,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: components['schemas']['AuditEvent'][];
-            };
+            'application/json': components['schemas']['AuditEventList'];
           };
         };
         /** @description Invalid request */
@@ -2387,13 +2375,13 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Nothing saved: import_conflicts with details.fields [{key, value, errorCode, vi, en}], or period_locked */
+        /** @description Nothing saved: import_conflicts with details.fields (EntryFieldProblem), or period_locked */
         409: {
           headers: {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['Error'];
+            'application/json': components['schemas']['DataEntryConflict'];
           };
         };
       };
@@ -2964,9 +2952,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: components['schemas']['Directive'][];
-            };
+            'application/json': components['schemas']['DirectiveList'];
           };
         };
         /** @description Invalid request */
@@ -3424,9 +3410,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: components['schemas']['GeoMap'][];
-            };
+            'application/json': components['schemas']['GeoMapList'];
           };
         };
         /** @description Invalid request */
@@ -3559,13 +3543,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: ({
-                code: string;
-              } & {
-                [key: string]: unknown;
-              })[];
-            };
+            'application/json': components['schemas']['GroupList'];
           };
         };
         /** @description Invalid request */
@@ -4548,14 +4526,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: {
-                code: string;
-                nameEn: string;
-                nameVi: string;
-                uid?: string;
-              }[];
-            };
+            'application/json': components['schemas']['AttributeOptionList'];
           };
         };
         /** @description Invalid request */
@@ -4705,20 +4676,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: {
-                code: string;
-                nameEn: string;
-                nameVi: string;
-                options: {
-                  code: string;
-                  nameEn: string;
-                  nameVi: string;
-                  uid?: string;
-                }[];
-                uid?: string;
-              }[];
-            };
+            'application/json': components['schemas']['BreakdownList'];
           };
         };
         /** @description Invalid request */
@@ -4880,49 +4838,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: {
-                /**
-                 * @description over time: sum for flows, last for stocks, average
-                 * @enum {string}
-                 */
-                aggTime: 'sum' | 'last' | 'average';
-                /**
-                 * @description across units
-                 * @default sum
-                 * @enum {string}
-                 */
-                aggUnits: 'sum' | 'average' | 'none';
-                /** @description code of a breakdown; none = default */
-                breakdown?: string;
-                code: string;
-                description?: string;
-                /** @description largest value accepted */
-                max?: number;
-                /** @description smallest value accepted; 0 = not negative */
-                min?: number;
-                nameEn: string;
-                nameVi: string;
-                /** @enum {string} */
-                sector:
-                  | 'postal'
-                  | 'telecom'
-                  | 'it'
-                  | 'security'
-                  | 'ict'
-                  | 'press'
-                  | 'covid'
-                  | 'government'
-                  | 'other';
-                uid?: string;
-                unit?: string;
-                /** @enum {string} */
-                valueType:
-                  'integer' | 'number' | 'percentage' | 'boolean' | 'true_only' | 'date' | 'text';
-                /** @default true */
-                zeroSignificant: boolean;
-              }[];
-            };
+            'application/json': components['schemas']['DataElementList'];
           };
         };
         /** @description Invalid request */
@@ -5142,48 +5058,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: {
-                code: string;
-                /** @default 10 */
-                dueDays: number;
-                elements: string[];
-                /** @default 0 */
-                expiryDays: number;
-                level: number;
-                nameEn: string;
-                nameVi: string;
-                /** @enum {string} */
-                periodType:
-                  | 'day'
-                  | 'week'
-                  | 'week_wed'
-                  | 'week_thu'
-                  | 'week_fri'
-                  | 'week_sat'
-                  | 'week_sun'
-                  | 'biweek'
-                  | 'month'
-                  | 'bimonth'
-                  | 'quarter'
-                  | 'quarter_nov'
-                  | 'half'
-                  | 'half_apr'
-                  | 'half_nov'
-                  | 'year'
-                  | 'fy_feb'
-                  | 'fy_apr'
-                  | 'fy_jul'
-                  | 'fy_aug'
-                  | 'fy_sep'
-                  | 'fy_oct'
-                  | 'fy_nov';
-                uid?: string;
-                /** @description the units it is assigned to (codes, or uids of added units); none = every unit of its level */
-                units?: string[];
-                version: string;
-              }[];
-            };
+            'application/json': components['schemas']['DataSetList'];
           };
         };
         /** @description Invalid request */
@@ -5401,31 +5276,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: {
-                code: string;
-                /** @default 1 */
-                decimals: number;
-                description?: string;
-                /** @description e.g. #{SMARTPHONE_SUBS} / #{MOBILE_SUBS} * 100 */
-                formula: string;
-                nameEn: string;
-                nameVi: string;
-                /** @enum {string} */
-                sector:
-                  | 'postal'
-                  | 'telecom'
-                  | 'it'
-                  | 'security'
-                  | 'ict'
-                  | 'press'
-                  | 'covid'
-                  | 'government'
-                  | 'other';
-                uid?: string;
-                unit?: string;
-              }[];
-            };
+            'application/json': components['schemas']['IndicatorList'];
           };
         };
         /** @description Invalid request */
@@ -5609,24 +5460,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: {
-                /** Format: date */
-                due: string;
-                labelEn?: string;
-                labelVi?: string;
-                subject: {
-                  code: string;
-                  /** @enum {string} */
-                  type: 'element' | 'indicator';
-                };
-                unit: {
-                  code: string;
-                  version: string;
-                };
-                value: number;
-              }[];
-            };
+            'application/json': components['schemas']['TargetList'];
           };
         };
         /** @description Invalid request */
@@ -5796,24 +5630,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: {
-                code: string;
-                definition: {
-                  codes?: string[];
-                  groups?: string[];
-                  under?: {
-                    code: string;
-                    level: number;
-                  }[];
-                };
-                description?: string;
-                name: string;
-                /** @description the unit the group belongs to; members must lie under it */
-                owner: string;
-                version: string;
-              }[];
-            };
+            'application/json': components['schemas']['UnitGroupList'];
           };
         };
         /** @description Invalid request */
@@ -6178,9 +5995,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: components['schemas']['OrgUnitChange'][];
-            };
+            'application/json': components['schemas']['OrgUnitChangeList'];
           };
         };
         /** @description Invalid request */
@@ -6683,9 +6498,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: components['schemas']['PeriodLock'][];
-            };
+            'application/json': components['schemas']['PeriodLockList'];
           };
         };
         /** @description Invalid request */
@@ -7493,9 +7306,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: components['schemas']['SigninThrottle'][];
-            };
+            'application/json': components['schemas']['SigninThrottleList'];
           };
         };
         /** @description Invalid request */
@@ -8164,13 +7975,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: ({
-                id: string;
-              } & {
-                [key: string]: unknown;
-              })[];
-            };
+            'application/json': components['schemas']['TokenList'];
           };
         };
         /** @description Invalid request */
@@ -8380,9 +8185,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: components['schemas']['User'][];
-            };
+            'application/json': components['schemas']['UserList'];
           };
         };
         /** @description Invalid request */
@@ -8526,9 +8329,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              items: components['schemas']['HierarchyVersion'][];
-            };
+            'application/json': components['schemas']['HierarchyVersionList'];
           };
         };
         /** @description Not signed in */
@@ -8590,6 +8391,9 @@ export interface components {
       };
       updatedAt: string;
       value: number | null;
+    };
+    AlertList: {
+      items: components['schemas']['Alert'][];
     };
     AlertRule: {
       active: boolean;
@@ -8655,6 +8459,9 @@ export interface components {
         version: string;
       };
     };
+    AlertRuleList: {
+      items: components['schemas']['AlertRule'][];
+    };
     AlertRulePatch: {
       active?: boolean;
       nameEn?: string;
@@ -8676,11 +8483,26 @@ export interface components {
       version: string;
       yoy?: components['schemas']['Change'];
     };
+    AnalyticsCells: {
+      items: components['schemas']['AnalyticsCell'][];
+      periods: {
+        id: string;
+        label: string;
+      }[];
+    };
     Attachment: {
       contentType: string;
       fileName: string;
       id: number;
       size: number;
+    };
+    AttributeOptionList: {
+      items: {
+        code: string;
+        nameEn: string;
+        nameVi: string;
+        uid?: string;
+      }[];
     };
     AuditEvent: {
       action: string;
@@ -8702,6 +8524,23 @@ export interface components {
         code: string;
         version: string | null;
       } | null;
+    };
+    AuditEventList: {
+      items: components['schemas']['AuditEvent'][];
+    };
+    BreakdownList: {
+      items: {
+        code: string;
+        nameEn: string;
+        nameVi: string;
+        options: {
+          code: string;
+          nameEn: string;
+          nameVi: string;
+          uid?: string;
+        }[];
+        uid?: string;
+      }[];
     };
     /** @description Against the same period last year */
     Change: {
@@ -8778,6 +8617,95 @@ export interface components {
       };
       /** @description Shown once; send as `Authorization: Bearer <token>` */
       token: string;
+    };
+    DataElementList: {
+      items: {
+        /**
+         * @description over time: sum for flows, last for stocks, average
+         * @enum {string}
+         */
+        aggTime: 'sum' | 'last' | 'average';
+        /**
+         * @description across units
+         * @default sum
+         * @enum {string}
+         */
+        aggUnits: 'sum' | 'average' | 'none';
+        /** @description code of a breakdown; none = default */
+        breakdown?: string;
+        code: string;
+        description?: string;
+        /** @description largest value accepted */
+        max?: number;
+        /** @description smallest value accepted; 0 = not negative */
+        min?: number;
+        nameEn: string;
+        nameVi: string;
+        /** @enum {string} */
+        sector:
+          | 'postal'
+          | 'telecom'
+          | 'it'
+          | 'security'
+          | 'ict'
+          | 'press'
+          | 'covid'
+          | 'government'
+          | 'other';
+        uid?: string;
+        unit?: string;
+        /** @enum {string} */
+        valueType: 'integer' | 'number' | 'percentage' | 'boolean' | 'true_only' | 'date' | 'text';
+        /** @default true */
+        zeroSignificant: boolean;
+      }[];
+    };
+    DataEntryConflict: components['schemas']['Error'] & {
+      error?: {
+        /**
+         * @example out_of_scope
+         * @enum {string}
+         */
+        code:
+          | 'bad_request'
+          | 'validation_failed'
+          | 'unauthenticated'
+          | 'invalid_credentials'
+          | 'csrf_failed'
+          | 'forbidden'
+          | 'out_of_scope'
+          | 'not_found'
+          | 'unknown_version'
+          | 'unknown_unit'
+          | 'unit_in_other_tree'
+          | 'link_weights_invalid'
+          | 'conflict'
+          | 'units_file_invalid'
+          | 'file_invalid'
+          | 'import_conflicts'
+          | 'period_locked'
+          | 'invalid_transition'
+          | 'no_recipients'
+          | 'not_recipient'
+          | 'too_many_attempts'
+          | 'payload_too_large'
+          | 'unsupported_media_type'
+          | 'idempotency_key_reused'
+          | 'idempotency_in_progress'
+          | 'busy'
+          | 'internal';
+        /** @description import_conflicts: `fields`, the problems by field */
+        details?: {
+          fields?: components['schemas']['EntryFieldProblem'][];
+        } & {
+          [key: string]: unknown;
+        };
+        message: string;
+        messages: {
+          en: string;
+          vi: string;
+        };
+      };
     };
     DataEntryDataSets: {
       items: {
@@ -8976,6 +8904,48 @@ export interface components {
       saved: number;
       /** @enum {string} */
       status: 'SUCCESS';
+    };
+    DataSetList: {
+      items: {
+        code: string;
+        /** @default 10 */
+        dueDays: number;
+        elements: string[];
+        /** @default 0 */
+        expiryDays: number;
+        level: number;
+        nameEn: string;
+        nameVi: string;
+        /** @enum {string} */
+        periodType:
+          | 'day'
+          | 'week'
+          | 'week_wed'
+          | 'week_thu'
+          | 'week_fri'
+          | 'week_sat'
+          | 'week_sun'
+          | 'biweek'
+          | 'month'
+          | 'bimonth'
+          | 'quarter'
+          | 'quarter_nov'
+          | 'half'
+          | 'half_apr'
+          | 'half_nov'
+          | 'year'
+          | 'fy_feb'
+          | 'fy_apr'
+          | 'fy_jul'
+          | 'fy_aug'
+          | 'fy_sep'
+          | 'fy_oct'
+          | 'fy_nov';
+        uid?: string;
+        /** @description the units it is assigned to (codes, or uids of added units); none = every unit of its level */
+        units?: string[];
+        version: string;
+      }[];
     };
     DataValueSetExport: {
       dataValues: components['schemas']['ExportedDataValue'][];
@@ -9313,6 +9283,9 @@ export interface components {
       target: components['schemas']['DirectiveTarget'];
       title: string;
     };
+    DirectiveList: {
+      items: components['schemas']['Directive'][];
+    };
     /**
      * @example {
      *       "kind": "level",
@@ -9334,10 +9307,56 @@ export interface components {
       /** @description Default: your tree, or the tree in force */
       version?: string;
     };
+    EntryFieldProblem: {
+      categoryOptionCombo: string | null;
+      /** @description null: the form has no such field */
+      dataElement: string | null;
+      en: string;
+      /**
+       * @description DHIS2's conflict code
+       * @example E7619
+       */
+      errorCode: string;
+      /** @description The field key (DataEntryField.key) */
+      key: string;
+      /** @description The value as sent */
+      value: string;
+      vi: string;
+    };
     Error: {
       error: {
-        /** @example out_of_scope */
-        code: string;
+        /**
+         * @example out_of_scope
+         * @enum {string}
+         */
+        code:
+          | 'bad_request'
+          | 'validation_failed'
+          | 'unauthenticated'
+          | 'invalid_credentials'
+          | 'csrf_failed'
+          | 'forbidden'
+          | 'out_of_scope'
+          | 'not_found'
+          | 'unknown_version'
+          | 'unknown_unit'
+          | 'unit_in_other_tree'
+          | 'link_weights_invalid'
+          | 'conflict'
+          | 'units_file_invalid'
+          | 'file_invalid'
+          | 'import_conflicts'
+          | 'period_locked'
+          | 'invalid_transition'
+          | 'no_recipients'
+          | 'not_recipient'
+          | 'too_many_attempts'
+          | 'payload_too_large'
+          | 'unsupported_media_type'
+          | 'idempotency_key_reused'
+          | 'idempotency_in_progress'
+          | 'busy'
+          | 'internal';
         details?: unknown;
         message: string;
         messages: {
@@ -9400,6 +9419,23 @@ export interface components {
       parent: string;
       version: string;
     };
+    GeoMapList: {
+      items: components['schemas']['GeoMap'][];
+    };
+    GroupList: {
+      items: components['schemas']['GroupSummary'][];
+    };
+    GroupSummary: {
+      code: string;
+      description: string | null;
+      id: number;
+      /** @description How many units the group holds */
+      members: number;
+      name: string;
+      /** @description The unit the group belongs to */
+      owner_code: string;
+      version: string;
+    };
     HierarchyVersion: {
       counts: {
         [key: string]: number;
@@ -9409,6 +9445,9 @@ export interface components {
       name: string;
       validFrom: string;
       validUntil: string | null;
+    };
+    HierarchyVersionList: {
+      items: components['schemas']['HierarchyVersion'][];
     };
     ImportCount: {
       deleted: number;
@@ -9458,6 +9497,31 @@ export interface components {
       /** @enum {string} */
       status: 'OK' | 'WARNING' | 'ERROR';
     };
+    IndicatorList: {
+      items: {
+        code: string;
+        /** @default 1 */
+        decimals: number;
+        description?: string;
+        /** @description e.g. #{SMARTPHONE_SUBS} / #{MOBILE_SUBS} * 100 */
+        formula: string;
+        nameEn: string;
+        nameVi: string;
+        /** @enum {string} */
+        sector:
+          | 'postal'
+          | 'telecom'
+          | 'it'
+          | 'security'
+          | 'ict'
+          | 'press'
+          | 'covid'
+          | 'government'
+          | 'other';
+        uid?: string;
+        unit?: string;
+      }[];
+    };
     LiftThrottle: {
       address?: string;
       username?: string;
@@ -9472,7 +9536,24 @@ export interface components {
       displayName?: string;
       /** @enum {string} */
       kind: 'user' | 'token';
-      permissions: string[];
+      permissions: (
+        | 'unit.read'
+        | 'unit.manage'
+        | 'group.read'
+        | 'group.write'
+        | 'user.read'
+        | 'user.manage'
+        | 'token.manage'
+        | 'audit.read'
+        | 'metadata.manage'
+        | 'data.read'
+        | 'data.write'
+        | 'directive.issue'
+        | 'task.read'
+        | 'task.assign'
+        | 'task.report'
+        | 'plan.decide'
+      )[];
       role?: string;
       scope: {
         code: string;
@@ -9610,6 +9691,9 @@ export interface components {
       type: string[];
       version: string;
     };
+    OrgUnitChangeList: {
+      items: components['schemas']['OrgUnitChange'][];
+    };
     OrgUnitDetail: components['schemas']['OrgUnit'] & {
       /** @description Units per level under this one */
       countsBelow: {
@@ -9644,6 +9728,9 @@ export interface components {
       locked_at: string;
       locked_by: string;
       period: string;
+    };
+    PeriodLockList: {
+      items: components['schemas']['PeriodLock'][];
     };
     RegistrationImportSummary: {
       httpStatus: string;
@@ -9722,7 +9809,8 @@ export interface components {
         through: string | null;
         yoy: components['schemas']['SectorComparison'];
       }[];
-      month: components['schemas']['SectorPeriod'];
+      /** @description The month shown: the one asked for, else the newest with values */
+      month: components['schemas']['SectorPeriod'] | null;
       /** @description Months holding values, newest first */
       months: {
         figures: number;
@@ -9749,7 +9837,6 @@ export interface components {
         nameVi: string;
       }[];
     };
-    /** @description The month shown: the one asked for, else the newest with values */
     SectorPeriod: {
       end: string;
       /** @example 2022-01 */
@@ -9785,7 +9872,7 @@ export interface components {
         | 'fy_oct'
         | 'fy_nov'
         | 'range';
-    } | null;
+    };
     SigninThrottle: {
       /** @description null: any address */
       address: string | null;
@@ -9801,6 +9888,9 @@ export interface components {
       /** @description null: any account */
       username: string | null;
     };
+    SigninThrottleList: {
+      items: components['schemas']['SigninThrottle'][];
+    };
     StandaloneTaskInput: {
       /** @description A user id */
       assignee?: number;
@@ -9814,6 +9904,24 @@ export interface components {
       title: string;
       unit: string;
       version?: string;
+    };
+    TargetList: {
+      items: {
+        /** Format: date */
+        due: string;
+        labelEn?: string;
+        labelVi?: string;
+        subject: {
+          code: string;
+          /** @enum {string} */
+          type: 'element' | 'indicator';
+        };
+        unit: {
+          code: string;
+          version: string;
+        };
+        value: number;
+      }[];
     };
     Task: {
       acknowledgedAt: string | null;
@@ -9920,6 +10028,13 @@ export interface components {
        */
       status: 'received' | 'acknowledged' | 'in_progress' | 'done' | 'blocked';
     };
+    TokenList: {
+      items: ({
+        id: string;
+      } & {
+        [key: string]: unknown;
+      })[];
+    };
     UnitBrief: {
       code: string;
       fullName: string;
@@ -9927,14 +10042,42 @@ export interface components {
       name: string;
       type: string;
     };
+    UnitGroupList: {
+      items: {
+        code: string;
+        definition: {
+          codes?: string[];
+          groups?: string[];
+          under?: {
+            code: string;
+            level: number;
+          }[];
+        };
+        description?: string;
+        name: string;
+        /** @description the unit the group belongs to; members must lie under it */
+        owner: string;
+        version: string;
+      }[];
+    };
     User: {
+      /** @description The name the user goes by */
+      display_name: string;
       id: number;
       role: string;
       scope_code: string;
       scope_version: string;
       username: string;
-    } & {
-      [key: string]: unknown;
+    };
+    UserList: {
+      items: components['schemas']['UserListItem'][];
+    };
+    UserListItem: components['schemas']['User'] & {
+      /** Format: date-time */
+      created_at: string;
+      disabled: boolean;
+      /** @description The full name of the scope unit */
+      scope_name: string;
     };
     WeeklyPlan: {
       decidedAt: string | null;

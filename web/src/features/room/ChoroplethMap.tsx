@@ -1,0 +1,104 @@
+import { useEffect, useMemo, useRef } from 'react';
+import type { GeoJSON } from './data.ts';
+import { echarts, useChart } from './echarts.ts';
+import { mapOption, type MapTheme, type Region } from './mapOption.ts';
+import { focusView } from './mapView.ts';
+
+export type { MapTheme, Region };
+
+const registered = new Set<string>();
+
+/**
+ * A choropleth of the units of one boundary map. Regions are keyed by unit code; a click on a
+ * unit in scope calls `onSelect`. When the map has drawn, the container carries the sum and the
+ * count of the values drawn (`data-total`, `data-drawn`): what a browser test waits for.
+ */
+export function ChoroplethMap({
+  mapKey,
+  geo,
+  regions,
+  theme,
+  label,
+  onSelect,
+  dense,
+  ready,
+  focus,
+}: {
+  mapKey: string;
+  geo: GeoJSON;
+  regions: Region[];
+  theme: MapTheme;
+  label: string;
+  onSelect: (code: string) => void;
+  /** Thousands of small regions: thinner borders, no hover animation. */
+  dense?: boolean;
+  /** The values for this map have arrived (until then the regions are drawn without colour). */
+  ready: boolean;
+  /** A region to zoom to (a ward is too small to find on its city's map). */
+  focus?: string;
+}) {
+  const [ref, chart] = useChart();
+  const shownKey = useRef<string>('');
+  const view = useMemo(() => focusView(geo, focus), [geo, focus]);
+  const onSelectRef = useRef(onSelect);
+  useEffect(() => {
+    onSelectRef.current = onSelect;
+  });
+
+  useEffect(() => {
+    if (!chart) return;
+    const handler = (p: { name?: string }) => {
+      if (p.name) onSelectRef.current(p.name);
+    };
+    chart.on('click', handler);
+    return () => {
+      chart.off('click', handler);
+    };
+  }, [chart]);
+
+  useEffect(() => {
+    if (!chart) return;
+    if (!registered.has(mapKey)) {
+      echarts.registerMap(mapKey, geo as unknown as Parameters<typeof echarts.registerMap>[1]);
+      registered.add(mapKey);
+    }
+    // A new map or a new focus starts from its own view; a live update keeps the user's zoom.
+    const viewKey = `${mapKey}|${focus ?? ''}`;
+    const newMap = shownKey.current !== viewKey;
+    shownKey.current = viewKey;
+    const el = ref.current;
+    const total = regions.reduce((s, r) => s + (r.inScope && r.value !== null ? r.value : 0), 0);
+    const drawn = regions.filter((r) => r.inScope && r.value !== null).length;
+    // Until the values are in, the map is not "drawn" for whoever waits on these attributes.
+    if (el && !ready) {
+      delete el.dataset.total;
+      delete el.dataset.drawn;
+    }
+    const onFinished = () => {
+      chart.off('finished', onFinished);
+      if (!el || !ready) return;
+      el.dataset.total = String(Math.round(total * 1e6) / 1e6);
+      el.dataset.drawn = String(drawn);
+      el.dataset.map = mapKey;
+    };
+    chart.on('finished', onFinished);
+    chart.setOption(mapOption({ mapKey, regions, theme, dense, view }), {
+      notMerge: newMap,
+      lazyUpdate: false,
+    });
+    return () => {
+      chart.off('finished', onFinished);
+    };
+  }, [chart, mapKey, geo, regions, theme, dense, ref, ready, focus, view]);
+
+  return (
+    <div
+      ref={ref}
+      className="map-canvas"
+      role="img"
+      aria-label={label}
+      data-testid="map"
+      data-regions={regions.length}
+    />
+  );
+}
