@@ -37,6 +37,8 @@ export interface OrgUnitTable {
   short_name: ColumnType<string | null, string | null | undefined, string | null>;
   opening_date: ColumnType<string | null, string | null | undefined, string | null>;
   closed_date: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Keeps roll-up rows: a root, a province, or a unit with >= 64 units below (migration 0018). */
+  rollup: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface OrgUnitChangeTable {
@@ -57,9 +59,13 @@ export interface OrgUnitLinkTable {
   from_name: string;
   to_version: string;
   to_code: string;
-  part: 'full' | 'partial';
+  part: 'full' | 'partial' | 'within';
   stale: boolean;
+  /** 'file' (a mapping file), or derived (migration 0018): 'code' (same code), 'province' (within). */
+  basis: ColumnType<LinkBasis, LinkBasis | undefined, LinkBasis>;
 }
+
+export type LinkBasis = 'file' | 'code' | 'province';
 
 export interface OrgUnitNameTable {
   version: string;
@@ -604,4 +610,52 @@ export interface IdempotencyKeyTable {
 // Declaration merging, as above: migration 0007.
 export interface Schema {
   idempotency_key: IdempotencyKeyTable;
+}
+
+// Carrying values across trees (migration 0018).
+
+/** A share set for a split link, either direction along a stored link. */
+export interface OrgUnitLinkWeightTable {
+  from_version: string;
+  from_code: string;
+  to_version: string;
+  to_code: string;
+  share: number;
+  /** What the shares are: 'dân số 2024', 'diện tích'. */
+  basis: string;
+  set_by: string;
+  set_at: Timestamp;
+}
+
+/** What a unit of an asked tree is made of in a stored tree (domain/carry.ts `covers`). */
+export interface CarryCoverTable {
+  asked_id: number;
+  asked_version: string;
+  stored_version: string;
+  stored_id: number;
+  /** true: the roll-up rows at stored_id; false: stored_id's own values. */
+  whole: boolean;
+  share: number;
+  exact: boolean;
+}
+
+/** An asked unit that may miss territory of a stored tree placed only above it. */
+export interface CarryGapTable {
+  asked_id: number;
+  stored_version: string;
+}
+
+/** The deepest unit of another tree holding everything a unit's subtree maps to. */
+export interface CarrySpanTable {
+  unit_id: number;
+  other_version: string;
+  span_id: number;
+}
+
+// Declaration merging, as above: migration 0018.
+export interface Schema {
+  org_unit_link_weight: OrgUnitLinkWeightTable;
+  carry_cover: CarryCoverTable;
+  carry_gap: CarryGapTable;
+  carry_span: CarrySpanTable;
 }

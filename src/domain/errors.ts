@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { WeightProblem } from './carry.ts';
 /**
  * The one error type. `code` is stable for scripts; the messages are for people, in
  * Vietnamese first and English. The API presents it as {error:{code,message,details}}.
@@ -14,6 +15,8 @@ export type ErrorCode =
   | 'not_found'
   | 'unknown_version'
   | 'unknown_unit'
+  | 'unit_in_other_tree'
+  | 'link_weights_invalid'
   | 'conflict'
   | 'units_file_invalid'
   | 'file_invalid'
@@ -41,6 +44,8 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   unknown_version: 404,
   unknown_unit: 404,
+  unit_in_other_tree: 400,
+  link_weights_invalid: 422,
   conflict: 409,
   units_file_invalid: 422,
   file_invalid: 400,
@@ -93,6 +98,26 @@ export const errors = {
       },
       { code, version },
     ),
+  /** A unit asked on tree `version` that only other trees hold (issue 16). */
+  unitInOtherTree: (code: string, version: string, trees: string[]) =>
+    new AppError(
+      'unit_in_other_tree',
+      {
+        vi: `Đơn vị mã "${code}" không thuộc cây ${version} mà thuộc cây ${trees.join(', ')}; hãy chọn cây đó hoặc một đơn vị của cây ${version}`,
+        en: `The unit with code "${code}" is not in the ${version} tree but in the ${trees.join(', ')} tree; choose that tree or a unit of the ${version} tree`,
+      },
+      { code, version, trees },
+    ),
+  /** Link weights refused as a whole; nothing was written (issue 16). */
+  linkWeightsInvalid: (problems: WeightProblem[]) =>
+    new AppError(
+      'link_weights_invalid',
+      {
+        vi: `Tỷ lệ phân bổ không hợp lệ (${problems.length} lỗi, ví dụ ${describeWeightProblem(problems[0], 'vi')}); không có gì thay đổi`,
+        en: `The link weights are invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}, e.g. ${describeWeightProblem(problems[0], 'en')}); nothing was changed`,
+      },
+      { problems },
+    ),
   outOfScope: (code?: string, version?: string) =>
     new AppError(
       'out_of_scope',
@@ -124,6 +149,32 @@ export const errors = {
   notFound: (what: string) =>
     new AppError('not_found', { vi: `Không tìm thấy: ${what}`, en: `Not found: ${what}` }),
 };
+
+/** One weight problem in words, for the messages of `link_weights_invalid`. */
+export function describeWeightProblem(p: WeightProblem | undefined, lang: 'vi' | 'en'): string {
+  if (!p) return lang === 'vi' ? 'không có tỷ lệ nào' : 'no weights';
+  const link = p.to ? `${p.from} → ${p.to}` : p.from;
+  const sum = p.sum === undefined ? '' : String(Math.round(p.sum * 1e6) / 1e6);
+  const words: Record<WeightProblem['problem'], Message> = {
+    no_link: { vi: `không có liên kết ${link}`, en: `there is no link ${link}` },
+    not_split: {
+      vi: `${link} không phải liên kết bị chia tách`,
+      en: `${link} is not a split link`,
+    },
+    negative: { vi: `tỷ lệ của ${link} âm`, en: `the share of ${link} is negative` },
+    above_one: { vi: `tỷ lệ của ${link} lớn hơn 1`, en: `the share of ${link} is above 1` },
+    sum: {
+      vi: `tổng tỷ lệ của ${p.from} là ${sum}, phải bằng 1`,
+      en: `the shares of ${p.from} sum to ${sum}, not 1`,
+    },
+    missing_links: {
+      vi: `thiếu tỷ lệ cho liên kết ${link}`,
+      en: `the share of link ${link} is missing`,
+    },
+    duplicate: { vi: `${link} được nêu hai lần`, en: `${link} is given twice` },
+  };
+  return words[p.problem][lang];
+}
 
 const vietnamese = z.locales.vi().localeError;
 const english = z.locales.en().localeError;

@@ -1,0 +1,113 @@
+import type { CarryRepo } from '../db/carry.repo.ts';
+import {
+  allPairs,
+  byAge,
+  carryAll,
+  deriveLinks,
+  pairsCrossing,
+  weightsOf,
+} from '../domain/carry.ts';
+
+/**
+ * What the carry service needs of the Store: the carry repository, for reads and in a
+ * transaction (db/store.ts `Repos.carry`).
+ */
+export interface CarryStore {
+  readonly repos: { readonly carry: CarryRepo };
+  transaction<T>(fn: (repos: { readonly carry: CarryRepo }) => Promise<T>): Promise<T>;
+}
+
+interface Derived {
+  from: string;
+  to: string;
+  links: number;
+}
+
+async function derive(repo: CarryRepo): Promise<Derived[]> {
+  const order = byAge(await repo.trees());
+  const done: Derived[] = [];
+  for (const [i, a] of order.entries()) {
+    const b = order[i + 1];
+    if (!b) break;
+    if ((await repo.fileLinkCount(a.version, b.version)) > 0) continue;
+    const links = deriveLinks(a, b);
+    await repo.replaceDerivedLinks(a.version, b.version, links);
+    done.push({ from: a.version, to: b.version, links: links.length });
+  }
+  return done;
+}
+
+async function rebuild(repo: CarryRepo, pairs?: [string, string][]): Promise<number> {
+  await repo.refreshRollupFlags();
+  const trees = await repo.trees();
+  const known = new Set(trees.map((t) => t.version));
+  const asked = (pairs ?? allPairs(trees)).filter(([a, s]) => known.has(a) && known.has(s));
+  const links = await repo.links();
+  const weights = weightsOf(await repo.weights());
+  let n = 0;
+  for (const p of carryAll(trees, links, weights, asked))
+    n += await repo.replacePair(p.asked, p.stored, p.covers);
+  return n;
+}
+
+/**
+ * The carry map (issue 16, docs/decisions.md "carry map"): what each unit of an asked tree is
+ * made of in every stored tree, rebuilt from the trees, the links and the weights whenever one
+ * of them changes. It does not depend on stored values, so a rebuild costs the same whatever
+ * the amount of data.
+ */
+export class CarryService {
+  constructor(private readonly store: CarryStore) {}
+
+  /**
+   * Derives the links between adjacent trees (by age) that no file links: same code → full,
+   * a gone commune → within its province (domain/carry.ts `deriveLinks`). Returns what it wrote.
+   */
+  deriveLinks(): Promise<Derived[]> {
+    return this.store.transaction((tx) => derive(tx.carry));
+  }
+
+  /**
+   * Recomputes the carry map of the given (asked, stored) pairs, every pair by default, and
+   * replaces them in one transaction. Keeps org_unit.rollup true first (a `whole` entry reads
+   * roll-up rows only at roll-up units).
+   */
+  async rebuild(pairs?: [asked: string, stored: string][]): Promise<{ rows: number; ms: number }> {
+    const started = performance.now();
+    const rows = await this.store.transaction((tx) => rebuild(tx.carry, pairs));
+    return { rows, ms: Math.round(performance.now() - started) };
+  }
+
+  /**
+   * After a tree or the links between trees changed (a units file, a mapping, added units): the
+   * derived links and the whole carry map, in one transaction.
+   */
+  async refresh(): Promise<{ derived: Derived[]; rows: number; ms: number }> {
+    const started = performance.now();
+    const r = await this.store.transaction(async (tx) => ({
+      derived: await derive(tx.carry),
+      rows: await rebuild(tx.carry),
+    }));
+    return { ...r, ms: Math.round(performance.now() - started) };
+  }
+
+  /** Whether a carry map was ever built (a database migrated to 0018 has none yet). */
+  async built(): Promise<boolean> {
+    return (await this.store.repos.carry.pairCounts()).length > 0;
+  }
+
+  /** The pairs a change of the links (or weights) between trees `a` and `b` touches. */
+  async pairsCrossing(a: string, b: string): Promise<[string, string][]> {
+    return pairsCrossing(await this.store.repos.carry.trees(), a, b);
+  }
+
+  /** The deepest unit of `otherVersion` holding everything unit `unitId` maps to. */
+  span(unitId: number, otherVersion: string): Promise<number | undefined> {
+    return this.store.repos.carry.span(unitId, otherVersion);
+  }
+
+  /** Of the asked units, those that may miss stored territory placed only above them. */
+  gapOf(askedIds: number[], storedVersion?: string) {
+    return this.store.repos.carry.gapOf(askedIds, storedVersion);
+  }
+}
