@@ -146,6 +146,22 @@ function screens(directiveId: number, taskId: number): Screen[] {
       },
     },
     { name: 'data-entry', path: '/nhap-lieu', signedIn: true, ready: heading('Nhập số liệu') },
+    // Added after the eleven above so that their file numbers stay those of earlier sets.
+    {
+      name: 'issue-form',
+      path: '/chi-dao/moi',
+      signedIn: true,
+      async ready(p) {
+        await p.getByTestId('issue-form').waitFor();
+        await p.locator('#d-title').waitFor();
+      },
+    },
+    {
+      name: 'assign-form',
+      path: '/chi-dao/giao-viec',
+      signedIn: true,
+      ready: (p) => p.getByTestId('assign-form').waitFor(),
+    },
   ];
 }
 

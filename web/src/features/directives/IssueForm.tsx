@@ -5,7 +5,7 @@ import { newIdempotencyKey } from '../../shared/api/client.ts';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
 import { addDaysIso, issueDirective, PRIORITIES, vnToday, type Target } from './data.ts';
 import { dirLabel, useDirText } from './messages.ts';
-import { AttachInput, AttachedFiles, BackLink, DueDateField, useAttachments } from './parts.tsx';
+import { AttachInput, AttachedFiles, DueDateField, FormPage, useAttachments } from './parts.tsx';
 import { useScopeTree } from './scope.ts';
 import { boardPath, useDirGo } from './nav.tsx';
 import { IssueTarget } from './IssueTarget.tsx';
@@ -113,73 +113,62 @@ export function IssueForm({ me }: { me: Me }) {
   ];
 
   return (
-    <div className="page dir-page">
-      <BackLink />
-      <div className="page-head">
-        <h1>{t('formTitle')}</h1>
-        <p className="muted">{t('formIntro')}</p>
+    <FormPage
+      title={t('formTitle')}
+      intro={t('formIntro')}
+      testId="issue-form"
+      errorTestId="issue-error"
+      error={error}
+      errorRef={errorRef}
+      onSubmit={(e) => void handleSubmit(submit)(e)}
+    >
+      <div className="field">
+        <label htmlFor="d-title">{t('title')}</label>
+        <input id="d-title" required maxLength={300} {...register('title')} />
       </div>
-      <form
-        className="card dir-form"
-        onSubmit={(e) => void handleSubmit(submit)(e)}
-        noValidate
-        data-testid="issue-form"
-      >
-        <div ref={errorRef} tabIndex={-1}>
-          {error ? <ErrorBox error={error} testId="issue-error" /> : null}
-        </div>
+      <div className="field">
+        <label htmlFor="d-body">{t('bodyField')}</label>
+        <textarea id="d-body" required rows={6} {...register('body')} />
+      </div>
+      <div className="dir-row2">
         <div className="field">
-          <label htmlFor="d-title">{t('title')}</label>
-          <input id="d-title" required maxLength={300} {...register('title')} />
+          <label htmlFor="d-priority">{t('priority')}</label>
+          <select id="d-priority" {...register('priority')}>
+            {PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {dirLabel(lang, 'priority', p)}
+              </option>
+            ))}
+          </select>
         </div>
-        <div className="field">
-          <label htmlFor="d-body">{t('bodyField')}</label>
-          <textarea id="d-body" required rows={6} {...register('body')} />
-        </div>
-        <div className="dir-row2">
-          <div className="field">
-            <label htmlFor="d-priority">{t('priority')}</label>
-            <select id="d-priority" {...register('priority')}>
-              {PRIORITIES.map((p) => (
-                <option key={p} value={p}>
-                  {dirLabel(lang, 'priority', p)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <Controller
-            control={control}
-            name="dueDate"
-            render={({ field }) => (
-              <DueDateField id="d-due" value={field.value} onChange={field.onChange} />
-            )}
-          />
-        </div>
-
-        <IssueTarget
-          form={form}
-          kinds={kinds}
-          target={target}
-          version={version}
-          scopeUnit={scopeUnit}
-          units={children}
+        <Controller
+          control={control}
+          name="dueDate"
+          render={({ field }) => (
+            <DueDateField id="d-due" value={field.value} onChange={field.onChange} />
+          )}
         />
+      </div>
 
-        <div className="field">
-          <AttachInput id="d-files" label={t('attachments')} attachments={attachments} />
-          <AttachedFiles attachments={attachments} />
-        </div>
+      <IssueTarget
+        form={form}
+        kinds={kinds}
+        target={target}
+        version={version}
+        scopeUnit={scopeUnit}
+        units={children}
+      />
 
-        <div className="dir-actions">
-          <button
-            type="submit"
-            className="btn btn-primary"
-            disabled={busy || attachments.uploading}
-          >
-            {busy ? t('submitting') : t('submit')}
-          </button>
-        </div>
-      </form>
-    </div>
+      <div className="field">
+        <AttachInput id="d-files" label={t('attachments')} attachments={attachments} />
+        <AttachedFiles attachments={attachments} />
+      </div>
+
+      <div className="dir-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy || attachments.uploading}>
+          {busy ? t('submitting') : t('submit')}
+        </button>
+      </div>
+    </FormPage>
   );
 }

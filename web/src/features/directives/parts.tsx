@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useState, type FormEvent, type ReactNode, type RefObject } from 'react';
+import { ErrorBox } from '../../shared/ui.tsx';
 import { formatDate, formatDateTime } from '../../shared/format.ts';
 import {
   DIRECTIVE_TOPICS,
@@ -130,6 +131,46 @@ export function BackLink() {
     <DirLink to={DIRECTIVES_PATH} className="back-link">
       ← {t('backToInbox')}
     </DirLink>
+  );
+}
+
+/**
+ * The page of a directive or task form: back link, heading, the form, and above its fields the
+ * error box that takes the focus when a send is refused.
+ */
+export function FormPage({
+  title,
+  intro,
+  testId,
+  errorTestId,
+  error,
+  errorRef,
+  onSubmit,
+  children,
+}: {
+  title: string;
+  intro: string;
+  testId: string;
+  errorTestId: string;
+  error: unknown;
+  errorRef: RefObject<HTMLDivElement | null>;
+  onSubmit: (e: FormEvent<HTMLFormElement>) => void;
+  children: ReactNode;
+}) {
+  return (
+    <div className="page dir-page">
+      <BackLink />
+      <div className="page-head">
+        <h1>{title}</h1>
+        <p className="muted">{intro}</p>
+      </div>
+      <form className="card dir-form" onSubmit={onSubmit} noValidate data-testid={testId}>
+        <div ref={errorRef} tabIndex={-1}>
+          {error ? <ErrorBox error={error} testId={errorTestId} /> : null}
+        </div>
+        {children}
+      </form>
+    </div>
   );
 }
 

@@ -5,7 +5,7 @@ import { newIdempotencyKey } from '../../shared/api/client.ts';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
 import { addDaysIso, assignTask, vnToday } from '../directives/data.ts';
 import { useDirText } from '../directives/messages.ts';
-import { BackLink, DueDateField } from '../directives/parts.tsx';
+import { DueDateField, FormPage } from '../directives/parts.tsx';
 import { fold, useScopeTree } from '../directives/scope.ts';
 import { taskPath, useDirGo } from '../directives/nav.tsx';
 import { AssignMilestones } from './AssignMilestones.tsx';
@@ -91,100 +91,93 @@ export function AssignForm({ me }: { me: Me }) {
     );
 
   return (
-    <div className="page dir-page">
-      <BackLink />
-      <div className="page-head">
-        <h1>{t('assignTitle')}</h1>
-        <p className="muted">{t('assignIntro')}</p>
+    <FormPage
+      title={t('assignTitle')}
+      intro={t('assignIntro')}
+      testId="assign-form"
+      errorTestId="assign-error"
+      error={error}
+      errorRef={errorRef}
+      onSubmit={(e) => void handleSubmit(submit)(e)}
+    >
+      <div className="field">
+        <label htmlFor="a-title">{t('taskName')}</label>
+        <input id="a-title" required maxLength={500} {...register('title')} />
       </div>
-      <form
-        className="card dir-form"
-        onSubmit={(e) => void handleSubmit(submit)(e)}
-        noValidate
-        data-testid="assign-form"
-      >
-        <div ref={errorRef} tabIndex={-1}>
-          {error ? <ErrorBox error={error} testId="assign-error" /> : null}
+      <div className="dir-row2">
+        <div className="field">
+          <label htmlFor="a-filter">{t('filterUnits')}</label>
+          <input id="a-filter" type="search" {...register('filter')} />
         </div>
         <div className="field">
-          <label htmlFor="a-title">{t('taskName')}</label>
-          <input id="a-title" required maxLength={500} {...register('title')} />
-        </div>
-        <div className="dir-row2">
-          <div className="field">
-            <label htmlFor="a-filter">{t('filterUnits')}</label>
-            <input id="a-filter" type="search" {...register('filter')} />
-          </div>
-          <div className="field">
-            <label htmlFor="a-unit">{t('assignUnit')}</label>
-            <Controller
-              control={control}
-              name="unit"
-              render={({ field }) => (
-                <select
-                  id="a-unit"
-                  required
-                  {...field}
-                  onChange={(e) => {
-                    field.onChange(e);
-                    setValue('assignee', '');
-                  }}
-                >
-                  <option value="">—</option>
-                  {!filter.trim() && <option value={scopeUnit.code}>{scopeUnit.fullName}</option>}
-                  {shown.map((c) => (
-                    <option key={c.code} value={c.code}>
-                      {c.fullName}
-                    </option>
-                  ))}
-                </select>
-              )}
-            />
-          </div>
-        </div>
-        <div className="dir-row2">
-          <div className="field">
-            <label htmlFor="a-assignee">{t('assignee')}</label>
-            <Controller
-              control={control}
-              name="assignee"
-              render={({ field }) => (
-                <select
-                  id="a-assignee"
-                  {...field}
-                  disabled={people.length === 0}
-                  aria-describedby="a-assignee-hint"
-                >
-                  <option value="">{t('assigneeWholeUnit')}</option>
-                  {people.map((u) => (
-                    <option key={u.id} value={String(u.id)}>
-                      {userName(u)} ({u.username})
-                    </option>
-                  ))}
-                </select>
-              )}
-            />
-            <span id="a-assignee-hint" className="hint">
-              {t('assigneeHint')}
-            </span>
-          </div>
+          <label htmlFor="a-unit">{t('assignUnit')}</label>
           <Controller
             control={control}
-            name="dueDate"
+            name="unit"
             render={({ field }) => (
-              <DueDateField id="a-due" value={field.value} onChange={field.onChange} />
+              <select
+                id="a-unit"
+                required
+                {...field}
+                onChange={(e) => {
+                  field.onChange(e);
+                  setValue('assignee', '');
+                }}
+              >
+                <option value="">—</option>
+                {!filter.trim() && <option value={scopeUnit.code}>{scopeUnit.fullName}</option>}
+                {shown.map((c) => (
+                  <option key={c.code} value={c.code}>
+                    {c.fullName}
+                  </option>
+                ))}
+              </select>
             )}
           />
         </div>
-
-        <AssignMilestones control={control} register={register} />
-
-        <div className="dir-actions">
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? t('assigning') : t('assignSubmit')}
-          </button>
+      </div>
+      <div className="dir-row2">
+        <div className="field">
+          <label htmlFor="a-assignee">{t('assignee')}</label>
+          <Controller
+            control={control}
+            name="assignee"
+            render={({ field }) => (
+              <select
+                id="a-assignee"
+                {...field}
+                disabled={people.length === 0}
+                aria-describedby="a-assignee-hint"
+              >
+                <option value="">{t('assigneeWholeUnit')}</option>
+                {people.map((u) => (
+                  <option key={u.id} value={String(u.id)}>
+                    {userName(u)} ({u.username})
+                  </option>
+                ))}
+              </select>
+            )}
+          />
+          <span id="a-assignee-hint" className="hint">
+            {t('assigneeHint')}
+          </span>
         </div>
-      </form>
-    </div>
+        <Controller
+          control={control}
+          name="dueDate"
+          render={({ field }) => (
+            <DueDateField id="a-due" value={field.value} onChange={field.onChange} />
+          )}
+        />
+      </div>
+
+      <AssignMilestones control={control} register={register} />
+
+      <div className="dir-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy}>
+          {busy ? t('assigning') : t('assignSubmit')}
+        </button>
+      </div>
+    </FormPage>
   );
 }
