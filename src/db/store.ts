@@ -7,6 +7,7 @@ import { AlertRepo } from './alert.repo.ts';
 import { AnalyticsRepo } from './analytics.repo.ts';
 import { AttachmentRepo } from './attachment.repo.ts';
 import { AuditRepo } from './audit.repo.ts';
+import { CarryRepo } from './carry.repo.ts';
 import {
   DataValueRepo,
   type CsvExportOptions,
@@ -37,6 +38,7 @@ export class Repos {
   private _analytics?: AnalyticsRepo;
   private _attachments?: AttachmentRepo;
   private _audit?: AuditRepo;
+  private _carry?: CarryRepo;
   private _dataValues?: DataValueRepo;
   private _dhis2Metadata?: Dhis2MetadataRepo;
   private _directives?: DirectiveRepo;
@@ -68,6 +70,9 @@ export class Repos {
   }
   get audit(): AuditRepo {
     return (this._audit ??= new AuditRepo(this.db));
+  }
+  get carry(): CarryRepo {
+    return (this._carry ??= new CarryRepo(this.db));
   }
   get dataValues(): DataValueRepo {
     return (this._dataValues ??= new DataValueRepo(this.db));

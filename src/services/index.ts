@@ -3,6 +3,7 @@ import { Store } from '../db/store.ts';
 import { systemClock, type Clock } from '../domain/dates.ts';
 import { AuditService } from './audit.service.ts';
 import { AuthService, DEFAULT_AUTH, type AuthOptions } from './auth.service.ts';
+import { CarryService } from './carry.service.ts';
 import { GroupService } from './group.service.ts';
 import { HierarchyService } from './hierarchy.service.ts';
 import { MetadataService } from './metadata.service.ts';
@@ -28,6 +29,8 @@ export interface Services {
   store: Store;
   clock: Clock;
   hierarchy: HierarchyService;
+  /** The carry map across trees (issue 16); built on demand until the reads use it. */
+  carry: CarryService;
   auth: AuthService;
   groups: GroupService;
   audit: AuditService;
@@ -61,6 +64,7 @@ export function createServices(
   const clock = opts.clock ?? systemClock;
   const store = new Store(database.db, database);
   const hierarchy = new HierarchyService(store, clock);
+  const carry = new CarryService(store);
   const dataValues = new DataValueService(store, hierarchy);
   const analytics = new AnalyticsService(store, hierarchy);
   const live = new LiveBus(store, database);
@@ -80,6 +84,7 @@ export function createServices(
     store,
     clock,
     hierarchy,
+    carry,
     auth: new AuthService(store, clock, { ...DEFAULT_AUTH, ...opts.auth }),
     groups,
     audit: new AuditService(store),
