@@ -7,14 +7,14 @@ import { setLang, useI18n } from '../shared/i18n.ts';
 import { useSession } from '../shared/me.tsx';
 import { AppLink, plainClick, usePathname } from '../shared/nav.tsx';
 import { ErrorBox, Loading } from '../shared/ui.tsx';
-import { confirmLeave, DATA_ENTRY_PATH } from '../features/entry/DataEntryPage.tsx';
+import { confirmLeave, DATA_ENTRY_PATH } from '../features/entry/leaveGuard.ts';
 import { OVERVIEW_PATH } from '../features/room/OverviewPage.tsx';
 import { overviewText } from '../features/room/messages.ts';
 import { DIRECTIVES_PATH, FOLLOWUP_PATH, PLAN_PATH } from '../features/directives/nav.tsx';
 import { dirText } from '../features/directives/messages.ts';
-import { SECTORS_PATH } from '../features/sectors/SectorPage.tsx';
+import { SECTORS_PATH } from '../features/sectors/paths.ts';
 import { sectorText } from '../features/sectors/messages.ts';
-import { UNITS_PATH } from '../features/units/UnitsPage.tsx';
+import { UNITS_PATH } from '../features/units/route.ts';
 
 /**
  * The frame of every screen: the header with the app's sections, then either the sign-in form or

@@ -1,18 +1,17 @@
-import { createRootRoute, createRoute, createRouter } from '@tanstack/react-router';
+import type { ReactNode } from 'react';
+import {
+  createRootRoute,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+} from '@tanstack/react-router';
 import { useMe } from '../shared/me.tsx';
 import { parseSearch, stringifySearch } from '../shared/nav.tsx';
 import { OverviewPage } from '../features/room/OverviewPage.tsx';
-import { UnitsPage } from '../features/units/UnitsPage.tsx';
-import { DataEntryPage } from '../features/entry/DataEntryPage.tsx';
-import { InboxPage } from '../features/tasks/Inbox.tsx';
-import { TaskPage } from '../features/tasks/TaskPage.tsx';
-import { AssignForm } from '../features/tasks/AssignForm.tsx';
-import { FollowupPage } from '../features/tasks/FollowupPage.tsx';
-import { IssueForm } from '../features/directives/IssueForm.tsx';
-import { BoardPage } from '../features/directives/BoardPage.tsx';
-import { PlanPage } from '../features/plans/PlanPage.tsx';
-import { SectorIndex, SectorView } from '../features/sectors/SectorPage.tsx';
-// After the screens: the bundle's styles keep their order (room, directives, sectors).
+// The other screens load on their first visit (`screen` below), but their styles stay in the one
+// stylesheet of the first paint, in the order they always had: room (above), directives, sectors.
+import '../features/directives/directives.css';
+import '../features/sectors/sectors.css';
 import { Shell } from './Shell.tsx';
 
 /**
@@ -24,6 +23,20 @@ import { Shell } from './Shell.tsx';
 /** A query value the page reads: a non-empty string, or absent. */
 const str = (v: unknown): string | undefined =>
   typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
+
+/**
+ * A screen in a chunk of its own, fetched on its first visit: the router waits for it as it waits
+ * for a route's data (the screen before stays until then), and an address opened directly shows
+ * the header over a blank page until it comes. The first paint (the operations room, the sign-in
+ * form) needs none of them; `preloadScreens` fetches them all once the browser is idle.
+ */
+const screens: { preload?: () => Promise<void> | undefined }[] = [];
+
+function screen(load: () => Promise<{ default: () => ReactNode }>) {
+  const component = lazyRouteComponent(load);
+  screens.push(component);
+  return component;
+}
 
 function Room() {
   return <OverviewPage me={useMe()} />;
@@ -38,89 +51,129 @@ const unitsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/don-vi/$',
   validateSearch: (s: Record<string, unknown>) => ({ v: str(s.v), u: str(s.u), q: str(s.q) }),
-  component: function Units() {
-    return <UnitsPage me={useMe()} />;
-  },
+  component: screen(() =>
+    import('../features/units/UnitsPage.tsx').then(({ UnitsPage }) => ({
+      default: function Units() {
+        return <UnitsPage me={useMe()} />;
+      },
+    })),
+  ),
 });
 
 const entryRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/nhap-lieu/$',
   validateSearch: (s: Record<string, unknown>) => ({ ds: str(s.ds), u: str(s.u), p: str(s.p) }),
-  component: function Entry() {
-    return <DataEntryPage me={useMe()} />;
-  },
+  component: screen(() =>
+    import('../features/entry/DataEntryPage.tsx').then(({ DataEntryPage }) => ({
+      default: function Entry() {
+        return <DataEntryPage me={useMe()} />;
+      },
+    })),
+  ),
 });
 
 const sectorsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/linh-vuc/$',
   validateSearch: (s: Record<string, unknown>) => ({ thang: str(s.thang) }),
-  component: function Sectors() {
-    const { _splat } = sectorsRoute.useParams();
-    const { thang } = sectorsRoute.useSearch();
-    const slug = (_splat ?? '').replace(/^\/+|\/+$/g, '');
-    return slug ? <SectorView slug={slug} month={thang ?? null} /> : <SectorIndex />;
-  },
+  component: screen(() =>
+    import('../features/sectors/SectorPage.tsx').then(({ SectorIndex, SectorView }) => ({
+      default: function Sectors(): ReactNode {
+        const { _splat } = sectorsRoute.useParams();
+        const { thang } = sectorsRoute.useSearch();
+        const slug = (_splat ?? '').replace(/^\/+|\/+$/g, '');
+        return slug ? <SectorView slug={slug} month={thang ?? null} /> : <SectorIndex />;
+      },
+    })),
+  ),
 });
 
 const inboxRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/chi-dao/',
-  component: function Inbox() {
-    return <InboxPage me={useMe()} />;
-  },
+  component: screen(() =>
+    import('../features/tasks/Inbox.tsx').then(({ InboxPage }) => ({
+      default: function Inbox() {
+        return <InboxPage me={useMe()} />;
+      },
+    })),
+  ),
 });
 
 const issueRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/chi-dao/moi',
-  component: function Issue() {
-    return <IssueForm me={useMe()} />;
-  },
+  component: screen(() =>
+    import('../features/directives/IssueForm.tsx').then(({ IssueForm }) => ({
+      default: function Issue() {
+        return <IssueForm me={useMe()} />;
+      },
+    })),
+  ),
 });
 
 const assignRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/chi-dao/giao-viec',
-  component: function Assign() {
-    return <AssignForm me={useMe()} />;
-  },
+  component: screen(() =>
+    import('../features/tasks/AssignForm.tsx').then(({ AssignForm }) => ({
+      default: function Assign() {
+        return <AssignForm me={useMe()} />;
+      },
+    })),
+  ),
 });
 
 const taskRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/chi-dao/viec/$id',
-  component: function Task() {
-    const { id } = taskRoute.useParams();
-    return <TaskPage key={id} id={id} me={useMe()} />;
-  },
+  component: screen(() =>
+    import('../features/tasks/TaskPage.tsx').then(({ TaskPage }) => ({
+      default: function Task() {
+        const { id } = taskRoute.useParams();
+        return <TaskPage key={id} id={id} me={useMe()} />;
+      },
+    })),
+  ),
 });
 
 const boardRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/chi-dao/$id',
-  component: function Board() {
-    const { id } = boardRoute.useParams();
-    return <BoardPage key={id} id={id} />;
-  },
+  component: screen(() =>
+    import('../features/directives/BoardPage.tsx').then(({ BoardPage }) => ({
+      default: function Board() {
+        const { id } = boardRoute.useParams();
+        return <BoardPage key={id} id={id} />;
+      },
+    })),
+  ),
 });
 
 const planRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/ke-hoach/$',
   validateSearch: (s: Record<string, unknown>) => ({ u: str(s.u), w: str(s.w) }),
-  component: function Plan() {
-    return <PlanPage me={useMe()} />;
-  },
+  component: screen(() =>
+    import('../features/plans/PlanPage.tsx').then(({ PlanPage }) => ({
+      default: function Plan() {
+        return <PlanPage me={useMe()} />;
+      },
+    })),
+  ),
 });
 
 const followupRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/theo-doi/$',
-  component: function Followup() {
-    return <FollowupPage me={useMe()} />;
-  },
+  component: screen(() =>
+    import('../features/tasks/FollowupPage.tsx').then(({ FollowupPage }) => ({
+      default: function Followup() {
+        return <FollowupPage me={useMe()} />;
+      },
+    })),
+  ),
 });
 
 const routeTree = rootRoute.addChildren([
@@ -144,6 +197,18 @@ export const router = createRouter({
   // The screens keep their scroll on a move (as before the router); Back/Forward restore it.
   scrollRestoration: true,
 });
+
+/**
+ * After the first paint, when the browser is idle: the other screens' chunks, so that a move
+ * between screens does not wait for the network.
+ */
+export function preloadScreens(): void {
+  const fetchAll = () => {
+    for (const s of screens) void s.preload?.();
+  };
+  if ('requestIdleCallback' in window) requestIdleCallback(fetchAll, { timeout: 5000 });
+  else setTimeout(fetchAll, 1000);
+}
 
 declare module '@tanstack/react-router' {
   interface Register {

@@ -11,8 +11,8 @@ import { clean, ROOT, routeUrl, sameRoute, type Route } from './route.ts';
 import { SearchResults } from './SearchResults.tsx';
 import { UnitsToolbar } from './UnitsToolbar.tsx';
 
-/** The units page: it was the home page before the overview took its place. */
-export const UNITS_PATH = '/don-vi';
+// Its path lives apart (route.ts), so that the header can name it without loading the page.
+export { UNITS_PATH } from './route.ts';
 
 const SEARCH_DEBOUNCE_MS = 250;
 

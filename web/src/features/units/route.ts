@@ -1,5 +1,8 @@
 import { query } from '../../shared/url.ts';
 
+/** The units page: it was the home page before the overview took its place. */
+export const UNITS_PATH = '/don-vi';
+
 export const ROOT = 'VN';
 
 /** What the address bar holds: ?v=<version>&u=<unit code>&q=<search>. */
