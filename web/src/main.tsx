@@ -3,7 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
-import { preloadScreens, router } from './app/router.tsx';
+import { router } from './app/router.tsx';
 import { getLang, LanguageProvider } from './shared/i18n.ts';
 import { LiveProvider } from './shared/live.ts';
 import { MeProvider } from './shared/me.tsx';
@@ -29,6 +29,3 @@ createRoot(root).render(
     </QueryClientProvider>
   </StrictMode>,
 );
-
-// The first paint needs only the operations room or the sign-in form; the other screens follow.
-preloadScreens();

@@ -15,6 +15,7 @@ import { dirText } from '../features/directives/messages.ts';
 import { SECTORS_PATH } from '../features/sectors/paths.ts';
 import { sectorText } from '../features/sectors/messages.ts';
 import { UNITS_PATH } from '../features/units/route.ts';
+import { preloadScreens } from './screens.ts';
 
 /**
  * The frame of every screen: the header with the app's sections, then either the sign-in form or
@@ -140,7 +141,13 @@ function Header({ me, onLogout, page }: { me: Me | null; onLogout: () => void; p
         </div>
       </div>
       {me && (
-        <nav className="topnav" aria-label={t('navMain')}>
+        <nav
+          className="topnav"
+          aria-label={t('navMain')}
+          onPointerEnter={preloadScreens}
+          onTouchStart={preloadScreens}
+          onFocus={preloadScreens}
+        >
           <div className="topnav-inner">
             {navItems.map(([to, p, testId, label]) => (
               <AppLink

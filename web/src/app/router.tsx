@@ -1,10 +1,5 @@
 import type { ReactNode } from 'react';
-import {
-  createRootRoute,
-  createRoute,
-  createRouter,
-  lazyRouteComponent,
-} from '@tanstack/react-router';
+import { createRootRoute, createRoute, createRouter } from '@tanstack/react-router';
 import { useMe } from '../shared/me.tsx';
 import { parseSearch, stringifySearch } from '../shared/nav.tsx';
 import { OverviewPage } from '../features/room/OverviewPage.tsx';
@@ -13,6 +8,7 @@ import { OverviewPage } from '../features/room/OverviewPage.tsx';
 import '../features/directives/directives.css';
 import '../features/sectors/sectors.css';
 import { Shell } from './Shell.tsx';
+import { screen } from './screens.ts';
 
 /**
  * Every address of the app, as typed routes. The screens are shown only after sign-in (the
@@ -23,20 +19,6 @@ import { Shell } from './Shell.tsx';
 /** A query value the page reads: a non-empty string, or absent. */
 const str = (v: unknown): string | undefined =>
   typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
-
-/**
- * A screen in a chunk of its own, fetched on its first visit: the router waits for it as it waits
- * for a route's data (the screen before stays until then), and an address opened directly shows
- * the header over a blank page until it comes. The first paint (the operations room, the sign-in
- * form) needs none of them; `preloadScreens` fetches them all once the browser is idle.
- */
-const screens: { preload?: () => Promise<void> | undefined }[] = [];
-
-function screen(load: () => Promise<{ default: () => ReactNode }>) {
-  const component = lazyRouteComponent(load);
-  screens.push(component);
-  return component;
-}
 
 function Room() {
   return <OverviewPage me={useMe()} />;
@@ -202,14 +184,6 @@ export const router = createRouter({
  * After the first paint, when the browser is idle: the other screens' chunks, so that a move
  * between screens does not wait for the network.
  */
-export function preloadScreens(): void {
-  const fetchAll = () => {
-    for (const s of screens) void s.preload?.();
-  };
-  if ('requestIdleCallback' in window) requestIdleCallback(fetchAll, { timeout: 5000 });
-  else setTimeout(fetchAll, 1000);
-}
-
 declare module '@tanstack/react-router' {
   interface Register {
     router: typeof router;
