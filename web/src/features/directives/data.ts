@@ -1,5 +1,12 @@
 import { getLang } from '../../shared/i18n.ts';
-import { apiErrorOf, ApiError, client, csrfHeader, type Schemas } from '../../shared/api/client.ts';
+import {
+  answer,
+  apiErrorOf,
+  ApiError,
+  client,
+  csrfHeader,
+  type Schemas,
+} from '../../shared/api/client.ts';
 
 /** The shapes of /api/directives, /api/inbox, /api/tasks, /api/plans and /api/followup. */
 
@@ -49,85 +56,81 @@ export const personName = (p: { name: string } | null | undefined): string => p?
 export const fileName = (a: Attachment) => a.fileName;
 
 export async function loadInbox(signal?: AbortSignal): Promise<Task[]> {
-  const { data } = await client.GET('/api/inbox', { signal });
-  return data!.items;
+  return (await answer(client.GET('/api/inbox', { signal }))).items;
 }
 /** The directives issued on the caller's side (not those sent to its units). */
 export async function loadDirectives(signal?: AbortSignal): Promise<Directive[]> {
-  const { data } = await client.GET('/api/directives', {
-    params: { query: { issued: 'true' } },
-    signal,
-  });
-  return data!.items;
+  const list = await answer(
+    client.GET('/api/directives', { params: { query: { issued: 'true' } }, signal }),
+  );
+  return list.items;
 }
 /** Opening a task as its recipient records it as read. */
 export async function loadTask(id: string, signal?: AbortSignal): Promise<TaskDetail> {
-  const { data } = await client.GET('/api/tasks/{id}', {
-    params: { path: { id: Number(id) } },
-    signal,
-  });
-  return data!; // an error answer throws (shared/api/client.ts)
+  return answer(client.GET('/api/tasks/{id}', { params: { path: { id: Number(id) } }, signal }));
 }
 /** A task's changes (comments among them, as `comment` events) and its comments. */
 export async function loadHistory(
   id: string,
   signal?: AbortSignal,
 ): Promise<{ events: HistoryEntry[]; comments: Comment[] }> {
-  const { data } = await client.GET('/api/tasks/{id}/history', {
-    params: { path: { id: Number(id) } },
-    signal,
-  });
-  return { events: data!.events, comments: data!.comments };
+  const { events, comments } = await answer(
+    client.GET('/api/tasks/{id}/history', { params: { path: { id: Number(id) } }, signal }),
+  );
+  return { events, comments };
 }
 export async function loadBoard(id: string, unit?: string, signal?: AbortSignal): Promise<Board> {
-  const { data } = await client.GET('/api/directives/{id}/board', {
-    params: { path: { id: Number(id) }, query: { unit } },
-    signal,
-  });
-  return data!; // an error answer throws (shared/api/client.ts)
+  return answer(
+    client.GET('/api/directives/{id}/board', {
+      params: { path: { id: Number(id) }, query: { unit } },
+      signal,
+    }),
+  );
 }
 
 export type StatusInput = Schemas['TaskStatusInput'];
 
 export async function reportStatus(id: string, body: StatusInput): Promise<TaskDetail> {
-  const { data } = await client.POST('/api/tasks/{id}/status', {
-    params: { path: { id: Number(id) } },
-    body,
-  });
-  return data!;
+  return answer(
+    client.POST('/api/tasks/{id}/status', { params: { path: { id: Number(id) } }, body }),
+  );
 }
 
 export async function addComment(id: string, text: string): Promise<Comment> {
-  const { data } = await client.POST('/api/tasks/{id}/comments', {
-    params: { path: { id: Number(id) } },
-    body: { body: text },
-  });
-  return data!;
+  return answer(
+    client.POST('/api/tasks/{id}/comments', {
+      params: { path: { id: Number(id) } },
+      body: { body: text },
+    }),
+  );
 }
 
 export async function completeMilestone(id: string, milestone: number): Promise<TaskDetail> {
-  const { data } = await client.POST('/api/tasks/{id}/milestones/{milestoneId}/done', {
-    params: { path: { id: Number(id), milestoneId: milestone } },
-  });
-  return data!;
+  return answer(
+    client.POST('/api/tasks/{id}/milestones/{milestoneId}/done', {
+      params: { path: { id: Number(id), milestoneId: milestone } },
+    }),
+  );
 }
 
 export type NewTask = Schemas['StandaloneTaskInput'];
 
 /** A task outside a directive; the key makes a resend of the same form a replay, not a copy. */
 export async function assignTask(body: NewTask, idempotencyKey?: string): Promise<TaskDetail> {
-  const { data } = await client.POST('/api/tasks', {
-    body,
-    ...(idempotencyKey ? { params: { header: { 'Idempotency-Key': idempotencyKey } } } : {}),
-  });
-  return data!;
+  return answer(
+    client.POST('/api/tasks', {
+      body,
+      ...(idempotencyKey ? { params: { header: { 'Idempotency-Key': idempotencyKey } } } : {}),
+    }),
+  );
 }
 
 export async function remind(id: string, unit?: string): Promise<{ reminded: number }> {
-  const { data } = await client.POST('/api/directives/{id}/remind', {
-    params: { path: { id: Number(id) }, query: { unit } },
-  });
-  return data!;
+  return answer(
+    client.POST('/api/directives/{id}/remind', {
+      params: { path: { id: Number(id) }, query: { unit } },
+    }),
+  );
 }
 
 export type NewDirective = Schemas['DirectiveInput'];
@@ -137,11 +140,12 @@ export async function issueDirective(
   body: NewDirective,
   idempotencyKey?: string,
 ): Promise<{ directive: Directive; taskCount: number }> {
-  const { data } = await client.POST('/api/directives', {
-    body,
-    ...(idempotencyKey ? { params: { header: { 'Idempotency-Key': idempotencyKey } } } : {}),
-  });
-  return data!;
+  return answer(
+    client.POST('/api/directives', {
+      body,
+      ...(idempotencyKey ? { params: { header: { 'Idempotency-Key': idempotencyKey } } } : {}),
+    }),
+  );
 }
 
 /** A file sent as multipart/form-data (the typed client speaks JSON only). */

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
-import { client } from '../../shared/api/client.ts';
+import { answer, client } from '../../shared/api/client.ts';
 import { useLiveInvalidate } from '../../shared/live.ts';
 import { DIRECTIVE_TOPICS } from '../directives/data.ts';
 import type { Plan } from './types.ts';
@@ -20,15 +20,14 @@ export function usePlan(unit: string, week: string, decider: boolean, onForeignC
   // A superior sees the week's plans of the units below, those awaiting a decision first.
   const listQ = useQuery({
     queryKey: listKey(week),
-    queryFn: async ({ signal }) =>
-      (await client.GET('/api/plans', { params: { query: { week } }, signal })).data!,
+    queryFn: ({ signal }) =>
+      answer(client.GET('/api/plans', { params: { query: { week } }, signal })),
     enabled: decider,
   });
   const planQ = useQuery({
     queryKey: planKey(unit, week),
-    queryFn: async ({ signal }) =>
-      (await client.GET('/api/plans/{unit}/{week}', { params: { path: { unit, week } }, signal }))
-        .data!,
+    queryFn: ({ signal }) =>
+      answer(client.GET('/api/plans/{unit}/{week}', { params: { path: { unit, week } }, signal })),
   });
   const plan = planQ.data;
   const planRef = useRef<Plan | undefined>(undefined);
@@ -57,17 +56,18 @@ export function usePlan(unit: string, week: string, decider: boolean, onForeignC
   const act = async (what: PlanAct, note: string) => {
     const params = { path: { unit, week } };
     const noted = note ? { note } : {};
-    const { data } =
+    const data = await answer(
       what === 'submit'
-        ? await client.POST('/api/plans/{unit}/{week}/submit', { params, body: noted })
-        : await client.POST('/api/plans/{unit}/{week}/decision', {
+        ? client.POST('/api/plans/{unit}/{week}/submit', { params, body: noted })
+        : client.POST('/api/plans/{unit}/{week}/decision', {
             params,
             body: { approve: what === 'approve', ...noted },
-          });
+          }),
+    );
     // At once, not after the render: our own change's live event may come in between,
     // and must not pass for someone else's (it would wipe the "done" message).
-    planRef.current = data!;
-    queryClient.setQueryData(planKey(unit, week), data!);
+    planRef.current = data;
+    queryClient.setQueryData(planKey(unit, week), data);
   };
 
   return { list: listQ.error ? undefined : listQ.data, plan, error: planQ.error, act };

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { Me } from '../../shared/api/types.ts';
-import { client } from '../../shared/api/client.ts';
+import { answer, client } from '../../shared/api/client.ts';
 import { formatDate, formatPercent } from '../../shared/format.ts';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
 import { DIRECTIVE_TOPICS, directiveOf, weekRange, type Task } from '../directives/data.ts';
@@ -15,11 +15,7 @@ const FOLLOWUP_KEY = ['followup'] as const;
 
 /** `GET /api/followup` under a unit, over some weeks. */
 async function loadFollowup(unit: string, weeks: number, signal: AbortSignal) {
-  const { data } = await client.GET('/api/followup', {
-    params: { query: { unit, weeks } },
-    signal,
-  });
-  return data!; // an error answer throws (shared/api/client.ts)
+  return answer(client.GET('/api/followup', { params: { query: { unit, weeks } }, signal }));
 }
 
 function rateClass(rate: number): string {
