@@ -249,3 +249,8 @@ export function formatPeriodShort(lang: Lang, period: string | Period): string {
   }
   return formatPeriod(lang, p);
 }
+
+/** Today in Viet Nam (UTC+7), 'YYYY-MM-DD'. */
+export function vnToday(now: Date | number = Date.now()): string {
+  return new Date(Number(now) + 7 * 3_600_000).toISOString().slice(0, 10);
+}

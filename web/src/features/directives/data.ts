@@ -187,10 +187,7 @@ function isAttachment(x: unknown): x is Attachment {
   );
 }
 
-/** Today in Viet Nam (UTC+7), 'YYYY-MM-DD'. */
-export function vnToday(now = new Date()): string {
-  return new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
-}
+export { vnToday } from '../../shared/format.ts';
 
 export function addDaysIso(iso: string, days: number): string {
   const d = new Date(iso + 'T00:00:00Z');

@@ -81,10 +81,7 @@ export function malformedCodes(s: OverviewState): string[] {
   return [...s.dx, s.map, ...(s.ou ? [s.ou] : [])].filter((c) => !CODE.test(c));
 }
 
-/** Today in Viet Nam (UTC+7), 'YYYY-MM-DD'. */
-export function vnToday(now = Date.now()): string {
-  return new Date(now + 7 * 3_600_000).toISOString().slice(0, 10);
-}
+export { vnToday } from '../../shared/format.ts';
 
 export interface ResolvedPeriod {
   /** The period the tiles, the map and the ranking show. */
