@@ -1,4 +1,4 @@
-import { lazy, Suspense, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { OrgUnitDetail } from '../../shared/api/types.ts';
 import { unitLabel, type Lang } from '../../shared/format.ts';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
@@ -7,11 +7,7 @@ import type { GeoEntry, GeoJSON, Item } from './data.ts';
 import type { OverviewT } from './messages.ts';
 import type { Place } from './place.ts';
 import type { RegionsModel } from './regions.ts';
-
-// The charts (Apache ECharts) come in their own chunk: the tiles do not wait for it.
-const ChoroplethMap = lazy(() =>
-  import('./Charts.tsx').then((m) => ({ default: m.ChoroplethMap })),
-);
+import { useCharts } from './useCharts.ts';
 
 const LIGHT_MAP: MapTheme = {
   noData: '#eef1f5',
@@ -76,6 +72,7 @@ export function MapPanel({
   wall: boolean;
   onSelect: (code: string) => void;
 }) {
+  const { charts, error: chartsError } = useCharts();
   return (
     <section className="ov-panel ov-map" aria-labelledby="ov-map-title">
       <div className="ov-panel-head">
@@ -95,28 +92,26 @@ export function MapPanel({
         <p className="ov-nomap" data-testid="map-none">
           {t('mapNone', { unit: frame.fullName, version })}
         </p>
-      ) : geoError ? (
-        <ErrorBox error={geoError} />
-      ) : !geo || (allMode && !values) || !place ? (
+      ) : geoError || chartsError ? (
+        <ErrorBox error={geoError ?? chartsError} />
+      ) : !geo || (allMode && !values) || !place || !charts ? (
         // Thousands of communes are drawn once, with their colours, not once bare and again.
         <Loading label={t('mapLoading')} />
       ) : (
-        <Suspense fallback={<Loading label={t('mapLoading')} />}>
-          <ChoroplethMap
-            mapKey={`${mapEntry.version}|${mapEntry.parent}|${mapEntry.level}|${mapEntry.etag}`}
-            geo={geo}
-            regions={model.regions}
-            theme={dark ? DARK_MAP : LIGHT_MAP}
-            label={t('mapAlt', {
-              units: allMode ? t('mapAllCommunes') : frame.fullName,
-              indicator: mapName,
-            })}
-            onSelect={onSelect}
-            dense={allMode}
-            ready={valuesReady}
-            focus={unit && frame && unit.code !== frame.code ? unit.code : undefined}
-          />
-        </Suspense>
+        <charts.ChoroplethMap
+          mapKey={`${mapEntry.version}|${mapEntry.parent}|${mapEntry.level}|${mapEntry.etag}`}
+          geo={geo}
+          regions={model.regions}
+          theme={dark ? DARK_MAP : LIGHT_MAP}
+          label={t('mapAlt', {
+            units: allMode ? t('mapAllCommunes') : frame.fullName,
+            indicator: mapName,
+          })}
+          onSelect={onSelect}
+          dense={allMode}
+          ready={valuesReady}
+          focus={unit && frame && unit.code !== frame.code ? unit.code : undefined}
+        />
       )}
       {frame && <Legend model={model} t={t} lang={lang} item={item} hasAlerts={hasAlerts} />}
       {mapEntry && !wall && <p className="hint">{t('drillHint')}</p>}

@@ -16,6 +16,7 @@ import { readState, writeState, type OverviewState } from './state.ts';
 import { Tiles } from './Tiles.tsx';
 import { useRoomData, useUpdatedAt, type Boot } from './useRoomData.ts';
 import { useRoomLive } from './useRoomLive.ts';
+import { loadCharts } from './useCharts.ts';
 import { useRoomViews } from './useRoomViews.ts';
 import { useToday, type UpdateState } from './useRoomState.ts';
 import { useWallRotation, WallGrid } from './WallMode.tsx';
@@ -51,7 +52,7 @@ export function Overview({
   // The charts' code is fetched once the first questions are asked (effects run in order, so
   // the requests above are on their way), and evaluated while their answers come.
   useEffect(() => {
-    void import('./Charts.tsx');
+    void loadCharts();
   }, []);
 
   const wall = useWallRotation(state.wall);

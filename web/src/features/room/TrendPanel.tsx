@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo } from 'react';
+import { useMemo } from 'react';
 import { formatCompact, formatPeriod, formatPeriodShort, type Lang } from '../../shared/format.ts';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
 import type { TrendPoint } from './Charts.tsx';
@@ -6,8 +6,7 @@ import type { AnalyticsAnswer, Item } from './data.ts';
 import type { OverviewT } from './messages.ts';
 import type { ResolvedPeriod } from './state.ts';
 import { valueText } from './Tiles.tsx';
-
-const TrendChart = lazy(() => import('./Charts.tsx').then((m) => ({ default: m.TrendChart })));
+import { useCharts } from './useCharts.ts';
 
 /** The map's indicator at the unit over the days or months before the period. */
 export function TrendPanel({
@@ -41,6 +40,7 @@ export function TrendPanel({
       value: byPe.get(p.id) ?? null,
     }));
   }, [answer, period, lang]);
+  const { charts, error: chartsError } = useCharts();
   return (
     <section className="ov-panel ov-trend" aria-labelledby="ov-trend-title">
       <div className="ov-panel-head">
@@ -49,21 +49,21 @@ export function TrendPanel({
           {unitName} · {period.trendKind === 'days' ? t('trendDays') : t('trendMonths')}
         </p>
       </div>
-      {error ? (
-        <ErrorBox error={error} />
+      {error || chartsError ? (
+        <ErrorBox error={error ?? chartsError} />
+      ) : !charts ? (
+        <Loading />
       ) : (
-        <Suspense fallback={<Loading />}>
-          <TrendChart
-            points={points}
-            format={(v) => valueText(lang, item, v, false)}
-            formatAxis={(v) => formatCompact(lang, v, { decimals: 1 })}
-            colour={dark ? '#f1e85c' : '#0b57a4'}
-            textColour={dark ? '#d5deea' : '#4a5565'}
-            gridColour={dark ? '#2a3547' : '#e3e8ef'}
-            label={t('trendTitle', { indicator: mapName })}
-            big={big}
-          />
-        </Suspense>
+        <charts.TrendChart
+          points={points}
+          format={(v) => valueText(lang, item, v, false)}
+          formatAxis={(v) => formatCompact(lang, v, { decimals: 1 })}
+          colour={dark ? '#f1e85c' : '#0b57a4'}
+          textColour={dark ? '#d5deea' : '#4a5565'}
+          gridColour={dark ? '#2a3547' : '#e3e8ef'}
+          label={t('trendTitle', { indicator: mapName })}
+          big={big}
+        />
       )}
     </section>
   );

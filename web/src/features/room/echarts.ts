@@ -24,7 +24,14 @@ export function useChart(): [React.RefObject<HTMLDivElement | null>, Chart | und
     if (!el) return;
     const c = echarts.init(el, undefined, { renderer: 'canvas' });
     setChart(c);
-    const ro = new ResizeObserver(() => c.resize());
+    // The observer also reports the size the chart was made with; redrawing thousands of
+    // communes for it cost a second long task (300 ms) on the all-commune map.
+    const ro = new ResizeObserver(([entry]) => {
+      const box = entry?.contentRect;
+      if (box && Math.abs(box.width - c.getWidth()) < 1 && Math.abs(box.height - c.getHeight()) < 1)
+        return;
+      c.resize();
+    });
     ro.observe(el);
     return () => {
       ro.disconnect();
