@@ -13,6 +13,22 @@ export const Change = z
   })
   .openapi('Change');
 
+/** How a value was carried across the 2025 reform (issue 16, docs/decisions.md "carry map"). */
+export const Carried = z
+  .object({
+    from: z
+      .array(z.string())
+      .openapi({ description: 'The trees the carried values were stored on' }),
+    exact: z.boolean().openapi({
+      description: 'Every carried value went whole into this unit (no split commune divided)',
+    }),
+    estimatedShare: z.number().openapi({
+      description:
+        'Share of the value that came through the weights of split communes (ước tính theo tỷ lệ), 0–1',
+    }),
+  })
+  .openapi('Carried');
+
 export const AnalyticsCell = z
   .object({
     dx: z.string(),
@@ -26,6 +42,10 @@ export const AnalyticsCell = z
       .object({ value: z.number(), due: z.string(), share: z.number().nullable() })
       .optional(),
     rank: z.number().optional(),
+    carried: Carried.optional().openapi({
+      description:
+        'Present when part of the value was stored on another tree and carried to this one',
+    }),
   })
   .openapi('AnalyticsCell');
 
@@ -38,5 +58,6 @@ export const AnalyticsCells = z
   .openapi('AnalyticsCells');
 
 export type Change = z.infer<typeof Change>;
+export type Carried = z.infer<typeof Carried>;
 export type AnalyticsCell = z.infer<typeof AnalyticsCell>;
 export type AnalyticsCells = z.infer<typeof AnalyticsCells>;

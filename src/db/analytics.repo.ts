@@ -25,6 +25,12 @@ export interface AggregateRequest {
    * misses the units that did not report that day.
    */
   stock?: boolean;
+  /**
+   * The tree the units are of: values stored on the other trees are carried to them along the
+   * carry map (carry_cover, issue 16), each stored unit's roll-up rows or own values times its
+   * share. Without it only values stored on the units' own tree are read.
+   */
+  carryTo?: string;
 }
 
 export interface AggregateRow {
@@ -37,8 +43,14 @@ export interface AggregateRow {
   last: number;
   /** How many stored periods had values. */
   periods: number;
-  /** How many values the sums hold (for averages over units). */
+  /** How many values the sums hold (for averages over units); carried values count by share. */
   n: number;
+  /** Of `total`, what was carried from other trees (0 without `carryTo`). */
+  carried: number;
+  /** Of `total`, what came through estimated shares (split links, not exact). */
+  estimated: number;
+  /** The other trees values were carried from, if any. */
+  carried_from: string[] | null;
 }
 
 /** Values of the breakdown options and attribute options asked for (all when none is named). */
@@ -51,6 +63,49 @@ function optionFilter(table: string, only: { optionIds?: number[]; attributeIds?
 function groupRows(units: AggregateRequest['units']) {
   const rows = units.flatMap((u) => u.ids.map((id) => ({ g: u.key, unit_id: id })));
   return sql`select * from json_to_recordset(${JSON.stringify(rows)}::json) as t(g int, unit_id int)`;
+}
+
+/**
+ * Values of other trees carried to a group's units (issue 16) as rows of (g, period_id, sum, n,
+ * exact, stored_version): roll-up rows of stored units wholly inside (whole) and own values of
+ * the rest, times their share. Reads `grp` and `reqp` of the query it is placed in.
+ */
+function carriedRows(q: AggregateRequest, only: (table: string) => ReturnType<typeof sql>) {
+  return sql`
+      select grp.g, r.period_id, r.sum * c.share as sum, r.n * c.share as n, c.exact,
+        c.stored_version
+      from grp
+      join carry_cover c on c.asked_id = grp.unit_id and c.whole
+        and c.stored_version <> ${q.carryTo!}
+      join data_value_rollup r on r.ancestor_id = c.stored_id and r.element_id = ${q.elementId}
+        and r.period_id = any(array(select distinct period_id from reqp)) and ${only('r')}
+      union all
+      select grp.g, d.period_id, coalesce(d.value, 0) * c.share, c.share, c.exact,
+        c.stored_version
+      from grp
+      join carry_cover c on c.asked_id = grp.unit_id and not c.whole
+        and c.stored_version <> ${q.carryTo!}
+      join data_value d on d.unit_id = c.stored_id and d.element_id = ${q.elementId}
+        and d.period_id = any(array(select distinct period_id from reqp)) and ${only('d')}`;
+}
+
+/**
+ * The units whose own values make up a group, with their share: the group's units and all below
+ * them, and (with `carryTo`) the stored units carried to it. Reads `grp`.
+ */
+function reachRows(q: AggregateRequest) {
+  return sql`
+      select grp.g, h.unit_id, 1::float8 as share
+      from grp join org_unit_ancestor h on h.ancestor_id = grp.unit_id
+      ${
+        q.carryTo
+          ? sql`union all
+      select grp.g, coalesce(h.unit_id, c.stored_id), c.share
+      from grp
+      join carry_cover c on c.asked_id = grp.unit_id and c.stored_version <> ${q.carryTo}
+      left join org_unit_ancestor h on c.whole and h.ancestor_id = c.stored_id`
+          : sql``
+      }`;
 }
 
 /** Requested periods as rows of a `req` CTE: `pid` and the range of each of its parts. */
@@ -97,12 +152,23 @@ export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateR
         and ${only('d')}
     ), stored as (
       -- Each group's total at each stored period: its units' totals added.
-      select grp.g as unit_id, own.period_id, own.sum, own.n
+      select grp.g as unit_id, own.period_id, own.sum, own.n::float8 as n, 0::float8 as moved,
+        0::float8 as est, null::text as from_v
       from own join grp on grp.unit_id = own.unit_id
+      ${
+        q.carryTo
+          ? sql`union all
+      select c.g, c.period_id, c.sum, c.n, c.sum, case when c.exact then 0 else c.sum end,
+        c.stored_version
+      from (${carriedRows(q, only)}) c`
+          : sql``
+      }
     ), per as (
       -- Each stored period within the requested one, with the group's sum there.
       select rp.pid, r.unit_id, p.id as period_id, p.type, p.end_date, rp.exact,
-        p.end_date - p.start_date + 1 as days, sum(r.sum) as s, sum(r.n)::int as n
+        p.end_date - p.start_date + 1 as days, sum(r.sum) as s, sum(r.n) as n,
+        sum(r.moved) as moved, sum(r.est) as est,
+        array_agg(distinct r.from_v) filter (where r.from_v is not null) as froms
       from reqp rp
       join period p on p.id = rp.period_id
       join stored r on r.period_id = p.id
@@ -126,13 +192,15 @@ export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateR
       where (c.exact and per.exact) or (not c.exact and per.type = c.type)
     )${
       q.stock
-        ? sql`, lasts as (
-      -- Each unit under the group's that holds values: its value at its own last period.
+        ? sql`, reach as (
+      select g, unit_id, sum(share) as share from (${reachRows(q)}) x group by g, unit_id
+    ), lasts as (
+      -- Each unit under the group's that holds values (or carried to it, by its share): its
+      -- value at its own last period.
       select distinct on (k.pid, k.unit_id, d.unit_id, d.option_id, d.attribute_id)
-        k.pid, k.unit_id, coalesce(d.value, 0) as v
+        k.pid, k.unit_id, coalesce(d.value, 0) * h.share as v
       from kept k
-      join grp on grp.g = k.unit_id
-      join org_unit_ancestor h on h.ancestor_id = grp.unit_id
+      join reach h on h.g = k.unit_id
       join data_value d on d.period_id = k.period_id and d.unit_id = h.unit_id
         and d.element_id = ${q.elementId} and ${only('d')}
       order by k.pid, k.unit_id, d.unit_id, d.option_id, d.attribute_id, k.end_date desc
@@ -147,7 +215,10 @@ export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateR
           ? sql`(select l.last from last_sums l where l.pid = k.pid and l.unit_id = k.unit_id)::float`
           : sql`(array_agg(s order by end_date desc))[1]::float`
       } as last,
-      count(*)::int as periods, sum(n)::int as n
+      count(*)::int as periods, sum(n)::float as n, sum(moved)::float as carried,
+      sum(est)::float as estimated,
+      (select array_agg(distinct f) from kept k2 cross join lateral unnest(k2.froms) as f
+        where k2.pid = k.pid and k2.unit_id = k.unit_id) as carried_from
     from kept k
     group by k.pid, k.unit_id`.execute(db);
   return r.rows;
@@ -168,16 +239,18 @@ export async function extremes(
       ${periodRows(q.periods)}
     ), grp as (
       ${groupRows(q.units)}
+    ), reach as (
+      select g, unit_id, sum(share) as share from (${reachRows(q)}) x group by g, unit_id
     )
-    select req.pid, grp.g as unit_id, min(d.value)::float as min, max(d.value)::float as max
+    select req.pid, h.g as unit_id, min(d.value * h.share)::float as min,
+      max(d.value * h.share)::float as max
     from req
     join period p on p.start_date >= req.start and p.end_date <= req."end"
     join data_value d on d.period_id = p.id and d.element_id = ${q.elementId}
       and ${optionFilter('d', q)}
-    join org_unit_ancestor h on h.unit_id = d.unit_id
-    join grp on grp.unit_id = h.ancestor_id
+    join reach h on h.unit_id = d.unit_id
     where d.value is not null
-    group by req.pid, grp.g`.execute(db);
+    group by req.pid, h.g`.execute(db);
   return r.rows;
 }
 
@@ -275,7 +348,7 @@ export async function targets(db: Db, subjectType: 'element' | 'indicator', code
     .execute();
 }
 
-export interface OwnTotalRow extends AggregateRow {
+export interface OwnTotalRow extends Omit<AggregateRow, 'carried' | 'estimated' | 'carried_from'> {
   /** The unit holding the values (under the group `unit_id`). */
   holder_id: number;
   /** The smallest and largest single value stored within the period (every kind counts). */

@@ -59,6 +59,15 @@ export class CarryRepo {
     return [...byVersion.values()].filter((t) => t.units.length > 0);
   }
 
+  /** The trees that hold units. */
+  async versions(): Promise<string[]> {
+    const r = await sql<{ id: string }>`select v.id from hierarchy_version v
+      where exists (select 1 from org_unit u where u.version = v.id) order by v.id`.execute(
+      this.db,
+    );
+    return r.rows.map((x) => x.id);
+  }
+
   /** Every link that is not stale (stale links start from no unit of a tree we hold). */
   async links(): Promise<CarryLink[]> {
     const r = await sql<CarryLink>`

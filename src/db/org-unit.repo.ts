@@ -294,6 +294,7 @@ export class OrgUnitRepo {
       .select(['from_version', 'from_code', 'from_name', 'part', 'stale'])
       .where('to_version', '=', version)
       .where('to_code', '=', code)
+      .where('basis', '=', 'file') // derived links (issue 16) say nothing a reader needs here
       .orderBy('from_code')
       .execute();
     const into = await sql<{
@@ -304,9 +305,8 @@ export class OrgUnitRepo {
     }>`
       select l.to_version, l.to_code, l.part, u.full_name from org_unit_link l
       join org_unit u on u.version = l.to_version and u.code = l.to_code
-      where l.from_version = ${version} and l.from_code = ${code} order by l.to_code`.execute(
-      this.db,
-    );
+      where l.from_version = ${version} and l.from_code = ${code} and l.basis = 'file'
+      order by l.to_code`.execute(this.db);
     return {
       formedFrom: from.map((l) => ({
         version: l.from_version,
@@ -361,9 +361,9 @@ export class OrgUnitRepo {
 
   /** How many links between trees are stored. */
   async linkCount(): Promise<number> {
-    const r = await sql<{ n: number }>`select count(*)::int as n from org_unit_link`.execute(
-      this.db,
-    );
+    const r = await sql<{
+      n: number;
+    }>`select count(*)::int as n from org_unit_link where basis = 'file'`.execute(this.db);
     return r.rows[0]?.n ?? 0;
   }
 
@@ -849,7 +849,7 @@ export class OrgUnitRepo {
     }>`
       select l.to_code, l.from_code, l.from_version, l.from_name, u.full_name from org_unit_link l
       join org_unit u on u.version = l.to_version and u.code = l.to_code
-      where l.to_version = ${version}`.execute(db);
+      where l.to_version = ${version} and l.basis = 'file'`.execute(db);
     const rows = [
       ...own.rows.map((r) => ({
         code: r.code,

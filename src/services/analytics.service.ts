@@ -368,6 +368,10 @@ export class AnalyticsService {
       return r;
     };
     const values = new Map<string, number | null>(); // `${readKey}|${readPid}|${version}|${unitCode}`
+    // Reads that hold values carried from other trees (the same key), and while a cell's value
+    // is computed, the marks of the reads it is made of.
+    const marks = new Map<string, ReadMark>();
+    let seen: ReadMark[] | undefined;
     const ownValues = new Map<string, Map<number, number>>(); // the same key: value per holder
     const reports = new Map<string, Reports>(); // `${dataSetCode}|${readPid}|${version}|${unitCode}`
     const ruleOf = (el: ElementMeta, ref: ElementRef) =>
@@ -376,7 +380,7 @@ export class AnalyticsService {
         : q.aggregationType && q.aggregationType !== 'DEFAULT'
           ? RULES[q.aggregationType]
           : { time: el.aggTime, units: el.aggUnits };
-    const requestOf = (ref: ElementRef, units: UnitRef[], read: Read[]) => {
+    const requestOf = (ref: ElementRef, units: UnitRef[], read: Read[], version: string) => {
       const el = meta.elements.get(ref.element)!;
       const optionIds = optionsOf(
         el,
@@ -398,6 +402,7 @@ export class AnalyticsService {
                   r.ranges.map((m) => ({ pid: r.pid, start: m.start, end: m.end })),
                 ),
                 stock: rule.time === 'last',
+                carryTo: version,
               },
       };
     };
@@ -417,18 +422,27 @@ export class AnalyticsService {
       for (const p of asked) for (const x of [p, ...compare(p)]) base.set(x.id, x);
       const basePeriods = [...base.values()];
       for (const [key, r] of reads) {
-        const { rule, request } = requestOf(r.ref, units, readsFor(r, basePeriods));
+        const { rule, request } = requestOf(r.ref, units, readsFor(r, basePeriods), version);
         if (!request) continue;
         if (rule.time === 'min' || rule.time === 'max') {
           for (const x of await this.store.repos.analytics.extremes(request))
             values.set(`${key}|${x.pid}|${version}|${units[x.unit_id]!.code}`, x[rule.time]);
           continue;
         }
-        for (const x of await this.store.repos.analytics.aggregate(request))
-          values.set(`${key}|${x.pid}|${version}|${units[x.unit_id]!.code}`, ruled(rule, x));
+        for (const x of await this.store.repos.analytics.aggregate(request)) {
+          const k = `${key}|${x.pid}|${version}|${units[x.unit_id]!.code}`;
+          values.set(k, ruled(rule, x));
+          if (x.carried_from?.length)
+            marks.set(k, {
+              from: x.carried_from,
+              carried: x.carried,
+              estimated: x.estimated,
+              total: x.total,
+            });
+        }
       }
       for (const [key, r] of ownReads) {
-        const { rule, request } = requestOf(r.ref, units, readsFor(r, basePeriods));
+        const { rule, request } = requestOf(r.ref, units, readsFor(r, basePeriods), version);
         if (!request) continue;
         for (const x of await this.store.repos.analytics.ownTotals(request)) {
           const v = rule.time === 'min' || rule.time === 'max' ? x[rule.time] : ruled(rule, x);
@@ -490,8 +504,12 @@ export class AnalyticsService {
     const subValues = new Map<string, number | null>();
     const lookupAt = (ref: ItemRef, p: Period, version: string, code: string): number | null => {
       switch (ref.kind) {
-        case 'element':
-          return values.get(cellKey(ref, p, version, code)) ?? null;
+        case 'element': {
+          const k = cellKey(ref, p, version, code);
+          const m = marks.get(k);
+          if (m) seen?.push(m);
+          return values.get(k) ?? null;
+        }
         case 'days':
           return daysIn(readOf(p, ref).ranges);
         case 'reportingRate': {
@@ -533,8 +551,12 @@ export class AnalyticsService {
       return totalOf(results, ref.aggregationType ?? 'SUM');
     };
     const valueOf = (item: DxItem, p: Period, version: string, code: string): number | null => {
-      if (item.kind === 'element')
-        return values.get(`${itemKey(item.ref)}|${p.id}|${version}|${code}`) ?? null;
+      if (item.kind === 'element') {
+        const k = `${itemKey(item.ref)}|${p.id}|${version}|${code}`;
+        const m = marks.get(k);
+        if (m) seen?.push(m);
+        return values.get(k) ?? null;
+      }
       return this.evalIndicator(plan, item.code, {}, (ref) => lookupAt(ref, p, version, code));
     };
 
@@ -569,8 +591,12 @@ export class AnalyticsService {
         const version = versionOf(p);
         const group: Cell[] = [];
         for (const u of unitsByVersion.get(version) ?? []) {
+          seen = [];
           const value = valueOf(item, p, version, u.code);
           const cell: Cell = { dx: item.id, pe: p.id, ou: u.code, version, value };
+          const carried = carriedMark(seen);
+          seen = undefined;
+          if (carried && value !== null) cell.carried = carried;
           if (co !== undefined) cell.co = co;
           if (opts.changes) {
             const rep = reported.get(`${p.id}|${version}|${u.code}`);
@@ -582,8 +608,6 @@ export class AnalyticsService {
               u,
               valueOf,
               rep?.yoy ?? null,
-              spans,
-              q.version,
             );
             cell.pop = this.change(
               value,
@@ -593,8 +617,6 @@ export class AnalyticsService {
               u,
               valueOf,
               rep?.prev ?? null,
-              spans,
-              q.version,
             );
             const t = targets.find(
               (x) => x.unit_version === version && x.unit_code === u.code && x.due >= p.end,
@@ -619,9 +641,9 @@ export class AnalyticsService {
   }
 
   /**
-   * A change against an earlier period: computed when both values are in the system (and the
-   * earlier period uses the same tree, or the unit is the nation, which every tree shares);
-   * otherwise as the source reported it, marked so.
+   * A change against an earlier period: computed when both values are in the system, on the
+   * same tree (values stored on the earlier period's tree are carried to this one along the carry
+   * map, issue 16); otherwise as the source reported it, marked so.
    */
   private change(
     value: number | null,
@@ -631,12 +653,8 @@ export class AnalyticsService {
     unit: UnitRef,
     valueOf: (item: DxItem, p: Period, version: string, code: string) => number | null,
     reported: number | null,
-    spans: { id: string; validFrom: string; validUntil: string | null }[],
-    fixedVersion?: string,
   ): Change | undefined {
-    const earlierVersion = fixedVersion ?? versionAt(spans, earlier.start)!.id;
-    const comparable = earlierVersion === version || unit.code === ROOT_CODE;
-    const previous = comparable ? valueOf(item, earlier, version, unit.code) : null;
+    const previous = valueOf(item, earlier, version, unit.code);
     if (value !== null && previous !== null)
       return { pct: pct(value, previous), previous, source: 'computed', period: earlier.id };
     if (reported !== null)
@@ -1005,7 +1023,31 @@ function daysIn(ranges: { start: string; end: string }[]): number {
 }
 
 /** A value from a row of totals under the rule over time (and across units, for averages). */
-function ruled(rule: { time: string; units: string }, r: AggregateRow): number {
+/** What a read (an element at a unit and period) holds of values carried from other trees. */
+interface ReadMark {
+  from: string[];
+  carried: number;
+  estimated: number;
+  total: number;
+}
+
+/** A cell's carry mark from the marks of the reads its value is made of (none: not carried). */
+function carriedMark(ms: ReadMark[]): Cell['carried'] {
+  if (ms.length === 0) return undefined;
+  const from = [...new Set(ms.flatMap((m) => m.from))].sort();
+  const total = ms.reduce((s, m) => s + Math.abs(m.total), 0);
+  const estimated = ms.reduce((s, m) => s + Math.abs(m.estimated), 0);
+  return {
+    from,
+    exact: estimated === 0,
+    estimatedShare: total === 0 ? 0 : Math.round((estimated / total) * 1e4) / 1e4,
+  };
+}
+
+function ruled(
+  rule: { time: string; units: string },
+  r: Pick<AggregateRow, 'total' | 'last' | 'periods' | 'n'>,
+): number {
   let v =
     rule.time === 'last'
       ? r.last

@@ -25,6 +25,7 @@ export async function loadShippedHierarchy(s: Services, progress: Progress = () 
       fileName: `units-${id}.json`,
       versionId: id,
       onProgress: (done, total) => progress(`units ${id}`, done, total),
+      carry: false,
     });
   }
   if ((await repo.changeCount('2025')) === 0) {
@@ -43,10 +44,16 @@ export async function loadShippedHierarchy(s: Services, progress: Progress = () 
       '2025-03',
       '2025',
       readText(join(SHIPPED_DATA, 'mapping-2025.json')),
+      { carry: false },
     );
     loaded = true;
   }
   if (loaded) await repo.analyze();
+  // One carry map for the three trees, built once (every import above skipped it).
+  if (loaded || !(await s.carry.built())) {
+    progress('carry map');
+    await s.carry.refresh();
+  }
 }
 
 /** The 19 southern provinces under Directive 16 from 19 July 2021 (2022 codes). */

@@ -2,10 +2,13 @@ import type { CarryRepo } from '../db/carry.repo.ts';
 import {
   allPairs,
   byAge,
-  carryAll,
+  covers,
   deriveLinks,
+  mapBetween,
   pairsCrossing,
   weightsOf,
+  type Covers,
+  type StepMap,
 } from '../domain/carry.ts';
 
 /**
@@ -37,17 +40,64 @@ async function derive(repo: CarryRepo): Promise<Derived[]> {
   return done;
 }
 
-async function rebuild(repo: CarryRepo, pairs?: [string, string][]): Promise<number> {
+/** A pair of trees whose map could not be built (its links leave a unit with nowhere to go). */
+export interface CarryFailure {
+  asked: string;
+  stored: string;
+  reason: string;
+}
+
+async function rebuild(
+  repo: CarryRepo,
+  pairs?: [string, string][],
+): Promise<{ rows: number; failed: CarryFailure[] }> {
   await repo.refreshRollupFlags();
   const trees = await repo.trees();
   const known = new Set(trees.map((t) => t.version));
   const asked = (pairs ?? allPairs(trees)).filter(([a, s]) => known.has(a) && known.has(s));
   const links = await repo.links();
   const weights = weightsOf(await repo.weights());
-  let n = 0;
-  for (const p of carryAll(trees, links, weights, asked))
-    n += await repo.replacePair(p.asked, p.stored, p.covers);
-  return n;
+  let rows = 0;
+  const failed: CarryFailure[] = [];
+  const byVersion = new Map(trees.map((t) => [t.version, t]));
+  const steps = new Map<string, StepMap>();
+  for (const [a, s] of asked) {
+    // One pair at a time: links that leave a unit of one tree nowhere (an incomplete mapping)
+    // empty that pair's map, and the others still carry. An empty map carries nothing.
+    let c: Covers;
+    try {
+      const map = mapBetween(trees, links, weights, a, s, steps);
+      c = covers(byVersion.get(a)!, byVersion.get(s)!, map);
+    } catch (e) {
+      failed.push({ asked: a, stored: s, reason: e instanceof Error ? e.message : String(e) });
+      await repo.replacePair(a, s, { cover: [], gap: [], span: new Map() });
+      continue;
+    }
+    rows += await repo.replacePair(a, s, c);
+  }
+  return { rows, failed };
+}
+
+/**
+ * Derived links and the whole carry map, on a transaction's repository: what a change of a tree
+ * or of the links between trees calls in its own transaction (hierarchy.service.ts), so that a
+ * crash leaves the map as consistent as the trees.
+ */
+export async function refreshCarry(repo: CarryRepo, onlyVersion?: string) {
+  const derived = await derive(repo);
+  // A change of one tree touches the pairs it is part of (unknown trees are skipped).
+  const pairs =
+    onlyVersion === undefined
+      ? undefined
+      : (await repo.versions()).flatMap((v): [string, string][] =>
+          v === onlyVersion
+            ? [[v, v]]
+            : [
+                [v, onlyVersion],
+                [onlyVersion, v],
+              ],
+        );
+  return { derived, ...(await rebuild(repo, pairs)) };
 }
 
 /**
@@ -72,28 +122,37 @@ export class CarryService {
    * replaces them in one transaction. Keeps org_unit.rollup true first (a `whole` entry reads
    * roll-up rows only at roll-up units).
    */
-  async rebuild(pairs?: [asked: string, stored: string][]): Promise<{ rows: number; ms: number }> {
+  async rebuild(
+    pairs?: [asked: string, stored: string][],
+  ): Promise<{ rows: number; failed: CarryFailure[]; ms: number }> {
     const started = performance.now();
-    const rows = await this.store.transaction((tx) => rebuild(tx.carry, pairs));
-    return { rows, ms: Math.round(performance.now() - started) };
+    const r = await this.store.transaction((tx) => rebuild(tx.carry, pairs));
+    return { ...r, ms: Math.round(performance.now() - started) };
   }
 
   /**
    * After a tree or the links between trees changed (a units file, a mapping, added units): the
    * derived links and the whole carry map, in one transaction.
    */
-  async refresh(): Promise<{ derived: Derived[]; rows: number; ms: number }> {
+  async refresh(): Promise<{
+    derived: Derived[];
+    rows: number;
+    failed: CarryFailure[];
+    ms: number;
+  }> {
     const started = performance.now();
-    const r = await this.store.transaction(async (tx) => ({
-      derived: await derive(tx.carry),
-      rows: await rebuild(tx.carry),
-    }));
+    const r = await this.store.transaction((tx) => refreshCarry(tx.carry));
     return { ...r, ms: Math.round(performance.now() - started) };
   }
 
-  /** Whether a carry map was ever built (a database migrated to 0018 has none yet). */
+  /**
+   * Whether every pair of trees has a carry map (a database migrated to 0018 has none; a pair
+   * whose map could not be built has none either, and is tried again).
+   */
   async built(): Promise<boolean> {
-    return (await this.store.repos.carry.pairCounts()).length > 0;
+    const repo = this.store.repos.carry;
+    const have = new Set((await repo.pairCounts()).map((p) => `${p.asked}|${p.stored}`));
+    return (await repo.versions()).every((a, _, all) => all.every((s) => have.has(`${a}|${s}`)));
   }
 
   /** The pairs a change of the links (or weights) between trees `a` and `b` touches. */

@@ -16,6 +16,7 @@ import {
 } from '../domain/hierarchy.ts';
 import { searchWords } from '../domain/text.ts';
 import { auditActor } from './audit.ts';
+import { refreshCarry } from './carry.service.ts';
 import { UnitCache, type UnitMap } from './unit-cache.ts';
 
 export { unitsChanged, type UnitMap } from './unit-cache.ts';
@@ -268,6 +269,8 @@ export class HierarchyService {
       fileName: string;
       versionId?: string;
       onProgress?: (done: number, total: number) => void;
+      /** Rebuild the carry map in the same transaction (false: the caller does it once after). */
+      carry?: boolean;
     },
   ) {
     if (actor !== 'system' && !can(actor, 'unit.manage')) throw errors.forbidden('unit.manage');
@@ -305,6 +308,7 @@ export class HierarchyService {
         entityId: versionId,
         after: { file: opts.fileName, validFrom: file.validFrom, units: total, ...result },
       });
+      if (opts.carry !== false) await refreshCarry(tx.carry);
       return { version: versionId, units: total, ...result };
     });
     this.spans = undefined;
@@ -351,6 +355,7 @@ export class HierarchyService {
     fromVersion: string,
     toVersion: string,
     text: string,
+    opts: { carry?: boolean } = {},
   ) {
     type Row = { old: string; new: string; part?: 'full' | 'partial'; oldName?: string };
     const file = JSON.parse(text) as {
@@ -381,6 +386,7 @@ export class HierarchyService {
         entityId: toVersion,
         after: { from: fromVersion, links: links.length },
       });
+      if (opts.carry !== false) await refreshCarry(tx.carry);
     });
   }
 

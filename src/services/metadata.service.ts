@@ -17,6 +17,7 @@ import {
   type Known,
   type Plan,
 } from '../domain/dhis2-metadata.ts';
+import { refreshCarry } from './carry.service.ts';
 import { unitsChanged } from './hierarchy.service.ts';
 
 /** The answer to a DHIS2 metadata import: its importReport, and what Opsroom left aside. */
@@ -351,6 +352,8 @@ export class MetadataService {
         closedDate: u.closedDate,
       })),
     );
+    // New or moved units change what the tree's units are made of in the other trees.
+    if (placed.changed.size > 0) await refreshCarry(tx.carry, version);
     for (const u of plan.organisationUnits) {
       await record(
         'org_unit',

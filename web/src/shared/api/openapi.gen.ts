@@ -8469,6 +8469,7 @@ export interface components {
       threshold?: number;
     };
     AnalyticsCell: {
+      carried?: components['schemas']['Carried'];
       dx: string;
       ou: string;
       pe: string;
@@ -8541,6 +8542,15 @@ export interface components {
         }[];
         uid?: string;
       }[];
+    };
+    /** @description Present when part of the value was stored on another tree and carried to this one */
+    Carried: {
+      /** @description Share of the value that came through the weights of split communes (ước tính theo tỷ lệ), 0–1 */
+      estimatedShare: number;
+      /** @description Every carried value went whole into this unit (no split commune divided) */
+      exact: boolean;
+      /** @description The trees the carried values were stored on */
+      from: string[];
     };
     /** @description Against the same period last year */
     Change: {
