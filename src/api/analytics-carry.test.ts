@@ -140,7 +140,7 @@ for (const engine of testEngines()) {
           totals.push((await one(`dx=CARRY_FLOW&pe=${pe}&ou=VN&version=${version}`)).value);
         assert.ok(
           totals.every((x) => x !== null && Math.abs(x - totals[0]!) < 1e-9),
-          `${pe}: ${totals}`,
+          `${pe}: ${totals.join(', ')}`,
         );
       }
       // The year of 2025 on the 2025 tree: January (2022 tree) and May (2025-03 tree) carried.
@@ -156,7 +156,7 @@ for (const engine of testEngines()) {
         assert.ok(c, code);
         assert.ok(c.value !== null && c.value >= 50, `${code}: ${c.value}`);
         assert.equal(c.carried?.exact, false, 'estimated');
-        assert.ok(c.carried!.estimatedShare > 0);
+        assert.ok(c.carried.estimatedShare > 0);
       }
       const at = (code: string) => cells.find((x) => x.ou === code)!.value!;
       // Equal shares: half of 100 each, over what else each received whole.
