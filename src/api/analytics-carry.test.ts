@@ -57,7 +57,7 @@ interface Cell {
   version: string;
   value: number | null;
   yoy?: { pct: number | null; previous: number | null; source: string; period: string };
-  carried?: { from: string[]; exact: boolean; estimatedShare: number };
+  carried?: { from: string[]; exact: boolean; estimatedShare: number; gap?: boolean };
 }
 
 for (const engine of testEngines()) {
@@ -97,6 +97,10 @@ for (const engine of testEngines()) {
           v('CARRY_FLOW', '202505', SPLIT_OLD, 100),
           v('CARRY_FLOW', '202505', '26734', 11),
           v('CARRY_FLOW', '202505', '00004', 13),
+          // Phường Nguyễn Trung Trực (00010, Ba Đình) is gone from the 2025-03 tree: its value
+          // lies within Hà Nội there, not in any district; Phúc Xá (00001) persists.
+          v('CARRY_FLOW', '202402', '00010', 5),
+          v('CARRY_FLOW', '202402', '00001', 7),
         ],
       });
       assert.equal(r.status, 200, JSON.stringify(r.json));
@@ -134,7 +138,7 @@ for (const engine of testEngines()) {
     });
 
     it('keeps the nation’s total of a flow the same on every tree', async () => {
-      for (const pe of ['2024-01', '2025-01', '2025-05', '2026-01']) {
+      for (const pe of ['2024-01', '2024-02', '2025-01', '2025-05', '2026-01']) {
         const totals: (number | null)[] = [];
         for (const version of ['2022', '2025-03', '2025'])
           totals.push((await one(`dx=CARRY_FLOW&pe=${pe}&ou=VN&version=${version}`)).value);
@@ -216,11 +220,52 @@ for (const engine of testEngines()) {
         '/api/analytics?dimension=dx:CARRY_FLOW&dimension=pe:202401&dimension=ou:08&version=2025',
       );
       assert.equal(r25.status, 200, JSON.stringify(r25.json));
-      const j25 = r25.json as { rows: string[][] };
+      const j25 = r25.json as {
+        rows: string[][];
+        metaData: { opsroom: { trees: string[]; carried: unknown[] } };
+      };
       assert.deepEqual(
         j25.rows.map((x) => Number(x.at(-1))),
         [400],
       );
+      assert.deepEqual(j25.metaData.opsroom, {
+        trees: ['2025'],
+        carried: [
+          {
+            dx: 'CARRY_FLOW',
+            pe: '202401',
+            ou: '08',
+            from: ['2022'],
+            exact: true,
+            estimatedShare: 0,
+          },
+        ],
+      });
+    });
+
+    it('says when a unit may miss values of a commune gone from the tree asked', async () => {
+      const district = await one('dx=CARRY_FLOW&pe=2024-02&ou=001&version=2025-03');
+      assert.equal(district.value, 7, 'Phúc Xá only');
+      assert.equal(district.carried?.gap, true);
+      const province = await one('dx=CARRY_FLOW&pe=2024-02&ou=01&version=2025-03');
+      assert.equal(province.value, 12, 'the gone ward is within Hà Nội');
+      assert.equal(province.carried?.gap, undefined);
+      assert.equal(province.carried?.exact, true);
+    });
+
+    it('answers a period filter across the reform on the newest of its trees', async () => {
+      // January 2025 is stored on the 2022 tree, May 2025 on the 2025-03 tree.
+      const r = await admin.get(
+        '/api/analytics?dimension=dx:CARRY_FLOW&filter=pe:202501;202505&dimension=ou:VN;08',
+      );
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      const json = r.json as { headers: { name: string }[]; rows: string[][] };
+      const ou = json.headers.findIndex((h) => h.name === 'ou');
+      const val = json.headers.findIndex((h) => h.name === 'value');
+      const rows = Object.fromEntries(json.rows.map((x) => [x[ou], Number(x[val])]));
+      assert.equal(rows.VN, 400 + 124);
+      // 08 of the 2025-03 tree (Tuyên Quang before the merger): its own January value.
+      assert.equal(rows['08'], 250);
     });
 
     it('refuses a tree that does not exist and a unit of another tree', async () => {

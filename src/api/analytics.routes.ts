@@ -289,6 +289,19 @@ function dhis2Response(c: Context, r: Result, o: GridOptions) {
           ou: [...new Set(units.map((u) => ouId(u.code)))],
           co: cos.map(coId),
         },
+        // Opsroom's own: the trees answered on, and the values carried across the reform
+        // (DHIS2's clients ignore keys they do not know).
+        opsroom: {
+          trees: [...new Set(r.cells.map((x) => x.version))],
+          carried: r.cells
+            .filter((x) => x.carried && x.value !== null)
+            .map((x) => ({
+              dx: dxId(x.dx),
+              pe: peId.get(x.pe) ?? x.pe,
+              ou: ouId(x.ou),
+              ...x.carried!,
+            })),
+        },
       },
       rows,
       height: rows.length,

@@ -26,6 +26,10 @@ export const Carried = z
       description:
         'Share of the value that came through the weights of split communes (ước tính theo tỷ lệ), 0–1',
     }),
+    gap: z.boolean().optional().openapi({
+      description:
+        'The unit may miss values of units of the stored tree that lie only in a larger unit of this one (a commune gone between 2022 and 2025-03 is placed within its province)',
+    }),
   })
   .openapi('Carried');
 

@@ -301,9 +301,13 @@ export class AnalyticsService {
     if (q.version) await this.hierarchy.resolveVersion(q.version);
     const versionOf = (p: Period) => {
       if (q.version) return q.version;
-      const trees = new Set(rangesOf(p).map((m) => versionAt(spans, m.start)!.id));
-      if (trees.size > 1) throw filterAcrossTrees([...trees]);
-      return [...trees][0]!;
+      // A filter whose periods fall in several trees is answered on the newest of them: the
+      // older periods' values are carried to it (issue 16).
+      const starts = rangesOf(p).map((m) => m.start);
+      return versionAt(
+        spans,
+        starts.reduce((a, b) => (a > b ? a : b)),
+      )!.id;
     };
 
     const meta = await this.metadata();
@@ -560,6 +564,19 @@ export class AnalyticsService {
       return this.evalIndicator(plan, item.code, {}, (ref) => lookupAt(ref, p, version, code));
     };
 
+    // Asked units that may miss values of a stored tree placed only above them (a commune gone
+    // between 2022 and 2025-03 lies `within` its province): their carried cells say so.
+    const gaps = new Set(
+      marks.size === 0
+        ? []
+        : (
+            await this.store.repos.carry.gapOf(
+              [...unitsByVersion.values()]
+                .flat()
+                .flatMap((u) => (u.members ?? [u]).map((m) => m.id)),
+            )
+          ).map((g) => `${g.askedId}|${g.storedVersion}`),
+    );
     const cells: Cell[] = [];
     for (const { item, co } of rows) {
       const targets = opts.changes
@@ -596,7 +613,12 @@ export class AnalyticsService {
           const cell: Cell = { dx: item.id, pe: p.id, ou: u.code, version, value };
           const carried = carriedMark(seen);
           seen = undefined;
-          if (carried && value !== null) cell.carried = carried;
+          if (carried && value !== null) {
+            const ids = (u.members ?? [u]).map((m) => m.id);
+            if (carried.from.some((s) => ids.some((id) => gaps.has(`${id}|${s}`))))
+              carried.gap = true;
+            cell.carried = carried;
+          }
           if (co !== undefined) cell.co = co;
           if (opts.changes) {
             const rep = reported.get(`${p.id}|${version}|${u.code}`);
@@ -1248,17 +1270,6 @@ function rawOfIndicator(id: string) {
       en: `Raw data exists for data elements only, not for indicator "${id}"`,
     },
     { dx: id },
-  );
-}
-
-function filterAcrossTrees(trees: string[]) {
-  return new AppError(
-    'validation_failed',
-    {
-      vi: `Các kỳ trong bộ lọc thuộc các cây đơn vị khác nhau (${trees.join(', ')}); hãy hỏi từng cây, hoặc chọn một cây bằng version`,
-      en: `The filter's periods fall in different unit trees (${trees.join(', ')}); ask per tree, or choose one tree with version`,
-    },
-    { trees },
   );
 }
 
