@@ -279,3 +279,109 @@ for (const engine of testEngines()) {
     });
   });
 }
+
+/** A small seeded generator (mulberry32), so that a failure can be replayed. */
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+for (const engine of testEngines()) {
+  describe(`invariants across the reform on generated data, ${engine}`, () => {
+    let t: TestDb;
+    let admin: ApiClient;
+    // Monthly values 2024-01 … 2026-11 at random communes of the tree in force each month.
+    const months = Array.from({ length: 35 }, (_, i) => {
+      const y = 2024 + Math.floor(i / 12);
+      return `${y}${String((i % 12) + 1).padStart(2, '0')}`;
+    });
+    const treeOf = (m: string) => (m < '202503' ? '2022' : m < '202507' ? '2025-03' : '2025');
+    const sums = new Map<string, number>();
+
+    before(async () => {
+      t = await openTestDb(engine);
+      admin = ApiClient.for(t.services);
+      await admin.login('admin', ADMIN_PASSWORD);
+      assert.equal((await admin.post('/api/metadata', metadata)).status, 200);
+      const communes = new Map<string, string[]>();
+      for (const version of ['2022', '2025-03', '2025']) {
+        const units = await t.services.hierarchy.unitMap(version);
+        // The leaves: units no other unit lies under.
+        const parents = new Set(units.all.map((u) => u.path.replace(/[^/]+\/$/, '')));
+        communes.set(
+          version,
+          units.all.filter((u) => !parents.has(u.path)).map((u) => u.code),
+        );
+      }
+      const random = rng(2025_07_01);
+      const values = months.flatMap((m) => {
+        const pool = communes.get(treeOf(m))!;
+        const seen = new Set<string>();
+        return Array.from({ length: 60 }, () => pool[Math.floor(random() * pool.length)]!)
+          .filter((c) => !seen.has(c) && seen.add(c))
+          .map((c) => {
+            const value = 1 + Math.floor(random() * 1000);
+            sums.set(m, (sums.get(m) ?? 0) + value);
+            return v('CARRY_FLOW', m, c, value);
+          });
+      });
+      const r = await admin.post('/api/data/import', { dataValues: values });
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+    });
+    after(() => t.close());
+
+    it('keeps the nation’s total of every month the same on every tree', async () => {
+      const pe = months.map((m) => `${m.slice(0, 4)}-${m.slice(4)}`).join(',');
+      for (const version of ['2022', '2025-03', '2025']) {
+        const r = await admin.get(
+          `/api/analytics/query?dx=CARRY_FLOW&pe=${pe}&ou=VN&version=${version}`,
+        );
+        assert.equal(r.status, 200, JSON.stringify(r.json));
+        const items = (r.json as { items: Cell[] }).items;
+        for (const m of months) {
+          const cell = items.find((c) => c.pe === `${m.slice(0, 4)}-${m.slice(4)}`)!;
+          assert.ok(
+            Math.abs(cell.value! - sums.get(m)!) < 1e-6,
+            `${version} ${m}: ${cell.value} ≠ ${sums.get(m)}`,
+          );
+        }
+      }
+    });
+
+    it('makes each new province exactly the sum of the old provinces merged into it', async () => {
+      const { readFileSync } = await import('node:fs');
+      const { SHIPPED_DATA } = await import('../services/bootstrap.ts');
+      const mapping = JSON.parse(readFileSync(`${SHIPPED_DATA}/mapping-2025.json`, 'utf8')) as {
+        provinces: { old: string; new: string }[];
+      };
+      const pe = ['2024-06', '2025-04', '2025'].join(',');
+      const read = async (version: string) => {
+        const r = await admin.get(
+          `/api/analytics/query?dx=CARRY_FLOW&pe=${pe}&ou=VN,LEVEL-2&version=${version}`,
+        );
+        assert.equal(r.status, 200, JSON.stringify(r.json));
+        return (r.json as { items: Cell[] }).items;
+      };
+      const [old, now] = [await read('2025-03'), await read('2025')];
+      for (const p of ['2024-06', '2025-04', '2025']) {
+        for (const code of new Set(mapping.provinces.map((x) => x.new))) {
+          const parts = mapping.provinces.filter((x) => x.new === code).map((x) => x.old);
+          const expected = parts.reduce(
+            (s, o) => s + (old.find((c) => c.pe === p && c.ou === o)?.value ?? 0),
+            0,
+          );
+          const cell = now.find((c) => c.pe === p && c.ou === code);
+          assert.ok(
+            Math.abs((cell?.value ?? 0) - expected) < 1e-6,
+            `${p} ${code}: ${cell?.value} ≠ ${expected}`,
+          );
+          if (cell?.carried) assert.equal(cell.carried.exact, true, `${p} ${code} exact`);
+        }
+      }
+    });
+  });
+}
