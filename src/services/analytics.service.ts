@@ -436,9 +436,9 @@ export class AnalyticsService {
         for (const x of await this.store.repos.analytics.aggregate(request)) {
           const k = `${key}|${x.pid}|${version}|${units[x.unit_id]!.code}`;
           values.set(k, ruled(rule, x));
-          if (x.carried_from?.length)
+          if (x.carried_from)
             marks.set(k, {
-              from: x.carried_from,
+              from: [...new Set(x.carried_from.split(','))],
               carried: x.carried,
               estimated: x.estimated,
               total: x.total,
