@@ -16,6 +16,7 @@ import { authRoutes } from './auth.routes.ts';
 import type { AppEnv, Edge } from './context.ts';
 import { presentError, routedPath, toAppError, validationError } from './errors.ts';
 import { orgUnitRoutes } from './org-unit.routes.ts';
+import { carryRoutes } from './carry.routes.ts';
 import { metadataRoutes } from './metadata.routes.ts';
 import { dataValueRoutes } from './data-value.routes.ts';
 import { analyticsRoutes } from './analytics.routes.ts';
@@ -115,6 +116,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
 
   app.route('/', authRoutes());
   app.route('/', orgUnitRoutes());
+  app.route('/', carryRoutes());
   app.route('/', adminRoutes());
   app.route('/', metadataRoutes());
   app.route('/', dataValueRoutes());

@@ -492,6 +492,54 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
       json: { validFrom: '2099-01-01', units: [] },
     }),
   },
+  // Weights of split links (issue 16): public reform data to read, national admins change them.
+  {
+    method: 'GET',
+    path: '/api/link-weights',
+    needs: ['unit.read'],
+    scope: 'none',
+    touches: 'the reform’s links are national',
+    sample: () => ({ path: '/api/link-weights?from=2025-03&to=2025&code=00007' }),
+  },
+  {
+    method: 'PUT',
+    path: '/api/link-weights',
+    needs: ['unit.manage'],
+    ...ROOT_ONLY,
+    table: 'org_unit_link_weight',
+    // Shares that do not sum to 1: refused as invalid (422) once authorized; nothing is set.
+    sample: () => ({
+      path: '/api/link-weights',
+      json: {
+        basis: 'mx',
+        weights: [
+          {
+            fromVersion: '2025-03',
+            fromCode: '00007',
+            toVersion: '2025',
+            toCode: '00008',
+            share: 0.5,
+          },
+          {
+            fromVersion: '2025-03',
+            fromCode: '00007',
+            toVersion: '2025',
+            toCode: '00025',
+            share: 0.2,
+          },
+        ],
+      },
+    }),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/link-weights',
+    needs: ['unit.manage'],
+    ...ROOT_ONLY,
+    table: 'org_unit_link_weight',
+    // No shares set for the unit: nothing to remove, nothing changes.
+    sample: () => ({ path: '/api/link-weights?from=2025-03&to=2025&code=00007' }),
+  },
 
   // — users, tokens, groups, audit
   {

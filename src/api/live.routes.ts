@@ -60,7 +60,7 @@ export function liveRoutes() {
     path: '/api/live',
     tags: ['live'],
     summary:
-      'Live events as server-sent events: `hello` {lastId} once connected, then `data` (values changed: elements, periods, versions, count, by), `alert` (an alert opened, changed or resolved), and `reset` when a reconnecting client missed more than can be replayed (refetch everything). Each event has an id; on reconnect the Last-Event-ID header (or ?lastEventId=) replays what was missed in the caller’s scope. A comment line every 15 s keeps the connection open.',
+      'Live events as server-sent events: `hello` {lastId} once connected, then `data` (values changed: elements, periods, versions, count, by), `alert` (an alert opened, changed or resolved), `weights` (the shares of split communes changed: figures carried across the reform change; from, to, units), and `reset` when a reconnecting client missed more than can be replayed (refetch everything). Each event has an id; on reconnect the Last-Event-ID header (or ?lastEventId=) replays what was missed in the caller’s scope. A comment line every 15 s keeps the connection open.',
     request: { query: LiveQuery },
     responses: {
       200: {

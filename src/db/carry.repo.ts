@@ -19,6 +19,17 @@ export interface StoredWeight extends WeightRow {
   setAt: Date;
 }
 
+/** The advisory lock changes of weights take in turn (Opsroom's locks are 7_420_0xx). */
+const WEIGHTS_LOCK = 7_420_016;
+
+/** A unit found by its code in one of the trees. */
+export interface CodedUnit {
+  version: string;
+  code: string;
+  fullName: string;
+  leaf: boolean;
+}
+
 /** Rows per statement when writing the carry map (arrays travel as parameters). */
 const CHUNK = 20_000;
 
@@ -77,6 +88,17 @@ export class CarryRepo {
     return r.rows;
   }
 
+  /** The links (not stale) between two trees, in either direction. */
+  async linksBetween(a: string, b: string): Promise<CarryLink[]> {
+    const r = await sql<CarryLink>`
+      select from_version as "fromVersion", from_code as "fromCode", to_version as "toVersion",
+        to_code as "toCode", part
+      from org_unit_link where not stale
+        and ((from_version = ${a} and to_version = ${b})
+          or (from_version = ${b} and to_version = ${a}))`.execute(this.db);
+    return r.rows;
+  }
+
   /** How many links a file gave between two trees (basis 'file'). */
   async fileLinkCount(fromVersion: string, toVersion: string): Promise<number> {
     const r = await sql<{ n: number }>`select count(*)::int as n from org_unit_link
@@ -127,6 +149,30 @@ export class CarryRepo {
       where w.id = u.id and u.rollup <> w.rollup
       returning u.id`.execute(this.db);
     return r.rows.map((x) => x.id);
+  }
+
+  /**
+   * Every unit holding one of these codes, in any tree: its name and whether units hang under
+   * it (a unit with units under it is carried whole, its links take no weights).
+   */
+  async unitsByCode(codes: string[], versions?: string[]): Promise<CodedUnit[]> {
+    if (codes.length === 0) return [];
+    const only = versions ? sql`and u.version = any(${versions}::text[])` : sql``;
+    const r = await sql<CodedUnit>`
+      select u.version, u.code, u.full_name as "fullName",
+        not exists (select 1 from org_unit c
+                    where c.version = u.version and c.parent_code = u.code) as leaf
+      from org_unit u where u.code = any(${codes}::text[]) ${only}
+      order by u.version, u.code`.execute(this.db);
+    return r.rows;
+  }
+
+  /**
+   * Changes of weights take turns until their transaction ends: each rebuilds the map from the
+   * weights it reads, so a second one must read the first one's, committed.
+   */
+  async lockWeights(): Promise<void> {
+    await sql`select pg_advisory_xact_lock(${WEIGHTS_LOCK})`.execute(this.db);
   }
 
   async weights(): Promise<StoredWeight[]> {
@@ -222,6 +268,11 @@ export class CarryRepo {
       where asked_id = any(${askedIds}::int[]) ${only}
       order by asked_id, stored_version`.execute(this.db);
     return r.rows;
+  }
+
+  /** Statistics for the planner after the map changed (analytics joins carry_cover). */
+  async analyze(): Promise<void> {
+    await sql`analyze carry_cover, carry_gap, carry_span`.execute(this.db);
   }
 
   /** Cover rows per (asked, stored) pair, for checks and reports. */

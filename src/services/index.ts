@@ -64,10 +64,10 @@ export function createServices(
   const clock = opts.clock ?? systemClock;
   const store = new Store(database.db, database);
   const hierarchy = new HierarchyService(store, clock);
-  const carry = new CarryService(store);
+  const live = new LiveBus(store, database);
+  const carry = new CarryService(store, live);
   const dataValues = new DataValueService(store, hierarchy);
   const analytics = new AnalyticsService(store, hierarchy);
-  const live = new LiveBus(store, database);
   const alerts = new AlertService(store, hierarchy, analytics, live);
   const groups = new GroupService(store);
   dataValues.onChange((change) => {

@@ -4063,6 +4063,223 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/link-weights': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The split links from one tree to another with the share each carries: the one set, or the default (equal shares) */
+    get: {
+      parameters: {
+        query: {
+          /** @description Only this unit of the `from` tree */
+          code?: string;
+          /** @description The tree the split units belong to */
+          from: string;
+          /** @description The tree they were split into */
+          to: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Split links, by unit */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['LinkWeightList'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Replace the shares of every unit named (each gives all of its split links, summing to 1); the carry map is rebuilt in the same transaction (national admin) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['LinkWeightsInput'];
+        };
+      };
+      responses: {
+        /** @description Set, and the carry map rebuilt */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['LinkWeightsResult'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The weights are refused (link_weights_invalid): each problem in details.problems (the first 100, details.total in all); nothing changed */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Back to the default shares: every unit from one tree to another, or one unit (national admin) */
+    delete: {
+      parameters: {
+        query: {
+          /** @description Only this unit of the `from` tree */
+          code?: string;
+          /** @description The tree the split units belong to */
+          from: string;
+          /** @description The tree they were split into */
+          to: string;
+        };
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Reset */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['LinkWeightsResult'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/live': {
     parameters: {
       query?: never;
@@ -4070,7 +4287,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Live events as server-sent events: `hello` {lastId} once connected, then `data` (values changed: elements, periods, versions, count, by), `alert` (an alert opened, changed or resolved), and `reset` when a reconnecting client missed more than can be replayed (refetch everything). Each event has an id; on reconnect the Last-Event-ID header (or ?lastEventId=) replays what was missed in the caller’s scope. A comment line every 15 s keeps the connection open. */
+    /** Live events as server-sent events: `hello` {lastId} once connected, then `data` (values changed: elements, periods, versions, count, by), `alert` (an alert opened, changed or resolved), `weights` (the shares of split communes changed: figures carried across the reform change; from, to, units), and `reset` when a reconnecting client missed more than can be replayed (refetch everything). Each event has an id; on reconnect the Last-Event-ID header (or ?lastEventId=) replays what was missed in the caller’s scope. A comment line every 15 s keeps the connection open. */
     get: {
       parameters: {
         query?: {
@@ -8551,6 +8768,8 @@ export interface components {
       exact: boolean;
       /** @description The trees the carried values were stored on */
       from: string[];
+      /** @description The unit may miss values of units of the stored tree that lie only in a larger unit of this one (a commune gone between 2022 and 2025-03 is placed within its province) */
+      gap?: boolean;
     };
     /** @description Against the same period last year */
     Change: {
@@ -9535,6 +9754,60 @@ export interface components {
     LiftThrottle: {
       address?: string;
       username?: string;
+    };
+    LinkWeight: components['schemas']['LinkWeightRow'] & {
+      /** @description What the shares are, e.g. dân số 2024 */
+      basis: string | null;
+      /** @description No shares set for this unit: the default (equal shares of the unit) */
+      default: boolean;
+      /** @example Phường Phúc Xá */
+      fromName: string;
+      /** @description When they were set (ISO time) */
+      setAt: string | null;
+      setBy: string | null;
+      toName: string;
+    };
+    LinkWeightList: {
+      from: string;
+      items: components['schemas']['LinkWeight'][];
+      /** @description Of them, units whose shares are set */
+      set: number;
+      to: string;
+      /** @description Split units listed */
+      units: number;
+    };
+    LinkWeightRow: {
+      /** @example 00007 */
+      fromCode: string;
+      /** @example 2025-03 */
+      fromVersion: string;
+      /**
+       * @description From 0 to 1; a unit’s shares sum to 1
+       * @example 0.7
+       */
+      share: number;
+      /** @example 00008 */
+      toCode: string;
+      /** @example 2025 */
+      toVersion: string;
+    };
+    LinkWeightsInput: {
+      /**
+       * @description What the shares are (population, area…), kept with them
+       * @example dân số 2024
+       */
+      basis: string;
+      weights: components['schemas']['LinkWeightRow'][];
+    };
+    LinkWeightsResult: {
+      /** @description Time taken, in milliseconds */
+      ms: number;
+      /** @description (asked, stored) pairs of trees whose carry map was rebuilt */
+      pairs: [string, string][];
+      /** @description Carry map rows written */
+      rows: number;
+      /** @description Shares written (set) or removed (reset) */
+      weights: number;
     };
     Login: {
       password: string;
