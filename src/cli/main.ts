@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { loadConfig, SETTINGS, type Config } from '../config.ts';
@@ -7,7 +7,13 @@ import { ACTIONS, ROLES, type Action, type Actor, type Role } from '../domain/ac
 import type { DataValueFormat } from '../domain/data-value-set.ts';
 import type { MetadataDocumentInput } from '../domain/metadata.ts';
 import type { ImportStrategy } from '../domain/data-value.ts';
-import { DEFAULT_DAYS, loadDemoData } from '../jobs/demo-data.ts';
+import {
+  DEFAULT_DAYS,
+  DEFAULT_HISTORY_FROM,
+  DEMO_HISTORIES,
+  loadDemoData,
+  type DemoHistory,
+} from '../jobs/demo-data.ts';
 import { startLivePrune } from '../jobs/live-prune.ts';
 import { AppError } from '../domain/errors.ts';
 import { ROOT_CODE } from '../domain/hierarchy.ts';
@@ -18,6 +24,15 @@ import { createServices, type Services } from '../services/index.ts';
 import { exportMessage, exportToStream } from './export.ts';
 import { lockDataDir } from './lock.ts';
 import { progressReporter } from './progress.ts';
+import {
+  exportWeights,
+  exportWeightsMessage,
+  importWeights,
+  pairOf,
+  readWeightsFile,
+  resetWeights,
+  weightsMessage,
+} from './weights.ts';
 
 /**
  * The settings, checked once before a command touches anything; a bad one is reported by the
@@ -392,19 +407,86 @@ program
   .option('--days <n>', 'how many days, ending yesterday', (v) => Number(v), DEFAULT_DAYS)
   .option('--version-id <id>', 'hierarchy version of the communes', '2025')
   .option('--today <date>', 'the day after the last generated day (YYYY-MM-DD)')
-  .action((o: { days: number; versionId: string; today?: string }) =>
+  .option(
+    '--history <kind>',
+    'before those days, back to --history-from: monthly (provinces), daily (every commune: long), none',
+    'monthly',
+  )
+  .option('--history-from <date>', 'first day of the history (YYYY-MM-DD)', DEFAULT_HISTORY_FROM)
+  .option('--elements <codes>', 'daily elements, comma-separated (default: five of them)')
+  .action(
+    (o: {
+      days: number;
+      versionId: string;
+      today?: string;
+      history: string;
+      historyFrom: string;
+      elements?: string;
+    }) =>
+      withServices(async (s) => {
+        if (!DEMO_HISTORIES.includes(o.history as DemoHistory))
+          throw new Error(`--history: ${DEMO_HISTORIES.join(', ')}; got ${o.history}`);
+        const progress = progressReporter();
+        const r = await loadDemoData(s, {
+          days: o.days,
+          version: o.versionId,
+          today: o.today,
+          history: o.history as DemoHistory,
+          historyFrom: o.historyFrom,
+          elements: o.elements?.split(',').map((e) => e.trim()),
+          onProgress: (step, done, total) => progress(step, done, total),
+        });
+        progress.stop();
+        console.log(
+          `${r.values} values for ${r.communes} communes, ${r.from} … ${r.to}: ${r.imported} new, ${r.updated} updated, ${r.ignored} unchanged (${(r.ms.total / 1000).toFixed(1)} s)`,
+        );
+        if (r.history.values > 0)
+          console.log(
+            `history (${r.history.mode}) ${r.history.from} … ${r.history.to}: ${r.history.values} values, ${r.history.imported} new (${(r.ms.history / 1000).toFixed(1)} s)`,
+          );
+      }),
+  );
+
+const weights = program
+  .command('weights')
+  .description('Shares of split links across a reform (issue 16): export, import, reset');
+weights
+  .command('export')
+  .description('Write every split link with its share now (set or default) as CSV')
+  .option('--from <version>', 'the tree of the split units (default: the second newest)')
+  .option('--to <version>', 'the tree they were split into (default: the newest)')
+  .option('--out <file>', 'write here instead of standard output')
+  .action((o: { from?: string; to?: string; out?: string }) =>
     withServices(async (s) => {
-      const progress = progressReporter();
-      const r = await loadDemoData(s, {
-        days: o.days,
-        version: o.versionId,
-        today: o.today,
-        onProgress: (step, done, total) => progress(step, done, total),
-      });
-      progress.stop();
-      console.log(
-        `${r.values} values for ${r.communes} communes, ${r.from} … ${r.to}: ${r.imported} new, ${r.updated} updated, ${r.ignored} unchanged (${(r.ms.total / 1000).toFixed(1)} s)`,
-      );
+      const { csv, list } = await exportWeights(s, await pairOf(s, o));
+      if (o.out) writeFileSync(o.out, csv);
+      else process.stdout.write(csv);
+      console.error(exportWeightsMessage(list, o.out ?? 'stdout'));
+    }),
+  );
+weights
+  .command('import')
+  .description(
+    'Set shares from a CSV (from_version,from_code,to_version,to_code,share) or JSON file; each unit named gives all its links, summing to 1; all or nothing',
+  )
+  .argument('<file>', '.csv or .json')
+  .requiredOption('--basis <text>', 'what the shares are, e.g. "dân số 2024"')
+  .action((file: string, o: { basis: string }) =>
+    withServices(async (s) => {
+      const rows = readWeightsFile(file);
+      console.error(`… ${rows.length} tỷ lệ / shares read; kiểm tra và ghi / checking and writing`);
+      console.log(weightsMessage('set', await importWeights(s, rows, o.basis)));
+    }),
+  );
+weights
+  .command('reset')
+  .description('Back to the default (equal) shares: every unit of a pair of trees, or one unit')
+  .requiredOption('--from <version>')
+  .requiredOption('--to <version>')
+  .option('--code <code>', 'only this unit of the --from tree')
+  .action((o: { from: string; to: string; code?: string }) =>
+    withServices(async (s) => {
+      console.log(weightsMessage('reset', await resetWeights(s, o)));
     }),
   );
 

@@ -6,6 +6,7 @@ import { ADMIN_PASSWORD, openTestDb, testEngines, type TestDb } from '../test/ha
 import { ApiClient } from '../test/http.ts';
 import { parsePeriod, previousPeriod, samePeriodLastYear } from '../domain/period.ts';
 import {
+  BEFORE_REFORM_TREE,
   DAILY_ELEMENTS,
   communeDayValues,
   generateCommuneDays,
@@ -239,6 +240,7 @@ for (const engine of testEngines()) {
         days: 2,
         elements: ['TESTS_DONE', 'SPAM_REPORTS'],
         batchSize: 5000,
+        history: 'none',
         onProgress: (s, d, n) => steps.push([s, d, n]),
       });
       assert.deepEqual([r.from, r.to, r.communes], ['2025-09-13', '2025-09-14', 3321]);
@@ -256,8 +258,136 @@ for (const engine of testEngines()) {
       const again = await loadDemoData(t.services, {
         days: 2,
         elements: ['TESTS_DONE', 'SPAM_REPORTS'],
+        history: 'none',
       });
       assert.equal(again.imported + again.updated, 0, 'a second load changes nothing');
+    });
+  });
+}
+
+interface Cell {
+  pe: string;
+  ou: string;
+  value: number | null;
+  yoy?: { pct: number | null; previous: number | null; source: string; period: string };
+  carried?: { from: string[]; exact: boolean; estimatedShare: number };
+}
+
+// Issue 16: one series across the reform, on the 2025 tree, whatever tree a value was written on.
+for (const engine of testEngines()) {
+  describe(`demo data across the reform on ${engine}`, () => {
+    let t: TestDb;
+    let admin: ApiClient;
+    const cells = async (q: string): Promise<Cell[]> => {
+      const r = await admin.get(`/api/analytics/query?${q}`);
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      return (r.json as { items: Cell[] }).items;
+    };
+    const one = async (q: string): Promise<Cell> => {
+      const items = await cells(q);
+      assert.equal(items.length, 1, JSON.stringify(items));
+      return items[0]!;
+    };
+    const storedOn = async (period: string) =>
+      (
+        await sql<{ version: string }>`select distinct u.version from data_value d
+          join org_unit u on u.id = d.unit_id join period p on p.id = d.period_id
+          join data_element e on e.id = d.element_id
+          where p.pid = ${period} and e.code = 'TESTS_DONE'`.execute(t.database.db)
+      ).rows.map((r) => r.version);
+
+    before(async () => {
+      t = await openTestDb(engine, { clock: () => new Date('2026-03-10T03:00:00Z') });
+      admin = ApiClient.for(t.services);
+      await admin.login('admin', ADMIN_PASSWORD);
+    });
+    after(() => t.close());
+
+    it('writes monthly provincial history on the 2025-03 tree before July 2025, on 2025 after', async () => {
+      const r = await loadDemoData(t.services, {
+        days: 2,
+        elements: ['TESTS_DONE', 'SPAM_REPORTS'],
+      });
+      // 18 months on 63 provinces, then 2025-07 … 2026-02 on 34, two elements.
+      assert.deepEqual(
+        [r.history.mode, r.history.from, r.history.to],
+        ['monthly', '2024-01-01', '2026-02-28'],
+      );
+      assert.equal(r.history.values, (18 * 63 + 8 * 34) * 2);
+      assert.equal(r.history.imported, r.history.values);
+      assert.deepEqual(await storedOn('2025-06'), [BEFORE_REFORM_TREE]);
+      assert.deepEqual(await storedOn('2025-07'), ['2025']);
+      const again = await loadDemoData(t.services, {
+        days: 2,
+        elements: ['TESTS_DONE', 'SPAM_REPORTS'],
+      });
+      assert.equal(again.imported + again.updated + again.history.imported, 0);
+    });
+
+    it('gives a month before the reform the same national total on the 2025 tree as where it is stored', async () => {
+      for (const pe of ['2024-01', '2025-03', '2025-06']) {
+        const stored = await one(`dx=TESTS_DONE&pe=${pe}&ou=VN&version=${BEFORE_REFORM_TREE}`);
+        const asked = await one(`dx=TESTS_DONE&pe=${pe}&ou=VN&version=2025`);
+        assert.ok(stored.value !== null && stored.value > 0, `${pe}: ${stored.value}`);
+        assert.equal(asked.value, stored.value, pe);
+        assert.deepEqual(asked.carried?.from, [BEFORE_REFORM_TREE]);
+        assert.equal(asked.carried?.exact, true);
+      }
+    });
+
+    it('computes a 2026 month’s year-over-year on the 2025 tree from values of the old tree', async () => {
+      const jan = await one('dx=TESTS_DONE&pe=2026-01&ou=VN&version=2025');
+      assert.equal(jan.yoy?.source, 'computed');
+      assert.equal(jan.yoy?.period, '2025-01');
+      const before = await one(`dx=TESTS_DONE&pe=2025-01&ou=VN&version=${BEFORE_REFORM_TREE}`);
+      assert.equal(jan.yoy?.previous, before.value);
+      // A merged province (Tuyên Quang = Hà Giang + Tuyên Quang): computed as well.
+      const merged = await one('dx=SPAM_REPORTS&pe=2026-02&ou=08&version=2025');
+      assert.equal(merged.yoy?.source, 'computed');
+      assert.ok(merged.yoy.pct !== null && Math.abs(merged.yoy.pct) < 60, `${merged.yoy.pct}`);
+    });
+
+    it('draws one continuous monthly line for the nation and a merged province', async () => {
+      const months = Array.from({ length: 24 }, (_, i) => {
+        const m = 2024 * 12 + 2 + i; // 2024-03 … 2026-02
+        return `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+      });
+      for (const ou of ['VN', '08', '79']) {
+        // Spam reports: no national 120-day wave (tests swing ±30 % from month to month).
+        const line = await cells(`dx=SPAM_REPORTS&pe=${months.join(',')}&ou=${ou}&version=2025`);
+        assert.equal(line.length, 24, ou);
+        const values = line.map((c) => c.value);
+        assert.ok(
+          values.every((v) => v !== null && v > 0),
+          `${ou}: ${values.join(', ')}`,
+        );
+        // No step at the reform: June to July 2025 moves like any other month.
+        const at = (pe: string) => line.find((c) => c.pe === pe)!.value!;
+        const step = at('2025-07') / at('2025-06');
+        assert.ok(step > 0.8 && step < 1.25, `${ou}: 2025-06 → 07 × ${step}`);
+      }
+    });
+
+    it('writes daily history on the 2025-03 tree before the reform and the 2025 tree after', async () => {
+      const r = await loadDemoData(t.services, {
+        today: '2025-07-03',
+        days: 2,
+        history: 'daily',
+        historyFrom: '2025-06-29',
+        elements: ['TESTS_DONE'],
+      });
+      assert.deepEqual([r.from, r.to], ['2025-07-01', '2025-07-02']);
+      assert.deepEqual([r.history.from, r.history.to], ['2025-06-29', '2025-06-30']);
+      const communes0325 = (await listCommunes(t.services, BEFORE_REFORM_TREE)).length;
+      assert.equal(r.history.values, communes0325 * 2);
+      assert.deepEqual(await storedOn('2025-06-30'), [BEFORE_REFORM_TREE]);
+      assert.deepEqual(await storedOn('2025-07-01'), ['2025']);
+      const june = await one(`dx=TESTS_DONE&pe=2025-06-30&ou=VN&version=${BEFORE_REFORM_TREE}`);
+      const carried = await one('dx=TESTS_DONE&pe=2025-06-30&ou=VN&version=2025');
+      assert.equal(carried.value, june.value);
+      const july = await one('dx=TESTS_DONE&pe=2025-07-01&ou=VN&version=2025');
+      const step = july.value! / june.value!;
+      assert.ok(step > 0.75 && step < 1.33, `2025-06-30 → 07-01 × ${step}`);
     });
   });
 }

@@ -191,6 +191,12 @@ function poisson(mean: number, rand: () => number): number {
 export interface Commune {
   code: string;
   type: string;
+  /**
+   * The province of the newest tree the commune lies in (REGION_TREE). Communes of any tree
+   * share out their region's people, so that a province's figures run on across the reform
+   * whichever tree they were written on.
+   */
+  region?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -218,9 +224,18 @@ interface Profile {
 
 const POPULATION = 100_000_000;
 
-function profiles(communes: Commune[], seed: number): Profile[] {
+/**
+ * Each commune's profile. With `regions` (people per region) a commune's people are its
+ * region's shared out by size (type and a random factor), whatever the tree; without, each
+ * commune has the national average for its size.
+ */
+function profiles(communes: Commune[], seed: number, regions?: Map<string, number>): Profile[] {
   const avg = POPULATION / Math.max(1, communes.length);
-  return communes.map((c) => {
+  const byRegion =
+    regions !== undefined &&
+    communes.length > 0 &&
+    communes.every((c) => c.region !== undefined && regions.has(c.region));
+  const out = communes.map((c) => {
     const key =
       Number.parseInt(c.code, 10) || hashInts(...[...c.code].map((ch) => ch.charCodeAt(0)));
     const rand = mulberry32(hashInts(seed, key, 0x51fe));
@@ -228,13 +243,21 @@ function profiles(communes: Commune[], seed: number): Profile[] {
     const urban = c.type === 'phuong' ? 1 : c.type === 'thi_tran' ? 0.5 : 0;
     return {
       key,
-      people: avg * typeSize * Math.exp(0.45 * gauss(rand)),
+      people: typeSize * Math.exp(0.45 * gauss(rand)),
       digital: (0.6 + 0.6 * urban) * (0.8 + 0.4 * rand()),
       drift: -0.15 + 0.45 * rand(),
       phase: rand(),
       positivity: 0.004 + 0.02 * rand() * rand(),
     };
   });
+  if (!byRegion || !regions) {
+    for (const p of out) p.people *= avg;
+    return out;
+  }
+  const size = new Map<string, number>();
+  communes.forEach((c, i) => size.set(c.region!, (size.get(c.region!) ?? 0) + out[i]!.people));
+  communes.forEach((c, i) => (out[i]!.people *= regions.get(c.region!)! / size.get(c.region!)!));
+  return out;
 }
 
 /** Mon..Sun activity, as offices and clinics work. */
@@ -245,15 +268,23 @@ const OUTBREAK_P = 0.004;
 const OUTBREAK_DAYS = 7;
 const SPAM_WAVE_P = 0.01;
 
-/** Every generated element of one commune on one day (always all, so a subset is the same). */
-function communeDay(p: Profile, day: number, seed: number): Record<string, number> {
-  const rand = mulberry32(hashInts(seed, p.key, day));
-  const weekday = WEEKDAY[(((day + 3) % 7) + 7) % 7]!; // day 0 (1970-01-01) was a Thursday
+const weekdayOf = (day: number) => WEEKDAY[(((day + 3) % 7) + 7) % 7]!; // day 0 was a Thursday
+const nationalOf = (day: number) => 1 + 0.15 * Math.sin((2 * Math.PI * day) / 120);
+
+/** A commune's slow activity on a day: its drift, its season and the national wave. */
+function levelOf(p: Profile, day: number): number {
   const years = (day - REFERENCE_DAY) / 365.25;
   const drift = Math.min(2, Math.max(0.5, 1 + p.drift * years));
   const season = 1 + 0.25 * Math.sin(2 * Math.PI * (day / 365.25 + p.phase));
-  const national = 1 + 0.15 * Math.sin((2 * Math.PI * day) / 120);
-  const level = drift * season * national;
+  return drift * season * nationalOf(day);
+}
+
+/** Every generated element of one commune on one day (always all, so a subset is the same). */
+function communeDay(p: Profile, day: number, seed: number): Record<string, number> {
+  const rand = mulberry32(hashInts(seed, p.key, day));
+  const weekday = weekdayOf(day);
+  const national = nationalOf(day);
+  const level = levelOf(p, day);
   // An outbreak starts on a day with a small chance and fades over a week.
   let outbreak = 0;
   for (let k = 0; k < OUTBREAK_DAYS; k++) {
@@ -285,6 +316,48 @@ function communeDay(p: Profile, day: number, seed: number): Record<string, numbe
   };
 }
 
+/** What an outbreak adds on an average day: chance × mean size × its week's fading. */
+const OUTBREAK_MEAN =
+  OUTBREAK_P *
+  5 *
+  Array.from({ length: OUTBREAK_DAYS }, (_, k) => 0.7 ** k).reduce((a, b) => a + b);
+const SPAM_WAVE_MEAN = 1 + SPAM_WAVE_P * (10 - 1);
+
+/**
+ * The expected sum of every element of one commune over days `first`…`last` (day numbers):
+ * `communeDay`'s means, outbreaks and spam waves at their average. Cheap (no draw per day), for
+ * monthly history where daily values would cost too much to write.
+ */
+function communeDaysExpected(p: Profile, first: number, last: number): Record<string, number> {
+  let wl = 0; // weekday × level
+  let wln = 0; // … × national wave (positivity)
+  let l = 0;
+  let w = 0;
+  let offDays = 0; // 2 − weekday (spam comes when offices rest)
+  for (let day = first; day <= last; day++) {
+    const weekday = weekdayOf(day);
+    const level = levelOf(p, day);
+    wl += weekday * level;
+    wln += weekday * level * nationalOf(day);
+    l += level;
+    w += weekday;
+    offDays += 2 - weekday;
+  }
+  const o = OUTBREAK_MEAN;
+  const people = p.people;
+  const tests = people * 0.0025 * (1 + 0.6 * o) * wl;
+  const positives = people * 0.0025 * (1 + 0.6 * o) * p.positivity * (1 + 1.5 * o) * wln;
+  return {
+    HEALTH_DECLARATIONS: people * 0.012 * p.digital * (1 + 0.3 * o) * wl,
+    TESTS_DONE: tests,
+    POSITIVE_CASES: Math.min(tests, positives),
+    CASES_TRACED: positives * 4,
+    SPAM_REPORTS: people * 0.00006 * p.digital * SPAM_WAVE_MEAN * offDays,
+    CITIZEN_REPORTS: people * 0.00008 * (1 + 0.2 * o) * w,
+    APP_INSTALLS: people * 0.0006 * p.digital * (1 + 0.8 * o) * l,
+  };
+}
+
 export interface GenerateOptions {
   /** Hierarchy version whose communes report: '2022', '2025-03', '2025'. */
   version: string;
@@ -296,6 +369,8 @@ export interface GenerateOptions {
   elements?: string[];
   /** Values per batch (default 20,000). */
   batchSize?: number;
+  /** People per region (see `Commune.region`, `regionPeople`); none: the national average. */
+  regions?: Map<string, number>;
 }
 
 export const DEFAULT_SEED = 20210830;
@@ -320,7 +395,7 @@ export function* communeDayValues(
   const size = opts.batchSize ?? 20_000;
   const first = dayNumber(opts.from);
   const last = dayNumber(opts.to);
-  const units = profiles(communes, seed);
+  const units = profiles(communes, seed, opts.regions);
   let batch: RawDataValue[] = [];
   for (let day = first; day <= last; day++) {
     const period = isoOfDay(day);
@@ -353,14 +428,162 @@ export async function listCommunes(
   return services.store.repos.orgUnits.communes(version);
 }
 
+/** A commune with its province on its own tree (monthly history is written per province). */
+export interface PlacedCommune extends Commune {
+  province: string;
+}
+
+/**
+ * The tree whose provinces are the regions: every tree's communes share out the people of the
+ * province of this tree they lie in (the reform merged whole provinces, so each old province
+ * lies in one).
+ */
+export const REGION_TREE = '2025';
+
+/** The reform's day, and the tree whose communes report before it (issue 16). */
+export const REFORM_DAY = '2025-07-01';
+export const BEFORE_REFORM_TREE = '2025-03';
+
+type DemoStore = Pick<Services, 'store'>;
+
+async function placed(services: DemoStore, version: string): Promise<PlacedCommune[]> {
+  const repo = services.store.repos.orgUnits;
+  const [communes, tree] = await Promise.all([repo.communes(version), repo.treeOf(version)]);
+  // A path is /VN/<province>/…/
+  const province = new Map(tree.map((u) => [u.code, u.path.split('/')[2] ?? '']));
+  return communes.map((c) => ({ ...c, province: province.get(c.code) ?? '' }));
+}
+
+/**
+ * Each province of `version` → the province of REGION_TREE it lies in, following the links
+ * between trees forward (2022 → 2025-03 → 2025). A province with no single one is left out.
+ */
+async function regionOfProvince(
+  services: DemoStore,
+  version: string,
+  provinces: string[],
+): Promise<Map<string, string>> {
+  if (version === REGION_TREE) return new Map(provinces.map((p) => [p, p]));
+  const next = new Map<string, { version: string; code: string }[]>();
+  for (const l of await services.store.repos.carry.links()) {
+    const k = `${l.fromVersion}|${l.fromCode}`;
+    next.set(k, [...(next.get(k) ?? []), { version: l.toVersion, code: l.toCode }]);
+  }
+  const out = new Map<string, string>();
+  for (const p of provinces) {
+    let at = [{ version, code: p }];
+    for (let step = 0; step < 4 && at.some((u) => u.version !== REGION_TREE); step++)
+      at = at.flatMap((u) =>
+        u.version === REGION_TREE ? [u] : (next.get(`${u.version}|${u.code}`) ?? []),
+      );
+    const codes = new Set(at.filter((u) => u.version === REGION_TREE).map((u) => u.code));
+    if (codes.size === 1) out.set(p, [...codes][0]!);
+  }
+  return out;
+}
+
+/**
+ * The communes of a tree with their province and region, and the people of each region: the
+ * nation's population shared among REGION_TREE's provinces by the size of their communes.
+ * Without REGION_TREE (or links to it) no regions: each commune has the national average.
+ */
+export async function demoCommunes(
+  services: DemoStore,
+  version: string,
+): Promise<{ communes: PlacedCommune[]; regions?: Map<string, number> }> {
+  const communes = await placed(services, version);
+  const newest = version === REGION_TREE ? communes : await placed(services, REGION_TREE);
+  if (newest.length === 0) return { communes };
+  const regions = new Map<string, number>();
+  let all = 0;
+  for (const c of newest) {
+    const size = TYPE_SIZE[c.type] ?? 1;
+    regions.set(c.province, (regions.get(c.province) ?? 0) + size);
+    all += size;
+  }
+  for (const [r, size] of regions) regions.set(r, (POPULATION * size) / all);
+  const regionOf = await regionOfProvince(services, version, [
+    ...new Set(communes.map((c) => c.province)),
+  ]);
+  return {
+    communes: communes.map((c) => ({ ...c, region: regionOf.get(c.province) })),
+    regions,
+  };
+}
+
 /** Plausible daily values for every commune of `version` from `from` to `to`, in batches. */
 export async function* generateCommuneDays(
-  services: Pick<Services, 'store'>,
+  services: DemoStore,
   opts: GenerateOptions,
 ): AsyncGenerator<RawDataValue[]> {
-  const communes = await listCommunes(services, opts.version);
+  const { communes, regions } = await demoCommunes(services, opts.version);
   if (communes.length === 0) throw new Error(`No communes in hierarchy version ${opts.version}`);
-  yield* communeDayValues(communes, opts);
+  yield* communeDayValues(communes, { regions, ...opts });
+}
+
+/** 'YYYY-MM' months from the one of `from` to the one of `to`. */
+function monthsBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  let [y, m] = from.split('-').map(Number) as [number, number];
+  const [ty, tm] = to.split('-').map(Number) as [number, number];
+  while (y < ty || (y === ty && m <= tm)) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`);
+    if (++m > 12) [y, m] = [y + 1, 1];
+  }
+  return out;
+}
+
+function lastDayOfMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+/**
+ * Monthly values of every province for the given months ('YYYY-MM'): the expected sums of its
+ * communes' days (`communeDaysExpected`), with a few percent of noise per province and month.
+ * Cheap: one value per province, month and element instead of one per commune and day.
+ */
+export function provinceMonthValues(
+  communes: PlacedCommune[],
+  opts: {
+    months: string[];
+    seed?: number;
+    elements?: string[];
+    regions?: Map<string, number>;
+  },
+): RawDataValue[] {
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const elements = checkedElements(opts.elements);
+  const units = profiles(communes, seed, opts.regions);
+  const out: RawDataValue[] = [];
+  for (const month of opts.months) {
+    const first = dayNumber(`${month}-01`);
+    const last = dayNumber(lastDayOfMonth(month));
+    const sums = new Map<string, Record<string, number>>();
+    units.forEach((p, i) => {
+      const e = communeDaysExpected(p, first, last);
+      const province = communes[i]!.province;
+      const s = sums.get(province);
+      if (!s) sums.set(province, e);
+      else for (const k of Object.keys(e)) s[k]! += e[k]!;
+    });
+    for (const [province, s] of [...sums].sort(([a], [b]) => a.localeCompare(b))) {
+      const rand = mulberry32(hashInts(seed, Number.parseInt(province, 10) || 0, first, 0x3e));
+      const noisy: Record<string, number> = {};
+      for (const k of Object.keys(s).sort())
+        noisy[k] = Math.max(0, Math.round(s[k]! * Math.exp(0.04 * gauss(rand))));
+      noisy.POSITIVE_CASES = Math.min(noisy.POSITIVE_CASES!, noisy.TESTS_DONE!);
+      for (const dataElement of elements)
+        out.push({
+          index: out.length,
+          dataElement,
+          period: month,
+          orgUnit: province,
+          value: String(noisy[dataElement]),
+        });
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -431,6 +654,21 @@ export async function loadSeedFigures(
  */
 export const DEFAULT_DAYS = 14;
 
+/**
+ * What the demo writes before its recent days, back to `historyFrom`, so that a newcomer sees
+ * one series across the reform (on the 2025-03 tree before REFORM_DAY, on `version` from it):
+ *
+ * - 'monthly' (the first start's): each province's monthly values up to the last whole month
+ *   before today, expected sums of its communes' days — about 8,600 values for 35 months and 5
+ *   elements, a second or two of the first start;
+ * - 'daily': every commune's daily values up to the recent days (about 36 million values for
+ *   five elements from 2024-01: hours of import; meant for one element, or a short span);
+ * - 'none': the recent days only.
+ */
+export type DemoHistory = 'none' | 'monthly' | 'daily';
+export const DEMO_HISTORIES: readonly DemoHistory[] = ['none', 'monthly', 'daily'];
+export const DEFAULT_HISTORY_FROM = '2024-01-01';
+
 export interface LoadDemoOptions {
   /** Hierarchy version of the communes (default '2025'). */
   version?: string;
@@ -441,7 +679,20 @@ export interface LoadDemoOptions {
   elements?: string[];
   seed?: number;
   batchSize?: number;
+  /** What to write before the recent days (default 'monthly'). */
+  history?: DemoHistory;
+  /** First day of the history, 'YYYY-MM-DD' (DEFAULT_HISTORY_FROM). */
+  historyFrom?: string;
   onProgress?: (step: string, done: number, total: number) => void;
+}
+
+export interface DemoHistoryResult {
+  mode: DemoHistory;
+  /** First and last day written (none when nothing was). */
+  from?: string;
+  to?: string;
+  values: number;
+  imported: number;
 }
 
 export interface DemoLoadResult {
@@ -452,12 +703,14 @@ export interface DemoLoadResult {
   imported: number;
   updated: number;
   ignored: number;
-  ms: { seed: number; generate: number; import: number; total: number };
+  history: DemoHistoryResult;
+  ms: { seed: number; generate: number; import: number; history: number; total: number };
 }
 
 /**
- * The demo as the first start loads it: the seed figures, then the generated commune days for
- * the last `days` days before `today`, imported in batches (each one all or nothing).
+ * The demo as the first start loads it: the seed figures, the generated commune days for the
+ * last `days` days before `today`, then the history before them (`DemoHistory`), imported in
+ * batches (each one all or nothing). A second call changes nothing.
  */
 export async function loadDemoData(
   services: Services,
@@ -468,14 +721,38 @@ export async function loadDemoData(
   const days = opts.days ?? DEFAULT_DAYS;
   const today = opts.today ?? vnDate(services.clock());
   const elements = checkedElements(opts.elements ?? DEFAULT_DAILY_ELEMENTS);
+  const history = opts.history ?? 'monthly';
+  if (!DEMO_HISTORIES.includes(history)) throw new Error(`Unknown demo history ${history}`);
+  const historyFrom = opts.historyFrom ?? DEFAULT_HISTORY_FROM;
   const from = addDays(today, -days);
   const to = addDays(today, -1);
   opts.onProgress?.('seed', 0, 1);
   await loadSeedFigures(services);
   opts.onProgress?.('seed', 1, 1);
   const t1 = performance.now();
-  const communes = await listCommunes(services, version);
-  if (communes.length === 0) throw new Error(`No communes in hierarchy version ${version}`);
+
+  const trees = new Map<string, ReturnType<typeof demoCommunes>>();
+  const communesOf = async (tree: string) => {
+    let c = trees.get(tree);
+    if (!c) trees.set(tree, (c = demoCommunes(services, tree)));
+    const r = await c;
+    if (r.communes.length === 0) throw new Error(`No communes in hierarchy version ${tree}`);
+    return r;
+  };
+  // Days are checked against the tree's daily data set where the demo metadata has one.
+  const dailySets = new Set((readDemoMetadata().dataSets ?? []).map((d) => d.code));
+  const write = async (tree: string, values: RawDataValue[], daily: boolean) => {
+    const dataSet = `COMMUNE_DAILY_${tree}`;
+    const s = await services.dataValues.import(
+      'system',
+      daily && dailySets.has(dataSet) ? { dataSet, values } : { values },
+      { atomic: true, version: tree },
+    );
+    if (s.status === 'ERROR') throw failed('Demo values not imported', s);
+    return s.importCount;
+  };
+
+  const { communes, regions } = await communesOf(version);
   const total = communes.length * Math.max(0, days) * elements.length;
   const result: DemoLoadResult = {
     communes: communes.length,
@@ -485,7 +762,8 @@ export async function loadDemoData(
     imported: 0,
     updated: 0,
     ignored: 0,
-    ms: { seed: t1 - t0, generate: 0, import: 0, total: 0 },
+    history: { mode: history, values: 0, imported: 0 },
+    ms: { seed: t1 - t0, generate: 0, import: 0, history: 0, total: 0 },
   };
   opts.onProgress?.('communes', 0, total);
   if (days > 0) {
@@ -495,6 +773,7 @@ export async function loadDemoData(
       elements,
       seed: opts.seed,
       batchSize: opts.batchSize,
+      regions,
     });
     for (;;) {
       const g = performance.now();
@@ -502,20 +781,89 @@ export async function loadDemoData(
       result.ms.generate += performance.now() - g;
       if (next.done) break;
       const i = performance.now();
-      const s = await services.dataValues.import(
-        'system',
-        { dataSet: `COMMUNE_DAILY_${version}`, values: next.value },
-        { atomic: true, version },
-      );
+      const c = await write(version, next.value, true);
       result.ms.import += performance.now() - i;
-      if (s.status === 'ERROR') throw failed('Commune days not imported', s);
       result.values += next.value.length;
-      result.imported += s.importCount.imported;
-      result.updated += s.importCount.updated;
-      result.ignored += s.importCount.ignored;
+      result.imported += c.imported;
+      result.updated += c.updated;
+      result.ignored += c.ignored;
       opts.onProgress?.('communes', result.values, total);
     }
   }
+
+  const h = performance.now();
+  const parts: { tree: string; from: string; to: string }[] = [];
+  // Monthly: up to the last whole month before today; daily: up to the recent days.
+  const last =
+    history === 'monthly'
+      ? addDays(`${today.slice(0, 7)}-01`, -1)
+      : addDays(days > 0 ? from : today, -1);
+  if (history !== 'none' && historyFrom <= last) {
+    if (historyFrom < REFORM_DAY)
+      parts.push({
+        tree: BEFORE_REFORM_TREE,
+        from: historyFrom,
+        to: last < REFORM_DAY ? last : addDays(REFORM_DAY, -1),
+      });
+    if (last >= REFORM_DAY)
+      parts.push({
+        tree: version,
+        from: historyFrom < REFORM_DAY ? REFORM_DAY : historyFrom,
+        to: last,
+      });
+  }
+  const batchesOf = async function* (part: (typeof parts)[number]) {
+    const { communes: placedOnes, regions: people } = await communesOf(part.tree);
+    if (history === 'daily') {
+      yield* communeDayValues(placedOnes, {
+        from: part.from,
+        to: part.to,
+        elements,
+        seed: opts.seed,
+        batchSize: opts.batchSize,
+        regions: people,
+      });
+      return;
+    }
+    // Whole months only: the first month is written from its first day.
+    const months = monthsBetween(part.from, part.to);
+    const all = provinceMonthValues(placedOnes, {
+      months,
+      seed: opts.seed,
+      elements,
+      regions: people,
+    });
+    const size = opts.batchSize ?? 20_000;
+    for (let i = 0; i < all.length; i += size)
+      yield all.slice(i, i + size).map((v, index) => ({ ...v, index }));
+  };
+  if (parts.length > 0) {
+    result.history.from =
+      history === 'monthly' ? `${parts[0]!.from.slice(0, 7)}-01` : parts[0]!.from;
+    result.history.to = parts.at(-1)!.to;
+  }
+  let historyTotal = 0;
+  for (const p of parts) {
+    const placedOnes = (await communesOf(p.tree)).communes;
+    historyTotal +=
+      history === 'daily'
+        ? placedOnes.length * (dayNumber(p.to) - dayNumber(p.from) + 1) * elements.length
+        : new Set(placedOnes.map((c) => c.province)).size *
+          monthsBetween(p.from, p.to).length *
+          elements.length;
+  }
+  if (parts.length > 0) opts.onProgress?.('history', 0, historyTotal);
+  for (const part of parts) {
+    for await (const batch of batchesOf(part)) {
+      const c = await write(part.tree, batch, history === 'daily');
+      result.history.values += batch.length;
+      result.history.imported += c.imported;
+      result.updated += c.updated;
+      result.ignored += c.ignored;
+      opts.onProgress?.('history', result.history.values, historyTotal);
+    }
+  }
+  result.ms.history = performance.now() - h;
   result.ms.total = performance.now() - t0;
   return result;
 }
