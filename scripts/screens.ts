@@ -38,13 +38,16 @@
  *
  * Data the script adds through the API (once; reused when it finds it): one directive from admin
  * to the 168 wards and communes of Thành phố Hồ Chí Minh (2025 tree), due in 7 days; its board
- * and the task of Phường Sài Gòn are screens.
+ * and the task of Phường Sài Gòn are screens. For the `carried` screen (the room on January 2024
+ * asked on the 2025 tree, its figures carried from the 2022 tree), the values of
+ * e2e/carried-values.ts on the 2022 tree (posting them again writes the same values).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
+import { CARRIED_ROOM, postCarriedValues } from '../e2e/carried-values.ts';
 import { launchBrowser, ROOT, vnDay, type RunningServer } from '../e2e/harness.ts';
 
 const SIZES = [
@@ -66,6 +69,11 @@ interface Screen {
   ready(p: Page): Promise<void>;
   /** Run once it is ready, before the last settle (e.g. stop the wall's rotation). */
   prepare?(p: Page): Promise<void>;
+  /**
+   * Reads values the script posts (e2e/carried-values.ts): shot after every other screen, and
+   * the values posted just before, so that the other screens are the same with or without it.
+   */
+  posts?: boolean;
 }
 
 const heading = (name: string) => (p: Page) =>
@@ -161,6 +169,19 @@ function screens(directiveId: number, taskId: number): Screen[] {
       path: '/chi-dao/giao-viec',
       signedIn: true,
       ready: (p) => p.getByTestId('assign-form').waitFor(),
+    },
+    {
+      name: 'carried',
+      path: `${CARRIED_ROOM}&v=2025`,
+      signedIn: true,
+      posts: true,
+      async ready(p) {
+        const attached = { state: 'attached' } as const;
+        await p.getByTestId('carried-mark').first().waitFor(attached);
+        await p.locator('[data-testid=map][data-map^="2025|VN|1|"][data-total]').waitFor(attached);
+        await p.getByTestId('trend').locator('canvas').first().waitFor(attached);
+        await p.getByTestId('live').getByText('Trực tiếp').waitFor(attached);
+      },
     },
   ];
 }
@@ -280,6 +301,16 @@ async function directiveData(
   }
 }
 
+/** The values before the reform that the `carried` screen reads on the 2025 tree. */
+async function carriedData(browser: Browser, baseUrl: string, password: string): Promise<void> {
+  const ctx = await browser.newContext();
+  try {
+    await postCarriedValues(ctx.request, baseUrl, await signIn(ctx.request, baseUrl, password));
+  } finally {
+    await ctx.close();
+  }
+}
+
 /** 09:00 today in Viet Nam. */
 function pinnedTime(): Date {
   return new Date(`${vnDay(0)}T09:00:00+07:00`);
@@ -339,6 +370,45 @@ async function newContext(
   return ctx;
 }
 
+/** Every screen of `list` at every size, into `out`; the files still changing go to `unsettled`. */
+async function shootAll(
+  browser: Browser,
+  baseUrl: string,
+  password: string,
+  out: string,
+  unsettled: string[],
+  list: (Screen & { n: string })[],
+): Promise<void> {
+  for (const size of SIZES) {
+    const signedIn = await newContext(browser, size, baseUrl, password);
+    const signedOut = await newContext(browser, size, baseUrl, undefined);
+    try {
+      for (const s of list) {
+        const file = `${s.n}-${s.name}-${size.width}.png`;
+        const page = await (s.signedIn ? signedIn : signedOut).newPage();
+        try {
+          await page.goto(baseUrl + s.path);
+          await s.ready(page);
+          await settle(page);
+          if (s.prepare) {
+            await s.prepare(page);
+            await settle(page);
+          }
+          await page.evaluate(() => document.fonts.ready.then(() => undefined));
+          const stable = await stableShot(page, join(out, file));
+          if (!stable) unsettled.push(file);
+          console.log(`${file}${stable ? '' : ' (still changing after 30 captures)'}`);
+        } finally {
+          await page.close();
+        }
+      }
+    } finally {
+      await signedIn.close();
+      await signedOut.close();
+    }
+  }
+}
+
 async function main() {
   const a = args();
   mkdirSync(a.out, { recursive: true });
@@ -360,33 +430,18 @@ async function main() {
     const list = screens(directiveId, taskId)
       .map((s, i) => ({ ...s, n: String(i + 1).padStart(2, '0') }))
       .filter((s) => !a.only || a.only.includes(s.name));
-    for (const size of SIZES) {
-      const signedIn = await newContext(browser, size, baseUrl, password);
-      const signedOut = await newContext(browser, size, baseUrl, undefined);
-      try {
-        for (const s of list) {
-          const file = `${s.n}-${s.name}-${size.width}.png`;
-          const page = await (s.signedIn ? signedIn : signedOut).newPage();
-          try {
-            await page.goto(baseUrl + s.path);
-            await s.ready(page);
-            await settle(page);
-            if (s.prepare) {
-              await s.prepare(page);
-              await settle(page);
-            }
-            await page.evaluate(() => document.fonts.ready.then(() => undefined));
-            const stable = await stableShot(page, join(a.out, file));
-            if (!stable) unsettled.push(file);
-            console.log(`${file}${stable ? '' : ' (still changing after 30 captures)'}`);
-          } finally {
-            await page.close();
-          }
-        }
-      } finally {
-        await signedIn.close();
-        await signedOut.close();
-      }
+    await shootAll(
+      browser,
+      baseUrl,
+      password,
+      a.out,
+      unsettled,
+      list.filter((s) => !s.posts),
+    );
+    const posting = list.filter((s) => s.posts);
+    if (posting.length) {
+      await carriedData(browser, baseUrl, password);
+      await shootAll(browser, baseUrl, password, a.out, unsettled, posting);
     }
   } finally {
     await browser.close().catch(() => {});

@@ -87,6 +87,7 @@ const UNIT_EN: Record<string, string> = {
   'chứng thư số': 'certificates',
   'cơ quan': 'agencies',
   hạng: '',
+  'hồ sơ': 'applications',
   lượt: '',
   'mạng xã hội': 'social networks',
   mẫu: 'samples',

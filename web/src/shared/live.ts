@@ -47,8 +47,11 @@ export interface LiveHandlers {
 
 export type LiveStatus = 'connecting' | 'open' | 'lost';
 
-/** The overview's topics: what callers without a topics argument listen to. */
-export const DEFAULT_TOPICS: readonly string[] = ['data', 'alert'];
+/**
+ * The overview's topics: what callers without a topics argument listen to. `weights`: the
+ * shares of split communes changed, so figures carried across the 2025 reform changed.
+ */
+export const DEFAULT_TOPICS: readonly string[] = ['data', 'alert', 'weights'];
 const RETRY_MS = [1000, 2000, 5000, 10000];
 
 function parse<T>(ev: Event): T | undefined {

@@ -42,7 +42,7 @@ export function Overview({
   const sel = selectionOf(state, cat, versions, me, today, t);
   const { problems, resolved, tileCodes, mapCode, version, unitCode, rootScope } = sel;
 
-  useRoomLive(tileCodes, mapCode, cat, version);
+  useRoomLive(tileCodes, mapCode, cat);
 
   const d = useRoomData(sel, state.all, me, geo);
   const { unit, frame, tilesQ } = d;

@@ -1,5 +1,6 @@
 import { useEffect, useRef, type MouseEvent } from 'react';
 import type { Lang } from '../../shared/format.ts';
+import { CarriedBadge } from './CarriedMark.tsx';
 import type { Cell, Item } from './data.ts';
 import type { OverviewT } from './messages.ts';
 import { ChangeMark, valueText } from './Tiles.tsx';
@@ -105,6 +106,9 @@ export function Ranking({
                 </th>
                 <td className="num" data-testid={`rank-value-${r.code}`}>
                   {valueText(lang, item, r.cell?.value)}
+                  {r.cell?.value != null && r.cell.carried && (
+                    <CarriedBadge carried={r.cell.carried} lang={lang} t={t} />
+                  )}
                 </td>
                 <td className="change-col">
                   <ChangeMark lang={lang} change={r.cell?.pop} against="" t={t} />

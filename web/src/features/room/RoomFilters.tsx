@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import type { Version } from '../../shared/api/types.ts';
-import { formatPeriod, type Lang } from '../../shared/format.ts';
+import { formatDate, formatPeriod, type Lang } from '../../shared/format.ts';
 import type { Catalogue, Item } from './data.ts';
 import { sectorName, type OverviewKey, type OverviewT } from './messages.ts';
 import { PRESETS, type OverviewState, type Preset, type ResolvedPeriod } from './state.ts';
@@ -9,9 +9,10 @@ import { itemName } from './Tiles.tsx';
 
 /** The choices of the screen: period, tree, what the map shows, the tiles. */
 export function RoomFilters(props: Parameters<typeof Controls>[0] & { mapName: string }) {
-  const { t, lang, state, period, mapName } = props;
+  const { t, lang, state, period, mapName, version } = props;
+  const summary = `${presetOrPeriod(t, lang, state.pe, period)} · ${t('treeShort', { id: version })} · ${mapName}`;
   return (
-    <Options summary={`${presetOrPeriod(t, lang, state.pe, period)} · ${mapName}`} t={t}>
+    <Options summary={summary} t={t}>
       <Controls {...props} />
     </Options>
   );
@@ -126,8 +127,8 @@ function Controls({
           onChange={(e) => update({ v: e.target.value, ou: undefined, all: false })}
         >
           {versions.map((v) => (
-            <option key={v.id} value={v.id}>
-              {v.name}
+            <option key={v.id} value={v.id} title={v.name}>
+              {treeLabel(t, lang, v)}
             </option>
           ))}
         </select>
@@ -166,6 +167,13 @@ function Controls({
       />
     </div>
   );
+}
+
+/** "Từ 01/07/2025 · 34 tỉnh": short enough for the select, and what tells trees apart. */
+function treeLabel(t: OverviewT, lang: Lang, v: Version): string {
+  const from = formatDate(lang, v.validFrom);
+  const n = v.counts['1'];
+  return n === undefined ? v.name : t('treeOption', { from, n });
 }
 
 const SECTOR_ORDER = [

@@ -7,6 +7,7 @@ import {
   type Lang,
 } from '../../shared/format.ts';
 import type { Cell, Change, Item } from './data.ts';
+import { CarriedMark } from './CarriedMark.tsx';
 import { type OverviewT } from './messages.ts';
 
 export function itemName(lang: Lang, item: Item | undefined, code: string): string {
@@ -134,6 +135,9 @@ export function Tiles({
                 />
               )}
             </p>
+            {value !== null && cell?.carried && (
+              <CarriedMark carried={cell.carried} lang={lang} t={t} />
+            )}
             <p className="tile-period">{periodLabel}</p>
             <ul className="tile-changes">
               <li>

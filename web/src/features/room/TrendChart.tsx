@@ -6,6 +6,8 @@ export interface TrendPoint {
   /** Full label for the tooltip ("ngày 20/11/2026"). */
   title: string;
   value: number | null;
+  /** A line under the value, e.g. that it was carried from another tree. */
+  note?: string;
 }
 
 export function TrendChart({
@@ -42,7 +44,8 @@ export function TrendChart({
           if (!p) return '';
           const pt = points[p.dataIndex];
           if (!pt) return '';
-          return `${escapeHtml(pt.title)}<br/><strong>${pt.value === null ? '–' : escapeHtml(format(pt.value))}</strong>`;
+          const note = pt.note ? `<br/>${escapeHtml(pt.note)}` : '';
+          return `${escapeHtml(pt.title)}<br/><strong>${pt.value === null ? '–' : escapeHtml(format(pt.value))}</strong>${note}`;
         },
       },
       xAxis: {

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { formatCompact, formatPeriod, formatPeriodShort, type Lang } from '../../shared/format.ts';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
 import type { TrendPoint } from './Charts.tsx';
+import { carriedText } from './carried.ts';
 import type { AnalyticsAnswer, Item } from './data.ts';
 import type { OverviewT } from './messages.ts';
 import type { ResolvedPeriod } from './state.ts';
@@ -33,13 +34,18 @@ export function TrendPanel({
   big: boolean;
 }) {
   const points: TrendPoint[] = useMemo(() => {
-    const byPe = new Map((answer?.items ?? []).map((c) => [c.pe, c.value]));
-    return period.trend.map((p) => ({
-      label: formatPeriodShort(lang, p),
-      title: formatPeriod(lang, p),
-      value: byPe.get(p.id) ?? null,
-    }));
-  }, [answer, period, lang]);
+    const byPe = new Map((answer?.items ?? []).map((c) => [c.pe, c]));
+    return period.trend.map((p) => {
+      const cell = byPe.get(p.id);
+      const carried = cell?.value != null && cell.carried && carriedText(lang, t, cell.carried);
+      return {
+        label: formatPeriodShort(lang, p),
+        title: formatPeriod(lang, p),
+        value: cell?.value ?? null,
+        note: carried ? `${carried.icon} ${carried.label}` : undefined,
+      };
+    });
+  }, [answer, period, lang, t]);
   const { charts, error: chartsError } = useCharts();
   return (
     <section className="ov-panel ov-trend" aria-labelledby="ov-trend-title">

@@ -17,6 +17,8 @@ const vi = {
   presetLastMonth: 'Tháng trước',
   presetOther: 'Kỳ khác: {label}',
   tree: 'Cây đơn vị',
+  treeOption: 'Từ {from} · {n} tỉnh',
+  treeShort: 'cây {id}',
   mapBy: 'Bản đồ theo',
   indicators: 'Chỉ tiêu trên thẻ',
   indicatorsHint: 'Chọn các chỉ tiêu hiển thị thành thẻ số liệu.',
@@ -53,6 +55,16 @@ const vi = {
   alertMark: 'Có cảnh báo',
   showOnMap: 'Xem trên bản đồ',
   onMap: 'Đang hiển thị trên bản đồ',
+  carriedExact: 'Quy đổi từ cây {trees}',
+  carriedExactMany: 'Quy đổi từ các cây {trees}',
+  carriedExactTitle:
+    'Số liệu lưu trên cây {trees}, được quy đổi sang cây này qua các đơn vị chuyển trọn vẹn: chính xác.',
+  carriedEstimated: 'Ước tính theo tỷ lệ · {share}',
+  carriedGap: 'có thể thiếu',
+  carriedGapTitle:
+    'Có thể thiếu một phần: số liệu của các xã cũ chỉ biết thuộc tỉnh nào được tính vào tỉnh, không vào xã.',
+  carriedEstimatedTitle:
+    '{share} giá trị này là ước tính: phần của các xã cũ bị chia cho nhiều đơn vị mới, phân bổ theo tỷ lệ (mặc định chia đều). Số liệu gốc lưu trên cây {trees}.',
 
   mapTitle: 'Bản đồ: {indicator}',
   mapOf: '{unit} — {period}',
@@ -127,6 +139,8 @@ const en: Dict = {
   presetLastMonth: 'Last month',
   presetOther: 'Other: {label}',
   tree: 'Unit tree',
+  treeOption: 'From {from} · {n} provinces',
+  treeShort: '{id} tree',
   mapBy: 'Map by',
   indicators: 'Indicators on tiles',
   indicatorsHint: 'Choose the indicators shown as tiles.',
@@ -163,6 +177,16 @@ const en: Dict = {
   alertMark: 'Alert',
   showOnMap: 'Show on the map',
   onMap: 'Shown on the map',
+  carriedExact: 'Carried from the {trees} tree',
+  carriedExactMany: 'Carried from trees {trees}',
+  carriedExactTitle:
+    'Stored on tree {trees} and carried to this tree through units that moved whole: exact.',
+  carriedEstimated: 'Estimated by shares · {share}',
+  carriedGap: 'may be incomplete',
+  carriedGapTitle:
+    'May be incomplete: values of old communes known only to lie in a province count in the province, not in a commune.',
+  carriedEstimatedTitle:
+    '{share} of this value is estimated: the part of old communes split between several new units, divided by shares (equal unless set). Stored on tree {trees}.',
 
   mapTitle: 'Map: {indicator}',
   mapOf: '{unit} — {period}',

@@ -1,5 +1,6 @@
 import { formatChange, formatCompact, type Lang } from '../../shared/format.ts';
 import type { Region } from './Charts.tsx';
+import { carriedText } from './carried.ts';
 import { alertUnder, type Alert, type Cell, type Item } from './data.ts';
 import type { OverviewT } from './messages.ts';
 import type { Place } from './place.ts';
@@ -105,6 +106,10 @@ export function buildRegions({
       tooltip.push(valueText(lang, item, value, false));
       if (cell?.pop?.pct != null) tooltip.push(`${formatChange(lang, cell.pop.pct).words}`);
       if (rank) tooltip.push(t('tooltipRank', { rank, total: valued.length }));
+      if (cell?.carried) {
+        const c = carriedText(lang, t, cell.carried);
+        tooltip.push(`${c.icon} ${c.label}`);
+      }
     }
     const alert = u.inScope && alerted(u.code);
     if (alert) tooltip.push(`⚠ ${t('alertMark')}`);

@@ -7,16 +7,16 @@ import { ALERTS_KEY, FIGURES_KEY } from './useRoomData.ts';
 
 const LIVE_DEBOUNCE_MS = 200;
 
+/** The `weights` topic (LiveWeightsEvent in src/contract/live.ts): live topics are plain strings. */
+const WEIGHTS = 'weights';
+
 /**
- * Live: refetch the figures when the elements the screen shows change (in its tree), the alerts
- * when an alert opens or closes, and both after a reconnect.
+ * Live: refetch the figures when the elements the screen shows change (on any tree: values are
+ * carried across the reform, so an import on the 2022 tree changes the 2025 tree's figures) or
+ * the weights of split communes change, the alerts when an alert opens or closes, and both after
+ * a reconnect.
  */
-export function useRoomLive(
-  tileCodes: string[],
-  mapCode: string,
-  cat: Catalogue,
-  version: string,
-): void {
+export function useRoomLive(tileCodes: string[], mapCode: string, cat: Catalogue): void {
   const tileKey = tileCodes.join(',');
   const needed = useMemo(
     () => new Set([...tileKey.split(','), mapCode].flatMap((c) => elementsOf(c, cat.formulas))),
@@ -40,8 +40,11 @@ export function useRoomLive(
   useEffect(() => () => clearTimeout(pending.current), []);
   useLive({
     data: (e) => {
-      if (e.versions?.length && !e.versions.includes(version)) return;
       if (!e.elements || e.elements.some((x) => needed.has(x.split('.')[0]!))) refresh();
+    },
+    // Weights change carried figures of every element: refetch whatever the screen shows.
+    event: (topic) => {
+      if (topic === WEIGHTS) refresh();
     },
     reset: refresh,
   });
