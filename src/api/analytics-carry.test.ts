@@ -93,6 +93,8 @@ for (const engine of testEngines()) {
           v('CARRY_STOCK', '202412', '02', 10),
           v('CARRY_STOCK', '202412', '08', 20),
           v('CARRY_STOCK', '202601', '08', 40),
+          v('CARRY_FLOW', '202412', '02', 60),
+          v('CARRY_FLOW', '202412', '08', 90),
           // A split commune's value (2025-03 tree), and communes around the country.
           v('CARRY_FLOW', '202505', SPLIT_OLD, 100),
           v('CARRY_FLOW', '202505', '26734', 11),
@@ -202,8 +204,12 @@ for (const engine of testEngines()) {
       assert.equal(stock.carried?.exact, true);
       const ratio = await one('dx=CARRY_PER_STATION&pe=2026-01&ou=08&version=2025');
       assert.equal(ratio.value, 500 / 40);
+      // December 2024, all on the old tree: (60 + 90) / (10 + 20), each input carried first.
       const carriedRatio = await one('dx=CARRY_PER_STATION&pe=2024-12&ou=08&version=2025');
-      assert.equal(carriedRatio.value, null, 'no flow stored in December');
+      assert.equal(carriedRatio.value, 150 / 30);
+      assert.deepEqual(carriedRatio.carried, { from: ['2022'], exact: true, estimatedShare: 0 });
+      // Not the average of the old provinces' own ratios (60/10 and 90/20).
+      assert.notEqual(carriedRatio.value, (60 / 10 + 90 / 20) / 2);
     });
 
     it('answers DHIS2’s analytics route on the asked tree, with its codes', async () => {
