@@ -54,11 +54,11 @@ for (const engine of testEngines()) {
       assert.equal(n[0]!.n, 10_667);
     });
 
-    it('rebuilds every pair in one transaction, fast, and sets the roll-up units', async () => {
+    it('rebuilds every pair in one transaction and sets the roll-up units', async () => {
       const r = await carry.rebuild();
       console.log(`carry rebuild (${engine}): ${r.rows} cover rows, 9 pairs, ${r.ms} ms`);
       assert.ok(r.rows > 100_000);
-      assert.ok(r.ms < 10_000, `${r.ms} ms`);
+      // Its time is measured in bench/carry.bench.ts, not asserted here.
       const pairs = await new CarryRepo(t.database.db).pairCounts();
       assert.equal(pairs.length, 9);
       assert.equal(
