@@ -382,6 +382,13 @@ export function identityMap(t: CarryTree): StepMap {
  * leaf is covered with total share 1, unless it lies only above that level.
  */
 export function covers(asked: CarryTree, stored: CarryTree, map: StepMap | 'identity'): Covers {
+  // A unit whose images share no unit of the asked tree (a second root, as a DHIS2 import may
+  // add) cannot be carried: the pair fails whole (CarryService keeps its map empty).
+  const placed = (x: CarryUnit, at: number | undefined): number => {
+    if (at === undefined)
+      throw new Error(`carry: ${stored.version} ${x.code} has no place in ${asked.version}`);
+    return at;
+  };
   const T = tree(asked);
   const S = tree(stored);
   const m = map === 'identity' ? identityMap(stored) : map;
@@ -394,8 +401,8 @@ export function covers(asked: CarryTree, stored: CarryTree, map: StepMap | 'iden
       const total = img.reduce((s, i) => s + i.share, 0);
       if (Math.abs(total - 1) > EPS)
         throw new Error(`carry: shares of ${stored.version} ${x.code} sum to ${total}`);
-      lcaSub.set(x.id, T.lcaOf(img.map((i) => i.to))!);
-    } else lcaSub.set(x.id, T.lcaOf(S.children.get(x.id)!.map((c) => lcaSub.get(c)!))!);
+      lcaSub.set(x.id, placed(x, T.lcaOf(img.map((i) => i.to))));
+    } else lcaSub.set(x.id, placed(x, T.lcaOf(S.children.get(x.id)!.map((c) => lcaSub.get(c)!))));
   }
   const cover: CoverEntry[] = [];
   for (const x of stored.units) {
