@@ -24,6 +24,7 @@ import {
 import { AppError, describeWeightProblem, errors } from '../domain/errors.ts';
 import type { LinkWeight, LinkWeightList, LinkWeightsResult } from '../contract/carry.ts';
 import type { LiveWeightsEvent } from '../contract/live.ts';
+import type { LiveBus } from '../live/bus.ts';
 import { auditActor } from './audit.ts';
 
 /**
@@ -38,11 +39,8 @@ export interface CarryStore {
   ): Promise<T>;
 }
 
-/** Where a change of weights is told to open screens (live/bus.ts `LiveBus`). */
-export interface LivePublisher {
-  publish(topic: string, payload: unknown): Promise<unknown>;
-  readonly isClosed: boolean;
-}
+/** Where a change of weights is told to open screens: the live bus, as much of it as is used. */
+type LivePublisher = Pick<LiveBus, 'publish' | 'isClosed'>;
 
 /** A write's context: the request it came in (audited with it). */
 export interface WeightsContext {
@@ -478,13 +476,7 @@ export class CarryService {
       });
       return { weights: rows.length, pairs: asked, rows: built.rows, events };
     });
-    await tell(this.live, r.events);
-    return {
-      weights: r.weights,
-      pairs: r.pairs,
-      rows: r.rows,
-      ms: Math.round(performance.now() - started),
-    };
+    return this.told(r, started);
   }
 
   /**
@@ -542,13 +534,17 @@ export class CarryService {
         events: [{ from: q.from, to: q.to, units }],
       };
     });
+    return this.told(r, started);
+  }
+
+  /** After a committed change of weights: open screens told, the answer with its time. */
+  private async told(
+    r: { weights: number; pairs: [string, string][]; rows: number; events: LiveWeightsEvent[] },
+    started: number,
+  ): Promise<LinkWeightsResult> {
     await tell(this.live, r.events);
-    return {
-      weights: r.weights,
-      pairs: r.pairs,
-      rows: r.rows,
-      ms: Math.round(performance.now() - started),
-    };
+    const { weights, pairs, rows } = r;
+    return { weights, pairs, rows, ms: Math.round(performance.now() - started) };
   }
 
   /** The deepest unit of `otherVersion` holding everything unit `unitId` maps to. */

@@ -2,11 +2,8 @@ import { formatPercent, type Lang } from '../../shared/format.ts';
 import type { Cell } from './data.ts';
 import type { OverviewT } from './messages.ts';
 
-/**
- * How a figure was carried across the 2025 reform (the analytics cell's `carried`). `gap` is
- * newer than the generated client this was written on (optional either way).
- */
-export type Carried = NonNullable<Cell['carried']> & { gap?: boolean };
+/** How a figure was carried across the 2025 reform (the analytics cell's `carried`). */
+export type Carried = NonNullable<Cell['carried']>;
 
 /** What a carried figure says: a label under a tile, a short badge, and why (a tooltip). */
 export interface CarriedText {
