@@ -22,7 +22,7 @@
  * roll-ups a question reads do not grow with the number of communes (one row per unit and day),
  * so a few provinces answer the same questions at the same cost. The values are loaded with
  * set-based SQL (not the import path, measured by the import bench): periods, values, then the
- * roll-up sums at every unit above a commune, as the import keeps them; then ANALYZE (all
+ * roll-up sums at every roll-up unit above a commune, as the import keeps them; then ANALYZE (all
  * tables, as autovacuum would have them: the carry map's statistics matter to its plans).
  *
  * The questions go through AnalyticsService.query (what the API calls), with its sharing of
@@ -40,6 +40,7 @@ import { sql } from 'kysely';
 import type { Db, Engine } from '../src/db/client.ts';
 import type { WeightRow } from '../src/domain/carry.ts';
 import type { Services } from '../src/services/index.ts';
+import { KEEPS_ROLLUP } from '../src/db/data-value.repo.ts';
 import { openTestDb } from '../src/test/harness.ts';
 import {
   benchAdmin,
@@ -132,7 +133,11 @@ interface Setup {
   rollupRows: number;
 }
 
-async function load(engine: Engine, services: Services, log: (m: string) => void): Promise<Setup> {
+export async function load(
+  engine: Engine,
+  services: Services,
+  log: (m: string) => void,
+): Promise<Setup> {
   const db = services.database.db;
   const t0 = performance.now();
   const step = (what: string) =>
@@ -191,14 +196,12 @@ async function load(engine: Engine, services: Services, log: (m: string) => void
             and p.type = 'day' and p.start_date between ${from}::date and ${to}::date
           order by p.id, u.id`.execute(tx);
       }
-      // What the import keeps for every value: its sum at every unit above it.
+      // What the import keeps for every value: its sum at every roll-up unit above it.
       await sql`insert into data_value_rollup (ancestor_id, element_id, period_id, option_id,
           attribute_id, sum, n)
         select a.ancestor_id, d.element_id, d.period_id, d.option_id, d.attribute_id,
           sum(coalesce(d.value, 0)), count(*)::int
-        from data_value d join org_unit_ancestor a on a.unit_id = d.unit_id
-          and (a.depth > 0 or exists (
-            select 1 from org_unit_ancestor c where c.ancestor_id = a.unit_id and c.depth > 0))
+        from data_value d join org_unit_ancestor a on a.unit_id = d.unit_id and ${KEEPS_ROLLUP}
         where d.element_id = ${el.id}
         group by 1, 2, 3, 4, 5
         order by d.period_id, a.ancestor_id`.execute(tx);

@@ -9,9 +9,12 @@
  * element for 2022-01-01 onwards (365 days on the server, 90 on PGlite; override both with
  * OPSROOM_BENCH_ROLLUP_DAYS=n). The values are loaded with set-based SQL, not through the
  * import path (that path is measured by the import benchmark): the periods, the data values
- * and then the roll-up sums with one `insert … select … join org_unit_ancestor … group by`,
+ * and then the roll-up sums with one `insert … select … join org_unit_ancestor … group by` at
+ * the roll-up units (org_unit.rollup with units below: the nation, provinces, districts with
+ * >= 64 units below; data-value.repo.ts KEEPS_ROLLUP),
  * which is what the import keeps up to date value by value. Then ANALYZE. The same rows are
- * exported to CSV and read into an in-memory DuckDB.
+ * exported to CSV and read into an in-memory DuckDB. The district case asks districts that keep
+ * no roll-up rows, read from their communes' values (issue 16, "cheaper roll-ups").
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,6 +91,8 @@ interface Setup {
   services: Services;
   elements: { id: number; code: string }[];
   provinces: { id: number; code: string; path: string }[];
+  /** Districts that keep no roll-up rows (fewer than 64 units below), every 10th by code. */
+  districts: { id: number; code: string; path: string }[];
   nation: { id: number; code: string; path: string };
   /** The months with data, for the "all provinces, one month" rotation. */
   months: string[];
@@ -157,18 +162,22 @@ export async function load(
         order by p.id, u.id`.execute(tx);
       step(`data values of ${e.code}`);
     }
-    // What the import keeps for every value: its sum at every unit above it.
+    // What the import keeps for every value: its sum at every roll-up unit above it.
     for (const e of elements) {
       await sql`insert into data_value_rollup (ancestor_id, element_id, period_id, option_id,
           attribute_id, sum, n)
-        select a.ancestor_id, d.element_id, d.period_id, d.option_id, d.attribute_id,
-          sum(coalesce(d.value, 0)), count(*)::int
-        from data_value d join org_unit_ancestor a on a.unit_id = d.unit_id
-          and (a.depth > 0 or exists (
-            select 1 from org_unit_ancestor c where c.ancestor_id = a.unit_id and c.depth > 0))
-        where d.element_id = ${e.id}
-        group by 1, 2, 3, 4, 5
-        order by d.period_id, a.ancestor_id`.execute(tx);
+        select x.* from (
+          select a.ancestor_id, d.element_id, d.period_id, d.option_id, d.attribute_id,
+            sum(coalesce(d.value, 0)), count(*)::int
+          from data_value d join org_unit_ancestor a on a.unit_id = d.unit_id
+            and (a.depth > 0 or exists (
+              select 1 from org_unit_ancestor c where c.ancestor_id = a.unit_id and c.depth > 0))
+          where d.element_id = ${e.id}
+          group by 1, 2, 3, 4, 5
+        ) x
+        -- Kept at roll-up units only (filtered after the sums: the join above plans well).
+        where exists (select 1 from org_unit r where r.id = x.ancestor_id and r.rollup)
+        order by x.period_id, x.ancestor_id`.execute(tx);
       step(`roll-up sums of ${e.code}`);
     }
   });
@@ -195,6 +204,12 @@ export async function load(
     elements,
     nation,
     provinces: units.rows.filter((u) => u.level === 1),
+    districts: (
+      await sql<{ id: number; code: string; path: string }>`
+        select id, code, path from org_unit u where version = ${VERSION} and level = 2
+          and (select count(*) from org_unit_ancestor a where a.ancestor_id = u.id and a.depth > 0) < 64
+        order by code`.execute(db)
+    ).rows.filter((_, i) => i % 10 === 0),
     months,
     lastDay,
     values: counts.rows[0]!.values,
@@ -307,6 +322,11 @@ function casesOf(s: Setup): Case[] {
       question: (i) => ({ element: el(i), ou: prov(i), pe: MONTHS }),
     },
     {
+      case: 'district total, year 2022 (districts below 64 units in turn)',
+      by: 'total',
+      question: (i) => ({ element: el(i), ou: at(s.districts, i).code, pe: YEAR }),
+    },
+    {
       case: 'all 63 provinces, one month (LEVEL-2, months in turn)',
       by: 'province',
       question: (i) => ({ element: el(i), ou: 'LEVEL-2', pe: [at(s.months, i)] }),
@@ -320,11 +340,14 @@ function variants(s: Setup, duck: DuckDBConnection): Variant[] {
   const unitIds = new Map<string, number>([
     [s.nation.code, s.nation.id],
     ...s.provinces.map((p) => [p.code, p.id] as [string, number]),
+    ...s.districts.map((p) => [p.code, p.id] as [string, number]),
   ]);
   const codeOf = new Map([...unitIds].map(([code, id]) => [id, code]));
   const cached = cachedService(s);
   const pathOf = (ou: string) =>
-    ou === 'VN' || ou === 'LEVEL-2' ? s.nation.path : s.provinces.find((p) => p.code === ou)!.path;
+    ou === 'VN' || ou === 'LEVEL-2'
+      ? s.nation.path
+      : [...s.provinces, ...s.districts].find((p) => p.code === ou)!.path;
   const periodsOf = (pe: string[]): Period[] => parsePeriodList(pe.join(';'), '2026-11-23');
   const span = (pe: string[]) => {
     const ps = periodsOf(pe);

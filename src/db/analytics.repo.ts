@@ -66,6 +66,19 @@ function groupRows(units: AggregateRequest['units']) {
 }
 
 /**
+ * For a question on a few units, each branch reads the value tables unit by unit through their
+ * keys: `offset 0` keeps a lateral subquery from being flattened into a join the planner may
+ * turn into a scan of every roll-up row of the element (its guess for the JSON-built unit list
+ * is 100 rows: 34 ms instead of 1 ms for the nation's year). Many units (the all-commune map)
+ * are left to the planner, which reads them period by period.
+ */
+const FEW_UNITS = 64;
+function fence(q: AggregateRequest) {
+  const units = q.units.reduce((n, u) => n + u.ids.length, 0);
+  return units <= FEW_UNITS ? sql`offset 0` : sql``;
+}
+
+/**
  * Values of other trees carried to a group's units (issue 16) as rows of (g, period_id, sum, n,
  * exact, stored_version): roll-up rows of stored units wholly inside (whole) and own values of
  * the rest, times their share. Reads `grp` and `reqp` of the query it is placed in.
@@ -77,16 +90,22 @@ function carriedRows(q: AggregateRequest, only: (table: string) => ReturnType<ty
       from grp
       join carry_cover c on c.asked_id = grp.unit_id and c.whole
         and c.stored_version <> ${q.carryTo!}
-      join data_value_rollup r on r.ancestor_id = c.stored_id and r.element_id = ${q.elementId}
-        and r.period_id = any(array(select distinct period_id from reqp)) and ${only('r')}
+      cross join lateral (
+        select r.period_id, r.sum, r.n from data_value_rollup r
+        where r.ancestor_id = c.stored_id and r.element_id = ${q.elementId}
+          and r.period_id = any(array(select distinct period_id from reqp)) and ${only('r')}
+        ${fence(q)}) r
       union all
       select grp.g, d.period_id, coalesce(d.value, 0) * c.share, c.share, c.exact,
         c.stored_version
       from grp
       join carry_cover c on c.asked_id = grp.unit_id and not c.whole
         and c.stored_version <> ${q.carryTo!}
-      join data_value d on d.unit_id = c.stored_id and d.element_id = ${q.elementId}
-        and d.period_id = any(array(select distinct period_id from reqp)) and ${only('d')}`;
+      cross join lateral (
+        select d.period_id, d.value from data_value d
+        where d.unit_id = c.stored_id and d.element_id = ${q.elementId}
+          and d.period_id = any(array(select distinct period_id from reqp)) and ${only('d')}
+        ${fence(q)}) d`;
 }
 
 /**
@@ -113,16 +132,64 @@ function periodRows(periods: AggregateRequest['periods']) {
   return sql`select * from json_to_recordset(${JSON.stringify(periods)}::json) as t(pid text, start date, "end" date)`;
 }
 
+/** Of these units, those that keep roll-up rows (org_unit.rollup with units below them). */
+async function rollupUnits(db: Db, unitIds: number[]): Promise<number[]> {
+  const r = await sql<{ id: number }>`select u.id from org_unit u
+    where u.id = any(${unitIds}::int[]) and u.rollup
+      and exists (select 1 from org_unit_ancestor c where c.ancestor_id = u.id and c.depth > 0)`.execute(
+    db,
+  );
+  return r.rows.map((x) => x.id);
+}
+
 /**
- * Totals of an element for units and periods, read from the roll-up table (a leaf unit's from
- * its own values): one row per (stored period, unit) instead of every commune's values. A
- * requested period gathers the stored periods of one kind that lie within it (see `chosen`);
- * the caller applies the element's rule over time (sum, last, average).
+ * Totals of an element for units and periods, read from the roll-up table at roll-up units (any
+ * other unit's from its subtree's own values, fewer than 64 units): one row per (stored period,
+ * unit) instead of every commune's values. A requested period gathers the stored periods of one
+ * kind that lie within it (see `chosen`); the caller applies the element's rule over time (sum,
+ * last, average).
  */
 export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateRow[]> {
   if (q.units.length === 0 || q.periods.length === 0) return [];
   const only = (table: string) => optionFilter(table, q);
   const unitIds = [...new Set(q.units.flatMap((u) => u.ids))];
+  // Roll-up units read their roll-up rows, the others their subtree's values: found first, so
+  // that a question reads (and plans) only the branch it needs (the all-commune map probed
+  // the roll-ups 3,321 times for nothing).
+  const rolled = await rollupUnits(db, unitIds);
+  const kept = new Set(rolled);
+  const loose = unitIds.filter((id) => !kept.has(id));
+  const branches = [];
+  if (rolled.length)
+    branches.push(sql`
+      select grp.g as unit_id, r.period_id, r.sum, r.n::float8 as n, 0::float8 as moved,
+        0::float8 as est, null::text as from_v
+      from grp
+      cross join lateral (
+        select r.period_id, r.sum, r.n from data_value_rollup r
+        where r.ancestor_id = grp.unit_id and r.element_id = ${q.elementId}
+          and r.period_id = any(array(select distinct period_id from reqp)) and ${only('r')}
+        ${fence(q)}) r
+      where grp.unit_id = any(${rolled}::int[])`);
+  if (loose.length)
+    // The other units (leaves; districts and wards with fewer than 64 units below): their
+    // subtree's own values, read from data_value unit by unit.
+    branches.push(sql`
+      select grp.g as unit_id, d.period_id, coalesce(d.value, 0) as sum, 1::float8 as n,
+        0::float8 as moved, 0::float8 as est, null::text as from_v
+      from grp
+      join org_unit_ancestor h on h.ancestor_id = grp.unit_id
+      cross join lateral (
+        select d.period_id, d.value from data_value d
+        where d.unit_id = h.unit_id and d.element_id = ${q.elementId}
+          and d.period_id = any(array(select distinct period_id from reqp)) and ${only('d')}
+        ${fence(q)}) d
+      where grp.unit_id = any(${loose}::int[])`);
+  if (q.carryTo)
+    branches.push(sql`
+      select c.g, c.period_id, c.sum, c.n, c.sum, case when c.exact then 0 else c.sum end,
+        c.stored_version
+      from (${carriedRows(q, only)}) c`);
   const r = await sql<AggregateRow>`
     with req as (
       ${periodRows(q.periods)}
@@ -132,33 +199,16 @@ export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateR
       -- Each stored period within a requested one, once (the ranges of a filter may overlap).
       select distinct req.pid, p.id as period_id, p.pid = req.pid as exact
       from req join period p on p.start_date >= req.start and p.end_date <= req."end"
-    ), leaf as (
-      -- Units with nothing below them: their values are read from data_value itself.
-      select u as id from unnest(${unitIds}::int[]) as u
-      where not exists (select 1 from org_unit_ancestor c where c.ancestor_id = u and c.depth > 0)
     ), stored as (
       -- Each group's total at each stored period: its units' totals added. Each branch starts
       -- from the group's units (joined by index): a join of their rows with the groups planned
       -- afterwards compared every row with every unit on the all-commune map (77 M, 30 s).
-      select grp.g as unit_id, r.period_id, r.sum, r.n::float8 as n, 0::float8 as moved,
-        0::float8 as est, null::text as from_v
-      from grp
-      join data_value_rollup r on r.ancestor_id = grp.unit_id and r.element_id = ${q.elementId}
-        and r.period_id = any(array(select distinct period_id from reqp)) and ${only('r')}
+      ${sql.join(
+        branches,
+        sql`
       union all
-      select grp.g, d.period_id, coalesce(d.value, 0), 1, 0, 0, null
-      from grp
-      join data_value d on d.unit_id = grp.unit_id and d.element_id = ${q.elementId}
-        and d.period_id = any(array(select distinct period_id from reqp)) and ${only('d')}
-      where grp.unit_id in (select id from leaf)
-      ${
-        q.carryTo
-          ? sql`union all
-      select c.g, c.period_id, c.sum, c.n, c.sum, case when c.exact then 0 else c.sum end,
-        c.stored_version
-      from (${carriedRows(q, only)}) c`
-          : sql``
-      }
+`,
+      )}
     ), per as (
       -- Each stored period within the requested one, with the group's sum there.
       select rp.pid, r.unit_id, p.id as period_id, p.type, p.end_date, rp.exact,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './client.ts';
+import { refreshRollups } from './org-unit.repo.ts';
 import type {
   CarryLink,
   CarryTree,
@@ -135,7 +136,9 @@ export class CarryRepo {
 
   /**
    * Sets org_unit.rollup where it is not what the tree says: a root, a province, or a unit with
-   * >= 64 units below it. Returns the ids that changed (gained or lost the flag).
+   * >= 64 units below it, and sums the roll-up rows of the units that changed again (only
+   * roll-up units keep them, issue 16 "cheaper roll-ups"). Returns the ids that changed (gained
+   * or lost the flag).
    */
   async refreshRollupFlags(version?: string): Promise<number[]> {
     const only = version === undefined ? sql`` : sql`and u.version = ${version}`;
@@ -148,7 +151,9 @@ export class CarryRepo {
             where true ${only}) w
       where w.id = u.id and u.rollup <> w.rollup
       returning u.id`.execute(this.db);
-    return r.rows.map((x) => x.id);
+    const changed = r.rows.map((x) => x.id);
+    await refreshRollups(this.db, changed);
+    return changed;
   }
 
   /**

@@ -103,7 +103,15 @@ class ServerDialect extends PostgresDialect {
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // JIT off: the questions here are short (a few ms) and the planner's row guesses for the
+    // JSON-built unit and period lists push their cost over jit_above_cost, where compiling
+    // took 50-60 ms per query for a 5 ms read (docs/decisions.md "JIT off").
+    const urlOptions = new URL(opts.databaseUrl).searchParams.get('options');
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: 10,
+      options: [urlOptions, '-c jit=off'].filter(Boolean).join(' '),
+    });
     let closing = false;
     // An idle connection the server ends (a restart, or a test dropping its database after
     // close) must not crash the process; the pool replaces it on the next query.

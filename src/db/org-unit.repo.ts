@@ -2,6 +2,7 @@ import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Db } from './client.ts';
 import type { OrgUnitTable } from './schema.ts';
 import { insertMany } from './bulk.ts';
+import { KEEPS_ROLLUP } from './data-value.repo.ts';
 import {
   ADDED_KIND,
   ROOT_CODE,
@@ -636,9 +637,10 @@ export class OrgUnitRepo {
   /**
    * Writes added units (created or changed) placed by `placeUnits`, then keeps everything that
    * hangs on the tree true in the same transaction: the paths and levels of units below a unit
-   * that moved, org_unit_ancestor, the search names, and the roll-up sums — a unit that gains
-   * its first unit below it gets a roll-up row holding its own values, and the units above a
-   * unit that moved are summed again. Call inside a transaction.
+   * that moved, org_unit_ancestor, the search names, and the roll-up sums — a roll-up unit that
+   * gains its first unit below it gets roll-up rows holding its own values, and the units above
+   * a unit that moved are summed again (only roll-up units keep rows; a unit whose flag the
+   * carry refresh then changes is summed again there, carry.repo.ts). Call inside a transaction.
    */
   async placeAdded(
     version: string,
@@ -760,7 +762,8 @@ export class OrgUnitRepo {
 
     // Roll-ups: the units above a moved unit change on both sides of the move (those above
     // both keep their sums); a former leaf now above units sums its own values too; a parent
-    // left with no unit below reads its values from data_value again (no roll-up row).
+    // left with no unit below reads its values from data_value again (no roll-up row). Units
+    // that are not roll-up units get no rows (`refreshRollups`).
     const newAbove = await this.ancestorsOf(movedIds);
     const refresh = new Set<number>();
     for (const id of movedIds) {
@@ -812,22 +815,12 @@ export class OrgUnitRepo {
   }
 
   /**
-   * Sums the roll-up rows of these units again from the values below them (and their own, when
-   * units lie below them), as the imports keep them: a unit with nothing below it has none.
+   * Sums the roll-up rows of these units again from the values below them and their own, as
+   * the imports keep them: only at units that keep roll-ups (`KEEPS_ROLLUP`); the others lose
+   * theirs.
    */
   async refreshRollups(unitIds: number[]): Promise<void> {
-    if (unitIds.length === 0) return;
-    await sql`delete from data_value_rollup where ancestor_id = any(${unitIds}::int[])`.execute(
-      this.db,
-    );
-    await sql`insert into data_value_rollup (ancestor_id, element_id, period_id, option_id, attribute_id, sum, n)
-      select a.ancestor_id, d.element_id, d.period_id, d.option_id, d.attribute_id,
-        sum(coalesce(d.value, 0)), count(*)::int
-      from org_unit_ancestor a
-      join data_value d on d.unit_id = a.unit_id
-      where a.ancestor_id = any(${unitIds}::int[])
-        and exists (select 1 from org_unit_ancestor c where c.ancestor_id = a.ancestor_id and c.depth > 0)
-      group by 1, 2, 3, 4, 5`.execute(this.db);
+    await refreshRollups(this.db, unitIds);
   }
 
   /** The names a person may search a version's units by: own, later official, and former. */
@@ -924,4 +917,21 @@ export class OrgUnitRepo {
       .where('id', '=', id)
       .executeTakeFirst();
   }
+}
+
+/**
+ * The roll-up rows of these units summed again from data_value: rows only at units that keep
+ * roll-ups (org_unit.rollup with units below), none at the others. Also what a unit whose
+ * roll-up flag changed needs (carry.repo.ts `refreshRollupFlags`).
+ */
+export async function refreshRollups(db: Db, unitIds: number[]): Promise<void> {
+  if (unitIds.length === 0) return;
+  await sql`delete from data_value_rollup where ancestor_id = any(${unitIds}::int[])`.execute(db);
+  await sql`insert into data_value_rollup (ancestor_id, element_id, period_id, option_id, attribute_id, sum, n)
+    select a.ancestor_id, d.element_id, d.period_id, d.option_id, d.attribute_id,
+      sum(coalesce(d.value, 0)), count(*)::int
+    from org_unit_ancestor a
+    join data_value d on d.unit_id = a.unit_id
+    where a.ancestor_id = any(${unitIds}::int[]) and ${KEEPS_ROLLUP}
+    group by 1, 2, 3, 4, 5`.execute(db);
 }

@@ -65,8 +65,9 @@ export interface StoredPeriodRow {
 /**
  * Every period at which an element of the sectors has values at or under these units: the
  * roll-ups of what lies below them (one row per stored period, so a year of commune days under
- * the nation is a few hundred rows, not millions) and the values stored at the units themselves,
- * looked up period by period through the primary key (period, element, unit).
+ * the nation is a few hundred rows, not millions) and the values stored at the units themselves
+ * (and under those that keep no roll-ups, fewer than 64 units), looked up period by period
+ * through the primary key (period, element, unit).
  */
 export async function storedPeriods(
   db: Db,
@@ -77,6 +78,13 @@ export async function storedPeriods(
   const r = await sql<StoredPeriodRow>`
     with el as (
       select id, code, sector from data_element where sector = any(${sectors}::text[])
+    ), mine as (
+      -- The units whose own values are read: the asked units, and every unit under those that
+      -- keep no roll-up rows (org_unit.rollup with units below, migration 0019).
+      select h.unit_id from org_unit_ancestor h join org_unit u on u.id = h.ancestor_id
+      where h.ancestor_id = any(${unitIds}::int[])
+        and (h.depth = 0 or not u.rollup or not exists (
+          select 1 from org_unit_ancestor c where c.ancestor_id = u.id and c.depth > 0))
     ), held as (
       select r.element_id, r.period_id, r.option_id
       from data_value_rollup r
@@ -87,7 +95,7 @@ export async function storedPeriods(
       from period p cross join lateral (
         select d.element_id, d.period_id, d.option_id from data_value d
         where d.period_id = p.id and d.element_id in (select id from el)
-          and d.unit_id = any(${unitIds}::int[])
+          and d.unit_id = any(array(select unit_id from mine))
       ) d
     )
     select el.sector, el.code as element, p.pid, p.type, p.start_date, p.end_date,
