@@ -11,7 +11,7 @@
  * import path (that path is measured by the import benchmark): the periods, the data values
  * and then the roll-up sums with one `insert … select … join org_unit_ancestor … group by` at
  * the roll-up units (org_unit.rollup with units below: the nation, provinces, districts with
- * >= 64 units below; data-value.repo.ts KEEPS_ROLLUP),
+ * >= 64 units below; data-value.repo.ts ROLLUP_UNITS),
  * which is what the import keeps up to date value by value. Then ANALYZE. The same rows are
  * exported to CSV and read into an in-memory DuckDB. The district case asks districts that keep
  * no roll-up rows, read from their communes' values (issue 16, "cheaper roll-ups").

@@ -143,13 +143,14 @@ export class ValueColumns {
 
 const KEY = 'unit_id, element_id, period_id, option_id, attribute_id';
 /**
- * For a row `a` of org_unit_ancestor: whether its ancestor keeps roll-up rows (a roll-up unit,
- * org_unit.rollup, with units below it: a root, a province, a unit with >= 64 units below).
- * Other units total their subtree's own values when asked (analytics.repo.ts).
+ * The units that keep roll-up rows, as a derived table of `id`s to join an ancestor on: roll-up
+ * units (org_unit.rollup: a root, a province, a unit with >= 64 units below) that have units
+ * below them. Other units total their subtree's own values when asked (analytics.repo.ts). A
+ * join, not a per-row `exists`: an import's staged rows meet ~100 such units, hashed once.
  */
-export const KEEPS_ROLLUP = sql.raw(
-  `exists (select 1 from org_unit r where r.id = a.ancestor_id and r.rollup)
-    and (a.depth > 0 or exists (select 1 from org_unit_ancestor c where c.ancestor_id = a.ancestor_id and c.depth > 0))`,
+export const ROLLUP_UNITS = sql.raw(
+  `(select u.id from org_unit u where u.rollup
+    and exists (select 1 from org_unit_ancestor c where c.ancestor_id = u.id and c.depth > 0))`,
 );
 /** data_value's primary key, period first: a period's values lie together, in one partition. */
 /** The columns of data_value and data_value_deleted, which an export reads from both. */
@@ -627,7 +628,8 @@ export class DataValueRepo {
                           when 'update' then coalesce(s.value, 0) - coalesce(s.old_value, 0)
                           else coalesce(s.value, 0) end),
         sum(case s.action when 'create' then 1 when 'delete' then -1 else 0 end)::int
-      from dv_stage s join org_unit_ancestor a on a.unit_id = s.unit_id and ${KEEPS_ROLLUP}
+      from dv_stage s join org_unit_ancestor a on a.unit_id = s.unit_id
+        join ${ROLLUP_UNITS} k on k.id = a.ancestor_id
       where s.action <> 'ignore'
       group by 1, 2, 3, 4, 5`.execute(db);
     const result = await sql<{ action: string; n: number }>`
@@ -637,7 +639,7 @@ export class DataValueRepo {
 
   /**
    * The roll-up rows a value at each of these units moves, nearest first: the roll-up units
-   * above it, and the unit itself when it is one (`KEEPS_ROLLUP`); the other units read their
+   * above it, and the unit itself when it is one (`ROLLUP_UNITS`); the other units read their
    * subtree's values from data_value (see data_value_total).
    */
   async ancestors(unitIds: number[]): Promise<Map<number, number[]>> {
@@ -645,7 +647,8 @@ export class DataValueRepo {
     if (unitIds.length === 0) return m;
     const r = await sql<{ unit_id: number; ancestor_id: number }>`
       select a.unit_id, a.ancestor_id from org_unit_ancestor a
-      where a.unit_id = any(${unitIds}::int[]) and ${KEEPS_ROLLUP}
+      join ${ROLLUP_UNITS} k on k.id = a.ancestor_id
+      where a.unit_id = any(${unitIds}::int[])
       order by unit_id, depth`.execute(this.db);
     for (const x of r.rows) m.get(x.unit_id)!.push(x.ancestor_id);
     return m;

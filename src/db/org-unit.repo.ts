@@ -2,7 +2,7 @@ import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Db } from './client.ts';
 import type { OrgUnitTable } from './schema.ts';
 import { insertMany } from './bulk.ts';
-import { KEEPS_ROLLUP } from './data-value.repo.ts';
+import { ROLLUP_UNITS } from './data-value.repo.ts';
 import {
   ADDED_KIND,
   ROOT_CODE,
@@ -816,7 +816,7 @@ export class OrgUnitRepo {
 
   /**
    * Sums the roll-up rows of these units again from the values below them and their own, as
-   * the imports keep them: only at units that keep roll-ups (`KEEPS_ROLLUP`); the others lose
+   * the imports keep them: only at units that keep roll-ups (`ROLLUP_UNITS`); the others lose
    * theirs.
    */
   async refreshRollups(unitIds: number[]): Promise<void> {
@@ -931,7 +931,8 @@ export async function refreshRollups(db: Db, unitIds: number[]): Promise<void> {
     select a.ancestor_id, d.element_id, d.period_id, d.option_id, d.attribute_id,
       sum(coalesce(d.value, 0)), count(*)::int
     from org_unit_ancestor a
+    join ${ROLLUP_UNITS} k on k.id = a.ancestor_id
     join data_value d on d.unit_id = a.unit_id
-    where a.ancestor_id = any(${unitIds}::int[]) and ${KEEPS_ROLLUP}
+    where a.ancestor_id = any(${unitIds}::int[])
     group by 1, 2, 3, 4, 5`.execute(db);
 }
