@@ -198,7 +198,7 @@ export async function aggregate(db: Db, q: AggregateRequest): Promise<AggregateR
     ), reqp as (
       -- Each stored period within a requested one, once (the ranges of a filter may overlap).
       select distinct req.pid, p.id as period_id, p.pid = req.pid as exact
-      from req join period p on p.start_date >= req.start and p.end_date <= req."end"
+      from req join period p on p.start_date between req.start and req."end" and p.end_date <= req."end"
     ), stored as (
       -- Each group's total at each stored period: its units' totals added. Each branch starts
       -- from the group's units (joined by index): a join of their rows with the groups planned
@@ -288,7 +288,7 @@ export async function extremes(
     select req.pid, h.g as unit_id, min(d.value * h.share)::float as min,
       max(d.value * h.share)::float as max
     from req
-    join period p on p.start_date >= req.start and p.end_date <= req."end"
+    join period p on p.start_date between req.start and req."end" and p.end_date <= req."end"
     join data_value d on d.period_id = p.id and d.element_id = ${q.elementId}
       and ${optionFilter('d', q)}
     join reach h on h.unit_id = d.unit_id
@@ -334,7 +334,7 @@ export async function rawValues(
       select * from json_to_recordset(${JSON.stringify(q.ranges)}::json) as t(start date, "end" date)
     ), pids as (
       select distinct p.id from req
-      join period p on p.start_date >= req.start and p.end_date <= req."end"
+      join period p on p.start_date between req.start and req."end" and p.end_date <= req."end"
     ), under as (
       select distinct h.unit_id from org_unit_ancestor h
       where h.ancestor_id = any(${q.unitIds}::int[])
@@ -416,7 +416,7 @@ export async function ownTotals(db: Db, q: AggregateRequest): Promise<OwnTotalRo
       ${groupRows(q.units)}
     ), reqp as (
       select distinct req.pid, p.id as period_id, p.pid = req.pid as exact
-      from req join period p on p.start_date >= req.start and p.end_date <= req."end"
+      from req join period p on p.start_date between req.start and req."end" and p.end_date <= req."end"
     ), own as (
       -- Each value stored at a unit under a group's units (themselves included).
       select grp.g, d.unit_id as holder, d.period_id, coalesce(d.value, 0) as v, d.value as raw
