@@ -549,6 +549,27 @@ const ELEMENTS: Element[] = [
     'Doanh thu công nghiệp phần cứng, điện tử',
     'Hardware and electronics revenue',
   ),
+  // The same revenues in USD, as the articles print them beside the VND amounts: stored as
+  // printed, so that a data-quality rule relating the two (an exchange rate) flags the pair
+  // whose units slipped (issue 17), instead of this script correcting it.
+  el(
+    'ICT_INDUSTRY_REVENUE_USD',
+    'ict',
+    'number',
+    'tỷ USD',
+    'sum',
+    'Doanh thu công nghiệp ICT (USD)',
+    'ICT industry revenue (USD)',
+  ),
+  el(
+    'ICT_HARDWARE_REVENUE_USD',
+    'ict',
+    'number',
+    'tỷ USD',
+    'sum',
+    'Doanh thu công nghiệp phần cứng, điện tử (USD)',
+    'Hardware and electronics revenue (USD)',
+  ),
   // press
   el(
     'PRESS_AGENCIES',
@@ -920,8 +941,11 @@ const EXTRA: Record<string, { from: string; element: string }[]> = {
   'postal.essential_goods_tonnes': [
     { from: 'value_billion_vnd', element: 'POSTAL_ESSENTIAL_GOODS_VALUE_CUM' },
   ],
+  'ict.industry_revenue': [{ from: 'value_usd_billion', element: 'ICT_INDUSTRY_REVENUE_USD' }],
   'ict.industry_revenue_8m_2021': [
     { from: 'breakdown.hardware_electronics', element: 'ICT_HARDWARE_REVENUE' },
+    { from: 'value_usd_billion', element: 'ICT_INDUSTRY_REVENUE_USD' },
+    { from: 'breakdown_usd.hardware_electronics', element: 'ICT_HARDWARE_REVENUE_USD' },
   ],
   'covid.cases_traced': [
     { from: 'related.contacts_found', element: 'COVID_CONTACTS_FOUND_CUM' },
@@ -937,8 +961,6 @@ const EXTRA: Record<string, { from: string; element: string }[]> = {
   'covid.apps_built_2020': [{ from: 'related.individuals', element: 'COVID_APP_VOLUNTEERS' }],
 };
 
-/** Printed in tỷ đồng next to USD amounts 1,000 times larger: nghìn tỷ was meant (see its note). */
-const THOUSANDFOLD = new Set(['ict.industry_revenue_8m_2021']);
 
 const LEFT_OUT: Record<string, string> = {
   'postal.revenue_growth':
@@ -970,7 +992,7 @@ const RULES = [
   "An absolute change against the previous month ('tăng 06 đài') gives the earlier value (634 − 6 = 628), stored with a comment saying so.",
   'A breakdown (trong đó ...) becomes one value per option; the element’s total is their sum. A figure of the same element without parts goes to the option ATTACK_UNCLASSIFIED.',
   'share_pct, value_billion_vnd, a part printed without the other parts, and related numbers become values of their own elements at the same period.',
-  'ict.industry_revenue_8m_2021 is printed in tỷ đồng beside USD amounts 1,000 times larger; its values are stored ×1,000 (nghìn tỷ) with a comment.',
+  'Values are stored as printed, slips included: ict.industry_revenue_8m_2021 is printed in tỷ đồng beside USD amounts 1,000 times larger (nghìn tỷ was surely meant); the USD amounts are stored too (ICT_*_REVENUE_USD), and the data-quality rule relating them flags the pair.',
 ];
 
 const seed = JSON.parse(readFileSync(new URL('data/seed-figures/figures.json', root), 'utf8')) as {
@@ -1038,7 +1060,6 @@ for (const f of seed.figures) {
   const def = byCode.get(element)!;
   if (cumulative && def.aggTime !== 'last')
     throw new Error(`figure ${f.id}: a running total needs a cumulative element, not ${element}`);
-  const scale = THOUSANDFOLD.has(f.id) ? 1000 : 1;
   const q = qualifiers(f);
   const base = [
     `${f.source}: "${f.quote_vi}"`,
@@ -1046,7 +1067,6 @@ for (const f of seed.figures) {
     f.planned ? 'planned scope' : '',
     f.of !== undefined ? `of ${f.of} ${f.of_what ?? ''}`.trim() : '',
     f.value_usd_billion !== undefined ? `~${f.value_usd_billion} tỷ USD` : '',
-    scale !== 1 ? 'printed as tỷ đồng; stored ×1.000 (nghìn tỷ), see the seed note' : '',
   ]
     .filter(Boolean)
     .join(' | ');
@@ -1069,7 +1089,7 @@ for (const f of seed.figures) {
         period,
         orgUnit: 'VN',
         categoryOptionCombo: option,
-        value: fmt(round(part.value * scale)),
+        value: fmt(round(part.value)),
         ...(f.estimate ? { estimate: true as const } : {}),
         comment: `${base} | part: ${name}${part.unit ? ` (${part.unit})` : ''}`,
       });
@@ -1087,7 +1107,7 @@ for (const f of seed.figures) {
       period,
       orgUnit: 'VN',
       ...(def.breakdown ? { categoryOptionCombo: 'ATTACK_UNCLASSIFIED' } : {}),
-      value: fmt(round(f.value * scale)),
+      value: fmt(round(f.value)),
       ...(f.estimate ? { estimate: true as const } : {}),
       ...changes,
       comment: base,
@@ -1121,7 +1141,7 @@ for (const f of seed.figures) {
       dataElement: element,
       period: at,
       orgUnit: 'VN',
-      value: fmt(round(earlier * scale)),
+      value: fmt(round(earlier)),
       comment: `${f.source}: ${why} ("${f.quote_vi}")`,
     });
   }
@@ -1133,6 +1153,13 @@ for (const f of seed.figures) {
       v = f.share_pct.value;
       qual = `share of ${f.share_pct.of}${f.share_pct.approx ? ', approx.' : ''}`;
     } else if (kind === 'value_billion_vnd') v = f.value_billion_vnd;
+    else if (kind === 'value_usd_billion') {
+      v = f.value_usd_billion;
+      qual = 'tỷ USD, as printed beside the VND amount';
+    } else if (kind === 'breakdown_usd' && name) {
+      v = f.breakdown?.[name]?.value_usd_billion;
+      qual = 'tỷ USD, as printed beside the VND amount';
+    }
     else if ((kind === 'related' || kind === 'breakdown') && name) {
       const part = (kind === 'related' ? f.related : f.breakdown)?.[name];
       if (part) {
@@ -1146,12 +1173,11 @@ for (const f of seed.figures) {
       dataElement: x.element,
       period,
       orgUnit: 'VN',
-      value: fmt(round(v * (kind === 'breakdown' ? scale : 1))),
+      value: fmt(round(v)),
       ...(f.estimate ? { estimate: true as const } : {}),
       comment: [
         `${f.source}: "${f.quote_vi}"`,
         `${x.from}${qual ? ` (${qual})` : ''}`,
-        kind === 'breakdown' && scale !== 1 ? 'printed as tỷ đồng; stored ×1.000 (nghìn tỷ)' : '',
       ]
         .filter(Boolean)
         .join(' | '),
