@@ -961,7 +961,6 @@ const EXTRA: Record<string, { from: string; element: string }[]> = {
   'covid.apps_built_2020': [{ from: 'related.individuals', element: 'COVID_APP_VOLUNTEERS' }],
 };
 
-
 const LEFT_OUT: Record<string, string> = {
   'postal.revenue_growth':
     'Only a change is printed (about +30% year on year, revenue and volume together); no value to store.',
@@ -1159,8 +1158,7 @@ for (const f of seed.figures) {
     } else if (kind === 'breakdown_usd' && name) {
       v = f.breakdown?.[name]?.value_usd_billion;
       qual = 'tỷ USD, as printed beside the VND amount';
-    }
-    else if ((kind === 'related' || kind === 'breakdown') && name) {
+    } else if ((kind === 'related' || kind === 'breakdown') && name) {
       const part = (kind === 'related' ? f.related : f.breakdown)?.[name];
       if (part) {
         v = part.value;
@@ -1175,10 +1173,7 @@ for (const f of seed.figures) {
       orgUnit: 'VN',
       value: fmt(round(v)),
       ...(f.estimate ? { estimate: true as const } : {}),
-      comment: [
-        `${f.source}: "${f.quote_vi}"`,
-        `${x.from}${qual ? ` (${qual})` : ''}`,
-      ]
+      comment: [`${f.source}: "${f.quote_vi}"`, `${x.from}${qual ? ` (${qual})` : ''}`]
         .filter(Boolean)
         .join(' | '),
     });
