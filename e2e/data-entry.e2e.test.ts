@@ -77,6 +77,24 @@ describe('Nhập số liệu — in a browser', () => {
       },
     });
     assert.equal(created.status(), 201, await created.text());
+    // A rule the form checks as the officer types (issue 17): positives within tests.
+    const rule = await api.post(baseUrl + '/api/validationRules', {
+      headers: { 'X-CSRF-Token': csrfToken },
+      data: {
+        code: 'E2E_POSITIVES_LE_TESTS',
+        nameVi: 'Số ca dương tính không vượt số mẫu xét nghiệm',
+        nameEn: 'Positive cases within tests done',
+        instructionVi: 'Kiểm tra lại số ca dương tính và số mẫu xét nghiệm',
+        instructionEn: 'Check the positive cases and the tests done',
+        importance: 'HIGH',
+        periodType: 'day',
+        levels: [2],
+        operator: 'less_than_or_equal_to',
+        left: { expression: '#{POSITIVE_CASES}' },
+        right: { expression: '#{TESTS_DONE}' },
+      },
+    });
+    assert.equal(rule.status(), 201, await rule.text());
   });
 
   it('the officer signs in on a phone and opens the form of his ward for yesterday', async () => {
@@ -177,6 +195,31 @@ describe('Nhập số liệu — in a browser', () => {
     );
     assert.equal(await page.getByTestId('entry-changes').innerText(), 'Chưa có thay đổi');
     await shot(page, 'data-entry-saved.png', false);
+  });
+
+  it('warns as the officer types values that break a rule, before saving, on the phone', async () => {
+    const warnings = page.getByTestId('entry-rule-warnings');
+    assert.equal(await warnings.count(), 0, 'the saved values keep the rule');
+    await page.getByLabel('Số ca dương tính').fill('2000');
+    await warnings.waitFor();
+    const text = await warnings.innerText();
+    assert.match(text, /Số liệu chưa khớp quy tắc kiểm tra/);
+    assert.match(text, /Số ca dương tính không vượt số mẫu xét nghiệm \(mức cao\)/);
+    assert.match(text, /Vế trái 2\.000 ≤ vế phải 1\.250 không đúng/);
+    assert.equal(
+      await warnings.locator('li').first().getAttribute('data-rule'),
+      'E2E_POSITIVES_LE_TESTS',
+    );
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
+    await warnings.scrollIntoViewIfNeeded();
+    await shot(page, 'data-entry-rule-warning.png', false);
+    // Back within the rule: the warning goes, nothing was sent.
+    await page.getByLabel('Số ca dương tính').fill('12');
+    await warnings.waitFor({ state: 'detached' });
+    assert.equal(await page.getByTestId('entry-changes').innerText(), 'Chưa có thay đổi');
   });
 
   it('finds the saved values after a reload', async () => {

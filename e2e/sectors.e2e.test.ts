@@ -215,6 +215,24 @@ describe('Sector pages — in a browser', () => {
     await shot(page, 'sectors-covid-2021-08.png');
   });
 
+  it('flags the ICT revenue printed in tỷ đồng 1,000 times off its USD amount (issue 17)', async () => {
+    // The article of August 2021: "1.992 tỷ đồng (~ 86,1 tỷ USD)": loaded as printed, the
+    // exchange-rate rule flags it; January 2022's 222.762 tỷ đồng (~ 9,6 tỷ USD) is not.
+    await page.goto(baseUrl + '/linh-vuc/cong-nghiep-ict?thang=2021-08');
+    const card = figure(page, 'ICT_INDUSTRY_REVENUE', '2021-01-01/2021-08-31');
+    assert.equal(await valueOf(card), 'ước đạt 1.992 tỷ đồng');
+    const flag = card.getByTestId('flag-mark');
+    await flag.waitFor();
+    assert.match(await textOf(flag), /Cần kiểm tra số liệu/);
+    assert.match((await flag.getAttribute('data-rules')) ?? '', /ICT_REVENUE_RATE_LOW/);
+    assert.match((await flag.getAttribute('title')) ?? '', /tỷ giá|nghìn tỷ/);
+    await shot(page, 'sectors-ict-2021-08-flagged.png');
+    await page.goto(baseUrl + '/linh-vuc/cong-nghiep-ict?thang=2022-01');
+    const fine = figure(page, 'ICT_INDUSTRY_REVENUE', '2022-01');
+    assert.equal(await valueOf(fine), 'ước đạt 222.762 tỷ đồng');
+    assert.equal(await fine.getByTestId('flag-mark').count(), 0);
+  });
+
   it('moves between months with the picker, the keyboard and Back', async () => {
     await page.getByTestId('nav-sectors').click();
     await page.getByTestId('sector-index').waitFor();

@@ -1278,6 +1278,40 @@ const metadata: MetadataDocumentInput = {
   ],
 };
 
+// Data-quality rules (issue 17): a revenue printed in tỷ đồng beside its USD amount must stand
+// at an exchange rate between 15,000 and 35,000 đồng per USD (the articles' years: ~23,000), so
+// that a pair printed 1,000 times apart (1.992 tỷ đồng beside ~86,1 tỷ USD) is flagged.
+const rateRule = (code: string, vnd: string, usd: string, side: 'low' | 'high') => ({
+  code: `${code}_${side.toUpperCase()}`,
+  nameVi: `${byCode.get(vnd)!.nameVi}: tỷ giá ngụ ý ${side === 'low' ? 'không dưới 15.000' : 'không quá 35.000'} đồng/USD`,
+  nameEn: `${byCode.get(vnd)!.nameEn}: implied rate ${side === 'low' ? 'at least 15,000' : 'at most 35,000'} VND/USD`,
+  instructionVi:
+    'Số tỷ đồng chia số tỷ USD phải gần tỷ giá (khoảng 23.000): kiểm tra đơn vị (tỷ hay nghìn tỷ đồng)',
+  instructionEn:
+    'VND billions over USD billions must be near the exchange rate (about 23,000): check the unit (billion or thousand billion VND)',
+  importance: 'HIGH' as const,
+  periodType: 'month' as const,
+  levels: [0],
+  operator:
+    side === 'low' ? ('greater_than_or_equal_to' as const) : ('less_than_or_equal_to' as const),
+  left: {
+    expression: `#{${vnd}} / #{${usd}}`,
+    missingValueStrategy: 'SKIP_IF_ANY_VALUE_MISSING' as const,
+  },
+  right: {
+    expression: side === 'low' ? '15000' : '35000',
+    missingValueStrategy: 'NEVER_SKIP' as const,
+  },
+});
+Object.assign(metadata, {
+  validationRules: [
+    rateRule('ICT_REVENUE_RATE', 'ICT_INDUSTRY_REVENUE', 'ICT_INDUSTRY_REVENUE_USD', 'low'),
+    rateRule('ICT_REVENUE_RATE', 'ICT_INDUSTRY_REVENUE', 'ICT_INDUSTRY_REVENUE_USD', 'high'),
+    rateRule('ICT_HARDWARE_RATE', 'ICT_HARDWARE_REVENUE', 'ICT_HARDWARE_REVENUE_USD', 'low'),
+    rateRule('ICT_HARDWARE_RATE', 'ICT_HARDWARE_REVENUE', 'ICT_HARDWARE_REVENUE_USD', 'high'),
+  ],
+});
+
 const used = new Set(values.map((v) => v.dataElement));
 const figuresDoc = {
   about:

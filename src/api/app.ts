@@ -17,6 +17,8 @@ import type { AppEnv, Edge } from './context.ts';
 import { presentError, routedPath, toAppError, validationError } from './errors.ts';
 import { orgUnitRoutes } from './org-unit.routes.ts';
 import { carryRoutes } from './carry.routes.ts';
+import { outlierRoutes } from './outlier.routes.ts';
+import { validationRoutes } from './validation.routes.ts';
 import { metadataRoutes } from './metadata.routes.ts';
 import { dataValueRoutes } from './data-value.routes.ts';
 import { analyticsRoutes } from './analytics.routes.ts';
@@ -117,6 +119,8 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.route('/', authRoutes());
   app.route('/', orgUnitRoutes());
   app.route('/', carryRoutes());
+  app.route('/', outlierRoutes());
+  app.route('/', validationRoutes());
   app.route('/', adminRoutes());
   app.route('/', metadataRoutes());
   app.route('/', dataValueRoutes());

@@ -9,6 +9,7 @@ import {
   SCOPE_CODES,
   nthDay,
   uploadForm,
+  validationRule,
   type Fixtures,
   type RouteRule,
   type Sample,
@@ -297,6 +298,7 @@ for (const engine of testEngines()) {
       );
       const planNote = 'mx-plan-note';
       await ok(admin.post(`/api/plans/${unit}/2026-W48/submit`, { note: planNote }));
+      await ok(admin.post('/api/validationRules', validationRule('MX_VR')), 201);
       const change = await t.database.db
         .selectFrom('org_unit_change')
         .select('id')
@@ -353,6 +355,23 @@ for (const engine of testEngines()) {
               201,
             )
           ).id,
+        validationRule: 'MX_VR',
+        freshMinMax: async () => {
+          await ok(
+            admin.post('/api/minMaxDataElements', {
+              source: { id: unit },
+              dataElement: { id: 'MX_CASES' },
+              min: 0,
+              max: 100000,
+            }),
+            201,
+          );
+        },
+        freshValidationRule: async () => {
+          const code = `MX_VR_FRESH_${++n}`;
+          await ok(admin.post('/api/validationRules', validationRule(code)), 201);
+          return code;
+        },
         freshMilestone: async () => {
           const x = await ok(
             admin.post('/api/tasks', {

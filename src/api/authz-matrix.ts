@@ -65,6 +65,12 @@ export interface Fixtures {
   freshToken(): Promise<string>;
   freshLock(): Promise<number>;
   freshMilestone(): Promise<{ taskId: number; milestoneId: number }>;
+  /** A validation rule of its own (code) for a route that deletes one. */
+  freshValidationRule(): Promise<string>;
+  /** The validation rule of the fixtures (code). */
+  validationRule: string;
+  /** Sets the fixtures' min–max range (unit, element) again, for a route that removes it. */
+  freshMinMax(): Promise<void>;
   /** A wrong password for `throttledUser`, so that there is a throttle to list and lift. */
   failSignIn(): Promise<void>;
   throttledUser: string;
@@ -147,6 +153,19 @@ export const nthDay = (year: number, n: number) =>
   new Date(Date.UTC(year, 0, 1 + n)).toISOString().slice(0, 10);
 
 const ROOT_ONLY = { scope: 'root', in: ['root'], out: ['province', 'other'] } as const;
+
+/** A validation rule on the fixtures' element, as POST /api/validationRules takes it. */
+export const validationRule = (code: string) => ({
+  code,
+  nameVi: `Quy tắc kiểm tra mx ${code}`,
+  nameEn: `mx validation rule ${code}`,
+  importance: 'HIGH',
+  periodType: 'day',
+  operator: 'less_than_or_equal_to',
+  left: { expression: '#{MX_CASES}', missingValueStrategy: 'SKIP_IF_ALL_VALUES_MISSING' },
+  right: { expression: '1000000', missingValueStrategy: 'NEVER_SKIP' },
+});
+
 /** For what is sent to a unit (directives, tasks, plans): a ward next to it sees nothing either. */
 const NOT_NEIGHBOURS = { out: ['other', 'sibling'] } as const;
 /** …and the recipient itself passes. */
@@ -539,6 +558,165 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
     table: 'org_unit_link_weight',
     // No shares set for the unit: nothing to remove, nothing changes.
     sample: () => ({ path: '/api/link-weights?from=2025-03&to=2025&code=00007' }),
+  },
+
+  // — data quality: validation rules (issue 17)
+  {
+    method: 'GET',
+    path: '/api/validationRules',
+    needs: ['data.read'],
+    scope: 'none',
+    touches: 'rules are national definitions',
+    sample: () => ({ path: '/api/validationRules' }),
+  },
+  {
+    method: 'GET',
+    path: '/api/validationRules/:id',
+    needs: ['data.read'],
+    scope: 'none',
+    touches: 'rules are national definitions',
+    sample: (f) => ({ path: `/api/validationRules/${f.validationRule}` }),
+  },
+  {
+    method: 'POST',
+    path: '/api/validationRules',
+    needs: ['metadata.manage'],
+    ...ROOT_ONLY,
+    touches: 'national definitions: the national scope only',
+    table: 'validation_rule',
+    sample: (f) => ({ path: '/api/validationRules', json: validationRule(`MX_VR_${f.seq()}`) }),
+  },
+  {
+    method: 'PUT',
+    path: '/api/validationRules/:id',
+    needs: ['metadata.manage'],
+    ...ROOT_ONLY,
+    touches: 'national definitions: the national scope only',
+    table: 'validation_rule',
+    sample: (f) => ({
+      path: `/api/validationRules/${f.validationRule}`,
+      json: validationRule(f.validationRule),
+    }),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/validationRules/:id',
+    needs: ['metadata.manage'],
+    ...ROOT_ONLY,
+    touches: 'national definitions: the national scope only',
+    table: 'validation_rule',
+    sample: async (f) => ({ path: `/api/validationRules/${await f.freshValidationRule()}` }),
+  },
+  {
+    method: 'GET',
+    path: '/api/validationRuleGroups',
+    needs: ['data.read'],
+    scope: 'none',
+    touches: 'rule groups are national definitions',
+    sample: () => ({ path: '/api/validationRuleGroups' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/validationRuleGroups',
+    needs: ['metadata.manage'],
+    ...ROOT_ONLY,
+    touches: 'national definitions: the national scope only',
+    table: 'validation_rule_group',
+    sample: (f) => ({
+      path: '/api/validationRuleGroups',
+      json: {
+        code: `MX_VRG_${f.seq()}`,
+        nameVi: 'Nhóm quy tắc mx',
+        nameEn: 'mx rule group',
+        rules: [f.validationRule],
+      },
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/api/dataAnalysis/validationRules',
+    needs: ['data.read'],
+    scope: 'unit',
+    touches: 'body ou',
+    sample: (f) => ({
+      path: '/api/dataAnalysis/validationRules',
+      json: { ou: f.unit, startDate: '2026-11-20', endDate: '2026-11-23' },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/api/validation/dataSet/:ds',
+    needs: ['data.read'],
+    scope: 'unit',
+    touches: 'query ou',
+    sample: (f) => ({
+      path: `/api/validation/dataSet/${f.dataSet}?${q({ pe: f.period, ou: f.unit })}`,
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/api/validationResults/review',
+    needs: ['data.write'],
+    scope: 'unit',
+    touches: 'body unit',
+    table: 'validation_followup',
+    sample: (f) => ({
+      path: '/api/validationResults/review',
+      json: {
+        rule: f.validationRule,
+        unit: f.unit,
+        version: f.version,
+        period: f.period,
+        action: 'confirm',
+        comment: 'mx',
+      },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/api/validationResults',
+    needs: ['data.read'],
+    scope: 'list',
+    touches: 'results at units in the caller’s scope',
+    sample: () => ({ path: '/api/validationResults' }),
+  },
+
+  {
+    method: 'GET',
+    path: '/api/outlierDetection',
+    needs: ['data.read'],
+    scope: 'unit',
+    touches: 'query ou',
+    sample: (f) => ({
+      path: `/api/outlierDetection?${q({ de: f.element, ou: f.unit, startDate: '2026-11-01', endDate: '2026-11-30' })}`,
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/api/minMaxDataElements',
+    needs: ['data.write'],
+    scope: 'unit',
+    touches: 'body source',
+    table: 'min_max_value',
+    sample: (f) => ({
+      path: '/api/minMaxDataElements',
+      json: { source: { id: f.unit }, dataElement: { id: f.element }, min: 0, max: 100000 },
+    }),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/minMaxDataElements',
+    needs: ['data.write'],
+    scope: 'unit',
+    touches: 'body source',
+    table: 'min_max_value',
+    sample: async (f) => {
+      await f.freshMinMax();
+      return {
+        path: '/api/minMaxDataElements',
+        json: { source: { id: f.unit }, dataElement: { id: f.element } },
+      };
+    },
   },
 
   // — users, tokens, groups, audit

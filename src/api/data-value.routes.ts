@@ -53,6 +53,8 @@ const ImportQuery = z.object({
   dataSet: z.string().optional(),
   /** Opsroom's: as a set's `completeDate` (`true`, `false` or a date) when it gives none. */
   dataSetComplete: z.string().optional(),
+  /** Opsroom's: refuse the whole import when its values break a HIGH validation rule. */
+  refuseOnHighViolation: z.enum(['true', 'false']).optional(),
 });
 
 /** DHIS2 wraps an import summary in a web message: 200 for SUCCESS and WARNING, 409 for ERROR. */
@@ -98,6 +100,8 @@ function webMessage(
     {
       // The day the data set was registered complete on, as DHIS2 answers it.
       dataSetComplete: s.dataSetComplete ?? 'false',
+      // Opsroom's: the validation rules the values break (issue 17), when any.
+      ...(s.validation ? { validationViolations: s.validation } : {}),
       importOptions: {
         dryRun: s.dryRun,
         atomic: s.atomic,
@@ -209,6 +213,7 @@ function readImport(c: Context<AppEnv>, atomicByDefault: boolean) {
       dataElementIdScheme: q.data.dataElementIdScheme ?? q.data.idScheme,
       dataSet: q.data.dataSet,
       dataSetComplete: q.data.dataSetComplete,
+      refuseOnHighViolation: q.data.refuseOnHighViolation === 'true',
     },
   };
 }
@@ -406,6 +411,13 @@ export function dataValueRoutes() {
       schema: { type: 'string' as const },
       description:
         "Opsroom's: true or a date registers the data set complete for the set's period and orgUnit, as the set's completeDate does when it gives none",
+    },
+    {
+      name: 'refuseOnHighViolation',
+      in: 'query' as const,
+      schema: { type: 'boolean' as const },
+      description:
+        "Opsroom's: refuse the whole import when its values break a HIGH validation rule (by default violations are reported in validationViolations and the values kept)",
     },
   ];
   for (const path of [

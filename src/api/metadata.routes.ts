@@ -10,7 +10,7 @@ import {
   MetadataSummary,
   type MetadataKind,
 } from '../contract/metadata.ts';
-import { MetadataDocument } from '../domain/metadata.ts';
+import { MetadataWithRules } from '../domain/validation.ts';
 import { importParams, isDhis2Metadata } from '../domain/dhis2-metadata.ts';
 import { actorOf, type AppEnv } from './context.ts';
 import { validationError } from './errors.ts';
@@ -123,7 +123,7 @@ export function metadataRoutes() {
         };
         return ok ? c.json(answer, 200) : c.json(answer, 409);
       }
-      const doc = MetadataDocument.safeParse(body);
+      const doc = MetadataWithRules.safeParse(body);
       if (!doc.success) throw validationError(doc.error);
       const summary = await services.metadata.apply(actor, doc.data, {
         dryRun: q.dryRun === 'true',

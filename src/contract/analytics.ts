@@ -33,6 +33,24 @@ export const Carried = z
   })
   .openapi('Carried');
 
+/** A validation rule broken by values the figure is made of (issue 17): why to check it. */
+export const DataQualityFlag = z
+  .object({
+    rule: z.string(),
+    nameVi: z.string(),
+    nameEn: z.string(),
+    instructionVi: z.string().nullable(),
+    instructionEn: z.string().nullable(),
+    importance: z.enum(['HIGH', 'MEDIUM', 'LOW']),
+    unit: z
+      .string()
+      .openapi({ description: 'Where the rule is broken (this unit or one under it)' }),
+    period: z.string(),
+    left: z.number().nullable(),
+    right: z.number().nullable(),
+  })
+  .openapi('DataQualityFlag');
+
 export const AnalyticsCell = z
   .object({
     dx: z.string(),
@@ -50,6 +68,10 @@ export const AnalyticsCell = z
       description:
         'Present when part of the value was stored on another tree and carried to this one',
     }),
+    flags: z.array(DataQualityFlag).optional().openapi({
+      description:
+        'Validation rules broken by values this figure is made of (at its unit or under it, in its period); the most important first, at most 5',
+    }),
   })
   .openapi('AnalyticsCell');
 
@@ -63,5 +85,6 @@ export const AnalyticsCells = z
 
 export type Change = z.infer<typeof Change>;
 export type Carried = z.infer<typeof Carried>;
+export type DataQualityFlag = z.infer<typeof DataQualityFlag>;
 export type AnalyticsCell = z.infer<typeof AnalyticsCell>;
 export type AnalyticsCells = z.infer<typeof AnalyticsCells>;

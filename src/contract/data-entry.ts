@@ -2,6 +2,11 @@ import { z } from '@hono/zod-openapi';
 import { VALUE_TYPES } from '../domain/metadata.ts';
 import { ALL_PERIOD_TYPES } from '../domain/period.ts';
 import { ErrorResponse, ImportCountSchema, plainText } from './common.ts';
+import {
+  IMPORTANCES,
+  MISSING_VALUE_STRATEGIES,
+  VALIDATION_OPERATORS,
+} from '../domain/validation.ts';
 
 /** The data entry form of a data set, a unit and a period. */
 
@@ -83,6 +88,31 @@ export const DataEntryUnit = z.object({
   parents: z.array(z.object({ code: z.string(), fullName: z.string() })),
 });
 
+/**
+ * A validation rule the form checks as the officer types (issue 17): one whose elements are
+ * all in the form, of the form's period type, at the unit's level. The browser evaluates it with
+ * the server's code (src/domain/validation.ts).
+ */
+export const EntryRule = z
+  .object({
+    code: z.string(),
+    nameVi: z.string(),
+    nameEn: z.string(),
+    instructionVi: z.string().nullable(),
+    instructionEn: z.string().nullable(),
+    importance: z.enum(IMPORTANCES),
+    operator: z.enum(VALIDATION_OPERATORS),
+    left: z.object({
+      expression: z.string(),
+      missingValueStrategy: z.enum(MISSING_VALUE_STRATEGIES),
+    }),
+    right: z.object({
+      expression: z.string(),
+      missingValueStrategy: z.enum(MISSING_VALUE_STRATEGIES),
+    }),
+  })
+  .openapi('EntryRule');
+
 export const DataEntryForm = z
   .object({
     dataSet: DataSetBrief,
@@ -92,6 +122,9 @@ export const DataEntryForm = z
     editable: z.boolean(),
     fields: z.array(DataEntryField),
     filled: z.number(),
+    rules: z.array(EntryRule).openapi({
+      description: 'Validation rules checked in the form before saving (and again on save)',
+    }),
   })
   .openapi('DataEntryForm');
 

@@ -57,6 +57,27 @@ export const ImportConflict = Dhis2Conflict.extend({
 });
 
 /** DHIS2's web message around the import summary of a data value set (200 or 409). */
+/** A validation rule broken by an import's values (issue 17). */
+export const ImportValidationSchema = z
+  .object({
+    violations: z.number().int(),
+    high: z.number().int(),
+    list: z.array(
+      z.object({
+        rule: z.string(),
+        nameVi: z.string(),
+        nameEn: z.string(),
+        importance: z.enum(['HIGH', 'MEDIUM', 'LOW']),
+        unit: z.string(),
+        version: z.string(),
+        period: z.string(),
+        left: z.number().nullable(),
+        right: z.number().nullable(),
+      }),
+    ),
+  })
+  .openapi('ImportValidation');
+
 export const ImportSummaryWebMessage = z
   .object({
     httpStatus: z.string(),
@@ -71,6 +92,9 @@ export const ImportSummaryWebMessage = z
       conflicts: z.array(ImportConflict),
       rejectedIndexes: z.array(z.number()),
       dataSetComplete: z.string(),
+      validationViolations: ImportValidationSchema.optional().describe(
+        "Opsroom's: the validation rules the imported values break (kept unless refuseOnHighViolation=true)",
+      ),
       importOptions: z.object({
         dryRun: z.boolean(),
         atomic: z.boolean(),

@@ -5,10 +5,10 @@ import {
   DataElementInput,
   DataSetInput,
   IndicatorInput,
-  MetadataDocument,
   TargetInput,
   UnitGroupInput,
 } from '../domain/metadata.ts';
+import { MetadataWithRules } from '../domain/validation.ts';
 import { listOf } from './common.ts';
 
 /** Metadata (elements, indicators, targets, data sets…): Opsroom's document and DHIS2's import. */
@@ -28,10 +28,12 @@ export const MetadataSummary = z
     targets: MetadataCounts,
     dataSets: MetadataCounts,
     unitGroups: MetadataCounts,
+    validationRules: MetadataCounts,
+    validationRuleGroups: MetadataCounts,
   })
   .openapi('MetadataSummary');
 
-export const MetadataDocumentSchema = MetadataDocument;
+export const MetadataDocumentSchema = MetadataWithRules;
 
 /** Each kind of metadata (`/api/metadata/{kind}`): what POST takes, one object or a list. */
 export const METADATA_KINDS = {

@@ -659,3 +659,75 @@ export interface Schema {
   carry_gap: CarryGapTable;
   carry_span: CarrySpanTable;
 }
+
+// Validation rules (migration 0020).
+
+export interface ValidationRuleTable {
+  id: Generated<number>;
+  code: string;
+  uid: string | null;
+  name_vi: string;
+  name_en: string;
+  instruction_vi: string | null;
+  instruction_en: string | null;
+  importance: ColumnType<string, string | undefined, string>;
+  period_type: string;
+  /** Unit levels it applies to; [] = all. */
+  levels: ColumnType<number[], string | undefined, string>;
+  operator: string;
+  left_expression: string;
+  left_strategy: string;
+  left_description_vi: string | null;
+  left_description_en: string | null;
+  right_expression: string;
+  right_strategy: string;
+  right_description_vi: string | null;
+  right_description_en: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ValidationRuleGroupTable {
+  id: Generated<number>;
+  code: string;
+  uid: string | null;
+  name_vi: string;
+  name_en: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ValidationRuleGroupMemberTable {
+  group_id: number;
+  rule_id: number;
+}
+
+export interface ValidationResultTable {
+  id: Generated<number>;
+  rule_id: number;
+  unit_id: number;
+  period: string;
+  left_value: number | null;
+  right_value: number | null;
+  importance: string;
+  found_at: Timestamp;
+}
+
+export interface ValidationFollowupTable {
+  rule_id: number;
+  unit_id: number;
+  period: string;
+  task_id: number | null;
+  state: 'open' | 'confirmed' | 'corrected';
+  comment: string | null;
+  reviewed_by: string | null;
+  reviewed_at: Timestamp | null;
+}
+
+export interface Schema {
+  validation_rule: ValidationRuleTable;
+  validation_rule_group: ValidationRuleGroupTable;
+  validation_rule_group_member: ValidationRuleGroupMemberTable;
+  validation_result: ValidationResultTable;
+  validation_followup: ValidationFollowupTable;
+}

@@ -21,12 +21,14 @@ import { IdempotencyRepo } from './idempotency.repo.ts';
 import { LiveRepo } from './live.repo.ts';
 import { MetadataRepo } from './metadata.repo.ts';
 import { OrgUnitRepo } from './org-unit.repo.ts';
+import { OutlierRepo } from './outlier.repo.ts';
 import { PlanRepo } from './plan.repo.ts';
 import { RegistrationRepo } from './registration.repo.ts';
 import { ReportingRepo } from './reporting.repo.ts';
 import { SectorRepo } from './sector.repo.ts';
 import { SigninThrottleRepo } from './signin-throttle.repo.ts';
 import { TaskRepo } from './task.repo.ts';
+import { ValidationRepo } from './validation.repo.ts';
 
 /**
  * Every repository, bound to one handle: the base one (reads) or a transaction's (a write and
@@ -47,12 +49,14 @@ export class Repos {
   private _live?: LiveRepo;
   private _metadata?: MetadataRepo;
   private _orgUnits?: OrgUnitRepo;
+  private _outliers?: OutlierRepo;
   private _plans?: PlanRepo;
   private _registrations?: RegistrationRepo;
   private _reporting?: ReportingRepo;
   private _sectors?: SectorRepo;
   private _signinThrottle?: SigninThrottleRepo;
   private _tasks?: TaskRepo;
+  private _validation?: ValidationRepo;
 
   constructor(private readonly db: Db) {}
 
@@ -98,6 +102,9 @@ export class Repos {
   get orgUnits(): OrgUnitRepo {
     return (this._orgUnits ??= new OrgUnitRepo(this.db));
   }
+  get outliers(): OutlierRepo {
+    return (this._outliers ??= new OutlierRepo(this.db));
+  }
   get plans(): PlanRepo {
     return (this._plans ??= new PlanRepo(this.db));
   }
@@ -115,6 +122,9 @@ export class Repos {
   }
   get tasks(): TaskRepo {
     return (this._tasks ??= new TaskRepo(this.db));
+  }
+  get validation(): ValidationRepo {
+    return (this._validation ??= new ValidationRepo(this.db));
   }
 }
 

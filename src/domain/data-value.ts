@@ -206,4 +206,26 @@ export interface ImportSummary {
   rejectedIndexes: number[];
   dryRun: boolean;
   atomic: boolean;
+  /** The validation rules the import's values break (issue 17), when any rule read them. */
+  validation?: ImportValidation;
+}
+
+/** A rule broken by an import's values: which, where, and both sides. */
+export interface ImportViolation {
+  rule: string;
+  nameVi: string;
+  nameEn: string;
+  importance: 'HIGH' | 'MEDIUM' | 'LOW';
+  unit: string;
+  version: string;
+  period: string;
+  left: number | null;
+  right: number | null;
+}
+
+/** The rules broken by an import: how many (HIGH among them), the first MAX of them listed. */
+export interface ImportValidation {
+  violations: number;
+  high: number;
+  list: ImportViolation[];
 }

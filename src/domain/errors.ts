@@ -17,6 +17,10 @@ export type ErrorCode =
   | 'unknown_unit'
   | 'unit_in_other_tree'
   | 'link_weights_invalid'
+  | 'outlier_query_invalid'
+  | 'outlier_unknown_item'
+  | 'validation_rule_invalid'
+  | 'validation_too_large'
   | 'conflict'
   | 'units_file_invalid'
   | 'file_invalid'
@@ -46,6 +50,10 @@ const STATUS: Record<ErrorCode, number> = {
   unknown_unit: 404,
   unit_in_other_tree: 400,
   link_weights_invalid: 422,
+  outlier_query_invalid: 400,
+  outlier_unknown_item: 404,
+  validation_rule_invalid: 422,
+  validation_too_large: 422,
   conflict: 409,
   units_file_invalid: 422,
   file_invalid: 400,
@@ -148,6 +156,28 @@ export const errors = {
     }),
   notFound: (what: string) =>
     new AppError('not_found', { vi: `Không tìm thấy: ${what}`, en: `Not found: ${what}` }),
+  /** An outlier request that cannot be answered (issue 17): which parameter and why. */
+  outlierQueryInvalid: (parameter: string, why: Message) =>
+    new AppError(
+      'outlier_query_invalid',
+      {
+        vi: `Yêu cầu phát hiện giá trị bất thường không hợp lệ (${parameter}): ${why.vi}`,
+        en: `Invalid outlier detection request (${parameter}): ${why.en}`,
+      },
+      { parameter },
+    ),
+  /** An element, data set or unit named in an outlier request that does not exist (issue 17). */
+  outlierUnknownItem: (kind: 'dataElement' | 'dataSet' | 'orgUnit', id: string) => {
+    const vi = { dataElement: 'chỉ tiêu', dataSet: 'bộ dữ liệu', orgUnit: 'đơn vị' }[kind];
+    const en = { dataElement: 'data element', dataSet: 'data set', orgUnit: 'organisation unit' }[
+      kind
+    ];
+    return new AppError(
+      'outlier_unknown_item',
+      { vi: `Không có ${vi} "${id}"`, en: `No ${en} "${id}"` },
+      { kind, id },
+    );
+  },
 };
 
 /** One weight problem in words, for the messages of `link_weights_invalid`. */

@@ -3,6 +3,7 @@ import type { RawDataValue } from '../domain/data-value-set.ts';
 import type { ImportSummary } from '../domain/data-value.ts';
 import { vnDate } from '../domain/dates.ts';
 import type { MetadataDocumentInput } from '../domain/metadata.ts';
+import type { MetadataWithRulesInput } from '../domain/validation.ts';
 import { addDays } from '../domain/period.ts';
 import type { Services } from '../services/index.ts';
 import type { MetadataSummary } from '../services/metadata.service.ts';
@@ -603,10 +604,10 @@ export interface DemoFigures {
   notPlaced: { figure: string; what: string; why: string }[];
 }
 
-export function readDemoMetadata(): MetadataDocumentInput {
+export function readDemoMetadata(): MetadataWithRulesInput {
   return JSON.parse(
     readFileSync(new URL('metadata.json', DEMO_DIR), 'utf8'),
-  ) as MetadataDocumentInput;
+  ) as MetadataWithRulesInput;
 }
 
 export function readDemoFigures(): DemoFigures {

@@ -18,6 +18,7 @@ import {
   type Modifiers,
   modifiersOf,
   type OrderedIndicator,
+  parseExpression,
   type PeriodModifiers,
   type ReportingMetric,
   withoutPeriodModifiers,
@@ -29,6 +30,7 @@ import {
   formatPeriodEn,
   formatPeriodVi,
   nextPeriod,
+  parsePeriod,
   parsePeriodList,
   periodsWithin,
   previousPeriod,
@@ -659,7 +661,91 @@ export class AnalyticsService {
         cells.push(...group);
       }
     }
+    await this.markFlags(cells, dxItems, meta, periods, unitsByVersion);
     return { cells, periods, asked, units: unitsByVersion, meta, dxItems };
+  }
+
+  /**
+   * Marks each cell made of values a stored validation result concerns (issue 17): a rule
+   * reading the cell's element (or an element of its indicator), broken at the cell's unit or
+   * under it, in a period overlapping the cell's.
+   */
+  private async markFlags(
+    cells: Cell[],
+    dxItems: DxItem[],
+    meta: Meta,
+    periods: Period[],
+    unitsByVersion: Map<string, UnitRef[]>,
+  ): Promise<void> {
+    const units = [...unitsByVersion.values()].flat().flatMap((u) => u.members ?? [u]);
+    const results = await this.store.repos.validation.resultsUnder(units.map((u) => u.id));
+    if (results.length === 0) return;
+    const elementsOf = new Map<string, Set<string>>();
+    const keysOf = (formula: string) =>
+      itemsOf(parseExpression(formula)).flatMap((r) => (r.kind === 'element' ? [r.element] : []));
+    for (const item of dxItems) {
+      const ind =
+        item.kind === 'indicator' ? meta.indicators.find((i) => i.code === item.code) : undefined;
+      const keys = item.kind === 'element' ? [item.code] : ind ? keysOf(ind.formula) : [];
+      const codes = new Set<string>();
+      for (const k of keys) {
+        const el = meta.elements.get(k);
+        codes.add(k);
+        if (el) {
+          codes.add(el.code);
+          if (el.uid) codes.add(el.uid);
+        }
+      }
+      elementsOf.set(item.id, codes);
+    }
+    const ruleElements = new Map<string, string[]>();
+    const spans = new Map<string, { start: string; end: string } | null>();
+    const spanOf = (pid: string) => {
+      if (!spans.has(pid)) {
+        try {
+          spans.set(pid, parsePeriod(pid));
+        } catch {
+          spans.set(pid, null);
+        }
+      }
+      return spans.get(pid) ?? null;
+    };
+    const periodById = new Map(periods.map((p) => [p.id, p]));
+    const unitOf = new Map<string, UnitRef[]>();
+    for (const [v, us] of unitsByVersion)
+      for (const u of us) unitOf.set(`${v}|${u.code}`, u.members ?? [u]);
+    for (const cell of cells) {
+      const wanted = elementsOf.get(cell.dx);
+      const p = periodById.get(cell.pe);
+      const at = unitOf.get(`${cell.version}|${cell.ou}`);
+      if (!wanted?.size || !p || !at) continue;
+      const flags = [];
+      for (const r of results) {
+        if (r.version !== cell.version || !at.some((u) => r.path.startsWith(u.path))) continue;
+        const span = spanOf(r.period);
+        if (!span || span.start > p.end || span.end < p.start) continue;
+        let keys = ruleElements.get(r.rule);
+        if (!keys) {
+          keys = [...keysOf(r.left_expression), ...keysOf(r.right_expression)];
+          ruleElements.set(r.rule, keys);
+        }
+        if (!keys.some((k) => wanted.has(k))) continue;
+        flags.push({
+          rule: r.rule,
+          nameVi: r.name_vi,
+          nameEn: r.name_en,
+          instructionVi: r.instruction_vi,
+          instructionEn: r.instruction_en,
+          importance: r.importance,
+          unit: r.unit,
+          period: r.period,
+          left: r.left_value,
+          right: r.right_value,
+        });
+        if (flags.length === 5) break;
+      }
+      if (flags.length) cell.flags = flags;
+    }
   }
 
   /**

@@ -11,6 +11,12 @@ import type { Store } from '../db/store.ts';
 import { can, isRootScope, type Actor } from '../domain/access.ts';
 import type { RawDataValue } from '../domain/data-value-set.ts';
 import type { ValueType } from '../domain/data-value.ts';
+import {
+  compileRule,
+  type ElementItem,
+  type MissingValueStrategy,
+  type ValidationOperator,
+} from '../domain/validation.ts';
 import { viDate } from '../domain/dates.ts';
 import { AppError, errors, type Message } from '../domain/errors.ts';
 import { pathCodes, type OrgUnit } from '../domain/hierarchy.ts';
@@ -235,13 +241,15 @@ export class DataEntryService {
       ]
         .filter(Boolean)
         .join(', ');
+    // Saved with the rules they break, which the data quality screens then list (issue 17).
+    const v = summary.validation?.violations ?? 0;
     return {
       status: 'SUCCESS',
       saved,
       importCount: n,
       message: {
-        vi: `${parts(true)} — ${ctx.unit.fullName}, ${before.period.labelVi}`,
-        en: `${parts(false)} — ${ctx.unit.fullName}, ${before.period.labelEn}`,
+        vi: `${parts(true)} — ${ctx.unit.fullName}, ${before.period.labelVi}${v ? `; ${v} vi phạm quy tắc kiểm tra đã được ghi nhận để rà soát` : ''}`,
+        en: `${parts(false)} — ${ctx.unit.fullName}, ${before.period.labelEn}${v ? `; ${v} validation rule violation(s) recorded for review` : ''}`,
       },
       form: await this.read(actor, ctx),
     };
@@ -440,7 +448,51 @@ export class DataEntryService {
       editable: can(actor, 'data.write', unit) && lockedReason === null,
       fields,
       filled: fields.filter((f) => f.value !== null).length,
+      rules: await this.rulesFor(fields, period.type, unit.level),
     };
+  }
+
+  /**
+   * The validation rules the form can check itself: of its period type, at the unit's level,
+   * every element they read in the form (an option named, in its fields).
+   */
+  private async rulesFor(fields: EntryField[], type: string, level: number) {
+    const keys = new Set(fields.flatMap((f) => [f.dataElement, f.key]));
+    const out: EntryForm['rules'] = [];
+    for (const r of await this.store.repos.validation.listRules()) {
+      if (r.period_type !== type || (r.levels.length && !r.levels.includes(level))) continue;
+      let items: ElementItem[];
+      try {
+        const c = compileRule({
+          operator: r.operator as ValidationOperator,
+          left: { expression: r.left_expression, missingValueStrategy: 'NEVER_SKIP' },
+          right: { expression: r.right_expression, missingValueStrategy: 'NEVER_SKIP' },
+        });
+        items = [...c.left.items, ...c.right.items];
+      } catch {
+        continue;
+      }
+      if (!items.every((i) => keys.has(i.option ? `${i.element}.${i.option}` : i.element)))
+        continue;
+      out.push({
+        code: r.code,
+        nameVi: r.name_vi,
+        nameEn: r.name_en,
+        instructionVi: r.instruction_vi,
+        instructionEn: r.instruction_en,
+        importance: r.importance as EntryForm['rules'][number]['importance'],
+        operator: r.operator as ValidationOperator,
+        left: {
+          expression: r.left_expression,
+          missingValueStrategy: r.left_strategy as MissingValueStrategy,
+        },
+        right: {
+          expression: r.right_expression,
+          missingValueStrategy: r.right_strategy as MissingValueStrategy,
+        },
+      });
+    }
+    return out;
   }
 }
 

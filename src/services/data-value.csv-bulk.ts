@@ -308,6 +308,7 @@ export class CsvBulkLoad {
     }
     run.created++;
     run.addAbove(group.g, value, units.chains[unit]);
+    if (run.checking) run.wrote.units.add(unit);
     const out = this.out;
     out.reserve(
       group.prefix.length + 8 + 12 + 4 + (ve - vs) + 4 + (se - ss) + this.storedBy.length,
@@ -353,7 +354,7 @@ export class CsvBulkLoad {
     }
     // Stored periods take the ordinary path (their values are compared); so do locked ones.
     if (!run.bulkPeriods.has(periodId) || run.locked(r.element, r.period, periodId)) return SLOW;
-    run.touch(r.element.code, r.period.id, r.version);
+    run.touch(r.element, r.period.id, periodId, r.version);
     return {
       units,
       kind,

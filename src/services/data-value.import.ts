@@ -22,6 +22,8 @@ import {
   zeroNotStored,
   type ImportStrategy,
   type ImportSummary,
+  type ImportValidation,
+  type ImportViolation,
   type RowConflict,
   type ValueType,
 } from '../domain/data-value.ts';
@@ -74,6 +76,11 @@ export interface ImportOptions {
    * when the file gives none: see `ValueImport.complete`.
    */
   dataSetComplete?: string;
+  /**
+   * Refuse the whole import when its values break a HIGH validation rule (issue 17); by
+   * default violations are only reported in the summary and the values are kept.
+   */
+  refuseOnHighViolation?: boolean;
 }
 
 /**
@@ -110,7 +117,21 @@ export interface ImportHost {
   /** The units of a tree by code and uid (cached by the service). */
   units(version: string, refresh: boolean, repo: DataValueRepo): Promise<UnitMap>;
   today(): string;
+  /**
+   * The validation rules over what the import wrote, in its transaction (issue 17); none when
+   * no rule is stored. Returns the violations, for the summary.
+   */
+  checks?: {
+    any(): Promise<boolean>;
+    run(
+      trx: Repos,
+      q: { unitIds: number[]; periodIds: number[]; elementIds: number[] },
+    ): Promise<ImportViolation[]>;
+  };
 }
+
+/** Violations listed in an import's summary; beyond this many they are only counted. */
+const MAX_VIOLATIONS_LISTED = 100;
 
 /** Element, period, breakdown option and attribute of a row: what its key holds besides the unit. */
 export interface Resolved {
@@ -211,6 +232,14 @@ export class ValueImport {
   /** The day it was registered complete on, once it was (or would be, in a dry run). */
   private completedOn: string | undefined;
   readonly touched: Touched = { elements: new Set(), periods: new Set(), versions: new Set() };
+  /** Ids of what the import wrote, for the validation rules (kept only when some rule exists). */
+  readonly wrote = {
+    units: new Set<number>(),
+    elements: new Set<number>(),
+    periods: new Set<number>(),
+  };
+  /** Whether to keep `wrote` (set when the import opens: some validation rule is stored). */
+  checking = false;
 
   private readonly unitMaps = new Map<string, UnitMap>();
   private readonly refreshed = new Set<string>();
@@ -295,7 +324,9 @@ export class ValueImport {
     const named = dataSetNamed(meta, opts);
     const dataSet = named ? ((await repo.dataSetRules(named)) ?? { unknown: named }) : undefined;
     const versions = await repo.versionSpans();
-    return new ValueImport(host, actor, meta, opts, lookups, versions, dataSet);
+    const run = new ValueImport(host, actor, meta, opts, lookups, versions, dataSet);
+    run.checking = (await host.checks?.any()) ?? false;
+    return run;
   }
 
   time(phase: string, since: number): void {
@@ -837,6 +868,7 @@ export class ValueImport {
     }
     const newUnits = new Set<number>();
     for (const r of checked) if (!this.ancestorsOf.has(r.unitId)) newUnits.add(r.unitId);
+    if (this.checking) for (const u of newUnits) this.wrote.units.add(u);
     for (const [unit, list] of await tx.ancestors([...newUnits])) this.ancestorsOf.set(unit, list);
     if (newPairs.size) {
       const stored = await tx.storedPairs([...newPairs.values()]);
@@ -861,7 +893,7 @@ export class ValueImport {
           g: this.groupOf(r.element.id, periodId, r.optionId, r.attributeId),
         };
         infos.set(r.group, info);
-        this.touch(r.element.code, r.period.id, r.version);
+        this.touch(r.element, r.period.id, periodId, r.version);
       }
       const { periodId, stored } = info;
       if (info.locked) {
@@ -917,10 +949,19 @@ export class ValueImport {
     return { fresh, compare, copied };
   }
 
-  touch(element: string, period: string, version: string): void {
-    this.touched.elements.add(element);
+  touch(
+    element: { code: string; id: number },
+    period: string,
+    periodId: number,
+    version: string,
+  ): void {
+    this.touched.elements.add(element.code);
     this.touched.periods.add(period);
     this.touched.versions.add(version);
+    if (this.checking) {
+      this.wrote.elements.add(element.id);
+      this.wrote.periods.add(periodId);
+    }
   }
 
   /** Rows in the whole import, as far as can be told yet. */
@@ -1166,7 +1207,12 @@ export class ValueImport {
       if (this.opts.atomic && this.setConflicts.length) {
         throw new Rollback(this.summarize(conflicts, rejected, false));
       }
+      const violations = await this.validate(trx);
+      if (violations && this.opts.refuseOnHighViolation && violations.high > 0) {
+        throw new Rollback(this.refusedByRules(violations));
+      }
       const summary = this.summarize(conflicts, rejected, true);
+      if (violations) this.withViolations(summary, violations);
       await trx.audit.record({
         ...auditActor(this.actor),
         action: 'data.import',
@@ -1196,6 +1242,50 @@ export class ValueImport {
       if (e instanceof Rollback) return e.summary;
       throw e;
     }
+  }
+
+  /**
+   * The validation rules over the units, periods and elements written, in the import's
+   * transaction; undefined when none applies.
+   */
+  private async validate(trx: Repos): Promise<ImportValidation | undefined> {
+    const checks = this.host.checks;
+    if (!checks || !this.checking || this.wrote.units.size === 0) return undefined;
+    const t = performance.now();
+    const all = await checks.run(trx, {
+      unitIds: [...this.wrote.units],
+      periodIds: [...this.wrote.periods],
+      elementIds: [...this.wrote.elements],
+    });
+    this.time('validation rules', t);
+    if (all.length === 0) return undefined;
+    return {
+      violations: all.length,
+      high: all.filter((v) => v.importance === 'HIGH').length,
+      list: all.slice(0, MAX_VIOLATIONS_LISTED),
+    };
+  }
+
+  /** The summary says how many rules the values break (they are kept: a rule only reports). */
+  private withViolations(summary: ImportAnswer, v: ImportValidation): void {
+    summary.validation = v;
+    summary.description = {
+      vi: `${summary.description.vi}; ${v.violations} vi phạm quy tắc kiểm tra (${v.high} mức cao)`,
+      en: `${summary.description.en}; ${v.violations} validation rule violation(s) (${v.high} HIGH)`,
+    };
+    if (summary.status === 'SUCCESS') summary.status = 'WARNING';
+  }
+
+  /** Nothing imported: the values break a HIGH rule and the caller asked to refuse them. */
+  private refusedByRules(v: ImportValidation): ImportAnswer {
+    const summary = this.summarize([], 0, false);
+    summary.importCount = { imported: 0, updated: 0, ignored: this.rows, deleted: 0 };
+    summary.validation = v;
+    summary.description = {
+      vi: `Không nhập gì: dữ liệu vi phạm ${v.high} quy tắc kiểm tra mức cao (refuseOnHighViolation)`,
+      en: `Nothing imported: the values break ${v.high} HIGH validation rule(s) (refuseOnHighViolation)`,
+    };
+    return summary;
   }
 
   /**

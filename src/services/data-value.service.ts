@@ -21,6 +21,7 @@ import {
   ValueImport,
   rowsInFile,
   type ImportAnswer,
+  type ImportHost,
   type ImportOptions,
   type UnitMap,
 } from './data-value.import.ts';
@@ -81,6 +82,15 @@ export class DataValueService {
   ) {}
 
   private listeners: DataChangeListener[] = [];
+  private checks: ImportHost['checks'];
+
+  /**
+   * Runs the validation rules over what each import writes, in its transaction (issue 17):
+   * set once by createServices, as the rules' service reads analytics.
+   */
+  checkWith(checks: NonNullable<ImportHost['checks']>): void {
+    this.checks = checks;
+  }
 
   /** Calls `listener` after each committed import that changed values (never inside its transaction). */
   onChange(listener: DataChangeListener): () => void {
@@ -370,6 +380,7 @@ export class DataValueService {
         store: this.store,
         units: (version, refresh, repo) => this.units(version, refresh, repo),
         today: () => this.hierarchy.today(),
+        ...(this.checks ? { checks: this.checks } : {}),
       },
       actor,
       meta,

@@ -21,6 +21,8 @@ import { Dhis2MetadataService } from './dhis2-metadata.service.ts';
 import { RegistrationService } from './registration.service.ts';
 import { SingleValueService } from './data-value.single.ts';
 import { SectorService } from './sector.service.ts';
+import { OutlierService } from './outlier.service.ts';
+import { ValidationService } from './validation.service.ts';
 
 /** Every service of one running instance, over one database. */
 export interface Services {
@@ -55,6 +57,10 @@ export interface Services {
   singleValues: SingleValueService;
   /** The sector pages of the monthly briefing (api/sector.routes.ts). */
   sectors: SectorService;
+  /** Outlier detection and min–max ranges (issue 17, api/outlier.routes.ts). */
+  outliers: OutlierService;
+  /** Validation rules: stored, checked and run (issue 17; api/validation.routes.ts). */
+  validation: ValidationService;
 }
 
 export function createServices(
@@ -70,6 +76,8 @@ export function createServices(
   const analytics = new AnalyticsService(store, hierarchy);
   const alerts = new AlertService(store, hierarchy, analytics, live);
   const groups = new GroupService(store);
+  const validation = new ValidationService(store, hierarchy, analytics);
+  dataValues.checkWith(validation.importChecks);
   dataValues.onChange((change) => {
     live.publish('data', change).catch((e: unknown) => {
       if (!live.isClosed) console.error('live event not stored', e);
@@ -88,7 +96,7 @@ export function createServices(
     auth: new AuthService(store, clock, { ...DEFAULT_AUTH, ...opts.auth }),
     groups,
     audit: new AuditService(store),
-    metadata: new MetadataService(store, groups),
+    metadata: new MetadataService(store, groups, validation),
     dataValues,
     analytics,
     dataEntry: new DataEntryService(store, hierarchy, dataValues),
@@ -103,5 +111,7 @@ export function createServices(
     registrations: new RegistrationService(store, hierarchy),
     singleValues: new SingleValueService(store, hierarchy, dataValues),
     sectors: new SectorService(store),
+    outliers: new OutlierService(store),
+    validation,
   };
 }

@@ -2,9 +2,11 @@ import type { Repos, Store } from '../db/store.ts';
 import { can, isRootScope, type Actor } from '../domain/access.ts';
 import { AppError, errors, schemaProblems } from '../domain/errors.ts';
 import { dependencyOrder, itemsOf, parseExpression } from '../domain/expression.ts';
-import { MetadataDocument, type MetadataDocumentInput } from '../domain/metadata.ts';
+import type { MetadataDocument } from '../domain/metadata.ts';
+import { MetadataWithRules, type MetadataWithRulesInput } from '../domain/validation.ts';
 import { auditActor } from './audit.ts';
 import type { GroupService } from './group.service.ts';
+import type { ValidationService } from './validation.service.ts';
 import { vnDate } from '../domain/dates.ts';
 import { versionAt } from '../domain/hierarchy.ts';
 import {
@@ -42,7 +44,8 @@ type Kind =
   | 'targets'
   | 'dataSets'
   | 'unitGroups';
-export type MetadataSummary = Record<Kind, { created: number; updated: number; unchanged: number }>;
+type Counts = { created: number; updated: number; unchanged: number };
+export type MetadataSummary = Record<Kind | 'validationRules' | 'validationRuleGroups', Counts>;
 
 const ENTITY: Record<Kind, string> = {
   breakdowns: 'breakdown',
@@ -58,6 +61,7 @@ export class MetadataService {
   constructor(
     private readonly store: Store,
     private readonly groups: GroupService,
+    private readonly validation: ValidationService,
   ) {}
 
   /**
@@ -68,10 +72,10 @@ export class MetadataService {
    */
   async apply(
     actor: Actor | 'system',
-    input: MetadataDocumentInput,
+    input: MetadataWithRulesInput,
     opts: { dryRun?: boolean } = {},
   ) {
-    const parsed = MetadataDocument.safeParse(input);
+    const parsed = MetadataWithRules.safeParse(input);
     if (!parsed.success) {
       throw invalid(schemaProblems(parsed.error).map(({ path, vi, en }) => ({ path, vi, en })));
     }
@@ -86,7 +90,9 @@ export class MetadataService {
         doc.attributeOptions.length +
         doc.dataElements.length +
         doc.indicators.length +
-        doc.dataSets.length;
+        doc.dataSets.length +
+        doc.validationRules.length +
+        doc.validationRuleGroups.length;
       if (national > 0 && !isRootScope(actor.scope)) throw errors.outOfScope();
     }
     return this.store
@@ -94,7 +100,10 @@ export class MetadataService {
         const repo = tx.metadata;
         await this.check(tx, actor, doc);
         const summary = Object.fromEntries(
-          (Object.keys(ENTITY) as Kind[]).map((k) => [k, { created: 0, updated: 0, unchanged: 0 }]),
+          [...Object.keys(ENTITY), 'validationRules', 'validationRuleGroups'].map((k) => [
+            k,
+            { created: 0, updated: 0, unchanged: 0 },
+          ]),
         ) as MetadataSummary;
         const audit = tx.audit;
         const count = async (
@@ -140,6 +149,19 @@ export class MetadataService {
         // Groups check their own scope and write their own audit rows, in this transaction.
         for (const g of doc.unitGroups)
           summary.unitGroups[(await this.groups.upsert(actor, g, tx)).change]++;
+        // Rules check their elements (written above) and audit themselves, in this transaction.
+        if (doc.validationRules.length || doc.validationRuleGroups.length) {
+          const v = await this.validation.apply(
+            actor,
+            {
+              validationRules: doc.validationRules,
+              validationRuleGroups: doc.validationRuleGroups,
+            },
+            { tx },
+          );
+          summary.validationRules = v.validationRules;
+          summary.validationRuleGroups = v.validationRuleGroups;
+        }
         if (opts.dryRun) throw new DryRun(summary);
         return summary;
       })
@@ -568,7 +590,7 @@ export class MetadataService {
   }
 
   /** All metadata in the shape `apply` takes: an export imports back unchanged. */
-  async list(): Promise<MetadataDocument> {
+  async list(): Promise<MetadataWithRules> {
     const repo = this.store.repos.metadata;
     const [breakdowns, attributeOptions, dataElements, indicators, targets, dataSets] =
       await Promise.all([
@@ -640,6 +662,11 @@ export class MetadataService {
         owner: g.owner_code,
         definition: g.definition,
       })),
+      ...(await this.validation.list().then((v) => ({
+        // Without the stored ids: an export imports back by code.
+        validationRules: v.validationRules.map(({ id: _id, ...r }) => r),
+        validationRuleGroups: v.validationRuleGroups.map(({ id: _id, ...g }) => g),
+      }))),
     };
   }
 }

@@ -5,6 +5,7 @@ import type { EntryField } from './fields.ts';
 import { FormActions } from './FormActions.tsx';
 import { FormFields } from './FormFields.tsx';
 import { FormHead } from './FormHead.tsx';
+import { RuleWarnings } from './RuleWarnings.tsx';
 import type { FormEditor } from './useFormEditor.ts';
 
 /** The saved message, then the form of the choice (or why it cannot be shown). */
@@ -52,6 +53,7 @@ export function EntryFormView({ editor }: { editor: FormEditor }) {
           ) : null}
           {saveError ? <ErrorBox error={saveError} testId="entry-save-error" /> : null}
           <FormFields editor={editor} readOnly={!editable || busy} />
+          {editable && <RuleWarnings form={form} control={editor.control} />}
           {editable && <FormActions editor={editor} />}
         </form>
       )}

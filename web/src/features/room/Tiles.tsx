@@ -8,6 +8,7 @@ import {
 } from '../../shared/format.ts';
 import type { Cell, Change, Item } from './data.ts';
 import { CarriedMark } from './CarriedMark.tsx';
+import { FlagMark } from '../../shared/FlagMark.tsx';
 import { type OverviewT } from './messages.ts';
 
 export function itemName(lang: Lang, item: Item | undefined, code: string): string {
@@ -138,6 +139,7 @@ export function Tiles({
             {value !== null && cell?.carried && (
               <CarriedMark carried={cell.carried} lang={lang} t={t} />
             )}
+            {value !== null && cell?.flags && <FlagMark flags={cell.flags} lang={lang} />}
             <p className="tile-period">{periodLabel}</p>
             <ul className="tile-changes">
               <li>

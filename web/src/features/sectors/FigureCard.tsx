@@ -1,4 +1,5 @@
 import { formatDate, type Lang } from '../../shared/format.ts';
+import { FlagMark } from '../../shared/FlagMark.tsx';
 import { Breakdown } from './Breakdown.tsx';
 import { ChangeLine } from './ChangeLine.tsx';
 import { cellKey, changeToShow, type Cell, type SectorElement, type SectorFigure } from './data.ts';
@@ -86,6 +87,7 @@ export function FigureCard({
           </span>
         )}
       </p>
+      {value !== null && cell?.flags && <FlagMark flags={cell.flags} lang={lang} />}
       {(yoy || prev) && (
         <ul className="sector-changes">
           {yoy && yoy.pct !== null && (

@@ -452,6 +452,8 @@ export interface paths {
             | 'NEW'
             | 'UPDATES'
             | 'NEW_AND_UPDATES';
+          /** @description Opsroom's: refuse the whole import when its values break a HIGH validation rule (by default violations are reported in validationViolations and the values kept) */
+          refuseOnHighViolation?: boolean;
           /** @description Resolve unit codes in this hierarchy version instead of the one in force at each period */
           version?: string;
         };
@@ -1998,6 +2000,8 @@ export interface paths {
             | 'NEW'
             | 'UPDATES'
             | 'NEW_AND_UPDATES';
+          /** @description Opsroom's: refuse the whole import when its values break a HIGH validation rule (by default violations are reported in validationViolations and the values kept) */
+          refuseOnHighViolation?: boolean;
           /** @description Resolve unit codes in this hierarchy version instead of the one in force at each period */
           version?: string;
         };
@@ -2059,6 +2063,94 @@ export interface paths {
         };
         /** @description Not JSON, CSV, XML or ADX */
         415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dataAnalysis/validationRules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Run the rules (of a group, or all) over a unit’s subtree and a date range; the violations, as DHIS2 lists them (data.read; persist stores them) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['DataAnalysisValidationRulesBody'];
+        };
+      };
+      responses: {
+        /** @description The violations */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ValidationViolationList'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Too many units × periods (validation_too_large) */
+        422: {
           headers: {
             [name: string]: unknown;
           };
@@ -2848,6 +2940,8 @@ export interface paths {
             | 'NEW'
             | 'UPDATES'
             | 'NEW_AND_UPDATES';
+          /** @description Opsroom's: refuse the whole import when its values break a HIGH validation rule (by default violations are reported in validationViolations and the values kept) */
+          refuseOnHighViolation?: boolean;
           /** @description Resolve unit codes in this hierarchy version instead of the one in force at each period */
           version?: string;
         };
@@ -4580,6 +4674,96 @@ export interface paths {
                 owner: string;
                 version: string;
               }[];
+              /** @default [] */
+              validationRuleGroups: {
+                code: string;
+                nameEn: string;
+                nameVi: string;
+                /**
+                 * @description codes (or uids) of rules
+                 * @default []
+                 */
+                rules: string[];
+                uid?: string;
+              }[];
+              /** @default [] */
+              validationRules: {
+                code: string;
+                /**
+                 * @default MEDIUM
+                 * @enum {string}
+                 */
+                importance: 'HIGH' | 'MEDIUM' | 'LOW';
+                instructionEn?: string;
+                instructionVi?: string;
+                left: {
+                  descriptionEn?: string;
+                  descriptionVi?: string;
+                  /** @description e.g. #{MOBILE_SUBS.URBAN} + 1 */
+                  expression: string;
+                  /**
+                   * @default SKIP_IF_ALL_VALUES_MISSING
+                   * @enum {string}
+                   */
+                  missingValueStrategy:
+                    'SKIP_IF_ANY_VALUE_MISSING' | 'SKIP_IF_ALL_VALUES_MISSING' | 'NEVER_SKIP';
+                };
+                /**
+                 * @description unit levels it applies to (0 = the nation); none = every level
+                 * @default []
+                 */
+                levels: number[];
+                nameEn: string;
+                nameVi: string;
+                /** @enum {string} */
+                operator:
+                  | 'equal_to'
+                  | 'not_equal_to'
+                  | 'greater_than'
+                  | 'greater_than_or_equal_to'
+                  | 'less_than'
+                  | 'less_than_or_equal_to'
+                  | 'compulsory_pair'
+                  | 'exclusive_pair';
+                /** @enum {string} */
+                periodType:
+                  | 'day'
+                  | 'week'
+                  | 'week_wed'
+                  | 'week_thu'
+                  | 'week_fri'
+                  | 'week_sat'
+                  | 'week_sun'
+                  | 'biweek'
+                  | 'month'
+                  | 'bimonth'
+                  | 'quarter'
+                  | 'quarter_nov'
+                  | 'half'
+                  | 'half_apr'
+                  | 'half_nov'
+                  | 'year'
+                  | 'fy_feb'
+                  | 'fy_apr'
+                  | 'fy_jul'
+                  | 'fy_aug'
+                  | 'fy_sep'
+                  | 'fy_oct'
+                  | 'fy_nov';
+                right: {
+                  descriptionEn?: string;
+                  descriptionVi?: string;
+                  /** @description e.g. #{MOBILE_SUBS.URBAN} + 1 */
+                  expression: string;
+                  /**
+                   * @default SKIP_IF_ALL_VALUES_MISSING
+                   * @enum {string}
+                   */
+                  missingValueStrategy:
+                    'SKIP_IF_ANY_VALUE_MISSING' | 'SKIP_IF_ALL_VALUES_MISSING' | 'NEVER_SKIP';
+                };
+                uid?: string;
+              }[];
             };
           };
         };
@@ -5994,6 +6178,164 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/minMaxDataElements': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** DHIS2's min–max range of one element at one unit (and breakdown option), set by hand; replaces the one there was */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['MinMaxDataElement'];
+        };
+      };
+      responses: {
+        /** @description Stored */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'OK';
+            };
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Removes one min–max range (DHIS2's body: source, dataElement, optionCombo) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            dataElement: {
+              id: string;
+            };
+            optionCombo?: {
+              id: string;
+            };
+            source: {
+              id: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Removed */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'OK';
+            };
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/organisationUnitGroups': {
     parameters: {
       query?: never;
@@ -6686,6 +7028,101 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/outlierDetection': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** DHIS2's outlier detection: Z_SCORE (mean, population SD), MOD_Z_SCORE (median, MAD), MIN_MAX (stored ranges), and Opsroom's SEASONAL (the same season of every year and the neighbouring periods); values 100× off their series are flagged scaleSlip whatever the method */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Z_SCORE (default) | MOD_Z_SCORE | MIN_MAX | SEASONAL (Opsroom: the same season of every year and the neighbouring periods, median and MAD) */
+          algorithm?: string;
+          dataEndDate?: string;
+          /** @description The statistics use values from this date (default: every stored value) */
+          dataStartDate?: string;
+          /** @description Data element uid or code (repeatable or comma-separated); ds or de is required */
+          de?: string;
+          /** @description Data set uid or code (repeatable or comma-separated): all its elements */
+          ds?: string;
+          endDate?: string;
+          /** @description 1 to 10,000; default 500 */
+          maxResults?: string;
+          /** @description Z_SCORE (default) | MEAN_ABS_DEV */
+          orderBy?: string;
+          /** @description Unit uid or code (repeatable): the unit and everything under it; default your scope */
+          ou?: string;
+          /** @description DESC (default) | ASC */
+          sortOrder?: string;
+          /** @description Values of periods starting on or after (yyyy-MM-dd); required with endDate */
+          startDate?: string;
+          /** @description Above 0, at most 100; default 3.0 */
+          threshold?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The outliers, ordered */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['OutlierDetection'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -8523,6 +8960,754 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/validation/dataSet/{ds}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** DHIS2: validate one unit’s data set for a period — the rules whose elements are all in the data set (data.read; nothing stored) */
+    get: {
+      parameters: {
+        query: {
+          /** @description Unit code or uid */
+          ou: string;
+          /** @description Period (2025-08 or 202508) */
+          pe: string;
+        };
+        header?: never;
+        path: {
+          /** @description Data set uid or code */
+          ds: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The violations */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DataSetValidationSummary'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/validationResults': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Stored violations at units in the caller’s scope, newest first, paged (data.read) */
+    get: {
+      parameters: {
+        query?: {
+          page?: number;
+          pageSize?: number;
+          /** @description Opsroom period ids, ';'-separated */
+          pe?: string;
+          /** @description A rule (uid or code) */
+          vr?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The results */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ValidationResultList'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/validationResults/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Confirms a value that breaks a rule as correct: its flag goes, a re-check does not raise it again, its follow-up task is closed (data.write, in scope; audited) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['ValidationReview'];
+        };
+      };
+      responses: {
+        /** @description Confirmed */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              state: 'confirmed';
+            };
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/validationRuleGroups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every validation rule group (data.read) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The groups */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ValidationRuleGroupList'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create or replace a rule group, by code (metadata.manage, national) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['ValidationRuleGroupBody'];
+        };
+      };
+      responses: {
+        /** @description Stored */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ValidationApplySummary'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The rule is refused (validation_rule_invalid): each problem, in Vietnamese and English, in details.problems; nothing stored */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/validationRules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every validation rule, in DHIS2’s shape and Opsroom’s (data.read) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The rules */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ValidationRuleList'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a rule, in DHIS2’s shape or Opsroom’s; checked as a whole, nothing stored on refusal (metadata.manage, national) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['ValidationRuleBody'];
+        };
+      };
+      responses: {
+        /** @description Created */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ValidationRule'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description A rule with this code or uid exists */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The rule is refused (validation_rule_invalid): each problem, in Vietnamese and English, in details.problems; nothing stored */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/validationRules/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One rule, by uid or code (data.read) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description uid or code */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The rule */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ValidationRule'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Replace a rule (its code stays), in either shape (metadata.manage, national) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          /** @description uid or code */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['ValidationRuleBody'];
+        };
+      };
+      responses: {
+        /** @description Replaced */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ValidationRule'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The rule is refused (validation_rule_invalid): each problem, in Vietnamese and English, in details.problems; nothing stored */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Delete a rule and its stored results (metadata.manage, national) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          /** @description uid or code */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Deleted */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/versions': {
     parameters: {
       query?: never;
@@ -8688,6 +9873,8 @@ export interface components {
     AnalyticsCell: {
       carried?: components['schemas']['Carried'];
       dx: string;
+      /** @description Validation rules broken by values this figure is made of (at its unit or under it, in its period); the most important first, at most 5 */
+      flags?: components['schemas']['DataQualityFlag'][];
       ou: string;
       pe: string;
       pop?: components['schemas']['Change'] & unknown;
@@ -8847,6 +10034,22 @@ export interface components {
       /** @description Shown once; send as `Authorization: Bearer <token>` */
       token: string;
     };
+    DataAnalysisValidationRulesBody: {
+      /** Format: date */
+      endDate: string;
+      /** @description Accepted and ignored */
+      notification?: boolean;
+      /** @description Unit code or uid: it and every unit under it */
+      ou: string;
+      /** @default false */
+      persist: boolean;
+      /** Format: date */
+      startDate: string;
+      /** @description Hierarchy version; default the tree in force at endDate */
+      version?: string;
+      /** @description Validation rule group (uid or code); none = all rules */
+      vrg?: string;
+    };
     DataElementList: {
       items: {
         /**
@@ -8908,6 +10111,10 @@ export interface components {
           | 'unknown_unit'
           | 'unit_in_other_tree'
           | 'link_weights_invalid'
+          | 'outlier_query_invalid'
+          | 'outlier_unknown_item'
+          | 'validation_rule_invalid'
+          | 'validation_too_large'
           | 'conflict'
           | 'units_file_invalid'
           | 'file_invalid'
@@ -9103,6 +10310,8 @@ export interface components {
           | 'fy_nov'
           | 'range';
       };
+      /** @description Validation rules checked in the form before saving (and again on save) */
+      rules: components['schemas']['EntryRule'][];
     };
     DataEntrySave: {
       /** @description By field key; a field left out keeps its stored comment */
@@ -9133,6 +10342,20 @@ export interface components {
       saved: number;
       /** @enum {string} */
       status: 'SUCCESS';
+    };
+    DataQualityFlag: {
+      /** @enum {string} */
+      importance: 'HIGH' | 'MEDIUM' | 'LOW';
+      instructionEn: string | null;
+      instructionVi: string | null;
+      left: number | null;
+      nameEn: string;
+      nameVi: string;
+      period: string;
+      right: number | null;
+      rule: string;
+      /** @description Where the rule is broken (this unit or one under it) */
+      unit: string;
     };
     DataSetList: {
       items: {
@@ -9174,6 +10397,46 @@ export interface components {
         /** @description the units it is assigned to (codes, or uids of added units); none = every unit of its level */
         units?: string[];
         version: string;
+      }[];
+    };
+    DataSetValidationSummary: {
+      commentRequiredViolations: unknown[];
+      validationRuleViolations: {
+        attributeOptionCombo: {
+          id: string;
+        };
+        leftsideValue: number | null;
+        notificationSent: boolean;
+        organisationUnit: {
+          code: string;
+          id: string;
+          name: string;
+        };
+        period: {
+          id: string;
+          isoPeriod: string;
+        };
+        rightsideValue: number | null;
+        validationRule: {
+          code: string;
+          displayName: string;
+          id: string;
+          /** @enum {string} */
+          importance: 'HIGH' | 'MEDIUM' | 'LOW';
+          instruction: string | null;
+          instructionVi: string | null;
+          name: string;
+          /** @enum {string} */
+          operator:
+            | 'equal_to'
+            | 'not_equal_to'
+            | 'greater_than'
+            | 'greater_than_or_equal_to'
+            | 'less_than'
+            | 'less_than_or_equal_to'
+            | 'compulsory_pair'
+            | 'exclusive_pair';
+        };
       }[];
     };
     DataValueSetExport: {
@@ -9417,6 +10680,13 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    Dhis2ValidationRuleSide: {
+      description?: string;
+      expression: string;
+      /** @enum {string} */
+      missingValueStrategy:
+        'SKIP_IF_ANY_VALUE_MISSING' | 'SKIP_IF_ALL_VALUES_MISSING' | 'NEVER_SKIP';
+    };
     Directive: {
       attachments: components['schemas']['Attachment'][];
       body: string;
@@ -9552,6 +10822,37 @@ export interface components {
       value: string;
       vi: string;
     };
+    EntryRule: {
+      code: string;
+      /** @enum {string} */
+      importance: 'HIGH' | 'MEDIUM' | 'LOW';
+      instructionEn: string | null;
+      instructionVi: string | null;
+      left: {
+        expression: string;
+        /** @enum {string} */
+        missingValueStrategy:
+          'SKIP_IF_ANY_VALUE_MISSING' | 'SKIP_IF_ALL_VALUES_MISSING' | 'NEVER_SKIP';
+      };
+      nameEn: string;
+      nameVi: string;
+      /** @enum {string} */
+      operator:
+        | 'equal_to'
+        | 'not_equal_to'
+        | 'greater_than'
+        | 'greater_than_or_equal_to'
+        | 'less_than'
+        | 'less_than_or_equal_to'
+        | 'compulsory_pair'
+        | 'exclusive_pair';
+      right: {
+        expression: string;
+        /** @enum {string} */
+        missingValueStrategy:
+          'SKIP_IF_ANY_VALUE_MISSING' | 'SKIP_IF_ALL_VALUES_MISSING' | 'NEVER_SKIP';
+      };
+    };
     Error: {
       error: {
         /**
@@ -9571,6 +10872,10 @@ export interface components {
           | 'unknown_unit'
           | 'unit_in_other_tree'
           | 'link_weights_invalid'
+          | 'outlier_query_invalid'
+          | 'outlier_unknown_item'
+          | 'validation_rule_invalid'
+          | 'validation_too_large'
           | 'conflict'
           | 'units_file_invalid'
           | 'file_invalid'
@@ -9722,9 +11027,27 @@ export interface components {
         responseType: 'ImportSummary';
         /** @enum {string} */
         status: 'SUCCESS' | 'WARNING' | 'ERROR';
+        validationViolations?: components['schemas']['ImportValidation'];
       };
       /** @enum {string} */
       status: 'OK' | 'WARNING' | 'ERROR';
+    };
+    /** @description Opsroom's: the validation rules the imported values break (kept unless refuseOnHighViolation=true) */
+    ImportValidation: {
+      high: number;
+      list: {
+        /** @enum {string} */
+        importance: 'HIGH' | 'MEDIUM' | 'LOW';
+        left: number | null;
+        nameEn: string;
+        nameVi: string;
+        period: string;
+        right: number | null;
+        rule: string;
+        unit: string;
+        version: string;
+      }[];
+      violations: number;
     };
     IndicatorList: {
       items: {
@@ -9881,6 +11204,30 @@ export interface components {
         unchanged: number;
         updated: number;
       };
+      validationRuleGroups: {
+        created: number;
+        unchanged: number;
+        updated: number;
+      };
+      validationRules: {
+        created: number;
+        unchanged: number;
+        updated: number;
+      };
+    };
+    MinMaxDataElement: {
+      dataElement: {
+        id: string;
+      };
+      generated?: boolean;
+      max: number;
+      min: number;
+      optionCombo?: {
+        id: string;
+      };
+      source: {
+        id: string;
+      };
     };
     NewToken: {
       expiresInDays?: number;
@@ -10003,6 +11350,50 @@ export interface components {
       items: components['schemas']['OrgUnit'][];
       total: number;
       version: string;
+    };
+    OutlierDetection: {
+      metadata: {
+        algorithm: string;
+        count: number;
+        dataEndDate?: string;
+        dataStartDate?: string;
+        endDate: string;
+        maxResults: number;
+        orderBy: string;
+        sortOrder: string;
+        startDate: string;
+        threshold: number;
+      };
+      outlierValues: components['schemas']['OutlierValue'][];
+    };
+    OutlierValue: {
+      absDev: number;
+      aoc: string;
+      aocName: string;
+      /** @description SEASONAL: how many values the seasonal baseline holds */
+      baseline?: number;
+      coc: string;
+      cocName: string;
+      de: string;
+      deName: string;
+      followup: boolean;
+      lowerBound?: number;
+      mean?: number;
+      median?: number;
+      ou: string;
+      ouName: string;
+      /**
+       * @description DHIS2's period id
+       * @example 20250120
+       */
+      pe: string;
+      /** @description Opsroom: 100× or more above or below the geometric mean of the same series’ other values — a likely unit or scale error */
+      scaleSlip: boolean;
+      /** @description Z_SCORE: the population SD; MOD_Z_SCORE and SEASONAL: the MAD */
+      stdDev?: number;
+      upperBound?: number;
+      value: number;
+      zScore?: number;
     };
     PeriodLock: {
       data_set: string | null;
@@ -10362,6 +11753,186 @@ export interface components {
       /** @description The full name of the scope unit */
       scope_name: string;
     };
+    ValidationApplySummary: {
+      validationRuleGroups: {
+        created: number;
+        unchanged: number;
+        updated: number;
+      };
+      validationRules: {
+        created: number;
+        unchanged: number;
+        updated: number;
+      };
+    };
+    ValidationResult: {
+      created: string;
+      id: number;
+      importance: string;
+      leftsideValue: number | null;
+      notificationSent: boolean;
+      organisationUnit: {
+        code: string;
+        id: string;
+        name: string;
+        path: string;
+      };
+      period: {
+        id: string;
+      };
+      rightsideValue: number | null;
+      validationRule: {
+        code: string;
+        id: string;
+      };
+    };
+    ValidationResultList: {
+      pager: {
+        page: number;
+        pageSize: number;
+        total: number;
+      };
+      validationResults: components['schemas']['ValidationResult'][];
+    };
+    ValidationReview: {
+      /** @enum {string} */
+      action: 'confirm';
+      comment?: string;
+      /** @example 2021-01-01/2021-08-31 */
+      period: string;
+      /** @description The rule, by code or uid */
+      rule: string;
+      /** @description Where it is broken: the unit code */
+      unit: string;
+      version: string;
+    };
+    ValidationRule: {
+      code: string;
+      displayName: string;
+      /** @description The DHIS2 uid, else the code */
+      id: string;
+      /** @enum {string} */
+      importance: 'HIGH' | 'MEDIUM' | 'LOW';
+      instruction?: string;
+      instructionEn?: string;
+      instructionVi?: string;
+      left: components['schemas']['ValidationRuleSide'];
+      leftSide: components['schemas']['Dhis2ValidationRuleSide'];
+      /** @description Unit levels (0 = the nation); [] = all */
+      levels: number[];
+      name: string;
+      nameEn: string;
+      nameVi: string;
+      /** @enum {string} */
+      operator:
+        | 'equal_to'
+        | 'not_equal_to'
+        | 'greater_than'
+        | 'greater_than_or_equal_to'
+        | 'less_than'
+        | 'less_than_or_equal_to'
+        | 'compulsory_pair'
+        | 'exclusive_pair';
+      /** @description DHIS2 levels (1 = the nation) */
+      organisationUnitLevels: number[];
+      /**
+       * @description DHIS2's name: Monthly, Quarterly…
+       * @example Monthly
+       */
+      periodType: string;
+      right: components['schemas']['ValidationRuleSide'];
+      rightSide: components['schemas']['Dhis2ValidationRuleSide'];
+      uid?: string;
+    };
+    /**
+     * @description A rule in DHIS2's shape (name, instruction, importance, periodType, operator, leftSide, rightSide, organisationUnitLevels) or Opsroom's (code, uid, nameVi, nameEn, instructionVi/En, importance, periodType, levels, operator, left, right); checked as a whole (422 validation_rule_invalid lists every problem)
+     * @example {
+     *       "code": "URBAN_LE_TOTAL",
+     *       "nameVi": "Thuê bao thành thị không vượt tổng",
+     *       "nameEn": "Urban subscribers within the total",
+     *       "periodType": "month",
+     *       "operator": "less_than_or_equal_to",
+     *       "left": {
+     *         "expression": "#{MOBILE_SUBS.URBAN}"
+     *       },
+     *       "right": {
+     *         "expression": "#{MOBILE_SUBS}"
+     *       }
+     *     }
+     */
+    ValidationRuleBody: {
+      [key: string]: unknown;
+    };
+    ValidationRuleGroup: {
+      code: string;
+      displayName: string;
+      id: string;
+      name: string;
+      nameEn: string;
+      nameVi: string;
+      /** @description Codes of its rules */
+      rules: string[];
+      uid?: string;
+      validationRules: {
+        id: string;
+      }[];
+    };
+    /** @description A group in Opsroom's shape (code, uid, nameVi, nameEn, rules: codes) or DHIS2's (id, code, name, validationRules: [{id}]) */
+    ValidationRuleGroupBody: {
+      [key: string]: unknown;
+    };
+    ValidationRuleGroupList: {
+      validationRuleGroups: components['schemas']['ValidationRuleGroup'][];
+    };
+    ValidationRuleList: {
+      pager: {
+        page: number;
+        pageSize: number;
+        total: number;
+      };
+      validationRules: components['schemas']['ValidationRule'][];
+    };
+    ValidationRuleSide: {
+      descriptionEn?: string;
+      descriptionVi?: string;
+      /** @example #{MOBILE_SUBS.URBAN} */
+      expression: string;
+      /** @enum {string} */
+      missingValueStrategy:
+        'SKIP_IF_ANY_VALUE_MISSING' | 'SKIP_IF_ALL_VALUES_MISSING' | 'NEVER_SKIP';
+    };
+    ValidationViolation: {
+      attributeOptionComboDisplayName: string;
+      attributeOptionComboId: string;
+      /** @enum {string} */
+      importance: 'HIGH' | 'MEDIUM' | 'LOW';
+      instruction: string | null;
+      instructionVi: string | null;
+      leftSideValue: number | null;
+      /** @example <= */
+      operator: string;
+      organisationUnitCode: string;
+      organisationUnitDisplayName: string;
+      organisationUnitId: string;
+      organisationUnitPath: string;
+      /**
+       * @description Opsroom's period id
+       * @example 2022-01
+       */
+      period: string;
+      periodDisplayName: string;
+      /**
+       * @description DHIS2's period id
+       * @example 202201
+       */
+      periodId: string;
+      rightSideValue: number | null;
+      validationRuleCode: string;
+      validationRuleDescription: string;
+      validationRuleDescriptionVi: string;
+      validationRuleId: string;
+    };
+    ValidationViolationList: components['schemas']['ValidationViolation'][];
     WeeklyPlan: {
       decidedAt: string | null;
       decidedBy: string | null;

@@ -1,0 +1,475 @@
+import { sql, type Selectable } from 'kysely';
+import type { Db } from './client.ts';
+import type { ValidationRuleTable } from './schema.ts';
+
+/** A stored validation rule (levels parsed). */
+export type RuleRow = Omit<
+  Selectable<ValidationRuleTable>,
+  'id' | 'levels' | 'created_at' | 'updated_at'
+> & {
+  id: number;
+  levels: number[];
+  created_at: Date;
+  updated_at: Date;
+};
+
+/** A rule's columns as written. */
+export type RuleValues = Omit<RuleRow, 'id' | 'created_at' | 'updated_at'>;
+
+export interface GroupRow {
+  id: number;
+  code: string;
+  uid: string | null;
+  name_vi: string;
+  name_en: string;
+  rules: string[];
+}
+
+export interface ElementInfo {
+  id: number;
+  code: string;
+  uid: string | null;
+  breakdown_id: number;
+  agg_time: string;
+  agg_units: string;
+}
+
+export interface ResultRow {
+  id: number;
+  rule_id: number;
+  rule_code: string;
+  rule_uid: string | null;
+  unit_id: number;
+  unit_code: string;
+  unit_uid: string | null;
+  unit_version: string;
+  unit_path: string;
+  unit_name: string;
+  period: string;
+  left_value: number | null;
+  right_value: number | null;
+  importance: string;
+  found_at: Date;
+}
+
+export interface NewResult {
+  rule_id: number;
+  unit_id: number;
+  period: string;
+  left_value: number | null;
+  right_value: number | null;
+  importance: string;
+}
+
+const levelsOf = (v: unknown): number[] =>
+  (typeof v === 'string' ? JSON.parse(v) : (v ?? [])) as number[];
+
+/** Validation rules, their groups and stored results (migration 0020). */
+export class ValidationRepo {
+  constructor(private readonly db: Db) {}
+
+  private rules() {
+    return this.db.selectFrom('validation_rule').selectAll();
+  }
+
+  async listRules(): Promise<RuleRow[]> {
+    const rows = await this.rules().orderBy('code').execute();
+    return rows.map((r) => ({ ...r, levels: levelsOf(r.levels) }));
+  }
+
+  /** By code or DHIS2 uid. */
+  async ruleByKey(key: string): Promise<RuleRow | undefined> {
+    const r = await this.rules()
+      .where((eb) => eb.or([eb('code', '=', key), eb('uid', '=', key)]))
+      .executeTakeFirst();
+    return r ? { ...r, levels: levelsOf(r.levels) } : undefined;
+  }
+
+  async rulesByKeys(keys: string[]): Promise<RuleRow[]> {
+    if (keys.length === 0) return [];
+    const rows = await this.rules()
+      .where((eb) => eb.or([eb('code', 'in', keys), eb('uid', 'in', keys)]))
+      .execute();
+    return rows.map((r) => ({ ...r, levels: levelsOf(r.levels) }));
+  }
+
+  /** Creates or replaces the rule with this code; 'created' or 'updated'. */
+  async upsertRule(v: RuleValues): Promise<{ id: number; change: 'created' | 'updated' }> {
+    const values = { ...v, levels: JSON.stringify(v.levels) };
+    const before = await this.db
+      .selectFrom('validation_rule')
+      .select('id')
+      .where('code', '=', v.code)
+      .executeTakeFirst();
+    if (before) {
+      await this.db
+        .updateTable('validation_rule')
+        .set({ ...values, updated_at: sql<Date>`now()` })
+        .where('id', '=', before.id)
+        .execute();
+      return { id: before.id, change: 'updated' };
+    }
+    const r = await this.db
+      .insertInto('validation_rule')
+      .values(values)
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { id: r.id, change: 'created' };
+  }
+
+  async deleteRule(id: number): Promise<void> {
+    await this.db.deleteFrom('validation_rule').where('id', '=', id).execute();
+  }
+
+  /** Another rule (or group) holding this uid, if any. */
+  async uidTaken(table: 'validation_rule' | 'validation_rule_group', uid: string, code: string) {
+    const r = await this.db
+      .selectFrom(table)
+      .select('code')
+      .where('uid', '=', uid)
+      .where('code', '!=', code)
+      .executeTakeFirst();
+    return r?.code;
+  }
+
+  async listGroups(): Promise<GroupRow[]> {
+    const groups = await this.db
+      .selectFrom('validation_rule_group')
+      .select(['id', 'code', 'uid', 'name_vi', 'name_en'])
+      .orderBy('code')
+      .execute();
+    const members = await this.db
+      .selectFrom('validation_rule_group_member as m')
+      .innerJoin('validation_rule as r', 'r.id', 'm.rule_id')
+      .select(['m.group_id', 'r.code'])
+      .orderBy('r.code')
+      .execute();
+    return groups.map((g) => ({
+      ...g,
+      rules: members.filter((m) => m.group_id === g.id).map((m) => m.code),
+    }));
+  }
+
+  async groupByKey(key: string): Promise<GroupRow | undefined> {
+    return (await this.listGroups()).find((g) => g.code === key || g.uid === key);
+  }
+
+  async upsertGroup(
+    g: { code: string; uid: string | null; name_vi: string; name_en: string },
+    ruleIds: number[],
+  ): Promise<{ id: number; change: 'created' | 'updated' }> {
+    const before = await this.db
+      .selectFrom('validation_rule_group')
+      .select('id')
+      .where('code', '=', g.code)
+      .executeTakeFirst();
+    let id: number;
+    if (before) {
+      id = before.id;
+      await this.db
+        .updateTable('validation_rule_group')
+        .set({ ...g, updated_at: sql<Date>`now()` })
+        .where('id', '=', id)
+        .execute();
+      await this.db.deleteFrom('validation_rule_group_member').where('group_id', '=', id).execute();
+    } else {
+      id = (
+        await this.db
+          .insertInto('validation_rule_group')
+          .values(g)
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+    }
+    if (ruleIds.length)
+      await this.db
+        .insertInto('validation_rule_group_member')
+        .values([...new Set(ruleIds)].map((rule_id) => ({ group_id: id, rule_id })))
+        .execute();
+    return { id, change: before ? 'updated' : 'created' };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // What rules refer to
+
+  /** Data elements by code or uid. */
+  async elementsByKeys(keys: string[]): Promise<ElementInfo[]> {
+    if (keys.length === 0) return [];
+    return this.db
+      .selectFrom('data_element')
+      .select(['id', 'code', 'uid', 'breakdown_id', 'agg_time', 'agg_units'])
+      .where((eb) => eb.or([eb('code', 'in', keys), eb('uid', 'in', keys)]))
+      .execute();
+  }
+
+  /**
+   * Stored violations at these units or under them, with their rule: what marks a figure made
+   * of the values they concern (analytics' `flags`).
+   */
+  async resultsUnder(unitIds: number[]) {
+    if (unitIds.length === 0) return [];
+    const r = await sql<{
+      rule: string;
+      name_vi: string;
+      name_en: string;
+      instruction_vi: string | null;
+      instruction_en: string | null;
+      importance: 'HIGH' | 'MEDIUM' | 'LOW';
+      left_expression: string;
+      right_expression: string;
+      unit: string;
+      path: string;
+      version: string;
+      period: string;
+      left_value: number | null;
+      right_value: number | null;
+    }>`select vr.code as rule, vr.name_vi, vr.name_en, vr.instruction_vi, vr.instruction_en,
+        r.importance, vr.left_expression, vr.right_expression, u.code as unit, u.path, u.version,
+        r.period, r.left_value, r.right_value
+      from validation_result r
+      join validation_rule vr on vr.id = r.rule_id
+      join org_unit u on u.id = r.unit_id
+      where exists (select 1 from org_unit_ancestor a
+        where a.unit_id = r.unit_id and a.ancestor_id = any(${unitIds}::int[]))
+        and not exists (select 1 from validation_followup f where f.rule_id = r.rule_id
+          and f.unit_id = r.unit_id and f.period = r.period and f.state = 'confirmed')
+      order by r.importance, r.found_at desc
+      limit 10000`.execute(this.db);
+    return r.rows;
+  }
+
+  /** Whether any rule is stored (an import keeps what it wrote for the rules only then). */
+  async anyRule(): Promise<boolean> {
+    const r = await this.db.selectFrom('validation_rule').select('id').limit(1).execute();
+    return r.length > 0;
+  }
+
+  /** These units and every unit above them (a rule may apply at any level of the chain). */
+  async withUnitsAbove(ids: number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const r = await this.db
+      .selectFrom('org_unit_ancestor')
+      .select('ancestor_id')
+      .distinct()
+      .where('unit_id', '=', (eb) => eb.fn.any(eb.val(ids)))
+      .execute();
+    return r.map((x) => x.ancestor_id);
+  }
+
+  /** Units by id, with what a run needs of them. */
+  async unitsByIds(ids: number[]) {
+    if (ids.length === 0) return [];
+    return this.db
+      .selectFrom('org_unit')
+      .select(['id', 'code', 'uid', 'version', 'level', 'path', 'full_name'])
+      .where('id', 'in', ids)
+      .execute();
+  }
+
+  /** Stored periods by id. */
+  async periodsByIds(ids: number[]) {
+    if (ids.length === 0) return [];
+    return this.db
+      .selectFrom('period')
+      .select(['id', 'pid', 'type'])
+      .where('id', 'in', ids)
+      .execute();
+  }
+
+  /** Breakdown options by code or uid, with the breakdown they belong to. */
+  async optionsByKeys(keys: string[]) {
+    if (keys.length === 0) return [];
+    return this.db
+      .selectFrom('breakdown_option')
+      .select(['id', 'code', 'uid', 'breakdown_id'])
+      .where((eb) => eb.or([eb('code', 'in', keys), eb('uid', 'in', keys)]))
+      .execute();
+  }
+
+  /** A data set by code or uid, with its elements' ids. */
+  async dataSetByKey(key: string) {
+    const ds = await this.db
+      .selectFrom('data_set')
+      .select(['id', 'code', 'uid', 'version', 'period_type'])
+      .where((eb) => eb.or([eb('code', '=', key), eb('uid', '=', key)]))
+      .executeTakeFirst();
+    if (!ds) return undefined;
+    const members = await this.db
+      .selectFrom('data_set_element')
+      .select('element_id')
+      .where('data_set_id', '=', ds.id)
+      .execute();
+    return { ...ds, elementIds: members.map((m) => m.element_id) };
+  }
+
+  /** The period types of the data sets each element is reported in. */
+  async dataSetPeriodTypes(elementIds: number[]) {
+    if (elementIds.length === 0) return [];
+    return this.db
+      .selectFrom('data_set_element as e')
+      .innerJoin('data_set as d', 'd.id', 'e.data_set_id')
+      .select(['e.element_id', 'd.code', 'd.period_type'])
+      .where('e.element_id', 'in', elementIds)
+      .execute();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Results
+
+  /**
+   * Stores what a run found: for each rule run, the results it had stored at the units and
+   * periods it checked are replaced by `found` ("stored until the values change").
+   */
+  async replaceResults(
+    checked: { ruleId: number; unitIds: number[]; periods: string[] }[],
+    found: NewResult[],
+  ): Promise<void> {
+    for (const c of checked) {
+      if (c.unitIds.length === 0 || c.periods.length === 0) continue;
+      await this.db
+        .deleteFrom('validation_result')
+        .where('rule_id', '=', c.ruleId)
+        .where('unit_id', 'in', c.unitIds)
+        .where('period', 'in', c.periods)
+        .execute();
+    }
+    for (let i = 0; i < found.length; i += 1000)
+      await this.db
+        .insertInto('validation_result')
+        .values(found.slice(i, i + 1000))
+        .onConflict((oc) =>
+          oc.columns(['rule_id', 'unit_id', 'period']).doUpdateSet((eb) => ({
+            left_value: eb.ref('excluded.left_value'),
+            right_value: eb.ref('excluded.right_value'),
+            importance: eb.ref('excluded.importance'),
+            found_at: sql<Date>`now()`,
+          })),
+        )
+        .execute();
+  }
+
+  /** The follow-ups of these cells (rule, unit, period), whatever their state. */
+  async followups(cells: { ruleId: number; unitId: number; period: string }[]) {
+    if (cells.length === 0) return [];
+    const r = await sql<{
+      rule_id: number;
+      unit_id: number;
+      period: string;
+      task_id: number | null;
+      state: 'open' | 'confirmed' | 'corrected';
+    }>`select f.rule_id, f.unit_id, f.period, f.task_id, f.state
+      from validation_followup f
+      join json_to_recordset(${JSON.stringify(cells)}::json) as c("ruleId" int, "unitId" int, period text)
+        on c."ruleId" = f.rule_id and c."unitId" = f.unit_id and c.period = f.period`.execute(
+      this.db,
+    );
+    return r.rows;
+  }
+
+  /** Open follow-ups of rules among the checked cells (rule, units, periods). */
+  async openFollowups(checked: { ruleId: number; unitIds: number[]; periods: string[] }[]) {
+    const out = [];
+    for (const c of checked) {
+      if (c.unitIds.length === 0 || c.periods.length === 0) continue;
+      out.push(
+        ...(await this.db
+          .selectFrom('validation_followup')
+          .select(['rule_id', 'unit_id', 'period', 'task_id'])
+          .where('rule_id', '=', c.ruleId)
+          .where('unit_id', 'in', c.unitIds)
+          .where('period', 'in', c.periods)
+          .where('state', '=', 'open')
+          .execute()),
+      );
+    }
+    return out;
+  }
+
+  async openFollowup(f: {
+    rule_id: number;
+    unit_id: number;
+    period: string;
+    task_id: number | null;
+  }) {
+    await this.db
+      .insertInto('validation_followup')
+      .values({ ...f, state: 'open' })
+      .onConflict((oc) =>
+        oc.columns(['rule_id', 'unit_id', 'period']).doUpdateSet({
+          state: 'open',
+          task_id: f.task_id,
+          comment: null,
+          reviewed_by: null,
+          reviewed_at: null,
+        }),
+      )
+      .execute();
+  }
+
+  async closeFollowup(
+    key: { rule_id: number; unit_id: number; period: string },
+    state: 'confirmed' | 'corrected',
+    by: string,
+    comment: string | null,
+  ) {
+    await this.db
+      .insertInto('validation_followup')
+      .values({ ...key, state, reviewed_by: by, comment, reviewed_at: sql<Date>`now()` })
+      .onConflict((oc) =>
+        oc.columns(['rule_id', 'unit_id', 'period']).doUpdateSet({
+          state,
+          reviewed_by: by,
+          comment,
+          reviewed_at: sql<Date>`now()`,
+        }),
+      )
+      .execute();
+  }
+
+  /** Stored results at units under the scope's unit (null = all), newest first, paged. */
+  async listResults(opts: {
+    scope: { version: string; path: string } | null;
+    ruleIds?: number[];
+    periods?: string[];
+    limit: number;
+    offset: number;
+  }): Promise<{ rows: ResultRow[]; total: number }> {
+    let q = this.db
+      .selectFrom('validation_result as v')
+      .innerJoin('validation_rule as r', 'r.id', 'v.rule_id')
+      .innerJoin('org_unit as u', 'u.id', 'v.unit_id');
+    if (opts.scope !== null)
+      q = q
+        .where('u.version', '=', opts.scope.version)
+        .where('u.path', 'like', `${opts.scope.path}%`);
+    if (opts.ruleIds) q = q.where('v.rule_id', 'in', opts.ruleIds.length ? opts.ruleIds : [-1]);
+    if (opts.periods) q = q.where('v.period', 'in', opts.periods.length ? opts.periods : ['']);
+    const total = await q
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const rows = await q
+      .select([
+        'v.id',
+        'v.rule_id',
+        'r.code as rule_code',
+        'r.uid as rule_uid',
+        'v.unit_id',
+        'u.code as unit_code',
+        'u.uid as unit_uid',
+        'u.version as unit_version',
+        'u.path as unit_path',
+        'u.full_name as unit_name',
+        'v.period',
+        'v.left_value',
+        'v.right_value',
+        'v.importance',
+        'v.found_at',
+      ])
+      .orderBy('v.found_at', 'desc')
+      .orderBy('v.id', 'desc')
+      .limit(opts.limit)
+      .offset(opts.offset)
+      .execute();
+    return { rows, total: Number(total.n) };
+  }
+}
