@@ -143,10 +143,12 @@ export class ValueColumns {
 
 const KEY = 'unit_id, element_id, period_id, option_id, attribute_id';
 /**
- * The units that keep roll-up rows, as a derived table of `id`s to join an ancestor on: roll-up
- * units (org_unit.rollup: a root, a province, a unit with >= 64 units below) that have units
- * below them. Other units total their subtree's own values when asked (analytics.repo.ts). A
- * join, not a per-row `exists`: an import's staged rows meet ~100 such units, hashed once.
+ * The units that keep roll-up rows, as a derived table of `id`s: roll-up units (org_unit.rollup:
+ * a root, a province, a unit with >= 64 units below) that have units below them. Other units
+ * total their subtree's own values when asked (analytics.repo.ts). Read as
+ * `ancestor_id = any(array(select k.id from ROLLUP_UNITS k))`: the ~100 ids found once, then a
+ * filter, whatever the plan — a per-row `exists` cost 100 s on PGlite and a join to the derived
+ * table 345 s on the server for a bench's 330,000 values (bench/carry.bench.ts).
  */
 export const ROLLUP_UNITS = sql.raw(
   `(select u.id from org_unit u where u.rollup
@@ -629,7 +631,7 @@ export class DataValueRepo {
                           else coalesce(s.value, 0) end),
         sum(case s.action when 'create' then 1 when 'delete' then -1 else 0 end)::int
       from dv_stage s join org_unit_ancestor a on a.unit_id = s.unit_id
-        join ${ROLLUP_UNITS} k on k.id = a.ancestor_id
+        and a.ancestor_id = any(array(select k.id from ${ROLLUP_UNITS} k))
       where s.action <> 'ignore'
       group by 1, 2, 3, 4, 5`.execute(db);
     const result = await sql<{ action: string; n: number }>`
@@ -647,8 +649,8 @@ export class DataValueRepo {
     if (unitIds.length === 0) return m;
     const r = await sql<{ unit_id: number; ancestor_id: number }>`
       select a.unit_id, a.ancestor_id from org_unit_ancestor a
-      join ${ROLLUP_UNITS} k on k.id = a.ancestor_id
       where a.unit_id = any(${unitIds}::int[])
+        and a.ancestor_id = any(array(select k.id from ${ROLLUP_UNITS} k))
       order by unit_id, depth`.execute(this.db);
     for (const x of r.rows) m.get(x.unit_id)!.push(x.ancestor_id);
     return m;

@@ -931,8 +931,8 @@ export async function refreshRollups(db: Db, unitIds: number[]): Promise<void> {
     select a.ancestor_id, d.element_id, d.period_id, d.option_id, d.attribute_id,
       sum(coalesce(d.value, 0)), count(*)::int
     from org_unit_ancestor a
-    join ${ROLLUP_UNITS} k on k.id = a.ancestor_id
     join data_value d on d.unit_id = a.unit_id
     where a.ancestor_id = any(${unitIds}::int[])
+      and a.ancestor_id = any(array(select k.id from ${ROLLUP_UNITS} k))
     group by 1, 2, 3, 4, 5`.execute(db);
 }
