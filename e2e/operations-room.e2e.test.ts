@@ -202,6 +202,24 @@ describe('Tổng quan điều hành — in a browser', () => {
       },
     });
     assert.equal(rule.status(), 201, await rule.text());
+    // A validation rule the value will break (issue 17): positives within tests, per ward.
+    const check = await api!.post(baseUrl + '/api/validationRules', {
+      headers: { 'X-CSRF-Token': csrf },
+      data: {
+        code: 'E2E_ROOM_POSITIVES_LE_TESTS',
+        nameVi: 'Số ca dương tính không vượt số mẫu xét nghiệm',
+        nameEn: 'Positive cases within tests done',
+        instructionVi: 'Liên hệ phường để kiểm tra lại số ca dương tính',
+        importance: 'HIGH',
+        periodType: 'day',
+        levels: [2],
+        operator: 'less_than_or_equal_to',
+        left: { expression: '#{POSITIVE_CASES}' },
+        right: { expression: '#{TESTS_DONE}' },
+      },
+    });
+    assert.equal(check.status(), 201, await check.text());
+    assert.equal(await page.getByTestId('tile-POSITIVE_CASES').getByTestId('flag-mark').count(), 0);
     // The page must not reload: a mark on the window survives only if it does not.
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
 
@@ -237,6 +255,10 @@ describe('Tổng quan điều hành — in a browser', () => {
     await page.getByTestId('tile-alert-POSITIVE_CASES').waitFor();
     await page.getByTestId('rank-79').getByText('Có cảnh báo').waitFor();
     assert.match(await text(page, 'rank-79'), /^1 /, 'the city now ranks first');
+    // The value breaks the rule: the leader's open room says the figure is to be checked.
+    const flag = page.getByTestId('tile-POSITIVE_CASES').getByTestId('flag-mark');
+    await flag.waitFor();
+    assert.match((await flag.getAttribute('title')) ?? '', /Số ca dương tính không vượt/);
     await shot(page, 'operations-room-live.png');
   });
 
