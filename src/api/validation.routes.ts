@@ -26,7 +26,7 @@ import {
   periodTypeFromDhis2,
   toDhis2Id,
 } from '../domain/period.ts';
-import { OPERATOR_SIGNS } from '../domain/validation.ts';
+import { OPERATOR_SIGNS, type Importance, type ValidationOperator } from '../domain/validation.ts';
 import type { StoredGroup, StoredRule, Violation } from '../services/validation.service.ts';
 import { actorOf, type AppEnv } from './context.ts';
 
@@ -400,7 +400,8 @@ export function validationRoutes() {
       method: 'get',
       path: '/api/validationResults',
       tags: ['validation'],
-      summary: 'Stored violations at units in the caller’s scope, newest first, paged (data.read)',
+      summary:
+        'Stored violations at units in the caller’s scope, most important (HIGH first) then newest, with the rule’s names, instruction and operator and the follow-up state; paged (data.read)',
       request: { query: ValidationResultsQuery },
       responses: { 200: json(ValidationResultList, 'The results'), ...errorResponses },
     }),
@@ -411,18 +412,35 @@ export function validationRoutes() {
         offset: (q.page - 1) * q.pageSize,
         ...(q.vr !== undefined ? { rule: q.vr } : {}),
         ...(q.pe !== undefined ? { period: q.pe.split(';').filter(Boolean) } : {}),
+        ...(q.state !== 'all' ? { state: q.state } : {}),
+        ...(q.ou !== undefined ? { unit: q.ou } : {}),
+        ...(q.ouVersion !== undefined ? { version: q.ouVersion } : {}),
       });
       return c.json(
         {
           pager: { page: q.page, pageSize: q.pageSize, total },
           validationResults: rows.map((r) => ({
             id: r.id,
-            validationRule: { id: r.rule_uid ?? r.rule_code, code: r.rule_code },
+            validationRule: {
+              id: r.rule_uid ?? r.rule_code,
+              code: r.rule_code,
+              name: r.rule_name_en,
+              displayName: r.rule_name_en,
+              nameVi: r.rule_name_vi,
+              nameEn: r.rule_name_en,
+              instruction: r.instruction_en,
+              instructionVi: r.instruction_vi,
+              instructionEn: r.instruction_en,
+              operator: r.operator as ValidationOperator,
+              operatorSign: OPERATOR_SIGNS[r.operator as ValidationOperator],
+              importance: r.importance as Importance,
+            },
             organisationUnit: {
               id: r.unit_uid ?? r.unit_code,
               code: r.unit_code,
               path: r.unit_path,
               name: r.unit_name,
+              version: r.unit_version,
             },
             period: { id: r.period },
             leftsideValue: r.left_value,
@@ -430,6 +448,11 @@ export function validationRoutes() {
             importance: r.importance,
             created: new Date(r.found_at).toISOString(),
             notificationSent: false,
+            followup: {
+              state: r.followup_state ?? 'open',
+              taskId: r.task_id,
+              comment: r.followup_comment,
+            },
           })),
         },
         200,

@@ -177,17 +177,43 @@ export const ValidationResultsQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(1000).default(50),
   vr: z.string().max(100).optional().openapi({ description: 'A rule (uid or code)' }),
   pe: z.string().max(2000).optional().openapi({ description: "Opsroom period ids, ';'-separated" }),
+  ou: z.string().min(1).max(100).optional().openapi({
+    description: 'A unit code: its subtree only (in your scope); default your scope',
+  }),
+  ouVersion: z.string().min(1).max(20).optional().openapi({
+    description: "The unit's hierarchy version; default your scope's",
+  }),
+  state: z.enum(['all', 'open', 'confirmed', 'corrected']).default('all').openapi({
+    description:
+      "By follow-up: 'open' leaves out the results a reviewer confirmed correct; default all",
+  }),
 });
+
+export const FOLLOWUP_STATES = ['open', 'confirmed', 'corrected'] as const;
 
 export const ValidationResult = z
   .object({
     id: z.number(),
-    validationRule: z.object({ id: z.string(), code: z.string() }),
+    validationRule: z.object({
+      id: z.string(),
+      code: z.string(),
+      name: z.string().openapi({ description: 'English name (DHIS2: name)' }),
+      displayName: z.string(),
+      nameVi: z.string(),
+      nameEn: z.string(),
+      instruction: z.string().nullable().openapi({ description: 'English instruction' }),
+      instructionVi: z.string().nullable(),
+      instructionEn: z.string().nullable(),
+      operator: z.enum(VALIDATION_OPERATORS),
+      operatorSign: z.string().openapi({ example: '<=' }),
+      importance: z.enum(IMPORTANCES),
+    }),
     organisationUnit: z.object({
       id: z.string(),
       code: z.string(),
       path: z.string(),
       name: z.string(),
+      version: z.string().openapi({ description: 'The hierarchy version of the unit' }),
     }),
     period: z.object({ id: z.string() }),
     leftsideValue: z.number().nullable(),
@@ -195,6 +221,15 @@ export const ValidationResult = z
     importance: z.string(),
     created: z.string(),
     notificationSent: z.boolean(),
+    followup: z
+      .object({
+        state: z.enum(FOLLOWUP_STATES).openapi({
+          description: "'open' when no reviewer has spoken yet (also without a follow-up row)",
+        }),
+        taskId: z.number().nullable().openapi({ description: 'The follow-up task, if any' }),
+        comment: z.string().nullable(),
+      })
+      .openapi({ description: 'What became of it (issue 17)' }),
   })
   .openapi('ValidationResult');
 

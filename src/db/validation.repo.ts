@@ -50,6 +50,14 @@ export interface ResultRow {
   right_value: number | null;
   importance: string;
   found_at: Date;
+  rule_name_vi: string;
+  rule_name_en: string;
+  instruction_vi: string | null;
+  instruction_en: string | null;
+  operator: string;
+  followup_state: 'open' | 'confirmed' | 'corrected' | null;
+  task_id: number | null;
+  followup_comment: string | null;
 }
 
 export interface NewResult {
@@ -427,23 +435,38 @@ export class ValidationRepo {
   }
 
   /** Stored results at units under the scope's unit (null = all), newest first, paged. */
+  /**
+   * Stored results (issue 17's data quality screen): with the rule's names, instruction and
+   * operator and the follow-up's state and task; `open` leaves out those a reviewer confirmed.
+   * Most important first (HIGH, MEDIUM, LOW), then newest.
+   */
   async listResults(opts: {
     scope: { version: string; path: string } | null;
     ruleIds?: number[];
     periods?: string[];
+    state?: 'open' | 'confirmed' | 'corrected';
     limit: number;
     offset: number;
   }): Promise<{ rows: ResultRow[]; total: number }> {
     let q = this.db
       .selectFrom('validation_result as v')
       .innerJoin('validation_rule as r', 'r.id', 'v.rule_id')
-      .innerJoin('org_unit as u', 'u.id', 'v.unit_id');
+      .innerJoin('org_unit as u', 'u.id', 'v.unit_id')
+      .leftJoin('validation_followup as f', (j) =>
+        j
+          .onRef('f.rule_id', '=', 'v.rule_id')
+          .onRef('f.unit_id', '=', 'v.unit_id')
+          .onRef('f.period', '=', 'v.period'),
+      );
     if (opts.scope !== null)
       q = q
         .where('u.version', '=', opts.scope.version)
         .where('u.path', 'like', `${opts.scope.path}%`);
     if (opts.ruleIds) q = q.where('v.rule_id', 'in', opts.ruleIds.length ? opts.ruleIds : [-1]);
     if (opts.periods) q = q.where('v.period', 'in', opts.periods.length ? opts.periods : ['']);
+    if (opts.state === 'open')
+      q = q.where((eb) => eb.or([eb('f.state', 'is', null), eb('f.state', '<>', 'confirmed')]));
+    else if (opts.state !== undefined) q = q.where('f.state', '=', opts.state);
     const total = await q
       .select((eb) => eb.fn.countAll<string | number>().as('n'))
       .executeTakeFirstOrThrow();
@@ -453,6 +476,11 @@ export class ValidationRepo {
         'v.rule_id',
         'r.code as rule_code',
         'r.uid as rule_uid',
+        'r.name_vi as rule_name_vi',
+        'r.name_en as rule_name_en',
+        'r.instruction_vi',
+        'r.instruction_en',
+        'r.operator',
         'v.unit_id',
         'u.code as unit_code',
         'u.uid as unit_uid',
@@ -464,7 +492,13 @@ export class ValidationRepo {
         'v.right_value',
         'v.importance',
         'v.found_at',
+        'f.state as followup_state',
+        'f.task_id',
+        'f.comment as followup_comment',
       ])
+      .orderBy(
+        sql`case v.importance when 'HIGH' then 0 when 'MEDIUM' then 1 when 'LOW' then 2 else 3 end`,
+      )
       .orderBy('v.found_at', 'desc')
       .orderBy('v.id', 'desc')
       .limit(opts.limit)

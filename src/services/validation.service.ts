@@ -984,23 +984,48 @@ export class ValidationService {
     return { state: 'confirmed' };
   }
 
-  /** Stored results at units in the caller's scope, newest first. */
+  /**
+   * Stored results at units in the caller's scope, most important then newest first; `state`
+   * filters by follow-up (`open`: not confirmed by a reviewer).
+   */
   async results(
     actor: Actor,
-    q: { limit: number; offset: number; rule?: string; period?: string[] },
+    q: {
+      limit: number;
+      offset: number;
+      rule?: string;
+      period?: string[];
+      state?: 'open' | 'confirmed' | 'corrected';
+      /** A unit code: its subtree (in the caller's scope). */
+      unit?: string;
+      version?: string;
+    },
   ) {
     read(actor);
+    let scope = isRootScope(actor.scope)
+      ? null
+      : { version: actor.scope.version, path: actor.scope.path };
+    // The caller's own scope unit is the default: no narrowing (a root scope spans versions).
+    const own =
+      q.unit === actor.scope.code && (q.version ?? actor.scope.version) === actor.scope.version;
+    if (q.unit !== undefined && !own) {
+      const version = q.version ?? actor.scope.version;
+      const unit = await this.store.repos.tasks.unit(version, q.unit);
+      if (!unit) throw errors.unknownUnit(q.unit, version);
+      if (!inScope(actor.scope, { version, path: unit.path }))
+        throw errors.outOfScope(q.unit, version);
+      scope = { version, path: unit.path };
+    }
     let ruleIds: number[] | undefined;
     if (q.rule !== undefined) {
       const r = await this.store.repos.validation.ruleByKey(q.rule);
       ruleIds = r ? [r.id] : [];
     }
     return this.store.repos.validation.listResults({
-      scope: isRootScope(actor.scope)
-        ? null
-        : { version: actor.scope.version, path: actor.scope.path },
+      scope,
       ruleIds,
       periods: q.period,
+      ...(q.state !== undefined ? { state: q.state } : {}),
       limit: q.limit,
       offset: q.offset,
     });

@@ -15,6 +15,8 @@ import { dirText } from '../features/directives/messages.ts';
 import { SECTORS_PATH } from '../features/sectors/paths.ts';
 import { sectorText } from '../features/sectors/messages.ts';
 import { UNITS_PATH } from '../features/units/route.ts';
+import { QUALITY_PATH } from '../features/quality/paths.ts';
+import { qualityText } from '../features/quality/messages.ts';
 import { preloadScreens } from './screens.ts';
 
 /**
@@ -22,7 +24,8 @@ import { preloadScreens } from './screens.ts';
  * the screen of the address (the router's outlet, web/src/app/router.tsx).
  */
 
-type Page = 'overview' | 'units' | 'entry' | 'directives' | 'plan' | 'followup' | 'sectors';
+type Page =
+  'overview' | 'units' | 'entry' | 'directives' | 'plan' | 'followup' | 'sectors' | 'quality';
 
 const under = (pathname: string, path: string) =>
   pathname === path || pathname.startsWith(path + '/');
@@ -35,6 +38,7 @@ function pageOf(pathname: string): Page {
   if (under(pathname, DIRECTIVES_PATH)) return 'directives';
   if (under(pathname, PLAN_PATH)) return 'plan';
   if (under(pathname, FOLLOWUP_PATH)) return 'followup';
+  if (under(pathname, QUALITY_PATH)) return 'quality';
   return 'overview';
 }
 
@@ -84,6 +88,7 @@ function Header({ me, onLogout, page }: { me: Me | null; onLogout: () => void; p
     [PLAN_PATH, 'plan', 'nav-plan', dirText(lang, 'navPlan')],
     [FOLLOWUP_PATH, 'followup', 'nav-followup', dirText(lang, 'navFollowup')],
     [SECTORS_PATH, 'sectors', 'nav-sectors', sectorText(lang, 'nav')],
+    [QUALITY_PATH, 'quality', 'nav-quality', qualityText(lang, 'nav')],
   ];
   // The page's own link, on the page's own path, keeps what the page shows (its query).
   const stay = (to: string) => (e: MouseEvent<HTMLAnchorElement>) => {

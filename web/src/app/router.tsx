@@ -158,6 +158,18 @@ const followupRoute = createRoute({
   ),
 });
 
+const qualityRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/chat-luong',
+  component: screen(() =>
+    import('../features/quality/QualityPage.tsx').then(({ QualityPage }) => ({
+      default: function Quality() {
+        return <QualityPage me={useMe()} />;
+      },
+    })),
+  ),
+});
+
 const routeTree = rootRoute.addChildren([
   roomRoute,
   unitsRoute,
@@ -170,6 +182,7 @@ const routeTree = rootRoute.addChildren([
   boardRoute,
   planRoute,
   followupRoute,
+  qualityRoute,
 ]);
 
 export const router = createRouter({

@@ -9047,14 +9047,20 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Stored violations at units in the caller’s scope, newest first, paged (data.read) */
+    /** Stored violations at units in the caller’s scope, most important (HIGH first) then newest, with the rule’s names, instruction and operator and the follow-up state; paged (data.read) */
     get: {
       parameters: {
         query?: {
+          /** @description A unit code: its subtree only (in your scope); default your scope */
+          ou?: string;
+          /** @description The unit's hierarchy version; default your scope's */
+          ouVersion?: string;
           page?: number;
           pageSize?: number;
           /** @description Opsroom period ids, ';'-separated */
           pe?: string;
+          /** @description By follow-up: 'open' leaves out the results a reviewer confirmed correct; default all */
+          state?: 'all' | 'open' | 'confirmed' | 'corrected';
           /** @description A rule (uid or code) */
           vr?: string;
         };
@@ -11767,6 +11773,17 @@ export interface components {
     };
     ValidationResult: {
       created: string;
+      /** @description What became of it (issue 17) */
+      followup: {
+        comment: string | null;
+        /**
+         * @description 'open' when no reviewer has spoken yet (also without a follow-up row)
+         * @enum {string}
+         */
+        state: 'open' | 'confirmed' | 'corrected';
+        /** @description The follow-up task, if any */
+        taskId: number | null;
+      };
       id: number;
       importance: string;
       leftsideValue: number | null;
@@ -11776,6 +11793,8 @@ export interface components {
         id: string;
         name: string;
         path: string;
+        /** @description The hierarchy version of the unit */
+        version: string;
       };
       period: {
         id: string;
@@ -11783,7 +11802,30 @@ export interface components {
       rightsideValue: number | null;
       validationRule: {
         code: string;
+        displayName: string;
         id: string;
+        /** @enum {string} */
+        importance: 'HIGH' | 'MEDIUM' | 'LOW';
+        /** @description English instruction */
+        instruction: string | null;
+        instructionEn: string | null;
+        instructionVi: string | null;
+        /** @description English name (DHIS2: name) */
+        name: string;
+        nameEn: string;
+        nameVi: string;
+        /** @enum {string} */
+        operator:
+          | 'equal_to'
+          | 'not_equal_to'
+          | 'greater_than'
+          | 'greater_than_or_equal_to'
+          | 'less_than'
+          | 'less_than_or_equal_to'
+          | 'compulsory_pair'
+          | 'exclusive_pair';
+        /** @example <= */
+        operatorSign: string;
       };
     };
     ValidationResultList: {

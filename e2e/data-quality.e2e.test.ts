@@ -1,0 +1,194 @@
+/**
+ * End-to-end: the data quality screen ("Chất lượng số liệu", issue 17) with the real server (the
+ * demo data: the articles' 1.992 tỷ đồng beside ~86,1 tỷ USD, loaded as printed) and a real
+ * browser. The admin opens /chat-luong from the menu, finds the two HIGH violations of the ICT
+ * revenue exchange-rate rules at VN for 2021-01-01/2021-08-31 (left side ≈ 23,1 đồng per USD,
+ * right side 15.000) with the rule's instruction, confirms one with a comment (said in the live
+ * region) and it leaves the open list; the outlier panel answers a seasonal check; the screen
+ * fits a phone (390×844). Screenshots land in test-artifacts/data-quality-*.png.
+ *
+ * Run: node --import tsx --test --test-concurrency=1 e2e/data-quality.e2e.test.ts
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import {
+  fillSignIn,
+  launchBrowser,
+  shot,
+  startServer,
+  STARTUP_TIMEOUT_MS,
+  UI_TIMEOUT_MS,
+  watchErrors as watch,
+  type RunningServer,
+} from './harness.ts';
+
+let srv: RunningServer | undefined;
+let baseUrl = '';
+let browser: Browser | undefined;
+let context: BrowserContext | undefined;
+let page: Page;
+const pageErrors: string[] = [];
+
+const RULES = ['ICT_REVENUE_RATE_LOW', 'ICT_HARDWARE_RATE_LOW'];
+const PERIOD = '2021-01-01/2021-08-31';
+const SERIES = 'E2E_DQ_SERIES';
+
+const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
+const textOf = async (l: Locator) => flat(await l.innerText());
+const violation = (p: Page, rule: string) =>
+  p.locator(`[data-testid="dq-violation"][data-rule="${rule}"][data-unit="VN"]`);
+
+describe('Data quality screen — in a browser', () => {
+  before(
+    async () => {
+      srv = await startServer();
+      baseUrl = srv.baseUrl;
+      browser = await launchBrowser();
+      context = await browser.newContext({
+        viewport: { width: 1366, height: 900 },
+        locale: 'vi-VN',
+      });
+      context.setDefaultTimeout(UI_TIMEOUT_MS);
+      page = await context.newPage();
+      watch(page, pageErrors);
+    },
+    { timeout: STARTUP_TIMEOUT_MS + 60_000 },
+  );
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await srv?.stop();
+  });
+
+  it('shows the two HIGH exchange-rate violations with why, confirms one, and it leaves', async () => {
+    await page.goto(baseUrl + '/');
+    await fillSignIn(page, 'admin', srv!.adminPassword);
+    await page.getByTestId('nav-quality').click();
+    await page.getByRole('heading', { level: 1, name: 'Chất lượng số liệu' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/chat-luong');
+    await page.getByTestId('dq-violations').waitFor();
+
+    // HIGH first: the two exchange-rate rules lead the open list.
+    const first = await page
+      .getByTestId('dq-violation')
+      .evaluateAll((els) => els.slice(0, 2).map((e) => e.getAttribute('data-rule')));
+    assert.deepEqual([...first].sort(), [...RULES].sort());
+    for (const rule of RULES) {
+      const card = violation(page, rule);
+      await card.waitFor();
+      assert.equal(await card.getAttribute('data-period'), PERIOD);
+      const text = await textOf(card);
+      assert.match(text, /Mức độ: Cao/);
+      assert.match(text, /Chưa xử lý/);
+      assert.match(await textOf(card.getByTestId('dq-left')), /^23,\d/);
+      assert.equal(await textOf(card.getByTestId('dq-right')), '15.000');
+      assert.match(await textOf(card.getByTestId('dq-op')), /≥|≤|>|</);
+      assert.ok((await textOf(card.getByTestId('dq-instruction'))).length > 'Hướng dẫn:'.length);
+    }
+    await shot(page, 'data-quality-1366.png');
+
+    // Confirm one with a comment: said in the live region, gone from the open list.
+    const card = violation(page, 'ICT_REVENUE_RATE_LOW');
+    await card.getByRole('button', { name: 'Xác nhận số liệu đúng' }).click();
+    await card.getByLabel('Lý do xác nhận').fill('Đã đối chiếu: 86,1 là tỷ USD, số liệu đúng');
+    await card.getByRole('button', { name: 'Xác nhận', exact: true }).click();
+    await page.getByTestId('dq-live').filter({ hasText: 'Đã xác nhận số liệu đúng' }).waitFor();
+    await card.waitFor({ state: 'detached' });
+    await violation(page, 'ICT_HARDWARE_RATE_LOW').waitFor();
+
+    // Under "Tất cả" it is still there, marked confirmed, with the comment.
+    await page.getByLabel('Trạng thái').selectOption('all');
+    const confirmed = violation(page, 'ICT_REVENUE_RATE_LOW');
+    await confirmed.getByTestId('dq-state').filter({ hasText: 'Đã xác nhận đúng' }).waitFor();
+    assert.match(await textOf(confirmed), /Đã đối chiếu/);
+    await page.getByLabel('Trạng thái').selectOption('open');
+    await violation(page, 'ICT_REVENUE_RATE_LOW').waitFor({ state: 'detached' });
+    await shot(page, 'data-quality-1366-confirmed.png');
+  });
+
+  it('checks outliers by the seasonal baseline: a planted 1,000× slip is marked', async () => {
+    // A seasonal monthly series of its own at Hà Nội, 2022–2024, with one value 1,000× off.
+    const me = await page.request.get(`${baseUrl}/api/auth/me`);
+    const csrf = ((await me.json()) as { csrfToken: string }).csrfToken;
+    const headers = { 'X-CSRF-Token': csrf };
+    const meta = await page.request.post(`${baseUrl}/api/metadata`, {
+      headers,
+      data: {
+        dataElements: [
+          {
+            code: SERIES,
+            nameVi: 'Hồ sơ trực tuyến (thử kiểm tra)',
+            nameEn: 'Online applications (check test)',
+            sector: 'government',
+            valueType: 'integer',
+            aggTime: 'sum',
+          },
+        ],
+      },
+    });
+    assert.equal(meta.status(), 200, await meta.text());
+    const dataValues = [];
+    for (const year of [2022, 2023, 2024])
+      for (let m = 1; m <= 12; m++) {
+        const base = Math.round(1000 * (1 + 0.3 * Math.sin((2 * Math.PI * m) / 12)) + year - 2022);
+        const value = year === 2024 && m === 6 ? base * 1000 : base;
+        dataValues.push({
+          dataElement: SERIES,
+          period: `${year}${String(m).padStart(2, '0')}`,
+          orgUnit: '01',
+          value: String(value),
+        });
+      }
+    const posted = await page.request.post(`${baseUrl}/api/data/import`, {
+      headers,
+      data: { dataValues },
+    });
+    assert.equal(posted.status(), 200, await posted.text());
+
+    await page.getByLabel('Chỉ tiêu (mã, cách nhau bởi dấu phẩy)').fill(SERIES);
+    await page.getByLabel('Từ ngày').fill('2024-01-01');
+    await page.getByLabel('Đến ngày').fill('2024-12-31');
+    await page.getByRole('button', { name: 'Kiểm tra' }).click();
+    const table = page.getByTestId('dq-outliers-table');
+    await table.waitFor();
+    const slip = table.locator('tbody tr').filter({ hasText: 'Nghi nhầm đơn vị/tỷ lệ' });
+    assert.ok((await slip.count()) >= 1, await textOf(table));
+    assert.match(await textOf(slip.first()), /06\/2024/);
+    await shot(page, 'data-quality-1366-outliers.png');
+  });
+
+  it('fits a phone (390×844): no horizontal overflow', async () => {
+    const phone = await browser!.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'vi-VN',
+      isMobile: true,
+      hasTouch: true,
+      storageState: await context!.storageState(),
+    });
+    phone.setDefaultTimeout(UI_TIMEOUT_MS);
+    const p = await phone.newPage();
+    watch(p, pageErrors);
+    await p.goto(baseUrl + '/chat-luong');
+    if (
+      await p
+        .getByLabel('Tên đăng nhập')
+        .isVisible()
+        .catch(() => false)
+    )
+      await fillSignIn(p, 'admin', srv!.adminPassword);
+    await violation(p, 'ICT_HARDWARE_RATE_LOW').waitFor();
+    await p.getByLabel('Chỉ tiêu (mã, cách nhau bởi dấu phẩy)').fill(SERIES);
+    await p.getByLabel('Từ ngày').fill('2024-01-01');
+    await p.getByLabel('Đến ngày').fill('2024-12-31');
+    await p.getByRole('button', { name: 'Kiểm tra' }).click();
+    await p.getByTestId('dq-outliers-table').waitFor();
+    const overflow = await p.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
+    await shot(p, 'data-quality-phone.png');
+    await phone.close();
+    assert.deepEqual(pageErrors, []);
+  });
+});

@@ -1,0 +1,116 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { answer, client, type Schemas } from '../../shared/api/client.ts';
+
+export type QualityResult = Schemas['ValidationResult'];
+export type Outlier = Schemas['OutlierValue'];
+
+export const PAGE_SIZE = 20;
+const KEY = ['quality'] as const;
+export const VIOLATIONS_KEY = [...KEY, 'violations'] as const;
+
+export interface ViolationsQuery {
+  unit: string;
+  version: string;
+  state: 'open' | 'all';
+  page: number;
+}
+
+/** `GET /api/validationResults` of a subtree: most important, then newest, first. */
+export function useViolations(q: ViolationsQuery) {
+  return useQuery({
+    queryKey: [...VIOLATIONS_KEY, q.unit, q.version, q.state, q.page],
+    queryFn: ({ signal }) =>
+      answer(
+        client.GET('/api/validationResults', {
+          params: {
+            query: {
+              ou: q.unit,
+              ouVersion: q.version,
+              state: q.state,
+              page: q.page,
+              pageSize: PAGE_SIZE,
+            },
+          },
+          signal,
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** The reviewer's word: the value is correct as it stands. */
+export function confirmViolation(r: QualityResult, comment: string) {
+  return answer(
+    client.POST('/api/validationResults/review', {
+      body: {
+        rule: r.validationRule.code,
+        unit: r.organisationUnit.code,
+        version: r.organisationUnit.version,
+        period: r.period.id,
+        action: 'confirm',
+        ...(comment.trim() ? { comment: comment.trim() } : {}),
+      },
+    }),
+  );
+}
+
+/** The scope's unit and the units right under it, for the unit picker. */
+export function useScopeUnits(code: string, version: string) {
+  return useQuery({
+    queryKey: [...KEY, 'units', version, code],
+    queryFn: ({ signal }) =>
+      answer(
+        client.GET('/api/orgunits/{code}/children', {
+          params: { path: { code }, query: { version, limit: 1000 } },
+          signal,
+        }),
+      ),
+    select: (r) => r.items.map((u) => ({ code: u.code, name: u.fullName })),
+    staleTime: 5 * 60_000,
+  });
+}
+
+export interface OutlierQuery {
+  de: string;
+  ou: string;
+  startDate: string;
+  endDate: string;
+}
+
+/** `GET /api/outlierDetection` with the seasonal baseline; runs once asked. */
+export function useOutliers(q: OutlierQuery | null) {
+  return useQuery({
+    queryKey: [...KEY, 'outliers', q],
+    queryFn: ({ signal }) =>
+      answer(
+        client.GET('/api/outlierDetection', {
+          params: { query: { ...q!, algorithm: 'SEASONAL' } },
+          signal,
+        }),
+      ),
+    enabled: q !== null,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** The elements' codes and names, to suggest in the outlier panel's input. */
+export function useElementChoices() {
+  return useQuery({
+    queryKey: [...KEY, 'elements'],
+    queryFn: ({ signal }) =>
+      answer(
+        client.GET('/api/dataElements', {
+          params: { query: { fields: 'code,displayName', paging: 'false' } },
+          signal,
+        }),
+      ),
+    select: (r) =>
+      r.dataElements
+        .map((o) => ({
+          code: typeof o.code === 'string' ? o.code : '',
+          name: typeof o.displayName === 'string' ? o.displayName : '',
+        }))
+        .filter((e) => e.code !== ''),
+    staleTime: 5 * 60_000,
+  });
+}
