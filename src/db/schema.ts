@@ -718,13 +718,26 @@ export interface ValidationFollowupTable {
   unit_id: number;
   period: string;
   task_id: number | null;
-  state: 'open' | 'confirmed' | 'corrected';
+  state: Generated<'open' | 'confirmed' | 'corrected'>;
   comment: string | null;
   reviewed_by: string | null;
   reviewed_at: Timestamp | null;
 }
 
+/** Min–max ranges of outlier detection (issue 17, migration 0021; read with SQL in outlier.repo). */
+export interface MinMaxValueTable {
+  unit_id: number;
+  element_id: number;
+  option_id: number;
+  min_value: number;
+  max_value: number;
+  generated: Generated<boolean>;
+  updated_by: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Schema {
+  min_max_value: MinMaxValueTable;
   validation_rule: ValidationRuleTable;
   validation_rule_group: ValidationRuleGroupTable;
   validation_rule_group_member: ValidationRuleGroupMemberTable;
