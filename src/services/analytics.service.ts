@@ -1152,7 +1152,8 @@ function carriedMark(ms: ReadMark[]): Cell['carried'] {
   };
 }
 
-function ruled(
+/** An aggregate row's value by the element's rules over time and across units. */
+export function ruled(
   rule: { time: string; units: string },
   r: Pick<AggregateRow, 'total' | 'last' | 'periods' | 'n'>,
 ): number {

@@ -28,7 +28,7 @@ import {
   type RuleProblem,
   type ValidationOperator,
 } from '../domain/validation.ts';
-import type { AnalyticsService } from './analytics.service.ts';
+import { ruled, type AnalyticsService } from './analytics.service.ts';
 import { auditActor } from './audit.ts';
 import type { HierarchyService } from './hierarchy.service.ts';
 import type { UnitMap } from './unit-cache.ts';
@@ -569,17 +569,7 @@ export class ValidationService {
     const found: NewResult[] = [];
     for (const { r, units, periods } of plans) {
       if (units.length === 0 || periods.length === 0) continue;
-      const compiled = compileRule({
-        operator: r.operator as ValidationOperator,
-        left: {
-          expression: r.left_expression,
-          missingValueStrategy: r.left_strategy as MissingValueStrategy,
-        },
-        right: {
-          expression: r.right_expression,
-          missingValueStrategy: r.right_strategy as MissingValueStrategy,
-        },
-      });
+      const compiled = compileStored(r);
       const dxOf = (ref: ItemRef) =>
         ref.kind === 'element' ? (ref.option ? `${ref.element}.${ref.option}` : ref.element) : '';
       const dx = [...new Set([...compiled.left.items, ...compiled.right.items].map(dxOf))];
@@ -696,17 +686,7 @@ export class ValidationService {
     const touched = new Set(q.elementIds);
     const rules = (await tx.validation.listRules()).map((r) => ({
       r,
-      compiled: compileRule({
-        operator: r.operator as ValidationOperator,
-        left: {
-          expression: r.left_expression,
-          missingValueStrategy: r.left_strategy as MissingValueStrategy,
-        },
-        right: {
-          expression: r.right_expression,
-          missingValueStrategy: r.right_strategy as MissingValueStrategy,
-        },
-      }),
+      compiled: compileStored(r),
     }));
     const keys = new Set<string>();
     for (const { compiled } of rules)
@@ -775,7 +755,10 @@ export class ValidationService {
             carryTo: version,
           });
           for (const x of rows)
-            values.set(`${keyOf(ref)}|${x.pid}|${x.unit_id}`, totalByRule(el, x));
+            values.set(
+              `${keyOf(ref)}|${x.pid}|${x.unit_id}`,
+              ruled({ time: el.agg_time, units: el.agg_units }, x),
+            );
         }
       }
       for (const u of at)
@@ -1038,14 +1021,19 @@ export class ValidationService {
  * average divides by the units reporting. As analytics.service.ts `ruled` for an element's own
  * rules (rules take no aggregationType modifier, so MIN/MAX/COUNT never arise).
  */
-function totalByRule(
-  el: { agg_time: string; agg_units: string },
-  x: { total: number; last: number; periods: number; n: number },
-): number {
-  let v =
-    el.agg_time === 'last' ? x.last : el.agg_time === 'average' ? x.total / x.periods : x.total;
-  if (el.agg_units === 'average' && x.n > 0) v = v / (x.n / x.periods);
-  return v;
+/** A stored rule's two sides parsed once, as the domain evaluates them. */
+function compileStored(r: RuleRow) {
+  return compileRule({
+    operator: r.operator as ValidationOperator,
+    left: {
+      expression: r.left_expression,
+      missingValueStrategy: r.left_strategy as MissingValueStrategy,
+    },
+    right: {
+      expression: r.right_expression,
+      missingValueStrategy: r.right_strategy as MissingValueStrategy,
+    },
+  });
 }
 
 function violationOf(
