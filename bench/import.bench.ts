@@ -49,7 +49,7 @@ import {
 } from './lib.ts';
 
 const DEFAULT_ROWS: Record<Engine, number> = { postgres: 5_000_000, pglite: 500_000 };
-const ELEMENTS = ['BENCH_IMPORT_A', 'BENCH_IMPORT_B'];
+export const ELEMENTS = ['BENCH_IMPORT_A', 'BENCH_IMPORT_B'];
 const FIRST_DAY = Date.UTC(2022, 0, 1);
 const DAY = 86_400_000;
 
@@ -58,7 +58,7 @@ const ADMIN = benchAdmin('2022');
 const isoDay = (d: number) => new Date(FIRST_DAY + d * DAY).toISOString().slice(0, 10);
 
 /** Writes the file: one line per (day, element, commune), in that order. */
-async function writeCsv(file: string, communes: string[], days: number): Promise<number> {
+export async function writeCsv(file: string, communes: string[], days: number): Promise<number> {
   const out = createWriteStream(file, { highWaterMark: 1 << 20 });
   let rows = 0;
   let chunk: string[] = ['dataelement,period,orgunit,value'];

@@ -7,6 +7,7 @@ import { AppError } from '../domain/errors.ts';
 import { parsePeriod, toDhis2PeriodItem, type Period } from '../domain/period.ts';
 import {
   AGGREGATION_TYPES,
+  flaggedCells,
   periodLabel,
   type AggregationType,
   type AnalyticsQuery,
@@ -301,6 +302,9 @@ function dhis2Response(c: Context, r: Result, o: GridOptions) {
               ou: ouId(x.ou),
               ...x.carried!,
             })),
+          // Cells made of flagged values (issue 17), with why, named as the rows name them;
+          // present when some cell is flagged.
+          ...flagsMeta(r, dxId, peId, ouId, coId),
         },
       },
       rows,
@@ -310,6 +314,24 @@ function dhis2Response(c: Context, r: Result, o: GridOptions) {
     },
     200,
   );
+}
+
+/** `metaData.opsroom.flags`: the flagged cells with a value (service's `flaggedCells`). */
+function flagsMeta(
+  r: Result,
+  dxId: (id: string) => string,
+  peId: Map<string, string>,
+  ouId: (code: string) => string,
+  coId: (code: string) => string,
+) {
+  const flags = flaggedCells(r.cells.filter((x) => x.value !== null)).map((x) => ({
+    ...x,
+    dx: dxId(x.dx),
+    pe: peId.get(x.pe) ?? x.pe,
+    ou: ouId(x.ou),
+    ...(x.co !== undefined ? { co: coId(x.co) } : {}),
+  }));
+  return flags.length ? { flags } : {};
 }
 
 const uidOf = (uid: string | null | undefined) => (uid ? { uid } : {});

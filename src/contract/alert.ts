@@ -8,13 +8,21 @@ export const AlertPeriodType = z.enum(CALENDAR_PERIOD_TYPES);
 
 export const OperatorOut = z.enum(['>', '>=', '<', '<=']);
 
+/** What a rule watches: an element, an indicator, or validation violations (issue 17). */
+export const SubjectType = z.enum(['element', 'indicator', 'violations']);
+
 export const AlertRuleInput = z
   .object({
     nameVi: plainText().min(1).max(200).openapi({ example: 'Ca truy vết trong ngày vượt 50' }),
     nameEn: plainText().min(1).max(200).openapi({ example: 'Cases traced in a day above 50' }),
     subject: plainText().min(1).max(120).openapi({
-      description: 'An element code, ELEMENT.OPTION, or an indicator code',
+      description:
+        'An element code, ELEMENT.OPTION, or an indicator code; with subjectType "violations", an importance: HIGH, MEDIUM or LOW',
       example: 'CASES_TRACED',
+    }),
+    subjectType: z.enum(['element', 'indicator', 'violations']).optional().openapi({
+      description:
+        'Default: an element or an indicator, from the subject. "violations": the count of stored, unconfirmed validation violations of the importance given as subject under each unit of the level (operator > or >=, default > 0)',
     }),
     unit: z
       .object({ version: plainText().min(1).max(20), code: plainText().min(1).max(40) })
@@ -28,8 +36,14 @@ export const AlertRuleInput = z
       example: 2,
     }),
     periodType: AlertPeriodType.openapi({ example: 'day' }),
-    operator: z.enum(['>', '>=', '<', '<=', '≥', '≤']).openapi({ example: '>' }),
-    threshold: z.number().openapi({ example: 50 }),
+    operator: z
+      .enum(['>', '>=', '<', '<=', '≥', '≤'])
+      .optional()
+      .openapi({ description: 'Required but for violations (default >)', example: '>' }),
+    threshold: z
+      .number()
+      .optional()
+      .openapi({ description: 'Required but for violations (default 0)', example: 50 }),
     active: z.boolean().optional().openapi({ description: 'Default true' }),
   })
   .openapi('AlertRuleInput');
@@ -40,7 +54,7 @@ export const AlertRule = z
     nameVi: z.string(),
     nameEn: z.string(),
     subject: z.string(),
-    subjectType: z.enum(['element', 'indicator']),
+    subjectType: SubjectType,
     unit: z.object({ version: z.string(), code: z.string(), name: z.string(), path: z.string() }),
     level: z.number(),
     periodType: AlertPeriodType,
@@ -69,7 +83,7 @@ export const Alert = z
       nameVi: z.string(),
       nameEn: z.string(),
       subject: z.string(),
-      subjectType: z.enum(['element', 'indicator']),
+      subjectType: SubjectType,
       periodType: AlertPeriodType,
     }),
     unit: z.object({

@@ -51,6 +51,39 @@ export const DataQualityFlag = z
   })
   .openapi('DataQualityFlag');
 
+/**
+ * Why a stored value (or a figure made of stored values) is flagged (issue 17): one reason per
+ * source. Today a validation rule broken at the value's unit (or, for a figure, at a unit under
+ * it) in a period the value lies within, not confirmed correct by a reviewer.
+ */
+export const ValueFlagReason = z
+  .object({
+    kind: z.enum(['validation']),
+    rule: z.string(),
+    importance: z.enum(['HIGH', 'MEDIUM', 'LOW']),
+    nameVi: z.string(),
+    nameEn: z.string(),
+    left: z.number().nullable(),
+    right: z.number().nullable(),
+    unit: z.string().optional().openapi({ description: 'Where the rule is broken' }),
+    period: z.string().openapi({ description: 'The period the rule is broken in' }),
+  })
+  .openapi('ValueFlagReason');
+
+/**
+ * The flagged cells of DHIS2's analytics answer (`metaData.opsroom.flags`, a key DHIS2's clients
+ * ignore): each cell named as its row names it, with the reasons.
+ */
+export const AnalyticsFlaggedCell = z
+  .object({
+    dx: z.string(),
+    pe: z.string(),
+    ou: z.string(),
+    co: z.string().optional(),
+    reasons: z.array(ValueFlagReason),
+  })
+  .openapi('AnalyticsFlaggedCell');
+
 export const AnalyticsCell = z
   .object({
     dx: z.string(),
@@ -87,4 +120,6 @@ export type Change = z.infer<typeof Change>;
 export type Carried = z.infer<typeof Carried>;
 export type DataQualityFlag = z.infer<typeof DataQualityFlag>;
 export type AnalyticsCell = z.infer<typeof AnalyticsCell>;
+export type ValueFlagReason = z.infer<typeof ValueFlagReason>;
+export type AnalyticsFlaggedCell = z.infer<typeof AnalyticsFlaggedCell>;
 export type AnalyticsCells = z.infer<typeof AnalyticsCells>;

@@ -4,12 +4,13 @@ import type { AlertRuleTable } from './schema.ts';
 
 export type Operator = AlertRuleTable['operator'];
 export type RulePeriodType = AlertRuleTable['period_type'];
+export type SubjectType = AlertRuleTable['subject_type'];
 
 export interface RuleRow {
   id: number;
   name_vi: string;
   name_en: string;
-  subject_type: 'element' | 'indicator';
+  subject_type: SubjectType;
   subject: string;
   unit_version: string;
   unit_code: string;
@@ -27,7 +28,7 @@ export interface RuleRow {
 export interface NewRule {
   name_vi: string;
   name_en: string;
-  subject_type: 'element' | 'indicator';
+  subject_type: SubjectType;
   subject: string;
   unit_version: string;
   unit_code: string;
@@ -58,7 +59,7 @@ export interface AlertView extends AlertRow {
   rule_name_vi: string;
   rule_name_en: string;
   rule_subject: string;
-  rule_subject_type: 'element' | 'indicator';
+  rule_subject_type: SubjectType;
   rule_operator: Operator;
   rule_period_type: RulePeriodType;
   unit_name: string;
@@ -228,6 +229,80 @@ export class AlertRepo {
         .where('a.unit_version', '=', opts.under.version)
         .where('u.path', 'like', `${opts.under.path}%`);
     return q.execute();
+  }
+
+  /**
+   * Violations rules (issue 17): the stored violations of one importance that no reviewer
+   * confirmed, counted under each unit of `level` under `path` (the unit itself included), per
+   * violation period among `periods`.
+   */
+  async violationCounts(q: {
+    version: string;
+    path: string;
+    level: number;
+    importance: string;
+    periods: string[];
+  }): Promise<{ unit_code: string; period: string; n: number }[]> {
+    if (q.periods.length === 0) return [];
+    const r = await sql<{ unit_code: string; period: string; n: number | string }>`
+      select a.code as unit_code, r.period, count(*) as n
+      from validation_result r
+      join org_unit_ancestor x on x.unit_id = r.unit_id
+      join org_unit a on a.id = x.ancestor_id
+      where r.importance = ${q.importance}
+        and r.period = any(${q.periods}::text[])
+        and a.version = ${q.version} and a.level = ${q.level} and a.path like ${`${q.path}%`}
+        and not exists (select 1 from validation_followup f where f.rule_id = r.rule_id
+          and f.unit_id = r.unit_id and f.period = r.period and f.state = 'confirmed')
+      group by a.code, r.period`.execute(this.db);
+    return r.rows.map((x) => ({ ...x, n: Number(x.n) }));
+  }
+
+  /** Units by id: their tree and path (the cells of a violations outbox row). */
+  async unitsByIds(ids: number[]) {
+    if (ids.length === 0) return [];
+    return this.db
+      .selectFrom('org_unit')
+      .select(['id', 'version', 'path'])
+      .where('id', 'in', ids)
+      .execute();
+  }
+
+  // The outbox (migration 0024): what a transaction leaves to be done after its commit.
+
+  /** Live events to publish once the transaction writing them commits. */
+  async queueLive(
+    events: { topic: string; scope: { version: string; path: string }; payload: unknown }[],
+  ): Promise<void> {
+    for (let i = 0; i < events.length; i += 1000)
+      await this.db
+        .insertInto('outbox')
+        .values(
+          events.slice(i, i + 1000).map((e) => ({
+            kind: 'live' as const,
+            topic: e.topic,
+            version: e.scope.version,
+            path: e.scope.path,
+            payload: JSON.stringify(e.payload ?? null),
+          })),
+        )
+        .execute();
+  }
+
+  /** The oldest rows of the outbox. */
+  async outbox(limit: number) {
+    const rows = await this.db
+      .selectFrom('outbox')
+      .select(['id', 'kind', 'topic', 'version', 'path', 'payload'])
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ ...r, id: Number(r.id) }));
+  }
+
+  async outboxDone(ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.deleteFrom('outbox').where('id', 'in', ids).execute();
   }
 
   // What a rule may watch: elements, their breakdown options and indicators, by code or uid.

@@ -39,6 +39,29 @@ export class AuditRepo {
     await markWriteKey(this.db, e);
   }
 
+  /** `record` of many entries by the system at once (no request key to mark). */
+  async recordMany(es: AuditEntry[]): Promise<void> {
+    for (let i = 0; i < es.length; i += 1000)
+      await this.db
+        .insertInto('audit_event')
+        .values(
+          es.slice(i, i + 1000).map((e) => ({
+            actor_kind: e.actorKind,
+            actor_id: e.actorId,
+            actor_name: e.actorName,
+            action: e.action,
+            entity_type: e.entityType,
+            entity_id: e.entityId,
+            unit_version: e.unit?.version ?? null,
+            unit_code: e.unit?.code ?? null,
+            before: e.before === undefined ? null : JSON.stringify(e.before),
+            after: e.after === undefined ? null : JSON.stringify(e.after),
+            request_id: e.requestId ?? null,
+          })),
+        )
+        .execute();
+  }
+
   /** Newest first; `scopeUnits` limits to events on units under a path (null = all). */
   async list(opts: {
     limit: number;

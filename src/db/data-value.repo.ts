@@ -7,6 +7,7 @@ import { insertMany } from './bulk.ts';
 import type { Period } from '../domain/period.ts';
 import type { CategoryModel } from '../domain/adx.ts';
 import type { ImportStrategy } from '../domain/data-value.ts';
+import { followupOrFlaggedSql, type FlaggedKeys } from './value-flag.repo.ts';
 
 export interface ElementInfo {
   id: number;
@@ -227,7 +228,7 @@ export class DataValueRepo {
   exportPages(
     f: ExportFilter,
     keys: ExportKeys,
-    opts: { pageSize: number; limit?: number },
+    opts: { pageSize: number; limit?: number; flags?: PageFlags },
   ): AsyncGenerator<ExportRow[]> {
     return exportPages(this.db, f, keys, opts);
   }
@@ -782,6 +783,7 @@ export async function exportPage(
   f: ExportFilter,
   pairs: { elements: number[]; periods: number[] },
   limit: number,
+  flagged?: FlaggedKeys,
 ): Promise<ExportRow[]> {
   const r = await sql<ExportRow>`
     select d.element_id, d.period_id, u.code as org_unit,
@@ -790,7 +792,8 @@ export async function exportPage(
       a.uid as attribute_option_combo_uid, d.stored_by,
       floor(extract(epoch from d.created_at) * 1000)::int8 as created_ms,
       floor(extract(epoch from d.updated_at) * 1000)::int8 as last_updated_ms,
-      d.comment, d.followup, d.estimate, d.reported_yoy_pct, d.reported_prev_pct, d.deleted
+      d.comment, ${followupOrFlaggedSql(flagged)} as followup, d.estimate, d.reported_yoy_pct,
+      d.reported_prev_pct, d.deleted
     ${exportSource(f, pairs)}
     order by k.ord, u.code, o.code, a.code
     limit ${limit}`.execute(db);
@@ -896,6 +899,7 @@ export function exportCsvPage(
   pairs: CsvPairs,
   limit: number,
   scheme: 'code' | 'uid',
+  flagged?: FlaggedKeys,
 ): RawBuilder<{ line: string }> {
   const id = (code: string, uid: string) =>
     scheme === 'uid' ? sql`coalesce(nullif(${sql.ref(uid)}, ''), ${sql.ref(code)})` : sql.ref(code);
@@ -920,8 +924,8 @@ export function exportCsvPage(
         select k.element_text as element, k.period_text as period,
           ${id('u.code', 'u.uid')} as unit, ${id('o.code', 'o.uid')} as option,
           ${id('a.code', 'a.uid')} as attribute, d.text_value as value,
-          coalesce(d.stored_by, '') as stored_by, d.updated_at, d.comment, d.followup,
-          d.estimate, d.reported_yoy_pct, d.reported_prev_pct, d.deleted
+          coalesce(d.stored_by, '') as stored_by, d.updated_at, d.comment,
+          ${followupOrFlaggedSql(flagged)} as followup, d.estimate, d.reported_yoy_pct, d.reported_prev_pct, d.deleted
         ${exportSource(f, pairs)}
         order by k.ord, u.code, o.code, a.code
         limit ${limit}) r
@@ -953,7 +957,15 @@ export interface CsvExportOptions {
   periodId: (id: number) => string;
   counted: (rows: number) => void;
   truncated: () => void;
+  /** The flagged values of a page's pairs (their `followup` is true), read before the page. */
+  flags?: PageFlags;
 }
+
+/** What an export reads before each page: the flagged values of its (element, period) pairs. */
+export type PageFlags = (pairs: {
+  elements: number[];
+  periods: number[];
+}) => Promise<FlaggedKeys | undefined>;
 
 /**
  * The CSV export on the server: the pages of `exportPages` (the same pairs, the same order),
@@ -999,7 +1011,9 @@ export async function* exportCsvPages(
       const from = next;
       next = Math.min(total, from + pairs);
       let rows = 0;
-      const page = exportCsvPage(f, pairsOf(from, next), left, opts.scheme);
+      const batch = pairsOf(from, next);
+      const flagged = await opts.flags?.(batch);
+      const page = exportCsvPage(f, batch, left, opts.scheme, flagged);
       yield* copyTextColumn(client, inlineParameters(page.compile(db)), (n) => (rows = n));
       left -= rows;
       opts.counted(rows);
@@ -1044,7 +1058,7 @@ export async function* exportPages(
   db: Db,
   f: ExportFilter,
   keys: ExportKeys,
-  opts: { pageSize: number; limit?: number },
+  opts: { pageSize: number; limit?: number; flags?: PageFlags },
 ): AsyncGenerator<ExportRow[]> {
   const elements = keys.elements.map((e) => e.id);
   const periods = keys.periods.map((p) => p.id);
@@ -1060,7 +1074,9 @@ export async function* exportPages(
       batch.periods.push(periods[i % periods.length]!);
     }
     next = to;
-    return exportPage(db, f, batch, left);
+    if (!opts.flags) return exportPage(db, f, batch, left);
+    const limit = left;
+    return opts.flags(batch).then((flagged) => exportPage(db, f, batch, limit, flagged));
   };
   if (total === 0 || left <= 0) return;
   let pending: Promise<ExportRow[]> | undefined = ask(0, pairs);

@@ -403,7 +403,8 @@ export interface AlertRuleTable {
   id: Generated<number>;
   name_vi: string;
   name_en: string;
-  subject_type: 'element' | 'indicator';
+  /** 'violations' (migration 0024): the subject is an importance, HIGH, MEDIUM or LOW. */
+  subject_type: 'element' | 'indicator' | 'violations';
   subject: string;
   unit_version: string;
   unit_code: string;
@@ -736,7 +737,22 @@ export interface MinMaxValueTable {
   updated_at: Generated<Timestamp>;
 }
 
+/**
+ * What a transaction leaves to be done after its commit (migration 0024): live events to
+ * publish, violations changed for the alert rules to evaluate; filled by triggers too.
+ */
+export interface OutboxTable {
+  id: Generated<number>;
+  kind: 'live' | 'violations';
+  topic: string | null;
+  version: string | null;
+  path: string | null;
+  payload: Json<unknown>;
+  created_at: Generated<Timestamp>;
+}
+
 export interface Schema {
+  outbox: OutboxTable;
   min_max_value: MinMaxValueTable;
   validation_rule: ValidationRuleTable;
   validation_rule_group: ValidationRuleGroupTable;

@@ -29,6 +29,7 @@ import { SectorRepo } from './sector.repo.ts';
 import { SigninThrottleRepo } from './signin-throttle.repo.ts';
 import { TaskRepo } from './task.repo.ts';
 import { ValidationRepo } from './validation.repo.ts';
+import { ValueFlagRepo } from './value-flag.repo.ts';
 
 /**
  * Every repository, bound to one handle: the base one (reads) or a transaction's (a write and
@@ -57,6 +58,7 @@ export class Repos {
   private _signinThrottle?: SigninThrottleRepo;
   private _tasks?: TaskRepo;
   private _validation?: ValidationRepo;
+  private _valueFlags?: ValueFlagRepo;
 
   constructor(private readonly db: Db) {}
 
@@ -125,6 +127,9 @@ export class Repos {
   }
   get validation(): ValidationRepo {
     return (this._validation ??= new ValidationRepo(this.db));
+  }
+  get valueFlags(): ValueFlagRepo {
+    return (this._valueFlags ??= new ValueFlagRepo(this.db));
   }
 }
 

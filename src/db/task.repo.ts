@@ -233,6 +233,70 @@ export class TaskRepo {
       .execute();
   }
 
+  /** `insertStandalone` of many at once: the ids in the order given. */
+  async insertStandaloneMany(
+    ts: {
+      unitId: number;
+      version: string;
+      code: string;
+      path: string;
+      title: string;
+      dueDate: string;
+      by: string | null;
+      at: Date;
+    }[],
+  ): Promise<number[]> {
+    const ids: number[] = [];
+    for (let i = 0; i < ts.length; i += 1000) {
+      const rows = await this.db
+        .insertInto('task')
+        .values(
+          ts.slice(i, i + 1000).map((t) => ({
+            directive_id: null,
+            unit_id: t.unitId,
+            version: t.version,
+            unit_code: t.code,
+            path: t.path,
+            assignee_id: null,
+            title: t.title,
+            due_date: t.dueDate,
+            created_by: t.by,
+            created_at: t.at,
+            updated_at: t.at,
+          })),
+        )
+        .returning('id')
+        .execute();
+      // Multi-row VALUES are inserted, and returned, in the order written; ids ascend with it.
+      ids.push(...rows.map((r) => r.id).sort((a, b) => a - b));
+    }
+    return ids;
+  }
+
+  /** `addEvent` of many 'created' events at once. */
+  async addCreatedEvents(
+    es: { taskId: number; at: Date; actorName: string; to: string; note: string }[],
+  ): Promise<void> {
+    for (let i = 0; i < es.length; i += 1000)
+      await this.db
+        .insertInto('task_event')
+        .values(
+          es.slice(i, i + 1000).map((e) => ({
+            task_id: e.taskId,
+            at: e.at,
+            kind: 'created' as const,
+            actor_id: null,
+            actor_name: e.actorName,
+            from_status: null,
+            to_status: e.to,
+            note: e.note,
+            progress: null,
+            figures: null,
+          })),
+        )
+        .execute();
+  }
+
   async insertStandalone(t: {
     unitId: number;
     version: string;

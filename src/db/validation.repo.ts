@@ -269,9 +269,17 @@ export class ValidationRepo {
     if (ids.length === 0) return [];
     return this.db
       .selectFrom('org_unit')
-      .select(['id', 'code', 'uid', 'version', 'level', 'path', 'full_name'])
+      .select(['id', 'code', 'uid', 'version', 'level', 'path', 'full_name', 'name'])
       .where('id', 'in', ids)
       .execute();
+  }
+
+  /** Stored periods lying within [start, end] or overlapping it, with their spans. */
+  async periodsAround(start: string, end: string) {
+    const r = await sql<{ id: number; pid: string; start: string; end: string }>`
+      select id, pid, to_char(start_date, 'YYYY-MM-DD') as start, to_char(end_date, 'YYYY-MM-DD') as "end"
+      from period where start_date <= ${end}::date and end_date >= ${start}::date`.execute(this.db);
+    return r.rows;
   }
 
   /** Stored periods by id. */
@@ -332,13 +340,28 @@ export class ValidationRepo {
     checked: { ruleId: number; unitIds: number[]; periods: string[] }[],
     found: NewResult[],
   ): Promise<void> {
+    // Only periods holding results can lose some (a bulk load's new periods hold none).
+    const asked = [...new Set(checked.flatMap((c) => c.periods))];
+    const held = new Set(
+      asked.length
+        ? (
+            await this.db
+              .selectFrom('validation_result')
+              .select('period')
+              .distinct()
+              .where('period', '=', (eb) => eb.fn.any(eb.val(asked)))
+              .execute()
+          ).map((r) => r.period)
+        : [],
+    );
     for (const c of checked) {
-      if (c.unitIds.length === 0 || c.periods.length === 0) continue;
+      const periods = c.periods.filter((p) => held.has(p));
+      if (c.unitIds.length === 0 || periods.length === 0) continue;
       await this.db
         .deleteFrom('validation_result')
         .where('rule_id', '=', c.ruleId)
         .where('unit_id', 'in', c.unitIds)
-        .where('period', 'in', c.periods)
+        .where('period', 'in', periods)
         .execute();
     }
     for (let i = 0; i < found.length; i += 1000)
@@ -391,6 +414,17 @@ export class ValidationRepo {
       );
     }
     return out;
+  }
+
+  /** New open follow-ups (cells without one; `openFollowup` reopens). */
+  async openFollowupMany(
+    fs: { rule_id: number; unit_id: number; period: string; task_id: number }[],
+  ): Promise<void> {
+    for (let i = 0; i < fs.length; i += 1000)
+      await this.db
+        .insertInto('validation_followup')
+        .values(fs.slice(i, i + 1000).map((f) => ({ ...f, state: 'open' as const })))
+        .execute();
   }
 
   async openFollowup(f: {

@@ -302,3 +302,303 @@ export const MetadataWithRules = MetadataDocument.extend({
 });
 export type MetadataWithRules = z.infer<typeof MetadataWithRules>;
 export type MetadataWithRulesInput = z.input<typeof MetadataWithRules>;
+
+// ---------------------------------------------------------------------------------------------
+// Evaluating many cells at once
+
+/**
+ * A cell's item values, as a bulk check holds them: `sums[slot][cell]` and `counts[slot][cell]`
+ * (how many values were added; 0 is missing).
+ */
+export interface CellColumns {
+  sums: Float64Array[];
+  counts: Uint32Array[];
+}
+
+/**
+ * `evaluateCompiled` for one cell of many, without a lookup or an allocation per cell: each item
+ * is a column slot, and the item's value is `value(slot, cell)` (a total by its element's
+ * aggregation rules) when `counts[slot][cell] > 0`. Only for sides made of numbers, element
+ * items, `-`, `+`, `*` and `/` (what bulk checks meet); undefined for others, which then go
+ * through `evaluateCompiled`. The same outcome as `evaluateCompiled` (a property test checks it).
+ */
+export function compileForCells(
+  rule: CompiledRule,
+  slotOf: (ref: ElementItem) => number,
+  /** An item's value in a cell, by its slot (called once per slot, when compiling). */
+  valueOf: (slot: number) => (cell: number) => number,
+  columns: CellColumns,
+): { violated: (cell: number) => boolean; outcome: (cell: number) => RuleOutcome } | undefined {
+  type Fn = (cell: number) => number; // NaN: no value
+  const expression = (e: Expr): Fn | undefined => {
+    switch (e.type) {
+      case 'number': {
+        const v = e.value;
+        return () => v;
+      }
+      case 'item': {
+        if (e.ref.kind !== 'element' || e.ref.attribute !== undefined) return undefined;
+        const slot = slotOf(e.ref);
+        const counts = columns.counts[slot]!;
+        const value = valueOf(slot);
+        // Within a side an item without a value counts as 0 (sideValue's lookup).
+        return (c) => (counts[c]! > 0 ? finiteOrNaN(value(c)) : 0);
+      }
+      case 'unary': {
+        if (e.op !== '-') return undefined;
+        const f = expression(e.operand);
+        return f && ((c) => finiteOrNaN(-f(c)));
+      }
+      case 'call':
+        return undefined;
+      case 'binary':
+        break;
+    }
+    if (e.op === '+' || e.op === '-') {
+      // As `evaluate`'s additive chains: terms without a value are left out; no value only when
+      // every term reading data has none.
+      const terms: { f: Fn; sign: number; data: boolean }[] = [];
+      const stack: { e: Expr; sign: number }[] = [{ e, sign: 1 }];
+      while (stack.length) {
+        const top = stack.pop()!;
+        const n = top.e;
+        if (n.type === 'binary' && (n.op === '+' || n.op === '-')) {
+          stack.push({ e: n.right, sign: n.op === '-' ? -top.sign : top.sign });
+          stack.push({ e: n.left, sign: top.sign });
+          continue;
+        }
+        const f = expression(n);
+        if (!f) return undefined;
+        terms.push({ f, sign: top.sign, data: readsData(n) });
+      }
+      return (c) => {
+        let sum = 0;
+        let dataTerms = 0;
+        let dataValues = 0;
+        for (const t of terms) {
+          const v = t.f(c);
+          if (t.data) {
+            dataTerms++;
+            if (!Number.isNaN(v)) dataValues++;
+          }
+          if (!Number.isNaN(v)) sum += t.sign * v;
+        }
+        if (dataTerms > 0 && dataValues === 0) return NaN;
+        return finiteOrNaN(sum);
+      };
+    }
+    if (e.op !== '*' && e.op !== '/') return undefined;
+    const l = expression(e.left);
+    const r = expression(e.right);
+    if (!l || !r) return undefined;
+    if (e.op === '*') return (c) => finiteOrNaN(l(c) * r(c));
+    return (c) => {
+      const d = r(c);
+      return d === 0 ? NaN : finiteOrNaN(l(c) / d);
+    };
+  };
+  const side = (s: CompiledSide) => {
+    const f = expression(s.expr);
+    if (!f) return undefined;
+    const slots = s.items.map(slotOf);
+    const counts = columns.counts;
+    const n = slots.length;
+    const strategy = s.strategy;
+    return (c: number): number | null => {
+      if (n > 0 && strategy !== 'NEVER_SKIP') {
+        let present = 0;
+        for (const slot of slots) if (counts[slot]![c]! > 0) present++;
+        if (strategy === 'SKIP_IF_ANY_VALUE_MISSING' && present < n) return null;
+        if (strategy === 'SKIP_IF_ALL_VALUES_MISSING' && present === 0) return null;
+      }
+      const v = f(c);
+      return Number.isNaN(v) ? null : v;
+    };
+  };
+  const left = side(rule.left);
+  const right = side(rule.right);
+  if (!left || !right) return undefined;
+  const op = rule.operator;
+  const leftNeverSkips = rule.left.strategy === 'NEVER_SKIP';
+  const rightNeverSkips = rule.right.strategy === 'NEVER_SKIP';
+  // The same decision as `outcome`, without making an object per cell.
+  const violated = (c: number): boolean => {
+    let l = left(c);
+    let r = right(c);
+    if (op === 'compulsory_pair') return (l === null) !== (r === null);
+    if (op === 'exclusive_pair') return l !== null && r !== null;
+    if (l === null && leftNeverSkips) l = 0;
+    if (r === null && rightNeverSkips) r = 0;
+    if (l === null || r === null) return false;
+    return !holds(op, l, r);
+  };
+  const outcome = (c: number): RuleOutcome => {
+    let l = left(c);
+    let r = right(c);
+    if (op === 'compulsory_pair') {
+      if (l === null && r === null) return { status: 'skipped', left: l, right: r };
+      return { status: l === null || r === null ? 'violated' : 'passed', left: l, right: r };
+    }
+    if (op === 'exclusive_pair') {
+      if (l === null && r === null) return { status: 'skipped', left: l, right: r };
+      return { status: l !== null && r !== null ? 'violated' : 'passed', left: l, right: r };
+    }
+    if (l === null && leftNeverSkips) l = 0;
+    if (r === null && rightNeverSkips) r = 0;
+    if (l === null || r === null) return { status: 'skipped', left: l, right: r };
+    return { status: holds(op, l, r) ? 'passed' : 'violated', left: l, right: r };
+  };
+  return { violated, outcome };
+}
+
+function finiteOrNaN(x: number): number {
+  if (!Number.isFinite(x)) return NaN;
+  return x === 0 ? 0 : x;
+}
+
+/** Whether an expression reads data (as `evaluate` counts terms in a sum). */
+function readsData(e: Expr): boolean {
+  switch (e.type) {
+    case 'number':
+      return false;
+    case 'item':
+      return e.ref.kind !== 'constant' && e.ref.kind !== 'days';
+    case 'unary':
+      return readsData(e.operand);
+    case 'binary':
+      return readsData(e.left) || readsData(e.right);
+    case 'call':
+      return e.args.some(readsData);
+  }
+}
+
+/**
+ * Which of `n` cells break the rule: `compileForCells`' decision computed a column at a time
+ * (one tight loop per expression node over every cell, numbers kept as numbers), for bulk
+ * checks of millions of cells. `valueOf(slot)` is the item's value in every cell (by its
+ * element's aggregation rules); undefined for the expressions `compileForCells` does not take.
+ */
+export function violatedColumns(
+  rule: CompiledRule,
+  slotOf: (ref: ElementItem) => number,
+  valueOf: (slot: number) => Float64Array,
+  columns: CellColumns,
+  n: number,
+): Uint8Array | undefined {
+  type Col = Float64Array | number; // a number: the same in every cell (NaN: no value)
+  const fin = (x: number) => (x - x === 0 ? x + 0 : NaN); // finiteOrNaN, inlined by V8
+  const map2 = (a: Col, b: Col, f: (x: number, y: number) => number): Col => {
+    if (typeof a === 'number' && typeof b === 'number') return f(a, b);
+    const out = typeof a === 'number' ? new Float64Array(n) : a;
+    if (typeof a === 'number') for (let c = 0; c < n; c++) out[c] = f(a, (b as Float64Array)[c]!);
+    else if (typeof b === 'number') for (let c = 0; c < n; c++) out[c] = f(a[c]!, b);
+    else for (let c = 0; c < n; c++) out[c] = f(a[c]!, b[c]!);
+    return out;
+  };
+  const expression = (e: Expr): Col | undefined => {
+    switch (e.type) {
+      case 'number':
+        return e.value;
+      case 'item': {
+        if (e.ref.kind !== 'element' || e.ref.attribute !== undefined) return undefined;
+        const slot = slotOf(e.ref);
+        const counts = columns.counts[slot]!;
+        const value = valueOf(slot);
+        const out = new Float64Array(n);
+        for (let c = 0; c < n; c++) out[c] = counts[c]! > 0 ? fin(value[c]!) : 0;
+        return out;
+      }
+      case 'unary': {
+        if (e.op !== '-') return undefined;
+        const x = expression(e.operand);
+        if (x === undefined) return undefined;
+        if (typeof x === 'number') return fin(-x);
+        for (let c = 0; c < n; c++) x[c] = fin(-x[c]!);
+        return x;
+      }
+      case 'call':
+        return undefined;
+      case 'binary':
+        break;
+    }
+    if (e.op === '+' || e.op === '-') {
+      const terms: { x: Col; sign: number; data: boolean }[] = [];
+      const stack: { e: Expr; sign: number }[] = [{ e, sign: 1 }];
+      while (stack.length) {
+        const top = stack.pop()!;
+        const node = top.e;
+        if (node.type === 'binary' && (node.op === '+' || node.op === '-')) {
+          stack.push({ e: node.right, sign: node.op === '-' ? -top.sign : top.sign });
+          stack.push({ e: node.left, sign: top.sign });
+          continue;
+        }
+        const x = expression(node);
+        if (x === undefined) return undefined;
+        terms.push({ x, sign: top.sign, data: readsData(node) });
+      }
+      const sum = new Float64Array(n);
+      const present = new Uint16Array(n);
+      const dataTerms = terms.filter((t) => t.data).length;
+      for (const { x, sign, data } of terms) {
+        if (typeof x === 'number') {
+          // A number reads no data; without a value it is left out.
+          if (x === x) for (let c = 0; c < n; c++) sum[c]! += sign * x;
+          continue;
+        }
+        for (let c = 0; c < n; c++) {
+          const v = x[c]!;
+          if (v === v) {
+            sum[c]! += sign * v;
+            if (data) present[c]!++;
+          }
+        }
+      }
+      for (let c = 0; c < n; c++) sum[c] = dataTerms > 0 && present[c] === 0 ? NaN : fin(sum[c]!);
+      return sum;
+    }
+    if (e.op !== '*' && e.op !== '/') return undefined;
+    const l = expression(e.left);
+    const r = expression(e.right);
+    if (l === undefined || r === undefined) return undefined;
+    return e.op === '*'
+      ? map2(l, r, (x, y) => fin(x * y))
+      : map2(l, r, (x, y) => (y === 0 ? NaN : fin(x / y)));
+  };
+  const side = (s: CompiledSide): Col | undefined => {
+    let x = expression(s.expr);
+    if (x === undefined || s.items.length === 0 || s.strategy === 'NEVER_SKIP') return x;
+    if (typeof x === 'number') x = new Float64Array(n).fill(x);
+    const counts = s.items.map((ref) => columns.counts[slotOf(ref)]!);
+    const k = counts.length;
+    const need = s.strategy === 'SKIP_IF_ANY_VALUE_MISSING' ? k : 1;
+    for (let c = 0; c < n; c++) {
+      let present = 0;
+      for (let i = 0; i < k; i++) if (counts[i]![c]! > 0) present++;
+      if (present < need) x[c] = NaN;
+    }
+    return x;
+  };
+  const left = side(rule.left);
+  const right = side(rule.right);
+  if (left === undefined || right === undefined) return undefined;
+  const L = typeof left === 'number' ? new Float64Array(n).fill(left) : left;
+  const R = typeof right === 'number' ? new Float64Array(n).fill(right) : right;
+  const out = new Uint8Array(n);
+  const op = rule.operator;
+  if (op === 'compulsory_pair') {
+    for (let c = 0; c < n; c++) out[c] = (L[c] !== L[c]) !== (R[c] !== R[c]) ? 1 : 0;
+    return out;
+  }
+  if (op === 'exclusive_pair') {
+    for (let c = 0; c < n; c++) out[c] = L[c] === L[c] && R[c] === R[c] ? 1 : 0;
+    return out;
+  }
+  if (rule.left.strategy === 'NEVER_SKIP') for (let c = 0; c < n; c++) if (L[c] !== L[c]) L[c] = 0;
+  if (rule.right.strategy === 'NEVER_SKIP') for (let c = 0; c < n; c++) if (R[c] !== R[c]) R[c] = 0;
+  for (let c = 0; c < n; c++) {
+    const l = L[c]!;
+    const r = R[c]!;
+    out[c] = l === l && r === r && !holds(op, l, r) ? 1 : 0;
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Alert, AlertRule } from '../contract/alert.ts';
 import type { Store } from '../db/store.ts';
-import type { AlertView, AlertWrite, RuleRow } from '../db/alert.repo.ts';
+import type { AlertRow, AlertView, AlertWrite, RuleRow } from '../db/alert.repo.ts';
 import { ACTIONS, allows, can, inScope, isRootScope, type Actor } from '../domain/access.ts';
 import { AppError, errors, schemaProblems } from '../domain/errors.ts';
 import { dependencyOrder, itemsOf } from '../domain/expression.ts';
@@ -12,7 +12,9 @@ import {
   formatPeriodVi,
   parsePeriod,
   periodContaining,
+  periodsWithin,
   periodTypeOrder,
+  PERIOD_TYPES_FINEST_FIRST,
   previousPeriod,
   type Period,
 } from '../domain/period.ts';
@@ -30,13 +32,17 @@ export const AlertRuleInput = z.object({
   nameVi: z.string().trim().min(1).max(200),
   nameEn: z.string().trim().min(1).max(200),
   subject: z.string().trim().min(1).max(120),
+  /** Default: an element or an indicator, from the subject; 'violations' must be said. */
+  subjectType: z.enum(['element', 'indicator', 'violations']).optional(),
   unit: z.object({ version: z.string().min(1).max(20), code: z.string().min(1).max(40) }),
   level: z.number().int().min(0).max(9),
   periodType: z.enum(CALENDAR_PERIOD_TYPES),
+  /** Required but for a violations rule (default > 0). */
   operator: z
     .enum(['>', '>=', '<', '<=', '≥', '≤'])
-    .transform((o): Operator => (o === '≥' ? '>=' : o === '≤' ? '<=' : o)),
-  threshold: z.number(),
+    .transform((o): Operator => (o === '≥' ? '>=' : o === '≤' ? '<=' : o))
+    .optional(),
+  threshold: z.number().optional(),
   active: z.boolean().default(true),
 });
 export type AlertRuleInput = z.input<typeof AlertRuleInput>;
@@ -62,13 +68,39 @@ export interface AlertListQuery {
   limit?: number;
 }
 
+/** Importances a violations rule may count (its subject). */
+export const IMPORTANCES = ['HIGH', 'MEDIUM', 'LOW'] as const;
+
 /** Periods evaluated in one analytics query. */
 const PERIOD_CHUNK = 31;
+/** Outbox rows handed on at once. */
+const OUTBOX_BATCH = 200;
+/** How often the outbox is looked at besides after each import (a review, a crash's leftovers). */
+export const OUTBOX_POLL_MS = 2_000;
 /** A change touching more periods of a rule's type than this evaluates the newest ones only. */
 const MAX_PERIODS = 400;
 
 const iso = (d: Date | string | null) =>
   d === null ? null : d instanceof Date ? d.toISOString() : new Date(d).toISOString();
+
+/**
+ * A violations rule counts violations: it may only ask for "more than n" (n ≥ 0) or "at least
+ * n" (n ≥ 1), so that a unit without violations never has an alert.
+ */
+function violationThreshold(op: Operator, threshold: number): AppError | undefined {
+  if ((op === '>' && threshold >= 0) || (op === '>=' && threshold >= 1)) return undefined;
+  return new AppError(
+    'validation_failed',
+    {
+      vi: 'Cảnh báo theo vi phạm đếm số vi phạm: dùng "> n" (n ≥ 0) hoặc "≥ n" (n ≥ 1), mặc định "> 0"',
+      en: 'A violations alert counts violations: use "> n" (n ≥ 0) or ">= n" (n ≥ 1); the default is "> 0"',
+    },
+    { operator: op, threshold },
+  );
+}
+
+/** Postgres' "relation does not exist": the outbox before the migrations ran. */
+const undefinedTable = (e: unknown) => (e as { code?: unknown } | null)?.code === '42P01';
 
 const breaches = (value: number, op: Operator, threshold: number) =>
   op === '>'
@@ -141,10 +173,19 @@ export function presentAlert(a: AlertView): Alert {
  * one evaluation at a time): a unit whose value crosses the threshold gets an open alert, one
  * whose value falls back has its alert resolved. Alerts are never deleted. Every change is
  * published as an `alert` live event, scoped to the unit.
+ *
+ * A violations rule (issue 17) counts the stored, unconfirmed validation violations of one
+ * importance under each unit of its level. Violations are written in the writer's transaction,
+ * and so is their trace in the outbox (migration 0024's triggers), with the live events of the
+ * follow-up tasks they open; the outbox is handed on after each import, every few seconds, and
+ * after a restart: a crash between a commit and its evaluation delays it, never loses it.
  */
 export class AlertService {
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
+  /** A drain of the outbox is queued and has not started. */
+  private drainQueued = false;
+  private readonly poll: NodeJS.Timeout;
 
   constructor(
     private readonly store: Store,
@@ -153,11 +194,18 @@ export class AlertService {
     private readonly live: LiveBus,
     private readonly log: (message: string, error?: unknown) => void = (m, e) =>
       console.error(m, e ?? ''),
-  ) {}
+  ) {
+    this.poll = setInterval(() => this.drainSoon(), OUTBOX_POLL_MS);
+    this.poll.unref();
+  }
 
-  /** Evaluates the rules a data change touches, after the evaluations already queued. */
+  /**
+   * Evaluates the rules a data change touches, after the evaluations already queued; then hands
+   * on the outbox (the import's violations and follow-up tasks).
+   */
   onDataChange(change: DataChange): void {
     this.enqueue(() => this.evaluateChange(change));
+    this.drainSoon();
   }
 
   /** Resolves when every queued evaluation has run (tests, shutdown). */
@@ -165,9 +213,67 @@ export class AlertService {
     return this.queue;
   }
 
+  /** Hands on the outbox now, after what is queued; resolves when done (tests). */
+  flush(): Promise<void> {
+    this.drainSoon();
+    return this.queue;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.poll);
     await this.queue;
+  }
+
+  /** Queues one drain of the outbox unless one is already waiting. */
+  private drainSoon() {
+    if (this.closed || this.drainQueued) return;
+    this.drainQueued = true;
+    this.enqueue(async () => {
+      this.drainQueued = false;
+      try {
+        await this.drainOutbox();
+      } catch (e) {
+        if (!undefinedTable(e)) throw e;
+      }
+    });
+  }
+
+  /**
+   * Hands on what committed transactions left in the outbox (migration 0024), oldest first:
+   * live events are published, changed violations evaluated by the violations rules; a row is
+   * deleted once done, so a crash in between does it again rather than never.
+   */
+  private async drainOutbox(): Promise<void> {
+    const repo = this.store.repos.alerts;
+    for (;;) {
+      if (this.live.isClosed) return;
+      const rows = await repo.outbox(OUTBOX_BATCH);
+      if (rows.length === 0) return;
+      const events = rows.flatMap((r) =>
+        r.kind === 'live' && r.topic
+          ? [
+              {
+                topic: r.topic,
+                payload: r.payload,
+                scope: r.version && r.path ? { version: r.version, path: r.path } : undefined,
+              },
+            ]
+          : [],
+      );
+      if (events.length) await this.live.publishMany(events);
+      const cells = rows.flatMap((r) =>
+        r.kind === 'violations' ? ((r.payload as { cells?: [number, string][] }).cells ?? []) : [],
+      );
+      // An evaluation that fails is logged, as after an import; it must not hold back the
+      // rows behind it (an unreachable database fails the delete too, and keeps them).
+      if (cells.length)
+        await this.evaluateViolationCells(cells).catch((e: unknown) =>
+          this.log('violations alert evaluation failed', e),
+        );
+      await repo.outboxDone(rows.map((r) => r.id));
+      if (rows.length < OUTBOX_BATCH) return;
+    }
   }
 
   private enqueue(fn: () => Promise<unknown>) {
@@ -207,7 +313,39 @@ export class AlertService {
         },
       );
     const r = parsed.data;
-    const subject = await this.resolveSubject(r.subject);
+    const subject =
+      r.subjectType === 'violations'
+        ? { type: 'violations' as const, code: this.importance(r.subject) }
+        : await this.resolveSubject(r.subject);
+    if (r.subjectType !== undefined && r.subjectType !== subject.type)
+      throw new AppError(
+        'validation_failed',
+        {
+          vi: `"${r.subject}" không phải ${r.subjectType === 'element' ? 'chỉ tiêu dữ liệu' : 'chỉ số'}`,
+          en: `"${r.subject}" is not ${r.subjectType === 'element' ? 'a data element' : 'an indicator'}`,
+        },
+        { subject: r.subject, subjectType: r.subjectType },
+      );
+    let operator: Operator;
+    let threshold: number;
+    if (subject.type === 'violations') {
+      operator = r.operator ?? '>';
+      threshold = r.threshold ?? 0;
+      const bad = violationThreshold(operator, threshold);
+      if (bad) throw bad;
+    } else {
+      if (r.operator === undefined || r.threshold === undefined)
+        throw new AppError(
+          'validation_failed',
+          {
+            vi: 'Quy tắc cảnh báo theo chỉ tiêu hay chỉ số cần phép so sánh và ngưỡng',
+            en: 'An alert rule on an element or an indicator needs an operator and a threshold',
+          },
+          { operator: r.operator ?? null, threshold: r.threshold ?? null },
+        );
+      operator = r.operator;
+      threshold = r.threshold;
+    }
     const version = await this.hierarchy.resolveVersion(r.unit.version);
     const { byKey, all } = await this.hierarchy.unitMap(version);
     const unit = byKey.get(r.unit.code);
@@ -236,8 +374,8 @@ export class AlertService {
         unit_code: unit.code,
         level: r.level,
         period_type: r.periodType,
-        operator: r.operator,
-        threshold: r.threshold,
+        operator,
+        threshold,
         active: r.active,
         created_by: actor.name,
       };
@@ -294,6 +432,10 @@ export class AlertService {
         );
       if (!inScope(actor.scope, { version: before.unit_version, path: before.unit_path }))
         throw errors.outOfScope(before.unit_code, before.unit_version);
+      if (before.subject_type === 'violations' && p.threshold !== undefined) {
+        const bad = violationThreshold(before.operator, p.threshold);
+        if (bad) throw bad;
+      }
       const set = {
         ...(p.nameVi !== undefined ? { name_vi: p.nameVi } : {}),
         ...(p.nameEn !== undefined ? { name_en: p.nameEn } : {}),
@@ -354,6 +496,21 @@ export class AlertService {
     return rows.map(presentAlert);
   }
 
+  /** A violations rule's subject: an importance, in any case. */
+  private importance(s: string): (typeof IMPORTANCES)[number] {
+    const up = s.toUpperCase();
+    const found = IMPORTANCES.find((i) => i === up);
+    if (found) return found;
+    throw new AppError(
+      'validation_failed',
+      {
+        vi: `Mức quan trọng "${s}" không có: dùng HIGH (cao), MEDIUM (trung bình) hoặc LOW (thấp)`,
+        en: `No importance "${s}": use HIGH, MEDIUM or LOW`,
+      },
+      { subject: s },
+    );
+  }
+
   /** An element code (or uid), ELEMENT.OPTION, or an indicator code (or uid), as codes. */
   private async resolveSubject(
     s: string,
@@ -412,6 +569,7 @@ export class AlertService {
       }
     });
     for (const rule of rules) {
+      if (rule.subject_type === 'violations') continue; // evaluated from the outbox
       if (!versions.has(rule.unit_version)) continue;
       const needs =
         rule.subject_type === 'element'
@@ -437,6 +595,7 @@ export class AlertService {
 
   /** Evaluates one rule for some of its periods; returns how many alerts changed. */
   async evaluateRule(rule: RuleRow, periods: Period[]): Promise<number> {
+    if (rule.subject_type === 'violations') return this.evaluateViolations(rule, periods);
     const system: Actor = {
       kind: 'user',
       id: '0',
@@ -455,49 +614,147 @@ export class AlertService {
         ou: [rule.unit_code, `LEVEL-${rule.level + 1}`],
         version: rule.unit_version,
       });
-      const stored = new Map(
-        (
-          await repo.forRule(
-            rule.id,
-            chunk.map((p) => p.id),
-          )
-        ).map((a) => [`${a.period}|${a.unit_code}`, a]),
-      );
-      const writes: AlertWrite[] = [];
-      for (const c of cells) {
-        const over = c.value !== null && breaches(c.value, rule.operator, rule.threshold);
-        const before = stored.get(`${c.pe}|${c.ou}`);
-        const base = {
-          rule_id: rule.id,
-          unit_version: rule.unit_version,
-          unit_code: c.ou,
-          period: c.pe,
-          value: c.value,
-          threshold: rule.threshold,
-        };
-        if (over) {
-          if (!before) writes.push({ ...base, state: 'open' });
-          else if (before.state === 'resolved')
-            writes.push({ ...base, id: before.id, state: 'open', reopened: true });
-          else if (before.value !== c.value || before.threshold !== rule.threshold)
-            writes.push({ ...base, id: before.id, state: 'open' });
-        } else if (before?.state === 'open') {
-          writes.push({ ...base, id: before.id, state: 'resolved' });
-        }
-      }
-      if (writes.length === 0) continue;
-      const ids = await this.store.transaction((tx) => tx.alerts.write(writes));
-      changed += ids.length;
-      // After the commit: screens see only what is stored.
-      const views = await repo.byIds(ids);
-      await this.live.publishMany(
-        views.map((v) => ({
-          topic: 'alert',
-          payload: presentAlert(v),
-          scope: { version: v.unit_version, path: v.unit_path },
-        })),
+      changed += await this.apply(
+        rule,
+        cells.map((c) => ({ pe: c.pe, ou: c.ou, value: c.value })),
+        await repo.forRule(
+          rule.id,
+          chunk.map((p) => p.id),
+        ),
       );
     }
     return changed;
+  }
+
+  /**
+   * The violations cells of committed transactions (unit id, violation period): each active
+   * violations rule whose subtree holds the unit is evaluated for its periods containing them.
+   */
+  private async evaluateViolationCells(cells: [number, string][]): Promise<void> {
+    const repo = this.store.repos.alerts;
+    const rules = (await repo.listRules({ scope: null, activeOnly: true })).filter(
+      (r) => r.subject_type === 'violations',
+    );
+    if (rules.length === 0) return;
+    const units = new Map(
+      (await repo.unitsByIds([...new Set(cells.map((c) => c[0]))])).map((u) => [u.id, u]),
+    );
+    const periods = new Map<string, Period | null>();
+    const parsed = (id: string) => {
+      if (!periods.has(id))
+        try {
+          periods.set(id, parsePeriod(id));
+        } catch {
+          periods.set(id, null);
+        }
+      return periods.get(id)!;
+    };
+    for (const rule of rules) {
+      const ruleOrder = periodTypeOrder(rule.period_type);
+      const affected = new Map<string, Period>();
+      for (const [unitId, pid] of cells) {
+        const u = units.get(unitId);
+        if (!u || u.version !== rule.unit_version || !u.path.startsWith(rule.unit_path)) continue;
+        const p = parsed(pid);
+        if (!p || p.type === 'range' || periodTypeOrder(p.type) > ruleOrder) continue;
+        for (const d of [p.start, p.end]) {
+          const x = periodContaining(d, rule.period_type);
+          affected.set(x.id, x);
+        }
+      }
+      if (affected.size === 0) continue;
+      const sorted = [...affected.values()].sort((a, b) => a.start.localeCompare(b.start));
+      await this.evaluateViolations(rule, sorted.slice(-MAX_PERIODS));
+    }
+  }
+
+  /**
+   * A violations rule for some of its periods: under each unit of its level, the stored
+   * violations of its importance that no reviewer confirmed, in periods of the rule's type or
+   * finer within each period (a week in the month of its fourth day, as DHIS2 places it).
+   */
+  private async evaluateViolations(rule: RuleRow, periods: Period[]): Promise<number> {
+    const repo = this.store.repos.alerts;
+    const ruleOrder = periodTypeOrder(rule.period_type);
+    const types = PERIOD_TYPES_FINEST_FIRST.filter((t) => periodTypeOrder(t) <= ruleOrder);
+    let changed = 0;
+    for (let i = 0; i < periods.length; i += PERIOD_CHUNK) {
+      const chunk = periods.slice(i, i + PERIOD_CHUNK);
+      const within = new Map<string, string>(); // a violation's period → the rule's period
+      for (const p of chunk)
+        for (const t of types) for (const x of periodsWithin(p, t)) within.set(x.id, p.id);
+      const counts = await repo.violationCounts({
+        version: rule.unit_version,
+        path: rule.unit_path,
+        level: rule.level,
+        importance: rule.subject,
+        periods: [...within.keys()],
+      });
+      const total = new Map<string, { pe: string; ou: string; value: number }>();
+      for (const c of counts) {
+        const pe = within.get(c.period)!;
+        const key = `${pe}|${c.unit_code}`;
+        const cell = total.get(key) ?? { pe, ou: c.unit_code, value: 0 };
+        cell.value += c.n;
+        total.set(key, cell);
+      }
+      const stored = await repo.forRule(
+        rule.id,
+        chunk.map((p) => p.id),
+      );
+      // A unit with an alert and no violations left counts 0, and its alert resolves.
+      for (const a of stored) {
+        const key = `${a.period}|${a.unit_code}`;
+        if (!total.has(key)) total.set(key, { pe: a.period, ou: a.unit_code, value: 0 });
+      }
+      changed += await this.apply(rule, [...total.values()], stored);
+    }
+    return changed;
+  }
+
+  /**
+   * Opens, updates and resolves a rule's alerts from the values of its cells (units and
+   * periods), against its stored alerts; publishes each change after the commit.
+   */
+  private async apply(
+    rule: RuleRow,
+    cells: { pe: string; ou: string; value: number | null }[],
+    alerts: AlertRow[],
+  ): Promise<number> {
+    const stored = new Map(alerts.map((a) => [`${a.period}|${a.unit_code}`, a]));
+    const writes: AlertWrite[] = [];
+    for (const c of cells) {
+      const over = c.value !== null && breaches(c.value, rule.operator, rule.threshold);
+      const before = stored.get(`${c.pe}|${c.ou}`);
+      const base = {
+        rule_id: rule.id,
+        unit_version: rule.unit_version,
+        unit_code: c.ou,
+        period: c.pe,
+        value: c.value,
+        threshold: rule.threshold,
+      };
+      if (over) {
+        if (!before) writes.push({ ...base, state: 'open' });
+        else if (before.state === 'resolved')
+          writes.push({ ...base, id: before.id, state: 'open', reopened: true });
+        else if (before.value !== c.value || before.threshold !== rule.threshold)
+          writes.push({ ...base, id: before.id, state: 'open' });
+      } else if (before?.state === 'open') {
+        writes.push({ ...base, id: before.id, state: 'resolved' });
+      }
+    }
+    if (writes.length === 0) return 0;
+    const ids = await this.store.transaction((tx) => tx.alerts.write(writes));
+    // After the commit: screens see only what is stored.
+    const views = await this.store.repos.alerts.byIds(ids);
+    await this.live.publishMany(
+      views.map((v) => ({
+        topic: 'alert',
+        payload: presentAlert(v),
+        scope: { version: v.unit_version, path: v.unit_path },
+      })),
+    );
+    return ids.length;
   }
 }

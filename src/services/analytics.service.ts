@@ -1,4 +1,4 @@
-import type { AnalyticsCell, Change } from '../contract/analytics.ts';
+import type { AnalyticsCell, AnalyticsFlaggedCell, Change } from '../contract/analytics.ts';
 import { childContext, runIn, type DbContext } from '../db/request-context.ts';
 import type { AggregateRow, RawValueRow, ReportingRequest } from '../db/analytics.repo.ts';
 import type { Store } from '../db/store.ts';
@@ -1137,6 +1137,36 @@ interface ReadMark {
   carried: number;
   estimated: number;
   total: number;
+}
+
+/**
+ * The flagged cells of an answer, with their reasons (analytics' metaData, issue 17): made from
+ * what `markFlags` put on the cells, no other read. Cells as the answer names them internally
+ * (codes, period ids); the route names them as its rows do.
+ */
+export function flaggedCells(cells: readonly Cell[]): AnalyticsFlaggedCell[] {
+  const out: AnalyticsFlaggedCell[] = [];
+  for (const c of cells) {
+    if (!c.flags?.length) continue;
+    out.push({
+      dx: c.dx,
+      pe: c.pe,
+      ou: c.ou,
+      ...(c.co !== undefined ? { co: c.co } : {}),
+      reasons: c.flags.map((f) => ({
+        kind: 'validation' as const,
+        rule: f.rule,
+        importance: f.importance,
+        nameVi: f.nameVi,
+        nameEn: f.nameEn,
+        left: f.left,
+        right: f.right,
+        unit: f.unit,
+        period: f.period,
+      })),
+    });
+  }
+  return out;
 }
 
 /** A cell's carry mark from the marks of the reads its value is made of (none: not carried). */

@@ -42,6 +42,8 @@ interface FastGroup {
   keyGroup: number;
   /** Roll-up group. */
   g: number;
+  /** The validation rules' cells (`ValueImport.fresh`), -1 when no rule reads the element. */
+  cell: number;
   /** Field count, element, period, option and attribute of a row, in COPY's binary form. */
   prefix: Buffer;
 }
@@ -308,7 +310,10 @@ export class CsvBulkLoad {
     }
     run.created++;
     run.addAbove(group.g, value, units.chains[unit]);
-    if (run.checking) run.wrote.units.add(unit);
+    if (run.checking) {
+      run.wrote.units.add(unit);
+      if (group.cell >= 0) run.fresh!.add(group.cell, unit, value);
+    }
     const out = this.out;
     out.reserve(
       group.prefix.length + 8 + 12 + 4 + (ve - vs) + 4 + (se - ss) + this.storedBy.length,
@@ -363,6 +368,7 @@ export class CsvBulkLoad {
       max: r.element.max ?? Infinity,
       keyGroup: r.keyGroup,
       g: run.groupOf(r.element.id, periodId, r.option.id, r.attribute.id),
+      cell: run.fresh ? run.fresh.group(r.element.id, r.option.id, periodId) : -1,
       prefix: BinaryRows.fields(COLUMNS.length, [
         r.element.id,
         periodId,

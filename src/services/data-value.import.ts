@@ -1,3 +1,4 @@
+import { FreshCells } from './fresh-cells.ts';
 import { BinaryRows } from '../db/copy-binary.ts';
 import {
   COPY_COLUMNS,
@@ -123,9 +124,16 @@ export interface ImportHost {
    */
   checks?: {
     any(): Promise<boolean>;
+    /** The (element id → option ids, TOTAL for all options) the rules read: kept in `fresh`. */
+    tracked(): Promise<Map<number, Set<number>>>;
     run(
       trx: Repos,
-      q: { unitIds: number[]; periodIds: number[]; elementIds: number[] },
+      q: {
+        unitIds: number[];
+        periodIds: number[];
+        elementIds: number[];
+        fresh?: FreshCells;
+      },
     ): Promise<ImportViolation[]>;
   };
 }
@@ -240,6 +248,8 @@ export class ValueImport {
   };
   /** Whether to keep `wrote` (set when the import opens: some validation rule is stored). */
   checking = false;
+  /** What the rules read in periods new to the database, summed as rows stream by. */
+  fresh: FreshCells | undefined;
 
   private readonly unitMaps = new Map<string, UnitMap>();
   private readonly refreshed = new Set<string>();
@@ -326,6 +336,10 @@ export class ValueImport {
     const versions = await repo.versionSpans();
     const run = new ValueImport(host, actor, meta, opts, lookups, versions, dataSet);
     run.checking = (await host.checks?.any()) ?? false;
+    if (run.checking && host.checks) {
+      const tracked = await host.checks.tracked();
+      if (tracked.size) run.fresh = new FreshCells(tracked);
+    }
     return run;
   }
 
@@ -922,6 +936,11 @@ export class ValueImport {
       }
       const raw = r.raw;
       if (!stored) this.addAbove(info.g, r.number ?? 0, this.ancestorsOf.get(r.unitId));
+      if (this.fresh && this.bulkPeriods.has(periodId)) {
+        if (stored || r.remove || r.number === null) this.fresh.unsafe.add(periodId);
+        else
+          this.fresh.add(this.fresh.group(r.element.id, r.optionId, periodId), r.unitId, r.number);
+      }
       if (this.bulkPeriods.has(periodId)) {
         copied.push(
           `${r.unitId}\t${r.element.id}\t${periodId}\t${r.optionId}\t${r.attributeId}\t${copyText(r.number)}\t${copyText(r.text)}\t${raw.estimate !== undefined && parseFlag(raw.estimate)}\t${copyText(raw.comment)}\t${raw.followup !== undefined && parseFlag(raw.followup)}\t${copyText(raw.reportedYoyPct ? Number(raw.reportedYoyPct) : null)}\t${copyText(raw.reportedPrevPct ? Number(raw.reportedPrevPct) : null)}\t${copyText(r.storedBy)}\n`,
@@ -1256,6 +1275,7 @@ export class ValueImport {
       unitIds: [...this.wrote.units],
       periodIds: [...this.wrote.periods],
       elementIds: [...this.wrote.elements],
+      ...(this.fresh ? { fresh: this.fresh } : {}),
     });
     this.time('validation rules', t);
     if (all.length === 0) return undefined;

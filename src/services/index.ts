@@ -23,6 +23,7 @@ import { SingleValueService } from './data-value.single.ts';
 import { SectorService } from './sector.service.ts';
 import { OutlierService } from './outlier.service.ts';
 import { ValidationService } from './validation.service.ts';
+import { ValueFlagService } from './value-flag.service.ts';
 
 /** Every service of one running instance, over one database. */
 export interface Services {
@@ -61,6 +62,8 @@ export interface Services {
   outliers: OutlierService;
   /** Validation rules: stored, checked and run (issue 17; api/validation.routes.ts). */
   validation: ValidationService;
+  /** Which stored values are flagged, and why (issue 17; exports' `followup`). */
+  valueFlags: ValueFlagService;
 }
 
 export function createServices(
@@ -113,5 +116,6 @@ export function createServices(
     sectors: new SectorService(store),
     outliers: new OutlierService(store),
     validation,
+    valueFlags: new ValueFlagService(store),
   };
 }

@@ -30,6 +30,7 @@ import {
 } from '../domain/validation.ts';
 import { ruled, type AnalyticsService } from './analytics.service.ts';
 import { auditActor } from './audit.ts';
+import { FreshCheck, TOTAL, type FreshCells } from './fresh-cells.ts';
 import type { HierarchyService } from './hierarchy.service.ts';
 import type { UnitMap } from './unit-cache.ts';
 
@@ -679,7 +680,13 @@ export class ValidationService {
    */
   async checkValues(
     tx: Repos,
-    q: { unitIds: number[]; periodIds: number[]; elementIds: number[] },
+    q: {
+      unitIds: number[];
+      periodIds: number[];
+      elementIds: number[];
+      /** The import's sums in periods new to the database (checked from memory). */
+      fresh?: FreshCells;
+    },
     opts: { persist?: boolean; followUp?: boolean } = {},
   ): Promise<Violation[]> {
     if (!q.unitIds.length || !q.periodIds.length || !q.elementIds.length) return [];
@@ -706,11 +713,36 @@ export class ValidationService {
     );
     if (relevant.length === 0) return [];
     const units = await tx.validation.unitsByIds(q.unitIds);
-    const stored = (await tx.validation.periodsByIds(q.periodIds)).map((p) => parsePeriod(p.pid));
+    const storedRows = await tx.validation.periodsByIds(q.periodIds);
+    const stored = storedRows.map((p) => parsePeriod(p.pid));
     const optionKeys = new Set<string>();
     for (const { compiled } of relevant)
       for (const ref of itemsOfRule(compiled)) if (ref.option) optionKeys.add(ref.option);
     const options = await tx.validation.optionsByKeys([...optionKeys]);
+    // The import's own sums, where they are the whole (FreshCheck): one tree written, periods
+    // new to the database, and the stored periods around them to tell which longer ones are.
+    const freshSpans = q.fresh
+      ? stored.filter((p, i) => q.fresh!.periods.includes(storedRows[i]!.id))
+      : [];
+    const around = freshSpans.length
+      ? await tx.validation.periodsAround(
+          `${Number(freshSpans.reduce((a, p) => (p.start < a ? p.start : a), '9999').slice(0, 4)) - 1}-01-01`,
+          `${Number(freshSpans.reduce((a, p) => (p.end > a ? p.end : a), '0000').slice(0, 4)) + 1}-12-31`,
+        )
+      : [];
+    const cells =
+      q.fresh && freshSpans.length && new Set(units.map((u) => u.version)).size === 1
+        ? new FreshCheck(
+            q.fresh,
+            units,
+            new Map(storedRows.map((p, i) => [p.id, stored[i]!])),
+            around,
+            elementOf,
+            (key) => options.find((o) => o.code === key || o.uid === key),
+            (agg, total, n) => ruled(agg, { total, last: total, periods: 1, n }),
+            evaluateCompiled,
+          )
+        : undefined;
 
     const violations: Violation[] = [];
     const found: NewResult[] = [];
@@ -721,19 +753,35 @@ export class ValidationService {
       const type = r.period_type as FixedPeriodType;
       // A date range ("8 tháng đầu năm") has no fixed type: a rule reading what was written
       // there is checked at the range itself, as the figures were printed.
-      const periods = [
+      const all = [
         ...new Map(
           stored
             .map((p) => (p.type === 'range' ? p : periodContaining(p.start, type)))
             .map((p) => [p.id, p] as const),
         ).values(),
       ];
-      if (at.length === 0 || periods.length === 0) continue;
+      if (at.length === 0 || all.length === 0) continue;
       checked.push({
         ruleId: r.id,
         unitIds: at.map((u) => u.id),
-        periods: periods.map((p) => p.id),
+        periods: all.map((p) => p.id),
       });
+      // Periods new to the database, of the rule's own type: from the import's sums.
+      const quick = cells?.rule(r, compiled, at);
+      const periods = quick ? all.filter((p) => !quick.periods.has(p.id)) : all;
+      if (quick)
+        for (const v of quick.violations) {
+          violations.push(violationOf(r, v.unit, v.unit.version, v.period, v.left, v.right));
+          found.push({
+            rule_id: r.id,
+            unit_id: v.unit.id,
+            period: v.period,
+            left_value: v.left,
+            right_value: v.right,
+            importance: r.importance,
+          });
+        }
+      if (periods.length === 0) continue;
       const values = new Map<string, number | null>(); // `${itemKey}|${pid}|${unitId}`
       const keyOf = (ref: ElementItem) =>
         ref.option ? `${ref.element}.${ref.option}` : ref.element;
@@ -790,9 +838,38 @@ export class ValidationService {
    */
   readonly importChecks = {
     any: () => this.store.repos.validation.anyRule(),
+    tracked: async (): Promise<Map<number, Set<number>>> => {
+      const repo = this.store.repos.validation;
+      const refs = (await repo.listRules()).flatMap((r) => {
+        const c = compileStored(r);
+        return [...c.left.items, ...c.right.items];
+      });
+      const elements = await repo.elementsByKeys([...new Set(refs.map((x) => x.element))]);
+      const options = await repo.optionsByKeys([
+        ...new Set(refs.flatMap((x) => (x.option ? [x.option] : []))),
+      ]);
+      const out = new Map<number, Set<number>>();
+      for (const ref of refs) {
+        const el = elements.find((e) => e.code === ref.element || e.uid === ref.element);
+        if (!el) continue;
+        const option = ref.option
+          ? options.find((o) => o.code === ref.option || o.uid === ref.option)
+          : undefined;
+        if (ref.option && !option) continue;
+        const set = out.get(el.id) ?? new Set<number>();
+        set.add(option ? option.id : TOTAL);
+        out.set(el.id, set);
+      }
+      return out;
+    },
     run: async (
       tx: Repos,
-      q: { unitIds: number[]; periodIds: number[]; elementIds: number[] },
+      q: {
+        unitIds: number[];
+        periodIds: number[];
+        elementIds: number[];
+        fresh?: FreshCells;
+      },
     ): Promise<ImportViolation[]> => {
       const unitIds = await tx.validation.withUnitsAbove(q.unitIds);
       const found = await this.checkValues(
@@ -835,50 +912,76 @@ export class ValidationService {
         )
       ).map((f) => [`${f.rule_id}|${f.unit_id}|${f.period}`, f]),
     );
-    for (const f of high) {
-      if (known.has(`${f.rule_id}|${f.unit_id}|${f.period}`)) continue;
-      const v = violations.find(
-        (x) => x.rule.id === f.rule_id && x.unit.id === f.unit_id && x.period === f.period,
-      );
-      if (!v) continue;
-      const unit = (await tx.validation.unitsByIds([f.unit_id]))[0];
-      if (!unit) continue;
-      const due = new Date(at.getTime() + 3 * 86_400_000).toISOString().slice(0, 10);
-      const taskId = await tx.tasks.insertStandalone({
+    // One task per new HIGH violation, written in batches (a bulk load can break a rule
+    // thousands of times).
+    const byCell = new Map(violations.map((v) => [`${v.rule.id}|${v.unit.id}|${v.period}`, v]));
+    const fresh = high.filter((f) => !known.has(`${f.rule_id}|${f.unit_id}|${f.period}`));
+    const unitOf = new Map(
+      (await tx.validation.unitsByIds([...new Set(fresh.map((f) => f.unit_id))])).map((u) => [
+        u.id,
+        u,
+      ]),
+    );
+    const due = new Date(at.getTime() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const opening = fresh.flatMap((f) => {
+      const v = byCell.get(`${f.rule_id}|${f.unit_id}|${f.period}`);
+      const unit = unitOf.get(f.unit_id);
+      return v && unit ? [{ f, v, unit }] : [];
+    });
+    const taskIds = await tx.tasks.insertStandaloneMany(
+      opening.map(({ f, v, unit }) => ({
         unitId: unit.id,
         version: unit.version,
         code: unit.code,
         path: unit.path,
-        assigneeId: null,
         title: `Kiểm tra số liệu: ${v.rule.nameVi} — kỳ ${f.period}`.slice(0, 300),
         dueDate: due,
         by: 'system',
         at,
-      });
-      await tx.tasks.addEvent({
-        taskId,
+      })),
+    );
+    await tx.tasks.addCreatedEvents(
+      opening.map(({ v }, i) => ({
+        taskId: taskIds[i]!,
         at,
-        kind: 'created',
-        actorId: null,
         actorName: 'system',
         to: 'received',
         note: `${v.rule.instructionVi ?? v.rule.nameVi} (vế trái ${v.left ?? '—'}, vế phải ${v.right ?? '—'})`,
-      });
-      await tx.validation.openFollowup({
+      })),
+    );
+    await tx.validation.openFollowupMany(
+      opening.map(({ f }, i) => ({
         rule_id: f.rule_id,
         unit_id: f.unit_id,
         period: f.period,
-        task_id: taskId,
-      });
-      await tx.audit.record({
+        task_id: taskIds[i]!,
+      })),
+    );
+    await tx.audit.recordMany(
+      opening.map(({ f, v, unit }, i) => ({
         ...auditActor('system'),
         action: 'validation_result.follow_up',
         entityType: 'task',
-        entityId: String(taskId),
+        entityId: String(taskIds[i]!),
         unit: { version: unit.version, code: unit.code },
         after: { rule: v.rule.code, period: f.period, left: v.left, right: v.right },
-      });
-    }
+      })),
+    );
+    // The `task` live event the task service publishes for a new task, through the outbox:
+    // written in this transaction, published after its commit (AlertService.drainOutbox).
+    await tx.alerts.queueLive(
+      opening.map(({ unit }, i) => ({
+        topic: 'task',
+        scope: { version: unit.version, path: unit.path },
+        payload: {
+          taskId: taskIds[i]!,
+          directiveId: null,
+          status: 'received',
+          unit: { version: unit.version, code: unit.code, name: unit.name, path: unit.path },
+          created: true,
+        },
+      })),
+    );
     const still = new Set(found.map((f) => `${f.rule_id}|${f.unit_id}|${f.period}`));
     for (const o of await tx.validation.openFollowups(checked)) {
       if (still.has(`${o.rule_id}|${o.unit_id}|${o.period}`)) continue;
@@ -918,6 +1021,19 @@ export class ValidationService {
       to: 'done',
       note,
     });
+    // The `task` live event of a status change, as the task service's, through the outbox.
+    await tx.alerts.queueLive([
+      {
+        topic: 'task',
+        scope: { version: t.version, path: t.path },
+        payload: {
+          taskId: t.id,
+          directiveId: t.directive_id,
+          status: 'done',
+          unit: { version: t.version, code: t.unit_code, name: t.unit_name, path: t.path },
+        },
+      },
+    ]);
   }
 
   /**

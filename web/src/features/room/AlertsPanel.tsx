@@ -1,4 +1,6 @@
-import { formatDateTime, formatValue, type Lang } from '../../shared/format.ts';
+import { formatDateTime, formatNumber, formatValue, type Lang } from '../../shared/format.ts';
+import { AppLink } from '../../shared/nav.tsx';
+import { QUALITY_PATH } from '../quality/paths.ts';
 import type { Alert, Catalogue } from './data.ts';
 import { itemOf } from './data.ts';
 import type { OverviewT } from './messages.ts';
@@ -6,6 +8,23 @@ import type { OverviewT } from './messages.ts';
 const OP_TEXT: Record<Lang, Record<Alert['operator'], string>> = {
   vi: { '>': 'vượt', '>=': 'từ', '<': 'dưới', '<=': 'không quá' },
   en: { '>': 'above', '>=': 'at least', '<': 'below', '<=': 'at most' },
+};
+
+/** An alert on validation violations (issue 17): a count, and the way to the data quality screen. */
+const VIOLATIONS: Record<
+  Lang,
+  { count: (n: string, level: string) => string; levels: Record<string, string>; link: string }
+> = {
+  vi: {
+    count: (n, level) => `${n} vi phạm mức ${level} chưa xác nhận`,
+    levels: { HIGH: 'cao', MEDIUM: 'trung bình', LOW: 'thấp' },
+    link: 'Xem chất lượng số liệu',
+  },
+  en: {
+    count: (n, level) => `${n} unconfirmed ${level} violations`,
+    levels: { HIGH: 'high', MEDIUM: 'medium', LOW: 'low' },
+    link: 'See the data quality',
+  },
 };
 
 /** The open alerts, newest first: which unit, which rule, the value against the threshold. */
@@ -36,9 +55,13 @@ export function AlertsPanel({
   return (
     <ul className="alerts" data-testid="alerts">
       {shown.map((a) => {
-        const item = itemOf(cat, a.rule.subject);
+        const violations = a.rule.subjectType === 'violations';
+        const words = VIOLATIONS[lang];
+        const item = violations ? undefined : itemOf(cat, a.rule.subject);
         const v = (n: number | null) =>
-          formatValue(lang, n, item?.unit, { decimals: item?.decimals });
+          violations
+            ? formatNumber(lang, n ?? 0)
+            : formatValue(lang, n, item?.unit, { decimals: item?.decimals });
         return (
           <li key={a.id} className="alert-item" data-testid={`alert-${a.id}`}>
             <span className="alert-badge" aria-hidden="true">
@@ -50,8 +73,20 @@ export function AlertsPanel({
               </button>
               <span className="alert-rule">{lang === 'vi' ? a.rule.nameVi : a.rule.nameEn}</span>
               <span className="alert-value">
-                {v(a.value)} — {OP_TEXT[lang][a.operator]} {v(a.threshold)} · {a.periodLabel[lang]}
+                {violations
+                  ? words.count(v(a.value), words.levels[a.rule.subject] ?? a.rule.subject)
+                  : v(a.value)}{' '}
+                — {OP_TEXT[lang][a.operator]} {v(a.threshold)} · {a.periodLabel[lang]}
               </span>
+              {violations && (
+                <AppLink
+                  to={QUALITY_PATH}
+                  className="alert-link"
+                  data-testid={`alert-quality-${a.id}`}
+                >
+                  {words.link}
+                </AppLink>
+              )}
               <span className="alert-time muted">{formatDateTime(lang, a.openedAt)}</span>
             </div>
           </li>

@@ -9784,7 +9784,7 @@ export interface components {
         periodType: 'day' | 'week' | 'month' | 'quarter' | 'half' | 'year';
         subject: string;
         /** @enum {string} */
-        subjectType: 'element' | 'indicator';
+        subjectType: 'element' | 'indicator' | 'violations';
       };
       /** @enum {string} */
       state: 'open' | 'resolved';
@@ -9817,7 +9817,7 @@ export interface components {
       periodType: 'day' | 'week' | 'month' | 'quarter' | 'half' | 'year';
       subject: string;
       /** @enum {string} */
-      subjectType: 'element' | 'indicator';
+      subjectType: 'element' | 'indicator' | 'violations';
       threshold: number;
       unit: {
         code: string;
@@ -9839,22 +9839,31 @@ export interface components {
       /** @example Ca truy vết trong ngày vượt 50 */
       nameVi: string;
       /**
+       * @description Required but for violations (default >)
        * @example >
        * @enum {string}
        */
-      operator: '>' | '>=' | '<' | '<=' | '≥' | '≤';
+      operator?: '>' | '>=' | '<' | '<=' | '≥' | '≤';
       /**
        * @example day
        * @enum {string}
        */
       periodType: 'day' | 'week' | 'month' | 'quarter' | 'half' | 'year';
       /**
-       * @description An element code, ELEMENT.OPTION, or an indicator code
+       * @description An element code, ELEMENT.OPTION, or an indicator code; with subjectType "violations", an importance: HIGH, MEDIUM or LOW
        * @example CASES_TRACED
        */
       subject: string;
-      /** @example 50 */
-      threshold: number;
+      /**
+       * @description Default: an element or an indicator, from the subject. "violations": the count of stored, unconfirmed validation violations of the importance given as subject under each unit of the level (operator > or >=, default > 0)
+       * @enum {string}
+       */
+      subjectType?: 'element' | 'indicator' | 'violations';
+      /**
+       * @description Required but for violations (default 0)
+       * @example 50
+       */
+      threshold?: number;
       /**
        * @description The unit whose subtree the rule watches
        * @example {
@@ -10250,6 +10259,11 @@ export interface components {
         max: number | null;
         /** @description Smallest value accepted (0: not negative) */
         min: number | null;
+        /** @description The usual range of this field at this unit (a min–max range, /api/minMaxDataElements): a value outside it is flagged in the form, not refused; null: no range stored */
+        minMax: {
+          max: number;
+          min: number;
+        } | null;
         nameEn: string;
         nameVi: string;
         optionEn: string | null;

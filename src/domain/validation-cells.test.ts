@@ -1,0 +1,105 @@
+/**
+ * compileForCells, the bulk checks' evaluator, gives evaluateCompiled's outcome on every cell:
+ * random rules over three elements (and an option), random cells with values missing, zero,
+ * negative or large, every operator and missing-value strategy.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  compileForCells,
+  compileRule,
+  violatedColumns,
+  evaluateCompiled,
+  MISSING_VALUE_STRATEGIES,
+  VALIDATION_OPERATORS,
+  type CellColumns,
+  type ElementItem,
+} from './validation.ts';
+
+let seed = 17;
+const random = () => {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed / 2147483648;
+};
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+
+const ITEMS = ['#{A}', '#{B}', '#{C}', '#{A.X}'];
+function expression(depth: number): string {
+  const r = random();
+  if (depth === 0 || r < 0.3)
+    return random() < 0.75 ? pick(ITEMS) : pick(['0', '2', '1000', '0.5']);
+  if (r < 0.4) return `-(${expression(depth - 1)})`;
+  return `(${expression(depth - 1)} ${pick(['+', '-', '*', '/'])} ${expression(depth - 1)})`;
+}
+
+describe('compileForCells', () => {
+  it('gives evaluateCompiled’s outcome on 200 rules × 300 cells', () => {
+    const slots = ['A', 'B', 'C', 'A.X'];
+    const cells = 300;
+    const columns: CellColumns = {
+      sums: slots.map(() => new Float64Array(cells)),
+      counts: slots.map(() => new Uint32Array(cells)),
+    };
+    for (let s = 0; s < slots.length; s++)
+      for (let c = 0; c < cells; c++) {
+        if (random() < 0.25) continue;
+        columns.counts[s]![c] = 1;
+        columns.sums[s]![c] = pick([
+          0,
+          0,
+          1,
+          -3,
+          7.5,
+          1e6,
+          0.1,
+          0.2,
+          0.3,
+          Math.round(random() * 100),
+        ]);
+      }
+    const slotOf = (ref: ElementItem) =>
+      slots.indexOf(ref.option ? `${ref.element}.${ref.option}` : ref.element);
+    let compared = 0;
+    for (let i = 0; i < 200; i++) {
+      const rule = compileRule({
+        operator: pick(VALIDATION_OPERATORS),
+        left: { expression: expression(3), missingValueStrategy: pick(MISSING_VALUE_STRATEGIES) },
+        right: { expression: expression(2), missingValueStrategy: pick(MISSING_VALUE_STRATEGIES) },
+      });
+      const fast = compileForCells(rule, slotOf, (s) => (c) => columns.sums[s]![c]!, columns);
+      assert.ok(fast, 'the subset compiles');
+      const mask = violatedColumns(rule, slotOf, (s) => columns.sums[s]!, columns, cells);
+      assert.ok(mask, 'the subset compiles to columns');
+      for (let c = 0; c < cells; c++) {
+        const slow = evaluateCompiled(rule, (ref) => {
+          if (ref.kind !== 'element') return null;
+          const s = slotOf(ref);
+          return columns.counts[s]![c]! > 0 ? columns.sums[s]![c]! : null;
+        });
+        assert.deepEqual(fast.outcome(c), slow, `rule ${i}, cell ${c}`);
+        assert.equal(fast.violated(c), slow.status === 'violated', `rule ${i}, cell ${c}`);
+        assert.equal(mask[c] === 1, slow.status === 'violated', `columns: rule ${i}, cell ${c}`);
+        compared++;
+      }
+    }
+    assert.equal(compared, 60_000);
+  });
+
+  it('leaves functions to evaluateCompiled', () => {
+    const rule = compileRule({
+      operator: 'less_than',
+      left: { expression: 'abs(#{A})', missingValueStrategy: 'NEVER_SKIP' },
+      right: { expression: '5', missingValueStrategy: 'NEVER_SKIP' },
+    });
+    const columns: CellColumns = { sums: [new Float64Array(1)], counts: [new Uint32Array(1)] };
+    assert.equal(
+      compileForCells(
+        rule,
+        () => 0,
+        () => () => 0,
+        columns,
+      ),
+      undefined,
+    );
+  });
+});
