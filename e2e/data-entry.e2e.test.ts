@@ -95,6 +95,12 @@ describe('Nhập số liệu — in a browser', () => {
       },
     });
     assert.equal(rule.status(), 201, await rule.text());
+    // The usual range of the cases traced at the ward (issue 17): outside it, a warning.
+    const range = await api.post(baseUrl + '/api/minMaxDataElements', {
+      headers: { 'X-CSRF-Token': csrfToken },
+      data: { source: { id: '26740' }, dataElement: { id: 'CASES_TRACED' }, min: 10, max: 200 },
+    });
+    assert.equal(range.status(), 201, await range.text());
   });
 
   it('the officer signs in on a phone and opens the form of his ward for yesterday', async () => {
@@ -219,6 +225,41 @@ describe('Nhập số liệu — in a browser', () => {
     // Back within the rule: the warning goes, nothing was sent.
     await page.getByLabel('Số ca dương tính').fill('12');
     await warnings.waitFor({ state: 'detached' });
+    assert.equal(await page.getByTestId('entry-changes').innerText(), 'Chưa có thay đổi');
+  });
+
+  it('warns beside a value outside its usual range, before saving, on the phone; saves it', async () => {
+    const traced = page.getByLabel('Số ca truy vết');
+    const warning = page.getByTestId('range-CASES_TRACED');
+    assert.equal(await warning.count(), 0, 'the saved 40 is within 10–200');
+    await traced.fill('2000');
+    await warning.waitFor();
+    assert.match(
+      await warning.innerText(),
+      /Ngoài khoảng thường gặp \(10–200\): kiểm tra lại trước khi lưu/,
+    );
+    // A warning, not an error: the field is not invalid, the warning describes it.
+    assert.equal(await traced.getAttribute('aria-invalid'), null);
+    assert.match((await traced.getAttribute('aria-describedby')) ?? '', /f-CASES_TRACED-warn/);
+    assert.equal(await page.getByTestId('error-CASES_TRACED').count(), 0);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
+    await page.getByTestId('field-CASES_TRACED').scrollIntoViewIfNeeded();
+    await shot(page, 'data-entry-range-warning.png', false);
+    await page.screenshot({ path: '/tmp/h4-minmax-phone.png' });
+
+    // The save goes through; the stored value keeps its warning. Then back to 40.
+    const saved = page.getByTestId('entry-saved');
+    await page.getByRole('button', { name: 'Lưu số liệu' }).click();
+    await saved.waitFor();
+    assert.match(await saved.locator('p').innerText(), /^Đã lưu 1 chỉ tiêu — Phường Sài Gòn/);
+    assert.equal(await warning.count(), 1);
+    await traced.fill('40');
+    await warning.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Lưu số liệu' }).click();
+    await saved.waitFor();
     assert.equal(await page.getByTestId('entry-changes').innerText(), 'Chưa có thay đổi');
   });
 

@@ -19,6 +19,7 @@ import { orgUnitRoutes } from './org-unit.routes.ts';
 import { carryRoutes } from './carry.routes.ts';
 import { outlierRoutes } from './outlier.routes.ts';
 import { validationRoutes } from './validation.routes.ts';
+import { valueOutlierRoutes } from './value-outlier.routes.ts';
 import { metadataRoutes } from './metadata.routes.ts';
 import { dataValueRoutes } from './data-value.routes.ts';
 import { analyticsRoutes } from './analytics.routes.ts';
@@ -121,6 +122,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.route('/', carryRoutes());
   app.route('/', outlierRoutes());
   app.route('/', validationRoutes());
+  app.route('/', valueOutlierRoutes());
   app.route('/', adminRoutes());
   app.route('/', metadataRoutes());
   app.route('/', dataValueRoutes());

@@ -307,6 +307,8 @@ for (const engine of testEngines()) {
         .executeTakeFirstOrThrow();
 
       let n = 0;
+
+      let outliers = 0;
       f = {
         version: VERSION,
         unit,
@@ -366,6 +368,30 @@ for (const engine of testEngines()) {
             }),
             201,
           );
+        },
+        freshOutlier: async () => {
+          // Days of its own in the 2025 tree, within the data set's expiry (60 days before NOW).
+          const period = new Date(Date.UTC(2026, 8, 30) + ++outliers * 86_400_000)
+            .toISOString()
+            .slice(0, 10);
+          const range = (max: number) =>
+            ok(
+              admin.post('/api/minMaxDataElements', {
+                source: { id: unit },
+                dataElement: { id: 'MX_CASES' },
+                min: 0,
+                max,
+              }),
+              201,
+            );
+          await range(10);
+          await ok(
+            admin.post('/api/dataValueSets', {
+              dataValues: [{ dataElement: 'MX_CASES', period, orgUnit: unit, value: '50' }],
+            }),
+          );
+          await range(100000);
+          return { period };
         },
         freshValidationRule: async () => {
           const code = `MX_VR_FRESH_${++n}`;

@@ -71,6 +71,8 @@ export interface Fixtures {
   validationRule: string;
   /** Sets the fixtures' min–max range (unit, element) again, for a route that removes it. */
   freshMinMax(): Promise<void>;
+  /** A value of the fixtures' unit flagged outside its range (at a day of its own). */
+  freshOutlier(): Promise<{ period: string }>;
   /** A wrong password for `throttledUser`, so that there is a throttle to list and lift. */
   failSignIn(): Promise<void>;
   throttledUser: string;
@@ -715,6 +717,37 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
       return {
         path: '/api/minMaxDataElements',
         json: { source: { id: f.unit }, dataElement: { id: f.element } },
+      };
+    },
+  },
+
+  {
+    method: 'GET',
+    path: '/api/valueOutliers',
+    needs: ['data.read'],
+    scope: 'list',
+    touches: 'flags at units in the caller’s scope',
+    sample: () => ({ path: '/api/valueOutliers' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/valueOutliers/review',
+    needs: ['data.write'],
+    scope: 'unit',
+    touches: 'body orgUnit',
+    table: 'value_outlier',
+    sample: async (f) => {
+      const { period } = await f.freshOutlier();
+      return {
+        path: '/api/valueOutliers/review',
+        json: {
+          dataElement: f.element,
+          orgUnit: f.unit,
+          version: f.version,
+          period,
+          action: 'confirm',
+          comment: 'mx',
+        },
       };
     },
   },

@@ -182,6 +182,67 @@ for (const engine of testEngines()) {
       assert.equal(f.filled, 0);
     });
 
+    it('gives each field its min–max range at the unit, null where none is stored', async () => {
+      const none = await officer.get(form(base));
+      assert.equal(none.status, 200, JSON.stringify(none.json));
+      for (const x of none.json.fields) assert.equal(x.minMax, null, x.key);
+      for (const range of [
+        { source: { id: SAI_GON }, dataElement: { id: 'TESTS_DONE' }, min: 10, max: 200 },
+        {
+          source: { id: SAI_GON },
+          dataElement: { id: 'ATTACKS' },
+          optionCombo: { id: 'MALWARE' },
+          min: 0,
+          max: 5.5,
+        },
+        // Another commune's range is not this form's.
+        { source: { id: HONG_HA }, dataElement: { id: 'POSITIVE_CASES' }, min: 1, max: 9 },
+      ]) {
+        const r = await admin.post('/api/minMaxDataElements', range);
+        assert.equal(r.status, 201, r.text);
+      }
+      const ranges = (f: { fields: { key: string; minMax: unknown }[] }) =>
+        Object.fromEntries(f.fields.map((x) => [x.key, x.minMax]));
+      const r = await officer.get(form(base));
+      assert.deepEqual(ranges(r.json), {
+        TESTS_DONE: { min: 10, max: 200 },
+        POSITIVE_CASES: null,
+        VACCINATED_PCT: null,
+        'ATTACKS.PHISHING': null,
+        'ATTACKS.MALWARE': { min: 0, max: 5.5 },
+      });
+      // Hồng Hà's form has its own range only; the province's form (no range there) none.
+      const hh = await admin.get(form({ ...base, orgUnit: HONG_HA }));
+      assert.equal(hh.status, 200, JSON.stringify(hh.json));
+      assert.deepEqual(ranges(hh.json).POSITIVE_CASES, { min: 1, max: 9 });
+      assert.equal(ranges(hh.json).TESTS_DONE, null);
+      const province = await leader.get(
+        form({ dataSet: 'PROVINCE_MONTHLY', orgUnit: '79', period: '2026-10' }),
+      );
+      assert.equal(province.status, 200, JSON.stringify(province.json));
+      assert.deepEqual(ranges(province.json), { TESTS_DONE: null });
+      // A range is a warning, not a refusal: a value outside it saves (another day, so that the
+      // cases below see the form as before), and the saved form keeps the range.
+      const day = { ...base, period: '2026-11-20' };
+      const s = await officer.post('/api/dataEntry/form', {
+        ...day,
+        values: { TESTS_DONE: '900' },
+      });
+      assert.equal(s.status, 200, JSON.stringify(s.json));
+      assert.deepEqual(s.json.form.fields[0].minMax, { min: 10, max: 200 });
+      // Removed again: the form has no range any more.
+      for (const range of [
+        { source: { id: SAI_GON }, dataElement: { id: 'TESTS_DONE' } },
+        { source: { id: SAI_GON }, dataElement: { id: 'ATTACKS' }, optionCombo: { id: 'MALWARE' } },
+        { source: { id: HONG_HA }, dataElement: { id: 'POSITIVE_CASES' } },
+      ]) {
+        const d = await admin.request('DELETE', '/api/minMaxDataElements', range);
+        assert.equal(d.status, 200, d.text);
+      }
+      const back = await officer.get(form(base));
+      for (const x of back.json.fields) assert.equal(x.minMax, null, x.key);
+    });
+
     it('is in the OpenAPI document', async () => {
       const r = await admin.get('/api/openapi.json');
       assert.ok(r.json.paths['/api/dataEntry/form'].get);

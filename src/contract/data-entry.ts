@@ -54,6 +54,10 @@ export const DataEntryField = z.object({
   valueType: z.enum(VALUE_TYPES),
   min: z.number().nullable().openapi({ description: 'Smallest value accepted (0: not negative)' }),
   max: z.number().nullable().openapi({ description: 'Largest value accepted' }),
+  minMax: z.object({ min: z.number(), max: z.number() }).nullable().openapi({
+    description:
+      'The usual range of this field at this unit (a min–max range, /api/minMaxDataElements): a value outside it is flagged in the form, not refused; null: no range stored',
+  }),
   unit: z.string().nullable(),
   description: z.string().nullable(),
   value: z.string().nullable(),

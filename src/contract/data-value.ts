@@ -75,6 +75,9 @@ export const ImportValidationSchema = z
         right: z.number().nullable(),
       }),
     ),
+    outliers: z.number().int().optional().openapi({
+      description: 'Values outside their min–max range: flagged (value_outlier), kept',
+    }),
   })
   .openapi('ImportValidation');
 

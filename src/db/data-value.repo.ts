@@ -1,3 +1,4 @@
+import { ValueOutlierRepo } from './value-outlier.repo.ts';
 import { sql, type RawBuilder } from 'kysely';
 import type pg from 'pg';
 import { copyTextColumn, inlineParameters } from './copy-out.ts';
@@ -200,6 +201,11 @@ export class DuplicateKeysInBlock extends Error {
 /** Data values and what an import needs to resolve identifiers and write them. */
 export class DataValueRepo {
   constructor(private readonly db: Db) {}
+
+  /** The min–max ranges of these (element, unit, option) triples (an import's batch). */
+  rangesOf(keys: { element_id: number; unit_id: number; option_id: number }[]) {
+    return new ValueOutlierRepo(this.db).rangesOf(keys);
+  }
 
   /** The trees' spans, as an import reads each period's tree. */
   versionSpans(): Promise<{ id: string; validFrom: string; validUntil: string | null }[]> {

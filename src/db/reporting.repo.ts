@@ -178,6 +178,27 @@ export class ReportingRepo {
     return r.rows;
   }
 
+  /**
+   * The min–max ranges stored for a data set's elements at one unit (issue 17, migration 0021),
+   * by element and option code: the data entry form warns of a value typed outside its range.
+   */
+  async formRanges(dataSetId: number, version: string, unitCode: string) {
+    const r = await sql<{
+      code: string;
+      option_code: string;
+      min_value: number;
+      max_value: number;
+    }>`
+      select e.code, o.code as option_code, m.min_value, m.max_value
+      from org_unit u
+      join min_max_value m on m.unit_id = u.id
+      join data_set_element de on de.data_set_id = ${dataSetId} and de.element_id = m.element_id
+      join data_element e on e.id = m.element_id
+      join breakdown_option o on o.id = m.option_id
+      where u.version = ${version} and u.code = ${unitCode}`.execute(this.db);
+    return r.rows;
+  }
+
   /** How many locks hold a period for a data set (its own, or locks of everything). */
   async locksOn(pid: string, dataSetId: number): Promise<number> {
     const r = await sql<{ n: number }>`select count(*)::int as n from period_lock l

@@ -725,6 +725,25 @@ export interface ValidationFollowupTable {
   reviewed_at: Timestamp | null;
 }
 
+/** Values flagged as they arrive (issue 17, migration 0026; read with SQL in value-outlier.repo). */
+export interface ValueOutlierTable {
+  element_id: number;
+  unit_id: number;
+  period_id: number;
+  option_id: number;
+  attribute_id: number;
+  kind: 'min_max';
+  value: number;
+  low: number | null;
+  high: number | null;
+  found_at: Generated<Timestamp>;
+  state: Generated<'open' | 'confirmed'>;
+  task_id: number | null;
+  comment: string | null;
+  reviewed_by: string | null;
+  reviewed_at: Timestamp | null;
+}
+
 /** Min–max ranges of outlier detection (issue 17, migration 0021; read with SQL in outlier.repo). */
 export interface MinMaxValueTable {
   unit_id: number;
@@ -753,6 +772,7 @@ export interface OutboxTable {
 
 export interface Schema {
   outbox: OutboxTable;
+  value_outlier: ValueOutlierTable;
   min_max_value: MinMaxValueTable;
   validation_rule: ValidationRuleTable;
   validation_rule_group: ValidationRuleGroupTable;

@@ -30,6 +30,7 @@ import { SigninThrottleRepo } from './signin-throttle.repo.ts';
 import { TaskRepo } from './task.repo.ts';
 import { ValidationRepo } from './validation.repo.ts';
 import { ValueFlagRepo } from './value-flag.repo.ts';
+import { ValueOutlierRepo } from './value-outlier.repo.ts';
 
 /**
  * Every repository, bound to one handle: the base one (reads) or a transaction's (a write and
@@ -59,6 +60,7 @@ export class Repos {
   private _tasks?: TaskRepo;
   private _validation?: ValidationRepo;
   private _valueFlags?: ValueFlagRepo;
+  private _valueOutliers?: ValueOutlierRepo;
 
   constructor(private readonly db: Db) {}
 
@@ -130,6 +132,10 @@ export class Repos {
   }
   get valueFlags(): ValueFlagRepo {
     return (this._valueFlags ??= new ValueFlagRepo(this.db));
+  }
+
+  get valueOutliers(): ValueOutlierRepo {
+    return (this._valueOutliers ??= new ValueOutlierRepo(this.db));
   }
 }
 

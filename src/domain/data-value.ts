@@ -228,4 +228,6 @@ export interface ImportValidation {
   violations: number;
   high: number;
   list: ImportViolation[];
+  /** Values outside their min–max range (flagged, kept). */
+  outliers?: number;
 }

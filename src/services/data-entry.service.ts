@@ -362,6 +362,12 @@ export class DataEntryService {
   ): Promise<EntryForm> {
     const { ds, unit, period, today } = ctx;
     const elements = await this.store.repos.reporting.formFields(ds.id);
+    const ranges = new Map(
+      (await this.store.repos.reporting.formRanges(ds.id, ds.version, unit.code)).map((m) => [
+        `${m.code}|${m.option_code}`,
+        { min: m.min_value, max: m.max_value },
+      ]),
+    );
 
     const stored = await this.dataValues.export(actor, {
       dataSet: ds.code,
@@ -389,6 +395,7 @@ export class DataEntryService {
         valueType: e.value_type as ValueType,
         min: e.min_value,
         max: e.max_value,
+        minMax: ranges.get(`${e.code}|${e.option_code}`) ?? null,
         unit: e.unit,
         description: e.description,
         value: v?.value ?? null,

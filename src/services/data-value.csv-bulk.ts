@@ -1,3 +1,4 @@
+import type { Range } from './value-outlier.service.ts';
 import { isUtf8 } from 'node:buffer';
 import { BinaryRows } from '../db/copy-binary.ts';
 import type { DataValueRepo } from '../db/data-value.repo.ts';
@@ -44,6 +45,12 @@ interface FastGroup {
   g: number;
   /** The validation rules' cells (`ValueImport.fresh`), -1 when no rule reads the element. */
   cell: number;
+  /** The min–max ranges of (element, option), by unit (`ValueImport.outliers`). */
+  range: Range | undefined;
+  element: number;
+  period: number;
+  option: number;
+  attribute: number;
   /** Field count, element, period, option and attribute of a row, in COPY's binary form. */
   prefix: Buffer;
 }
@@ -313,6 +320,16 @@ export class CsvBulkLoad {
     if (run.checking) {
       run.wrote.units.add(unit);
       if (group.cell >= 0) run.fresh!.add(group.cell, unit, value);
+      if (group.range)
+        run.outliers!.check(
+          group.range,
+          group.element,
+          unit,
+          group.period,
+          group.option,
+          group.attribute,
+          value,
+        );
     }
     const out = this.out;
     out.reserve(
@@ -369,6 +386,11 @@ export class CsvBulkLoad {
       keyGroup: r.keyGroup,
       g: run.groupOf(r.element.id, periodId, r.option.id, r.attribute.id),
       cell: run.fresh ? run.fresh.group(r.element.id, r.option.id, periodId) : -1,
+      range: run.outliers?.all?.get(`${r.element.id}:${r.option.id}`),
+      element: r.element.id,
+      period: periodId,
+      option: r.option.id,
+      attribute: r.attribute.id,
       prefix: BinaryRows.fields(COLUMNS.length, [
         r.element.id,
         periodId,

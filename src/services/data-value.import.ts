@@ -1,4 +1,5 @@
 import { FreshCells } from './fresh-cells.ts';
+import { ArrivalOutliers, rangeIndex, type RangeIndex } from './value-outlier.service.ts';
 import { BinaryRows } from '../db/copy-binary.ts';
 import {
   COPY_COLUMNS,
@@ -123,7 +124,14 @@ export interface ImportHost {
    * no rule is stored. Returns the violations, for the summary.
    */
   checks?: {
+    /** Whether any validation rule is stored. */
     any(): Promise<boolean>;
+    /** Whether any min–max range is stored (outlier checks on arrival). */
+    anyRange(): Promise<boolean>;
+    /** Every range (a bulk load checks its rows as they stream by). */
+    ranges(): Promise<RangeIndex>;
+    /** Stores what the outlier checks found, with follow-ups; how many values are flagged. */
+    outliers(tx: Repos, found: ArrivalOutliers): Promise<number>;
     /** The (element id → option ids, TOTAL for all options) the rules read: kept in `fresh`. */
     tracked(): Promise<Map<number, Set<number>>>;
     run(
@@ -250,6 +258,10 @@ export class ValueImport {
   checking = false;
   /** What the rules read in periods new to the database, summed as rows stream by. */
   fresh: FreshCells | undefined;
+  /** Whether any validation rule is stored (the rules run after the writes). */
+  hasRules = false;
+  /** Values outside their min–max range, found as rows go by (when some range is stored). */
+  outliers: ArrivalOutliers | undefined;
 
   private readonly unitMaps = new Map<string, UnitMap>();
   private readonly refreshed = new Set<string>();
@@ -335,11 +347,15 @@ export class ValueImport {
     const dataSet = named ? ((await repo.dataSetRules(named)) ?? { unknown: named }) : undefined;
     const versions = await repo.versionSpans();
     const run = new ValueImport(host, actor, meta, opts, lookups, versions, dataSet);
-    run.checking = (await host.checks?.any()) ?? false;
-    if (run.checking && host.checks) {
+    const rules = (await host.checks?.any()) ?? false;
+    const ranges = (await host.checks?.anyRange()) ?? false;
+    run.checking = rules || ranges;
+    if (rules && host.checks) {
       const tracked = await host.checks.tracked();
       if (tracked.size) run.fresh = new FreshCells(tracked);
     }
+    if (ranges) run.outliers = new ArrivalOutliers();
+    run.hasRules = rules;
     return run;
   }
 
@@ -891,6 +907,19 @@ export class ValueImport {
     const fresh = new ValueColumns();
     const compare = new ValueColumns();
     const copied: string[] = [];
+    // The min–max ranges of the batch's values (all of them, loaded once, in a bulk load).
+    const ranges =
+      this.outliers &&
+      (this.outliers.all ??
+        rangeIndex(
+          await tx.rangesOf(
+            checked.map((r) => ({
+              element_id: r.element.id,
+              unit_id: r.unitId,
+              option_id: r.optionId,
+            })),
+          ),
+        ));
     // What depends only on the row's group (element, period, option, attribute), once per group.
     const infos = new Map<
       string,
@@ -936,6 +965,27 @@ export class ValueImport {
       }
       const raw = r.raw;
       if (!stored) this.addAbove(info.g, r.number ?? 0, this.ancestorsOf.get(r.unitId));
+      const outliers = this.outliers;
+      if (outliers) {
+        if (!this.bulkPeriods.has(periodId))
+          outliers.written.push({
+            element_id: r.element.id,
+            unit_id: r.unitId,
+            period_id: periodId,
+            option_id: r.optionId,
+            attribute_id: r.attributeId,
+          });
+        if (r.number !== null && !r.remove)
+          outliers.check(
+            ranges?.get(`${r.element.id}:${r.optionId}`),
+            r.element.id,
+            r.unitId,
+            periodId,
+            r.optionId,
+            r.attributeId,
+            r.number,
+          );
+      }
       if (this.fresh && this.bulkPeriods.has(periodId)) {
         if (stored || r.remove || r.number === null) this.fresh.unsafe.add(periodId);
         else
@@ -1197,6 +1247,9 @@ export class ValueImport {
     body: (tx: DataValueRepo, session: Session | undefined) => Promise<void>,
   ): Promise<ImportAnswer> {
     if (this.dataSet && 'unknown' in this.dataSet) return this.unknownDataSet(this.dataSet.unknown);
+    // A bulk load checks its rows against every range as they stream by: read them once.
+    if (this.bulk && this.outliers && !this.outliers.all)
+      this.outliers.all = await this.host.checks!.ranges();
     let returned = 0;
     const run = async (trx: Repos, session?: Session) => {
       const tx = trx.dataValues;
@@ -1269,29 +1322,46 @@ export class ValueImport {
    */
   private async validate(trx: Repos): Promise<ImportValidation | undefined> {
     const checks = this.host.checks;
-    if (!checks || !this.checking || this.wrote.units.size === 0) return undefined;
-    const t = performance.now();
-    const all = await checks.run(trx, {
-      unitIds: [...this.wrote.units],
-      periodIds: [...this.wrote.periods],
-      elementIds: [...this.wrote.elements],
-      ...(this.fresh ? { fresh: this.fresh } : {}),
-    });
+    if (!checks || !this.checking) return undefined;
+    let t = performance.now();
+    const all =
+      this.hasRules && this.wrote.units.size
+        ? await checks.run(trx, {
+            unitIds: [...this.wrote.units],
+            periodIds: [...this.wrote.periods],
+            elementIds: [...this.wrote.elements],
+            ...(this.fresh ? { fresh: this.fresh } : {}),
+          })
+        : [];
     this.time('validation rules', t);
-    if (all.length === 0) return undefined;
+    t = performance.now();
+    const outliers = this.outliers ? await checks.outliers(trx, this.outliers) : 0;
+    if (this.outliers) this.time('outlier checks', t);
+    if (all.length === 0 && outliers === 0) return undefined;
     return {
       violations: all.length,
       high: all.filter((v) => v.importance === 'HIGH').length,
       list: all.slice(0, MAX_VIOLATIONS_LISTED),
+      ...(outliers ? { outliers } : {}),
     };
   }
 
   /** The summary says how many rules the values break (they are kept: a rule only reports). */
   private withViolations(summary: ImportAnswer, v: ImportValidation): void {
     summary.validation = v;
+    const vi: string[] = [];
+    const en: string[] = [];
+    if (v.violations) {
+      vi.push(`${v.violations} vi phạm quy tắc kiểm tra (${v.high} mức cao)`);
+      en.push(`${v.violations} validation rule violation(s) (${v.high} HIGH)`);
+    }
+    if (v.outliers) {
+      vi.push(`${v.outliers} giá trị ngoài khoảng tối thiểu–tối đa (đã gắn cờ, vẫn lưu)`);
+      en.push(`${v.outliers} value(s) outside their min–max range (flagged, kept)`);
+    }
     summary.description = {
-      vi: `${summary.description.vi}; ${v.violations} vi phạm quy tắc kiểm tra (${v.high} mức cao)`,
-      en: `${summary.description.en}; ${v.violations} validation rule violation(s) (${v.high} HIGH)`,
+      vi: [summary.description.vi, ...vi].join('; '),
+      en: [summary.description.en, ...en].join('; '),
     };
     if (summary.status === 'SUCCESS') summary.status = 'WARNING';
   }

@@ -23,6 +23,7 @@ import { SingleValueService } from './data-value.single.ts';
 import { SectorService } from './sector.service.ts';
 import { OutlierService } from './outlier.service.ts';
 import { ValidationService } from './validation.service.ts';
+import { ValueOutlierService } from './value-outlier.service.ts';
 import { ValueFlagService } from './value-flag.service.ts';
 
 /** Every service of one running instance, over one database. */
@@ -64,6 +65,8 @@ export interface Services {
   validation: ValidationService;
   /** Which stored values are flagged, and why (issue 17; exports' `followup`). */
   valueFlags: ValueFlagService;
+  /** Values outside their min–max range, flagged as they arrive (issue 17). */
+  valueOutliers: ValueOutlierService;
 }
 
 export function createServices(
@@ -80,7 +83,14 @@ export function createServices(
   const alerts = new AlertService(store, hierarchy, analytics, live);
   const groups = new GroupService(store);
   const validation = new ValidationService(store, hierarchy, analytics);
-  dataValues.checkWith(validation.importChecks);
+  const valueOutliers = new ValueOutlierService(store);
+  // What every import and save checks in its transaction (issue 17): the rules, the ranges.
+  dataValues.checkWith({
+    ...validation.importChecks,
+    anyRange: () => valueOutliers.anyRange(),
+    ranges: () => valueOutliers.allRanges(),
+    outliers: (tx, found) => valueOutliers.onImport(tx, found),
+  });
   dataValues.onChange((change) => {
     live.publish('data', change).catch((e: unknown) => {
       if (!live.isClosed) console.error('live event not stored', e);
@@ -117,5 +127,6 @@ export function createServices(
     outliers: new OutlierService(store),
     validation,
     valueFlags: new ValueFlagService(store),
+    valueOutliers,
   };
 }

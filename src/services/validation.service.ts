@@ -31,6 +31,7 @@ import {
 import { ruled, type AnalyticsService } from './analytics.service.ts';
 import { auditActor } from './audit.ts';
 import { FreshCheck, TOTAL, type FreshCells } from './fresh-cells.ts';
+import { closeFollowUpTask } from './follow-up.ts';
 import type { HierarchyService } from './hierarchy.service.ts';
 import type { UnitMap } from './unit-cache.ts';
 
@@ -1003,37 +1004,7 @@ export class ValidationService {
 
   /** Marks a follow-up task done, with why, unless it already is. */
   private async closeTask(tx: Repos, taskId: number, at: Date, note: string): Promise<void> {
-    const t = await tx.tasks.byId(taskId);
-    if (!t || t.status === 'done') return;
-    await tx.tasks.update(taskId, {
-      status: 'done',
-      blocked_reason: null,
-      done_at: at,
-      updated_at: at,
-    });
-    await tx.tasks.addEvent({
-      taskId,
-      at,
-      kind: 'status',
-      actorId: null,
-      actorName: 'system',
-      from: t.status,
-      to: 'done',
-      note,
-    });
-    // The `task` live event of a status change, as the task service's, through the outbox.
-    await tx.alerts.queueLive([
-      {
-        topic: 'task',
-        scope: { version: t.version, path: t.path },
-        payload: {
-          taskId: t.id,
-          directiveId: t.directive_id,
-          status: 'done',
-          unit: { version: t.version, code: t.unit_code, name: t.unit_name, path: t.path },
-        },
-      },
-    ]);
+    await closeFollowUpTask(tx, taskId, at, note);
   }
 
   /**

@@ -1,10 +1,12 @@
 import { useController, type Control } from 'react-hook-form';
+import { formatNumber, type Lang } from '../../shared/format.ts';
 import { useI18n } from '../../shared/i18n.ts';
 import {
   clientProblem,
   dateTime,
   fieldId,
   fieldName,
+  outOfRange,
   TYPE_HINT,
   type EntryField,
   type FormValues,
@@ -41,13 +43,17 @@ export function FieldInput({
   const id = fieldId(field.key);
   const hintId = `${id}-hint`;
   const errId = `${id}-err`;
+  const warnId = `${id}-warn`;
+  // Outside the usual range at the unit (issue 17): said beside the field, the save still allowed.
+  const range = error ? null : outOfRange(field, value);
+  const describedBy = [error ? errId : '', range ? warnId : '', hintId].filter(Boolean).join(' ');
   const common = {
     id,
     name: field.key,
     value,
     ref: input.ref,
     'aria-invalid': error ? true : undefined,
-    'aria-describedby': error ? `${errId} ${hintId}` : hintId,
+    'aria-describedby': describedBy,
     onBlur: input.onBlur,
   } as const;
   let widget;
@@ -92,7 +98,11 @@ export function FieldInput({
     hint.push(t('entryStoredBy', { who: field.storedBy, when: dateTime(field.lastUpdated, lang) }));
   return (
     <div
-      className={'entry-field' + (error ? ' has-error' : '') + (dirty ? ' is-dirty' : '')}
+      className={
+        'entry-field' +
+        (error ? ' has-error' : range ? ' has-warning' : '') +
+        (dirty ? ' is-dirty' : '')
+      }
       data-testid={`field-${field.key}`}
     >
       <label htmlFor={id}>
@@ -107,10 +117,38 @@ export function FieldInput({
           {error}
         </p>
       )}
+      {range && <RangeWarning id={warnId} fieldKey={field.key} range={range} lang={lang} />}
       {widget}
       <p className="hint" id={hintId}>
         {hint.join(' · ')}
       </p>
     </div>
+  );
+}
+
+const RANGE_WORDS = {
+  vi: ['Ngoài khoảng thường gặp', 'kiểm tra lại trước khi lưu'],
+  en: ['Outside the usual range', 'check it before saving'],
+} as const;
+
+/** A value outside the field's usual range at the unit: a warning beside it, not an error. */
+function RangeWarning({
+  id,
+  fieldKey,
+  range,
+  lang,
+}: {
+  id: string;
+  fieldKey: string;
+  range: { min: number; max: number };
+  lang: Lang;
+}) {
+  const n = (x: number) => formatNumber(lang, x, { decimals: 2 });
+  const [what, ask] = RANGE_WORDS[lang];
+  return (
+    <p className="field-warning" id={id} data-testid={`range-${fieldKey}`}>
+      <span aria-hidden="true">⚠ </span>
+      {what} <span className="field-range">{`(${n(range.min)}–${n(range.max)})`}</span>: {ask}
+    </p>
   );
 }

@@ -1,4 +1,4 @@
-import { checkValue } from '../../../../src/domain/data-value.ts';
+import { checkValue, isNumericType } from '../../../../src/domain/data-value.ts';
 import type { Schemas } from '../../shared/api/client.ts';
 import type { I18n, MessageKey } from '../../shared/i18n.ts';
 
@@ -55,6 +55,19 @@ export function clientProblem(f: EntryField, raw: string, { lang, t }: I18n): st
   // The right type but out of the element's range: the server's own sentence.
   if (checkValue(f.valueType, raw).ok) return checked.reason[lang];
   return t(TYPE_ERROR[f.valueType], { v: raw.trim() });
+}
+
+/**
+ * The field's usual range at the unit when a typed value lies outside it (issue 17: a min–max
+ * range, set by hand or generated); null when it has none, the value is within it, or the value
+ * is empty or not a number (then the field shows its problem instead). A warning, not an error.
+ */
+export function outOfRange(f: EntryField, raw: string): { min: number; max: number } | null {
+  if (!f.minMax || raw.trim() === '' || !isNumericType(f.valueType)) return null;
+  const checked = checkValue(f.valueType, raw);
+  if (!checked.ok || checked.number === null) return null;
+  const n = checked.number;
+  return n < f.minMax.min || n > f.minMax.max ? f.minMax : null;
 }
 
 export function dateTime(iso: string, lang: 'vi' | 'en'): string {

@@ -9714,6 +9714,166 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/valueOutliers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Values flagged as they arrived (outside their unit’s min–max range) under a unit in your scope, newest first (data.read) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description A unit code: its subtree only (in your scope); default your scope */
+          ou?: string;
+          ouVersion?: string;
+          pageSize?: number;
+          state?: 'all' | 'open' | 'confirmed';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The flagged values */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ValueOutlierList'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/valueOutliers/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Confirms a flagged value as correct, with why: the flag stays as reviewed, the unit’s follow-up task closes when no open flag is left (data.write, in scope; audited) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['ValueOutlierReview'];
+        };
+      };
+      responses: {
+        /** @description Confirmed */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              state: 'confirmed';
+            };
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/versions': {
     parameters: {
       query?: never;
@@ -11067,6 +11227,8 @@ export interface components {
         unit: string;
         version: string;
       }[];
+      /** @description Values outside their min–max range: flagged (value_outlier), kept */
+      outliers?: number;
       violations: number;
     };
     IndicatorList: {
@@ -11989,6 +12151,38 @@ export interface components {
       validationRuleId: string;
     };
     ValidationViolationList: components['schemas']['ValidationViolation'][];
+    ValueOutlier: {
+      categoryOptionCombo: string;
+      comment: string | null;
+      dataElement: string;
+      dataElementName: string;
+      foundAt: string;
+      max: number | null;
+      min: number | null;
+      orgUnit: string;
+      orgUnitName: string;
+      path: string;
+      period: string;
+      reviewedBy: string | null;
+      /** @enum {string} */
+      state: 'open' | 'confirmed';
+      taskId: number | null;
+      value: number;
+    };
+    ValueOutlierList: {
+      valueOutliers: components['schemas']['ValueOutlier'][];
+    };
+    ValueOutlierReview: {
+      /** @enum {string} */
+      action: 'confirm';
+      categoryOptionCombo?: string;
+      /** @description Why the value is correct as it is (required: the review is audited) */
+      comment: string;
+      dataElement: string;
+      orgUnit: string;
+      period: string;
+      version: string;
+    };
     WeeklyPlan: {
       decidedAt: string | null;
       decidedBy: string | null;

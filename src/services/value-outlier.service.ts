@@ -1,0 +1,283 @@
+import type { Repos, Store } from '../db/store.ts';
+import type { NewOutlier, RangeRow, ValueKey } from '../db/value-outlier.repo.ts';
+import { can, inScope, type Actor } from '../domain/access.ts';
+import { errors } from '../domain/errors.ts';
+import { auditActor } from './audit.ts';
+import { closeFollowUpTask } from './follow-up.ts';
+
+/** A range by (element, option), indexed by unit id (NaN where the unit has none). */
+export interface Range {
+  min: Float64Array;
+  max: Float64Array;
+}
+
+/** Ranges by `${elementId}:${optionId}`. */
+export type RangeIndex = Map<string, Range>;
+
+export function rangeIndex(rows: RangeRow[]): RangeIndex {
+  const size = rows.reduce((m, r) => Math.max(m, r.unit_id), 0) + 1;
+  const out: RangeIndex = new Map();
+  for (const r of rows) {
+    const key = `${r.element_id}:${r.option_id}`;
+    let range = out.get(key);
+    if (!range) {
+      range = { min: new Float64Array(size).fill(NaN), max: new Float64Array(size).fill(NaN) };
+      out.set(key, range);
+    }
+    range.min[r.unit_id] = r.min_value;
+    range.max[r.unit_id] = r.max_value;
+  }
+  return out;
+}
+
+/**
+ * What an import collects for the outlier checks as its rows go by (issue 17): each value
+ * outside its unit's min–max range (flagged, not refused), and the keys it wrote again (their
+ * earlier flags are dropped if they no longer hold).
+ */
+export class ArrivalOutliers {
+  /** Every range, when the import loaded them all (a bulk load); else each batch asks. */
+  all: RangeIndex | undefined;
+  readonly flags: NewOutlier[] = [];
+  readonly written: ValueKey[] = [];
+
+  /** Checks one value against a range (the unit's entry of `range`). */
+  check(
+    range: Range | undefined,
+    elementId: number,
+    unitId: number,
+    periodId: number,
+    optionId: number,
+    attributeId: number,
+    value: number,
+  ): void {
+    if (!range || unitId >= range.min.length) return;
+    const low = range.min[unitId]!;
+    if (low !== low) return;
+    const high = range.max[unitId]!;
+    if (value < low || value > high)
+      this.flags.push({
+        element_id: elementId,
+        unit_id: unitId,
+        period_id: periodId,
+        option_id: optionId,
+        attribute_id: attributeId,
+        value,
+        low,
+        high,
+      });
+  }
+}
+
+/** At most this many values named in a follow-up task's note. */
+const LISTED = 10;
+
+/**
+ * Outliers flagged as values arrive (issue 17): min–max ranges checked on every import and
+ * save, stored (`value_outlier`) until the value changes or a reviewer confirms it, one
+ * follow-up task per unit and element with open flags (not one per value nor per re-check).
+ */
+export class ValueOutlierService {
+  constructor(private readonly store: Store) {}
+
+  anyRange(): Promise<boolean> {
+    return this.store.repos.valueOutliers.anyRange();
+  }
+
+  async allRanges(): Promise<RangeIndex> {
+    return rangeIndex(await this.store.repos.valueOutliers.allRanges());
+  }
+
+  async rangesOf(
+    tx: Repos,
+    keys: { element_id: number; unit_id: number; option_id: number }[],
+  ): Promise<RangeIndex> {
+    return rangeIndex(await tx.valueOutliers.rangesOf(keys));
+  }
+
+  /**
+   * In the import's transaction, after its values are written: stores the flags found, drops
+   * those of values written again that no longer hold, opens or extends the follow-up tasks,
+   * closes those left without an open flag. Returns how many values are flagged.
+   */
+  async onImport(tx: Repos, found: ArrivalOutliers, at = new Date()): Promise<number> {
+    const repo = tx.valueOutliers;
+    const emptied = await repo.dropStale(found.written, found.flags);
+    const fresh = await repo.upsert(found.flags);
+    // One task per (unit, element): an open one takes the new flags.
+    const pairs = new Map<string, { unit_id: number; element_id: number; values: typeof fresh }>();
+    for (const f of fresh) {
+      const k = `${f.unit_id}|${f.element_id}`;
+      const p = pairs.get(k) ?? { unit_id: f.unit_id, element_id: f.element_id, values: [] };
+      p.values.push(f);
+      pairs.set(k, p);
+    }
+    const open = await repo.openTasks([...pairs.values()]);
+    await repo.setTasks(open);
+    for (const o of open) pairs.delete(`${o.unit_id}|${o.element_id}`);
+    const opening = [...pairs.values()];
+    if (opening.length) {
+      const units = new Map(
+        (await tx.validation.unitsByIds([...new Set(opening.map((p) => p.unit_id))])).map((u) => [
+          u.id,
+          u,
+        ]),
+      );
+      const names = new Map(
+        (await repo.elementNames([...new Set(opening.map((p) => p.element_id))])).map((e) => [
+          e.id,
+          e,
+        ]),
+      );
+      const periods = new Map(
+        (
+          await tx.validation.periodsByIds([
+            ...new Set(opening.flatMap((p) => p.values.map((v) => v.period_id))),
+          ])
+        ).map((p) => [p.id, p.pid]),
+      );
+      const due = new Date(at.getTime() + 3 * 86_400_000).toISOString().slice(0, 10);
+      const tasks = opening.flatMap((p) => {
+        const unit = units.get(p.unit_id);
+        const el = names.get(p.element_id);
+        return unit && el ? [{ p, unit, el }] : [];
+      });
+      const ids = await tx.tasks.insertStandaloneMany(
+        tasks.map(({ p, unit, el }) => ({
+          unitId: unit.id,
+          version: unit.version,
+          code: unit.code,
+          path: unit.path,
+          title:
+            `Kiểm tra giá trị bất thường: ${el.name_vi} (${p.values.length} giá trị ngoài khoảng)`.slice(
+              0,
+              300,
+            ),
+          dueDate: due,
+          by: 'system',
+          at,
+        })),
+      );
+      const listed = (p: (typeof tasks)[number]['p']) =>
+        p.values
+          .slice(0, LISTED)
+          .map((v) => `${periods.get(v.period_id) ?? v.period_id}: ${v.value}`)
+          .join('; ');
+      await tx.tasks.addCreatedEvents(
+        tasks.map(({ p }, i) => ({
+          taskId: ids[i]!,
+          at,
+          actorName: 'system',
+          to: 'received',
+          note: `Giá trị ngoài khoảng tối thiểu–tối đa của đơn vị: ${listed(p)}${p.values.length > LISTED ? '…' : ''}. Xác nhận đúng hoặc sửa lại.`,
+        })),
+      );
+      await repo.setTasks(
+        tasks.map(({ p }, i) => ({
+          unit_id: p.unit_id,
+          element_id: p.element_id,
+          task_id: ids[i]!,
+        })),
+      );
+      await tx.audit.recordMany(
+        tasks.map(({ p, unit, el }, i) => ({
+          ...auditActor('system'),
+          action: 'value_outlier.follow_up',
+          entityType: 'task',
+          entityId: String(ids[i]!),
+          unit: { version: unit.version, code: unit.code },
+          after: { element: el.code, values: p.values.length },
+        })),
+      );
+      await tx.alerts.queueLive(
+        tasks.map(({ unit }, i) => ({
+          topic: 'task',
+          scope: { version: unit.version, path: unit.path },
+          payload: {
+            taskId: ids[i]!,
+            directiveId: null,
+            status: 'received',
+            unit: { version: unit.version, code: unit.code, name: unit.name, path: unit.path },
+            created: true,
+          },
+        })),
+      );
+    }
+    for (const id of await repo.tasksDone(emptied))
+      await closeFollowUpTask(tx, id, at, 'Số liệu đã được sửa: không còn giá trị ngoài khoảng');
+    return found.flags.length;
+  }
+
+  /**
+   * A reviewer's word on a flagged value: correct as it is (confirmed, with a comment). Its
+   * task closes when no open flag is left on it. Audited; in the caller's scope.
+   */
+  async review(
+    actor: Actor,
+    q: {
+      element: string;
+      unit: string;
+      version: string;
+      period: string;
+      option?: string;
+      comment: string;
+    },
+    ctx: { requestId?: string } = {},
+  ): Promise<{ state: 'confirmed' }> {
+    if (!can(actor, 'data.write')) throw errors.forbidden('data.write');
+    const repos = this.store.repos;
+    const unit = await repos.tasks.unit(q.version, q.unit);
+    if (!unit) throw errors.unknownUnit(q.unit, q.version);
+    if (!inScope(actor.scope, { version: q.version, path: unit.path }))
+      throw errors.outOfScope(q.unit, q.version);
+    const key = await repos.valueOutliers.keyOf({
+      element: q.element,
+      unitId: unit.id,
+      period: q.period,
+      ...(q.option !== undefined ? { option: q.option } : {}),
+    });
+    if (!key) throw errors.notFound(`outlier ${q.element} ${q.unit} ${q.period}`);
+    const at = new Date();
+    await this.store.transaction(async (tx) => {
+      const r = await tx.valueOutliers.confirm(key, actor.name, q.comment, at);
+      if (!r) throw errors.notFound(`outlier ${q.element} ${q.unit} ${q.period}`);
+      if (r.task_id !== null)
+        for (const id of await tx.valueOutliers.tasksDone([r.task_id]))
+          await closeFollowUpTask(tx, id, at, `Đã xác nhận số liệu đúng: ${q.comment}`.trim());
+      await tx.audit.record({
+        ...auditActor(actor),
+        action: 'value_outlier.confirm',
+        entityType: 'value_outlier',
+        entityId: `${q.element}|${q.version}:${unit.code}|${q.period}`,
+        unit: { version: q.version, code: unit.code },
+        after: { value: r.value, comment: q.comment },
+        requestId: ctx.requestId,
+      });
+    });
+    return { state: 'confirmed' };
+  }
+
+  /** Flagged values under a unit (default the caller's scope), newest first. */
+  async list(
+    actor: Actor,
+    q: { unit?: string; version?: string; state?: 'open' | 'confirmed'; limit: number },
+  ) {
+    if (!can(actor, 'data.read')) throw errors.forbidden('data.read');
+    const version = q.version ?? actor.scope.version;
+    let path = actor.scope.path;
+    if (q.unit !== undefined) {
+      const unit = await this.store.repos.tasks.unit(version, q.unit);
+      if (!unit) throw errors.unknownUnit(q.unit, version);
+      if (!inScope(actor.scope, { version, path: unit.path }))
+        throw errors.outOfScope(q.unit, version);
+      path = unit.path;
+    } else if (version !== actor.scope.version && path !== '/VN/')
+      throw errors.outOfScope(actor.scope.code, version);
+    return this.store.repos.valueOutliers.list({
+      version,
+      path,
+      limit: q.limit,
+      ...(q.state ? { state: q.state } : {}),
+    });
+  }
+}
