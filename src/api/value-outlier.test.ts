@@ -217,5 +217,42 @@ for (const engine of testEngines()) {
       assert.deepEqual((await tasks()).filter((x) => x[1] !== 'done').length, 2);
       assert.equal((await tasks()).length, 3);
     });
+
+    it('shows the flag where the value is read: the figure, its metaData, the export', async () => {
+      const cells = await admin.get(
+        `/api/analytics?dimension=dx:VO_A&dimension=pe:2026-10-04&dimension=ou:${A};79`,
+      );
+      assert.equal(cells.status, 200, cells.text);
+      const flags = (
+        cells.json as {
+          metaData: {
+            opsroom?: {
+              flags?: {
+                ou: string;
+                reasons: { kind: string; left: number; min?: number; max?: number }[];
+              }[];
+            };
+          };
+        }
+      ).metaData.opsroom?.flags;
+      assert.deepEqual(
+        flags?.map((f) => [f.ou, f.reasons.map((r) => [r.kind, r.left, r.min, r.max])]).sort(),
+        [
+          [A, [['outlier', 7000, 10, 200]]],
+          ['79', [['outlier', 7000, 10, 200]]],
+        ],
+      );
+      const out = await admin.get(
+        '/api/dataValueSets?dataElement=VO_A&startDate=2026-10-01&endDate=2026-10-09&orgUnit=79&children=true&idScheme=code&format=json',
+      );
+      assert.equal(out.status, 200, out.text);
+      const followup = (
+        out.json as { dataValues: { period: string; orgUnit: string; followup: boolean }[] }
+      ).dataValues
+        .filter((v) => v.followup)
+        .map((v) => `${v.orgUnit} ${v.period}`)
+        .sort();
+      assert.deepEqual(followup, [`${B} 20261001`, `${A} 20261004`]);
+    });
   });
 }

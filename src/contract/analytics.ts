@@ -48,6 +48,12 @@ export const DataQualityFlag = z
     period: z.string(),
     left: z.number().nullable(),
     right: z.number().nullable(),
+    kind: z.enum(['validation', 'outlier']).optional().openapi({
+      description:
+        "'outlier': a value outside its unit's min–max range (left: the value; min, max); else a rule",
+    }),
+    min: z.number().optional(),
+    max: z.number().optional(),
   })
   .openapi('DataQualityFlag');
 
@@ -58,8 +64,11 @@ export const DataQualityFlag = z
  */
 export const ValueFlagReason = z
   .object({
-    kind: z.enum(['validation']),
-    rule: z.string(),
+    kind: z.enum(['validation', 'outlier']).openapi({
+      description:
+        "'validation': a rule broken; 'outlier': the value lies outside its min–max range",
+    }),
+    rule: z.string().openapi({ description: "The rule's code; MIN_MAX for an outlier" }),
     importance: z.enum(['HIGH', 'MEDIUM', 'LOW']),
     nameVi: z.string(),
     nameEn: z.string(),
@@ -67,6 +76,8 @@ export const ValueFlagReason = z
     right: z.number().nullable(),
     unit: z.string().optional().openapi({ description: 'Where the rule is broken' }),
     period: z.string().openapi({ description: 'The period the rule is broken in' }),
+    min: z.number().optional().openapi({ description: "An outlier's range" }),
+    max: z.number().optional(),
   })
   .openapi('ValueFlagReason');
 

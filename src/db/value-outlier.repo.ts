@@ -266,4 +266,56 @@ export class ValueOutlierRepo {
       limit 1`.execute(this.db);
     return r.rows[0];
   }
+
+  async anyOpen(): Promise<boolean> {
+    const r = await this.db
+      .selectFrom('value_outlier')
+      .select('unit_id')
+      .where('state', '=', 'open')
+      .limit(1)
+      .execute();
+    return r.length > 0;
+  }
+
+  /** Open flags of the values of these (element, period) pairs (`elementIds[i]`, `periodIds[i]`). */
+  async openOfPairs(elementIds: number[], periodIds: number[]) {
+    if (elementIds.length === 0) return [];
+    const json = JSON.stringify(elementIds.map((e, i) => [e, periodIds[i]]));
+    const r = await sql<NewOutlier & { pid: string }>`
+      select f.element_id, f.unit_id, f.period_id, f.option_id, f.attribute_id, f.value, f.low,
+        f.high, p.pid
+      from value_outlier f
+      join (select distinct (k->>0)::int as e, (k->>1)::int as p
+            from json_array_elements(${json}::json) as k) k
+        on k.e = f.element_id and k.p = f.period_id
+      join period p on p.id = f.period_id
+      where f.state = 'open'`.execute(this.db);
+    return r.rows;
+  }
+
+  /** Open flags at these units or under them (analytics' flags), elements by code. */
+  async openUnder(unitIds: number[]) {
+    if (unitIds.length === 0) return [];
+    const r = await sql<{
+      element: string;
+      unit: string;
+      path: string;
+      version: string;
+      period: string;
+      value: number;
+      low: number | null;
+      high: number | null;
+    }>`
+      select e.code as element, u.code as unit, u.path, u.version, p.pid as period, f.value,
+        f.low, f.high
+      from value_outlier f
+      join data_element e on e.id = f.element_id
+      join org_unit u on u.id = f.unit_id
+      join period p on p.id = f.period_id
+      where f.state = 'open' and exists (select 1 from org_unit_ancestor a
+        where a.unit_id = f.unit_id and a.ancestor_id = any(${unitIds}::int[]))
+      order by f.found_at desc
+      limit 10000`.execute(this.db);
+    return r.rows;
+  }
 }

@@ -679,7 +679,9 @@ export class AnalyticsService {
   ): Promise<void> {
     const units = [...unitsByVersion.values()].flat().flatMap((u) => u.members ?? [u]);
     const results = await this.store.repos.validation.resultsUnder(units.map((u) => u.id));
-    if (results.length === 0) return;
+    // Values outside their min–max range (flagged as they arrived) mark the figures too.
+    const outliers = await this.store.repos.valueOutliers.openUnder(units.map((u) => u.id));
+    if (results.length === 0 && outliers.length === 0) return;
     const elementsOf = new Map<string, Set<string>>();
     const keysOf = (formula: string) =>
       itemsOf(parseExpression(formula)).flatMap((r) => (r.kind === 'element' ? [r.element] : []));
@@ -743,6 +745,28 @@ export class AnalyticsService {
           right: r.right_value,
         });
         if (flags.length === 5) break;
+      }
+      for (const o of outliers) {
+        if (flags.length === 5) break;
+        if (!wanted.has(o.element)) continue;
+        if (o.version !== cell.version || !at.some((u) => o.path.startsWith(u.path))) continue;
+        const span = spanOf(o.period);
+        if (!span || span.start > p.end || span.end < p.start) continue;
+        flags.push({
+          rule: 'MIN_MAX',
+          nameVi: 'Giá trị ngoài khoảng tối thiểu–tối đa của đơn vị',
+          nameEn: "Value outside the unit's min–max range",
+          instructionVi: 'Xác nhận giá trị đúng hoặc sửa lại (màn hình Chất lượng số liệu)',
+          instructionEn: 'Confirm the value or correct it (Data quality screen)',
+          importance: 'MEDIUM' as const,
+          unit: o.unit,
+          period: o.period,
+          left: o.value,
+          right: null,
+          kind: 'outlier' as const,
+          ...(o.low !== null ? { min: o.low } : {}),
+          ...(o.high !== null ? { max: o.high } : {}),
+        });
       }
       if (flags.length) cell.flags = flags;
     }
@@ -1154,7 +1178,7 @@ export function flaggedCells(cells: readonly Cell[]): AnalyticsFlaggedCell[] {
       ou: c.ou,
       ...(c.co !== undefined ? { co: c.co } : {}),
       reasons: c.flags.map((f) => ({
-        kind: 'validation' as const,
+        kind: f.kind ?? ('validation' as const),
         rule: f.rule,
         importance: f.importance,
         nameVi: f.nameVi,
@@ -1163,6 +1187,8 @@ export function flaggedCells(cells: readonly Cell[]): AnalyticsFlaggedCell[] {
         right: f.right,
         unit: f.unit,
         period: f.period,
+        ...(f.min !== undefined ? { min: f.min } : {}),
+        ...(f.max !== undefined ? { max: f.max } : {}),
       })),
     });
   }

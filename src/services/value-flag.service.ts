@@ -55,6 +55,8 @@ export const valueKey = (
  */
 export interface FlagSources {
   none: boolean;
+  /** Some value is flagged outside its min–max range (value_outlier, open). */
+  outliers: boolean;
   validation: {
     refs: FlagRuleRef[];
     periods: { pid: string; start: string; end: string }[];
@@ -63,7 +65,11 @@ export interface FlagSources {
   };
 }
 
-const NONE: FlagSources = { none: true, validation: { refs: [], periods: [], rules: new Map() } };
+const NONE: FlagSources = {
+  none: true,
+  outliers: false,
+  validation: { refs: [], periods: [], rules: new Map() },
+};
 
 const rank = (i: ValueFlagReason['importance']) => IMPORTANCES.indexOf(i);
 
@@ -72,6 +78,13 @@ export class ValueFlagService {
 
   /** What `flagged` needs, read now (one query when nothing can be flagged, up to four otherwise). */
   async sources(): Promise<FlagSources> {
+    const outliers = await this.store.repos.valueOutliers.anyOpen();
+    const validation = await this.validationSources();
+    if (!outliers) return validation;
+    return { ...validation, none: false, outliers };
+  }
+
+  private async validationSources(): Promise<FlagSources> {
     const repos = this.store.repos;
     const pids = await repos.valueFlags.openResultPeriods();
     if (pids.length === 0) return NONE;
@@ -123,7 +136,7 @@ export class ValueFlagService {
     const byId = new Map(
       rules.map((r) => [r.id, { code: r.code, nameVi: r.name_vi, nameEn: r.name_en }]),
     );
-    return { none: false, validation: { refs, periods, rules: byId } };
+    return { none: false, outliers: false, validation: { refs, periods, rules: byId } };
   }
 
   /**
@@ -134,6 +147,7 @@ export class ValueFlagService {
     const s = sources ?? (await this.sources());
     const out: ValueFlags = new Map();
     if (s.none || q.elementIds.length === 0) return out;
+    if (s.outliers) this.addOutliers(out, await this.outlierReasons(q));
     // Pairs of elements no rule reads (most pages of most exports): nothing to ask.
     const read = new Set(s.validation.refs.map((r) => r.element_id));
     if (!q.elementIds.some((e) => read.has(e))) return out;
@@ -179,6 +193,48 @@ export class ValueFlagService {
       );
     return out;
   }
+
+  private async outlierReasons(q: ValueFlagQuery) {
+    return this.store.repos.valueOutliers.openOfPairs(q.elementIds, q.periodIds);
+  }
+
+  private addOutliers(
+    out: ValueFlags,
+    rows: Awaited<ReturnType<ValueFlagService['outlierReasons']>>,
+  ): void {
+    for (const r of rows) {
+      const key = valueKey(r.element_id, r.unit_id, r.period_id, r.option_id, r.attribute_id);
+      let flag = out.get(key);
+      if (!flag) {
+        flag = {
+          elementId: r.element_id,
+          unitId: r.unit_id,
+          periodId: r.period_id,
+          optionId: r.option_id,
+          attributeId: r.attribute_id,
+          reasons: [],
+        };
+        out.set(key, flag);
+      }
+      flag.reasons.push(outlierReason(r));
+    }
+  }
+}
+
+/** A flag of its own per value outside its min–max range. */
+function outlierReason(o: { value: number; low: number | null; high: number | null; pid: string }) {
+  return {
+    kind: 'outlier' as const,
+    rule: 'MIN_MAX',
+    importance: 'MEDIUM' as const,
+    nameVi: 'Giá trị ngoài khoảng tối thiểu–tối đa của đơn vị',
+    nameEn: "Value outside the unit's min–max range",
+    left: o.value,
+    right: null,
+    period: o.pid,
+    ...(o.low !== null ? { min: o.low } : {}),
+    ...(o.high !== null ? { max: o.high } : {}),
+  };
 }
 
 /** Flagged values' keys, column by column (an export's SQL tests each value against them). */

@@ -10,6 +10,7 @@ const WORDS = {
     medium: 'mức trung bình',
     low: 'mức thấp',
     sides: 'vế trái {left}, vế phải {right}',
+    range: 'giá trị {value} ngoài khoảng {min}–{max}',
     at: 'tại {unit}, kỳ {period}',
     more: 'và {n} quy tắc khác',
   },
@@ -19,6 +20,7 @@ const WORDS = {
     medium: 'medium',
     low: 'low',
     sides: 'left side {left}, right side {right}',
+    range: 'value {value} outside {min}–{max}',
     at: 'at {unit}, period {period}',
     more: 'and {n} more rule(s)',
   },
@@ -36,9 +38,13 @@ export function flagText(lang: Lang, flags: Flag[]): string {
       const name = lang === 'vi' ? f.nameVi : f.nameEn;
       const how = lang === 'vi' ? f.instructionVi : f.instructionEn;
       const level = w[f.importance.toLowerCase() as 'high' | 'medium' | 'low'];
+      const sides =
+        f.kind === 'outlier'
+          ? fill(w.range, { value: n(f.left), min: n(f.min ?? null), max: n(f.max ?? null) })
+          : fill(w.sides, { left: n(f.left), right: n(f.right) });
       return [
-        `${name} (${level})`,
-        fill(w.sides, { left: n(f.left), right: n(f.right) }),
+        f.kind === 'outlier' ? name : `${name} (${level})`,
+        sides,
         fill(w.at, { unit: f.unit, period: f.period }),
         how ?? '',
       ]

@@ -10528,7 +10528,14 @@ export interface components {
       importance: 'HIGH' | 'MEDIUM' | 'LOW';
       instructionEn: string | null;
       instructionVi: string | null;
+      /**
+       * @description 'outlier': a value outside its unit's min–max range (left: the value; min, max); else a rule
+       * @enum {string}
+       */
+      kind?: 'validation' | 'outlier';
       left: number | null;
+      max?: number;
+      min?: number;
       nameEn: string;
       nameVi: string;
       period: string;
