@@ -18,6 +18,7 @@
  *
  * Iterations are capped at 10 (a call reads millions of values).
  */
+import { loadavg } from 'node:os';
 import { sql } from 'kysely';
 import type { Db, Engine } from '../src/db/client.ts';
 import type { Services } from '../src/services/index.ts';
@@ -216,13 +217,20 @@ async function runEngine(engine: Engine, opts: BenchOptions): Promise<Measuremen
           algorithm,
         })
       ).outlierValues.length;
-    // MOD_Z_SCORE (two sorts of every value) measured on every 5th iteration only; SEASONAL at
-    // this size is not measured (tens of seconds: see the quality part for its time).
+    // MOD_Z_SCORE (every value sent to JavaScript once, in one binary array per series) measured
+    // on every 2nd iteration only; SEASONAL at this size is not measured (tens of seconds: see the
+    // quality part for its time).
     const algorithms = ['Z_SCORE', 'MOD_Z_SCORE'];
     const iterations = Math.min(opts.iterations, MAX_ITERATIONS);
+    // The machine may be shared: the load average (1 min) before and after the timed calls.
+    const load = () => loadavg()[0]!.toFixed(2);
+    const loadBefore = load();
     const stats = await measureInterleaved(
       algorithms.map((a) => ask(a)),
-      { iterations, warmup: Math.min(opts.warmup, 1), every: [1, 5] },
+      { iterations, warmup: Math.min(opts.warmup, 1), every: [1, 2] },
+    );
+    notes.push(
+      `${engine}: load average (1 min) ${loadBefore} before the timed calls, ${load()} after`,
     );
     const section = `${engine}: a year of daily values of every commune of the ${tree} tree, one element (${s.values.toLocaleString('en')} values), the whole country asked`;
     algorithms.forEach((a, k) =>

@@ -1,14 +1,17 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './client.ts';
+import { MOD_Z_FACTOR, medianAndMadPg } from '../domain/outlier.ts';
 
 /**
- * Outlier detection (issue 17): every statistic is computed here, in SQL, in one pass of grouped
- * aggregates over the values of the asked elements at the units under one unit
- * (org_unit_ancestor), so that a year of daily values of every commune (millions of values)
- * never reaches JavaScript; only the outliers, ordered and limited, come back. The numbers are
- * those of domain/outlier.ts (the definition, tested against simple-statistics).
+ * Outlier detection (issue 17): the statistics are computed in grouped aggregates over the values
+ * of the asked elements at the units under one unit (org_unit_ancestor), so that a year of daily
+ * values of every commune (millions of values) never reaches JavaScript one row at a time; only
+ * the outliers, ordered and limited, come back. Z_SCORE and MOD_Z_SCORE read the values twice
+ * (`findOutliers`): each series' statistics, then the values beyond per-unit bounds; MOD_Z_SCORE
+ * takes each series' values as one binary array and computes its median and MAD in JavaScript,
+ * to the bit as `percentile_cont` would. The numbers are those of domain/outlier.ts (the
+ * definition, tested against simple-statistics).
  */
-
 export interface OutlierElementRow {
   id: number;
   code: string;
@@ -225,84 +228,231 @@ function sieve(q: OutlierQuery, w: RawBuilder<unknown>): RawBuilder<boolean> {
       else s.n_nz > 0 and (abs(v.value) >= ${hiOut} or abs(v.value) <= ${loOut}) end))`;
 }
 
-/** Z_SCORE's statistics of each series, one grouped pass over v. */
-function zStats(q: OutlierQuery, candidatesOnly = false): RawBuilder<unknown> {
-  const L = sql`ln(${q.slipRatio}::float8)`;
-  const w = sql`stddev_pop(value) filter (where in_data) * ${q.threshold}::float8`;
-  const mid = sql`avg(value) filter (where in_data)`;
-  const sumLn = sql`sum(ln(abs(nullif(value, 0)))) filter (where in_data)`;
-  const n = sql`count(nullif(value, 0)) filter (where in_data)`;
-  // Only the series that can hold an outlier: a value beyond mid ± w, or a magnitude beyond
-  // the loosest scale-slip bounds (those of a value counted in the sum, see \`sieve\`).
-  // (Over every value, not only the candidates: a superset, one evaluation fewer per value.)
-  const having = sql`having (${w} > 0 and (max(value) >= ${mid} + ${w} or min(value) <= ${mid} - ${w}))
-    or (${n} > 0 and (greatest(max(value), -min(value)) >= exp((${sumLn} + (${n} - 1) * ${L}) / ${n})
-      or min(abs(nullif(value, 0))) <= exp((${sumLn} - (${n} - 1) * ${L}) / ${n})))`;
-  return sql`select ${KEYS}, ${mid} as mid, stddev_pop(value) filter (where in_data) as sd,
-      ${sumLn} as sum_ln, ${n}::int as n_nz
-    from v group by ${KEYS} ${candidatesOnly ? having : sql``}`;
+/**
+ * Pass 1 of Z_SCORE and MOD_Z_SCORE: one grouped pass over the values counted in the statistics
+ * (`in_data`), parallel on the server engine for Z_SCORE. Z_SCORE: the mean and population SD
+ * (PostgreSQL's `avg` and `stddev_pop`, DHIS2's numbers). MOD_Z_SCORE: each series' values as
+ * 8-byte floats (`array_send`: binary, 12 bytes a value on the wire, no text to parse), whose median
+ * and MAD are computed in JavaScript exactly as `percentile_cont(0.5)` (domain/outlier.ts
+ * `medianAndMadPg`): two sorts per series in SQL took ten times as long. Both: the sum of ln |x|
+ * and the count of non-zero values (the scale-slip check).
+ */
+export function seriesStatement(q: OutlierQuery, k: Resolved): RawBuilder<unknown> {
+  const inData =
+    k.dataPeriods === undefined ? sql`true` : sql`d.period_id = any(${k.dataPeriods}::int[])`;
+  const stats =
+    q.algorithm === 'MOD_Z_SCORE'
+      ? sql`array_send(array_agg(d.value)) as xs`
+      : sql`avg(d.value) as mid, stddev_pop(d.value) as sd`;
+  // One element (the usual question): grouped by three keys, the element a constant; each
+  // grouping key costs a hash and a comparison per value read.
+  const one = q.elementIds.length === 1 ? q.elementIds[0]! : undefined;
+  return sql`select ${one === undefined ? sql`d.element_id` : sql`${one}::int`} as element_id,
+      d.unit_id, d.option_id, d.attribute_id, ${stats},
+      sum(ln(abs(nullif(d.value, 0)))) as sum_ln, count(nullif(d.value, 0))::int as n_nz
+    from data_value d
+    where ${elementIs(q)} and ${unitIn(k.unitIds)} and d.value is not null and ${inData}
+    group by ${one === undefined ? sql`d.element_id, ` : sql``}d.unit_id, d.option_id,
+      d.attribute_id`;
 }
 
-/** Z_SCORE's statistics of the series that can hold an outlier, as arrays (for unnest). */
-export interface ZStats {
+/** `d.element_id` among the asked elements (an equality for one). */
+function elementIs(q: OutlierQuery): RawBuilder<boolean> {
+  return q.elementIds.length === 1
+    ? sql<boolean>`d.element_id = ${q.elementIds[0]!}::int`
+    : sql<boolean>`d.element_id = any(${q.elementIds}::int[])`;
+}
+
+/** Unit ids spread wider than this: a hashed list rather than a lookup array. */
+const UNIT_ARRAY_SPAN = 1 << 20;
+
+/**
+ * `d.unit_id` among the units: a constant boolean array indexed by unit id (one lookup per
+ * value, cheaper than hashing it against a list of 10,000 ids; NULL, so false, outside it), or
+ * the hashed list when the ids spread too wide.
+ */
+function unitIn(ids: number[]): RawBuilder<boolean> {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const u of ids) {
+    if (u < min) min = u;
+    if (u > max) max = u;
+  }
+  if (ids.length === 0 || max - min >= UNIT_ARRAY_SPAN)
+    return sql<boolean>`d.unit_id = any(${ids}::int[])`;
+  const member = new Array<boolean>(max - min + 1).fill(false);
+  for (const u of ids) member[u - min] = true;
+  return sql<boolean>`(${member}::bool[])[d.unit_id - ${min - 1}::int]`;
+}
+
+/** Each series' statistics (pass 1), as arrays (for unnest in pass 2). */
+export interface SeriesStats {
   element_id: number[];
   unit_id: number[];
   option_id: number[];
   attribute_id: number[];
+  /** mean (Z_SCORE) or median (MOD_Z_SCORE) */
   mid: number[];
+  /** population SD (Z_SCORE) or MAD (MOD_Z_SCORE) */
   sd: number[];
-  sum_ln: number[];
+  sum_ln: (number | null)[];
   n_nz: number[];
 }
 
-/** The statement of `findOutliers` (exported for EXPLAIN in benches). */
+/**
+ * Pass 2's first sieve, per unit: a value can be flagged only if value ≥ hi, value ≤ lo, or
+ * |value| ≤ near (a scale slip towards zero) of its unit; each bound the loosest over the unit's
+ * series (several elements or options may share a unit), widened by a relative 1e-9 so that
+ * rounding here can only let more values through. The bounds are constant arrays indexed by unit
+ * id (`slot`), each tried only when the value passes the loosest bound of all units (`all`), so
+ * that most values cost three comparisons with constants and no lookup; only the few that pass
+ * meet their series' statistics (a hash join) for the exact test.
+ */
+export interface UnitSieve {
+  /** slot of unit u (1-based): u − base when the ids fit, else (u − base) mod size + 1 */
+  base: number;
+  size: number;
+  wraps: boolean;
+  hi: number[];
+  lo: number[];
+  near: number[];
+  all: { hi: number; lo: number; near: number };
+}
+
+/** At most this many slots (units sharing a slot share the loosest bounds). */
+const SIEVE_SLOTS = 1 << 16;
+const WIDEN = 1e-9;
+
+export function unitSieve(q: OutlierQuery, st: SeriesStats, allCounted: boolean): UnitSieve {
+  const n = st.unit_id.length;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const u of st.unit_id) {
+    if (u < min) min = u;
+    if (u > max) max = u;
+  }
+  if (n === 0) min = max = 0;
+  const wraps = max - min + 1 > SIEVE_SLOTS;
+  const size = wraps ? SIEVE_SLOTS : Math.max(1, max - min + 1);
+  const hi = new Array<number>(size).fill(Number.MAX_VALUE);
+  const lo = new Array<number>(size).fill(-Number.MAX_VALUE);
+  const near = new Array<number>(size).fill(-1);
+  const width = q.algorithm === 'MOD_Z_SCORE' ? q.threshold / MOD_Z_FACTOR : q.threshold;
+  const L = Math.log(q.slipRatio);
+  for (let i = 0; i < n; i++) {
+    const u = (st.unit_id[i]! - min) % size;
+    const mid = st.mid[i]!;
+    const sd = st.sd[i]!;
+    // The method's band: |x − mid| ≥ width · sd.
+    if (sd > 0) {
+      const w = sd * width;
+      const slack = WIDEN * (Math.abs(mid) + w);
+      hi[u] = Math.min(hi[u]!, mid + w - slack);
+      lo[u] = Math.max(lo[u]!, mid - w + slack);
+    }
+    // The scale slip (see `sieve`): |x| beyond the bounds of a value counted in the sum S of
+    // nz logs, or (when a data range leaves values out of the statistics) of one not counted.
+    const S = st.sum_ln[i];
+    const nz = st.n_nz[i]!;
+    if (S === null || S === undefined || nz === 0) continue;
+    let up = Infinity;
+    let down = 0;
+    if (nz > 1) {
+      up = Math.exp((S + (nz - 1) * L) / nz);
+      down = Math.exp((S - (nz - 1) * L) / nz);
+    }
+    if (!allCounted) {
+      up = Math.min(up, Math.exp(S / nz + L));
+      down = Math.max(down, Math.exp(S / nz - L));
+    }
+    if (up < Infinity) {
+      const a = up * (1 - WIDEN);
+      hi[u] = Math.min(hi[u]!, a);
+      lo[u] = Math.max(lo[u]!, -a);
+    }
+    if (down > 0) near[u] = Math.max(near[u]!, down * (1 + WIDEN));
+  }
+  const all = { hi: Number.MAX_VALUE, lo: -Number.MAX_VALUE, near: -1 };
+  for (let u = 0; u < size; u++) {
+    all.hi = Math.min(all.hi, hi[u]!);
+    all.lo = Math.max(all.lo, lo[u]!);
+    all.near = Math.max(all.near, near[u]!);
+  }
+  return { base: wraps ? min : min - 1, size, wraps, hi, lo, near, all };
+}
+
+/**
+ * Pass 2's values: the candidates (periods within start–end) of the elements that pass the unit
+ * sieve; `in_data` = counted in the statistics. (Units outside the subtree may pass the sieve:
+ * the join with the series of pass 1 leaves them out.)
+ */
+function sievedValues(q: OutlierQuery, k: Resolved, f: UnitSieve): RawBuilder<unknown> {
+  const inData =
+    k.dataPeriods === undefined ? sql`true` : sql`d.period_id = any(${k.dataPeriods}::int[])`;
+  const slot = f.wraps
+    ? sql`(d.unit_id - ${f.base}::int) % ${f.size}::int + 1`
+    : sql`d.unit_id - ${f.base}::int`;
+  const at = (xs: number[]) => sql`(${xs}::float8[])[${slot}]`;
+  const tests = [
+    sql`(d.value >= ${f.all.hi}::float8 and d.value >= ${at(f.hi)})`,
+    sql`(d.value <= ${f.all.lo}::float8 and d.value <= ${at(f.lo)})`,
+  ];
+  if (f.all.near >= 0)
+    tests.push(sql`(abs(d.value) <= ${f.all.near}::float8 and abs(d.value) <= ${at(f.near)})`);
+  return sql`
+    select d.element_id, d.unit_id, d.option_id, d.attribute_id, d.period_id, d.value,
+      d.followup, ${inData} as in_data
+    from data_value d
+    where ${elementIs(q)}
+      -- (a case, so that the planner keeps the cheap sieve before the test of the period)
+      and case when ${sql.join(tests, sql` or `)}
+        then d.period_id = any(${k.rangePeriods}::int[]) else false end`;
+}
+
+/** What pass 1 gives pass 2 (Z_SCORE and MOD_Z_SCORE). */
+interface Given {
+  stats: SeriesStats;
+  sieve: UnitSieve;
+}
+
+/**
+ * The statement of `findOutliers`: for Z_SCORE and MOD_Z_SCORE pass 2, given pass 1's statistics
+ * (exported for EXPLAIN in benches).
+ */
 export function outlierStatement(
   q: OutlierQuery,
   k: Resolved,
-  stats?: ZStats,
+  given?: Given,
 ): RawBuilder<OutlierRow> {
   const thr = q.threshold;
   const seasonal = q.algorithm === 'SEASONAL';
+  const scoredByStats = q.algorithm === 'Z_SCORE' || q.algorithm === 'MOD_Z_SCORE';
+  if (scoredByStats && !given) throw new Error(`${q.algorithm}: pass 1's statistics are needed`);
   let scored: RawBuilder<unknown>;
-  if (q.algorithm === 'Z_SCORE') {
+  if (scoredByStats && given) {
+    const st = given.stats;
+    // The numbers as DHIS2 computes them: z = |x − mid| / sd, bounds mid ± thr · sd (Z_SCORE);
+    // z = 0.6745 · |x − median| / MAD, bounds median ± thr · MAD / 0.6745 (MOD_Z_SCORE).
+    const mod = q.algorithm === 'MOD_Z_SCORE';
+    const w = mod ? sql`s.sd * ${thr}::float8 / 0.6745` : sql`s.sd * ${thr}::float8`;
+    const z = mod ? sql`0.6745 * abs(v.value - s.mid) / s.sd` : sql`abs(v.value - s.mid) / s.sd`;
+    const bound = (sign: '-' | '+') =>
+      mod
+        ? sql`s.mid ${sql.raw(sign)} s.sd * ${thr}::float8 / 0.6745`
+        : sql`s.mid ${sql.raw(sign)} s.sd * ${thr}::float8`;
     scored = sql`
-      s as (${
-        stats
-          ? sql`select * from unnest(${stats.element_id}::int[], ${stats.unit_id}::int[],
-              ${stats.option_id}::int[], ${stats.attribute_id}::int[], ${stats.mid}::float8[],
-              ${stats.sd}::float8[], ${stats.sum_ln}::float8[], ${stats.n_nz}::int[])
-              as s (element_id, unit_id, option_id, attribute_id, mid, sd, sum_ln, n_nz)`
-          : sql`${zStats(q)}`
-      }),
+      s as (select * from unnest(${st.element_id}::int[], ${st.unit_id}::int[],
+          ${st.option_id}::int[], ${st.attribute_id}::int[], ${st.mid}::float8[],
+          ${st.sd}::float8[], ${st.sum_ln}::float8[], ${st.n_nz}::int[])
+          as s (element_id, unit_id, option_id, attribute_id, mid, sd, sum_ln, n_nz)),
       r as (
         select v.element_id, v.unit_id, v.option_id, v.attribute_id, v.period_id, v.value,
           v.followup, s.mid as middle, s.sd as std_dev, abs(v.value - s.mid) as abs_dev,
-          case when s.sd > 0 then abs(v.value - s.mid) / s.sd end as z_score,
-          s.mid - s.sd * ${thr}::float8 as lower_bound, s.mid + s.sd * ${thr}::float8 as upper_bound,
+          case when s.sd > 0 then ${z} end as z_score,
+          ${bound('-')} as lower_bound, ${bound('+')} as upper_bound,
           ${slip(q, sql.raw('s'))} as scale_slip, null::int as baseline
         from v join s using (element_id, unit_id, option_id, attribute_id)
-        where v.in_range and ${sieve(q, sql`s.sd * ${thr}::float8`)})`;
-  } else if (q.algorithm === 'MOD_Z_SCORE') {
-    scored = sql`
-      m as (select ${KEYS},
-          percentile_cont(0.5) within group (order by value) filter (where in_data) as mid,
-          sum(ln(abs(nullif(value, 0)))) filter (where in_data) as sum_ln,
-          count(nullif(value, 0)) filter (where in_data) as n_nz
-        from v group by ${KEYS}),
-      s as (select v.element_id, v.unit_id, v.option_id, v.attribute_id, m.mid, m.sum_ln,
-          m.n_nz, percentile_cont(0.5) within group (order by abs(v.value - m.mid))
-            filter (where v.in_data) as sd
-        from v join m using (element_id, unit_id, option_id, attribute_id)
-        group by v.element_id, v.unit_id, v.option_id, v.attribute_id, m.mid, m.sum_ln, m.n_nz),
-      r as (
-        select v.element_id, v.unit_id, v.option_id, v.attribute_id, v.period_id, v.value,
-          v.followup, s.mid as middle, s.sd as std_dev, abs(v.value - s.mid) as abs_dev,
-          case when s.sd > 0 then 0.6745 * abs(v.value - s.mid) / s.sd end as z_score,
-          s.mid - s.sd * ${thr}::float8 / 0.6745 as lower_bound,
-          s.mid + s.sd * ${thr}::float8 / 0.6745 as upper_bound,
-          ${slip(q, sql.raw('s'))} as scale_slip, null::int as baseline
-        from v join s using (element_id, unit_id, option_id, attribute_id)
-        where v.in_range and ${sieve(q, sql`s.sd * ${thr}::float8 / 0.6745`)})`;
+        where ${sieve(q, w)})`;
   } else if (q.algorithm === 'MIN_MAX') {
     scored = sql`
       r as (
@@ -356,8 +506,8 @@ export function outlierStatement(
       : sql.raw('r.z_score');
   const dir = sql.raw(q.descending ? 'desc nulls last' : 'asc nulls first');
   return sql<OutlierRow>`
-    with v as ${sql.raw(q.algorithm === 'Z_SCORE' ? 'not materialized' : 'materialized')} (
-      ${values(q, k, seasonal)}),
+    with v as ${sql.raw(scoredByStats ? 'not materialized' : 'materialized')} (
+      ${given ? sievedValues(q, k, given.sieve) : values(q, k, seasonal)}),
     ${q.algorithm === 'MIN_MAX' || seasonal ? sql`g as (${LOGS}),` : sql``}
     ${scored},
     o as (select r.* from r where ${flagged} or r.scale_slip
@@ -382,46 +532,90 @@ export function outlierStatement(
     } ${dir}, o.abs_dev desc, o.unit_id, o.period_id`;
 }
 
-/** The outliers of a query, ordered and limited, with names and DHIS2 identifiers. */
-export async function findOutliers(db: Db, q: OutlierQuery): Promise<OutlierRow[]> {
-  const k = await resolve(db, q);
-  if (k.unitIds.length === 0 || k.rangePeriods.length === 0) return [];
-  // Every join is on equal keys between millions of values and thousands of series, but the
-  // planner guesses a grouped CTE at 200 rows and would loop over it for each value (minutes on
-  // 200 communes × 3 years): hash joins only, and memory for the sorts of percentile_cont.
-  const res = await db.transaction().execute(async (tx) => {
-    await sql`set local enable_nestloop = off`.execute(tx);
-    await sql`set local work_mem = '128MB'`.execute(tx);
-    if (q.algorithm !== 'Z_SCORE') return outlierStatement(q, k).execute(tx);
-    // Z_SCORE in two passes: the series that can hold an outlier (a parallel grouped pass on
-    // the server engine), then their values, the statistics given as constants so that each
-    // worker sieves its share of the scan and only outliers are gathered (PostgreSQL, 1.2 M
-    // values: 850 → 600 ms). No candidate series: no second pass.
-    const found = await sql<{
+/**
+ * A one-dimensional float8[] without NULLs in PostgreSQL's binary form (`array_send`): ndim,
+ * has-nulls flag, element type, then per dimension its length and lower bound, then per element
+ * a 4-byte length (8) and the 8-byte big-endian value.
+ */
+function float8ArrayFromBinary(b: Uint8Array): Float64Array {
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const ndim = view.getInt32(0);
+  if (ndim === 0) return new Float64Array(0);
+  if (ndim !== 1 || view.getInt32(4) !== 0) throw new Error('float8[]: one dimension, no NULLs');
+  const n = view.getInt32(12);
+  const xs = new Float64Array(n);
+  for (let i = 0, at = 20; i < n; i++, at += 12) xs[i] = view.getFloat64(at + 4);
+  return xs;
+}
+
+/** Pass 1 (`seriesStatement`) read into arrays; MOD_Z_SCORE's median and MAD computed here. */
+export async function seriesStats(tx: Db, q: OutlierQuery, k: Resolved): Promise<SeriesStats> {
+  const st: SeriesStats = {
+    element_id: [],
+    unit_id: [],
+    option_id: [],
+    attribute_id: [],
+    mid: [],
+    sd: [],
+    sum_ln: [],
+    n_nz: [],
+  };
+  const rows = await seriesStatement(q, k)
+    .$castTo<{
       element_id: number;
       unit_id: number;
       option_id: number;
       attribute_id: number;
-      mid: number;
-      sd: number;
+      mid?: number;
+      sd?: number;
+      xs?: Uint8Array;
       sum_ln: number | null;
       n_nz: number;
-    }>`with v as (${values(q, k, false)}) ${zStats(q, true)}`.execute(tx);
-    if (found.rows.length === 0) return { rows: [] as OutlierRow[] };
-    const col = <K extends keyof ZStats>(key: K) => found.rows.map((r) => r[key] as number);
-    const stats: ZStats = {
-      element_id: col('element_id'),
-      unit_id: col('unit_id'),
-      option_id: col('option_id'),
-      attribute_id: col('attribute_id'),
-      mid: col('mid'),
-      sd: col('sd'),
-      sum_ln: col('sum_ln'),
-      n_nz: col('n_nz'),
-    };
+    }>()
+    .execute(tx);
+  for (const r of rows.rows) {
+    let mid = r.mid;
+    let sd = r.sd;
+    if (r.xs) {
+      const m = medianAndMadPg(float8ArrayFromBinary(r.xs));
+      mid = m.median;
+      sd = m.mad;
+    }
+    if (mid === undefined || sd === undefined || mid === null || sd === null) continue;
+    st.element_id.push(r.element_id);
+    st.unit_id.push(r.unit_id);
+    st.option_id.push(r.option_id);
+    st.attribute_id.push(r.attribute_id);
+    st.mid.push(Number(mid));
+    st.sd.push(Number(sd));
+    st.sum_ln.push(r.sum_ln === null ? null : Number(r.sum_ln));
+    st.n_nz.push(r.n_nz);
+  }
+  return st;
+}
+
+/** The outliers of a query, ordered and limited, with names and DHIS2 identifiers. */
+export async function findOutliers(db: Db, q: OutlierQuery): Promise<OutlierRow[]> {
+  const k = await resolve(db, q);
+  if (k.unitIds.length === 0 || k.rangePeriods.length === 0) return [];
+  const res = await db.transaction().execute(async (tx) => {
+    // Every join is on equal keys between millions of values and thousands of series, but the
+    // planner guesses a grouped CTE at 200 rows and would loop over it for each value (minutes on
+    // 200 communes × 3 years): hash joins only, and memory for sorts and grouping.
+    await sql`set local enable_nestloop = off`.execute(tx);
+    await sql`set local work_mem = '128MB'`.execute(tx);
+    if (q.algorithm !== 'Z_SCORE' && q.algorithm !== 'MOD_Z_SCORE')
+      return outlierStatement(q, k).execute(tx);
+    // Z_SCORE and MOD_Z_SCORE in two reads of the values (docs/benchmarks.md, "Outlier
+    // detection"): pass 1, each series' statistics (one grouped pass); pass 2, the candidates
+    // compared with per-unit bounds derived from them (constants, no join, parallel on the
+    // server engine), the few that pass then scored exactly in SQL against their series.
+    const stats = await seriesStats(tx, q, k);
+    if (stats.unit_id.length === 0) return { rows: [] as OutlierRow[] };
     await sql`set local parallel_setup_cost = 100`.execute(tx);
     await sql`set local parallel_tuple_cost = 0.001`.execute(tx);
-    return outlierStatement(q, { ...k, unitIds: [...new Set(stats.unit_id)] }, stats).execute(tx);
+    const given = { stats, sieve: unitSieve(q, stats, k.dataPeriods === undefined) };
+    return outlierStatement(q, k, given).execute(tx);
   });
   return res.rows.map((r) => ({ ...r, start_date: dateOnly(r.start_date) }));
 }
