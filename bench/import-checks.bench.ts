@@ -1,6 +1,6 @@
 /**
  * The bulk import with the checks on (issue 17): 20 validation rules and the outlier checks
- * (min–max ranges of every commune, scale slips), against the same import without them, in the
+ * (the min–max ranges of every commune), against the same import without them, in the
  * same run, each into a fresh database.
  *
  *   npm run bench -- import-checks                                     both engines
@@ -11,8 +11,8 @@
  * what a ministry sets: commune rules on the day (bounds, sums, pairs), district and province
  * rules on the day, week and month, national rules on the month, quarter and year; two of them
  * are broken by the file's values (a MEDIUM one at ~0.6 % of the commune-days, a HIGH one at
- * ~0.1 %, each HIGH violation opening a follow-up task). The min–max ranges (1–990) put the
- * values 991–997 out of range.
+ * ~0.1 %, each HIGH violation opening a follow-up task). The min–max ranges (1–996) put the
+ * value 997 out of range (~0.1 % of the values, one follow-up task per commune and element).
  */
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,7 +117,7 @@ async function setUp(t: TestDb, checks: boolean): Promise<string[]> {
     for (const r of RULES) await s.validation.create('system', r);
     await sql`
       insert into min_max_value (unit_id, element_id, option_id, min_value, max_value, updated_by)
-      select u.id, e.id, o.id, 1, 990, 'bench'
+      select u.id, e.id, o.id, 1, 996, 'bench'
       from org_unit u, data_element e, breakdown_option o
       where u.version = '2022' and u.level = 3 and e.code in (${sql.join(ELEMENTS)})
         and o.id = (select min(id) from breakdown_option)`.execute(t.database.db);

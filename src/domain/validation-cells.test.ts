@@ -60,6 +60,7 @@ describe('compileForCells', () => {
     const slotOf = (ref: ElementItem) =>
       slots.indexOf(ref.option ? `${ref.element}.${ref.option}` : ref.element);
     let compared = 0;
+    const items = new Map<number, Float64Array>();
     for (let i = 0; i < 200; i++) {
       const rule = compileRule({
         operator: pick(VALIDATION_OPERATORS),
@@ -68,7 +69,8 @@ describe('compileForCells', () => {
       });
       const fast = compileForCells(rule, slotOf, (s) => (c) => columns.sums[s]![c]!, columns);
       assert.ok(fast, 'the subset compiles');
-      const mask = violatedColumns(rule, slotOf, (s) => columns.sums[s]!, columns, cells);
+      // The item columns shared by every rule, as a bulk check shares them: none may be changed.
+      const mask = violatedColumns(rule, slotOf, (s) => columns.sums[s]!, columns, cells, items);
       assert.ok(mask, 'the subset compiles to columns');
       for (let c = 0; c < cells; c++) {
         const slow = evaluateCompiled(rule, (ref) => {

@@ -477,6 +477,8 @@ function readsData(e: Expr): boolean {
  * (one tight loop per expression node over every cell, numbers kept as numbers), for bulk
  * checks of millions of cells. `valueOf(slot)` is the item's value in every cell (by its
  * element's aggregation rules); undefined for the expressions `compileForCells` does not take.
+ * `items` keeps each item's column across the rules checked on the same cells (never written
+ * to: a node writes only into columns it made).
  */
 export function violatedColumns(
   rule: CompiledRule,
@@ -484,12 +486,17 @@ export function violatedColumns(
   valueOf: (slot: number) => Float64Array,
   columns: CellColumns,
   n: number,
+  items: Map<number, Float64Array> = new Map(),
 ): Uint8Array | undefined {
   type Col = Float64Array | number; // a number: the same in every cell (NaN: no value)
   const fin = (x: number) => (x - x === 0 ? x + 0 : NaN); // finiteOrNaN, inlined by V8
+  const shared = new Set<Float64Array>(items.values());
+  /** A column this rule may write into: itself when made here, else a copy. */
+  const own = (x: Float64Array) => (shared.has(x) ? Float64Array.from(x) : x);
   const map2 = (a: Col, b: Col, f: (x: number, y: number) => number): Col => {
     if (typeof a === 'number' && typeof b === 'number') return f(a, b);
-    const out = typeof a === 'number' ? new Float64Array(n) : a;
+    const out =
+      typeof a === 'number' ? new Float64Array(n) : shared.has(a) ? new Float64Array(n) : a;
     if (typeof a === 'number') for (let c = 0; c < n; c++) out[c] = f(a, (b as Float64Array)[c]!);
     else if (typeof b === 'number') for (let c = 0; c < n; c++) out[c] = f(a[c]!, b);
     else for (let c = 0; c < n; c++) out[c] = f(a[c]!, b[c]!);
@@ -502,10 +509,14 @@ export function violatedColumns(
       case 'item': {
         if (e.ref.kind !== 'element' || e.ref.attribute !== undefined) return undefined;
         const slot = slotOf(e.ref);
+        const known = items.get(slot);
+        if (known) return known;
         const counts = columns.counts[slot]!;
         const value = valueOf(slot);
         const out = new Float64Array(n);
         for (let c = 0; c < n; c++) out[c] = counts[c]! > 0 ? fin(value[c]!) : 0;
+        items.set(slot, out);
+        shared.add(out);
         return out;
       }
       case 'unary': {
@@ -513,8 +524,9 @@ export function violatedColumns(
         const x = expression(e.operand);
         if (x === undefined) return undefined;
         if (typeof x === 'number') return fin(-x);
-        for (let c = 0; c < n; c++) x[c] = fin(-x[c]!);
-        return x;
+        const out = shared.has(x) ? new Float64Array(n) : x;
+        for (let c = 0; c < n; c++) out[c] = fin(-x[c]!);
+        return out;
       }
       case 'call':
         return undefined;
@@ -567,38 +579,96 @@ export function violatedColumns(
   const side = (s: CompiledSide): Col | undefined => {
     let x = expression(s.expr);
     if (x === undefined || s.items.length === 0 || s.strategy === 'NEVER_SKIP') return x;
-    if (typeof x === 'number') x = new Float64Array(n).fill(x);
+    x = typeof x === 'number' ? new Float64Array(n).fill(x) : own(x);
     const counts = s.items.map((ref) => columns.counts[slotOf(ref)]!);
     const k = counts.length;
     const need = s.strategy === 'SKIP_IF_ANY_VALUE_MISSING' ? k : 1;
-    for (let c = 0; c < n; c++) {
-      let present = 0;
-      for (let i = 0; i < k; i++) if (counts[i]![c]! > 0) present++;
-      if (present < need) x[c] = NaN;
-    }
+    if (k === 1) {
+      const k0 = counts[0]!;
+      for (let c = 0; c < n; c++) if (k0[c] === 0) x[c] = NaN;
+    } else
+      for (let c = 0; c < n; c++) {
+        let present = 0;
+        for (let i = 0; i < k; i++) if (counts[i]![c]! > 0) present++;
+        if (present < need) x[c] = NaN;
+      }
     return x;
   };
-  const left = side(rule.left);
-  const right = side(rule.right);
+  let left = side(rule.left);
+  let right = side(rule.right);
   if (left === undefined || right === undefined) return undefined;
-  const L = typeof left === 'number' ? new Float64Array(n).fill(left) : left;
-  const R = typeof right === 'number' ? new Float64Array(n).fill(right) : right;
   const out = new Uint8Array(n);
   const op = rule.operator;
+  // A comparison counts a NEVER_SKIP side without a value as 0 (evaluateCompiled); the pairs
+  // look at presence as it is.
+  const zeroed = (x: Col): Col => {
+    if (typeof x === 'number') return x === x ? x : 0;
+    let missing = false;
+    for (let c = 0; c < n && !missing; c++) missing = x[c] !== x[c];
+    if (!missing) return x;
+    const z = own(x);
+    for (let c = 0; c < n; c++) if (z[c] !== z[c]) z[c] = 0;
+    return z;
+  };
+  if (op !== 'compulsory_pair' && op !== 'exclusive_pair') {
+    if (rule.left.strategy === 'NEVER_SKIP') left = zeroed(left);
+    if (rule.right.strategy === 'NEVER_SKIP') right = zeroed(right);
+  }
+  const at = (x: Col) => (typeof x === 'number' ? () => x : (c: number) => x[c]!);
+  const L = at(left);
+  const R = at(right);
   if (op === 'compulsory_pair') {
-    for (let c = 0; c < n; c++) out[c] = (L[c] !== L[c]) !== (R[c] !== R[c]) ? 1 : 0;
+    for (let c = 0; c < n; c++) {
+      const l = L(c);
+      const r = R(c);
+      out[c] = (l !== l) !== (r !== r) ? 1 : 0;
+    }
     return out;
   }
   if (op === 'exclusive_pair') {
-    for (let c = 0; c < n; c++) out[c] = L[c] === L[c] && R[c] === R[c] ? 1 : 0;
+    for (let c = 0; c < n; c++) {
+      const l = L(c);
+      const r = R(c);
+      out[c] = l === l && r === r ? 1 : 0;
+    }
     return out;
   }
-  if (rule.left.strategy === 'NEVER_SKIP') for (let c = 0; c < n; c++) if (L[c] !== L[c]) L[c] = 0;
-  if (rule.right.strategy === 'NEVER_SKIP') for (let c = 0; c < n; c++) if (R[c] !== R[c]) R[c] = 0;
+  // A NaN left here is a side skipped (a NEVER_SKIP side was given its 0 above).
+  const ok = holdsFor(op);
+  if (typeof right === 'number' && typeof left !== 'number') {
+    if (right !== right) return out;
+    const l = left;
+    for (let c = 0; c < n; c++) {
+      const v = l[c]!;
+      out[c] = v === v && !ok(v, right) ? 1 : 0;
+    }
+    return out;
+  }
   for (let c = 0; c < n; c++) {
-    const l = L[c]!;
-    const r = R[c]!;
-    out[c] = l === l && r === r && !holds(op, l, r) ? 1 : 0;
+    const l = L(c);
+    const r = R(c);
+    out[c] = l === l && r === r && !ok(l, r) ? 1 : 0;
   }
   return out;
+}
+
+/** `holds` for one operator, chosen once (a loop over millions of cells calls it). */
+function holdsFor(op: ValidationOperator): (l: number, r: number) => boolean {
+  switch (op) {
+    case 'equal_to':
+      return (l, r) => close(l, r);
+    case 'not_equal_to':
+      return (l, r) => !close(l, r);
+    case 'greater_than':
+      return (l, r) => l > r && !close(l, r);
+    case 'greater_than_or_equal_to':
+      return (l, r) => l > r || close(l, r);
+    case 'less_than':
+      return (l, r) => l < r && !close(l, r);
+    case 'less_than_or_equal_to':
+      return (l, r) => l < r || close(l, r);
+    case 'compulsory_pair':
+    case 'exclusive_pair':
+      return () => true;
+  }
 }

@@ -170,6 +170,8 @@ interface LevelCells {
   periodOf: Int32Array;
   periods: Period[];
   cellAt(unitId: number, period: number): number;
+  /** Item columns, shared by the rules checked on these cells (violatedColumns). */
+  items: Map<number, Float64Array>;
 }
 
 /** Aggregations whose total over one stored period is a function of a sum and a count. */
@@ -294,7 +296,7 @@ export class FreshCheck<U extends CheckUnit> {
         for (let c = 0; c < n; c++) out[c] = this.ruled(agg, sums[c]!, counts[c]!);
         return out;
       };
-      const mask = violatedColumns(compiled, slotOf, valueOf, columns, n);
+      const mask = violatedColumns(compiled, slotOf, valueOf, columns, n, cells.items);
       const values = new Map<number, Float64Array>();
       const one = compileForCells(
         compiled,
@@ -387,6 +389,7 @@ export class FreshCheck<U extends CheckUnit> {
         periodOf: fresh.cellPeriod,
         periods: targets,
         cellAt: (u, p) => fresh.cellAt(u, p),
+        items: new Map(),
       };
     else {
       // Every (unit at `level`, target period) pair is a cell (a unit's cells without values
@@ -462,6 +465,7 @@ export class FreshCheck<U extends CheckUnit> {
           const t = targetIndex.get(-u - 1);
           return t === undefined ? -1 : t * P + p;
         },
+        items: new Map(),
       };
     }
     this.cached.set(key, out);
