@@ -4,15 +4,19 @@
  * browser. The admin opens /chat-luong from the menu, finds the two HIGH violations of the ICT
  * revenue exchange-rate rules at VN for 2021-01-01/2021-08-31 (left side ≈ 23,1 đồng per USD,
  * right side 15.000) with the rule's instruction, confirms one with a comment (said in the live
- * region) and it leaves the open list; the outlier panel answers a seasonal check; the screen
+ * region) and it leaves the open list; the outlier panel answers a seasonal check; values
+ * imported outside a commune's min–max range are listed with their range and one is confirmed
+ * with a required comment; the screen
  * fits a phone (390×844). Screenshots land in test-artifacts/data-quality-*.png.
  *
  * Run: node --import tsx --test --test-concurrency=1 e2e/data-quality.e2e.test.ts
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import {
+  ARTIFACTS,
   fillSignIn,
   launchBrowser,
   shot,
@@ -33,11 +37,17 @@ const pageErrors: string[] = [];
 const RULES = ['ICT_REVENUE_RATE_LOW', 'ICT_HARDWARE_RATE_LOW'];
 const PERIOD = '2021-01-01/2021-08-31';
 const SERIES = 'E2E_DQ_SERIES';
+const RANGED = 'E2E_DQ_RANGED';
+const SAI_GON = '26740'; // Phường Sài Gòn (2025 tree)
 
 const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
 const textOf = async (l: Locator) => flat(await l.innerText());
 const violation = (p: Page, rule: string) =>
   p.locator(`[data-testid="dq-violation"][data-rule="${rule}"][data-unit="VN"]`);
+const rangeFlag = (p: Page, period: string) =>
+  p.locator(
+    `[data-testid="dq-range-flag"][data-element="${RANGED}"][data-unit="${SAI_GON}"][data-period="${period}"]`,
+  );
 
 describe('Data quality screen — in a browser', () => {
   before(
@@ -156,6 +166,88 @@ describe('Data quality screen — in a browser', () => {
     assert.ok((await slip.count()) >= 1, await textOf(table));
     assert.match(await textOf(slip.first()), /06\/2024/);
     await shot(page, 'data-quality-1366-outliers.png');
+  });
+
+  it('lists values outside their min–max range with the range, and confirms one with why', async () => {
+    // A range for an element of its own at Phường Sài Gòn (10–200), then values from an import:
+    // 900 (above) and 5 (below) are flagged as they arrive, 50 (inside) is not.
+    const me = await page.request.get(`${baseUrl}/api/auth/me`);
+    const csrf = ((await me.json()) as { csrfToken: string }).csrfToken;
+    const headers = { 'X-CSRF-Token': csrf };
+    const meta = await page.request.post(`${baseUrl}/api/metadata`, {
+      headers,
+      data: {
+        dataElements: [
+          {
+            code: RANGED,
+            nameVi: 'Số ca xét nghiệm (thử khoảng)',
+            nameEn: 'Tests done (range test)',
+            sector: 'government',
+            valueType: 'integer',
+            aggTime: 'sum',
+          },
+        ],
+      },
+    });
+    assert.equal(meta.status(), 200, await meta.text());
+    const range = await page.request.post(`${baseUrl}/api/minMaxDataElements`, {
+      headers,
+      data: { source: { id: SAI_GON }, dataElement: { id: RANGED }, min: 10, max: 200 },
+    });
+    assert.equal(range.status(), 201, await range.text());
+    const posted = await page.request.post(`${baseUrl}/api/data/import`, {
+      headers,
+      data: {
+        dataValues: [
+          { dataElement: RANGED, period: '202609', orgUnit: SAI_GON, value: '50' },
+          { dataElement: RANGED, period: '202610', orgUnit: SAI_GON, value: '5' },
+          { dataElement: RANGED, period: '202611', orgUnit: SAI_GON, value: '900' },
+        ],
+      },
+    });
+    assert.equal(posted.status(), 200, await posted.text());
+
+    await page.reload();
+    const section = page.getByRole('region', { name: /^Giá trị ngoài khoảng tối thiểu–tối đa/ });
+    const flag = rangeFlag(page, '2026-11');
+    await flag.waitFor();
+    await rangeFlag(page, '2026-10').waitFor();
+    assert.equal(await rangeFlag(page, '2026-09').count(), 0);
+    assert.match(await textOf(flag), /Số ca xét nghiệm \(thử khoảng\)/);
+    assert.match(await textOf(flag), /Phường Sài Gòn/);
+    assert.match(await textOf(flag), /11\/2026/);
+    assert.equal(await textOf(flag.getByTestId('dq-range-value')), '900');
+    assert.equal(await textOf(flag.getByTestId('dq-range-range')), '10 – 200');
+    assert.equal(await textOf(flag.getByTestId('dq-range-state')), 'Chưa xem xét');
+    assert.match(await textOf(flag), /Lớn hơn mức tối đa 200/);
+    assert.match(await textOf(rangeFlag(page, '2026-10')), /Nhỏ hơn mức tối thiểu 10/);
+
+    // The comment is required: an empty one is refused on the screen, a reason is accepted.
+    await flag.getByRole('button', { name: 'Xác nhận đúng', exact: true }).click();
+    await flag.getByRole('button', { name: 'Xác nhận', exact: true }).click();
+    await flag.getByText('Cần ghi lý do xác nhận.').waitFor();
+    await flag
+      .getByLabel('Lý do xác nhận')
+      .fill('Đợt xét nghiệm diện rộng tháng 11/2026, số liệu đúng');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await section.screenshot({ path: join(ARTIFACTS, 'data-quality-ranges-1920.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await section.screenshot({ path: join(ARTIFACTS, 'data-quality-ranges-phone.png') });
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await flag.getByRole('button', { name: 'Xác nhận', exact: true }).click();
+    await page.getByTestId('dq-range-live').filter({ hasText: 'Đã xác nhận đúng' }).waitFor();
+
+    // Shown as confirmed, with the reason; the other one is still open.
+    await flag.getByTestId('dq-range-state').filter({ hasText: 'Đã xác nhận đúng' }).waitFor();
+    assert.match(await textOf(flag), /Đợt xét nghiệm diện rộng/);
+    assert.equal(await flag.getByRole('button', { name: 'Xác nhận đúng' }).count(), 0);
+    assert.equal(
+      await textOf(rangeFlag(page, '2026-10').getByTestId('dq-range-state')),
+      'Chưa xem xét',
+    );
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await section.screenshot({ path: join(ARTIFACTS, 'data-quality-ranges-1920-confirmed.png') });
+    await page.setViewportSize({ width: 1366, height: 900 });
   });
 
   it('fits a phone (390×844): no horizontal overflow', async () => {

@@ -493,15 +493,6 @@ export function violatedColumns(
   const shared = new Set<Float64Array>(items.values());
   /** A column this rule may write into: itself when made here, else a copy. */
   const own = (x: Float64Array) => (shared.has(x) ? Float64Array.from(x) : x);
-  const map2 = (a: Col, b: Col, f: (x: number, y: number) => number): Col => {
-    if (typeof a === 'number' && typeof b === 'number') return f(a, b);
-    const out =
-      typeof a === 'number' ? new Float64Array(n) : shared.has(a) ? new Float64Array(n) : a;
-    if (typeof a === 'number') for (let c = 0; c < n; c++) out[c] = f(a, (b as Float64Array)[c]!);
-    else if (typeof b === 'number') for (let c = 0; c < n; c++) out[c] = f(a[c]!, b);
-    else for (let c = 0; c < n; c++) out[c] = f(a[c]!, b[c]!);
-    return out;
-  };
   const expression = (e: Expr): Col | undefined => {
     switch (e.type) {
       case 'number':
@@ -514,7 +505,10 @@ export function violatedColumns(
         const counts = columns.counts[slot]!;
         const value = valueOf(slot);
         const out = new Float64Array(n);
-        for (let c = 0; c < n; c++) out[c] = counts[c]! > 0 ? fin(value[c]!) : 0;
+        for (let c = 0; c < n; c++) {
+          const v = value[c]!;
+          out[c] = counts[c]! > 0 ? (v - v === 0 ? v + 0 : NaN) : 0;
+        }
         items.set(slot, out);
         shared.add(out);
         return out;
@@ -572,9 +566,45 @@ export function violatedColumns(
     const l = expression(e.left);
     const r = expression(e.right);
     if (l === undefined || r === undefined) return undefined;
-    return e.op === '*'
-      ? map2(l, r, (x, y) => fin(x * y))
-      : map2(l, r, (x, y) => (y === 0 ? NaN : fin(x / y)));
+    if (typeof l === 'number' && typeof r === 'number')
+      return e.op === '*' ? fin(l * r) : r === 0 ? NaN : fin(l / r);
+    // Loops written out for each case: a call per cell would cost more than the arithmetic.
+    const out =
+      typeof l !== 'number' && !shared.has(l)
+        ? l
+        : typeof r !== 'number' && !shared.has(r)
+          ? r
+          : new Float64Array(n);
+    if (e.op === '*') {
+      if (typeof l === 'number')
+        for (let c = 0; c < n; c++) {
+          const v = l * (r as Float64Array)[c]!;
+          out[c] = v - v === 0 ? v + 0 : NaN;
+        }
+      else if (typeof r === 'number')
+        for (let c = 0; c < n; c++) {
+          const v = l[c]! * r;
+          out[c] = v - v === 0 ? v + 0 : NaN;
+        }
+      else
+        for (let c = 0; c < n; c++) {
+          const v = l[c]! * r[c]!;
+          out[c] = v - v === 0 ? v + 0 : NaN;
+        }
+    } else if (typeof r === 'number') {
+      if (r === 0) out.fill(NaN);
+      else
+        for (let c = 0; c < n; c++) {
+          const v = (l as Float64Array)[c]! / r;
+          out[c] = v - v === 0 ? v + 0 : NaN;
+        }
+    } else
+      for (let c = 0; c < n; c++) {
+        const d = r[c]!;
+        const v = (typeof l === 'number' ? l : l[c]!) / d;
+        out[c] = d === 0 ? NaN : v - v === 0 ? v + 0 : NaN;
+      }
+    return out;
   };
   const side = (s: CompiledSide): Col | undefined => {
     let x = expression(s.expr);
@@ -614,61 +644,50 @@ export function violatedColumns(
     if (rule.left.strategy === 'NEVER_SKIP') left = zeroed(left);
     if (rule.right.strategy === 'NEVER_SKIP') right = zeroed(right);
   }
-  const at = (x: Col) => (typeof x === 'number' ? () => x : (c: number) => x[c]!);
-  const L = at(left);
-  const R = at(right);
+  // Both sides as columns (a number spread once: cheaper than a call per cell).
+  const L = typeof left === 'number' ? new Float64Array(n).fill(left) : left;
+  const R = typeof right === 'number' ? new Float64Array(n).fill(right) : right;
   if (op === 'compulsory_pair') {
-    for (let c = 0; c < n; c++) {
-      const l = L(c);
-      const r = R(c);
-      out[c] = (l !== l) !== (r !== r) ? 1 : 0;
-    }
+    for (let c = 0; c < n; c++) out[c] = (L[c] !== L[c]) !== (R[c] !== R[c]) ? 1 : 0;
     return out;
   }
   if (op === 'exclusive_pair') {
-    for (let c = 0; c < n; c++) {
-      const l = L(c);
-      const r = R(c);
-      out[c] = l === l && r === r ? 1 : 0;
-    }
+    for (let c = 0; c < n; c++) out[c] = L[c] === L[c] && R[c] === R[c] ? 1 : 0;
     return out;
   }
-  // A NaN left here is a side skipped (a NEVER_SKIP side was given its 0 above).
-  const ok = holdsFor(op);
-  if (typeof right === 'number' && typeof left !== 'number') {
-    if (right !== right) return out;
-    const l = left;
-    for (let c = 0; c < n; c++) {
-      const v = l[c]!;
-      out[c] = v === v && !ok(v, right) ? 1 : 0;
-    }
-    return out;
-  }
+  // A NaN left here is a side skipped (a NEVER_SKIP side was given its 0 above). `close` is
+  // written out: |l − r| ≤ 1e-9 · max(1, |l|, |r|).
   for (let c = 0; c < n; c++) {
-    const l = L(c);
-    const r = R(c);
-    out[c] = l === l && r === r && !ok(l, r) ? 1 : 0;
+    const l = L[c]!;
+    const r = R[c]!;
+    if (l !== l || r !== r) continue;
+    const d = l - r;
+    const al = l < 0 ? -l : l;
+    const ar = r < 0 ? -r : r;
+    const m = al > ar ? (al > 1 ? al : 1) : ar > 1 ? ar : 1;
+    const eq = (d < 0 ? -d : d) <= TOLERANCE * m;
+    let kept: boolean;
+    switch (op) {
+      case 'equal_to':
+        kept = eq;
+        break;
+      case 'not_equal_to':
+        kept = !eq;
+        break;
+      case 'greater_than':
+        kept = l > r && !eq;
+        break;
+      case 'greater_than_or_equal_to':
+        kept = l > r || eq;
+        break;
+      case 'less_than':
+        kept = l < r && !eq;
+        break;
+      case 'less_than_or_equal_to':
+        kept = l < r || eq;
+        break;
+    }
+    if (!kept) out[c] = 1;
   }
   return out;
-}
-
-/** `holds` for one operator, chosen once (a loop over millions of cells calls it). */
-function holdsFor(op: ValidationOperator): (l: number, r: number) => boolean {
-  switch (op) {
-    case 'equal_to':
-      return (l, r) => close(l, r);
-    case 'not_equal_to':
-      return (l, r) => !close(l, r);
-    case 'greater_than':
-      return (l, r) => l > r && !close(l, r);
-    case 'greater_than_or_equal_to':
-      return (l, r) => l > r || close(l, r);
-    case 'less_than':
-      return (l, r) => l < r && !close(l, r);
-    case 'less_than_or_equal_to':
-      return (l, r) => l < r || close(l, r);
-    case 'compulsory_pair':
-    case 'exclusive_pair':
-      return () => true;
-  }
 }

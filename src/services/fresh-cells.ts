@@ -196,6 +196,8 @@ export interface FreshViolation<U> {
  */
 export class FreshCheck<U extends CheckUnit> {
   private readonly levelOf = new Map<number, number>();
+  private levels: Int8Array | undefined;
+  private shape: { deepest: number; type: PeriodType | undefined } | undefined;
   private readonly pathOf = new Map<number, string>();
   private readonly idOfPath = new Map<string, number>();
   private maxUnit = 0;
@@ -230,6 +232,50 @@ export class FreshCheck<U extends CheckUnit> {
       const p = periodOf.get(id);
       return p && p.type !== 'range' && !fresh.unsafe.has(id) ? p : undefined;
     });
+  }
+
+  /**
+   * Where the cells of (level, type) are summed from: the level below at the loads' own period
+   * type, or this level at that type, when every written cell lies at the deepest level and
+   * every new period is of one type; else the written cells themselves.
+   */
+  private sourceFor(
+    level: number,
+    type: PeriodType,
+  ): {
+    n: number;
+    unitOf: Int32Array;
+    periodOf: Int32Array;
+    columns: CellColumns;
+    periods: (Period | undefined)[];
+  } {
+    const fresh = this.fresh;
+    const written = {
+      n: fresh.cells,
+      unitOf: fresh.cellUnit,
+      periodOf: fresh.cellPeriod,
+      columns: fresh.columns,
+      periods: this.freshPeriod,
+    };
+    this.shape ??= (() => {
+      const types = new Set(this.freshPeriod.flatMap((p) => (p ? [p.type] : [])));
+      let deepest = -1;
+      let one = true;
+      for (let c = 0; c < fresh.cells; c++) {
+        const l = this.levelOf.get(fresh.cellUnit[c]!) ?? -1;
+        if (deepest < 0) deepest = l;
+        else if (l !== deepest) {
+          one = false;
+          break;
+        }
+      }
+      const type = types.size === 1 ? ([...types][0] as PeriodType) : undefined;
+      return { deepest: one ? deepest : -1, type };
+    })();
+    const { deepest, type: own } = this.shape;
+    if (deepest < 0 || own === undefined || level >= deepest) return written;
+    const from = type === own ? this.cellsAt(level + 1, own) : this.cellsAt(level, own);
+    return { ...from, periods: from.periods };
   }
 
   /** A stored period's id by its pid, -1 when not stored. */
@@ -311,8 +357,8 @@ export class FreshCheck<U extends CheckUnit> {
       );
       if (!mask || !one) return undefined;
       const unitById = new Map(units.map((u) => [u.id, u]));
-      for (let c = 0; c < n; c++) {
-        if (mask[c] === 0) continue;
+      // The broken cells, found by the engine's own scan (most cells keep most rules).
+      for (let c = mask.indexOf(1); c >= 0; c = mask.indexOf(1, c + 1)) {
         const unit = unitById.get(cells.unitOf[c]!);
         if (!unit) continue;
         const out = one.outcome(c);
@@ -347,12 +393,15 @@ export class FreshCheck<U extends CheckUnit> {
     const known = this.cached.get(key);
     if (known) return known;
     const fresh = this.fresh;
-    const n = fresh.cells;
-    // Each fresh period's target period of `type`, if that period holds nothing but fresh ones.
+    // Summed from the cells one level down (or from the days at this level), not from every
+    // written cell again: a load of 5 M values has 2.5 M cells, a district-day level 165,000.
+    const src = this.sourceFor(level, type);
+    const n = src.n;
+    // Each source period's target period of `type`, if that period holds nothing but fresh ones.
     const usable = new Set(this.freshPeriod.flatMap((p, i) => (p ? [fresh.periods[i]!] : [])));
     const targets: Period[] = [];
     const targetIndex = new Map<string, number>();
-    const periodTarget = this.freshPeriod.map((p) => {
+    const periodTarget = src.periods.map((p) => {
       if (!p) return -1;
       const t = p.type === type ? p : containing(p, type);
       if (!t) return -1;
@@ -370,8 +419,15 @@ export class FreshCheck<U extends CheckUnit> {
       }
       return i;
     });
-    const levelOf = (u: number) => this.levelOf.get(u);
-    let same = true;
+    // Each unit's level by id, once: the loops below meet millions of cells.
+    this.levels ??= (() => {
+      const a = new Int8Array(this.maxUnit + 1).fill(-1);
+      for (const [id, l] of this.levelOf) a[id] = l;
+      return a;
+    })();
+    const levels = this.levels;
+    const levelOf = (u: number) => (u < levels.length && levels[u]! >= 0 ? levels[u] : undefined);
+    let same = src.columns === fresh.columns;
     let lastUnit = -1;
     for (let c = 0; c < n && same; c++) {
       const u = fresh.cellUnit[c]!;
@@ -427,19 +483,19 @@ export class FreshCheck<U extends CheckUnit> {
       const first = new Int32Array(n); // each fresh cell's target cell, -1 none
       const byUnit = new Int32Array(this.maxUnit + 1).fill(-2); // target() by unit id
       for (let c = 0; c < n; c++) {
-        const u = fresh.cellUnit[c]!;
+        const u = src.unitOf[c]!;
         let t = byUnit[u]!;
         if (t === -2) t = byUnit[u] = target(u);
-        const p = periodTarget[fresh.cellPeriod[c]!]!;
+        const p = periodTarget[src.periodOf[c]!]!;
         first[c] = t < 0 || p < 0 ? -1 : t * P + p;
       }
       const size = targetUnits.length * P;
-      const slots = fresh.columns.sums.length;
+      const slots = src.columns.sums.length;
       const sums = Array.from({ length: slots }, () => new Float64Array(size));
       const counts = Array.from({ length: slots }, () => new Uint32Array(size));
       for (let s = 0; s < slots; s++) {
-        const from = fresh.columns.sums[s]!;
-        const fromN = fresh.columns.counts[s]!;
+        const from = src.columns.sums[s]!;
+        const fromN = src.columns.counts[s]!;
         const to = sums[s]!;
         const toN = counts[s]!;
         for (let c = 0; c < n; c++) {

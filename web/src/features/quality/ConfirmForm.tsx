@@ -2,39 +2,49 @@ import { useId, useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { ErrorBox } from '../../shared/ui.tsx';
 import { useQualityText } from './messages.ts';
-import { confirmViolation, type QualityResult } from './queries.ts';
 
-/** "Xác nhận số liệu đúng": opens a comment box, then calls the review route. */
+/**
+ * "Xác nhận … đúng": opens a comment box, then calls `confirm` (a review route). With
+ * `required`, the comment must say why (the route refuses an empty one).
+ */
 export function ConfirmForm({
-  result,
+  confirm,
   onDone,
+  label,
+  required = false,
 }: {
-  result: QualityResult;
-  onDone: (r: QualityResult) => void;
+  confirm: (comment: string) => Promise<unknown>;
+  onDone: () => void;
+  label?: string;
+  required?: boolean;
 }) {
   const { t } = useQualityText();
   const id = useId();
   const [open, setOpen] = useState(false);
   const [comment, setComment] = useState('');
+  const [missing, setMissing] = useState(false);
   const send = useMutation({
-    mutationFn: () => confirmViolation(result, comment),
+    mutationFn: () => confirm(comment),
     onSuccess: () => {
       setOpen(false);
-      onDone(result);
+      setComment('');
+      onDone();
     },
   });
 
   if (!open)
     return (
       <button type="button" className="btn" onClick={() => setOpen(true)}>
-        {t('confirm')}
+        {label ?? t('confirm')}
       </button>
     );
   return (
     <form
       className="dq-confirm"
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
+        if (required && !comment.trim()) return setMissing(true);
         send.mutate();
       }}
     >
@@ -45,16 +55,27 @@ export function ConfirmForm({
           rows={2}
           maxLength={2000}
           value={comment}
+          required={required}
+          aria-invalid={missing || undefined}
+          aria-describedby={missing ? `${id}-missing` : undefined}
           autoFocus
-          onChange={(e) => setComment(e.target.value)}
+          onChange={(e) => {
+            setComment(e.target.value);
+            if (e.target.value.trim()) setMissing(false);
+          }}
         />
+        {missing ? (
+          <p id={`${id}-missing`} className="dq-missing" role="alert">
+            {t('commentRequired')}
+          </p>
+        ) : null}
       </div>
       {send.error ? <ErrorBox error={send.error} testId="dq-confirm-error" /> : null}
       <div className="dq-actions">
         <button type="submit" className="btn btn-primary" disabled={send.isPending}>
           {t('confirmSend')}
         </button>
-        <button type="button" className="btn btn-ghost" onClick={() => setOpen(false)}>
+        <button type="button" className="btn" onClick={() => setOpen(false)}>
           {t('cancel')}
         </button>
       </div>

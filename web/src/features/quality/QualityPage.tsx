@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Me } from '../../shared/api/types.ts';
 import { useQualityText } from './messages.ts';
 import { OutlierPanel } from './OutlierPanel.tsx';
+import { RangeFlagList } from './RangeFlagList.tsx';
 import { UnitChoice } from './UnitChoice.tsx';
 import { ViolationList } from './ViolationList.tsx';
 
@@ -20,6 +21,12 @@ export function QualityPage({ me }: { me: Me }) {
       </div>
       <ViolationList
         key={unit}
+        unit={unit}
+        version={me.scope.version}
+        canConfirm={me.permissions.includes('data.write')}
+      />
+      <RangeFlagList
+        key={`ranges-${unit}`}
         unit={unit}
         version={me.scope.version}
         canConfirm={me.permissions.includes('data.write')}

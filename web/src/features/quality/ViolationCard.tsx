@@ -2,7 +2,7 @@ import { AppLink } from '../../shared/nav.tsx';
 import { formatDateTime, formatNumber, formatPeriod } from '../../shared/format.ts';
 import { ConfirmForm } from './ConfirmForm.tsx';
 import { useQualityText, type QualityKey } from './messages.ts';
-import type { QualityResult } from './queries.ts';
+import { confirmViolation, type QualityResult } from './queries.ts';
 
 const TASK_PATH = '/chi-dao/viec';
 
@@ -95,7 +95,10 @@ export function ViolationCard({
           </AppLink>
         ) : null}
         {canConfirm && state !== 'confirmed' ? (
-          <ConfirmForm result={r} onDone={onConfirmed} />
+          <ConfirmForm
+            confirm={(comment) => confirmViolation(r, comment)}
+            onDone={() => onConfirmed(r)}
+          />
         ) : null}
       </div>
     </article>

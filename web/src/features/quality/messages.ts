@@ -58,6 +58,23 @@ const vi = {
   op_less_than_or_equal_to: '≤ (không lớn hơn)',
   op_compulsory_pair: 'phải có cả hai vế',
   op_exclusive_pair: 'chỉ được có một vế',
+  rangeFlags: 'Giá trị ngoài khoảng tối thiểu–tối đa',
+  rangeFlagsIntro:
+    'Giá trị bị đánh dấu ngay khi nhập vì nằm ngoài khoảng tối thiểu–tối đa của đơn vị; mới nhất trước.',
+  rangeState_open: 'Chưa xem xét',
+  rangeState_confirmed: 'Đã xác nhận đúng',
+  rangeStateAll: 'Tất cả',
+  reviewState: 'Tình trạng xem xét',
+  range: 'Khoảng tối thiểu–tối đa',
+  belowMin: 'Nhỏ hơn mức tối thiểu {min}',
+  aboveMax: 'Lớn hơn mức tối đa {max}',
+  noRangeFlags: 'Không có giá trị nào ngoài khoảng.',
+  rangeFlagsMore: 'Chỉ hiện {n} giá trị mới nhất.',
+  foundAt: 'Phát hiện lúc {at}',
+  reviewedBy: 'Người xác nhận: {name}',
+  confirmRange: 'Xác nhận đúng',
+  commentRequired: 'Cần ghi lý do xác nhận.',
+  rangeConfirmed: 'Đã xác nhận đúng: {element} — {unit}, kỳ {period}.',
 };
 
 type Key = keyof typeof vi;
@@ -118,6 +135,23 @@ const en: Record<Key, string> = {
   op_less_than_or_equal_to: '≤ (at most)',
   op_compulsory_pair: 'both sides required',
   op_exclusive_pair: 'only one side allowed',
+  rangeFlags: 'Values outside the min–max range',
+  rangeFlagsIntro:
+    'Values flagged as they arrived, outside their unit’s min–max range: newest first.',
+  rangeState_open: 'Not reviewed',
+  rangeState_confirmed: 'Confirmed correct',
+  rangeStateAll: 'All',
+  reviewState: 'Review state',
+  range: 'Min–max range',
+  belowMin: 'Below the minimum {min}',
+  aboveMax: 'Above the maximum {max}',
+  noRangeFlags: 'No values outside their range.',
+  rangeFlagsMore: 'Only the newest {n} values are shown.',
+  foundAt: 'Found {at}',
+  reviewedBy: 'Confirmed by: {name}',
+  confirmRange: 'Confirm correct',
+  commentRequired: 'Say why the value is correct.',
+  rangeConfirmed: 'Confirmed correct: {element} — {unit}, period {period}.',
 };
 
 const DICTS: Record<Lang, Record<Key, string>> = { vi, en };

@@ -114,3 +114,48 @@ export function useElementChoices() {
     staleTime: 5 * 60_000,
   });
 }
+
+export type RangeFlag = Schemas['ValueOutlier'];
+export type RangeFlagState = 'open' | 'confirmed' | 'all';
+/** The newest flagged values shown (the route has no pages: the newest first, at most this). */
+export const RANGE_FLAGS_LIMIT = 100;
+export const RANGE_FLAGS_KEY = [...KEY, 'rangeFlags'] as const;
+
+/** `GET /api/valueOutliers`: values flagged as they arrived, outside their unit's min–max. */
+export function useRangeFlags(q: { unit: string; version: string; state: RangeFlagState }) {
+  return useQuery({
+    queryKey: [...RANGE_FLAGS_KEY, q.unit, q.version, q.state],
+    queryFn: ({ signal }) =>
+      answer(
+        client.GET('/api/valueOutliers', {
+          params: {
+            query: {
+              ou: q.unit,
+              ouVersion: q.version,
+              state: q.state,
+              pageSize: RANGE_FLAGS_LIMIT,
+            },
+          },
+          signal,
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** The reviewer's word on a flagged value: correct as it stands, and why (required). */
+export function confirmRangeFlag(f: RangeFlag, version: string, comment: string) {
+  return answer(
+    client.POST('/api/valueOutliers/review', {
+      body: {
+        dataElement: f.dataElement,
+        orgUnit: f.orgUnit,
+        version,
+        period: f.period,
+        categoryOptionCombo: f.categoryOptionCombo,
+        action: 'confirm',
+        comment: comment.trim(),
+      },
+    }),
+  );
+}
