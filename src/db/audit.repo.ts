@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './client.ts';
 import { markWriteKey } from './idempotency.repo.ts';
 
@@ -39,27 +40,32 @@ export class AuditRepo {
     await markWriteKey(this.db, e);
   }
 
-  /** `record` of many entries by the system at once (no request key to mark). */
+  /** `record` of many entries by the system at once (no request key to mark), as JSON. */
   async recordMany(es: AuditEntry[]): Promise<void> {
-    for (let i = 0; i < es.length; i += 1000)
-      await this.db
-        .insertInto('audit_event')
-        .values(
-          es.slice(i, i + 1000).map((e) => ({
-            actor_kind: e.actorKind,
-            actor_id: e.actorId,
-            actor_name: e.actorName,
-            action: e.action,
-            entity_type: e.entityType,
-            entity_id: e.entityId,
-            unit_version: e.unit?.version ?? null,
-            unit_code: e.unit?.code ?? null,
-            before: e.before === undefined ? null : JSON.stringify(e.before),
-            after: e.after === undefined ? null : JSON.stringify(e.after),
-            request_id: e.requestId ?? null,
-          })),
-        )
-        .execute();
+    for (let i = 0; i < es.length; i += 5000) {
+      const rows = es.slice(i, i + 5000).map((e) => ({
+        actor_kind: e.actorKind,
+        actor_id: e.actorId,
+        actor_name: e.actorName,
+        action: e.action,
+        entity_type: e.entityType,
+        entity_id: e.entityId,
+        unit_version: e.unit?.version ?? null,
+        unit_code: e.unit?.code ?? null,
+        before: e.before === undefined ? null : e.before,
+        after: e.after === undefined ? null : e.after,
+        request_id: e.requestId ?? null,
+      }));
+      await sql`
+        insert into audit_event (actor_kind, actor_id, actor_name, action, entity_type, entity_id,
+          unit_version, unit_code, before, after, request_id)
+        select actor_kind, actor_id, actor_name, action, entity_type, entity_id, unit_version,
+          unit_code, before, after, request_id
+        from json_to_recordset(${JSON.stringify(rows)}::json)
+          as x(actor_kind text, actor_id text, actor_name text, action text, entity_type text,
+            entity_id text, unit_version text, unit_code text, before jsonb, after jsonb,
+            request_id text)`.execute(this.db);
+    }
   }
 
   /** Newest first; `scopeUnits` limits to events on units under a path (null = all). */

@@ -233,7 +233,10 @@ export class TaskRepo {
       .execute();
   }
 
-  /** `insertStandalone` of many at once: the ids in the order given. */
+  /**
+   * `insertStandalone` of many at once (a check's follow-ups): the ids in the order given. The
+   * rows go as one JSON parameter per 5,000: a bulk load can open thousands of tasks.
+   */
   async insertStandaloneMany(
     ts: {
       unitId: number;
@@ -247,54 +250,54 @@ export class TaskRepo {
     }[],
   ): Promise<number[]> {
     const ids: number[] = [];
-    for (let i = 0; i < ts.length; i += 1000) {
-      const rows = await this.db
-        .insertInto('task')
-        .values(
-          ts.slice(i, i + 1000).map((t) => ({
-            directive_id: null,
-            unit_id: t.unitId,
-            version: t.version,
-            unit_code: t.code,
-            path: t.path,
-            assignee_id: null,
-            title: t.title,
-            due_date: t.dueDate,
-            created_by: t.by,
-            created_at: t.at,
-            updated_at: t.at,
-          })),
-        )
-        .returning('id')
-        .execute();
-      // Multi-row VALUES are inserted, and returned, in the order written; ids ascend with it.
-      ids.push(...rows.map((r) => r.id).sort((a, b) => a - b));
+    for (let i = 0; i < ts.length; i += 5000) {
+      const rows = ts.slice(i, i + 5000).map((t, k) => ({
+        k,
+        unit_id: t.unitId,
+        version: t.version,
+        unit_code: t.code,
+        path: t.path,
+        title: t.title,
+        due_date: t.dueDate,
+        created_by: t.by,
+        at: t.at.toISOString(),
+      }));
+      const r = await sql<{ id: number }>`
+        insert into task (directive_id, unit_id, version, unit_code, path, assignee_id, title,
+          due_date, created_by, created_at, updated_at)
+        select null, unit_id, version, unit_code, path, null, title, due_date::date, created_by,
+          at::timestamptz, at::timestamptz
+        from json_to_recordset(${JSON.stringify(rows)}::json)
+          as x(k int, unit_id int, version text, unit_code text, path text, title text,
+            due_date text, created_by text, at text)
+        order by k
+        returning id`.execute(this.db);
+      // Ids come from the sequence in the order the rows are inserted (ordered by k).
+      ids.push(...r.rows.map((x) => x.id).sort((a, b) => a - b));
     }
     return ids;
   }
 
-  /** `addEvent` of many 'created' events at once. */
+  /** `addEvent` of many 'created' events at once (one JSON parameter per 5,000). */
   async addCreatedEvents(
     es: { taskId: number; at: Date; actorName: string; to: string; note: string }[],
   ): Promise<void> {
-    for (let i = 0; i < es.length; i += 1000)
-      await this.db
-        .insertInto('task_event')
-        .values(
-          es.slice(i, i + 1000).map((e) => ({
-            task_id: e.taskId,
-            at: e.at,
-            kind: 'created' as const,
-            actor_id: null,
-            actor_name: e.actorName,
-            from_status: null,
-            to_status: e.to,
-            note: e.note,
-            progress: null,
-            figures: null,
-          })),
-        )
-        .execute();
+    for (let i = 0; i < es.length; i += 5000) {
+      const rows = es.slice(i, i + 5000).map((e) => ({
+        task_id: e.taskId,
+        at: e.at.toISOString(),
+        actor_name: e.actorName,
+        to_status: e.to,
+        note: e.note,
+      }));
+      await sql`
+        insert into task_event (task_id, at, kind, actor_id, actor_name, from_status, to_status,
+          note, progress, figures)
+        select task_id, at::timestamptz, 'created', null, actor_name, null, to_status, note, null,
+          null
+        from json_to_recordset(${JSON.stringify(rows)}::json)
+          as x(task_id int, at text, actor_name text, to_status text, note text)`.execute(this.db);
+    }
   }
 
   async insertStandalone(t: {

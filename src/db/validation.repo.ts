@@ -418,11 +418,12 @@ export class ValidationRepo {
   async openFollowupMany(
     fs: { rule_id: number; unit_id: number; period: string; task_id: number }[],
   ): Promise<void> {
-    for (let i = 0; i < fs.length; i += 1000)
-      await this.db
-        .insertInto('validation_followup')
-        .values(fs.slice(i, i + 1000).map((f) => ({ ...f, state: 'open' as const })))
-        .execute();
+    for (let i = 0; i < fs.length; i += 5000)
+      await sql`
+        insert into validation_followup (rule_id, unit_id, period, task_id, state)
+        select rule_id, unit_id, period, task_id, 'open'
+        from json_to_recordset(${JSON.stringify(fs.slice(i, i + 5000))}::json)
+          as x(rule_id int, unit_id int, period text, task_id int)`.execute(this.db);
   }
 
   async openFollowup(f: {

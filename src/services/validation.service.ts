@@ -173,6 +173,8 @@ export interface ApplySummary {
  * Validation rules (issue 17): stored, checked and run in DHIS2's model. Writes need
  * 'metadata.manage' at the national scope, as other metadata; reads and runs 'data.read'.
  */
+export type PreparedChecks = NonNullable<Awaited<ReturnType<ValidationService['prepareChecks']>>>;
+
 export class ValidationService {
   constructor(
     private readonly store: Store,
@@ -679,18 +681,18 @@ export class ValidationService {
    * replaced by what is found (no audit row: the write that called it has its own). Returns
    * the violations, for an import summary; it refuses nothing.
    */
-  async checkValues(
+  /**
+   * The first half of `checkValues`: what it reads (the rules reading the elements written,
+   * the units, periods and options) and, for an import's new periods, the rules' cells
+   * (`FreshCheck`). Undefined when no rule applies. `quickResults` then evaluates the rules
+   * from those cells without the database, so an import runs it while the database builds the
+   * new partition's index.
+   */
+  async prepareChecks(
     tx: Repos,
-    q: {
-      unitIds: number[];
-      periodIds: number[];
-      elementIds: number[];
-      /** The import's sums in periods new to the database (checked from memory). */
-      fresh?: FreshCells;
-    },
-    opts: { persist?: boolean; followUp?: boolean } = {},
-  ): Promise<Violation[]> {
-    if (!q.unitIds.length || !q.periodIds.length || !q.elementIds.length) return [];
+    q: { unitIds: number[]; periodIds: number[]; elementIds: number[]; fresh?: FreshCells },
+  ) {
+    if (!q.unitIds.length || !q.periodIds.length || !q.elementIds.length) return undefined;
     const touched = new Set(q.elementIds);
     const rules = (await tx.validation.listRules()).map((r) => ({
       r,
@@ -712,7 +714,7 @@ export class ValidationService {
     const relevant = rules.filter(({ compiled }) =>
       itemsOfRule(compiled).some((ref) => touched.has(elementOf.get(ref.element)?.id ?? -1)),
     );
-    if (relevant.length === 0) return [];
+    if (relevant.length === 0) return undefined;
     const units = await tx.validation.unitsByIds(q.unitIds);
     const storedRows = await tx.validation.periodsByIds(q.periodIds);
     const stored = storedRows.map((p) => parsePeriod(p.pid));
@@ -745,6 +747,47 @@ export class ValidationService {
           )
         : undefined;
 
+    return {
+      relevant,
+      units,
+      stored,
+      elementOf,
+      options,
+      itemsOfRule,
+      cells,
+      quick: undefined as Map<number, ReturnType<NonNullable<typeof cells>['rule']>> | undefined,
+    };
+  }
+
+  /** The rules evaluated from the import's cells (pure computation, no database). */
+  quickResults(p: PreparedChecks) {
+    const out = new Map<number, ReturnType<FreshCheck<(typeof p.units)[number]>['rule']>>();
+    if (!p.cells) return out;
+    for (const { r, compiled } of p.relevant) {
+      const levels = r.levels.length ? new Set(r.levels) : undefined;
+      const at = p.units.filter((u) => !levels || levels.has(u.level));
+      if (at.length) out.set(r.id, p.cells.rule(r, compiled, at));
+    }
+    return out;
+  }
+
+  async checkValues(
+    tx: Repos,
+    q: {
+      unitIds: number[];
+      periodIds: number[];
+      elementIds: number[];
+      /** The import's sums in periods new to the database (checked from memory). */
+      fresh?: FreshCells;
+      /** What `prepareChecks` read and computed ahead (an import's, while its index builds). */
+      prepared?: PreparedChecks;
+    },
+    opts: { persist?: boolean; followUp?: boolean } = {},
+  ): Promise<Violation[]> {
+    const prepared = q.prepared ?? (await this.prepareChecks(tx, q));
+    if (!prepared) return [];
+    const { relevant, units, stored, elementOf, options, itemsOfRule } = prepared;
+    const quickOf = prepared.quick ?? this.quickResults(prepared);
     const violations: Violation[] = [];
     const found: NewResult[] = [];
     const checked: { ruleId: number; unitIds: number[]; periods: string[] }[] = [];
@@ -768,7 +811,7 @@ export class ValidationService {
         periods: all.map((p) => p.id),
       });
       // Periods new to the database, of the rule's own type: from the import's sums.
-      const quick = cells?.rule(r, compiled, at);
+      const quick = quickOf.get(r.id);
       const periods = quick ? all.filter((p) => !quick.periods.has(p.id)) : all;
       if (quick)
         for (const v of quick.violations) {
@@ -863,6 +906,24 @@ export class ValidationService {
       }
       return out;
     },
+    /**
+     * What `run` reads, read ahead, and the rules over a bulk load's new periods evaluated by
+     * `compute` (no database: an import calls it while the database builds its index).
+     */
+    prepare: async (
+      tx: Repos,
+      q: { unitIds: number[]; periodIds: number[]; elementIds: number[]; fresh?: FreshCells },
+    ) => {
+      const unitIds = await tx.validation.withUnitsAbove(q.unitIds);
+      const prepared = await this.prepareChecks(tx, { ...q, unitIds });
+      if (!prepared) return undefined;
+      return {
+        prepared,
+        compute: () => {
+          prepared.quick = this.quickResults(prepared);
+        },
+      };
+    },
     run: async (
       tx: Repos,
       q: {
@@ -870,9 +931,10 @@ export class ValidationService {
         periodIds: number[];
         elementIds: number[];
         fresh?: FreshCells;
+        prepared?: PreparedChecks;
       },
     ): Promise<ImportViolation[]> => {
-      const unitIds = await tx.validation.withUnitsAbove(q.unitIds);
+      const unitIds = q.prepared ? q.unitIds : await tx.validation.withUnitsAbove(q.unitIds);
       const found = await this.checkValues(
         tx,
         { ...q, unitIds },
