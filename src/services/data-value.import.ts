@@ -1298,7 +1298,7 @@ export class ValueImport {
       if (this.opts.atomic && this.lockCount) {
         throw new Rollback(this.summarize(conflicts, rejected, false));
       }
-      let t = performance.now();
+      let t: number;
       if (this.block && this.blockRows === 0) {
         // Nothing went into the block: it is given back rather than attached empty.
         await tx.releaseBlock(this.block);
