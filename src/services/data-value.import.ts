@@ -402,12 +402,14 @@ export class ValueImport {
   /** Whether the import may load new periods in bulk, given how many rows it expects. */
   canBulk(expected: number): boolean {
     const { opts, strategy } = this;
-    return (
+    const bulk =
       this.host.store.holdsSessions &&
       !opts.dryRun &&
       (strategy === 'CREATE' || strategy === 'CREATE_AND_UPDATE') &&
-      (opts.bulk === 'always' || ((opts.bulk ?? 'auto') === 'auto' && expected >= BULK_MIN_ROWS))
-    );
+      (opts.bulk === 'always' || ((opts.bulk ?? 'auto') === 'auto' && expected >= BULK_MIN_ROWS));
+    // A cell per row at most: room for them at once rather than copies as they come.
+    if (bulk) this.fresh?.reserve(expected);
+    return bulk;
   }
 
   conflict(

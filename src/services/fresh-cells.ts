@@ -30,14 +30,17 @@ export class FreshCells {
   private readonly periodIndex = new Map<number, number>();
   /** Per period index: cell + 1 by unit id (0: none yet). */
   private readonly cellOf: Int32Array[] = [];
-  cellUnit = new Int32Array(1024);
-  cellPeriod = new Int32Array(1024);
+  cellUnit = new Int32Array(1 << 16);
+  cellPeriod = new Int32Array(1 << 16);
   cells = 0;
   /** Periods where something else happened (a value compared, removed): read from the database. */
   readonly unsafe = new Set<number>();
   /** Too many cells: nothing here is used. */
   overflow = false;
-  private readonly handles: { period: number; total: number; option: number }[] = [];
+  /** Per handle: its period index, its total's slot and its option's slot (-1: none). */
+  private hPeriod: number[] = [];
+  private hTotal: number[] = [];
+  private hOption: number[] = [];
   private readonly handleOf = new Map<string, number>();
 
   constructor(private readonly tracked: ReadonlyMap<number, ReadonlySet<number>>) {
@@ -60,12 +63,10 @@ export class FreshCells {
       this.periodIndex.set(periodId, period);
       this.cellOf.push(new Int32Array(0));
     }
-    const handle = this.handles.length;
-    this.handles.push({
-      period,
-      total: wanted.has(TOTAL) ? this.slot(`${elementId}:${TOTAL}`) : -1,
-      option: wanted.has(optionId) ? this.slot(`${elementId}:${optionId}`) : -1,
-    });
+    const handle = this.hPeriod.length;
+    this.hPeriod.push(period);
+    this.hTotal.push(wanted.has(TOTAL) ? this.slot(`${elementId}:${TOTAL}`) : -1);
+    this.hOption.push(wanted.has(optionId) ? this.slot(`${elementId}:${optionId}`) : -1);
     this.handleOf.set(key, handle);
     return handle;
   }
@@ -73,29 +74,38 @@ export class FreshCells {
   /** One value written at a unit. */
   add(handle: number, unitId: number, value: number): void {
     if (handle < 0 || this.overflow) return;
-    const h = this.handles[handle]!;
-    let index = this.cellOf[h.period]!;
+    const period = this.hPeriod[handle]!;
+    let index = this.cellOf[period]!;
     if (unitId >= index.length) {
       const grown = new Int32Array(Math.max(unitId + 1, index.length * 2, 1 << 14));
       grown.set(index);
       index = grown;
-      this.cellOf[h.period] = grown;
+      this.cellOf[period] = grown;
     }
     let cell = index[unitId]! - 1;
     if (cell < 0) {
-      cell = this.newCell(unitId, h.period);
+      cell = this.newCell(unitId, period);
       if (cell < 0) return;
       index[unitId] = cell + 1;
     }
-    const { sums, counts } = this.columns;
-    if (h.total >= 0) {
-      sums[h.total]![cell]! += value;
-      counts[h.total]![cell]!++;
+    const total = this.hTotal[handle]!;
+    const option = this.hOption[handle]!;
+    if (total >= 0) {
+      this.columns.sums[total]![cell]! += value;
+      this.columns.counts[total]![cell]!++;
     }
-    if (h.option >= 0) {
-      sums[h.option]![cell]! += value;
-      counts[h.option]![cell]!++;
+    if (option >= 0) {
+      this.columns.sums[option]![cell]! += value;
+      this.columns.counts[option]![cell]!++;
     }
+  }
+
+  /** Room for `n` cells (at most MAX_CELLS), so that a bulk load's cells are not copied as
+   *  they grow (a few hundred milliseconds for millions). */
+  reserve(n: number): void {
+    const size = Math.min(Math.max(n, 0), MAX_CELLS);
+    if (size <= this.cellUnit.length) return;
+    this.grow(size);
   }
 
   /** The cell of a unit and period index, or -1. */
@@ -115,29 +125,30 @@ export class FreshCells {
     return s;
   }
 
+  private grow(size: number): void {
+    const grow = <T extends Int32Array | Float64Array | Uint32Array>(
+      a: T,
+      make: (n: number) => T,
+    ) => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.cellUnit = grow(this.cellUnit, (n) => new Int32Array(n));
+    this.cellPeriod = grow(this.cellPeriod, (n) => new Int32Array(n));
+    const { sums, counts } = this.columns;
+    for (let s = 0; s < sums.length; s++) {
+      sums[s] = grow(sums[s]!, (n) => new Float64Array(n));
+      counts[s] = grow(counts[s]!, (n) => new Uint32Array(n));
+    }
+  }
+
   private newCell(unitId: number, period: number): number {
     if (this.cells >= MAX_CELLS) {
       this.overflow = true;
       return -1;
     }
-    if (this.cells === this.cellUnit.length) {
-      const size = this.cellUnit.length * 2;
-      const grow = <T extends Int32Array | Float64Array | Uint32Array>(
-        a: T,
-        make: (n: number) => T,
-      ) => {
-        const b = make(size);
-        b.set(a);
-        return b;
-      };
-      this.cellUnit = grow(this.cellUnit, (n) => new Int32Array(n));
-      this.cellPeriod = grow(this.cellPeriod, (n) => new Int32Array(n));
-      const { sums, counts } = this.columns;
-      for (let s = 0; s < sums.length; s++) {
-        sums[s] = grow(sums[s]!, (n) => new Float64Array(n));
-        counts[s] = grow(counts[s]!, (n) => new Uint32Array(n));
-      }
-    }
+    if (this.cells === this.cellUnit.length) this.grow(this.cellUnit.length * 2);
     const cell = this.cells++;
     this.cellUnit[cell] = unitId;
     this.cellPeriod[cell] = period;
