@@ -1,4 +1,5 @@
 import type { Repos } from '../db/store.ts';
+import { auditActor } from './audit.ts';
 
 /**
  * Marks a follow-up task (a broken rule's, an outlier's) done, with why, unless it already is;
@@ -41,4 +42,72 @@ export async function closeFollowUpTask(
       },
     },
   ]);
+}
+
+/** A follow-up task to open: for which unit, what it asks, what its audit row says. */
+export interface FollowUpTask {
+  unit: { id: number; version: string; code: string; path: string; name: string };
+  title: string;
+  note: string;
+  audit: { action: string; after: unknown };
+}
+
+/**
+ * Opens follow-up tasks in batches (a bulk load's checks can open thousands), each with its
+ * 'created' event, its audit row and the `task` live event the task service publishes for a
+ * new task, through the outbox (published after the commit). Due in three days. Returns the
+ * tasks' ids in the order given.
+ */
+export async function openFollowUpTasks(
+  tx: Repos,
+  tasks: FollowUpTask[],
+  at: Date,
+): Promise<number[]> {
+  if (tasks.length === 0) return [];
+  const due = new Date(at.getTime() + 3 * 86_400_000).toISOString().slice(0, 10);
+  const ids = await tx.tasks.insertStandaloneMany(
+    tasks.map(({ unit, title }) => ({
+      unitId: unit.id,
+      version: unit.version,
+      code: unit.code,
+      path: unit.path,
+      title: title.slice(0, 300),
+      dueDate: due,
+      by: 'system',
+      at,
+    })),
+  );
+  await tx.tasks.addCreatedEvents(
+    tasks.map(({ note }, i) => ({
+      taskId: ids[i]!,
+      at,
+      actorName: 'system',
+      to: 'received',
+      note,
+    })),
+  );
+  await tx.audit.recordMany(
+    tasks.map(({ unit, audit }, i) => ({
+      ...auditActor('system'),
+      action: audit.action,
+      entityType: 'task',
+      entityId: String(ids[i]!),
+      unit: { version: unit.version, code: unit.code },
+      after: audit.after,
+    })),
+  );
+  await tx.alerts.queueLive(
+    tasks.map(({ unit }, i) => ({
+      topic: 'task',
+      scope: { version: unit.version, path: unit.path },
+      payload: {
+        taskId: ids[i]!,
+        directiveId: null,
+        status: 'received',
+        unit: { version: unit.version, code: unit.code, name: unit.name, path: unit.path },
+        created: true,
+      },
+    })),
+  );
+  return ids;
 }

@@ -31,7 +31,7 @@ import {
 import { ruled, type AnalyticsService } from './analytics.service.ts';
 import { auditActor } from './audit.ts';
 import { FreshCheck, TOTAL, type FreshCells } from './fresh-cells.ts';
-import { closeFollowUpTask } from './follow-up.ts';
+import { closeFollowUpTask, openFollowUpTasks } from './follow-up.ts';
 import type { HierarchyService } from './hierarchy.service.ts';
 import type { UnitMap } from './unit-cache.ts';
 
@@ -985,32 +985,23 @@ export class ValidationService {
         u,
       ]),
     );
-    const due = new Date(at.getTime() + 3 * 86_400_000).toISOString().slice(0, 10);
     const opening = fresh.flatMap((f) => {
       const v = byCell.get(`${f.rule_id}|${f.unit_id}|${f.period}`);
       const unit = unitOf.get(f.unit_id);
       return v && unit ? [{ f, v, unit }] : [];
     });
-    const taskIds = await tx.tasks.insertStandaloneMany(
+    const taskIds = await openFollowUpTasks(
+      tx,
       opening.map(({ f, v, unit }) => ({
-        unitId: unit.id,
-        version: unit.version,
-        code: unit.code,
-        path: unit.path,
-        title: `Kiểm tra số liệu: ${v.rule.nameVi} — kỳ ${f.period}`.slice(0, 300),
-        dueDate: due,
-        by: 'system',
-        at,
-      })),
-    );
-    await tx.tasks.addCreatedEvents(
-      opening.map(({ v }, i) => ({
-        taskId: taskIds[i]!,
-        at,
-        actorName: 'system',
-        to: 'received',
+        unit,
+        title: `Kiểm tra số liệu: ${v.rule.nameVi} — kỳ ${f.period}`,
         note: `${v.rule.instructionVi ?? v.rule.nameVi} (vế trái ${v.left ?? '—'}, vế phải ${v.right ?? '—'})`,
+        audit: {
+          action: 'validation_result.follow_up',
+          after: { rule: v.rule.code, period: f.period, left: v.left, right: v.right },
+        },
       })),
+      at,
     );
     await tx.validation.openFollowupMany(
       opening.map(({ f }, i) => ({
@@ -1018,31 +1009,6 @@ export class ValidationService {
         unit_id: f.unit_id,
         period: f.period,
         task_id: taskIds[i]!,
-      })),
-    );
-    await tx.audit.recordMany(
-      opening.map(({ f, v, unit }, i) => ({
-        ...auditActor('system'),
-        action: 'validation_result.follow_up',
-        entityType: 'task',
-        entityId: String(taskIds[i]!),
-        unit: { version: unit.version, code: unit.code },
-        after: { rule: v.rule.code, period: f.period, left: v.left, right: v.right },
-      })),
-    );
-    // The `task` live event the task service publishes for a new task, through the outbox:
-    // written in this transaction, published after its commit (AlertService.drainOutbox).
-    await tx.alerts.queueLive(
-      opening.map(({ unit }, i) => ({
-        topic: 'task',
-        scope: { version: unit.version, path: unit.path },
-        payload: {
-          taskId: taskIds[i]!,
-          directiveId: null,
-          status: 'received',
-          unit: { version: unit.version, code: unit.code, name: unit.name, path: unit.path },
-          created: true,
-        },
       })),
     );
     const still = new Set(found.map((f) => `${f.rule_id}|${f.unit_id}|${f.period}`));

@@ -161,19 +161,7 @@ export class ValueFlagService {
     for (const r of rows) {
       const rule = s.validation.rules.get(r.rule_id);
       if (!rule) continue; // deleted since `sources`: its results went with it
-      const key = valueKey(r.element_id, r.unit_id, r.period_id, r.option_id, r.attribute_id);
-      let flag = out.get(key);
-      if (!flag) {
-        flag = {
-          elementId: r.element_id,
-          unitId: r.unit_id,
-          periodId: r.period_id,
-          optionId: r.option_id,
-          attributeId: r.attribute_id,
-          reasons: [],
-        };
-        out.set(key, flag);
-      }
+      const flag = flagOf(out, r);
       // A rule reading the element on both sides (or as ELEMENT and ELEMENT.OPTION) once.
       if (flag.reasons.some((x) => x.rule === rule.code && x.period === r.period)) continue;
       flag.reasons.push({
@@ -203,22 +191,36 @@ export class ValueFlagService {
     rows: Awaited<ReturnType<ValueFlagService['outlierReasons']>>,
   ): void {
     for (const r of rows) {
-      const key = valueKey(r.element_id, r.unit_id, r.period_id, r.option_id, r.attribute_id);
-      let flag = out.get(key);
-      if (!flag) {
-        flag = {
-          elementId: r.element_id,
-          unitId: r.unit_id,
-          periodId: r.period_id,
-          optionId: r.option_id,
-          attributeId: r.attribute_id,
-          reasons: [],
-        };
-        out.set(key, flag);
-      }
+      const flag = flagOf(out, r);
       flag.reasons.push(outlierReason(r));
     }
   }
+}
+
+/** The flag of a stored value, made when it has none yet. */
+function flagOf(out: ValueFlags, r: ValueKeyRow): ValueFlag {
+  const key = valueKey(r.element_id, r.unit_id, r.period_id, r.option_id, r.attribute_id);
+  let flag = out.get(key);
+  if (!flag) {
+    flag = {
+      elementId: r.element_id,
+      unitId: r.unit_id,
+      periodId: r.period_id,
+      optionId: r.option_id,
+      attributeId: r.attribute_id,
+      reasons: [],
+    };
+    out.set(key, flag);
+  }
+  return flag;
+}
+
+interface ValueKeyRow {
+  element_id: number;
+  unit_id: number;
+  period_id: number;
+  option_id: number;
+  attribute_id: number;
 }
 
 /** A flag of its own per value outside its min–max range. */

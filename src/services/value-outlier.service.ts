@@ -3,7 +3,7 @@ import type { NewOutlier, RangeRow, ValueKey } from '../db/value-outlier.repo.ts
 import { can, inScope, type Actor } from '../domain/access.ts';
 import { errors } from '../domain/errors.ts';
 import { auditActor } from './audit.ts';
-import { closeFollowUpTask } from './follow-up.ts';
+import { closeFollowUpTask, openFollowUpTasks } from './follow-up.ts';
 
 /** A range by (element, option), indexed by unit id (NaN where the unit has none). */
 export interface Range {
@@ -136,70 +136,34 @@ export class ValueOutlierService {
           ])
         ).map((p) => [p.id, p.pid]),
       );
-      const due = new Date(at.getTime() + 3 * 86_400_000).toISOString().slice(0, 10);
       const tasks = opening.flatMap((p) => {
         const unit = units.get(p.unit_id);
         const el = names.get(p.element_id);
         return unit && el ? [{ p, unit, el }] : [];
       });
-      const ids = await tx.tasks.insertStandaloneMany(
-        tasks.map(({ p, unit, el }) => ({
-          unitId: unit.id,
-          version: unit.version,
-          code: unit.code,
-          path: unit.path,
-          title:
-            `Kiểm tra giá trị bất thường: ${el.name_vi} (${p.values.length} giá trị ngoài khoảng)`.slice(
-              0,
-              300,
-            ),
-          dueDate: due,
-          by: 'system',
-          at,
-        })),
-      );
       const listed = (p: (typeof tasks)[number]['p']) =>
         p.values
           .slice(0, LISTED)
           .map((v) => `${periods.get(v.period_id) ?? v.period_id}: ${v.value}`)
           .join('; ');
-      await tx.tasks.addCreatedEvents(
-        tasks.map(({ p }, i) => ({
-          taskId: ids[i]!,
-          at,
-          actorName: 'system',
-          to: 'received',
+      const ids = await openFollowUpTasks(
+        tx,
+        tasks.map(({ p, unit, el }) => ({
+          unit,
+          title: `Kiểm tra giá trị bất thường: ${el.name_vi} (${p.values.length} giá trị ngoài khoảng)`,
           note: `Giá trị ngoài khoảng tối thiểu–tối đa của đơn vị: ${listed(p)}${p.values.length > LISTED ? '…' : ''}. Xác nhận đúng hoặc sửa lại.`,
+          audit: {
+            action: 'value_outlier.follow_up',
+            after: { element: el.code, values: p.values.length },
+          },
         })),
+        at,
       );
       await repo.setTasks(
         tasks.map(({ p }, i) => ({
           unit_id: p.unit_id,
           element_id: p.element_id,
           task_id: ids[i]!,
-        })),
-      );
-      await tx.audit.recordMany(
-        tasks.map(({ p, unit, el }, i) => ({
-          ...auditActor('system'),
-          action: 'value_outlier.follow_up',
-          entityType: 'task',
-          entityId: String(ids[i]!),
-          unit: { version: unit.version, code: unit.code },
-          after: { element: el.code, values: p.values.length },
-        })),
-      );
-      await tx.alerts.queueLive(
-        tasks.map(({ unit }, i) => ({
-          topic: 'task',
-          scope: { version: unit.version, path: unit.path },
-          payload: {
-            taskId: ids[i]!,
-            directiveId: null,
-            status: 'received',
-            unit: { version: unit.version, code: unit.code, name: unit.name, path: unit.path },
-            created: true,
-          },
         })),
       );
     }
