@@ -315,147 +315,6 @@ export interface CellColumns {
   counts: Uint32Array[];
 }
 
-/**
- * `evaluateCompiled` for one cell of many, without a lookup or an allocation per cell: each item
- * is a column slot, and the item's value is `value(slot, cell)` (a total by its element's
- * aggregation rules) when `counts[slot][cell] > 0`. Only for sides made of numbers, element
- * items, `-`, `+`, `*` and `/` (what bulk checks meet); undefined for others, which then go
- * through `evaluateCompiled`. The same outcome as `evaluateCompiled` (a property test checks it).
- */
-export function compileForCells(
-  rule: CompiledRule,
-  slotOf: (ref: ElementItem) => number,
-  /** An item's value in a cell, by its slot (called once per slot, when compiling). */
-  valueOf: (slot: number) => (cell: number) => number,
-  columns: CellColumns,
-): { violated: (cell: number) => boolean; outcome: (cell: number) => RuleOutcome } | undefined {
-  type Fn = (cell: number) => number; // NaN: no value
-  const expression = (e: Expr): Fn | undefined => {
-    switch (e.type) {
-      case 'number': {
-        const v = e.value;
-        return () => v;
-      }
-      case 'item': {
-        if (e.ref.kind !== 'element' || e.ref.attribute !== undefined) return undefined;
-        const slot = slotOf(e.ref);
-        const counts = columns.counts[slot]!;
-        const value = valueOf(slot);
-        // Within a side an item without a value counts as 0 (sideValue's lookup).
-        return (c) => (counts[c]! > 0 ? finiteOrNaN(value(c)) : 0);
-      }
-      case 'unary': {
-        if (e.op !== '-') return undefined;
-        const f = expression(e.operand);
-        return f && ((c) => finiteOrNaN(-f(c)));
-      }
-      case 'call':
-        return undefined;
-      case 'binary':
-        break;
-    }
-    if (e.op === '+' || e.op === '-') {
-      // As `evaluate`'s additive chains: terms without a value are left out; no value only when
-      // every term reading data has none.
-      const terms: { f: Fn; sign: number; data: boolean }[] = [];
-      const stack: { e: Expr; sign: number }[] = [{ e, sign: 1 }];
-      while (stack.length) {
-        const top = stack.pop()!;
-        const n = top.e;
-        if (n.type === 'binary' && (n.op === '+' || n.op === '-')) {
-          stack.push({ e: n.right, sign: n.op === '-' ? -top.sign : top.sign });
-          stack.push({ e: n.left, sign: top.sign });
-          continue;
-        }
-        const f = expression(n);
-        if (!f) return undefined;
-        terms.push({ f, sign: top.sign, data: readsData(n) });
-      }
-      return (c) => {
-        let sum = 0;
-        let dataTerms = 0;
-        let dataValues = 0;
-        for (const t of terms) {
-          const v = t.f(c);
-          if (t.data) {
-            dataTerms++;
-            if (!Number.isNaN(v)) dataValues++;
-          }
-          if (!Number.isNaN(v)) sum += t.sign * v;
-        }
-        if (dataTerms > 0 && dataValues === 0) return NaN;
-        return finiteOrNaN(sum);
-      };
-    }
-    if (e.op !== '*' && e.op !== '/') return undefined;
-    const l = expression(e.left);
-    const r = expression(e.right);
-    if (!l || !r) return undefined;
-    if (e.op === '*') return (c) => finiteOrNaN(l(c) * r(c));
-    return (c) => {
-      const d = r(c);
-      return d === 0 ? NaN : finiteOrNaN(l(c) / d);
-    };
-  };
-  const side = (s: CompiledSide) => {
-    const f = expression(s.expr);
-    if (!f) return undefined;
-    const slots = s.items.map(slotOf);
-    const counts = columns.counts;
-    const n = slots.length;
-    const strategy = s.strategy;
-    return (c: number): number | null => {
-      if (n > 0 && strategy !== 'NEVER_SKIP') {
-        let present = 0;
-        for (const slot of slots) if (counts[slot]![c]! > 0) present++;
-        if (strategy === 'SKIP_IF_ANY_VALUE_MISSING' && present < n) return null;
-        if (strategy === 'SKIP_IF_ALL_VALUES_MISSING' && present === 0) return null;
-      }
-      const v = f(c);
-      return Number.isNaN(v) ? null : v;
-    };
-  };
-  const left = side(rule.left);
-  const right = side(rule.right);
-  if (!left || !right) return undefined;
-  const op = rule.operator;
-  const leftNeverSkips = rule.left.strategy === 'NEVER_SKIP';
-  const rightNeverSkips = rule.right.strategy === 'NEVER_SKIP';
-  // The same decision as `outcome`, without making an object per cell.
-  const violated = (c: number): boolean => {
-    let l = left(c);
-    let r = right(c);
-    if (op === 'compulsory_pair') return (l === null) !== (r === null);
-    if (op === 'exclusive_pair') return l !== null && r !== null;
-    if (l === null && leftNeverSkips) l = 0;
-    if (r === null && rightNeverSkips) r = 0;
-    if (l === null || r === null) return false;
-    return !holds(op, l, r);
-  };
-  const outcome = (c: number): RuleOutcome => {
-    let l = left(c);
-    let r = right(c);
-    if (op === 'compulsory_pair') {
-      if (l === null && r === null) return { status: 'skipped', left: l, right: r };
-      return { status: l === null || r === null ? 'violated' : 'passed', left: l, right: r };
-    }
-    if (op === 'exclusive_pair') {
-      if (l === null && r === null) return { status: 'skipped', left: l, right: r };
-      return { status: l !== null && r !== null ? 'violated' : 'passed', left: l, right: r };
-    }
-    if (l === null && leftNeverSkips) l = 0;
-    if (r === null && rightNeverSkips) r = 0;
-    if (l === null || r === null) return { status: 'skipped', left: l, right: r };
-    return { status: holds(op, l, r) ? 'passed' : 'violated', left: l, right: r };
-  };
-  return { violated, outcome };
-}
-
-function finiteOrNaN(x: number): number {
-  if (!Number.isFinite(x)) return NaN;
-  return x === 0 ? 0 : x;
-}
-
 /** Whether an expression reads data (as `evaluate` counts terms in a sum). */
 function readsData(e: Expr): boolean {
   switch (e.type) {
@@ -473,10 +332,11 @@ function readsData(e: Expr): boolean {
 }
 
 /**
- * Which of `n` cells break the rule: `compileForCells`' decision computed a column at a time
+ * Which of `n` cells break the rule (`evaluateCompiled`'s decision) computed a column at a time
  * (one tight loop per expression node over every cell, numbers kept as numbers), for bulk
  * checks of millions of cells. `valueOf(slot)` is the item's value in every cell (by its
- * element's aggregation rules); undefined for the expressions `compileForCells` does not take.
+ * element's aggregation rules); undefined for expressions other than numbers, element items,
+ * `-`, `+`, `*` and `/` (a function, another item): those go through `evaluateCompiled`.
  * `items` keeps each item's column across the rules checked on the same cells (never written
  * to: a node writes only into columns it made).
  */
@@ -489,7 +349,8 @@ export function violatedColumns(
   items: Map<number, Float64Array> = new Map(),
 ): Uint8Array | undefined {
   type Col = Float64Array | number; // a number: the same in every cell (NaN: no value)
-  const fin = (x: number) => (x - x === 0 ? x + 0 : NaN); // finiteOrNaN, inlined by V8
+  // A finite number as is (−0 as 0), else NaN: `evaluate`'s `finite`, written for V8 to inline.
+  const fin = (x: number) => (x - x === 0 ? x + 0 : NaN);
   const shared = new Set<Float64Array>(items.values());
   /** A column this rule may write into: itself when made here, else a copy. */
   const own = (x: Float64Array) => (shared.has(x) ? Float64Array.from(x) : x);

@@ -1,12 +1,12 @@
 import { periodContaining, type Period, type PeriodType } from '../domain/period.ts';
 import {
-  compileForCells,
+  evaluateCompiled,
   violatedColumns,
   type CellColumns,
   type CompiledRule,
   type ElementItem,
-  type RuleOutcome,
 } from '../domain/validation.ts';
+import { ruled } from './analytics.service.ts';
 
 /** The most cells held (× the slots' 12 bytes each): beyond, the rules read the database. */
 const MAX_CELLS = 16_000_000;
@@ -206,12 +206,11 @@ export interface FreshViolation<U> {
  * in an expression): the caller reads the database for it, as for every other period.
  */
 export class FreshCheck<U extends CheckUnit> {
-  private readonly levelOf = new Map<number, number>();
-  private levels: Int8Array | undefined;
+  /** Each unit's level by id (-1: not among the units): loops meet millions of cells. */
+  private readonly levels: Int8Array;
   private shape: { deepest: number; type: PeriodType | undefined } | undefined;
   private readonly pathOf = new Map<number, string>();
   private readonly idOfPath = new Map<string, number>();
-  private maxUnit = 0;
   private readonly cached = new Map<string, LevelCells>();
   /** Fresh period index → its period; undefined where unusable (unsafe, a range). */
   private readonly freshPeriod: (Period | undefined)[];
@@ -226,18 +225,12 @@ export class FreshCheck<U extends CheckUnit> {
     private readonly around: { id: number; pid: string; start: string; end: string }[],
     private readonly elementOf: Map<string, CheckElement>,
     private readonly optionOf: (key: string) => { id: number } | undefined,
-    private readonly ruled: (
-      agg: { time: string; units: string },
-      total: number,
-      n: number,
-    ) => number,
-    private readonly evaluateCompiled: (rule: CompiledRule, lookup: () => null) => RuleOutcome,
   ) {
+    this.levels = new Int8Array(units.reduce((m, u) => Math.max(m, u.id), 0) + 1).fill(-1);
     for (const u of units) {
-      this.levelOf.set(u.id, u.level);
+      this.levels[u.id] = u.level;
       this.pathOf.set(u.id, u.path);
       this.idOfPath.set(u.path, u.id);
-      if (u.id > this.maxUnit) this.maxUnit = u.id;
     }
     this.freshPeriod = fresh.periods.map((id) => {
       const p = periodOf.get(id);
@@ -273,7 +266,7 @@ export class FreshCheck<U extends CheckUnit> {
       let deepest = -1;
       let one = true;
       for (let c = 0; c < fresh.cells; c++) {
-        const l = this.levelOf.get(fresh.cellUnit[c]!) ?? -1;
+        const l = this.levelOf(fresh.cellUnit[c]!) ?? -1;
         if (deepest < 0) deepest = l;
         else if (l !== deepest) {
           one = false;
@@ -285,8 +278,12 @@ export class FreshCheck<U extends CheckUnit> {
     })();
     const { deepest, type: own } = this.shape;
     if (deepest < 0 || own === undefined || level >= deepest) return written;
-    const from = type === own ? this.cellsAt(level + 1, own) : this.cellsAt(level, own);
-    return { ...from, periods: from.periods };
+    return type === own ? this.cellsAt(level + 1, own) : this.cellsAt(level, own);
+  }
+
+  private levelOf(unitId: number): number | undefined {
+    const l = unitId < this.levels.length ? this.levels[unitId]! : -1;
+    return l >= 0 ? l : undefined;
   }
 
   /** A stored period's id by its pid, -1 when not stored. */
@@ -329,7 +326,7 @@ export class FreshCheck<U extends CheckUnit> {
     };
     for (const ref of [...compiled.left.items, ...compiled.right.items]) slotOf(ref);
     if (!ok) return undefined;
-    const empty = this.evaluateCompiled(compiled, () => null);
+    const empty = evaluateCompiled(compiled, () => null);
     const violations: FreshViolation<U>[] = [];
     const levels = new Map<number, U[]>();
     for (const u of at) {
@@ -343,36 +340,35 @@ export class FreshCheck<U extends CheckUnit> {
       periods = cells.periods;
       if (periods.length === 0) return undefined;
       const { columns, n } = cells;
+      const values = new Map<number, Float64Array>();
       const valueOf = (slot: number) => {
-        const agg = aggOf[slot]!;
         const sums = columns.sums[slot]!;
+        const agg = aggOf[slot]!;
         // A sum of sums is the sum (most flows): the column as it is.
         if (agg.time === 'sum' && agg.units === 'sum') return sums;
-        const counts = columns.counts[slot]!;
-        const out = new Float64Array(n);
-        for (let c = 0; c < n; c++) out[c] = this.ruled(agg, sums[c]!, counts[c]!);
+        let out = values.get(slot);
+        if (!out) {
+          const counts = columns.counts[slot]!;
+          out = new Float64Array(n);
+          for (let c = 0; c < n; c++)
+            out[c] = ruled(agg, { total: sums[c]!, last: sums[c]!, periods: 1, n: counts[c]! });
+          values.set(slot, out);
+        }
         return out;
       };
       const mask = violatedColumns(compiled, slotOf, valueOf, columns, n, cells.items);
-      const values = new Map<number, Float64Array>();
-      const one = compileForCells(
-        compiled,
-        slotOf,
-        (slot) => {
-          let v = values.get(slot);
-          if (!v) values.set(slot, (v = valueOf(slot)));
-          const x = v;
-          return (c) => x[c]!;
-        },
-        columns,
-      );
-      if (!mask || !one) return undefined;
+      if (!mask) return undefined;
       const unitById = new Map(units.map((u) => [u.id, u]));
-      // The broken cells, found by the engine's own scan (most cells keep most rules).
+      // The broken cells, found by the engine's own scan (most cells keep most rules); their
+      // sides by `evaluateCompiled` itself.
       for (let c = mask.indexOf(1); c >= 0; c = mask.indexOf(1, c + 1)) {
         const unit = unitById.get(cells.unitOf[c]!);
         if (!unit) continue;
-        const out = one.outcome(c);
+        const out = evaluateCompiled(compiled, (ref) => {
+          if (ref.kind !== 'element') return null;
+          const slot = slotOf(ref);
+          return columns.counts[slot]![c]! > 0 ? valueOf(slot)[c]! : null;
+        });
         violations.push({
           unit,
           period: periods[cells.periodOf[c]!]!.id,
@@ -430,14 +426,7 @@ export class FreshCheck<U extends CheckUnit> {
       }
       return i;
     });
-    // Each unit's level by id, once: the loops below meet millions of cells.
-    this.levels ??= (() => {
-      const a = new Int8Array(this.maxUnit + 1).fill(-1);
-      for (const [id, l] of this.levelOf) a[id] = l;
-      return a;
-    })();
-    const levels = this.levels;
-    const levelOf = (u: number) => (u < levels.length && levels[u]! >= 0 ? levels[u] : undefined);
+    const levelOf = (u: number) => this.levelOf(u);
     let same = src.columns === fresh.columns;
     let lastUnit = -1;
     for (let c = 0; c < n && same; c++) {
@@ -462,37 +451,31 @@ export class FreshCheck<U extends CheckUnit> {
       // Every (unit at `level`, target period) pair is a cell (a unit's cells without values
       // count nothing: the rule then sees every item missing, as it would).
       const targetUnits: number[] = [];
-      const targetIndex = new Map<number, number>(); // unit → index in targetUnits, -1 none
+      const indexOfTarget = new Map<number, number>(); // a unit at `level` → its index
       const target = (u: number): number => {
-        let t = targetIndex.get(u);
+        let id = -1;
+        const own = levelOf(u);
+        if (own === level) id = u;
+        else if (own !== undefined && own > level) {
+          // The unit above at `level`: its path is the first level + 1 codes of this one's.
+          const codes = this.pathOf
+            .get(u)!
+            .split('/')
+            .slice(1, level + 2);
+          id = this.idOfPath.get(`/${codes.join('/')}/`) ?? -1;
+        }
+        if (id < 0) return -1;
+        let t = indexOfTarget.get(id);
         if (t === undefined) {
-          let id = -1;
-          const own = levelOf(u);
-          if (own === level) id = u;
-          else if (own !== undefined && own > level) {
-            // The unit above at `level`: its path is the first level + 1 codes of this one's.
-            const codes = this.pathOf
-              .get(u)!
-              .split('/')
-              .slice(1, level + 2);
-            id = this.idOfPath.get(`/${codes.join('/')}/`) ?? -1;
-          }
-          if (id < 0) t = -1;
-          else {
-            t = targetIndex.get(-id - 1);
-            if (t === undefined) {
-              t = targetUnits.length;
-              targetUnits.push(id);
-              targetIndex.set(-id - 1, t);
-            }
-          }
-          targetIndex.set(u, t);
+          t = targetUnits.length;
+          targetUnits.push(id);
+          indexOfTarget.set(id, t);
         }
         return t;
       };
       const P = targets.length;
       const first = new Int32Array(n); // each fresh cell's target cell, -1 none
-      const byUnit = new Int32Array(this.maxUnit + 1).fill(-2); // target() by unit id
+      const byUnit = new Int32Array(this.levels.length).fill(-2); // target() by unit id
       for (let c = 0; c < n; c++) {
         const u = src.unitOf[c]!;
         let t = byUnit[u]!;
@@ -529,7 +512,7 @@ export class FreshCheck<U extends CheckUnit> {
         periodOf,
         periods: targets,
         cellAt: (u, p) => {
-          const t = targetIndex.get(-u - 1);
+          const t = indexOfTarget.get(u);
           return t === undefined ? -1 : t * P + p;
         },
         items: new Map(),

@@ -742,8 +742,6 @@ export class ValidationService {
             around,
             elementOf,
             (key) => options.find((o) => o.code === key || o.uid === key),
-            (agg, total, n) => ruled(agg, { total, last: total, periods: 1, n }),
-            evaluateCompiled,
           )
         : undefined;
 
