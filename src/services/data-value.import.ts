@@ -1374,10 +1374,7 @@ export class ValueImport {
     const all =
       this.hasRules && this.wrote.units.size
         ? await checks.run(trx, {
-            unitIds: [...this.wrote.units],
-            periodIds: [...this.wrote.periods],
-            elementIds: [...this.wrote.elements],
-            ...(this.fresh ? { fresh: this.fresh } : {}),
+            ...this.checkedIds(),
             ...(this.prepared ? { prepared: this.prepared } : {}),
           })
         : [];
@@ -1394,6 +1391,16 @@ export class ValueImport {
     };
   }
 
+  /** What the rules check: the ids written, and the new periods' sums. */
+  private checkedIds() {
+    return {
+      unitIds: [...this.wrote.units],
+      periodIds: [...this.wrote.periods],
+      elementIds: [...this.wrote.elements],
+      ...(this.fresh ? { fresh: this.fresh } : {}),
+    };
+  }
+
   /** The rules' reads and their evaluation from the new periods' sums, ahead of `validate`. */
   private prepared: PreparedChecks | undefined;
 
@@ -1401,12 +1408,7 @@ export class ValueImport {
     const checks = this.host.checks;
     if (!checks || !this.hasRules || !this.fresh || this.wrote.units.size === 0) return undefined;
     const t = performance.now();
-    const early = await checks.prepare(trx, {
-      unitIds: [...this.wrote.units],
-      periodIds: [...this.wrote.periods],
-      elementIds: [...this.wrote.elements],
-      fresh: this.fresh,
-    });
+    const early = await checks.prepare(trx, this.checkedIds());
     this.prepared = early?.prepared;
     this.time('validation rules', t);
     return early;

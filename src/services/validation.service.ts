@@ -517,8 +517,7 @@ export class ValidationService {
     }
     const range: Period = { type: 'range', id: '', start: q.startDate, end: q.endDate };
     const plans = stored.map((r) => {
-      const levels = r.levels.length ? new Set(r.levels) : undefined;
-      const units = under.filter((u) => !levels || levels.has(u.level));
+      const units = atLevels(under, r.levels);
       const periods = periodsWithin(range, r.period_type as FixedPeriodType);
       return { r, units, periods };
     });
@@ -762,8 +761,7 @@ export class ValidationService {
     const out = new Map<number, ReturnType<FreshCheck<(typeof p.units)[number]>['rule']>>();
     if (!p.cells) return out;
     for (const { r, compiled } of p.relevant) {
-      const levels = r.levels.length ? new Set(r.levels) : undefined;
-      const at = p.units.filter((u) => !levels || levels.has(u.level));
+      const at = atLevels(p.units, r.levels);
       if (at.length) out.set(r.id, p.cells.rule(r, compiled, at));
     }
     return out;
@@ -790,8 +788,7 @@ export class ValidationService {
     const found: NewResult[] = [];
     const checked: { ruleId: number; unitIds: number[]; periods: string[] }[] = [];
     for (const { r, compiled } of relevant) {
-      const levels = r.levels.length ? new Set(r.levels) : undefined;
-      const at = units.filter((u) => !levels || levels.has(u.level));
+      const at = atLevels(units, r.levels);
       const type = r.period_type as FixedPeriodType;
       // A date range ("8 tháng đầu năm") has no fixed type: a rule reading what was written
       // there is checked at the range itself, as the figures were printed.
@@ -1147,6 +1144,13 @@ function compileStored(r: RuleRow) {
       missingValueStrategy: r.right_strategy as MissingValueStrategy,
     },
   });
+}
+
+/** The units at a rule's levels (all of them when the rule names none). */
+function atLevels<U extends { level: number }>(units: U[], levels: number[]): U[] {
+  if (levels.length === 0) return units;
+  const at = new Set(levels);
+  return units.filter((u) => at.has(u.level));
 }
 
 function violationOf(
