@@ -1,3 +1,4 @@
+import { outlierFlag } from './value-outlier.service.ts';
 import type { AnalyticsCell, AnalyticsFlaggedCell, Change } from '../contract/analytics.ts';
 import { childContext, runIn, type DbContext } from '../db/request-context.ts';
 import type { AggregateRow, RawValueRow, ReportingRequest } from '../db/analytics.repo.ts';
@@ -753,19 +754,10 @@ export class AnalyticsService {
         const span = spanOf(o.period);
         if (!span || span.start > p.end || span.end < p.start) continue;
         flags.push({
-          rule: 'MIN_MAX',
-          nameVi: 'Giá trị ngoài khoảng tối thiểu–tối đa của đơn vị',
-          nameEn: "Value outside the unit's min–max range",
+          ...outlierFlag(o),
           instructionVi: 'Xác nhận giá trị đúng hoặc sửa lại (màn hình Chất lượng số liệu)',
           instructionEn: 'Confirm the value or correct it (Data quality screen)',
-          importance: 'MEDIUM' as const,
           unit: o.unit,
-          period: o.period,
-          left: o.value,
-          right: null,
-          kind: 'outlier' as const,
-          ...(o.low !== null ? { min: o.low } : {}),
-          ...(o.high !== null ? { max: o.high } : {}),
         });
       }
       if (flags.length) cell.flags = flags;

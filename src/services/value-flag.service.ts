@@ -1,3 +1,4 @@
+import { outlierFlag } from './value-outlier.service.ts';
 import type { ValueFlagReason } from '../contract/analytics.ts';
 import type { Store } from '../db/store.ts';
 import type { FlagRuleRef, FlaggedKeys, FlagUnits } from '../db/value-flag.repo.ts';
@@ -192,7 +193,7 @@ export class ValueFlagService {
   ): void {
     for (const r of rows) {
       const flag = flagOf(out, r);
-      flag.reasons.push(outlierReason(r));
+      flag.reasons.push(outlierFlag({ ...r, period: r.pid }));
     }
   }
 }
@@ -221,22 +222,6 @@ interface ValueKeyRow {
   period_id: number;
   option_id: number;
   attribute_id: number;
-}
-
-/** A flag of its own per value outside its min–max range. */
-function outlierReason(o: { value: number; low: number | null; high: number | null; pid: string }) {
-  return {
-    kind: 'outlier' as const,
-    rule: 'MIN_MAX',
-    importance: 'MEDIUM' as const,
-    nameVi: 'Giá trị ngoài khoảng tối thiểu–tối đa của đơn vị',
-    nameEn: "Value outside the unit's min–max range",
-    left: o.value,
-    right: null,
-    period: o.pid,
-    ...(o.low !== null ? { min: o.low } : {}),
-    ...(o.high !== null ? { max: o.high } : {}),
-  };
 }
 
 /** Flagged values' keys, column by column (an export's SQL tests each value against them). */

@@ -69,6 +69,30 @@ export class ArrivalOutliers {
   }
 }
 
+/**
+ * Why a value outside its range is flagged, as every reader shows it (analytics' cells and
+ * metaData, exports): MIN_MAX, the value as the left side, its range.
+ */
+export function outlierFlag(o: {
+  value: number;
+  low: number | null;
+  high: number | null;
+  period: string;
+}) {
+  return {
+    kind: 'outlier' as const,
+    rule: 'MIN_MAX',
+    importance: 'MEDIUM' as const,
+    nameVi: 'Giá trị ngoài khoảng tối thiểu–tối đa của đơn vị',
+    nameEn: "Value outside the unit's min–max range",
+    left: o.value,
+    right: null,
+    period: o.period,
+    ...(o.low !== null ? { min: o.low } : {}),
+    ...(o.high !== null ? { max: o.high } : {}),
+  };
+}
+
 /** At most this many values named in a follow-up task's note. */
 const LISTED = 10;
 
