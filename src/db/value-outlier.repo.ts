@@ -221,22 +221,6 @@ export class ValueOutlierRepo {
     return r.rows;
   }
 
-  /** Open flags of values at these units in these periods (analytics' flags and exports). */
-  async openAt(q: { unitIds: number[]; periodIds: number[]; elementIds: number[] }) {
-    if (!q.unitIds.length || !q.periodIds.length || !q.elementIds.length) return [];
-    const r = await sql<NewOutlier & { path: string; version: string; pid: string }>`
-      select f.element_id, f.unit_id, f.period_id, f.option_id, f.attribute_id, f.value, f.low,
-        f.high, u.path, u.version, p.pid
-      from value_outlier f
-      join org_unit u on u.id = f.unit_id
-      join period p on p.id = f.period_id
-      where f.state = 'open' and f.element_id = any(${q.elementIds}::int[])
-        and f.period_id = any(${q.periodIds}::int[]) and f.unit_id = any(${q.unitIds}::int[])`.execute(
-      this.db,
-    );
-    return r.rows;
-  }
-
   async elementNames(ids: number[]) {
     if (ids.length === 0) return [];
     return this.db

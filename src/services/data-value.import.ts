@@ -156,7 +156,7 @@ export interface ImportHost {
  * A set of unit ids for a bulk load's every row: a byte per id instead of a hash lookup (the
  * load adds 5 million times what is a few thousand units).
  */
-export class UnitIds {
+class UnitIds {
   private seen = new Uint8Array(1 << 16);
   private readonly ids: number[] = [];
 

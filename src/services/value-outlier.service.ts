@@ -112,13 +112,6 @@ export class ValueOutlierService {
     return rangeIndex(await this.store.repos.valueOutliers.allRanges());
   }
 
-  async rangesOf(
-    tx: Repos,
-    keys: { element_id: number; unit_id: number; option_id: number }[],
-  ): Promise<RangeIndex> {
-    return rangeIndex(await tx.valueOutliers.rangesOf(keys));
-  }
-
   /**
    * In the import's transaction, after its values are written: stores the flags found, drops
    * those of values written again that no longer hold, opens or extends the follow-up tasks,
