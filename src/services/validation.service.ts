@@ -878,26 +878,12 @@ export class ValidationService {
   readonly importChecks = {
     any: () => this.store.repos.validation.anyRule(),
     tracked: async (): Promise<Map<number, Set<number>>> => {
-      const repo = this.store.repos.validation;
-      const refs = (await repo.listRules()).flatMap((r) => {
-        const c = compileStored(r);
-        return [...c.left.items, ...c.right.items];
-      });
-      const elements = await repo.elementsByKeys([...new Set(refs.map((x) => x.element))]);
-      const options = await repo.optionsByKeys([
-        ...new Set(refs.flatMap((x) => (x.option ? [x.option] : []))),
-      ]);
+      const repos = this.store.repos;
       const out = new Map<number, Set<number>>();
-      for (const ref of refs) {
-        const el = elements.find((e) => e.code === ref.element || e.uid === ref.element);
-        if (!el) continue;
-        const option = ref.option
-          ? options.find((o) => o.code === ref.option || o.uid === ref.option)
-          : undefined;
-        if (ref.option && !option) continue;
-        const set = out.get(el.id) ?? new Set<number>();
-        set.add(option ? option.id : TOTAL);
-        out.set(el.id, set);
+      for (const ref of await ruleItemIds(repos, await repos.validation.listRules())) {
+        const set = out.get(ref.element_id) ?? new Set<number>();
+        set.add(ref.option_id ?? TOTAL);
+        out.set(ref.element_id, set);
       }
       return out;
     },
@@ -1144,6 +1130,44 @@ function compileStored(r: RuleRow) {
       missingValueStrategy: r.right_strategy as MissingValueStrategy,
     },
   });
+}
+
+/**
+ * The element items of these rules as ids, once each: (rule, element, option — null for every
+ * option). An item naming an element, or an option of its breakdown, that no longer exists is
+ * left out.
+ */
+export async function ruleItemIds(
+  repos: Repos,
+  rules: RuleRow[],
+): Promise<{ rule_id: number; element_id: number; option_id: number | null }[]> {
+  const items = rules.flatMap((r) => {
+    const c = compileStored(r);
+    return [...c.left.items, ...c.right.items].map((i) => ({ ruleId: r.id, ...i }));
+  });
+  const elements = await repos.validation.elementsByKeys([...new Set(items.map((i) => i.element))]);
+  const options = await repos.validation.optionsByKeys([
+    ...new Set(items.flatMap((i) => (i.option ? [i.option] : []))),
+  ]);
+  const seen = new Set<string>();
+  const out: { rule_id: number; element_id: number; option_id: number | null }[] = [];
+  for (const i of items) {
+    const el = elements.find((e) => e.code === i.element || e.uid === i.element);
+    if (!el) continue;
+    let option: number | null = null;
+    if (i.option) {
+      const o = options.find(
+        (x) => (x.code === i.option || x.uid === i.option) && x.breakdown_id === el.breakdown_id,
+      );
+      if (!o) continue;
+      option = o.id;
+    }
+    const key = `${i.ruleId}|${el.id}|${option}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ rule_id: i.ruleId, element_id: el.id, option_id: option });
+  }
+  return out;
 }
 
 /** The units at a rule's levels (all of them when the rule names none). */

@@ -1,22 +1,21 @@
+import { ruleItemIds } from './validation.service.ts';
 import { outlierFlag } from './value-outlier.service.ts';
 import type { ValueFlagReason } from '../contract/analytics.ts';
 import type { Store } from '../db/store.ts';
 import type { FlagRuleRef, FlaggedKeys, FlagUnits } from '../db/value-flag.repo.ts';
 import { parsePeriod } from '../domain/period.ts';
-import { checkSideExpression, IMPORTANCES } from '../domain/validation.ts';
+import { IMPORTANCES } from '../domain/validation.ts';
 
 /**
  * Which stored values are flagged (issue 17: "a flagged value shows its flag wherever it is
- * read": DHIS2's `followup` of `dataValueSets`, …). One read, `flagged`, whatever the sources;
- * today one source: stored validation results (db/value-flag.repo.ts). A value is flagged by a
+ * read": DHIS2's `followup` of `dataValueSets`, …). One read, `flagged`, whatever the sources:
+ * stored validation results (db/value-flag.repo.ts) and values flagged outside their min–max
+ * range as they arrived (value_outlier, open). A value is flagged by a
  * rule broken at its own unit, in a period it lies within (its own, or the month of a daily
  * value…), whose expressions read its element (and its option, when the rule names one) —
  * unless a reviewer confirmed the result correct (as analytics' flags and the data quality
  * screen's `open` read it). A result above communes concerns totals: only values stored at
  * that unit itself are flagged by it.
- *
- * A second source (stored outlier flags) adds its reasons in `flagged`, and what it needs once
- * per read in `sources`.
  */
 
 /** The stored values asked about: (element, period) pairs, `elementIds[i]` with `periodIds[i]`. */
@@ -99,40 +98,7 @@ export class ValueFlagService {
       }
     }
     const rules = await repos.validation.listRules();
-    const items: { ruleId: number; element: string; option?: string }[] = [];
-    for (const r of rules)
-      for (const [expression, path] of [
-        [r.left_expression, 'left.expression'],
-        [r.right_expression, 'right.expression'],
-      ] as const) {
-        const side = checkSideExpression(expression, path);
-        if ('items' in side)
-          for (const i of side.items)
-            items.push({ ruleId: r.id, element: i.element, option: i.option });
-      }
-    const elements = await repos.validation.elementsByKeys([
-      ...new Set(items.map((i) => i.element)),
-    ]);
-    const optionKeys = [...new Set(items.flatMap((i) => (i.option ? [i.option] : [])))];
-    const options = await repos.validation.optionsByKeys(optionKeys);
-    const seen = new Set<string>();
-    const refs: FlagRuleRef[] = [];
-    for (const i of items) {
-      const el = elements.find((e) => e.code === i.element || e.uid === i.element);
-      if (!el) continue;
-      let option: number | null = null;
-      if (i.option) {
-        const o = options.find(
-          (x) => (x.code === i.option || x.uid === i.option) && x.breakdown_id === el.breakdown_id,
-        );
-        if (!o) continue;
-        option = o.id;
-      }
-      const key = `${i.ruleId}|${el.id}|${option}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      refs.push({ rule_id: i.ruleId, element_id: el.id, option_id: option });
-    }
+    const refs = await ruleItemIds(repos, rules);
     if (refs.length === 0 || periods.length === 0) return NONE;
     const byId = new Map(
       rules.map((r) => [r.id, { code: r.code, nameVi: r.name_vi, nameEn: r.name_en }]),
