@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Engine } from '../src/db/client.ts';
 import { openTestDb, type TestDb } from '../src/test/harness.ts';
-import { ELEMENTS, writeCsv } from './import.bench.ts';
+import { ELEMENTS, setUpElements, writeCsv } from './import.bench.ts';
 import { rowsWanted, type Bench, type BenchOptions, type Measurement } from './lib.ts';
 
 const DEFAULT_ROWS: Record<Engine, number> = { postgres: 5_000_000, pglite: 500_000 };
@@ -97,22 +97,7 @@ export const RULES = [
 
 async function setUp(t: TestDb, checks: boolean): Promise<string[]> {
   const s = t.services;
-  await s.metadata.apply('system', {
-    dataElements: [...ELEMENTS, 'BENCH_IMPORT_C'].map((code, i) => ({
-      code,
-      nameVi: `Chỉ tiêu thử ${i + 1}`,
-      nameEn: `Benchmark element ${i + 1}`,
-      sector: 'other',
-      valueType: 'integer',
-      aggTime: 'sum' as const,
-    })),
-  });
-  const communes = (
-    await sql<{ code: string }>`
-      select code from org_unit where version = '2022' and level = 3 order by code`.execute(
-      t.database.db,
-    )
-  ).rows.map((r) => r.code);
+  const communes = await setUpElements(t, [...ELEMENTS, 'BENCH_IMPORT_C']);
   if (checks) {
     for (const r of RULES) await s.validation.create('system', r);
     await sql`

@@ -57,6 +57,26 @@ const ADMIN = benchAdmin('2022');
 
 const isoDay = (d: number) => new Date(FIRST_DAY + d * DAY).toISOString().slice(0, 10);
 
+/** The bench's elements (integers, summed) stored; the communes of the 2022 tree, by code. */
+export async function setUpElements(t: TestDb, codes: string[]): Promise<string[]> {
+  await t.services.metadata.apply('system', {
+    dataElements: codes.map((code, i) => ({
+      code,
+      nameVi: `Chỉ tiêu thử ${i + 1}`,
+      nameEn: `Benchmark element ${i + 1}`,
+      sector: 'other',
+      valueType: 'integer',
+      aggTime: 'sum' as const,
+    })),
+  });
+  return (
+    await sql<{ code: string }>`
+      select code from org_unit where version = '2022' and level = 3 order by code`.execute(
+      t.database.db,
+    )
+  ).rows.map((r) => r.code);
+}
+
 /** Writes the file: one line per (day, element, commune), in that order. */
 export async function writeCsv(file: string, communes: string[], days: number): Promise<number> {
   const out = createWriteStream(file, { highWaterMark: 1 << 20 });
@@ -186,22 +206,7 @@ async function runEngine(engine: Engine, opts: BenchOptions): Promise<Measuremen
   const out: Measurement[] = [];
   try {
     const s = t.services;
-    await s.metadata.apply('system', {
-      dataElements: ELEMENTS.map((code, i) => ({
-        code,
-        nameVi: `Chỉ tiêu thử ${i + 1}`,
-        nameEn: `Benchmark element ${i + 1}`,
-        sector: 'other',
-        valueType: 'integer',
-        aggTime: 'sum' as const,
-      })),
-    });
-    const communes = (
-      await sql<{ code: string }>`
-        select code from org_unit where version = '2022' and level = 3 order by code`.execute(
-        t.database.db,
-      )
-    ).rows.map((r) => r.code);
+    const communes = await setUpElements(t, ELEMENTS);
     const days = Math.ceil(wanted / (ELEMENTS.length * communes.length));
     if (days > 364) throw new Error(`${wanted} rows need more than a year of days`);
     let started = performance.now();
