@@ -38,7 +38,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', 'e2e/**', 'src/test/**', 'bench/**'],
+    files: ['**/*.test.ts', '**/*.suite.ts', 'e2e/**', 'src/test/**', 'bench/**'],
     // Tests read HTTP answers as `any` on purpose (ApiClient's `json`), so the no-unsafe-* family only adds noise there.
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
@@ -56,6 +56,7 @@ export default tseslint.config(
       'src/db/**',
       // Tests and their harness open, seed and inspect the database below the services.
       '**/*.test.ts',
+      '**/*.suite.ts',
       'src/test/**',
       // Benchmarks set up and measure the database directly.
       'bench/**',

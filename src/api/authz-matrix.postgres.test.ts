@@ -1,0 +1,5 @@
+import { testEngines } from '../test/harness.ts';
+import { authzMatrix } from './authz-matrix.suite.ts';
+
+// The authorization matrix (authz-matrix.suite.ts) on postgres; its own file for the runner's time limit.
+if (testEngines().includes('postgres')) authzMatrix('postgres');
