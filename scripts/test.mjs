@@ -89,6 +89,36 @@ if (env.OPSROOM_SKIP_E2E === '1' && CI) {
   process.exit(1);
 }
 
+// The briefing's exports are opened by readers nobody here wrote (issue 18): LibreOffice
+// converts the DOCX and XLSX, poppler reads the PDFs; the PDF export prints with serif fonts.
+const READERS = ['/usr/bin/soffice', '/usr/bin/pdftotext', '/usr/share/fonts/truetype/liberation2'];
+if (!READERS.every(existsSync) && env.OPSROOM_SKIP_DOCUMENTS !== '1') {
+  console.error('LibreOffice or poppler is missing: installing Debian packages (apt-get)…');
+  const r = spawnSync(
+    'bash',
+    [
+      '-c',
+      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-liberation2 fonts-dejavu-core >/dev/null',
+    ],
+    { stdio: 'inherit' },
+  );
+  if (r.status !== 0 || !READERS.every(existsSync)) {
+    if (CI) {
+      loud('Could not install LibreOffice and poppler (apt-get); CI opens the exported documents.');
+      process.exit(1);
+    }
+    loud(
+      'SKIPPING the document readers: run as root: apt-get install -y libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils',
+    );
+    skipped.push('document readers');
+    env.OPSROOM_SKIP_DOCUMENTS = '1';
+  }
+}
+if (env.OPSROOM_SKIP_DOCUMENTS === '1' && CI) {
+  loud('OPSROOM_SKIP_DOCUMENTS is set, but CI may not skip the document readers.');
+  process.exit(1);
+}
+
 const build = run('npm', ['run', 'build:web', '--silent']);
 if (build.status !== 0) process.exit(build.status ?? 1);
 

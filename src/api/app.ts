@@ -33,6 +33,7 @@ import { json } from './schemas.ts';
 import { directiveRoutes } from './directive.routes.ts';
 import { taskRoutes } from './task.routes.ts';
 import { planRoutes } from './plan.routes.ts';
+import { briefingRoutes } from './briefing.routes.ts';
 import { attachmentRoutes } from './attachment.routes.ts';
 import { dhis2MetadataRoutes } from './dhis2-metadata.routes.ts';
 import { dhis2SystemRoutes } from './dhis2-system.routes.ts';
@@ -133,6 +134,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.route('/', alertRoutes());
   app.route('/', geoRoutes());
   app.route('/', sectorRoutes());
+  app.route('/', briefingRoutes());
   app.route('/', directiveRoutes());
   app.route('/', taskRoutes());
   app.route('/', planRoutes());

@@ -3,7 +3,7 @@ import { CONFLICT } from '../domain/data-value.ts';
 import { derivedUid, type Dhis2Resource } from '../services/dhis2-metadata.service.ts';
 
 /**
- * The authorization rule of every route, one row each, read by authz-matrix.test.ts: what a
+ * The authorization rule of every route, one row each, read by authz-matrix.suite.ts (run per engine by authz-matrix.<engine>.test.ts): what a
  * caller needs (the permissions of its role or token), which unit the request touches and how
  * the scope applies, and a sample request. The test calls every route as every role, inside and
  * outside the scope, anonymously and with a token lacking the permission; a route that is
@@ -73,6 +73,10 @@ export interface Fixtures {
   freshMinMax(): Promise<void>;
   /** A value of the fixtures' unit flagged outside its range (at a day of its own). */
   freshOutlier(): Promise<{ period: string }>;
+  /** A draft briefing of the unit, an issued one, and a new draft (issue 18). */
+  briefingId: number;
+  issuedBriefingId: number;
+  freshBriefing(): Promise<number>;
   /** A wrong password for `throttledUser`, so that there is a throttle to list and lift. */
   failSignIn(): Promise<void>;
   throttledUser: string;
@@ -155,6 +159,24 @@ export const nthDay = (year: number, n: number) =>
   new Date(Date.UTC(year, 0, 1 + n)).toISOString().slice(0, 10);
 
 const ROOT_ONLY = { scope: 'root', in: ['root'], out: ['province', 'other'] } as const;
+
+/** A briefing template over the fixtures' element, as POST /api/briefingTemplates takes it. */
+export const briefingTemplate = (code: string) => ({
+  code,
+  nameVi: 'Báo cáo mx',
+  nameEn: 'mx briefing',
+  bodyVi: 'PHƯỜNG MX',
+  place: 'Hà Nội',
+  numberSuffix: 'BC-MX',
+  sections: [
+    {
+      code: 'postal',
+      titleVi: 'Bưu chính',
+      titleEn: 'Postal',
+      lines: [{ id: 'mx_cases', item: 'MX_CASES', compare: ['yoy', 'prev'] }],
+    },
+  ],
+});
 
 /** A validation rule on the fixtures' element, as POST /api/validationRules takes it. */
 export const validationRule = (code: string) => ({
@@ -1342,6 +1364,91 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
     touches: 'the task’s unit',
     sample: (f) => ({ path: `/api/tasks/${f.taskId}/history` }),
     marker: (f) => f.taskTitle,
+  },
+
+  // — the monthly briefing (issue 18)
+  {
+    method: 'GET',
+    path: '/api/briefingTemplates',
+    needs: ['data.read'],
+    scope: 'none',
+    sample: () => ({ path: '/api/briefingTemplates' }),
+  },
+  {
+    method: 'GET',
+    path: '/api/briefingTemplates/:code',
+    needs: ['data.read'],
+    scope: 'none',
+    sample: () => ({ path: '/api/briefingTemplates/MX_BRIEFING' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/briefingTemplates',
+    needs: ['metadata.manage'],
+    scope: 'none',
+    table: 'briefing_template',
+    sample: (f) => ({ path: '/api/briefingTemplates', json: briefingTemplate(`MX_T${f.seq()}`) }),
+  },
+  {
+    method: 'GET',
+    path: '/api/briefings',
+    needs: ['data.read'],
+    scope: 'list',
+    sample: () => ({ path: '/api/briefings' }),
+    marker: (f) => `"id":${f.briefingId},`,
+  },
+  {
+    method: 'POST',
+    path: '/api/briefings',
+    ...NOT_NEIGHBOURS,
+    needs: ['briefing.issue', 'data.read'],
+    scope: 'unit',
+    touches: 'body unit',
+    table: 'briefing',
+    sample: (f) => ({
+      path: '/api/briefings',
+      json: { template: 'MX_BRIEFING', period: '2026-10', unit: f.unit, version: f.version },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/api/briefings/:id{[0-9]+(\\.[a-z]+)?}',
+    ...NOT_NEIGHBOURS,
+    needs: ['data.read'],
+    scope: 'unit',
+    touches: 'the briefing’s scope unit',
+    sample: (f) => ({ path: `/api/briefings/${f.briefingId}` }),
+    marker: () => 'Báo cáo mx',
+  },
+  {
+    method: 'PUT',
+    path: '/api/briefings/:id/paragraphs/:line',
+    ...NOT_NEIGHBOURS,
+    needs: ['briefing.issue', 'data.read'],
+    scope: 'unit',
+    touches: 'the briefing’s scope unit',
+    sample: (f) => ({
+      path: `/api/briefings/${f.briefingId}/paragraphs/mx_cases`,
+      json: { vi: 'Số ca mx: lời của chuyên viên.' },
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/api/briefings/:id/issue',
+    ...NOT_NEIGHBOURS,
+    needs: ['briefing.issue', 'data.read'],
+    scope: 'unit',
+    touches: 'the briefing’s scope unit',
+    sample: async (f) => ({ path: `/api/briefings/${await f.freshBriefing()}/issue`, json: {} }),
+  },
+  {
+    method: 'POST',
+    path: '/api/briefings/:id/revise',
+    ...NOT_NEIGHBOURS,
+    needs: ['briefing.issue', 'data.read'],
+    scope: 'unit',
+    touches: 'the briefing’s scope unit',
+    sample: (f) => ({ path: `/api/briefings/${f.issuedBriefingId}/revise`, json: {} }),
   },
 
   // — weekly plans and follow-up

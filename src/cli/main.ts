@@ -16,6 +16,7 @@ import {
 } from '../jobs/demo-data.ts';
 import { startLivePrune } from '../jobs/live-prune.ts';
 import { AppError } from '../domain/errors.ts';
+import { BRIEFING_FORMATS, type BriefingFormat } from '../contract/briefing.ts';
 import { ROOT_CODE } from '../domain/hierarchy.ts';
 import { openConfigured, startServer } from '../server.ts';
 import { startEscalation } from '../jobs/escalation.ts';
@@ -501,6 +502,63 @@ async function systemActor(s: Services): Promise<Actor> {
     scope: { version: await s.hierarchy.resolveVersion(), code: ROOT_CODE, path: `/${ROOT_CODE}/` },
   };
 }
+
+const briefing = program
+  .command('briefing')
+  .description('The monthly briefing (issue 18): templates as JSON, briefings exported');
+briefing
+  .command('template-import')
+  .description(
+    'Create or replace a briefing template from a JSON file (refused whole on a bad line)',
+  )
+  .argument('<file>')
+  .action((file: string) =>
+    withServices(async (s) => {
+      const t = await s.briefings.saveTemplate('system', JSON.parse(readFileSync(file, 'utf8')));
+      console.log(`template ${t.code}: ${t.sections.length} sections saved`);
+    }),
+  );
+briefing
+  .command('template-export')
+  .description('Write a briefing template as JSON (imports back unchanged)')
+  .argument('[code]', 'the template', 'MIC_MONTHLY')
+  .action((code: string) =>
+    withServices(async (s) => {
+      const t = await s.briefings.template(await systemActor(s), code);
+      process.stdout.write(JSON.stringify(t, null, 2) + '\n');
+    }),
+  );
+briefing
+  .command('list')
+  .description('The briefings, newest first')
+  .action(() =>
+    withServices(async (s) => {
+      for (const b of (await s.briefings.list(await systemActor(s))).items)
+        console.log(
+          `${String(b.id).padStart(5)}  ${b.status.padEnd(6)}  ${(b.number ?? '—').padEnd(14)}  r${b.revision}  ${b.period}  ${b.version}:${b.unit}  ${b.titleVi}`,
+        );
+    }),
+  );
+briefing
+  .command('export')
+  .description('Write a briefing as DOCX, XLSX, PDF, CSV or JSON (an issued one exactly as issued)')
+  .argument('<id>', 'the briefing (see `briefing list`)')
+  .option('--format <format>', 'docx, xlsx, pdf, csv or json', 'docx')
+  .option('--out <file>', 'where to write (default: its name, in the current directory)')
+  .action((id: string, o: { format: string; out?: string }) =>
+    withServices(async (s) => {
+      if (!(BRIEFING_FORMATS as readonly string[]).includes(o.format))
+        throw new Error(`--format: ${BRIEFING_FORMATS.join(', ')}; got ${o.format}`);
+      const file = await s.briefings.export(
+        await systemActor(s),
+        Number(id),
+        o.format as BriefingFormat,
+      );
+      const out = o.out ?? file.filename;
+      writeFileSync(out, file.bytes);
+      console.log(`${out}: ${file.bytes.length} bytes`);
+    }),
+  );
 
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof AppError) {

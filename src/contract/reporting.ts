@@ -24,6 +24,9 @@ export const Completeness = z
     unit: z.object({ code: z.string(), fullName: z.string() }),
     ...CompletenessCounts,
     children: z.array(z.object({ code: z.string(), fullName: z.string(), ...CompletenessCounts })),
+    late: z
+      .array(z.object({ code: z.string(), fullName: z.string() }))
+      .openapi({ description: 'Units that reported after the due date (at most 500)' }),
     missing: z.array(z.object({ code: z.string(), fullName: z.string() })),
   })
   .openapi('Completeness');

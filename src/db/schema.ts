@@ -770,8 +770,59 @@ export interface OutboxTable {
   created_at: Generated<Timestamp>;
 }
 
+/** Briefing templates (issue 18, migration 0027): the template's JSON as the API takes it. */
+export interface BriefingTemplateTable {
+  id: Generated<number>;
+  code: string;
+  body: Json<unknown>;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+/** Briefings (issue 18, migration 0027): drafts keep edits; issued ones their snapshot. */
+export interface BriefingTable {
+  id: Generated<number>;
+  series_id: number | null;
+  revision: Generated<number>;
+  template_id: number;
+  period: string;
+  version: string;
+  unit_code: string;
+  path: string;
+  status: Generated<'draft' | 'issued'>;
+  number: string | null;
+  edits: Json<unknown>;
+  snapshot: Json<unknown> | null;
+  created_by: string;
+  created_at: Timestamp;
+  issued_by: string | null;
+  issued_at: Timestamp | null;
+}
+
+/** What a source printed beyond a stored value (issue 18, migration 0028): qualifiers, changes. */
+export type PrintedQualifier = 'about' | 'nearly' | 'over' | 'under';
+export interface PrintedFigureTable {
+  id: Generated<number>;
+  element_id: number;
+  unit_id: number;
+  period_id: number;
+  /** null: the element's total */
+  option_id: number | null;
+  qualifier: PrintedQualifier | null;
+  reported_yoy_pct: number | null;
+  reported_prev_pct: number | null;
+  yoy_qualifier: PrintedQualifier | null;
+  prev_qualifier: PrintedQualifier | null;
+  source: string | null;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
 export interface Schema {
   outbox: OutboxTable;
+  printed_figure: PrintedFigureTable;
+  briefing_template: BriefingTemplateTable;
+  briefing: BriefingTable;
   value_outlier: ValueOutlierTable;
   min_max_value: MinMaxValueTable;
   validation_rule: ValidationRuleTable;

@@ -23,6 +23,8 @@ import { MetadataRepo } from './metadata.repo.ts';
 import { OrgUnitRepo } from './org-unit.repo.ts';
 import { OutlierRepo } from './outlier.repo.ts';
 import { PlanRepo } from './plan.repo.ts';
+import { PrintedFigureRepo } from './printed-figure.repo.ts';
+import { BriefingRepo } from './briefing.repo.ts';
 import { RegistrationRepo } from './registration.repo.ts';
 import { ReportingRepo } from './reporting.repo.ts';
 import { SectorRepo } from './sector.repo.ts';
@@ -53,9 +55,11 @@ export class Repos {
   private _orgUnits?: OrgUnitRepo;
   private _outliers?: OutlierRepo;
   private _plans?: PlanRepo;
+  private _printedFigures?: PrintedFigureRepo;
   private _registrations?: RegistrationRepo;
   private _reporting?: ReportingRepo;
   private _sectors?: SectorRepo;
+  private _briefings?: BriefingRepo;
   private _signinThrottle?: SigninThrottleRepo;
   private _tasks?: TaskRepo;
   private _validation?: ValidationRepo;
@@ -112,11 +116,17 @@ export class Repos {
   get plans(): PlanRepo {
     return (this._plans ??= new PlanRepo(this.db));
   }
+  get printedFigures(): PrintedFigureRepo {
+    return (this._printedFigures ??= new PrintedFigureRepo(this.db));
+  }
   get registrations(): RegistrationRepo {
     return (this._registrations ??= new RegistrationRepo(this.db));
   }
   get reporting(): ReportingRepo {
     return (this._reporting ??= new ReportingRepo(this.db));
+  }
+  get briefings(): BriefingRepo {
+    return (this._briefings ??= new BriefingRepo(this.db));
   }
   get sectors(): SectorRepo {
     return (this._sectors ??= new SectorRepo(this.db));

@@ -25,6 +25,7 @@ export const ACTIONS = [
   'task.assign',
   'task.report',
   'plan.decide',
+  'briefing.issue',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -44,6 +45,7 @@ const ROLE_ACTIONS: Record<Role, readonly Action[]> = {
     'task.assign',
     'task.report',
     'plan.decide',
+    'briefing.issue',
   ],
   officer: [
     'unit.read',

@@ -623,10 +623,11 @@ function failed(what: string, summary: ImportSummary): Error {
 
 /**
  * Applies the demo metadata (seed-figure elements, daily commune elements, indicators, targets,
- * data sets) and imports the national values of the seed figures. A second call changes nothing.
+ * data sets), imports the national values of the seed figures and installs the Ministry's
+ * briefing template over them (issue 18). A second call changes nothing.
  */
 export async function loadSeedFigures(
-  services: Pick<Services, 'metadata' | 'dataValues'>,
+  services: Pick<Services, 'metadata' | 'dataValues' | 'briefings' | 'printedFigures'>,
 ): Promise<{ metadata: MetadataSummary; values: ImportSummary }> {
   const metadata = await services.metadata.apply('system', readDemoMetadata());
   const values = readDemoFigures().values.map(
@@ -644,6 +645,9 @@ export async function loadSeedFigures(
     { atomic: true },
   );
   if (summary.status === 'ERROR') throw failed('Seed figures not imported', summary);
+  // What the articles print beyond the values: qualifiers, changes of totals (printed.json).
+  await services.printedFigures.loadDemo();
+  await services.briefings.installDefaultTemplate();
   return { metadata, values: summary };
 }
 

@@ -601,6 +601,12 @@ export class AnalyticsService {
           {
             optionIds: option && option !== '*' ? [meta.options.get(option)?.id ?? -1] : undefined,
             attributeIds: attribute ? [meta.attributes.get(attribute)?.id ?? -1] : undefined,
+            // What was printed of the total (no option) or of the option asked, where the values
+            // carry no change (printed_figure, issue 18); of an attribute option, nothing.
+            printed:
+              option === '*' || attribute
+                ? undefined
+                : { optionId: option ? (meta.options.get(option)?.id ?? -1) : null },
           },
         )) {
           const u = allUnits.find((x) => x.id === r.unit_id)!;

@@ -16,6 +16,9 @@ import { LiveBus } from '../live/bus.ts';
 import { DirectiveService } from './directive.service.ts';
 import { TaskService } from './task.service.ts';
 import { PlanService } from './plan.service.ts';
+import { PrintedFigureService } from './printed-figure.service.ts';
+import { BriefingService } from './briefing.service.ts';
+import { PdfPrinter } from './briefing-pdf.ts';
 import { IdempotencyService } from './idempotency.service.ts';
 import { Dhis2MetadataService } from './dhis2-metadata.service.ts';
 import { RegistrationService } from './registration.service.ts';
@@ -49,6 +52,9 @@ export interface Services {
   directives: DirectiveService;
   tasks: TaskService;
   plans: PlanService;
+  /** What sources printed beyond stored values: qualifiers, changes of totals (issue 18). */
+  printedFigures: PrintedFigureService;
+  briefings: BriefingService;
   /** Idempotency-Key: answers kept per caller and key (api/idempotency.middleware.ts). */
   idempotency: IdempotencyService;
   /** DHIS2's metadata reads (api/dhis2-metadata.routes.ts). */
@@ -100,6 +106,9 @@ export function createServices(
   // Closed before the database: evaluations first (they publish), then the bus.
   database.onClose(() => live.close());
   database.onClose(() => alerts.close());
+  const reporting = new ReportingService(store, hierarchy);
+  const printer = new PdfPrinter();
+  database.onClose(() => printer.close());
   return {
     database,
     store,
@@ -113,12 +122,21 @@ export function createServices(
     dataValues,
     analytics,
     dataEntry: new DataEntryService(store, hierarchy, dataValues),
-    reporting: new ReportingService(store, hierarchy),
+    reporting,
+    briefings: new BriefingService(
+      store,
+      analytics,
+      hierarchy,
+      reporting,
+      printer,
+      new PrintedFigureService(store),
+    ),
     live,
     alerts,
     directives: new DirectiveService(store, hierarchy, live, clock),
     tasks: new TaskService(store, hierarchy, live, clock),
     plans: new PlanService(store, hierarchy, live, clock),
+    printedFigures: new PrintedFigureService(store),
     idempotency: new IdempotencyService(store),
     dhis2Metadata: new Dhis2MetadataService(store, hierarchy, clock),
     registrations: new RegistrationService(store, hierarchy),

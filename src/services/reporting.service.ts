@@ -111,6 +111,10 @@ export class ReportingService {
         completeness: rate(x.reported, x.expected),
         timeliness: rate(x.onTime, x.expected),
       })),
+      late: rows
+        .filter((r) => r.first_at && !onTime(r))
+        .slice(0, 500)
+        .map((r) => ({ code: r.code, fullName: r.full_name })),
       missing: rows
         .filter((r) => !r.first_at)
         .slice(0, 500)

@@ -20,7 +20,17 @@ export class ApiClient {
     return new ApiClient(createApp(services), headers);
   }
 
-  async request(method: string, path: string, body?: unknown, extra: Record<string, string> = {}) {
+  /** A GET whose answer is kept as bytes (an exported file). */
+  async download(path: string, extra: Record<string, string> = {}) {
+    const res = await this.send('GET', path, undefined, extra);
+    return {
+      status: res.status,
+      headers: res.headers,
+      bytes: new Uint8Array(await res.arrayBuffer()),
+    };
+  }
+
+  private async send(method: string, path: string, body: unknown, extra: Record<string, string>) {
     const headers: Record<string, string> = { ...this.headers, ...extra };
     if (this.cookies.size)
       headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -38,6 +48,11 @@ export class ApiClient {
       if (/max-age=0/i.test(c) || v === '') this.cookies.delete(k!);
       else this.cookies.set(k!, v!);
     }
+    return res;
+  }
+
+  async request(method: string, path: string, body?: unknown, extra: Record<string, string> = {}) {
+    const res = await this.send(method, path, body, extra);
     const text = await res.text();
     let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
     try {

@@ -14,6 +14,8 @@ import { DIRECTIVES_PATH, FOLLOWUP_PATH, PLAN_PATH } from '../features/directive
 import { dirText } from '../features/directives/messages.ts';
 import { SECTORS_PATH } from '../features/sectors/paths.ts';
 import { sectorText } from '../features/sectors/messages.ts';
+import { BRIEFINGS_PATH } from '../features/briefings/paths.ts';
+import { briefingText } from '../features/briefings/messages.ts';
 import { UNITS_PATH } from '../features/units/route.ts';
 import { QUALITY_PATH } from '../features/quality/paths.ts';
 import { qualityText } from '../features/quality/messages.ts';
@@ -25,7 +27,15 @@ import { preloadScreens } from './screens.ts';
  */
 
 type Page =
-  'overview' | 'units' | 'entry' | 'directives' | 'plan' | 'followup' | 'sectors' | 'quality';
+  | 'overview'
+  | 'units'
+  | 'entry'
+  | 'directives'
+  | 'plan'
+  | 'followup'
+  | 'sectors'
+  | 'quality'
+  | 'briefings';
 
 const under = (pathname: string, path: string) =>
   pathname === path || pathname.startsWith(path + '/');
@@ -35,6 +45,7 @@ function pageOf(pathname: string): Page {
   if (under(pathname, DATA_ENTRY_PATH)) return 'entry';
   if (under(pathname, UNITS_PATH)) return 'units';
   if (under(pathname, SECTORS_PATH)) return 'sectors';
+  if (under(pathname, BRIEFINGS_PATH)) return 'briefings';
   if (under(pathname, DIRECTIVES_PATH)) return 'directives';
   if (under(pathname, PLAN_PATH)) return 'plan';
   if (under(pathname, FOLLOWUP_PATH)) return 'followup';
@@ -88,6 +99,7 @@ function Header({ me, onLogout, page }: { me: Me | null; onLogout: () => void; p
     [PLAN_PATH, 'plan', 'nav-plan', dirText(lang, 'navPlan')],
     [FOLLOWUP_PATH, 'followup', 'nav-followup', dirText(lang, 'navFollowup')],
     [SECTORS_PATH, 'sectors', 'nav-sectors', sectorText(lang, 'nav')],
+    [BRIEFINGS_PATH, 'briefings', 'nav-briefings', briefingText(lang, 'nav')],
     [QUALITY_PATH, 'quality', 'nav-quality', qualityText(lang, 'nav')],
   ];
   // The page's own link, on the page's own path, keeps what the page shows (its query).

@@ -71,6 +71,24 @@ const sectorsRoute = createRoute({
   ),
 });
 
+const briefingsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/bao-cao/$',
+  component: screen(() =>
+    Promise.all([
+      import('../features/briefings/BriefingsPage.tsx'),
+      import('../features/briefings/BriefingPage.tsx'),
+    ]).then(([{ BriefingsPage }, { BriefingPage }]) => ({
+      default: function Briefings(): ReactNode {
+        const { _splat } = briefingsRoute.useParams();
+        const me = useMe();
+        const id = (_splat ?? '').replace(/^\/+|\/+$/g, '');
+        return id ? <BriefingPage key={id} idText={id} me={me} /> : <BriefingsPage me={me} />;
+      },
+    })),
+  ),
+});
+
 const inboxRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/chi-dao/',
@@ -175,6 +193,7 @@ const routeTree = rootRoute.addChildren([
   unitsRoute,
   entryRoute,
   sectorsRoute,
+  briefingsRoute,
   inboxRoute,
   issueRoute,
   assignRoute,

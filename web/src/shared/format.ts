@@ -9,46 +9,15 @@ import {
   parsePeriod,
   type Period,
 } from '../../../src/domain/period.ts';
+import {
+  formatNumber,
+  formatPercent,
+  type Lang,
+  type NumberOptions,
+} from '../../../src/domain/vn-format.ts';
 
-export type Lang = 'vi' | 'en';
-
-const LOCALE: Record<Lang, string> = { vi: 'vi-VN', en: 'en-GB' };
-
-/** Formatters are costly to build and the overview formats hundreds of numbers a render. */
-const cache = new Map<string, Intl.NumberFormat>();
-function nf(lang: Lang, min: number, max: number): Intl.NumberFormat {
-  const key = `${lang}|${min}|${max}`;
-  let f = cache.get(key);
-  if (!f) {
-    f = new Intl.NumberFormat(LOCALE[lang], {
-      minimumFractionDigits: min,
-      maximumFractionDigits: max,
-    });
-    cache.set(key, f);
-  }
-  return f;
-}
-
-/** Decimals worth showing: none for thousands, one for hundreds, two below. */
-function autoDecimals(n: number): number {
-  const a = Math.abs(n);
-  return a >= 1000 ? 0 : a >= 100 ? 1 : 2;
-}
-
-export interface NumberOptions {
-  /** At most this many decimals (default: 0 from 1,000 up, 1 from 100, else 2). */
-  decimals?: number;
-  /** Always this many decimals, e.g. 2 for "91,30". */
-  fixed?: number;
-}
-
-/** 1.383 · 91,32 · 11.496 (vi); 1,383 · 91.32 (en). */
-export function formatNumber(lang: Lang, n: number, opts: NumberOptions = {}): string {
-  if (!Number.isFinite(n)) return '–';
-  const max = opts.fixed ?? opts.decimals ?? autoDecimals(n);
-  const out = nf(lang, opts.fixed ?? 0, max).format(n);
-  return out === '-0' ? '0' : out;
-}
+// The number forms live in src/domain so the server writes the briefing's figures the same way.
+export { formatNumber, formatPercent, type Lang, type NumberOptions };
 
 const MAGNITUDES: Record<Lang, [number, string][]> = {
   vi: [
@@ -148,12 +117,6 @@ export function formatValue(
       ? formatNumber(lang, n, opts)
       : formatCompact(lang, n, opts);
   return u ? `${num} ${u}` : num;
-}
-
-/** 14,1% (vi) · 14.1% (en): no space before %, as in Vietnamese official writing. */
-export function formatPercent(lang: Lang, n: number, decimals = 1): string {
-  if (!Number.isFinite(n)) return '–';
-  return `${formatNumber(lang, n, { decimals })}%`;
 }
 
 export type Direction = 'up' | 'down' | 'flat';

@@ -1428,6 +1428,667 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/briefings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The briefings of units in the caller’s scope, newest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The briefings */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BriefingList'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** A draft briefing: a template applied to a period and a scope unit */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['BriefingCreate'];
+        };
+      };
+      responses: {
+        /** @description The draft, written from the data */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BriefingDetail'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/briefings/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A briefing: JSON (with the figures changed since issue and its revisions), or an export by suffix (12.docx, .xlsx, .pdf, .csv), `?format=` or `Accept` */
+    get: {
+      parameters: {
+        query?: {
+          format?: 'json' | 'docx' | 'xlsx' | 'pdf' | 'csv';
+        };
+        header?: never;
+        path: {
+          /** @description The briefing’s id, optionally with a format suffix (12.docx) */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The briefing or its export */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BriefingDetail'];
+            'application/pdf': string;
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+            'application/vnd.openxmlformats-officedocument.wordprocessingml.document': string;
+            'text/csv': string;
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/briefings/{id}/issue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Issue a draft: every figure and sentence frozen, numbered and dated; refused once issued (make a revision) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          id: number | null;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The issued briefing */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BriefingDetail'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/briefings/{id}/paragraphs/{line}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Rewrite one paragraph of a draft; kept, and flagged for review if its figure changes later */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          id: number | null;
+          line: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['BriefingEdit'];
+        };
+      };
+      responses: {
+        /** @description The draft */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BriefingDetail'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/briefings/{id}/revise': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A revision of an issued briefing: a new draft of its series listing the figures corrected since */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          id: number | null;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The revision (a draft) */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BriefingDetail'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/briefingTemplates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The briefing templates */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The templates */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BriefingTemplateList'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create or replace a briefing template (by code); refused whole, naming the line, when a line names an unknown element or indicator */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': unknown;
+        };
+      };
+      responses: {
+        /** @description The template saved */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BriefingTemplate'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/briefingTemplates/{code}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A briefing template as JSON, as it is imported back */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The template */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BriefingTemplate'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/categories': {
     parameters: {
       query?: never;
@@ -10122,6 +10783,261 @@ export interface components {
         uid?: string;
       }[];
     };
+    BriefingCreate: {
+      /**
+       * @description A month (2022-01), a quarter (2022-Q1), N months to date (2022-01-01/2022-08-31) or a year
+       * @example 2022-01
+       */
+      period: string;
+      /** @example MIC_MONTHLY */
+      template: string;
+      /** @description Default: the caller’s scope unit */
+      unit?: string;
+      /**
+       * @description Hierarchy version: 2022, 2025-03 or 2025; default the tree in force today
+       * @example 2025
+       */
+      version?: string;
+    };
+    BriefingDetail: components['schemas']['BriefingSummary'] & {
+      /** @description For an issued briefing: figures the data now gives differently */
+      changedSinceIssue: components['schemas']['BriefingDifference'][];
+      document: components['schemas']['BriefingDocument'];
+      /** @description Every revision of the series */
+      revisions: components['schemas']['BriefingSummary'][];
+    };
+    BriefingDifference: {
+      issued: number | null;
+      labelEn: string;
+      labelVi: string;
+      lineId: string;
+      now: number | null;
+      option: string | null;
+    };
+    BriefingDocument: {
+      annex: {
+        columns: {
+          labelEn: string;
+          labelVi: string;
+          lineId: string;
+          unitVi: string | null;
+        }[];
+        rows: {
+          code: string;
+          nameVi: string;
+          values: (number | null)[];
+        }[];
+      };
+      bodyVi: string;
+      completeness: {
+        dataSet: string;
+        expected: number;
+        late: number;
+        lateUnits: string[];
+        missing: number;
+        missingUnits: string[];
+        nameEn: string;
+        nameVi: string;
+        onTime: number;
+      }[];
+      corrections: {
+        after: number | null;
+        before: number | null;
+        labelEn: string;
+        labelVi: string;
+        lineId: string;
+        unitVi: string | null;
+      }[];
+      date: string;
+      id: number | null;
+      issuer: string | null;
+      number: string | null;
+      parentBodyVi: string | null;
+      period: {
+        id: string;
+        labelEn: string;
+        labelVi: string;
+      };
+      place: string;
+      revision: number;
+      scope: {
+        code: string;
+        nameVi: string;
+        version: string;
+      };
+      sections: {
+        code: string;
+        paragraphs: {
+          edited: boolean;
+          en: string;
+          figure: components['schemas']['BriefingFigure'];
+          id: string;
+          needsReview: boolean;
+          vi: string;
+        }[];
+        table: boolean;
+        titleEn: string;
+        titleVi: string;
+      }[];
+      /** @enum {string} */
+      status: 'draft' | 'issued';
+      titleEn: string;
+      titleVi: string;
+    };
+    BriefingEdit: {
+      en?: string;
+      vi: string;
+    };
+    BriefingFigure: {
+      estimate: boolean;
+      item: string;
+      labelEn: string;
+      labelVi: string;
+      lineId: string;
+      options: {
+        code: string;
+        labelEn: string;
+        labelVi: string;
+        prev: {
+          earlier: number | null;
+          pct: number | null;
+          periodEn: string;
+          periodVi: string;
+          /** @enum {string} */
+          qualifier?: 'exact' | 'about' | 'over' | 'under';
+          /** @enum {string} */
+          source: 'computed' | 'reported' | 'none';
+        } | null;
+        /** @enum {string} */
+        qualifier: 'exact' | 'about' | 'over' | 'under';
+        value: number | null;
+        yoy: {
+          earlier: number | null;
+          pct: number | null;
+          periodEn: string;
+          periodVi: string;
+          /** @enum {string} */
+          qualifier?: 'exact' | 'about' | 'over' | 'under';
+          /** @enum {string} */
+          source: 'computed' | 'reported' | 'none';
+        } | null;
+      }[];
+      periodEn: string | null;
+      periodVi: string | null;
+      prev: {
+        earlier: number | null;
+        pct: number | null;
+        periodEn: string;
+        periodVi: string;
+        /** @enum {string} */
+        qualifier?: 'exact' | 'about' | 'over' | 'under';
+        /** @enum {string} */
+        source: 'computed' | 'reported' | 'none';
+      } | null;
+      /** @enum {string} */
+      qualifier: 'exact' | 'about' | 'over' | 'under';
+      scale: 1 | 1000 | 1000000 | 1000000000;
+      target: {
+        share: number | null;
+        value: number;
+      } | null;
+      unitEn: string | null;
+      unitVi: string | null;
+      value: number | null;
+      yoy: {
+        earlier: number | null;
+        pct: number | null;
+        periodEn: string;
+        periodVi: string;
+        /** @enum {string} */
+        qualifier?: 'exact' | 'about' | 'over' | 'under';
+        /** @enum {string} */
+        source: 'computed' | 'reported' | 'none';
+      } | null;
+      ytd: {
+        periodEn: string;
+        periodVi: string;
+        value: number | null;
+      } | null;
+    };
+    BriefingList: {
+      items: components['schemas']['BriefingSummary'][];
+    };
+    BriefingSummary: {
+      createdAt: string;
+      createdBy: string;
+      id: number;
+      issuedAt: string | null;
+      issuedBy: string | null;
+      number: string | null;
+      period: string;
+      periodLabelVi: string;
+      revision: number;
+      seriesId: number;
+      /** @enum {string} */
+      status: 'draft' | 'issued';
+      template: string;
+      titleVi: string;
+      unit: string;
+      version: string;
+    };
+    BriefingTemplate: {
+      /** @example BỘ THÔNG TIN VÀ TRUYỀN THÔNG */
+      bodyVi: string;
+      code: string;
+      nameEn: string;
+      nameVi: string;
+      /** @example BC-BTTTT */
+      numberSuffix: string;
+      parentBodyVi?: string;
+      /** @example Hà Nội */
+      place: string;
+      sections: components['schemas']['BriefingTemplateSection'][];
+    };
+    BriefingTemplateLine: {
+      /** @description Print the breakdown after the total ("trong đó: …") */
+      breakdown?: boolean;
+      /**
+       * @default [
+       *       "yoy"
+       *     ]
+       */
+      compare: ('yoy' | 'prev' | 'ytd' | 'target')[];
+      /** @description Stable within the template: edits and corrections use it */
+      id: string;
+      /**
+       * @description A data element or indicator code
+       * @example SECURITY_CYBERATTACKS
+       */
+      item: string;
+      labelEn?: string;
+      labelVi?: string;
+      /** @description One breakdown option of the element instead of its total */
+      option?: string;
+      /** @description Printed in units, thousands, millions or billions */
+      scale?: 1 | 1000 | 1000000 | 1000000000;
+      unitEn?: string;
+      /** @description Default: the element’s unit */
+      unitVi?: string;
+    };
+    BriefingTemplateList: {
+      items: {
+        code: string;
+        lines: number;
+        nameEn: string;
+        nameVi: string;
+        sections: number;
+        updatedAt: string;
+        updatedBy: string;
+      }[];
+    };
+    BriefingTemplateSection: {
+      code: string;
+      lines: components['schemas']['BriefingTemplateLine'][];
+      table?: boolean;
+      titleEn: string;
+      titleVi: string;
+    };
     /** @description Present when part of the value was stored on another tree and carried to this one */
     Carried: {
       /** @description Share of the value that came through the weights of split communes (ước tính theo tỷ lệ), 0–1 */
@@ -10166,6 +11082,11 @@ export interface components {
         version: string;
       };
       expected: number;
+      /** @description Units that reported after the due date (at most 500) */
+      late: {
+        code: string;
+        fullName: string;
+      }[];
       missing: {
         code: string;
         fullName: string;
@@ -11348,6 +12269,7 @@ export interface components {
         | 'task.assign'
         | 'task.report'
         | 'plan.decide'
+        | 'briefing.issue'
       )[];
       role?: string;
       scope: {
@@ -11438,6 +12360,7 @@ export interface components {
         | 'task.assign'
         | 'task.report'
         | 'plan.decide'
+        | 'briefing.issue'
       )[];
       scope: {
         /** @example 79 */
