@@ -75,7 +75,10 @@ describe('Monthly briefing — in a browser', () => {
     await fillSignIn(page, 'admin', srv!.adminPassword);
     await page.getByTestId('briefings-page').waitFor();
     assert.equal(await page.getByTestId('nav-briefings').getAttribute('aria-current'), 'page');
-    await page.getByTestId('briefing-list-empty').waitFor();
+    // The demo ships January 2022's national briefing, issued.
+    const list = page.getByTestId('briefing-list');
+    await list.waitFor();
+    assert.match(await textOf(list), /1\/BC-BTTTT/);
 
     const form = page.getByTestId('briefing-create');
     assert.equal(await form.getByLabel('Mẫu báo cáo').inputValue(), 'MIC_MONTHLY');

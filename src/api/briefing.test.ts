@@ -286,6 +286,40 @@ for (const engine of testEngines()) {
       },
     );
 
+    it('exports a template as JSON that imports back unchanged, audited', async () => {
+      const t1 = await ok(admin.get('/api/briefingTemplates/MIC_MONTHLY'));
+      assert.deepEqual(
+        t1.sections.map((x: { code: string }) => x.code),
+        ['postal', 'telecom', 'it', 'security', 'ict', 'press', 'covid'],
+      );
+      const back = await ok(admin.post('/api/briefingTemplates', t1));
+      assert.deepEqual(back, t1);
+      assert.deepEqual(await ok(admin.get('/api/briefingTemplates/MIC_MONTHLY')), t1);
+      const audit = await t.database.db
+        .selectFrom('audit_event')
+        .select('action')
+        .where('entity_type', '=', 'briefing_template')
+        .execute();
+      assert.ok(audit.some((a) => a.action === 'briefing_template.update'));
+    });
+
+    it('announces an issued briefing live to the units of its scope', async () => {
+      const d = await ok(
+        province.post('/api/briefings', { template: 'MIC_MONTHLY', period: '2022-01' }),
+        201,
+      );
+      await ok(province.post(`/api/briefings/${d.id}/issue`, {}));
+      await t.services.alerts.flush();
+      const events = await t.database.db
+        .selectFrom('live_event')
+        .select(['topic', 'path', 'payload'])
+        .where('topic', '=', 'briefing')
+        .execute();
+      const mine = events.find((e) => (e.payload as { briefingId: number }).briefingId === d.id);
+      assert.ok(mine, 'a briefing event');
+      assert.equal(mine.path, '/VN/01/', 'scoped to Hà Nội');
+    });
+
     it('refuses bad input with a clear error and changes nothing', async () => {
       const templatesBefore = await ok(admin.get('/api/briefingTemplates'));
       const bad = await admin.post('/api/briefingTemplates', {
@@ -343,7 +377,7 @@ for (const engine of testEngines()) {
       assert.equal((await province.get(`/api/briefings/${national.id}`)).status, 404);
       assert.equal((await province.download(`/api/briefings/${national.id}.docx`)).status, 404);
       const list = await ok(province.get('/api/briefings'));
-      assert.equal(list.items.length, 0);
+      assert.ok(list.items.every((b: { unit: string }) => b.unit === '01'));
       // Its own province: allowed.
       const own = await ok(
         province.post('/api/briefings', { template: 'MIC_MONTHLY', period: '2022-01' }),

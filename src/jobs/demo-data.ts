@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { ACTIONS, type Actor } from '../domain/access.ts';
+import { ROOT_CODE } from '../domain/hierarchy.ts';
+import { AppError } from '../domain/errors.ts';
 import type { RawDataValue } from '../domain/data-value-set.ts';
 import type { ImportSummary } from '../domain/data-value.ts';
 import { vnDate } from '../domain/dates.ts';
@@ -652,6 +655,34 @@ export async function loadSeedFigures(
 }
 
 /**
+ * The demo's national briefing of January 2022 (the MIC article's month) on the 2022 tree,
+ * issued, so that the first start shows one in the room and the briefings list; once.
+ */
+export async function issueDemoBriefing(services: Pick<Services, 'briefings'>): Promise<void> {
+  const system: Actor = {
+    kind: 'user',
+    id: '0',
+    name: 'system',
+    displayName: 'Vụ Kế hoạch - Tài chính',
+    role: 'admin',
+    permissions: ACTIONS,
+    scope: { version: '2022', code: ROOT_CODE, path: `/${ROOT_CODE}/` },
+  };
+  if ((await services.briefings.list(system)).items.length > 0) return;
+  try {
+    const draft = await services.briefings.create(system, {
+      template: 'MIC_MONTHLY',
+      period: '2022-01',
+      version: '2022',
+    });
+    await services.briefings.issue(system, draft.id);
+  } catch (e) {
+    // A database holding only the 2025 tree has no 2022 nation to write it for.
+    if (!(e instanceof AppError && e.code === 'unknown_version')) throw e;
+  }
+}
+
+/**
  * Days of commune data the first start loads. Measured (3,321 communes of the 2025 tree, 5
  * elements, 20,000 values per import): PGlite imports ~12,000 values/s, so 21 days (348,705
  * values) took 32 s and 14 days (232,470) 21 s; a PostgreSQL server ~17,000 values/s (21 days
@@ -733,6 +764,7 @@ export async function loadDemoData(
   const to = addDays(today, -1);
   opts.onProgress?.('seed', 0, 1);
   await loadSeedFigures(services);
+  await issueDemoBriefing(services);
   opts.onProgress?.('seed', 1, 1);
   const t1 = performance.now();
 

@@ -3,7 +3,7 @@ import { useI18n } from '../../shared/i18n.ts';
 
 /** The briefing screens' own words, Vietnamese first (kept apart from i18n.ts). */
 const vi = {
-  nav: 'Báo cáo giao ban',
+  nav: 'Giao ban',
   listTitle: 'Báo cáo giao ban',
   listIntro:
     'Báo cáo giao ban quản lý nhà nước hằng tháng, viết từ số liệu trong hệ thống; phát hành thì số liệu được giữ nguyên.',
@@ -97,6 +97,8 @@ const vi = {
   newer: 'Báo cáo này đã có bản sửa đổi mới hơn:',
   badId: 'Không có báo cáo “{id}”. Đường dẫn có thể đã cũ hoặc gõ nhầm.',
   retry: 'Thử lại',
+  latestIssued: 'Báo cáo giao ban mới phát hành',
+  latestNumber: 'Số {number}, phát hành lúc {date}',
 };
 
 type Dict = Record<keyof typeof vi, string>;
@@ -198,6 +200,8 @@ const en: Dict = {
   newer: 'A newer revision of this briefing exists:',
   badId: 'There is no briefing “{id}”. The link may be old or mistyped.',
   retry: 'Try again',
+  latestIssued: 'Briefing just issued',
+  latestNumber: 'No. {number}, issued {date}',
 };
 
 export type BriefingKey = keyof typeof vi;

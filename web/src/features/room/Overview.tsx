@@ -11,6 +11,7 @@ import { RoomFilters } from './RoomFilters.tsx';
 import { RoomHeader } from './RoomHeader.tsx';
 import { roomPanels } from './RoomPanels.tsx';
 import { RoomProblems } from './RoomProblems.tsx';
+import { LatestBriefing } from '../briefings/LatestBriefing.tsx';
 import { ROOT, selectionOf } from './selection.ts';
 import { readState, writeState, type OverviewState } from './state.ts';
 import { Tiles } from './Tiles.tsx';
@@ -173,6 +174,7 @@ export function Overview({
         t={t}
       />
       {breadcrumb}
+      <LatestBriefing />
       {tiles}
       <div className="ov-grid">
         {panels.map}
