@@ -161,7 +161,7 @@ describe('Sector pages — in a browser', () => {
     assert.equal(await valueOf(ict), 'ước đạt 222.762 tỷ đồng');
     assert.equal(
       await textOf(ict.getByTestId('change-yoy')),
-      '▼ giảm 23% so với cùng kỳ 2021 theo báo cáo',
+      '▼ giảm khoảng 23% so với cùng kỳ 2021 theo báo cáo',
     );
     await shot(page, 'sectors-ict-2022-01.png');
 

@@ -2,6 +2,9 @@ import { z } from '@hono/zod-openapi';
 import { ALL_PERIOD_TYPES } from '../domain/period.ts';
 import { SECTOR_PAGES } from '../domain/sector.ts';
 
+/** How a source qualifies a printed number (printed_figure, issue 18). */
+export const PRINTED_QUALIFIERS = ['about', 'nearly', 'over', 'under'] as const;
+
 /** The monthly briefing pages of each sector. */
 
 export const SectorPeriod = z
@@ -26,6 +29,10 @@ export const SectorComparison = z
       .number()
       .nullable()
       .openapi({ description: 'The change the source printed, in percent' }),
+    qualifier: z.enum(PRINTED_QUALIFIERS).nullable().openapi({
+      description:
+        'How the source qualified its printed change: about ("khoảng"), nearly ("gần"), over ("hơn", "trên"), under',
+    }),
   })
   .openapi('SectorComparison');
 
@@ -68,6 +75,9 @@ export const SectorDetail = z
         }),
         options: z.array(z.string()).openapi({ description: 'Breakdown options with values' }),
         estimate: z.boolean(),
+        qualifier: z.enum(PRINTED_QUALIFIERS).nullable().openapi({
+          description: 'How the source qualified the printed value ("hơn 700.000", "khoảng 9,6")',
+        }),
         notes: z.array(z.string()).openapi({ description: 'Comments stored with the values' }),
         yoy: SectorComparison.openapi({ description: 'Against the same period last year' }),
         prev: SectorComparison.openapi({ description: 'Against the previous period' }),

@@ -22,7 +22,9 @@ import type {
   BriefingOptionFigure,
   FigureQualifier,
 } from './briefing-document.ts';
-import { formatNumber, type Lang } from './vn-format.ts';
+import { changeDecimals, formatNumber, type Lang } from './vn-format.ts';
+
+export { changeDecimals };
 
 export type { Lang };
 
@@ -82,18 +84,6 @@ export function computeChangePct(value: number | null, earlier: number | null): 
   if (value === null || earlier === null) return null;
   if (!Number.isFinite(value) || !Number.isFinite(earlier) || earlier === 0) return null;
   return ((value - earlier) / Math.abs(earlier)) * 100;
-}
-
-/**
- * A computed change's decimals: one, as the briefings print (14,1%), or two where one would
- * print a round number that the second decimal qualifies (7,03%, not 7%).
- */
-export function changeDecimals(pct: number): number {
-  const a = Math.abs(pct);
-  const one = Math.round(a * 10) / 10;
-  return one === Math.round(one) && Math.round(a * 100) !== Math.round(one * 100)
-    ? 2
-    : SHARE_DECIMALS;
 }
 
 /**

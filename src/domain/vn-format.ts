@@ -50,3 +50,19 @@ export function formatPercent(lang: Lang, n: number, decimals = 1): string {
   if (!Number.isFinite(n)) return '–';
   return `${formatNumber(lang, n, { decimals })}%`;
 }
+
+/**
+ * A computed change's decimals: one, as the briefings print (14,1%), or two where one would
+ * print a round number that the second decimal qualifies (7,03%, not 7%).
+ */
+export function changeDecimals(pct: number): number {
+  const a = Math.abs(pct);
+  const one = Math.round(a * 10) / 10;
+  return one === Math.round(one) && Math.round(a * 100) !== Math.round(one * 100) ? 2 : 1;
+}
+
+/** The decimals a printed number was written with (10,29 → 2), at most two. */
+export function printedDecimals(n: number): number {
+  const m = /\.(\d+)/.exec(String(n));
+  return Math.min(2, m ? m[1]!.length : 0);
+}

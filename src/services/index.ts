@@ -141,7 +141,7 @@ export function createServices(
     dhis2Metadata: new Dhis2MetadataService(store, hierarchy, clock),
     registrations: new RegistrationService(store, hierarchy),
     singleValues: new SingleValueService(store, hierarchy, dataValues),
-    sectors: new SectorService(store),
+    sectors: new SectorService(store, new PrintedFigureService(store)),
     outliers: new OutlierService(store),
     validation,
     valueFlags: new ValueFlagService(store),

@@ -15,6 +15,7 @@ import {
 } from '../domain/period.ts';
 import { SECTOR_NAMES, SECTOR_PAGES, type SectorCode } from '../domain/sector.ts';
 import type { SectorDetail, SectorList, SectorPeriod } from '../contract/sector.ts';
+import type { PrintedFigureService } from './printed-figure.service.ts';
 
 /**
  * The sector pages of the monthly briefing ("Tổng quan các lĩnh vực"): which elements a sector
@@ -123,8 +124,8 @@ function planMonth(
       f.placement === 'month' ? f.through === null : storedOf(f.element).has(earlier.id);
     const yoy = samePeriodLastYear(p);
     const prev = previousPeriod(p);
-    f.yoy = { period: yoy.id, comparable: like(yoy), reported: null };
-    f.prev = { period: prev.id, comparable: like(prev), reported: null };
+    f.yoy = { period: yoy.id, comparable: like(yoy), reported: null, qualifier: null };
+    f.prev = { period: prev.id, comparable: like(prev), reported: null, qualifier: null };
   }
   const rank = { month: 0, within: 0, span: 1 } as const;
   // stable: element order within each group
@@ -156,7 +157,10 @@ const defaultMonth = (plans: MonthPlan[]) =>
   plans.find((m) => m.figures.some((f) => f.figure.placement !== 'span')) ?? plans[0];
 
 export class SectorService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly printed: PrintedFigureService,
+  ) {}
 
   /** The nation's units (one per tree), which national figures are stored at. */
   private async nation(actor: Actor): Promise<number[]> {
@@ -240,6 +244,21 @@ export class SectorService {
       f.yoy.reported = own?.reported_yoy ?? null;
       f.prev.reported = own?.reported_prev ?? null;
     }
+    // What the article printed beyond the value: "hơn", "khoảng", and its changes' qualifiers.
+    const printed = await this.printed.printedFigures({
+      elements: [...new Set(found.map((f) => f.figure.element))],
+      unit: { code: ROOT_CODE },
+      periods: [...new Set(found.map((f) => f.figure.period.id))],
+    });
+    for (const { figure: f } of found) {
+      const p = printed.find(
+        (x) => x.element === f.element && x.period === f.period.id && x.option === null,
+      );
+      if (!p) continue;
+      f.qualifier = p.qualifier;
+      f.yoy.qualifier = p.yoyQualifier;
+      f.prev.qualifier = p.prevQualifier;
+    }
 
     return {
       sector: { code: sector, nameVi: SECTOR_NAMES[sector].vi, nameEn: SECTOR_NAMES[sector].en },
@@ -266,9 +285,10 @@ function figure(
     through,
     options: options.filter((o) => o !== 'default'),
     estimate: false,
+    qualifier: null,
     notes: [],
-    yoy: { period: '', comparable: false, reported: null },
-    prev: { period: '', comparable: false, reported: null },
+    yoy: { period: '', comparable: false, reported: null, qualifier: null },
+    prev: { period: '', comparable: false, reported: null, qualifier: null },
   };
 }
 

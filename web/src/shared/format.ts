@@ -10,14 +10,23 @@ import {
   type Period,
 } from '../../../src/domain/period.ts';
 import {
+  changeDecimals,
   formatNumber,
   formatPercent,
+  printedDecimals,
   type Lang,
   type NumberOptions,
 } from '../../../src/domain/vn-format.ts';
 
 // The number forms live in src/domain so the server writes the briefing's figures the same way.
-export { formatNumber, formatPercent, type Lang, type NumberOptions };
+export {
+  changeDecimals,
+  formatNumber,
+  formatPercent,
+  printedDecimals,
+  type Lang,
+  type NumberOptions,
+};
 
 const MAGNITUDES: Record<Lang, [number, string][]> = {
   vi: [

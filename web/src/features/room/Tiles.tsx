@@ -1,8 +1,10 @@
 import {
+  changeDecimals,
   formatChange,
   formatDate,
   formatPercent,
   formatValue,
+  printedDecimals,
   unitLabel,
   type Lang,
 } from '../../shared/format.ts';
@@ -45,7 +47,13 @@ export function ChangeMark({
         {against ? `${against}: ${t('noComparison')}` : '–'}
       </span>
     );
-  const c = formatChange(lang, change.pct);
+  // As the briefing prints it: a computed change with one decimal, two where one would round
+  // it off (7,03%, not 7%); a reported one with the decimals it was printed with.
+  const c = formatChange(
+    lang,
+    change.pct,
+    change.source === 'reported' ? printedDecimals(change.pct) : changeDecimals(change.pct),
+  );
   return (
     <span className={`change change-${c.direction}`} data-testid={testId}>
       <span className="change-arrow" aria-hidden="true">

@@ -1,6 +1,6 @@
 import { formatChange, formatPeriod, type Lang } from '../../shared/format.ts';
 import type { Change } from './data.ts';
-import { joined, valueParts } from './figureText.ts';
+import { joined, QUALIFIER_WORDS, valueParts, type Qualifier } from './figureText.ts';
 import type { SectorT } from './messages.ts';
 
 /** How many decimals the source printed a change with (10,29%; 3%), at most two. */
@@ -20,6 +20,7 @@ function yearOf(periodId: string): string {
 export function ChangeLine({
   change,
   printed,
+  qualifier = null,
   kind,
   lang,
   t,
@@ -28,6 +29,8 @@ export function ChangeLine({
   change: Change;
   /** the change the source printed, if any: a computed one is written to its precision */
   printed: number | null;
+  /** how the source qualified the change it printed ("khoảng 23%"), kept with it */
+  qualifier?: Qualifier | null;
   kind: 'yoy' | 'prev';
   lang: Lang;
   t: SectorT;
@@ -41,6 +44,11 @@ export function ChangeLine({
         ? decimalsOf(printed)
         : 1;
   const c = formatChange(lang, change.pct!, decimals);
+  // "giảm khoảng 23%": the qualifier stays with a reported change.
+  const words =
+    qualifier && change.source === 'reported' && c.direction !== 'flat'
+      ? c.words.replace(' ', ` ${QUALIFIER_WORDS[lang][qualifier]} `)
+      : c.words;
   const versus =
     kind === 'yoy'
       ? t('vsSamePeriod', { year: yearOf(change.period) })
@@ -57,7 +65,7 @@ export function ChangeLine({
         {c.arrow}
       </span>
       <span title={title}>
-        {c.words} {versus}
+        {words} {versus}
       </span>
       {change.source === 'reported' && (
         <span className="sector-badge" title={t('reportedTitle')}>

@@ -3,7 +3,7 @@ import { FlagMark } from '../../shared/FlagMark.tsx';
 import { Breakdown } from './Breakdown.tsx';
 import { ChangeLine } from './ChangeLine.tsx';
 import { cellKey, changeToShow, type Cell, type SectorElement, type SectorFigure } from './data.ts';
-import { midSentence, quoteOf, valueParts } from './figureText.ts';
+import { midSentence, QUALIFIER_WORDS, quoteOf, valueParts } from './figureText.ts';
 import type { SectorT } from './messages.ts';
 
 /** Slice colours, each at least 3:1 against the white card. */
@@ -73,6 +73,9 @@ export function FigureCard({
         {figure.estimate && ' '}
         {shown ? (
           <>
+            {figure.qualifier && (
+              <span className="sector-qualifier">{QUALIFIER_WORDS[lang][figure.qualifier]} </span>
+            )}
             <span className="sector-num">{shown.num}</span>
             {shown.unit && ' '}
             {shown.unit && <span className="sector-unit">{shown.unit}</span>}
@@ -94,6 +97,7 @@ export function FigureCard({
             <ChangeLine
               change={yoy}
               printed={figure.yoy.reported}
+              qualifier={figure.yoy.qualifier}
               kind="yoy"
               lang={lang}
               t={t}
@@ -104,6 +108,7 @@ export function FigureCard({
             <ChangeLine
               change={prev}
               printed={figure.prev.reported}
+              qualifier={figure.prev.qualifier}
               kind="prev"
               lang={lang}
               t={t}

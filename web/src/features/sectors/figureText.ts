@@ -14,6 +14,13 @@ export function valueParts(
   return { num: formatNumber(lang, value, { decimals: DECIMALS }), unit: unitLabel(lang, unit) };
 }
 
+/** How the source qualified a printed number ("hơn 700.000", "giảm khoảng 23%"). */
+export type Qualifier = 'about' | 'nearly' | 'over' | 'under';
+export const QUALIFIER_WORDS: Record<Lang, Record<Qualifier, string>> = {
+  vi: { about: 'khoảng', nearly: 'gần', over: 'hơn', under: 'dưới' },
+  en: { about: 'about', nearly: 'nearly', over: 'over', under: 'under' },
+};
+
 export const joined = (v: { num: string; unit: string }) => (v.unit ? `${v.num} ${v.unit}` : v.num);
 
 /**

@@ -12554,6 +12554,11 @@ export interface components {
       comparable: boolean;
       /** @example 2021-01 */
       period: string;
+      /**
+       * @description How the source qualified its printed change: about ("khoảng"), nearly ("gần"), over ("hơn", "trên"), under
+       * @enum {string|null}
+       */
+      qualifier: 'about' | 'nearly' | 'over' | 'under' | null;
       /** @description The change the source printed, in percent */
       reported: number | null;
     };
@@ -12591,6 +12596,11 @@ export interface components {
          */
         placement: 'month' | 'within' | 'span';
         prev: components['schemas']['SectorComparison'] & unknown;
+        /**
+         * @description How the source qualified the printed value ("hơn 700.000", "khoảng 9,6")
+         * @enum {string|null}
+         */
+        qualifier: 'about' | 'nearly' | 'over' | 'under' | null;
         /** @description For a month still being reported: the last day with values */
         through: string | null;
         yoy: components['schemas']['SectorComparison'];
