@@ -804,7 +804,8 @@ function readDate(input: string, s: string): string {
 // ---------------------------------------------------------------------------------------------
 // Labels and ids
 
-const MONTHS_EN = [
+/** English month names, January first. */
+export const MONTHS_EN = [
   'January',
   'February',
   'March',

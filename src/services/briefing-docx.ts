@@ -1,3 +1,4 @@
+import { stampZip } from './zip-stamp.ts';
 import {
   AlignmentType,
   BorderStyle,
@@ -609,37 +610,6 @@ function coreXml(doc: BriefingDocument) {
     `<dcterms:modified xsi:type="dcterms:W3CDTF">${at}</dcterms:modified>` +
     '</cp:coreProperties>'
   );
-}
-
-/**
- * Sets every zip entry's modification time (local and central headers; DOS date, time 00:00)
- * to `iso`: the zip writer inside `docx` stamps them with the clock. Headers only, so the
- * entries' CRCs stay right.
- */
-function stampZip(zip: Uint8Array, iso: string): Uint8Array {
-  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-  const date = ((y - 1980) << 9) | (m << 5) | d;
-  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
-  let end = zip.length - 22;
-  while (end >= 0 && view.getUint32(end, true) !== 0x06054b50) end--;
-  if (end < 0) throw new Error('docx wrote no zip end record');
-  const entries = view.getUint16(end + 10, true);
-  let p = view.getUint32(end + 16, true);
-  for (let i = 0; i < entries; i++) {
-    if (view.getUint32(p, true) !== 0x02014b50) throw new Error('zip central directory unreadable');
-    view.setUint16(p + 12, 0, true);
-    view.setUint16(p + 14, date, true);
-    const local = view.getUint32(p + 42, true);
-    if (view.getUint32(local, true) !== 0x04034b50) throw new Error('zip local header unreadable');
-    view.setUint16(local + 10, 0, true);
-    view.setUint16(local + 12, date, true);
-    p +=
-      46 +
-      view.getUint16(p + 28, true) +
-      view.getUint16(p + 30, true) +
-      view.getUint16(p + 32, true);
-  }
-  return zip;
 }
 
 /** The briefing as a DOCX file's bytes. */

@@ -1,3 +1,4 @@
+import { MONTHS_EN } from '../domain/period.ts';
 import type {
   BriefingChange,
   BriefingDocument,
@@ -97,21 +98,6 @@ const WORDS = {
 
 const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X', 'XI', 'XII'];
 const roman = (n: number) => ROMAN[n - 1] ?? String(n);
-
-const MONTHS_EN = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 /** Text for HTML (element content and quoted attributes). */
 export function escapeHtml(s: string): string {

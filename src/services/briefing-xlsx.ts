@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { stampZip } from './zip-stamp.ts';
 import type {
   BriefingChange,
   BriefingDocument,
@@ -361,36 +362,5 @@ export async function briefingXlsx(doc: BriefingDocument): Promise<Uint8Array> {
   );
 
   const bytes = new Uint8Array(await wb.xlsx.writeBuffer());
-  return stampZip(bytes, date);
-}
-
-/**
- * Sets every zip entry's modification time (local and central headers) to `date`, midnight.
- * The times are outside what the CRCs cover, so nothing else changes. Reads the central
- * directory from the end-of-central-directory record (JSZip writes no zip64, no comment).
- */
-export function stampZip(bytes: Uint8Array, date: Date): Uint8Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let end = bytes.length - 22;
-  while (end >= 0 && view.getUint32(end, true) !== 0x06054b50) end--;
-  if (end < 0) throw new Error('not a zip: no end of central directory');
-  const dosDate =
-    ((date.getUTCFullYear() - 1980) << 9) | ((date.getUTCMonth() + 1) << 5) | date.getUTCDate();
-  const entries = view.getUint16(end + 10, true);
-  let p = view.getUint32(end + 16, true);
-  for (let i = 0; i < entries; i++) {
-    if (view.getUint32(p, true) !== 0x02014b50) throw new Error('zip central directory broken');
-    view.setUint16(p + 12, 0, true);
-    view.setUint16(p + 14, dosDate, true);
-    const local = view.getUint32(p + 42, true);
-    if (view.getUint32(local, true) !== 0x04034b50) throw new Error('zip local header broken');
-    view.setUint16(local + 10, 0, true);
-    view.setUint16(local + 12, dosDate, true);
-    p +=
-      46 +
-      view.getUint16(p + 28, true) +
-      view.getUint16(p + 30, true) +
-      view.getUint16(p + 32, true);
-  }
-  return bytes;
+  return stampZip(bytes, doc.date);
 }
