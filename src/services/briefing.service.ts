@@ -239,11 +239,15 @@ export class BriefingService {
     return { items: out };
   }
 
-  async get(actor: Actor, id: number): Promise<BriefingDetail> {
+  /**
+   * A briefing with its document; for an issued one, what the data now gives otherwise (the
+   * document written again), unless `compare` is false (just issued: nothing can differ yet).
+   */
+  async get(actor: Actor, id: number, { compare = true } = {}): Promise<BriefingDetail> {
     const row = await this.readable(actor, id);
     const document = await this.document(actor, row);
     const changed =
-      row.status === 'issued'
+      row.status === 'issued' && compare
         ? differences(document, await this.write(actor, row, await this.templateOf(row)))
         : [];
     const revisions = await this.store.repos.briefings.series(row.series_id ?? row.id);
@@ -388,7 +392,8 @@ export class BriefingService {
         },
       ]);
     });
-    return this.get(actor, id);
+    // Written from this document a moment ago: reading it again would only double the work.
+    return this.get(actor, id, { compare: false });
   }
 
   /**
