@@ -180,16 +180,22 @@ describe('Sector pages — in a browser', () => {
     );
     await shot(page, 'sectors-press-2022-01.png');
 
-    // Postal: the January article prints only a change, so the month has no figures; the page
-    // says so and leads to the newest month that has them.
+    // Postal: the January article prints only a change ("doanh thu, sản lượng … tăng trưởng
+    // khoảng 30%"): the month shows it, with no value, marked as the report's.
     await page.getByTestId('tab-postal').click();
     await page.getByTestId('sector-title').filter({ hasText: 'Bưu chính' }).waitFor();
+    const postalJan = figure(page, 'POSTAL_REVENUE', '2022-01');
+    await postalJan.getByTestId('change-yoy').waitFor();
     assert.equal(
-      await textOf(page.getByTestId('sector-empty').locator('p').first()),
-      'Lĩnh vực Bưu chính không có số liệu tháng 01/2022.',
+      await textOf(postalJan.getByTestId('change-yoy')),
+      '▲ tăng khoảng 30% so với cùng kỳ 2021 theo báo cáo',
+    );
+    assert.equal(
+      await textOf(postalJan.getByTestId('change-only')),
+      'Báo cáo chỉ nêu mức thay đổi, không nêu giá trị',
     );
     await shot(page, 'sectors-postal-2022-01.png');
-    await page.getByTestId('latest-month-link').click();
+    await page.getByLabel('Tháng', { exact: true }).selectOption('2021-08');
     await page.waitForURL(/\/linh-vuc\/buu-chinh\?thang=2021-08$/);
     const postal = figure(page, 'POSTAL_REVENUE', '2021-01-01/2021-08-31');
     assert.equal(await valueOf(postal), 'ước đạt 24.500 tỷ đồng');

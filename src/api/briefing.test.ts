@@ -109,6 +109,11 @@ for (const engine of testEngines()) {
         of('CYBERATTACKS').vi,
         /1\.383 sự cố, tăng 10,29% so với tháng 12\/2021 \(theo số liệu báo cáo\), trong đó: Lừa đảo \(Phishing\) 197 sự cố, Thay đổi giao diện \(Deface\) 125 sự cố, Mã độc \(Malware\) 1\.061 sự cố/,
       );
+      // A change printed with no value: no value, the printed change with its "khoảng".
+      assert.match(
+        of('POSTAL_REVENUE').vi,
+        /chưa có số liệu; tăng khoảng 30% so với cùng kỳ năm 2021 \(theo số liệu báo cáo\)/,
+      );
       // No value: said so, never 0.
       for (const p of ps.filter((x) => x.figure.value === null)) {
         assert.match(p.vi, /chưa có số liệu/);

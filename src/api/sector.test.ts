@@ -92,11 +92,12 @@ for (const engine of testEngines()) {
       const attacks = find(page.figures, 'CYBERATTACKS', '2022-01');
       assert.equal(attacks.placement, 'month');
       assert.deepEqual(attacks.options, ['DEFACE', 'MALWARE', 'PHISHING']);
-      // The change of the total the article printed is analytics' (a reported one), not the page's own.
+      // The change of the total the article printed ("tăng 10,29% so với tháng 12/2021"): its
+      // printed figure, which analytics also answers with (a reported change).
       assert.deepEqual(attacks.prev, {
         period: '2021-12',
         comparable: true,
-        reported: null,
+        reported: 10.29,
         qualifier: null,
       });
       // The article's own words come with the values, with the change it printed.
@@ -185,10 +186,33 @@ for (const engine of testEngines()) {
     });
 
     it('a month without values is a page with no figures, not an error', async () => {
-      const postal = await get('/api/sectors/postal?month=2022-01');
-      assert.equal(postal.month.id, '2022-01');
+      const postal = await get('/api/sectors/postal?month=2021-11');
+      assert.equal(postal.month.id, '2021-11');
       assert.deepEqual(postal.figures, []);
       assert.ok(postal.months.length > 0);
+    });
+
+    it('a change printed with no value is a figure of its month, with the printed change', async () => {
+      // jan-2022: "doanh thu, sản lượng của lĩnh vực tăng trưởng khoảng 30% so với cùng kỳ 2021".
+      const postal = await get('/api/sectors/postal?month=2022-01');
+      assert.equal(postal.month.id, '2022-01');
+      for (const element of ['POSTAL_REVENUE', 'POSTAL_ITEMS']) {
+        const f = find(postal.figures, element);
+        assert.equal(f.placement, 'month');
+        assert.deepEqual(f.yoy, {
+          period: '2021-01',
+          comparable: true,
+          reported: 30,
+          qualifier: 'about',
+        });
+        assert.equal(f.prev.reported, null);
+        assert.ok(
+          f.notes.some((n: string) => n.includes('tăng trưởng khoảng 30% so với cùng kỳ 2021')),
+        );
+      }
+      assert.ok(postal.months.some((m: { id: string }) => m.id === '2022-01'));
+      // Nothing stored there: the page still opens on the newest month with values.
+      assert.equal((await get('/api/sectors/postal')).month.id, '2021-08');
     });
 
     it('a month of daily commune values is summed to the month, up to the last day held', async () => {

@@ -108,6 +108,33 @@ export async function storedPeriods(
   return r.rows;
 }
 
+/**
+ * The periods at which a source printed a change of a sector's element at these units and no
+ * value ("doanh thu, sản lượng … tăng trưởng khoảng 30%"): the figure is the change alone.
+ */
+export async function printedOnlyPeriods(
+  db: Db,
+  sectors: string[],
+  unitIds: number[],
+): Promise<StoredPeriodRow[]> {
+  if (unitIds.length === 0 || sectors.length === 0) return [];
+  const r = await sql<StoredPeriodRow>`
+    select distinct e.sector, e.code as element, p.pid, p.type, p.start_date, p.end_date,
+      '{}'::text[] as options
+    from printed_figure f
+    join data_element e on e.id = f.element_id
+    join period p on p.id = f.period_id
+    where e.sector = any(${sectors}::text[]) and f.unit_id = any(${unitIds}::int[])
+      and f.option_id is null
+      and (f.reported_yoy_pct is not null or f.reported_prev_pct is not null)
+      and not exists (
+        select 1 from data_value d
+        where d.period_id = f.period_id and d.element_id = f.element_id and d.unit_id = f.unit_id)`.execute(
+    db,
+  );
+  return r.rows;
+}
+
 export interface ValueNoteRow {
   element: string;
   pid: string;
@@ -159,6 +186,9 @@ export class SectorRepo {
   }
   storedPeriods(sectors: string[], unitIds: number[]) {
     return storedPeriods(this.db, sectors, unitIds);
+  }
+  printedOnlyPeriods(sectors: string[], unitIds: number[]) {
+    return printedOnlyPeriods(this.db, sectors, unitIds);
   }
   valueNotes(sector: string, unitIds: number[], pids: string[]) {
     return valueNotes(this.db, sector, unitIds, pids);

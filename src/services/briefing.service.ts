@@ -622,7 +622,12 @@ export class BriefingService {
       scale: number,
       p: PrintedFigure | undefined,
     ): BriefingChange => {
-      const ch = which === 'yoy' ? c?.yoy : c?.pop;
+      // Analytics answers no cell where no value is stored: a change the source printed alone
+      // ("tăng trưởng khoảng 30%", postal, January 2022) is still printed, as reported.
+      const printedPct = (which === 'yoy' ? p?.reportedYoyPct : p?.reportedPrevPct) ?? null;
+      const ch =
+        (which === 'yoy' ? c?.yoy : c?.pop) ??
+        (printedPct === null ? undefined : { pct: printedPct, source: 'reported', previous: null });
       const pct = ch?.pct ?? null;
       const q = qualifierOf(which === 'yoy' ? p?.yoyQualifier : p?.prevQualifier);
       return {

@@ -77,6 +77,8 @@ interface Planned {
   figure: SectorFigure;
   /** the stored periods the figure is made of */
   pids: string[];
+  /** a change the source printed with no value: shown, but no reason to open a page on */
+  printedOnly: boolean;
 }
 
 interface MonthPlan {
@@ -91,10 +93,12 @@ interface MonthPlan {
  */
 function planMonth(
   m: Period,
-  rows: StoredPeriodRow[],
+  rows: PlannedPeriod[],
   elementOrder: string[],
   storedOf: (element: string) => Set<string>,
 ): Planned[] {
+  const printedOnly = (element: string, pids: string[]) =>
+    pids.every((pid) => rows.some((r) => r.element === element && r.pid === pid && r.printedOnly));
   const out: Planned[] = [];
   const options = (rs: StoredPeriodRow[]) => [...new Set(rs.flatMap((r) => r.options))].sort();
   for (const element of elementOrder) {
@@ -107,16 +111,23 @@ function planMonth(
       out.push({
         figure: figure(element, toPeriod(only), 'within', null, options(inside)),
         pids: [only.pid],
+        printedOnly: printedOnly(element, [only.pid]),
       });
     } else if (inside.length > 0) {
       const lastEnd = inside.reduce((a, r) => (r.end_date > a ? r.end_date : a), m.start);
+      const pids = inside.map((r) => r.pid);
       out.push({
         figure: figure(element, m, 'month', lastEnd < m.end ? lastEnd : null, options(inside)),
-        pids: inside.map((r) => r.pid),
+        pids,
+        printedOnly: printedOnly(element, pids),
       });
     }
     for (const r of spans.sort((a, b) => comparePeriods(toPeriod(a), toPeriod(b))))
-      out.push({ figure: figure(element, toPeriod(r), 'span', null, r.options), pids: [r.pid] });
+      out.push({
+        figure: figure(element, toPeriod(r), 'span', null, r.options),
+        pids: [r.pid],
+        printedOnly: r.printedOnly === true,
+      });
   }
   for (const { figure: f } of out) {
     const p = parsePeriod(f.period.id);
@@ -132,12 +143,26 @@ function planMonth(
   return out.sort((a, b) => rank[a.figure.placement] - rank[b.figure.placement]);
 }
 
-/** Every month holding values, newest first, with its figures. */
-function planMonths(rows: StoredPeriodRow[], elementOrder: string[]): MonthPlan[] {
+/** A stored period, or one at which the source printed only a change (`printedOnly`). */
+type PlannedPeriod = StoredPeriodRow & { printedOnly?: boolean };
+
+/** The stored periods and, where nothing is stored, those with only a printed change. */
+function withPrintedOnly(stored: StoredPeriodRow[], printed: StoredPeriodRow[]): PlannedPeriod[] {
+  const held = new Set(stored.map((r) => `${r.element}|${r.pid}`));
+  return [
+    ...stored,
+    ...printed
+      .filter((r) => !held.has(`${r.element}|${r.pid}`))
+      .map((r) => ({ ...r, printedOnly: true })),
+  ];
+}
+
+/** Every month holding values or printed changes, newest first, with its figures. */
+function planMonths(rows: PlannedPeriod[], elementOrder: string[]): MonthPlan[] {
   const stored = new Map<string, Set<string>>();
   for (const r of rows) stored.set(r.element, (stored.get(r.element) ?? new Set()).add(r.pid));
   const storedOf = (element: string) => stored.get(element) ?? new Set<string>();
-  const byMonth = new Map<string, StoredPeriodRow[]>();
+  const byMonth = new Map<string, PlannedPeriod[]>();
   for (const r of rows)
     for (const m of monthsOfPeriod(toPeriod(r))) byMonth.set(m, [...(byMonth.get(m) ?? []), r]);
   return [...byMonth.keys()]
@@ -154,7 +179,8 @@ function planMonths(rows: StoredPeriodRow[], elementOrder: string[]): MonthPlan[
  * tail of a period begun the month before (the Tết week in February).
  */
 const defaultMonth = (plans: MonthPlan[]) =>
-  plans.find((m) => m.figures.some((f) => f.figure.placement !== 'span')) ?? plans[0];
+  plans.find((m) => m.figures.some((f) => f.figure.placement !== 'span' && !f.printedOnly)) ??
+  plans[0];
 
 export class SectorService {
   constructor(
@@ -173,7 +199,10 @@ export class SectorService {
   /** Every sector page with how many elements it has and the month it opens on. */
   async list(actor: Actor): Promise<SectorSummary[]> {
     const units = await this.nation(actor);
-    const rows = await this.store.repos.sectors.storedPeriods([...SECTOR_PAGES], units);
+    const rows = withPrintedOnly(
+      await this.store.repos.sectors.storedPeriods([...SECTOR_PAGES], units),
+      await this.store.repos.sectors.printedOnlyPeriods([...SECTOR_PAGES], units),
+    );
     const out: SectorSummary[] = [];
     for (const code of SECTOR_PAGES) {
       const elements = (await this.store.repos.sectors.sectorElements(code)).map((e) => e.code);
@@ -223,7 +252,10 @@ export class SectorService {
         : null,
     }));
     const order = elements.map((e) => e.code);
-    const stored = await this.store.repos.sectors.storedPeriods([sector], units);
+    const stored = withPrintedOnly(
+      await this.store.repos.sectors.storedPeriods([sector], units),
+      await this.store.repos.sectors.printedOnlyPeriods([sector], units),
+    );
     const plans = planMonths(stored, order);
     const chosen = asked
       ? {
@@ -255,6 +287,11 @@ export class SectorService {
         (x) => x.element === f.element && x.period === f.period.id && x.option === null,
       );
       if (!p) continue;
+      // A change printed with no value, or of a total whose parts carry the values.
+      f.yoy.reported ??= p.reportedYoyPct;
+      f.prev.reported ??= p.reportedPrevPct;
+      // Where no stored value carries the article's words, the printed figure does.
+      if (f.notes.length === 0 && p.source) f.notes = [p.source];
       f.qualifier = p.qualifier;
       f.yoy.qualifier = p.yoyQualifier;
       f.prev.qualifier = p.prevQualifier;

@@ -43,8 +43,9 @@ export function FigureCard({
       date: formatDate(lang, figure.through),
     });
 
-  const yoy = cell ? changeToShow(cell.yoy, figure.yoy) : null;
-  const prev = cell ? changeToShow(cell.pop, figure.prev) : null;
+  // A change printed with no value (postal, January 2022: "khoảng 30%") is shown all the same.
+  const yoy = cellsLoading ? null : changeToShow(cell?.yoy, figure.yoy);
+  const prev = cellsLoading ? null : changeToShow(cell?.pop, figure.prev);
 
   const options =
     figure.options.length > 1 && element.breakdown
@@ -90,6 +91,11 @@ export function FigureCard({
           </span>
         )}
       </p>
+      {value === null && (yoy?.source === 'reported' || prev?.source === 'reported') && (
+        <p className="sector-caption" data-testid="change-only">
+          {t('changeOnly')}
+        </p>
+      )}
       {value !== null && cell?.flags && <FlagMark flags={cell.flags} lang={lang} />}
       {(yoy || prev) && (
         <ul className="sector-changes">

@@ -45,6 +45,7 @@ const vi = {
   share: '{pct} tổng số',
   quote: 'Trích báo cáo',
   valueMissing: 'Không có giá trị',
+  changeOnly: 'Báo cáo chỉ nêu mức thay đổi, không nêu giá trị',
   cellsError: 'Không tải được giá trị số liệu.',
 };
 
@@ -93,6 +94,7 @@ const en: Dict = {
   share: '{pct} of the total',
   quote: 'From the report',
   valueMissing: 'No value',
+  changeOnly: 'The report gives only the change, no value',
   cellsError: 'Could not load the values.',
 };
 
