@@ -62,6 +62,26 @@ export const BriefingTemplate = z
     parentBodyVi: plainText().max(200).optional(),
     place: plainText().min(1).max(100).openapi({ example: 'Hà Nội' }),
     numberSuffix: plainText().min(1).max(40).openapi({ example: 'BC-BTTTT' }),
+    signer: z
+      .object({
+        authorityVi: plainText()
+          .min(1)
+          .max(100)
+          .optional()
+          .openapi({ example: 'TL. BỘ TRƯỞNG', description: 'On whose behalf (TL., KT., TM.)' }),
+        titleVi: plainText()
+          .min(1)
+          .max(200)
+          .openapi({ example: 'VỤ TRƯỞNG VỤ KẾ HOẠCH - TÀI CHÍNH' }),
+      })
+      .strict()
+      .optional()
+      .openapi({ description: 'The signature block; the name is the issuer’s' }),
+    recipients: z
+      .array(plainText().min(1).max(200))
+      .max(30)
+      .optional()
+      .openapi({ description: '"Nơi nhận", one line each', example: ['Lưu: VT, KHTC.'] }),
     sections: z.array(BriefingTemplateSection).min(1).max(50),
   })
   .strict()
@@ -201,6 +221,14 @@ export const BriefingDocument = z
         z.object({ code: z.string(), nameVi: z.string(), values: z.array(z.number().nullable()) }),
       ),
     }),
+    closing: z
+      .object({
+        authorityVi: z.string().nullable(),
+        titleVi: z.string(),
+        name: z.string().nullable(),
+        recipients: z.array(z.string()),
+      })
+      .optional(),
   })
   .openapi('BriefingDocument');
 

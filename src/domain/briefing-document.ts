@@ -128,6 +128,21 @@ export interface BriefingAnnex {
   rows: { code: string; nameVi: string; values: (number | null)[] }[];
 }
 
+/**
+ * The end of the document (Decree 30/2020, Appendix I, II.7 and II.9): who signs, in what
+ * capacity, and where it is sent ("Nơi nhận").
+ */
+export interface BriefingClosing {
+  /** On whose behalf, when not in one's own right: "TL. BỘ TRƯỞNG", "KT. BỘ TRƯỞNG". */
+  authorityVi: string | null;
+  /** The signer's office: "VỤ TRƯỞNG VỤ KẾ HOẠCH - TÀI CHÍNH". */
+  titleVi: string;
+  /** Who signed: the issuer; null on a draft (the name is written when it is issued). */
+  name: string | null;
+  /** "Nơi nhận", one line each: "Bộ trưởng (để báo cáo);" … "Lưu: VT, KHTC." */
+  recipients: string[];
+}
+
 export interface BriefingDocument {
   id: number | null;
   status: 'draft' | 'issued';
@@ -150,4 +165,6 @@ export interface BriefingDocument {
   completeness: BriefingCompleteness[];
   corrections: BriefingCorrection[];
   annex: BriefingAnnex;
+  /** Absent where the template names no signer nor recipients (and on snapshots before it). */
+  closing?: BriefingClosing;
 }

@@ -66,6 +66,15 @@ export function defaultTemplate(elements: TemplateElement[]) {
     bodyVi: 'BỘ THÔNG TIN VÀ TRUYỀN THÔNG',
     place: 'Hà Nội',
     numberSuffix: 'BC-BTTTT',
+    // The planning office writes it on the Minister's behalf (Decree 30: "TL." for an office).
+    signer: { authorityVi: 'TL. BỘ TRƯỞNG', titleVi: 'VỤ TRƯỞNG VỤ KẾ HOẠCH - TÀI CHÍNH' },
+    recipients: [
+      'Bộ trưởng (để báo cáo);',
+      'Các Thứ trưởng;',
+      'Các cơ quan, đơn vị thuộc Bộ;',
+      'Sở TTTT các tỉnh, thành phố trực thuộc TW;',
+      'Lưu: VT, KHTC.',
+    ],
     sections: SECTOR_PAGES.flatMap((sector) => {
       const mine = elements.filter((e) => e.sector === sector);
       if (mine.length === 0) return [];

@@ -53,6 +53,7 @@ const DRAFT: BriefingDocument = {
   number: null,
   parentBodyVi: 'CHÍNH PHỦ',
   corrections: [],
+  closing: { ...BRIEFING_FIXTURE.closing!, name: null },
 };
 
 describe('briefing DOCX', () => {
@@ -109,6 +110,12 @@ describe('briefing DOCX', () => {
         'SỐ LIỆU ĐIỀU CHỈNH',
         'Hà Giang, Cao Bằng, Đắk Nông',
         'Bạc Liêu, Cà Mau',
+        // The end (II.7, II.9): recipients, the signer's authority, office and name.
+        'Nơi nhận:',
+        '- Bộ trưởng (để báo cáo);',
+        '- Lưu: VT, KHTC.',
+        'TL. BỘ TRƯỞNG',
+        'Nguyễn Thị Lãnh Đạo',
       ]) {
         assert.ok(txt.includes(expected), `the PDF holds "${expected}"`);
       }
@@ -140,6 +147,8 @@ describe('briefing DOCX', () => {
       assert.ok(txt.includes('CHÍNH PHỦ'));
       assert.ok(!txt.includes('15/BC-BTTTT'), 'a draft has no number yet');
       assert.ok(!txt.includes('SỐ LIỆU ĐIỀU CHỈNH'), 'no corrections, no section');
+      assert.ok(txt.includes('TL. BỘ TRƯỞNG'), 'the signature block is laid out');
+      assert.ok(!txt.includes('Nguyễn Thị Lãnh Đạo'), 'nobody has signed a draft');
       mkdirSync(LOOK, { recursive: true });
       await pdfPages(pdf, LOOK, 'draft', 80);
     },

@@ -61,6 +61,9 @@ export const DOCX_LAYOUT = {
     text: 14, // content: 13–14
     pageNumber: 14, // I.7: 13–14
     table: 12, // tables: not set by the decree; 12 keeps six columns readable
+    signer: 14, // II.7: authority and office 13–14 upper case bold; the name 13–14 bold
+    recipientsHead: 12, // II.9: "Nơi nhận:" 12, italic, bold
+    recipients: 11, // II.9: the list 11, upright
   },
   /** Content (II.6): first line indented 1–1.27 cm; ≥ 6 pt between paragraphs; single to 1.5 lines. */
   indent: mm(12.7),
@@ -612,6 +615,56 @@ function coreXml(doc: BriefingDocument) {
   );
 }
 
+/**
+ * The end (II.7, II.9): "Nơi nhận" at the left, the signer at the right — authority and office,
+ * room for the signature and seal, then the name (the issuer's; blank on a draft).
+ */
+function closing(doc: BriefingDocument): Table[] {
+  const c = doc.closing;
+  if (!c) return [];
+  const size = DOCX_LAYOUT.size;
+  const half = Math.round(CONTENT_WIDTH / 2);
+  const left = c.recipients.length
+    ? [
+        new Paragraph({
+          spacing: { before: 240, after: 0 },
+          children: [run('Nơi nhận:', size.recipientsHead, { bold: true, italics: true })],
+        }),
+        ...c.recipients.map(
+          (r) =>
+            new Paragraph({
+              spacing: { before: 0, after: 0 },
+              children: [run(`- ${r}`, size.recipients)],
+            }),
+        ),
+      ]
+    : [new Paragraph({ children: [] })];
+  const office = [
+    ...(c.authorityVi ? [c.authorityVi.toLocaleUpperCase('vi')] : []),
+    ...balancedLines(c.titleVi.toLocaleUpperCase('vi'), size.signer, true, half - 2 * CELL_MARGIN),
+  ];
+  const right = [
+    centered(lineRuns(office, size.signer, { bold: true }), 240),
+    // Room for the signature and the seal: four empty lines.
+    ...[0, 1, 2, 3].map(() => centered([run('', size.signer)])),
+    centered([run(c.name ?? '', size.signer, { bold: true })]),
+  ];
+  return [
+    new Table({
+      width: { size: CONTENT_WIDTH, type: WidthType.DXA },
+      columnWidths: [CONTENT_WIDTH - half, half],
+      layout: TableLayoutType.FIXED,
+      borders: TableBorders.NONE,
+      rows: [
+        new TableRow({
+          cantSplit: true,
+          children: [cell(CONTENT_WIDTH - half, left), cell(half, right)],
+        }),
+      ],
+    }),
+  ];
+}
+
 /** The briefing as a DOCX file's bytes. */
 export async function briefingDocx(doc: BriefingDocument): Promise<Uint8Array> {
   checkDate(doc.date);
@@ -625,7 +678,7 @@ export async function briefingDocx(doc: BriefingDocument): Promise<Uint8Array> {
   let next = doc.sections.length;
   const done = completeness(doc, next);
   if (done.length) next++;
-  children.push(...done, ...corrections(doc, next));
+  children.push(...done, ...corrections(doc, next), ...closing(doc));
 
   const file = new Document({
     title: doc.titleVi,

@@ -48,6 +48,7 @@ const WORDS = {
     lateUnits: (n: string, names: readonly string[]) => `${n} đơn vị báo cáo muộn${list(names)}`,
     missingUnits: (n: string, names: readonly string[]) => `${n} đơn vị chưa báo cáo${list(names)}`,
     corrections: 'Số liệu điều chỉnh',
+    recipients: 'Nơi nhận:',
     correctionsLead: 'Các số liệu sau đã được điều chỉnh so với lần phát hành trước:',
     before: 'Số liệu đã phát hành',
     after: 'Số liệu điều chỉnh',
@@ -84,6 +85,7 @@ const WORDS = {
     lateUnits: (n: string, names: readonly string[]) => `${n} reported late${list(names)}`,
     missingUnits: (n: string, names: readonly string[]) => `${n} not reported${list(names)}`,
     corrections: 'Corrected figures',
+    recipients: 'Recipients:',
     correctionsLead: 'The following figures were corrected since the previous issue:',
     before: 'As issued',
     after: 'Corrected',
@@ -161,6 +163,12 @@ body { margin: 0; line-height: 1.3; }
 .draft { text-align: right; margin: 0 0 4pt; }
 .draft span { display: inline-block; border: 1pt solid #000; padding: 1pt 8pt; font-weight: bold; font-size: 14pt; }
 table.heading { width: 100%; border-collapse: collapse; }
+table.closing { width: 100%; border-collapse: collapse; margin-top: 12pt; break-inside: avoid; }
+table.closing td { width: 50%; vertical-align: top; padding: 0; }
+table.closing .to { font-size: 11pt; }
+table.closing .to-head { font-size: 12pt; font-weight: bold; font-style: italic; }
+table.closing .signer { text-align: center; font-weight: bold; text-transform: uppercase; text-wrap: balance; }
+table.closing .signer .name { text-transform: none; margin-top: 64pt; }
 table.heading td { text-align: center; vertical-align: top; padding: 0; }
 table.heading td + td { padding-left: 8pt; }
 .parent, .issuer { font-size: 12pt; }
@@ -346,6 +354,18 @@ function annex(c: Ctx, doc: BriefingDocument): string {
 <table class="figures"><thead><tr>${heads.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${body.join('')}</tbody></table></section>`;
 }
 
+/** "Nơi nhận" at the left, the signer at the right (Decree 30, II.7 and II.9), as in the DOCX. */
+function closing(c0: Ctx, doc: BriefingDocument): string {
+  const c = doc.closing;
+  if (!c) return '';
+  const recipients = c.recipients.length
+    ? `<div class="to-head">${esc(c0.w.recipients)}</div>${c.recipients.map((r) => `<div>- ${esc(r)}</div>`).join('')}`
+    : '';
+  const office = [c.authorityVi, c.titleVi].filter((x) => x).map((x) => `<div>${esc(x!)}</div>`);
+  return `<table class="closing"><tr><td class="to">${recipients}</td>
+<td class="signer"><div class="office">${office.join('')}</div><div class="name">${esc(c.name ?? '')}</div></td></tr></table>`;
+}
+
 /** The briefing as a printable page, in Vietnamese (the document) or English (a translation). */
 export function briefingHtml(doc: BriefingDocument, lang: Lang = 'vi'): string {
   const w = WORDS[lang];
@@ -396,6 +416,7 @@ ${heading}
 ${sections.join('\n')}
 ${note}
 ${more.join('\n')}
+${closing(c, doc)}
 ${doc.annex.rows.length ? annex(c, doc) : ''}
 </body></html>
 `;

@@ -180,6 +180,10 @@ describe('briefing PDF', { skip: SKIP_PRINT }, () => {
       '3 đơn vị báo cáo muộn (Hà Giang, Cao Bằng, Đắk Nông)',
       '4.580.000 4.581.000',
       'PHỤ LỤC',
+      'Nơi nhận:',
+      '- Các Thứ trưởng;',
+      'TL. BỘ TRƯỞNG',
+      'Nguyễn Thị Lãnh Đạo',
       ...BRIEFING_FIXTURE.sections.flatMap((s) => s.paragraphs.map((p) => p.vi)),
       ...BRIEFING_FIXTURE.annex.rows.map((r) => r.nameVi),
     ];

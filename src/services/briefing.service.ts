@@ -365,6 +365,9 @@ export class BriefingService {
         number,
         date: this.hierarchy.today(),
         issuer: actor.displayName ?? actor.name,
+        ...(doc.closing
+          ? { closing: { ...doc.closing, name: actor.displayName ?? actor.name } }
+          : {}),
       };
       if (!(await tx.briefings.issue(id, { snapshot: issued, number, by: actor.name, at })))
         throw alreadyIssued(id);
@@ -542,6 +545,16 @@ export class BriefingService {
       completeness: await this.completeness(actor, period, unit),
       corrections: [],
       annex: await this.annex(actor, t, period, unit),
+      ...(t.signer || t.recipients
+        ? {
+            closing: {
+              authorityVi: t.signer?.authorityVi ?? null,
+              titleVi: t.signer?.titleVi ?? '',
+              name: null,
+              recipients: t.recipients ?? [],
+            },
+          }
+        : {}),
     };
     if (row.status === 'draft') applyEdits(doc, row.edits as Record<string, BriefingEdit>);
     return doc;

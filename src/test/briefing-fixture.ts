@@ -295,4 +295,10 @@ export const BRIEFING_FIXTURE: BriefingDocument = {
       values: [i % 9 === 4 ? null : 10 + i * 3, Math.round((1000 + i * 123.45) * 10) / 10],
     })),
   },
+  closing: {
+    authorityVi: 'TL. BỘ TRƯỞNG',
+    titleVi: 'VỤ TRƯỞNG VỤ KẾ HOẠCH - TÀI CHÍNH',
+    name: 'Nguyễn Thị Lãnh Đạo',
+    recipients: ['Bộ trưởng (để báo cáo);', 'Các Thứ trưởng;', 'Lưu: VT, KHTC.'],
+  },
 };

@@ -14,6 +14,7 @@ import { BriefingActions } from './BriefingActions.tsx';
 import { scopeName } from './BriefingTable.tsx';
 import { ChangedBanner } from './ChangedBanner.tsx';
 import { CompletenessView } from './CompletenessView.tsx';
+import { ClosingView } from './ClosingView.tsx';
 import { CorrectionsView } from './CorrectionsView.tsx';
 import { DocHeading } from './DocHeading.tsx';
 import { useBriefingText } from './messages.ts';
@@ -138,6 +139,7 @@ export function BriefingPage({ idText, me }: { idText: string; me: Me }) {
         ))}
         <CompletenessView rows={doc.completeness} lang={lang} t={t} />
         <CorrectionsView doc={doc} lang={lang} t={t} />
+        <ClosingView doc={doc} t={t} />
       </article>
       <RevisionList items={b.revisions} current={b.id} lang={lang} t={t} />
     </div>

@@ -10829,6 +10829,12 @@ export interface components {
         }[];
       };
       bodyVi: string;
+      closing?: {
+        authorityVi: string | null;
+        name: string | null;
+        recipients: string[];
+        titleVi: string;
+      };
       completeness: {
         dataSet: string;
         expected: number;
@@ -10992,7 +10998,24 @@ export interface components {
       parentBodyVi?: string;
       /** @example Hà Nội */
       place: string;
+      /**
+       * @description "Nơi nhận", one line each
+       * @example [
+       *       "Lưu: VT, KHTC."
+       *     ]
+       */
+      recipients?: string[];
       sections: components['schemas']['BriefingTemplateSection'][];
+      /** @description The signature block; the name is the issuer’s */
+      signer?: {
+        /**
+         * @description On whose behalf (TL., KT., TM.)
+         * @example TL. BỘ TRƯỞNG
+         */
+        authorityVi?: string;
+        /** @example VỤ TRƯỞNG VỤ KẾ HOẠCH - TÀI CHÍNH */
+        titleVi: string;
+      };
     };
     BriefingTemplateLine: {
       /** @description Print the breakdown after the total ("trong đó: …") */
