@@ -290,6 +290,11 @@ export class AlertRepo {
     }
   }
 
+  /** Follow-ups left for after the commit (migration 0029): the drain opens their tasks. */
+  async queueFollowUps(): Promise<void> {
+    await this.db.insertInto('outbox').values({ kind: 'follow_ups', payload: '{}' }).execute();
+  }
+
   /** The oldest rows of the outbox. */
   async outbox(limit: number) {
     const rows = await this.db

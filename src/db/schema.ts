@@ -762,7 +762,7 @@ export interface MinMaxValueTable {
  */
 export interface OutboxTable {
   id: Generated<number>;
-  kind: 'live' | 'violations';
+  kind: 'live' | 'violations' | 'follow_ups';
   topic: string | null;
   version: string | null;
   path: string | null;

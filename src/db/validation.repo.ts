@@ -415,8 +415,9 @@ export class ValidationRepo {
   }
 
   /** New open follow-ups (cells without one; `openFollowup` reopens). */
+  /** Opens follow-ups; a null task is one a bulk load leaves for after its commit (0029). */
   async openFollowupMany(
-    fs: { rule_id: number; unit_id: number; period: string; task_id: number }[],
+    fs: { rule_id: number; unit_id: number; period: string; task_id: number | null }[],
   ): Promise<void> {
     for (let i = 0; i < fs.length; i += 5000)
       await sql`
@@ -424,6 +425,50 @@ export class ValidationRepo {
         select rule_id, unit_id, period, task_id, 'open'
         from json_to_recordset(${JSON.stringify(fs.slice(i, i + 5000))}::json)
           as x(rule_id int, unit_id int, period text, task_id int)`.execute(this.db);
+  }
+
+  /**
+   * Follow-ups a bulk load left without a task (migration 0029), with the violation they follow
+   * (the rule's words and both sides), at most `limit`, locked so that two drains do not both
+   * open them. A follow-up whose violation is gone has nothing to ask: left out.
+   */
+  async pendingFollowups(limit: number) {
+    const r = await sql<{
+      rule_id: number;
+      unit_id: number;
+      period: string;
+      rule_code: string;
+      name_vi: string;
+      instruction_vi: string | null;
+      left_value: number | null;
+      right_value: number | null;
+    }>`
+      select f.rule_id, f.unit_id, f.period, r.code as rule_code, r.name_vi, r.instruction_vi,
+        v.left_value, v.right_value
+      from validation_followup f
+      join validation_rule r on r.id = f.rule_id
+      join lateral (
+        select v.left_value, v.right_value from validation_result v
+        where v.rule_id = f.rule_id and v.unit_id = f.unit_id and v.period = f.period
+        limit 1) v on true
+      where f.task_id is null and f.state = 'open'
+      order by f.rule_id, f.unit_id, f.period
+      limit ${limit}
+      for update of f skip locked`.execute(this.db);
+    return r.rows;
+  }
+
+  /** Gives pending follow-ups their tasks (those still without one). */
+  async setFollowupTasks(
+    fs: { rule_id: number; unit_id: number; period: string; task_id: number }[],
+  ): Promise<void> {
+    for (let i = 0; i < fs.length; i += 5000)
+      await sql`
+        update validation_followup f set task_id = x.task_id
+        from json_to_recordset(${JSON.stringify(fs.slice(i, i + 5000))}::json)
+          as x(rule_id int, unit_id int, period text, task_id int)
+        where f.rule_id = x.rule_id and f.unit_id = x.unit_id and f.period = x.period
+          and f.task_id is null`.execute(this.db);
   }
 
   async openFollowup(f: {

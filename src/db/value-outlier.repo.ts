@@ -120,6 +120,21 @@ export class ValueOutlierRepo {
     return out;
   }
 
+  /**
+   * Open flags a bulk load left without a task (migration 0029), a batch of whole (unit,
+   * element) pairs at most `limit` rows long, locked so that two drains do not both open them.
+   */
+  async pending(limit: number): Promise<(ValueKey & { value: number })[]> {
+    const r = await sql<ValueKey & { value: number }>`
+      select element_id, unit_id, period_id, option_id, attribute_id, value
+      from value_outlier
+      where task_id is null and state = 'open'
+      order by unit_id, element_id
+      limit ${limit}
+      for update skip locked`.execute(this.db);
+    return r.rows;
+  }
+
   /** The open task of each (unit, element) among these, if any. */
   async openTasks(pairs: { unit_id: number; element_id: number }[]) {
     if (pairs.length === 0) return [];

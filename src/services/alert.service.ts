@@ -186,6 +186,8 @@ export class AlertService {
   /** A drain of the outbox is queued and has not started. */
   private drainQueued = false;
   private readonly poll: NodeJS.Timeout;
+  /** Opens the follow-up tasks bulk loads left for after their commit (outbox `follow_ups`). */
+  private openFollowUps: () => Promise<unknown> = () => Promise.resolve();
 
   constructor(
     private readonly store: Store,
@@ -206,6 +208,11 @@ export class AlertService {
   onDataChange(change: DataChange): void {
     this.enqueue(() => this.evaluateChange(change));
     this.drainSoon();
+  }
+
+  /** What opens the follow-up tasks a bulk load left pending (set by createServices). */
+  followUpsWith(open: () => Promise<unknown>): void {
+    this.openFollowUps = open;
   }
 
   /** Resolves when every queued evaluation has run (tests, shutdown). */
@@ -261,6 +268,15 @@ export class AlertService {
             ]
           : [],
       );
+      // Tasks first: their own live events reach the outbox behind these rows. A failure keeps
+      // the row, so that the next drain tries again.
+      let keep = false;
+      const followUps = rows.some((r) => r.kind === 'follow_ups');
+      if (followUps)
+        await this.openFollowUps().catch((e: unknown) => {
+          keep = true;
+          this.log('opening follow-up tasks failed', e);
+        });
       if (events.length) await this.live.publishMany(events);
       const cells = rows.flatMap((r) =>
         r.kind === 'violations' ? ((r.payload as { cells?: [number, string][] }).cells ?? []) : [],
@@ -271,8 +287,11 @@ export class AlertService {
         await this.evaluateViolationCells(cells).catch((e: unknown) =>
           this.log('violations alert evaluation failed', e),
         );
-      await repo.outboxDone(rows.map((r) => r.id));
-      if (rows.length < OUTBOX_BATCH) return;
+      await repo.outboxDone(
+        rows.filter((r) => !(keep && r.kind === 'follow_ups')).map((r) => r.id),
+      );
+      // The tasks just opened left their live events behind these rows: one more round.
+      if (keep || (rows.length < OUTBOX_BATCH && !followUps)) return;
     }
   }
 

@@ -44,6 +44,16 @@ export async function closeFollowUpTask(
   ]);
 }
 
+/**
+ * Above this many follow-ups to open at once (a bulk load's), the tasks are opened after the
+ * commit, from the outbox (migration 0029), instead of in the load's transaction: the load is
+ * answered sooner, and a crash in between leaves them pending, never lost.
+ */
+export const DEFER_FOLLOW_UPS = 500;
+
+/** How many pending follow-ups one transaction of the drain opens tasks for. */
+export const PENDING_BATCH = 5000;
+
 /** A follow-up task to open: for which unit, what it asks, what its audit row says. */
 export interface FollowUpTask {
   unit: { id: number; version: string; code: string; path: string; name: string };

@@ -97,6 +97,11 @@ export function createServices(
     ranges: () => valueOutliers.allRanges(),
     outliers: (tx, found) => valueOutliers.onImport(tx, found),
   });
+  // A bulk load's follow-up tasks, opened after its commit from the outbox (migration 0029).
+  alerts.followUpsWith(async () => {
+    await validation.openPendingTasks();
+    await valueOutliers.openPendingTasks();
+  });
   dataValues.onChange((change) => {
     live.publish('data', change).catch((e: unknown) => {
       if (!live.isClosed) console.error('live event not stored', e);

@@ -31,7 +31,13 @@ import {
 import { ruled, type AnalyticsService } from './analytics.service.ts';
 import { auditActor } from './audit.ts';
 import { FreshCheck, TOTAL, type FreshCells } from './fresh-cells.ts';
-import { closeFollowUpTask, openFollowUpTasks } from './follow-up.ts';
+import {
+  closeFollowUpTask,
+  DEFER_FOLLOW_UPS,
+  openFollowUpTasks,
+  PENDING_BATCH,
+  type FollowUpTask,
+} from './follow-up.ts';
 import type { HierarchyService } from './hierarchy.service.ts';
 import type { UnitMap } from './unit-cache.ts';
 
@@ -971,27 +977,32 @@ export class ValidationService {
       const unit = unitOf.get(f.unit_id);
       return v && unit ? [{ f, v, unit }] : [];
     });
-    const taskIds = await openFollowUpTasks(
-      tx,
-      opening.map(({ f, v, unit }) => ({
-        unit,
-        title: `Kiểm tra số liệu: ${v.rule.nameVi} — kỳ ${f.period}`,
-        note: `${v.rule.instructionVi ?? v.rule.nameVi} (vế trái ${v.left ?? '—'}, vế phải ${v.right ?? '—'})`,
-        audit: {
-          action: 'validation_result.follow_up',
-          after: { rule: v.rule.code, period: f.period, left: v.left, right: v.right },
-        },
-      })),
-      at,
-    );
-    await tx.validation.openFollowupMany(
-      opening.map(({ f }, i) => ({
-        rule_id: f.rule_id,
-        unit_id: f.unit_id,
-        period: f.period,
-        task_id: taskIds[i]!,
-      })),
-    );
+    if (opening.length > DEFER_FOLLOW_UPS) {
+      // A bulk load's: opened after the commit, from the outbox (openPendingTasks).
+      await tx.validation.openFollowupMany(
+        opening.map(({ f }) => ({
+          rule_id: f.rule_id,
+          unit_id: f.unit_id,
+          period: f.period,
+          task_id: null,
+        })),
+      );
+      await tx.alerts.queueFollowUps();
+    } else {
+      const taskIds = await openFollowUpTasks(
+        tx,
+        opening.map(({ f, v, unit }) => violationTask(unit, v.rule, f.period, v.left, v.right)),
+        at,
+      );
+      await tx.validation.openFollowupMany(
+        opening.map(({ f }, i) => ({
+          rule_id: f.rule_id,
+          unit_id: f.unit_id,
+          period: f.period,
+          task_id: taskIds[i]!,
+        })),
+      );
+    }
     const still = new Set(found.map((f) => `${f.rule_id}|${f.unit_id}|${f.period}`));
     for (const o of await tx.validation.openFollowups(checked)) {
       if (still.has(`${o.rule_id}|${o.unit_id}|${o.period}`)) continue;
@@ -1008,6 +1019,54 @@ export class ValidationService {
           at,
           'Số liệu đã được sửa: quy tắc không còn bị vi phạm',
         );
+    }
+  }
+
+  /**
+   * Opens the tasks of the follow-ups a bulk load left for after its commit (migration 0029),
+   * a batch per transaction, each with its event, audit row and live event. Called by the
+   * outbox drain; returns how many it opened.
+   */
+  async openPendingTasks(): Promise<number> {
+    let opened = 0;
+    for (;;) {
+      const n = await this.store.transaction(async (tx) => {
+        const rows = await tx.validation.pendingFollowups(PENDING_BATCH);
+        const units = new Map(
+          (await tx.validation.unitsByIds([...new Set(rows.map((r) => r.unit_id))])).map((u) => [
+            u.id,
+            u,
+          ]),
+        );
+        const ready = rows.flatMap((r) => {
+          const unit = units.get(r.unit_id);
+          return unit ? [{ r, unit }] : [];
+        });
+        const ids = await openFollowUpTasks(
+          tx,
+          ready.map(({ r, unit }) =>
+            violationTask(
+              unit,
+              { code: r.rule_code, nameVi: r.name_vi, instructionVi: r.instruction_vi },
+              r.period,
+              r.left_value,
+              r.right_value,
+            ),
+          ),
+          new Date(),
+        );
+        await tx.validation.setFollowupTasks(
+          ready.map(({ r }, i) => ({
+            rule_id: r.rule_id,
+            unit_id: r.unit_id,
+            period: r.period,
+            task_id: ids[i]!,
+          })),
+        );
+        return rows.length;
+      });
+      opened += n;
+      if (n < PENDING_BATCH) return opened;
     }
   }
 
@@ -1137,6 +1196,25 @@ function compileStored(r: RuleRow) {
  * option). An item naming an element, or an option of its breakdown, that no longer exists is
  * left out.
  */
+/** The task a HIGH violation opens for the unit where the rule is broken. */
+function violationTask(
+  unit: FollowUpTask['unit'],
+  rule: { code: string; nameVi: string; instructionVi: string | null },
+  period: string,
+  left: number | null,
+  right: number | null,
+): FollowUpTask {
+  return {
+    unit,
+    title: `Kiểm tra số liệu: ${rule.nameVi} — kỳ ${period}`,
+    note: `${rule.instructionVi ?? rule.nameVi} (vế trái ${left ?? '—'}, vế phải ${right ?? '—'})`,
+    audit: {
+      action: 'validation_result.follow_up',
+      after: { rule: rule.code, period, left, right },
+    },
+  };
+}
+
 export async function ruleItemIds(
   repos: Repos,
   rules: RuleRow[],

@@ -3,7 +3,12 @@ import type { NewOutlier, RangeRow, ValueKey } from '../db/value-outlier.repo.ts
 import { can, inScope, type Actor } from '../domain/access.ts';
 import { errors } from '../domain/errors.ts';
 import { auditActor } from './audit.ts';
-import { closeFollowUpTask, openFollowUpTasks } from './follow-up.ts';
+import {
+  closeFollowUpTask,
+  DEFER_FOLLOW_UPS,
+  openFollowUpTasks,
+  PENDING_BATCH,
+} from './follow-up.ts';
 
 /** A range by (element, option), indexed by unit id (NaN where the unit has none). */
 export interface Range {
@@ -121,7 +126,40 @@ export class ValueOutlierService {
     const repo = tx.valueOutliers;
     const emptied = await repo.dropStale(found.written, found.flags);
     const fresh = await repo.upsert(found.flags);
-    // One task per (unit, element): an open one takes the new flags.
+    await this.attach(tx, fresh, at, { defer: true });
+    for (const id of await repo.tasksDone(emptied))
+      await closeFollowUpTask(tx, id, at, 'Số liệu đã được sửa: không còn giá trị ngoài khoảng');
+    return found.flags.length;
+  }
+
+  /**
+   * Opens the tasks of the flags a bulk load left for after its commit (migration 0029), a
+   * batch per transaction. Called by the outbox drain; returns how many flags it attached.
+   */
+  async openPendingTasks(): Promise<number> {
+    let attached = 0;
+    for (;;) {
+      const n = await this.store.transaction(async (tx) => {
+        const rows = await tx.valueOutliers.pending(PENDING_BATCH);
+        await this.attach(tx, rows, new Date(), { defer: false });
+        return rows.length;
+      });
+      attached += n;
+      if (n < PENDING_BATCH) return attached;
+    }
+  }
+
+  /**
+   * Gives flags without a task theirs: one task per (unit, element), an open one taking the new
+   * flags. With `defer`, more new tasks than DEFER_FOLLOW_UPS are left for after the commit.
+   */
+  private async attach(
+    tx: Repos,
+    fresh: (ValueKey & { value: number })[],
+    at: Date,
+    opts: { defer: boolean },
+  ): Promise<void> {
+    const repo = tx.valueOutliers;
     const pairs = new Map<string, { unit_id: number; element_id: number; values: typeof fresh }>();
     for (const f of fresh) {
       const k = `${f.unit_id}|${f.element_id}`;
@@ -133,60 +171,60 @@ export class ValueOutlierService {
     await repo.setTasks(open);
     for (const o of open) pairs.delete(`${o.unit_id}|${o.element_id}`);
     const opening = [...pairs.values()];
-    if (opening.length) {
-      const units = new Map(
-        (await tx.validation.unitsByIds([...new Set(opening.map((p) => p.unit_id))])).map((u) => [
-          u.id,
-          u,
-        ]),
-      );
-      const names = new Map(
-        (await repo.elementNames([...new Set(opening.map((p) => p.element_id))])).map((e) => [
-          e.id,
-          e,
-        ]),
-      );
-      const periods = new Map(
-        (
-          await tx.validation.periodsByIds([
-            ...new Set(opening.flatMap((p) => p.values.map((v) => v.period_id))),
-          ])
-        ).map((p) => [p.id, p.pid]),
-      );
-      const tasks = opening.flatMap((p) => {
-        const unit = units.get(p.unit_id);
-        const el = names.get(p.element_id);
-        return unit && el ? [{ p, unit, el }] : [];
-      });
-      const listed = (p: (typeof tasks)[number]['p']) =>
-        p.values
-          .slice(0, LISTED)
-          .map((v) => `${periods.get(v.period_id) ?? v.period_id}: ${v.value}`)
-          .join('; ');
-      const ids = await openFollowUpTasks(
-        tx,
-        tasks.map(({ p, unit, el }) => ({
-          unit,
-          title: `Kiểm tra giá trị bất thường: ${el.name_vi} (${p.values.length} giá trị ngoài khoảng)`,
-          note: `Giá trị ngoài khoảng tối thiểu–tối đa của đơn vị: ${listed(p)}${p.values.length > LISTED ? '…' : ''}. Xác nhận đúng hoặc sửa lại.`,
-          audit: {
-            action: 'value_outlier.follow_up',
-            after: { element: el.code, values: p.values.length },
-          },
-        })),
-        at,
-      );
-      await repo.setTasks(
-        tasks.map(({ p }, i) => ({
-          unit_id: p.unit_id,
-          element_id: p.element_id,
-          task_id: ids[i]!,
-        })),
-      );
+    if (opening.length === 0) return;
+    if (opts.defer && opening.length > DEFER_FOLLOW_UPS) {
+      await tx.alerts.queueFollowUps();
+      return;
     }
-    for (const id of await repo.tasksDone(emptied))
-      await closeFollowUpTask(tx, id, at, 'Số liệu đã được sửa: không còn giá trị ngoài khoảng');
-    return found.flags.length;
+    const units = new Map(
+      (await tx.validation.unitsByIds([...new Set(opening.map((p) => p.unit_id))])).map((u) => [
+        u.id,
+        u,
+      ]),
+    );
+    const names = new Map(
+      (await repo.elementNames([...new Set(opening.map((p) => p.element_id))])).map((e) => [
+        e.id,
+        e,
+      ]),
+    );
+    const periods = new Map(
+      (
+        await tx.validation.periodsByIds([
+          ...new Set(opening.flatMap((p) => p.values.map((v) => v.period_id))),
+        ])
+      ).map((p) => [p.id, p.pid]),
+    );
+    const tasks = opening.flatMap((p) => {
+      const unit = units.get(p.unit_id);
+      const el = names.get(p.element_id);
+      return unit && el ? [{ p, unit, el }] : [];
+    });
+    const listed = (p: (typeof tasks)[number]['p']) =>
+      p.values
+        .slice(0, LISTED)
+        .map((v) => `${periods.get(v.period_id) ?? v.period_id}: ${v.value}`)
+        .join('; ');
+    const ids = await openFollowUpTasks(
+      tx,
+      tasks.map(({ p, unit, el }) => ({
+        unit,
+        title: `Kiểm tra giá trị bất thường: ${el.name_vi} (${p.values.length} giá trị ngoài khoảng)`,
+        note: `Giá trị ngoài khoảng tối thiểu–tối đa của đơn vị: ${listed(p)}${p.values.length > LISTED ? '…' : ''}. Xác nhận đúng hoặc sửa lại.`,
+        audit: {
+          action: 'value_outlier.follow_up',
+          after: { element: el.code, values: p.values.length },
+        },
+      })),
+      at,
+    );
+    await repo.setTasks(
+      tasks.map(({ p }, i) => ({
+        unit_id: p.unit_id,
+        element_id: p.element_id,
+        task_id: ids[i]!,
+      })),
+    );
   }
 
   /**
