@@ -95,7 +95,7 @@ export const RULES = [
   rule(20, 0, 'year', b, 'greater_than', '0', 'HIGH'),
 ];
 
-async function setUp(t: TestDb, checks: boolean): Promise<string[]> {
+export async function setUp(t: TestDb, checks: boolean): Promise<string[]> {
   const s = t.services;
   const communes = await setUpElements(t, [...ELEMENTS, 'BENCH_IMPORT_C']);
   if (checks) {

@@ -516,39 +516,53 @@ export function violatedColumns(
     for (let c = 0; c < n; c++) out[c] = L[c] === L[c] && R[c] === R[c] ? 1 : 0;
     return out;
   }
-  // A NaN left here is a side skipped (a NEVER_SKIP side was given its 0 above). `close` is
-  // written out: |l − r| ≤ 1e-9 · max(1, |l|, |r|).
-  for (let c = 0; c < n; c++) {
-    const l = L[c]!;
-    const r = R[c]!;
-    if (l !== l || r !== r) continue;
-    const d = l - r;
-    const al = l < 0 ? -l : l;
-    const ar = r < 0 ? -r : r;
-    const m = al > ar ? (al > 1 ? al : 1) : ar > 1 ? ar : 1;
-    const eq = (d < 0 ? -d : d) <= TOLERANCE * m;
-    let kept: boolean;
-    switch (op) {
-      case 'equal_to':
-        kept = eq;
-        break;
-      case 'not_equal_to':
-        kept = !eq;
-        break;
-      case 'greater_than':
-        kept = l > r && !eq;
-        break;
-      case 'greater_than_or_equal_to':
-        kept = l > r || eq;
-        break;
-      case 'less_than':
-        kept = l < r && !eq;
-        break;
-      case 'less_than_or_equal_to':
-        kept = l < r || eq;
-        break;
-    }
-    if (!kept) out[c] = 1;
+  // A NaN left here is a side skipped (a NEVER_SKIP side was given its 0 above). One loop per
+  // operator: a switch inside
+  // one loop shared by every rule made V8 re-optimise it rule after rule (the bench's twelve
+  // commune rules over 2.5 M cells: 1.7 s cold, against 0.6 s warm).
+  switch (op) {
+    case 'equal_to':
+      for (let c = 0; c < n; c++) {
+        const l = L[c]!;
+        const r = R[c]!;
+        if (l === l && r === r && !close(l, r)) out[c] = 1;
+      }
+      break;
+    case 'not_equal_to':
+      for (let c = 0; c < n; c++) {
+        const l = L[c]!;
+        const r = R[c]!;
+        if (l === l && r === r && close(l, r)) out[c] = 1;
+      }
+      break;
+    case 'greater_than':
+      for (let c = 0; c < n; c++) {
+        const l = L[c]!;
+        const r = R[c]!;
+        if (l === l && r === r && !(l > r && !close(l, r))) out[c] = 1;
+      }
+      break;
+    case 'greater_than_or_equal_to':
+      for (let c = 0; c < n; c++) {
+        const l = L[c]!;
+        const r = R[c]!;
+        if (l === l && r === r && !(l > r || close(l, r))) out[c] = 1;
+      }
+      break;
+    case 'less_than':
+      for (let c = 0; c < n; c++) {
+        const l = L[c]!;
+        const r = R[c]!;
+        if (l === l && r === r && !(l < r && !close(l, r))) out[c] = 1;
+      }
+      break;
+    case 'less_than_or_equal_to':
+      for (let c = 0; c < n; c++) {
+        const l = L[c]!;
+        const r = R[c]!;
+        if (l === l && r === r && !(l < r || close(l, r))) out[c] = 1;
+      }
+      break;
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import type { Range } from './value-outlier.service.ts';
+import { rangeKey, type Range } from './value-outlier.service.ts';
 import { isUtf8 } from 'node:buffer';
 import { BinaryRows } from '../db/copy-binary.ts';
 import type { DataValueRepo } from '../db/data-value.repo.ts';
@@ -386,7 +386,7 @@ export class CsvBulkLoad {
       keyGroup: r.keyGroup,
       g: run.groupOf(r.element.id, periodId, r.option.id, r.attribute.id),
       cell: run.fresh ? run.fresh.group(r.element.id, r.option.id, periodId) : -1,
-      range: run.outliers?.all?.get(`${r.element.id}:${r.option.id}`),
+      range: run.outliers?.all?.get(rangeKey(r.element.id, r.option.id)),
       element: r.element.id,
       period: periodId,
       option: r.option.id,

@@ -17,13 +17,17 @@ export interface Range {
 }
 
 /** Ranges by `${elementId}:${optionId}`. */
-export type RangeIndex = Map<string, Range>;
+/** Ranges by element and option (`rangeKey`): a number key, no string built per row. */
+export type RangeIndex = Map<number, Range>;
+
+/** The key of an element's option in a RangeIndex. */
+export const rangeKey = (elementId: number, optionId: number) => elementId * 1_048_576 + optionId;
 
 export function rangeIndex(rows: RangeRow[]): RangeIndex {
   const size = rows.reduce((m, r) => Math.max(m, r.unit_id), 0) + 1;
   const out: RangeIndex = new Map();
   for (const r of rows) {
-    const key = `${r.element_id}:${r.option_id}`;
+    const key = rangeKey(r.element_id, r.option_id);
     let range = out.get(key);
     if (!range) {
       range = { min: new Float64Array(size).fill(NaN), max: new Float64Array(size).fill(NaN) };
