@@ -166,6 +166,14 @@ describe('Data quality screen — in a browser', () => {
     assert.ok((await slip.count()) >= 1, await textOf(table));
     assert.match(await textOf(slip.first()), /06\/2024/);
     await shot(page, 'data-quality-1366-outliers.png');
+    // Why: the same month of 2022–2024 and its neighbours, drawn; June 2024 stands out.
+    await slip.first().getByRole('button', { name: 'Xem chuỗi so sánh' }).click();
+    const chart = page.getByTestId('dq-baseline');
+    await chart.waitFor();
+    assert.match(await textOf(chart), /Giá trị cùng mùa các năm.*9 giá trị/);
+    assert.equal(await chart.locator('circle.dq-baseline-self').count(), 1);
+    assert.equal(await chart.locator('circle').count(), 9);
+    await shot(page, 'data-quality-1366-baseline.png');
   });
 
   it('lists values outside their min–max range with the range, and confirms one with why', async () => {
@@ -275,6 +283,8 @@ describe('Data quality screen — in a browser', () => {
     await p.getByLabel('Đến ngày').fill('2024-12-31');
     await p.getByRole('button', { name: 'Kiểm tra' }).click();
     await p.getByTestId('dq-outliers-table').waitFor();
+    await p.getByRole('button', { name: 'Xem chuỗi so sánh' }).first().click();
+    await p.getByTestId('dq-baseline').waitFor();
     const overflow = await p.evaluate(
       () => document.documentElement.scrollWidth - window.innerWidth,
     );

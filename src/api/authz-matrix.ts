@@ -716,6 +716,16 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
     }),
   },
   {
+    method: 'GET',
+    path: '/api/outlierDetection/baseline',
+    needs: ['data.read'],
+    scope: 'unit',
+    touches: 'query ou',
+    sample: (f) => ({
+      path: `/api/outlierDetection/baseline?${q({ de: f.element, ou: f.unit, pe: f.period.replaceAll('-', '') })}`,
+    }),
+  },
+  {
     method: 'POST',
     path: '/api/minMaxDataElements',
     needs: ['data.write'],

@@ -1,6 +1,12 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { errorResponses, json } from '../contract/common.ts';
-import { MinMaxBody, OutlierQuery, OutlierResponse } from '../contract/outlier.ts';
+import {
+  MinMaxBody,
+  OutlierBaseline,
+  OutlierBaselineQuery,
+  OutlierQuery,
+  OutlierResponse,
+} from '../contract/outlier.ts';
 import { actorOf, type AppEnv } from './context.ts';
 
 /** A repeatable parameter (`de=A&de=B`), each possibly comma-separated, as DHIS2 reads them. */
@@ -32,6 +38,22 @@ export function outlierRoutes() {
         de: list(c.req.queries('de')),
         ou: list(c.req.queries('ou')),
       });
+      return c.json(r, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/outlierDetection/baseline',
+      tags: ['data quality'],
+      summary:
+        "Opsroom: the seasonal baseline of one value (the same season of every year and its neighbouring periods at its unit), with the median and bounds SEASONAL compared it with: the 'why' of a seasonal outlier",
+      request: { query: OutlierBaselineQuery },
+      responses: { 200: json(OutlierBaseline, 'The baseline, oldest first'), ...errorResponses },
+    }),
+    async (c) => {
+      const r = await c.get('services').outliers.baseline(actorOf(c), c.req.valid('query'));
       return c.json(r, 200);
     },
   );

@@ -252,6 +252,61 @@ for (const engine of testEngines()) {
       assert.ok(!byUnit(z.outlierValues, B).some((v) => v.i === 220));
     });
 
+    it('SEASONAL: the baseline of an outlier, to draw: the same points, median and bounds', async () => {
+      const r = await detect(`${base}&ou=79&algorithm=SEASONAL&maxResults=10000`);
+      const v = byUnit(r.outlierValues, A).find((x) => x.i === 40)!;
+      const got = await admin.get(
+        `/api/outlierDetection/baseline?de=${v.de}&ou=${v.ou}&pe=${v.pe}&coc=${v.coc}&aoc=${v.aoc}`,
+      );
+      assert.equal(got.status, 200, got.text);
+      const b = got.json as {
+        value: number;
+        median: number;
+        lowerBound: number;
+        upperBound: number;
+        zScore: number;
+        points: { pe: string; start: string; value: number; self: boolean }[];
+      };
+      // The days of the same season (±1 week of the year), oldest first, the value among them.
+      const { slots, reach } = seasonShape('day');
+      const slot = seasonSlot('day', iso(40));
+      const days = VALUES[A]!.flatMap((x, j) =>
+        slotsNear(seasonSlot('day', iso(j)), slot, slots, reach) ? [{ j, x }] : [],
+      );
+      assert.equal(b.points.length, v.baseline);
+      assert.deepEqual(
+        b.points.map((p) => [p.pe, p.value, p.self]),
+        days.map(({ j, x }) => [dhis2Day(j), x, j === 40]),
+      );
+      assert.equal(b.value, v.value);
+      close(b.median, v.median!, 'median as outlierDetection');
+      close(b.lowerBound, v.lowerBound!, 'lower bound');
+      close(b.upperBound, v.upperBound!, 'upper bound');
+      close(b.zScore, v.zScore!, 'score');
+      close(b.median, ss.median(days.map((d) => d.x)), 'median as simple-statistics');
+      // Another province's leader may not read a ward of Hồ Chí Minh City's series.
+      await t.services.auth.createUser('system', {
+        username: 'ol-hanoi',
+        password: PW,
+        role: 'leader',
+        scope: { version: '2025', code: '01' },
+      });
+      const hanoi = ApiClient.for(t.services);
+      assert.equal((await hanoi.login('ol-hanoi', PW)).status, 200);
+      const out = await hanoi.get(
+        `/api/outlierDetection/baseline?de=${v.de}&ou=${v.ou}&pe=${v.pe}&coc=${v.coc}`,
+      );
+      assert.equal(out.status, 403, out.text);
+      // A period with no value, and one that is no period: clear errors.
+      const none = await admin.get(
+        `/api/outlierDetection/baseline?de=${EL}&ou=${v.ou}&pe=20200101`,
+      );
+      assert.equal(none.status, 404, none.text);
+      const bad = await admin.get(`/api/outlierDetection/baseline?de=${EL}&ou=${v.ou}&pe=nope`);
+      assert.equal(bad.status, 400, bad.text);
+      assert.match(bad.text, /không phải một kỳ/);
+    });
+
     it('data range, ordering and maxResults', async () => {
       const r = await detect(
         `${base}&ou=${A}&dataStartDate=2025-07-01&dataEndDate=2025-12-31&maxResults=1&orderBy=MEAN_ABS_DEV`,

@@ -73,6 +73,43 @@ export const OutlierValue = z
   .openapi('OutlierValue');
 export type OutlierValue = z.infer<typeof OutlierValue>;
 
+/** The seasonal baseline of one value: the "why" of a SEASONAL outlier, drawn as a chart. */
+export const OutlierBaselineQuery = z.object({
+  de: Text.openapi({ description: 'Data element uid or code, as in an outlier' }),
+  ou: Text.openapi({ description: 'The unit holding the value (uid or code)' }),
+  pe: Text.openapi({ description: "The value's period, DHIS2's id", example: '20250120' }),
+  coc: Text.optional().openapi({ description: 'Breakdown option (uid or code); default total' }),
+  aoc: Text.optional().openapi({ description: 'Attribute option (uid or code); default none' }),
+  dataStartDate: Text.optional().openapi({ description: 'As asked of outlierDetection' }),
+  dataEndDate: Text.optional(),
+  threshold: Text.optional().openapi({ description: 'As asked of outlierDetection; 3.0' }),
+});
+export type OutlierBaselineQuery = z.infer<typeof OutlierBaselineQuery>;
+
+export const OutlierBaseline = z
+  .object({
+    value: z.number(),
+    median: z.number().nullable().openapi({ description: 'null: fewer than 5 values to compare' }),
+    lowerBound: z.number().nullable(),
+    upperBound: z.number().nullable(),
+    zScore: z.number().nullable(),
+    points: z
+      .array(
+        z.object({
+          pe: z.string().openapi({ description: "DHIS2's period id" }),
+          start: z.string(),
+          value: z.number(),
+          self: z.boolean().openapi({ description: 'The value asked about' }),
+        }),
+      )
+      .openapi({
+        description:
+          'The baseline: the same season of every year and its neighbouring periods, oldest first',
+      }),
+  })
+  .openapi('OutlierBaseline');
+export type OutlierBaseline = z.infer<typeof OutlierBaseline>;
+
 export const OutlierResponse = z
   .object({
     outlierValues: z.array(OutlierValue),

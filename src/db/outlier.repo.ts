@@ -690,6 +690,43 @@ export async function optionNamed(db: Db, id: string | undefined): Promise<numbe
   return r.rows[0]?.id;
 }
 
+/** An attribute option by uid or code; the default (none) when not named. */
+export async function attributeNamed(db: Db, id: string | undefined): Promise<number | undefined> {
+  const r = await sql<{ id: number }>`select id from attribute_option
+    where ${id === undefined ? sql`code = 'default'` : sql`uid = ${id} or code = ${id}`}
+    order by id limit 1`.execute(db);
+  return r.rows[0]?.id;
+}
+
+/**
+ * One series: the values of an element, option and attribute stored at one unit for periods of
+ * one type (within the data range, when given), oldest first — what the seasonal baseline of a
+ * value is drawn from.
+ */
+export async function series(
+  db: Db,
+  q: {
+    elementId: number;
+    unitId: number;
+    optionId: number;
+    attributeId: number;
+    type: string;
+    dataStart?: string;
+    dataEnd?: string;
+  },
+) {
+  const r = await sql<{ pid: string; type: string; start_date: string; value: number }>`
+    select p.pid, p.type, p.start_date, d.value
+    from data_value d join period p on p.id = d.period_id
+    where d.element_id = ${q.elementId} and d.unit_id = ${q.unitId}
+      and d.option_id = ${q.optionId} and d.attribute_id = ${q.attributeId}
+      and p.type = ${q.type} and d.value is not null
+      and ${q.dataStart === undefined ? sql`true` : sql`p.start_date >= ${q.dataStart}::date`}
+      and ${q.dataEnd === undefined ? sql`true` : sql`p.end_date <= ${q.dataEnd}::date`}
+    order by p.start_date`.execute(db);
+  return r.rows.map((x) => ({ ...x, value: Number(x.value) }));
+}
+
 /** The outlier queries bound to one handle (db/store.ts `Repos.outliers`). */
 export class OutlierRepo {
   constructor(private readonly db: Db) {}
@@ -707,6 +744,12 @@ export class OutlierRepo {
   }
   find(q: OutlierQuery) {
     return findOutliers(this.db, q);
+  }
+  attributeNamed(id: string | undefined) {
+    return attributeNamed(this.db, id);
+  }
+  series(q: Parameters<typeof series>[1]) {
+    return series(this.db, q);
   }
   optionNamed(id: string | undefined) {
     return optionNamed(this.db, id);

@@ -260,6 +260,16 @@ export interface SeasonalScore extends OutlierScore {
   baseline: number;
 }
 
+/** The indices of the points in the baseline of point `i`: its season, in every year. */
+export function seasonalBaseline(points: readonly SeasonalPoint[], i: number): number[] {
+  const p = points[i]!;
+  const { slots, reach } = seasonShape(p.type);
+  const slot = seasonSlot(p.type, p.start);
+  return points.flatMap((q, j) =>
+    q.type === p.type && slotsNear(seasonSlot(q.type, q.start), slot, slots, reach) ? [j] : [],
+  );
+}
+
 /**
  * The seasonal score of each point of one series (one period type), against the baseline of
  * the same season in every year given; undefined where there is no score (a baseline of fewer
@@ -270,31 +280,40 @@ export function seasonalScores(
   threshold = DEFAULT_THRESHOLD,
 ): (SeasonalScore | undefined)[] {
   const slotOf = points.map((p) => seasonSlot(p.type, p.start));
-  return points.map((p, i) => {
-    const { slots, reach } = seasonShape(p.type);
-    const base = points
-      .filter((q, j) => q.type === p.type && slotsNear(slotOf[j]!, slotOf[i]!, slots, reach))
-      .map((q) => q.value);
-    if (base.length < SEASONAL_MIN_BASELINE) return undefined;
-    const med = median(base);
-    const d = mad(base);
-    const spread = Math.max(MAD_TO_SD * d, SEASONAL_SPREAD_FLOOR * Math.abs(med));
-    if (!(spread > 0)) return undefined;
-    const absDev = Math.abs(p.value - med);
-    const zScore = absDev / spread;
-    return {
-      value: p.value,
-      median: med,
-      stdDev: d,
-      spread,
-      baseline: base.length,
-      absDev,
-      zScore,
-      lowerBound: med - threshold * spread,
-      upperBound: med + threshold * spread,
-      outlier: zScore >= threshold,
-    };
-  });
+  return points.map((_, i) => seasonalScoreAt(points, i, threshold, slotOf));
+}
+
+/** The seasonal score of point `i` of a series (see `seasonalScores`). */
+export function seasonalScoreAt(
+  points: readonly SeasonalPoint[],
+  i: number,
+  threshold = DEFAULT_THRESHOLD,
+  slotOf: readonly number[] = points.map((p) => seasonSlot(p.type, p.start)),
+): SeasonalScore | undefined {
+  const p = points[i]!;
+  const { slots, reach } = seasonShape(p.type);
+  const base = points
+    .filter((q, j) => q.type === p.type && slotsNear(slotOf[j]!, slotOf[i]!, slots, reach))
+    .map((q) => q.value);
+  if (base.length < SEASONAL_MIN_BASELINE) return undefined;
+  const med = median(base);
+  const d = mad(base);
+  const spread = Math.max(MAD_TO_SD * d, SEASONAL_SPREAD_FLOOR * Math.abs(med));
+  if (!(spread > 0)) return undefined;
+  const absDev = Math.abs(p.value - med);
+  const zScore = absDev / spread;
+  return {
+    value: p.value,
+    median: med,
+    stdDev: d,
+    spread,
+    baseline: base.length,
+    absDev,
+    zScore,
+    lowerBound: med - threshold * spread,
+    upperBound: med + threshold * spread,
+    outlier: zScore >= threshold,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

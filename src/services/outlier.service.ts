@@ -7,11 +7,15 @@ import {
   MIN_MAX_FACTOR,
   OUTLIER_ALGORITHMS,
   SCALE_SLIP_RATIO,
+  seasonalBaseline,
+  seasonalScoreAt,
   type OutlierAlgorithm,
 } from '../domain/outlier.ts';
-import { toDhis2Id, type PeriodType } from '../domain/period.ts';
+import { parsePeriod, toDhis2Id, type Period, type PeriodType } from '../domain/period.ts';
 import type {
   MinMaxBody,
+  OutlierBaseline,
+  OutlierBaselineQuery,
   OutlierQuery,
   OutlierResponse,
   OutlierValue,
@@ -278,6 +282,65 @@ export class OutlierService {
     const option = await this.store.repos.outliers.optionNamed(b.optionCombo?.id);
     if (option === undefined) throw errors.notFound(`optionCombo ${b.optionCombo?.id}`);
     return { unit, key: { unit_id: unit.id, element_id: e.id, option_id: option } };
+  }
+
+  /**
+   * `GET /api/outlierDetection/baseline`: the seasonal baseline one value was compared with —
+   * the same season of every year and its neighbouring periods at the same unit, with the
+   * median and bounds (domain/outlier.ts, as SEASONAL computes them) — for the data quality
+   * screen to draw. In the caller's scope.
+   */
+  async baseline(actor: Actor, q: OutlierBaselineQuery): Promise<OutlierBaseline> {
+    if (!can(actor, 'data.read')) throw errors.forbidden('data.read');
+    let period: Period;
+    try {
+      period = parsePeriod(q.pe);
+    } catch {
+      throw invalid('pe', `"${q.pe}" không phải một kỳ`, `"${q.pe}" is not a period`);
+    }
+    const threshold =
+      q.threshold === undefined || q.threshold === '' ? DEFAULT_THRESHOLD : Number(q.threshold);
+    if (!(threshold > 0 && threshold <= 100))
+      throw invalid(
+        'threshold',
+        'ngưỡng phải lớn hơn 0 và không quá 100',
+        'threshold must be above 0 and at most 100',
+      );
+    const dataStart = isoDate('dataStartDate', q.dataStartDate, false);
+    const dataEnd = isoDate('dataEndDate', q.dataEndDate, false);
+    const repo = this.store.repos.outliers;
+    const [e] = (await repo.elementsNamed([q.de])).filter((x) => NUMERIC.has(x.value_type));
+    if (!e) throw errors.outlierUnknownItem('dataElement', q.de);
+    const unit = await this.unit(actor, q.ou, period.start);
+    const option = await repo.optionNamed(q.coc);
+    if (option === undefined) throw errors.notFound(`categoryOptionCombo ${q.coc}`);
+    const attribute = await repo.attributeNamed(q.aoc);
+    if (attribute === undefined) throw errors.notFound(`attributeOptionCombo ${q.aoc}`);
+    const rows = await repo.series({
+      elementId: e.id,
+      unitId: unit.id,
+      optionId: option,
+      attributeId: attribute,
+      type: period.type,
+      dataStart,
+      dataEnd,
+    });
+    const points = rows.map((r) => ({ start: r.start_date, type: r.type, value: r.value }));
+    const i = rows.findIndex((r) => r.pid === period.id);
+    if (i < 0) throw errors.notFound(`${q.de} ${q.ou} ${q.pe}`);
+    const score = seasonalScoreAt(points, i, threshold);
+    return {
+      value: rows[i]!.value,
+      median: score?.median ?? null,
+      lowerBound: score?.lowerBound ?? null,
+      upperBound: score?.upperBound ?? null,
+      zScore: score?.zScore ?? null,
+      points: seasonalBaseline(points, i).map((j) => {
+        const r = rows[j]!;
+        const p = parsePeriod(r.pid);
+        return { pe: toDhis2Id(p), start: r.start_date, value: r.value, self: j === i };
+      }),
+    };
   }
 
   /** `POST /api/minMaxDataElements`: one range set by hand (or marked generated), audited. */

@@ -1,18 +1,15 @@
+import { Fragment, useState } from 'react';
 import { formatNumber, formatPeriod } from '../../shared/format.ts';
+import { BaselineChart, periodOf } from './BaselineChart.tsx';
 import { useQualityText } from './messages.ts';
 import type { Outlier } from './queries.ts';
-
-/** DHIS2's period id (202406, 20240615) as Opsroom's, for a readable label. */
-function periodOf(pe: string): string {
-  if (/^\d{6}$/.test(pe)) return `${pe.slice(0, 4)}-${pe.slice(4)}`;
-  if (/^\d{8}$/.test(pe)) return `${pe.slice(0, 4)}-${pe.slice(4, 6)}-${pe.slice(6)}`;
-  return pe;
-}
 
 /** The outliers found: a table; on a phone each row is a card (styles.css, `.dq-table`). */
 export function OutlierTable({ rows }: { rows: Outlier[] }) {
   const { lang, t } = useQualityText();
   const num = (v: number | undefined) => (v === undefined ? '–' : formatNumber(lang, v));
+  const [open, setOpen] = useState<string | null>(null);
+  const keyOf = (o: Outlier) => `${o.de}|${o.ou}|${o.pe}|${o.coc}|${o.aoc}`;
   return (
     <div className="table-wrap dq-table-wrap" tabIndex={0} aria-labelledby="dq-outliers">
       <table className="dir-table dq-table" data-testid="dq-outliers-table">
@@ -35,33 +32,52 @@ export function OutlierTable({ rows }: { rows: Outlier[] }) {
         </thead>
         <tbody>
           {rows.map((o) => (
-            <tr key={`${o.de}|${o.ou}|${o.pe}|${o.coc}|${o.aoc}`}>
-              <th scope="row" data-label={t('element')}>
-                {o.deName}
-              </th>
-              <td data-label={t('unit')}>{o.ouName}</td>
-              <td data-label={t('period')} data-pe={o.pe}>
-                {formatPeriod(lang, periodOf(o.pe))}
-              </td>
-              <td className="num" data-label={t('value')}>
-                {num(o.value)}
-              </td>
-              <td className="num" data-label={t('median')}>
-                {num(o.median)}
-              </td>
-              <td className="num" data-label={t('score')}>
-                {num(o.zScore)}
-              </td>
-              <td data-label={t('scaleSlip')}>
-                {o.scaleSlip ? (
-                  <span className="tag tag-warn" title={t('scaleSlip')}>
-                    ⚠ {t('scaleSlip')}
-                  </span>
-                ) : (
-                  <span className="muted">–</span>
-                )}
-              </td>
-            </tr>
+            <Fragment key={keyOf(o)}>
+              <tr>
+                <th scope="row" data-label={t('element')}>
+                  {o.deName}
+                  {o.baseline !== undefined && (
+                    <button
+                      type="button"
+                      className="btn dq-baseline-toggle"
+                      aria-expanded={open === keyOf(o)}
+                      onClick={() => setOpen(open === keyOf(o) ? null : keyOf(o))}
+                    >
+                      {open === keyOf(o) ? t('baselineHide') : t('baselineShow')}
+                    </button>
+                  )}
+                </th>
+                <td data-label={t('unit')}>{o.ouName}</td>
+                <td data-label={t('period')} data-pe={o.pe}>
+                  {formatPeriod(lang, periodOf(o.pe))}
+                </td>
+                <td className="num" data-label={t('value')}>
+                  {num(o.value)}
+                </td>
+                <td className="num" data-label={t('median')}>
+                  {num(o.median)}
+                </td>
+                <td className="num" data-label={t('score')}>
+                  {num(o.zScore)}
+                </td>
+                <td data-label={t('scaleSlip')}>
+                  {o.scaleSlip ? (
+                    <span className="tag tag-warn" title={t('scaleSlip')}>
+                      ⚠ {t('scaleSlip')}
+                    </span>
+                  ) : (
+                    <span className="muted">–</span>
+                  )}
+                </td>
+              </tr>
+              {open === keyOf(o) && (
+                <tr className="dq-baseline-row">
+                  <td colSpan={7}>
+                    <BaselineChart outlier={o} />
+                  </td>
+                </tr>
+              )}
+            </Fragment>
           ))}
         </tbody>
       </table>

@@ -93,6 +93,24 @@ export function useOutliers(q: OutlierQuery | null) {
   });
 }
 
+export type Baseline = Schemas['OutlierBaseline'];
+
+/** `GET /api/outlierDetection/baseline`: the season an outlier was compared with, to draw. */
+export function useBaseline(o: Outlier | null) {
+  return useQuery({
+    queryKey: [...KEY, 'baseline', o?.de, o?.ou, o?.pe, o?.coc, o?.aoc],
+    queryFn: ({ signal }) =>
+      answer(
+        client.GET('/api/outlierDetection/baseline', {
+          params: { query: { de: o!.de, ou: o!.ou, pe: o!.pe, coc: o!.coc, aoc: o!.aoc } },
+          signal,
+        }),
+      ),
+    enabled: o !== null,
+    staleTime: 60_000,
+  });
+}
+
 /** The elements' codes and names, to suggest in the outlier panel's input. */
 export function useElementChoices() {
   return useQuery({

@@ -7790,6 +7790,94 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/outlierDetection/baseline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Opsroom: the seasonal baseline of one value (the same season of every year and its neighbouring periods at its unit), with the median and bounds SEASONAL compared it with: the 'why' of a seasonal outlier */
+    get: {
+      parameters: {
+        query: {
+          /** @description Attribute option (uid or code); default none */
+          aoc?: string;
+          /** @description Breakdown option (uid or code); default total */
+          coc?: string;
+          dataEndDate?: string;
+          /** @description As asked of outlierDetection */
+          dataStartDate?: string;
+          /** @description Data element uid or code, as in an outlier */
+          de: string;
+          /** @description The unit holding the value (uid or code) */
+          ou: string;
+          /** @description The value's period, DHIS2's id */
+          pe: string;
+          /** @description As asked of outlierDetection; 3.0 */
+          threshold?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The baseline, oldest first */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['OutlierBaseline'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/periodLocks': {
     parameters: {
       query?: never;
@@ -12485,6 +12573,23 @@ export interface components {
       items: components['schemas']['OrgUnit'][];
       total: number;
       version: string;
+    };
+    OutlierBaseline: {
+      lowerBound: number | null;
+      /** @description null: fewer than 5 values to compare */
+      median: number | null;
+      /** @description The baseline: the same season of every year and its neighbouring periods, oldest first */
+      points: {
+        /** @description DHIS2's period id */
+        pe: string;
+        /** @description The value asked about */
+        self: boolean;
+        start: string;
+        value: number;
+      }[];
+      upperBound: number | null;
+      value: number;
+      zScore: number | null;
     };
     OutlierDetection: {
       metadata: {
