@@ -256,6 +256,26 @@ describe('Data quality screen — in a browser', () => {
     await page.setViewportSize({ width: 1920, height: 1080 });
     await section.screenshot({ path: join(ARTIFACTS, 'data-quality-ranges-1920-confirmed.png') });
     await page.setViewportSize({ width: 1366, height: 900 });
+
+    // The other one was mistyped: corrected from the screen, it is checked again and its flag
+    // goes (a number is required first).
+    const low = rangeFlag(page, '2026-10');
+    await low.getByRole('button', { name: 'Sửa giá trị' }).click();
+    await low.getByRole('button', { name: 'Lưu giá trị đúng' }).click();
+    await low.getByText('Nhập giá trị đúng (một số).').waitFor();
+    await low.getByLabel('Giá trị đúng').fill('50');
+    await low.getByLabel('Ghi chú (không bắt buộc)').fill('Gõ nhầm 5 thay vì 50');
+    await shot(page, 'data-quality-1366-correct.png');
+    await low.getByRole('button', { name: 'Lưu giá trị đúng' }).click();
+    await page.getByTestId('dq-range-live').filter({ hasText: 'Đã sửa giá trị' }).waitFor();
+    await page.waitForFunction(
+      () => !document.querySelector('[data-testid="dq-range-flag"][data-period="2026-10"]'),
+    );
+    const stored = await page.request.get(
+      `${baseUrl}/api/dataValues?de=${RANGED}&pe=202610&ou=${SAI_GON}`,
+    );
+    assert.equal(stored.status(), 200, await stored.text());
+    assert.deepEqual((await stored.json()).value, '50');
   });
 
   it('fits a phone (390×844): no horizontal overflow', async () => {

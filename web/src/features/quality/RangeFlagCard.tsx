@@ -1,8 +1,9 @@
 import { AppLink } from '../../shared/nav.tsx';
 import { formatDateTime, formatNumber, formatPeriod } from '../../shared/format.ts';
 import { ConfirmForm } from './ConfirmForm.tsx';
+import { CorrectForm } from './CorrectForm.tsx';
 import { useQualityText } from './messages.ts';
-import { confirmRangeFlag, type RangeFlag } from './queries.ts';
+import { confirmRangeFlag, correctRangeFlag, type RangeFlag } from './queries.ts';
 
 const TASK_PATH = '/chi-dao/viec';
 
@@ -12,11 +13,13 @@ export function RangeFlagCard({
   version,
   canConfirm,
   onConfirmed,
+  onCorrected,
 }: {
   flag: RangeFlag;
   version: string;
   canConfirm: boolean;
   onConfirmed: (f: RangeFlag) => void;
+  onCorrected: (f: RangeFlag) => void;
 }) {
   const { lang, t } = useQualityText();
   const num = (v: number | null) => (v === null ? '–' : formatNumber(lang, v));
@@ -86,6 +89,12 @@ export function RangeFlagCard({
             required
             confirm={(comment) => confirmRangeFlag(f, version, comment)}
             onDone={() => onConfirmed(f)}
+          />
+        ) : null}
+        {canConfirm && f.state === 'open' ? (
+          <CorrectForm
+            correct={(value, comment) => correctRangeFlag(f, value, comment)}
+            onDone={() => onCorrected(f)}
           />
         ) : null}
       </div>

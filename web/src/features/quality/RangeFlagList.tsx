@@ -41,6 +41,17 @@ export function RangeFlagList({
     );
     void qc.invalidateQueries({ queryKey: RANGE_FLAGS_KEY });
   };
+  const onCorrected = (f: RangeFlag) => {
+    setSaid(
+      t('rangeCorrected', {
+        element: f.dataElementName,
+        unit: f.orgUnitName,
+        period: formatPeriod(lang, f.period),
+      }),
+    );
+    // The save ran the checks again: rules may have changed too.
+    void qc.invalidateQueries({ queryKey: ['quality'] });
+  };
 
   return (
     <section className="card dq-section" aria-labelledby="dq-ranges">
@@ -80,6 +91,7 @@ export function RangeFlagList({
                 version={version}
                 canConfirm={canConfirm}
                 onConfirmed={onConfirmed}
+                onCorrected={onCorrected}
               />
             </li>
           ))}

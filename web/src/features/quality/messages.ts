@@ -81,6 +81,12 @@ const vi = {
   confirmRange: 'Xác nhận đúng',
   commentRequired: 'Cần ghi lý do xác nhận.',
   rangeConfirmed: 'Đã xác nhận đúng: {element} — {unit}, kỳ {period}.',
+  correctRange: 'Sửa giá trị',
+  correctValue: 'Giá trị đúng',
+  correctComment: 'Ghi chú (không bắt buộc)',
+  correctSend: 'Lưu giá trị đúng',
+  correctMissing: 'Nhập giá trị đúng (một số).',
+  rangeCorrected: 'Đã sửa giá trị: {element} — {unit}, kỳ {period}; số liệu được kiểm tra lại.',
 };
 
 type Key = keyof typeof vi;
@@ -164,6 +170,12 @@ const en: Record<Key, string> = {
   confirmRange: 'Confirm correct',
   commentRequired: 'Say why the value is correct.',
   rangeConfirmed: 'Confirmed correct: {element} — {unit}, period {period}.',
+  correctRange: 'Correct the value',
+  correctValue: 'Correct value',
+  correctComment: 'Comment (optional)',
+  correctSend: 'Save the correct value',
+  correctMissing: 'Enter the correct value (a number).',
+  rangeCorrected: 'Value corrected: {element} — {unit}, period {period}; the checks ran again.',
 };
 
 const DICTS: Record<Lang, Record<Key, string>> = { vi, en };

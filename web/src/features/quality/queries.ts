@@ -162,6 +162,24 @@ export function useRangeFlags(q: { unit: string; version: string; state: RangeFl
 }
 
 /** The reviewer's word on a flagged value: correct as it stands, and why (required). */
+/** The reviewer's correction: the value saved again (audited; the checks run on the save). */
+export function correctRangeFlag(f: RangeFlag, value: string, comment: string) {
+  return answer(
+    client.POST('/api/dataValues', {
+      body: {
+        dataElement: f.dataElement,
+        orgUnit: f.orgUnit,
+        period: f.period,
+        categoryOptionCombo: f.categoryOptionCombo,
+        value,
+        ...(comment.trim() ? { comment: comment.trim() } : {}),
+      },
+      // 201 with no body, as DHIS2 answers.
+      parseAs: 'text',
+    }),
+  );
+}
+
 export function confirmRangeFlag(f: RangeFlag, version: string, comment: string) {
   return answer(
     client.POST('/api/valueOutliers/review', {
