@@ -278,6 +278,35 @@ describe('Data quality screen — in a browser', () => {
     assert.deepEqual((await stored.json()).value, '50');
   });
 
+  it('sets an alert on new HIGH violations in the scope from the screen, and switches it off', async () => {
+    const alerts = page.getByTestId('dq-alerts');
+    await alerts.scrollIntoViewIfNeeded();
+    await alerts.getByLabel('Mức độ').selectOption('HIGH');
+    await alerts.getByLabel('Theo cấp').selectOption('1');
+    await alerts.getByLabel('Theo kỳ').selectOption('month');
+    await alerts.getByRole('button', { name: 'Đặt cảnh báo' }).click();
+    await page.getByTestId('dq-alerts-live').filter({ hasText: 'Đã đặt cảnh báo' }).waitFor();
+    const rule = alerts
+      .getByTestId('dq-alert-rule')
+      .filter({ hasText: 'Vi phạm mức cao chưa xử lý' });
+    await rule.waitFor();
+    assert.match(await textOf(rule), /Đang bật/);
+    // As the API and the room read it: a violations rule over the nation, by province and month.
+    const listed = await page.request.get(`${baseUrl}/api/alerts/rules`);
+    const items = (
+      (await listed.json()) as {
+        items: { subjectType: string; subject: string; level: number; periodType: string }[];
+      }
+    ).items.filter((r) => r.subjectType === 'violations');
+    assert.deepEqual(
+      items.map((r) => [r.subject, r.level, r.periodType]),
+      [['HIGH', 1, 'month']],
+    );
+    await alerts.screenshot({ path: join(ARTIFACTS, 'data-quality-alerts-1366.png') });
+    await rule.getByRole('button', { name: 'Tắt' }).click();
+    await rule.filter({ hasText: 'Đã tắt' }).waitFor();
+  });
+
   it('fits a phone (390×844): no horizontal overflow', async () => {
     const phone = await browser!.newContext({
       viewport: { width: 390, height: 844 },

@@ -3,13 +3,20 @@ import type { Me } from '../../shared/api/types.ts';
 import { useQualityText } from './messages.ts';
 import { OutlierPanel } from './OutlierPanel.tsx';
 import { RangeFlagList } from './RangeFlagList.tsx';
+import { useScopeUnits } from './queries.ts';
 import { UnitChoice } from './UnitChoice.tsx';
+import { ViolationAlerts } from './ViolationAlerts.tsx';
 import { ViolationList } from './ViolationList.tsx';
 
 /** `/chat-luong`: the data quality of a subtree — broken rules with why, and outliers. */
 export function QualityPage({ me }: { me: Me }) {
   const { t } = useQualityText();
   const [unit, setUnit] = useState(me.scope.code);
+  const units = useScopeUnits(me.scope.code, me.scope.version);
+  const unitName =
+    unit === me.scope.code
+      ? (me.scope.name ?? unit)
+      : (units.data?.find((u) => u.code === unit)?.name ?? unit);
   return (
     <div className="page dq-page">
       <div className="page-head dq-head">
@@ -32,6 +39,12 @@ export function QualityPage({ me }: { me: Me }) {
         canConfirm={me.permissions.includes('data.write')}
       />
       <OutlierPanel unit={unit} />
+      <ViolationAlerts
+        unit={unit}
+        unitName={unitName}
+        version={me.scope.version}
+        canManage={me.permissions.includes('metadata.manage')}
+      />
     </div>
   );
 }

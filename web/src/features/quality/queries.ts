@@ -93,6 +93,28 @@ export function useOutliers(q: OutlierQuery | null) {
   });
 }
 
+export type AlertRule = Schemas['AlertRule'];
+export const ALERT_RULES_KEY = [...KEY, 'alertRules'] as const;
+
+/** The alert rules on violations that watch this unit's subtree (set on it or above it). */
+export function useViolationAlerts() {
+  return useQuery({
+    queryKey: ALERT_RULES_KEY,
+    queryFn: ({ signal }) => answer(client.GET('/api/alerts/rules', { signal })),
+    select: (r) => r.items.filter((x) => x.subjectType === 'violations'),
+  });
+}
+
+export function createViolationAlert(body: Schemas['AlertRuleInput']) {
+  return answer(client.POST('/api/alerts/rules', { body }));
+}
+
+export function switchAlert(id: number, active: boolean) {
+  return answer(
+    client.PATCH('/api/alerts/rules/{id}', { params: { path: { id } }, body: { active } }),
+  );
+}
+
 export type Baseline = Schemas['OutlierBaseline'];
 
 /** `GET /api/outlierDetection/baseline`: the season an outlier was compared with, to draw. */
