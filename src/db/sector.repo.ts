@@ -109,8 +109,9 @@ export async function storedPeriods(
 }
 
 /**
- * The periods at which a source printed a change of a sector's element at these units and no
- * value ("doanh thu, sản lượng … tăng trưởng khoảng 30%"): the figure is the change alone.
+ * The periods at which a source printed a change of a sector's element at these units
+ * ("doanh thu, sản lượng … tăng trưởng khoảng 30%"); where nothing is stored there, the sector
+ * page shows the change alone (sector.service.ts `withPrintedOnly`).
  */
 export async function printedOnlyPeriods(
   db: Db,
@@ -126,12 +127,7 @@ export async function printedOnlyPeriods(
     join period p on p.id = f.period_id
     where e.sector = any(${sectors}::text[]) and f.unit_id = any(${unitIds}::int[])
       and f.option_id is null
-      and (f.reported_yoy_pct is not null or f.reported_prev_pct is not null)
-      and not exists (
-        select 1 from data_value d
-        where d.period_id = f.period_id and d.element_id = f.element_id and d.unit_id = f.unit_id)`.execute(
-    db,
-  );
+      and (f.reported_yoy_pct is not null or f.reported_prev_pct is not null)`.execute(db);
   return r.rows;
 }
 

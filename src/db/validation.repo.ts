@@ -414,8 +414,10 @@ export class ValidationRepo {
     return out;
   }
 
-  /** New open follow-ups (cells without one; `openFollowup` reopens). */
-  /** Opens follow-ups; a null task is one a bulk load leaves for after its commit (0029). */
+  /**
+   * New open follow-ups (cells without one; `openFollowup` reopens). A null task is one a bulk
+   * load leaves for after its commit (migration 0029).
+   */
   async openFollowupMany(
     fs: { rule_id: number; unit_id: number; period: string; task_id: number | null }[],
   ): Promise<void> {

@@ -231,3 +231,10 @@ export interface ImportValidation {
   /** Values outside their min–max range (flagged, kept). */
   outliers?: number;
 }
+
+/**
+ * An element's breakdown option as one number (element id × 2²⁰ + option id), for lookups a
+ * bulk load makes per row: no string built each time.
+ */
+export const elementOptionKey = (elementId: number, optionId: number): number =>
+  elementId * 1_048_576 + optionId;

@@ -260,13 +260,19 @@ export interface SeasonalScore extends OutlierScore {
   baseline: number;
 }
 
-/** The indices of the points in the baseline of point `i`: its season, in every year. */
-export function seasonalBaseline(points: readonly SeasonalPoint[], i: number): number[] {
+/**
+ * The indices of the points in the baseline of point `i`: its season, in every year. `slotOf`:
+ * each point's season slot, when the caller asks for many points of one series.
+ */
+export function seasonalBaseline(
+  points: readonly SeasonalPoint[],
+  i: number,
+  slotOf: readonly number[] = points.map((p) => seasonSlot(p.type, p.start)),
+): number[] {
   const p = points[i]!;
   const { slots, reach } = seasonShape(p.type);
-  const slot = seasonSlot(p.type, p.start);
   return points.flatMap((q, j) =>
-    q.type === p.type && slotsNear(seasonSlot(q.type, q.start), slot, slots, reach) ? [j] : [],
+    q.type === p.type && slotsNear(slotOf[j]!, slotOf[i]!, slots, reach) ? [j] : [],
   );
 }
 
@@ -291,10 +297,7 @@ export function seasonalScoreAt(
   slotOf: readonly number[] = points.map((p) => seasonSlot(p.type, p.start)),
 ): SeasonalScore | undefined {
   const p = points[i]!;
-  const { slots, reach } = seasonShape(p.type);
-  const base = points
-    .filter((q, j) => q.type === p.type && slotsNear(slotOf[j]!, slotOf[i]!, slots, reach))
-    .map((q) => q.value);
+  const base = seasonalBaseline(points, i, slotOf).map((j) => points[j]!.value);
   if (base.length < SEASONAL_MIN_BASELINE) return undefined;
   const med = median(base);
   const d = mad(base);

@@ -1,11 +1,11 @@
-import { rangeKey, type Range } from './value-outlier.service.ts';
+import type { Range } from './value-outlier.service.ts';
 import { isUtf8 } from 'node:buffer';
 import { BinaryRows } from '../db/copy-binary.ts';
 import type { DataValueRepo } from '../db/data-value.repo.ts';
 import type { CopyIn, Session } from '../db/session.ts';
 import { inScope } from '../domain/access.ts';
 import { ByteCodes } from '../domain/byte-codes.ts';
-import { MAX_STORED_BY, zeroNotStored } from '../domain/data-value.ts';
+import { elementOptionKey, MAX_STORED_BY, zeroNotStored } from '../domain/data-value.ts';
 import {
   CsvReader,
   CsvRows,
@@ -386,7 +386,7 @@ export class CsvBulkLoad {
       keyGroup: r.keyGroup,
       g: run.groupOf(r.element.id, periodId, r.option.id, r.attribute.id),
       cell: run.fresh ? run.fresh.group(r.element.id, r.option.id, periodId) : -1,
-      range: run.outliers?.all?.get(rangeKey(r.element.id, r.option.id)),
+      range: run.outliers?.all?.get(elementOptionKey(r.element.id, r.option.id)),
       element: r.element.id,
       period: periodId,
       option: r.option.id,

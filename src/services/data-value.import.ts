@@ -1,6 +1,6 @@
 import { FreshCells } from './fresh-cells.ts';
 import type { PreparedChecks } from './validation.service.ts';
-import { ArrivalOutliers, rangeIndex, rangeKey, type RangeIndex } from './value-outlier.service.ts';
+import { ArrivalOutliers, rangeIndex, type RangeIndex } from './value-outlier.service.ts';
 import { BinaryRows } from '../db/copy-binary.ts';
 import {
   COPY_COLUMNS,
@@ -17,6 +17,7 @@ import type { Repos, Store } from '../db/store.ts';
 import { KeyIndex } from '../domain/byte-codes.ts';
 import { inScope, type Actor } from '../domain/access.ts';
 import {
+  elementOptionKey,
   CONFLICT,
   MAX_STORED_BY,
   checkValue,
@@ -1014,7 +1015,7 @@ export class ValueImport {
           });
         if (r.number !== null && !r.remove)
           outliers.check(
-            ranges?.get(rangeKey(r.element.id, r.optionId)),
+            ranges?.get(elementOptionKey(r.element.id, r.optionId)),
             r.element.id,
             r.unitId,
             periodId,

@@ -1,4 +1,4 @@
-import type { Repos } from '../db/store.ts';
+import type { Repos, Store } from '../db/store.ts';
 import { auditActor } from './audit.ts';
 
 /**
@@ -53,6 +53,22 @@ export const DEFER_FOLLOW_UPS = 500;
 
 /** How many pending follow-ups one transaction of the drain opens tasks for. */
 export const PENDING_BATCH = 5000;
+
+/**
+ * Works off pending follow-ups a batch per transaction (`batch` takes at most PENDING_BATCH
+ * and says how many it took) until a batch comes back short; how many in all.
+ */
+export async function inPendingBatches(
+  store: Store,
+  batch: (tx: Repos) => Promise<number>,
+): Promise<number> {
+  let done = 0;
+  for (;;) {
+    const n = await store.transaction(batch);
+    done += n;
+    if (n < PENDING_BATCH) return done;
+  }
+}
 
 /** A follow-up task to open: for which unit, what it asks, what its audit row says. */
 export interface FollowUpTask {

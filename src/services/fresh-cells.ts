@@ -1,3 +1,4 @@
+import { elementOptionKey } from '../domain/data-value.ts';
 import { periodContaining, type Period, type PeriodType } from '../domain/period.ts';
 import {
   evaluateCompiled,
@@ -60,7 +61,7 @@ export class FreshCells {
       byItem = new Map();
       this.handleOf.set(periodId, byItem);
     }
-    const key = elementId * 1_048_576 + optionId;
+    const key = elementOptionKey(elementId, optionId);
     const known = byItem.get(key);
     if (known !== undefined) return known;
     let period = this.periodIndex.get(periodId);

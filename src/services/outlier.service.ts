@@ -9,6 +9,7 @@ import {
   SCALE_SLIP_RATIO,
   seasonalBaseline,
   seasonalScoreAt,
+  seasonSlot,
   type OutlierAlgorithm,
 } from '../domain/outlier.ts';
 import { parsePeriod, toDhis2Id, type Period, type PeriodType } from '../domain/period.ts';
@@ -67,6 +68,18 @@ function checkSpan(from: string, to: string, names: [string, string]): void {
     );
 }
 
+/** `threshold`: above 0, at most 100; DHIS2's 3.0 when not given. */
+function parseThreshold(v: string | undefined): number {
+  const threshold = v === undefined || v === '' ? DEFAULT_THRESHOLD : Number(v);
+  if (!Number.isFinite(threshold) || threshold <= 0 || threshold > 100)
+    throw invalid(
+      'threshold',
+      `ngưỡng phải lớn hơn 0 và không quá 100, nhận "${v}"`,
+      `the threshold must be above 0 and at most 100, got "${v}"`,
+    );
+  return threshold;
+}
+
 /** The request checked: every impossible value refused in Vietnamese and English. */
 export function parseOutlierRequest(q: OutlierRequest) {
   const algorithm = (q.algorithm ?? 'Z_SCORE').toUpperCase();
@@ -76,14 +89,7 @@ export function parseOutlierRequest(q: OutlierRequest) {
       `"${q.algorithm}" không phải ${OUTLIER_ALGORITHMS.join(', ')}`,
       `"${q.algorithm}" is not one of ${OUTLIER_ALGORITHMS.join(', ')}`,
     );
-  const threshold =
-    q.threshold === undefined || q.threshold === '' ? DEFAULT_THRESHOLD : Number(q.threshold);
-  if (!Number.isFinite(threshold) || threshold <= 0 || threshold > 100)
-    throw invalid(
-      'threshold',
-      `ngưỡng phải lớn hơn 0 và không quá 100, nhận "${q.threshold}"`,
-      `the threshold must be above 0 and at most 100, got "${q.threshold}"`,
-    );
+  const threshold = parseThreshold(q.threshold);
   const maxResults =
     q.maxResults === undefined || q.maxResults === '' ? DEFAULT_MAX_RESULTS : Number(q.maxResults);
   if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_RESULTS_CAP)
@@ -298,14 +304,7 @@ export class OutlierService {
     } catch {
       throw invalid('pe', `"${q.pe}" không phải một kỳ`, `"${q.pe}" is not a period`);
     }
-    const threshold =
-      q.threshold === undefined || q.threshold === '' ? DEFAULT_THRESHOLD : Number(q.threshold);
-    if (!(threshold > 0 && threshold <= 100))
-      throw invalid(
-        'threshold',
-        'ngưỡng phải lớn hơn 0 và không quá 100',
-        'threshold must be above 0 and at most 100',
-      );
+    const threshold = parseThreshold(q.threshold);
     const dataStart = isoDate('dataStartDate', q.dataStartDate, false);
     const dataEnd = isoDate('dataEndDate', q.dataEndDate, false);
     const repo = this.store.repos.outliers;
@@ -328,14 +327,15 @@ export class OutlierService {
     const points = rows.map((r) => ({ start: r.start_date, type: r.type, value: r.value }));
     const i = rows.findIndex((r) => r.pid === period.id);
     if (i < 0) throw errors.notFound(`${q.de} ${q.ou} ${q.pe}`);
-    const score = seasonalScoreAt(points, i, threshold);
+    const slotOf = points.map((p) => seasonSlot(p.type, p.start));
+    const score = seasonalScoreAt(points, i, threshold, slotOf);
     return {
       value: rows[i]!.value,
       median: score?.median ?? null,
       lowerBound: score?.lowerBound ?? null,
       upperBound: score?.upperBound ?? null,
       zScore: score?.zScore ?? null,
-      points: seasonalBaseline(points, i).map((j) => {
+      points: seasonalBaseline(points, i, slotOf).map((j) => {
         const r = rows[j]!;
         const p = parsePeriod(r.pid);
         return { pe: toDhis2Id(p), start: r.start_date, value: r.value, self: j === i };

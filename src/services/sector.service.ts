@@ -196,13 +196,18 @@ export class SectorService {
     return this.store.repos.sectors.nationalUnitIds(ROOT_CODE);
   }
 
+  /** The sectors' stored periods and those holding only a printed change. */
+  private async periods(sectors: string[], units: number[]): Promise<PlannedPeriod[]> {
+    return withPrintedOnly(
+      await this.store.repos.sectors.storedPeriods(sectors, units),
+      await this.store.repos.sectors.printedOnlyPeriods(sectors, units),
+    );
+  }
+
   /** Every sector page with how many elements it has and the month it opens on. */
   async list(actor: Actor): Promise<SectorSummary[]> {
     const units = await this.nation(actor);
-    const rows = withPrintedOnly(
-      await this.store.repos.sectors.storedPeriods([...SECTOR_PAGES], units),
-      await this.store.repos.sectors.printedOnlyPeriods([...SECTOR_PAGES], units),
-    );
+    const rows = await this.periods([...SECTOR_PAGES], units);
     const out: SectorSummary[] = [];
     for (const code of SECTOR_PAGES) {
       const elements = (await this.store.repos.sectors.sectorElements(code)).map((e) => e.code);
@@ -252,10 +257,7 @@ export class SectorService {
         : null,
     }));
     const order = elements.map((e) => e.code);
-    const stored = withPrintedOnly(
-      await this.store.repos.sectors.storedPeriods([sector], units),
-      await this.store.repos.sectors.printedOnlyPeriods([sector], units),
-    );
+    const stored = await this.periods([sector], units);
     const plans = planMonths(stored, order);
     const chosen = asked
       ? {

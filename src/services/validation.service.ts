@@ -34,6 +34,7 @@ import { FreshCheck, TOTAL, type FreshCells } from './fresh-cells.ts';
 import {
   closeFollowUpTask,
   DEFER_FOLLOW_UPS,
+  inPendingBatches,
   openFollowUpTasks,
   PENDING_BATCH,
   type FollowUpTask,
@@ -977,32 +978,24 @@ export class ValidationService {
       const unit = unitOf.get(f.unit_id);
       return v && unit ? [{ f, v, unit }] : [];
     });
-    if (opening.length > DEFER_FOLLOW_UPS) {
-      // A bulk load's: opened after the commit, from the outbox (openPendingTasks).
-      await tx.validation.openFollowupMany(
-        opening.map(({ f }) => ({
-          rule_id: f.rule_id,
-          unit_id: f.unit_id,
-          period: f.period,
-          task_id: null,
-        })),
-      );
-      await tx.alerts.queueFollowUps();
-    } else {
-      const taskIds = await openFollowUpTasks(
-        tx,
-        opening.map(({ f, v, unit }) => violationTask(unit, v.rule, f.period, v.left, v.right)),
-        at,
-      );
-      await tx.validation.openFollowupMany(
-        opening.map(({ f }, i) => ({
-          rule_id: f.rule_id,
-          unit_id: f.unit_id,
-          period: f.period,
-          task_id: taskIds[i]!,
-        })),
-      );
-    }
+    // A bulk load's tasks are opened after its commit, from the outbox (openPendingTasks).
+    const defer = opening.length > DEFER_FOLLOW_UPS;
+    const taskIds = defer
+      ? []
+      : await openFollowUpTasks(
+          tx,
+          opening.map(({ f, v, unit }) => violationTask(unit, v.rule, f.period, v.left, v.right)),
+          at,
+        );
+    await tx.validation.openFollowupMany(
+      opening.map(({ f }, i) => ({
+        rule_id: f.rule_id,
+        unit_id: f.unit_id,
+        period: f.period,
+        task_id: defer ? null : taskIds[i]!,
+      })),
+    );
+    if (defer) await tx.alerts.queueFollowUps();
     const still = new Set(found.map((f) => `${f.rule_id}|${f.unit_id}|${f.period}`));
     for (const o of await tx.validation.openFollowups(checked)) {
       if (still.has(`${o.rule_id}|${o.unit_id}|${o.period}`)) continue;
@@ -1027,47 +1020,42 @@ export class ValidationService {
    * a batch per transaction, each with its event, audit row and live event. Called by the
    * outbox drain; returns how many it opened.
    */
-  async openPendingTasks(): Promise<number> {
-    let opened = 0;
-    for (;;) {
-      const n = await this.store.transaction(async (tx) => {
-        const rows = await tx.validation.pendingFollowups(PENDING_BATCH);
-        const units = new Map(
-          (await tx.validation.unitsByIds([...new Set(rows.map((r) => r.unit_id))])).map((u) => [
-            u.id,
-            u,
-          ]),
-        );
-        const ready = rows.flatMap((r) => {
-          const unit = units.get(r.unit_id);
-          return unit ? [{ r, unit }] : [];
-        });
-        const ids = await openFollowUpTasks(
-          tx,
-          ready.map(({ r, unit }) =>
-            violationTask(
-              unit,
-              { code: r.rule_code, nameVi: r.name_vi, instructionVi: r.instruction_vi },
-              r.period,
-              r.left_value,
-              r.right_value,
-            ),
-          ),
-          new Date(),
-        );
-        await tx.validation.setFollowupTasks(
-          ready.map(({ r }, i) => ({
-            rule_id: r.rule_id,
-            unit_id: r.unit_id,
-            period: r.period,
-            task_id: ids[i]!,
-          })),
-        );
-        return rows.length;
+  openPendingTasks(): Promise<number> {
+    return inPendingBatches(this.store, async (tx) => {
+      const rows = await tx.validation.pendingFollowups(PENDING_BATCH);
+      const units = new Map(
+        (await tx.validation.unitsByIds([...new Set(rows.map((r) => r.unit_id))])).map((u) => [
+          u.id,
+          u,
+        ]),
+      );
+      const ready = rows.flatMap((r) => {
+        const unit = units.get(r.unit_id);
+        return unit ? [{ r, unit }] : [];
       });
-      opened += n;
-      if (n < PENDING_BATCH) return opened;
-    }
+      const ids = await openFollowUpTasks(
+        tx,
+        ready.map(({ r, unit }) =>
+          violationTask(
+            unit,
+            { code: r.rule_code, nameVi: r.name_vi, instructionVi: r.instruction_vi },
+            r.period,
+            r.left_value,
+            r.right_value,
+          ),
+        ),
+        new Date(),
+      );
+      await tx.validation.setFollowupTasks(
+        ready.map(({ r }, i) => ({
+          rule_id: r.rule_id,
+          unit_id: r.unit_id,
+          period: r.period,
+          task_id: ids[i]!,
+        })),
+      );
+      return rows.length;
+    });
   }
 
   /** Marks a follow-up task done, with why, unless it already is. */
@@ -1191,11 +1179,6 @@ function compileStored(r: RuleRow) {
   });
 }
 
-/**
- * The element items of these rules as ids, once each: (rule, element, option — null for every
- * option). An item naming an element, or an option of its breakdown, that no longer exists is
- * left out.
- */
 /** The task a HIGH violation opens for the unit where the rule is broken. */
 function violationTask(
   unit: FollowUpTask['unit'],
@@ -1215,6 +1198,11 @@ function violationTask(
   };
 }
 
+/**
+ * The element items of these rules as ids, once each: (rule, element, option — null for every
+ * option). An item naming an element, or an option of its breakdown, that no longer exists is
+ * left out.
+ */
 export async function ruleItemIds(
   repos: Repos,
   rules: RuleRow[],

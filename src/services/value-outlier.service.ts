@@ -2,10 +2,12 @@ import type { Repos, Store } from '../db/store.ts';
 import type { NewOutlier, RangeRow, ValueKey } from '../db/value-outlier.repo.ts';
 import { can, inScope, type Actor } from '../domain/access.ts';
 import { errors } from '../domain/errors.ts';
+import { elementOptionKey } from '../domain/data-value.ts';
 import { auditActor } from './audit.ts';
 import {
   closeFollowUpTask,
   DEFER_FOLLOW_UPS,
+  inPendingBatches,
   openFollowUpTasks,
   PENDING_BATCH,
 } from './follow-up.ts';
@@ -17,17 +19,14 @@ export interface Range {
 }
 
 /** Ranges by `${elementId}:${optionId}`. */
-/** Ranges by element and option (`rangeKey`): a number key, no string built per row. */
+/** Ranges by element and option (`elementOptionKey`). */
 export type RangeIndex = Map<number, Range>;
-
-/** The key of an element's option in a RangeIndex. */
-export const rangeKey = (elementId: number, optionId: number) => elementId * 1_048_576 + optionId;
 
 export function rangeIndex(rows: RangeRow[]): RangeIndex {
   const size = rows.reduce((m, r) => Math.max(m, r.unit_id), 0) + 1;
   const out: RangeIndex = new Map();
   for (const r of rows) {
-    const key = rangeKey(r.element_id, r.option_id);
+    const key = elementOptionKey(r.element_id, r.option_id);
     let range = out.get(key);
     if (!range) {
       range = { min: new Float64Array(size).fill(NaN), max: new Float64Array(size).fill(NaN) };
@@ -140,17 +139,12 @@ export class ValueOutlierService {
    * Opens the tasks of the flags a bulk load left for after its commit (migration 0029), a
    * batch per transaction. Called by the outbox drain; returns how many flags it attached.
    */
-  async openPendingTasks(): Promise<number> {
-    let attached = 0;
-    for (;;) {
-      const n = await this.store.transaction(async (tx) => {
-        const rows = await tx.valueOutliers.pending(PENDING_BATCH);
-        await this.attach(tx, rows, new Date(), { defer: false });
-        return rows.length;
-      });
-      attached += n;
-      if (n < PENDING_BATCH) return attached;
-    }
+  openPendingTasks(): Promise<number> {
+    return inPendingBatches(this.store, async (tx) => {
+      const rows = await tx.valueOutliers.pending(PENDING_BATCH);
+      await this.attach(tx, rows, new Date(), { defer: false });
+      return rows.length;
+    });
   }
 
   /**

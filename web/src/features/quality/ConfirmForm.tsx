@@ -1,7 +1,6 @@
 import { useId, useState } from 'react';
-import { useMutation } from '@tanstack/react-query';
-import { ErrorBox } from '../../shared/ui.tsx';
 import { useQualityText } from './messages.ts';
+import { ReviewForm } from './ReviewForm.tsx';
 
 /**
  * "Xác nhận … đúng": opens a comment box, then calls `confirm` (a review route). With
@@ -20,32 +19,24 @@ export function ConfirmForm({
 }) {
   const { t } = useQualityText();
   const id = useId();
-  const [open, setOpen] = useState(false);
   const [comment, setComment] = useState('');
   const [missing, setMissing] = useState(false);
-  const send = useMutation({
-    mutationFn: () => confirm(comment),
-    onSuccess: () => {
-      setOpen(false);
-      setComment('');
-      onDone();
-    },
-  });
-
-  if (!open)
-    return (
-      <button type="button" className="btn" onClick={() => setOpen(true)}>
-        {label ?? t('confirm')}
-      </button>
-    );
   return (
-    <form
-      className="dq-confirm"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (required && !comment.trim()) return setMissing(true);
-        send.mutate();
+    <ReviewForm
+      label={label ?? t('confirm')}
+      sendLabel={t('confirmSend')}
+      errorTestId="dq-confirm-error"
+      check={() => {
+        if (required && !comment.trim()) {
+          setMissing(true);
+          return false;
+        }
+        return true;
+      }}
+      send={() => confirm(comment)}
+      onDone={() => {
+        setComment('');
+        onDone();
       }}
     >
       <div className="field">
@@ -70,15 +61,6 @@ export function ConfirmForm({
           </p>
         ) : null}
       </div>
-      {send.error ? <ErrorBox error={send.error} testId="dq-confirm-error" /> : null}
-      <div className="dq-actions">
-        <button type="submit" className="btn btn-primary" disabled={send.isPending}>
-          {t('confirmSend')}
-        </button>
-        <button type="button" className="btn" onClick={() => setOpen(false)}>
-          {t('cancel')}
-        </button>
-      </div>
-    </form>
+    </ReviewForm>
   );
 }

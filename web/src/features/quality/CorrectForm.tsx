@@ -1,7 +1,6 @@
 import { useId, useState } from 'react';
-import { useMutation } from '@tanstack/react-query';
-import { ErrorBox } from '../../shared/ui.tsx';
 import { useQualityText } from './messages.ts';
+import { ReviewForm } from './ReviewForm.tsx';
 
 /**
  * "Sửa giá trị": the correct value (and why), saved as any value is — audited, checked again —
@@ -16,34 +15,26 @@ export function CorrectForm({
 }) {
   const { t } = useQualityText();
   const id = useId();
-  const [open, setOpen] = useState(false);
   const [value, setValue] = useState('');
   const [comment, setComment] = useState('');
   const [missing, setMissing] = useState(false);
-  const send = useMutation({
-    mutationFn: () => correct(value.trim(), comment),
-    onSuccess: () => {
-      setOpen(false);
-      setValue('');
-      setComment('');
-      onDone();
-    },
-  });
-
-  if (!open)
-    return (
-      <button type="button" className="btn" onClick={() => setOpen(true)}>
-        {t('correctRange')}
-      </button>
-    );
   return (
-    <form
-      className="dq-confirm"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (value.trim() === '' || !Number.isFinite(Number(value))) return setMissing(true);
-        send.mutate();
+    <ReviewForm
+      label={t('correctRange')}
+      sendLabel={t('correctSend')}
+      errorTestId="dq-correct-error"
+      check={() => {
+        if (value.trim() === '' || !Number.isFinite(Number(value))) {
+          setMissing(true);
+          return false;
+        }
+        return true;
+      }}
+      send={() => correct(value.trim(), comment)}
+      onDone={() => {
+        setValue('');
+        setComment('');
+        onDone();
       }}
     >
       <div className="field">
@@ -79,15 +70,6 @@ export function CorrectForm({
           onChange={(e) => setComment(e.target.value)}
         />
       </div>
-      {send.error ? <ErrorBox error={send.error} testId="dq-correct-error" /> : null}
-      <div className="dq-actions">
-        <button type="submit" className="btn btn-primary" disabled={send.isPending}>
-          {t('correctSend')}
-        </button>
-        <button type="button" className="btn" onClick={() => setOpen(false)}>
-          {t('cancel')}
-        </button>
-      </div>
-    </form>
+    </ReviewForm>
   );
 }

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
-import { useQualityText, type QualityKey } from './messages.ts';
+import { qualityText, useQualityText, type QualityKey } from './messages.ts';
 import {
   ALERT_RULES_KEY,
   createViolationAlert,
@@ -55,14 +55,11 @@ export function ViolationAlerts({
   const done = () => void qc.invalidateQueries({ queryKey: ALERT_RULES_KEY });
   const create = useMutation({
     mutationFn: () => {
-      const name = (l: 'vi' | 'en', words: string) =>
-        (l === 'vi'
-          ? `Vi phạm mức ${words} chưa xử lý — ${unitName}`
-          : `Unreviewed ${words} violations — ${unitName}`
-        ).slice(0, 200);
+      // Named in both languages whatever the screen's, with the importance as the screen says it.
+      const words = (l: 'vi' | 'en') => qualityText(l, `importance_${importance}`).toLowerCase();
       return createViolationAlert({
-        nameVi: name('vi', importanceVi[importance]),
-        nameEn: name('en', importance.toLowerCase()),
+        nameVi: `Vi phạm mức ${words('vi')} chưa xử lý — ${unitName}`.slice(0, 200),
+        nameEn: `Unreviewed ${words('en')} violations — ${unitName}`.slice(0, 200),
         subject: importance,
         subjectType: 'violations',
         unit: { version, code: unit },
@@ -173,6 +170,3 @@ export function ViolationAlerts({
     </section>
   );
 }
-
-/** The importances as the Vietnamese rule name writes them. */
-const importanceVi = { HIGH: 'cao', MEDIUM: 'trung bình', LOW: 'thấp' } as const;
