@@ -4,7 +4,8 @@
  * browser. The admin opens /chat-luong from the menu, finds the two HIGH violations of the ICT
  * revenue exchange-rate rules at VN for 2021-01-01/2021-08-31 (left side ≈ 23,1 đồng per USD,
  * right side 15.000) with the rule's instruction, confirms one with a comment (said in the live
- * region) and it leaves the open list; the outlier panel answers a seasonal check; values
+ * region) and it leaves the open list, and corrects the other's USD figure from its card (its
+ * stored values listed there); the outlier panel answers a seasonal check; values
  * imported outside a commune's min–max range are listed with their range and one is confirmed
  * with a required comment; the screen
  * fits a phone (390×844). Screenshots land in test-artifacts/data-quality-*.png.
@@ -115,6 +116,23 @@ describe('Data quality screen — in a browser', () => {
     await page.getByLabel('Trạng thái').selectOption('open');
     await violation(page, 'ICT_REVENUE_RATE_LOW').waitFor({ state: 'detached' });
     await shot(page, 'data-quality-1366-confirmed.png');
+
+    // The other one is the slip: its card lists the values the rule reads as the unit entered
+    // them, and the one in USD is corrected from the card (a thousandth: tỷ USD, not triệu).
+    const hw = violation(page, 'ICT_HARDWARE_RATE_LOW');
+    const values = (await hw.getByTestId('dq-values').locator('li').allInnerTexts()).map(flat);
+    assert.equal(values.length, 2, values.join(' | '));
+    const usd = values.find((v) => /USD/i.test(v));
+    assert.ok(usd, values.join(' | '));
+    await hw.getByRole('button', { name: 'Sửa giá trị' }).click();
+    await hw.getByLabel('Giá trị cần sửa').selectOption({ label: usd });
+    const printed = Number(usd.split(': ').pop()!.replace(/\./g, '').replace(',', '.'));
+    await hw.getByLabel('Giá trị đúng').fill(String(Number((printed / 1000).toPrecision(12))));
+    await hw.getByLabel('Ghi chú (không bắt buộc)').fill('Nhập nhầm thang đo: tỷ USD');
+    await shot(page, 'data-quality-1366-correct-rule.png');
+    await hw.getByRole('button', { name: 'Lưu giá trị đúng' }).click();
+    await page.getByTestId('dq-live').filter({ hasText: 'Đã sửa số liệu' }).waitFor();
+    await hw.waitFor({ state: 'detached' });
   });
 
   it('checks outliers by the seasonal baseline: a planted 1,000× slip is marked', async () => {
@@ -216,7 +234,7 @@ describe('Data quality screen — in a browser', () => {
     assert.equal(posted.status(), 200, await posted.text());
 
     await page.reload();
-    const section = page.getByRole('region', { name: /^Giá trị ngoài khoảng tối thiểu–tối đa/ });
+    const section = page.getByRole('region', { name: /^Giá trị bất thường khi nhập/ });
     const flag = rangeFlag(page, '2026-11');
     await flag.waitFor();
     await rangeFlag(page, '2026-10').waitFor();
@@ -326,7 +344,9 @@ describe('Data quality screen — in a browser', () => {
         .catch(() => false)
     )
       await fillSignIn(p, 'admin', srv!.adminPassword);
-    await violation(p, 'ICT_HARDWARE_RATE_LOW').waitFor();
+    // Both exchange-rate cards were reviewed above: the confirmed one shows under "Tất cả".
+    await p.getByLabel('Trạng thái').selectOption('all');
+    await violation(p, 'ICT_REVENUE_RATE_LOW').waitFor();
     await p.getByLabel('Chỉ tiêu (mã, cách nhau bởi dấu phẩy)').fill(SERIES);
     await p.getByLabel('Từ ngày').fill('2024-01-01');
     await p.getByLabel('Đến ngày').fill('2024-12-31');

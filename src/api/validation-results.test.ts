@@ -142,6 +142,19 @@ for (const engine of testEngines()) {
       assert.equal(high.notificationSent, false);
       assert.equal(high.followup.state, 'open');
       assert.equal(typeof high.followup.taskId, 'number', 'a HIGH violation opens a task');
+      // The values the rule reads, stored at the unit and period: what the card may correct.
+      assert.deepEqual(
+        high.values.map((v) => [
+          v.dataElement,
+          v.dataElementNameVi,
+          v.categoryOptionCombo,
+          v.value,
+        ]),
+        [
+          ['QR_TOTAL', 'Tổng số', 'default', 100],
+          ['QR_USED', 'Số đã dùng', 'default', 120],
+        ],
+      );
       const low = l.validationResults[5]!;
       assert.equal(low.followup.state, 'open');
       assert.equal(low.followup.taskId, null, 'a LOW one does not');
@@ -203,6 +216,45 @@ for (const engine of testEngines()) {
       assert.equal(scoped.pager.total, 2);
       const bad = await admin.get('/api/validationResults?state=maybe');
       assert.equal(bad.status, 400, bad.text);
+    });
+
+    it('a value corrected from the card takes its rule’s results away and closes the task', async () => {
+      const before = (await list(admin)).validationResults.find(
+        (x) => x.validationRule.code === 'QR_HIGH' && x.organisationUnit.code === there,
+      )!;
+      const used = before.values.find((v) => v.dataElement === 'QR_USED')!;
+      // As the card posts it: the stored value's element and option, at the result's unit and
+      // period.
+      const r = await admin.post('/api/dataValues', {
+        dataElement: used.dataElement,
+        orgUnit: there,
+        period: before.period.id,
+        categoryOptionCombo: used.categoryOptionCombo,
+        value: '90',
+        comment: 'Sửa theo sổ gốc',
+      });
+      assert.equal(r.status, 201, r.text);
+      const after = (await list(admin)).validationResults.filter(
+        (x) => x.organisationUnit.code === there,
+      );
+      // 90 ≤ 100 and 90 < 100 hold again; 90 = 100 does not.
+      assert.deepEqual(
+        after.map((x) => x.validationRule.code),
+        ['QR_MEDIUM'],
+      );
+      assert.deepEqual(
+        after[0]!.values.map((v) => [v.dataElement, v.value]),
+        [
+          ['QR_TOTAL', 100],
+          ['QR_USED', 90],
+        ],
+      );
+      const task = await t.database.db
+        .selectFrom('task')
+        .select('status')
+        .where('id', '=', before.followup.taskId!)
+        .executeTakeFirstOrThrow();
+      assert.equal(task.status, 'done');
     });
   });
 }

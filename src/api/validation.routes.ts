@@ -453,6 +453,13 @@ export function validationRoutes() {
               taskId: r.task_id,
               comment: r.followup_comment,
             },
+            values: r.values.map((v) => ({
+              dataElement: v.element,
+              dataElementNameVi: v.element_name_vi,
+              dataElementNameEn: v.element_name_en,
+              categoryOptionCombo: v.option,
+              value: v.value,
+            })),
           })),
         },
         200,

@@ -17,7 +17,7 @@ export function valueOutlierRoutes() {
       path: '/api/valueOutliers',
       tags: ['data quality'],
       summary:
-        'Values flagged as they arrived (outside their unit’s min–max range) under a unit in your scope, newest first (data.read)',
+        'Values flagged as they arrived (outside their unit’s min–max range, or 100× or more away from its recent values) under a unit in your scope, newest first (data.read)',
       request: { query: ValueOutliersQuery },
       responses: { 200: json(ValueOutlierList, 'The flagged values'), ...errorResponses },
     }),
@@ -40,6 +40,7 @@ export function valueOutlierRoutes() {
             period: r.period,
             categoryOptionCombo: r.option,
             value: r.value,
+            kind: r.kind,
             min: r.low,
             max: r.high,
             state: r.state,

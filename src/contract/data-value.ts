@@ -78,6 +78,10 @@ export const ImportValidationSchema = z
     outliers: z.number().int().optional().openapi({
       description: 'Values outside their min–max range: flagged (value_outlier), kept',
     }),
+    scaleSlips: z.number().int().optional().openapi({
+      description:
+        "Values 100× or more away from the same unit's recent values (a likely unit or scale slip): flagged (value_outlier), kept",
+    }),
   })
   .openapi('ImportValidation');
 

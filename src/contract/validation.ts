@@ -230,6 +230,20 @@ export const ValidationResult = z
         comment: z.string().nullable(),
       })
       .openapi({ description: 'What became of it (issue 17)' }),
+    values: z
+      .array(
+        z.object({
+          dataElement: z.string(),
+          dataElementNameVi: z.string(),
+          dataElementNameEn: z.string(),
+          categoryOptionCombo: z.string(),
+          value: z.number().nullable(),
+        }),
+      )
+      .openapi({
+        description:
+          "Opsroom's: the values the rule reads that are stored at this unit and period (a reviewer may correct them); empty where the rule reads totals of the units below or of shorter periods",
+      }),
   })
   .openapi('ValidationResult');
 

@@ -21,6 +21,10 @@ export const ValueOutlier = z
     period: z.string(),
     categoryOptionCombo: z.string(),
     value: z.number(),
+    kind: z.enum(['min_max', 'scale_slip']).openapi({
+      description:
+        "min_max: outside the unit's range [min, max]; scale_slip: 100× or more away from the unit's recent values (a likely unit or scale slip), outside [min, max] = their typical magnitude ÷ 100 and × 100",
+    }),
     min: z.number().nullable(),
     max: z.number().nullable(),
     state: z.enum(['open', 'confirmed']),

@@ -732,7 +732,7 @@ export interface ValueOutlierTable {
   period_id: number;
   option_id: number;
   attribute_id: number;
-  kind: 'min_max';
+  kind: 'min_max' | 'scale_slip';
   value: number;
   low: number | null;
   high: number | null;

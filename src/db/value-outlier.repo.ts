@@ -10,11 +10,16 @@ export interface ValueKey {
   attribute_id: number;
 }
 
-/** A value outside its min–max range, as an import found it. */
+/** What flagged a value as it arrived: its min–max range, or its recent values' magnitude. */
+export type OutlierKind = 'min_max' | 'scale_slip';
+
+/** A value flagged as an import found it: outside [low, high] (its range, or the slip's band). */
 export interface NewOutlier extends ValueKey {
   value: number;
   low: number;
   high: number;
+  /** Default 'min_max'. */
+  kind?: OutlierKind;
 }
 
 export interface RangeRow {
@@ -69,17 +74,31 @@ export class ValueOutlierRepo {
    * After values were written again: their flags that no longer hold go (the value changed or
    * came back in range). Returns the tasks of the flags removed.
    */
-  async dropStale(written: ValueKey[], still: ValueKey[]): Promise<number[]> {
+  async dropStale(
+    written: ValueKey[],
+    still: (ValueKey & { kind?: OutlierKind })[],
+  ): Promise<number[]> {
     if (written.length === 0) return [];
+    const stillJson = JSON.stringify(
+      still.map((k) => [
+        k.element_id,
+        k.unit_id,
+        k.period_id,
+        k.option_id,
+        k.attribute_id,
+        k.kind ?? 'min_max',
+      ]),
+    );
     const r = await sql<{ task_id: number | null }>`
       delete from value_outlier f
       using ${keyTable(written)} w
       where f.element_id = w.element_id and f.unit_id = w.unit_id and f.period_id = w.period_id
         and f.option_id = w.option_id and f.attribute_id = w.attribute_id
         and not exists (
-          select 1 from ${keyTable(still)} s
-          where s.element_id = f.element_id and s.unit_id = f.unit_id and s.period_id = f.period_id
-            and s.option_id = f.option_id and s.attribute_id = f.attribute_id)
+          select 1 from json_array_elements(${stillJson}::json) as s
+          where (s->>0)::int = f.element_id and (s->>1)::int = f.unit_id
+            and (s->>2)::int = f.period_id and (s->>3)::int = f.option_id
+            and (s->>4)::int = f.attribute_id and s->>5 = f.kind)
       returning f.task_id`.execute(this.db);
     return [...new Set(r.rows.flatMap((x) => (x.task_id === null ? [] : [x.task_id])))];
   }
@@ -88,12 +107,12 @@ export class ValueOutlierRepo {
    * Stores the flags: new ones open; one already stored keeps its review when its value is
    * the same, and is open again when the value changed. Returns those open without a task.
    */
-  async upsert(flags: NewOutlier[]): Promise<(ValueKey & { value: number })[]> {
-    const out: (ValueKey & { value: number })[] = [];
+  async upsert(flags: NewOutlier[]): Promise<(ValueKey & { value: number; kind: OutlierKind })[]> {
+    const out: (ValueKey & { value: number; kind: OutlierKind })[] = [];
     for (let i = 0; i < flags.length; i += 1000) {
       const rows = await this.db
         .insertInto('value_outlier')
-        .values(flags.slice(i, i + 1000).map((f) => ({ ...f, kind: 'min_max' as const })))
+        .values(flags.slice(i, i + 1000).map((f) => ({ ...f, kind: f.kind ?? 'min_max' })))
         .onConflict((oc) =>
           oc
             .columns(['element_id', 'unit_id', 'period_id', 'option_id', 'attribute_id', 'kind'])
@@ -111,6 +130,7 @@ export class ValueOutlierRepo {
           'option_id',
           'attribute_id',
           'value',
+          'kind',
           'state',
           'task_id',
         ])
@@ -124,15 +144,54 @@ export class ValueOutlierRepo {
    * Open flags a bulk load left without a task (migration 0029), a batch of whole (unit,
    * element) pairs at most `limit` rows long, locked so that two drains do not both open them.
    */
-  async pending(limit: number): Promise<(ValueKey & { value: number })[]> {
-    const r = await sql<ValueKey & { value: number }>`
-      select element_id, unit_id, period_id, option_id, attribute_id, value
+  async pending(limit: number): Promise<(ValueKey & { value: number; kind: OutlierKind })[]> {
+    const r = await sql<ValueKey & { value: number; kind: OutlierKind }>`
+      select element_id, unit_id, period_id, option_id, attribute_id, value, kind
       from value_outlier
       where task_id is null and state = 'open'
       order by unit_id, element_id
       limit ${limit}
       for update skip locked`.execute(this.db);
     return r.rows;
+  }
+
+  /**
+   * The typical magnitude of each written value's recent series (issue 17, scale slips on
+   * arrival): exp(mean(ln |y|)) over the non-zero values of the same element, unit, option and
+   * attribute in the `recent` stored periods of the same type just before the value's own, the
+   * standard deviation of their ln |y| (`sd_ln`), and `n` how many there were. Values without any such earlier value are not answered.
+   */
+  async recentMagnitudes(values: (ValueKey & { value: number })[], recent: number) {
+    if (values.length === 0) return [];
+    const json = JSON.stringify(
+      values.map((k) => [k.element_id, k.unit_id, k.period_id, k.option_id, k.attribute_id]),
+    );
+    const r = await sql<ValueKey & { typical: number; sd_ln: number; n: number }>`
+      with k as (
+        select distinct (k->>0)::int as element_id, (k->>1)::int as unit_id,
+          (k->>2)::int as period_id, (k->>3)::int as option_id, (k->>4)::int as attribute_id
+        from json_array_elements(${json}::json) as k)
+      select k.element_id, k.unit_id, k.period_id, k.option_id, k.attribute_id,
+        exp(avg(ln(abs(d.value)))) as typical, stddev_pop(ln(abs(d.value))) as sd_ln,
+        count(*)::int as n
+      from k
+      join period p on p.id = k.period_id
+      cross join lateral (
+        select q.id from period q
+        where q.type = p.type and q.start_date < p.start_date
+        order by q.start_date desc
+        limit ${recent}) q
+      join data_value d on d.period_id = q.id and d.element_id = k.element_id
+        and d.unit_id = k.unit_id and d.option_id = k.option_id
+        and d.attribute_id = k.attribute_id
+      where d.value <> 0
+        -- A value still flagged as a slip is not part of its series' usual magnitude.
+        and not exists (select 1 from value_outlier f
+          where f.kind = 'scale_slip' and f.state = 'open' and f.period_id = d.period_id
+            and f.element_id = d.element_id and f.unit_id = d.unit_id
+            and f.option_id = d.option_id and f.attribute_id = d.attribute_id)
+      group by k.element_id, k.unit_id, k.period_id, k.option_id, k.attribute_id`.execute(this.db);
+    return r.rows.map((x) => ({ ...x, typical: Number(x.typical), sd_ln: Number(x.sd_ln) }));
   }
 
   /** The open task of each (unit, element) among these, if any. */
@@ -214,6 +273,7 @@ export class ValueOutlierRepo {
       value: number;
       low: number | null;
       high: number | null;
+      kind: OutlierKind;
       state: 'open' | 'confirmed';
       task_id: number | null;
       comment: string | null;
@@ -222,7 +282,7 @@ export class ValueOutlierRepo {
     }>`
       select f.element_id, e.code as element, e.name_vi as element_name, f.unit_id, u.code as unit,
         u.full_name as unit_name, u.path, f.period_id, p.pid as period, f.option_id,
-        o.code as option, f.attribute_id, f.value, f.low, f.high, f.state, f.task_id, f.comment,
+        o.code as option, f.attribute_id, f.value, f.low, f.high, f.kind, f.state, f.task_id, f.comment,
         f.reviewed_by, to_char(f.found_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as found_at
       from value_outlier f
       join org_unit u on u.id = f.unit_id
@@ -266,6 +326,11 @@ export class ValueOutlierRepo {
     return r.rows[0];
   }
 
+  async anyStored(): Promise<boolean> {
+    const r = await this.db.selectFrom('value_outlier').select('unit_id').limit(1).execute();
+    return r.length > 0;
+  }
+
   async anyOpen(): Promise<boolean> {
     const r = await this.db
       .selectFrom('value_outlier')
@@ -280,9 +345,9 @@ export class ValueOutlierRepo {
   async openOfPairs(elementIds: number[], periodIds: number[]) {
     if (elementIds.length === 0) return [];
     const json = JSON.stringify(elementIds.map((e, i) => [e, periodIds[i]]));
-    const r = await sql<NewOutlier & { pid: string }>`
+    const r = await sql<NewOutlier & { pid: string; kind: OutlierKind }>`
       select f.element_id, f.unit_id, f.period_id, f.option_id, f.attribute_id, f.value, f.low,
-        f.high, p.pid
+        f.high, f.kind, p.pid
       from value_outlier f
       join (select distinct (k->>0)::int as e, (k->>1)::int as p
             from json_array_elements(${json}::json) as k) k
@@ -304,9 +369,10 @@ export class ValueOutlierRepo {
       value: number;
       low: number | null;
       high: number | null;
+      kind: OutlierKind;
     }>`
       select e.code as element, u.code as unit, u.path, u.version, p.pid as period, f.value,
-        f.low, f.high
+        f.low, f.high, f.kind
       from value_outlier f
       join data_element e on e.id = f.element_id
       join org_unit u on u.id = f.unit_id

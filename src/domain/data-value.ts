@@ -230,6 +230,8 @@ export interface ImportValidation {
   list: ImportViolation[];
   /** Values outside their min–max range (flagged, kept). */
   outliers?: number;
+  /** Values 100× or more away from the unit's recent values: likely scale slips (flagged, kept). */
+  scaleSlips?: number;
 }
 
 /**

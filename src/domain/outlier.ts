@@ -349,6 +349,26 @@ export function isScaleSlip(
   return r >= ratio || r <= 1 / ratio;
 }
 
+/** How many of its own spreads (SD of ln |y|) the arrival check widens a slip's band by. */
+export const SCALE_SLIP_SPREADS = 3;
+
+/**
+ * The band outside which a value arriving is a likely scale slip (checked as it is saved,
+ * against its unit's recent values): SCALE_SLIP_RATIO times above or below their typical
+ * magnitude, widened by SCALE_SLIP_SPREADS of their spread in log space (`sdLn`, the standard
+ * deviation of ln |y|). A steady series (revenue: sdLn ≈ 0.06) keeps a band of about 120×; a
+ * series of small counts (a commune's 1–12 cases a day: sdLn ≈ 0.7) widens to about 800×, so
+ * that an outbreak's hundredfold day is not called a slip while a thousandfold one still is.
+ */
+export function scaleSlipBand(
+  typical: number,
+  sdLn: number,
+  ratio = SCALE_SLIP_RATIO,
+): { low: number; high: number } {
+  const factor = ratio * Math.exp(SCALE_SLIP_SPREADS * (Number.isFinite(sdLn) ? sdLn : 0));
+  return { low: typical / factor, high: typical * factor };
+}
+
 /** The scale-slip flag of every value of a series, each against the others (see the top). */
 export function scaleSlips(xs: readonly number[], ratio = SCALE_SLIP_RATIO): boolean[] {
   let sum = 0;

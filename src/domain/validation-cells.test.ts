@@ -1,12 +1,15 @@
 /**
  * violatedColumns, the bulk checks' evaluator, gives evaluateCompiled's decision on every cell:
  * random rules over three elements (and an option), random cells with values missing, zero,
- * negative or large, every operator and missing-value strategy.
+ * negative or large, every operator and missing-value strategy; an item missing in every cell
+ * (C) and one present in every cell (D), which are not copied; working columns reused from
+ * rule to rule (ScratchColumns), as a bulk check reuses them.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   compileRule,
+  ScratchColumns,
   violatedColumns,
   evaluateCompiled,
   MISSING_VALUE_STRATEGIES,
@@ -22,7 +25,7 @@ const random = () => {
 };
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 
-const ITEMS = ['#{A}', '#{B}', '#{C}', '#{A.X}'];
+const ITEMS = ['#{A}', '#{B}', '#{C}', '#{D}', '#{A.X}'];
 function expression(depth: number): string {
   const r = random();
   if (depth === 0 || r < 0.3)
@@ -33,7 +36,7 @@ function expression(depth: number): string {
 
 describe('violatedColumns', () => {
   it('gives evaluateCompiled’s outcome on 200 rules × 300 cells', () => {
-    const slots = ['A', 'B', 'C', 'A.X'];
+    const slots = ['A', 'B', 'C', 'D', 'A.X'];
     const cells = 300;
     const columns: CellColumns = {
       sums: slots.map(() => new Float64Array(cells)),
@@ -41,7 +44,7 @@ describe('violatedColumns', () => {
     };
     for (let s = 0; s < slots.length; s++)
       for (let c = 0; c < cells; c++) {
-        if (random() < 0.25) continue;
+        if (slots[s] === 'C' || (slots[s] !== 'D' && random() < 0.25)) continue;
         columns.counts[s]![c] = 1;
         columns.sums[s]![c] = pick([
           0,
@@ -59,7 +62,9 @@ describe('violatedColumns', () => {
     const slotOf = (ref: ElementItem) =>
       slots.indexOf(ref.option ? `${ref.element}.${ref.option}` : ref.element);
     let compared = 0;
-    const items = new Map<number, Float64Array>();
+    const before = columns.sums.map((x) => x.slice());
+    const items = new Map<number, Float64Array | number>();
+    const scratch = new ScratchColumns(cells);
     for (let i = 0; i < 200; i++) {
       const rule = compileRule({
         operator: pick(VALIDATION_OPERATORS),
@@ -67,7 +72,15 @@ describe('violatedColumns', () => {
         right: { expression: expression(2), missingValueStrategy: pick(MISSING_VALUE_STRATEGIES) },
       });
       // The item columns shared by every rule, as a bulk check shares them: none may be changed.
-      const mask = violatedColumns(rule, slotOf, (s) => columns.sums[s]!, columns, cells, items);
+      const mask = violatedColumns(
+        rule,
+        slotOf,
+        (s) => columns.sums[s]!,
+        columns,
+        cells,
+        items,
+        scratch,
+      );
       assert.ok(mask, 'the subset compiles to columns');
       for (let c = 0; c < cells; c++) {
         const slow = evaluateCompiled(rule, (ref) => {
@@ -78,8 +91,10 @@ describe('violatedColumns', () => {
         assert.equal(mask[c] === 1, slow.status === 'violated', `columns: rule ${i}, cell ${c}`);
         compared++;
       }
+      scratch.release();
     }
     assert.equal(compared, 60_000);
+    assert.deepEqual(columns.sums, before, 'the cells’ sums are never written');
   });
 
   it('leaves functions to evaluateCompiled', () => {

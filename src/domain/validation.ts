@@ -332,13 +332,65 @@ function readsData(e: Expr): boolean {
 }
 
 /**
+ * Columns of `n` cells lent to one rule's evaluation and taken back when its mask has been
+ * read (`release`), so the next rule reuses them. Why: a new 20 MB array costs ~75 ms of page
+ * faults the first time it is written on this kind of machine (measured; 2.5 ms when the memory
+ * is reused), more than every loop over it; twelve rules over 2.5 M cells made ~60 of them.
+ * A column taken may hold an earlier rule's numbers: `zeros` when it must start at 0.
+ */
+export class ScratchColumns {
+  private readonly spare: Float64Array[] = [];
+  private readonly spareCounts: Uint16Array[] = [];
+  private readonly spareMasks: Uint8Array[] = [];
+  private lent: Float64Array[] = [];
+  private lentCounts: Uint16Array[] = [];
+  private lentMasks: Uint8Array[] = [];
+
+  constructor(readonly n: number) {}
+
+  /** A column whose every cell the caller writes. */
+  any(): Float64Array {
+    const x = this.spare.pop() ?? new Float64Array(this.n);
+    this.lent.push(x);
+    return x;
+  }
+
+  zeros(): Float64Array {
+    return this.any().fill(0);
+  }
+
+  counts(): Uint16Array {
+    const x = this.spareCounts.pop()?.fill(0) ?? new Uint16Array(this.n);
+    this.lentCounts.push(x);
+    return x;
+  }
+
+  mask(): Uint8Array {
+    const x = this.spareMasks.pop()?.fill(0) ?? new Uint8Array(this.n);
+    this.lentMasks.push(x);
+    return x;
+  }
+
+  /** Everything lent since the last release (the masks too) is free again. */
+  release(): void {
+    this.spare.push(...this.lent);
+    this.spareCounts.push(...this.lentCounts);
+    this.spareMasks.push(...this.lentMasks);
+    this.lent = [];
+    this.lentCounts = [];
+    this.lentMasks = [];
+  }
+}
+
+/**
  * Which of `n` cells break the rule (`evaluateCompiled`'s decision) computed a column at a time
  * (one tight loop per expression node over every cell, numbers kept as numbers), for bulk
  * checks of millions of cells. `valueOf(slot)` is the item's value in every cell (by its
  * element's aggregation rules); undefined for expressions other than numbers, element items,
  * `-`, `+`, `*` and `/` (a function, another item): those go through `evaluateCompiled`.
  * `items` keeps each item's column across the rules checked on the same cells (never written
- * to: a node writes only into columns it made).
+ * to: a node writes only into columns it made). The working columns and the mask answered come
+ * from `scratch`: the mask is valid until `scratch.release()`.
  */
 export function violatedColumns(
   rule: CompiledRule,
@@ -346,14 +398,21 @@ export function violatedColumns(
   valueOf: (slot: number) => Float64Array,
   columns: CellColumns,
   n: number,
-  items: Map<number, Float64Array> = new Map(),
+  items: Map<number, Float64Array | number> = new Map(),
+  scratch: ScratchColumns = new ScratchColumns(n),
 ): Uint8Array | undefined {
   type Col = Float64Array | number; // a number: the same in every cell (NaN: no value)
   // A finite number as is (−0 as 0), else NaN: `evaluate`'s `finite`, written for V8 to inline.
   const fin = (x: number) => (x - x === 0 ? x + 0 : NaN);
-  const shared = new Set<Float64Array>(items.values());
+  const shared = new Set<Float64Array>();
+  for (const x of items.values()) if (typeof x !== 'number') shared.add(x);
   /** A column this rule may write into: itself when made here, else a copy. */
-  const own = (x: Float64Array) => (shared.has(x) ? Float64Array.from(x) : x);
+  const own = (x: Float64Array) => {
+    if (!shared.has(x)) return x;
+    const copy = scratch.any();
+    copy.set(x.length === n ? x : x.subarray(0, n)); // a load's column has room beyond n
+    return copy;
+  };
   const expression = (e: Expr): Col | undefined => {
     switch (e.type) {
       case 'number':
@@ -362,13 +421,29 @@ export function violatedColumns(
         if (e.ref.kind !== 'element' || e.ref.attribute !== undefined) return undefined;
         const slot = slotOf(e.ref);
         const known = items.get(slot);
-        if (known) return known;
+        if (known !== undefined) return known;
         const counts = columns.counts[slot]!;
         const value = valueOf(slot);
-        const out = new Float64Array(n);
+        // A finite value in every cell (the usual case) is the column as it is, none anywhere
+        // is 0 everywhere: no new column (see ScratchColumns).
+        let full = 0;
+        let none = 0;
         for (let c = 0; c < n; c++) {
           const v = value[c]!;
-          out[c] = counts[c]! > 0 ? (v - v === 0 ? v + 0 : NaN) : 0;
+          if (counts[c] === 0) none++;
+          else if (v - v === 0) full++;
+        }
+        if (none === n) {
+          items.set(slot, 0);
+          return 0;
+        }
+        let out = value;
+        if (full < n) {
+          out = new Float64Array(n);
+          for (let c = 0; c < n; c++) {
+            const v = value[c]!;
+            out[c] = counts[c]! > 0 ? (v - v === 0 ? v + 0 : NaN) : 0;
+          }
         }
         items.set(slot, out);
         shared.add(out);
@@ -379,7 +454,7 @@ export function violatedColumns(
         const x = expression(e.operand);
         if (x === undefined) return undefined;
         if (typeof x === 'number') return fin(-x);
-        const out = shared.has(x) ? new Float64Array(n) : x;
+        const out = shared.has(x) ? scratch.any() : x;
         for (let c = 0; c < n; c++) out[c] = fin(-x[c]!);
         return out;
       }
@@ -403,13 +478,18 @@ export function violatedColumns(
         if (x === undefined) return undefined;
         terms.push({ x, sign: top.sign, data: readsData(node) });
       }
-      const sum = new Float64Array(n);
-      const present = new Uint16Array(n);
+      const sum = scratch.zeros();
+      const present = scratch.counts();
       const dataTerms = terms.filter((t) => t.data).length;
       for (const { x, sign, data } of terms) {
         if (typeof x === 'number') {
-          // A number reads no data; without a value it is left out.
-          if (x === x) for (let c = 0; c < n; c++) sum[c]! += sign * x;
+          // A number reads no data (an item missing everywhere does: its 0 is a term); without
+          // a value it is left out.
+          if (x === x)
+            for (let c = 0; c < n; c++) {
+              sum[c]! += sign * x;
+              if (data) present[c]!++;
+            }
           continue;
         }
         for (let c = 0; c < n; c++) {
@@ -435,7 +515,7 @@ export function violatedColumns(
         ? l
         : typeof r !== 'number' && !shared.has(r)
           ? r
-          : new Float64Array(n);
+          : scratch.any();
     if (e.op === '*') {
       if (typeof l === 'number')
         for (let c = 0; c < n; c++) {
@@ -470,7 +550,7 @@ export function violatedColumns(
   const side = (s: CompiledSide): Col | undefined => {
     let x = expression(s.expr);
     if (x === undefined || s.items.length === 0 || s.strategy === 'NEVER_SKIP') return x;
-    x = typeof x === 'number' ? new Float64Array(n).fill(x) : own(x);
+    x = typeof x === 'number' ? scratch.any().fill(x) : own(x);
     const counts = s.items.map((ref) => columns.counts[slotOf(ref)]!);
     const k = counts.length;
     const need = s.strategy === 'SKIP_IF_ANY_VALUE_MISSING' ? k : 1;
@@ -488,7 +568,7 @@ export function violatedColumns(
   let left = side(rule.left);
   let right = side(rule.right);
   if (left === undefined || right === undefined) return undefined;
-  const out = new Uint8Array(n);
+  const out = scratch.mask();
   const op = rule.operator;
   // A comparison counts a NEVER_SKIP side without a value as 0 (evaluateCompiled); the pairs
   // look at presence as it is.
@@ -506,8 +586,8 @@ export function violatedColumns(
     if (rule.right.strategy === 'NEVER_SKIP') right = zeroed(right);
   }
   // Both sides as columns (a number spread once: cheaper than a call per cell).
-  const L = typeof left === 'number' ? new Float64Array(n).fill(left) : left;
-  const R = typeof right === 'number' ? new Float64Array(n).fill(right) : right;
+  const L = typeof left === 'number' ? scratch.any().fill(left) : left;
+  const R = typeof right === 'number' ? scratch.any().fill(right) : right;
   if (op === 'compulsory_pair') {
     for (let c = 0; c < n; c++) out[c] = (L[c] !== L[c]) !== (R[c] !== R[c]) ? 1 : 0;
     return out;

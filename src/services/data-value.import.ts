@@ -1,6 +1,11 @@
 import { FreshCells } from './fresh-cells.ts';
 import type { PreparedChecks } from './validation.service.ts';
-import { ArrivalOutliers, rangeIndex, type RangeIndex } from './value-outlier.service.ts';
+import {
+  ArrivalOutliers,
+  rangeIndex,
+  SCALE_SLIP_MAX_ON_ARRIVAL,
+  type RangeIndex,
+} from './value-outlier.service.ts';
 import { BinaryRows } from '../db/copy-binary.ts';
 import {
   COPY_COLUMNS,
@@ -43,6 +48,7 @@ import { AppError, errors, type Message } from '../domain/errors.ts';
 import { fieldTextProblem, visibleText } from '../domain/text-hygiene.ts';
 import { versionAt } from '../domain/hierarchy.ts';
 import { addDays, parsePeriod, type Period } from '../domain/period.ts';
+import { SCALE_SLIP_RATIO } from '../domain/outlier.ts';
 import { completionDate, type SetHeader } from '../domain/data-value-set-complete.ts';
 import { auditActor } from './audit.ts';
 import { registerIn } from './registration.service.ts';
@@ -390,7 +396,9 @@ export class ValueImport {
       const tracked = await host.checks.tracked();
       if (tracked.size) run.fresh = new FreshCells(tracked);
     }
-    if (ranges) run.outliers = new ArrivalOutliers();
+    // Every import checks its values on arrival: against their ranges when some are stored,
+    // and for scale slips against their recent values (the ordinary path's stored periods).
+    if (host.checks) run.outliers = new ArrivalOutliers();
     run.hasRules = rules;
     return run;
   }
@@ -1013,6 +1021,21 @@ export class ValueImport {
             option_id: r.optionId,
             attribute_id: r.attributeId,
           });
+        if (
+          r.number !== null &&
+          r.number !== 0 &&
+          !r.remove &&
+          !this.bulkPeriods.has(periodId) &&
+          outliers.numbers.length <= SCALE_SLIP_MAX_ON_ARRIVAL
+        )
+          outliers.numbers.push({
+            element_id: r.element.id,
+            unit_id: r.unitId,
+            period_id: periodId,
+            option_id: r.optionId,
+            attribute_id: r.attributeId,
+            value: r.number,
+          });
         if (r.number !== null && !r.remove)
           outliers.check(
             ranges?.get(elementOptionKey(r.element.id, r.optionId)),
@@ -1370,25 +1393,31 @@ export class ValueImport {
    */
   private async validate(trx: Repos): Promise<ImportValidation | undefined> {
     const checks = this.host.checks;
-    if (!checks || !this.checking) return undefined;
+    if (!checks) return undefined;
     let t = performance.now();
     const all =
-      this.hasRules && this.wrote.units.size
+      this.checking && this.hasRules && this.wrote.units.size
         ? await checks.run(trx, {
             ...this.checkedIds(),
             ...(this.prepared ? { prepared: this.prepared } : {}),
           })
         : [];
-    this.time('validation rules', t);
+    if (this.checking) this.time('validation rules', t);
     t = performance.now();
-    const outliers = this.outliers ? await checks.outliers(trx, this.outliers) : 0;
-    if (this.outliers) this.time('outlier checks', t);
-    if (all.length === 0 && outliers === 0) return undefined;
+    const o = this.outliers;
+    // Without ranges, only values written in stored periods are checked (for scale slips).
+    const arrival = o && (this.checking || o.numbers.length > 0 || o.written.length > 0);
+    const flagged = arrival ? await checks.outliers(trx, o) : 0;
+    if (arrival) this.time('outlier checks', t);
+    const slips = o?.slips ?? 0;
+    const outliers = flagged - slips;
+    if (all.length === 0 && flagged === 0) return undefined;
     return {
       violations: all.length,
       high: all.filter((v) => v.importance === 'HIGH').length,
       list: all.slice(0, MAX_VIOLATIONS_LISTED),
       ...(outliers ? { outliers } : {}),
+      ...(slips ? { scaleSlips: slips } : {}),
     };
   }
 
@@ -1427,6 +1456,14 @@ export class ValueImport {
     if (v.outliers) {
       vi.push(`${v.outliers} giá trị ngoài khoảng tối thiểu–tối đa (đã gắn cờ, vẫn lưu)`);
       en.push(`${v.outliers} value(s) outside their min–max range (flagged, kept)`);
+    }
+    if (v.scaleSlips) {
+      vi.push(
+        `${v.scaleSlips} giá trị lệch từ ${SCALE_SLIP_RATIO} lần trở lên so với các kỳ gần đây, nghi nhầm đơn vị hoặc thang đo (đã gắn cờ, vẫn lưu)`,
+      );
+      en.push(
+        `${v.scaleSlips} value(s) ${SCALE_SLIP_RATIO}× or more away from the unit's recent values, a likely unit or scale slip (flagged, kept)`,
+      );
     }
     summary.description = {
       vi: [summary.description.vi, ...vi].join('; '),

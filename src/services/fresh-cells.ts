@@ -2,6 +2,7 @@ import { elementOptionKey } from '../domain/data-value.ts';
 import { periodContaining, type Period, type PeriodType } from '../domain/period.ts';
 import {
   evaluateCompiled,
+  ScratchColumns,
   violatedColumns,
   type CellColumns,
   type CompiledRule,
@@ -190,7 +191,9 @@ interface LevelCells {
   periods: Period[];
   cellAt(unitId: number, period: number): number;
   /** Item columns, shared by the rules checked on these cells (violatedColumns). */
-  items: Map<number, Float64Array>;
+  items: Map<number, Float64Array | number>;
+  /** Working columns lent to each rule in turn (violatedColumns). */
+  scratch: ScratchColumns;
 }
 
 /** Aggregations whose total over one stored period is a function of a sum and a count. */
@@ -364,8 +367,19 @@ export class FreshCheck<U extends CheckUnit> {
         }
         return out;
       };
-      const mask = violatedColumns(compiled, slotOf, valueOf, columns, n, cells.items);
-      if (!mask) return undefined;
+      const mask = violatedColumns(
+        compiled,
+        slotOf,
+        valueOf,
+        columns,
+        n,
+        cells.items,
+        cells.scratch,
+      );
+      if (!mask) {
+        cells.scratch.release();
+        return undefined;
+      }
       const unitById = new Map(units.map((u) => [u.id, u]));
       // The broken cells, found by the engine's own scan (most cells keep most rules); their
       // sides by `evaluateCompiled` itself.
@@ -384,6 +398,7 @@ export class FreshCheck<U extends CheckUnit> {
           right: out.right,
         });
       }
+      cells.scratch.release();
       // Units and periods without any value: the rule with every item missing.
       if (empty.status === 'violated')
         for (const u of units)
@@ -454,6 +469,7 @@ export class FreshCheck<U extends CheckUnit> {
         periods: targets,
         cellAt: (u, p) => fresh.cellAt(u, p),
         items: new Map(),
+        scratch: new ScratchColumns(n),
       };
     else {
       // Every (unit at `level`, target period) pair is a cell (a unit's cells without values
@@ -524,6 +540,7 @@ export class FreshCheck<U extends CheckUnit> {
           return t === undefined ? -1 : t * P + p;
         },
         items: new Map(),
+        scratch: new ScratchColumns(size),
       };
     }
     this.cached.set(key, out);

@@ -1147,7 +1147,8 @@ export class ValidationService {
       const r = await this.store.repos.validation.ruleByKey(q.rule);
       ruleIds = r ? [r.id] : [];
     }
-    return this.store.repos.validation.listResults({
+    const repos = this.store.repos;
+    const { rows, total } = await repos.validation.listResults({
       scope,
       ruleIds,
       periods: q.period,
@@ -1155,6 +1156,29 @@ export class ValidationService {
       limit: q.limit,
       offset: q.offset,
     });
+    // The values each result's rule reads that are stored at its unit and period: what the
+    // reviewer sees and may correct from the card.
+    const ids = new Set(rows.map((r) => r.rule_id));
+    const items = await ruleItemIds(
+      repos,
+      (await repos.validation.listRules()).filter((r) => ids.has(r.id)),
+    );
+    const stored = await repos.validation.storedItems(
+      rows.flatMap((r) =>
+        items
+          .filter((i) => i.rule_id === r.rule_id)
+          .map((i) => ({ ...i, unit_id: r.unit_id, period: r.period })),
+      ),
+    );
+    return {
+      total,
+      rows: rows.map((r) => ({
+        ...r,
+        values: stored.filter(
+          (v) => v.rule_id === r.rule_id && v.unit_id === r.unit_id && v.period === r.period,
+        ),
+      })),
+    };
   }
 }
 

@@ -4,17 +4,21 @@ import { ReviewForm } from './ReviewForm.tsx';
 
 /**
  * "Sửa giá trị": the correct value (and why), saved as any value is — audited, checked again —
- * so that a value back inside its range loses its flag and closes its task.
+ * so that a value back inside its range, or a rule kept again, loses its flag and closes its
+ * task. With `choices` (a broken rule's stored values), the reviewer first picks which value.
  */
 export function CorrectForm({
   correct,
   onDone,
+  choices,
 }: {
-  correct: (value: string, comment: string) => Promise<unknown>;
+  correct: (value: string, comment: string, choice: number) => Promise<unknown>;
   onDone: () => void;
+  choices?: string[];
 }) {
   const { t } = useQualityText();
   const id = useId();
+  const [choice, setChoice] = useState(0);
   const [value, setValue] = useState('');
   const [comment, setComment] = useState('');
   const [missing, setMissing] = useState(false);
@@ -30,13 +34,27 @@ export function CorrectForm({
         }
         return true;
       }}
-      send={() => correct(value.trim(), comment)}
+      send={() => correct(value.trim(), comment, choice)}
       onDone={() => {
         setValue('');
         setComment('');
         onDone();
       }}
     >
+      {choices && choices.length > 1 ? (
+        <div className="field">
+          <label htmlFor={`${id}-w`}>{t('correctWhich')}</label>
+          <select id={`${id}-w`} value={choice} onChange={(e) => setChoice(Number(e.target.value))}>
+            {choices.map((c, i) => (
+              <option key={c} value={i}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : choices?.length === 1 ? (
+        <p className="muted">{choices[0]}</p>
+      ) : null}
       <div className="field">
         <label htmlFor={`${id}-v`}>{t('correctValue')}</label>
         <input

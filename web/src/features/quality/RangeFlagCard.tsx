@@ -27,12 +27,20 @@ export function RangeFlagCard({
     /[^\w-]/g,
     '_',
   );
+  const slip = f.kind === 'scale_slip';
+  // A slip's band is its series' usual magnitude ÷ 100 and × 100: the magnitude is their middle.
+  const typical = slip && f.min !== null && f.max !== null ? Math.sqrt(f.min * f.max) : null;
+  const ratio = (x: number) => formatNumber(lang, Math.round(x));
   const why =
-    f.min !== null && f.value < f.min
-      ? t('belowMin', { min: num(f.min) })
-      : f.max !== null && f.value > f.max
-        ? t('aboveMax', { max: num(f.max) })
-        : null;
+    typical !== null
+      ? Math.abs(f.value) >= typical
+        ? t('slipAbove', { ratio: ratio(Math.abs(f.value) / typical), typical: num(typical) })
+        : t('slipBelow', { ratio: ratio(typical / Math.abs(f.value)), typical: num(typical) })
+      : f.min !== null && f.value < f.min
+        ? t('belowMin', { min: num(f.min) })
+        : f.max !== null && f.value > f.max
+          ? t('aboveMax', { max: num(f.max) })
+          : null;
   return (
     <article
       className={`card dq-item dq-range dq-range-${f.state}`}
@@ -40,6 +48,7 @@ export function RangeFlagCard({
       data-element={f.dataElement}
       data-unit={f.orgUnit}
       data-period={f.period}
+      data-kind={f.kind}
       aria-labelledby={titleId}
     >
       <div className="dq-item-top">
@@ -63,12 +72,19 @@ export function RangeFlagCard({
             {num(f.value)}
           </dd>
         </div>
-        <div>
-          <dt>{t('range')}</dt>
-          <dd data-testid="dq-range-range">
-            {num(f.min)} – {num(f.max)}
-          </dd>
-        </div>
+        {typical !== null ? (
+          <div>
+            <dt>{t('typical')}</dt>
+            <dd data-testid="dq-range-typical">{num(typical)}</dd>
+          </div>
+        ) : (
+          <div>
+            <dt>{t('range')}</dt>
+            <dd data-testid="dq-range-range">
+              {num(f.min)} – {num(f.max)}
+            </dd>
+          </div>
+        )}
       </dl>
       {why ? <p className="dq-why">{why}</p> : null}
       {f.comment ? (

@@ -1,8 +1,9 @@
 import { AppLink } from '../../shared/nav.tsx';
 import { formatDateTime, formatNumber, formatPeriod } from '../../shared/format.ts';
 import { ConfirmForm } from './ConfirmForm.tsx';
+import { CorrectForm } from './CorrectForm.tsx';
 import { useQualityText, type QualityKey } from './messages.ts';
-import { confirmViolation, type QualityResult } from './queries.ts';
+import { confirmViolation, correctViolationValue, type QualityResult } from './queries.ts';
 
 const TASK_PATH = '/chi-dao/viec';
 
@@ -21,10 +22,12 @@ export function ViolationCard({
   result: r,
   canConfirm,
   onConfirmed,
+  onCorrected,
 }: {
   result: QualityResult;
   canConfirm: boolean;
   onConfirmed: (r: QualityResult) => void;
+  onCorrected: (r: QualityResult) => void;
 }) {
   const { lang, t } = useQualityText();
   const rule = r.validationRule;
@@ -35,6 +38,9 @@ export function ViolationCard({
   const right = num(r.rightsideValue);
   const op = t(`op_${rule.operator}` as QualityKey);
   const state = r.followup.state;
+  const valueName = (v: QualityResult['values'][number]) =>
+    `${lang === 'vi' ? v.dataElementNameVi : v.dataElementNameEn}${v.categoryOptionCombo === 'default' ? '' : ` (${v.categoryOptionCombo})`}`;
+  const stored = r.values.map((v) => `${valueName(v)}: ${num(v.value)}`);
   return (
     <article
       className={`card dq-item dq-${rule.importance.toLowerCase()}`}
@@ -80,6 +86,16 @@ export function ViolationCard({
           ? t('why', { left, op: SIGNS[rule.operator]!, right })
           : t('whyPair', { op })}
       </p>
+      {stored.length ? (
+        <div className="dq-values" data-testid="dq-values">
+          <span className="muted">{t('storedValues')}:</span>
+          <ul>
+            {stored.map((x) => (
+              <li key={x}>{x}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {instruction ? (
         <p className="dq-instruction" data-testid="dq-instruction">
           <strong>{t('instruction')}:</strong> {instruction}
@@ -98,6 +114,13 @@ export function ViolationCard({
           <ConfirmForm
             confirm={(comment) => confirmViolation(r, comment)}
             onDone={() => onConfirmed(r)}
+          />
+        ) : null}
+        {canConfirm && state === 'open' && r.values.length ? (
+          <CorrectForm
+            choices={stored}
+            correct={(value, comment, i) => correctViolationValue(r, r.values[i]!, value, comment)}
+            onDone={() => onCorrected(r)}
           />
         ) : null}
       </div>

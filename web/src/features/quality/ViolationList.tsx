@@ -33,6 +33,16 @@ export function ViolationList({
     );
     void qc.invalidateQueries({ queryKey: VIOLATIONS_KEY });
   };
+  const onCorrected = (r: QualityResult) => {
+    setSaid(
+      t('violationCorrected', {
+        rule: lang === 'vi' ? r.validationRule.nameVi : r.validationRule.nameEn,
+        unit: r.organisationUnit.name,
+      }),
+    );
+    // The save ran the checks again: the rule's result and any flag may have changed.
+    void qc.invalidateQueries({ queryKey: ['quality'] });
+  };
 
   return (
     <section className="card dq-section" aria-labelledby="dq-violations">
@@ -68,7 +78,12 @@ export function ViolationList({
         <ul className="dq-list" data-testid="dq-violations" aria-busy={q.isFetching}>
           {data.validationResults.map((r) => (
             <li key={r.id}>
-              <ViolationCard result={r} canConfirm={canConfirm} onConfirmed={onConfirmed} />
+              <ViolationCard
+                result={r}
+                canConfirm={canConfirm}
+                onConfirmed={onConfirmed}
+                onCorrected={onCorrected}
+              />
             </li>
           ))}
         </ul>

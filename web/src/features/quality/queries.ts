@@ -54,6 +54,29 @@ export function confirmViolation(r: QualityResult, comment: string) {
   );
 }
 
+/** One value a broken rule reads at its unit and period, corrected: saved as any value is. */
+export function correctViolationValue(
+  r: QualityResult,
+  item: QualityResult['values'][number],
+  value: string,
+  comment: string,
+) {
+  return answer(
+    client.POST('/api/dataValues', {
+      body: {
+        dataElement: item.dataElement,
+        orgUnit: r.organisationUnit.code,
+        period: r.period.id,
+        categoryOptionCombo: item.categoryOptionCombo,
+        value,
+        ...(comment.trim() ? { comment: comment.trim() } : {}),
+      },
+      // 201 with no body, as DHIS2 answers.
+      parseAs: 'text',
+    }),
+  );
+}
+
 /** The scope's unit and the units right under it, for the unit picker. */
 export function useScopeUnits(code: string, version: string) {
   return useQuery({

@@ -10470,7 +10470,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Values flagged as they arrived (outside their unit’s min–max range) under a unit in your scope, newest first (data.read) */
+    /** Values flagged as they arrived (outside their unit’s min–max range, or 100× or more away from its recent values) under a unit in your scope, newest first (data.read) */
     get: {
       parameters: {
         query?: {
@@ -12268,6 +12268,8 @@ export interface components {
       }[];
       /** @description Values outside their min–max range: flagged (value_outlier), kept */
       outliers?: number;
+      /** @description Values 100× or more away from the same unit's recent values (a likely unit or scale slip): flagged (value_outlier), kept */
+      scaleSlips?: number;
       violations: number;
     };
     IndicatorList: {
@@ -13071,6 +13073,14 @@ export interface components {
         /** @example <= */
         operatorSign: string;
       };
+      /** @description Opsroom's: the values the rule reads that are stored at this unit and period (a reviewer may correct them); empty where the rule reads totals of the units below or of shorter periods */
+      values: {
+        categoryOptionCombo: string;
+        dataElement: string;
+        dataElementNameEn: string;
+        dataElementNameVi: string;
+        value: number | null;
+      }[];
     };
     ValidationResultList: {
       pager: {
@@ -13225,6 +13235,11 @@ export interface components {
       dataElement: string;
       dataElementName: string;
       foundAt: string;
+      /**
+       * @description min_max: outside the unit's range [min, max]; scale_slip: 100× or more away from the unit's recent values (a likely unit or scale slip), outside [min, max] = their typical magnitude ÷ 100 and × 100
+       * @enum {string}
+       */
+      kind: 'min_max' | 'scale_slip';
       max: number | null;
       min: number | null;
       orgUnit: string;
