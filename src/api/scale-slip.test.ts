@@ -4,7 +4,8 @@
  * beyond three of their spreads in log space,
  * is kept and flagged by the save that wrote it, with why, in the summary, on the data quality
  * list, in dataValueSets' followup and in a follow-up task; a 50× change, a zero, a series with
- * too little history are not; the flag goes when the value is corrected and its task closes.
+ * too little history are not; the flag goes when the value is corrected and its task closes; a
+ * write too large to be checked keeps a slip re-sent and drops one whose value changed.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -177,6 +178,28 @@ for (const engine of testEngines()) {
         .where('id', '=', before.taskId!)
         .executeTakeFirstOrThrow();
       assert.equal(done.status, 'done');
+    });
+
+    it('keeps a slip re-sent in a write too large to check, drops it when the value changes', async () => {
+      const r = await save([[A, '2026-11', '1992000000']]);
+      assert.equal(r.validationViolations?.scaleSlips, 1, r.description);
+      // 5,001 other numbers (daily values of B over 2010–2023): the write is not checked for
+      // slips, as SCALE_SLIP_MAX_ON_ARRIVAL says.
+      const days = Array.from({ length: 5001 }, (_, i) => {
+        const d = new Date(Date.UTC(2010, 0, 1 + i)).toISOString().slice(0, 10);
+        return [B, d, String(100 + (i % 7))] as [string, string, string];
+      });
+      const resent = await save([...days, [A, '2026-11', '1992000000']]);
+      // The slip written again unchanged is counted, not stored again.
+      assert.equal(resent.importCount.imported, 5001, resent.description);
+      assert.equal(resent.validationViolations, undefined, resent.description);
+      assert.deepEqual(
+        (await listed()).map((f) => [f.period, f.value]),
+        [['2026-11', 1992000000]],
+      );
+      const changed = await save([...days, [A, '2026-11', '1992']]);
+      assert.equal(changed.validationViolations, undefined, changed.description);
+      assert.deepEqual(await listed(), []);
     });
   });
 }

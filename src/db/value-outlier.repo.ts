@@ -30,17 +30,7 @@ export interface RangeRow {
   max_value: number;
 }
 
-/** Keys travel as JSON, one parameter whatever their number (a bulk load flags thousands). */
-const keysJson = (keys: ValueKey[]) =>
-  JSON.stringify(
-    keys.map((k) => [k.element_id, k.unit_id, k.period_id, k.option_id, k.attribute_id]),
-  );
-const keyTable = (keys: ValueKey[]) => sql`(
-  select (k->>0)::int as element_id, (k->>1)::int as unit_id, (k->>2)::int as period_id,
-    (k->>3)::int as option_id, (k->>4)::int as attribute_id
-  from json_array_elements(${keysJson(keys)}::json) as k)`;
-
-/** Values flagged as they arrive (issue 17, migration 0026): min–max ranges. */
+/** Values flagged as they arrive (issue 17, migrations 0026, 0030): min–max ranges, scale slips. */
 export class ValueOutlierRepo {
   constructor(private readonly db: Db) {}
 
@@ -75,10 +65,21 @@ export class ValueOutlierRepo {
    * came back in range). Returns the tasks of the flags removed.
    */
   async dropStale(
-    written: ValueKey[],
+    written: (ValueKey & { value: number | null })[],
     still: (ValueKey & { kind?: OutlierKind })[],
+    slipsChecked = true,
   ): Promise<number[]> {
     if (written.length === 0) return [];
+    const writtenJson = JSON.stringify(
+      written.map((k) => [
+        k.element_id,
+        k.unit_id,
+        k.period_id,
+        k.option_id,
+        k.attribute_id,
+        k.value,
+      ]),
+    );
     const stillJson = JSON.stringify(
       still.map((k) => [
         k.element_id,
@@ -91,9 +92,15 @@ export class ValueOutlierRepo {
     );
     const r = await sql<{ task_id: number | null }>`
       delete from value_outlier f
-      using ${keyTable(written)} w
+      using (select (k->>0)::int as element_id, (k->>1)::int as unit_id,
+          (k->>2)::int as period_id, (k->>3)::int as option_id, (k->>4)::int as attribute_id,
+          (k->>5)::float8 as value
+        from json_array_elements(${writtenJson}::json) as k) w
       where f.element_id = w.element_id and f.unit_id = w.unit_id and f.period_id = w.period_id
         and f.option_id = w.option_id and f.attribute_id = w.attribute_id
+        -- A write too large to be checked for slips drops a slip's flag only when the value
+        -- changed (the flag no longer describes it); one re-sent keeps it.
+        and (${slipsChecked} or f.kind <> 'scale_slip' or w.value is distinct from f.value)
         and not exists (
           select 1 from json_array_elements(${stillJson}::json) as s
           where (s->>0)::int = f.element_id and (s->>1)::int = f.unit_id

@@ -1020,6 +1020,7 @@ export class ValueImport {
             period_id: periodId,
             option_id: r.optionId,
             attribute_id: r.attributeId,
+            value: r.remove ? null : r.number,
           });
         if (
           r.number !== null &&

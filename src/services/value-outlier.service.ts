@@ -47,7 +47,8 @@ export class ArrivalOutliers {
   /** Every range, when the import loaded them all (a bulk load); else each batch asks. */
   all: RangeIndex | undefined;
   readonly flags: NewOutlier[] = [];
-  readonly written: ValueKey[] = [];
+  /** The keys written again (their value: null for a text or a removal). */
+  readonly written: (ValueKey & { value: number | null })[] = [];
   /** Non-zero numbers written in stored periods: checked for scale slips against their past. */
   readonly numbers: (ValueKey & { value: number })[] = [];
   /** How many of `flags` are scale slips (the summary counts them apart). */
@@ -151,11 +152,11 @@ export class ValueOutlierService {
    */
   async onImport(tx: Repos, found: ArrivalOutliers, at = new Date()): Promise<number> {
     const repo = tx.valueOutliers;
-    await this.scaleSlips(tx, found);
+    const slipsChecked = await this.scaleSlips(tx, found);
     // Every write is now checked on arrival: most find nothing stored to drop.
     const emptied =
       found.written.length > 0 && (await repo.anyStored())
-        ? await repo.dropStale(found.written, found.flags)
+        ? await repo.dropStale(found.written, found.flags, slipsChecked)
         : [];
     const fresh = await repo.upsert(found.flags);
     await this.attach(tx, fresh, at, { defer: true });
@@ -169,11 +170,11 @@ export class ValueOutlierService {
    * magnitude of its series' last SCALE_SLIP_RECENT periods, 100× or more away and beyond the
    * series' own spread (domain/outlier.ts `scaleSlipBand`), when at least SCALE_SLIP_MIN_RECENT
    * of them hold a value; a slip joins the flags with the band it left. Up to
-   * SCALE_SLIP_MAX_ON_ARRIVAL numbers (a form's save, a unit's report). A bulk load's new periods are not checked here
+   * SCALE_SLIP_MAX_ON_ARRIVAL numbers (a form's save, a unit's report); whether it checked. A bulk load's new periods are not checked here
    * (outlierDetection finds their slips).
    */
-  private async scaleSlips(tx: Repos, found: ArrivalOutliers): Promise<void> {
-    if (found.numbers.length > SCALE_SLIP_MAX_ON_ARRIVAL) return;
+  private async scaleSlips(tx: Repos, found: ArrivalOutliers): Promise<boolean> {
+    if (found.numbers.length > SCALE_SLIP_MAX_ON_ARRIVAL) return false;
     const byKey = new Map(
       found.numbers.map((v) => [
         `${v.element_id}|${v.unit_id}|${v.period_id}|${v.option_id}|${v.attribute_id}`,
@@ -200,6 +201,7 @@ export class ValueOutlierService {
       });
       found.slips++;
     }
+    return true;
   }
 
   /**
