@@ -74,8 +74,11 @@ describe('Data quality screen — in a browser', () => {
 
   it('shows the two HIGH exchange-rate violations with why, confirms one, and it leaves', async () => {
     await page.goto(baseUrl + '/');
+    // The tab says where one is (issue 19: a title per screen, in the chosen language).
+    await page.waitForFunction(() => document.title === 'Đăng nhập — Opsroom');
     await fillSignIn(page, 'admin', srv!.adminPassword);
     await page.getByTestId('nav-quality').click();
+    await page.waitForFunction(() => document.title === 'Chất lượng số liệu — Opsroom');
     await page.getByRole('heading', { level: 1, name: 'Chất lượng số liệu' }).waitFor();
     assert.equal(new URL(page.url()).pathname, '/chat-luong');
     await page.getByTestId('dq-violations').waitFor();
@@ -323,6 +326,42 @@ describe('Data quality screen — in a browser', () => {
     await alerts.screenshot({ path: join(ARTIFACTS, 'data-quality-alerts-1366.png') });
     await rule.getByRole('button', { name: 'Tắt' }).click();
     await rule.filter({ hasText: 'Đã tắt' }).waitFor();
+  });
+
+  it('names every screen in the tab, in the chosen language', async () => {
+    const ids = await page
+      .locator('nav.topnav a')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid') ?? ''));
+    assert.equal(ids.length, 9, ids.join(' '));
+    // Each click changes the tab's title (one title per screen), ending in "— Opsroom".
+    const titles = async () => {
+      const seen: string[] = [];
+      for (const id of ids) {
+        const before = await page.title();
+        await page.getByTestId(id).click();
+        await page.waitForFunction((b) => document.title !== b, before);
+        seen.push(await page.title());
+      }
+      return seen;
+    };
+    const vi = await titles();
+    assert.ok(
+      vi.every((x) => x.endsWith(' — Opsroom')),
+      vi.join(' | '),
+    );
+    assert.equal(new Set(vi).size, vi.length, `one title per screen: ${vi.join(' | ')}`);
+    for (const x of ['Chất lượng số liệu — Opsroom', 'Chỉ đạo — Opsroom', 'Nhập số liệu — Opsroom'])
+      assert.ok(vi.includes(x), `${x} in ${vi.join(' | ')}`);
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.waitForFunction(() => document.title === 'Data quality — Opsroom');
+    const en = await titles();
+    assert.ok(en.includes('Data quality — Opsroom'), en.join(' | '));
+    assert.ok(
+      en.every((x, i) => x !== vi[i]),
+      `translated: ${en.join(' | ')}`,
+    );
+    await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+    await page.waitForFunction(() => document.title === 'Chất lượng số liệu — Opsroom');
   });
 
   it('fits a phone (390×844): no horizontal overflow', async () => {

@@ -3,7 +3,8 @@ import { Outlet } from '@tanstack/react-router';
 import { useForm } from 'react-hook-form';
 import { answer, client, QUIET_401 } from '../shared/api/client.ts';
 import type { Me } from '../shared/api/types.ts';
-import { setLang, useI18n } from '../shared/i18n.ts';
+import { setLang, useI18n, type Lang } from '../shared/i18n.ts';
+import { usePageTitle } from '../shared/title.ts';
 import { useSession } from '../shared/me.tsx';
 import { AppLink, plainClick, usePathname } from '../shared/nav.tsx';
 import { ErrorBox, Loading } from '../shared/ui.tsx';
@@ -53,10 +54,40 @@ function pageOf(pathname: string): Page {
   return 'overview';
 }
 
+/** The section's name in the chosen language: the header's link, and the tab's title. */
+function sectionName(
+  lang: Lang,
+  t: (k: 'navUnits' | 'navDataEntry') => string,
+  page: Page,
+): string {
+  switch (page) {
+    case 'overview':
+      return overviewText(lang, 'navOverview');
+    case 'units':
+      return t('navUnits');
+    case 'entry':
+      return t('navDataEntry');
+    case 'directives':
+      return dirText(lang, 'navDirectives');
+    case 'plan':
+      return dirText(lang, 'navPlan');
+    case 'followup':
+      return dirText(lang, 'navFollowup');
+    case 'sectors':
+      return sectorText(lang, 'nav');
+    case 'briefings':
+      return briefingText(lang, 'nav');
+    case 'quality':
+      return qualityText(lang, 'nav');
+  }
+}
+
 export function Shell() {
-  const { t } = useI18n();
+  const { lang, t } = useI18n();
   const { me, error, signedIn, signOut } = useSession();
   const page = pageOf(usePathname());
+  // Each screen's tab names its section, or the sign-in form; a screen may name itself.
+  usePageTitle(me === null ? t('loginTitle') : sectionName(lang, t, page), 0);
 
   return (
     <>
@@ -91,16 +122,16 @@ function Header({ me, onLogout, page }: { me: Me | null; onLogout: () => void; p
   const { lang, t } = useI18n();
   const pathname = usePathname();
   // The main menu: address, the page it opens, its test id, its label.
-  const navItems: [string, Page, string, string][] = [
-    [OVERVIEW_PATH, 'overview', 'nav-overview', overviewText(lang, 'navOverview')],
-    [UNITS_PATH, 'units', 'nav-units', t('navUnits')],
-    [DATA_ENTRY_PATH, 'entry', 'nav-data-entry', t('navDataEntry')],
-    [DIRECTIVES_PATH, 'directives', 'nav-directives', dirText(lang, 'navDirectives')],
-    [PLAN_PATH, 'plan', 'nav-plan', dirText(lang, 'navPlan')],
-    [FOLLOWUP_PATH, 'followup', 'nav-followup', dirText(lang, 'navFollowup')],
-    [SECTORS_PATH, 'sectors', 'nav-sectors', sectorText(lang, 'nav')],
-    [BRIEFINGS_PATH, 'briefings', 'nav-briefings', briefingText(lang, 'nav')],
-    [QUALITY_PATH, 'quality', 'nav-quality', qualityText(lang, 'nav')],
+  const navItems: [string, Page, string][] = [
+    [OVERVIEW_PATH, 'overview', 'nav-overview'],
+    [UNITS_PATH, 'units', 'nav-units'],
+    [DATA_ENTRY_PATH, 'entry', 'nav-data-entry'],
+    [DIRECTIVES_PATH, 'directives', 'nav-directives'],
+    [PLAN_PATH, 'plan', 'nav-plan'],
+    [FOLLOWUP_PATH, 'followup', 'nav-followup'],
+    [SECTORS_PATH, 'sectors', 'nav-sectors'],
+    [BRIEFINGS_PATH, 'briefings', 'nav-briefings'],
+    [QUALITY_PATH, 'quality', 'nav-quality'],
   ];
   // The page's own link, on the page's own path, keeps what the page shows (its query).
   const stay = (to: string) => (e: MouseEvent<HTMLAnchorElement>) => {
@@ -166,7 +197,7 @@ function Header({ me, onLogout, page }: { me: Me | null; onLogout: () => void; p
           onFocus={preloadScreens}
         >
           <div className="topnav-inner">
-            {navItems.map(([to, p, testId, label]) => (
+            {navItems.map(([to, p, testId]) => (
               <AppLink
                 key={p}
                 to={to}
@@ -175,7 +206,7 @@ function Header({ me, onLogout, page }: { me: Me | null; onLogout: () => void; p
                 aria-current={page === p ? 'page' : undefined}
                 data-testid={testId}
               >
-                {label}
+                {sectionName(lang, t, p)}
               </AppLink>
             ))}
           </div>

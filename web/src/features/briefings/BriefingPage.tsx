@@ -4,7 +4,8 @@
  * revision. Around it, never printed: the "changed since issue" banner, the exports, Issue or
  * Make a revision for those who may (`briefing.issue`), and each draft paragraph's edit view.
  */
-import { useEffect, useMemo } from 'react';
+import { useMemo } from 'react';
+import { usePageTitle } from '../../shared/title.ts';
 import { ApiError } from '../../shared/api/client.ts';
 import { formatDateTime } from '../../shared/format.ts';
 import { can, type Me } from '../../shared/me.tsx';
@@ -33,9 +34,7 @@ export function BriefingPage({ idText, me }: { idText: string; me: Me }) {
   const changed = useMemo(() => new Set(b?.changedSinceIssue.map((c) => c.lineId)), [b]);
   const title = b ? (lang === 'vi' ? b.document.titleVi : b.document.titleEn) : '';
 
-  useEffect(() => {
-    if (title) document.title = `${title} — Opsroom`;
-  }, [title]);
+  usePageTitle(title);
 
   const crumbs = (
     <p className="brf-crumbs brf-no-print">

@@ -2,7 +2,7 @@
  * The monthly briefing (issue 18): `/bao-cao` lists the briefings of the user's scope and
  * creates a draft; `/bao-cao/12` is one briefing (BriefingPage.tsx).
  */
-import { useEffect } from 'react';
+import { usePageTitle } from '../../shared/title.ts';
 import { can, type Me } from '../../shared/me.tsx';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
 import { BriefingTable } from './BriefingTable.tsx';
@@ -14,9 +14,7 @@ import './briefings.css';
 export function BriefingsPage({ me }: { me: Me }) {
   const { lang, t } = useBriefingText();
   const list = useBriefingList();
-  useEffect(() => {
-    document.title = `${t('listTitle')} — Opsroom`;
-  }, [t]);
+  usePageTitle(t('listTitle'));
   return (
     <div className="page brf-page" data-testid="briefings-page">
       <div className="page-head">

@@ -4,7 +4,7 @@
  * each value as the ministry writes it, its changes, its parts, and the figures reported for
  * periods of their own (8 tháng đầu năm, the Tết week) labelled with those periods.
  */
-import { useEffect } from 'react';
+import { usePageTitle } from '../../shared/title.ts';
 import { ApiError } from '../../shared/api/client.ts';
 import { formatPeriod } from '../../shared/format.ts';
 import { AppLink } from '../../shared/nav.tsx';
@@ -22,9 +22,7 @@ export { SECTORS_PATH } from './paths.ts';
 export function SectorIndex() {
   const { lang, t } = useSectorText();
   const { data: items, error } = useSectorList();
-  useEffect(() => {
-    document.title = `${t('indexTitle')} — Opsroom`;
-  }, [t]);
+  usePageTitle(t('indexTitle'));
   return (
     <div className="page sector-page">
       <div className="page-head">
@@ -70,10 +68,7 @@ export function SectorView({ slug, month }: { slug: string; month: string | null
   const sectorName = d ? (lang === 'vi' ? d.sector.nameVi : d.sector.nameEn) : '';
   const monthLabel = d?.month ? (lang === 'vi' ? d.month.labelVi : d.month.labelEn) : '';
 
-  useEffect(() => {
-    if (sectorName)
-      document.title = `${sectorName}${monthLabel ? ` — ${monthLabel}` : ''} — Opsroom`;
-  }, [sectorName, monthLabel]);
+  usePageTitle(sectorName ? `${sectorName}${monthLabel ? ` — ${monthLabel}` : ''}` : '');
 
   if (!code) {
     return (
