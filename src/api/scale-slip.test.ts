@@ -126,6 +126,27 @@ for (const engine of testEngines()) {
         .filter((v) => v.followup)
         .map((v) => v.period);
       assert.deepEqual(followup, ['202607']);
+      // The figure read through analytics carries the flag and why (the room's tiles, the map).
+      const cells = await admin.get(
+        `/api/analytics?dimension=dx:SS_REV&dimension=pe:2026-07&dimension=ou:${A}`,
+      );
+      assert.equal(cells.status, 200, cells.text);
+      const flags = (
+        cells.json as {
+          metaData: {
+            opsroom?: {
+              flags?: {
+                ou: string;
+                reasons: { rule: string; importance: string; left: number }[];
+              }[];
+            };
+          };
+        }
+      ).metaData.opsroom?.flags;
+      assert.deepEqual(
+        flags?.map((f) => [f.ou, f.reasons.map((r) => [r.rule, r.importance, r.left])]),
+        [[A, [['SCALE_SLIP', 'HIGH', 1992000]]]],
+      );
     });
 
     it('flags a slip below; not a 50× change, a zero, an outbreak of small counts nor a short series', async () => {
