@@ -292,7 +292,6 @@ export class ValidationRepo {
       .execute();
   }
 
-  /** Breakdown options by code or uid, with the breakdown they belong to. */
   /**
    * The values stored at each (rule item, unit, period) asked: what a reviewer can correct from
    * a broken rule's card (nothing where the rule reads totals of the units below or of shorter
@@ -317,11 +316,9 @@ export class ValidationRepo {
       element_name_en: string;
       option: string;
       value: number | null;
-      text_value: string | null;
     }>`
       select distinct c.rule_id, c.unit_id, c.period, e.code as element,
-        e.name_vi as element_name_vi, e.name_en as element_name_en, o.code as option, d.value,
-        d.text_value
+        e.name_vi as element_name_vi, e.name_en as element_name_en, o.code as option, d.value
       from json_to_recordset(${JSON.stringify(cells)}::json)
         as c(rule_id int, element_id int, option_id int, unit_id int, period text)
       join period p on p.pid = c.period
@@ -334,6 +331,7 @@ export class ValidationRepo {
     return r.rows;
   }
 
+  /** Breakdown options by code or uid, with the breakdown they belong to. */
   async optionsByKeys(keys: string[]) {
     if (keys.length === 0) return [];
     return this.db

@@ -30,6 +30,22 @@ export interface RangeRow {
   max_value: number;
 }
 
+/**
+ * Keys travel as JSON, one parameter whatever their number (a bulk load flags thousands):
+ * [element, unit, period, option, attribute] and, with `extra`, one more field.
+ */
+const keysJson = <K extends ValueKey>(keys: K[], extra?: (k: K) => unknown) =>
+  JSON.stringify(
+    keys.map((k) => [
+      k.element_id,
+      k.unit_id,
+      k.period_id,
+      k.option_id,
+      k.attribute_id,
+      ...(extra ? [extra(k)] : []),
+    ]),
+  );
+
 /** Values flagged as they arrive (issue 17, migrations 0026, 0030): min–max ranges, scale slips. */
 export class ValueOutlierRepo {
   constructor(private readonly db: Db) {}
@@ -70,26 +86,8 @@ export class ValueOutlierRepo {
     slipsChecked = true,
   ): Promise<number[]> {
     if (written.length === 0) return [];
-    const writtenJson = JSON.stringify(
-      written.map((k) => [
-        k.element_id,
-        k.unit_id,
-        k.period_id,
-        k.option_id,
-        k.attribute_id,
-        k.value,
-      ]),
-    );
-    const stillJson = JSON.stringify(
-      still.map((k) => [
-        k.element_id,
-        k.unit_id,
-        k.period_id,
-        k.option_id,
-        k.attribute_id,
-        k.kind ?? 'min_max',
-      ]),
-    );
+    const writtenJson = keysJson(written, (k) => k.value);
+    const stillJson = keysJson(still, (k) => k.kind ?? 'min_max');
     const r = await sql<{ task_id: number | null }>`
       delete from value_outlier f
       using (select (k->>0)::int as element_id, (k->>1)::int as unit_id,
@@ -166,13 +164,12 @@ export class ValueOutlierRepo {
    * The typical magnitude of each written value's recent series (issue 17, scale slips on
    * arrival): exp(mean(ln |y|)) over the non-zero values of the same element, unit, option and
    * attribute in the `recent` stored periods of the same type just before the value's own, the
-   * standard deviation of their ln |y| (`sd_ln`), and `n` how many there were. Values without any such earlier value are not answered.
+   * standard deviation of their ln |y| (`sd_ln`), and `n` how many there were. Values without
+   * any such earlier value are not answered.
    */
   async recentMagnitudes(values: (ValueKey & { value: number })[], recent: number) {
     if (values.length === 0) return [];
-    const json = JSON.stringify(
-      values.map((k) => [k.element_id, k.unit_id, k.period_id, k.option_id, k.attribute_id]),
-    );
+    const json = keysJson(values);
     const r = await sql<ValueKey & { typical: number; sd_ln: number; n: number }>`
       with k as (
         select distinct (k->>0)::int as element_id, (k->>1)::int as unit_id,

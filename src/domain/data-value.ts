@@ -234,6 +234,15 @@ export interface ImportValidation {
   scaleSlips?: number;
 }
 
+/** A stored value's key (element, unit, period, option, attribute ids) as one string. */
+export const valueKey = (
+  elementId: number,
+  unitId: number,
+  periodId: number,
+  optionId: number,
+  attributeId: number,
+) => `${elementId}|${unitId}|${periodId}|${optionId}|${attributeId}`;
+
 /**
  * An element's breakdown option as one number (element id × 2²⁰ + option id), for lookups a
  * bulk load makes per row: no string built each time.

@@ -1170,15 +1170,11 @@ export class ValidationService {
           .map((i) => ({ ...i, unit_id: r.unit_id, period: r.period })),
       ),
     );
-    return {
-      total,
-      rows: rows.map((r) => ({
-        ...r,
-        values: stored.filter(
-          (v) => v.rule_id === r.rule_id && v.unit_id === r.unit_id && v.period === r.period,
-        ),
-      })),
-    };
+    const cell = (x: { rule_id: number; unit_id: number; period: string }) =>
+      `${x.rule_id}|${x.unit_id}|${x.period}`;
+    const byCell = new Map<string, typeof stored>();
+    for (const v of stored) byCell.set(cell(v), [...(byCell.get(cell(v)) ?? []), v]);
+    return { total, rows: rows.map((r) => ({ ...r, values: byCell.get(cell(r)) ?? [] })) };
   }
 }
 

@@ -5,6 +5,7 @@ import type { Store } from '../db/store.ts';
 import type { FlagRuleRef, FlaggedKeys, FlagUnits } from '../db/value-flag.repo.ts';
 import { parsePeriod } from '../domain/period.ts';
 import { IMPORTANCES } from '../domain/validation.ts';
+import { valueKey } from '../domain/data-value.ts';
 
 /**
  * Which stored values are flagged (issue 17: "a flagged value shows its flag wherever it is
@@ -39,14 +40,6 @@ export interface ValueFlag {
 
 /** Flagged values by `valueKey`. */
 export type ValueFlags = Map<string, ValueFlag>;
-
-export const valueKey = (
-  elementId: number,
-  unitId: number,
-  periodId: number,
-  optionId: number,
-  attributeId: number,
-) => `${elementId}|${unitId}|${periodId}|${optionId}|${attributeId}`;
 
 /**
  * What `flagged` reads once and may reuse across calls (an export's pages): the rules' element

@@ -3,7 +3,7 @@ import type { NewOutlier, OutlierKind, RangeRow, ValueKey } from '../db/value-ou
 import { SCALE_SLIP_RATIO, scaleSlipBand } from '../domain/outlier.ts';
 import { can, inScope, type Actor } from '../domain/access.ts';
 import { errors } from '../domain/errors.ts';
-import { elementOptionKey } from '../domain/data-value.ts';
+import { elementOptionKey, valueKey } from '../domain/data-value.ts';
 import { auditActor } from './audit.ts';
 import {
   closeFollowUpTask,
@@ -170,21 +170,16 @@ export class ValueOutlierService {
    * magnitude of its series' last SCALE_SLIP_RECENT periods, 100× or more away and beyond the
    * series' own spread (domain/outlier.ts `scaleSlipBand`), when at least SCALE_SLIP_MIN_RECENT
    * of them hold a value; a slip joins the flags with the band it left. Up to
-   * SCALE_SLIP_MAX_ON_ARRIVAL numbers (a form's save, a unit's report); whether it checked. A bulk load's new periods are not checked here
-   * (outlierDetection finds their slips).
+   * SCALE_SLIP_MAX_ON_ARRIVAL numbers (a form's save, a unit's report); answers whether it
+   * checked. A bulk load's new periods are not checked here (outlierDetection finds their slips).
    */
   private async scaleSlips(tx: Repos, found: ArrivalOutliers): Promise<boolean> {
     if (found.numbers.length > SCALE_SLIP_MAX_ON_ARRIVAL) return false;
-    const byKey = new Map(
-      found.numbers.map((v) => [
-        `${v.element_id}|${v.unit_id}|${v.period_id}|${v.option_id}|${v.attribute_id}`,
-        v.value,
-      ]),
-    );
+    const key = (k: ValueKey) =>
+      valueKey(k.element_id, k.unit_id, k.period_id, k.option_id, k.attribute_id);
+    const byKey = new Map(found.numbers.map((v) => [key(v), v.value]));
     for (const m of await tx.valueOutliers.recentMagnitudes(found.numbers, SCALE_SLIP_RECENT)) {
-      const value = byKey.get(
-        `${m.element_id}|${m.unit_id}|${m.period_id}|${m.option_id}|${m.attribute_id}`,
-      );
+      const value = byKey.get(key(m));
       if (value === undefined || m.n < SCALE_SLIP_MIN_RECENT || !(m.typical > 0)) continue;
       const { low, high } = scaleSlipBand(m.typical, m.sd_ln);
       if (Math.abs(value) > low && Math.abs(value) < high) continue;
