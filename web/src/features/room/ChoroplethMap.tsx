@@ -1,17 +1,18 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { GeoJSON } from './data.ts';
 import { echarts, useChart } from './echarts.ts';
-import { mapOption, type MapTheme, type Region } from './mapOption.ts';
-import { focusView } from './mapView.ts';
+import { mapOption, type MapLabels, type MapTheme, type Region } from './mapOption.ts';
+import { archipelagoSpots, focusView, type Archipelago } from './mapView.ts';
 
-export type { MapTheme, Region };
+export type { Archipelago, MapLabels, MapTheme, Region };
 
 const registered = new Set<string>();
 
 /**
  * A choropleth of the units of one boundary map. Regions are keyed by unit code; a click on a
  * unit in scope calls `onSelect`. When the map has drawn, the container carries the sum and the
- * count of the values drawn (`data-total`, `data-drawn`): what a browser test waits for.
+ * count of the values drawn (`data-total`, `data-drawn`): what a browser test waits for; and
+ * the archipelagos it names (`data-archipelagos`), which a canvas does not show to a test.
  */
 export function ChoroplethMap({
   mapKey,
@@ -23,6 +24,8 @@ export function ChoroplethMap({
   dense,
   ready,
   focus,
+  labels,
+  archipelagoNames,
 }: {
   mapKey: string;
   geo: GeoJSON;
@@ -36,10 +39,16 @@ export function ChoroplethMap({
   ready: boolean;
   /** A region to zoom to (a ward is too small to find on its city's map). */
   focus?: string;
+  labels: MapLabels;
+  archipelagoNames: Record<Archipelago, string>;
 }) {
-  const [ref, chart] = useChart();
+  const [ref, chart, fontPx] = useChart();
   const shownKey = useRef<string>('');
   const view = useMemo(() => focusView(geo, focus), [geo, focus]);
+  const archipelagos = useMemo(
+    () => archipelagoSpots(geo).map((a) => ({ ...a, name: archipelagoNames[a.id] })),
+    [geo, archipelagoNames],
+  );
   const onSelectRef = useRef(onSelect);
   useEffect(() => {
     onSelectRef.current = onSelect;
@@ -82,14 +91,31 @@ export function ChoroplethMap({
       el.dataset.map = mapKey;
     };
     chart.on('finished', onFinished);
-    chart.setOption(mapOption({ mapKey, regions, theme, dense, view }), {
-      notMerge: newMap,
-      lazyUpdate: false,
-    });
+    chart.setOption(
+      mapOption({ mapKey, regions, theme, dense, view, labels, fontPx, archipelagos }),
+      {
+        notMerge: newMap,
+        lazyUpdate: false,
+      },
+    );
     return () => {
       chart.off('finished', onFinished);
     };
-  }, [chart, mapKey, geo, regions, theme, dense, ref, ready, focus, view]);
+  }, [
+    chart,
+    mapKey,
+    geo,
+    regions,
+    theme,
+    dense,
+    ref,
+    ready,
+    focus,
+    view,
+    labels,
+    fontPx,
+    archipelagos,
+  ]);
 
   return (
     <div
@@ -99,6 +125,7 @@ export function ChoroplethMap({
       aria-label={label}
       data-testid="map"
       data-regions={regions.length}
+      data-archipelagos={archipelagos.map((a) => a.name).join('|')}
     />
   );
 }

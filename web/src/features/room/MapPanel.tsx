@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import type { OrgUnitDetail } from '../../shared/api/types.ts';
 import { unitLabel, type Lang } from '../../shared/format.ts';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
@@ -16,6 +16,8 @@ const LIGHT_MAP: MapTheme = {
   hover: '#ffd166',
   alert: '#c1121f',
   current: '#111827',
+  text: '#1f2937',
+  halo: 'rgba(255, 255, 255, 0.85)',
 };
 const DARK_MAP: MapTheme = {
   noData: '#2a3547',
@@ -24,6 +26,8 @@ const DARK_MAP: MapTheme = {
   hover: '#ffd166',
   alert: '#ff4d5a',
   current: '#ffffff',
+  text: '#ffffff',
+  halo: 'rgba(11, 18, 32, 0.9)',
 };
 
 /** The map of the frame's units (or of every commune), coloured by one indicator. */
@@ -73,6 +77,10 @@ export function MapPanel({
   onSelect: (code: string) => void;
 }) {
   const { charts, error: chartsError } = useCharts();
+  const archipelagoNames = useMemo(
+    () => ({ hoang_sa: t('archipelagoHoangSa'), truong_sa: t('archipelagoTruongSa') }),
+    [t],
+  );
   return (
     <section className="ov-panel ov-map" aria-labelledby="ov-map-title">
       <div className="ov-panel-head">
@@ -111,6 +119,9 @@ export function MapPanel({
           dense={allMode}
           ready={valuesReady}
           focus={unit && frame && unit.code !== frame.code ? unit.code : undefined}
+          // A wall is read from across the room: names and values; thousands of communes: none.
+          labels={allMode ? 'none' : wall ? 'values' : 'names'}
+          archipelagoNames={archipelagoNames}
         />
       )}
       {frame && <Legend model={model} t={t} lang={lang} item={item} hasAlerts={hasAlerts} />}

@@ -3,6 +3,7 @@ import { ApiError } from '../../shared/api/client.ts';
 import type { Me } from '../../shared/api/types.ts';
 import type { Lang } from '../../shared/format.ts';
 import { usePathname } from '../../shared/nav.tsx';
+import { shownError } from '../../shared/query.ts';
 import { ErrorBox } from '../../shared/ui.tsx';
 import { Breadcrumb } from './Breadcrumb.tsx';
 import type { OverviewT } from './messages.ts';
@@ -73,7 +74,7 @@ export function Overview({
     go(code);
   };
 
-  const placeError = d.unitQ.error ?? d.childrenQ.error;
+  const placeError = shownError(d.unitQ) ?? shownError(d.childrenQ);
   const fatal =
     placeError instanceof ApiError ? placeMessage(placeError, t, unitCode, version) : placeError;
   const reset = () => update(readState(''));

@@ -40,16 +40,25 @@ export function RoomHeader({
         <LiveMark t={t} updatedAt={updatedAt} />
         {wall ? (
           <>
+            {/* Short words on the wall, the whole action as the button's name. */}
             <button
               type="button"
               className="btn btn-ghost-dark"
               aria-pressed={paused}
+              aria-label={paused ? t('wallPlay') : t('wallPause')}
+              title={paused ? t('wallPlay') : t('wallPause')}
               onClick={onPause}
             >
-              {paused ? t('wallPlay') : t('wallPause')}
+              {paused ? t('wallPlayShort') : t('wallPauseShort')}
             </button>
-            <button type="button" className="btn btn-ghost-dark" onClick={() => onWall(false)}>
-              {t('wallExit')}
+            <button
+              type="button"
+              className="btn btn-ghost-dark"
+              aria-label={t('wallExit')}
+              title={t('wallExit')}
+              onClick={() => onWall(false)}
+            >
+              {t('wallExitShort')}
             </button>
           </>
         ) : (
@@ -80,10 +89,10 @@ function LiveMark({ t, updatedAt }: { t: OverviewT; updatedAt?: Date }) {
       <span className="live-text">
         {status === 'open' ? t('live') : status === 'lost' ? t('liveLost') : t('liveConnecting')}
       </span>
-      {updatedAt && status === 'open' && (
-        <span className="live-time">
+      {updatedAt && status !== 'connecting' && (
+        <span className="live-time" data-testid="live-time">
           {' · '}
-          {t('liveUpdated', { time: timeOf(updatedAt) })}
+          {t(status === 'open' ? 'liveUpdated' : 'liveLostSince', { time: timeOf(updatedAt) })}
         </span>
       )}
     </p>

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Lang } from '../../shared/format.ts';
+import { shownError } from '../../shared/query.ts';
 import { AlertsSection } from './AlertsSection.tsx';
 import { itemOf, type Catalogue } from './data.ts';
 import { MapPanel } from './MapPanel.tsx';
@@ -64,7 +65,7 @@ export function roomPanels({
         allMode={allMode}
         mapEntry={d.mapEntry}
         geo={geoQ.data}
-        geoError={geoQ.error}
+        geoError={shownError(geoQ)}
         values={!!mapQ.data}
         valuesReady={!!mapQ.data && !mapQ.isFetching}
         place={place}
@@ -82,7 +83,7 @@ export function roomPanels({
       <RankingPanel
         mapName={mapName}
         loading={!mapQ.data && mapQ.isFetching}
-        error={mapQ.error}
+        error={shownError(mapQ)}
         rows={regionsModel.rows.map((r) => ({ ...r, href: goHref(r.code) }))}
         lang={lang}
         t={t}
@@ -105,7 +106,7 @@ export function roomPanels({
         unitName={unit?.fullName}
         period={period}
         answer={trendQ.data}
-        error={trendQ.error}
+        error={shownError(trendQ)}
         item={mapItem}
         mapName={mapName}
         dark={dark}

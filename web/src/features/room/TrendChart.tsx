@@ -29,10 +29,11 @@ export function TrendChart({
   label: string;
   big?: boolean;
 }) {
-  const [ref, chart] = useChart();
+  const [ref, chart, fontPx] = useChart();
   useEffect(() => {
     if (!chart) return;
-    const font = big ? 16 : 12;
+    // A wall's axis labels follow its text (0.9 em: 18 px at 1920×1080, 36 px at 3840×2160).
+    const font = big ? Math.round(fontPx * 0.9) : 12;
     chart.setOption({
       animationDuration: 300,
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
@@ -66,14 +67,14 @@ export function TrendChart({
           data: points.map((p) => p.value),
           connectNulls: false,
           showSymbol: points.length <= 14,
-          symbolSize: big ? 8 : 6,
-          lineStyle: { color: colour, width: big ? 4 : 2.5 },
+          symbolSize: big ? Math.round(fontPx * 0.4) : 6,
+          lineStyle: { color: colour, width: big ? Math.max(3, fontPx / 5) : 2.5 },
           itemStyle: { color: colour },
           areaStyle: { color: colour, opacity: big ? 0.08 : 0.12 },
         },
       ],
     });
-  }, [chart, points, format, formatAxis, colour, textColour, gridColour, big]);
+  }, [chart, points, format, formatAxis, colour, textColour, gridColour, big, fontPx]);
   return (
     <div ref={ref} className="trend-canvas" role="img" aria-label={label} data-testid="trend" />
   );

@@ -1,32 +1,49 @@
 /**
  * Apache ECharts for the overview's charts, imported piece by piece so the chunk holds only the
- * map and line charts, the tooltip and the canvas renderer. Imported only by the lazily loaded
+ * map and line charts, the tooltip, map markers, label layout and the canvas renderer. Imported only by the lazily loaded
  * charts (Charts.tsx).
  */
 import { useEffect, useRef, useState } from 'react';
 import * as echarts from 'echarts/core';
 import { LineChart, MapChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent } from 'echarts/components';
+import { GridComponent, MarkPointComponent, TooltipComponent } from 'echarts/components';
+import { LabelLayout } from 'echarts/features';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([MapChart, LineChart, GridComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([
+  MapChart,
+  LineChart,
+  GridComponent,
+  TooltipComponent,
+  MarkPointComponent,
+  LabelLayout,
+  CanvasRenderer,
+]);
 
 export { echarts };
 
 export type Chart = ReturnType<typeof echarts.init>;
 
-/** One ECharts instance for a div: resized with it, disposed with it. */
-export function useChart(): [React.RefObject<HTMLDivElement | null>, Chart | undefined] {
+const fontOf = (el: HTMLElement) => parseFloat(getComputedStyle(el).fontSize) || 16;
+
+/**
+ * One ECharts instance for a div: resized with it, disposed with it; with the text size of the
+ * page where it is (a wall's text grows with the screen, and the chart's text with it).
+ */
+export function useChart(): [React.RefObject<HTMLDivElement | null>, Chart | undefined, number] {
   const ref = useRef<HTMLDivElement>(null);
   const [chart, setChart] = useState<Chart>();
+  const [fontPx, setFontPx] = useState(16);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
     const c = echarts.init(el, undefined, { renderer: 'canvas' });
     setChart(c);
+    setFontPx(fontOf(el));
     // The observer also reports the size the chart was made with; redrawing thousands of
     // communes for it cost a second long task (300 ms) on the all-commune map.
     const ro = new ResizeObserver(([entry]) => {
+      setFontPx(fontOf(el));
       const box = entry?.contentRect;
       if (box && Math.abs(box.width - c.getWidth()) < 1 && Math.abs(box.height - c.getHeight()) < 1)
         return;
@@ -38,7 +55,7 @@ export function useChart(): [React.RefObject<HTMLDivElement | null>, Chart | und
       c.dispose();
     };
   }, []);
-  return [ref, chart];
+  return [ref, chart, fontPx];
 }
 
 export const escapeHtml = (s: string) =>

@@ -1,5 +1,5 @@
 import { escapeHtml } from './echarts.ts';
-import type { focusView } from './mapView.ts';
+import type { Archipelago, focusView } from './mapView.ts';
 
 export interface Region {
   code: string;
@@ -13,7 +13,12 @@ export interface Region {
   current: boolean;
   /** Tooltip lines, plain text (escaped here). */
   tooltip: string[];
+  /** The value as a short label on the map ("1,2 tr"); undefined: none. */
+  short?: string;
 }
+
+/** What the regions say on the map itself: nothing, their names, or names and values. */
+export type MapLabels = 'none' | 'names' | 'values';
 
 export interface MapTheme {
   noData: string;
@@ -22,6 +27,9 @@ export interface MapTheme {
   hover: string;
   alert: string;
   current: string;
+  /** Text drawn on the map and the halo around it. */
+  text: string;
+  halo: string;
 }
 
 /** The regions as the map series' data: fill, outline, drawing order. */
@@ -38,6 +46,8 @@ function seriesData(regions: Region[], theme: MapTheme, dense: boolean | undefin
         borderWidth: width,
       },
       emphasis: { disabled: !r.inScope },
+      regionName: r.name,
+      short: r.inScope ? r.short : undefined,
       // Regions with a red or dark outline are drawn last so their outline is not covered.
       z: r.alert || r.current ? 3 : 2,
     };
@@ -51,15 +61,24 @@ export function mapOption({
   theme,
   dense,
   view,
+  labels,
+  fontPx,
+  archipelagos,
 }: {
   mapKey: string;
   regions: Region[];
   theme: MapTheme;
   dense: boolean | undefined;
   view: ReturnType<typeof focusView>;
+  labels: MapLabels;
+  /** The page's text size where the map is (larger on a wall): labels follow it. */
+  fontPx: number;
+  /** Hoàng Sa and Trường Sa where the map holds them, with their names. */
+  archipelagos: { id: Archipelago; coord: [number, number]; name: string }[];
 }) {
   const byCode = new Map(regions.map((r) => [r.code, r]));
   const data = seriesData(regions, theme, dense);
+  const text = { color: theme.text, textBorderColor: theme.halo, textBorderWidth: 3 };
   return {
     animation: !dense,
     tooltip: {
@@ -85,18 +104,55 @@ export function mapOption({
         roam: true,
         scaleLimit: { min: 1, max: 40 },
         ...(view ? { center: view.center, zoom: view.zoom } : {}),
-        left: 8,
-        right: 8,
-        top: 8,
-        bottom: 8,
+        // Centre and size, not four margins: with all four set ECharts stretches the map to the
+        // box (1.9× sideways on a wide panel); the map's longer side is 96 % of the box's shorter.
+        layoutCenter: ['50%', '50%'],
+        layoutSize: '96%',
         selectedMode: false,
-        label: { show: false },
+        // Names (and on a wall, values) where they fit: a label that would overlap another is
+        // left out, the tooltip still has it.
+        label: {
+          show: labels !== 'none',
+          ...text,
+          fontSize: Math.round(fontPx * 0.8),
+          lineHeight: Math.round(fontPx * 0.95),
+          formatter: (p: { data?: { regionName?: string; short?: string } }) => {
+            const d = p.data;
+            if (!d?.regionName) return '';
+            return labels === 'values' && d.short
+              ? `${d.regionName}\n{v|${d.short}}`
+              : d.regionName;
+          },
+          rich: { v: { ...text, fontWeight: 'bold', fontSize: Math.round(fontPx * 0.9) } },
+        },
+        labelLayout: { hideOverlap: true },
         emphasis: {
-          label: { show: false },
+          label: { show: labels !== 'none' },
           itemStyle: { areaColor: theme.hover },
         },
         itemStyle: { areaColor: theme.noData, borderColor: theme.border, borderWidth: 0.5 },
         data,
+        // The archipelagos draw as specks: each is named where its islands are, on every map
+        // that holds them, whatever the labels of the regions.
+        markPoint: {
+          silent: true,
+          symbol: 'circle',
+          symbolSize: Math.max(4, Math.round(fontPx * 0.3)),
+          itemStyle: { color: theme.text },
+          label: {
+            show: true,
+            ...text,
+            fontSize: Math.round(fontPx * 0.8),
+            fontStyle: 'italic',
+            formatter: (p: { name?: string }) => (p.name ?? '').replace(' (', '\n('),
+          },
+          // Hoàng Sa's name to the east of it, away from the coast's labels (Đà Nẵng).
+          data: archipelagos.map((a) => ({
+            name: a.name,
+            coord: a.coord,
+            label: { position: a.id === 'hoang_sa' ? 'right' : 'bottom' },
+          })),
+        },
       },
     ],
   };

@@ -39,6 +39,7 @@ const vi = {
   liveConnecting: 'Đang kết nối…',
   liveLost: 'Mất kết nối — đang kết nối lại…',
   liveUpdated: 'Cập nhật lúc {time}',
+  liveLostSince: 'số liệu lúc {time}',
 
   tilesLabel: 'Số liệu chính',
   noData: 'Chưa có số liệu',
@@ -74,6 +75,8 @@ const vi = {
   mapNone:
     'Chưa có bản đồ ranh giới cho các đơn vị trực thuộc {unit} trong cây {version}; số liệu được liệt kê trong bảng.',
   mapOutOfScope: 'Ngoài phạm vi',
+  archipelagoHoangSa: 'Quần đảo Hoàng Sa (Đà Nẵng)',
+  archipelagoTruongSa: 'Quần đảo Trường Sa (Khánh Hòa)',
   mapNoValue: 'Chưa có số liệu',
   mapAllCommunes: 'Toàn bộ xã, phường',
   mapAllCommunesHint: 'Tô màu cả {n} xã, phường trên bản đồ toàn quốc',
@@ -109,6 +112,9 @@ const vi = {
   wallExit: 'Thoát màn hình lớn',
   wallPause: 'Tạm dừng chuyển bảng',
   wallPlay: 'Tiếp tục chuyển bảng',
+  wallPauseShort: '‖ Dừng',
+  wallPlayShort: '▶ Chạy',
+  wallExitShort: '✕ Thoát',
   wallPanel: 'Bảng {i}/{n}',
   clock: 'Giờ Việt Nam',
 
@@ -161,6 +167,7 @@ const en: Dict = {
   liveConnecting: 'Connecting…',
   liveLost: 'Connection lost — reconnecting…',
   liveUpdated: 'Updated {time}',
+  liveLostSince: 'figures as of {time}',
 
   tilesLabel: 'Key figures',
   noData: 'No data yet',
@@ -196,6 +203,8 @@ const en: Dict = {
   mapNone:
     'No boundary map for the units under {unit} in the {version} tree; the figures are listed in the table.',
   mapOutOfScope: 'Outside your scope',
+  archipelagoHoangSa: 'Hoàng Sa archipelago (Đà Nẵng)',
+  archipelagoTruongSa: 'Trường Sa archipelago (Khánh Hòa)',
   mapNoValue: 'No data',
   mapAllCommunes: 'Every commune',
   mapAllCommunesHint: 'Colour all {n} communes and wards on the national map',
@@ -231,6 +240,9 @@ const en: Dict = {
   wallExit: 'Leave wall screen',
   wallPause: 'Pause panel rotation',
   wallPlay: 'Resume panel rotation',
+  wallPauseShort: '‖ Pause',
+  wallPlayShort: '▶ Play',
+  wallExitShort: '✕ Exit',
   wallPanel: 'Panel {i} of {n}',
   clock: 'Viet Nam time',
 

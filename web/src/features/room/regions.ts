@@ -122,6 +122,12 @@ export function buildRegions({
       alert,
       current: u.code === currentCode,
       tooltip,
+      short:
+        value === null
+          ? undefined
+          : item?.unit === '%'
+            ? `${formatCompact(lang, value, { decimals: 1 })}%`
+            : formatCompact(lang, value, { decimals: 1 }),
     };
   });
 

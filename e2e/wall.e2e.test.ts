@@ -1,0 +1,329 @@
+/**
+ * End-to-end: the operations room's wall screen (`/?wall=1`) at the sizes meeting rooms have —
+ * a projector (1366×768), full HD, QHD and 4K televisions, a portrait kiosk — and on a phone,
+ * with the real server (first start: real units, demo data) and a real browser.
+ *
+ * At every wall size the boxes are measured in the browser: the page does not scroll, every tile
+ * and panel lies inside the screen, none overlaps another, none cuts its own content, the
+ * smallest text is at least 16 px (0.9 of the wall's text size, which grows with the screen),
+ * and the map of the country names Hoàng Sa and Trường Sa. Then the network drops under an open
+ * wall: it says so in its corner, keeps its figures with their time, and when the network comes
+ * back it reconnects by itself and shows a value posted meanwhile.
+ * Screenshots land in test-artifacts/wall-*.png.
+ *
+ * Run: node --import tsx --test --test-concurrency=1 e2e/wall.e2e.test.ts
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { request, type APIRequestContext, type Browser, type Page } from 'playwright-core';
+import { formatValue } from '../web/src/shared/format.ts';
+import {
+  fillSignIn,
+  launchBrowser,
+  shot,
+  startServer,
+  STARTUP_TIMEOUT_MS,
+  UI_TIMEOUT_MS,
+  vnDay,
+  watchErrors,
+  type RunningServer,
+} from './harness.ts';
+
+let srv: RunningServer | undefined;
+let browser: Browser | undefined;
+let api: APIRequestContext | undefined;
+let csrf = '';
+
+const SIZES = [
+  { name: '1366', width: 1366, height: 768, minText: 16 },
+  // 0.9 of 1.04 % of the width: 17.97 px at 1920.
+  { name: '1920', width: 1920, height: 1080, minText: 17.9 },
+  { name: '2560', width: 2560, height: 1440, minText: 23.9 },
+  { name: '3840', width: 3840, height: 2160, minText: 35.9 },
+  { name: 'portrait', width: 1080, height: 1920, minText: 16 },
+];
+
+interface Box {
+  what: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  cut: boolean;
+}
+
+/**
+ * The wall's tiles and panels as the browser lays them out, and its smallest text. A string, not
+ * a function: tsx names the functions it compiles with a helper the page does not have.
+ */
+const MEASURE = `(() => {
+  const shown = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+  };
+  const name = (el) =>
+    el.getAttribute('data-testid') ?? el.querySelector('h2, h3')?.textContent?.trim() ?? el.className;
+  const boxes = [...document.querySelectorAll('.overview.wall .tile, .overview.wall .ov-panel')]
+    .filter(shown)
+    .map((el) => {
+      const r = el.getBoundingClientRect();
+      return {
+        what: name(el), x: r.x, y: r.y, w: r.width, h: r.height,
+        // Content wider or taller than its box is cut (the boxes do not scroll on a wall).
+        cut: el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1,
+      };
+    });
+  // The smallest text a person reads: every text shown, by the size of its element.
+  let minText = Infinity;
+  let minWhat = '';
+  const walker = document.createTreeWalker(document.querySelector('.overview.wall'), NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || !n.textContent.trim() || !shown(el)) continue;
+    if (el.closest('.sr-only, [aria-hidden=true]')) continue;
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    if (size < minText) { minText = size; minWhat = n.textContent.trim().slice(0, 40); }
+  }
+  return {
+    boxes, minText, minWhat,
+    scrollW: document.documentElement.scrollWidth,
+    scrollH: document.documentElement.scrollHeight,
+  };
+})()`;
+
+async function measure(p: Page) {
+  return p.evaluate<{
+    boxes: Box[];
+    minText: number;
+    minWhat: string;
+    scrollW: number;
+    scrollH: number;
+  }>(MEASURE);
+}
+
+/**
+ * The network between a wall and the server: a TCP relay that can be cut (every open connection
+ * closed, new ones refused, as when a meeting room's network goes down) and restored.
+ */
+function startRelay(target: URL) {
+  const open = new Set<Socket>();
+  let down = false;
+  const server = createServer((inbound) => {
+    if (down) return inbound.destroy();
+    const outbound = connect(Number(target.port), target.hostname);
+    for (const s of [inbound, outbound]) {
+      open.add(s);
+      s.on('close', () => open.delete(s));
+      s.on('error', () => s.destroy());
+    }
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  return new Promise<{ url: string; cut(): void; restore(): void; close(): void }>((done) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      done({
+        url: `http://127.0.0.1:${port}`,
+        cut() {
+          down = true;
+          for (const s of open) s.destroy();
+        },
+        restore() {
+          down = false;
+        },
+        close() {
+          for (const s of open) s.destroy();
+          server.close();
+        },
+      });
+    });
+  });
+}
+
+function overlaps(a: Box, b: Box): boolean {
+  const e = 0.5; // sub-pixel rounding
+  return a.x + a.w > b.x + e && b.x + b.w > a.x + e && a.y + a.h > b.y + e && b.y + b.h > a.y + e;
+}
+
+async function openWall(p: Page, baseUrl = srv!.baseUrl) {
+  await p.goto(baseUrl + '/?wall=1');
+  await fillSignIn(p, 'admin', srv!.adminPassword);
+  await p.getByTestId('tile-POSITIVE_CASES').waitFor();
+  await p.locator('[data-testid=map][data-map^="2025|VN|1|"][data-total]').waitFor();
+  await p.getByTestId('trend').locator('canvas').waitFor();
+  await p.getByTestId('live').locator('text=Trực tiếp').waitFor();
+}
+
+describe('The wall screen — every size, and a network that drops', () => {
+  before(
+    async () => {
+      srv = await startServer();
+      browser = await launchBrowser();
+      api = await request.newContext();
+      const login = await api.post(srv.baseUrl + '/api/auth/login', {
+        data: { username: 'admin', password: srv.adminPassword },
+      });
+      assert.equal(login.status(), 200, await login.text());
+      csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
+    },
+    { timeout: STARTUP_TIMEOUT_MS + 60_000 },
+  );
+
+  after(async () => {
+    await api?.dispose().catch(() => {});
+    await browser?.close().catch(() => {});
+    await srv?.stop();
+  });
+
+  for (const size of SIZES) {
+    it(`fits ${size.width}×${size.height} without scrolling, overflow or overlap`, async () => {
+      const ctx = await browser!.newContext({
+        viewport: { width: size.width, height: size.height },
+        locale: 'vi-VN',
+      });
+      ctx.setDefaultTimeout(UI_TIMEOUT_MS);
+      const errors: string[] = [];
+      try {
+        const p = await ctx.newPage();
+        watchErrors(p, errors);
+        await openWall(p);
+        for (const panel of [1, 2, 3]) {
+          // Each turn of the side panel (the trend, the ranking, the alerts) is measured.
+          await p.getByRole('button', { name: `Bảng ${panel}/3` }).click();
+          await p.waitForTimeout(300); // the ranking's and alerts' first frame
+          const m = await measure(p);
+          const where = `${size.name}, panel ${panel}`;
+          assert.ok(
+            m.scrollW <= size.width && m.scrollH <= size.height,
+            `${where}: the page scrolls (${m.scrollW}×${m.scrollH})`,
+          );
+          assert.ok(m.boxes.length >= 7, `${where}: ${m.boxes.length} boxes`);
+          for (const b of m.boxes) {
+            assert.ok(
+              b.x >= -0.5 &&
+                b.y >= -0.5 &&
+                b.x + b.w <= size.width + 0.5 &&
+                b.y + b.h <= size.height + 0.5,
+              `${where}: ${b.what} leaves the screen ${JSON.stringify(b)}`,
+            );
+            assert.ok(!b.cut, `${where}: ${b.what} cuts its content ${JSON.stringify(b)}`);
+            assert.ok(b.h >= 60, `${where}: ${b.what} is squeezed to ${b.h}px`);
+          }
+          for (let i = 0; i < m.boxes.length; i++)
+            for (let j = i + 1; j < m.boxes.length; j++)
+              assert.ok(
+                !overlaps(m.boxes[i]!, m.boxes[j]!),
+                `${where}: ${m.boxes[i]!.what} overlaps ${m.boxes[j]!.what}`,
+              );
+          assert.ok(
+            m.minText >= size.minText,
+            `${where}: the smallest text is ${m.minText}px ("${m.minWhat}")`,
+          );
+          if (panel === 1) await shot(p, `wall-${size.name}.png`, false);
+        }
+        const map = p.getByTestId('map');
+        assert.equal(
+          await map.getAttribute('data-archipelagos'),
+          'Quần đảo Hoàng Sa (Đà Nẵng)|Quần đảo Trường Sa (Khánh Hòa)',
+        );
+        assert.deepEqual(errors, []);
+      } finally {
+        await ctx.close();
+      }
+    });
+  }
+
+  it('on a phone: two tiles a row, the map and the trend under them, nothing sideways', async () => {
+    const ctx = await browser!.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'vi-VN',
+    });
+    ctx.setDefaultTimeout(UI_TIMEOUT_MS);
+    try {
+      const p = await ctx.newPage();
+      await openWall(p);
+      const m = await measure(p);
+      assert.ok(m.scrollW <= 390, `the page scrolls sideways (${m.scrollW})`);
+      const tiles = m.boxes.filter((b) => b.what.startsWith('tile-'));
+      assert.equal(tiles.length, 5);
+      for (const t of tiles) assert.ok(t.w >= 150, `${t.what} is ${t.w}px wide`);
+      const mapBox = m.boxes.find((b) => b.what === 'Bản đồ: Số lượt khai báo y tế');
+      assert.ok(mapBox && mapBox.h >= 400, `the map is ${mapBox?.h}px tall`);
+      assert.ok(m.minText >= 16, `the smallest text is ${m.minText}px ("${m.minWhat}")`);
+      await shot(p, 'wall-phone.png');
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('says when the network drops, keeps its figures, and comes back by itself', async () => {
+    const ctx = await browser!.newContext({
+      viewport: { width: 1920, height: 1080 },
+      locale: 'vi-VN',
+    });
+    ctx.setDefaultTimeout(UI_TIMEOUT_MS);
+    const errors: string[] = [];
+    const relay = await startRelay(new URL(srv!.baseUrl));
+    try {
+      const p = await ctx.newPage();
+      watchErrors(p, errors);
+      await openWall(p, relay.url);
+      const tile = p.getByTestId('tile-value-POSITIVE_CASES');
+      const before = await tile.innerText();
+      // "37.570 ca": the week's national figure.
+      const nation = Number(before.split(/\s/)[0]!.replace(/\./g, ''));
+      assert.ok(nation > 0, before);
+
+      relay.cut();
+      const live = p.getByTestId('live');
+      await live.locator('text=Mất kết nối').waitFor();
+      // The figures stay, with the time they are from.
+      assert.match(await p.getByTestId('live-time').innerText(), /số liệu lúc \d\d:\d\d/);
+      assert.equal(await tile.innerText(), before);
+      // A panel turned while offline still shows what it had (no error box, no empty page).
+      await p.getByRole('button', { name: 'Bảng 2/3' }).click();
+      await p.getByTestId('ranking').waitFor();
+      assert.equal(await p.locator('[role=alert]').count(), 0);
+      await shot(p, 'wall-offline.png', false);
+
+      // Meanwhile a value arrives at the server.
+      const day = vnDay(-1);
+      const r = await api!.get(
+        `${srv!.baseUrl}/api/analytics/query?dx=POSITIVE_CASES&pe=${day}&ou=26740&version=2025`,
+      );
+      const was = ((await r.json()) as { items: { value: number | null }[] }).items[0]?.value ?? 0;
+      const posted = await api!.post(srv!.baseUrl + '/api/dataValueSets', {
+        headers: { 'X-CSRF-Token': csrf },
+        data: {
+          dataValues: [
+            {
+              dataElement: 'POSITIVE_CASES',
+              period: day,
+              orgUnit: '26740',
+              value: String(was + 7000),
+            },
+          ],
+        },
+      });
+      assert.equal(posted.status(), 200, await posted.text());
+
+      relay.restore();
+      // Reconnected without a reload or a click, and refetched what it missed.
+      await live.locator('text=Trực tiếp').waitFor({ timeout: 30_000 });
+      await tile
+        .getByText(formatValue('vi', nation + 7000, 'ca').split(' ')[0]!)
+        .waitFor({ timeout: 30_000 });
+      assert.equal(await p.locator('[role=alert]').count(), 0);
+      assert.deepEqual(
+        errors.filter((e) => !/ERR_|EventSource|Failed to fetch|NetworkError/.test(e)),
+        [],
+      );
+      await shot(p, 'wall-back-online.png', false);
+    } finally {
+      relay.close();
+      await ctx.close();
+    }
+  });
+});
