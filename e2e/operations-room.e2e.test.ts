@@ -428,6 +428,65 @@ describe('Tổng quan điều hành — in a browser', () => {
     }
   });
 
+  it('colours a change by what it means: more positive cases bad, more tests good', async () => {
+    // Yesterday against the day before, at one ward: both figures clearly rose.
+    const [yesterday, dayBefore] = [vnDay(-1), vnDay(-2)];
+    const dataValues = [];
+    for (const dx of ['POSITIVE_CASES', 'TESTS_DONE']) {
+      const was = await value(dx, yesterday, '26740');
+      const base = await value(dx, dayBefore, '26740');
+      // Never lower than it is: the tests above left the ward leading the country.
+      dataValues.push({
+        dataElement: dx,
+        period: yesterday,
+        orgUnit: '26740',
+        value: String(Math.max(was, base + 5000)),
+      });
+    }
+    const posted = await api!.post(baseUrl + '/api/dataValueSets', {
+      headers: { 'X-CSRF-Token': csrf },
+      data: { dataValues },
+    });
+    assert.equal(posted.status(), 200, await posted.text());
+
+    await page.goto(baseUrl + '/?dx=POSITIVE_CASES,TESTS_DONE,TEST_POSITIVITY_PCT&ou=26740&pe=1d');
+    const cases = page.getByTestId('tile-pop-POSITIVE_CASES');
+    const tests = page.getByTestId('tile-pop-TESTS_DONE');
+    await cases.locator('.change-verdict', { hasText: 'xấu' }).waitFor();
+    await tests.locator('.change-verdict', { hasText: 'tốt' }).waitFor();
+    // The arrow says which way, the word and the colour what it means.
+    assert.match(await text(page, 'tile-pop-POSITIVE_CASES'), /^▲ .*% xấu so với/);
+    assert.match(await text(page, 'tile-pop-TESTS_DONE'), /^▲ .*% tốt so với/);
+    const look = (testId: string) =>
+      page.getByTestId(testId).evaluate((el) => ({
+        judgement: el.getAttribute('data-judgement'),
+        className: el.className,
+        color: getComputedStyle(el).color,
+        spoken: el.querySelector('.sr-only')?.textContent ?? '',
+      }));
+    const bad = await look('tile-pop-POSITIVE_CASES');
+    const good = await look('tile-pop-TESTS_DONE');
+    assert.equal(bad.judgement, 'bad');
+    assert.match(bad.className, /\bchange-bad\b/);
+    assert.equal(bad.color, 'rgb(179, 19, 27)', 'red');
+    assert.match(bad.spoken, /^tăng .*%, xấu$/);
+    assert.equal(good.judgement, 'good');
+    assert.match(good.className, /\bchange-good\b/);
+    assert.equal(good.color, 'rgb(26, 127, 55)', 'green');
+    assert.match(good.spoken, /^tăng .*%, tốt$/);
+    // The ranking says which end is the good one.
+    assert.match(await text(page, 'ranking-order'), /cao hơn là xấu hơn/);
+    await shot(page, 'operations-room-good-bad.png');
+
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await cases.locator('.change-verdict', { hasText: 'worse' }).waitFor();
+    assert.match(await text(page, 'tile-pop-TESTS_DONE'), /^▲ .*% better vs/);
+    assert.match(await text(page, 'ranking-order'), /higher is worse/);
+    await shot(page, 'operations-room-good-bad-en.png', false);
+    await page.getByRole('button', { name: 'Chuyển sang tiếng Việt' }).click();
+    await page.getByRole('heading', { name: 'Tổng quan điều hành', level: 1 }).waitFor();
+  });
+
   it('had no script errors', () => {
     assert.deepEqual(pageErrors, []);
   });

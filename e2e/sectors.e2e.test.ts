@@ -93,27 +93,33 @@ describe('Sector pages — in a browser', () => {
     // (printed_figure, data/demo/printed.json) and is shown as reported.
     assert.equal(
       await textOf(attacks.getByTestId('change-prev')),
-      '▲ tăng 10,29% so với tháng 12/2021 theo báo cáo',
+      '▲ tăng 10,29% so với tháng 12/2021, xấu theo báo cáo',
     );
     assert.match(await textOf(attacks), /tăng 10,29% so với tháng 12\/2021/);
 
+    // More attacks are bad news: red, and said in a word; fewer botnet addresses good news.
+    assert.equal(await attacks.getByTestId('change-prev').getAttribute('data-judgement'), 'bad');
     const botnet = figure(page, 'SECURITY_BOTNET_IPS', '2022-01');
+    assert.equal(await botnet.getByTestId('change-prev').getAttribute('data-judgement'), 'good');
     assert.equal(await valueOf(botnet), '879.342 địa chỉ IP');
     assert.equal(
       await textOf(botnet.getByTestId('change-prev')),
-      '▼ giảm 9,29% so với tháng 12/2021 theo báo cáo',
+      '▼ giảm 9,29% so với tháng 12/2021, tốt theo báo cáo',
     );
     // Computed from 4.581.000 and 4.014.701, as the article's "tăng 14,1%".
     const certs = figure(page, 'SECURITY_PUBLIC_CERTS_ISSUED', '2022-01');
     assert.equal(await valueOf(certs), '4.581.000 chứng thư số');
-    assert.equal(await textOf(certs.getByTestId('change-yoy')), '▲ tăng 14,1% so với cùng kỳ 2021');
+    assert.equal(
+      await textOf(certs.getByTestId('change-yoy')),
+      '▲ tăng 14,1% so với cùng kỳ 2021, tốt',
+    );
 
     // Computed too, written to the printed precision: 1.690.000 against 1.578.959, "7,03%".
     assert.equal(
       await textOf(
         figure(page, 'SECURITY_PUBLIC_CERTS_ACTIVE', '2022-01').getByTestId('change-yoy'),
       ),
-      '▲ tăng 7,03% so với cùng kỳ 2021',
+      '▲ tăng 7,03% so với cùng kỳ 2021, tốt',
     );
 
     // The Tết week, with its own period.
@@ -131,7 +137,7 @@ describe('Sector pages — in a browser', () => {
     assert.equal(await valueOf(revenue), 'ước đạt 11.496 tỷ đồng');
     assert.equal(
       await textOf(revenue.getByTestId('change-yoy')),
-      '▲ tăng 3% so với cùng kỳ 2021 theo báo cáo',
+      '▲ tăng 3% so với cùng kỳ 2021, tốt theo báo cáo',
     );
     assert.equal(
       await valueOf(figure(page, 'TELECOM_SMARTPHONE_SUBS', '2022-01')),
@@ -161,7 +167,7 @@ describe('Sector pages — in a browser', () => {
     assert.equal(await valueOf(ict), 'ước đạt 222.762 tỷ đồng');
     assert.equal(
       await textOf(ict.getByTestId('change-yoy')),
-      '▼ giảm khoảng 23% so với cùng kỳ 2021 theo báo cáo',
+      '▼ giảm khoảng 23% so với cùng kỳ 2021, xấu theo báo cáo',
     );
     await shot(page, 'sectors-ict-2022-01.png');
 
@@ -173,10 +179,13 @@ describe('Sector pages — in a browser', () => {
     // 634 stations against the 628 of December 2021 (the article: "tăng 06 đài").
     const radio = figure(page, 'PRESS_COMMUNE_RADIO_STATIONS_ICT', '2022-01');
     assert.equal(await valueOf(radio), '634 đài');
-    assert.equal(await textOf(radio.getByTestId('change-prev')), '▲ tăng 1% so với tháng 12/2021');
+    assert.equal(
+      await textOf(radio.getByTestId('change-prev')),
+      '▲ tăng 1% so với tháng 12/2021, tốt',
+    );
     assert.equal(
       await textOf(figure(page, 'PRESS_PAY_TV_SUBS', '2022-01').getByTestId('change-yoy')),
-      '▲ tăng 1,2% so với cùng kỳ 2021',
+      '▲ tăng 1,2% so với cùng kỳ 2021, tốt',
     );
     await shot(page, 'sectors-press-2022-01.png');
 
@@ -188,7 +197,7 @@ describe('Sector pages — in a browser', () => {
     await postalJan.getByTestId('change-yoy').waitFor();
     assert.equal(
       await textOf(postalJan.getByTestId('change-yoy')),
-      '▲ tăng khoảng 30% so với cùng kỳ 2021 theo báo cáo',
+      '▲ tăng khoảng 30% so với cùng kỳ 2021, tốt theo báo cáo',
     );
     assert.equal(
       await textOf(postalJan.getByTestId('change-only')),
@@ -203,7 +212,7 @@ describe('Sector pages — in a browser', () => {
     // Analytics would compare with the half-year 2020 alone; the page keeps the printed +10%.
     assert.equal(
       await textOf(postal.getByTestId('change-yoy')),
-      '▲ tăng 10% so với cùng kỳ 2020 theo báo cáo',
+      '▲ tăng 10% so với cùng kỳ 2020, tốt theo báo cáo',
     );
     assert.match(
       await valueOf(figure(page, 'POSTAL_ESSENTIAL_GOODS_TONNES_CUM', '2021-08-25')),
@@ -261,7 +270,7 @@ describe('Sector pages — in a browser', () => {
     assert.equal(await valueOf(eight), '5.082 sự cố');
     assert.equal(
       await textOf(eight.getByTestId('change-yoy')),
-      '▲ tăng 25,82% so với cùng kỳ 2020 theo báo cáo',
+      '▲ tăng 25,82% so với cùng kỳ 2020, xấu theo báo cáo',
     );
     await page.goBack();
     await page.waitForURL(/\/linh-vuc\/an-toan-thong-tin$/);
@@ -303,7 +312,7 @@ describe('Sector pages — in a browser', () => {
     assert.match(await textOf(attacks.getByTestId('part-MALWARE')), /Malware.*1,061/);
     assert.equal(
       await textOf(figure(page, 'SECURITY_BOTNET_IPS', '2022-01').getByTestId('change-prev')),
-      '▼ down 9.29% vs December 2021 as reported',
+      '▼ down 9.29% vs December 2021, better as reported',
     );
     await shot(page, 'sectors-security-2022-01-en.png');
     await page.getByRole('button', { name: 'Chuyển sang tiếng Việt' }).click();

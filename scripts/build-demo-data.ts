@@ -867,6 +867,93 @@ const ELEMENTS: Element[] = [
   ),
 ];
 
+/**
+ * What a rise in each element means (issue 19): the tiles, tables and the map colour a change
+ * green or red by it. Bad: what counts harm (attacks, botnet addresses, spam reported, a rank
+ * number, which falls as the country climbs). Good: what counts reach, revenue and what was done
+ * for people. Neutral: a count that rises with the problem as much as with the work against it
+ * (spam blocked, SIMs handled, content taken down), or that no one aims to raise or lower (press
+ * agencies, articles, apps in use while they were being merged, the reserve budget spent).
+ */
+const DIRECTION: Record<string, 'rise_good' | 'rise_bad' | 'neutral'> = {
+  POSTAL_REVENUE: 'rise_good',
+  POSTAL_ITEMS: 'rise_good',
+  POSTAL_PARCELS: 'rise_good',
+  POSTAL_ESSENTIAL_GOODS_POINTS: 'rise_good',
+  POSTAL_ESSENTIAL_GOODS_TONNES_CUM: 'rise_good',
+  POSTAL_ESSENTIAL_GOODS_VALUE_CUM: 'rise_good',
+  TELECOM_REVENUE: 'rise_good',
+  TELECOM_PHONE_SUBS: 'rise_good',
+  TELECOM_SMARTPHONE_SUBS: 'rise_good',
+  TELECOM_SMARTPHONE_SHARE_PCT: 'rise_good',
+  TELECOM_FIXED_BB_HOUSEHOLDS: 'rise_good',
+  TELECOM_FIXED_BB_HOUSEHOLD_PCT: 'rise_good',
+  TELECOM_SPAM_REPORTS_5656: 'rise_bad',
+  TELECOM_SPAM_SMS_BLOCK_REQUESTS: 'neutral',
+  TELECOM_SPAM_SIMS_HANDLED: 'neutral',
+  TELECOM_SPOOFED_CALLS_BLOCKED: 'neutral',
+  TELECOM_SPAM_CALL_SUBS_HANDLED: 'neutral',
+  TELECOM_COVID_SUPPORT_CUM: 'rise_good',
+  TELECOM_COVID_SMS: 'rise_good',
+  TELECOM_COVID_SMS_CAMPAIGNS: 'rise_good',
+  TELECOM_COVID_SMS_DELIVERIES: 'rise_good',
+  TELECOM_DONATION_SMS: 'rise_good',
+  TELECOM_DONATION_SMS_VALUE: 'rise_good',
+  TELECOM_COVID_CUSTOMER_SUPPORT: 'rise_good',
+  TELECOM_FREE_DATA_SCHOOLS: 'rise_good',
+  TELECOM_PROVINCES_NEXT_GEN_PLAN_PCT: 'rise_good',
+  TELECOM_5G_VN_EQUIPMENT_PCT: 'rise_good',
+  IT_ONLINE_SERVICES_L4_ELIGIBLE_PCT: 'rise_good',
+  IT_MIC_ONLINE_SERVICES_L4_PCT: 'rise_good',
+  IT_PROVINCES_POPULATION_DB: 'rise_good',
+  IT_PROVINCES_EGOV_ARCH_2: 'rise_good',
+  IT_PROVINCES_IT_PLAN_2021_2025: 'rise_good',
+  IT_PROVINCES_DX_PROGRAMME: 'rise_good',
+  IT_ONLINE_TEACHING_SCHOOLS: 'rise_good',
+  IDI_RANK: 'rise_bad',
+  CYBERATTACKS: 'rise_bad',
+  SECURITY_BOTNET_IPS: 'rise_bad',
+  SECURITY_PUBLIC_CERTS_ISSUED: 'rise_good',
+  SECURITY_PUBLIC_CERTS_ACTIVE: 'rise_good',
+  SECURITY_SOC_SUPPORTED_DEPTS: 'rise_good',
+  ICT_INDUSTRY_REVENUE: 'rise_good',
+  ICT_HARDWARE_REVENUE: 'rise_good',
+  ICT_INDUSTRY_REVENUE_USD: 'rise_good',
+  ICT_HARDWARE_REVENUE_USD: 'rise_good',
+  DIGITAL_ECONOMY_GDP_SHARE_PCT: 'rise_good',
+  DIGITAL_ECONOMY_MIN_SECTOR_SHARE_PCT: 'rise_good',
+  LABOUR_PRODUCTIVITY_GROWTH_PCT: 'rise_good',
+  PRESS_AGENCIES: 'neutral',
+  PRESS_PAY_TV_SUBS: 'rise_good',
+  PRESS_LICENSED_SOCIAL_NETWORKS: 'neutral',
+  PRESS_SOCIAL_NETWORK_ACCOUNTS: 'rise_good',
+  PRESS_COMMUNE_RADIO_STATIONS: 'neutral',
+  PRESS_COMMUNE_RADIO_STATIONS_ICT: 'rise_good',
+  PRESS_PLATFORM_TAKEDOWNS: 'neutral',
+  PRESS_COVID_ARTICLES: 'neutral',
+  PRESS_COVID_ARTICLES_CUM: 'neutral',
+  PRESS_BOOK_FAIR_VISITS: 'rise_good',
+  PRESS_RESERVE_BUDGET_ORDERS: 'neutral',
+  PRESS_ICT_SUPPORT_REPORTERS: 'rise_good',
+  PRESS_NEW_LICENCES: 'neutral',
+  COVID_BLUEZONE_ACTIVE: 'rise_good',
+  COVID_BLUEZONE_TEST_RESULTS_CUM: 'rise_good',
+  COVID_HEALTH_DECLARATIONS_CUM: 'rise_good',
+  COVID_HEALTH_BOOK_INSTALLS_CUM: 'rise_good',
+  COVID_CASES_TRACED_CUM: 'rise_good',
+  COVID_CONTACTS_FOUND_CUM: 'rise_good',
+  COVID_SPECIAL_F0_TRACED_CUM: 'rise_good',
+  COVID_ABSCONDED_F0_FOUND_CUM: 'rise_good',
+  COVID_TAM_LONG_MUA_DICH_VALUE: 'rise_good',
+  COVID_APPS_IN_USE: 'neutral',
+  COVID_APPS_BUILT: 'neutral',
+  COVID_APP_VOLUNTEERS: 'rise_good',
+  COVID_CONTACTLESS_PLATFORMS: 'rise_good',
+};
+const missingDirection = ELEMENTS.filter((e) => !DIRECTION[e.code]).map((e) => e.code);
+if (missingDirection.length > 0)
+  throw new Error(`say what a rise means for ${missingDirection.join(', ')} (DIRECTION)`);
+
 /** The element of each figure; a figure not listed here is left out (see LEFT_OUT). */
 const ELEMENT_OF: Record<string, string> = {
   'telecom.revenue': 'TELECOM_REVENUE',
@@ -1235,9 +1322,10 @@ const metadata: MetadataDocumentInput = {
     ...ELEMENTS.map((e) => ({
       ...e,
       aggUnits: e.aggUnits ?? 'sum',
+      direction: DIRECTION[e.code]!,
       ...(e.valueType === 'integer' ? { min: 0 } : {}),
     })),
-    ...DAILY_ELEMENTS.map(({ code, nameVi, nameEn, sector, unit, description }) => ({
+    ...DAILY_ELEMENTS.map(({ code, nameVi, nameEn, sector, unit, direction, description }) => ({
       code,
       nameVi,
       nameEn,
@@ -1246,6 +1334,7 @@ const metadata: MetadataDocumentInput = {
       unit,
       aggTime: 'sum' as const,
       aggUnits: 'sum' as const,
+      direction,
       description,
       min: 0,
     })),

@@ -686,6 +686,37 @@ for (const engine of testEngines()) {
         }
       });
 
+    it('imports elements and indicators as neutral, and keeps a direction said since', async () => {
+      type Named = { code: string; uid?: string; direction: string };
+      const read = async () => (await admin.get('/api/metadata')).json;
+      const first = await read();
+      const malaria = first.dataElements.find((e: Named) => e.uid === 'vg6pdjObxsm');
+      const opd = first.indicators.find((i: Named) => i.uid === 'ReUHfIn0pTQ');
+      assert.equal(malaria.direction, 'neutral');
+      assert.equal(opd.direction, 'neutral');
+      // A rise in malaria cases is bad news: said in Opsroom's document, kept by a new DHIS2 import.
+      const said = await admin.post('/api/metadata', {
+        dataElements: [{ ...malaria, direction: 'rise_bad' }],
+        indicators: [{ ...opd, direction: 'rise_good' }],
+      });
+      assert.equal(said.status, 200, said.text.slice(0, 600));
+      const again = await admin.post('/api/metadata', EXPORT);
+      assert.equal(again.status, 200, again.text.slice(0, 600));
+      const now = await read();
+      assert.equal(
+        now.dataElements.find((e: Named) => e.uid === 'vg6pdjObxsm').direction,
+        'rise_bad',
+      );
+      assert.equal(
+        now.indicators.find((i: Named) => i.uid === 'ReUHfIn0pTQ').direction,
+        'rise_good',
+      );
+      // DHIS2's shape has no such field: its routes answer as before.
+      const dhis2 = await admin.get('/api/dataElements/vg6pdjObxsm');
+      assert.equal(dhis2.status, 200);
+      assert.equal(dhis2.json.direction, undefined);
+    });
+
     it('keeps the order of a combo’s categories and of a category’s options', async () => {
       const combo = await admin.get(
         '/api/categoryCombos/WBW7RjsApsv?fields=categories[id,categoryOptions[id]],categoryOptionCombos[id,categoryOptions[id]]',

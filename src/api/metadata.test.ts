@@ -27,6 +27,7 @@ const doc = {
       unit: 'vụ',
       aggTime: 'sum',
       breakdown: 'ATTACK_TYPE',
+      direction: 'rise_bad',
     },
     {
       code: 'MOBILE_SUBS',
@@ -56,6 +57,7 @@ const doc = {
       sector: 'telecom',
       formula: '#{SMARTPHONE_SUBS} / #{MOBILE_SUBS} × 100',
       unit: '%',
+      direction: 'rise_good',
     },
   ],
   targets: [
@@ -132,6 +134,61 @@ for (const engine of testEngines()) {
       assert.equal(r.json.dataElements.unchanged, 3);
       assert.equal(r.json.unitGroups.unchanged, 2, 'the two seeded groups');
       assert.deepEqual((await admin.get('/api/metadata')).json, exported);
+    });
+
+    it('says what a rise means for each element and indicator, neutral when not said', async () => {
+      const all = (await admin.get('/api/metadata')).json;
+      const direction = (list: { code: string; direction: string }[], code: string) =>
+        list.find((x) => x.code === code)?.direction;
+      assert.equal(direction(all.dataElements, 'CYBERATTACKS'), 'rise_bad');
+      assert.equal(direction(all.dataElements, 'MOBILE_SUBS'), 'neutral', 'not said: neutral');
+      assert.equal(direction(all.indicators, 'SMARTPHONE_SHARE'), 'rise_good');
+      const one = (await admin.get('/api/metadata/dataElements')).json.items;
+      assert.equal(direction(one, 'CYBERATTACKS'), 'rise_bad');
+
+      // Said later: an update, audited with what it became.
+      const r = await admin.post('/api/metadata/dataElements', {
+        ...doc.dataElements[1],
+        direction: 'rise_good',
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      assert.deepEqual(r.json.dataElements, { created: 0, updated: 1, unchanged: 0 });
+      const after = (await admin.get('/api/metadata/dataElements')).json.items;
+      assert.equal(direction(after, 'MOBILE_SUBS'), 'rise_good');
+      const log = await admin.get('/api/audit?entityType=data_element&limit=50');
+      const entry = log.json.items.find(
+        (e: { action: string; after: { code: string } }) =>
+          e.action === 'data_element.update' && e.after?.code === 'MOBILE_SUBS',
+      );
+      assert.equal(entry?.after.direction, 'rise_good');
+      // Back as it was, for the tests below.
+      await admin.post('/api/metadata/dataElements', doc.dataElements[1]);
+    });
+
+    it('refuses a direction it does not know, naming the field, and writes nothing', async () => {
+      const r = await admin.post('/api/metadata', {
+        dataElements: [{ ...doc.dataElements[1], code: 'BAD_DIRECTION', direction: 'up' }],
+        indicators: [{ ...doc.indicators[0], code: 'BAD_DIRECTION_I', direction: 'better' }],
+      });
+      assert.equal(r.status, 400);
+      const issues = r.json.error.details.issues as { path: string; vi: string; en: string }[];
+      assert.deepEqual(
+        issues.map((i) => i.path),
+        ['dataElements.0.direction', 'indicators.0.direction'],
+      );
+      assert.match(
+        issues[0]!.vi,
+        /^Tùy chọn không hợp lệ: mong đợi một trong các giá trị "rise_good"/,
+      );
+      assert.match(
+        issues[0]!.en,
+        /^Invalid option: expected one of "rise_good"\|"rise_bad"\|"neutral"/,
+      );
+      assert.match(r.json.error.messages.en, /dataElements\.0\.direction/);
+      const codes = (await admin.get('/api/metadata/dataElements')).json.items.map(
+        (e: { code: string }) => e.code,
+      );
+      assert.ok(!codes.includes('BAD_DIRECTION'), 'nothing was written');
     });
 
     it('says what is wrong with a field in Vietnamese and English', async () => {

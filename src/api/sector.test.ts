@@ -110,6 +110,7 @@ for (const engine of testEngines()) {
       assert.equal(page.figures.at(-1).placement, 'span');
       const element = page.elements.find((e: { code: string }) => e.code === 'CYBERATTACKS');
       assert.equal(element.unit, 'sự cố');
+      assert.equal(element.direction, 'rise_bad', 'more attacks are bad news: the page colours it');
       assert.deepEqual(
         element.breakdown.options.map((o: { code: string }) => o.code),
         ['PHISHING', 'DEFACE', 'MALWARE', 'ATTACK_UNCLASSIFIED'],

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { DIRECTIONS } from '../domain/direction.ts';
 import { ALL_PERIOD_TYPES } from '../domain/period.ts';
 import { SECTOR_PAGES } from '../domain/sector.ts';
 
@@ -58,6 +59,9 @@ export const SectorDetail = z
         unit: z.string().nullable(),
         valueType: z.string(),
         aggTime: z.string(),
+        direction: z.enum(DIRECTIONS).openapi({
+          description: 'What a rise means: rise_good, rise_bad or neutral',
+        }),
         description: z.string().nullable(),
         breakdown: z.object({ ...SectorNamed, options: z.array(z.object(SectorNamed)) }).nullable(),
       }),

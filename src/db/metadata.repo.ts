@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Db } from './client.ts';
+import type { FigureDirection } from '../domain/direction.ts';
 import type {
   KnownCategory,
   KnownCombo,
@@ -126,6 +127,7 @@ export class MetadataRepo {
       description: e.description ?? null,
       min_value: e.min ?? null,
       max_value: e.max ?? null,
+      direction: e.direction,
     };
     if (same(before, values)) return 'unchanged';
     await this.db
@@ -151,6 +153,7 @@ export class MetadataRepo {
       unit: i.unit ?? null,
       decimals: i.decimals,
       description: i.description ?? null,
+      direction: i.direction,
     };
     if (same(before, values)) return 'unchanged';
     await this.db
@@ -268,8 +271,9 @@ export class MetadataRepo {
       description: string | null;
       min_value: number | null;
       max_value: number | null;
+      direction: FigureDirection;
     }>`select e.code, e.uid, e.name_vi, e.name_en, e.sector, e.value_type, e.unit, e.agg_time, e.agg_units,
-        b.code as breakdown, e.zero_significant, e.description, e.min_value, e.max_value
+        b.code as breakdown, e.zero_significant, e.description, e.min_value, e.max_value, e.direction
       from data_element e join breakdown b on b.id = e.breakdown_id order by e.sector, e.code`
       .execute(this.db)
       .then((r) => r.rows);
@@ -312,6 +316,7 @@ export class MetadataRepo {
         'unit',
         'decimals',
         'description',
+        'direction',
       ])
       .orderBy('sector')
       .orderBy('code')

@@ -252,6 +252,8 @@ export interface DataElementTable extends Named {
   max_value: number | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Migration 0032: what a rise means (rise_good, rise_bad, neutral). */
+  direction: Generated<'rise_good' | 'rise_bad' | 'neutral'>;
 }
 
 export interface IndicatorTable extends Named {
@@ -266,6 +268,8 @@ export interface IndicatorTable extends Named {
   numerator: ColumnType<string | null, string | null | undefined, string | null>;
   denominator: ColumnType<string | null, string | null | undefined, string | null>;
   indicator_type_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Migration 0032: what a rise means (rise_good, rise_bad, neutral). */
+  direction: Generated<'rise_good' | 'rise_bad' | 'neutral'>;
 }
 
 export interface TargetTable {

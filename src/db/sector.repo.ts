@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './client.ts';
+import type { FigureDirection } from '../domain/direction.ts';
 
 export interface SectorElementRow {
   code: string;
@@ -8,6 +9,7 @@ export interface SectorElementRow {
   unit: string | null;
   value_type: string;
   agg_time: string;
+  direction: FigureDirection;
   description: string | null;
   /** null for the default breakdown (no parts) */
   breakdown_code: string | null;
@@ -18,7 +20,7 @@ export interface SectorElementRow {
 /** The data elements of a sector, in the order they were defined. */
 export async function sectorElements(db: Db, sector: string): Promise<SectorElementRow[]> {
   const r = await sql<SectorElementRow>`
-    select e.code, e.name_vi, e.name_en, e.unit, e.value_type, e.agg_time, e.description,
+    select e.code, e.name_vi, e.name_en, e.unit, e.value_type, e.agg_time, e.direction, e.description,
       case when b.code = 'default' then null else b.code end as breakdown_code,
       case when b.code = 'default' then null else b.name_vi end as breakdown_name_vi,
       case when b.code = 'default' then null else b.name_en end as breakdown_name_en

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_DIRECTION, DIRECTIONS } from './direction.ts';
 import { PERIOD_TYPES_FINEST_FIRST } from './period.ts';
 import { multilineText, plainText } from './text-hygiene.ts';
 
@@ -56,6 +57,14 @@ export type BreakdownInput = z.infer<typeof BreakdownInput>;
 export const AttributeOptionInput = z.object(names);
 export type AttributeOptionInput = z.infer<typeof AttributeOptionInput>;
 
+/** What a rise means: tiles, tables, rankings and the map colour a change by it (issue 19). */
+const direction = z
+  .enum(DIRECTIONS)
+  .default(DEFAULT_DIRECTION)
+  .describe(
+    'what a rise means: rise_good (tests done, revenue), rise_bad (positive cases, cyberattacks) or neutral (default)',
+  );
+
 /** Value types that hold a number, and so may be given a range. */
 export const NUMERIC_TYPES: readonly string[] = ['integer', 'number', 'percentage'];
 
@@ -69,6 +78,7 @@ export const DataElementInput = z
     aggUnits: z.enum(AGG_UNITS).default('sum').describe('across units'),
     breakdown: Code.optional().describe('code of a breakdown; none = default'),
     zeroSignificant: z.boolean().default(true),
+    direction,
     description: multilineText().max(2000).optional(),
     // DHIS2 says it with value types (INTEGER_ZERO_OR_POSITIVE, INTEGER_POSITIVE…); a range
     // says that and more (a share of 0–1, a temperature), and min 0 is "cannot be negative".
@@ -99,6 +109,7 @@ export const IndicatorInput = z.object({
     .describe('e.g. #{SMARTPHONE_SUBS} / #{MOBILE_SUBS} * 100'),
   unit: plainText().max(50).optional(),
   decimals: z.number().int().min(0).max(6).default(1),
+  direction,
   description: multilineText().max(2000).optional(),
 });
 export type IndicatorInput = z.infer<typeof IndicatorInput>;

@@ -33,6 +33,8 @@ export interface DailyElement {
   nameEn: string;
   sector: 'covid' | 'telecom' | 'government';
   unit: string;
+  /** What a rise means (issue 19): more tests are good news, more positive cases bad. */
+  direction: 'rise_good' | 'rise_bad' | 'neutral';
   description: string;
 }
 
@@ -43,6 +45,7 @@ export const DAILY_ELEMENTS: DailyElement[] = [
     nameEn: 'Health declarations',
     sector: 'covid',
     unit: 'lượt',
+    direction: 'rise_good',
     description:
       'Lượt khai báo y tế điện tử của người dân trên địa bàn xã trong ngày (dữ liệu demo).',
   },
@@ -52,6 +55,7 @@ export const DAILY_ELEMENTS: DailyElement[] = [
     nameEn: 'Tests done',
     sector: 'covid',
     unit: 'mẫu',
+    direction: 'rise_good',
     description: 'Mẫu xét nghiệm COVID-19 đã có kết quả trong ngày (dữ liệu demo).',
   },
   {
@@ -60,6 +64,7 @@ export const DAILY_ELEMENTS: DailyElement[] = [
     nameEn: 'Positive test results',
     sector: 'covid',
     unit: 'ca',
+    direction: 'rise_bad',
     description: 'Kết quả xét nghiệm dương tính trong ngày (dữ liệu demo).',
   },
   {
@@ -68,6 +73,7 @@ export const DAILY_ELEMENTS: DailyElement[] = [
     nameEn: 'Cases traced',
     sector: 'covid',
     unit: 'ca',
+    direction: 'rise_good',
     description: 'Ca nhiễm, nghi nhiễm và tiếp xúc gần đã truy vết trong ngày (dữ liệu demo).',
   },
   {
@@ -76,6 +82,7 @@ export const DAILY_ELEMENTS: DailyElement[] = [
     nameEn: 'Spam reports',
     sector: 'telecom',
     unit: 'phản ánh',
+    direction: 'rise_bad',
     description: 'Phản ánh tin nhắn, cuộc gọi rác (5656) từ thuê bao trên địa bàn (dữ liệu demo).',
   },
   {
@@ -84,6 +91,7 @@ export const DAILY_ELEMENTS: DailyElement[] = [
     nameEn: 'Citizen reports and questions',
     sector: 'government',
     unit: 'phản ánh',
+    direction: 'neutral',
     description: 'Phản ánh, kiến nghị người dân gửi tới xã trong ngày (dữ liệu demo).',
   },
   {
@@ -92,6 +100,7 @@ export const DAILY_ELEMENTS: DailyElement[] = [
     nameEn: 'Anti-epidemic app installs',
     sector: 'covid',
     unit: 'lượt',
+    direction: 'rise_good',
     description: 'Lượt cài đặt Bluezone, Sổ sức khỏe điện tử trên địa bàn (dữ liệu demo).',
   },
 ];
@@ -114,6 +123,7 @@ export const DAILY_INDICATORS: NonNullable<MetadataDocumentInput['indicators']> 
     formula: '#{POSITIVE_CASES} / #{TESTS_DONE} * 100',
     unit: '%',
     decimals: 2,
+    direction: 'rise_bad',
   },
   {
     code: 'TRACED_PER_CASE',
@@ -123,6 +133,7 @@ export const DAILY_INDICATORS: NonNullable<MetadataDocumentInput['indicators']> 
     formula: '#{CASES_TRACED} / #{POSITIVE_CASES}',
     unit: 'ca',
     decimals: 1,
+    direction: 'rise_good',
   },
 ];
 

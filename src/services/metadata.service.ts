@@ -624,6 +624,7 @@ export class MetadataService {
         aggUnits: e.agg_units as MetadataDocument['dataElements'][number]['aggUnits'],
         breakdown: e.breakdown === 'default' ? undefined : e.breakdown,
         zeroSignificant: e.zero_significant,
+        direction: e.direction,
         description: opt(e.description),
         ...(e.min_value === null ? {} : { min: e.min_value }),
         ...(e.max_value === null ? {} : { max: e.max_value }),
@@ -634,6 +635,7 @@ export class MetadataService {
         formula: i.formula,
         unit: opt(i.unit),
         decimals: i.decimals,
+        direction: i.direction,
         description: opt(i.description),
       })),
       targets: targets.map((t) => ({

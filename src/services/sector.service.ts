@@ -244,6 +244,7 @@ export class SectorService {
       unit: e.unit,
       valueType: e.value_type,
       aggTime: e.agg_time,
+      direction: e.direction,
       description: e.description,
       breakdown: e.breakdown_code
         ? {

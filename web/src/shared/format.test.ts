@@ -54,6 +54,9 @@ describe('Vietnamese number forms', () => {
       direction: 'up',
       arrow: '▲',
       text: '▲ 14,1%',
+      judgement: 'neutral',
+      verdict: '',
+      move: 'tăng 14,1%',
       words: 'tăng 14,1%',
     });
     const down = formatChange('vi', -2.345);
@@ -61,6 +64,21 @@ describe('Vietnamese number forms', () => {
     assert.equal(down.words, 'giảm 2,3%');
     assert.equal(formatChange('vi', 0.01).direction, 'flat');
     assert.equal(formatChange('en', -2.3).words, 'down 2.3%');
+  });
+
+  it('says whether a change is good or bad news by what a rise in the figure means', () => {
+    // More positive cases: the arrow still says up, the words and the colour say worse.
+    const cases = formatChange('vi', 14.14, 1, 'rise_bad');
+    assert.equal(cases.text, '▲ 14,1%');
+    assert.equal(cases.judgement, 'bad');
+    assert.equal(cases.verdict, 'xấu');
+    assert.equal(cases.words, 'tăng 14,1%, xấu');
+    assert.equal(formatChange('en', -3, 1, 'rise_bad').words, 'down 3%, better');
+    assert.equal(formatChange('en', 3, 1, 'rise_good').words, 'up 3%, better');
+    assert.equal(formatChange('vi', -3, 1, 'rise_good').verdict, 'xấu');
+    // A change that rounds to nothing, or a neutral figure: no verdict.
+    assert.equal(formatChange('vi', 0.01, 1, 'rise_bad').judgement, 'neutral');
+    assert.equal(formatChange('vi', 5, 1, 'neutral').words, 'tăng 5%');
   });
 
   it('writes dates dd/mm/yyyy, times in Viet Nam, and periods as documents do', () => {

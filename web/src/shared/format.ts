@@ -17,6 +17,17 @@ import {
   type Lang,
   type NumberOptions,
 } from '../../../src/domain/vn-format.ts';
+import {
+  DIRECTION_NAMES,
+  directionOf,
+  goodEnd,
+  judgeChange,
+  judgeMove,
+  judgementWord,
+  type FigureDirection,
+  type Judgement,
+  type Movement,
+} from '../../../src/domain/direction.ts';
 
 // The number forms live in src/domain so the server writes the briefing's figures the same way.
 export {
@@ -26,6 +37,18 @@ export {
   printedDecimals,
   type Lang,
   type NumberOptions,
+};
+// What a rise means, for the tiles, tables, rankings and the map's scale (one rule, in src/domain).
+export {
+  DIRECTION_NAMES,
+  directionOf,
+  goodEnd,
+  judgeChange,
+  judgeMove,
+  judgementWord,
+  type FigureDirection,
+  type Judgement,
+  type Movement,
 };
 
 const MAGNITUDES: Record<Lang, [number, string][]> = {
@@ -128,7 +151,7 @@ export function formatValue(
   return u ? `${num} ${u}` : num;
 }
 
-export type Direction = 'up' | 'down' | 'flat';
+export type Direction = Movement;
 
 export interface ChangeText {
   direction: Direction;
@@ -136,12 +159,30 @@ export interface ChangeText {
   arrow: '▲' | '▼' | '■';
   /** "▲ 14,1%" */
   text: string;
-  /** Words for a screen reader and for those who do not read colour: "tăng 14,1%". */
+  /** Whether the move is good or bad news for the figure (its `direction`); neutral if unsaid. */
+  judgement: Judgement;
+  /** The word colour stands for: "xấu" / "worse", "tốt" / "better"; '' when neutral. */
+  verdict: string;
+  /** The move alone in words: "tăng 14,1%" · "không đổi". */
+  move: string;
+  /**
+   * Words for a screen reader and for those who do not read colour: "tăng 14,1%", with the
+   * verdict when there is one: "tăng 14,1%, xấu" · "up 14.1%, worse".
+   */
   words: string;
 }
 
-/** A percentage change with its arrow: ▲ 14,1% · ▼ 2,3% · ■ 0%. */
-export function formatChange(lang: Lang, pct: number, decimals = 1): ChangeText {
+/**
+ * A percentage change with its arrow: ▲ 14,1% · ▼ 2,3% · ■ 0%; judged by what a rise in the
+ * figure means (`figure`: its element's or indicator's direction), so that a rise in positive
+ * cases reads "xấu" and colours red, a rise in tests "tốt" and green (src/domain/direction.ts).
+ */
+export function formatChange(
+  lang: Lang,
+  pct: number,
+  decimals = 1,
+  figure?: FigureDirection | null,
+): ChangeText {
   const rounded = Number(pct.toFixed(decimals));
   const direction: Direction = rounded > 0 ? 'up' : rounded < 0 ? 'down' : 'flat';
   const arrow = direction === 'up' ? '▲' : direction === 'down' ? '▼' : '■';
@@ -150,11 +191,17 @@ export function formatChange(lang: Lang, pct: number, decimals = 1): ChangeText 
     lang === 'vi'
       ? { up: 'tăng', down: 'giảm', flat: 'không đổi' }[direction]
       : { up: 'up', down: 'down', flat: 'unchanged' }[direction];
+  const judgement = judgeMove(figure, direction);
+  const verdict = judgementWord(lang, judgement);
+  const move = direction === 'flat' ? verb : `${verb} ${size}`;
   return {
     direction,
     arrow,
     text: `${arrow} ${size}`,
-    words: direction === 'flat' ? verb : `${verb} ${size}`,
+    judgement,
+    verdict,
+    move,
+    words: verdict ? `${move}, ${verdict}` : move,
   };
 }
 

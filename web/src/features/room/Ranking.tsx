@@ -1,9 +1,16 @@
 import { useEffect, useRef, type MouseEvent } from 'react';
-import type { Lang } from '../../shared/format.ts';
+import { goodEnd, type Lang } from '../../shared/format.ts';
 import { CarriedBadge } from './CarriedMark.tsx';
 import type { Cell, Item } from './data.ts';
 import type { OverviewT } from './messages.ts';
 import { ChangeMark, valueText } from './Tiles.tsx';
+
+/** Highest first, always (the rank the server gives); the note says whether the top is the best. */
+const ORDER_NOTE = {
+  high: 'rankingOrderBestFirst',
+  low: 'rankingOrderWorstFirst',
+  none: 'rankingOrder',
+} as const;
 
 export interface RankRow {
   code: string;
@@ -61,6 +68,9 @@ export function Ranking({
   return (
     <>
       {none && <p className="muted">{t('rankingEmpty')}</p>}
+      <p className="ranking-order" data-testid="ranking-order">
+        {t(ORDER_NOTE[goodEnd(item?.direction) ?? 'none'])}
+      </p>
       <div className="ranking-scroll" tabIndex={0} role="region" aria-label={caption} ref={box}>
         <table className="ranking" data-testid="ranking">
           <caption className="sr-only">{caption}</caption>
@@ -111,7 +121,14 @@ export function Ranking({
                   )}
                 </td>
                 <td className="change-col">
-                  <ChangeMark lang={lang} change={r.cell?.pop} against="" t={t} />
+                  <ChangeMark
+                    lang={lang}
+                    change={r.cell?.pop}
+                    against=""
+                    t={t}
+                    direction={item?.direction}
+                    testId={`rank-change-${r.code}`}
+                  />
                 </td>
               </tr>
             ))}

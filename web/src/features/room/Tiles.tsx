@@ -6,6 +6,7 @@ import {
   formatValue,
   printedDecimals,
   unitLabel,
+  type FigureDirection,
   type Lang,
 } from '../../shared/format.ts';
 import type { Cell, Change, Item } from './data.ts';
@@ -26,13 +27,18 @@ export function valueText(
   return formatValue(lang, v, item?.unit, { decimals: item?.decimals, compact });
 }
 
-/** A change with its arrow, coloured, and in words for those who do not see the colour. */
+/**
+ * A change with its arrow, coloured by what it means for the figure (green good, red bad, blue
+ * neither), with the word the colour stands for ("xấu", "tốt") and the whole in words for a
+ * screen reader: colour is never the only sign.
+ */
 export function ChangeMark({
   lang,
   change,
   against,
   t,
   testId,
+  direction,
 }: {
   lang: Lang;
   change: Change | undefined;
@@ -40,6 +46,8 @@ export function ChangeMark({
   against: string;
   t: OverviewT;
   testId?: string;
+  /** What a rise in the figure means; neutral when unknown. */
+  direction: FigureDirection | undefined;
 }) {
   if (!change || change.pct === null)
     return (
@@ -53,14 +61,26 @@ export function ChangeMark({
     lang,
     change.pct,
     change.source === 'reported' ? printedDecimals(change.pct) : changeDecimals(change.pct),
+    direction,
   );
   return (
-    <span className={`change change-${c.direction}`} data-testid={testId}>
+    <span
+      className={`change change-${c.direction} change-${c.judgement}`}
+      data-testid={testId}
+      data-judgement={c.judgement}
+      title={against ? `${c.words} ${against}` : c.words}
+    >
       <span className="change-arrow" aria-hidden="true">
         {c.arrow}
       </span>{' '}
       <span className="sr-only">{c.words}</span>
       <span aria-hidden="true">{c.text.slice(2)}</span>
+      {c.verdict && (
+        <span className="change-verdict" aria-hidden="true">
+          {' '}
+          {c.verdict}
+        </span>
+      )}
       {against && <span className="change-against"> {against}</span>}
       {change.source === 'reported' && (
         <span className="reported" title={t('reportedTitle')}>
@@ -157,6 +177,7 @@ export function Tiles({
                   against={previousLabel}
                   t={t}
                   testId={`tile-pop-${code}`}
+                  direction={item?.direction}
                 />
               </li>
               <li>
@@ -166,6 +187,7 @@ export function Tiles({
                   against={t('vsLastYear')}
                   t={t}
                   testId={`tile-yoy-${code}`}
+                  direction={item?.direction}
                 />
               </li>
             </ul>

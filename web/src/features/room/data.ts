@@ -1,5 +1,6 @@
 import { answer, ApiError, client, type Schemas } from '../../shared/api/client.ts';
 import type { OrgUnit, OrgUnitDetail, Version } from '../../shared/api/types.ts';
+import { directionOf, type FigureDirection } from '../../shared/format.ts';
 
 /** The answers of the server the overview reads (see /api/openapi.json). */
 
@@ -23,6 +24,8 @@ export interface Item {
   valueType?: string;
   decimals?: number;
   formula?: string;
+  /** What a rise means: colours a change good or bad (src/domain/direction.ts). */
+  direction: FigureDirection;
 }
 
 export interface Catalogue {
@@ -54,6 +57,7 @@ export async function loadCatalogue(signal?: AbortSignal): Promise<Catalogue> {
       sector: e.sector,
       unit: e.valueType === 'percentage' ? '%' : (e.unit ?? null),
       valueType: e.valueType,
+      direction: directionOf(e.direction),
     });
   const formulas = new Map<string, string>();
   for (const i of indicators.items) {
@@ -66,6 +70,7 @@ export async function loadCatalogue(signal?: AbortSignal): Promise<Catalogue> {
       unit: i.unit ?? null,
       decimals: i.decimals,
       formula: i.formula,
+      direction: directionOf(i.direction),
     });
     formulas.set(i.code, i.formula);
   }

@@ -99,6 +99,9 @@ const vi = {
   openUnit: 'Xem {unit}',
   rankingEmpty: 'Chưa có số liệu của đơn vị nào.',
   rankingMore: 'Còn {n} đơn vị khác',
+  rankingOrder: 'Xếp từ cao xuống thấp.',
+  rankingOrderBestFirst: 'Xếp từ cao xuống thấp: cao hơn là tốt hơn, đứng đầu là tốt nhất.',
+  rankingOrderWorstFirst: 'Xếp từ cao xuống thấp: cao hơn là xấu hơn, đứng đầu là xấu nhất.',
 
   breadcrumb: 'Đường dẫn đơn vị',
   scopeNote: 'Phạm vi của bạn: {unit}',
@@ -227,6 +230,9 @@ const en: Dict = {
   openUnit: 'Open {unit}',
   rankingEmpty: 'No unit has data yet.',
   rankingMore: '{n} more units',
+  rankingOrder: 'Highest first.',
+  rankingOrderBestFirst: 'Highest first: higher is better, the top is the best.',
+  rankingOrderWorstFirst: 'Highest first: higher is worse, the top is the worst.',
 
   breadcrumb: 'Unit path',
   scopeNote: 'Your scope: {unit}',

@@ -104,7 +104,8 @@ export function buildRegions({
     else if (value === null) tooltip.push(t('mapNoValue'));
     else {
       tooltip.push(valueText(lang, item, value, false));
-      if (cell?.pop?.pct != null) tooltip.push(`${formatChange(lang, cell.pop.pct).words}`);
+      if (cell?.pop?.pct != null)
+        tooltip.push(formatChange(lang, cell.pop.pct, 1, item?.direction).words);
       if (rank) tooltip.push(t('tooltipRank', { rank, total: valued.length }));
       if (cell?.carried) {
         const c = carriedText(lang, t, cell.carried);

@@ -1,4 +1,9 @@
-import { formatChange, formatPeriod, type Lang } from '../../shared/format.ts';
+import {
+  formatChange,
+  formatPeriod,
+  type FigureDirection,
+  type Lang,
+} from '../../shared/format.ts';
 import type { Change } from './data.ts';
 import { joined, QUALIFIER_WORDS, valueParts, type Qualifier } from './figureText.ts';
 import type { SectorT } from './messages.ts';
@@ -16,7 +21,11 @@ function yearOf(periodId: string): string {
   return years?.at(-1) ?? periodId;
 }
 
-/** A change against an earlier period, as the card writes it: "▲ tăng 10,29% so với cùng kỳ 2021". */
+/**
+ * A change against an earlier period, as the card writes it: "▲ tăng 10,29% so với cùng kỳ 2021",
+ * the arrow coloured by what the change means for the figure and the meaning said in a word
+ * after it ("· xấu"), so that colour is never the only sign.
+ */
 export function ChangeLine({
   change,
   printed,
@@ -25,6 +34,7 @@ export function ChangeLine({
   lang,
   t,
   unit,
+  direction,
 }: {
   change: Change;
   /** the change the source printed, if any: a computed one is written to its precision */
@@ -35,6 +45,8 @@ export function ChangeLine({
   lang: Lang;
   t: SectorT;
   unit: string | null;
+  /** What a rise in the figure means. */
+  direction: FigureDirection;
 }) {
   // 4.581.000 against 4.014.701 is the printed "14,1%", 1.690.000 against 1.578.959 "7,03%".
   const decimals =
@@ -43,12 +55,13 @@ export function ChangeLine({
       : printed !== null
         ? decimalsOf(printed)
         : 1;
-  const c = formatChange(lang, change.pct!, decimals);
-  // "giảm khoảng 23%": the qualifier stays with a reported change.
+  const c = formatChange(lang, change.pct!, decimals, direction);
+  // "giảm khoảng 23%": the qualifier stays with a reported change. The verdict ("xấu") is
+  // written apart, after the comparison, where it reads as a judgement of the whole line.
   const words =
     qualifier && change.source === 'reported' && c.direction !== 'flat'
-      ? c.words.replace(' ', ` ${QUALIFIER_WORDS[lang][qualifier]} `)
-      : c.words;
+      ? c.move.replace(' ', ` ${QUALIFIER_WORDS[lang][qualifier]} `)
+      : c.move;
   const versus =
     kind === 'yoy'
       ? t('vsSamePeriod', { year: yearOf(change.period) })
@@ -60,12 +73,17 @@ export function ChangeLine({
         ? t('computedTitle', { previous: joined(valueParts(lang, change.previous, unit)) })
         : undefined;
   return (
-    <li className={`sector-change sector-change-${c.direction}`} data-testid={`change-${kind}`}>
+    <li
+      className={`sector-change sector-change-${c.direction} sector-change-${c.judgement}`}
+      data-testid={`change-${kind}`}
+      data-judgement={c.judgement}
+    >
       <span className="sector-arrow" aria-hidden="true">
         {c.arrow}
       </span>
-      <span title={title}>
+      <span className="sector-change-text" title={title}>
         {words} {versus}
+        {c.verdict && <span className="sector-verdict">, {c.verdict}</span>}
       </span>
       {change.source === 'reported' && (
         <span className="sector-badge" title={t('reportedTitle')}>

@@ -108,6 +108,7 @@ export function FigureCard({
               lang={lang}
               t={t}
               unit={element.unit}
+              direction={element.direction}
             />
           )}
           {prev && prev.pct !== null && (
@@ -119,6 +120,7 @@ export function FigureCard({
               lang={lang}
               t={t}
               unit={element.unit}
+              direction={element.direction}
             />
           )}
         </ul>

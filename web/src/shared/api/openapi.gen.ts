@@ -5211,6 +5211,12 @@ export interface paths {
                 breakdown?: string;
                 code: string;
                 description?: string;
+                /**
+                 * @description what a rise means: rise_good (tests done, revenue), rise_bad (positive cases, cyberattacks) or neutral (default)
+                 * @default neutral
+                 * @enum {string}
+                 */
+                direction: 'rise_good' | 'rise_bad' | 'neutral';
                 /** @description largest value accepted */
                 max?: number;
                 /** @description smallest value accepted; 0 = not negative */
@@ -5283,6 +5289,12 @@ export interface paths {
                 /** @default 1 */
                 decimals: number;
                 description?: string;
+                /**
+                 * @description what a rise means: rise_good (tests done, revenue), rise_bad (positive cases, cyberattacks) or neutral (default)
+                 * @default neutral
+                 * @enum {string}
+                 */
+                direction: 'rise_good' | 'rise_bad' | 'neutral';
                 /** @description e.g. #{SMARTPHONE_SUBS} / #{MOBILE_SUBS} * 100 */
                 formula: string;
                 nameEn: string;
@@ -5975,6 +5987,12 @@ export interface paths {
                 breakdown?: string;
                 code: string;
                 description?: string;
+                /**
+                 * @description what a rise means: rise_good (tests done, revenue), rise_bad (positive cases, cyberattacks) or neutral (default)
+                 * @default neutral
+                 * @enum {string}
+                 */
+                direction?: 'rise_good' | 'rise_bad' | 'neutral';
                 /** @description largest value accepted */
                 max?: number;
                 /** @description smallest value accepted; 0 = not negative */
@@ -6016,6 +6034,12 @@ export interface paths {
                 breakdown?: string;
                 code: string;
                 description?: string;
+                /**
+                 * @description what a rise means: rise_good (tests done, revenue), rise_bad (positive cases, cyberattacks) or neutral (default)
+                 * @default neutral
+                 * @enum {string}
+                 */
+                direction?: 'rise_good' | 'rise_bad' | 'neutral';
                 /** @description largest value accepted */
                 max?: number;
                 /** @description smallest value accepted; 0 = not negative */
@@ -6402,6 +6426,12 @@ export interface paths {
                 /** @default 1 */
                 decimals?: number;
                 description?: string;
+                /**
+                 * @description what a rise means: rise_good (tests done, revenue), rise_bad (positive cases, cyberattacks) or neutral (default)
+                 * @default neutral
+                 * @enum {string}
+                 */
+                direction?: 'rise_good' | 'rise_bad' | 'neutral';
                 /** @description e.g. #{SMARTPHONE_SUBS} / #{MOBILE_SUBS} * 100 */
                 formula: string;
                 nameEn: string;
@@ -6425,6 +6455,12 @@ export interface paths {
                 /** @default 1 */
                 decimals?: number;
                 description?: string;
+                /**
+                 * @description what a rise means: rise_good (tests done, revenue), rise_bad (positive cases, cyberattacks) or neutral (default)
+                 * @default neutral
+                 * @enum {string}
+                 */
+                direction?: 'rise_good' | 'rise_bad' | 'neutral';
                 /** @description e.g. #{SMARTPHONE_SUBS} / #{MOBILE_SUBS} * 100 */
                 formula: string;
                 nameEn: string;
@@ -11274,6 +11310,12 @@ export interface components {
         breakdown?: string;
         code: string;
         description?: string;
+        /**
+         * @description what a rise means: rise_good (tests done, revenue), rise_bad (positive cases, cyberattacks) or neutral (default)
+         * @default neutral
+         * @enum {string}
+         */
+        direction: 'rise_good' | 'rise_bad' | 'neutral';
         /** @description largest value accepted */
         max?: number;
         /** @description smallest value accepted; 0 = not negative */
@@ -12278,6 +12320,12 @@ export interface components {
         /** @default 1 */
         decimals: number;
         description?: string;
+        /**
+         * @description what a rise means: rise_good (tests done, revenue), rise_bad (positive cases, cyberattacks) or neutral (default)
+         * @default neutral
+         * @enum {string}
+         */
+        direction: 'rise_good' | 'rise_bad' | 'neutral';
         /** @description e.g. #{SMARTPHONE_SUBS} / #{MOBILE_SUBS} * 100 */
         formula: string;
         nameEn: string;
@@ -12707,6 +12755,11 @@ export interface components {
         } | null;
         code: string;
         description: string | null;
+        /**
+         * @description What a rise means: rise_good, rise_bad or neutral
+         * @enum {string}
+         */
+        direction: 'rise_good' | 'rise_bad' | 'neutral';
         nameEn: string;
         nameVi: string;
         unit: string | null;
