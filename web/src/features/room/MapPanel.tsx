@@ -176,6 +176,11 @@ function Legend({
           </li>
         )}
       </ul>
+      {model.legend.length > 1 && (
+        <span className="legend-note" data-testid="legend-note">
+          {model.legendNote}
+        </span>
+      )}
     </div>
   );
 }

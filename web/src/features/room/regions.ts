@@ -1,11 +1,11 @@
-import { formatChange, formatCompact, type Lang } from '../../shared/format.ts';
+import { formatChange, formatCompact, goodEnd, type Lang } from '../../shared/format.ts';
 import type { Region } from './Charts.tsx';
 import { carriedText } from './carried.ts';
 import { alertUnder, type Alert, type Cell, type Item } from './data.ts';
 import type { OverviewT } from './messages.ts';
 import type { Place } from './place.ts';
 import type { RankRow } from './Ranking.tsx';
-import { classOf, coloursFor, makeScale, PALETTE_DARK, PALETTE_LIGHT } from './scale.ts';
+import { classOf, coloursFor, makeScale, paletteFor } from './scale.ts';
 import { valueText } from './Tiles.tsx';
 
 // The map's regions, its legend and the ranking rows, from one set of values
@@ -14,6 +14,8 @@ export interface RegionsModel {
   regions: Region[];
   rows: Omit<RankRow, 'href'>[];
   legend: { colour: string; label: string }[];
+  /** What the colour means: more is worse, better, or only more. */
+  legendNote: string;
   hasNoData: boolean;
   hasOutOfScope: boolean;
 }
@@ -49,6 +51,7 @@ export function buildRegions({
     regions: [],
     rows: [],
     legend: [],
+    legendNote: '',
     hasNoData: false,
     hasOutOfScope: false,
   };
@@ -90,7 +93,8 @@ export function buildRegions({
   const rankOf = new Map(valued.map((u, i) => [u.code, i + 1]));
 
   const scale = makeScale(valued.map((u) => byCode.get(u.code)!.value!));
-  const palette = dark ? PALETTE_DARK : PALETTE_LIGHT;
+  const end = goodEnd(item?.direction);
+  const palette = paletteFor(end, dark);
   const colours = scale ? coloursFor(scale, palette) : [];
   const alerted = (code: string) => alerts.some((a) => alertUnder(a, version, code));
   const currentCode = place.unit.code;
@@ -167,6 +171,10 @@ export function buildRegions({
     regions,
     rows,
     legend,
+    legendNote: t(
+      end === 'low' ? 'legendMoreWorse' : end === 'high' ? 'legendMoreBetter' : 'legendMore',
+      { shade: t(dark ? 'legendBrighter' : 'legendDarker') },
+    ),
     hasNoData: units.some((u) => u.inScope && byCode.get(u.code)?.value == null),
     hasOutOfScope: units.some((u) => !u.inScope),
   };

@@ -9,6 +9,26 @@ export const PALETTE_LIGHT = ['#deebf7', '#a9cce8', '#6aaed6', '#3182bd', '#0851
 /** On the dark wall screen: from deep teal to bright yellow, brightest for the largest. */
 export const PALETTE_DARK = ['#1d4e6b', '#1f7a8c', '#3aa68d', '#93cf6b', '#f1e85c'];
 
+/**
+ * A figure whose rise is bad (positive cases, cyberattacks): light yellow to dark red, the worst
+ * darkest (ColorBrewer YlOrRd); on the wall, dim to bright, the worst brightest.
+ */
+export const PALETTE_BAD_LIGHT = ['#ffffb2', '#fecc5c', '#fd8d3c', '#e31a1c', '#a50f15'];
+export const PALETTE_BAD_DARK = ['#4a2a2a', '#7a3030', '#b23a32', '#e8552f', '#ff9a5c'];
+/** A figure whose rise is good (tests done, revenue): light to dark green (ColorBrewer YlGn). */
+export const PALETTE_GOOD_LIGHT = ['#f7fcb9', '#c2e699', '#78c679', '#31a354', '#006837'];
+export const PALETTE_GOOD_DARK = ['#1d3b2a', '#25603b', '#2f8a4c', '#56b95f', '#a6e27a'];
+
+/**
+ * The map's palette for a figure: red for "more is worse", green for "more is better", blue (teal
+ * to yellow on the wall) when a figure is neither, so that the colour means what the tiles say.
+ */
+export function paletteFor(goodEnd: 'high' | 'low' | null, dark: boolean): string[] {
+  if (goodEnd === 'low') return dark ? PALETTE_BAD_DARK : PALETTE_BAD_LIGHT;
+  if (goodEnd === 'high') return dark ? PALETTE_GOOD_DARK : PALETTE_GOOD_LIGHT;
+  return dark ? PALETTE_DARK : PALETTE_LIGHT;
+}
+
 export interface Scale {
   /** Ascending upper bounds of classes 0…n-2; the last class is open. */
   breaks: number[];

@@ -1,6 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { classOf, coloursFor, makeScale, PALETTE_LIGHT } from './scale.ts';
+import {
+  classOf,
+  coloursFor,
+  makeScale,
+  PALETTE_BAD_LIGHT,
+  PALETTE_GOOD_DARK,
+  PALETTE_LIGHT,
+  paletteFor,
+} from './scale.ts';
+import { goodEnd } from '../../shared/format.ts';
 import {
   DEFAULT_TILES,
   elementsOf,
@@ -110,5 +119,14 @@ describe('colour classes of the map', () => {
     const flat = makeScale([5, 5, 5])!;
     assert.deepEqual(flat.breaks, []);
     assert.equal(coloursFor(flat, PALETTE_LIGHT).length, 1);
+  });
+});
+
+describe('the map colours what a rise means', () => {
+  it('red when more is worse, green when more is better, blue otherwise', () => {
+    assert.deepEqual(paletteFor(goodEnd('rise_bad'), false), PALETTE_BAD_LIGHT);
+    assert.deepEqual(paletteFor(goodEnd('rise_good'), true), PALETTE_GOOD_DARK);
+    assert.deepEqual(paletteFor(goodEnd('neutral'), false), PALETTE_LIGHT);
+    assert.deepEqual(paletteFor(goodEnd(undefined), false), PALETTE_LIGHT);
   });
 });
