@@ -6,6 +6,7 @@ import {
   DirectiveId,
   DirectiveInput,
   DirectiveList,
+  DirectiveListQuery,
 } from '../contract/directive.ts';
 import { actorOf, type AppEnv } from './context.ts';
 
@@ -42,28 +43,16 @@ export function directiveRoutes() {
       path: '/api/directives',
       tags: ['directives'],
       summary:
-        'Directives you may see, newest first: issued by your unit or a unit in your scope, or sent to a unit in your scope',
-      request: {
-        query: z.object({
-          limit: z.coerce.number().int().min(1).max(500).default(50),
-          version: plainText().max(20).optional(),
-          issued: z
-            .enum(['true', 'false'])
-            .optional()
-            .transform((v) => v === 'true')
-            .openapi({
-              description: 'Only the directives issued by your unit or units in your scope',
-            }),
-        }),
-      },
+        'Directives you may see, newest first, a page at a time: issued by your unit or a unit in your scope, or sent to a unit in your scope; the filters narrow that, never widen it',
+      request: { query: DirectiveListQuery },
       responses: {
         200: json(DirectiveList, 'Directives'),
         ...errorResponses,
       },
     }),
     async (c) => {
-      const items = await c.get('services').directives.list(actorOf(c), c.req.valid('query'));
-      return c.json({ items }, 200);
+      const page = await c.get('services').directives.list(actorOf(c), c.req.valid('query'));
+      return c.json(page, 200);
     },
   );
 

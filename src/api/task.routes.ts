@@ -25,6 +25,10 @@ export function taskRoutes() {
         query: z.object({
           status: TaskStatus.optional(),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
+          to: z.enum(['scope', 'unit']).default('scope').openapi({
+            description:
+              "scope: the tasks of every unit in your scope; unit: your own unit's tasks, and tasks assigned outside a directive — the tasks of a directive's recipients below your unit are followed on its board, grouped under it in GET /api/directives",
+          }),
         }),
       },
       responses: {

@@ -1,6 +1,6 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Db } from './client.ts';
-import type { TaskStatusColumn } from './schema.ts';
+import type { DirectiveTable, TaskStatusColumn } from './schema.ts';
 
 /** Who a directive goes to, resolved against one version of the tree. */
 export type RecipientQuery =
@@ -21,6 +21,52 @@ export interface NewDirective {
   issuer: { version: string; code: string; path: string };
   createdAt: Date;
 }
+
+/** The columns a list shows (not the search text, as long as the body). */
+const LIST_COLUMNS = [
+  'id',
+  'title',
+  'body',
+  'priority',
+  'due_date',
+  'target',
+  'version',
+  'scope_path',
+  'issuer_id',
+  'issuer_name',
+  'issuer_version',
+  'issuer_code',
+  'issuer_path',
+  'task_count',
+  'created_at',
+] as const;
+
+export type DirectiveStatus = 'open' | 'overdue' | 'done';
+
+/** What `list` narrows the scope's directives by; every field optional but the page. */
+export interface DirectiveFilter {
+  scopePath: string | null;
+  version?: string;
+  relation: 'all' | 'issued' | 'received';
+  status?: DirectiveStatus;
+  dueFrom?: string;
+  dueTo?: string;
+  /** Words each found in the folded title and body (literal, not patterns). */
+  words?: string[];
+  /** A directive's number: with `words`, a row matches by its number or its text. */
+  id?: number;
+  today: string;
+  limit: number;
+  offset: number;
+}
+
+export type DirectiveListRow = Pick<Selectable<DirectiveTable>, (typeof LIST_COLUMNS)[number]> & {
+  progress_total: number;
+  progress_done: number;
+  progress_overdue: number;
+  status: DirectiveStatus;
+  issued_side: boolean;
+};
 
 export interface BoardCountRow {
   code: string;
@@ -121,24 +167,56 @@ export class DirectiveRepo {
   }
 
   /**
-   * Directives a scope sees (scope null = all), newest first: domain/audience.ts in SQL — the
-   * issuer's unit in the scope, or a recipient (a task of the directive) in it.
+   * One page of the directives a scope sees (scope null = all), newest first, with the total
+   * over all pages. Visibility is domain/audience.ts in SQL — the issuer's unit in the scope, or
+   * a recipient (a task of the directive) in it — and every filter is AND-ed to it, so a filter
+   * only narrows what the scope sees. Each row carries the counts of its tasks in the scope.
    */
-  list(opts: { version?: string; scopePath: string | null; limit: number; issued?: boolean }) {
-    let q = this.db
-      .selectFrom('directive as d')
-      .selectAll('d')
-      .orderBy('d.id', 'desc')
-      .limit(opts.limit);
-    if (opts.version) q = q.where('d.version', '=', opts.version);
-    const p = opts.scopePath;
-    if (p !== null && opts.issued) q = q.where('d.issuer_path', 'like', p + '%');
-    else if (p !== null)
-      q = q.where(
-        sql<boolean>`(d.issuer_path like ${p + '%'} or exists (select 1 from task t
-          where t.directive_id = d.id and t.path like ${p + '%'}))`,
+  async list(f: DirectiveFilter): Promise<{ rows: DirectiveListRow[]; total: number }> {
+    const p = f.scopePath;
+    const under = (col: RawBuilder<unknown>) =>
+      p === null ? sql<boolean>`true` : sql<boolean>`${col} like ${p + '%'}`;
+    const issuedSide = under(sql`d.issuer_path`);
+    const conds: RawBuilder<boolean>[] = [];
+    if (p !== null)
+      conds.push(sql<boolean>`(d.issuer_path like ${p + '%'} or exists (select 1 from task t
+        where t.directive_id = d.id and t.path like ${p + '%'}))`);
+    if (f.version) conds.push(sql<boolean>`d.version = ${f.version}`);
+    if (f.relation === 'issued') conds.push(issuedSide);
+    // The root's side holds every issuer: nothing reaches it from outside.
+    if (f.relation === 'received') conds.push(p === null ? sql`false` : sql`not (${issuedSide})`);
+    if (f.dueFrom) conds.push(sql<boolean>`d.due_date >= ${f.dueFrom}::date`);
+    if (f.dueTo) conds.push(sql<boolean>`d.due_date <= ${f.dueTo}::date`);
+    // LIKE's escape character is the backslash: the words' own \, % and _ match themselves.
+    const text = (f.words ?? []).map(
+      (w) =>
+        sql<boolean>`d.search_text like '%' || opsroom_fold(${w.replace(/[\\%_]/g, (c) => '\\' + c)}) || '%'`,
+    );
+    // A number finds its directive as well as the directives whose text holds it.
+    if (f.id !== undefined)
+      conds.push(
+        sql<boolean>`(d.id = ${f.id} or ${text.length ? sql.join(text, sql` and `) : sql`false`})`,
       );
-    return q.execute();
+    else conds.push(...text);
+    const progress = sql`cross join lateral (select count(*)::int as total,
+        count(*) filter (where t.status = 'done')::int as done,
+        count(*) filter (where t.status <> 'done' and t.due_date < ${f.today}::date)::int as overdue
+      from task t where t.directive_id = d.id and ${under(sql`t.path`)}) pr`;
+    const status = sql<string>`case when pr.total > 0 and pr.done = pr.total then 'done'
+      when pr.overdue > 0 then 'overdue' else 'open' end`;
+    if (f.status) conds.push(sql<boolean>`${status} = ${f.status}`);
+    const where = conds.length ? sql.join(conds, sql` and `) : sql`true`;
+    const [rows, count] = await Promise.all([
+      sql<DirectiveListRow>`select ${sql.join(LIST_COLUMNS.map((c) => sql.ref(`d.${c}`)))},
+          pr.total as progress_total, pr.done as progress_done, pr.overdue as progress_overdue,
+          ${status} as status, ${issuedSide} as issued_side
+        from directive d ${progress}
+        where ${where}
+        order by d.id desc limit ${f.limit} offset ${f.offset}`.execute(this.db),
+      sql<{ n: number }>`select count(*)::int as n from directive d
+        ${f.status ? progress : sql``} where ${where}`.execute(this.db),
+    ]);
+    return { rows: rows.rows, total: count.rows[0]!.n };
   }
 
   /** Whether a recipient of a directive lies at or under a path (one probe of task_board_idx). */

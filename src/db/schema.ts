@@ -511,6 +511,8 @@ export interface DirectiveTable {
   issuer_path: string;
   task_count: Generated<number>;
   created_at: Timestamp;
+  /** opsroom_fold(title || ' ' || body), kept by the database (migration 0031). */
+  search_text: Generated<string>;
 }
 
 export interface TaskTable {

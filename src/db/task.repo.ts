@@ -107,13 +107,20 @@ export class TaskRepo {
     path: string | null;
     status?: TaskStatusColumn;
     limit: number;
+    /** Of a directive's tasks, only this unit's (a task outside a directive: any in scope). */
+    ownPath?: string;
   }): Promise<TaskRow[]> {
+    const own =
+      opts.ownPath === undefined
+        ? sql`true`
+        : sql`(t.directive_id is null or t.path = ${opts.ownPath})`;
     const r = await sql<TaskRow>`select ${TASK_COLUMNS}
       from task t join org_unit u on u.id = t.unit_id
       left join directive d on d.id = t.directive_id
       where ${opts.version === null ? sql`true` : sql`t.version = ${opts.version}`}
         and ${opts.path === null ? sql`true` : sql`t.path like ${opts.path + '%'}`}
         and ${opts.status ? sql`t.status = ${opts.status}` : sql`true`}
+        and ${own}
       order by t.id desc limit ${opts.limit}`.execute(this.db);
     return r.rows;
   }

@@ -1,3 +1,4 @@
+import type { DirectiveListQuery } from '../contract/directive.ts';
 import type { Store } from '../db/store.ts';
 import type { DirectiveRepo, RecipientQuery } from '../db/directive.repo.ts';
 import { actorLabel, allows, can, isRootScope, type Actor } from '../domain/access.ts';
@@ -32,7 +33,30 @@ interface Ctx {
   requestId?: string;
 }
 
-type DirectiveRow = NonNullable<Awaited<ReturnType<DirectiveRepo['byId']>>>;
+type DirectiveRow = Omit<NonNullable<Awaited<ReturnType<DirectiveRepo['byId']>>>, 'search_text'>;
+
+const addDays = (iso: string, days: number) => {
+  const d = new Date(iso + 'T00:00:00Z');
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+};
+
+/** The due dates asked, as one range: a named window from today, within the dates given. */
+function dueRange(
+  q: Pick<DirectiveListQuery, 'due' | 'dueFrom' | 'dueTo'>,
+  today: string,
+): { dueFrom?: string; dueTo?: string } {
+  const window: Record<NonNullable<DirectiveListQuery['due']>, [string?, string?]> = {
+    past: [undefined, addDays(today, -1)],
+    today: [today, today],
+    week: [today, addDays(today, 7)],
+    month: [today, addDays(today, 30)],
+  };
+  const [from, to] = q.due ? window[q.due] : [];
+  const max = (a?: string, b?: string) => (a && b ? (a > b ? a : b) : (a ?? b));
+  const min = (a?: string, b?: string) => (a && b ? (a < b ? a : b) : (a ?? b));
+  return { dueFrom: max(from, q.dueFrom), dueTo: min(to, q.dueTo) };
+}
 
 const invalidTarget = (vi: string, en: string, details?: unknown) =>
   new AppError('validation_failed', { vi, en }, details);
@@ -265,17 +289,53 @@ export class DirectiveService {
     throw errors.notFound(`directive ${id}`);
   }
 
-  /** Directives the actor sees (`sees`), or with `issued` only those of the issuer's side. */
-  async list(actor: Actor, q: { limit: number; version?: string; issued?: boolean }) {
+  /**
+   * One page of the directives the actor sees (`sees`, in SQL), narrowed by the filters: whose
+   * side issued it, its status over the tasks in the actor's scope, its due date, words of its
+   * text; newest first, with the total over every page.
+   */
+  async list(actor: Actor, q: DirectiveListQuery) {
     if (!allows(actor, 'task.read')) throw errors.forbidden('task.read');
     const root = isRootScope(actor.scope);
-    const rows = await this.store.repos.directives.list({
+    const today = this.today();
+    const due = dueRange(q, today);
+    const text = q.q?.trim() ?? '';
+    // "12" finds directive 12 and the texts holding 12; "#12" directive 12 only.
+    const number = /^(#?)(\d{1,15})$/.exec(text);
+    const words = number?.[1] ? [] : text.split(/\s+/).filter(Boolean);
+    if (words.length > 10)
+      throw new AppError(
+        'validation_failed',
+        {
+          vi: `q: tìm tối đa 10 từ, đã gửi ${words.length} từ`,
+          en: `q: at most 10 words are searched, ${words.length} were sent`,
+        },
+        { issues: [{ path: 'q', words: words.length, max: 10 }] },
+      );
+    const { rows, total } = await this.store.repos.directives.list({
       version: root ? q.version : actor.scope.version,
       scopePath: root ? null : actor.scope.path,
+      relation: q.relation ?? (q.issued ? 'issued' : 'all'),
+      status: q.status,
+      ...due,
+      words,
+      id: number ? Number(number[2]) : undefined,
+      today,
       limit: q.limit,
-      issued: q.issued,
+      offset: q.offset,
     });
-    return rows.map((d) => this.present(d));
+    return {
+      items: rows.map((d) => ({
+        ...this.present(d),
+        relation: d.issued_side ? ('issued' as const) : ('received' as const),
+        status: d.status,
+        progress: { total: d.progress_total, done: d.progress_done, overdue: d.progress_overdue },
+      })),
+      total,
+      offset: q.offset,
+      limit: q.limit,
+      today,
+    };
   }
 
   async get(actor: Actor, id: number) {

@@ -149,7 +149,7 @@ export class TaskService {
     );
   }
 
-  async inbox(actor: Actor, q: { status?: TaskStatus; limit: number }) {
+  async inbox(actor: Actor, q: { status?: TaskStatus; limit: number; to?: 'scope' | 'unit' }) {
     if (!allows(actor, 'task.read')) throw errors.forbidden('task.read');
     const root = isRootScope(actor.scope);
     const rows = await this.store.repos.tasks.inbox({
@@ -157,6 +157,7 @@ export class TaskService {
       path: root ? null : actor.scope.path,
       status: q.status,
       limit: q.limit,
+      ownPath: q.to === 'unit' ? actor.scope.path : undefined,
     });
     const today = this.today();
     return rows.map((r) => presentTask(r, today));

@@ -92,6 +92,14 @@ const briefingsRoute = createRoute({
 const inboxRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/chi-dao/',
+  // The directive list's filters and page (features/directives/listState.ts reads them).
+  validateSearch: (s: Record<string, unknown>) => ({
+    loai: str(s.loai),
+    tt: str(s.tt),
+    han: str(s.han),
+    q: str(s.q),
+    trang: str(s.trang),
+  }),
   component: screen(() =>
     import('../features/tasks/Inbox.tsx').then(({ InboxPage }) => ({
       default: function Inbox() {

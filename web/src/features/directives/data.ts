@@ -7,6 +7,7 @@ import {
   csrfHeader,
   type Schemas,
 } from '../../shared/api/client.ts';
+import type { paths } from '../../shared/api/openapi.gen.ts';
 
 /** The shapes of /api/directives, /api/inbox, /api/tasks, /api/plans and /api/followup. */
 
@@ -55,15 +56,26 @@ export const personName = (p: { name: string } | null | undefined): string => p?
 
 export const fileName = (a: Attachment) => a.fileName;
 
-export async function loadInbox(signal?: AbortSignal): Promise<Task[]> {
-  return (await answer(client.GET('/api/inbox', { signal }))).items;
+/** One page of the directive list, as `GET /api/directives` answers it. */
+export type DirectivePage = Schemas['DirectiveList'];
+export type DirectiveListItem = DirectivePage['items'][number];
+export type DirectiveQuery = NonNullable<paths['/api/directives']['get']['parameters']['query']>;
+
+/** A page of the directives the caller sees, narrowed by the list's filters. */
+export async function loadDirectivePage(
+  query: DirectiveQuery,
+  signal?: AbortSignal,
+): Promise<DirectivePage> {
+  return answer(client.GET('/api/directives', { params: { query }, signal }));
 }
-/** The directives issued on the caller's side (not those sent to its units). */
-export async function loadDirectives(signal?: AbortSignal): Promise<Directive[]> {
-  const list = await answer(
-    client.GET('/api/directives', { params: { query: { issued: 'true' } }, signal }),
-  );
-  return list.items;
+
+/**
+ * Tasks of the caller's units; `ownUnit`: of a directive's tasks only the caller's unit's (those
+ * of the units below are on the directive's board).
+ */
+export async function loadInbox(ownUnit = false, signal?: AbortSignal): Promise<Task[]> {
+  const query = ownUnit ? { to: 'unit' as const } : {};
+  return (await answer(client.GET('/api/inbox', { params: { query }, signal }))).items;
 }
 /** Opening a task as its recipient records it as read. */
 export async function loadTask(id: string, signal?: AbortSignal): Promise<TaskDetail> {

@@ -1,28 +1,21 @@
 import { useEffect, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { Me } from '../../shared/api/types.ts';
-import { formatDate, formatDateTime } from '../../shared/format.ts';
+import { formatDate } from '../../shared/format.ts';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
 import {
   DIRECTIVE_TOPICS,
   daysLateOf,
   directiveOf,
-  loadDirectives,
   loadInbox,
   vnToday,
-  type Directive,
   type Task,
 } from '../directives/data.ts';
 import { useLiveInvalidate } from '../../shared/live.ts';
 import { useDirText } from '../directives/messages.ts';
 import { canAssign } from './AssignForm.tsx';
-import {
-  ASSIGN_PATH,
-  DIRECTIVES_PATH,
-  ISSUE_PATH,
-  DirLink,
-  TASK_PATH,
-} from '../directives/nav.tsx';
+import { DIRECTIVE_LIST_KEY, DirectiveList } from '../directives/DirectiveList.tsx';
+import { ASSIGN_PATH, ISSUE_PATH, DirLink, TASK_PATH } from '../directives/nav.tsx';
 import { LiveMark, PriorityTag, StatusTag } from '../directives/parts.tsx';
 
 /** Whether the user may issue directives (a leader or an administrator). */
@@ -32,13 +25,16 @@ export function canIssue(me: Me): boolean {
 
 const LIVE_DEBOUNCE_MS = 150;
 const INBOX_KEY = ['tasks', 'inbox'];
-const ISSUED_KEY = ['directives', 'issued'];
-const LISTS = [INBOX_KEY, ISSUED_KEY];
+const LISTS = [INBOX_KEY, DIRECTIVE_LIST_KEY];
 
 /** A task assigned outside a directive. */
 const isStandalone = (t: Task) => t.directive === null;
 
-/** `/chi-dao`: the tasks of my units, newest first, arriving live; and what I issued. */
+/**
+ * `/chi-dao`: for an issuer, the directives they see (filtered, searched, paged); then the tasks
+ * of my units, newest first, arriving live — for an issuer, of a directive's tasks only their own
+ * unit's (the units' copies are grouped under their directive in the list).
+ */
 export function InboxPage({ me }: { me: Me }) {
   const { lang, t } = useDirText();
   const [fresh, setFresh] = useState<Set<string>>(() => new Set());
@@ -47,22 +43,18 @@ export function InboxPage({ me }: { me: Me }) {
   const issuer = canIssue(me);
 
   const inboxQ = useQuery({
-    queryKey: INBOX_KEY,
+    queryKey: [...INBOX_KEY, issuer],
     queryFn: async ({ signal }) => {
-      const inbox = await loadInbox(signal);
+      // An issuer follows the tasks of the units below on each directive's board (the list
+      // above groups them under their directive); the inbox keeps their own unit's.
+      const inbox = await loadInbox(issuer, signal);
       // Newest first: what arrived last is what the officer must see.
       return inbox.sort((a, b) =>
         b.createdAt.localeCompare(a.createdAt, undefined, { numeric: true }),
       );
     },
   });
-  const issuedQ = useQuery({
-    queryKey: ISSUED_KEY,
-    queryFn: ({ signal }) => loadDirectives(signal).catch((): Directive[] => []),
-    enabled: issuer,
-  });
   const tasks = inboxQ.data;
-  const issued = issuedQ.data;
   const error = inboxQ.error;
 
   // Tasks that were not there at the last look are marked new and announced.
@@ -116,12 +108,14 @@ export function InboxPage({ me }: { me: Me }) {
       <p className="sr-only" role="status" aria-live="polite" data-testid="inbox-announce">
         {announce}
       </p>
+      {issuer && <DirectiveList />}
       {error ? <ErrorBox error={error} /> : null}
       <section className="card" aria-labelledby="inbox-mine">
         <h2 id="inbox-mine" className="section-title">
           {t('inboxMine')}
           {tasks && <span className="count-pill">{tasks.length}</span>}
         </h2>
+        {issuer && <p className="muted dir-inbox-note">{t('inboxOutsideNote')}</p>}
         {!tasks ? (
           <Loading />
         ) : tasks.length === 0 ? (
@@ -179,41 +173,6 @@ export function InboxPage({ me }: { me: Me }) {
           </ul>
         )}
       </section>
-
-      {issuer && (
-        <section className="card" aria-labelledby="inbox-issued">
-          <h2 id="inbox-issued" className="section-title">
-            {t('issuedTitle')}
-            {issued && <span className="count-pill">{issued.length}</span>}
-          </h2>
-          {!issued ? (
-            <Loading />
-          ) : issued.length === 0 ? (
-            <p className="empty">{t('issuedEmpty')}</p>
-          ) : (
-            <ul className="list" data-testid="issued">
-              {issued.map((d) => {
-                const href = `${DIRECTIVES_PATH}/${encodeURIComponent(String(d.id))}`;
-                return (
-                  <li key={String(d.id)}>
-                    <DirLink to={href} className="dir-item">
-                      <span className="dir-item-top">
-                        <PriorityTag priority={d.priority} />
-                        <span className="tag">{t('recipients', { n: d.taskCount })}</span>
-                      </span>
-                      <span className="dir-item-title">{d.title}</span>
-                      <span className="dir-item-meta">
-                        <span>{t('due', { date: formatDate(lang, d.dueDate) })}</span>
-                        <span>{formatDateTime(lang, d.createdAt)}</span>
-                      </span>
-                    </DirLink>
-                  </li>
-                );
-              })}
-            </ul>
-          )}
-        </section>
-      )}
     </div>
   );
 }

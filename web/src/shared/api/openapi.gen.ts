@@ -3686,13 +3686,27 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Directives you may see, newest first: issued by your unit or a unit in your scope, or sent to a unit in your scope */
+    /** Directives you may see, newest first, a page at a time: issued by your unit or a unit in your scope, or sent to a unit in your scope; the filters narrow that, never widen it */
     get: {
       parameters: {
         query?: {
-          /** @description Only the directives issued by your unit or units in your scope */
+          /** @description The directive’s due date, from today in Viet Nam: past (before today), today, week (today to 7 days ahead), month (today to 30 days ahead) */
+          due?: 'past' | 'today' | 'week' | 'month';
+          /** @description Due on or after this date */
+          dueFrom?: string;
+          /** @description Due on or before this date */
+          dueTo?: string;
+          /** @description Older form of `relation=issued` (still accepted) */
           issued?: 'true' | 'false';
           limit?: number;
+          /** @description Rows to skip in the order of the list (newest first) */
+          offset?: number | null;
+          /** @description Words in the title or body, without regard to case or Vietnamese marks ("chi thi" finds "Chỉ thị"), % and _ taken literally; a number also finds the directive of that number. At most 200 characters */
+          q?: string;
+          /** @description issued: issued by your unit or a unit in your scope; received: sent to a unit in your scope by a unit outside it; all (default): both */
+          relation?: 'all' | 'issued' | 'received';
+          /** @description Counted over the tasks in your scope (all of them on the issuer’s side, your own units’ on the recipients’): done: every one done; overdue: one not done past its due date; open: not all done, none late */
+          status?: 'open' | 'overdue' | 'done';
           version?: string;
         };
         header?: never;
@@ -4564,6 +4578,8 @@ export interface paths {
           limit?: number;
           /** @description received → acknowledged → in_progress → done; blocked (with a reason) and back */
           status?: 'received' | 'acknowledged' | 'in_progress' | 'done' | 'blocked';
+          /** @description scope: the tasks of every unit in your scope; unit: your own unit's tasks, and tasks assigned outside a directive — the tasks of a directive's recipients below your unit are followed on its board, grouped under it in GET /api/directives */
+          to?: 'scope' | 'unit';
         };
         header?: never;
         path?: never;
@@ -12044,7 +12060,28 @@ export interface components {
       title: string;
     };
     DirectiveList: {
-      items: components['schemas']['Directive'][];
+      items: components['schemas']['DirectiveListItem'][];
+      limit: number;
+      offset: number;
+      /** @description Today in Viet Nam, which `due` counts from */
+      today: string;
+      /** @description Directives matching the filters, all pages */
+      total: number;
+    };
+    DirectiveListItem: components['schemas']['Directive'] & {
+      /** @description Its tasks in your scope */
+      progress: {
+        done: number;
+        overdue: number;
+        total: number;
+      };
+      /**
+       * @description Issued on your side, or sent to your side from outside it
+       * @enum {string}
+       */
+      relation: 'issued' | 'received';
+      /** @enum {string} */
+      status: 'open' | 'overdue' | 'done';
     };
     /**
      * @example {
