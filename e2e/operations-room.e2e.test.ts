@@ -19,7 +19,7 @@ import {
   type Page,
 } from 'playwright-core';
 import { formatValue } from '../web/src/shared/format.ts';
-import { resolvePeriod, vnToday } from '../web/src/features/room/state.ts';
+import { DEFAULT_TILES, resolvePeriod, vnToday } from '../web/src/features/room/state.ts';
 import {
   launchBrowser,
   shot,
@@ -120,6 +120,13 @@ describe('Tổng quan điều hành — in a browser', () => {
       await text(page, 'tile-pop-POSITIVE_CASES'),
       /^[▲▼■] (tăng|giảm|không đổi).*so với 7 ngày trước/,
     );
+    // The demo holds last year's days (per province): every tile has its change on them.
+    for (const code of DEFAULT_TILES)
+      assert.match(
+        await text(page, `tile-yoy-${code}`),
+        /^[▲▼■] (tăng|giảm|không đổi).*\d%.*so với cùng kỳ$/,
+        code,
+      );
     assert.match(await text(page, 'tile-HEALTH_DECLARATIONS'), /\d+(,\d+)? triệu lượt/);
     assert.match(await text(page, 'tile-TEST_POSITIVITY_PCT'), /\d+,\d+%/);
     assert.match(

@@ -53,8 +53,11 @@ export async function startServer(
       const r = await loadDemoData(services, {
         onProgress: (step, done, total) => opts.progress?.(`demo data: ${step}`, done, total),
       });
+      const provinces = r.provinceDays.values
+        ? `, ${r.provinceDays.values.toLocaleString('en')} per province ${r.provinceDays.from} … ${r.provinceDays.to}`
+        : '';
       log(
-        `Dữ liệu mẫu / demo data: seed figures and ${r.values.toLocaleString('en')} daily values for ${r.communes.toLocaleString('en')} communes, ${r.from} … ${r.to} (${(r.ms.total / 1000).toFixed(1)} s)`,
+        `Dữ liệu mẫu / demo data: seed figures and ${r.values.toLocaleString('en')} daily values for ${r.communes.toLocaleString('en')} communes, ${r.from} … ${r.to}${provinces} (${(r.ms.total / 1000).toFixed(1)} s)`,
       );
     }
   }

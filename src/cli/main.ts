@@ -9,6 +9,7 @@ import type { MetadataDocumentInput } from '../domain/metadata.ts';
 import type { ImportStrategy } from '../domain/data-value.ts';
 import {
   DEFAULT_DAYS,
+  DEFAULT_PROVINCE_DAYS,
   DEFAULT_HISTORY_FROM,
   DEMO_HISTORIES,
   loadDemoData,
@@ -414,6 +415,12 @@ program
     'monthly',
   )
   .option('--history-from <date>', 'first day of the history (YYYY-MM-DD)', DEFAULT_HISTORY_FROM)
+  .option(
+    '--province-days <n>',
+    'with the monthly history, days of daily values per province before those days (for last year’s changes; on a new database)',
+    (v) => Number(v),
+    DEFAULT_PROVINCE_DAYS,
+  )
   .option('--elements <codes>', 'daily elements, comma-separated (default: five of them)')
   .action(
     (o: {
@@ -422,6 +429,7 @@ program
       today?: string;
       history: string;
       historyFrom: string;
+      provinceDays: number;
       elements?: string;
     }) =>
       withServices(async (s) => {
@@ -434,6 +442,7 @@ program
           today: o.today,
           history: o.history as DemoHistory,
           historyFrom: o.historyFrom,
+          provinceDays: o.provinceDays,
           elements: o.elements?.split(',').map((e) => e.trim()),
           onProgress: (step, done, total) => progress(step, done, total),
         });
@@ -444,6 +453,10 @@ program
         if (r.history.values > 0)
           console.log(
             `history (${r.history.mode}) ${r.history.from} … ${r.history.to}: ${r.history.values} values, ${r.history.imported} new (${(r.ms.history / 1000).toFixed(1)} s)`,
+          );
+        if (r.provinceDays.values > 0)
+          console.log(
+            `province days ${r.provinceDays.from} … ${r.provinceDays.to}: ${r.provinceDays.values} values, ${r.provinceDays.imported} new (${(r.ms.provinceDays / 1000).toFixed(1)} s)`,
           );
       }),
   );

@@ -4,17 +4,23 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { ADMIN_PASSWORD, openTestDb, testEngines, type TestDb } from '../test/harness.ts';
 import { ApiClient } from '../test/http.ts';
-import { parsePeriod, previousPeriod, samePeriodLastYear } from '../domain/period.ts';
+import { addDays, parsePeriod, previousPeriod, samePeriodLastYear } from '../domain/period.ts';
+import { DEFAULT_PRESET, DEFAULT_TILES, resolvePeriod } from '../../web/src/features/room/state.ts';
 import {
   BEFORE_REFORM_TREE,
   DAILY_ELEMENTS,
+  DEFAULT_DAILY_ELEMENTS,
+  DEFAULT_PROVINCE_DAYS,
   communeDayValues,
   generateCommuneDays,
   listCommunes,
   loadDemoData,
   loadSeedFigures,
+  provinceDayValues,
+  provinceMonthValues,
   readDemoFigures,
   type Commune,
+  type PlacedCommune,
 } from './demo-data.ts';
 
 interface SeedFigure {
@@ -101,6 +107,65 @@ describe('commune day generator (pure)', () => {
     );
     for (const v of values.filter((x) => x.dataElement === 'POSITIVE_CASES'))
       assert.ok(Number(v.value) <= at.get(`TESTS_DONE ${v.period} ${v.orgUnit}`)!);
+  });
+});
+
+describe('province days and months (pure)', () => {
+  // 1,200 communes in three provinces, national-average people: enough outbreaks that their
+  // communes' draws add up close to the expected sums (a province alone: ±10 % of positives).
+  const communes: PlacedCommune[] = Array.from({ length: 1200 }, (_, i) => ({
+    code: String(20000 + i),
+    type: ['phuong', 'xa', 'xa', 'thi_tran'][i % 4]!,
+    province: ['01', '31', '79'][i % 3]!,
+  }));
+  const totals = (values: { dataElement?: string; value?: string }[]) => {
+    const out = new Map<string, number>();
+    for (const v of values)
+      out.set(v.dataElement!, (out.get(v.dataElement!) ?? 0) + Number(v.value));
+    return out;
+  };
+
+  it('writes the totals the communes’ days add up to, by province day or month', () => {
+    const range = { from: '2026-01-01', to: '2026-03-31' };
+    const drawn = totals([...communeDayValues(communes, range)].flat());
+    const days = provinceDayValues(communes, range);
+    assert.equal(days.length, 3 * 90 * DAILY_ELEMENTS.length);
+    const byDay = totals(days);
+    const byMonth = totals(
+      provinceMonthValues(communes, { months: ['2026-01', '2026-02', '2026-03'] }),
+    );
+    // Positives count an outbreak twice (more tests, more of them positive): their expected
+    // sums would be a fifth short of the draws with E[X]² for E[X²].
+    const off: string[] = [];
+    for (const [e, n] of drawn)
+      for (const [how, x] of [
+        ['days', byDay.get(e)!],
+        ['months', byMonth.get(e)!],
+      ] as const)
+        if (!(Math.abs(x / n - 1) < 0.05)) off.push(`${e}: ${how} ${x} vs communes ${n}`);
+    assert.deepEqual(off, []);
+  });
+
+  it('draws the same days whatever the range, never more positives than tests', () => {
+    const key = (v: { dataElement?: string; period?: string; orgUnit?: string; value?: string }) =>
+      `${v.dataElement} ${v.period} ${v.orgUnit} ${v.value}`;
+    const whole = new Set(
+      provinceDayValues(communes, { from: '2025-12-01', to: '2025-12-31' }).map(key),
+    );
+    const part = provinceDayValues(communes, {
+      from: '2025-12-10',
+      to: '2025-12-11',
+      elements: ['TESTS_DONE'],
+    });
+    assert.equal(part.length, 2 * 3);
+    for (const v of part) assert.ok(whole.has(key(v)), key(v));
+    const values = provinceDayValues(communes, { from: '2025-12-01', to: '2025-12-31' });
+    const at = new Map(values.map((v) => [`${v.dataElement} ${v.period} ${v.orgUnit}`, v.value]));
+    for (const v of values) {
+      assert.match(v.value!, /^\d+$/);
+      if (v.dataElement === 'POSITIVE_CASES')
+        assert.ok(Number(v.value) <= Number(at.get(`TESTS_DONE ${v.period} ${v.orgUnit}`)));
+    }
   });
 });
 
@@ -397,6 +462,108 @@ for (const engine of testEngines()) {
       const july = await one('dx=TESTS_DONE&pe=2025-07-01&ou=VN&version=2025');
       const step = july.value! / june.value!;
       assert.ok(step > 0.75 && step < 1.33, `2025-06-30 → 07-01 × ${step}`);
+    });
+  });
+}
+
+interface RoomCell extends Cell {
+  dx: string;
+}
+
+// Issue 19: the room a newcomer opens on the first start shows a change on last year on every
+// tile, for the period it opens on and the other recent ones, asked as the room asks.
+for (const engine of testEngines()) {
+  describe(`the room's year-over-year changes on the first start's demo, ${engine}`, () => {
+    const today = '2026-12-07';
+    let t: TestDb;
+    let admin: ApiClient;
+    const cells = async (dx: string[], pe: string[], ou: string[]): Promise<RoomCell[]> => {
+      const q = new URLSearchParams({
+        dx: dx.join(','),
+        pe: pe.join(','),
+        ou: ou.join(','),
+        version: '2025',
+      });
+      const r = await admin.get(`/api/analytics/query?${q}`);
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      return (r.json as { items: RoomCell[] }).items;
+    };
+
+    before(async () => {
+      t = await openTestDb(engine, { clock: () => new Date(`${today}T03:00:00Z`) });
+      admin = ApiClient.for(t.services);
+      await admin.login('admin', ADMIN_PASSWORD);
+    });
+    after(() => t.close());
+
+    it('writes over a year of daily values per province before the commune days, once', async () => {
+      const r = await loadDemoData(t.services, { days: 7 });
+      assert.deepEqual([r.from, r.to], ['2026-11-30', '2026-12-06']);
+      const last = addDays(r.from, -1);
+      assert.deepEqual(
+        [r.provinceDays.from, r.provinceDays.to],
+        [addDays(last, -(DEFAULT_PROVINCE_DAYS - 1)), last],
+      );
+      assert.equal(
+        r.provinceDays.values,
+        34 * DEFAULT_PROVINCE_DAYS * DEFAULT_DAILY_ELEMENTS.length,
+      );
+      assert.equal(r.provinceDays.imported, r.provinceDays.values);
+      const again = await loadDemoData(t.services, { days: 7 });
+      assert.equal(
+        again.imported + again.updated + again.history.imported + again.provinceDays.imported,
+        0,
+      );
+    });
+
+    it('gives every default tile a computed change on last year at the nation, rises and falls', async () => {
+      for (const preset of [DEFAULT_PRESET, '1d', '30d', 'lastmonth']) {
+        const period = resolvePeriod(preset, today);
+        const tiles = await cells(DEFAULT_TILES, [period.id], ['VN']);
+        assert.deepEqual(tiles.map((c) => c.dx).sort(), [...DEFAULT_TILES].sort(), preset);
+        for (const c of tiles) {
+          const what = `${preset} ${c.dx}: ${c.value}, ${JSON.stringify(c.yoy)}`;
+          assert.ok(c.value !== null && c.value > 0, what);
+          assert.equal(c.yoy?.source, 'computed', what);
+          assert.equal(c.yoy.period, samePeriodLastYear(period.period).id, what);
+          assert.ok(c.yoy.pct !== null && Math.abs(c.yoy.pct) < 60, what);
+        }
+        if (preset === DEFAULT_PRESET) {
+          const pcts = tiles.map((c) => c.yoy!.pct!);
+          assert.ok(
+            pcts.some((p) => p > 1) && pcts.some((p) => p < -1),
+            `some up, some down: ${pcts.join(', ')}`,
+          );
+        }
+      }
+    });
+
+    it('gives each province on the map a change on last year too', async () => {
+      const period = resolvePeriod(DEFAULT_PRESET, today);
+      const map = await cells(['TESTS_DONE'], [period.id], ['VN', 'LEVEL-2']);
+      const provinces = map.filter((c) => c.ou !== 'VN');
+      assert.equal(provinces.length, 34);
+      for (const c of provinces) assert.equal(c.yoy?.source, 'computed', c.ou);
+    });
+
+    it('draws the room’s 30-day trend whole, with no step where the commune days begin', async () => {
+      const period = resolvePeriod(DEFAULT_PRESET, today);
+      assert.equal(period.trendKind, 'days');
+      const line = await cells(
+        [DEFAULT_TILES[0]!],
+        period.trend.map((p) => p.id),
+        ['VN'],
+      );
+      const value = new Map(line.map((c) => [c.pe, c.value]));
+      const values = period.trend.map((p) => value.get(p.id) ?? null);
+      assert.ok(
+        values.every((v) => v !== null && v > 0),
+        values.join(', '),
+      );
+      // The last week (communes' days) against the week before it (provinces' days).
+      const sum = (xs: (number | null)[]) => xs.reduce((a: number, b) => a + (b ?? 0), 0);
+      const step = sum(values.slice(-7)) / sum(values.slice(-14, -7));
+      assert.ok(step > 0.85 && step < 1.18, `× ${step}`);
     });
   });
 }

@@ -286,6 +286,37 @@ const SPAM_WAVE_P = 0.01;
 const weekdayOf = (day: number) => WEEKDAY[(((day + 3) % 7) + 7) % 7]!; // day 0 was a Thursday
 const nationalOf = (day: number) => 1 + 0.15 * Math.sin((2 * Math.PI * day) / 120);
 
+/**
+ * Each element's own change a year (a rate: `exp(rate)` a year), beyond the communes' drift that
+ * all elements share: the epidemic work winding down (fewer declarations, tests and app
+ * installs, fewer spam reports as the filters work) while positive results and the tracing
+ * they bring, and citizens' reports, grow. Counted from TREND_DAY, so the volumes near it are
+ * the generator's own; both ways, so that a year-over-year change shows rises and falls.
+ */
+const ELEMENT_TREND: Record<string, number> = {
+  HEALTH_DECLARATIONS: -0.16,
+  TESTS_DONE: -0.11,
+  POSITIVE_CASES: 0.08,
+  CASES_TRACED: 0.03,
+  SPAM_REPORTS: -0.22,
+  CITIZEN_REPORTS: 0.12,
+  APP_INSTALLS: -0.3,
+};
+const TREND_DAY = dayNumber('2025-07-01');
+
+/** An element's own factor on a day (ELEMENT_TREND), kept within 0.5–2 like the drift. */
+function trendOf(element: string, day: number): number {
+  const years = (day - TREND_DAY) / 365.25;
+  return Math.min(2, Math.max(0.5, Math.exp((ELEMENT_TREND[element] ?? 0) * years)));
+}
+
+/** Every element's factor on a day. */
+function trendsOf(day: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of Object.keys(ELEMENT_TREND)) out[e] = trendOf(e, day);
+  return out;
+}
+
 /** A commune's slow activity on a day: its drift, its season and the national wave. */
 function levelOf(p: Profile, day: number): number {
   const years = (day - REFERENCE_DAY) / 365.25;
@@ -295,7 +326,12 @@ function levelOf(p: Profile, day: number): number {
 }
 
 /** Every generated element of one commune on one day (always all, so a subset is the same). */
-function communeDay(p: Profile, day: number, seed: number): Record<string, number> {
+function communeDay(
+  p: Profile,
+  day: number,
+  seed: number,
+  trend: Record<string, number> = trendsOf(day),
+): Record<string, number> {
   const rand = mulberry32(hashInts(seed, p.key, day));
   const weekday = weekdayOf(day);
   const national = nationalOf(day);
@@ -309,17 +345,38 @@ function communeDay(p: Profile, day: number, seed: number): Record<string, numbe
   const spamWave = u01(seed, p.key, day, 0x5a) < SPAM_WAVE_P ? 5 + 10 * rand() : 1;
 
   const people = p.people;
+  // Each mean times its element's trend: positives are tests times positivity, traced cases
+  // positives times cases per positive, so those two carry the ratio of two trends.
+  const t = trend;
   const declarations = poisson(
-    people * 0.012 * p.digital * weekday * level * (1 + 0.3 * outbreak),
+    people * 0.012 * p.digital * weekday * level * (1 + 0.3 * outbreak) * t.HEALTH_DECLARATIONS!,
     rand,
   );
-  const tests = poisson(people * 0.0025 * weekday * level * (1 + 0.6 * outbreak), rand);
-  const positivity = Math.min(0.5, p.positivity * (1 + outbreak * 1.5) * national);
+  const tests = poisson(
+    people * 0.0025 * weekday * level * (1 + 0.6 * outbreak) * t.TESTS_DONE!,
+    rand,
+  );
+  const positivity = Math.min(
+    0.5,
+    p.positivity * (1 + outbreak * 1.5) * national * (t.POSITIVE_CASES! / t.TESTS_DONE!),
+  );
   const positives = Math.min(tests, poisson(tests * positivity, rand));
-  const traced = poisson(positives * (2 + 4 * rand()), rand);
-  const spam = poisson(people * 0.00006 * p.digital * spamWave * (2 - weekday), rand);
-  const citizen = poisson(people * 0.00008 * weekday * (1 + 0.2 * outbreak), rand);
-  const installs = poisson(people * 0.0006 * p.digital * level * (1 + 0.8 * outbreak), rand);
+  const traced = poisson(
+    positives * (2 + 4 * rand()) * (t.CASES_TRACED! / t.POSITIVE_CASES!),
+    rand,
+  );
+  const spam = poisson(
+    people * 0.00006 * p.digital * spamWave * (2 - weekday) * t.SPAM_REPORTS!,
+    rand,
+  );
+  const citizen = poisson(
+    people * 0.00008 * weekday * (1 + 0.2 * outbreak) * t.CITIZEN_REPORTS!,
+    rand,
+  );
+  const installs = poisson(
+    people * 0.0006 * p.digital * level * (1 + 0.8 * outbreak) * t.APP_INSTALLS!,
+    rand,
+  );
   return {
     HEALTH_DECLARATIONS: declarations,
     TESTS_DONE: tests,
@@ -336,41 +393,104 @@ const OUTBREAK_MEAN =
   OUTBREAK_P *
   5 *
   Array.from({ length: OUTBREAK_DAYS }, (_, k) => 0.7 ** k).reduce((a, b) => a + b);
+/**
+ * Its mean square: positives grow with an outbreak twice (more tests, each more often
+ * positive), so their mean holds E[X²], not only E[X]² (about a fifth more positives than the
+ * means alone). Each day's start of size S = 3 + 5U: E[S] = 5, E[S²] = 97/3.
+ */
+const OUTBREAK_SQUARE =
+  Array.from({ length: OUTBREAK_DAYS }, (_, k) => 0.49 ** k).reduce((a, b) => a + b) *
+    (OUTBREAK_P * (97 / 3) - OUTBREAK_P ** 2 * 25) +
+  OUTBREAK_MEAN ** 2;
 const SPAM_WAVE_MEAN = 1 + SPAM_WAVE_P * (10 - 1);
+
+/** The generated elements, in the order of the arrays below. */
+const GENERATED = [
+  'HEALTH_DECLARATIONS',
+  'TESTS_DONE',
+  'POSITIVE_CASES',
+  'CASES_TRACED',
+  'SPAM_REPORTS',
+  'CITIZEN_REPORTS',
+  'APP_INSTALLS',
+] as const;
+/** Whether an element's mean follows a commune's level (`levelOf`). */
+const LEVELLED = [true, true, true, true, false, false, true];
+
+/**
+ * `communeDay`'s means of one commune (GENERATED's order) with outbreaks and spam waves at
+ * their average, on a day whose level, weekday, national wave and trends are all 1.
+ */
+function meansOf(p: Profile): number[] {
+  const o = OUTBREAK_MEAN;
+  const people = p.people;
+  const testing = people * 0.0025;
+  // E[(1 + 0.6 X)(1 + 1.5 X)]: tests and positivity both rise in an outbreak.
+  const positivity = p.positivity * (1 + 2.1 * o + 0.9 * OUTBREAK_SQUARE);
+  return [
+    people * 0.012 * p.digital * (1 + 0.3 * o),
+    testing * (1 + 0.6 * o),
+    testing * positivity,
+    testing * positivity * 4,
+    people * 0.00006 * p.digital * SPAM_WAVE_MEAN,
+    people * 0.00008 * (1 + 0.2 * o),
+    people * 0.0006 * p.digital * (1 + 0.8 * o),
+  ];
+}
+
+/**
+ * What multiplies each element's `meansOf` on a day but the commune's level (which multiplies
+ * the LEVELLED ones): its weekday, the national wave (positivity) and the element's trend.
+ */
+function dayFactors(day: number): number[] {
+  const weekday = weekdayOf(day);
+  const national = nationalOf(day);
+  const t = trendsOf(day);
+  return [
+    weekday * t.HEALTH_DECLARATIONS!,
+    weekday * t.TESTS_DONE!,
+    weekday * national * t.POSITIVE_CASES!,
+    weekday * national * t.CASES_TRACED!,
+    (2 - weekday) * t.SPAM_REPORTS!, // spam comes when offices rest
+    weekday * t.CITIZEN_REPORTS!,
+    t.APP_INSTALLS!,
+  ];
+}
+
+/** `dayFactors` of days `first`…`last`. */
+function daysFactors(first: number, last: number): number[][] {
+  return Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => dayFactors(first + i));
+}
+
+/** Sums in GENERATED's order as a record, never more positives than tests. */
+function byElement(sums: number[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  GENERATED.forEach((e, k) => (out[e] = sums[k]!));
+  out.POSITIVE_CASES = Math.min(out.TESTS_DONE!, out.POSITIVE_CASES!);
+  return out;
+}
 
 /**
  * The expected sum of every element of one commune over days `first`…`last` (day numbers):
  * `communeDay`'s means, outbreaks and spam waves at their average. Cheap (no draw per day), for
- * monthly history where daily values would cost too much to write.
+ * history where daily values of every commune would cost too much to write. `factors`: each
+ * day's `dayFactors`, from `first` (given when many communes share the days).
  */
-function communeDaysExpected(p: Profile, first: number, last: number): Record<string, number> {
-  let wl = 0; // weekday × level
-  let wln = 0; // … × national wave (positivity)
-  let l = 0;
-  let w = 0;
-  let offDays = 0; // 2 − weekday (spam comes when offices rest)
+function communeDaysExpected(
+  p: Profile,
+  first: number,
+  last: number,
+  factors: number[][] = daysFactors(first, last),
+): Record<string, number> {
+  const means = meansOf(p);
+  const sums = means.map(() => 0);
   for (let day = first; day <= last; day++) {
-    const weekday = weekdayOf(day);
     const level = levelOf(p, day);
-    wl += weekday * level;
-    wln += weekday * level * nationalOf(day);
-    l += level;
-    w += weekday;
-    offDays += 2 - weekday;
+    const f = factors[day - first]!;
+    for (let k = 0; k < means.length; k++)
+      sums[k]! += means[k]! * f[k]! * (LEVELLED[k] ? level : 1);
   }
-  const o = OUTBREAK_MEAN;
-  const people = p.people;
-  const tests = people * 0.0025 * (1 + 0.6 * o) * wl;
-  const positives = people * 0.0025 * (1 + 0.6 * o) * p.positivity * (1 + 1.5 * o) * wln;
-  return {
-    HEALTH_DECLARATIONS: people * 0.012 * p.digital * (1 + 0.3 * o) * wl,
-    TESTS_DONE: tests,
-    POSITIVE_CASES: Math.min(tests, positives),
-    CASES_TRACED: positives * 4,
-    SPAM_REPORTS: people * 0.00006 * p.digital * SPAM_WAVE_MEAN * offDays,
-    CITIZEN_REPORTS: people * 0.00008 * (1 + 0.2 * o) * w,
-    APP_INSTALLS: people * 0.0006 * p.digital * (1 + 0.8 * o) * l,
-  };
+  return byElement(sums);
 }
 
 export interface GenerateOptions {
@@ -414,8 +534,9 @@ export function* communeDayValues(
   let batch: RawDataValue[] = [];
   for (let day = first; day <= last; day++) {
     const period = isoOfDay(day);
+    const trend = trendsOf(day);
     for (const [i, p] of units.entries()) {
-      const values = communeDay(p, day, seed);
+      const values = communeDay(p, day, seed, trend);
       const orgUnit = communes[i]!.code;
       for (const dataElement of elements) {
         batch.push({
@@ -575,8 +696,9 @@ export function provinceMonthValues(
     const first = dayNumber(`${month}-01`);
     const last = dayNumber(lastDayOfMonth(month));
     const sums = new Map<string, Record<string, number>>();
+    const factors = daysFactors(first, last);
     units.forEach((p, i) => {
-      const e = communeDaysExpected(p, first, last);
+      const e = communeDaysExpected(p, first, last, factors);
       const province = communes[i]!.province;
       const s = sums.get(province);
       if (!s) sums.set(province, e);
@@ -597,6 +719,63 @@ export function provinceMonthValues(
           value: String(noisy[dataElement]),
         });
     }
+  }
+  return out;
+}
+
+/**
+ * Daily values of every province over days `from`…`to` ('YYYY-MM-DD'): the expected sums of its
+ * communes' days (`communeDaysExpected`, trends included), each drawn around its mean with the
+ * spread of a day's count and a few percent of the province's own day-to-day noise. A
+ * province's days, not its communes': a year of them is ~60,000 values for five elements
+ * where its communes' would be ~6 million, so the first start can hold last year's days.
+ */
+export function provinceDayValues(
+  communes: PlacedCommune[],
+  opts: {
+    from: string;
+    to: string;
+    seed?: number;
+    elements?: string[];
+    regions?: Map<string, number>;
+  },
+): RawDataValue[] {
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const elements = checkedElements(opts.elements);
+  const units = profiles(communes, seed, opts.regions);
+  const provinces = [...new Set(communes.map((c) => c.province))].sort();
+  const index = new Map(provinces.map((p, i) => [p, i]));
+  const where = communes.map((c) => index.get(c.province)!);
+  const means = units.map(meansOf);
+  // `communeDaysExpected` of one day, added up by province (the means that do not follow the
+  // level are the same every day).
+  const fixed = provinces.map(() => GENERATED.map(() => 0));
+  means.forEach((m, i) => m.forEach((x, k) => (fixed[where[i]!]![k]! += LEVELLED[k] ? 0 : x)));
+  const out: RawDataValue[] = [];
+  for (let day = dayNumber(opts.from); day <= dayNumber(opts.to); day++) {
+    const f = dayFactors(day);
+    const sums = fixed.map((x) => [...x]);
+    units.forEach((p, i) => {
+      const level = levelOf(p, day);
+      const s = sums[where[i]!]!;
+      const m = means[i]!;
+      for (let k = 0; k < m.length; k++) if (LEVELLED[k]) s[k]! += m[k]! * level;
+    });
+    const period = isoOfDay(day);
+    provinces.forEach((province, i) => {
+      const rand = mulberry32(hashInts(seed, Number.parseInt(province, 10) || 0, day, 0xda));
+      const drawn = byElement(
+        sums[i]!.map((x, k) => poisson(x * f[k]! * Math.exp(0.05 * gauss(rand)), rand)),
+      );
+      for (const dataElement of elements)
+        out.push({
+          index: out.length,
+          dataElement,
+          period,
+          orgUnit: province,
+          value: String(drawn[dataElement]),
+        });
+    });
   }
   return out;
 }
@@ -713,6 +892,13 @@ export const DEFAULT_DAYS = 14;
  * - 'none': the recent days only.
  */
 export type DemoHistory = 'none' | 'monthly' | 'daily';
+/**
+ * Days of daily values per province the first start writes before its commune days (with the
+ * 'monthly' history): over a year, so that the days the room shows (the last 1, 7 or 30) have
+ * the same days a year earlier for a year-over-year change, and its 30-day trend is whole.
+ * 34 provinces × 400 days × 5 elements = 68,000 values, loaded in bulk.
+ */
+export const DEFAULT_PROVINCE_DAYS = 400;
 export const DEMO_HISTORIES: readonly DemoHistory[] = ['none', 'monthly', 'daily'];
 export const DEFAULT_HISTORY_FROM = '2024-01-01';
 
@@ -730,11 +916,25 @@ export interface LoadDemoOptions {
   history?: DemoHistory;
   /** First day of the history, 'YYYY-MM-DD' (DEFAULT_HISTORY_FROM). */
   historyFrom?: string;
+  /**
+   * With the 'monthly' history, days of daily province values just before the commune days
+   * (DEFAULT_PROVINCE_DAYS; 0: none). They add to whatever is stored on those days: meant for a
+   * new database, not one holding commune days of an earlier load there.
+   */
+  provinceDays?: number;
   onProgress?: (step: string, done: number, total: number) => void;
 }
 
 export interface DemoHistoryResult {
   mode: DemoHistory;
+  /** First and last day written (none when nothing was). */
+  from?: string;
+  to?: string;
+  values: number;
+  imported: number;
+}
+
+export interface DemoProvinceDaysResult {
   /** First and last day written (none when nothing was). */
   from?: string;
   to?: string;
@@ -751,13 +951,41 @@ export interface DemoLoadResult {
   updated: number;
   ignored: number;
   history: DemoHistoryResult;
-  ms: { seed: number; generate: number; import: number; history: number; total: number };
+  provinceDays: DemoProvinceDaysResult;
+  ms: {
+    seed: number;
+    generate: number;
+    import: number;
+    history: number;
+    provinceDays: number;
+    total: number;
+  };
+}
+
+/** `from`…`to` cut at the reform: the days before it on BEFORE_REFORM_TREE, from it on `version`. */
+function spansByTree(
+  from: string,
+  to: string,
+  version: string,
+): { tree: string; from: string; to: string }[] {
+  const parts: { tree: string; from: string; to: string }[] = [];
+  if (from > to) return parts;
+  if (from < REFORM_DAY)
+    parts.push({
+      tree: BEFORE_REFORM_TREE,
+      from,
+      to: to < REFORM_DAY ? to : addDays(REFORM_DAY, -1),
+    });
+  if (to >= REFORM_DAY)
+    parts.push({ tree: version, from: from < REFORM_DAY ? REFORM_DAY : from, to });
+  return parts;
 }
 
 /**
  * The demo as the first start loads it: the seed figures, the generated commune days for the
  * last `days` days before `today`, then the history before them (`DemoHistory`), imported in
- * batches (each one all or nothing). A second call changes nothing.
+ * batches (each one all or nothing), and with the monthly history the province days before
+ * the commune days (`provinceDays`), in bulk. A second call changes nothing.
  */
 export async function loadDemoData(
   services: Services,
@@ -789,12 +1017,13 @@ export async function loadDemoData(
   };
   // Days are checked against the tree's daily data set where the demo metadata has one.
   const dailySets = new Set((readDemoMetadata().dataSets ?? []).map((d) => d.code));
-  const write = async (tree: string, values: RawDataValue[], daily: boolean) => {
+  const write = async (tree: string, values: RawDataValue[], daily: boolean, bulk = false) => {
     const dataSet = `COMMUNE_DAILY_${tree}`;
     const s = await services.dataValues.import(
       'system',
       daily && dailySets.has(dataSet) ? { dataSet, values } : { values },
-      { atomic: true, version: tree },
+      // In bulk: the values of new periods copied into a partition of their own (COPY).
+      { atomic: true, version: tree, ...(bulk ? { bulk: 'always' as const } : {}) },
     );
     if (s.status === 'ERROR') throw failed('Demo values not imported', s);
     return s.importCount;
@@ -811,7 +1040,8 @@ export async function loadDemoData(
     updated: 0,
     ignored: 0,
     history: { mode: history, values: 0, imported: 0 },
-    ms: { seed: t1 - t0, generate: 0, import: 0, history: 0, total: 0 },
+    provinceDays: { values: 0, imported: 0 },
+    ms: { seed: t1 - t0, generate: 0, import: 0, history: 0, provinceDays: 0, total: 0 },
   };
   opts.onProgress?.('communes', 0, total);
   if (days > 0) {
@@ -840,26 +1070,10 @@ export async function loadDemoData(
   }
 
   const h = performance.now();
-  const parts: { tree: string; from: string; to: string }[] = [];
   // Monthly: up to the last whole month before today; daily: up to the recent days.
-  const last =
-    history === 'monthly'
-      ? addDays(`${today.slice(0, 7)}-01`, -1)
-      : addDays(days > 0 ? from : today, -1);
-  if (history !== 'none' && historyFrom <= last) {
-    if (historyFrom < REFORM_DAY)
-      parts.push({
-        tree: BEFORE_REFORM_TREE,
-        from: historyFrom,
-        to: last < REFORM_DAY ? last : addDays(REFORM_DAY, -1),
-      });
-    if (last >= REFORM_DAY)
-      parts.push({
-        tree: version,
-        from: historyFrom < REFORM_DAY ? REFORM_DAY : historyFrom,
-        to: last,
-      });
-  }
+  const beforeDays = addDays(days > 0 ? from : today, -1);
+  const last = history === 'monthly' ? addDays(`${today.slice(0, 7)}-01`, -1) : beforeDays;
+  const parts = history === 'none' ? [] : spansByTree(historyFrom, last, version);
   const batchesOf = async function* (part: (typeof parts)[number]) {
     const { communes: placedOnes, regions: people } = await communesOf(part.tree);
     if (history === 'daily') {
@@ -912,6 +1126,48 @@ export async function loadDemoData(
     }
   }
   result.ms.history = performance.now() - h;
+
+  // The province days: one import per tree, in bulk (their days are new periods).
+  const d = performance.now();
+  const provinceDays = history === 'monthly' ? (opts.provinceDays ?? DEFAULT_PROVINCE_DAYS) : 0;
+  const daySpans =
+    provinceDays > 0
+      ? spansByTree(addDays(beforeDays, -(provinceDays - 1)), beforeDays, version)
+      : [];
+  if (daySpans.length > 0) {
+    result.provinceDays.from = daySpans[0]!.from;
+    result.provinceDays.to = daySpans.at(-1)!.to;
+  }
+  const provinceTotal = (
+    await Promise.all(
+      daySpans.map(
+        async (p) =>
+          new Set((await communesOf(p.tree)).communes.map((c) => c.province)).size *
+          (dayNumber(p.to) - dayNumber(p.from) + 1) *
+          elements.length,
+      ),
+    )
+  ).reduce((a, b) => a + b, 0);
+  if (daySpans.length > 0) opts.onProgress?.('province days', 0, provinceTotal);
+  for (const span of daySpans) {
+    const { communes: placedOnes, regions: people } = await communesOf(span.tree);
+    const g = performance.now();
+    const values = provinceDayValues(placedOnes, {
+      from: span.from,
+      to: span.to,
+      elements,
+      seed: opts.seed,
+      regions: people,
+    });
+    result.ms.generate += performance.now() - g;
+    const c = await write(span.tree, values, false, true);
+    result.provinceDays.values += values.length;
+    result.provinceDays.imported += c.imported;
+    result.updated += c.updated;
+    result.ignored += c.ignored;
+    opts.onProgress?.('province days', result.provinceDays.values, provinceTotal);
+  }
+  result.ms.provinceDays = performance.now() - d;
   result.ms.total = performance.now() - t0;
   return result;
 }
