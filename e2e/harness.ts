@@ -134,7 +134,7 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** Script errors on a page, gathered so a test can assert there were none. */
 export function watchErrors(p: Page, into: string[]): void {
-  p.on('pageerror', (e) => into.push(`pageerror: ${e.message}`));
+  p.on('pageerror', (e) => into.push(`pageerror: ${e.stack}`));
   p.on('console', (m) => {
     // A 401 from /api/auth/me before signing in, or from a wrong password, is expected.
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))

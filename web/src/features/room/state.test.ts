@@ -61,7 +61,9 @@ describe('periods of the overview', () => {
     assert.equal(week.trend.at(-1)!.id, '2026-11-22');
     assert.equal(resolvePeriod('1d', today).id, '2026-11-22');
     assert.equal(resolvePeriod('today', today).id, '2026-11-23');
-    assert.equal(resolvePeriod('month', today).id, '2026-11');
+    // The month so far: its change on last year is on the same days.
+    assert.equal(resolvePeriod('month', today).id, '2026-11-01/2026-11-23');
+    assert.equal(resolvePeriod('month', '2026-11-01').id, '2026-11-01');
     assert.equal(resolvePeriod('lastmonth', today).id, '2026-10');
   });
 

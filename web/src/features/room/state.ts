@@ -142,7 +142,9 @@ export function resolvePeriod(pe: string, today: string): ResolvedPeriod {
       preset = pe;
       break;
     case 'month':
-      period = periodContaining(today, 'month');
+      // The month so far, not the whole month: compared with the same days a year earlier, as
+      // a whole month of last year against a few days of this one would read as a fall of 80 %.
+      period = rangeOf(periodContaining(today, 'month').start, today);
       preset = pe;
       break;
     case 'lastmonth':
