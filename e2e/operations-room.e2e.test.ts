@@ -108,6 +108,15 @@ describe('Tổng quan điều hành — in a browser', () => {
         .getAttribute('aria-current'),
       'page',
     );
+    // Every section of the menu in sight at 1366 px: none cut at the edge or scrolled away.
+    const cut = await page
+      .locator('.topnav a')
+      .evaluateAll((links) =>
+        links
+          .filter((a) => a.getBoundingClientRect().right > document.documentElement.clientWidth)
+          .map((a) => a.textContent),
+      );
+    assert.deepEqual(cut, [], 'menu items beyond the screen');
 
     // The tiles: last 7 days for the nation, in Vietnamese number forms.
     const period = resolvePeriod('7d', vnToday());

@@ -26,26 +26,36 @@ export type Chart = ReturnType<typeof echarts.init>;
 
 const fontOf = (el: HTMLElement) => parseFloat(getComputedStyle(el).fontSize) || 16;
 
+const hasArea = (w: number, h: number) => w >= 1 && h >= 1;
+
 /**
  * One ECharts instance for a div: resized with it, disposed with it; with the text size of the
- * page where it is (a wall's text grows with the screen, and the chart's text with it).
+ * page where it is (a wall's text grows with the screen, and the chart's text with it). The
+ * chart is handed out only while its box has an area: a map laid out in a box of zero height
+ * has no inverse transform, and ECharts throws (a panel squeezed for a moment as a layout
+ * settles); it comes back once the box has a size again.
  */
 export function useChart(): [React.RefObject<HTMLDivElement | null>, Chart | undefined, number] {
   const ref = useRef<HTMLDivElement>(null);
   const [chart, setChart] = useState<Chart>();
+  const [sized, setSized] = useState(false);
   const [fontPx, setFontPx] = useState(16);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
     const c = echarts.init(el, undefined, { renderer: 'canvas' });
     setChart(c);
+    setSized(hasArea(el.clientWidth, el.clientHeight));
     setFontPx(fontOf(el));
     // The observer also reports the size the chart was made with; redrawing thousands of
     // communes for it cost a second long task (300 ms) on the all-commune map.
     const ro = new ResizeObserver(([entry]) => {
       setFontPx(fontOf(el));
       const box = entry?.contentRect;
-      if (box && Math.abs(box.width - c.getWidth()) < 1 && Math.abs(box.height - c.getHeight()) < 1)
+      const area = !!box && hasArea(box.width, box.height);
+      setSized(area);
+      if (!box || !area) return;
+      if (Math.abs(box.width - c.getWidth()) < 1 && Math.abs(box.height - c.getHeight()) < 1)
         return;
       c.resize();
     });
@@ -55,7 +65,7 @@ export function useChart(): [React.RefObject<HTMLDivElement | null>, Chart | und
       c.dispose();
     };
   }, []);
-  return [ref, chart, fontPx];
+  return [ref, sized ? chart : undefined, fontPx];
 }
 
 export const escapeHtml = (s: string) =>
