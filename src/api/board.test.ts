@@ -283,6 +283,22 @@ for (const engine of testEngines()) {
       assert.match(g.json.panels[0].problem.vi, /KHONG_CO/);
       assert.match(g.json.panels[0].problem.en, /KHONG_CO/);
       assert.equal(g.json.panels[1].problem, null);
+
+      const map = (id: string, x: number, version: string) => ({
+        id,
+        kind: 'map',
+        grid: { x, y: 0, w: 6, h: 4 },
+        units: ['children'],
+        options: { style: 'bubbles', version },
+      });
+      const trees = await api('ld79').post(
+        '/api/boards',
+        board('Cây khác', { panels: [map('old', 0, '2022'), map('none', 6, '1999')] }),
+      );
+      assert.equal(trees.status, 201, trees.text);
+      assert.equal(trees.json.panels[0].problem, null);
+      assert.equal(trees.json.panels[1].problem.code, 'unknown_tree');
+      assert.match(trees.json.panels[1].problem.vi, /1999/);
     });
 
     it('a unit outside the viewer’s scope is a problem for that viewer only, never named', async () => {

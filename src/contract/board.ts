@@ -113,11 +113,16 @@ export const BoardPanel = z
       z
         .object({
           style: z.enum(['choropleth', 'bubbles']).default('choropleth'),
-          level: z.number().int().min(1).max(9).default(1),
-          version: plainText().max(20).optional().openapi({ description: "The board's tree" }),
+          level: z.number().int().min(1).max(9).optional().openapi({
+            description: 'The level drawn (1: provinces); default: the level of the panel’s units',
+          }),
+          version: plainText()
+            .max(20)
+            .optional()
+            .openapi({ description: 'Another tree than the board’s' }),
         })
         .strict()
-        .default({ style: 'choropleth', level: 1 }),
+        .default({ style: 'choropleth' }),
     ),
     panel('trend', z.object({}).strict().default({})),
     panel(

@@ -37,9 +37,11 @@ export const SHIPPED_BOARD: BoardFile = {
       title: 'Bản đồ ca dương tính',
       grid: { x: 0, y: 2, w: 8, h: 6 },
       figures: ['POSITIVE_CASES'],
-      units: ['VN'],
+      // The units under the viewer's: the provinces on the national board, a province's
+      // communes on its own.
+      units: ['children'],
       periods: ['$period'],
-      options: { style: 'choropleth', level: 1 },
+      options: { style: 'choropleth' },
     },
     {
       id: 'trend',

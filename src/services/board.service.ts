@@ -124,10 +124,15 @@ export class BoardService {
         );
       return null;
     };
+    // A map may draw another tree than the board's: that it exists is all that is checked.
+    const otherTrees = new Map<string, boolean>();
+    for (const p of doc.panels)
+      if (p.kind === 'map' && p.options.version && p.options.version !== tree)
+        otherTrees.set(p.options.version, await r.treeExists(p.options.version));
     return doc.panels.map((p) => {
       if (p.kind === 'text') return null;
       const panelTree = p.kind === 'map' ? (p.options.version ?? tree) : tree;
-      if (!treeOk || panelTree !== tree)
+      if (panelTree === tree ? !treeOk : !otherTrees.get(panelTree))
         return problem(
           'unknown_tree',
           `Không có cây đơn vị hành chính "${panelTree}"`,
@@ -142,6 +147,7 @@ export class BoardService {
             `No data element or indicator "${f}"`,
           );
       }
+      if (panelTree !== tree) return null;
       for (const u of p.units) {
         const code =
           typeof u === 'string'

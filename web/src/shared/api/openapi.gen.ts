@@ -11693,19 +11693,18 @@ export interface components {
           kind: 'map';
           /**
            * @default {
-           *       "style": "choropleth",
-           *       "level": 1
+           *       "style": "choropleth"
            *     }
            */
           options: {
-            /** @default 1 */
-            level: number;
+            /** @description The level drawn (1: provinces); default: the level of the panel’s units */
+            level?: number;
             /**
              * @default choropleth
              * @enum {string}
              */
             style: 'choropleth' | 'bubbles';
-            /** @description The board's tree */
+            /** @description Another tree than the board’s */
             version?: string;
           };
           /** @default [] */
