@@ -6,6 +6,7 @@ import { ApiClient } from '../test/http.ts';
 import type { Role } from '../domain/access.ts';
 import { BOARD_PANEL_MAX } from '../domain/board.ts';
 import { loadDemoBoard } from '../jobs/demo-board.ts';
+import { readDemoMetadata } from '../jobs/demo-data.ts';
 
 const PW = 'Board-pw-12345';
 
@@ -357,9 +358,18 @@ for (const engine of testEngines()) {
       assert.equal(d.json.board.id, first);
       const kinds = d.json.board.panels.map((p: { panel: { kind: string } }) => p.panel.kind);
       assert.deepEqual(kinds, [...Array(5).fill('tile'), 'map', 'trend', 'ranking', 'alerts']);
-      // No unit of it is missing or out of reach (figures are the demo data's, not here).
-      for (const p of d.json.board.panels)
-        assert.ok(!['unknown_unit', 'out_of_scope', 'unknown_tree'].includes(p.problem?.code));
+      // Before the demo's metadata its tiles say which figure is missing; after it, every
+      // panel can be drawn, for the nation and for a province.
+      assert.equal(d.json.board.panels[0].problem.code, 'unknown_figure');
+      await t.services.metadata.apply('system', readDemoMetadata());
+      for (const who of ['admin', 'cb48']) {
+        const again = await api(who).get('/api/boards/default');
+        assert.deepEqual(
+          again.json.board.panels.map((p: { problem: unknown }) => p.problem),
+          Array(9).fill(null),
+          who,
+        );
+      }
       // A province with a default of its own keeps it.
       assert.equal((await api('cb79').get('/api/boards/default')).json.board.id, id);
     });
