@@ -812,7 +812,8 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
     scope: 'unit',
     touches: 'body scope',
     table: 'app_user',
-    tokenAlso: ['unit.read', 'group.read', 'data.read', 'task.read'],
+    // The viewer role's permissions: no one grants more than they hold.
+    tokenAlso: ['unit.read', 'group.read', 'data.read', 'task.read', 'board.read'],
     sample: (f) => ({
       path: '/api/users',
       json: {
