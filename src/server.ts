@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import { createServices, type Services } from './services/index.ts';
 import { ensureAdmin, prepareDatabase, type Progress } from './services/bootstrap.ts';
 import { loadDemoData } from './jobs/demo-data.ts';
+import { loadDemoBoard } from './jobs/demo-board.ts';
 
 export interface Running {
   services: Services;
@@ -60,6 +61,7 @@ export async function startServer(
         `Dữ liệu mẫu / demo data: seed figures and ${r.values.toLocaleString('en')} daily values for ${r.communes.toLocaleString('en')} communes, ${r.from} … ${r.to}${provinces} (${(r.ms.total / 1000).toFixed(1)} s)`,
       );
     }
+    await loadDemoBoard(services);
   }
   const app = createApp(services, {
     edge: { proxies: config.trustProxy, secureCookies: config.secureCookies },

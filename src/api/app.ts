@@ -30,6 +30,7 @@ import { sectorRoutes } from './sector.routes.ts';
 import { liveRoutes } from './live.routes.ts';
 import { alertRoutes } from './alert.routes.ts';
 import { json } from './schemas.ts';
+import { boardRoutes } from './board.routes.ts';
 import { directiveRoutes } from './directive.routes.ts';
 import { taskRoutes } from './task.routes.ts';
 import { planRoutes } from './plan.routes.ts';
@@ -136,6 +137,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.route('/', sectorRoutes());
   app.route('/', briefingRoutes());
   app.route('/', directiveRoutes());
+  app.route('/', boardRoutes());
   app.route('/', taskRoutes());
   app.route('/', planRoutes());
   app.route('/', attachmentRoutes());

@@ -12,6 +12,7 @@ import {
   uploadForm,
   validationRule,
   briefingTemplate,
+  boardPanel,
   type Fixtures,
   type RouteRule,
   type Sample,
@@ -334,8 +335,28 @@ export function authzMatrix(engine: Engine): void {
 
       let n = 0;
 
+      // Boards (issue 19): the national admin's, shared with the ward (read), and fresh ones
+      // shared with it to edit, for the routes that change or delete one.
+      const boardName = 'Bảng mx chung';
+      const makeBoard = async (name: string, access: 'read' | 'edit') =>
+        (
+          await ok(
+            admin.post('/api/boards', {
+              name,
+              version: VERSION,
+              panels: [boardPanel()],
+              shares: [{ kind: 'unit', unit, access }],
+            }),
+            201,
+          )
+        ).id as number;
+      const boardId = await makeBoard(boardName, 'read');
+
       let outliers = 0;
       f = {
+        boardId,
+        boardName,
+        freshBoard: async () => ({ id: await makeBoard(`Bảng mx ${++n}`, 'edit'), revision: 1 }),
         briefingId,
         issuedBriefingId,
         freshBriefing: draft,

@@ -77,6 +77,10 @@ export interface Fixtures {
   briefingId: number;
   issuedBriefingId: number;
   freshBriefing(): Promise<number>;
+  /** A board of the national admin shared with the unit to read, and fresh ones to edit. */
+  boardId: number;
+  boardName: string;
+  freshBoard(): Promise<{ id: number; revision: number }>;
   /** A wrong password for `throttledUser`, so that there is a throttle to list and lift. */
   failSignIn(): Promise<void>;
   throttledUser: string;
@@ -188,6 +192,14 @@ export const validationRule = (code: string) => ({
   operator: 'less_than_or_equal_to',
   left: { expression: '#{MX_CASES}', missingValueStrategy: 'SKIP_IF_ALL_VALUES_MISSING' },
   right: { expression: '1000000', missingValueStrategy: 'NEVER_SKIP' },
+});
+
+/** A panel for the board samples. */
+export const boardPanel = () => ({
+  id: 'mx',
+  kind: 'text',
+  grid: { x: 0, y: 0, w: 12, h: 2 },
+  options: { text: 'Ghi chú mx' },
 });
 
 /** For what is sent to a unit (directives, tasks, plans): a ward next to it sees nothing either. */
@@ -800,7 +812,8 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
     scope: 'unit',
     touches: 'body scope',
     table: 'app_user',
-    tokenAlso: ['unit.read', 'group.read', 'data.read', 'task.read'],
+    // The viewer role's permissions: no one grants more than they hold.
+    tokenAlso: ['unit.read', 'group.read', 'data.read', 'task.read', 'board.read'],
     sample: (f) => ({
       path: '/api/users',
       json: {
@@ -1220,6 +1233,114 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
     needs: ['data.read'],
     ...ROOT_ONLY,
     sample: () => ({ path: '/api/sectors/postal' }),
+  },
+
+  // — boards (issue 19): one visibility rule; a board shared with the ward reaches it and
+  // those above it, not a ward next to it nor another province.
+  {
+    method: 'POST',
+    path: '/api/boards',
+    needs: ['board.write'],
+    scope: 'none',
+    touches: 'body shares (each in scope; none here)',
+    table: 'board',
+    sample: (f) => ({
+      path: '/api/boards',
+      json: { name: `Bảng mx mới ${f.seq()}`, panels: [boardPanel()] },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/api/boards',
+    ...NOT_NEIGHBOURS,
+    needs: ['board.read'],
+    scope: 'list',
+    sample: () => ({ path: '/api/boards?limit=500' }),
+    marker: (f) => f.boardName,
+  },
+  {
+    method: 'GET',
+    path: '/api/boards/default',
+    needs: ['board.read'],
+    scope: 'none',
+    touches: 'the caller’s unit (or query unit, in scope)',
+    sample: () => ({ path: '/api/boards/default' }),
+  },
+  {
+    method: 'PUT',
+    path: '/api/boards/defaults/:unit',
+    needs: ['board.default'],
+    scope: 'unit',
+    touches: 'path unit, and a board the caller sees',
+    table: 'board_default',
+    sample: (f) => ({
+      path: `/api/boards/defaults/${f.unit}`,
+      json: { boardId: f.boardId, version: f.version },
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/api/boards/import',
+    needs: ['board.write'],
+    scope: 'none',
+    touches: 'a new board of the caller (its uid new)',
+    table: 'board',
+    sample: (f) => ({
+      path: '/api/boards/import',
+      json: {
+        format: 'opsroom.board',
+        formatVersion: 1,
+        uid: `mx-import-${f.seq()}`,
+        name: 'Bảng mx nhập',
+        panels: [boardPanel()],
+      },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/api/boards/:id',
+    ...RECIPIENT_TOO,
+    needs: ['board.read'],
+    scope: 'unit',
+    touches: 'the board: shared with the ward (those above it see it too)',
+    sample: (f) => ({ path: `/api/boards/${f.boardId}` }),
+    marker: (f) => f.boardName,
+  },
+  {
+    method: 'PUT',
+    path: '/api/boards/:id',
+    ...RECIPIENT_TOO,
+    needs: ['board.write'],
+    scope: 'unit',
+    touches: 'the board: shared with the ward to edit',
+    table: 'board',
+    sample: async (f) => {
+      const b = await f.freshBoard();
+      return {
+        path: `/api/boards/${b.id}`,
+        json: { name: 'Bảng mx sửa', revision: b.revision, panels: [boardPanel()] },
+      };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/boards/:id',
+    ...RECIPIENT_TOO,
+    needs: ['board.write'],
+    scope: 'unit',
+    touches: 'the board: shared with the ward to edit',
+    table: 'board',
+    sample: async (f) => ({ path: `/api/boards/${(await f.freshBoard()).id}` }),
+  },
+  {
+    method: 'GET',
+    path: '/api/boards/:id/export',
+    ...RECIPIENT_TOO,
+    needs: ['board.read'],
+    scope: 'unit',
+    touches: 'the board, as GET /api/boards/:id',
+    sample: (f) => ({ path: `/api/boards/${f.boardId}/export` }),
+    marker: (f) => f.boardName,
   },
 
   // — directives

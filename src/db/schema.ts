@@ -837,3 +837,50 @@ export interface Schema {
   validation_result: ValidationResultTable;
   validation_followup: ValidationFollowupTable;
 }
+
+// Boards (migration 0033).
+
+export interface BoardTable {
+  id: Generated<number>;
+  uid: string;
+  name: string;
+  description: Generated<string>;
+  /** The board's variables, tree and panels (contract/board.ts BoardDocument). */
+  document: Json<unknown>;
+  owner_kind: 'user' | 'token' | 'system';
+  owner_id: string | null;
+  owner_name: string;
+  owner_version: string;
+  owner_path: string;
+  revision: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface BoardShareTable {
+  id: Generated<number>;
+  board_id: number;
+  kind: 'unit' | 'role' | 'user';
+  unit_version: string | null;
+  unit_code: string | null;
+  unit_path: string | null;
+  role: string | null;
+  user_id: string | null;
+  user_name: string | null;
+  access: 'read' | 'edit';
+}
+
+export interface BoardDefaultTable {
+  version: string;
+  unit_code: string;
+  path: string;
+  board_id: number;
+  set_by: string;
+  set_at: Timestamp;
+}
+
+export interface Schema {
+  board: BoardTable;
+  board_share: BoardShareTable;
+  board_default: BoardDefaultTable;
+}

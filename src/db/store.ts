@@ -7,6 +7,7 @@ import { AlertRepo } from './alert.repo.ts';
 import { AnalyticsRepo } from './analytics.repo.ts';
 import { AttachmentRepo } from './attachment.repo.ts';
 import { AuditRepo } from './audit.repo.ts';
+import { BoardRepo } from './board.repo.ts';
 import { CarryRepo } from './carry.repo.ts';
 import {
   DataValueRepo,
@@ -44,6 +45,7 @@ export class Repos {
   private _analytics?: AnalyticsRepo;
   private _attachments?: AttachmentRepo;
   private _audit?: AuditRepo;
+  private _boards?: BoardRepo;
   private _carry?: CarryRepo;
   private _dataValues?: DataValueRepo;
   private _dhis2Metadata?: Dhis2MetadataRepo;
@@ -82,6 +84,9 @@ export class Repos {
   }
   get audit(): AuditRepo {
     return (this._audit ??= new AuditRepo(this.db));
+  }
+  get boards(): BoardRepo {
+    return (this._boards ??= new BoardRepo(this.db));
   }
   get carry(): CarryRepo {
     return (this._carry ??= new CarryRepo(this.db));

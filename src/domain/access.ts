@@ -26,6 +26,9 @@ export const ACTIONS = [
   'task.report',
   'plan.decide',
   'briefing.issue',
+  'board.read',
+  'board.write',
+  'board.default',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -46,6 +49,9 @@ const ROLE_ACTIONS: Record<Role, readonly Action[]> = {
     'task.report',
     'plan.decide',
     'briefing.issue',
+    'board.read',
+    'board.write',
+    'board.default',
   ],
   officer: [
     'unit.read',
@@ -56,9 +62,19 @@ const ROLE_ACTIONS: Record<Role, readonly Action[]> = {
     'task.read',
     'task.assign',
     'task.report',
+    'board.read',
+    'board.write',
   ],
-  data_entry: ['unit.read', 'group.read', 'data.read', 'data.write', 'task.read', 'task.report'],
-  viewer: ['unit.read', 'group.read', 'data.read', 'task.read'],
+  data_entry: [
+    'unit.read',
+    'group.read',
+    'data.read',
+    'data.write',
+    'task.read',
+    'task.report',
+    'board.read',
+  ],
+  viewer: ['unit.read', 'group.read', 'data.read', 'task.read', 'board.read'],
 };
 
 export const ROLE_LABELS: Record<Role, { vi: string; en: string }> = {

@@ -13,6 +13,7 @@ import { DataEntryService } from './data-entry.service.ts';
 import { ReportingService } from './reporting.service.ts';
 import { AlertService } from './alert.service.ts';
 import { LiveBus } from '../live/bus.ts';
+import { BoardService } from './board.service.ts';
 import { DirectiveService } from './directive.service.ts';
 import { TaskService } from './task.service.ts';
 import { PlanService } from './plan.service.ts';
@@ -50,6 +51,7 @@ export interface Services {
   live: LiveBus;
   alerts: AlertService;
   directives: DirectiveService;
+  boards: BoardService;
   tasks: TaskService;
   plans: PlanService;
   /** What sources printed beyond stored values: qualifiers, changes of totals (issue 18). */
@@ -139,6 +141,7 @@ export function createServices(
     live,
     alerts,
     directives: new DirectiveService(store, hierarchy, live, clock),
+    boards: new BoardService(store, hierarchy, clock),
     tasks: new TaskService(store, hierarchy, live, clock),
     plans: new PlanService(store, hierarchy, live, clock),
     printedFigures: new PrintedFigureService(store),

@@ -1428,6 +1428,678 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/boards': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The boards you see: yours, shared with you, your unit’s or an ancestor’s default, and (board.default) those of the people in your scope */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          offset?: number | null;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Boards, latest changed first */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['BoardListItem'][];
+              limit: number;
+              offset: number;
+            };
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Make a board (yours); shares reach no further than your scope (403 naming the unit). The answer says, per panel, what cannot be shown to you */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['BoardInput'];
+        };
+      };
+      responses: {
+        /** @description Made */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Board'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/boards/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A board, with per panel what cannot be shown to you (`problem`) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The board */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Board'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Change a board (owner or an edit share), naming the revision read: a stale one is refused (409) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['BoardUpdate'];
+        };
+      };
+      responses: {
+        /** @description The board, next revision */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Board'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Delete a board (owner or an edit share) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Deleted */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              deleted: number;
+            };
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/boards/{id}/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The board as a self-contained JSON file (without its sharing), for import */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The board file */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BoardFile'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/boards/default': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The board a unit opens: its default, else the nearest ancestor’s, else the one shipped with Opsroom */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Default: your unit */
+          unit?: string;
+          version?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The default board */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BoardDefault'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/boards/defaults/{unit}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set a unit’s default board (board.default: administrators and leaders, the unit in their scope; a board they see) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          unit: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            boardId: number;
+            version?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The unit’s default now */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BoardDefault'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/boards/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Import a board file: a new board, or the board of the same uid updated (its sharing kept); a malformed file is refused with the path of the bad field */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['BoardFile'];
+        };
+      };
+      responses: {
+        /** @description Updated */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              board: components['schemas']['Board'];
+              created: boolean;
+            };
+          };
+        };
+        /** @description Made */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              board: components['schemas']['Board'];
+              created: boolean;
+            };
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/briefings': {
     parameters: {
       query?: never;
@@ -10909,6 +11581,320 @@ export interface components {
     AuditEventList: {
       items: components['schemas']['AuditEvent'][];
     };
+    Board: {
+      canEdit: boolean;
+      createdAt: string;
+      description: string;
+      id: number;
+      name: string;
+      owner: {
+        mine: boolean;
+        name: string;
+      };
+      panels: components['schemas']['BoardPanelView'][];
+      revision: number;
+      shares: {
+        /** @enum {string} */
+        access: 'read' | 'edit';
+        /** @enum {string} */
+        kind: 'unit' | 'role' | 'user';
+        role?: string;
+        unit?: string;
+        user?: string;
+        version?: string;
+      }[];
+      uid: string;
+      updatedAt: string;
+      variables: components['schemas']['BoardVariables'];
+      version?: string;
+    };
+    BoardDefault: {
+      board: components['schemas']['Board'];
+      /**
+       * @description The unit’s own default, the nearest ancestor’s, or the board shipped with Opsroom (`board` has id 0)
+       * @enum {string}
+       */
+      source: 'unit' | 'ancestor' | 'shipped';
+      /** @description Whose default it is */
+      unit: string | null;
+    };
+    /** @description A board as JSON metadata: `opsroom.board` version 1; at most 48 panels */
+    BoardFile: {
+      /** @default  */
+      description: string;
+      /** @enum {string} */
+      format: 'opsroom.board';
+      /** @enum {number} */
+      formatVersion: 1;
+      name: string;
+      /** @description At most 48 panels, on the grid without overlapping */
+      panels: components['schemas']['BoardPanel'][];
+      uid: string;
+      variables?: components['schemas']['BoardVariables'];
+      /** @description The tree the board’s units are codes of (default: the viewer’s) */
+      version?: string;
+    };
+    BoardInput: {
+      /** @default  */
+      description: string;
+      name: string;
+      /** @description At most 48 panels, on the grid without overlapping */
+      panels: components['schemas']['BoardPanel'][];
+      /** @default [] */
+      shares: components['schemas']['BoardShare'][];
+      /** @description Stable across export and import; made up when not given */
+      uid?: string;
+      variables?: components['schemas']['BoardVariables'];
+      /** @description The tree the board’s units are codes of (default: the viewer’s) */
+      version?: string;
+    };
+    BoardListItem: {
+      canEdit: boolean;
+      description: string;
+      id: number;
+      name: string;
+      owner: {
+        mine: boolean;
+        name: string;
+      };
+      panelCount: number;
+      revision: number;
+      uid: string;
+      updatedAt: string;
+    };
+    /** @description One of: tile, map, trend, ranking, pivot, breakdown, alerts, directive, text; its options depend on the kind */
+    BoardPanel:
+      | {
+          /** @default [] */
+          figures: string[];
+          grid: components['schemas']['GridPosition'];
+          /** @description Unique within the board */
+          id: string;
+          /** @enum {string} */
+          kind: 'tile';
+          /** @default {} */
+          options: {
+            compare?: ('previous' | 'last_year')[];
+            target?: number;
+          };
+          /** @default [] */
+          periods: string[];
+          title?: string;
+          /** @default [] */
+          units: components['schemas']['BoardUnit'][];
+        }
+      | {
+          /** @default [] */
+          figures: string[];
+          grid: components['schemas']['GridPosition'];
+          /** @description Unique within the board */
+          id: string;
+          /** @enum {string} */
+          kind: 'map';
+          /**
+           * @default {
+           *       "style": "choropleth"
+           *     }
+           */
+          options: {
+            /** @description The level drawn (1: provinces); default: the level of the panel’s units */
+            level?: number;
+            /**
+             * @default choropleth
+             * @enum {string}
+             */
+            style: 'choropleth' | 'bubbles';
+            /** @description Another tree than the board’s */
+            version?: string;
+          };
+          /** @default [] */
+          periods: string[];
+          title?: string;
+          /** @default [] */
+          units: components['schemas']['BoardUnit'][];
+        }
+      | {
+          /** @default [] */
+          figures: string[];
+          grid: components['schemas']['GridPosition'];
+          /** @description Unique within the board */
+          id: string;
+          /** @enum {string} */
+          kind: 'trend';
+          /** @default {} */
+          options: Record<string, never>;
+          /** @default [] */
+          periods: string[];
+          title?: string;
+          /** @default [] */
+          units: components['schemas']['BoardUnit'][];
+        }
+      | {
+          /** @default [] */
+          figures: string[];
+          grid: components['schemas']['GridPosition'];
+          /** @description Unique within the board */
+          id: string;
+          /** @enum {string} */
+          kind: 'ranking';
+          /**
+           * @default {
+           *       "order": "desc",
+           *       "limit": 10
+           *     }
+           */
+          options: {
+            /** @default 10 */
+            limit: number;
+            /**
+             * @default desc
+             * @enum {string}
+             */
+            order: 'desc' | 'asc';
+          };
+          /** @default [] */
+          periods: string[];
+          title?: string;
+          /** @default [] */
+          units: components['schemas']['BoardUnit'][];
+        }
+      | {
+          /** @default [] */
+          figures: string[];
+          grid: components['schemas']['GridPosition'];
+          /** @description Unique within the board */
+          id: string;
+          /** @enum {string} */
+          kind: 'pivot';
+          options: {
+            columns: ('dx' | 'pe' | 'ou')[];
+            rows: ('dx' | 'pe' | 'ou')[];
+          };
+          /** @default [] */
+          periods: string[];
+          title?: string;
+          /** @default [] */
+          units: components['schemas']['BoardUnit'][];
+        }
+      | {
+          /** @default [] */
+          figures: string[];
+          grid: components['schemas']['GridPosition'];
+          /** @description Unique within the board */
+          id: string;
+          /** @enum {string} */
+          kind: 'breakdown';
+          /** @default {} */
+          options: Record<string, never>;
+          /** @default [] */
+          periods: string[];
+          title?: string;
+          /** @default [] */
+          units: components['schemas']['BoardUnit'][];
+        }
+      | {
+          /** @default [] */
+          figures: string[];
+          grid: components['schemas']['GridPosition'];
+          /** @description Unique within the board */
+          id: string;
+          /** @enum {string} */
+          kind: 'alerts';
+          /**
+           * @default {
+           *       "limit": 10
+           *     }
+           */
+          options: {
+            /** @default 10 */
+            limit: number;
+          };
+          /** @default [] */
+          periods: string[];
+          title?: string;
+          /** @default [] */
+          units: components['schemas']['BoardUnit'][];
+        }
+      | {
+          /** @default [] */
+          figures: string[];
+          grid: components['schemas']['GridPosition'];
+          /** @description Unique within the board */
+          id: string;
+          /** @enum {string} */
+          kind: 'directive';
+          options: {
+            directive: number;
+          };
+          /** @default [] */
+          periods: string[];
+          title?: string;
+          /** @default [] */
+          units: components['schemas']['BoardUnit'][];
+        }
+      | {
+          /** @default [] */
+          figures: string[];
+          grid: components['schemas']['GridPosition'];
+          /** @description Unique within the board */
+          id: string;
+          /** @enum {string} */
+          kind: 'text';
+          options: {
+            text: string;
+          };
+          /** @default [] */
+          periods: string[];
+          title?: string;
+          /** @default [] */
+          units: components['schemas']['BoardUnit'][];
+        };
+    BoardPanelView: {
+      panel: components['schemas']['BoardPanel'];
+      problem: components['schemas']['PanelProblem'];
+    };
+    BoardShare: {
+      /**
+       * @default read
+       * @enum {string}
+       */
+      access: 'read' | 'edit';
+      /**
+       * @description unit: the people of the unit and its subtree (and those above it); role: holders of `role` there; user: one person (by login)
+       * @enum {string}
+       */
+      kind: 'unit' | 'role' | 'user';
+      /** @enum {string} */
+      role?: 'admin' | 'leader' | 'officer' | 'data_entry' | 'viewer';
+      /** @description For unit and role (default: your unit) */
+      unit?: string;
+      /** @description A login */
+      user?: string;
+    };
+    BoardUnit:
+      | string
+      | {
+          level: number;
+          under?: string;
+        }
+      | {
+          group: string;
+        };
+    BoardUpdate: components['schemas']['BoardInput'] & {
+      /** @description The revision read: if the board changed since, the update is refused (409) */
+      revision: number;
+      /** @description Replaces the sharing when given; kept as it is when not */
+      shares?: components['schemas']['BoardShare'][];
+    };
+    BoardVariables: {
+      /**
+       * @description Default: THIS_MONTH
+       * @example LAST_12_MONTHS
+       */
+      period?: string;
+      /** @description A unit code or `my_unit` (default: the viewer’s unit) */
+      unit?: string;
+    };
     BreakdownList: {
       items: {
         code: string;
@@ -12254,6 +13240,13 @@ export interface components {
     GeoMapList: {
       items: components['schemas']['GeoMap'][];
     };
+    /** @description On a 12-column grid: x + w ≤ 12, y + h ≤ 200; panels do not overlap */
+    GridPosition: {
+      h: number;
+      w: number;
+      x: number;
+      y: number;
+    };
     GroupList: {
       items: components['schemas']['GroupSummary'][];
     };
@@ -12468,6 +13461,9 @@ export interface components {
         | 'task.report'
         | 'plan.decide'
         | 'briefing.issue'
+        | 'board.read'
+        | 'board.write'
+        | 'board.default'
       )[];
       role?: string;
       scope: {
@@ -12559,6 +13555,9 @@ export interface components {
         | 'task.report'
         | 'plan.decide'
         | 'briefing.issue'
+        | 'board.read'
+        | 'board.write'
+        | 'board.default'
       )[];
       scope: {
         /** @example 79 */
@@ -12722,6 +13721,13 @@ export interface components {
       value: number;
       zScore?: number;
     };
+    /** @description Why this viewer cannot be shown the panel; the rest of the board opens */
+    PanelProblem: {
+      /** @enum {string} */
+      code: 'unknown_figure' | 'unknown_unit' | 'unknown_tree' | 'out_of_scope' | 'unknown_group';
+      en: string;
+      vi: string;
+    } | null;
     PeriodLock: {
       data_set: string | null;
       id: number;

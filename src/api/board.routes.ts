@@ -1,0 +1,189 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import {
+  BoardDefaultView,
+  BoardFile,
+  BoardId,
+  BoardInput,
+  BoardListItem,
+  BoardUpdate,
+  BoardView,
+} from '../contract/board.ts';
+import { errorResponses, json, plainText } from '../contract/common.ts';
+import { actorOf, type AppEnv } from './context.ts';
+
+const body = <T extends z.ZodType>(schema: T) => ({
+  content: { 'application/json': { schema } },
+  required: true,
+});
+
+const UnitQuery = z.object({
+  unit: plainText().max(40).optional().openapi({ description: 'Default: your unit' }),
+  version: plainText().max(20).optional(),
+});
+
+export function boardRoutes() {
+  const app = new OpenAPIHono<AppEnv>();
+  const ctx = (c: { get(k: 'requestId'): string }) => ({ requestId: c.get('requestId') });
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/boards',
+      tags: ['boards'],
+      summary:
+        'Make a board (yours); shares reach no further than your scope (403 naming the unit). The answer says, per panel, what cannot be shown to you',
+      request: { body: body(BoardInput) },
+      responses: { 201: json(BoardView, 'Made'), ...errorResponses },
+    }),
+    async (c) => {
+      const b = await c.get('services').boards.create(actorOf(c), c.req.valid('json'), ctx(c));
+      return c.json(b, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/boards',
+      tags: ['boards'],
+      summary:
+        'The boards you see: yours, shared with you, your unit’s or an ancestor’s default, and (board.default) those of the people in your scope',
+      request: {
+        query: z.object({
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+          offset: z.coerce.number().int().min(0).max(100_000).default(0),
+        }),
+      },
+      responses: {
+        200: json(
+          z.object({ items: z.array(BoardListItem), offset: z.number(), limit: z.number() }),
+          'Boards, latest changed first',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json(await c.get('services').boards.list(actorOf(c), c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/boards/default',
+      tags: ['boards'],
+      summary:
+        'The board a unit opens: its default, else the nearest ancestor’s, else the one shipped with Opsroom',
+      request: { query: UnitQuery },
+      responses: { 200: json(BoardDefaultView, 'The default board'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(await c.get('services').boards.getDefault(actorOf(c), c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/boards/defaults/{unit}',
+      tags: ['boards'],
+      summary:
+        'Set a unit’s default board (board.default: administrators and leaders, the unit in their scope; a board they see)',
+      request: {
+        params: z.object({ unit: plainText().min(1).max(40) }),
+        body: body(
+          z.object({
+            boardId: z.number().int().positive(),
+            version: plainText().max(20).optional(),
+          }),
+        ),
+      },
+      responses: { 200: json(BoardDefaultView, 'The unit’s default now'), ...errorResponses },
+    }),
+    async (c) => {
+      const b = await c
+        .get('services')
+        .boards.setDefault(actorOf(c), c.req.valid('param').unit, c.req.valid('json'), ctx(c));
+      return c.json(b, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/boards/import',
+      tags: ['boards'],
+      summary:
+        'Import a board file: a new board, or the board of the same uid updated (its sharing kept); a malformed file is refused with the path of the bad field',
+      request: { body: body(BoardFile) },
+      responses: {
+        200: json(z.object({ created: z.boolean(), board: BoardView }), 'Updated'),
+        201: json(z.object({ created: z.boolean(), board: BoardView }), 'Made'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const r = await c.get('services').boards.importFile(actorOf(c), c.req.valid('json'), ctx(c));
+      return r.created ? c.json(r, 201) : c.json(r, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/boards/{id}',
+      tags: ['boards'],
+      summary: 'A board, with per panel what cannot be shown to you (`problem`)',
+      request: { params: BoardId },
+      responses: { 200: json(BoardView, 'The board'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(await c.get('services').boards.get(actorOf(c), c.req.valid('param').id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/boards/{id}',
+      tags: ['boards'],
+      summary:
+        'Change a board (owner or an edit share), naming the revision read: a stale one is refused (409)',
+      request: { params: BoardId, body: body(BoardUpdate) },
+      responses: { 200: json(BoardView, 'The board, next revision'), ...errorResponses },
+    }),
+    async (c) => {
+      const b = await c
+        .get('services')
+        .boards.update(actorOf(c), c.req.valid('param').id, c.req.valid('json'), ctx(c));
+      return c.json(b, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/boards/{id}',
+      tags: ['boards'],
+      summary: 'Delete a board (owner or an edit share)',
+      request: { params: BoardId },
+      responses: { 200: json(z.object({ deleted: z.number() }), 'Deleted'), ...errorResponses },
+    }),
+    async (c) => {
+      const id = c.req.valid('param').id;
+      await c.get('services').boards.remove(actorOf(c), id, ctx(c));
+      return c.json({ deleted: id }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/boards/{id}/export',
+      tags: ['boards'],
+      summary: 'The board as a self-contained JSON file (without its sharing), for import',
+      request: { params: BoardId },
+      responses: { 200: json(BoardFile, 'The board file'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(await c.get('services').boards.exportFile(actorOf(c), c.req.valid('param').id), 200),
+  );
+
+  return app;
+}

@@ -1,0 +1,77 @@
+import type { BoardFile } from '../contract/board.ts';
+
+/**
+ * The board Opsroom opens when neither a unit nor any unit above it has chosen one: today's
+ * overview (issue 19) — five tiles of the demo's daily figures, the map of the country, a
+ * trend, a ranking of the units below and the alerts. A deployment without these figures sees
+ * each panel say which figure is missing; the board still opens.
+ */
+export const SHIPPED_BOARD: BoardFile = {
+  format: 'opsroom.board',
+  formatVersion: 1,
+  uid: 'opsroom-overview',
+  name: 'Tổng quan hôm nay',
+  description: 'Số liệu trong ngày, bản đồ, xu hướng, xếp hạng và cảnh báo',
+  variables: { unit: 'my_unit', period: 'TODAY' },
+  panels: [
+    ...(
+      [
+        ['HEALTH_DECLARATIONS', 0, 2],
+        ['TESTS_DONE', 2, 2],
+        ['POSITIVE_CASES', 4, 2],
+        ['CASES_TRACED', 6, 3],
+        ['SPAM_REPORTS', 9, 3],
+      ] as const
+    ).map(([figure, x, w]) => ({
+      id: `tile-${figure.toLowerCase()}`,
+      kind: 'tile' as const,
+      grid: { x, y: 0, w, h: 2 },
+      figures: [figure],
+      units: ['$unit'],
+      periods: ['$period'],
+      options: { compare: ['previous' as const, 'last_year' as const] },
+    })),
+    {
+      id: 'map',
+      kind: 'map',
+      title: 'Bản đồ ca dương tính',
+      grid: { x: 0, y: 2, w: 8, h: 6 },
+      figures: ['POSITIVE_CASES'],
+      // The units under the viewer's: the provinces on the national board, a province's
+      // communes on its own.
+      units: ['children'],
+      periods: ['$period'],
+      options: { style: 'choropleth' },
+    },
+    {
+      id: 'trend',
+      kind: 'trend',
+      title: 'Xét nghiệm và ca dương tính, 14 ngày',
+      grid: { x: 8, y: 2, w: 4, h: 3 },
+      figures: ['TESTS_DONE', 'POSITIVE_CASES'],
+      units: ['$unit'],
+      periods: ['LAST_14_DAYS'],
+      options: {},
+    },
+    {
+      id: 'ranking',
+      kind: 'ranking',
+      title: 'Xếp hạng ca dương tính',
+      grid: { x: 8, y: 5, w: 4, h: 3 },
+      figures: ['POSITIVE_CASES'],
+      units: ['children'],
+      periods: ['$period'],
+      options: { order: 'desc', limit: 10 },
+    },
+    {
+      id: 'alerts',
+      kind: 'alerts',
+      title: 'Cảnh báo',
+      grid: { x: 0, y: 8, w: 12, h: 3 },
+      figures: [],
+      units: ['$unit'],
+      periods: [],
+      options: { limit: 10 },
+    },
+  ],
+};
