@@ -13,8 +13,9 @@ import {
   type AnalyticsQuery,
   type Cell,
 } from '../services/analytics.service.ts';
+import { tableCsv, tableXlsx, type ExportTable } from '../services/table-export.ts';
 import { actorOf, type AppEnv } from './context.ts';
-import { wantsEnglish } from './errors.ts';
+import { dhis2Language, wantsEnglish } from './errors.ts';
 
 type Result = Awaited<
   ReturnType<import('../services/analytics.service.ts').AnalyticsService['query']>
@@ -124,6 +125,8 @@ function idSchemes(c: Context, q: AnalyticsQuery) {
   };
 }
 
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 const UID = /^[A-Za-z][A-Za-z0-9]{10}$/;
 
 /** DHIS2's default category option combo: what an element without breakdown is counted under. */
@@ -193,6 +196,11 @@ function namers(r: Result, schemes: ReturnType<typeof idSchemes>, en: boolean) {
 }
 
 function dhis2Response(c: Context, r: Result, o: GridOptions) {
+  return c.json(dhis2Grid(c, r, o), 200);
+}
+
+/** The answer in DHIS2's grid shape: headers, rows, metaData (for JSON and the exports). */
+function dhis2Grid(c: Context, r: Result, o: GridOptions) {
   const en = wantsEnglish(c);
   const peId = new Map(r.periods.map((p) => [p.id, dhis2Period(p)]));
   const { units, ouId, dxId, coId, optionByCode } = namers(r, o.schemes, en);
@@ -279,41 +287,95 @@ function dhis2Response(c: Context, r: Result, o: GridOptions) {
   items.pe = { name: en ? 'Period' : 'Kỳ' };
   items.ou = { name: en ? 'Organisation unit' : 'Đơn vị' };
   if (o.co) items.co = { name: en ? 'Category option combo' : 'Phân tổ' };
-  return c.json(
-    {
-      headers,
-      metaData: {
-        items,
-        dimensions: {
-          dx: r.dxItems.map((d) => dxId(d.id)),
-          pe: r.asked.map(dhis2Period),
-          ou: [...new Set(units.map((u) => ouId(u.code)))],
-          co: cos.map(coId),
-        },
-        // Opsroom's own: the trees answered on, and the values carried across the reform
-        // (DHIS2's clients ignore keys they do not know).
-        opsroom: {
-          trees: [...new Set(r.cells.map((x) => x.version))],
-          carried: r.cells
-            .filter((x) => x.carried && x.value !== null)
-            .map((x) => ({
-              dx: dxId(x.dx),
-              pe: peId.get(x.pe) ?? x.pe,
-              ou: ouId(x.ou),
-              ...x.carried!,
-            })),
-          // Cells made of flagged values (issue 17), with why, named as the rows name them;
-          // present when some cell is flagged.
-          ...flagsMeta(r, dxId, peId, ouId, coId),
-        },
+  return {
+    headers,
+    metaData: {
+      items,
+      dimensions: {
+        dx: r.dxItems.map((d) => dxId(d.id)),
+        pe: r.asked.map(dhis2Period),
+        ou: [...new Set(units.map((u) => ouId(u.code)))],
+        co: cos.map(coId),
       },
-      rows,
-      height: rows.length,
-      width: headers.length,
-      headerWidth: headers.length,
+      // Opsroom's own: the trees answered on, and the values carried across the reform
+      // (DHIS2's clients ignore keys they do not know).
+      opsroom: {
+        trees: [...new Set(r.cells.map((x) => x.version))],
+        carried: r.cells
+          .filter((x) => x.carried && x.value !== null)
+          .map((x) => ({
+            dx: dxId(x.dx),
+            pe: peId.get(x.pe) ?? x.pe,
+            ou: ouId(x.ou),
+            ...x.carried!,
+          })),
+        // Cells made of flagged values (issue 17), with why, named as the rows name them;
+        // present when some cell is flagged.
+        ...flagsMeta(r, dxId, peId, ouId, coId),
+      },
     },
-    200,
+    rows,
+    height: rows.length,
+    width: headers.length,
+    headerWidth: headers.length,
+  };
+}
+
+const EXPORT_TITLES: Record<string, { vi: string; en: string }> = {
+  dx: { vi: 'Chỉ tiêu', en: 'Data' },
+  co: { vi: 'Phân tổ', en: 'Category option combo' },
+  pe: { vi: 'Kỳ', en: 'Period' },
+  ou: { vi: 'Đơn vị', en: 'Organisation unit' },
+  value: { vi: 'Giá trị', en: 'Value' },
+};
+
+/** Names in a heading line: all of a few, the first ones and how many of many. */
+function some(names: string[], en: boolean): string {
+  if (names.length <= 6) return names.join('; ');
+  return `${names.slice(0, 3).join('; ')}… (${names.length} ${en ? 'in all' : 'mục'})`;
+}
+
+/**
+ * The grid as a table to write (CSV, XLSX): DHIS2's columns and rows (titles in the language
+ * asked, Vietnamese or, as DHIS2 answers, English), numbers as numbers; with
+ * `outputIdScheme=NAME` periods are named too, as a reader of the file wants them.
+ */
+function exportTable(c: Context, r: Result, o: GridOptions): ExportTable {
+  const grid = dhis2Grid(c, r, o);
+  const en = dhis2Language(c) === 'en';
+  const names = grid.metaData.items;
+  const nameOf = (id: string) => names[id]?.name ?? id;
+  const peByName = c.req.query('outputIdScheme')?.toUpperCase() === 'NAME';
+  const peAt = grid.headers.findIndex((h) => h.name === 'pe');
+  const columns = grid.headers.map((h) => ({
+    title: EXPORT_TITLES[h.name]?.[en ? 'en' : 'vi'] ?? h.column,
+    numeric: h.valueType === 'NUMBER',
+  }));
+  const rows = grid.rows.map((row) =>
+    row.map((x, j) =>
+      columns[j]!.numeric ? (x === '' ? null : Number(x)) : j === peAt && peByName ? nameOf(x) : x,
+    ),
   );
+  const dims = grid.metaData.dimensions;
+  const line = (vi: string, enText: string, ids: string[]) =>
+    `${en ? enText : vi}: ${some(ids.map(nameOf), en)}`;
+  const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+  const lastEnd =
+    r.asked
+      .map((p) => p.end)
+      .sort()
+      .at(-1) ?? today;
+  return {
+    heading: [
+      line('Chỉ tiêu', 'Data', dims.dx),
+      line('Kỳ', 'Period', dims.pe),
+      line('Đơn vị', 'Organisation unit', dims.ou),
+    ],
+    columns,
+    rows,
+    sheet: en ? 'Data' : 'Số liệu',
+    day: lastEnd < today ? lastEnd : today,
+  };
 }
 
 /** `metaData.opsroom.flags`: the flagged cells with a value (service's `flaggedCells`). */
@@ -449,6 +511,28 @@ export function analyticsRoutes() {
       return dhis2Response(c, r, { filters, changes, co: q.co === true, schemes, decimals });
     });
   }
+  // DHIS2's analytics.csv and analytics.xlsx: the same question, as a file (issue 19).
+  for (const format of ['csv', 'xlsx'] as const) {
+    for (const base of ['/api/analytics', '/api/:apiVersion{[0-9]{2}}/analytics']) {
+      app.get(`${base}.${format}`, async (c) => {
+        const actor = actorOf(c);
+        const { q, filters } = parseDimensions(c);
+        const changes = c.req.query('includeChanges') === 'true';
+        const schemes = idSchemes(c, q);
+        const decimals = decimalsOf(c.req.query('decimals'));
+        const r = await c.get('services').analytics.query(actor, q, { changes });
+        const table = exportTable(c, r, { filters, changes, co: q.co === true, schemes, decimals });
+        c.header('content-disposition', 'attachment');
+        c.header('x-content-type-options', 'nosniff');
+        if (format === 'csv') {
+          c.header('content-type', 'text/csv; charset=utf-8');
+          return c.body(tableCsv(table));
+        }
+        c.header('content-type', XLSX_TYPE);
+        return c.body(new Uint8Array(await tableXlsx(table)));
+      });
+    }
+  }
   for (const form of ['rawData', 'dataValueSet'] as const) {
     for (const base of ['/api/analytics', '/api/:apiVersion{[0-9]{2}}/analytics']) {
       // `.json` (rawData.json) is routed here too (errors.ts: routedPath).
@@ -463,6 +547,32 @@ export function analyticsRoutes() {
       });
     }
   }
+  for (const format of ['csv', 'xlsx'] as const)
+    app.openAPIRegistry.registerPath({
+      method: 'get',
+      path: `/api/analytics.${format}`,
+      tags: ['analytics'],
+      summary: `DHIS2's analytics as ${format === 'csv' ? 'CSV (a header row of the columns, one row a cell; UTF-8 with a byte-order mark)' : 'an Excel workbook (a heading naming the figures, periods and units, then the columns and one row a cell; numbers as numbers)'}: the same parameters, scope and figures as /api/analytics. Column titles in Vietnamese with lang=vi, else English; outputIdScheme=NAME names figures, units and periods.`,
+      request: {
+        query: z.object({
+          dimension: z.array(z.string()),
+          filter: z.array(z.string()).optional(),
+          includeChanges: z.enum(['true', 'false']).optional(),
+          version: z.string().optional(),
+          aggregationType: z.enum(AGGREGATION_TYPES).optional(),
+          decimals: z.string().optional(),
+          outputIdScheme: z.enum(['UID', 'CODE', 'NAME']).optional(),
+          lang: z.enum(['vi', 'en']).optional(),
+        }),
+      },
+      responses: {
+        200: {
+          description: format === 'csv' ? 'CSV' : 'XLSX workbook',
+          content: { [format === 'csv' ? 'text/csv' : XLSX_TYPE]: { schema: z.string() } },
+        },
+        ...errorResponses,
+      },
+    });
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: '/api/analytics/rawData',

@@ -1046,6 +1046,20 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
     }),
     marker: () => '4242',
   })),
+  // The files: the marker is in the CSV (the workbook is compressed, so it has none).
+  ...(['csv', 'xlsx'] as const).flatMap((format) =>
+    ['/api/analytics', '/api/:apiVersion{[0-9]{2}}/analytics'].map((base): RouteRule => ({
+      method: 'GET',
+      path: `${base}.${format}`,
+      needs: ['data.read'],
+      scope: 'unit',
+      touches: 'dimension ou',
+      sample: (f) => ({
+        path: `${base.replace(':apiVersion{[0-9]{2}}', '41')}.${format}?${q({ dimension: `dx:${f.element}` })}&${q({ dimension: `pe:${f.period}` })}&${q({ dimension: `ou:${f.unit}`, version: f.version })}`,
+      }),
+      ...(format === 'csv' ? { marker: () => '4242' } : {}),
+    })),
+  ),
   ...(['rawData', 'dataValueSet'] as const).flatMap((form) =>
     ['/api/analytics', '/api/:apiVersion{[0-9]{2}}/analytics'].map((base): RouteRule => ({
       method: 'GET',

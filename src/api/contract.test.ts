@@ -26,6 +26,8 @@ const NO_JSON_SCHEMA: ReadonlyArray<readonly [string, string]> = [
   ['GET /api/live', 'text/event-stream'],
   ['GET /api/attachments/{id}', 'the file as uploaded'],
   ['GET /api/geo/{version}/{parent}', 'TopoJSON file, served with its ETag'],
+  ['GET /api/analytics.csv', "DHIS2's analytics as a CSV file"],
+  ['GET /api/analytics.xlsx', "DHIS2's analytics as an Excel workbook"],
   // DHIS2's single data value: an empty 201 on save, an empty 200 on follow-up, as DHIS2 answers.
   ['POST /api/dataValues', "DHIS2's empty 201"],
   ['POST /api/{apiVersion}/dataValues', "DHIS2's empty 201"],

@@ -43,6 +43,8 @@ export const DHIS2_ROUTES: readonly Dhis2Route[] = [
   { resource: 'completeDataSetRegistrations', under: true },
   { resource: 'dataEntry/metadata' },
   { resource: 'analytics', under: true, except: ['analytics/query'] },
+  { resource: 'analytics.csv' },
+  { resource: 'analytics.xlsx' },
   { resource: 'metadata', methods: ['GET'] },
 ];
 

@@ -5,3 +5,4 @@
  */
 export { ChoroplethMap, type MapTheme, type Region } from './ChoroplethMap.tsx';
 export { TrendChart, type TrendPoint } from './TrendChart.tsx';
+export { chartImage } from './chartImage.ts';

@@ -52,6 +52,7 @@ export function MapPanel({
   dark,
   wall,
   onSelect,
+  menu,
 }: {
   lang: Lang;
   t: OverviewT;
@@ -75,6 +76,8 @@ export function MapPanel({
   dark: boolean;
   wall: boolean;
   onSelect: (code: string) => void;
+  /** The panel's download menu (none on a wall). */
+  menu?: ReactNode;
 }) {
   const { charts, error: chartsError } = useCharts();
   const archipelagoNames = useMemo(
@@ -83,6 +86,7 @@ export function MapPanel({
   );
   return (
     <section className="ov-panel ov-map" aria-labelledby="ov-map-title">
+      {menu}
       <div className="ov-panel-head">
         <h2 id="ov-map-title">{t('mapTitle', { indicator: mapName })}</h2>
         {frame && (

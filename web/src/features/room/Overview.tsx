@@ -7,6 +7,7 @@ import { shownError } from '../../shared/query.ts';
 import { ErrorBox } from '../../shared/ui.tsx';
 import { Breadcrumb } from './Breadcrumb.tsx';
 import type { OverviewT } from './messages.ts';
+import { fileSlug, PanelMenu } from './PanelMenu.tsx';
 import { placeMessage } from './place.ts';
 import { RoomFilters } from './RoomFilters.tsx';
 import { RoomHeader } from './RoomHeader.tsx';
@@ -176,6 +177,21 @@ export function Overview({
       />
       {breadcrumb}
       <LatestBriefing />
+      <div className="tiles-bar">
+        <PanelMenu
+          t={t}
+          lang={lang}
+          panel={t('tilesLabel')}
+          file={fileSlug(t('fileTiles'), sel.period.id)}
+          query={{
+            dx: tileCodes,
+            pe: [sel.period.id],
+            ou: [unitCode],
+            version,
+            changes: true,
+          }}
+        />
+      </div>
       {tiles}
       <div className="ov-grid">
         {panels.map}

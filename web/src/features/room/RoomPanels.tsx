@@ -4,6 +4,7 @@ import { shownError } from '../../shared/query.ts';
 import { AlertsSection } from './AlertsSection.tsx';
 import { itemOf, type Catalogue } from './data.ts';
 import { MapPanel } from './MapPanel.tsx';
+import { fileSlug, PanelMenu } from './PanelMenu.tsx';
 import type { OverviewT } from './messages.ts';
 import { RankingPanel } from './RankingPanel.tsx';
 import type { Selection } from './selection.ts';
@@ -54,6 +55,26 @@ export function roomPanels({
   const { unit, frame, place, allMode, alerts, mapQ, trendQ, geoQ } = d;
   const { mapItem, mapName, periodLabel, previousLabel, regionsModel } = views;
   const dark = state.wall;
+  // A wall is looked at, not used: no menus there.
+  const menu = (
+    panel: string,
+    kind: string,
+    query: Parameters<typeof PanelMenu>[0]['query'],
+    png?: string,
+  ) =>
+    state.wall ? undefined : (
+      <PanelMenu
+        t={t}
+        lang={lang}
+        panel={panel}
+        file={fileSlug(kind, mapName, period.id)}
+        query={query}
+        png={png}
+      />
+    );
+  const mapQuery = d.mapOu
+    ? { dx: [sel.mapCode], pe: [period.id], ou: d.mapOu, version }
+    : undefined;
   return {
     map: (
       <MapPanel
@@ -77,6 +98,7 @@ export function roomPanels({
         dark={dark}
         wall={state.wall}
         onSelect={onRegion}
+        menu={menu(t('mapTitle', { indicator: mapName }), t('fileMap'), mapQuery, '#ffffff')}
       />
     ),
     ranking: (
@@ -97,6 +119,11 @@ export function roomPanels({
         onOpen={go}
         // Thousands of rows would slow the page for nothing: the leaders read the top.
         limit={state.wall ? 12 : allMode ? 100 : undefined}
+        menu={menu(
+          t('rankingTitle', { indicator: mapName }),
+          t('fileRanking'),
+          mapQuery && { ...mapQuery, changes: true },
+        )}
       />
     ),
     trend: (
@@ -111,6 +138,12 @@ export function roomPanels({
         mapName={mapName}
         dark={dark}
         big={state.wall}
+        menu={menu(
+          t('trendTitle', { indicator: mapName }),
+          t('fileTrend'),
+          { dx: [sel.mapCode], pe: d.trendPe, ou: [sel.unitCode], version },
+          '#ffffff',
+        )}
       />
     ),
     alerts: (

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { formatCompact, formatPeriod, formatPeriodShort, type Lang } from '../../shared/format.ts';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
 import type { TrendPoint } from './Charts.tsx';
@@ -21,6 +21,7 @@ export function TrendPanel({
   mapName,
   dark,
   big,
+  menu,
 }: {
   lang: Lang;
   t: OverviewT;
@@ -32,6 +33,8 @@ export function TrendPanel({
   mapName: string;
   dark: boolean;
   big: boolean;
+  /** The panel's download menu (none on a wall). */
+  menu?: ReactNode;
 }) {
   const points: TrendPoint[] = useMemo(() => {
     const byPe = new Map((answer?.items ?? []).map((c) => [c.pe, c]));
@@ -49,6 +52,7 @@ export function TrendPanel({
   const { charts, error: chartsError } = useCharts();
   return (
     <section className="ov-panel ov-trend" aria-labelledby="ov-trend-title">
+      {menu}
       <div className="ov-panel-head">
         <h2 id="ov-trend-title">{t('trendTitle', { indicator: mapName })}</h2>
         <p className="muted">

@@ -50,6 +50,9 @@ export function useChart(): [React.RefObject<HTMLDivElement | null>, Chart | und
     // The observer also reports the size the chart was made with; redrawing thousands of
     // communes for it cost a second long task (300 ms) on the all-commune map.
     const ro = new ResizeObserver(([entry]) => {
+      // Laid out for paper, the chart keeps its drawing and the print style scales it: a
+      // redraw there is not finished by the time the page is printed (a blank or cut chart).
+      if (window.matchMedia('print').matches) return;
       setFontPx(fontOf(el));
       const box = entry?.contentRect;
       const area = !!box && hasArea(box.width, box.height);

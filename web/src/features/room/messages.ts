@@ -108,6 +108,18 @@ const vi = {
   rankingOrderBestFirst: 'Xếp từ cao xuống thấp: cao hơn là tốt hơn, đứng đầu là tốt nhất.',
   rankingOrderWorstFirst: 'Xếp từ cao xuống thấp: cao hơn là xấu hơn, đứng đầu là xấu nhất.',
 
+  download: 'Tải xuống',
+  downloadOf: 'Tải xuống: {panel}',
+  downloadCsv: 'Số liệu (CSV)',
+  downloadXlsx: 'Bảng tính (XLSX)',
+  downloadPng: 'Ảnh (PNG)',
+  downloadPrint: 'In hoặc lưu PDF',
+  downloadPngFailed: 'Chưa tạo được ảnh; hãy thử lại khi biểu đồ đã vẽ xong.',
+  fileMap: 'bản đồ',
+  fileRanking: 'xếp hạng',
+  fileTrend: 'xu hướng',
+  fileTiles: 'số liệu chính',
+
   breadcrumb: 'Đường dẫn đơn vị',
   scopeNote: 'Phạm vi của bạn: {unit}',
 
@@ -243,6 +255,18 @@ const en: Dict = {
   rankingOrder: 'Highest first.',
   rankingOrderBestFirst: 'Highest first: higher is better, the top is the best.',
   rankingOrderWorstFirst: 'Highest first: higher is worse, the top is the worst.',
+
+  download: 'Download',
+  downloadOf: 'Download: {panel}',
+  downloadCsv: 'Data (CSV)',
+  downloadXlsx: 'Spreadsheet (XLSX)',
+  downloadPng: 'Image (PNG)',
+  downloadPrint: 'Print or save as PDF',
+  downloadPngFailed: 'The image could not be made; try again once the chart has drawn.',
+  fileMap: 'map',
+  fileRanking: 'ranking',
+  fileTrend: 'trend',
+  fileTiles: 'key figures',
 
   breadcrumb: 'Unit path',
   scopeNote: 'Your scope: {unit}',

@@ -164,7 +164,9 @@ export function useRoomData(sel: Selection, all: boolean, me: Me, geo: GeoEntry[
     provinceNames,
     tilesQ,
     mapQ,
+    mapOu,
     trendQ,
+    trendPe,
     alertsQ,
     alerts,
   };

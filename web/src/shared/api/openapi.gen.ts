@@ -882,6 +882,186 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/analytics.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** DHIS2's analytics as CSV (a header row of the columns, one row a cell; UTF-8 with a byte-order mark): the same parameters, scope and figures as /api/analytics. Column titles in Vietnamese with lang=vi, else English; outputIdScheme=NAME names figures, units and periods. */
+    get: {
+      parameters: {
+        query: {
+          aggregationType?:
+            | 'DEFAULT'
+            | 'SUM'
+            | 'AVERAGE'
+            | 'AVERAGE_SUM_ORG_UNIT'
+            | 'LAST'
+            | 'LAST_AVERAGE_ORG_UNIT'
+            | 'COUNT'
+            | 'MIN'
+            | 'MAX';
+          decimals?: string;
+          dimension: string[];
+          filter?: string[];
+          includeChanges?: 'true' | 'false';
+          lang?: 'vi' | 'en';
+          outputIdScheme?: 'UID' | 'CODE' | 'NAME';
+          version?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description CSV */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': string;
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/analytics.xlsx': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** DHIS2's analytics as an Excel workbook (a heading naming the figures, periods and units, then the columns and one row a cell; numbers as numbers): the same parameters, scope and figures as /api/analytics. Column titles in Vietnamese with lang=vi, else English; outputIdScheme=NAME names figures, units and periods. */
+    get: {
+      parameters: {
+        query: {
+          aggregationType?:
+            | 'DEFAULT'
+            | 'SUM'
+            | 'AVERAGE'
+            | 'AVERAGE_SUM_ORG_UNIT'
+            | 'LAST'
+            | 'LAST_AVERAGE_ORG_UNIT'
+            | 'COUNT'
+            | 'MIN'
+            | 'MAX';
+          decimals?: string;
+          dimension: string[];
+          filter?: string[];
+          includeChanges?: 'true' | 'false';
+          lang?: 'vi' | 'en';
+          outputIdScheme?: 'UID' | 'CODE' | 'NAME';
+          version?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description XLSX workbook */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/analytics/dataValueSet': {
     parameters: {
       query?: never;
