@@ -10,7 +10,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type APIResponse, type Browser, type Page } from 'playwright-core';
+import {
+  chromium,
+  request,
+  type APIRequestContext,
+  type APIResponse,
+  type Browser,
+  type Page,
+} from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -156,6 +163,21 @@ export async function fillSignIn(p: Page, username: string, password: string): P
   await p.getByLabel('Tên đăng nhập').fill(username);
   await p.getByLabel('Mật khẩu').fill(password);
   await p.getByRole('button', { name: 'Đăng nhập' }).click();
+}
+
+/**
+ * A second client beside the browser, as a data platform would be: admin signed in through the
+ * API, with the anti-forgery token its writes send.
+ */
+export async function adminApi(
+  srv: RunningServer,
+): Promise<{ api: APIRequestContext; csrf: string }> {
+  const api = await request.newContext();
+  const login = await api.post(srv.baseUrl + '/api/auth/login', {
+    data: { username: 'admin', password: srv.adminPassword },
+  });
+  assert.equal(login.status(), 200, await login.text());
+  return { api, csrf: ((await login.json()) as { csrfToken: string }).csrfToken };
 }
 
 /** An account the admin creates through the API before a test signs in with it. */

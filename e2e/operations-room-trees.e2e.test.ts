@@ -12,7 +12,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { request, type APIRequestContext, type Browser, type Page } from 'playwright-core';
+import { type APIRequestContext, type Browser, type Page } from 'playwright-core';
 import { formatValue } from '../web/src/shared/format.ts';
 import {
   CARRIED_ELEMENTS,
@@ -25,6 +25,7 @@ import {
   type PostedValue,
 } from './carried-values.ts';
 import {
+  adminApi,
   fillSignIn,
   launchBrowser,
   shot,
@@ -67,12 +68,7 @@ describe('Phòng điều hành qua các cây đơn vị — in a browser', () =>
     async () => {
       srv = await startServer();
       browser = await launchBrowser();
-      api = await request.newContext();
-      const login = await api.post(srv.baseUrl + '/api/auth/login', {
-        data: { username: 'admin', password: srv.adminPassword },
-      });
-      assert.equal(login.status(), 200, await login.text());
-      ({ csrfToken: csrf } = (await login.json()) as { csrfToken: string });
+      ({ api, csrf } = await adminApi(srv));
       values = await postCarriedValues(api, srv.baseUrl, csrf);
       const context = await browser.newContext({
         viewport: { width: 1366, height: 900 },

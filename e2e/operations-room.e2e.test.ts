@@ -12,7 +12,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  request,
   type APIRequestContext,
   type Browser,
   type BrowserContext,
@@ -21,6 +20,7 @@ import {
 import { formatValue } from '../web/src/shared/format.ts';
 import { DEFAULT_TILES, resolvePeriod, vnToday } from '../web/src/features/room/state.ts';
 import {
+  adminApi,
   launchBrowser,
   shot,
   startServer,
@@ -80,12 +80,7 @@ describe('Tổng quan điều hành — in a browser', () => {
       page = await context.newPage();
       watchErrors(page);
       // A second client, as a data platform would be: it posts values through the API.
-      api = await request.newContext();
-      const login = await api.post(baseUrl + '/api/auth/login', {
-        data: { username: 'admin', password: srv.adminPassword },
-      });
-      assert.equal(login.status(), 200, await login.text());
-      csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
+      ({ api, csrf } = await adminApi(srv));
     },
     { timeout: STARTUP_TIMEOUT_MS + 60_000 },
   );

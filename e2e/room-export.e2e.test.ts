@@ -12,10 +12,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { request, type APIRequestContext, type Browser, type Page } from 'playwright-core';
+import { type APIRequestContext, type Browser, type Page } from 'playwright-core';
 import { formatValue } from '../web/src/shared/format.ts';
 import { resolvePeriod, vnToday } from '../web/src/features/room/state.ts';
 import {
+  csvRows,
   libreOfficeConvert,
   pdfPageCount,
   pdfPages,
@@ -23,6 +24,7 @@ import {
   SKIP_DOCUMENTS,
 } from '../src/test/documents.ts';
 import {
+  adminApi,
   ARTIFACTS,
   fillSignIn,
   launchBrowser,
@@ -39,37 +41,6 @@ let browser: Browser | undefined;
 let api: APIRequestContext | undefined;
 let page: Page;
 const pageErrors: string[] = [];
-
-/** CSV rows (RFC 4180), the byte-order mark dropped. */
-function csvRows(text: string, sep: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let v = '';
-  let quoted = false;
-  const s = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    if (quoted) {
-      if (ch === '"' && s[i + 1] === '"') {
-        v += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else v += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === sep) {
-      row.push(v);
-      v = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && s[i + 1] === '\n') i++;
-      row.push(v);
-      rows.push(row);
-      row = [];
-      v = '';
-    } else v += ch;
-  }
-  if (v !== '' || row.length) rows.push([...row, v]);
-  return rows;
-}
 
 /** A download started by `click`, as bytes, with the name the browser gives it. */
 async function download(p: Page, click: () => Promise<void>) {
@@ -107,11 +78,7 @@ describe('Tải xuống: the room’s panels as files, and printed', { skip: SKI
     async () => {
       srv = await startServer();
       browser = await launchBrowser();
-      api = await request.newContext();
-      const login = await api.post(srv.baseUrl + '/api/auth/login', {
-        data: { username: 'admin', password: srv.adminPassword },
-      });
-      assert.equal(login.status(), 200, await login.text());
+      ({ api } = await adminApi(srv));
       const r = await api.get(
         `${srv.baseUrl}/api/analytics/query?dx=POSITIVE_CASES&pe=${encodeURIComponent(period.id)}&ou=VN`,
       );

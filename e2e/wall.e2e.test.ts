@@ -16,9 +16,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { request, type APIRequestContext, type Browser, type Page } from 'playwright-core';
+import { type APIRequestContext, type Browser, type Page } from 'playwright-core';
 import { formatValue } from '../web/src/shared/format.ts';
 import {
+  adminApi,
   fillSignIn,
   launchBrowser,
   shot,
@@ -159,12 +160,7 @@ describe('The wall screen — every size, and a network that drops', () => {
     async () => {
       srv = await startServer();
       browser = await launchBrowser();
-      api = await request.newContext();
-      const login = await api.post(srv.baseUrl + '/api/auth/login', {
-        data: { username: 'admin', password: srv.adminPassword },
-      });
-      assert.equal(login.status(), 200, await login.text());
-      csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
+      ({ api, csrf } = await adminApi(srv));
     },
     { timeout: STARTUP_TIMEOUT_MS + 60_000 },
   );

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ADMIN_PASSWORD, openTestDb, testEngines, type TestDb } from '../test/harness.ts';
-import { libreOfficeConvert, SKIP_DOCUMENTS } from '../test/documents.ts';
+import { csvRows, libreOfficeConvert, SKIP_DOCUMENTS } from '../test/documents.ts';
 import { ApiClient } from '../test/http.ts';
 
 /** DHIS2's analytics.csv and analytics.xlsx (issue 19): the grid's figures, as files. */
@@ -42,37 +42,6 @@ const at = (dataElement: string, period: string, orgUnit: string, value: number)
   orgUnit,
   value: String(value),
 });
-
-/** CSV rows (RFC 4180: quoted fields, "" inside quotes), the byte-order mark dropped. */
-function csvRows(text: string, sep = ','): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let v = '';
-  let quoted = false;
-  const s = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    if (quoted) {
-      if (ch === '"' && s[i + 1] === '"') {
-        v += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else v += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === sep) {
-      row.push(v);
-      v = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && s[i + 1] === '\n') i++;
-      row.push(v);
-      rows.push(row);
-      row = [];
-      v = '';
-    } else v += ch;
-  }
-  if (v !== '' || row.length) rows.push([...row, v]);
-  return rows;
-}
 
 type Grid = { headers: { name: string }[]; rows: string[][] };
 

@@ -59,6 +59,40 @@ export async function libreOfficeConvert(
   }
 }
 
+/**
+ * CSV rows (RFC 4180: quoted fields, "" inside quotes), the byte-order mark dropped: what the
+ * exports' tests read, the API's CSV (',') and LibreOffice's conversion of a workbook (any `sep`).
+ */
+export function csvRows(text: string, sep = ','): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let v = '';
+  let quoted = false;
+  const s = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (quoted) {
+      if (ch === '"' && s[i + 1] === '"') {
+        v += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else v += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === sep) {
+      row.push(v);
+      v = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && s[i + 1] === '\n') i++;
+      row.push(v);
+      rows.push(row);
+      row = [];
+      v = '';
+    } else v += ch;
+  }
+  if (v !== '' || row.length) rows.push([...row, v]);
+  return rows;
+}
+
 /** A PDF's text as poppler's pdftotext reads it (layout kept). */
 export async function pdfText(pdf: Uint8Array): Promise<string> {
   const { dir, done } = scratch();
