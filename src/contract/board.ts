@@ -9,6 +9,9 @@ import {
 } from '../domain/board.ts';
 import { ROLES } from '../domain/access.ts';
 import { multilineText, plainText } from './common.ts';
+import { AnalyticsCell } from './analytics.ts';
+import { Alert } from './alert.ts';
+import { TaskCounts } from './directive.ts';
 
 /** Boards (issue 19): a named grid of panels, its variables, tree and sharing. */
 
@@ -352,6 +355,87 @@ export const BoardDefaultView = z
   })
   .openapi('BoardDefault');
 
+/**
+ * `POST /api/boards/panel-data`: one panel's figures for this viewer, with the board's variables
+ * applied (a saved board's panel or one still being built: the same rule of scope either way).
+ */
+export const PanelDataRequest = z
+  .object({
+    panel: BoardPanel,
+    variables: BoardVariables.default({}),
+    version: plainText().max(20).optional().openapi({ description: 'The board’s tree' }),
+  })
+  .strict()
+  .openapi('PanelDataRequest');
+
+const Named = z.object({ code: z.string(), name: z.string() });
+
+export const PanelData = z
+  .object({
+    kind: z.enum(PANEL_KINDS),
+    problem: PanelProblem.nullable().openapi({
+      description: 'Set when the panel cannot be shown to this viewer; the rest is then empty',
+    }),
+    version: z.string(),
+    unit: Named.extend({ level: z.number() })
+      .nullable()
+      .openapi({ description: 'The board’s unit variable, resolved' }),
+    period: z
+      .object({ id: z.string(), label: z.string() })
+      .nullable()
+      .openapi({ description: 'The board’s period variable, resolved' }),
+    query: z
+      .object({
+        dx: z.array(z.string()),
+        pe: z.array(z.string()),
+        ou: z.array(z.string()),
+        version: z.string(),
+      })
+      .nullable()
+      .openapi({
+        description:
+          'The panel’s question as /api/analytics(.csv|.xlsx) takes it (units and periods resolved): its data as a file',
+      }),
+    figures: z.array(
+      Named.extend({
+        kind: z.enum(['element', 'indicator']),
+        direction: z.enum(['rise_good', 'rise_bad', 'neutral']),
+        option: z.string().optional(),
+      }),
+    ),
+    periods: z.array(z.object({ id: z.string(), label: z.string() })),
+    units: z.array(Named.extend({ level: z.number(), parent: z.string().nullable() })),
+    cells: z.array(AnalyticsCell).openapi({
+      description:
+        'Tile, map, trend, ranking, breakdown and pivot: the values (a tile’s with its comparisons and target)',
+    }),
+    pivot: z
+      .object({
+        rows: z.array(DX_PE_OU),
+        columns: z.array(DX_PE_OU),
+        rowHeaders: z.array(z.array(z.object({ id: z.string(), label: z.string() }))),
+        columnHeaders: z.array(z.array(z.object({ id: z.string(), label: z.string() }))),
+        values: z.array(z.array(z.number().nullable())),
+      })
+      .nullable()
+      .openapi({
+        description:
+          'Pivot only: one header list per row (and per column) with one item per dimension, and values[row][column]',
+      }),
+    alerts: z.array(Alert).nullable().openapi({ description: 'Alerts panel only: open alerts' }),
+    directive: z
+      .object({
+        id: z.number(),
+        title: z.string(),
+        dueDate: z.string().nullable(),
+        ...TaskCounts,
+      })
+      .nullable()
+      .openapi({ description: 'Directive panel only: its progress in the viewer’s scope' }),
+    asOf: z.string().openapi({ description: 'When these figures were read' }),
+  })
+  .openapi('PanelData');
+
 export const BoardId = z.object({ id: z.coerce.number().int().positive() });
 
 export type BoardPanel = z.infer<typeof BoardPanel>;
@@ -361,3 +445,5 @@ export type BoardFile = z.infer<typeof BoardFile>;
 export type BoardShare = z.infer<typeof BoardShare>;
 export type BoardView = z.infer<typeof BoardView>;
 export type PanelProblem = z.infer<typeof PanelProblem>;
+export type PanelDataRequest = z.infer<typeof PanelDataRequest>;
+export type PanelData = z.infer<typeof PanelData>;
