@@ -348,11 +348,14 @@ export class PanelDataReader {
     base: PanelData,
     en: boolean,
   ): Promise<PanelData> {
-    const figures = await this.figureList(panel, en);
+    const [figures, named] = await Promise.all([
+      this.figureList(panel, en),
+      this.present(tree, units),
+    ]);
     const dx = figures.map((f) => f.code);
     const ou = units.map((u) => u.code);
     base.figures = figures;
-    base.units = await this.present(tree, units);
+    base.units = named;
     base.periods = periods.map((p) => ({ id: p.id, label: periodLabel(p, en) }));
     base.query = { dx, pe: periods.map(toDhis2PeriodItem), ou, version: tree };
     if (dx.length === 0 || ou.length === 0 || periods.length === 0) {
