@@ -455,6 +455,39 @@ for (const engine of testEngines()) {
       assert.equal(bad.status, 400);
     });
 
+    it('a value saved is in the next read of a panel asked a moment before (answers are shared, never stale)', async () => {
+      const ask = {
+        panel: panel('tile', { figures: ['TESTS_DONE'], units: ['79'], periods: ['20261122'] }),
+        variables: {},
+        version: TREE,
+      };
+      const before = (await data('cb79', ask)).json.cells[0].value as number;
+      assert.equal(before, tests('2026-11-22'));
+      // Asked again by a second viewer of the same scope: the same answer.
+      assert.equal((await data('ld79', ask)).json.cells[0].value, before);
+      const saved = await api('admin').post('/api/data/import', {
+        dataValues: [
+          {
+            dataElement: 'TESTS_DONE',
+            period: '20261122',
+            orgUnit: '79',
+            value: String(before + 5),
+          },
+        ],
+      });
+      assert.equal(saved.status, 200, saved.text);
+      // At once, without waiting for the live event: both viewers see the new value.
+      assert.equal((await data('cb79', ask)).json.cells[0].value, before + 5);
+      assert.equal((await data('ld79', ask)).json.cells[0].value, before + 5);
+      const back = await api('admin').post('/api/data/import', {
+        dataValues: [
+          { dataElement: 'TESTS_DONE', period: '20261122', orgUnit: '79', value: String(before) },
+        ],
+      });
+      assert.equal(back.status, 200, back.text);
+      assert.equal((await data('ld79', ask)).json.cells[0].value, before);
+    });
+
     it('a text panel answers its kind; a bad body is refused with the bad field’s path', async () => {
       const text = await data('cb79', {
         panel: panel('text', { options: { text: 'Ghi chú' } }),

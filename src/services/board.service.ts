@@ -20,6 +20,8 @@ import { AppError, errors } from '../domain/errors.ts';
 import { auditActor } from './audit.ts';
 import type { HierarchyService } from './hierarchy.service.ts';
 import { panelWithDefaults, PanelDataReader, type PanelSources } from './board-panel-data.ts';
+import { PanelCache } from './panel-cache.ts';
+import type { LiveBus } from '../live/bus.ts';
 
 interface Ctx {
   requestId?: string;
@@ -47,14 +49,23 @@ const notFound = (id: number) => errors.notFound(`board ${id}`);
 
 export class BoardService {
   private readonly reader?: PanelDataReader;
+  private readonly answers: PanelCache<PanelData>;
 
   constructor(
     private readonly store: Store,
     private readonly hierarchy: HierarchyService,
     private readonly clock: Clock,
     sources?: PanelSources,
+    /** Panel answers shared per scope until the next live event (`undefined`: never shared). */
+    live?: LiveBus,
   ) {
     if (sources) this.reader = new PanelDataReader(store, hierarchy, clock, sources);
+    this.answers = new PanelCache<PanelData>(live);
+  }
+
+  /** Figures changed (a value saved here, after its commit): no panel answer is shared again. */
+  forgetAnswers(): void {
+    this.answers.forget();
   }
 
   private viewer(actor: Actor): BoardViewer {
@@ -482,6 +493,19 @@ export class BoardService {
     this.need(actor, 'board.read');
     if (!allows(actor, 'data.read')) throw errors.forbidden('data.read');
     if (!this.reader) throw new Error('BoardService made without the panels’ sources');
+    // What the answer depends on besides the request: the viewer's scope and permissions.
+    const key = JSON.stringify([
+      actor.scope.version,
+      actor.scope.path,
+      [...actor.permissions].sort(),
+      opts.en === true,
+      req,
+    ]);
+    return this.answers.get(key, () => this.readPanel(actor, req, opts.en === true));
+  }
+
+  private async readPanel(actor: Actor, req: PanelDataRequest, en: boolean): Promise<PanelData> {
+    const reader = this.reader!;
     const panel = panelWithDefaults(req.panel);
     const [found] = await this.problems(actor, {
       ...(req.version ? { version: req.version } : {}),
@@ -489,8 +513,8 @@ export class BoardService {
       panels: [panel],
     });
     const tree = req.version ?? (await this.hierarchy.versionFor(actor));
-    if (found) return this.reader.empty(panel.kind, tree, found);
-    return this.reader.read(actor, req, panel, tree, opts.en === true);
+    if (found) return reader.empty(panel.kind, tree, found);
+    return reader.read(actor, req, panel, tree, en);
   }
 
   /**

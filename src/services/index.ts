@@ -79,7 +79,12 @@ export interface Services {
 
 export function createServices(
   database: Database,
-  opts: { clock?: Clock; auth?: Partial<AuthOptions> } = {},
+  opts: {
+    clock?: Clock;
+    auth?: Partial<AuthOptions>;
+    /** Share panel answers per scope until the next live event (default: yes; benches compare). */
+    panelCache?: boolean;
+  } = {},
 ): Services {
   const clock = opts.clock ?? systemClock;
   const store = new Store(database.db, database);
@@ -105,7 +110,15 @@ export function createServices(
     await validation.openPendingTasks();
     await valueOutliers.openPendingTasks();
   });
+  const boards = new BoardService(
+    store,
+    hierarchy,
+    clock,
+    { analytics, alerts, directives },
+    opts.panelCache === false ? undefined : live,
+  );
   dataValues.onChange((change) => {
+    boards.forgetAnswers();
     live.publish('data', change).catch((e: unknown) => {
       if (!live.isClosed) console.error('live event not stored', e);
     });
@@ -142,7 +155,7 @@ export function createServices(
     live,
     alerts,
     directives,
-    boards: new BoardService(store, hierarchy, clock, { analytics, alerts, directives }),
+    boards,
     tasks: new TaskService(store, hierarchy, live, clock),
     plans: new PlanService(store, hierarchy, live, clock),
     printedFigures: new PrintedFigureService(store),

@@ -6,8 +6,6 @@ import pg from 'pg';
 import { openDatabase, type Database, type Engine } from '../db/client.ts';
 import { createServices, type Services } from '../services/index.ts';
 import { ensureAdmin, prepareDatabase, SHIPPED_DATA } from '../services/bootstrap.ts';
-import type { Clock } from '../domain/dates.ts';
-import type { AuthOptions } from '../services/auth.service.ts';
 
 /**
  * Test databases on both engines, each new and private to one test: a PGlite copy of a
@@ -102,7 +100,7 @@ export interface TestDb {
 /** A new database with the real hierarchy and the admin account, on the chosen engine. */
 export async function openTestDb(
   engine: Engine,
-  opts: { clock?: Clock; auth?: Partial<AuthOptions> } = {},
+  opts: Parameters<typeof createServices>[1] = {},
 ): Promise<TestDb> {
   if (engine === 'pglite') {
     pgliteTemplate ??= pgliteBlob();
