@@ -39,6 +39,7 @@ export function Ranking({
   onOpen,
   limit,
   orderNote,
+  changes = true,
 }: {
   rows: RankRow[];
   lang: Lang;
@@ -51,6 +52,8 @@ export function Ranking({
   limit?: number;
   /** How the rows are ordered, when not highest first (a board's ranking may be lowest first). */
   orderNote?: string;
+  /** Whether the rows have a change to show (a board's ranking may have none). */
+  changes?: boolean;
 }) {
   const shown = limit ? rows.slice(0, limit) : rows;
   const box = useRef<HTMLDivElement>(null);
@@ -86,9 +89,11 @@ export function Ranking({
               <th scope="col" className="num">
                 {t('valueCol')}
               </th>
-              <th scope="col" className="change-col">
-                {t('changeCol')}
-              </th>
+              {changes && (
+                <th scope="col" className="change-col">
+                  {t('changeCol')}
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -123,16 +128,18 @@ export function Ranking({
                     <CarriedBadge carried={r.cell.carried} lang={lang} t={t} />
                   )}
                 </td>
-                <td className="change-col">
-                  <ChangeMark
-                    lang={lang}
-                    change={r.cell?.pop}
-                    against=""
-                    t={t}
-                    direction={item?.direction}
-                    testId={`rank-change-${r.code}`}
-                  />
-                </td>
+                {changes && (
+                  <td className="change-col">
+                    <ChangeMark
+                      lang={lang}
+                      change={r.cell?.pop}
+                      against=""
+                      t={t}
+                      direction={item?.direction}
+                      testId={`rank-change-${r.code}`}
+                    />
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useMemo } from 'react';
 import { formatCompact } from '../../../shared/format.ts';
 import { Loading } from '../../../shared/ui.tsx';
-import { cellIndex, shownPeriod, valueOf } from './model.ts';
+import { unitCellIndex, valueOf } from './model.ts';
 import type { ViewProps } from './views.tsx';
 
 const BreakdownBars = lazy(() => import('./BreakdownBars.tsx'));
@@ -12,13 +12,11 @@ const BreakdownBars = lazy(() => import('./BreakdownBars.tsx'));
  */
 export function BreakdownView({ data, items, lang, t, wall }: ViewProps) {
   const bars = useMemo(() => {
-    const pe = shownPeriod(data);
-    const at = cellIndex(data.cells);
+    const at = unitCellIndex(data.cells);
     const units = data.units.length > 0 ? data.units : [undefined];
     return data.figures.flatMap((f) =>
       units.map((u) => {
-        const cell =
-          pe && u ? at(f.code, pe, u.code) : data.cells.find((c) => c.dx === f.code && c.pe === pe);
+        const cell = u ? at(f.code, u.code) : data.cells.find((c) => c.dx === f.code);
         const value = cell?.value ?? null;
         const name =
           units.length > 1 && u

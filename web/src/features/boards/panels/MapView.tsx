@@ -7,7 +7,7 @@ import { loadGeo } from '../../room/data.ts';
 import type { MapTheme } from '../../room/mapOption.ts';
 import { useCharts } from '../../room/useCharts.ts';
 import { useGeoIndex } from './data.ts';
-import { cellIndex, mapEntryFor, mapModel, shownPeriod, valueOf } from './model.ts';
+import { mapEntryFor, mapModel, periodsLabel, unitCellIndex, valueOf } from './model.ts';
 import type { ViewProps } from './views.tsx';
 
 // The room's map colours (MapPanel.tsx), light and on the dark wall.
@@ -50,14 +50,11 @@ export function MapView({ data, items, lang, t, ot, wall }: ViewProps) {
     staleTime: Infinity,
   });
   const { charts, error: chartsError } = useCharts();
-  const pe = shownPeriod(data);
-  const periodLabel = data.periods.find((p) => p.id === pe)?.label ?? '';
+  const periodLabel = periodsLabel(data.periods);
   const values = useMemo(() => {
-    const at = cellIndex(data.cells);
-    return new Map(
-      data.units.map((u) => [u.code, pe ? (at(figure.code, pe, u.code)?.value ?? null) : null]),
-    );
-  }, [data, figure.code, pe]);
+    const at = unitCellIndex(data.cells);
+    return new Map(data.units.map((u) => [u.code, at(figure.code, u.code)?.value ?? null]));
+  }, [data, figure.code]);
   const model = useMemo(
     () =>
       mapModel({

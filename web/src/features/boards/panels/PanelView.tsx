@@ -154,7 +154,7 @@ export function PanelView({
 
   return (
     <section
-      className={`bp-panel bp-${panel.kind}${wall ? ' bp-wall' : ''}`}
+      className={`bp-panel bp-kind-${panel.kind}${wall ? ' bp-wall' : ''}`}
       aria-labelledby={title ? titleId : undefined}
       aria-label={title ? undefined : kindName(t, panel.kind)}
       aria-busy={q.isFetching}
@@ -169,9 +169,10 @@ export function PanelView({
                 {title}
               </h2>
             )}
-            {(time || data?.period || data?.unit) && (
+            {time && (
               <p className="bp-sub">
-                {[data?.unit?.name, data?.period?.label].filter(Boolean).join(' · ')}
+                {DATA_KINDS.has(panel.kind) &&
+                  [data?.unit?.name, data?.period?.label].filter(Boolean).join(' · ')}
                 {time && (
                   <span
                     className={`bp-time${q.isFetching ? ' bp-time-busy' : ''}`}

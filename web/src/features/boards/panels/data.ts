@@ -13,19 +13,6 @@ export interface PanelVariables {
   period?: string;
 }
 
-/** The route's shape until the typed client has it (`npm run contract` after the server's merge). */
-type Loose = {
-  GET(
-    url: string,
-    init: {
-      params: { path: Record<string, string | number>; query: Record<string, string> };
-      signal?: AbortSignal;
-    },
-  ): Promise<{ data?: unknown }>;
-  POST(url: string, init: { body: unknown; signal?: AbortSignal }): Promise<{ data?: unknown }>;
-};
-const loose = client as unknown as Loose;
-
 /**
  * One panel's figures: a saved board's panel by its address (the server reads the panel it
  * keeps), a panel being built by its content.
@@ -40,16 +27,19 @@ export async function fetchPanelData(
   const vars: Record<string, string> = {};
   if (variables.unit) vars.unit = variables.unit;
   if (variables.period) vars.period = variables.period;
-  const call = boardId
-    ? loose.GET('/api/boards/{id}/panels/{panel}/data', {
+  if (boardId)
+    return answer(
+      client.GET('/api/boards/{id}/panels/{panel}/data', {
         params: { path: { id: boardId, panel: panel.id }, query: vars },
         signal,
-      })
-    : loose.POST('/api/boards/panel-data', {
-        body: { panel, variables: vars, ...(version ? { version } : {}) },
-        signal,
-      });
-  return (await answer(call)) as PanelData;
+      }),
+    );
+  return answer(
+    client.POST('/api/boards/panel-data', {
+      body: { panel, variables: vars, ...(version ? { version } : {}) },
+      signal,
+    }),
+  );
 }
 
 /**

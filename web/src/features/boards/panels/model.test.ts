@@ -7,8 +7,9 @@ import {
   mapModel,
   panelTitle,
   rankUnits,
-  shownPeriod,
+  periodsLabel,
   timeOf,
+  unitCellIndex,
   type BoardPanel,
 } from './model.ts';
 
@@ -82,26 +83,27 @@ describe('when the figures were read', () => {
   });
 });
 
-describe('the period a one-period panel shows', () => {
-  it('is the latest with a value, else the latest', () => {
-    const periods = [
-      { id: '202609', label: '' },
-      { id: '202610', label: '' },
-      { id: '202611', label: '' },
-    ];
-    const cell = (pe: string, value: number | null) => ({
-      dx: 'A',
-      pe,
-      ou: 'VN',
+describe('the cells of a one-value panel', () => {
+  it('are found by figure and unit, whatever the combined period they carry', () => {
+    const cell = (dx: string, ou: string, value: number) => ({
+      dx,
+      pe: '2026-09-01_2026-11-30',
+      ou,
       value,
       version: '2025',
     });
+    const at = unitCellIndex([cell('A', '01', 5), cell('A', '79', 7), cell('B', '01', 9)]);
+    assert.equal(at('A', '79')?.value, 7);
+    assert.equal(at('B', '01')?.value, 9);
+    assert.equal(at('B', '79'), undefined);
+  });
+  it('are labelled with their one period, or the first and last of several', () => {
+    assert.equal(periodsLabel([{ label: 'tháng 11/2026' }]), 'tháng 11/2026');
     assert.equal(
-      shownPeriod({ periods, cells: [cell('202610', 5), cell('202611', null)] }),
-      '202610',
+      periodsLabel([{ label: 'tháng 09/2026' }, { label: 'x' }, { label: 'tháng 11/2026' }]),
+      'tháng 09/2026 – tháng 11/2026',
     );
-    assert.equal(shownPeriod({ periods, cells: [] }), '202611');
-    assert.equal(shownPeriod({ periods: [], cells: [] }), undefined);
+    assert.equal(periodsLabel([]), '');
   });
 });
 

@@ -13,13 +13,12 @@ import {
 import type { Cell, GeoEntry } from '../../room/data.ts';
 import type { Region } from '../../room/mapOption.ts';
 import { classOf, coloursFor, makeScale, paletteFor } from '../../room/scale.ts';
-import type { PanelData as ContractPanelData } from '../../../../../src/contract/board.ts';
 
 export type BoardPanel = Schemas['BoardPanel'];
 export type PanelProblem = Schemas['PanelProblem'];
 export type PanelKind = BoardPanel['kind'];
 /** What `POST /api/boards/panel-data` answers (src/contract/board.ts). */
-export type PanelData = ContractPanelData;
+export type PanelData = Schemas['PanelData'];
 export type PanelFigure = PanelData['figures'][number];
 export type PanelUnit = PanelData['units'][number];
 
@@ -65,13 +64,22 @@ export function cellIndex(
 }
 
 /**
- * The period a one-period view (tile, map, ranking, bars) shows: the latest of the panel's
- * periods that has a value, else the latest.
+ * One cell per figure and unit, for the views of one value (tile, map, ranking, bars): the
+ * server counts a panel's several periods as one (an analytics period filter), so their cells
+ * carry the combined period's id, not one of the panel's.
  */
-export function shownPeriod(data: Pick<PanelData, 'periods' | 'cells'>): string | undefined {
-  const valued = new Set(data.cells.filter((c) => c.value !== null).map((c) => c.pe));
-  const ids = data.periods.map((p) => p.id);
-  return [...ids].reverse().find((id) => valued.has(id)) ?? ids.at(-1);
+export function unitCellIndex(
+  cells: readonly Cell[],
+): (dx: string, ou: string) => Cell | undefined {
+  const m = new Map(cells.map((c) => [`${c.dx}|${c.ou}`, c]));
+  return (dx, ou) => m.get(`${dx}|${ou}`);
+}
+
+/** "tháng 11/2026", or "tháng 09/2026 – tháng 11/2026" for several periods counted as one. */
+export function periodsLabel(periods: readonly { label: string }[]): string {
+  const first = periods[0]?.label ?? '';
+  const last = periods.at(-1)?.label ?? '';
+  return periods.length > 1 ? `${first} – ${last}` : first;
 }
 
 /**

@@ -13,10 +13,10 @@ import { BreakdownView } from './BreakdownView.tsx';
 import { MapView } from './MapView.tsx';
 import type { PanelT } from './messages.ts';
 import {
-  cellIndex,
   doneShare,
+  periodsLabel,
   rankUnits,
-  shownPeriod,
+  unitCellIndex,
   type BoardPanel,
   type PanelData,
 } from './model.ts';
@@ -84,9 +84,9 @@ export function KindView(props: ViewProps): ReactElement {
 
 /** One tile per figure (per unit, when the panel names several), with the comparisons asked for. */
 function TileView({ panel, data, items, lang, ot }: ViewProps) {
-  const pe = shownPeriod(data);
-  const at = cellIndex(data.cells);
-  const periodLabel = data.periods.find((p) => p.id === pe)?.label ?? '';
+  const pe = data.periods.length === 1 ? data.periods[0]!.id : undefined;
+  const at = unitCellIndex(data.cells);
+  const periodLabel = periodsLabel(data.periods);
   const asked = panel.kind === 'tile' ? panel.options.compare : undefined;
   const compare =
     asked ??
@@ -103,15 +103,12 @@ function TileView({ panel, data, items, lang, ot }: ViewProps) {
             tiles={data.figures.map((f) => ({
               code: f.code,
               item: items.get(f.code),
-              cell:
-                pe && u
-                  ? at(f.code, pe, u.code)
-                  : data.cells.find((c) => c.dx === f.code && (!pe || c.pe === pe)),
+              cell: u ? at(f.code, u.code) : data.cells.find((c) => c.dx === f.code),
               alert: false,
             }))}
             lang={lang}
             t={ot}
-            periodLabel={units.length > 1 || !u ? periodLabel : `${u.name} · ${periodLabel}`}
+            periodLabel={periodLabel}
             previousLabel={previousLabel(ot, pe)}
             loading={false}
             compare={compare}
@@ -126,19 +123,15 @@ function TileView({ panel, data, items, lang, ot }: ViewProps) {
 function RankingView({ panel, data, items, lang, t, ot, wall }: ViewProps) {
   const go = useGo();
   const figure = data.figures[0]!;
-  const pe = shownPeriod(data);
-  const at = cellIndex(data.cells);
+  const pe = data.periods.length === 1 ? data.periods[0]!.id : undefined;
+  const at = unitCellIndex(data.cells);
   const order = panel.kind === 'ranking' ? panel.options.order : 'desc';
   const limit = panel.kind === 'ranking' ? panel.options.limit : 10;
   const version = data.query?.version ?? data.version;
-  const periodLabel = data.periods.find((p) => p.id === pe)?.label ?? '';
-  const ranked = rankUnits(
-    data.units,
-    (code) => (pe ? at(figure.code, pe, code)?.value : null),
-    order,
-  );
+  const periodLabel = periodsLabel(data.periods);
+  const ranked = rankUnits(data.units, (code) => at(figure.code, code)?.value, order);
   const rows = ranked.map(({ unit, rank }) => {
-    const cell = pe ? at(figure.code, pe, unit.code) : undefined;
+    const cell = at(figure.code, unit.code);
     return {
       code: unit.code,
       name: unit.name,
@@ -160,6 +153,7 @@ function RankingView({ panel, data, items, lang, t, ot, wall }: ViewProps) {
       onOpen={(code) => go(roomHref(code, figure.code, version))}
       limit={wall ? Math.min(limit, 12) : limit}
       orderNote={order === 'asc' ? t('rankingAsc') : undefined}
+      changes={rows.some((r) => r.cell?.pop)}
     />
   );
 }
