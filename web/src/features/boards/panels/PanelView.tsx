@@ -1,4 +1,12 @@
-import { useId, useMemo, type ReactElement, type ReactNode } from 'react';
+import {
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type ReactElement,
+  type ReactNode,
+} from 'react';
 import { shownError } from '../../../shared/query.ts';
 import { ErrorBox, Loading } from '../../../shared/ui.tsx';
 import { itemOf, type Item } from '../../room/data.ts';
@@ -11,6 +19,26 @@ import { TextView } from './TextView.tsx';
 import { KindView, type ViewProps } from './views.tsx';
 import '../../room/overview.css';
 import './panels.css';
+
+/** Below this height (px) a panel leaves out what its header and the page say already. */
+const SHORT_PX = 320;
+
+/** Whether the box is short: a wall's grid packs many panels into one screen. */
+function useShort(): [React.RefObject<HTMLElement | null>, boolean] {
+  const ref = useRef<HTMLElement>(null);
+  const [short, setShort] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const ro = new ResizeObserver(([entry]) => {
+      const h = entry?.contentRect.height ?? el.clientHeight;
+      setShort(h > 0 && h < SHORT_PX);
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, short];
+}
 
 /** Kinds drawn on a canvas: the menu offers them as a PNG. */
 const CHART_KINDS = new Set<BoardPanel['kind']>(['map', 'trend', 'breakdown']);
@@ -56,6 +84,7 @@ export function PanelView({
   const { lang, t } = usePanelText();
   const ot = useOverviewText().t;
   const titleId = useId();
+  const [box, short] = useShort();
   const isText = panel.kind === 'text';
   const q = usePanelData({
     panel,
@@ -154,7 +183,8 @@ export function PanelView({
 
   return (
     <section
-      className={`bp-panel bp-kind-${panel.kind}${wall ? ' bp-wall' : ''}`}
+      ref={box}
+      className={`bp-panel bp-kind-${panel.kind}${wall ? ' bp-wall' : ''}${short ? ' bp-short' : ''}`}
       aria-labelledby={title ? titleId : undefined}
       aria-label={title ? undefined : kindName(t, panel.kind)}
       aria-busy={q.isFetching}
@@ -171,8 +201,11 @@ export function PanelView({
             )}
             {time && (
               <p className="bp-sub">
-                {DATA_KINDS.has(panel.kind) &&
-                  [data?.unit?.name, data?.period?.label].filter(Boolean).join(' · ')}
+                {DATA_KINDS.has(panel.kind) && (
+                  <span className="bp-where">
+                    {[data?.unit?.name, data?.period?.label].filter(Boolean).join(' · ')}
+                  </span>
+                )}
                 {time && (
                   <span
                     className={`bp-time${q.isFetching ? ' bp-time-busy' : ''}`}
