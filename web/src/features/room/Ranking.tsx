@@ -38,6 +38,8 @@ export function Ranking({
   previousLabel,
   onOpen,
   limit,
+  orderNote,
+  changes = true,
 }: {
   rows: RankRow[];
   lang: Lang;
@@ -48,6 +50,10 @@ export function Ranking({
   onOpen: (code: string) => void;
   /** Show only the first rows (the wall screen). */
   limit?: number;
+  /** How the rows are ordered, when not highest first (a board's ranking may be lowest first). */
+  orderNote?: string;
+  /** Whether the rows have a change to show (a board's ranking may have none). */
+  changes?: boolean;
 }) {
   const shown = limit ? rows.slice(0, limit) : rows;
   const box = useRef<HTMLDivElement>(null);
@@ -69,7 +75,7 @@ export function Ranking({
     <>
       {none && <p className="muted">{t('rankingEmpty')}</p>}
       <p className="ranking-order" data-testid="ranking-order">
-        {t(ORDER_NOTE[goodEnd(item?.direction) ?? 'none'])}
+        {orderNote ?? t(ORDER_NOTE[goodEnd(item?.direction) ?? 'none'])}
       </p>
       <div className="ranking-scroll" tabIndex={0} role="region" aria-label={caption} ref={box}>
         <table className="ranking" data-testid="ranking">
@@ -83,9 +89,11 @@ export function Ranking({
               <th scope="col" className="num">
                 {t('valueCol')}
               </th>
-              <th scope="col" className="change-col">
-                {t('changeCol')}
-              </th>
+              {changes && (
+                <th scope="col" className="change-col">
+                  {t('changeCol')}
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -120,16 +128,18 @@ export function Ranking({
                     <CarriedBadge carried={r.cell.carried} lang={lang} t={t} />
                   )}
                 </td>
-                <td className="change-col">
-                  <ChangeMark
-                    lang={lang}
-                    change={r.cell?.pop}
-                    against=""
-                    t={t}
-                    direction={item?.direction}
-                    testId={`rank-change-${r.code}`}
-                  />
-                </td>
+                {changes && (
+                  <td className="change-col">
+                    <ChangeMark
+                      lang={lang}
+                      change={r.cell?.pop}
+                      against=""
+                      t={t}
+                      direction={item?.direction}
+                      testId={`rank-change-${r.code}`}
+                    />
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
