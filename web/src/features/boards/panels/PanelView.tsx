@@ -190,6 +190,8 @@ export function PanelView({
       aria-busy={q.isFetching}
       data-testid={`panel-${panel.id}`}
       data-kind={panel.kind}
+      // What a test or a benchmark waits for: the panel has its figures (or says why not).
+      data-state={shownProblem ? 'problem' : isText || data ? 'ready' : error ? 'error' : 'loading'}
     >
       {(title || time || menu) && (
         <header className="bp-head">
