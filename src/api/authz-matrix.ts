@@ -1347,6 +1347,38 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
     sample: async (f) => ({ path: `/api/boards/${(await f.freshBoard()).id}` }),
   },
   {
+    method: 'POST',
+    path: '/api/boards/panel-data',
+    ...NOT_NEIGHBOURS,
+    needs: ['board.read', 'data.read'],
+    scope: 'list',
+    touches: 'body panel units: outside the scope the panel answers its problem, no figures',
+    sample: (f) => ({
+      path: '/api/boards/panel-data',
+      json: {
+        version: f.version,
+        panel: {
+          id: 'mx',
+          kind: 'tile',
+          grid: { x: 0, y: 0, w: 3, h: 2 },
+          figures: [f.element],
+          units: [f.unit],
+          periods: [f.period],
+        },
+      },
+    }),
+    marker: () => '4242',
+  },
+  {
+    method: 'GET',
+    path: '/api/boards/:id/panels/:panel/data',
+    ...RECIPIENT_TOO,
+    needs: ['board.read', 'data.read'],
+    scope: 'unit',
+    touches: 'the board, as GET /api/boards/:id; its panel’s units as POST panel-data',
+    sample: (f) => ({ path: `/api/boards/${f.boardId}/panels/mx/data` }),
+  },
+  {
     method: 'GET',
     path: '/api/boards/:id/export',
     ...RECIPIENT_TOO,

@@ -5,11 +5,15 @@ import {
   BoardId,
   BoardInput,
   BoardListItem,
+  BoardPeriod,
   BoardUpdate,
   BoardView,
+  PanelData,
+  PanelDataRequest,
 } from '../contract/board.ts';
 import { errorResponses, json, plainText } from '../contract/common.ts';
 import { actorOf, type AppEnv } from './context.ts';
+import { wantsEnglish } from './errors.ts';
 
 const body = <T extends z.ZodType>(schema: T) => ({
   content: { 'application/json': { schema } },
@@ -127,6 +131,25 @@ export function boardRoutes() {
 
   app.openapi(
     createRoute({
+      method: 'post',
+      path: '/api/boards/panel-data',
+      tags: ['boards'],
+      summary:
+        'One panel’s data for you, with the board’s variables applied (a board being built): its figures within your scope; a panel you cannot be shown answers 200 with `problem` set',
+      request: { body: body(PanelDataRequest) },
+      responses: { 200: json(PanelData, 'The panel’s data'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(
+        await c
+          .get('services')
+          .boards.panelData(actorOf(c), c.req.valid('json'), { en: wantsEnglish(c) }),
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
       method: 'get',
       path: '/api/boards/{id}',
       tags: ['boards'],
@@ -169,6 +192,36 @@ export function boardRoutes() {
       const id = c.req.valid('param').id;
       await c.get('services').boards.remove(actorOf(c), id, ctx(c));
       return c.json({ deleted: id }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/boards/{id}/panels/{panel}/data',
+      tags: ['boards'],
+      summary:
+        'A saved board’s panel’s data for you (the board as GET /api/boards/{id} sees it, else 404), its variables as saved unless `unit` or `period` are given',
+      request: {
+        params: BoardId.extend({ panel: plainText().min(1).max(40) }),
+        query: z.object({
+          unit: plainText()
+            .max(40)
+            .optional()
+            .openapi({ description: 'The board’s unit variable: a unit code or `my_unit`' }),
+          period: BoardPeriod.optional().openapi({ description: 'The board’s period variable' }),
+        }),
+      },
+      responses: { 200: json(PanelData, 'The panel’s data'), ...errorResponses },
+    }),
+    async (c) => {
+      const { id, panel } = c.req.valid('param');
+      const d = await c
+        .get('services')
+        .boards.savedPanelData(actorOf(c), id, panel, c.req.valid('query'), {
+          en: wantsEnglish(c),
+        });
+      return c.json(d, 200);
     },
   );
 

@@ -293,6 +293,7 @@ export const PanelProblem = z
       'unknown_tree',
       'out_of_scope',
       'unknown_group',
+      'unknown_directive',
     ]),
     vi: z.string(),
     en: z.string(),

@@ -240,11 +240,11 @@ export class BoardRepo {
     if (!codes.length) return new Map<string, { path: string; name: string }>();
     const rows = await this.db
       .selectFrom('org_unit')
-      .select(['code', 'path', 'name'])
+      .select(['code', 'path', 'name', 'level'])
       .where('version', '=', version)
       .where('code', 'in', codes)
       .execute();
-    return new Map(rows.map((r) => [r.code, { path: r.path, name: r.name }]));
+    return new Map(rows.map((r) => [r.code, { path: r.path, name: r.name, level: r.level }]));
   }
 
   async treeExists(version: string): Promise<boolean> {
@@ -289,6 +289,59 @@ export class BoardRepo {
       for (const r of rows) found.add(`.${r.code}`);
     }
     return found;
+  }
+
+  /**
+   * What a panel's figures are called and which way is good (panel data, issue 19): elements
+   * and indicators by code, options by code, and each element's breakdown options (the default
+   * breakdown has none), in their order.
+   */
+  async figureInfo(codes: string[], options: string[]) {
+    const [elements, indicators, opts] = await Promise.all([
+      codes.length
+        ? this.db
+            .selectFrom('data_element as e')
+            .innerJoin('breakdown as b', 'b.id', 'e.breakdown_id')
+            .select(['e.code', 'e.name_vi', 'e.name_en', 'e.direction', 'b.code as breakdown'])
+            .where('e.code', 'in', codes)
+            .execute()
+        : [],
+      codes.length
+        ? this.db
+            .selectFrom('indicator')
+            .select(['code', 'name_vi', 'name_en', 'direction'])
+            .where('code', 'in', codes)
+            .execute()
+        : [],
+      codes.length || options.length
+        ? this.db
+            .selectFrom('breakdown_option as o')
+            .innerJoin('breakdown as b', 'b.id', 'o.breakdown_id')
+            .select(['o.code', 'o.name_vi', 'o.name_en', 'b.code as breakdown'])
+            .where((eb) =>
+              eb.or([
+                ...(options.length ? [eb('o.code', 'in', options)] : []),
+                ...(codes.length
+                  ? [
+                      eb(
+                        'o.breakdown_id',
+                        'in',
+                        eb
+                          .selectFrom('data_element')
+                          .select('breakdown_id')
+                          .where('code', 'in', codes),
+                      ),
+                    ]
+                  : []),
+              ]),
+            )
+            .where('b.code', '<>', 'default')
+            .orderBy('o.sort_order')
+            .orderBy('o.id')
+            .execute()
+        : [],
+    ]);
+    return { elements, indicators, options: opts };
   }
 
   /** A person to share with, by login, with their scope. */

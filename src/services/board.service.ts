@@ -6,6 +6,8 @@ import type {
   BoardShare,
   BoardUpdate,
   BoardView,
+  PanelData,
+  PanelDataRequest,
   PanelProblem,
 } from '../contract/board.ts';
 import type { BoardRow, BoardShareRow, BoardViewer, NewShare } from '../db/board.repo.ts';
@@ -17,6 +19,7 @@ import type { Clock } from '../domain/dates.ts';
 import { AppError, errors } from '../domain/errors.ts';
 import { auditActor } from './audit.ts';
 import type { HierarchyService } from './hierarchy.service.ts';
+import { panelWithDefaults, PanelDataReader, type PanelSources } from './board-panel-data.ts';
 
 interface Ctx {
   requestId?: string;
@@ -43,11 +46,16 @@ const problem = (code: PanelProblem['code'], vi: string, en: string): PanelProbl
 const notFound = (id: number) => errors.notFound(`board ${id}`);
 
 export class BoardService {
+  private readonly reader?: PanelDataReader;
+
   constructor(
     private readonly store: Store,
     private readonly hierarchy: HierarchyService,
     private readonly clock: Clock,
-  ) {}
+    sources?: PanelSources,
+  ) {
+    if (sources) this.reader = new PanelDataReader(store, hierarchy, clock, sources);
+  }
 
   private viewer(actor: Actor): BoardViewer {
     return {
@@ -148,17 +156,22 @@ export class BoardService {
           );
       }
       if (panelTree !== tree) return null;
+      // The board's unit (its variable), which `$unit`, `children` and a level without `under`
+      // are read under: a code outside the viewer's scope is a problem of every panel.
+      const boardCode = variable && !NAMED_UNITS.has(variable) ? variable : undefined;
+      const boardProblem = boardCode ? unitProblem(boardCode) : null;
+      if (boardProblem) return boardProblem;
       for (const u of p.units) {
         const code =
           typeof u === 'string'
-            ? u === UNIT_VARIABLE && variable && !NAMED_UNITS.has(variable)
-              ? variable
+            ? u === UNIT_VARIABLE || u === 'children'
+              ? boardCode
               : NAMED_UNITS.has(u)
                 ? undefined
                 : u
             : 'group' in u
               ? undefined
-              : u.under;
+              : (u.under ?? boardCode);
         if (typeof u === 'object' && 'group' in u && !groupsFound.has(u.group))
           return problem(
             'unknown_group',
@@ -453,6 +466,63 @@ export class BoardService {
         requestId: ctx.requestId,
       });
     });
+  }
+
+  /**
+   * One panel's data for this viewer (issue 19), with the board's variables applied: a board
+   * being built, or (`saved`) a saved board's panel. Whether the viewer may see it is decided by
+   * the rule the board's view uses (`problems`): a panel that cannot be shown answers its
+   * problem and nothing else, never an error, so that the rest of the board opens.
+   */
+  async panelData(
+    actor: Actor,
+    req: PanelDataRequest,
+    opts: { en?: boolean } = {},
+  ): Promise<PanelData> {
+    this.need(actor, 'board.read');
+    if (!allows(actor, 'data.read')) throw errors.forbidden('data.read');
+    if (!this.reader) throw new Error('BoardService made without the panels’ sources');
+    const panel = panelWithDefaults(req.panel);
+    const [found] = await this.problems(actor, {
+      ...(req.version ? { version: req.version } : {}),
+      variables: req.variables,
+      panels: [panel],
+    });
+    const tree = req.version ?? (await this.hierarchy.versionFor(actor));
+    if (found) return this.reader.empty(panel.kind, tree, found);
+    return this.reader.read(actor, req, panel, tree, opts.en === true);
+  }
+
+  /**
+   * A saved board's panel (404 when the board is not the viewer's to read, or has no such
+   * panel), its variables as saved unless `unit` or `period` are given.
+   */
+  async savedPanelData(
+    actor: Actor,
+    id: number,
+    panelId: string,
+    q: { unit?: string; period?: string },
+    opts: { en?: boolean } = {},
+  ): Promise<PanelData> {
+    this.need(actor, 'board.read');
+    const row = await this.store.repos.boards.visible(id, this.viewer(actor));
+    if (!row) throw notFound(id);
+    const doc = this.documentOf(row);
+    const panel = doc.panels.find((p) => p.id === panelId);
+    if (!panel) throw errors.notFound(`panel ${panelId} of board ${id}`);
+    return this.panelData(
+      actor,
+      {
+        panel,
+        variables: {
+          ...doc.variables,
+          ...(q.unit ? { unit: q.unit } : {}),
+          ...(q.period ? { period: q.period } : {}),
+        },
+        ...(doc.version ? { version: doc.version } : {}),
+      },
+      opts,
+    );
   }
 
   /** The board as a self-contained file: codes, not ids; its sharing stays behind. */

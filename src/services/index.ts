@@ -89,6 +89,7 @@ export function createServices(
   const dataValues = new DataValueService(store, hierarchy);
   const analytics = new AnalyticsService(store, hierarchy);
   const alerts = new AlertService(store, hierarchy, analytics, live);
+  const directives = new DirectiveService(store, hierarchy, live, clock);
   const groups = new GroupService(store);
   const validation = new ValidationService(store, hierarchy, analytics);
   const valueOutliers = new ValueOutlierService(store);
@@ -140,8 +141,8 @@ export function createServices(
     ),
     live,
     alerts,
-    directives: new DirectiveService(store, hierarchy, live, clock),
-    boards: new BoardService(store, hierarchy, clock),
+    directives,
+    boards: new BoardService(store, hierarchy, clock, { analytics, alerts, directives }),
     tasks: new TaskService(store, hierarchy, live, clock),
     plans: new PlanService(store, hierarchy, live, clock),
     printedFigures: new PrintedFigureService(store),

@@ -2026,6 +2026,86 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/boards/{id}/panels/{panel}/data': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A saved board’s panel’s data for you (the board as GET /api/boards/{id} sees it, else 404), its variables as saved unless `unit` or `period` are given */
+    get: {
+      parameters: {
+        query?: {
+          /** @description The board’s period variable */
+          period?: string;
+          /** @description The board’s unit variable: a unit code or `my_unit` */
+          unit?: string;
+        };
+        header?: never;
+        path: {
+          id: number;
+          panel: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The panel’s data */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PanelData'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/boards/default': {
     parameters: {
       query?: never;
@@ -2234,6 +2314,85 @@ export interface paths {
               board: components['schemas']['Board'];
               created: boolean;
             };
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/boards/panel-data': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** One panel’s data for you, with the board’s variables applied (a board being built): its figures within your scope; a panel you cannot be shown answers 200 with `problem` set */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['PanelDataRequest'];
+        };
+      };
+      responses: {
+        /** @description The panel’s data */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PanelData'];
           };
         };
         /** @description Invalid request */
@@ -13901,10 +14060,108 @@ export interface components {
       value: number;
       zScore?: number;
     };
+    PanelData: {
+      /** @description Alerts panel only: open alerts */
+      alerts: components['schemas']['Alert'][] | null;
+      /** @description When these figures were read */
+      asOf: string;
+      /** @description Tile, map, trend, ranking, breakdown and pivot: the values (a tile’s with its comparisons and target) */
+      cells: components['schemas']['AnalyticsCell'][];
+      /** @description Directive panel only: its progress in the viewer’s scope */
+      directive: {
+        acknowledged: number;
+        blocked: number;
+        done: number;
+        dueDate: string | null;
+        id: number;
+        inProgress: number;
+        /** @description Due before today and not done */
+        overdue: number;
+        read: number;
+        title: string;
+        total: number;
+      } | null;
+      figures: {
+        code: string;
+        /** @enum {string} */
+        direction: 'rise_good' | 'rise_bad' | 'neutral';
+        /** @enum {string} */
+        kind: 'element' | 'indicator';
+        name: string;
+        option?: string;
+      }[];
+      /** @enum {string} */
+      kind:
+        | 'tile'
+        | 'map'
+        | 'trend'
+        | 'ranking'
+        | 'pivot'
+        | 'breakdown'
+        | 'alerts'
+        | 'directive'
+        | 'text';
+      /** @description The board’s period variable, resolved */
+      period: {
+        id: string;
+        label: string;
+      } | null;
+      periods: {
+        id: string;
+        label: string;
+      }[];
+      /** @description Pivot only: one header list per row (and per column) with one item per dimension, and values[row][column] */
+      pivot: {
+        columnHeaders: {
+          id: string;
+          label: string;
+        }[][];
+        columns: ('dx' | 'pe' | 'ou')[];
+        rowHeaders: {
+          id: string;
+          label: string;
+        }[][];
+        rows: ('dx' | 'pe' | 'ou')[];
+        values: (number | null)[][];
+      } | null;
+      problem: components['schemas']['PanelProblem'] & unknown;
+      /** @description The panel’s question as /api/analytics(.csv|.xlsx) takes it (units and periods resolved): its data as a file */
+      query: {
+        dx: string[];
+        ou: string[];
+        pe: string[];
+        version: string;
+      } | null;
+      /** @description The board’s unit variable, resolved */
+      unit: {
+        code: string;
+        level: number;
+        name: string;
+      } | null;
+      units: {
+        code: string;
+        level: number;
+        name: string;
+        parent: string | null;
+      }[];
+      version: string;
+    };
+    PanelDataRequest: {
+      panel: components['schemas']['BoardPanel'];
+      variables?: components['schemas']['BoardVariables'];
+      /** @description The board’s tree */
+      version?: string;
+    };
     /** @description Why this viewer cannot be shown the panel; the rest of the board opens */
     PanelProblem: {
       /** @enum {string} */
-      code: 'unknown_figure' | 'unknown_unit' | 'unknown_tree' | 'out_of_scope' | 'unknown_group';
+      code:
+        | 'unknown_figure'
+        | 'unknown_unit'
+        | 'unknown_tree'
+        | 'out_of_scope'
+        | 'unknown_group'
+        | 'unknown_directive';
       en: string;
       vi: string;
     } | null;
