@@ -38,6 +38,7 @@ export function Ranking({
   previousLabel,
   onOpen,
   limit,
+  orderNote,
 }: {
   rows: RankRow[];
   lang: Lang;
@@ -48,6 +49,8 @@ export function Ranking({
   onOpen: (code: string) => void;
   /** Show only the first rows (the wall screen). */
   limit?: number;
+  /** How the rows are ordered, when not highest first (a board's ranking may be lowest first). */
+  orderNote?: string;
 }) {
   const shown = limit ? rows.slice(0, limit) : rows;
   const box = useRef<HTMLDivElement>(null);
@@ -69,7 +72,7 @@ export function Ranking({
     <>
       {none && <p className="muted">{t('rankingEmpty')}</p>}
       <p className="ranking-order" data-testid="ranking-order">
-        {t(ORDER_NOTE[goodEnd(item?.direction) ?? 'none'])}
+        {orderNote ?? t(ORDER_NOTE[goodEnd(item?.direction) ?? 'none'])}
       </p>
       <div className="ranking-scroll" tabIndex={0} role="region" aria-label={caption} ref={box}>
         <table className="ranking" data-testid="ranking">

@@ -119,15 +119,19 @@ export function Tiles({
   mapCode,
   onShowOnMap,
   loading,
+  compare = ['previous', 'last_year'],
 }: {
   tiles: TileModel[];
   lang: Lang;
   t: OverviewT;
   periodLabel: string;
   previousLabel: string;
-  mapCode: string;
-  onShowOnMap: (code: string) => void;
+  /** The figure on the room's map; no map (a board's tiles): no "show on map" button. */
+  mapCode?: string;
+  onShowOnMap?: (code: string) => void;
   loading: boolean;
+  /** The comparisons shown (a board's tile chooses them; the room shows both). */
+  compare?: readonly ('previous' | 'last_year')[];
 }) {
   return (
     <section className="tiles" aria-label={t('tilesLabel')} aria-busy={loading}>
@@ -170,26 +174,30 @@ export function Tiles({
             {value !== null && cell?.flags && <FlagMark flags={cell.flags} lang={lang} />}
             <p className="tile-period">{periodLabel}</p>
             <ul className="tile-changes">
-              <li>
-                <ChangeMark
-                  lang={lang}
-                  change={cell?.pop}
-                  against={previousLabel}
-                  t={t}
-                  testId={`tile-pop-${code}`}
-                  direction={item?.direction}
-                />
-              </li>
-              <li>
-                <ChangeMark
-                  lang={lang}
-                  change={cell?.yoy}
-                  against={t('vsLastYear')}
-                  t={t}
-                  testId={`tile-yoy-${code}`}
-                  direction={item?.direction}
-                />
-              </li>
+              {compare.includes('previous') && (
+                <li>
+                  <ChangeMark
+                    lang={lang}
+                    change={cell?.pop}
+                    against={previousLabel}
+                    t={t}
+                    testId={`tile-pop-${code}`}
+                    direction={item?.direction}
+                  />
+                </li>
+              )}
+              {compare.includes('last_year') && (
+                <li>
+                  <ChangeMark
+                    lang={lang}
+                    change={cell?.yoy}
+                    against={t('vsLastYear')}
+                    t={t}
+                    testId={`tile-yoy-${code}`}
+                    direction={item?.direction}
+                  />
+                </li>
+              )}
             </ul>
             {target && target.share !== null && (
               <div className="tile-target">
@@ -207,14 +215,16 @@ export function Tiles({
                 </span>
               </div>
             )}
-            <button
-              type="button"
-              className="tile-map-btn"
-              aria-pressed={onMap}
-              onClick={() => onShowOnMap(code)}
-            >
-              {onMap ? t('onMap') : t('showOnMap')}
-            </button>
+            {onShowOnMap && (
+              <button
+                type="button"
+                className="tile-map-btn"
+                aria-pressed={onMap}
+                onClick={() => onShowOnMap(code)}
+              >
+                {onMap ? t('onMap') : t('showOnMap')}
+              </button>
+            )}
           </article>
         );
       })}

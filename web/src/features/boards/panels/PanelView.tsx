@@ -1,28 +1,193 @@
-import type { ReactElement } from 'react';
-import type { Schemas } from '../../../shared/api/client.ts';
-import { useI18n } from '../../../shared/i18n.ts';
+import { useId, useMemo, type ReactElement, type ReactNode } from 'react';
+import { shownError } from '../../../shared/query.ts';
+import { ErrorBox, Loading } from '../../../shared/ui.tsx';
+import { itemOf, type Item } from '../../room/data.ts';
+import { useOverviewText } from '../../room/messages.ts';
+import { fileSlug, PanelMenu } from '../../room/PanelMenu.tsx';
+import { useCatalogue, usePanelData } from './data.ts';
+import { kindName, usePanelText } from './messages.ts';
+import { panelTitle, timeOf, type BoardPanel, type PanelData, type PanelProblem } from './model.ts';
+import { TextView } from './TextView.tsx';
+import { KindView, type ViewProps } from './views.tsx';
+import '../../room/overview.css';
+import './panels.css';
+
+/** Kinds drawn on a canvas: the menu offers them as a PNG. */
+const CHART_KINDS = new Set<BoardPanel['kind']>(['map', 'trend', 'breakdown']);
+/** Kinds whose figures are a question to /api/analytics: the menu offers CSV and XLSX. */
+const DATA_KINDS = new Set<BoardPanel['kind']>([
+  'tile',
+  'map',
+  'trend',
+  'ranking',
+  'pivot',
+  'breakdown',
+]);
+/** Kinds whose file shows the comparisons too. */
+const CHANGE_KINDS = new Set<BoardPanel['kind']>(['tile', 'ranking']);
 
 /**
- * Placeholder until the `board-panels` branch brings the real panel: the title, the kind and why
- * it cannot be shown. Same props as the real one.
+ * One panel of a board (issue 19), filling the grid cell it is put in: its title, its figures as
+ * its kind draws them, when they were read, and its "Tải xuống" menu; the reason instead of
+ * figures when this viewer cannot be shown them. It reads its own figures (['board', 'panel',
+ * kind, …]); a failed refresh keeps the last ones on screen.
  */
-export function PanelView(props: {
-  panel: Schemas['BoardPanel'];
+export function PanelView({
+  panel,
+  variables,
+  version,
+  boardId,
+  boardName,
+  wall = false,
+  problem,
+}: {
+  panel: BoardPanel;
   variables: { unit?: string; period?: string };
   version?: string;
+  /** A saved board: its panels are read by their address. */
   boardId?: number;
+  /** For file names and menu labels. */
   boardName: string;
+  /** Wall or kiosk: larger text, labels on the map, no menus. */
   wall?: boolean;
-  problem?: Schemas['PanelProblem'] | null;
+  /** From BoardView.panels[i].problem: shown instead of figures. */
+  problem?: PanelProblem | null;
 }): ReactElement {
-  const { lang } = useI18n();
-  const { panel, problem } = props;
+  const { lang, t } = usePanelText();
+  const ot = useOverviewText().t;
+  const titleId = useId();
+  const isText = panel.kind === 'text';
+  const q = usePanelData({
+    panel,
+    variables,
+    version,
+    boardId,
+    lang,
+    enabled: !isText && !problem,
+  });
+  const catQ = useCatalogue();
+  const cat = catQ.data;
+  // A panel whose kind changed in the builder keeps its id: figures of another kind are not its.
+  const data: PanelData | undefined = q.data?.kind === panel.kind ? q.data : undefined;
+  const shownProblem = problem ?? data?.problem ?? null;
+
+  // The figures as the room's parts name and write them: the server's name, the catalogue's
+  // unit and decimals, the server's direction (what a rise means).
+  const items = useMemo(() => {
+    const m = new Map<string, Item>();
+    for (const f of data?.figures ?? []) {
+      const known = cat ? itemOf(cat, f.code) : undefined;
+      m.set(f.code, {
+        code: f.code,
+        kind: f.kind,
+        nameVi: f.name,
+        nameEn: f.name,
+        sector: known?.sector ?? '',
+        unit: known?.unit ?? null,
+        valueType: known?.valueType,
+        decimals: known?.decimals,
+        direction: f.direction,
+      });
+    }
+    return m;
+  }, [data, cat]);
+
+  const names = data
+    ? data.figures.map((f) => f.name)
+    : panel.figures.map((code) => {
+        const known = cat ? itemOf(cat, code) : undefined;
+        return known ? (lang === 'vi' ? known.nameVi : known.nameEn) : code;
+      });
+  const fallback =
+    panel.kind === 'directive' && data?.directive ? data.directive.title : kindName(t, panel.kind);
+  const title = isText ? (panel.title?.trim() ?? '') : panelTitle(panel, names, fallback);
+  const error = shownError(q);
+
+  let body: ReactNode;
+  if (shownProblem)
+    body = (
+      <div className="bp-problem" role="note" data-testid="panel-problem">
+        <span className="bp-problem-icon" aria-hidden="true">
+          ⚠
+        </span>
+        <div>
+          <p className="bp-problem-head">{t('problem')}</p>
+          <p>{shownProblem[lang]}</p>
+        </div>
+      </div>
+    );
+  else if (panel.kind === 'text') body = <TextView text={panel.options.text} />;
+  else if (error) body = <ErrorBox error={error} />;
+  else if (!data) body = <Loading label={t('loading')} />;
+  else {
+    const props: ViewProps = {
+      panel,
+      data,
+      items,
+      cat,
+      lang,
+      t,
+      ot,
+      wall,
+      title,
+    };
+    body = <KindView {...props} />;
+  }
+
+  const periodId = data?.period?.id ?? variables.period ?? '';
+  const menu =
+    wall || isText || shownProblem || !data ? null : (
+      <PanelMenu
+        t={ot}
+        lang={lang}
+        panel={title}
+        file={fileSlug(boardName, title, periodId)}
+        query={
+          DATA_KINDS.has(panel.kind) && data.query
+            ? { ...data.query, changes: CHANGE_KINDS.has(panel.kind) }
+            : undefined
+        }
+        png={CHART_KINDS.has(panel.kind) ? '#ffffff' : undefined}
+      />
+    );
+  const time = data && !shownProblem ? timeOf(data.asOf) : '';
+
   return (
-    <section className="bp-placeholder" data-testid={`panel-${panel.id}`} data-kind={panel.kind}>
-      <h2>{panel.title || panel.id}</h2>
-      <p className="muted">{panel.kind}</p>
-      {panel.kind === 'text' && <p>{panel.options.text}</p>}
-      {problem && <p role="note">{problem[lang]}</p>}
+    <section
+      className={`bp-panel bp-${panel.kind}${wall ? ' bp-wall' : ''}`}
+      aria-labelledby={title ? titleId : undefined}
+      aria-label={title ? undefined : kindName(t, panel.kind)}
+      aria-busy={q.isFetching}
+      data-testid={`panel-${panel.id}`}
+      data-kind={panel.kind}
+    >
+      {(title || time || menu) && (
+        <header className="bp-head">
+          <div className="bp-titles">
+            {title && (
+              <h2 className="bp-title" id={titleId} title={title}>
+                {title}
+              </h2>
+            )}
+            {(time || data?.period || data?.unit) && (
+              <p className="bp-sub">
+                {[data?.unit?.name, data?.period?.label].filter(Boolean).join(' · ')}
+                {time && (
+                  <span
+                    className={`bp-time${q.isFetching ? ' bp-time-busy' : ''}`}
+                    title={t('asOfTitle', { time })}
+                    data-testid="panel-time"
+                  >
+                    {t('asOf', { time })}
+                  </span>
+                )}
+              </p>
+            )}
+          </div>
+          {menu}
+        </header>
+      )}
+      <div className="bp-body">{body}</div>
     </section>
   );
 }
