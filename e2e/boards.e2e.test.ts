@@ -13,8 +13,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
+import { pdfPages, pdfText, SKIP_DOCUMENTS } from '../src/test/documents.ts';
 import {
   adminApi,
+  ARTIFACTS,
   createUsers,
   fillSignIn,
   launchBrowser,
@@ -127,6 +129,7 @@ describe('Boards — build, share, view, wall and slideshow in a browser', () =>
     let dialog = admin.getByTestId('panel-editor');
     await dialog.getByLabel('Tìm chỉ tiêu').fill('POSITIVE_CASES');
     await dialog.locator('.board-figure-list input[type=checkbox]').first().check();
+    await shot(admin, 'boards-panel-editor-1366.png', false);
     await dialog.getByRole('button', { name: 'Xong' }).click();
     await dialog.waitFor({ state: 'detached' });
 
@@ -139,6 +142,7 @@ describe('Boards — build, share, view, wall and slideshow in a browser', () =>
     await dialog.getByLabel('Nội dung').fill(TEXT);
     await dialog.getByRole('button', { name: 'Xong' }).click();
     await dialog.waitFor({ state: 'detached' });
+    await admin.getByTestId('panel-tile-1').getByTestId('panel-time').waitFor();
     await shot(admin, 'boards-builder-1366.png');
 
     // The text panel (placed after the tile: columns 3 to 6) dragged by its bar, 3 columns right.
@@ -172,6 +176,24 @@ describe('Boards — build, share, view, wall and slideshow in a browser', () =>
     assert.equal(text.grid.x, 6, 'the text panel was dragged from column 3 to column 6');
     await shot(admin, 'boards-view-1366.png');
   });
+
+  it(
+    'prints the board on A4 landscape: its panels, none of the navigation or buttons',
+    { skip: SKIP_DOCUMENTS },
+    async () => {
+      await admin.emulateMedia({ media: 'print' });
+      const pdf = new Uint8Array(await admin.pdf({ format: 'A4', landscape: true }));
+      await admin.emulateMedia({ media: 'screen' });
+      await pdfPages(pdf, ARTIFACTS, 'boards-print');
+      const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
+      assert.ok(text.includes(NAME), 'the board’s name is printed');
+      // Side by side, the panels' lines interleave in the PDF's text: the text panel's first words.
+      assert.ok(text.includes('Ghi chú cho cuộc'), 'the text panel is printed');
+      assert.ok(text.includes('Số ca dương tính'), 'the tile is printed');
+      for (const gone of ['Chia sẻ', 'Sửa bảng', 'Giao ban', 'Đăng xuất'])
+        assert.ok(!text.includes(gone), `“${gone}” is not printed`);
+    },
+  );
 
   it('shares the board with the leaders of Hồ Chí Minh City', async () => {
     await admin.getByRole('button', { name: 'Chia sẻ' }).click();
@@ -211,6 +233,12 @@ describe('Boards — build, share, view, wall and slideshow in a browser', () =>
       const unit = p.getByLabel('Đơn vị', { exact: true });
       assert.match(await unit.locator('option:checked').innerText(), /Hồ Chí Minh/);
       await p.getByTestId('panel-text-1').getByText(TEXT).waitFor();
+      // The tile counts his city's cases: the board's unit is the viewer's own.
+      await p
+        .getByTestId('panel-tile-1')
+        .getByText(/Hồ Chí Minh/)
+        .first()
+        .waitFor();
       // Shared to read: no edit, share or delete.
       assert.equal(await p.getByRole('button', { name: 'Sửa bảng' }).count(), 0);
       assert.equal(await p.getByRole('button', { name: 'Xóa bảng' }).count(), 0);
@@ -247,15 +275,16 @@ describe('Boards — build, share, view, wall and slideshow in a browser', () =>
       try {
         const p = await signedIn(ctx, `/bang/${boardId}`, 'admin', srv!.adminPassword);
         await p.getByRole('heading', { name: NAME, level: 1 }).waitFor();
-        await p.getByTestId('panel-text-1').waitFor();
+        await p.getByTestId('panel-tile-1').getByTestId('panel-time').waitFor();
         await shot(p, `boards-view-${size.name}.png`);
         await p.goto(`${srv!.baseUrl}/bang/${boardId}?sua=1`);
         await p.getByTestId('board-builder').waitFor();
-        await p.getByTestId('cell-text-1').waitFor();
+        await p.getByTestId('cell-tile-1').getByTestId('panel-time').waitFor();
         await shot(p, `boards-builder-${size.name}.png`);
         await p.goto(`${srv!.baseUrl}/bang/${boardId}?wall=1`);
         await p.getByTestId('board-wall').getByTestId('panel-text-1').waitFor();
-        await p.getByTestId('live').waitFor();
+        await p.getByTestId('panel-tile-1').getByTestId('panel-time').waitFor();
+        await p.getByTestId('live').getByText('Trực tiếp').waitFor();
         await shot(p, `boards-wall-${size.name}.png`, false);
         if (size.name !== 'phone') {
           const s = await p.evaluate<{ w: number; h: number }>(SCROLL);

@@ -143,7 +143,6 @@ export function BoardBuilder({
       <EditGrid
         draft={draft}
         variables={variables}
-        boardId={base?.id}
         onPanels={(panels) => setDraft((d) => ({ ...d, panels }))}
         onEdit={(panel) => setEditing({ panel, isNew: false })}
         onRemove={(panel) =>

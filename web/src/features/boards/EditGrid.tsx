@@ -1,4 +1,6 @@
 import { GridLayout, noCompactor, useContainerWidth, type Layout } from 'react-grid-layout';
+import { itemOf } from '../room/data.ts';
+import { useCatalogue } from './panels/data.ts';
 import { PanelView } from './panels/PanelView.tsx';
 import {
   applyLayout,
@@ -19,20 +21,23 @@ import { cellStyle, GAP, ROW_HEIGHT } from './ViewGrid.tsx';
 export function EditGrid({
   draft,
   variables,
-  boardId,
   onPanels,
   onEdit,
   onRemove,
 }: {
   draft: Draft;
   variables: Variables;
-  boardId?: number;
   onPanels: (panels: Panel[]) => void;
   onEdit: (p: Panel) => void;
   onRemove: (p: Panel) => void;
 }) {
-  const { t } = useBoardText();
+  const { lang, t } = useBoardText();
   const narrow = useMedia(PHONE);
+  const cat = useCatalogue().data;
+  const figureName = (code: string) => {
+    const item = cat ? itemOf(cat, code) : undefined;
+    return item ? (lang === 'vi' ? item.nameVi : item.nameEn) : code;
+  };
   const { width, containerRef, mounted } = useContainerWidth({ measureBeforeMount: true });
   const layout = draft.panels.map((p) => ({ i: p.id, ...p.grid }));
   const changed = (l: Layout) => {
@@ -40,7 +45,7 @@ export function EditGrid({
     if (next.some((p, i) => p !== draft.panels[i])) onPanels(next);
   };
   const cell = (p: Panel) => {
-    const label = panelLabel(p, t(`kind_${p.kind}`));
+    const label = panelLabel(p, t(`kind_${p.kind}`), figureName);
     return (
       <div key={p.id} className="board-cell" style={cellStyle(p.grid)} data-testid={`cell-${p.id}`}>
         <div className="board-cell-bar">
@@ -68,11 +73,11 @@ export function EditGrid({
           </span>
         </div>
         <div className="board-cell-body">
+          {/* No boardId: a panel being built is sent as it is, not read as saved. */}
           <PanelView
             panel={p}
             variables={variables}
             version={draft.version}
-            boardId={boardId}
             boardName={draft.name}
           />
         </div>

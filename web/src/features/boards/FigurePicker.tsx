@@ -3,7 +3,7 @@ import { itemOf, type Item } from '../room/data.ts';
 import { sectorName } from '../room/messages.ts';
 import { Loading } from '../../shared/ui.tsx';
 import { useBoardText } from './messages.ts';
-import { useCatalogue } from './queries.ts';
+import { useCatalogue } from './panels/data.ts';
 
 const SHOWN = 60;
 

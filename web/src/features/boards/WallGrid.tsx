@@ -2,7 +2,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { GridLayout, noCompactor, useContainerWidth } from 'react-grid-layout';
 import { PanelView } from './panels/PanelView.tsx';
 import { readingOrder, rowsOf, wallRowHeight, type Board, type Variables } from './draft.ts';
-import { cellStyle } from './ViewGrid.tsx';
+import { PHONE, useMedia } from './useMedia.ts';
+import { cellStyle, ViewGrid } from './ViewGrid.tsx';
 
 /** The height of an element, following it. */
 function useHeight() {
@@ -24,6 +25,7 @@ function useHeight() {
  * left under the header, so that the whole board shows without scrolling at any size.
  */
 export function WallGrid({ board, variables }: { board: Board; variables: Variables }) {
+  const phone = useMedia(PHONE);
   const { width, containerRef, mounted } = useContainerWidth({ measureBeforeMount: true });
   const { ref, height } = useHeight();
   const ordered = useMemo(
@@ -36,6 +38,8 @@ export function WallGrid({ board, variables }: { board: Board; variables: Variab
   );
   const gap = Math.round(Math.min(24, Math.max(8, height / 90)));
   const rowHeight = wallRowHeight(rowsOf(ordered), height, gap);
+  // A phone cannot show a board's 12 columns: the panels one under another, and it scrolls.
+  if (phone) return <ViewGrid board={board} variables={variables} wall />;
   return (
     <div ref={ref} className="board-wall-fill">
       <div ref={containerRef} className="board-grid" data-testid="board-grid">

@@ -227,7 +227,11 @@ export function wallRowHeight(rows: number, height: number, margin: number): num
 }
 
 /** A panel's name as the builder lists it: its title, or its kind and figures. */
-export function panelLabel(p: Panel, kindName: string): string {
+export function panelLabel(
+  p: Panel,
+  kindName: string,
+  figureName: (code: string) => string = (c) => c,
+): string {
   if (p.title) return p.title;
-  return p.figures.length ? `${kindName}: ${p.figures.join(', ')}` : kindName;
+  return p.figures.length ? `${kindName}: ${p.figures.map(figureName).join(', ')}` : kindName;
 }

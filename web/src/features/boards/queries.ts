@@ -1,6 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { answer, ApiError, client, type Schemas } from '../../shared/api/client.ts';
-import { loadCatalogue } from '../room/data.ts';
 import type { Board, Draft, Share } from './draft.ts';
 
 /** The boards' reads and writes (src/api/board.routes.ts). */
@@ -115,15 +114,6 @@ export function fileName(name: string): string {
     .replace(/^-+|-+$/g, '')
     .toLowerCase()
     .slice(0, 80);
-}
-
-/** The catalogue of elements and indicators (as the room reads it), once per visit. */
-export function useCatalogue() {
-  return useQuery({
-    queryKey: ['metadata', 'catalogue'],
-    queryFn: ({ signal }) => loadCatalogue(signal),
-    staleTime: Infinity,
-  });
 }
 
 /** A refusal's problems, each with the path of the field: `panels.2.grid — …`. */
