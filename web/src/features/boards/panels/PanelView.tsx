@@ -197,7 +197,13 @@ export function PanelView({
         <header className="bp-head">
           <div className="bp-titles">
             {title && (
-              <h2 className="bp-title" id={titleId} title={title}>
+              // A tile without a title of its own names its figure in its body: the heading is
+              // then for screen readers only, so a narrow tile's width goes to its number.
+              <h2
+                className={`bp-title${panel.kind === 'tile' && !panel.title ? ' sr-only' : ''}`}
+                id={titleId}
+                title={title}
+              >
                 {title}
               </h2>
             )}
