@@ -115,7 +115,7 @@ describe('Boards — build, share, view, wall and slideshow in a browser', () =>
     await admin.goto(srv!.baseUrl + '/');
     await admin.getByRole('navigation').getByRole('link', { name: 'Bảng', exact: true }).click();
     await admin.getByRole('heading', { name: 'Bảng số liệu', level: 1 }).waitFor();
-    await admin.getByTestId('boards-default').getByText('Tổng quan hôm nay').waitFor();
+    await admin.getByTestId('boards-default').getByText('Tổng quan').waitFor();
     assert.equal(await admin.title(), 'Bảng số liệu — Opsroom');
   });
 

@@ -191,7 +191,7 @@ function screens(directiveId: number, taskId: number): Screen[] {
       signedIn: true,
       async ready(p) {
         await heading('Bảng số liệu')(p);
-        await p.getByTestId('boards-default').getByText('Tổng quan hôm nay').waitFor();
+        await p.getByTestId('boards-default').getByText('Tổng quan').waitFor();
       },
     },
     { name: 'board-view', path: '/bang/mac-dinh', signedIn: true, ready: boardReady },
@@ -201,7 +201,7 @@ function screens(directiveId: number, taskId: number): Screen[] {
 
 /** A board has drawn: its tiles' figures read, its map drawn with its values. */
 async function boardReady(p: Page): Promise<void> {
-  await p.getByRole('heading', { name: 'Tổng quan hôm nay', level: 1 }).waitFor();
+  await p.getByRole('heading', { name: 'Tổng quan', level: 1 }).waitFor();
   await p.getByTestId('panel-tile-positive_cases').getByTestId('panel-time').waitFor();
   await p.locator('[data-testid=map][data-total]').first().waitFor({ state: 'attached' });
 }

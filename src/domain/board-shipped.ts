@@ -2,7 +2,7 @@ import type { BoardFile } from '../contract/board.ts';
 
 /**
  * The board Opsroom opens when neither a unit nor any unit above it has chosen one: today's
- * overview (issue 19) — five tiles of the demo's daily figures, the map of the country, a
+ * overview (issue 19) — five tiles of the demo's daily figures over the last seven days, the map of the country, a
  * trend, a ranking of the units below and the alerts. A deployment without these figures sees
  * each panel say which figure is missing; the board still opens.
  */
@@ -10,9 +10,11 @@ export const SHIPPED_BOARD: BoardFile = {
   format: 'opsroom.board',
   formatVersion: 1,
   uid: 'opsroom-overview',
-  name: 'Tổng quan hôm nay',
-  description: 'Số liệu trong ngày, bản đồ, xu hướng, xếp hạng và cảnh báo',
-  variables: { unit: 'my_unit', period: 'TODAY' },
+  name: 'Tổng quan',
+  description:
+    'Bảy ngày qua so với bảy ngày trước và cùng kỳ năm trước: bản đồ, xu hướng, xếp hạng, cảnh báo',
+  // As the room opens: the last seven whole days (today's figures are still coming in).
+  variables: { unit: 'my_unit', period: 'LAST_7_DAYS' },
   panels: [
     ...(
       [
