@@ -16,6 +16,7 @@ import {
   type APIRequestContext,
   type APIResponse,
   type Browser,
+  type BrowserContext,
   type Page,
 } from 'playwright-core';
 
@@ -165,6 +166,48 @@ export async function fillSignIn(p: Page, username: string, password: string): P
   await p.getByRole('button', { name: 'Đăng nhập' }).click();
 }
 
+/** A browser window of a screen's size, in Vietnamese; below 500 px wide, a phone's touch screen. */
+export async function newScreen(
+  browser: Browser,
+  width: number,
+  height: number,
+): Promise<BrowserContext> {
+  const phone = width < 500;
+  const ctx = await browser.newContext({
+    viewport: { width, height },
+    locale: 'vi-VN',
+    acceptDownloads: true,
+    ...(phone ? { isMobile: true, hasTouch: true } : {}),
+  });
+  ctx.setDefaultTimeout(UI_TIMEOUT_MS);
+  return ctx;
+}
+
+/** A new page of `ctx` opened at `url` and signed in there; its script errors go to `errors`. */
+export async function openSignedIn(
+  ctx: BrowserContext,
+  url: string,
+  username: string,
+  password: string,
+  errors: string[],
+): Promise<Page> {
+  const p = await ctx.newPage();
+  watchErrors(p, errors);
+  await p.goto(url);
+  await fillSignIn(p, username, password);
+  return p;
+}
+
+/** A GET of a second client, again once if an idle connection was reset. */
+export async function apiGet(api: APIRequestContext, url: string): Promise<APIResponse> {
+  try {
+    return await api.get(url);
+  } catch (e) {
+    if (!String(e).includes('ECONNRESET')) throw e;
+    return api.get(url);
+  }
+}
+
 /**
  * A second client beside the browser, as a data platform would be: admin signed in through the
  * API, with the anti-forgery token its writes send.
@@ -172,10 +215,17 @@ export async function fillSignIn(p: Page, username: string, password: string): P
 export async function adminApi(
   srv: RunningServer,
 ): Promise<{ api: APIRequestContext; csrf: string }> {
+  return apiAs(srv, 'admin', srv.adminPassword);
+}
+
+/** A second client signed in through the API as `username`, with its anti-forgery token. */
+export async function apiAs(
+  srv: RunningServer,
+  username: string,
+  password: string,
+): Promise<{ api: APIRequestContext; csrf: string }> {
   const api = await request.newContext();
-  const login = await api.post(srv.baseUrl + '/api/auth/login', {
-    data: { username: 'admin', password: srv.adminPassword },
-  });
+  const login = await api.post(srv.baseUrl + '/api/auth/login', { data: { username, password } });
   assert.equal(login.status(), 200, await login.text());
   return { api, csrf: ((await login.json()) as { csrfToken: string }).csrfToken };
 }

@@ -11,7 +11,6 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { type APIRequestContext, type Browser, type Page } from 'playwright-core';
 import { formatValue } from '../web/src/shared/format.ts';
 import { resolvePeriod, vnToday } from '../web/src/features/room/state.ts';
@@ -35,20 +34,13 @@ import {
   watchErrors,
   type RunningServer,
 } from './harness.ts';
+import { download } from './screen.ts';
 
 let srv: RunningServer | undefined;
 let browser: Browser | undefined;
 let api: APIRequestContext | undefined;
 let page: Page;
 const pageErrors: string[] = [];
-
-/** A download started by `click`, as bytes, with the name the browser gives it. */
-async function download(p: Page, click: () => Promise<void>) {
-  const [dl] = await Promise.all([p.waitForEvent('download'), click()]);
-  const path = await dl.path();
-  assert.ok(path, 'the download was saved');
-  return { name: dl.suggestedFilename(), bytes: new Uint8Array(readFileSync(path)) };
-}
 
 const mapMenu = (p: Page) => p.locator('.ov-map').getByTestId('panel-menu');
 

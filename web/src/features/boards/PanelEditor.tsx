@@ -7,6 +7,7 @@ import { PeriodsField } from './PeriodsField.tsx';
 import { UnitsField } from './UnitsField.tsx';
 import {
   GRID_COLUMNS,
+  newPanel,
   newPanelId,
   PANEL_KINDS,
   panelProblem,
@@ -77,8 +78,14 @@ export function PanelEditor({
               onChange={(e) => {
                 const kind = e.target.value as PanelKind;
                 const next = withKind(panel, kind, others);
-                // a new panel is named after its kind; one already saved keeps its id
-                setPanel(isNew ? { ...next, id: newPanelId(others, kind) } : next);
+                // A new panel is named after its kind and takes its kind's size at the first
+                // free place (a map chosen in the dialog opened as a tile is not a tile's 3×2);
+                // one already saved keeps its id and its place.
+                setPanel(
+                  isNew
+                    ? { ...next, id: newPanelId(others, kind), grid: newPanel(others, kind).grid }
+                    : next,
+                );
               }}
             >
               {PANEL_KINDS.map((k) => (

@@ -14,7 +14,14 @@ import { useOverviewText } from '../../room/messages.ts';
 import { fileSlug, PanelMenu } from '../../room/PanelMenu.tsx';
 import { useCatalogue, usePanelData } from './data.ts';
 import { kindName, usePanelText } from './messages.ts';
-import { panelTitle, timeOf, type BoardPanel, type PanelData, type PanelProblem } from './model.ts';
+import {
+  panelTitle,
+  periodsLabel,
+  timeOf,
+  type BoardPanel,
+  type PanelData,
+  type PanelProblem,
+} from './model.ts';
 import { TextView } from './TextView.tsx';
 import { KindView, type ViewProps } from './views.tsx';
 import '../../room/overview.css';
@@ -211,7 +218,13 @@ export function PanelView({
               <p className="bp-sub">
                 {DATA_KINDS.has(panel.kind) && (
                   <span className="bp-where">
-                    {[data?.unit?.name, data?.period?.label].filter(Boolean).join(' · ')}
+                    {[
+                      data?.unit?.name,
+                      // The panel's own periods (a trend's 12 months), not always the board's.
+                      data?.periods.length ? periodsLabel(data.periods) : data?.period?.label,
+                    ]
+                      .filter(Boolean)
+                      .join(' · ')}
                   </span>
                 )}
                 {time && (
