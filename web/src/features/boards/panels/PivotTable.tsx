@@ -1,4 +1,5 @@
-import { useMemo } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { formatPeriodShort } from '../../../shared/format.ts';
 import type { PanelT } from './messages.ts';
 import { headerSpans, valueOf } from './model.ts';
 import type { ViewProps } from './views.tsx';
@@ -7,14 +8,66 @@ const DIM_KEYS = { dx: 'dimDx', pe: 'dimPe', ou: 'dimOu' } as const;
 
 const dimName = (t: PanelT, d: 'dx' | 'pe' | 'ou') => t(DIM_KEYS[d]);
 
+/** How long a wall shows one page of a pivot's rows. */
+const WALL_PAGE_MS = 8_000;
+
+/**
+ * On a wall nobody scrolls: the rows that fit are shown a page at a time, turning by
+ * themselves. How many fit is measured on all the rows drawn once (names wrap, so rows differ
+ * in height), again when the box changes size, leaving a row's height for the page's number.
+ */
+function useWallPages(on: boolean, total: number) {
+  const box = useRef<HTMLDivElement>(null);
+  /** null: every row is drawn, to be measured. */
+  const [perPage, setPerPage] = useState<number | null>(null);
+  const [page, setPage] = useState(0);
+  useEffect(() => {
+    const el = box.current;
+    if (!on || !el) return;
+    let last = '';
+    const ro = new ResizeObserver(() => {
+      const now = `${el.clientWidth}x${el.clientHeight}`;
+      if (now !== last) setPerPage(null);
+      last = now;
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [on, total]);
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!on || !el || perPage !== null) return;
+    const rows = [...el.querySelectorAll('tbody tr')];
+    const top = el.getBoundingClientRect().top;
+    const bottom = top + el.clientHeight;
+    const fits = (limit: number) => rows.filter((r) => r.getBoundingClientRect().bottom <= limit);
+    let n = fits(bottom).length;
+    if (n < rows.length) {
+      const rowHeight = rows[0]?.getBoundingClientRect().height ?? 0;
+      n = fits(bottom - rowHeight).length;
+    }
+    setPerPage(Math.max(1, n));
+    setPage(0);
+  }, [on, perPage]);
+  const size = perPage ?? total;
+  const pages = Math.max(1, Math.ceil(total / size));
+  useEffect(() => {
+    if (!on || pages <= 1) return;
+    const timer = setInterval(() => setPage((p) => (p + 1) % pages), WALL_PAGE_MS);
+    return () => clearInterval(timer);
+  }, [on, pages]);
+  const first = on ? Math.min(page, pages - 1) * size : 0;
+  return { box, first, last: on ? Math.min(total, first + size) : total, paged: on && pages > 1 };
+}
+
 /**
  * The pivot the server laid out: row headers down the left (one column per dimension, a header
  * spanning the rows it groups), column headers across the top (one row per dimension, spanning
  * the columns it groups), each value written as its figure is (unit, decimals). The headers stay
  * in view while the table scrolls inside its panel.
  */
-export function PivotTable({ data, items, lang, t, title }: ViewProps) {
+export function PivotTable({ data, items, lang, t, title, wall }: ViewProps) {
   const pivot = data.pivot;
+  const { box, first, last, paged } = useWallPages(wall === true, pivot?.values.length ?? 0);
   const rowSpans = useMemo(() => headerSpans(pivot?.rowHeaders ?? []), [pivot]);
   const colSpans = useMemo(() => {
     // Spans across: the column headers read one column at a time.
@@ -32,9 +85,13 @@ export function PivotTable({ data, items, lang, t, title }: ViewProps) {
         ? columnHeaders[c]?.[dxCol]?.id
         : data.figures[0]?.code;
   const columnCount = Math.max(columnHeaders.length, 1);
+  // A wall writes days and months short ("30/11"): seven of them fit beside a unit's name.
+  const columnLabel = (dim: 'dx' | 'pe' | 'ou', item: { id: string; label: string } | undefined) =>
+    wall && dim === 'pe' && item ? formatPeriodShort(lang, item.id) : (item?.label ?? '');
   return (
     <div
-      className="bp-pivot-scroll"
+      ref={box}
+      className={`bp-pivot-scroll${paged ? ' bp-pivot-paged' : ''}`}
       tabIndex={0}
       role="region"
       aria-label={t('pivotCaption', { title })}
@@ -82,7 +139,7 @@ export function PivotTable({ data, items, lang, t, title }: ViewProps) {
                       scope={span > 1 ? 'colgroup' : 'col'}
                       className="num"
                     >
-                      {item?.label ?? ''}
+                      {columnLabel(dim, item)}
                     </th>
                   );
                 })}
@@ -91,34 +148,43 @@ export function PivotTable({ data, items, lang, t, title }: ViewProps) {
           )}
         </thead>
         <tbody>
-          {values.map((row, r) => (
-            <tr key={r}>
-              {rows.map((_, level) => {
-                const span = rowSpans[r]?.[level] ?? 1;
-                if (span === 0) return null;
-                return (
-                  <th
-                    key={level}
-                    rowSpan={span > 1 ? span : undefined}
-                    scope={span > 1 ? 'rowgroup' : 'row'}
-                    className={level === 0 ? 'bp-pivot-first' : undefined}
-                  >
-                    {rowHeaders[r]?.[level]?.label ?? ''}
-                  </th>
-                );
-              })}
-              {Array.from({ length: columnCount }, (_, c) => {
-                const figure = figureAt(r, c);
-                return (
-                  <td key={c} className="num">
-                    {valueOf(lang, row[c], figure ? items.get(figure) : undefined)}
-                  </td>
-                );
-              })}
-            </tr>
-          ))}
+          {values.slice(first, last).map((row, i) => {
+            const r = first + i;
+            return (
+              <tr key={r}>
+                {rows.map((_, level) => {
+                  // A page of rows names each row's groups: a span may start on another page.
+                  const span = paged ? 1 : (rowSpans[r]?.[level] ?? 1);
+                  if (span === 0) return null;
+                  return (
+                    <th
+                      key={level}
+                      rowSpan={span > 1 ? span : undefined}
+                      scope={span > 1 ? 'rowgroup' : 'row'}
+                      className={level === 0 ? 'bp-pivot-first' : undefined}
+                    >
+                      {rowHeaders[r]?.[level]?.label ?? ''}
+                    </th>
+                  );
+                })}
+                {Array.from({ length: columnCount }, (_, c) => {
+                  const figure = figureAt(r, c);
+                  return (
+                    <td key={c} className="num">
+                      {valueOf(lang, row[c], figure ? items.get(figure) : undefined)}
+                    </td>
+                  );
+                })}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
+      {paged && (
+        <p className="bp-pivot-page" data-testid="pivot-page">
+          {t('pivotRows', { from: first + 1, to: last, total: values.length })}
+        </p>
+      )}
     </div>
   );
 }
