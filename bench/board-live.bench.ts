@@ -12,16 +12,27 @@
  * panel read again, and its year tile showing the new total (so a stale answer is counted as
  * not delivered, not as fast). Server CPU: the child's user + system time over the measured
  * seconds, as a share of one core (the machine has two, and this process, the clients, uses
- * the other). Two variants in the same run: the panels' figures shared between viewers of the
- * same scope until the next value arrives (as served), and read afresh for every board (the
- * baseline: what each open board would cost the server without that sharing).
+ * the other). Three variants in the same run: each board's panels pushed on its own stream
+ * (`GET /api/boards/{id}/live`: every changed panel computed once for all the boards alike and
+ * written to each; delivered when the year tile pushed shows the new total), the panels read
+ * again over HTTP with their figures shared between viewers of the same scope until the next
+ * value arrives, and read afresh for every board (the baseline: what each open board would cost
+ * the server without sharing or pushing).
+ *
+ *   OPSROOM_BENCH_BOARD_VARIANTS=pushed,shared,read   which variants (default: all three)
  */
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { BoardInput } from '../src/contract/board.ts';
 import type { Engine } from '../src/db/client.ts';
-import { openConnections, serveInChild, startChild, type Child } from './child-server.ts';
+import {
+  openConnections,
+  openStreams,
+  serveInChild,
+  startChild,
+  type Child,
+} from './child-server.ts';
 import { percentile, type Bench, type BenchOptions, type Measurement } from './lib.ts';
 
 const ELEMENT = {
@@ -186,6 +197,8 @@ interface CaseResult {
   seconds: number;
   cpuShare: number;
   requests: number;
+  /** Pushed: the panel frames received. */
+  pushes: number;
   failures: number;
 }
 
@@ -237,34 +250,50 @@ async function measure(
   warmup: number,
   firstDay: { next: number },
   log: (m: string) => void,
+  push: boolean,
 ): Promise<CaseResult> {
   const info = server.info;
-  const clients = await openConnections(info.url, info.token, 'data', boards);
-  log(`  ${boards} boards open`);
+  const clients = push
+    ? await openStreams(info.url, info.token, `/api/boards/${info.board}/live`, boards)
+    : await openConnections(info.url, info.token, 'data', boards);
+  log(`  ${boards} boards open${push ? ' (their streams)' : ''}`);
   /** Per value (by its running total), when it was posted; per board, when it first held it. */
   const postedAt = new Map<number, number>();
   const delivery: number[] = [];
   let requests = 0;
+  let pushes = 0;
   let failures = 0;
   let measuring = false;
   const best = new Array<number>(boards).fill(0);
+  /** Board `i` holds `total` values now: each value newly held is delivered. */
+  const seenPush = (i: number, total: number) => {
+    const now = performance.now();
+    for (let v = best[i]! + 1; v <= total; v++) {
+      const at = postedAt.get(v);
+      if (at !== undefined && measuring && v >= firstMeasured) delivery.push(now - at);
+    }
+    best[i] = Math.max(best[i]!, total);
+  };
   const views = clients.map((c, i) => {
     const view = openBoard(
       info,
-      (total) => {
-        const now = performance.now();
-        for (let v = best[i]! + 1; v <= total; v++) {
-          const at = postedAt.get(v);
-          if (at !== undefined && measuring && v >= firstMeasured) delivery.push(now - at);
-        }
-        best[i] = Math.max(best[i]!, total);
-      },
+      (total) => seenPush(i, total),
       () => requests++,
     );
-    c.onEvent = (e) => {
-      if (e.event === 'data' && e.data.includes(ELEMENT.code))
-        view.readAll().catch(() => failures++);
-    };
+    const tilePush = `{"panel":${JSON.stringify(info.yearTile)},`;
+    c.onEvent = push
+      ? (e) => {
+          if (e.event !== 'panel') return;
+          if (measuring) pushes++;
+          // The pushed year tile: the board holds the new total once it shows it.
+          if (!e.data.startsWith(tilePush)) return;
+          const d = JSON.parse(e.data) as { data: { cells: { value: number | null }[] } };
+          seenPush(i, d.data.cells[0]?.value ?? 0);
+        }
+      : (e) => {
+          if (e.event === 'data' && e.data.includes(ELEMENT.code))
+            view.readAll().catch(() => failures++);
+        };
     return view;
   });
   let total = 0;
@@ -317,6 +346,7 @@ async function measure(
     seconds: wall / 1000,
     cpuShare: cpu / wall,
     requests,
+    pushes,
     failures,
   };
 }
@@ -330,6 +360,21 @@ function boardCounts(): number[] {
   return counts;
 }
 
+const VARIANTS = [
+  { id: 'pushed', name: 'pushed to each board’s stream', shared: true, push: true },
+  { id: 'shared', name: 'figures shared per scope (served)', shared: true, push: false },
+  { id: 'read', name: 'read for every board', shared: false, push: false },
+] as const;
+
+function variantsWanted() {
+  const env = process.env.OPSROOM_BENCH_BOARD_VARIANTS;
+  if (!env) return [...VARIANTS];
+  const ids = env.split(',').map((s) => s.trim());
+  const bad = ids.find((id) => !VARIANTS.some((v) => v.id === id));
+  if (bad) throw new Error(`OPSROOM_BENCH_BOARD_VARIANTS: pushed, shared or read; got ${bad}`);
+  return VARIANTS.filter((v) => ids.includes(v.id));
+}
+
 const extra = new Map<string, string>();
 
 async function run(opts: BenchOptions): Promise<Measurement[]> {
@@ -339,14 +384,13 @@ async function run(opts: BenchOptions): Promise<Measurement[]> {
   const results: Measurement[] = [];
   const firstDay = { next: 0 };
   for (const engine of opts.engines)
-    for (const shared of [true, false]) {
-      const variant = shared ? 'figures shared per scope (served)' : 'read for every board';
+    for (const { name: variant, shared, push } of variantsWanted()) {
       opts.log(`${engine}: starting the server (${variant})`);
       const server = await startServer(engine, shared);
       try {
         for (const n of counts) {
           opts.log(`${engine}: ${n} boards, ${variant}`);
-          const r = await measure(server, n, seconds, warmup, firstDay, opts.log);
+          const r = await measure(server, n, seconds, warmup, firstDay, opts.log, push);
           const sorted = [...r.delivery].sort((a, b) => a - b);
           const caseName = `${n.toLocaleString('en')} open boards, a value a second`;
           results.push({
@@ -364,7 +408,10 @@ async function run(opts: BenchOptions): Promise<Measurement[]> {
             `${engine} | ${caseName} | ${variant}`,
             `p99 ${percentile(sorted, 99).toFixed(0)} ms; delivered ${r.delivered.toLocaleString('en')}/${r.expected.toLocaleString('en')}; ` +
               `server CPU ${(r.cpuShare * 100).toFixed(0)}% of a core over ${r.seconds.toFixed(0)} s; ` +
-              `${Math.round(r.requests / r.seconds).toLocaleString('en')} panel reads/s; ${r.failures} failed`,
+              (push
+                ? `${Math.round(r.pushes / r.seconds).toLocaleString('en')} panel frames received/s; `
+                : `${Math.round(r.requests / r.seconds).toLocaleString('en')} panel reads/s; `) +
+              `${r.failures} failed`,
           );
         }
       } finally {
