@@ -238,6 +238,18 @@ for (const engine of testEngines()) {
       );
     });
 
+    it('keeps no place in the server’s line: open boards leave room for requests', async () => {
+      const limit = t.database.queueLimit;
+      t.database.queueLimit = 2;
+      try {
+        for (let i = 0; i < 3; i++) await open(cb79);
+        const r = await call(cb79, 'GET', `/api/boards/${board.id}`);
+        assert.equal(r.status, 200, r.text);
+      } finally {
+        t.database.queueLimit = limit;
+      }
+    });
+
     it('answers 404 to a viewer the board is not shared with, 401 to no one', async () => {
       await assert.rejects(open(cb48), /HTTP 404/);
       await assert.rejects(SseClient.connect(`${url}/api/boards/${board.id}/live`), /HTTP 401/);

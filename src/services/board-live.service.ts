@@ -3,6 +3,7 @@ import type { Store } from '../db/store.ts';
 import { isRootScope, type Actor, type Scope } from '../domain/access.ts';
 import { pathsAbove, reaches } from '../domain/audience.ts';
 import { splitFigure } from '../domain/board.ts';
+import { nextTicket, runIn } from '../db/request-context.ts';
 import { dependencyOrder, itemsOf } from '../domain/expression.ts';
 import type { LiveBus, LiveEvent } from '../live/bus.ts';
 import {
@@ -353,7 +354,8 @@ export class BoardLiveService {
       if (g.retired) continue;
       g.running = true;
       this.running++;
-      void this.pass(g).finally(() => {
+      // Its own place in the database's line, not the one of the request whose event it was.
+      void runIn({ ticket: nextTicket() }, () => this.pass(g)).finally(() => {
         g.running = false;
         this.running--;
         if (g.pending.size && !g.retired) this.schedule(g);
