@@ -171,7 +171,27 @@ function cpuMs(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-function get(agent: Agent, url: URL, token: string): Promise<{ status: number; body: string }> {
+/**
+ * A panel read as the page's query makes it: a server too busy (503) is asked again after its
+ * Retry-After (TanStack Query retries a failed read too), up to five times.
+ */
+async function get(
+  agent: Agent,
+  url: URL,
+  token: string,
+): Promise<{ status: number; body: string }> {
+  for (let attempt = 0; ; attempt++) {
+    const r = await getOnce(agent, url, token);
+    if (r.status !== 503 || attempt >= 5) return r;
+    await new Promise((done) => setTimeout(done, Math.min(4, r.retryAfter) * 1000));
+  }
+}
+
+function getOnce(
+  agent: Agent,
+  url: URL,
+  token: string,
+): Promise<{ status: number; body: string; retryAfter: number }> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
@@ -180,7 +200,11 @@ function get(agent: Agent, url: URL, token: string): Promise<{ status: number; b
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            retryAfter: Number(res.headers['retry-after'] ?? 1) || 1,
+          }),
         );
         res.on('error', reject);
       },
@@ -314,7 +338,9 @@ async function measure(
     await res.arrayBuffer();
   };
   // Every board reads its panels once, as on opening; then `warmup` values unmeasured.
-  await Promise.all(views.map((v) => v.readAll()));
+  // (50 at a time: a wall is not switched on in one millisecond.)
+  for (let i = 0; i < views.length; i += 50)
+    await Promise.all(views.slice(i, i + 50).map((v) => v.readAll()));
   for (let i = 0; i < warmup; i++) {
     await post();
     await new Promise((r) => setTimeout(r, 1000));
