@@ -332,7 +332,7 @@ describe('Data quality screen — in a browser', () => {
     const ids = await page
       .locator('nav.topnav a')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid') ?? ''));
-    assert.equal(ids.length, 9, ids.join(' '));
+    assert.equal(ids.length, 10, ids.join(' '));
     // Each click changes the tab's title (one title per screen), ending in "— Opsroom".
     const titles = async () => {
       const seen: string[] = [];

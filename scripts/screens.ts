@@ -183,7 +183,27 @@ function screens(directiveId: number, taskId: number): Screen[] {
         await p.getByTestId('live').getByText('Trực tiếp').waitFor(attached);
       },
     },
+    // Boards (issue 19): the list, and the unit's default board (the shipped one) read and on
+    // the wall.
+    {
+      name: 'boards',
+      path: '/bang/',
+      signedIn: true,
+      async ready(p) {
+        await heading('Bảng số liệu')(p);
+        await p.getByTestId('boards-default').getByText('Tổng quan').waitFor();
+      },
+    },
+    { name: 'board-view', path: '/bang/mac-dinh', signedIn: true, ready: boardReady },
+    { name: 'board-wall', path: '/bang/mac-dinh?wall=1', signedIn: true, ready: boardReady },
   ];
+}
+
+/** A board has drawn: its tiles' figures read, its map drawn with its values. */
+async function boardReady(p: Page): Promise<void> {
+  await p.getByRole('heading', { name: 'Tổng quan', level: 1 }).waitFor();
+  await p.getByTestId('panel-tile-positive_cases').getByTestId('panel-time').waitFor();
+  await p.locator('[data-testid=map][data-total]').first().waitFor({ state: 'attached' });
 }
 
 /** Every hh:mm in the page's text becomes 00:00 (see the header). */

@@ -455,6 +455,21 @@ for (const engine of testEngines()) {
       assert.equal(bad.status, 400);
     });
 
+    it('a tile over LAST_7_DAYS: one value for the seven days, compared with the seven before', async () => {
+      const r = await data('admin', {
+        panel: panel('tile', { figures: ['TESTS_DONE'], units: ['79'], periods: ['LAST_7_DAYS'] }),
+        variables: {},
+        version: TREE,
+      });
+      const week = DAYS.slice(7); // 2026-11-16 … 2026-11-22
+      const before = DAYS.slice(0, 7);
+      const sum = (ds: string[]) => ds.reduce((a, d) => a + tests(d), 0);
+      assert.equal(r.json.periods.length, 1, r.text);
+      assert.equal(r.json.cells.length, 1, r.text);
+      assert.equal(r.json.cells[0].value, sum(week));
+      assert.equal(r.json.cells[0].pop.previous, sum(before), r.text);
+    });
+
     it('a value saved is in the next read of a panel asked a moment before (answers are shared, never stale)', async () => {
       const ask = {
         panel: panel('tile', { figures: ['TESTS_DONE'], units: ['79'], periods: ['20261122'] }),

@@ -372,6 +372,21 @@ for (const engine of testEngines()) {
       }
       // A province with a default of its own keeps it.
       assert.equal((await api('cb79').get('/api/boards/default')).json.board.id, id);
+      // The monthly board: shared with every unit to read, every panel drawable, as a file valid.
+      const list = await api('cb48').get('/api/boards?limit=100');
+      const monthly = list.json.items.find((b: { uid: string }) => b.uid === 'opsroom-monthly');
+      assert.ok(monthly, list.text);
+      assert.equal(monthly.panelCount, 12);
+      assert.equal(monthly.canEdit, false);
+      const opened = await api('cb48').get(`/api/boards/${monthly.id}`);
+      assert.equal(opened.status, 200, opened.text);
+      assert.deepEqual(
+        opened.json.panels.map((p: { problem: unknown }) => p.problem),
+        Array(12).fill(null),
+      );
+      const file = await api('admin').get(`/api/boards/${monthly.id}/export`);
+      assert.equal(file.status, 200, file.text);
+      assert.equal(file.json.uid, 'opsroom-monthly');
     });
 
     it('a retried create with the same Idempotency-Key makes one board', async () => {

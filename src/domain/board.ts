@@ -1,4 +1,4 @@
-import { isRelativePeriod, parsePeriod } from './period.ts';
+import { addDays, isRelativePeriod, parsePeriod, type Period } from './period.ts';
 
 /** Boards (issue 19): the pure rules of their layout and references. */
 
@@ -87,4 +87,17 @@ export function isBoardPeriod(s: string): boolean {
 export function splitFigure(figure: string): { code: string; option?: string } {
   const dot = figure.indexOf('.');
   return dot < 0 ? { code: figure } : { code: figure.slice(0, dot), option: figure.slice(dot + 1) };
+}
+
+/**
+ * Consecutive days (LAST_7_DAYS, LAST_30_DAYS…) as one date range, for the panels that show one
+ * value over their periods (a tile, a map, a ranking, a breakdown): a range is compared with the
+ * days before it and the same days a year earlier, as the room's "7 ngày" is, where seven
+ * separate days would be added with no comparison at all. Anything else is kept as it is.
+ */
+export function daysAsRange(periods: readonly Period[]): Period[] {
+  if (periods.length < 2 || periods.some((p) => p.type !== 'day')) return [...periods];
+  const days = [...periods].sort((a, b) => a.start.localeCompare(b.start));
+  const consecutive = days.every((d, i) => i === 0 || d.start === addDays(days[i - 1]!.start, 1));
+  return consecutive ? [parsePeriod(`${days[0]!.start}_${days.at(-1)!.end}`)] : [...periods];
 }

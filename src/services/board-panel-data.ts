@@ -2,7 +2,7 @@ import type { AnalyticsCell } from '../contract/analytics.ts';
 import type { BoardPanel, PanelData, PanelDataRequest, PanelProblem } from '../contract/board.ts';
 import type { Store } from '../db/store.ts';
 import { inScope, type Actor } from '../domain/access.ts';
-import { PERIOD_VARIABLE, splitFigure, UNIT_VARIABLE } from '../domain/board.ts';
+import { daysAsRange, PERIOD_VARIABLE, splitFigure, UNIT_VARIABLE } from '../domain/board.ts';
 import { layoutPivot, type PivotDimension, type PivotItem } from '../domain/board-pivot.ts';
 import type { Clock } from '../domain/dates.ts';
 import { directionOf } from '../domain/direction.ts';
@@ -348,6 +348,8 @@ export class PanelDataReader {
     base: PanelData,
     en: boolean,
   ): Promise<PanelData> {
+    // One value over consecutive days is the value of their range, with its comparisons.
+    if (panel.kind !== 'trend' && panel.kind !== 'pivot') periods = daysAsRange(periods);
     const [figures, named] = await Promise.all([
       this.figureList(panel, en),
       this.present(tree, units),

@@ -14,7 +14,7 @@ import type { BoardRow, BoardShareRow, BoardViewer, NewShare } from '../db/board
 import type { Repos, Store } from '../db/store.ts';
 import { actorLabel, allows, inScope, isRootScope, type Actor } from '../domain/access.ts';
 import { splitFigure, UNIT_VARIABLE } from '../domain/board.ts';
-import { SHIPPED_BOARD } from '../domain/board-shipped.ts';
+import { DEMO_MONTHLY_BOARD, SHIPPED_BOARD } from '../domain/board-shipped.ts';
 import type { Clock } from '../domain/dates.ts';
 import { AppError, errors } from '../domain/errors.ts';
 import { auditActor } from './audit.ts';
@@ -763,33 +763,58 @@ export class BoardService {
     };
   }
 
-  /** The shipped board stored as a real one, owned by the system (the demo's first start). */
+  /**
+   * The shipped boards stored as real ones, owned by the system (the demo's first start): the
+   * overview as the nation's default, the monthly board shared with every unit to read.
+   * Installing twice does nothing.
+   */
   async installShipped(nation: { version: string; path: string; code: string }) {
-    const existing = await this.store.repos.boards.byUid(SHIPPED_BOARD.uid);
+    const overview = await this.installFile(nation, SHIPPED_BOARD, 'default');
+    await this.installFile(nation, DEMO_MONTHLY_BOARD, 'shared');
+    return overview;
+  }
+
+  private async installFile(
+    nation: { version: string; path: string; code: string },
+    file: BoardFile,
+    as: 'default' | 'shared',
+  ): Promise<number> {
+    const existing = await this.store.repos.boards.byUid(file.uid);
     if (existing) return Number(existing.id);
     return this.store.transaction(async (tx) => {
       const id = await tx.boards.insert({
-        uid: SHIPPED_BOARD.uid,
-        name: SHIPPED_BOARD.name,
-        description: SHIPPED_BOARD.description,
-        document: { variables: SHIPPED_BOARD.variables, panels: SHIPPED_BOARD.panels },
+        uid: file.uid,
+        name: file.name,
+        description: file.description,
+        document: { variables: file.variables, panels: file.panels },
         owner: { kind: 'system', id: null, name: 'Opsroom', ...nation },
         at: this.clock(),
       });
-      await tx.boards.setDefault({
-        version: nation.version,
-        code: nation.code,
-        path: nation.path,
-        boardId: id,
-        by: 'system',
-        at: this.clock(),
-      });
+      if (as === 'default')
+        await tx.boards.setDefault({
+          version: nation.version,
+          code: nation.code,
+          path: nation.path,
+          boardId: id,
+          by: 'system',
+          at: this.clock(),
+        });
+      else
+        await tx.boards.replaceShares(id, [
+          {
+            kind: 'unit',
+            unitVersion: nation.version,
+            unitCode: nation.code,
+            unitPath: nation.path,
+            access: 'read',
+          },
+        ]);
       await tx.audit.record({
         ...auditActor('system'),
         action: 'board.create',
         entityType: 'board',
         entityId: String(id),
-        after: { uid: SHIPPED_BOARD.uid, default: nation.code },
+        after: { uid: file.uid, [as]: nation.code },
       });
       return id;
     });

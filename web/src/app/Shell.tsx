@@ -20,6 +20,8 @@ import { briefingText } from '../features/briefings/messages.ts';
 import { UNITS_PATH } from '../features/units/route.ts';
 import { QUALITY_PATH } from '../features/quality/paths.ts';
 import { qualityText } from '../features/quality/messages.ts';
+import { BOARDS_PATH, PLAYLIST_PATH } from '../features/boards/paths.ts';
+import { boardText } from '../features/boards/messages.ts';
 import { preloadScreens } from './screens.ts';
 
 /**
@@ -36,7 +38,8 @@ type Page =
   | 'followup'
   | 'sectors'
   | 'quality'
-  | 'briefings';
+  | 'briefings'
+  | 'boards';
 
 const under = (pathname: string, path: string) =>
   pathname === path || pathname.startsWith(path + '/');
@@ -51,6 +54,7 @@ function pageOf(pathname: string): Page {
   if (under(pathname, PLAN_PATH)) return 'plan';
   if (under(pathname, FOLLOWUP_PATH)) return 'followup';
   if (under(pathname, QUALITY_PATH)) return 'quality';
+  if (under(pathname, BOARDS_PATH) || under(pathname, PLAYLIST_PATH)) return 'boards';
   return 'overview';
 }
 
@@ -79,6 +83,8 @@ function sectionName(
       return briefingText(lang, 'nav');
     case 'quality':
       return qualityText(lang, 'nav');
+    case 'boards':
+      return boardText(lang, 'nav');
   }
 }
 
@@ -124,6 +130,7 @@ function Header({ me, onLogout, page }: { me: Me | null; onLogout: () => void; p
   // The main menu: address, the page it opens, its test id, its label.
   const navItems: [string, Page, string][] = [
     [OVERVIEW_PATH, 'overview', 'nav-overview'],
+    [BOARDS_PATH + '/', 'boards', 'nav-boards'],
     [UNITS_PATH, 'units', 'nav-units'],
     [DATA_ENTRY_PATH, 'entry', 'nav-data-entry'],
     [DIRECTIVES_PATH, 'directives', 'nav-directives'],

@@ -196,6 +196,53 @@ const qualityRoute = createRoute({
   ),
 });
 
+/** Boards (issue 19): the list, a board (`?sua=1` builds it, `?wall=1` on the wall), the slideshow. */
+const boardsListRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/bang/',
+  component: screen(() =>
+    import('../features/boards/BoardsPage.tsx').then(({ BoardsPage }) => ({
+      default: function Boards() {
+        return <BoardsPage me={useMe()} />;
+      },
+    })),
+  ),
+});
+
+const boardPageRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/bang/$id',
+  validateSearch: (s: Record<string, unknown>) => ({
+    sua: str(s.sua),
+    wall: str(s.wall),
+    dv: str(s.dv),
+    ky: str(s.ky),
+  }),
+  component: screen(() =>
+    import('../features/boards/BoardScreen.tsx').then(({ BoardScreen }) => ({
+      default: function BoardOfBoards() {
+        const { id } = boardPageRoute.useParams();
+        const search = boardPageRoute.useSearch();
+        return <BoardScreen key={id} idText={id} search={search} me={useMe()} />;
+      },
+    })),
+  ),
+});
+
+const playlistRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/trinh-chieu/',
+  validateSearch: (s: Record<string, unknown>) => ({ bang: str(s.bang), giay: str(s.giay) }),
+  component: screen(() =>
+    import('../features/boards/PlaylistPage.tsx').then(({ PlaylistPage }) => ({
+      default: function Playlist() {
+        const { bang, giay } = playlistRoute.useSearch();
+        return <PlaylistPage key={`${bang}|${giay}`} me={useMe()} bang={bang} giay={giay} />;
+      },
+    })),
+  ),
+});
+
 const routeTree = rootRoute.addChildren([
   roomRoute,
   unitsRoute,
@@ -210,6 +257,9 @@ const routeTree = rootRoute.addChildren([
   planRoute,
   followupRoute,
   qualityRoute,
+  boardsListRoute,
+  boardPageRoute,
+  playlistRoute,
 ]);
 
 export const router = createRouter({

@@ -76,7 +76,7 @@ export function RoomHeader({
   );
 }
 
-function LiveMark({ t, updatedAt }: { t: OverviewT; updatedAt?: Date }) {
+export function LiveMark({ t, updatedAt }: { t: OverviewT; updatedAt?: Date }) {
   const status = useLiveStatus();
   return (
     <p
@@ -104,7 +104,7 @@ function timeOf(d: Date): string {
   return new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(11, 16);
 }
 
-function Clock({ lang, t }: { lang: Lang; t: OverviewT }) {
+export function Clock({ lang, t }: { lang: Lang; t: OverviewT }) {
   const [now, setNow] = useState(() => new Date());
   useEffect(() => {
     const id = setInterval(() => setNow(new Date()), 15_000);

@@ -190,12 +190,20 @@ export function PanelView({
       aria-busy={q.isFetching}
       data-testid={`panel-${panel.id}`}
       data-kind={panel.kind}
+      // What a test or a benchmark waits for: the panel has its figures (or says why not).
+      data-state={shownProblem ? 'problem' : isText || data ? 'ready' : error ? 'error' : 'loading'}
     >
       {(title || time || menu) && (
         <header className="bp-head">
           <div className="bp-titles">
             {title && (
-              <h2 className="bp-title" id={titleId} title={title}>
+              // A tile without a title of its own names its figure in its body: the heading is
+              // then for screen readers only, so a narrow tile's width goes to its number.
+              <h2
+                className={`bp-title${panel.kind === 'tile' && !panel.title ? ' sr-only' : ''}`}
+                id={titleId}
+                title={title}
+              >
                 {title}
               </h2>
             )}
