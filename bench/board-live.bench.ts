@@ -356,6 +356,8 @@ async function measure(
   // (50 at a time: a wall is not switched on in one millisecond.)
   for (let i = 0; i < views.length; i += 50)
     await Promise.all(views.slice(i, i + 50).map((v) => v.readAll()));
+  // The year's total so far (an earlier case on this server posted values too): counted on.
+  total = best.reduce((a, b) => Math.max(a, b), 0);
   for (let i = 0; i < warmup; i++) {
     await post();
     await new Promise((r) => setTimeout(r, 1000));
