@@ -12,16 +12,27 @@
  * panel read again, and its year tile showing the new total (so a stale answer is counted as
  * not delivered, not as fast). Server CPU: the child's user + system time over the measured
  * seconds, as a share of one core (the machine has two, and this process, the clients, uses
- * the other). Two variants in the same run: the panels' figures shared between viewers of the
- * same scope until the next value arrives (as served), and read afresh for every board (the
- * baseline: what each open board would cost the server without that sharing).
+ * the other). Three variants in the same run: each board's panels pushed on its own stream
+ * (`GET /api/boards/{id}/live`: every changed panel computed once for all the boards alike and
+ * written to each; delivered when the year tile pushed shows the new total), the panels read
+ * again over HTTP with their figures shared between viewers of the same scope until the next
+ * value arrives, and read afresh for every board (the baseline: what each open board would cost
+ * the server without sharing or pushing).
+ *
+ *   OPSROOM_BENCH_BOARD_VARIANTS=pushed,shared,read   which variants (default: all three)
  */
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { BoardInput } from '../src/contract/board.ts';
 import type { Engine } from '../src/db/client.ts';
-import { openConnections, serveInChild, startChild, type Child } from './child-server.ts';
+import {
+  openConnections,
+  openStreams,
+  serveInChild,
+  startChild,
+  type Child,
+} from './child-server.ts';
 import { percentile, type Bench, type BenchOptions, type Measurement } from './lib.ts';
 
 const ELEMENT = {
@@ -160,7 +171,27 @@ function cpuMs(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-function get(agent: Agent, url: URL, token: string): Promise<{ status: number; body: string }> {
+/**
+ * A panel read as the page's query makes it: a server too busy (503) is asked again after its
+ * Retry-After (TanStack Query retries a failed read too), up to five times.
+ */
+async function get(
+  agent: Agent,
+  url: URL,
+  token: string,
+): Promise<{ status: number; body: string }> {
+  for (let attempt = 0; ; attempt++) {
+    const r = await getOnce(agent, url, token);
+    if (r.status !== 503 || attempt >= 5) return r;
+    await new Promise((done) => setTimeout(done, Math.min(4, r.retryAfter) * 1000));
+  }
+}
+
+function getOnce(
+  agent: Agent,
+  url: URL,
+  token: string,
+): Promise<{ status: number; body: string; retryAfter: number }> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
@@ -169,7 +200,11 @@ function get(agent: Agent, url: URL, token: string): Promise<{ status: number; b
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            retryAfter: Number(res.headers['retry-after'] ?? 1) || 1,
+          }),
         );
         res.on('error', reject);
       },
@@ -186,7 +221,11 @@ interface CaseResult {
   seconds: number;
   cpuShare: number;
   requests: number;
+  /** Pushed: the panel frames received. */
+  pushes: number;
   failures: number;
+  /** Posts answered 503 busy (and sent again). */
+  busyPosts: number;
 }
 
 /**
@@ -237,34 +276,51 @@ async function measure(
   warmup: number,
   firstDay: { next: number },
   log: (m: string) => void,
+  push: boolean,
 ): Promise<CaseResult> {
   const info = server.info;
-  const clients = await openConnections(info.url, info.token, 'data', boards);
-  log(`  ${boards} boards open`);
+  const clients = push
+    ? await openStreams(info.url, info.token, `/api/boards/${info.board}/live`, boards)
+    : await openConnections(info.url, info.token, 'data', boards);
+  log(`  ${boards} boards open${push ? ' (their streams)' : ''}`);
   /** Per value (by its running total), when it was posted; per board, when it first held it. */
   const postedAt = new Map<number, number>();
   const delivery: number[] = [];
   let requests = 0;
+  let pushes = 0;
   let failures = 0;
+  let busyPosts = 0;
   let measuring = false;
   const best = new Array<number>(boards).fill(0);
+  /** Board `i` holds `total` values now: each value newly held is delivered. */
+  const seenPush = (i: number, total: number) => {
+    const now = performance.now();
+    for (let v = best[i]! + 1; v <= total; v++) {
+      const at = postedAt.get(v);
+      if (at !== undefined && measuring && v >= firstMeasured) delivery.push(now - at);
+    }
+    best[i] = Math.max(best[i]!, total);
+  };
   const views = clients.map((c, i) => {
     const view = openBoard(
       info,
-      (total) => {
-        const now = performance.now();
-        for (let v = best[i]! + 1; v <= total; v++) {
-          const at = postedAt.get(v);
-          if (at !== undefined && measuring && v >= firstMeasured) delivery.push(now - at);
-        }
-        best[i] = Math.max(best[i]!, total);
-      },
+      (total) => seenPush(i, total),
       () => requests++,
     );
-    c.onEvent = (e) => {
-      if (e.event === 'data' && e.data.includes(ELEMENT.code))
-        view.readAll().catch(() => failures++);
-    };
+    const tilePush = `{"panel":${JSON.stringify(info.yearTile)},`;
+    c.onEvent = push
+      ? (e) => {
+          if (e.event !== 'panel') return;
+          if (measuring) pushes++;
+          // The pushed year tile: the board holds the new total once it shows it.
+          if (!e.data.startsWith(tilePush)) return;
+          const d = JSON.parse(e.data) as { data: { cells: { value: number | null }[] } };
+          seenPush(i, d.data.cells[0]?.value ?? 0);
+        }
+      : (e) => {
+          if (e.event === 'data' && e.data.includes(ELEMENT.code))
+            view.readAll().catch(() => failures++);
+        };
     return view;
   });
   let total = 0;
@@ -274,18 +330,34 @@ async function measure(
     const day = new Date(Date.UTC(YEAR, 0, 1) + (n % 365) * 86_400_000).toISOString().slice(0, 10);
     // Each value is 1 on a day of its own: the year tile's total counts the values.
     postedAt.set(++total, performance.now());
-    const res = await fetch(`${info.url}/api/data/import`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${info.token}` },
-      body: JSON.stringify({
-        dataValues: [{ dataElement: ELEMENT.code, period: day, orgUnit: UNIT, value: '1' }],
-      }),
-    });
-    if (res.status !== 200) throw new Error(`import: HTTP ${res.status} ${await res.text()}`);
-    await res.arrayBuffer();
+    // A server too busy (503) is asked again after its Retry-After, as a data entry client
+    // does; the delivery still counts from the first attempt.
+    for (let attempt = 0; ; attempt++) {
+      const res = await fetch(`${info.url}/api/data/import`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${info.token}` },
+        body: JSON.stringify({
+          dataValues: [{ dataElement: ELEMENT.code, period: day, orgUnit: UNIT, value: '1' }],
+        }),
+      });
+      if (res.status === 503 && attempt < 10) {
+        await res.arrayBuffer();
+        busyPosts++;
+        const wait = Math.min(4, Number(res.headers.get('retry-after') ?? 1) || 1);
+        await new Promise((r) => setTimeout(r, wait * 1000));
+        continue;
+      }
+      if (res.status !== 200) throw new Error(`import: HTTP ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+      return;
+    }
   };
   // Every board reads its panels once, as on opening; then `warmup` values unmeasured.
-  await Promise.all(views.map((v) => v.readAll()));
+  // (50 at a time: a wall is not switched on in one millisecond.)
+  for (let i = 0; i < views.length; i += 50)
+    await Promise.all(views.slice(i, i + 50).map((v) => v.readAll()));
+  // The year's total so far (an earlier case on this server posted values too): counted on.
+  total = best.reduce((a, b) => Math.max(a, b), 0);
   for (let i = 0; i < warmup; i++) {
     await post();
     await new Promise((r) => setTimeout(r, 1000));
@@ -317,7 +389,9 @@ async function measure(
     seconds: wall / 1000,
     cpuShare: cpu / wall,
     requests,
+    pushes,
     failures,
+    busyPosts,
   };
 }
 
@@ -330,6 +404,21 @@ function boardCounts(): number[] {
   return counts;
 }
 
+const VARIANTS = [
+  { id: 'pushed', name: 'pushed to each board’s stream', shared: true, push: true },
+  { id: 'shared', name: 'figures shared per scope (served)', shared: true, push: false },
+  { id: 'read', name: 'read for every board', shared: false, push: false },
+] as const;
+
+function variantsWanted() {
+  const env = process.env.OPSROOM_BENCH_BOARD_VARIANTS;
+  if (!env) return [...VARIANTS];
+  const ids = env.split(',').map((s) => s.trim());
+  const bad = ids.find((id) => !VARIANTS.some((v) => v.id === id));
+  if (bad) throw new Error(`OPSROOM_BENCH_BOARD_VARIANTS: pushed, shared or read; got ${bad}`);
+  return VARIANTS.filter((v) => ids.includes(v.id));
+}
+
 const extra = new Map<string, string>();
 
 async function run(opts: BenchOptions): Promise<Measurement[]> {
@@ -339,14 +428,21 @@ async function run(opts: BenchOptions): Promise<Measurement[]> {
   const results: Measurement[] = [];
   const firstDay = { next: 0 };
   for (const engine of opts.engines)
-    for (const shared of [true, false]) {
-      const variant = shared ? 'figures shared per scope (served)' : 'read for every board';
+    for (const { name: variant, shared, push } of variantsWanted()) {
       opts.log(`${engine}: starting the server (${variant})`);
       const server = await startServer(engine, shared);
       try {
         for (const n of counts) {
           opts.log(`${engine}: ${n} boards, ${variant}`);
-          const r = await measure(server, n, seconds, warmup, firstDay, opts.log);
+          let r: CaseResult;
+          try {
+            r = await measure(server, n, seconds, warmup, firstDay, opts.log, push);
+          } catch (e) {
+            // Larger walls of this variant would not finish either: the next variant.
+            opts.log(`    did not finish: ${(e as Error).message.slice(0, 200)}`);
+            extra.set(`${engine} | ${n} open boards | ${variant}`, 'did not finish');
+            break;
+          }
           const sorted = [...r.delivery].sort((a, b) => a - b);
           const caseName = `${n.toLocaleString('en')} open boards, a value a second`;
           results.push({
@@ -364,8 +460,13 @@ async function run(opts: BenchOptions): Promise<Measurement[]> {
             `${engine} | ${caseName} | ${variant}`,
             `p99 ${percentile(sorted, 99).toFixed(0)} ms; delivered ${r.delivered.toLocaleString('en')}/${r.expected.toLocaleString('en')}; ` +
               `server CPU ${(r.cpuShare * 100).toFixed(0)}% of a core over ${r.seconds.toFixed(0)} s; ` +
-              `${Math.round(r.requests / r.seconds).toLocaleString('en')} panel reads/s; ${r.failures} failed`,
+              (push
+                ? `${Math.round(r.pushes / r.seconds).toLocaleString('en')} panel frames received/s; `
+                : `${Math.round(r.requests / r.seconds).toLocaleString('en')} panel reads/s; `) +
+              `${r.failures} failed` +
+              (r.busyPosts ? `; ${r.busyPosts} posts answered 503 busy and sent again` : ''),
           );
+          opts.log(`    ${extra.get(`${engine} | ${caseName} | ${variant}`)}`);
         }
       } finally {
         await server.stop();

@@ -83,10 +83,20 @@ export async function startChild<T>(file: string, env: Record<string, string>): 
 }
 
 /** Opens `n` SSE connections to `/api/live?topics=…`, each resolved once its `hello` came. */
-export async function openConnections(
+export function openConnections(
   url: string,
   token: string,
   topics: string,
+  n: number,
+): Promise<SseClient[]> {
+  return openStreams(url, token, `/api/live?topics=${topics}`, n);
+}
+
+/** Opens `n` SSE connections to `path` (an event stream that starts with `hello`). */
+export async function openStreams(
+  url: string,
+  token: string,
+  path: string,
   n: number,
 ): Promise<SseClient[]> {
   const out: SseClient[] = [];
@@ -96,7 +106,7 @@ export async function openConnections(
         // onEvent is set before any byte is read: `hello` can arrive with the headers.
         let ready!: () => void;
         const hello = new Promise<void>((r) => (ready = r));
-        const c = await SseClient.connect(`${url}/api/live?topics=${topics}`, {
+        const c = await SseClient.connect(url + path, {
           headers: { authorization: `Bearer ${token}` },
           keep: false,
           onEvent: (e) => {

@@ -13,7 +13,8 @@ import {
 } from '../contract/board.ts';
 import { errorResponses, json, plainText } from '../contract/common.ts';
 import { actorOf, type AppEnv } from './context.ts';
-import { wantsEnglish } from './errors.ts';
+import { validationError, wantsEnglish } from './errors.ts';
+import { sseResponse } from './live.routes.ts';
 
 const body = <T extends z.ZodType>(schema: T) => ({
   content: { 'application/json': { schema } },
@@ -28,6 +29,13 @@ const UnitQuery = z.object({
 export function boardRoutes() {
   const app = new OpenAPIHono<AppEnv>();
   const ctx = (c: { get(k: 'requestId'): string }) => ({ requestId: c.get('requestId') });
+  const VariablesQuery = z.object({
+    unit: plainText()
+      .max(40)
+      .optional()
+      .openapi({ description: 'The board’s unit variable: a unit code or `my_unit`' }),
+    period: BoardPeriod.optional().openapi({ description: 'The board’s period variable' }),
+  });
 
   app.openapi(
     createRoute({
@@ -204,13 +212,7 @@ export function boardRoutes() {
         'A saved board’s panel’s data for you (the board as GET /api/boards/{id} sees it, else 404), its variables as saved unless `unit` or `period` are given',
       request: {
         params: BoardId.extend({ panel: plainText().min(1).max(40) }),
-        query: z.object({
-          unit: plainText()
-            .max(40)
-            .optional()
-            .openapi({ description: 'The board’s unit variable: a unit code or `my_unit`' }),
-          period: BoardPeriod.optional().openapi({ description: 'The board’s period variable' }),
-        }),
+        query: VariablesQuery,
       },
       responses: { 200: json(PanelData, 'The panel’s data'), ...errorResponses },
     }),
@@ -224,6 +226,48 @@ export function boardRoutes() {
       return c.json(d, 200);
     },
   );
+
+  const LiveBoardQuery = VariablesQuery.extend({
+    revision: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .openapi({ description: 'The revision the page shows: another one is answered `board`' }),
+    lang: z.enum(['vi', 'en']).optional().openapi({ description: 'The panels’ language' }),
+  });
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api/boards/{id}/live',
+    tags: ['boards'],
+    summary:
+      'An open board’s panels as they change, as server-sent events (the board as GET /api/boards/{id} sees it, else 404; board.read and data.read): `hello` {board, revision, panels} once connected, then `panel` {panel, data: PanelData} whenever a value, weights, an alert or a task changes that panel’s figures (computed once for every open board of the same variables and scope), and `board` {id, revision | deleted} when the board was changed (reload it; the stream ends). Nothing is replayed: on reconnect, read the panels again. A comment line every 15 s keeps the connection open.',
+    request: { params: BoardId, query: LiveBoardQuery },
+    responses: {
+      200: {
+        description: 'An event stream',
+        content: { 'text/event-stream': { schema: z.string() } },
+      },
+      ...errorResponses,
+    },
+  });
+
+  app.get('/api/boards/:id/live', async (c) => {
+    const params = BoardId.safeParse({ id: c.req.param('id') });
+    if (!params.success) throw validationError(params.error);
+    const query = LiveBoardQuery.safeParse(c.req.query());
+    if (!query.success) throw validationError(query.error);
+    const { id } = params.data;
+    const q = query.data;
+    const live = c.get('services').boardLive;
+    const target = await live.prepare(actorOf(c), id, {
+      unit: q.unit,
+      period: q.period,
+      revision: q.revision,
+      en: q.lang ? q.lang === 'en' : wantsEnglish(c),
+    });
+    return sseResponse(c, (sink) => live.open(sink, target));
+  });
 
   app.openapi(
     createRoute({

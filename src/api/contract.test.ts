@@ -24,6 +24,7 @@ const NO_JSON_SCHEMA: ReadonlyArray<readonly [string, string]> = [
   ['DELETE /api/{apiVersion}/completeDataSetRegistrations', '204'],
   // Streams and files: an event stream, an uploaded file, a map's TopoJSON as stored.
   ['GET /api/live', 'text/event-stream'],
+  ['GET /api/boards/{id}/live', 'text/event-stream'],
   ['GET /api/attachments/{id}', 'the file as uploaded'],
   ['GET /api/geo/{version}/{parent}', 'TopoJSON file, served with its ETag'],
   ['GET /api/analytics.csv', "DHIS2's analytics as a CSV file"],

@@ -3,7 +3,8 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { streamSSE } from 'hono/streaming';
-import type { LiveHub, OpenOptions } from '../live/hub.ts';
+import type { Context } from 'hono';
+import type { LiveConnection, LiveSink, OpenOptions } from '../live/hub.ts';
 import { can } from '../domain/access.ts';
 import { AppError, errors } from '../domain/errors.ts';
 import { actorOf, type AppEnv } from './context.ts';
@@ -78,26 +79,7 @@ export function liveRoutes() {
     const lastEventId = parseLastId(c.req.header('last-event-id') ?? c.req.query('lastEventId'));
     const hub = c.get('services').live.hub;
     const opts: OpenOptions = { scope: actor.scope, topics, lastEventId };
-    const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
-    if (outgoing instanceof ServerResponse) return streamToNode(hub, outgoing, opts);
-    // Elsewhere (app.request in tests, other runtimes): Hono's web stream.
-    c.header('X-Accel-Buffering', 'no');
-    return streamSSE(c, async (stream) => {
-      let queued = 0;
-      const conn = await hub.open(
-        {
-          write: (chunk) => {
-            queued += chunk.length;
-            void stream.write(chunk).then(() => (queued -= chunk.length));
-            return queued;
-          },
-        },
-        opts,
-      );
-      stream.onAbort(() => conn.close());
-      if (stream.aborted) conn.close();
-      await conn.done;
-    });
+    return sseResponse(c, (sink) => hub.open(sink, opts));
   });
 
   return app;
@@ -113,30 +95,55 @@ const SSE_HEADERS = {
 };
 
 /**
+ * An event stream answered with what `open` writes: on Node straight to the socket's response,
+ * elsewhere (app.request in tests, other runtimes) through Hono's web stream. `open` gets the
+ * sink and returns the connection, which ends the response when it is done; a client leaving
+ * closes it. Shared by /api/live and a board's stream (/api/boards/{id}/live).
+ */
+export function sseResponse(c: Context<AppEnv>, open: (sink: LiveSink) => Promise<LiveConnection>) {
+  const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+  if (outgoing instanceof ServerResponse) return streamToNode(outgoing, open);
+  c.header('X-Accel-Buffering', 'no');
+  return streamSSE(c, async (stream) => {
+    let queued = 0;
+    const conn = await open({
+      write: (chunk) => {
+        queued += chunk.length;
+        void stream.write(chunk).then(() => (queued -= chunk.length));
+        return queued;
+      },
+    });
+    stream.onAbort(() => conn.close());
+    if (stream.aborted) conn.close();
+    await conn.done;
+  });
+}
+
+/**
  * On Node the frames go straight to the socket's response: a write is one buffer append, and a
  * connection costs the request and response objects only, not a web stream pipeline — what
  * lets one instance hold ten thousand screens. Node's request timeout does not apply once the
  * request is read, and the server's socket timeout is off, so an idle stream stays open.
  */
-async function streamToNode(hub: LiveHub, res: ServerResponse, opts: OpenOptions) {
+async function streamToNode(
+  res: ServerResponse,
+  open: (sink: LiveSink) => Promise<LiveConnection>,
+) {
   res.writeHead(200, SSE_HEADERS);
   res.flushHeaders();
   let gone = false;
-  let conn: { close(): void; done: Promise<void> } | undefined;
+  let conn: LiveConnection | undefined;
   res.once('close', () => {
     gone = true;
     conn?.close();
   });
   try {
-    conn = await hub.open(
-      {
-        write: (chunk) => {
-          res.write(chunk);
-          return res.writableLength;
-        },
+    conn = await open({
+      write: (chunk) => {
+        res.write(chunk);
+        return res.writableLength;
       },
-      opts,
-    );
+    });
   } catch (e) {
     console.error('live stream not opened', e);
     res.end();

@@ -47,9 +47,28 @@ const problem = (code: PanelProblem['code'], vi: string, en: string): PanelProbl
 
 const notFound = (id: number) => errors.notFound(`board ${id}`);
 
+/** A board changed after its commit: its new revision, or deleted. */
+export interface BoardChange {
+  id: number;
+  revision?: number;
+  deleted?: true;
+  /** The editor's scope: where the event reaches readers of /api/live. */
+  scope: { version: string; path: string };
+}
+
+/** A saved board as its live stream serves it (issue 19). */
+export interface LiveBoard {
+  id: number;
+  revision: number;
+  version?: string;
+  variables: BoardFile['variables'];
+  panels: BoardPanel[];
+}
+
 export class BoardService {
   private readonly reader?: PanelDataReader;
   private readonly answers: PanelCache<PanelData>;
+  private readonly changeListeners: ((c: BoardChange) => void)[] = [];
 
   constructor(
     private readonly store: Store,
@@ -61,6 +80,21 @@ export class BoardService {
   ) {
     if (sources) this.reader = new PanelDataReader(store, hierarchy, clock, sources);
     this.answers = new PanelCache<PanelData>(live);
+  }
+
+  /** Calls `fn` after each board's change is committed (its open streams reload it). */
+  onChange(fn: (c: BoardChange) => void): void {
+    this.changeListeners.push(fn);
+  }
+
+  private changed(c: BoardChange) {
+    for (const fn of this.changeListeners) {
+      try {
+        fn(c);
+      } catch (e) {
+        console.error('board change listener failed', e);
+      }
+    }
   }
 
   /** Figures changed (a value saved here, after its commit): no panel answer is shared again. */
@@ -427,7 +461,7 @@ export class BoardService {
     action = 'board.update',
     keepShares = false,
   ) {
-    return this.store.transaction(async (tx) => {
+    const view = await this.store.transaction(async (tx) => {
       const row = await this.editable(actor, tx, id);
       if (row.revision !== input.revision) throw this.stale(id, input.revision, row.revision);
       const tree = await this.hierarchy.versionFor(actor, input.version);
@@ -461,6 +495,8 @@ export class BoardService {
       });
       return this.reread(actor, tx, id);
     });
+    this.changed({ id, revision: view.revision, scope: actor.scope });
+    return view;
   }
 
   async remove(actor: Actor, id: number, ctx: Ctx = {}) {
@@ -477,6 +513,7 @@ export class BoardService {
         requestId: ctx.requestId,
       });
     });
+    this.changed({ id, deleted: true, scope: actor.scope });
   }
 
   /**
@@ -534,19 +571,47 @@ export class BoardService {
     const doc = this.documentOf(row);
     const panel = doc.panels.find((p) => p.id === panelId);
     if (!panel) throw errors.notFound(`panel ${panelId} of board ${id}`);
-    return this.panelData(
-      actor,
-      {
-        panel,
-        variables: {
-          ...doc.variables,
-          ...(q.unit ? { unit: q.unit } : {}),
-          ...(q.period ? { period: q.period } : {}),
-        },
-        ...(doc.version ? { version: doc.version } : {}),
+    return this.panelData(actor, this.savedRequest(doc, panel, q), opts);
+  }
+
+  /**
+   * What a saved board's panel asks: the same request whether read (savedPanelData) or pushed
+   * to its open streams (board-live.service.ts), so both share the one scope rule and answers.
+   */
+  savedRequest(
+    doc: Pick<LiveBoard, 'version' | 'variables'>,
+    panel: BoardPanel,
+    q: { unit?: string; period?: string },
+  ): PanelDataRequest {
+    return {
+      panel,
+      variables: {
+        ...doc.variables,
+        ...(q.unit ? { unit: q.unit } : {}),
+        ...(q.period ? { period: q.period } : {}),
       },
-      opts,
-    );
+      ...(doc.version ? { version: doc.version } : {}),
+    };
+  }
+
+  /**
+   * A saved board for its live stream (issue 19): as GET /api/boards/{id} reads it (404
+   * otherwise), for a viewer who may read its figures (data.read).
+   */
+  async liveBoard(actor: Actor, id: number): Promise<LiveBoard> {
+    this.need(actor, 'board.read');
+    if (!allows(actor, 'data.read')) throw errors.forbidden('data.read');
+    const row = await this.store.repos.boards.visible(id, this.viewer(actor));
+    if (!row) throw notFound(id);
+    const doc = this.documentOf(row);
+    return {
+      id: Number(row.id),
+      revision: row.revision,
+      ...(doc.version ? { version: doc.version } : {}),
+      variables: doc.variables,
+      // As stored: the request is then savedPanelData's to the byte, and so is its shared answer.
+      panels: doc.panels,
+    };
   }
 
   /** The board as a self-contained file: codes, not ids; its sharing stays behind. */

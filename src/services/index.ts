@@ -14,6 +14,7 @@ import { ReportingService } from './reporting.service.ts';
 import { AlertService } from './alert.service.ts';
 import { LiveBus } from '../live/bus.ts';
 import { BoardService } from './board.service.ts';
+import { BoardLiveService } from './board-live.service.ts';
 import { DirectiveService } from './directive.service.ts';
 import { TaskService } from './task.service.ts';
 import { PlanService } from './plan.service.ts';
@@ -52,6 +53,8 @@ export interface Services {
   alerts: AlertService;
   directives: DirectiveService;
   boards: BoardService;
+  /** Open boards' streams: changed panels pushed, once per board and scope (issue 19). */
+  boardLive: BoardLiveService;
   tasks: TaskService;
   plans: PlanService;
   /** What sources printed beyond stored values: qualifiers, changes of totals (issue 18). */
@@ -124,6 +127,23 @@ export function createServices(
     });
     alerts.onDataChange(change);
   });
+  // A board edited or deleted: its open streams (on every instance) reload it.
+  boards.onChange(({ id, revision, deleted, scope }) => {
+    live
+      .publish(
+        'board',
+        { id, ...(revision ? { revision } : {}), ...(deleted ? { deleted } : {}) },
+        {
+          version: scope.version,
+          path: scope.path,
+        },
+      )
+      .catch((e: unknown) => {
+        if (!live.isClosed) console.error('live board event not stored', e);
+      });
+  });
+  const boardLive = new BoardLiveService(store, boards, live);
+  database.onClose(() => boardLive.close());
   // Closed before the database: evaluations first (they publish), then the bus.
   database.onClose(() => live.close());
   database.onClose(() => alerts.close());
@@ -156,6 +176,7 @@ export function createServices(
     alerts,
     directives,
     boards,
+    boardLive,
     tasks: new TaskService(store, hierarchy, live, clock),
     plans: new PlanService(store, hierarchy, live, clock),
     printedFigures: new PrintedFigureService(store),

@@ -34,8 +34,14 @@ export function BoardView({
 }) {
   const { lang, t } = useBoardText();
   usePageTitle(board.name);
-  useBoardLive(figuresOf(board.panels.map((p) => p.panel)));
   const variables = variablesOf(board, chosen);
+  useBoardLive(figuresOf(board.panels.map((p) => p.panel)), {
+    id: board.id,
+    revision: board.revision,
+    panels: board.panels.map((p) => p.panel),
+    variables,
+    version: board.version,
+  });
   const where = useUnitName(me, variables.unit);
   const when = usePeriodLabel()(variables.period);
   return (

@@ -42,7 +42,14 @@ export function WallBoard({
   const { lang, t } = useBoardText();
   const room = useOverviewText();
   useWallClass(true);
-  useBoardLive(figuresOf(board.panels.map((p) => p.panel)));
+  // A saved board's changed panels are pushed on its own stream (issue 19).
+  useBoardLive(figuresOf(board.panels.map((p) => p.panel)), {
+    id: board.id,
+    revision: board.revision,
+    panels: board.panels.map((p) => p.panel),
+    variables,
+    version: board.version,
+  });
   // The live mark tells the truth of the stream the room's wall listens to: open it.
   useLive({});
   const updatedAt = usePanelsUpdatedAt();

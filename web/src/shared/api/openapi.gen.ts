@@ -2026,6 +2026,89 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/boards/{id}/live': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An open board’s panels as they change, as server-sent events (the board as GET /api/boards/{id} sees it, else 404; board.read and data.read): `hello` {board, revision, panels} once connected, then `panel` {panel, data: PanelData} whenever a value, weights, an alert or a task changes that panel’s figures (computed once for every open board of the same variables and scope), and `board` {id, revision | deleted} when the board was changed (reload it; the stream ends). Nothing is replayed: on reconnect, read the panels again. A comment line every 15 s keeps the connection open. */
+    get: {
+      parameters: {
+        query?: {
+          /** @description The panels’ language */
+          lang?: 'vi' | 'en';
+          /** @description The board’s period variable */
+          period?: string;
+          /** @description The revision the page shows: another one is answered `board` */
+          revision?: number | null;
+          /** @description The board’s unit variable: a unit code or `my_unit` */
+          unit?: string;
+        };
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description An event stream */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/event-stream': string;
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/boards/{id}/panels/{panel}/data': {
     parameters: {
       query?: never;

@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { answer, client } from '../../../shared/api/client.ts';
 import type { Lang } from '../../../shared/format.ts';
 import { loadCatalogue, loadGeoIndex, type GeoEntry } from '../../room/data.ts';
@@ -43,9 +43,30 @@ export async function fetchPanelData(
 }
 
 /**
+ * A panel's query key: ['board', 'panel', kind, board id, panel id, {…}]. A saved board's stream
+ * (useBoardLive) puts the figures it is pushed under the same key.
+ */
+export function panelQueryKey(
+  panel: BoardPanel,
+  variables: PanelVariables,
+  version: string | undefined,
+  boardId: number | undefined,
+  lang: Lang,
+) {
+  return [
+    ...PANEL_KEY,
+    panel.kind,
+    boardId ?? null,
+    panel.id,
+    { panel, unit: variables.unit, period: variables.period, version, lang },
+  ] as const;
+}
+
+/**
  * The panel's figures under ['board', 'panel', kind, …]; the language is in the key (the server
  * names figures and units in it). A new period or unit keeps the last figures on screen until
- * the new ones come, and so does a failed refresh (see shownError).
+ * the new ones come, and so does a failed refresh (see shownError). A read that comes back
+ * older than figures pushed meanwhile (useBoardLive) leaves the pushed ones.
  */
 export function usePanelData({
   panel,
@@ -62,15 +83,15 @@ export function usePanelData({
   lang: Lang;
   enabled: boolean;
 }) {
+  const client = useQueryClient();
+  const queryKey = panelQueryKey(panel, variables, version, boardId, lang);
   return useQuery({
-    queryKey: [
-      ...PANEL_KEY,
-      panel.kind,
-      boardId ?? null,
-      panel.id,
-      { panel, unit: variables.unit, period: variables.period, version, lang },
-    ],
-    queryFn: ({ signal }) => fetchPanelData(panel, variables, version, boardId, signal),
+    queryKey,
+    queryFn: async ({ signal }) => {
+      const read = await fetchPanelData(panel, variables, version, boardId, signal);
+      const pushed = client.getQueryData<PanelData>(queryKey);
+      return pushed && pushed.asOf > read.asOf ? pushed : read;
+    },
     enabled,
     placeholderData: keepPreviousData,
   });
