@@ -2,33 +2,12 @@ import { useMemo, type ReactNode } from 'react';
 import type { OrgUnitDetail } from '../../shared/api/types.ts';
 import { unitLabel, type Lang } from '../../shared/format.ts';
 import { ErrorBox, Loading } from '../../shared/ui.tsx';
-import type { MapTheme } from './Charts.tsx';
 import type { GeoEntry, GeoJSON, Item } from './data.ts';
 import type { OverviewT } from './messages.ts';
 import type { Place } from './place.ts';
 import type { RegionsModel } from './regions.ts';
+import { DARK_MAP, LIGHT_MAP } from './scale.ts';
 import { useCharts } from './useCharts.ts';
-
-const LIGHT_MAP: MapTheme = {
-  noData: '#eef1f5',
-  outOfScope: '#c9ced6',
-  border: '#ffffff',
-  hover: '#ffd166',
-  alert: '#c1121f',
-  current: '#111827',
-  text: '#1f2937',
-  halo: 'rgba(255, 255, 255, 0.85)',
-};
-const DARK_MAP: MapTheme = {
-  noData: '#2a3547',
-  outOfScope: '#151b26',
-  border: '#0b1220',
-  hover: '#ffd166',
-  alert: '#ff4d5a',
-  current: '#ffffff',
-  text: '#ffffff',
-  halo: 'rgba(11, 18, 32, 0.9)',
-};
 
 /** The map of the frame's units (or of every commune), coloured by one indicator. */
 export function MapPanel({

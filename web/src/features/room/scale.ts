@@ -3,6 +3,7 @@
  * other unit in the palest colour), with breaks rounded to two significant digits so the legend
  * reads "1.200 – 2.400" rather than "1.187,33 – 2.401,9". Pure.
  */
+import type { MapTheme } from './mapOption.ts';
 
 /** Light blue to dark blue: ordered, readable for colour-blind eyes, dark enough for AA text. */
 export const PALETTE_LIGHT = ['#deebf7', '#a9cce8', '#6aaed6', '#3182bd', '#08519c'];
@@ -72,3 +73,25 @@ export function coloursFor(scale: Scale, palette: string[]): string[] {
     (_, i) => palette[Math.round((i * (palette.length - 1)) / (n - 1))]!,
   );
 }
+
+/** The map's colours around the scale, light and on the dark wall: the room's and the boards'. */
+export const LIGHT_MAP: MapTheme = {
+  noData: '#eef1f5',
+  outOfScope: '#c9ced6',
+  border: '#ffffff',
+  hover: '#ffd166',
+  alert: '#c1121f',
+  current: '#111827',
+  text: '#1f2937',
+  halo: 'rgba(255, 255, 255, 0.85)',
+};
+export const DARK_MAP: MapTheme = {
+  noData: '#2a3547',
+  outOfScope: '#151b26',
+  border: '#0b1220',
+  hover: '#ffd166',
+  alert: '#ff4d5a',
+  current: '#ffffff',
+  text: '#ffffff',
+  halo: 'rgba(11, 18, 32, 0.9)',
+};

@@ -4,33 +4,11 @@ import { unitLabel } from '../../../shared/format.ts';
 import { shownError } from '../../../shared/query.ts';
 import { ErrorBox, Loading } from '../../../shared/ui.tsx';
 import { loadGeo } from '../../room/data.ts';
-import type { MapTheme } from '../../room/mapOption.ts';
+import { DARK_MAP, LIGHT_MAP } from '../../room/scale.ts';
 import { useCharts } from '../../room/useCharts.ts';
 import { useGeoIndex } from './data.ts';
 import { mapEntryFor, mapModel, periodsLabel, unitCellIndex, valueOf } from './model.ts';
 import type { ViewProps } from './views.tsx';
-
-// The room's map colours (MapPanel.tsx), light and on the dark wall.
-const LIGHT_MAP: MapTheme = {
-  noData: '#eef1f5',
-  outOfScope: '#c9ced6',
-  border: '#ffffff',
-  hover: '#ffd166',
-  alert: '#c1121f',
-  current: '#111827',
-  text: '#1f2937',
-  halo: 'rgba(255, 255, 255, 0.85)',
-};
-const DARK_MAP: MapTheme = {
-  noData: '#2a3547',
-  outOfScope: '#151b26',
-  border: '#0b1220',
-  hover: '#ffd166',
-  alert: '#ff4d5a',
-  current: '#ffffff',
-  text: '#ffffff',
-  halo: 'rgba(11, 18, 32, 0.9)',
-};
 
 /**
  * The panel's units coloured by its first figure on the room's choropleth (Hoàng Sa and Trường
