@@ -1,10 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
-import { serve, type ServerType } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
 import { SseClient, json, type SseEvent } from '../live/sse-client.ts';
 import { ADMIN_PASSWORD, openTestDb, testEngines, type TestDb } from '../test/harness.ts';
-import { createApp } from './app.ts';
+import { listen, signInOverHttp as signIn } from '../test/http.ts';
 
 /**
  * An open board's stream (issue 19): a value posted pushes the panels it changes — computed for
@@ -33,30 +33,6 @@ interface PanelPush {
     units: { code: string; parent: string | null }[];
     cells: { ou: string; value: number | null }[];
   };
-}
-
-async function listen(t: TestDb): Promise<{ url: string; server: ServerType }> {
-  const app = createApp(t.services);
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
-      resolve({ url: `http://127.0.0.1:${info.port}`, server }),
-    );
-  });
-}
-
-async function signIn(url: string, username: string, password: string) {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  assert.equal(res.status, 200, await res.clone().text());
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return { cookie, csrf: csrfToken };
 }
 
 const tile = (id: string, figure: string, x: number) => ({
@@ -137,7 +113,7 @@ for (const engine of testEngines()) {
           role: 'officer',
           scope: { version: TREE, code },
         });
-      ({ url, server } = await listen(t));
+      ({ url, server } = await listen(t.services));
       admin = await signIn(url, 'admin', ADMIN_PASSWORD);
       cb79 = await signIn(url, 'cb79', PW);
       cb48 = await signIn(url, 'cb48', PW);

@@ -1,10 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
-import { serve, type ServerType } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
 import { CATCH_UP_LIMIT } from '../live/hub.ts';
 import { SseClient, json } from '../live/sse-client.ts';
 import { ADMIN_PASSWORD, openTestDb, testEngines, type TestDb } from '../test/harness.ts';
+import { listen, signInOverHttp as signIn } from '../test/http.ts';
 import { createApp } from './app.ts';
 
 const ELEMENT = {
@@ -15,32 +16,6 @@ const ELEMENT = {
   valueType: 'integer',
   aggTime: 'sum',
 } as const;
-
-/** Listens on a free loopback port, as `opsroom serve` does. */
-async function listen(t: TestDb): Promise<{ url: string; server: ServerType }> {
-  const app = createApp(t.services);
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
-      resolve({ url: `http://127.0.0.1:${info.port}`, server }),
-    );
-  });
-}
-
-/** Signs in over HTTP: the session cookie and the anti-forgery token, as a browser holds them. */
-async function signIn(url: string, username: string, password: string) {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  assert.equal(res.status, 200, await res.clone().text());
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return { cookie, csrf: csrfToken };
-}
 
 for (const engine of testEngines()) {
   describe(`live events over HTTP on ${engine}`, () => {
@@ -66,7 +41,7 @@ for (const engine of testEngines()) {
         role: 'officer',
         scope: { version: '2025', code: '26740' },
       });
-      ({ url, server } = await listen(t));
+      ({ url, server } = await listen(t.services));
       admin = await signIn(url, 'admin', ADMIN_PASSWORD);
     });
     after(async () => {

@@ -1,4 +1,26 @@
-import type { BoardFile } from '../contract/board.ts';
+import type { BoardFile, BoardPanel } from '../contract/board.ts';
+
+/**
+ * A row of tiles across the top of a shipped board, two rows high, side by side from the left:
+ * one figure each, of the board's unit and period, against the period before and the same
+ * period last year.
+ */
+function tileRow(tiles: readonly (readonly [figure: string, width: number])[]): BoardPanel[] {
+  let x = 0;
+  return tiles.map(([figure, w]) => {
+    const grid = { x, y: 0, w, h: 2 };
+    x += w;
+    return {
+      id: `tile-${figure.toLowerCase()}`,
+      kind: 'tile',
+      grid,
+      figures: [figure],
+      units: ['$unit'],
+      periods: ['$period'],
+      options: { compare: ['previous', 'last_year'] },
+    };
+  });
+}
 
 /**
  * The board Opsroom opens when neither a unit nor any unit above it has chosen one: today's
@@ -16,23 +38,13 @@ export const SHIPPED_BOARD: BoardFile = {
   // As the room opens: the last seven whole days (today's figures are still coming in).
   variables: { unit: 'my_unit', period: 'LAST_7_DAYS' },
   panels: [
-    ...(
-      [
-        ['HEALTH_DECLARATIONS', 0, 2],
-        ['TESTS_DONE', 2, 2],
-        ['POSITIVE_CASES', 4, 2],
-        ['CASES_TRACED', 6, 3],
-        ['SPAM_REPORTS', 9, 3],
-      ] as const
-    ).map(([figure, x, w]) => ({
-      id: `tile-${figure.toLowerCase()}`,
-      kind: 'tile' as const,
-      grid: { x, y: 0, w, h: 2 },
-      figures: [figure],
-      units: ['$unit'],
-      periods: ['$period'],
-      options: { compare: ['previous' as const, 'last_year' as const] },
-    })),
+    ...tileRow([
+      ['HEALTH_DECLARATIONS', 2],
+      ['TESTS_DONE', 2],
+      ['POSITIVE_CASES', 2],
+      ['CASES_TRACED', 3],
+      ['SPAM_REPORTS', 3],
+    ]),
     {
       id: 'map',
       kind: 'map',
@@ -92,7 +104,7 @@ export const DEMO_MONTHLY_BOARD: BoardFile = {
   description: 'Tháng vừa qua so với tháng trước và cùng kỳ năm trước; các tỉnh qua sáu tháng',
   variables: { unit: 'my_unit', period: 'LAST_MONTH' },
   panels: [
-    ...(
+    ...tileRow(
       [
         'POSITIVE_CASES',
         'TESTS_DONE',
@@ -100,16 +112,8 @@ export const DEMO_MONTHLY_BOARD: BoardFile = {
         'CASES_TRACED',
         'HEALTH_DECLARATIONS',
         'SPAM_REPORTS',
-      ] as const
-    ).map((figure, i) => ({
-      id: `tile-${figure.toLowerCase()}`,
-      kind: 'tile' as const,
-      grid: { x: i * 2, y: 0, w: 2, h: 2 },
-      figures: [figure],
-      units: ['$unit'],
-      periods: ['$period'],
-      options: { compare: ['previous' as const, 'last_year' as const] },
-    })),
+      ].map((figure) => [figure, 2] as const),
+    ),
     {
       id: 'map',
       kind: 'map',

@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../api/app.ts';
 import type { Services } from '../services/index.ts';
 import { checkResponse } from './contract-check.ts';
@@ -78,4 +80,30 @@ export class ApiClient {
     if (r.status === 200) this.csrf = r.json.csrfToken;
     return r;
   }
+}
+
+/** The real app on a free loopback port, as `opsroom serve` listens: for event streams. */
+export function listen(services: Services): Promise<{ url: string; server: ServerType }> {
+  const app = createApp(services);
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+      resolve({ url: `http://127.0.0.1:${info.port}`, server }),
+    );
+  });
+}
+
+/** Signs in over HTTP: the session cookie and the anti-forgery token, as a browser holds them. */
+export async function signInOverHttp(url: string, username: string, password: string) {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  assert.equal(res.status, 200, await res.clone().text());
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { cookie, csrf: csrfToken };
 }

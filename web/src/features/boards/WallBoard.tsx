@@ -11,6 +11,7 @@ import { useBoardLive } from './panels/useBoardLive.ts';
 import { usePeriodLabel } from './PeriodSelect.tsx';
 import { usePanelsUpdatedAt } from './useUpdatedAt.ts';
 import { WallGrid } from './WallGrid.tsx';
+import '../../shared/wall.css';
 
 /** A unit variable's name: the viewer's own unit, or one right under it, else its code. */
 export function useUnitName(me: Me, unit: string | undefined): string {

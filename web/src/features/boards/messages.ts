@@ -1,9 +1,11 @@
 import { useMemo } from 'react';
 import { useI18n } from '../../shared/i18n.ts';
+import { COMMON_WORDS } from '../../shared/words.ts';
 import { formatNumber, type Lang } from '../../shared/format.ts';
 
 /** The boards' screens' own words (issue 19), Vietnamese first. */
 const vi = {
+  ...COMMON_WORDS.vi,
   nav: 'Bảng',
   listTitle: 'Bảng số liệu',
   listIntro:
@@ -51,9 +53,7 @@ const vi = {
   back: '← Danh sách bảng',
   loadingBoard: 'Đang tải bảng…',
   variables: 'Biến của bảng',
-  unit: 'Đơn vị',
   myUnit: 'Đơn vị của tôi',
-  period: 'Kỳ',
   periodRelative: 'Kỳ tương đối',
   periodMonths: 'Tháng',
   edit: 'Sửa bảng',
@@ -64,7 +64,6 @@ const vi = {
   delete: 'Xóa bảng',
   deleteConfirm: 'Xóa bảng “{name}”? Không thể hoàn tác.',
   deleteYes: 'Xóa',
-  cancel: 'Hủy',
   wall: 'Màn hình lớn',
   print: 'In / PDF',
   actions: 'Thao tác với bảng',
@@ -205,6 +204,7 @@ const vi = {
 type Key = keyof typeof vi;
 
 const en: Record<Key, string> = {
+  ...COMMON_WORDS.en,
   nav: 'Boards',
   listTitle: 'Boards',
   listIntro:
@@ -251,9 +251,7 @@ const en: Record<Key, string> = {
   back: '← All boards',
   loadingBoard: 'Loading the board…',
   variables: 'Board variables',
-  unit: 'Unit',
   myUnit: 'My unit',
-  period: 'Period',
   periodRelative: 'Relative periods',
   periodMonths: 'Months',
   edit: 'Edit board',
@@ -264,7 +262,6 @@ const en: Record<Key, string> = {
   delete: 'Delete board',
   deleteConfirm: 'Delete the board “{name}”? This cannot be undone.',
   deleteYes: 'Delete',
-  cancel: 'Cancel',
   wall: 'Wall screen',
   print: 'Print / PDF',
   actions: 'Board actions',

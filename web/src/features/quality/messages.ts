@@ -1,13 +1,14 @@
 import { useI18n } from '../../shared/i18n.ts';
+import { COMMON_WORDS } from '../../shared/words.ts';
 import { formatNumber, type Lang } from '../../shared/format.ts';
 
 /** The data quality screen's own words, Vietnamese first (kept apart from i18n.ts). */
 const vi = {
+  ...COMMON_WORDS.vi,
   nav: 'Chất lượng số liệu',
   title: 'Chất lượng số liệu',
   intro:
     'Số liệu vi phạm quy tắc kiểm tra và giá trị bất thường, quan trọng nhất và mới nhất trước.',
-  unit: 'Đơn vị',
   state: 'Trạng thái',
   stateOpen: 'Chưa xử lý',
   stateAll: 'Tất cả',
@@ -20,7 +21,6 @@ const vi = {
   followup_open: 'Chưa xử lý',
   followup_confirmed: 'Đã xác nhận đúng',
   followup_corrected: 'Đã sửa',
-  period: 'Kỳ',
   leftSide: 'Vế trái',
   rightSide: 'Vế phải',
   missing: 'không có số liệu',
@@ -32,7 +32,6 @@ const vi = {
   confirm: 'Xác nhận số liệu đúng',
   confirmComment: 'Lý do xác nhận',
   confirmSend: 'Xác nhận',
-  cancel: 'Hủy',
   confirmed: 'Đã xác nhận số liệu đúng: {rule} — {unit}.',
   violationCorrected: 'Đã sửa số liệu: {rule} — {unit}; quy tắc được kiểm tra lại.',
   pageOf: 'Trang {page}/{pages} · {total} vi phạm',
@@ -119,10 +118,10 @@ const vi = {
 type Key = keyof typeof vi;
 
 const en: Record<Key, string> = {
+  ...COMMON_WORDS.en,
   nav: 'Data quality',
   title: 'Data quality',
   intro: 'Values that break validation rules, and outliers: most important and newest first.',
-  unit: 'Unit',
   state: 'State',
   stateOpen: 'Open',
   stateAll: 'All',
@@ -135,7 +134,6 @@ const en: Record<Key, string> = {
   followup_open: 'Open',
   followup_confirmed: 'Confirmed correct',
   followup_corrected: 'Corrected',
-  period: 'Period',
   leftSide: 'Left side',
   rightSide: 'Right side',
   missing: 'no value',
@@ -147,7 +145,6 @@ const en: Record<Key, string> = {
   confirm: 'Confirm the value is correct',
   confirmComment: 'Why it is correct',
   confirmSend: 'Confirm',
-  cancel: 'Cancel',
   confirmed: 'Confirmed correct: {rule} — {unit}.',
   violationCorrected: 'Value corrected: {rule} — {unit}; the rule was checked again.',
   pageOf: 'Page {page}/{pages} · {total} violations',

@@ -4,6 +4,7 @@ import { useOverviewText } from './messages.ts';
 import { Overview } from './Overview.tsx';
 import { useRoomBoot } from './useRoomData.ts';
 import { useUrlState, useWallClass } from './useRoomState.ts';
+import '../../shared/wall.css';
 import './overview.css';
 
 /** The overview is the home screen. */

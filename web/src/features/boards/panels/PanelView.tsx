@@ -24,6 +24,7 @@ import {
 } from './model.ts';
 import { TextView } from './TextView.tsx';
 import { KindView, type ViewProps } from './views.tsx';
+import '../../../shared/wall.css';
 import '../../room/overview.css';
 import './panels.css';
 

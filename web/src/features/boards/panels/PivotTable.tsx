@@ -1,62 +1,112 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { formatPeriodShort } from '../../../shared/format.ts';
 import type { PanelT } from './messages.ts';
-import { headerSpans, valueOf } from './model.ts';
+import { headerSpans, rowPageStarts, valueOf } from './model.ts';
 import type { ViewProps } from './views.tsx';
 
 const DIM_KEYS = { dx: 'dimDx', pe: 'dimPe', ou: 'dimOu' } as const;
 
 const dimName = (t: PanelT, d: 'dx' | 'pe' | 'ou') => t(DIM_KEYS[d]);
 
-/** How long a wall shows one page of a pivot's rows. */
+/** How long a wall shows one page of a pivot. */
 const WALL_PAGE_MS = 8_000;
 
+/** A page's first and last (excluded) of `total`, `size` to a page. */
+const slice = (index: number, size: number, total: number) => {
+  const first = index * size;
+  return { first, last: Math.min(total, first + size) };
+};
+
+/** How a wall's pivot is cut into pages, once measured. */
+interface WallFit {
+  /** Where each page of rows starts. */
+  starts: number[];
+  /** The row headers' widths (px) they were measured at, kept on every page. */
+  widths: number[];
+}
+
 /**
- * On a wall nobody scrolls: the rows that fit are shown a page at a time, turning by
- * themselves. How many fit is measured on all the rows drawn once (names wrap, so rows differ
- * in height), again when the box changes size, leaving a row's height for the page's number.
+ * On a wall nobody scrolls: the columns and rows that fit are shown a page at a time, turning
+ * by themselves (each page of rows through its pages of columns). What fits is measured on the
+ * drawn table, again when the box changes size or the figures change: first the columns, with
+ * every one drawn (a portrait wall's narrow column does not hold seven days beside the names);
+ * then the rows, with a page of columns drawn. Names wrap, so rows differ in height: a page holds
+ * the rows whose heights add up to the box, less a line for the page's number, with the row
+ * headers kept at the width they were measured at.
  */
-function useWallPages(on: boolean, total: number) {
+function useWallPages(on: boolean, total: number, columns: number, content: unknown) {
   const box = useRef<HTMLDivElement>(null);
-  /** null: every row is drawn, to be measured. */
-  const [perPage, setPerPage] = useState<number | null>(null);
+  /** null: not measured yet (every column, or every row, drawn). */
+  const [perColumns, setPerColumns] = useState<number | null>(null);
+  const [fit, setFit] = useState<WallFit | null>(null);
   const [page, setPage] = useState(0);
+  // Before the browser paints: measuring draws every row once.
+  useLayoutEffect(() => {
+    setPerColumns(null);
+    setFit(null);
+  }, [on, content]);
   useEffect(() => {
     const el = box.current;
     if (!on || !el) return;
-    let last = '';
+    let last = `${el.clientWidth}x${el.clientHeight}`;
     const ro = new ResizeObserver(() => {
       const now = `${el.clientWidth}x${el.clientHeight}`;
-      if (now !== last) setPerPage(null);
+      if (now === last) return;
       last = now;
+      setPerColumns(null);
+      setFit(null);
     });
     ro.observe(el);
     return () => ro.disconnect();
-  }, [on, total]);
+  }, [on, total, columns]);
   useLayoutEffect(() => {
     const el = box.current;
-    if (!on || !el || perPage !== null) return;
-    const rows = [...el.querySelectorAll('tbody tr')];
-    const top = el.getBoundingClientRect().top;
-    const bottom = top + el.clientHeight;
-    const fits = (limit: number) => rows.filter((r) => r.getBoundingClientRect().bottom <= limit);
-    let n = fits(bottom).length;
-    if (n < rows.length) {
-      const rowHeight = rows[0]?.getBoundingClientRect().height ?? 0;
-      n = fits(bottom - rowHeight).length;
+    if (!on || !el || fit !== null) return;
+    if (perColumns === null) {
+      // The first row's cells, one per column: those whose right edge is inside the box.
+      const right = el.getBoundingClientRect().left + el.clientLeft + el.clientWidth;
+      const cells = [...el.querySelectorAll('tbody tr:first-child td')];
+      const fits = cells.filter((c) => c.getBoundingClientRect().right <= right + 0.5);
+      setPerColumns(Math.max(1, fits.length));
+      return;
     }
-    setPerPage(Math.max(1, n));
-    setPage(0);
-  }, [on, perPage]);
-  const size = perPage ?? total;
-  const pages = Math.max(1, Math.ceil(total / size));
+    const height = (e: Element | null) => e?.getBoundingClientRect().height ?? 0;
+    const heights = [...el.querySelectorAll('tbody tr')].map(height);
+    const room = el.clientHeight - height(el.querySelector('thead'));
+    // The page's number: a line of 0.9 em, with its gap.
+    const label = 1.5 * parseFloat(getComputedStyle(el).fontSize);
+    const widths = [...el.querySelectorAll('tbody tr:first-child th')].map(
+      (e) => e.getBoundingClientRect().width,
+    );
+    setFit({ starts: rowPageStarts(heights, room, label, perColumns < columns), widths });
+  }, [on, perColumns, fit, columns, total, content]);
+  const across = perColumns ?? columns;
+  const starts = fit?.starts ?? [0];
+  const columnPages = Math.max(1, Math.ceil(columns / across));
+  const pages = starts.length * columnPages;
   useEffect(() => {
     if (!on || pages <= 1) return;
-    const timer = setInterval(() => setPage((p) => (p + 1) % pages), WALL_PAGE_MS);
+    const timer = setInterval(() => setPage((p) => p + 1), WALL_PAGE_MS);
     return () => clearInterval(timer);
   }, [on, pages]);
-  const first = on ? Math.min(page, pages - 1) * size : 0;
-  return { box, first, last: on ? Math.min(total, first + size) : total, paged: on && pages > 1 };
+  if (!on || fit === null) {
+    const all = {
+      rows: slice(0, total, total),
+      cols: on && perColumns !== null ? slice(0, perColumns, columns) : slice(0, columns, columns),
+    };
+    return { box, ...all, paged: false, rowsPaged: false, columnsPaged: false, widths: [] };
+  }
+  const at = page % pages;
+  const r = Math.floor(at / columnPages);
+  return {
+    box,
+    rows: { first: starts[r]!, last: starts[r + 1] ?? total },
+    cols: slice(at % columnPages, across, columns),
+    paged: pages > 1,
+    rowsPaged: starts.length > 1,
+    columnsPaged: columnPages > 1,
+    widths: fit.widths,
+  };
 }
 
 /**
@@ -67,12 +117,19 @@ function useWallPages(on: boolean, total: number) {
  */
 export function PivotTable({ data, items, lang, t, title, wall }: ViewProps) {
   const pivot = data.pivot;
-  const { box, first, last, paged } = useWallPages(wall === true, pivot?.values.length ?? 0);
+  const columnCount = Math.max(pivot?.columnHeaders.length ?? 0, 1);
+  const page = useWallPages(wall === true, pivot?.values.length ?? 0, columnCount, pivot);
+  const { first, last } = page.rows;
+  const shownColumns = useMemo(
+    () => Array.from({ length: page.cols.last - page.cols.first }, (_, i) => page.cols.first + i),
+    [page.cols.first, page.cols.last],
+  );
   const rowSpans = useMemo(() => headerSpans(pivot?.rowHeaders ?? []), [pivot]);
-  const colSpans = useMemo(() => {
-    // Spans across: the column headers read one column at a time.
-    return headerSpans(pivot?.columnHeaders ?? []);
-  }, [pivot]);
+  // Spans across, over the columns shown: the column headers read one column at a time.
+  const colSpans = useMemo(
+    () => headerSpans(shownColumns.map((c) => pivot?.columnHeaders[c] ?? [])),
+    [pivot, shownColumns],
+  );
   if (!pivot || pivot.values.length === 0) return <p className="bp-empty">{t('pivotEmpty')}</p>;
   const { rows, columns, rowHeaders, columnHeaders, values } = pivot;
   // Which figure a value is: named by its row or its column, else the panel's only one.
@@ -84,20 +141,26 @@ export function PivotTable({ data, items, lang, t, title, wall }: ViewProps) {
       : dxCol >= 0
         ? columnHeaders[c]?.[dxCol]?.id
         : data.figures[0]?.code;
-  const columnCount = Math.max(columnHeaders.length, 1);
   // A wall writes days and months short ("30/11"): seven of them fit beside a unit's name.
   const columnLabel = (dim: 'dx' | 'pe' | 'ou', item: { id: string; label: string } | undefined) =>
     wall && dim === 'pe' && item ? formatPeriodShort(lang, item.id) : (item?.label ?? '');
   return (
     <div
-      ref={box}
-      className={`bp-pivot-scroll${paged ? ' bp-pivot-paged' : ''}`}
+      ref={page.box}
+      className={`bp-pivot-scroll${wall ? ' bp-pivot-wall' : ''}`}
       tabIndex={0}
       role="region"
       aria-label={t('pivotCaption', { title })}
     >
       <table className="bp-pivot" data-testid="pivot">
         <caption className="sr-only">{t('pivotCaption', { title })}</caption>
+        {page.widths.length > 0 && (
+          <colgroup>
+            {page.widths.map((w, i) => (
+              <col key={i} style={{ width: w }} />
+            ))}
+          </colgroup>
+        )}
         <thead>
           {columns.length === 0 ? (
             <tr>
@@ -128,10 +191,10 @@ export function PivotTable({ data, items, lang, t, title, wall }: ViewProps) {
                     </th>
                   ))
                 )}
-                {columnHeaders.map((h, c) => {
-                  const span = colSpans[c]?.[level] ?? 1;
+                {shownColumns.map((c, i) => {
+                  const span = colSpans[i]?.[level] ?? 1;
                   if (span === 0) return null;
-                  const item = h[level];
+                  const item = columnHeaders[c]?.[level];
                   return (
                     <th
                       key={c}
@@ -153,8 +216,9 @@ export function PivotTable({ data, items, lang, t, title, wall }: ViewProps) {
             return (
               <tr key={r}>
                 {rows.map((_, level) => {
-                  // A page of rows names each row's groups: a span may start on another page.
-                  const span = paged ? 1 : (rowSpans[r]?.[level] ?? 1);
+                  // A wall's page of rows names each row's groups: a span may start on another
+                  // page (and a row is measured as it is shown).
+                  const span = wall ? 1 : (rowSpans[r]?.[level] ?? 1);
                   if (span === 0) return null;
                   return (
                     <th
@@ -167,7 +231,7 @@ export function PivotTable({ data, items, lang, t, title, wall }: ViewProps) {
                     </th>
                   );
                 })}
-                {Array.from({ length: columnCount }, (_, c) => {
+                {shownColumns.map((c) => {
                   const figure = figureAt(r, c);
                   return (
                     <td key={c} className="num">
@@ -180,9 +244,16 @@ export function PivotTable({ data, items, lang, t, title, wall }: ViewProps) {
           })}
         </tbody>
       </table>
-      {paged && (
+      {page.paged && (
         <p className="bp-pivot-page" data-testid="pivot-page">
-          {t('pivotRows', { from: first + 1, to: last, total: values.length })}
+          {page.rowsPaged && t('pivotRows', { from: first + 1, to: last, total: values.length })}
+          {page.rowsPaged && page.columnsPaged && ' · '}
+          {page.columnsPaged &&
+            t('pivotColumns', {
+              from: page.cols.first + 1,
+              to: page.cols.last,
+              total: columnCount,
+            })}
         </p>
       )}
     </div>

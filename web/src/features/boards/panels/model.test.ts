@@ -8,6 +8,7 @@ import {
   panelTitle,
   rankUnits,
   periodsLabel,
+  rowPageStarts,
   timeOf,
   unitCellIndex,
   type BoardPanel,
@@ -55,6 +56,26 @@ describe("a pivot's headers", () => {
   it('of one dimension span nothing, and no headers make no spans', () => {
     assert.deepEqual(headerSpans([h('A'), h('B')]), [[1], [1]]);
     assert.deepEqual(headerSpans([]), []);
+  });
+});
+
+describe("a wall's pivot cut into pages of rows", () => {
+  it('is one page when every row fits, and no page turns its columns', () => {
+    assert.deepEqual(rowPageStarts([30, 30, 30], 90, 20), [0]);
+  });
+
+  it('fills each page with the rows whose heights fit above the page number', () => {
+    // 100 px less 20 for the number: three one-line rows, or a two-line row and a one-line one.
+    assert.deepEqual(rowPageStarts([25, 25, 25, 50, 25, 25, 25, 25], 100, 20), [0, 3, 5]);
+  });
+
+  it('keeps room for the number when only the columns turn', () => {
+    assert.deepEqual(rowPageStarts([30, 30, 30], 90, 20), [0]);
+    assert.deepEqual(rowPageStarts([30, 30, 30], 90, 20, true), [0, 2]);
+  });
+
+  it('puts a row taller than the page on a page of its own', () => {
+    assert.deepEqual(rowPageStarts([10, 200, 10], 100, 20), [0, 1, 2]);
   });
 });
 

@@ -83,6 +83,31 @@ export function periodsLabel(periods: readonly { label: string }[]): string {
 }
 
 /**
+ * Where each page of a wall's pivot starts, its rows this high (px) in a box `room` high: one
+ * page when they all fit and nothing else says pages turn (`numbered`); else as many rows as fit
+ * above the page's number (`label` high) on each page, one at least.
+ */
+export function rowPageStarts(
+  heights: readonly number[],
+  room: number,
+  label: number,
+  numbered = false,
+): number[] {
+  const sum = heights.reduce((a, h) => a + h, 0);
+  if (!numbered && sum <= room + 0.5) return [0];
+  const starts = [0];
+  let used = 0;
+  heights.forEach((h, i) => {
+    if (used > 0 && used + h > room - label + 0.5) {
+      starts.push(i);
+      used = 0;
+    }
+    used += h;
+  });
+  return starts;
+}
+
+/**
  * Header cells of a pivot's rows (or columns): `headers[i]` is row i's item for each dimension;
  * the answer's `[i][d]` is how many rows the header of dimension d starts at row i spans, 0 where
  * it continues the one above (the same items on dimensions 0…d as the row before).
