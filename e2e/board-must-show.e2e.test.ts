@@ -699,6 +699,46 @@ describe('A board: what the issue says it must show, in a browser', () => {
     },
   );
 
+  it(
+    '7. “Tải PDF” downloads the board printed at the server: her city’s figures, no panel split across pages',
+    { skip: SKIP_DOCUMENTS },
+    async () => {
+      assert.ok(boardId, 'the board was built');
+      await leader.goto(`${srv!.baseUrl}/bang/${boardId}`);
+      await panelsReady(leader);
+      const tile = (await tileValue(leader).innerText()).split(' ')[0]!;
+      const pivot = await readPivot(leader);
+      const file = await download(leader, () =>
+        leader.getByRole('link', { name: 'Tải PDF' }).click(),
+      );
+      assert.match(file.name, /\.pdf$/);
+      assert.equal(new TextDecoder().decode(file.bytes.slice(0, 5)), '%PDF-');
+      await pdfPages(file.bytes, ARTIFACTS, 'board-must-server-pdf');
+      const count = await pdfPageCount(file.bytes);
+      const pages = (await pdfText(file.bytes))
+        .split('\f')
+        .slice(0, count)
+        .map((t) => t.replace(/\s+/g, ' '));
+      const all = pages.join(' ');
+      assert.ok(all.includes(NAME), 'the board’s name');
+      for (const title of [TITLES.map, TITLES.pivot, TITLES.trend]) {
+        const on = pages.flatMap((t, i) => (t.includes(title) ? [i + 1] : []));
+        assert.equal(on.length, 1, `“${title}” on one page: ${on.join(', ')}`);
+      }
+      const pageOf = (title: string) => pages.findIndex((t) => t.includes(title));
+      // The tile's figure on the page of its title, as the screen shows it.
+      assert.ok(pages[pageOf(TITLES.tile)]!.includes(tile), `the tile's ${tile}`);
+      const pivotPage = pages[pageOf(TITLES.pivot)]!;
+      const first = pivot.rows[0]!;
+      for (const word of first.label.split(' '))
+        assert.ok(pivotPage.includes(word), `the pivot's first row, ${first.label}`);
+      assert.ok(pivotPage.includes(first.cells[0]!), `its first figure, ${first.cells[0]}`);
+      assert.ok(all.includes('Hồ Chí Minh'), 'the city, diacritics intact');
+      for (const word of ['Tải xuống', 'Chia sẻ', 'Màn hình lớn', 'Đăng xuất'])
+        assert.ok(!all.includes(word), `no “${word}” on paper`);
+    },
+  );
+
   it('left no script errors', () => {
     assert.deepEqual(pageErrors, []);
   });

@@ -1397,6 +1397,15 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
     sample: (f) => ({ path: `/api/boards/${f.boardId}/export` }),
     marker: (f) => f.boardName,
   },
+  {
+    method: 'GET',
+    path: '/api/boards/:id/pdf',
+    ...RECIPIENT_TOO,
+    needs: ['board.read', 'data.read'],
+    scope: 'unit',
+    touches: 'the board, as GET /api/boards/:id; its panels as GET …/panels/:panel/data',
+    sample: (f) => ({ path: `/api/boards/${f.boardId}/pdf` }),
+  },
 
   // — directives
   {

@@ -5,6 +5,7 @@ import {
   BoardId,
   BoardInput,
   BoardListItem,
+  BoardPdfQuery,
   BoardPeriod,
   BoardUpdate,
   BoardView,
@@ -20,6 +21,13 @@ const body = <T extends z.ZodType>(schema: T) => ({
   content: { 'application/json': { schema } },
   required: true,
 });
+
+/** RFC 5987's attr-chars: encodeURIComponent leaves ' ( ) * ! as they are. */
+const rfc5987 = (s: string) =>
+  encodeURIComponent(s).replace(
+    /['()*!]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 
 const UnitQuery = z.object({
   unit: plainText().max(40).optional().openapi({ description: 'Default: your unit' }),
@@ -281,6 +289,39 @@ export function boardRoutes() {
     async (c) =>
       c.json(await c.get('services').boards.exportFile(actorOf(c), c.req.valid('param').id), 200),
   );
+
+  // The board as a PDF (issue 19): printed at the server, A4 landscape.
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api/boards/{id}/pdf',
+    tags: ['boards'],
+    summary:
+      'The board printed on A4 landscape (the board as GET /api/boards/{id} sees it, else 404; board.read and data.read): its name, variables and the time of its figures, then each panel in the board’s order as GET …/panels/{panel}/data answers it for you, none split across pages; a panel that cannot be shown prints why',
+    request: { params: BoardId, query: BoardPdfQuery },
+    responses: {
+      200: { description: 'The PDF', content: { 'application/pdf': { schema: z.string() } } },
+      ...errorResponses,
+    },
+  });
+  app.get('/api/boards/:id/pdf', async (c) => {
+    const params = BoardId.safeParse({ id: c.req.param('id') });
+    if (!params.success) throw validationError(params.error);
+    const query = BoardPdfQuery.safeParse(c.req.query());
+    if (!query.success) throw validationError(query.error);
+    const { lang, ...variables } = query.data;
+    const file = await c.get('services').boardPdf.print(actorOf(c), params.data.id, variables, {
+      en: lang ? lang === 'en' : wantsEnglish(c),
+    });
+    c.header('content-type', 'application/pdf');
+    // RFC 6266: an ASCII name for old clients, the board's own name (RFC 5987) for the rest.
+    c.header(
+      'content-disposition',
+      `attachment; filename="${file.asciiFilename}"; filename*=UTF-8''${rfc5987(file.filename)}`,
+    );
+    c.header('x-content-type-options', 'nosniff');
+    c.header('cache-control', 'no-store');
+    return c.body(new Uint8Array(file.bytes));
+  });
 
   return app;
 }

@@ -439,6 +439,18 @@ export const PanelData = z
 
 export const BoardId = z.object({ id: z.coerce.number().int().positive() });
 
+/** `GET /api/boards/{id}/pdf`: the board's variables, as its panels' data routes take them. */
+export const BoardPdfQuery = z
+  .object({
+    unit: plainText()
+      .max(40)
+      .optional()
+      .openapi({ description: 'The board’s unit variable: a unit code or `my_unit`' }),
+    period: BoardPeriod.optional().openapi({ description: 'The board’s period variable' }),
+    lang: z.enum(['vi', 'en']).optional().openapi({ description: 'The document’s language' }),
+  })
+  .openapi('BoardPdfQuery');
+
 export type BoardPanel = z.infer<typeof BoardPanel>;
 export type BoardInput = z.infer<typeof BoardInput>;
 export type BoardUpdate = z.infer<typeof BoardUpdate>;

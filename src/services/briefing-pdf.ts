@@ -80,11 +80,16 @@ export class PdfPrinter {
     return this.page;
   }
 
-  /** An HTML page printed as Chromium prints it (A4 unless the page's CSS says otherwise). */
-  printHtml(html: string): Promise<Uint8Array> {
+  /**
+   * An HTML page printed as Chromium prints it (A4 unless the page's CSS says otherwise).
+   * `prepare` runs on the loaded page before it is printed (the page's own scripts never run:
+   * a board measures its panels from here, board-pdf.ts).
+   */
+  printHtml(html: string, prepare?: (page: Page) => Promise<void>): Promise<Uint8Array> {
     const run = this.queue.then(async () => {
       const page = await this.open();
       await page.setContent(html, { waitUntil: 'load' });
+      if (prepare) await prepare(page);
       return page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
     });
     this.queue = run.catch(() => undefined);

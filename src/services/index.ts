@@ -21,6 +21,8 @@ import { PlanService } from './plan.service.ts';
 import { PrintedFigureService } from './printed-figure.service.ts';
 import { BriefingService } from './briefing.service.ts';
 import { PdfPrinter } from './briefing-pdf.ts';
+import { BoardPdfService } from './board-pdf.ts';
+import { GeoService } from './geo.service.ts';
 import { IdempotencyService } from './idempotency.service.ts';
 import { Dhis2MetadataService } from './dhis2-metadata.service.ts';
 import { RegistrationService } from './registration.service.ts';
@@ -55,6 +57,8 @@ export interface Services {
   boards: BoardService;
   /** Open boards' streams: changed panels pushed, once per board and scope (issue 19). */
   boardLive: BoardLiveService;
+  /** A board printed to PDF at the server, by the briefings' Chromium (issue 19). */
+  boardPdf: BoardPdfService;
   tasks: TaskService;
   plans: PlanService;
   /** What sources printed beyond stored values: qualifiers, changes of totals (issue 18). */
@@ -177,6 +181,7 @@ export function createServices(
     directives,
     boards,
     boardLive,
+    boardPdf: new BoardPdfService(store, boards, printer, new GeoService(), clock),
     tasks: new TaskService(store, hierarchy, live, clock),
     plans: new PlanService(store, hierarchy, live, clock),
     printedFigures: new PrintedFigureService(store),

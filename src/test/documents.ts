@@ -149,3 +149,22 @@ export async function pdfPageCount(pdf: Uint8Array): Promise<number> {
     done();
   }
 }
+
+/** Each page's size in points, as pdfinfo reads it (`text`: its line, for a message). */
+export async function pdfPageSizes(
+  pdf: Uint8Array,
+): Promise<{ width: number; height: number; text: string }[]> {
+  const { dir, done } = scratch();
+  try {
+    const input = join(dir, 'in.pdf');
+    writeFileSync(input, pdf);
+    const { stdout } = await run('pdfinfo', ['-f', '1', '-l', '9999', input]);
+    return [...stdout.matchAll(/^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts.*$/gm)].map((m) => ({
+      width: Number(m[1]),
+      height: Number(m[2]),
+      text: m[0],
+    }));
+  } finally {
+    done();
+  }
+}

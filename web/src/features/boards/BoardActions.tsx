@@ -10,9 +10,22 @@ import { deleteBoard, downloadExport, setUnitDefault, useForget } from './querie
 import { ShareDialog } from './ShareDialog.tsx';
 
 /**
+ * The board's PDF, printed at the server with the variables chosen (GET /api/boards/{id}/pdf):
+ * a plain link, so the browser downloads it as any file.
+ */
+function pdfHref(id: number, chosen: ChosenVariables, lang: string): string {
+  const q = new URLSearchParams();
+  if (chosen.dv) q.set('unit', chosen.dv);
+  if (chosen.ky) q.set('period', chosen.ky);
+  q.set('lang', lang);
+  return `/api/boards/${id}/pdf?${q.toString()}`;
+}
+
+/**
  * A board's buttons (never printed), each for whom may use it: edit, share and delete for its
- * editors, the unit's default for board.default, and for everyone the JSON file, the wall screen
- * and print.
+ * editors, the unit's default for board.default, and for everyone the JSON file, the wall screen,
+ * the PDF (a saved board, printed at the server) and the browser's print of the page as it is
+ * (kept: it prints any board, the shipped default and one being built included).
  */
 export function BoardActions({
   me,
@@ -23,7 +36,7 @@ export function BoardActions({
   board: Board;
   chosen: ChosenVariables;
 }) {
-  const { t } = useBoardText();
+  const { t, lang } = useBoardText();
   const go = useGo();
   const forget = useForget();
   const [sharing, setSharing] = useState(false);
@@ -96,6 +109,18 @@ export function BoardActions({
         >
           {t('wall')}
         </button>
+        {saved && (
+          <a
+            className="btn"
+            href={pdfHref(board.id, chosen, lang)}
+            download
+            title={t('downloadPdfTitle')}
+            data-testid="board-pdf"
+            style={{ textDecoration: 'none' }}
+          >
+            {t('downloadPdf')}
+          </a>
+        )}
         <button type="button" className="btn" onClick={() => window.print()}>
           {t('print')}
         </button>

@@ -2189,6 +2189,87 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/boards/{id}/pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The board printed on A4 landscape (the board as GET /api/boards/{id} sees it, else 404; board.read and data.read): its name, variables and the time of its figures, then each panel in the board’s order as GET …/panels/{panel}/data answers it for you, none split across pages; a panel that cannot be shown prints why */
+    get: {
+      parameters: {
+        query?: {
+          /** @description The document’s language */
+          lang?: 'vi' | 'en';
+          /** @description The board’s period variable */
+          period?: string;
+          /** @description The board’s unit variable: a unit code or `my_unit` */
+          unit?: string;
+        };
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The PDF */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/pdf': string;
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/boards/default': {
     parameters: {
       query?: never;
