@@ -8,6 +8,24 @@ const nodeTestCalls = {
   name: ['describe', 'it', 'test', 'before', 'after', 'beforeEach', 'afterEach', 'suite'],
 };
 
+// The database's wall (issue 15, below) and the web's (src/ never imports web/), shared by
+// the blocks that enforce them.
+const dbPaths = ['kysely', 'pg', 'pg-copy-streams', '@electric-sql/pglite'].map((name) => ({
+  name,
+  message: 'Only src/db touches the database: use the Store (db/store.ts).',
+}));
+const dbClientPattern = {
+  regex: '(^|/)db/client(\\.ts)?$',
+  importNames: ['Db'],
+  message: 'The query builder stays in src/db: use the Store (db/store.ts).',
+};
+/** Any path that reaches the web app, relative (../../web/src/…) or not. */
+const webPattern = {
+  regex: '(^|/)web/',
+  message:
+    'src/ never imports the web app (web/): move the shared rule to src/domain (or the type to src/contract) and import it from both.',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -62,23 +80,34 @@ export default tseslint.config(
       'bench/**',
     ],
     rules: {
+      'no-restricted-imports': ['error', { paths: dbPaths, patterns: [dbClientPattern] }],
+    },
+  },
+  {
+    // Layers point inward: the server never imports the web app; the web imports src/domain and
+    // src/contract. A rule both need (a figure's format, a map's colours) lives in src/domain.
+    // The same rule as above with the web's pattern added: a later block's options replace an
+    // earlier one's, so src/ files (but src/db) keep the database's wall here too.
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    ignores: [
+      'src/db/**',
+      // Tests may hold the server to what the screen does (demo data against the room's defaults).
+      '**/*.test.ts',
+      '**/*.suite.ts',
+      'src/test/**',
+    ],
+    rules: {
       'no-restricted-imports': [
         'error',
-        {
-          paths: ['kysely', 'pg', 'pg-copy-streams', '@electric-sql/pglite'].map((name) => ({
-            name,
-            message: 'Only src/db touches the database: use the Store (db/store.ts).',
-          })),
-          patterns: [
-            {
-              regex: '(^|/)db/client(\\.ts)?$',
-              importNames: ['Db'],
-              message: 'The query builder stays in src/db: use the Store (db/store.ts).',
-            },
-          ],
-        },
+        { paths: dbPaths, patterns: [dbClientPattern, webPattern] },
       ],
     },
+  },
+  {
+    // src/db: the web's wall alone.
+    files: ['src/db/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.suite.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [webPattern] }] },
   },
   {
     files: ['**/*.js', '**/*.mjs'],

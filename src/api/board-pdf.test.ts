@@ -15,8 +15,7 @@ import type { Role } from '../domain/access.ts';
 import { DEMO_MONTHLY_BOARD } from '../domain/board-shipped.ts';
 import { loadDemoBoard } from '../jobs/demo-board.ts';
 import { readDemoMetadata } from '../jobs/demo-data.ts';
-import { formatNumber } from '../domain/vn-format.ts';
-import { formatValue } from '../../web/src/shared/format.ts';
+import { formatNumber, formatValue } from '../domain/vn-format.ts';
 
 /**
  * A board's PDF (issue 19), read back by poppler (pdftotext, pdfinfo): the demo's monthly board
@@ -165,7 +164,7 @@ for (const engine of testEngines()) {
         const d = await data(panel.id);
         const figure = d.figures[0];
         const v = d.cells[0].value as number;
-        // As the screen's tile writes it (web/src/shared/format.ts): its unit and decimals.
+        // As the screen's tile writes it (src/domain/vn-format.ts): its unit and decimals.
         const f = formatOf(figure.code);
         const shown = formatValue('vi', v, f.valueType === 'percentage' ? '%' : f.unit, {
           decimals: f.decimals,

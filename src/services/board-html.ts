@@ -4,8 +4,21 @@ import type { AnalyticsCell } from '../contract/analytics.ts';
 import type { BoardPanel, PanelData, PanelProblem } from '../contract/board.ts';
 import { GRID_COLUMNS } from '../domain/board.ts';
 import { parsePeriod } from '../domain/period.ts';
-// The screen's own rules, pure modules of the web app (no DOM, no React): a figure, a change,
-// a map's colours and the archipelagos' names read the same on paper as on screen.
+// The screen's own rules (src/domain, which the web app imports too): a figure, a change, a
+// map's colours and the archipelagos' names read the same on paper as on screen.
+import {
+  cellIndex,
+  doneShare,
+  headerSpans,
+  mapModel,
+  panelTitle,
+  periodsLabel,
+  rankUnits,
+  unitCellIndex,
+  type FigureFormat,
+} from '../domain/board-view.ts';
+import { archipelagoSpots } from '../domain/map-geometry.ts';
+import { LIGHT_MAP } from '../domain/map-scale.ts';
 import {
   changeDecimals,
   formatChange,
@@ -17,21 +30,9 @@ import {
   formatValue,
   printedDecimals,
   unitLabel,
-  type FigureDirection,
   type Lang,
-} from '../../web/src/shared/format.ts';
-import {
-  cellIndex,
-  doneShare,
-  headerSpans,
-  mapModel,
-  panelTitle,
-  periodsLabel,
-  rankUnits,
-  unitCellIndex,
-} from '../../web/src/features/boards/panels/model.ts';
-import { archipelagoSpots } from '../../web/src/features/room/mapView.ts';
-import { LIGHT_MAP } from '../../web/src/features/room/scale.ts';
+} from '../domain/vn-format.ts';
+import type { FigureDirection } from '../domain/direction.ts';
 
 /**
  * A board's print page (issue 19): pure HTML for A4 landscape, printed by Chromium (board-pdf.ts).
@@ -42,11 +43,7 @@ import { LIGHT_MAP } from '../../web/src/features/room/scale.ts';
  * band or a panel taller than a page is laid out again before printing (board-pdf.ts `fitPanels`).
  */
 
-/** How a figure's values are written: its unit and decimals (from the catalogue). */
-export interface FigureFormat {
-  unit: string | null;
-  decimals?: number;
-}
+export type { FigureFormat };
 
 /** A boundary map for a map panel: its key and GeoJSON (properties `code`, `name`). */
 export interface PrintMap {

@@ -1,36 +1,12 @@
 import { escapeHtml } from './echarts.ts';
 import type { Archipelago, focusView } from './mapView.ts';
+import type { MapTheme, Region } from '../../../../src/domain/map-scale.ts';
 
-export interface Region {
-  code: string;
-  name: string;
-  value: number | null;
-  /** Fill colour; undefined: no value. */
-  colour?: string;
-  inScope: boolean;
-  alert: boolean;
-  /** The unit looked at (a commune inside its province's map). */
-  current: boolean;
-  /** Tooltip lines, plain text (escaped here). */
-  tooltip: string[];
-  /** The value as a short label on the map ("1,2 tr"); undefined: none. */
-  short?: string;
-}
+// A region as drawn and the map's colours live in src/domain: the board's PDF draws them too.
+export type { MapTheme, Region };
 
 /** What the regions say on the map itself: nothing, their names, or names and values. */
 export type MapLabels = 'none' | 'names' | 'values';
-
-export interface MapTheme {
-  noData: string;
-  outOfScope: string;
-  border: string;
-  hover: string;
-  alert: string;
-  current: string;
-  /** Text drawn on the map and the halo around it. */
-  text: string;
-  halo: string;
-}
 
 /** The regions as the map series' data: fill, outline, drawing order. */
 function seriesData(regions: Region[], theme: MapTheme, dense: boolean | undefined) {

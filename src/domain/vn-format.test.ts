@@ -11,7 +11,7 @@ import {
   formatPeriodShort,
   formatValue,
   unitLabel,
-} from './format.ts';
+} from './vn-format.ts';
 
 describe('Vietnamese number forms', () => {
   it('writes numbers with a dot between thousands and a comma before decimals', () => {

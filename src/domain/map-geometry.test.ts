@@ -1,12 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { GeoJSON } from './data.ts';
-import { archipelagoSpots } from './mapView.ts';
+import type { FeatureCollection, Geometry } from 'geojson';
+import { archipelagoSpots } from './map-geometry.ts';
+
+type GeoJSON = FeatureCollection<Geometry, { code: string; name: string }>;
 
 const read = (file: string) =>
   JSON.parse(
-    readFileSync(new URL(`../../../../data/vn-admin/${file}`, import.meta.url), 'utf8'),
+    readFileSync(new URL(`../../data/vn-admin/${file}`, import.meta.url), 'utf8'),
   ) as GeoJSON;
 
 describe('Hoàng Sa and Trường Sa on the map', () => {
