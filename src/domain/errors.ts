@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'outlier_unknown_item'
   | 'validation_rule_invalid'
   | 'validation_too_large'
+  | 'working_time_invalid'
   | 'conflict'
   | 'units_file_invalid'
   | 'file_invalid'
@@ -54,6 +55,7 @@ const STATUS: Record<ErrorCode, number> = {
   outlier_unknown_item: 404,
   validation_rule_invalid: 422,
   validation_too_large: 422,
+  working_time_invalid: 422,
   conflict: 409,
   units_file_invalid: 422,
   file_invalid: 400,
