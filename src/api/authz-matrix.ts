@@ -1380,6 +1380,15 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
   },
   {
     method: 'GET',
+    path: '/api/boards/:id/data',
+    ...RECIPIENT_TOO,
+    needs: ['board.read', 'data.read'],
+    scope: 'unit',
+    touches: 'the board, as GET /api/boards/:id; each panel as GET …/panels/:panel/data',
+    sample: (f) => ({ path: `/api/boards/${f.boardId}/data` }),
+  },
+  {
+    method: 'GET',
     path: '/api/boards/:id/live',
     ...RECIPIENT_TOO,
     needs: ['board.read', 'data.read'],

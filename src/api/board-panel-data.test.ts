@@ -2,8 +2,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN_PASSWORD, openTestDb, testEngines, type TestDb } from '../test/harness.ts';
 import { ApiClient } from '../test/http.ts';
-import type { Role } from '../domain/access.ts';
+import { actionsOfRole, type Actor, type Role } from '../domain/access.ts';
 import { readDemoMetadata } from '../jobs/demo-data.ts';
+import { loadDemoBoard } from '../jobs/demo-board.ts';
+import { BoardDataFrame } from '../contract/board.ts';
+import { BoardService } from '../services/board.service.ts';
+import type { AlertService } from '../services/alert.service.ts';
 
 /**
  * A board panel's data (issue 19): what each kind of panel shows for the values posted, within
@@ -501,6 +505,194 @@ for (const engine of testEngines()) {
       });
       assert.equal(back.status, 200, back.text);
       assert.equal((await data('ld79', ask)).json.cells[0].value, before);
+    });
+
+    /** A board's panels in one answer: its lines, each checked against the contract. */
+    const boardData = async (who: string, path: string, headers: Record<string, string> = {}) => {
+      const r = await api(who).request('GET', path, undefined, headers);
+      assert.equal(r.status, 200, r.text);
+      assert.match(r.headers.get('content-type') ?? '', /^application\/x-ndjson/);
+      assert.ok(r.text.endsWith('\n'), 'every line ends');
+      return r.text
+        .trimEnd()
+        .split('\n')
+        .map((line) => BoardDataFrame.parse(JSON.parse(line)));
+    };
+    const monthlyBoard = async () => {
+      await loadDemoBoard(t.services);
+      const list = await api('admin').get('/api/boards?limit=100');
+      const monthly = list.json.items.find((b: { uid: string }) => b.uid === 'opsroom-monthly');
+      assert.ok(monthly, list.text);
+      return monthly.id as number;
+    };
+
+    it('a board’s panels in one answer: each as its own route answers it, in reading order', async () => {
+      const id = await monthlyBoard();
+      const board = await api('admin').get(`/api/boards/${id}`);
+      type Grid = { panel: { id: string; grid: { x: number; y: number } } };
+      const order = (board.json.panels as Grid[])
+        .map((p) => p.panel)
+        .sort((a, b) => a.grid.y - b.grid.y || a.grid.x - b.grid.x)
+        .map((p) => p.id);
+      assert.equal(order.length, 12);
+      for (const [who, query] of [
+        ['admin', ''],
+        ['cb79', ''],
+        ['ld79', '?period=202611'],
+      ] as const) {
+        const frames = await boardData(who, `/api/boards/${id}/data${query}`);
+        const ids = frames.map((f) => f.panel);
+        // In reading order on the embedded engine; as each is ready on a server.
+        if (engine === 'pglite') assert.deepEqual(ids, order, who);
+        else assert.deepEqual([...ids].sort(), [...order].sort(), who);
+        // Each read afresh by its own route (no shared answer): the same data.
+        t.services.boards.forgetAnswers();
+        for (const f of frames) {
+          assert.ok('data' in f, JSON.stringify(f));
+          const one = await api(who).get(`/api/boards/${id}/panels/${f.panel}/data${query}`);
+          assert.equal(one.status, 200, one.text);
+          assert.deepEqual(f.data, one.json, `${who} ${f.panel}`);
+        }
+        // Each figure says how it is written, as the catalogue does: no need to wait for it.
+        if (who === 'admin') {
+          const meta = (await api('admin').get('/api/metadata')).json;
+          type Meta = { code: string; unit?: string; valueType?: string; decimals?: number };
+          const el = new Map<string, Meta>(meta.dataElements.map((e: Meta) => [e.code, e]));
+          const ind = new Map<string, Meta>(meta.indicators.map((i: Meta) => [i.code, i]));
+          let checked = 0;
+          for (const f of frames)
+            for (const fig of 'data' in f ? f.data.figures : []) {
+              const e = el.get(fig.code);
+              const i = ind.get(fig.code);
+              if (e) {
+                assert.equal(fig.unit, e.valueType === 'percentage' ? '%' : (e.unit ?? null));
+                assert.equal(fig.valueType, e.valueType);
+              } else {
+                assert.ok(i, fig.code);
+                assert.equal(fig.unit, i.unit ?? null, fig.code);
+                assert.equal(fig.decimals, i.decimals, fig.code);
+              }
+              checked++;
+            }
+          assert.ok(checked >= 9, String(checked));
+        }
+        const tile = frames.find((f) => f.panel === 'tile-positive_cases')!;
+        assert.ok('data' in tile);
+        const month = query ? '2026-11' : '2026-10';
+        const expected =
+          who === 'admin' ? PROVINCES.reduce((a, p) => a + cases(p, month), 0) : cases('79', month);
+        assert.equal(tile.data.cells[0]?.value, expected, who);
+      }
+    });
+
+    it('a province officer’s board answer holds their province only, as each panel’s route', async () => {
+      const id = await monthlyBoard();
+      for (const [who, own] of [
+        ['cb79', '79'],
+        ['cb48', '48'],
+      ] as const) {
+        const frames = await boardData(who, `/api/boards/${id}/data`);
+        assert.equal(frames.length, 12);
+        for (const f of frames) {
+          assert.ok('data' in f, JSON.stringify(f));
+          if (f.data.kind === 'text') continue;
+          assert.equal(f.data.problem, null, f.panel);
+          assert.equal(f.data.unit?.code, own, f.panel);
+          // Every unit shown is the province or under it: none of another province.
+          for (const u of f.data.units)
+            assert.ok(u.code === own || !PROVINCES.includes(u.code), `${who} ${f.panel} ${u.code}`);
+          for (const c of f.data.cells)
+            assert.ok(!PROVINCES.filter((p) => p !== own).includes(c.ou ?? ''), f.panel);
+        }
+        // Another province's unit as the variable: every figure panel says out_of_scope.
+        const other = own === '79' ? '48' : '79';
+        const outside = await boardData(who, `/api/boards/${id}/data?unit=${other}`);
+        for (const f of outside) {
+          assert.ok('data' in f);
+          if (f.data.kind !== 'text') assert.equal(f.data.problem?.code, 'out_of_scope', f.panel);
+        }
+        const single = await api(who).get(`/api/boards/${id}/panels/map/data?unit=${other}`);
+        assert.equal(single.json.problem.code, 'out_of_scope');
+      }
+    });
+
+    it('a missing board, one not shared with the viewer, a bad period: as the panel route answers', async () => {
+      const b = await api('ld79').post('/api/boards', {
+        name: 'Bảng riêng của 79',
+        panels: [panel('tile', { id: 'ca', figures: ['POSITIVE_CASES'] })],
+      });
+      assert.equal(b.status, 201, b.text);
+      const id = b.json.id as number;
+      assert.equal((await boardData('ld79', `/api/boards/${id}/data`)).length, 1);
+      // Not shared with 48: the same 404 as a board that does not exist.
+      const hidden = await api('cb48').get(`/api/boards/${id}/data`);
+      const missing = await api('cb48').get(`/api/boards/999999/data`);
+      const missingPanel = await api('cb48').get(`/api/boards/${id}/panels/ca/data`);
+      for (const r of [hidden, missing, missingPanel]) {
+        assert.equal(r.status, 404, r.text);
+        assert.equal(r.json.error.code, 'not_found');
+      }
+      assert.equal(hidden.json.error.messages.en, `Not found: board ${id}`);
+      const bad = await api('ld79').get(`/api/boards/${id}/data?period=thang-11`);
+      assert.equal(bad.status, 400, bad.text);
+      assert.equal((await api('ld79').get(`/api/boards/abc/data`)).status, 400);
+      // Not signed in.
+      const anonymous = ApiClient.for(t.services);
+      assert.equal((await anonymous.get(`/api/boards/${id}/data`)).status, 401);
+    });
+
+    it('a panel that fails is its own error line, the others still come; a client that leaves stops the reading', async () => {
+      const id = await monthlyBoard();
+      const s = t.services;
+      // The alerts panel's source fails as a database down would; the rest reads as always.
+      const broken = {
+        list: () => Promise.reject(new Error('alerts unreachable')),
+      } as unknown as AlertService;
+      const boards = new BoardService(s.store, s.hierarchy, s.clock, {
+        analytics: s.analytics,
+        alerts: broken,
+        directives: s.directives,
+      });
+      const actor: Actor = {
+        kind: 'user',
+        id: 'test',
+        name: 'test',
+        role: 'admin',
+        permissions: actionsOfRole('admin'),
+        scope: { version: TREE, code: 'VN', path: '/VN/' },
+      };
+      const got: { panel: string; error?: unknown }[] = [];
+      const { run } = await boards.savedBoardData(actor, id, {});
+      await run((f) => got.push(f));
+      assert.equal(got.length, 12);
+      const failed = got.filter((f) => 'error' in f);
+      assert.deepEqual(
+        failed.map((f) => f.panel),
+        ['alerts'],
+      );
+      assert.match(String((failed[0]!.error as Error).message), /alerts unreachable/);
+
+      // The client leaves after the first panel: no panel is started after that.
+      const stop = new AbortController();
+      const seen: string[] = [];
+      const second = await t.services.boards.savedBoardData(actor, id, {});
+      t.services.boards.forgetAnswers();
+      await second.run((f) => {
+        seen.push(f.panel);
+        stop.abort();
+      }, stop.signal);
+      // Those already started finish (one at a time on the embedded engine, four on a server).
+      if (engine === 'pglite') assert.deepEqual(seen, ['tile-positive_cases']);
+      else assert.ok(seen.length <= 4, seen.join(','));
+
+      // Over HTTP: the answer cancelled after its first line; the server answers the next.
+      const res = await api('admin').raw('GET', `/api/boards/${id}/data`);
+      assert.equal(res.status, 200);
+      const reader = res.body!.getReader();
+      const first = await reader.read();
+      assert.match(new TextDecoder().decode(first.value), /^\{"panel":"[a-z_-]+","data":/);
+      await reader.cancel();
+      assert.equal((await boardData('admin', `/api/boards/${id}/data`)).length, 12);
     });
 
     it('a text panel answers its kind; a bad body is refused with the bad field’s path', async () => {

@@ -1,5 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import {
+  BoardDataFrame,
   BoardDefaultView,
   BoardFile,
   BoardId,
@@ -13,8 +14,10 @@ import {
   PanelDataRequest,
 } from '../contract/board.ts';
 import { errorResponses, json, plainText } from '../contract/common.ts';
+import type { AppError } from '../domain/errors.ts';
+import type { PanelAnswer } from '../services/board.service.ts';
 import { actorOf, type AppEnv } from './context.ts';
-import { validationError, wantsEnglish } from './errors.ts';
+import { toAppError, validationError, wantsEnglish } from './errors.ts';
 import { sseResponse } from './live.routes.ts';
 
 const body = <T extends z.ZodType>(schema: T) => ({
@@ -33,6 +36,19 @@ const UnitQuery = z.object({
   unit: plainText().max(40).optional().openapi({ description: 'Default: your unit' }),
   version: plainText().max(20).optional(),
 });
+
+/** An error as the API's error body has it (api/errors.ts presentError), for one panel's line. */
+function errorBody(
+  err: AppError,
+  en: boolean,
+): Extract<BoardDataFrame, { error: unknown }>['error'] {
+  return {
+    code: err.code,
+    message: en ? err.messages.en : err.messages.vi,
+    messages: err.messages,
+    ...(err.details === undefined ? {} : { details: err.details }),
+  };
+}
 
 export function boardRoutes() {
   const app = new OpenAPIHono<AppEnv>();
@@ -234,6 +250,70 @@ export function boardRoutes() {
       return c.json(d, 200);
     },
   );
+
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api/boards/{id}/data',
+    tags: ['boards'],
+    summary:
+      'Every panel’s data of a saved board for you, in one answer (the board as GET /api/boards/{id} sees it, else 404): one JSON object per line (NDJSON), `{panel, data}` with what GET …/panels/{panel}/data answers, or `{panel, error}` when that panel failed (the others still come). Panels in reading order (the layout’s rows, then columns: the first screenful first), each sent as soon as it is ready; on a server several are read at once, so they may come out of that order',
+    request: { params: BoardId, query: VariablesQuery },
+    responses: {
+      200: {
+        description: 'One line per panel',
+        content: { 'application/x-ndjson': { schema: BoardDataFrame } },
+      },
+      ...errorResponses,
+    },
+  });
+  app.get('/api/boards/:id/data', async (c) => {
+    // Who asks before what: an anonymous caller learns nothing of the route's parameters.
+    const actor = actorOf(c);
+    const params = BoardId.safeParse({ id: c.req.param('id') });
+    if (!params.success) throw validationError(params.error);
+    const query = VariablesQuery.safeParse(c.req.query());
+    if (!query.success) throw validationError(query.error);
+    const en = wantsEnglish(c);
+    const { run } = await c
+      .get('services')
+      .boards.savedBoardData(actor, params.data.id, query.data, { en });
+    // Stops with the client: no panel is started once it has gone.
+    const stop = new AbortController();
+    const gone = () => stop.abort();
+    c.req.raw.signal.addEventListener('abort', gone, { once: true });
+    const encoder = new TextEncoder();
+    let open = true;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        const send = (answer: PanelAnswer) => {
+          if (!open) return;
+          const frame: BoardDataFrame =
+            'data' in answer
+              ? answer
+              : { panel: answer.panel, error: errorBody(toAppError(answer.error), en) };
+          controller.enqueue(encoder.encode(JSON.stringify(frame) + '\n'));
+        };
+        void run(send, stop.signal)
+          .catch((e: unknown) => console.error('board data not answered', e))
+          .finally(() => {
+            c.req.raw.signal.removeEventListener('abort', gone);
+            if (!open) return;
+            open = false;
+            controller.close();
+          });
+      },
+      cancel() {
+        open = false;
+        stop.abort();
+      },
+    });
+    return c.body(body, 200, {
+      'Content-Type': 'application/x-ndjson; charset=utf-8',
+      'Cache-Control': 'no-store',
+      // A proxy must pass each line on as it comes.
+      'X-Accel-Buffering': 'no',
+    });
+  });
 
   const LiveBoardQuery = VariablesQuery.extend({
     revision: z.coerce

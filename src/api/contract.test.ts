@@ -25,6 +25,9 @@ const NO_JSON_SCHEMA: ReadonlyArray<readonly [string, string]> = [
   // Streams and files: an event stream, an uploaded file, a map's TopoJSON as stored.
   ['GET /api/live', 'text/event-stream'],
   ['GET /api/boards/{id}/live', 'text/event-stream'],
+  // One JSON line per panel (NDJSON); each line's schema is BoardDataFrame, checked line by line
+  // in board-panel-data.test.ts.
+  ['GET /api/boards/{id}/data', 'application/x-ndjson'],
   ['GET /api/attachments/{id}', 'the file as uploaded'],
   ['GET /api/geo/{version}/{parent}', 'TopoJSON file, served with its ETag'],
   ['GET /api/analytics.csv', "DHIS2's analytics as a CSV file"],

@@ -8,7 +8,7 @@ import {
   PANEL_KINDS,
 } from '../domain/board.ts';
 import { ROLES } from '../domain/access.ts';
-import { multilineText, plainText } from './common.ts';
+import { ErrorResponse, multilineText, plainText } from './common.ts';
 import { AnalyticsCell } from './analytics.ts';
 import { Alert } from './alert.ts';
 import { TaskCounts } from './directive.ts';
@@ -402,6 +402,9 @@ export const PanelData = z
         kind: z.enum(['element', 'indicator']),
         direction: z.enum(['rise_good', 'rise_bad', 'neutral']),
         option: z.string().optional(),
+        unit: z.string().nullable().openapi({ description: 'Its unit (`%` for a percentage)' }),
+        valueType: z.string().optional().openapi({ description: 'An element’s value type' }),
+        decimals: z.number().optional().openapi({ description: 'An indicator’s decimals' }),
       }),
     ),
     periods: z.array(z.object({ id: z.string(), label: z.string() })),
@@ -437,6 +440,18 @@ export const PanelData = z
   })
   .openapi('PanelData');
 
+/**
+ * `GET /api/boards/{id}/data`: one line of its answer (NDJSON) per panel of the board, in
+ * reading order on the embedded engine, as each is ready on a server: the panel's data as
+ * GET …/panels/{panel}/data answers it, or the error that panel met (the others still come).
+ */
+export const BoardDataFrame = z
+  .union([
+    z.object({ panel: z.string(), data: PanelData }),
+    z.object({ panel: z.string(), error: ErrorResponse.shape.error }),
+  ])
+  .openapi('BoardDataFrame');
+
 export const BoardId = z.object({ id: z.coerce.number().int().positive() });
 
 /** `GET /api/boards/{id}/pdf`: the board's variables, as its panels' data routes take them. */
@@ -460,3 +475,4 @@ export type BoardView = z.infer<typeof BoardView>;
 export type PanelProblem = z.infer<typeof PanelProblem>;
 export type PanelDataRequest = z.infer<typeof PanelDataRequest>;
 export type PanelData = z.infer<typeof PanelData>;
+export type BoardDataFrame = z.infer<typeof BoardDataFrame>;

@@ -302,14 +302,22 @@ export class BoardRepo {
         ? this.db
             .selectFrom('data_element as e')
             .innerJoin('breakdown as b', 'b.id', 'e.breakdown_id')
-            .select(['e.code', 'e.name_vi', 'e.name_en', 'e.direction', 'b.code as breakdown'])
+            .select([
+              'e.code',
+              'e.name_vi',
+              'e.name_en',
+              'e.direction',
+              'e.value_type',
+              'e.unit',
+              'b.code as breakdown',
+            ])
             .where('e.code', 'in', codes)
             .execute()
         : [],
       codes.length
         ? this.db
             .selectFrom('indicator')
-            .select(['code', 'name_vi', 'name_en', 'direction'])
+            .select(['code', 'name_vi', 'name_en', 'direction', 'unit', 'decimals'])
             .where('code', 'in', codes)
             .execute()
         : [],

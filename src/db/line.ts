@@ -27,22 +27,24 @@ export class Line {
       if (loopDue()) await turn(); // see leave()
     } else {
       const ticket = ctx?.ticket ?? nextTicket();
-      await new Promise<void>((grant, reject) => {
+      await new Promise<void>((resolve, reject) => {
+        const drop = () => {
+          const at = this.waiting.indexOf(waiter);
+          if (at < 0) return; // already granted
+          this.waiting.splice(at, 1);
+          reject(clientGone());
+        };
+        // Granted: the listener goes (a request's many statements would pile them up).
+        const grant = () => {
+          droppable?.removeEventListener('abort', drop);
+          resolve();
+        };
         const waiter = { ticket, grant };
         // Equal tickets (one request's parallel statements) keep their order of arrival.
         let i = this.waiting.length;
         while (i > 0 && this.waiting[i - 1]!.ticket > ticket) i--;
         this.waiting.splice(i, 0, waiter);
-        droppable?.addEventListener(
-          'abort',
-          () => {
-            const at = this.waiting.indexOf(waiter);
-            if (at < 0) return; // already granted
-            this.waiting.splice(at, 1);
-            reject(clientGone());
-          },
-          { once: true },
-        );
+        droppable?.addEventListener('abort', drop, { once: true });
       });
     }
     acquired();

@@ -101,3 +101,13 @@ export function daysAsRange(periods: readonly Period[]): Period[] {
   const consecutive = days.every((d, i) => i === 0 || d.start === addDays(days[i - 1]!.start, 1));
   return consecutive ? [parsePeriod(`${days[0]!.start}_${days.at(-1)!.end}`)] : [...periods];
 }
+
+/**
+ * Panels in reading order: by the layout's row, then its column — the first screenful first
+ * (a board's panels in one answer, GET /api/boards/{id}/data).
+ */
+export function readingOrder<P extends { grid: { x: number; y: number } }>(
+  panels: readonly P[],
+): P[] {
+  return [...panels].sort((a, b) => a.grid.y - b.grid.y || a.grid.x - b.grid.x);
+}

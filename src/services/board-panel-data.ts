@@ -320,6 +320,9 @@ export class PanelDataReader {
         kind: el ? 'element' : 'indicator',
         direction: directionOf(base.direction),
         ...(option ? { option } : {}),
+        // How the page writes its values, as the catalogue says (the page need not wait for it).
+        unit: el ? (el.value_type === 'percentage' ? '%' : el.unit) : ind!.unit,
+        ...(el ? { valueType: el.value_type } : { decimals: ind!.decimals }),
       });
     };
     for (const p of parts) {

@@ -33,6 +33,9 @@ import { ValidationService } from './validation.service.ts';
 import { ValueOutlierService } from './value-outlier.service.ts';
 import { ValueFlagService } from './value-flag.service.ts';
 
+/** A board's panels read at once on the server engine: a third of its pool of ten. */
+const BOARD_PANELS_AT_ONCE = 4;
+
 /** Every service of one running instance, over one database. */
 export interface Services {
   database: Database;
@@ -123,6 +126,9 @@ export function createServices(
     clock,
     { analytics, alerts, directives },
     opts.panelCache === false ? undefined : live,
+    // A board's panels side by side on a server's pool; one after the other on the embedded
+    // engine's one connection (first screenful first).
+    database.engine === 'postgres' ? BOARD_PANELS_AT_ONCE : 1,
   );
   dataValues.onChange((change) => {
     boards.forgetAnswers();

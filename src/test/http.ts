@@ -53,6 +53,11 @@ export class ApiClient {
     return res;
   }
 
+  /** The answer as it comes, unread (a stream to read line by line, or to cancel). */
+  raw(method: string, path: string, extra: Record<string, string> = {}): Promise<Response> {
+    return this.send(method, path, undefined, extra);
+  }
+
   async request(method: string, path: string, body?: unknown, extra: Record<string, string> = {}) {
     const res = await this.send(method, path, body, extra);
     const text = await res.text();

@@ -7,6 +7,7 @@ import { OverviewPage } from '../features/room/OverviewPage.tsx';
 // stylesheet of the first paint, in the order they always had: room (above), directives, sectors.
 import '../features/directives/directives.css';
 import '../features/sectors/sectors.css';
+import { startBoard } from '../features/boards/panels/boardData.ts';
 import { Shell } from './Shell.tsx';
 import { screen } from './screens.ts';
 
@@ -218,6 +219,13 @@ const boardPageRoute = createRoute({
     dv: str(s.dv),
     ky: str(s.ky),
   }),
+  // A board read or on the wall asks for itself and all its panels as the route is entered,
+  // while its screen's code and the signed-in user are still on their way (boardData.ts).
+  loaderDeps: ({ search }) => ({ sua: search.sua, dv: search.dv, ky: search.ky }),
+  loader: ({ params, deps, preload }) => {
+    if (!preload && deps.sua !== '1' && /^\d+$/.test(params.id))
+      startBoard(Number(params.id), deps);
+  },
   component: screen(() =>
     import('../features/boards/BoardScreen.tsx').then(({ BoardScreen }) => ({
       default: function BoardOfBoards() {

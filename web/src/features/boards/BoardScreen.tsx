@@ -64,6 +64,7 @@ function Shown({
         me={me}
         board={board}
         variables={variablesOf(board, chosen)}
+        chosen={chosen}
         onExit={() => go(here())}
       />
     );

@@ -6,6 +6,7 @@ import { BoardActions } from './BoardActions.tsx';
 import { figuresOf, type Board } from './draft.ts';
 import { useBoardText } from './messages.ts';
 import { BOARDS_PATH, type ChosenVariables } from './paths.ts';
+import { BoardBatchContext, useBoardBatch } from './panels/boardData.ts';
 import { useBoardLive } from './panels/useBoardLive.ts';
 import { VariablesBar } from './VariablesBar.tsx';
 import { usePeriodLabel } from './PeriodSelect.tsx';
@@ -42,32 +43,38 @@ export function BoardView({
     variables,
     version: board.version,
   });
+  const batch = useBoardBatch(board, chosen, variables, lang);
   const where = useUnitName(me, variables.unit);
   const when = usePeriodLabel()(variables.period);
   return (
-    <div className="page board-page" data-testid="board-view">
-      <AppLink to={BOARDS_PATH + '/'} className="board-back board-no-print">
-        {t('back')}
-      </AppLink>
-      <header className="board-head">
-        <div className="board-title">
-          <h1>{board.name}</h1>
-          {board.description && <p className="board-desc">{board.description}</p>}
-          <p className="hint">
-            {t('ownerLine', { name: board.owner.name, at: formatDateTime(lang, board.updatedAt) })}
-          </p>
-        </div>
-        <BoardActions me={me} board={board} chosen={chosen} />
-      </header>
-      <p className="board-print-only">
-        {where} · {when}
-      </p>
-      <VariablesBar me={me} unit={variables.unit} period={variables.period} onChange={onChosen} />
-      {board.panels.length === 0 ? (
-        <p className="card empty">{t('emptyBoard')}</p>
-      ) : (
-        <ViewGrid board={board} variables={variables} />
-      )}
-    </div>
+    <BoardBatchContext.Provider value={batch}>
+      <div className="page board-page" data-testid="board-view">
+        <AppLink to={BOARDS_PATH + '/'} className="board-back board-no-print">
+          {t('back')}
+        </AppLink>
+        <header className="board-head">
+          <div className="board-title">
+            <h1>{board.name}</h1>
+            {board.description && <p className="board-desc">{board.description}</p>}
+            <p className="hint">
+              {t('ownerLine', {
+                name: board.owner.name,
+                at: formatDateTime(lang, board.updatedAt),
+              })}
+            </p>
+          </div>
+          <BoardActions me={me} board={board} chosen={chosen} />
+        </header>
+        <p className="board-print-only">
+          {where} · {when}
+        </p>
+        <VariablesBar me={me} unit={variables.unit} period={variables.period} onChange={onChosen} />
+        {board.panels.length === 0 ? (
+          <p className="card empty">{t('emptyBoard')}</p>
+        ) : (
+          <ViewGrid board={board} variables={variables} />
+        )}
+      </div>
+    </BoardBatchContext.Provider>
   );
 }

@@ -7,6 +7,7 @@ import { useWallClass } from '../room/useRoomState.ts';
 import { useScopeUnits } from '../quality/queries.ts';
 import { figuresOf, type Board, type Variables } from './draft.ts';
 import { useBoardText } from './messages.ts';
+import { BoardBatchContext, useBoardBatch } from './panels/boardData.ts';
 import { useBoardLive } from './panels/useBoardLive.ts';
 import { usePeriodLabel } from './PeriodSelect.tsx';
 import { usePanelsUpdatedAt } from './useUpdatedAt.ts';
@@ -29,6 +30,7 @@ export function WallBoard({
   me,
   board,
   variables,
+  chosen = {},
   onExit,
   side,
   below,
@@ -36,6 +38,8 @@ export function WallBoard({
   me: Me;
   board: Board;
   variables: Required<Pick<Variables, 'unit' | 'period'>>;
+  /** The variables chosen in the address (`dv`, `ky`), if any. */
+  chosen?: { dv?: string; ky?: string };
   onExit: () => void;
   side?: ReactNode;
   below?: ReactNode;
@@ -53,37 +57,40 @@ export function WallBoard({
   });
   // The live mark tells the truth of the stream the room's wall listens to: open it.
   useLive({});
+  const batch = useBoardBatch(board, chosen, variables, lang);
   const updatedAt = usePanelsUpdatedAt();
   const where = useUnitName(me, variables.unit);
   const period = usePeriodLabel()(variables.period);
   return (
-    <div className="board-wall" data-testid="board-wall">
-      <header className="board-wall-head">
-        <div className="board-wall-title">
-          <h1>{board.name}</h1>
-          <p className="board-wall-where">
-            <span className="board-wall-unit">{where}</span>
-            <span aria-hidden="true"> · </span>
-            <span>{period}</span>
-          </p>
-        </div>
-        <div className="board-wall-side">
-          {side}
-          <Clock lang={lang} t={room.t} />
-          <LiveMark t={room.t} updatedAt={updatedAt} />
-          <button
-            type="button"
-            className="btn btn-ghost-dark"
-            aria-label={t('wallExit')}
-            title={t('wallExit')}
-            onClick={onExit}
-          >
-            {t('wallExitShort')}
-          </button>
-        </div>
-      </header>
-      {below}
-      <WallGrid board={board} variables={variables} />
-    </div>
+    <BoardBatchContext.Provider value={batch}>
+      <div className="board-wall" data-testid="board-wall">
+        <header className="board-wall-head">
+          <div className="board-wall-title">
+            <h1>{board.name}</h1>
+            <p className="board-wall-where">
+              <span className="board-wall-unit">{where}</span>
+              <span aria-hidden="true"> · </span>
+              <span>{period}</span>
+            </p>
+          </div>
+          <div className="board-wall-side">
+            {side}
+            <Clock lang={lang} t={room.t} />
+            <LiveMark t={room.t} updatedAt={updatedAt} />
+            <button
+              type="button"
+              className="btn btn-ghost-dark"
+              aria-label={t('wallExit')}
+              title={t('wallExit')}
+              onClick={onExit}
+            >
+              {t('wallExitShort')}
+            </button>
+          </div>
+        </header>
+        {below}
+        <WallGrid board={board} variables={variables} />
+      </div>
+    </BoardBatchContext.Provider>
   );
 }

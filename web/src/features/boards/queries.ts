@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { answer, ApiError, client, type Schemas } from '../../shared/api/client.ts';
 import type { Board, Draft, Share } from './draft.ts';
+import { takeEarlyBoard } from './panels/boardData.ts';
 
 /** The boards' reads and writes (src/api/board.routes.ts). */
 
@@ -33,7 +34,9 @@ export function fetchBoard(id: number, signal?: AbortSignal): Promise<Board> {
 export function useBoard(id: number | null) {
   return useQuery({
     queryKey: boardKey(id ?? 0),
-    queryFn: ({ signal }) => fetchBoard(id!, signal),
+    // The route asked for it as it was entered (boardData.ts startBoard): that answer first.
+    queryFn: ({ signal }) =>
+      takeEarlyBoard(id!)?.catch(() => fetchBoard(id!, signal)) ?? fetchBoard(id!, signal),
     enabled: id !== null,
   });
 }

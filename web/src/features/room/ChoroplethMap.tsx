@@ -26,6 +26,7 @@ export function ChoroplethMap({
   focus,
   labels,
   archipelagoNames,
+  fadeIn,
 }: {
   mapKey: string;
   geo: GeoJSON;
@@ -41,6 +42,8 @@ export function ChoroplethMap({
   focus?: string;
   labels: MapLabels;
   archipelagoNames: Record<Archipelago, string>;
+  /** The first drawing fades in (default); false: drawn at once (a board's map, issue 19). */
+  fadeIn?: boolean;
 }) {
   const [ref, chart, fontPx] = useChart();
   const shownKey = useRef<string>('');
@@ -92,7 +95,7 @@ export function ChoroplethMap({
     };
     chart.on('finished', onFinished);
     chart.setOption(
-      mapOption({ mapKey, regions, theme, dense, view, labels, fontPx, archipelagos }),
+      mapOption({ mapKey, regions, theme, dense, view, labels, fontPx, archipelagos, fadeIn }),
       {
         notMerge: newMap,
         lazyUpdate: false,
@@ -115,6 +118,7 @@ export function ChoroplethMap({
     labels,
     fontPx,
     archipelagos,
+    fadeIn,
   ]);
 
   return (

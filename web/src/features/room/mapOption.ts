@@ -40,6 +40,7 @@ export function mapOption({
   labels,
   fontPx,
   archipelagos,
+  fadeIn = true,
 }: {
   mapKey: string;
   regions: Region[];
@@ -51,12 +52,15 @@ export function mapOption({
   fontPx: number;
   /** Hoàng Sa and Trường Sa where the map holds them, with their names. */
   archipelagos: { id: Archipelago; coord: [number, number]; name: string }[];
+  /** The first drawing fades in (ECharts' second-long entry); a change still moves. */
+  fadeIn?: boolean;
 }) {
   const byCode = new Map(regions.map((r) => [r.code, r]));
   const data = seriesData(regions, theme, dense);
   const text = { color: theme.text, textBorderColor: theme.halo, textBorderWidth: 3 };
   return {
     animation: !dense,
+    ...(fadeIn ? {} : { animationDuration: 0 }),
     tooltip: {
       trigger: 'item',
       confine: true,

@@ -1952,6 +1952,85 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/boards/{id}/data': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every panel’s data of a saved board for you, in one answer (the board as GET /api/boards/{id} sees it, else 404): one JSON object per line (NDJSON), `{panel, data}` with what GET …/panels/{panel}/data answers, or `{panel, error}` when that panel failed (the others still come). Panels in reading order (the layout’s rows, then columns: the first screenful first), each sent as soon as it is ready; on a server several are read at once, so they may come out of that order */
+    get: {
+      parameters: {
+        query?: {
+          /** @description The board’s period variable */
+          period?: string;
+          /** @description The board’s unit variable: a unit code or `my_unit` */
+          unit?: string;
+        };
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description One line per panel */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/x-ndjson': components['schemas']['BoardDataFrame'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/boards/{id}/export': {
     parameters: {
       query?: never;
@@ -12111,6 +12190,58 @@ export interface components {
       variables: components['schemas']['BoardVariables'];
       version?: string;
     };
+    BoardDataFrame:
+      | {
+          data: components['schemas']['PanelData'];
+          panel: string;
+        }
+      | {
+          error: {
+            /**
+             * @example out_of_scope
+             * @enum {string}
+             */
+            code:
+              | 'bad_request'
+              | 'validation_failed'
+              | 'unauthenticated'
+              | 'invalid_credentials'
+              | 'csrf_failed'
+              | 'forbidden'
+              | 'out_of_scope'
+              | 'not_found'
+              | 'unknown_version'
+              | 'unknown_unit'
+              | 'unit_in_other_tree'
+              | 'link_weights_invalid'
+              | 'outlier_query_invalid'
+              | 'outlier_unknown_item'
+              | 'validation_rule_invalid'
+              | 'validation_too_large'
+              | 'conflict'
+              | 'units_file_invalid'
+              | 'file_invalid'
+              | 'import_conflicts'
+              | 'period_locked'
+              | 'invalid_transition'
+              | 'no_recipients'
+              | 'not_recipient'
+              | 'too_many_attempts'
+              | 'payload_too_large'
+              | 'unsupported_media_type'
+              | 'idempotency_key_reused'
+              | 'idempotency_in_progress'
+              | 'busy'
+              | 'internal';
+            details?: unknown;
+            message: string;
+            messages: {
+              en: string;
+              vi: string;
+            };
+          };
+          panel: string;
+        };
     BoardDefault: {
       board: components['schemas']['Board'];
       /**
@@ -14249,12 +14380,18 @@ export interface components {
       } | null;
       figures: {
         code: string;
+        /** @description An indicator’s decimals */
+        decimals?: number;
         /** @enum {string} */
         direction: 'rise_good' | 'rise_bad' | 'neutral';
         /** @enum {string} */
         kind: 'element' | 'indicator';
         name: string;
         option?: string;
+        /** @description Its unit (`%` for a percentage) */
+        unit: string | null;
+        /** @description An element’s value type */
+        valueType?: string;
       }[];
       /** @enum {string} */
       kind:

@@ -91,6 +91,8 @@ export function MapView({ data, items, lang, t, ot, wall }: ViewProps) {
           ready
           labels={wall ? 'values' : 'none'}
           archipelagoNames={archipelagoNames}
+          // Measured: the fade held the map's last colours a second after it was drawn.
+          fadeIn={false}
         />
       </div>
       {model.legend.length > 0 && (

@@ -108,8 +108,8 @@ export function PanelView({
   const data: PanelData | undefined = q.data?.kind === panel.kind ? q.data : undefined;
   const shownProblem = problem ?? data?.problem ?? null;
 
-  // The figures as the room's parts name and write them: the server's name, the catalogue's
-  // unit and decimals, the server's direction (what a rise means).
+  // The figures as the room's parts name and write them: the server's name, unit, decimals and
+  // direction (what a rise means), so that a panel is written right before the catalogue comes.
   const items = useMemo(() => {
     const m = new Map<string, Item>();
     for (const f of data?.figures ?? []) {
@@ -120,9 +120,9 @@ export function PanelView({
         nameVi: f.name,
         nameEn: f.name,
         sector: known?.sector ?? '',
-        unit: known?.unit ?? null,
-        valueType: known?.valueType,
-        decimals: known?.decimals,
+        unit: f.unit,
+        valueType: f.valueType,
+        decimals: f.decimals,
         direction: f.direction,
       });
     }

@@ -1,8 +1,9 @@
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { answer, client } from '../../../shared/api/client.ts';
 import type { Lang } from '../../../shared/format.ts';
-import { loadCatalogue, loadGeoIndex, type GeoEntry } from '../../room/data.ts';
+import { loadCatalogue } from '../../room/data.ts';
 import { BOOT_KEY } from '../../room/useRoomData.ts';
+import { batchFor, earlyGeoIndex, useBatchScope } from './boardData.ts';
 import type { BoardPanel, PanelData } from './model.ts';
 
 /** Every panel's figures are under this key: the board page invalidates ['board'] on live events. */
@@ -66,7 +67,9 @@ export function panelQueryKey(
  * The panel's figures under ['board', 'panel', kind, …]; the language is in the key (the server
  * names figures and units in it). A new period or unit keeps the last figures on screen until
  * the new ones come, and so does a failed refresh (see shownError). A read that comes back
- * older than figures pushed meanwhile (useBoardLive) leaves the pushed ones.
+ * older than figures pushed meanwhile (useBoardLive) leaves the pushed ones. On a saved board's
+ * page the first read of each variables takes the panel's line of the board's one answer
+ * (boardData.ts), when it brings it.
  */
 export function usePanelData({
   panel,
@@ -84,11 +87,24 @@ export function usePanelData({
   enabled: boolean;
 }) {
   const client = useQueryClient();
+  const scope = useBatchScope();
   const queryKey = panelQueryKey(panel, variables, version, boardId, lang);
+  const batched =
+    !!boardId &&
+    scope?.id === boardId &&
+    scope.unit === variables.unit &&
+    scope.period === variables.period &&
+    scope.lang === lang
+      ? scope
+      : undefined;
   return useQuery({
     queryKey,
     queryFn: async ({ signal }) => {
-      const read = await fetchPanelData(panel, variables, version, boardId, signal);
+      const fromBoard = batched ? await batchFor(batched).take(panel.id) : undefined;
+      const read =
+        fromBoard?.kind === panel.kind
+          ? fromBoard
+          : await fetchPanelData(panel, variables, version, boardId, signal);
       const pushed = client.getQueryData<PanelData>(queryKey);
       return pushed && pushed.asOf > read.asOf ? pushed : read;
     },
@@ -110,7 +126,7 @@ export function useCatalogue() {
 export function useGeoIndex() {
   return useQuery({
     queryKey: [...BOOT_KEY, 'geo'],
-    queryFn: () => loadGeoIndex().catch((): GeoEntry[] => []),
+    queryFn: earlyGeoIndex,
     staleTime: Infinity,
   });
 }
