@@ -12218,6 +12218,7 @@ export interface components {
               | 'outlier_unknown_item'
               | 'validation_rule_invalid'
               | 'validation_too_large'
+              | 'working_time_invalid'
               | 'conflict'
               | 'units_file_invalid'
               | 'file_invalid'
