@@ -29,6 +29,7 @@ const NO_JSON_SCHEMA: ReadonlyArray<readonly [string, string]> = [
   // in board-panel-data.test.ts.
   ['GET /api/boards/{id}/data', 'application/x-ndjson'],
   ['GET /api/attachments/{id}', 'the file as uploaded'],
+  ['GET /api/boards/{id}/pdf', 'the board printed as a PDF (read back in board-pdf.test.ts)'],
   ['GET /api/geo/{version}/{parent}', 'TopoJSON file, served with its ETag'],
   ['GET /api/analytics.csv', "DHIS2's analytics as a CSV file"],
   ['GET /api/analytics.xlsx', "DHIS2's analytics as an Excel workbook"],
