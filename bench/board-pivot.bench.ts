@@ -31,7 +31,9 @@ const MONTHS = Array.from({ length: 12 }, (_, i) => `2022-${String(i + 1).padSta
 const GOAL_MS = 300;
 
 async function runEngine(engine: Engine, opts: BenchOptions): Promise<Measurement[]> {
-  const t = await openTestDb(engine);
+  // Every panel computed afresh, as analytics is below: the shared answers (panel-cache.ts)
+  // would otherwise answer most iterations from memory.
+  const t = await openTestDb(engine, { panelCache: false });
   try {
     const s = t.services;
     s.analytics.coalesce = false;
