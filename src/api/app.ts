@@ -26,6 +26,7 @@ import { analyticsRoutes } from './analytics.routes.ts';
 import { dataEntryRoutes } from './data-entry.routes.ts';
 import { reportingRoutes } from './reporting.routes.ts';
 import { geoRoutes } from './geo.routes.ts';
+import { PLACE_PUBLIC_ROUTES, placeRoutes } from './place.routes.ts';
 import { sectorRoutes } from './sector.routes.ts';
 import { liveRoutes } from './live.routes.ts';
 import { alertRoutes } from './alert.routes.ts';
@@ -48,6 +49,7 @@ const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
   '/api/openapi.json',
   '/api/auth/login',
   '/api/auth/logout',
+  ...PLACE_PUBLIC_ROUTES,
 ]);
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -134,6 +136,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.route('/', liveRoutes());
   app.route('/', alertRoutes());
   app.route('/', geoRoutes());
+  app.route('/', placeRoutes());
   app.route('/', sectorRoutes());
   app.route('/', briefingRoutes());
   app.route('/', directiveRoutes());

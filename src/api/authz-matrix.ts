@@ -1234,6 +1234,23 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
     touches: 'boundaries are public maps: not scoped',
     sample: (f) => ({ path: `/api/geo/${f.version}/VN` }),
   },
+  // Placing a citizen's report (issue 20): public, no account; public maps, not scoped.
+  {
+    method: 'GET',
+    path: '/api/places/locate',
+    public: true,
+    needs: [],
+    scope: 'none',
+    sample: () => ({ path: `/api/places/locate?${q({ lat: 10.7725, lon: 106.698 })}` }),
+  },
+  {
+    method: 'GET',
+    path: '/api/places/search',
+    public: true,
+    needs: [],
+    scope: 'none',
+    sample: () => ({ path: `/api/places/search?${q({ q: 'ben thanh' })}` }),
+  },
   {
     method: 'GET',
     path: '/api/sectors',

@@ -3,12 +3,10 @@ import { errorResponses, json } from '../contract/common.ts';
 import { GeoMapList } from '../contract/geo.ts';
 import { can } from '../domain/access.ts';
 import { errors } from '../domain/errors.ts';
-import { GeoService } from '../services/geo.service.ts';
+import { sharedGeo } from '../services/geo.service.ts';
 import { actorOf, type AppEnv } from './context.ts';
 
-/** The boundary files never change while the server runs: one copy for every app instance. */
-let shared: GeoService | undefined;
-const geo = () => (shared ??= new GeoService());
+const geo = sharedGeo;
 
 const hrefOf = (e: { version: string; parent: string; level: number; etag: string }) =>
   `/api/geo/${encodeURIComponent(e.version)}/${encodeURIComponent(e.parent)}?level=${e.level}&h=${e.etag}`;

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'validation_rule_invalid'
   | 'validation_too_large'
   | 'working_time_invalid'
+  | 'place_outside'
   | 'conflict'
   | 'units_file_invalid'
   | 'file_invalid'
@@ -56,6 +57,7 @@ const STATUS: Record<ErrorCode, number> = {
   validation_rule_invalid: 422,
   validation_too_large: 422,
   working_time_invalid: 422,
+  place_outside: 422,
   conflict: 409,
   units_file_invalid: 422,
   file_invalid: 400,

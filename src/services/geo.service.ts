@@ -108,6 +108,18 @@ export class GeoService {
     return this.topology;
   }
 
+  /**
+   * The communes of a tree at the files' full precision (neither simplified further nor
+   * rounded), to place points in them (services/place.service.ts); undefined for a tree
+   * without commune boundaries.
+   */
+  communeShapes(version: string): Feature<Geometry, UnitProperties>[] | undefined {
+    const src = SOURCES[version];
+    if (!src?.communes) return undefined;
+    const topo = this.communes(src.communes);
+    return feature<UnitProperties>(topo, topo.objects.communes).features;
+  }
+
   /** Every map there is, with the ETag its answer will carry (the answers are built later). */
   index(): GeoEntry[] {
     if (this.entries) return this.entries;
@@ -218,6 +230,10 @@ export class GeoService {
     };
   }
 }
+
+/** The boundary files never change while the server runs: one copy for every app instance. */
+let shared: GeoService | undefined;
+export const sharedGeo = (): GeoService => (shared ??= new GeoService());
 
 function noBoundaries(version: string, parent: string): AppError {
   return new AppError(

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { DataValueRepo } from '../db/data-value.repo.ts';
-import type { ScopeFilter } from '../db/org-unit.repo.ts';
+import type { ScopeFilter, UnitQuery } from '../db/org-unit.repo.ts';
 import type { Store } from '../db/store.ts';
 import type { OrgUnitChange, OrgUnitDetail } from '../contract/org-unit.ts';
 import { can, inScope, isRootScope, type Actor } from '../domain/access.ts';
@@ -224,38 +224,74 @@ export class HierarchyService {
       offset: p.offset,
     };
     const words = p.q ? searchWords(p.q) : [];
-    if (p.q !== undefined && words.length > 0) {
-      const found = await this.repo().search({ ...base, words });
-      const units = await this.withAncestors(
-        version,
-        found.items.map((h) => h.unit),
-        asOf,
-      );
-      return {
-        version,
-        total: found.total,
-        items: units.map((u, i) => {
-          const m = found.items[i]!.matched;
-          return m.source === 'own'
-            ? u
-            : {
-                ...u,
-                matchedName: {
-                  name: m.name,
-                  source: m.source,
-                  code: m.formerCode,
-                  version: m.formerVersion,
-                },
-              };
-        }),
-      };
-    }
+    if (p.q !== undefined && words.length > 0) return this.searchIn(base, words);
     const found = await this.repo().list(base);
     return {
       version,
       total: found.total,
       items: await this.withAncestors(version, found.items, asOf),
     };
+  }
+
+  /** The units whose names hold the typed words (own, later official or former names). */
+  private async searchIn(base: UnitQuery, words: string[]) {
+    const { version, asOf } = base;
+    const found = await this.repo().search({ ...base, words });
+    const units = await this.withAncestors(
+      version,
+      found.items.map((h) => h.unit),
+      asOf,
+    );
+    return {
+      version,
+      total: found.total,
+      items: units.map((u, i) => {
+        const m = found.items[i]!.matched;
+        return m.source === 'own'
+          ? u
+          : {
+              ...u,
+              matchedName: {
+                name: m.name,
+                source: m.source,
+                code: m.formerCode,
+                version: m.formerVersion,
+              },
+            };
+      }),
+    };
+  }
+
+  /**
+   * A search by name for a caller without an account (placing a citizen's report, issue 20):
+   * the whole tree, the same search as `list`.
+   */
+  async searchPublic(p: {
+    version: string;
+    q: string;
+    level?: number;
+    at?: string;
+    limit: number;
+  }) {
+    return this.searchIn(
+      {
+        version: p.version,
+        asOf: p.at ?? this.today(),
+        scope: { all: true, path: '/' },
+        level: p.level,
+        limit: p.limit,
+        offset: 0,
+      },
+      searchWords(p.q),
+    );
+  }
+
+  /** Units of a tree by code with their ancestors, for a caller without an account (issue 20). */
+  async publicUnits(version: string, codes: string[], at?: string): Promise<UnitWithPath[]> {
+    const asOf = at ?? this.today();
+    const found = await this.repo().byCodes(version, codes, asOf);
+    const units = codes.map((c) => found.get(c)).filter((u): u is OrgUnit => u !== undefined);
+    return this.withAncestors(version, units, asOf);
   }
 
   /**

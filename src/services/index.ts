@@ -23,6 +23,7 @@ import { BriefingService } from './briefing.service.ts';
 import { PdfPrinter } from './briefing-pdf.ts';
 import { BoardPdfService } from './board-pdf.ts';
 import { GeoService } from './geo.service.ts';
+import { PlaceService } from './place.service.ts';
 import { IdempotencyService } from './idempotency.service.ts';
 import { Dhis2MetadataService } from './dhis2-metadata.service.ts';
 import { RegistrationService } from './registration.service.ts';
@@ -85,6 +86,8 @@ export interface Services {
   valueFlags: ValueFlagService;
   /** Values outside their min–max range, flagged as they arrive (issue 17). */
   valueOutliers: ValueOutlierService;
+  /** The commune of a place, by a point or a name; public (issue 20, api/place.routes.ts). */
+  places: PlaceService;
 }
 
 export function createServices(
@@ -166,6 +169,7 @@ export function createServices(
     clock,
     hierarchy,
     carry,
+    places: new PlaceService(hierarchy),
     auth: new AuthService(store, clock, { ...DEFAULT_AUTH, ...opts.auth }),
     groups,
     audit: new AuditService(store),

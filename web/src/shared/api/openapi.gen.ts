@@ -9439,6 +9439,135 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/places/locate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The commune (and its province) holding a point, on the tree in force today; public, no account
+     * @description A point outside every commune but within 2 km of one (at sea by the coast, by an island) goes to the nearest commune; farther, `place_outside` (422).
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description Latitude in decimal degrees (WGS 84), -90 to 90 */
+          lat: string;
+          /** @description Longitude in decimal degrees (WGS 84), -180 to 180 */
+          lon: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The commune */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PlaceFound'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The point is outside Viet Nam, or more than 2 km from any commune (place_outside) */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/places/search': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Communes of the tree in force today by name, without diacritics (former names too); public, no account */
+    get: {
+      parameters: {
+        query: {
+          limit?: number;
+          /** @description Name of a commune, ward or special zone, with or without diacritics; words match from their start; former names (before the 2025 reform) match too */
+          q: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Communes, best match first (none found: an empty list) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PlaceSearchResult'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/plans': {
     parameters: {
       query?: never;
@@ -12219,6 +12348,7 @@ export interface components {
               | 'validation_rule_invalid'
               | 'validation_too_large'
               | 'working_time_invalid'
+              | 'place_outside'
               | 'conflict'
               | 'units_file_invalid'
               | 'file_invalid'
@@ -13002,6 +13132,7 @@ export interface components {
           | 'validation_rule_invalid'
           | 'validation_too_large'
           | 'working_time_invalid'
+          | 'place_outside'
           | 'conflict'
           | 'units_file_invalid'
           | 'file_invalid'
@@ -13797,6 +13928,7 @@ export interface components {
           | 'validation_rule_invalid'
           | 'validation_too_large'
           | 'working_time_invalid'
+          | 'place_outside'
           | 'conflict'
           | 'units_file_invalid'
           | 'file_invalid'
@@ -14479,6 +14611,55 @@ export interface components {
     };
     PeriodLockList: {
       items: components['schemas']['PeriodLock'][];
+    };
+    PlaceFound: {
+      /** @description The date the names are given for (today) */
+      at: string;
+      commune: components['schemas']['PlaceUnit'];
+      /** @description 0 when the point lies in the commune; else the distance to its boundary (a point at sea within 2 km of the coast or an island goes to the nearest commune) */
+      distanceMeters: number;
+      province: components['schemas']['PlaceUnit'] & (Record<string, never> | null);
+      /**
+       * @description The tree in force on `at`
+       * @example 2025
+       */
+      version: string;
+    };
+    PlaceMatch: {
+      /** @description The date the names are given for (today) */
+      at: string;
+      commune: components['schemas']['PlaceUnit'];
+      /** @description When the typed words matched a name the commune took later (renamed) or a unit merged into it (former: e.g. "Phường Bến Nghé" → Phường Sài Gòn) */
+      matchedName?: {
+        code: string | null;
+        name: string;
+        /** @enum {string} */
+        source: 'renamed' | 'former';
+        version: string | null;
+      };
+      province: components['schemas']['PlaceUnit'] & (Record<string, never> | null);
+      /**
+       * @description The tree in force on `at`
+       * @example 2025
+       */
+      version: string;
+    };
+    PlaceSearchResult: {
+      at: string;
+      items: components['schemas']['PlaceMatch'][];
+      total: number;
+      version: string;
+    };
+    /** @description The commune (xã, phường or đặc khu) that must act */
+    PlaceUnit: {
+      /** @example 00070 */
+      code: string;
+      /** @example Phường Hoàn Kiếm */
+      fullName: string;
+      /** @example Hoàn Kiếm */
+      name: string;
+      /** @example phuong */
+      type: string;
     };
     RegistrationImportSummary: {
       httpStatus: string;
