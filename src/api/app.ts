@@ -32,6 +32,8 @@ import { liveRoutes } from './live.routes.ts';
 import { alertRoutes } from './alert.routes.ts';
 import { json } from './schemas.ts';
 import { boardRoutes } from './board.routes.ts';
+import { citizenRoutes } from './citizen.routes.ts';
+import { open311Routes } from './open311.routes.ts';
 import { directiveRoutes } from './directive.routes.ts';
 import { taskRoutes } from './task.routes.ts';
 import { planRoutes } from './plan.routes.ts';
@@ -144,6 +146,9 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.route('/', taskRoutes());
   app.route('/', planRoutes());
   app.route('/', attachmentRoutes());
+  app.route('/', citizenRoutes());
+  // Open311 GeoReport v2 (issue 20): public, outside /api, in the spec's shapes.
+  app.route('/', open311Routes());
   // DHIS2's Web API (issue 14): /api/me, /api/system/info, metadata lists and objects.
   app.route('/', dhis2SystemRoutes());
   app.route('/', dhis2MetadataRoutes());

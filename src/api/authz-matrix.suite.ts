@@ -11,6 +11,7 @@ import {
   nthDay,
   uploadForm,
   validationRule,
+  citizenCategory,
   briefingTemplate,
   boardPanel,
   type Fixtures,
@@ -47,11 +48,16 @@ export function routeKey(method: string, path: string): string {
   return `${method.toUpperCase()} ${p}`;
 }
 
-/** The routes the app answers: handlers under /api, without the catch-all 404 and the web app. */
+/**
+ * The routes the app answers: handlers under /api and Open311's (public, outside /api), without
+ * the catch-all 404s and the web app.
+ */
 function servedRoutes(app: App): Set<string> {
   return new Set(
     app.routes
-      .filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/'))
+      .filter(
+        (r) => r.method !== 'ALL' && (r.path.startsWith('/api/') || r.path.startsWith('/open311/')),
+      )
       .map((r) => routeKey(r.method, r.path)),
   );
 }
@@ -442,6 +448,11 @@ export function authzMatrix(engine: Engine): void {
           );
           await range(100000);
           return { period };
+        },
+        freshCitizenCategory: async () => {
+          const code = `MX_CC_FRESH_${++n}`;
+          await ok(admin.post('/api/citizenCategories', citizenCategory(code)), 201);
+          return code;
         },
         freshValidationRule: async () => {
           const code = `MX_VR_FRESH_${++n}`;

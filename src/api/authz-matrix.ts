@@ -1,6 +1,7 @@
 import type { Action } from '../domain/access.ts';
 import { CONFLICT } from '../domain/data-value.ts';
 import { derivedUid, type Dhis2Resource } from '../services/dhis2-metadata.service.ts';
+import { SHIPPED_CITIZEN_CATEGORIES } from '../services/citizen-category.shipped.ts';
 
 /**
  * The authorization rule of every route, one row each, read by authz-matrix.suite.ts (run per engine by authz-matrix.<engine>.test.ts): what a
@@ -67,6 +68,8 @@ export interface Fixtures {
   freshMilestone(): Promise<{ taskId: number; milestoneId: number }>;
   /** A validation rule of its own (code) for a route that deletes one. */
   freshValidationRule(): Promise<string>;
+  /** A citizens' report category of its own (code) for a route that deletes one. */
+  freshCitizenCategory(): Promise<string>;
   /** The validation rule of the fixtures (code). */
   validationRule: string;
   /** Sets the fixtures' min–max range (unit, element) again, for a route that removes it. */
@@ -192,6 +195,16 @@ export const validationRule = (code: string) => ({
   operator: 'less_than_or_equal_to',
   left: { expression: '#{MX_CASES}', missingValueStrategy: 'SKIP_IF_ALL_VALUES_MISSING' },
   right: { expression: '1000000', missingValueStrategy: 'NEVER_SKIP' },
+});
+
+/** A citizens' report category, as POST /api/citizenCategories takes it. */
+export const citizenCategory = (code: string) => ({
+  code,
+  nameVi: 'Lĩnh vực mx',
+  nameEn: 'mx category',
+  handledBy: { level: 'commune' },
+  acknowledgeWithin: { hours: 8 },
+  answerWithin: { days: 5 },
 });
 
 /** A panel for the board samples. */
@@ -903,6 +916,73 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
   },
 
   ...metadataRoutes,
+
+  // — citizens' report categories (issue 20): national metadata, as elements and rules
+  {
+    method: 'GET',
+    path: '/api/citizenCategories',
+    needs: [],
+    scope: 'none',
+    touches: 'categories are national definitions (public through Open311)',
+    sample: () => ({ path: '/api/citizenCategories' }),
+  },
+  {
+    method: 'GET',
+    path: '/api/citizenCategories/:code',
+    needs: [],
+    scope: 'none',
+    touches: 'categories are national definitions (public through Open311)',
+    sample: () => ({ path: '/api/citizenCategories/HA_TANG_DO_THI' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/citizenCategories',
+    needs: ['metadata.manage'],
+    ...ROOT_ONLY,
+    touches: 'national definitions: the national scope only',
+    table: 'citizen_category',
+    sample: (f) => ({ path: '/api/citizenCategories', json: citizenCategory(`MX_CC_${f.seq()}`) }),
+  },
+  {
+    method: 'PUT',
+    path: '/api/citizenCategories/:code',
+    needs: ['metadata.manage'],
+    ...ROOT_ONLY,
+    touches: 'national definitions: the national scope only',
+    table: 'citizen_category',
+    sample: () => ({
+      path: '/api/citizenCategories/HA_TANG_DO_THI',
+      json: SHIPPED_CITIZEN_CATEGORIES.find((c) => c.code === 'HA_TANG_DO_THI'),
+    }),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/citizenCategories/:code',
+    needs: ['metadata.manage'],
+    ...ROOT_ONLY,
+    touches: 'national definitions: the national scope only',
+    table: 'citizen_category',
+    sample: async (f) => ({ path: `/api/citizenCategories/${await f.freshCitizenCategory()}` }),
+  },
+  // Open311 GeoReport v2 (issue 20): public, outside /api, in the spec's shapes.
+  {
+    method: 'GET',
+    path: '/open311/v2/:resource',
+    public: true,
+    needs: [],
+    scope: 'none',
+    touches: 'discovery and the active services, the same for everyone',
+    sample: () => ({ path: '/open311/v2/services.json' }),
+  },
+  {
+    method: 'GET',
+    path: '/open311/v2/services/:service',
+    public: true,
+    needs: [],
+    scope: 'none',
+    touches: 'an active service, the same for everyone',
+    sample: () => ({ path: '/open311/v2/services/HA_TANG_DO_THI.xml' }),
+  },
 
   // — DHIS2's Web API: the caller, the system, metadata lists and objects
   ...dhis2Routes,

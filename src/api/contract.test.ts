@@ -18,6 +18,7 @@ const NO_JSON_SCHEMA: ReadonlyArray<readonly [string, string]> = [
   ['DELETE /api/tokens/{id}', '204'],
   ['DELETE /api/periodLocks/{id}', '204'],
   ['DELETE /api/validationRules/{id}', '204'],
+  ['DELETE /api/citizenCategories/{code}', '204'],
   ['DELETE /api/dataValues', '204'],
   ['DELETE /api/{apiVersion}/dataValues', '204'],
   ['DELETE /api/completeDataSetRegistrations', '204'],

@@ -884,3 +884,29 @@ export interface Schema {
   board_share: BoardShareTable;
   board_default: BoardDefaultTable;
 }
+
+// Citizens' report categories, Open311's services (migration 0034).
+
+export interface CitizenCategoryTable {
+  code: string;
+  name_vi: string;
+  name_en: string;
+  description_vi: string;
+  description_en: string;
+  group_vi: string;
+  group_en: string;
+  keywords: Json<string[]>;
+  handler_level: 'commune' | 'province' | 'unit';
+  handler_unit: string | null;
+  /** `{hours: n}` or `{days: n}` of working time (domain/working-time.ts). */
+  acknowledge_within: Json<{ hours: number } | { days: number }>;
+  answer_within: Json<{ hours: number } | { days: number }>;
+  photo_required: boolean;
+  active: boolean;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface Schema {
+  citizen_category: CitizenCategoryTable;
+}

@@ -9,6 +9,7 @@ import { AttachmentRepo } from './attachment.repo.ts';
 import { AuditRepo } from './audit.repo.ts';
 import { BoardRepo } from './board.repo.ts';
 import { CarryRepo } from './carry.repo.ts';
+import { CitizenCategoryRepo } from './citizen-category.repo.ts';
 import {
   DataValueRepo,
   type CsvExportOptions,
@@ -47,6 +48,7 @@ export class Repos {
   private _audit?: AuditRepo;
   private _boards?: BoardRepo;
   private _carry?: CarryRepo;
+  private _citizenCategories?: CitizenCategoryRepo;
   private _dataValues?: DataValueRepo;
   private _dhis2Metadata?: Dhis2MetadataRepo;
   private _directives?: DirectiveRepo;
@@ -90,6 +92,9 @@ export class Repos {
   }
   get carry(): CarryRepo {
     return (this._carry ??= new CarryRepo(this.db));
+  }
+  get citizenCategories(): CitizenCategoryRepo {
+    return (this._citizenCategories ??= new CitizenCategoryRepo(this.db));
   }
   get dataValues(): DataValueRepo {
     return (this._dataValues ??= new DataValueRepo(this.db));

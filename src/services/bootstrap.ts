@@ -124,4 +124,6 @@ export async function prepareDatabase(s: Services, progress: Progress = () => {}
   await s.store.migrate();
   await loadShippedHierarchy(s, progress);
   await seedGroups(s);
+  // Citizens' report categories (issue 20): once, on a database that never had any.
+  await s.citizenCategories.installShipped();
 }

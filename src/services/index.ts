@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../domain/dates.ts';
 import { AuditService } from './audit.service.ts';
 import { AuthService, DEFAULT_AUTH, type AuthOptions } from './auth.service.ts';
 import { CarryService } from './carry.service.ts';
+import { CitizenCategoryService } from './citizen-category.service.ts';
 import { GroupService } from './group.service.ts';
 import { HierarchyService } from './hierarchy.service.ts';
 import { MetadataService } from './metadata.service.ts';
@@ -80,6 +81,8 @@ export interface Services {
   sectors: SectorService;
   /** Outlier detection and min–max ranges (issue 17, api/outlier.routes.ts). */
   outliers: OutlierService;
+  /** Citizens' report categories, Open311's services (issue 20; api/citizen.routes.ts). */
+  citizenCategories: CitizenCategoryService;
   /** Validation rules: stored, checked and run (issue 17; api/validation.routes.ts). */
   validation: ValidationService;
   /** Which stored values are flagged, and why (issue 17; exports' `followup`). */
@@ -201,6 +204,7 @@ export function createServices(
     singleValues: new SingleValueService(store, hierarchy, dataValues),
     sectors: new SectorService(store, new PrintedFigureService(store)),
     outliers: new OutlierService(store),
+    citizenCategories: new CitizenCategoryService(store, hierarchy, clock),
     validation,
     valueFlags: new ValueFlagService(store),
     valueOutliers,

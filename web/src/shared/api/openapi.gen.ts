@@ -3727,6 +3727,366 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/citizenCategories': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Citizens' report categories, active or not, by code */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The categories */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenCategoryList'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a category (metadata.manage, national) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CitizenCategoryInput'];
+        };
+      };
+      responses: {
+        /** @description Created */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenCategory'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description A category with this code exists */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description A deadline the working-time rule refuses (`working_time_invalid`) */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/citizenCategories/{code}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One category */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The category */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenCategory'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Replace a category; its code stays (metadata.manage, national) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CitizenCategoryUpdate'];
+        };
+      };
+      responses: {
+        /** @description Replaced */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenCategory'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description A deadline the working-time rule refuses (`working_time_invalid`) */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Delete a category (metadata.manage, national); to stop offering one that reports name, set it inactive */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Deleted */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/completeDataSetRegistrations': {
     parameters: {
       query?: never;
@@ -12974,6 +13334,83 @@ export interface components {
        */
       source: 'computed' | 'reported';
     };
+    CitizenCategory: {
+      acknowledgeWithin: components['schemas']['WorkingDeadline'];
+      active: boolean;
+      answerWithin: components['schemas']['WorkingDeadline'];
+      code: string;
+      createdAt: string;
+      descriptionEn: string;
+      descriptionVi: string;
+      groupEn: string;
+      groupVi: string;
+      handledBy: components['schemas']['CitizenHandler'];
+      keywords: string[];
+      nameEn: string;
+      nameVi: string;
+      photoRequired: boolean;
+      updatedAt: string;
+    };
+    CitizenCategoryInput: {
+      acknowledgeWithin: components['schemas']['WorkingDeadline'];
+      /**
+       * @description Offered to citizens (and listed by Open311)
+       * @default true
+       */
+      active: boolean;
+      answerWithin: components['schemas']['WorkingDeadline'];
+      /**
+       * @description Open311's service_code; never changes
+       * @example HA_TANG_DO_THI
+       */
+      code: string;
+      /** @default  */
+      descriptionEn: string;
+      /** @default  */
+      descriptionVi: string;
+      /** @default  */
+      groupEn: string;
+      /**
+       * @description Open311's group, in Vietnamese
+       * @default
+       * @example Đô thị
+       */
+      groupVi: string;
+      handledBy: components['schemas']['CitizenHandler'];
+      /**
+       * @description Open311's keywords: synonyms to help a citizen find the category
+       * @default []
+       * @example [
+       *       "ổ gà",
+       *       "o ga",
+       *       "đèn đường"
+       *     ]
+       */
+      keywords: string[];
+      /** @example Damaged urban infrastructure */
+      nameEn: string;
+      /** @example Hạ tầng đô thị hư hỏng */
+      nameVi: string;
+      /**
+       * @description A report of this category is closed only with a photo
+       * @default false
+       */
+      photoRequired: boolean;
+    };
+    CitizenCategoryList: {
+      items: components['schemas']['CitizenCategory'][];
+    };
+    CitizenCategoryUpdate: components['schemas']['CitizenCategoryInput'] & Record<string, never>;
+    /** @description Who handles a report by default: `commune` (the commune of the place), `province` (its province) or `unit` (one named unit, by code) */
+    CitizenHandler: {
+      /** @enum {string} */
+      level: 'commune' | 'province' | 'unit';
+      /**
+       * @description With `unit`: the code of the unit (an agency) in the tree in force today
+       * @example 79
+       */
+      unit?: string;
+    };
     Completeness: {
       children: {
         code: string;
@@ -15325,6 +15762,19 @@ export interface components {
       start: string;
       week: string;
     };
+    /**
+     * @description `{"hours": n}` of working hours or `{"days": n}` working days (a whole number); more than zero, at most a year
+     * @example {
+     *       "hours": 8
+     *     }
+     */
+    WorkingDeadline:
+      | {
+          hours: number;
+        }
+      | {
+          days: number;
+        };
   };
   responses: never;
   parameters: {
