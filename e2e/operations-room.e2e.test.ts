@@ -156,6 +156,8 @@ describe('Tổng quan điều hành — in a browser', () => {
     assert.match(page.url(), /\?ou=79$/);
     assert.match(await text(page, 'ov-where'), /^Thành phố Hồ Chí Minh ·/);
     assert.equal(await page.getByTestId('map').getAttribute('data-regions'), '168');
+    // Côn Đảo, 180 km out at sea, is drawn in the map's inset so the mainland fills the box.
+    assert.equal(await page.getByTestId('map').getAttribute('data-inset'), '26732');
     const crumbs = page.getByRole('navigation', { name: 'Đường dẫn đơn vị' });
     await crumbs.getByRole('link', { name: 'Việt Nam' }).waitFor();
     await shot(page, 'operations-room-province.png');

@@ -17,7 +17,8 @@ import {
   unitCellIndex,
   type FigureFormat,
 } from '../domain/board-view.ts';
-import { archipelagoSpots } from '../domain/map-geometry.ts';
+import { archipelagoSpots, splitFar } from '../domain/map-geometry.ts';
+import { insetKey, mapOption } from '../domain/map-option.ts';
 import { LIGHT_MAP } from '../domain/map-scale.ts';
 import {
   changeDecimals,
@@ -561,63 +562,50 @@ function mapView(p: PrintPanel, d: PanelData, b: PrintBoard, w: Words): string {
     dark: false,
     words: { noValue: w.mapNoValue, outOfScope: w.mapOutOfPanel, rank: () => '' },
   });
+  // Far-off islands go to a framed inset, as on screen (the same option, src/domain/map-option.ts).
+  const parts = splitFar(p.map.geo);
   if (!registered.has(p.map.key)) {
-    echarts.registerMap(
-      p.map.key,
-      p.map.geo as unknown as Parameters<typeof echarts.registerMap>[1],
-    );
+    const register = (key: string, features: typeof parts.main) =>
+      echarts.registerMap(key, { ...p.map!.geo, features } as unknown as Parameters<
+        typeof echarts.registerMap
+      >[1]);
+    register(p.map.key, parts.main);
+    if (parts.inset.length > 0) register(insetKey(p.map.key), parts.inset);
     registered.add(p.map.key);
   }
   const theme = LIGHT_MAP;
   const names = { hoang_sa: w.hoangSa, truong_sa: w.truongSa };
-  const archipelagos = archipelagoSpots(p.map.geo).map((a) => ({ ...a, name: names[a.id] }));
-  const text = { color: theme.text, textBorderColor: theme.halo, textBorderWidth: 3 };
+  const archipelagos = [
+    ...archipelagoSpots({ features: parts.main }).map((a) => ({ ...a, name: names[a.id] })),
+    ...archipelagoSpots({ features: parts.inset }).map((a) => ({
+      ...a,
+      name: names[a.id],
+      inInset: true,
+    })),
+  ];
   const width = panelWidth(p.panel.grid.w);
   const height = Math.max(240, Math.min(560, p.panel.grid.h * 80));
+  const option = mapOption({
+    mapKey: p.map.key,
+    regions: model.regions,
+    theme,
+    dense: p.map.dense,
+    view: undefined,
+    labels: 'none',
+    // 11 px labels, as the rest of the page's small print.
+    fontPx: 14,
+    archipelagos,
+    fadeIn: false,
+    inset: { codes: parts.inset.map((f) => f.properties.code), corner: parts.corner },
+    boxAspect: width / height,
+  });
+  // Paper: no tooltip, nothing to hover or drag.
   const svg = svgOf(
     {
-      series: [
-        {
-          type: 'map',
-          map: p.map.key,
-          nameProperty: 'code',
-          aspectScale: 0.96,
-          layoutCenter: ['50%', '50%'],
-          layoutSize: '96%',
-          selectedMode: false,
-          silent: true,
-          label: { show: false },
-          itemStyle: { areaColor: theme.noData, borderColor: theme.border, borderWidth: 0.5 },
-          data: model.regions.map((r) => ({
-            name: r.code,
-            value: r.value ?? Number.NaN,
-            itemStyle: {
-              areaColor: r.inScope ? (r.colour ?? theme.noData) : theme.outOfScope,
-              borderColor: theme.border,
-              borderWidth: p.map!.dense ? 0.2 : 0.8,
-            },
-          })),
-          // The archipelagos draw as specks: each is named where its islands are.
-          markPoint: {
-            silent: true,
-            symbol: 'circle',
-            symbolSize: 5,
-            itemStyle: { color: theme.text },
-            label: {
-              show: true,
-              ...text,
-              fontSize: 11,
-              fontStyle: 'italic',
-              formatter: (x: { name?: string }) => (x.name ?? '').replace(' (', '\n('),
-            },
-            data: archipelagos.map((a) => ({
-              name: a.name,
-              coord: a.coord,
-              label: { position: a.id === 'hoang_sa' ? 'right' : 'bottom' },
-            })),
-          },
-        },
-      ],
+      ...option,
+      animation: false,
+      tooltip: undefined,
+      series: option.series.map((x) => ({ ...x, silent: true, roam: false })),
     },
     width,
     height,

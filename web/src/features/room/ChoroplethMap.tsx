@@ -1,8 +1,8 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { GeoJSON } from './data.ts';
 import { echarts, useChart } from './echarts.ts';
-import { mapOption, type MapLabels, type MapTheme, type Region } from './mapOption.ts';
-import { archipelagoSpots, focusView, type Archipelago } from './mapView.ts';
+import { insetKey, mapOption, type MapLabels, type MapTheme, type Region } from './mapOption.ts';
+import { archipelagoSpots, focusView, splitFar, type Archipelago } from './mapView.ts';
 
 export type { Archipelago, MapLabels, MapTheme, Region };
 
@@ -12,7 +12,8 @@ const registered = new Set<string>();
  * A choropleth of the units of one boundary map. Regions are keyed by unit code; a click on a
  * unit in scope calls `onSelect`. When the map has drawn, the container carries the sum and the
  * count of the values drawn (`data-total`, `data-drawn`): what a browser test waits for; and
- * the archipelagos it names (`data-archipelagos`), which a canvas does not show to a test.
+ * the archipelagos it names (`data-archipelagos`) and the units drawn in its inset of far-off
+ * islands (`data-inset`), which a canvas does not show to a test.
  */
 export function ChoroplethMap({
   mapKey,
@@ -47,11 +48,42 @@ export function ChoroplethMap({
 }) {
   const [ref, chart, fontPx] = useChart();
   const shownKey = useRef<string>('');
-  const view = useMemo(() => focusView(geo, focus), [geo, focus]);
-  const archipelagos = useMemo(
-    () => archipelagoSpots(geo).map((a) => ({ ...a, name: archipelagoNames[a.id] })),
-    [geo, archipelagoNames],
+  // The box's shape, to a tenth: the inset's frame stays square in it (a new option only when
+  // the shape changes, not at every pixel of a resize).
+  const [boxAspect, setBoxAspect] = useState(4 / 3);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const ro = new ResizeObserver(([entry]) => {
+      const box = entry?.contentRect;
+      if (box && box.width >= 1 && box.height >= 1)
+        setBoxAspect(Math.round((box.width / box.height) * 10) / 10);
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref]);
+  // Far-off islands go to a framed inset so the main body fills the box (Côn Đảo).
+  const parts = useMemo(() => splitFar(geo), [geo]);
+  const inset = useMemo(
+    () => ({ codes: parts.inset.map((f) => f.properties.code), corner: parts.corner }),
+    [parts],
   );
+  const archipelagos = useMemo(
+    () => [
+      ...archipelagoSpots({ features: parts.main }).map((a) => ({
+        ...a,
+        name: archipelagoNames[a.id],
+      })),
+      ...archipelagoSpots({ features: parts.inset }).map((a) => ({
+        ...a,
+        name: archipelagoNames[a.id],
+        inInset: true,
+      })),
+    ],
+    [parts, archipelagoNames],
+  );
+  // A unit in the inset is seen there; the main map zooms only to its own units.
+  const view = useMemo(() => focusView({ features: parts.main }, focus), [parts, focus]);
   const onSelectRef = useRef(onSelect);
   useEffect(() => {
     onSelectRef.current = onSelect;
@@ -71,7 +103,13 @@ export function ChoroplethMap({
   useEffect(() => {
     if (!chart) return;
     if (!registered.has(mapKey)) {
-      echarts.registerMap(mapKey, geo as unknown as Parameters<typeof echarts.registerMap>[1]);
+      const register = (key: string, features: GeoJSON['features']) =>
+        echarts.registerMap(key, {
+          ...geo,
+          features,
+        } as unknown as Parameters<typeof echarts.registerMap>[1]);
+      register(mapKey, parts.main);
+      if (parts.inset.length > 0) register(insetKey(mapKey), parts.inset);
       registered.add(mapKey);
     }
     // A new map or a new focus starts from its own view; a live update keeps the user's zoom.
@@ -95,7 +133,19 @@ export function ChoroplethMap({
     };
     chart.on('finished', onFinished);
     chart.setOption(
-      mapOption({ mapKey, regions, theme, dense, view, labels, fontPx, archipelagos, fadeIn }),
+      mapOption({
+        mapKey,
+        regions,
+        theme,
+        dense,
+        view,
+        labels,
+        fontPx,
+        archipelagos,
+        fadeIn,
+        inset,
+        boxAspect,
+      }),
       {
         notMerge: newMap,
         lazyUpdate: false,
@@ -119,6 +169,9 @@ export function ChoroplethMap({
     fontPx,
     archipelagos,
     fadeIn,
+    parts,
+    inset,
+    boxAspect,
   ]);
 
   return (
@@ -130,6 +183,7 @@ export function ChoroplethMap({
       data-testid="map"
       data-regions={regions.length}
       data-archipelagos={archipelagos.map((a) => a.name).join('|')}
+      data-inset={inset.codes.join('|')}
     />
   );
 }
