@@ -447,7 +447,15 @@ describe('Tổng quan điều hành — in a browser', () => {
     const dataValues = [];
     for (const dx of ['POSITIVE_CASES', 'TESTS_DONE']) {
       const was = await value(dx, yesterday, '26740');
-      const base = await value(dx, dayBefore, '26740');
+      // The demo's day before may hold 0 at this ward (its figures change with the date), and
+      // a rise from 0 has no percentage: give it a value to rise from.
+      const base = Math.max(await value(dx, dayBefore, '26740'), 50);
+      dataValues.push({
+        dataElement: dx,
+        period: dayBefore,
+        orgUnit: '26740',
+        value: String(base),
+      });
       // Never lower than it is: the tests above left the ward leading the country.
       dataValues.push({
         dataElement: dx,
