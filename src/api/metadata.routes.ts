@@ -47,7 +47,7 @@ export function metadataRoutes() {
       path: '/api/metadata',
       tags: ['metadata'],
       summary:
-        'All metadata: breakdowns, attribute options, data elements, indicators, targets, data sets',
+        "All metadata: breakdowns, attribute options, data elements, indicators, targets, data sets, unit groups, validation rules, citizens' report categories",
       responses: {
         200: json(MetadataDocumentSchema, 'In the shape POST /api/metadata takes'),
         ...errorResponses,

@@ -128,11 +128,13 @@ for (const engine of testEngines()) {
         'targets',
         'dataSets',
         'unitGroups',
+        'citizenCategories',
       ]) {
         assert.equal(r.json[kind].created + r.json[kind].updated, 0, kind);
       }
       assert.equal(r.json.dataElements.unchanged, 3);
       assert.equal(r.json.unitGroups.unchanged, 2, 'the two seeded groups');
+      assert.equal(r.json.citizenCategories.unchanged, 5, "the five shipped citizens' categories");
       assert.deepEqual((await admin.get('/api/metadata')).json, exported);
     });
 

@@ -374,7 +374,9 @@ program
 
 const metadata = program
   .command('metadata')
-  .description('Data elements, breakdowns, indicators, targets, data sets');
+  .description(
+    "Data elements, breakdowns, indicators, targets, data sets, citizens' report categories",
+  );
 metadata
   .command('import')
   .description(

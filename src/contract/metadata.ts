@@ -30,6 +30,7 @@ export const MetadataSummary = z
     unitGroups: MetadataCounts,
     validationRules: MetadataCounts,
     validationRuleGroups: MetadataCounts,
+    citizenCategories: MetadataCounts,
   })
   .openapi('MetadataSummary');
 

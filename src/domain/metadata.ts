@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { CitizenCategoryInput } from './citizen-category.ts';
 import { DEFAULT_DIRECTION, DIRECTIONS } from './direction.ts';
 import { PERIOD_TYPES_FINEST_FIRST } from './period.ts';
 import { multilineText, plainText } from './text-hygiene.ts';
 
 /**
  * Metadata as it crosses the boundary (API, CLI file): data elements, breakdowns, attribute
- * options, indicators, targets and data sets. Codes are what users type; a DHIS2 uid may be
- * given too, so that a DHIS2 file imports unchanged once the metadata carries the uids.
+ * options, indicators, targets, data sets, unit groups and citizens' report categories. Codes
+ * are what users type; a DHIS2 uid may be given too, so that a DHIS2 file imports unchanged
+ * once the metadata carries the uids.
  */
 
 export const Code = z
@@ -178,6 +180,8 @@ export const MetadataDocument = z.object({
   targets: z.array(TargetInput).max(10000).default([]),
   dataSets: z.array(DataSetInput).max(1000).default([]),
   unitGroups: z.array(UnitGroupInput).max(1000).default([]),
+  /** Citizens' report categories (issue 20), by code; the same schema as their own routes. */
+  citizenCategories: z.array(CitizenCategoryInput).max(1000).default([]),
 });
 export type MetadataDocument = z.infer<typeof MetadataDocument>;
 export type MetadataDocumentInput = z.input<typeof MetadataDocument>;

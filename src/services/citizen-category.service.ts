@@ -4,6 +4,7 @@ import { can, isRootScope, type Actor } from '../domain/access.ts';
 import { vnDate, type Clock } from '../domain/dates.ts';
 import type { z } from 'zod';
 import { AppError, errors, schemaProblems } from '../domain/errors.ts';
+import { versionAt } from '../domain/hierarchy.ts';
 import { addWorkingTime, workingCalendar, type WorkingCalendar } from '../domain/working-time.ts';
 import {
   CitizenCategoryInput,
@@ -12,8 +13,8 @@ import {
   type CitizenCategoryData,
   type WorkingDeadline,
 } from '../contract/citizen.ts';
+import type { CitizenCategoryData as DocumentCategory } from '../domain/citizen-category.ts';
 import { auditActor } from './audit.ts';
-import type { HierarchyService } from './hierarchy.service.ts';
 import { SHIPPED_CITIZEN_CATEGORIES } from './citizen-category.shipped.ts';
 
 type Ctx = { requestId?: string };
@@ -147,7 +148,6 @@ function write(actor: Actor | 'system') {
 export class CitizenCategoryService {
   constructor(
     private readonly store: Store,
-    private readonly hierarchy: HierarchyService,
     private readonly clock: Clock,
   ) {}
 
@@ -247,16 +247,84 @@ export class CitizenCategoryService {
   private async check(d: CitizenCategoryData): Promise<CitizenCategoryData> {
     checkDeadline('acknowledgeWithin', d.acknowledgeWithin);
     checkDeadline('answerWithin', d.answerWithin);
-    if (d.handledBy.level === 'unit' && d.handledBy.unit !== undefined) {
-      const version = await this.hierarchy.resolveVersion();
-      const unit = await this.store.repos.orgUnits.get(
-        version,
-        d.handledBy.unit,
-        vnDate(this.clock()),
-      );
-      if (!unit) throw errors.unknownUnit(d.handledBy.unit, version);
-    }
+    const unit = await this.unitProblem(this.store.repos, d);
+    if (unit) throw unit;
     return d;
+  }
+
+  /** A handling unit that is not in the tree in force today, as its error. */
+  private async unitProblem(repos: Repos, d: DocumentCategory): Promise<AppError | undefined> {
+    if (d.handledBy.level !== 'unit' || d.handledBy.unit === undefined) return undefined;
+    // The tree in force read through `repos`: inside an import's transaction on PGlite (one
+    // connection) a read outside it would wait for the transaction to end.
+    const today = vnDate(this.clock());
+    const spans = await repos.orgUnits.versionSpans();
+    const version = versionAt(
+      spans.map((v) => ({ id: v.id, validFrom: v.valid_from, validUntil: v.valid_until })),
+      today,
+    )?.id;
+    if (!version) return errors.unknownVersion('(none loaded)');
+    const unit = await repos.orgUnits.get(version, d.handledBy.unit, today);
+    return unit ? undefined : errors.unknownUnit(d.handledBy.unit, version);
+  }
+
+  /**
+   * The categories in the metadata document's shape (`citizenCategories`): what POST takes, so
+   * an export imports back unchanged.
+   */
+  async exported(): Promise<DocumentCategory[]> {
+    return (await this.list()).map(audited);
+  }
+
+  /**
+   * What the API would refuse in the categories of a metadata document, each with the path of
+   * its field (`citizenCategories.1.answerWithin.days`): the same rules as `check`, collected
+   * instead of thrown so that the document is refused whole with every problem.
+   */
+  async problems(
+    repos: Repos,
+    items: readonly DocumentCategory[],
+    kind = 'citizenCategories',
+  ): Promise<{ path: string; vi: string; en: string }[]> {
+    const out: { path: string; vi: string; en: string }[] = [];
+    for (const [i, d] of items.entries()) {
+      for (const field of ['acknowledgeWithin', 'answerWithin'] as const) {
+        try {
+          checkDeadline(field, d[field]);
+        } catch (e) {
+          if (!(e instanceof AppError)) throw e;
+          const unit = 'hours' in d[field] ? 'hours' : 'days';
+          out.push({ path: `${kind}.${i}.${field}.${unit}`, ...e.messages });
+        }
+      }
+      const unit = await this.unitProblem(repos, d);
+      if (unit) out.push({ path: `${kind}.${i}.handledBy.unit`, ...unit.messages });
+    }
+    return out;
+  }
+
+  /**
+   * Creates or replaces one category of a metadata document inside its transaction (checked
+   * by `problems` first), audited as the API's writes are; the same category again is
+   * `unchanged` and writes nothing.
+   */
+  async upsert(
+    tx: Repos,
+    actor: Actor | 'system',
+    d: DocumentCategory,
+  ): Promise<'created' | 'updated' | 'unchanged'> {
+    write(actor);
+    const before = await tx.citizenCategories.byCode(d.code);
+    if (!before) {
+      await tx.citizenCategories.insert(values(d), this.clock());
+      await this.audit(tx, actor, 'create', d.code, undefined, {});
+      return 'created';
+    }
+    const was = present(before);
+    if (JSON.stringify(values(audited(was))) === JSON.stringify(values(d))) return 'unchanged';
+    await tx.citizenCategories.update(values(d), this.clock());
+    await this.audit(tx, actor, 'update', d.code, was, {});
+    return 'updated';
   }
 
   private async audit(

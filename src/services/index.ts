@@ -113,6 +113,7 @@ export function createServices(
   const directives = new DirectiveService(store, hierarchy, live, clock);
   const groups = new GroupService(store);
   const validation = new ValidationService(store, hierarchy, analytics);
+  const citizenCategories = new CitizenCategoryService(store, clock);
   const valueOutliers = new ValueOutlierService(store);
   // What every import and save checks in its transaction (issue 17): the rules, the ranges.
   dataValues.checkWith({
@@ -176,7 +177,7 @@ export function createServices(
     auth: new AuthService(store, clock, { ...DEFAULT_AUTH, ...opts.auth }),
     groups,
     audit: new AuditService(store),
-    metadata: new MetadataService(store, groups, validation),
+    metadata: new MetadataService(store, groups, validation, citizenCategories),
     dataValues,
     analytics,
     dataEntry: new DataEntryService(store, hierarchy, dataValues),
@@ -204,7 +205,7 @@ export function createServices(
     singleValues: new SingleValueService(store, hierarchy, dataValues),
     sectors: new SectorService(store, new PrintedFigureService(store)),
     outliers: new OutlierService(store),
-    citizenCategories: new CitizenCategoryService(store, hierarchy, clock),
+    citizenCategories,
     validation,
     valueFlags: new ValueFlagService(store),
     valueOutliers,

@@ -5,6 +5,7 @@ import { dependencyOrder, itemsOf, parseExpression } from '../domain/expression.
 import type { MetadataDocument } from '../domain/metadata.ts';
 import { MetadataWithRules, type MetadataWithRulesInput } from '../domain/validation.ts';
 import { auditActor } from './audit.ts';
+import type { CitizenCategoryService } from './citizen-category.service.ts';
 import type { GroupService } from './group.service.ts';
 import type { ValidationService } from './validation.service.ts';
 import { vnDate } from '../domain/dates.ts';
@@ -45,7 +46,10 @@ type Kind =
   | 'dataSets'
   | 'unitGroups';
 type Counts = { created: number; updated: number; unchanged: number };
-export type MetadataSummary = Record<Kind | 'validationRules' | 'validationRuleGroups', Counts>;
+export type MetadataSummary = Record<
+  Kind | 'validationRules' | 'validationRuleGroups' | 'citizenCategories',
+  Counts
+>;
 
 const ENTITY: Record<Kind, string> = {
   breakdowns: 'breakdown',
@@ -62,6 +66,7 @@ export class MetadataService {
     private readonly store: Store,
     private readonly groups: GroupService,
     private readonly validation: ValidationService,
+    private readonly citizenCategories: CitizenCategoryService,
   ) {}
 
   /**
@@ -92,7 +97,8 @@ export class MetadataService {
         doc.indicators.length +
         doc.dataSets.length +
         doc.validationRules.length +
-        doc.validationRuleGroups.length;
+        doc.validationRuleGroups.length +
+        doc.citizenCategories.length;
       if (national > 0 && !isRootScope(actor.scope)) throw errors.outOfScope();
     }
     return this.store
@@ -100,10 +106,12 @@ export class MetadataService {
         const repo = tx.metadata;
         await this.check(tx, actor, doc);
         const summary = Object.fromEntries(
-          [...Object.keys(ENTITY), 'validationRules', 'validationRuleGroups'].map((k) => [
-            k,
-            { created: 0, updated: 0, unchanged: 0 },
-          ]),
+          [
+            ...Object.keys(ENTITY),
+            'validationRules',
+            'validationRuleGroups',
+            'citizenCategories',
+          ].map((k) => [k, { created: 0, updated: 0, unchanged: 0 }]),
         ) as MetadataSummary;
         const audit = tx.audit;
         const count = async (
@@ -162,6 +170,9 @@ export class MetadataService {
           summary.validationRules = v.validationRules;
           summary.validationRuleGroups = v.validationRuleGroups;
         }
+        // Categories audit themselves (citizen_category.create/update), in this transaction.
+        for (const c of doc.citizenCategories)
+          summary.citizenCategories[await this.citizenCategories.upsert(tx, actor, c)]++;
         if (opts.dryRun) throw new DryRun(summary);
         return summary;
       })
@@ -459,6 +470,13 @@ export class MetadataService {
       'dataSets',
       doc.dataSets.map((e) => e.code),
     );
+    dup(
+      'citizenCategories',
+      doc.citizenCategories.map((c) => c.code),
+    );
+    // The category routes' own rules: deadlines by the working-time rule, the handling unit
+    // on the tree in force today.
+    problems.push(...(await this.citizenCategories.problems(tx, doc.citizenCategories)));
 
     const docBreakdowns = new Set(doc.breakdowns.map((b) => b.code));
     for (const [i, e] of doc.dataElements.entries()) {
@@ -602,6 +620,7 @@ export class MetadataService {
         repo.listDataSets(),
       ]);
     const groups = await this.store.repos.groups.all();
+    const citizenCategories = await this.citizenCategories.exported();
     const assigned = await repo.dataSetUnits();
     const names = (r: { code: string; uid: string | null; name_vi: string; name_en: string }) => ({
       code: r.code,
@@ -669,6 +688,7 @@ export class MetadataService {
         validationRules: v.validationRules.map(({ id: _id, ...r }) => r),
         validationRuleGroups: v.validationRuleGroups.map(({ id: _id, ...g }) => g),
       }))),
+      citizenCategories,
     };
   }
 }

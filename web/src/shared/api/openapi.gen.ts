@@ -6787,7 +6787,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** All metadata: breakdowns, attribute options, data elements, indicators, targets, data sets */
+    /** All metadata: breakdowns, attribute options, data elements, indicators, targets, data sets, unit groups, validation rules, citizens' report categories */
     get: {
       parameters: {
         query?: never;
@@ -6823,6 +6823,86 @@ export interface paths {
                   uid?: string;
                 }[];
                 uid?: string;
+              }[];
+              /** @default [] */
+              citizenCategories: {
+                /**
+                 * @description `{"hours": n}` of working hours or `{"days": n}` working days (a whole number); more than zero, at most a year
+                 * @example {
+                 *       "hours": 8
+                 *     }
+                 */
+                acknowledgeWithin:
+                  | {
+                      hours: number;
+                    }
+                  | {
+                      days: number;
+                    };
+                /**
+                 * @description Offered to citizens (and listed by Open311)
+                 * @default true
+                 */
+                active: boolean;
+                /**
+                 * @description `{"hours": n}` of working hours or `{"days": n}` working days (a whole number); more than zero, at most a year
+                 * @example {
+                 *       "hours": 8
+                 *     }
+                 */
+                answerWithin:
+                  | {
+                      hours: number;
+                    }
+                  | {
+                      days: number;
+                    };
+                /**
+                 * @description Open311's service_code; never changes
+                 * @example HA_TANG_DO_THI
+                 */
+                code: string;
+                /** @default  */
+                descriptionEn: string;
+                /** @default  */
+                descriptionVi: string;
+                /** @default  */
+                groupEn: string;
+                /**
+                 * @description Open311's group, in Vietnamese
+                 * @default
+                 * @example Đô thị
+                 */
+                groupVi: string;
+                /** @description Who handles a report by default: `commune` (the commune of the place), `province` (its province) or `unit` (one named unit, by code) */
+                handledBy: {
+                  /** @enum {string} */
+                  level: 'commune' | 'province' | 'unit';
+                  /**
+                   * @description With `unit`: the code of the unit (an agency) in the tree in force today
+                   * @example 79
+                   */
+                  unit?: string;
+                };
+                /**
+                 * @description Open311's keywords: synonyms to help a citizen find the category
+                 * @default []
+                 * @example [
+                 *       "ổ gà",
+                 *       "o ga",
+                 *       "đèn đường"
+                 *     ]
+                 */
+                keywords: string[];
+                /** @example Damaged urban infrastructure */
+                nameEn: string;
+                /** @example Hạ tầng đô thị hư hỏng */
+                nameVi: string;
+                /**
+                 * @description A report of this category is closed only with a photo
+                 * @default false
+                 */
+                photoRequired: boolean;
               }[];
               /** @default [] */
               dataElements: {
@@ -13352,13 +13432,37 @@ export interface components {
       updatedAt: string;
     };
     CitizenCategoryInput: {
-      acknowledgeWithin: components['schemas']['WorkingDeadline'];
+      /**
+       * @description `{"hours": n}` of working hours or `{"days": n}` working days (a whole number); more than zero, at most a year
+       * @example {
+       *       "hours": 8
+       *     }
+       */
+      acknowledgeWithin:
+        | {
+            hours: number;
+          }
+        | {
+            days: number;
+          };
       /**
        * @description Offered to citizens (and listed by Open311)
        * @default true
        */
       active: boolean;
-      answerWithin: components['schemas']['WorkingDeadline'];
+      /**
+       * @description `{"hours": n}` of working hours or `{"days": n}` working days (a whole number); more than zero, at most a year
+       * @example {
+       *       "hours": 8
+       *     }
+       */
+      answerWithin:
+        | {
+            hours: number;
+          }
+        | {
+            days: number;
+          };
       /**
        * @description Open311's service_code; never changes
        * @example HA_TANG_DO_THI
@@ -13376,7 +13480,16 @@ export interface components {
        * @example Đô thị
        */
       groupVi: string;
-      handledBy: components['schemas']['CitizenHandler'];
+      /** @description Who handles a report by default: `commune` (the commune of the place), `province` (its province) or `unit` (one named unit, by code) */
+      handledBy: {
+        /** @enum {string} */
+        level: 'commune' | 'province' | 'unit';
+        /**
+         * @description With `unit`: the code of the unit (an agency) in the tree in force today
+         * @example 79
+         */
+        unit?: string;
+      };
       /**
        * @description Open311's keywords: synonyms to help a citizen find the category
        * @default []
@@ -14686,6 +14799,11 @@ export interface components {
         updated: number;
       };
       breakdowns: {
+        created: number;
+        unchanged: number;
+        updated: number;
+      };
+      citizenCategories: {
         created: number;
         unchanged: number;
         updated: number;
