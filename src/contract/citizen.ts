@@ -27,14 +27,18 @@ export {
   type CitizenHandlerLevel,
 } from '../domain/citizen-category.ts';
 
-export const WorkingDeadline = WorkingDeadlineSchema.openapi('WorkingDeadline');
+// `.clone()` first: zod 4 gives a schema `.openapi` when it is made, and the domain's may be made
+// before @hono/zod-openapi is loaded (a test importing the metadata service first); the clone is
+// made here, after it.
+export const WorkingDeadline = WorkingDeadlineSchema.clone().openapi('WorkingDeadline');
 export type WorkingDeadline = z.infer<typeof WorkingDeadline>;
 
-export const CitizenHandler = CitizenHandlerSchema.openapi('CitizenHandler');
+export const CitizenHandler = CitizenHandlerSchema.clone().openapi('CitizenHandler');
 export type CitizenHandler = z.infer<typeof CitizenHandler>;
 
 /** A category as POST and PUT take it (PUT keeps the code of its path). */
-export const CitizenCategoryInput = CitizenCategoryInputSchema.openapi('CitizenCategoryInput');
+export const CitizenCategoryInput =
+  CitizenCategoryInputSchema.clone().openapi('CitizenCategoryInput');
 export type CitizenCategoryInput = z.input<typeof CitizenCategoryInput>;
 
 /** PUT's body: the category without its code (the path names it; a code given must match). */
