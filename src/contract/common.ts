@@ -35,6 +35,14 @@ export const AtParam = z.iso.date().optional().openapi({
   description: 'Date for names and types (renames take effect on their date); default today',
 });
 
+/** The name a unit search matched when it was not the unit's own: a later or a former one. */
+export const MatchedName = z.object({
+  name: z.string(),
+  source: z.enum(['renamed', 'former']),
+  code: z.string().nullable(),
+  version: z.string().nullable(),
+});
+
 export const UnitBrief = z
   .object({
     code: z.string(),
@@ -76,18 +84,10 @@ export const OrgUnit = z
       .number()
       .optional()
       .openapi({ description: 'In lists: how many units sit directly under it' }),
-    matchedName: z
-      .object({
-        name: z.string(),
-        source: z.enum(['renamed', 'former']),
-        code: z.string().nullable(),
-        version: z.string().nullable(),
-      })
-      .optional()
-      .openapi({
-        description:
-          'When a search matched a name the unit carried before (e.g. "formerly Bến Nghé")',
-      }),
+    matchedName: MatchedName.optional().openapi({
+      description:
+        'When a search matched a name the unit carried before (e.g. "formerly Bến Nghé")',
+    }),
   })
   .openapi('OrgUnit');
 

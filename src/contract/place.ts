@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { ErrorResponse, plainText } from './common.ts';
+import { ErrorResponse, MatchedName, plainText } from './common.ts';
 
 /**
  * Placing a citizen's report (issue 20): the commune of a point on the map, or the communes
@@ -69,18 +69,10 @@ export const PlaceFound = PlaceBase.extend({
 }).openapi('PlaceFound');
 
 export const PlaceMatch = PlaceBase.extend({
-  matchedName: z
-    .object({
-      name: z.string(),
-      source: z.enum(['renamed', 'former']),
-      code: z.string().nullable(),
-      version: z.string().nullable(),
-    })
-    .optional()
-    .openapi({
-      description:
-        'When the typed words matched a name the commune took later (renamed) or a unit merged into it (former: e.g. "Phường Bến Nghé" → Phường Sài Gòn)',
-    }),
+  matchedName: MatchedName.optional().openapi({
+    description:
+      'When the typed words matched a name the commune took later (renamed) or a unit merged into it (former: e.g. "Phường Bến Nghé" → Phường Sài Gòn)',
+  }),
 }).openapi('PlaceMatch');
 
 export const PlaceSearchResult = z
