@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN_PASSWORD, openTestDb, testEngines, type TestDb } from '../test/harness.ts';
-import { ApiClient } from '../test/http.ts';
+import { ApiClient, signInUsers } from '../test/http.ts';
 import { actionsOfRole, type Actor, type Role } from '../domain/access.ts';
 import { readDemoMetadata } from '../jobs/demo-data.ts';
 import { loadDemoBoard } from '../jobs/demo-board.ts';
@@ -68,17 +68,7 @@ for (const engine of testEngines()) {
       const admin = ApiClient.for(t.services);
       assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
       as.set('admin', admin);
-      for (const u of USERS) {
-        await t.services.auth.createUser('system', {
-          username: u.username,
-          password: PW,
-          role: u.role,
-          scope: { version: TREE, code: u.code },
-        });
-        const c = ApiClient.for(t.services);
-        assert.equal((await c.login(u.username, PW)).status, 200);
-        as.set(u.username, c);
-      }
+      await signInUsers(t.services, USERS, PW, TREE, as);
       await t.services.metadata.apply('system', readDemoMetadata());
       const wards = await admin.get(`/api/orgunits/48/children?version=${TREE}&limit=5`);
       assert.equal(wards.status, 200, wards.text);

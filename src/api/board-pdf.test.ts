@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADMIN_PASSWORD, openTestDb, testEngines, type TestDb } from '../test/harness.ts';
-import { ApiClient } from '../test/http.ts';
+import { ApiClient, signInUsers } from '../test/http.ts';
 import {
   pdfPageCount,
   pdfPageSizes,
@@ -77,17 +77,7 @@ for (const engine of testEngines()) {
       const admin = ApiClient.for(t.services);
       assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
       as.set('admin', admin);
-      for (const u of USERS) {
-        await t.services.auth.createUser('system', {
-          username: u.username,
-          password: PW,
-          role: u.role,
-          scope: { version: TREE, code: u.code },
-        });
-        const c = ApiClient.for(t.services);
-        assert.equal((await c.login(u.username, PW)).status, 200);
-        as.set(u.username, c);
-      }
+      await signInUsers(t.services, USERS, PW, TREE, as);
       await t.services.metadata.apply('system', readDemoMetadata());
       await loadDemoBoard(t.services);
       const list = await admin.get('/api/boards?limit=100');

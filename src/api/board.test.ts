@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { ADMIN_PASSWORD, openTestDb, testEngines, type TestDb } from '../test/harness.ts';
-import { ApiClient } from '../test/http.ts';
+import { ApiClient, signInUsers } from '../test/http.ts';
 import type { Role } from '../domain/access.ts';
 import { BOARD_PANEL_MAX } from '../domain/board.ts';
 import { loadDemoBoard } from '../jobs/demo-board.ts';
@@ -69,17 +69,7 @@ for (const engine of testEngines()) {
       const admin = ApiClient.for(t.services);
       assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
       as.set('admin', admin);
-      for (const u of USERS) {
-        await t.services.auth.createUser('system', {
-          username: u.username,
-          password: PW,
-          role: u.role,
-          scope: { version: '2025', code: u.code },
-        });
-        const c = ApiClient.for(t.services);
-        assert.equal((await c.login(u.username, PW)).status, 200);
-        as.set(u.username, c);
-      }
+      await signInUsers(t.services, USERS, PW, '2025', as);
     });
     after(() => t.close());
 

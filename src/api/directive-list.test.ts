@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestDb, testEngines, type TestDb } from '../test/harness.ts';
-import { ApiClient } from '../test/http.ts';
+import { ApiClient, signInUsers } from '../test/http.ts';
 import type { Role } from '../domain/access.ts';
 
 /**
@@ -71,17 +71,7 @@ for (const engine of testEngines()) {
 
     before(async () => {
       t = await openTestDb(engine, { clock: () => now, auth: { sessionHours: 24 * 60 } });
-      for (const u of USERS) {
-        await t.services.auth.createUser('system', {
-          username: u.username,
-          password: PW,
-          role: u.role,
-          scope: { version: '2025', code: u.code },
-        });
-        const c = ApiClient.for(t.services);
-        assert.equal((await c.login(u.username, PW)).status, 200);
-        as.set(u.username, c);
-      }
+      await signInUsers(t.services, USERS, PW, '2025', as);
       // Oldest first: the list answers newest first.
       await issue(
         'lanhdao',

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { ADMIN_PASSWORD, openTestDb, testEngines, type TestDb } from '../test/harness.ts';
-import { ApiClient } from '../test/http.ts';
+import { ApiClient, signInUsers } from '../test/http.ts';
 import type { Role } from '../domain/access.ts';
 
 const PW = 'Directive-pw-123';
@@ -62,17 +62,7 @@ for (const engine of testEngines()) {
 
     before(async () => {
       t = await openTestDb(engine, { clock: () => now, auth: { sessionHours: 24 * 60 } });
-      for (const u of USERS) {
-        await t.services.auth.createUser('system', {
-          username: u.username,
-          password: PW,
-          role: u.role,
-          scope: { version: '2025', code: u.code },
-        });
-        const c = ApiClient.for(t.services);
-        assert.equal((await c.login(u.username, PW)).status, 200);
-        as.set(u.username, c);
-      }
+      await signInUsers(t.services, USERS, PW, '2025', as);
     });
     after(() => t.close());
 

@@ -112,3 +112,29 @@ export async function signInOverHttp(url: string, username: string, password: st
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   return { cookie, csrf: csrfToken };
 }
+
+type NewUser = Parameters<Services['auth']['createUser']>[1];
+
+/**
+ * Makes each user, scoped to its unit `code` on the tree `version`, signs it in and keeps its
+ * client in `clients` under its username: the API tests' cast of officers and leaders.
+ */
+export async function signInUsers(
+  services: Services,
+  users: readonly { username: string; role: NewUser['role']; code: string }[],
+  password: string,
+  version: string,
+  clients: Map<string, ApiClient>,
+): Promise<void> {
+  for (const u of users) {
+    await services.auth.createUser('system', {
+      username: u.username,
+      password,
+      role: u.role,
+      scope: { version, code: u.code },
+    });
+    const c = ApiClient.for(services);
+    assert.equal((await c.login(u.username, password)).status, 200);
+    clients.set(u.username, c);
+  }
+}
