@@ -23,7 +23,9 @@ import {
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const STARTUP_TIMEOUT_MS = 120_000;
+// A bound, not a goal: a start takes ~35 s alone, but several times that on a loaded machine
+// (a newcomer's clone running its suite while other work runs on the same two cores).
+export const STARTUP_TIMEOUT_MS = 300_000;
 export const UI_TIMEOUT_MS = 20_000;
 
 async function freePort(): Promise<number> {
