@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { WorkingCalendarSpec } from '../domain/working-time.ts';
 
 /** Kysely's view of the tables created by `migrations/*.sql`. */
 
@@ -909,4 +910,20 @@ export interface CitizenCategoryTable {
 
 export interface Schema {
   citizen_category: CitizenCategoryTable;
+}
+
+// Offices' working calendars (migration 0038); the nation's row has version '*'.
+
+export interface WorkingCalendarTable {
+  version: string;
+  unit_code: string;
+  path: string;
+  /** WorkingCalendarSpec (domain/working-time.ts). */
+  spec: Json<WorkingCalendarSpec>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export interface Schema {
+  working_calendar: WorkingCalendarTable;
 }
