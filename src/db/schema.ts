@@ -1,5 +1,4 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { WorkingCalendarSpec } from '../domain/working-time.ts';
 
 /** Kysely's view of the tables created by `migrations/*.sql`. */
 
@@ -914,12 +913,29 @@ export interface Schema {
 
 // Offices' working calendars (migration 0038); the nation's row has version '*'.
 
+type HoursSpans = [from: string, to: string][];
+
+/** WorkingCalendarSpec (domain/working-time.ts) as stored. */
+export interface StoredCalendarSpec {
+  week: {
+    mon: HoursSpans;
+    tue: HoursSpans;
+    wed: HoursSpans;
+    thu: HoursSpans;
+    fri: HoursSpans;
+    sat: HoursSpans;
+    sun: HoursSpans;
+  };
+  holidays: string[];
+  extraWorkingDays: string[];
+  extraDayHours?: HoursSpans;
+}
+
 export interface WorkingCalendarTable {
   version: string;
   unit_code: string;
   path: string;
-  /** WorkingCalendarSpec (domain/working-time.ts). */
-  spec: Json<WorkingCalendarSpec>;
+  spec: Json<StoredCalendarSpec>;
   updated_by: string | null;
   updated_at: Timestamp;
 }
