@@ -33,6 +33,7 @@ import { alertRoutes } from './alert.routes.ts';
 import { json } from './schemas.ts';
 import { boardRoutes } from './board.routes.ts';
 import { citizenRoutes } from './citizen.routes.ts';
+import { workingCalendarRoutes } from './working-calendar.routes.ts';
 import { open311Routes } from './open311.routes.ts';
 import { directiveRoutes } from './directive.routes.ts';
 import { taskRoutes } from './task.routes.ts';
@@ -147,6 +148,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.route('/', planRoutes());
   app.route('/', attachmentRoutes());
   app.route('/', citizenRoutes());
+  app.route('/', workingCalendarRoutes());
   // Open311 GeoReport v2 (issue 20): public, outside /api, in the spec's shapes.
   app.route('/', open311Routes());
   // DHIS2's Web API (issue 14): /api/me, /api/system/info, metadata lists and objects.

@@ -2,6 +2,7 @@ import type { Action } from '../domain/access.ts';
 import { CONFLICT } from '../domain/data-value.ts';
 import { derivedUid, type Dhis2Resource } from '../services/dhis2-metadata.service.ts';
 import { SHIPPED_CITIZEN_CATEGORIES } from '../services/citizen-category.shipped.ts';
+import { VN_CIVIL_SERVICE_WEEK } from '../domain/working-time.ts';
 
 /**
  * The authorization rule of every route, one row each, read by authz-matrix.suite.ts (run per engine by authz-matrix.<engine>.test.ts): what a
@@ -963,6 +964,43 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
     touches: 'national definitions: the national scope only',
     table: 'citizen_category',
     sample: async (f) => ({ path: `/api/citizenCategories/${await f.freshCitizenCategory()}` }),
+  },
+  // — a unit's working calendar (issue 20): read in scope, set in scope with metadata.manage
+  {
+    method: 'GET',
+    path: '/api/orgunits/:code/workingCalendar',
+    needs: ['unit.read'],
+    scope: 'unit',
+    touches: 'path code',
+    in: ['root', 'province', 'unit'],
+    out: ['sibling', 'other'],
+    sample: (f) => ({ path: `/api/orgunits/${f.unit}/workingCalendar?version=${f.version}` }),
+    marker: () => 'Phường Sài Gòn',
+  },
+  {
+    method: 'PUT',
+    path: '/api/orgunits/:code/workingCalendar',
+    needs: ['metadata.manage'],
+    scope: 'unit',
+    touches: 'path code',
+    in: ['root', 'province', 'unit'],
+    out: ['sibling', 'other'],
+    table: 'working_calendar',
+    sample: (f) => ({
+      path: `/api/orgunits/${f.unit}/workingCalendar?version=${f.version}`,
+      json: { week: VN_CIVIL_SERVICE_WEEK, holidays: [nthDay(2026, f.seq() % 365)] },
+    }),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/orgunits/:code/workingCalendar',
+    needs: ['metadata.manage'],
+    scope: 'unit',
+    touches: 'path code',
+    in: ['root', 'province', 'unit'],
+    out: ['sibling', 'other'],
+    table: 'working_calendar',
+    sample: (f) => ({ path: `/api/orgunits/${f.unit}/workingCalendar?version=${f.version}` }),
   },
   // Open311 GeoReport v2 (issue 20): public, outside /api, in the spec's shapes.
   {

@@ -518,6 +518,55 @@ async function systemActor(s: Services): Promise<Actor> {
   };
 }
 
+const calendar = program
+  .command('calendar')
+  .description(
+    "A unit's working calendar (issue 20): hours, holidays, compensating days; its own or inherited",
+  );
+calendar
+  .command('get')
+  .description('Write the calendar in effect for a unit as JSON (the spec imports back with set)')
+  .argument('<code>', 'the unit; VN for the nation')
+  .option('--version-id <id>', 'the tree (default: the one in force today)')
+  .action((code: string, o: { versionId?: string }) =>
+    withServices(async (s) => {
+      const v = await s.workingCalendars.get(await systemActor(s), code, o.versionId);
+      process.stdout.write(JSON.stringify(v, null, 2) + '\n');
+    }),
+  );
+calendar
+  .command('set')
+  .description(
+    "Set a unit's own calendar from a JSON file: {week, holidays, extraWorkingDays, extraDayHours?} or get's output",
+  )
+  .argument('<code>', 'the unit; VN for the nation')
+  .argument('<file>')
+  .option('--version-id <id>', 'the tree (default: the one in force today)')
+  .action((code: string, file: string, o: { versionId?: string }) =>
+    withServices(async (s) => {
+      const doc = JSON.parse(readFileSync(file, 'utf8')) as { spec?: unknown };
+      // `calendar get` writes {unit, inheritedFrom, spec, …}: its spec is taken as it is.
+      const spec = doc && typeof doc === 'object' && 'spec' in doc ? doc.spec : doc;
+      const v = await s.workingCalendars.set('system', code, spec, { version: o.versionId });
+      console.log(
+        `${v.version}:${v.unit.code} ${v.unit.name}: ${v.spec.holidays.length} ngày nghỉ / holidays, ${v.spec.extraWorkingDays.length} ngày làm bù / extra working days`,
+      );
+    }),
+  );
+calendar
+  .command('clear')
+  .description("Remove a unit's own calendar: it inherits its nearest ancestor's again")
+  .argument('<code>')
+  .option('--version-id <id>', 'the tree (default: the one in force today)')
+  .action((code: string, o: { versionId?: string }) =>
+    withServices(async (s) => {
+      const v = await s.workingCalendars.clear('system', code, { version: o.versionId });
+      console.log(
+        `${v.version}:${v.unit.code} ${v.unit.name}: theo lịch của / inherits ${v.inheritedFrom?.code} ${v.inheritedFrom?.name}`,
+      );
+    }),
+  );
+
 const briefing = program
   .command('briefing')
   .description('The monthly briefing (issue 18): templates as JSON, briefings exported');

@@ -910,3 +910,36 @@ export interface CitizenCategoryTable {
 export interface Schema {
   citizen_category: CitizenCategoryTable;
 }
+
+// Offices' working calendars (migration 0038); the nation's row has version '*'.
+
+type HoursSpans = [from: string, to: string][];
+
+/** WorkingCalendarSpec (domain/working-time.ts) as stored. */
+export interface StoredCalendarSpec {
+  week: {
+    mon: HoursSpans;
+    tue: HoursSpans;
+    wed: HoursSpans;
+    thu: HoursSpans;
+    fri: HoursSpans;
+    sat: HoursSpans;
+    sun: HoursSpans;
+  };
+  holidays: string[];
+  extraWorkingDays: string[];
+  extraDayHours?: HoursSpans;
+}
+
+export interface WorkingCalendarTable {
+  version: string;
+  unit_code: string;
+  path: string;
+  spec: Json<StoredCalendarSpec>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export interface Schema {
+  working_calendar: WorkingCalendarTable;
+}

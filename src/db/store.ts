@@ -35,6 +35,7 @@ import { TaskRepo } from './task.repo.ts';
 import { ValidationRepo } from './validation.repo.ts';
 import { ValueFlagRepo } from './value-flag.repo.ts';
 import { ValueOutlierRepo } from './value-outlier.repo.ts';
+import { WorkingCalendarRepo } from './working-calendar.repo.ts';
 
 /**
  * Every repository, bound to one handle: the base one (reads) or a transaction's (a write and
@@ -69,6 +70,7 @@ export class Repos {
   private _validation?: ValidationRepo;
   private _valueFlags?: ValueFlagRepo;
   private _valueOutliers?: ValueOutlierRepo;
+  private _workingCalendars?: WorkingCalendarRepo;
 
   constructor(private readonly db: Db) {}
 
@@ -156,6 +158,9 @@ export class Repos {
 
   get valueOutliers(): ValueOutlierRepo {
     return (this._valueOutliers ??= new ValueOutlierRepo(this.db));
+  }
+  get workingCalendars(): WorkingCalendarRepo {
+    return (this._workingCalendars ??= new WorkingCalendarRepo(this.db));
   }
 }
 

@@ -126,4 +126,6 @@ export async function prepareDatabase(s: Services, progress: Progress = () => {}
   await seedGroups(s);
   // Citizens' report categories (issue 20): once, on a database that never had any.
   await s.citizenCategories.installShipped();
+  // The nation's working calendar (issue 20), when there is none.
+  await s.workingCalendars.installNational();
 }

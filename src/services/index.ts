@@ -34,6 +34,7 @@ import { OutlierService } from './outlier.service.ts';
 import { ValidationService } from './validation.service.ts';
 import { ValueOutlierService } from './value-outlier.service.ts';
 import { ValueFlagService } from './value-flag.service.ts';
+import { WorkingCalendarService } from './working-calendar.service.ts';
 
 /** A board's panels read at once on the server engine: a third of its pool of ten. */
 const BOARD_PANELS_AT_ONCE = 4;
@@ -91,6 +92,8 @@ export interface Services {
   valueOutliers: ValueOutlierService;
   /** The commune of a place, by a point or a name; public (issue 20, api/place.routes.ts). */
   places: PlaceService;
+  /** Offices' working calendars, what deadlines are counted in (issue 20). */
+  workingCalendars: WorkingCalendarService;
 }
 
 export function createServices(
@@ -174,6 +177,7 @@ export function createServices(
     hierarchy,
     carry,
     places: new PlaceService(hierarchy),
+    workingCalendars: new WorkingCalendarService(store, hierarchy, clock),
     auth: new AuthService(store, clock, { ...DEFAULT_AUTH, ...opts.auth }),
     groups,
     audit: new AuditService(store),

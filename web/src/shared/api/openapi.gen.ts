@@ -9342,6 +9342,224 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgunits/{code}/workingCalendar': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A unit's working calendar: its own, or the one it inherits (an ancestor's, the nation's) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Hierarchy version: 2022, 2025-03 or 2025; default the tree in force today */
+          version?: string;
+        };
+        header?: never;
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The calendar in effect */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WorkingCalendar'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Set a unit's own working calendar; the units under it inherit it (metadata.manage) */
+    put: {
+      parameters: {
+        query?: {
+          /** @description Hierarchy version: 2022, 2025-03 or 2025; default the tree in force today */
+          version?: string;
+        };
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['WorkingCalendarSpec'];
+        };
+      };
+      responses: {
+        /** @description Set */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WorkingCalendar'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description A calendar the working-time rule refuses (`working_time_invalid`): no working hours at all, a day both off and worked */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Remove a unit's own working calendar: it inherits again (metadata.manage); the nation's cannot be removed */
+    delete: {
+      parameters: {
+        query?: {
+          /** @description Hierarchy version: 2022, 2025-03 or 2025; default the tree in force today */
+          version?: string;
+        };
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The calendar the unit now inherits */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WorkingCalendar'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgunits/import': {
     parameters: {
       query?: never;
@@ -15879,6 +16097,167 @@ export interface components {
       }[];
       start: string;
       week: string;
+    };
+    WorkingCalendar: {
+      /** @description The unit whose calendar applies when the unit has none of its own (an ancestor, or the nation); null when it is its own */
+      inheritedFrom: {
+        code: string;
+        name: string;
+      } | null;
+      spec: {
+        extraDayHours?: [string, string][];
+        extraWorkingDays: string[];
+        holidays: string[];
+        week: {
+          [key: string]: [string, string][];
+        };
+      };
+      unit: {
+        code: string;
+        name: string;
+      };
+      updatedAt: string | null;
+      updatedBy: string | null;
+      /**
+       * @description The tree the unit belongs to
+       * @example 2025
+       */
+      version: string;
+    };
+    /** @description An office's working time: its week, holidays and compensating working days (Viet Nam's time, UTC+7) */
+    WorkingCalendarSpec: {
+      /**
+       * @description Hours of an extra working day; Monday's when not given
+       * @example [
+       *       [
+       *         "07:30",
+       *         "11:30"
+       *       ],
+       *       [
+       *         "13:00",
+       *         "17:00"
+       *       ]
+       *     ]
+       */
+      extraDayHours?: [string, string][];
+      /**
+       * @description Days worked although the week has them off (compensating Saturdays)
+       * @default []
+       * @example [
+       *       "2026-08-22"
+       *     ]
+       */
+      extraWorkingDays: string[];
+      /**
+       * @description Whole days off (public holidays and the days the government adds)
+       * @default []
+       * @example [
+       *       "2026-09-01",
+       *       "2026-09-02"
+       *     ]
+       */
+      holidays: string[];
+      /** @description Working hours of each day of the week; `[]` is a day off */
+      week: {
+        /**
+         * @description A day's working hours, local time: spans [from, to) in order, not overlapping
+         * @example [
+         *       [
+         *         "07:30",
+         *         "11:30"
+         *       ],
+         *       [
+         *         "13:00",
+         *         "17:00"
+         *       ]
+         *     ]
+         */
+        fri: [string, string][];
+        /**
+         * @description A day's working hours, local time: spans [from, to) in order, not overlapping
+         * @example [
+         *       [
+         *         "07:30",
+         *         "11:30"
+         *       ],
+         *       [
+         *         "13:00",
+         *         "17:00"
+         *       ]
+         *     ]
+         */
+        mon: [string, string][];
+        /**
+         * @description A day's working hours, local time: spans [from, to) in order, not overlapping
+         * @example [
+         *       [
+         *         "07:30",
+         *         "11:30"
+         *       ],
+         *       [
+         *         "13:00",
+         *         "17:00"
+         *       ]
+         *     ]
+         */
+        sat: [string, string][];
+        /**
+         * @description A day's working hours, local time: spans [from, to) in order, not overlapping
+         * @example [
+         *       [
+         *         "07:30",
+         *         "11:30"
+         *       ],
+         *       [
+         *         "13:00",
+         *         "17:00"
+         *       ]
+         *     ]
+         */
+        sun: [string, string][];
+        /**
+         * @description A day's working hours, local time: spans [from, to) in order, not overlapping
+         * @example [
+         *       [
+         *         "07:30",
+         *         "11:30"
+         *       ],
+         *       [
+         *         "13:00",
+         *         "17:00"
+         *       ]
+         *     ]
+         */
+        thu: [string, string][];
+        /**
+         * @description A day's working hours, local time: spans [from, to) in order, not overlapping
+         * @example [
+         *       [
+         *         "07:30",
+         *         "11:30"
+         *       ],
+         *       [
+         *         "13:00",
+         *         "17:00"
+         *       ]
+         *     ]
+         */
+        tue: [string, string][];
+        /**
+         * @description A day's working hours, local time: spans [from, to) in order, not overlapping
+         * @example [
+         *       [
+         *         "07:30",
+         *         "11:30"
+         *       ],
+         *       [
+         *         "13:00",
+         *         "17:00"
+         *       ]
+         *     ]
+         */
+        wed: [string, string][];
+      };
     };
     /**
      * @description `{"hours": n}` of working hours or `{"days": n}` working days (a whole number); more than zero, at most a year
