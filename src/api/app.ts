@@ -27,6 +27,7 @@ import { dataEntryRoutes } from './data-entry.routes.ts';
 import { reportingRoutes } from './reporting.routes.ts';
 import { geoRoutes } from './geo.routes.ts';
 import { PLACE_PUBLIC_ROUTES, placeRoutes } from './place.routes.ts';
+import { PUBLIC_PHOTO_ROUTES, publicPhotoRoutes } from './public-photo.routes.ts';
 import { sectorRoutes } from './sector.routes.ts';
 import { liveRoutes } from './live.routes.ts';
 import { alertRoutes } from './alert.routes.ts';
@@ -53,6 +54,7 @@ const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
   '/api/auth/login',
   '/api/auth/logout',
   ...PLACE_PUBLIC_ROUTES,
+  ...PUBLIC_PHOTO_ROUTES,
 ]);
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -140,6 +142,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.route('/', alertRoutes());
   app.route('/', geoRoutes());
   app.route('/', placeRoutes());
+  app.route('/', publicPhotoRoutes());
   app.route('/', sectorRoutes());
   app.route('/', briefingRoutes());
   app.route('/', directiveRoutes());

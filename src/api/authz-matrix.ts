@@ -155,6 +155,17 @@ export function uploadForm(text: string): FormData {
   return form;
 }
 
+/** A 2×2 PNG: the smallest photo the public page takes. */
+export function photoForm(): FormData {
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEklEQVQImWM4Y2x8xtiYAUIBACPqBMlwUmUNAAAAAElFTkSuQmCC',
+    'base64',
+  );
+  const form = new FormData();
+  form.append('file', new File([png], 'mx.png', { type: 'image/png' }));
+  return form;
+}
+
 // Another day than the fixtures' value, which the analytics and form rows look for.
 const dataValue = (f: Fixtures) => ({
   dataValues: [
@@ -1368,6 +1379,16 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
     needs: [],
     scope: 'none',
     sample: () => ({ path: `/api/places/search?${q({ q: 'ben thanh' })}` }),
+  },
+  // A photo for a citizen's report (issue 20): public, no account; kept pending by its key.
+  {
+    method: 'POST',
+    path: '/api/public/photos',
+    public: true,
+    needs: [],
+    scope: 'none',
+    table: 'attachment',
+    sample: () => ({ path: '/api/public/photos', body: photoForm() }),
   },
   {
     method: 'GET',

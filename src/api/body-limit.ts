@@ -1,6 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { AppError, type Message } from '../domain/errors.ts';
 import { MAX_FILE_BYTES } from '../services/task.service.ts';
+import { PHOTO_MAX_BYTES } from '../services/photo.ts';
+import { PUBLIC_PHOTO_PATH } from './public-photo.routes.ts';
 import type { AppEnv } from './context.ts';
 import { presentError } from './errors.ts';
 
@@ -42,12 +44,26 @@ export function bytesText(n: number): string {
 }
 
 /** The limit of this request and how to say it. */
-function limitOf(c: Context<AppEnv>, limits: BodyLimits): { limit: number; what: Message } {
+function limitOf(
+  c: Context<AppEnv>,
+  limits: BodyLimits,
+): { limit: number; what: Message; code?: 'file_too_large' } {
   const path = c.req.path;
   const max = (limit: number) => ({
     limit,
     what: { vi: `tối đa ${bytesText(limit)}`, en: `at most ${bytesText(limit)}` },
   });
+  // Public: a citizen's photo, refused as the photo would be (file_too_large).
+  if (path === PUBLIC_PHOTO_PATH) {
+    return {
+      limit: limits.attachment,
+      what: {
+        vi: `ảnh tối đa ${bytesText(PHOTO_MAX_BYTES)}`,
+        en: `photos at most ${bytesText(PHOTO_MAX_BYTES)}`,
+      },
+      code: 'file_too_large',
+    };
+  }
   if (!c.get('actor')) {
     const m = max(limits.anonymous);
     return {
@@ -75,9 +91,13 @@ function limitOf(c: Context<AppEnv>, limits: BodyLimits): { limit: number; what:
   return max(DOCUMENT.test(path) ? limits.document : limits.json);
 }
 
-export function tooLarge(limit: number, what: Message): AppError {
+export function tooLarge(
+  limit: number,
+  what: Message,
+  code: 'payload_too_large' | 'file_too_large' = 'payload_too_large',
+): AppError {
   return new AppError(
-    'payload_too_large',
+    code,
     {
       vi: `Nội dung gửi lên quá lớn: ${what.vi}`,
       en: `The request body is too large: ${what.en}`,
@@ -99,10 +119,10 @@ export function tooLarge(limit: number, what: Message): AppError {
  */
 export function bodyLimit(limits: BodyLimits = BODY_LIMITS): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const { limit, what } = limitOf(c, limits);
+    const { limit, what, code } = limitOf(c, limits);
     const declared = c.req.header('content-length');
     if (declared !== undefined && Number(declared) > limit)
-      return presentError(c, tooLarge(limit, what));
+      return presentError(c, tooLarge(limit, what, code));
     const raw = c.req.raw;
     if (!raw.body) return next();
     let exceeded: AppError | undefined;
@@ -115,7 +135,7 @@ export function bodyLimit(limits: BodyLimits = BODY_LIMITS): MiddlewareHandler<A
         if (done) return controller.close();
         seen += value.byteLength;
         if (seen > limit) {
-          exceeded = tooLarge(limit, what);
+          exceeded = tooLarge(limit, what, code);
           controller.error(exceeded);
           return;
         }

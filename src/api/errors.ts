@@ -170,6 +170,11 @@ export function presentError(c: Context, err: AppError) {
     messages: err.messages,
     ...(err.details === undefined ? {} : { details: err.details }),
   };
+  // A limit says when to come back (rate_limited, too_many_attempts).
+  const retryAfter = (err.details as { retryAfterSeconds?: unknown } | undefined)
+    ?.retryAfterSeconds;
+  if (err.status === 429 && typeof retryAfter === 'number')
+    c.header('Retry-After', String(retryAfter));
   if (!isDhis2Route(c.req.method, c.req.path)) return c.json({ error }, err.status as 400);
   if (err.status === 401 && !fromBrowserApp(c)) c.header('WWW-Authenticate', 'Basic realm="DHIS2"');
   return c.json({ ...webMessage(err, dhis2Language(c)), error }, err.status as 400);

@@ -1,5 +1,5 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
-import { errorResponses, json } from '../contract/common.ts';
+import { errorResponses, json, rateLimitedResponse } from '../contract/common.ts';
 import {
   PlaceFound,
   PlaceLocateQuery,
@@ -7,7 +7,9 @@ import {
   PlaceSearchResult,
   placeOutsideResponse,
 } from '../contract/place.ts';
+import { PUBLIC_LIMITS } from '../domain/public-limits.ts';
 import type { AppEnv } from './context.ts';
+import { limitByAddress } from './public-limit.ts';
 
 /** Paths answered without an account (app.ts PUBLIC_ROUTES). */
 export const PLACE_PUBLIC_ROUTES = ['/api/places/locate', '/api/places/search'] as const;
@@ -34,9 +36,11 @@ export function placeRoutes() {
         400: errorResponses[400],
         404: errorResponses[404],
         422: placeOutsideResponse,
+        429: rateLimitedResponse,
       },
     }),
     async (c) => {
+      await limitByAddress(c, '/api/places/locate', PUBLIC_LIMITS.placePerAddress);
       const { lat, lon } = c.req.valid('query');
       const found = await c.get('services').places.locate({ lat, lon });
       c.header('Cache-Control', 'public, max-age=3600');
@@ -56,9 +60,11 @@ export function placeRoutes() {
         200: json(PlaceSearchResult, 'Communes, best match first (none found: an empty list)'),
         400: errorResponses[400],
         404: errorResponses[404],
+        429: rateLimitedResponse,
       },
     }),
     async (c) => {
+      await limitByAddress(c, '/api/places/search', PUBLIC_LIMITS.placePerAddress);
       const { q, limit } = c.req.valid('query');
       const found = await c.get('services').places.search(q, { limit });
       c.header('Cache-Control', 'public, max-age=3600');

@@ -130,6 +130,14 @@ export const errorResponses = {
   },
 } as const;
 
+/** A public route's rate limit (domain/public-limits.ts): `rate_limited`, wait Retry-After. */
+export const rateLimitedResponse = {
+  description:
+    'Too many requests from this address (or for this phone): `rate_limited`; wait `Retry-After` seconds',
+  headers: { 'Retry-After': { schema: { type: 'integer' as const } } },
+  content: { 'application/json': { schema: ErrorResponse } },
+};
+
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },

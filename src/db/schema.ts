@@ -125,6 +125,14 @@ export interface SigninThrottleTable {
   last_success_at: Date | null;
 }
 
+/** Public rate limits (migration 0036): requests per key in a fixed window. */
+export interface RateLimitTable {
+  key: string;
+  window_start: Date;
+  window_end: Date;
+  hits: number;
+}
+
 export interface AppSessionTable {
   id_hash: string;
   user_id: number;
@@ -446,6 +454,7 @@ export interface Schema {
   app_user: AppUserTable;
   app_session: AppSessionTable;
   signin_throttle: SigninThrottleTable;
+  rate_limit: RateLimitTable;
   api_token: ApiTokenTable;
   audit_event: AuditEventTable;
   org_unit_ancestor: OrgUnitAncestorTable;

@@ -30,6 +30,7 @@ import { BriefingRepo } from './briefing.repo.ts';
 import { RegistrationRepo } from './registration.repo.ts';
 import { ReportingRepo } from './reporting.repo.ts';
 import { SectorRepo } from './sector.repo.ts';
+import { RateLimitRepo } from './rate-limit.repo.ts';
 import { SigninThrottleRepo } from './signin-throttle.repo.ts';
 import { TaskRepo } from './task.repo.ts';
 import { ValidationRepo } from './validation.repo.ts';
@@ -66,6 +67,7 @@ export class Repos {
   private _sectors?: SectorRepo;
   private _briefings?: BriefingRepo;
   private _signinThrottle?: SigninThrottleRepo;
+  private _rateLimits?: RateLimitRepo;
   private _tasks?: TaskRepo;
   private _validation?: ValidationRepo;
   private _valueFlags?: ValueFlagRepo;
@@ -145,6 +147,9 @@ export class Repos {
   }
   get signinThrottle(): SigninThrottleRepo {
     return (this._signinThrottle ??= new SigninThrottleRepo(this.db));
+  }
+  get rateLimits(): RateLimitRepo {
+    return (this._rateLimits ??= new RateLimitRepo(this.db));
   }
   get tasks(): TaskRepo {
     return (this._tasks ??= new TaskRepo(this.db));

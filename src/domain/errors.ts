@@ -26,12 +26,14 @@ export type ErrorCode =
   | 'conflict'
   | 'units_file_invalid'
   | 'file_invalid'
+  | 'file_too_large'
   | 'import_conflicts'
   | 'period_locked'
   | 'invalid_transition'
   | 'no_recipients'
   | 'not_recipient'
   | 'too_many_attempts'
+  | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'idempotency_key_reused'
@@ -61,12 +63,14 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   units_file_invalid: 422,
   file_invalid: 400,
+  file_too_large: 413,
   import_conflicts: 409,
   period_locked: 409,
   invalid_transition: 409,
   no_recipients: 422,
   not_recipient: 403,
   too_many_attempts: 429,
+  rate_limited: 429,
   payload_too_large: 413,
   unsupported_media_type: 415,
   idempotency_key_reused: 422,

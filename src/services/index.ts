@@ -25,6 +25,8 @@ import { PdfPrinter } from './briefing-pdf.ts';
 import { BoardPdfService } from './board-pdf.ts';
 import { GeoService } from './geo.service.ts';
 import { PlaceService } from './place.service.ts';
+import { PublicPhotoService } from './public-photo.service.ts';
+import { RateLimitService } from './rate-limit.service.ts';
 import { IdempotencyService } from './idempotency.service.ts';
 import { Dhis2MetadataService } from './dhis2-metadata.service.ts';
 import { RegistrationService } from './registration.service.ts';
@@ -94,6 +96,10 @@ export interface Services {
   places: PlaceService;
   /** Offices' working calendars, what deadlines are counted in (issue 20). */
   workingCalendars: WorkingCalendarService;
+  /** Rate limits of the public routes, counted in the database (issue 20). */
+  rateLimits: RateLimitService;
+  /** Citizens' photos, checked and cleaned of metadata before a report cites them (issue 20). */
+  publicPhotos: PublicPhotoService;
 }
 
 export function createServices(
@@ -178,6 +184,8 @@ export function createServices(
     carry,
     places: new PlaceService(hierarchy),
     workingCalendars: new WorkingCalendarService(store, hierarchy, clock),
+    rateLimits: new RateLimitService(store, clock),
+    publicPhotos: new PublicPhotoService(store, clock),
     auth: new AuthService(store, clock, { ...DEFAULT_AUTH, ...opts.auth }),
     groups,
     audit: new AuditService(store),

@@ -10158,6 +10158,16 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
+        /** @description Too many requests from this address (or for this phone): `rate_limited`; wait `Retry-After` seconds */
+        429: {
+          headers: {
+            'Retry-After'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
       };
     };
     put?: never;
@@ -10210,6 +10220,16 @@ export interface paths {
         /** @description Unknown unit or version */
         404: {
           headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Too many requests from this address (or for this phone): `rate_limited`; wait `Retry-After` seconds */
+        429: {
+          headers: {
+            'Retry-After'?: number;
             [name: string]: unknown;
           };
           content: {
@@ -10538,6 +10558,92 @@ export interface paths {
         /** @description Unknown unit or version */
         404: {
           headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/public/photos': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload a photo for a citizen report (multipart field `file`): JPEG, PNG or WebP, at most 10 MB and 50 megapixels; public, no account
+     * @description The photo is decoded and encoded anew: no EXIF, GPS, XMP or other metadata is kept, its orientation is applied, and a side longer than 2,560 px is scaled down. It is kept pending until a report cites it by `id` and `key`. HEIC is refused with a message asking for JPEG. At most 30 an hour from one address.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'multipart/form-data': {
+            /** Format: binary */
+            file?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Kept, cleaned; cite it by id and key */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PublicPhoto'];
+          };
+        };
+        /** @description Not an image, or not one of JPEG, PNG, WebP (`file_invalid`) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Over 10 MB or 50 megapixels (`file_too_large`) */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Too many requests from this address (or for this phone): `rate_limited`; wait `Retry-After` seconds */
+        429: {
+          headers: {
+            'Retry-After'?: number;
             [name: string]: unknown;
           };
           content: {
@@ -13010,12 +13116,14 @@ export interface components {
               | 'conflict'
               | 'units_file_invalid'
               | 'file_invalid'
+              | 'file_too_large'
               | 'import_conflicts'
               | 'period_locked'
               | 'invalid_transition'
               | 'no_recipients'
               | 'not_recipient'
               | 'too_many_attempts'
+              | 'rate_limited'
               | 'payload_too_large'
               | 'unsupported_media_type'
               | 'idempotency_key_reused'
@@ -13904,12 +14012,14 @@ export interface components {
           | 'conflict'
           | 'units_file_invalid'
           | 'file_invalid'
+          | 'file_too_large'
           | 'import_conflicts'
           | 'period_locked'
           | 'invalid_transition'
           | 'no_recipients'
           | 'not_recipient'
           | 'too_many_attempts'
+          | 'rate_limited'
           | 'payload_too_large'
           | 'unsupported_media_type'
           | 'idempotency_key_reused'
@@ -14700,12 +14810,14 @@ export interface components {
           | 'conflict'
           | 'units_file_invalid'
           | 'file_invalid'
+          | 'file_too_large'
           | 'import_conflicts'
           | 'period_locked'
           | 'invalid_transition'
           | 'no_recipients'
           | 'not_recipient'
           | 'too_many_attempts'
+          | 'rate_limited'
           | 'payload_too_large'
           | 'unsupported_media_type'
           | 'idempotency_key_reused'
@@ -15433,6 +15545,17 @@ export interface components {
       name: string;
       /** @example phuong */
       type: string;
+    };
+    PublicPhoto: {
+      /** @enum {string} */
+      contentType: 'image/jpeg' | 'image/png' | 'image/webp';
+      height: number;
+      id: number;
+      /** @description Secret: send it with the id in the report that cites the photo */
+      key: string;
+      /** @description Bytes as kept (after cleaning) */
+      size: number;
+      width: number;
     };
     RegistrationImportSummary: {
       httpStatus: string;
