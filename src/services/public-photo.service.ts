@@ -1,17 +1,15 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Store } from '../db/store.ts';
 import type { Clock } from '../domain/dates.ts';
 import type { PublicPhoto } from '../contract/public-photo.ts';
+import { CITIZEN_ACTOR, citizenUploadKey } from './citizen-report.service.ts';
 import { cleanPhoto } from './photo.ts';
 
 /**
  * Who uploaded a citizen's photo, as `attachment.created_by` keeps it: the hash of the photo's
- * key, so the key itself is never stored. A report claims its photos by {id, key} with
- * `attachments.pending(ids, citizenUploader(key))` — the rule of the signed-in upload, where
- * `created_by` names the officer.
+ * key (`citizenUploadKey`), so the key itself is never stored; the report claims by {id, key}.
  */
-export const citizenUploader = (key: string) =>
-  `citizen:${createHash('sha256').update(key).digest('hex')}`;
+export const citizenUploader = citizenUploadKey;
 
 /** Photos for citizens' reports, uploaded from the public page before the report (issue 20). */
 export class PublicPhotoService {
@@ -34,9 +32,7 @@ export class PublicPhotoService {
       });
       // No account: the audit log knows the citizen only as one (the key's hash is the row's).
       await tx.audit.record({
-        actorKind: 'system',
-        actorId: null,
-        actorName: 'citizen',
+        ...CITIZEN_ACTOR,
         action: 'attachment.public_upload',
         entityType: 'attachment',
         entityId: String(row.id),
