@@ -96,7 +96,7 @@ for (const engine of testEngines()) {
     };
 
     before(async () => {
-      t = await openTestDb(engine, { clock: () => now });
+      t = await openTestDb(engine, { clock: () => now, publicLimitScale: 1000 });
       const admin = ApiClient.for(t.services);
       assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
       as.set('admin', admin);

@@ -52,3 +52,69 @@ for (const engine of testEngines()) {
     });
   });
 }
+
+/**
+ * The report intake under its limits (issue 20, Abuse): per client address and per contact
+ * phone however it is typed; a refused report stores nothing.
+ */
+for (const engine of testEngines()) {
+  describe(`rate limits of the report intake on ${engine}`, () => {
+    let t: TestDb;
+    const now = new Date('2026-12-07T08:00:10Z');
+    let app: ReturnType<typeof createApp>;
+    const citizen = (address: string) =>
+      new ApiClient(app, { [TEST_ADDRESS_HEADER]: address, 'accept-language': 'en' });
+    const report = (phone?: string) => ({
+      category: 'THU_TUC_HANH_CHINH',
+      description: 'Hồ sơ nộp đã quá hạn mà chưa có kết quả',
+      place: { unit: '00070' },
+      ...(phone ? { contact: { phone } } : {}),
+    });
+    const stored = async () =>
+      (
+        await t.database.db
+          .selectFrom('citizen_report')
+          .select((e) => e.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n;
+
+    before(async () => {
+      t = await openTestDb(engine, { clock: () => now });
+      app = createApp(t.services);
+    });
+    after(() => t?.close());
+
+    it('takes 10 reports an hour from one address, then 429; another address goes on', async () => {
+      const one = citizen('203.0.113.10');
+      for (let i = 0; i < PUBLIC_LIMITS.reportPerAddress.limit; i++)
+        assert.equal((await one.post('/api/public/reports', report())).status, 201, `${i + 1}`);
+      const before = await stored();
+      const refused = await one.post('/api/public/reports', report());
+      assert.equal(refused.status, 429);
+      assert.equal(refused.json.error.code, 'rate_limited');
+      assert.ok(refused.headers.get('retry-after'));
+      assert.equal(await stored(), before, 'nothing stored');
+      assert.equal(
+        (await citizen('203.0.113.11').post('/api/public/reports', report())).status,
+        201,
+      );
+    });
+
+    it('takes 5 reports an hour giving one phone, however it is typed, from any address', async () => {
+      const forms = ['0912 345 678', '+84912345678', '84912345678', '0912345678', '0912.345.678'];
+      for (const [i, phone] of forms.entries())
+        assert.equal(
+          (await citizen(`192.0.2.${i + 1}`).post('/api/public/reports', report(phone))).status,
+          201,
+          phone,
+        );
+      const refused = await citizen('192.0.2.99').post('/api/public/reports', report('0912345678'));
+      assert.equal(refused.status, 429);
+      assert.match(refused.json.error.message, /Too many requests/);
+      assert.equal(
+        (await citizen('192.0.2.99').post('/api/public/reports', report('0987654321'))).status,
+        201,
+      );
+    });
+  });
+}

@@ -117,6 +117,8 @@ export function createServices(
     auth?: Partial<AuthOptions>;
     /** Share panel answers per scope until the next live event (default: yes; benches compare). */
     panelCache?: boolean;
+    /** Multiplies the public routes' rate limits (tests that send many reports from one address). */
+    publicLimitScale?: number;
     /** The working calendar of each office (default: the civil service's, 2026 days off). */
     calendars?: Calendars;
   } = {},
@@ -197,7 +199,7 @@ export function createServices(
     carry,
     places,
     workingCalendars,
-    rateLimits: new RateLimitService(store, clock),
+    rateLimits: new RateLimitService(store, clock, opts.publicLimitScale),
     publicPhotos: new PublicPhotoService(store, clock),
     auth: new AuthService(store, clock, { ...DEFAULT_AUTH, ...opts.auth }),
     groups,
