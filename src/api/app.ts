@@ -27,6 +27,7 @@ import { dataEntryRoutes } from './data-entry.routes.ts';
 import { reportingRoutes } from './reporting.routes.ts';
 import { geoRoutes } from './geo.routes.ts';
 import { PLACE_PUBLIC_ROUTES, placeRoutes } from './place.routes.ts';
+import { SPAM_PUBLIC_ROUTES, spamRoutes } from './spam.routes.ts';
 import { sectorRoutes } from './sector.routes.ts';
 import { liveRoutes } from './live.routes.ts';
 import { alertRoutes } from './alert.routes.ts';
@@ -52,6 +53,7 @@ const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
   '/api/auth/login',
   '/api/auth/logout',
   ...PLACE_PUBLIC_ROUTES,
+  ...SPAM_PUBLIC_ROUTES,
 ]);
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -147,6 +149,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.route('/', planRoutes());
   app.route('/', attachmentRoutes());
   app.route('/', citizenRoutes());
+  app.route('/', spamRoutes());
   // Open311 GeoReport v2 (issue 20): public, outside /api, in the spec's shapes.
   app.route('/', open311Routes());
   // DHIS2's Web API (issue 14): /api/me, /api/system/info, metadata lists and objects.

@@ -907,6 +907,41 @@ export interface CitizenCategoryTable {
   updated_at: Timestamp;
 }
 
+/** Reports to the 5656 spam line (issue 20, migration 0037). */
+export interface SpamReportTable {
+  id: Generated<number>;
+  number: string;
+  kind: 'sms' | 'call';
+  content: Generated<string>;
+  operator: string;
+  reported_at: GivenTimestamp;
+  received_at: GivenTimestamp;
+  received_day: string;
+  source: 'api' | 'web';
+  token_id: string | null;
+  client_hash: string | null;
+  reporter_hash: string | null;
+  external_id: string | null;
+}
+
+export interface SpamBlockTable {
+  id: Generated<number>;
+  number: string;
+  operator: string;
+  blocked_at: GivenTimestamp;
+  blocked_day: string;
+  confirmed_by: string;
+}
+
+/** Days whose spam counts are to be computed again (migration 0037). */
+export interface SpamCountDueTable {
+  id: Generated<number>;
+  day: string;
+}
+
 export interface Schema {
   citizen_category: CitizenCategoryTable;
+  spam_report: SpamReportTable;
+  spam_block: SpamBlockTable;
+  spam_count_due: SpamCountDueTable;
 }

@@ -30,6 +30,7 @@ import { BriefingRepo } from './briefing.repo.ts';
 import { RegistrationRepo } from './registration.repo.ts';
 import { ReportingRepo } from './reporting.repo.ts';
 import { SectorRepo } from './sector.repo.ts';
+import { SpamRepo } from './spam.repo.ts';
 import { SigninThrottleRepo } from './signin-throttle.repo.ts';
 import { TaskRepo } from './task.repo.ts';
 import { ValidationRepo } from './validation.repo.ts';
@@ -65,6 +66,7 @@ export class Repos {
   private _sectors?: SectorRepo;
   private _briefings?: BriefingRepo;
   private _signinThrottle?: SigninThrottleRepo;
+  private _spam?: SpamRepo;
   private _tasks?: TaskRepo;
   private _validation?: ValidationRepo;
   private _valueFlags?: ValueFlagRepo;
@@ -143,6 +145,9 @@ export class Repos {
   }
   get signinThrottle(): SigninThrottleRepo {
     return (this._signinThrottle ??= new SigninThrottleRepo(this.db));
+  }
+  get spam(): SpamRepo {
+    return (this._spam ??= new SpamRepo(this.db));
   }
   get tasks(): TaskRepo {
     return (this._tasks ??= new TaskRepo(this.db));

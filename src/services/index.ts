@@ -34,6 +34,7 @@ import { OutlierService } from './outlier.service.ts';
 import { ValidationService } from './validation.service.ts';
 import { ValueOutlierService } from './value-outlier.service.ts';
 import { ValueFlagService } from './value-flag.service.ts';
+import { SpamService } from './spam.service.ts';
 
 /** A board's panels read at once on the server engine: a third of its pool of ten. */
 const BOARD_PANELS_AT_ONCE = 4;
@@ -91,6 +92,8 @@ export interface Services {
   valueOutliers: ValueOutlierService;
   /** The commune of a place, by a point or a name; public (issue 20, api/place.routes.ts). */
   places: PlaceService;
+  /** The 5656 spam line: intake, blocks, the week's top numbers, daily counts (issue 20). */
+  spam: SpamService;
 }
 
 export function createServices(
@@ -164,6 +167,9 @@ export function createServices(
   // Closed before the database: evaluations first (they publish), then the bus.
   database.onClose(() => live.close());
   database.onClose(() => alerts.close());
+  const metadata = new MetadataService(store, groups, validation, citizenCategories);
+  const spam = new SpamService(store, clock, metadata, dataValues);
+  database.onClose(() => spam.close());
   const reporting = new ReportingService(store, hierarchy);
   const printer = new PdfPrinter();
   database.onClose(() => printer.close());
@@ -177,7 +183,7 @@ export function createServices(
     auth: new AuthService(store, clock, { ...DEFAULT_AUTH, ...opts.auth }),
     groups,
     audit: new AuditService(store),
-    metadata: new MetadataService(store, groups, validation, citizenCategories),
+    metadata,
     dataValues,
     analytics,
     dataEntry: new DataEntryService(store, hierarchy, dataValues),
@@ -209,5 +215,6 @@ export function createServices(
     validation,
     valueFlags: new ValueFlagService(store),
     valueOutliers,
+    spam,
   };
 }
