@@ -38,10 +38,39 @@ export class SpamRepo {
    */
   async insertReports(rows: SpamReportRow[]): Promise<(number | null)[]> {
     if (rows.length === 0) return [];
+    const col = <K extends keyof SpamReportRow>(k: K) => rows.map((r) => r[k]);
+    // One array per column (unnest): half the work of a JSON document of rows on PGlite. Ids
+    // are drawn first (the CTE is materialised: nextval is volatile), so that each input row
+    // knows whether it was inserted.
+    const r = await sql<{ id: number | null }>`
+      with input as (
+        select u.*, nextval('spam_report_id_seq') as id
+        from unnest(${col('number')}::text[], ${col('kind')}::text[], ${col('content')}::text[],
+          ${col('operator')}::text[], ${col('reported_at')}::timestamptz[],
+          ${col('received_at')}::timestamptz[], ${col('received_day')}::date[],
+          ${col('source')}::text[], ${col('token_id')}::text[], ${col('client_hash')}::text[],
+          ${col('reporter_hash')}::text[], ${col('external_id')}::text[])
+          with ordinality as u(number, kind, content, operator, reported_at, received_at,
+            received_day, source, token_id, client_hash, reporter_hash, external_id, ord)
+      ), ins as (
+        insert into spam_report (id, number, kind, content, operator, reported_at, received_at,
+          received_day, source, token_id, client_hash, reporter_hash, external_id)
+        select id, number, kind, content, operator, reported_at, received_at, received_day,
+          source, token_id, client_hash, reporter_hash, external_id
+        from input order by ord
+        on conflict (token_id, external_id) where external_id is not null do nothing
+        returning id
+      )
+      select ins.id from input left join ins on ins.id = input.id
+      order by input.ord`.execute(this.db);
+    return r.rows.map((x) => (x.id === null ? null : Number(x.id)));
+  }
+
+  /** insertReports through a JSON document of rows (json_to_recordset): the bench's comparison. */
+  async insertReportsJson(rows: SpamReportRow[]): Promise<(number | null)[]> {
+    if (rows.length === 0) return [];
     const input = rows.map((r, ord) => ({ ord, ...r }));
-    // Ids are drawn first (the CTE is materialised: nextval is volatile), so that each input
-    // row knows whether it was inserted.
-    const r = await sql<{ ord: number; id: number | null }>`
+    const r = await sql<{ id: number | null }>`
       with input as (
         select t.*, nextval('spam_report_id_seq') as id
         from json_to_recordset(${JSON.stringify(input)}::json) as t(
@@ -57,7 +86,7 @@ export class SpamRepo {
         on conflict (token_id, external_id) where external_id is not null do nothing
         returning id
       )
-      select input.ord, ins.id from input left join ins on ins.id = input.id
+      select ins.id from input left join ins on ins.id = input.id
       order by input.ord`.execute(this.db);
     return r.rows.map((x) => (x.id === null ? null : Number(x.id)));
   }
