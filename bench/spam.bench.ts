@@ -210,8 +210,7 @@ async function run(opts: BenchOptions): Promise<Measurement[]> {
         rows.push({ engine, line, seconds, ...r, stored: v.stored - before, counted: v.counted });
         if (v.stored - before !== r.sent)
           opts.log(`${engine}: LOSS — sent ${r.sent}, stored ${v.stored - before}`);
-        if (v.counted !== v.stored)
-          opts.log(`${engine}: count ${v.counted} ≠ rows ${v.stored}`);
+        if (v.counted !== v.stored) opts.log(`${engine}: count ${v.counted} ≠ rows ${v.stored}`);
         before = v.stored;
       }
       const base = Math.max(5, Math.round(seconds / 3));

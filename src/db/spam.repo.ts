@@ -66,31 +66,6 @@ export class SpamRepo {
     return r.rows.map((x) => (x.id === null ? null : Number(x.id)));
   }
 
-  /** insertReports through a JSON document of rows (json_to_recordset): the bench's comparison. */
-  async insertReportsJson(rows: SpamReportRow[]): Promise<(number | null)[]> {
-    if (rows.length === 0) return [];
-    const input = rows.map((r, ord) => ({ ord, ...r }));
-    const r = await sql<{ id: number | null }>`
-      with input as (
-        select t.*, nextval('spam_report_id_seq') as id
-        from json_to_recordset(${JSON.stringify(input)}::json) as t(
-          ord int, number text, kind text, content text, operator text, reported_at timestamptz,
-          received_at timestamptz, received_day date, source text, token_id text,
-          client_hash text, reporter_hash text, external_id text)
-      ), ins as (
-        insert into spam_report (id, number, kind, content, operator, reported_at, received_at,
-          received_day, source, token_id, client_hash, reporter_hash, external_id)
-        select id, number, kind, content, operator, reported_at, received_at, received_day,
-          source, token_id, client_hash, reporter_hash, external_id
-        from input order by ord
-        on conflict (token_id, external_id) where external_id is not null do nothing
-        returning id
-      )
-      select ins.id from input left join ins on ins.id = input.id
-      order by input.ord`.execute(this.db);
-    return r.rows.map((x) => (x.id === null ? null : Number(x.id)));
-  }
-
   /** The day's counts are to be computed again (in the writer's transaction). */
   async markDue(days: string[]): Promise<void> {
     if (days.length === 0) return;
