@@ -28,6 +28,7 @@ import { reportingRoutes } from './reporting.routes.ts';
 import { geoRoutes } from './geo.routes.ts';
 import { PLACE_PUBLIC_ROUTES, placeRoutes } from './place.routes.ts';
 import { PUBLIC_PHOTO_ROUTES, publicPhotoRoutes } from './public-photo.routes.ts';
+import { SPAM_PUBLIC_ROUTES, spamRoutes } from './spam.routes.ts';
 import { sectorRoutes } from './sector.routes.ts';
 import { liveRoutes } from './live.routes.ts';
 import { alertRoutes } from './alert.routes.ts';
@@ -56,6 +57,7 @@ const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
   '/api/auth/logout',
   ...PLACE_PUBLIC_ROUTES,
   ...PUBLIC_PHOTO_ROUTES,
+  ...SPAM_PUBLIC_ROUTES,
 ]);
 
 /** Answered without signing in: the routes above, and the citizens' under /api/public/. */
@@ -157,6 +159,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.route('/', citizenRoutes());
   app.route('/', workingCalendarRoutes());
   app.route('/', citizenReportRoutes());
+  app.route('/', spamRoutes());
   // Open311 GeoReport v2 (issue 20): public, outside /api, in the spec's shapes.
   app.route('/', open311Routes());
   // DHIS2's Web API (issue 14): /api/me, /api/system/info, metadata lists and objects.

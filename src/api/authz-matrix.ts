@@ -214,6 +214,16 @@ export const validationRule = (code: string) => ({
   right: { expression: '1000000', missingValueStrategy: 'NEVER_SKIP' },
 });
 
+/** A spam report as a gateway sends it (with its own id) or the public page (without). */
+export const spamReport = (externalId?: string) => ({
+  number: '0912345678',
+  kind: 'sms',
+  content: 'Chúc mừng thuê bao trúng thưởng, bấm vào liên kết mx',
+  operator: 'viettel',
+  reportedAt: new Date(Date.now() - 60_000).toISOString(),
+  ...(externalId ? { externalId } : {}),
+});
+
 /** A citizens' report category, as POST /api/citizenCategories takes it. */
 export const citizenCategory = (code: string) => ({
   code,
@@ -1127,6 +1137,46 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
     scope: 'none',
     touches: 'an active service, the same for everyone',
     sample: () => ({ path: '/open311/v2/services/HA_TANG_DO_THI.xml' }),
+  },
+
+  // — the 5656 spam line (issue 20): numbers are national, not of a unit
+  {
+    method: 'POST',
+    path: '/api/spamReports',
+    needs: ['spam.report'],
+    scope: 'none',
+    touches: 'a report is of a number, not of a unit: not scoped',
+    table: 'spam_report',
+    sample: (f) => ({ path: '/api/spamReports', json: spamReport(`mx-${f.seq()}`) }),
+  },
+  {
+    method: 'POST',
+    path: '/api/public/spamReports',
+    public: true,
+    needs: [],
+    scope: 'none',
+    touches: 'the public page: no account',
+    sample: () => ({ path: '/api/public/spamReports', json: spamReport() }),
+  },
+  {
+    method: 'POST',
+    path: '/api/spamReports/blocks',
+    needs: ['spam.block'],
+    scope: 'none',
+    touches: 'a number, not a unit: not scoped',
+    table: 'spam_block',
+    sample: (f) => ({
+      path: '/api/spamReports/blocks',
+      json: { operator: 'viettel', numbers: [`09${String(10_000_000 + f.seq()).slice(-8)}`] },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/api/spamReports/top',
+    needs: ['data.read'],
+    ...ROOT_ONLY,
+    touches: "the nation's list",
+    sample: () => ({ path: '/api/spamReports/top?limit=5' }),
   },
 
   // — DHIS2's Web API: the caller, the system, metadata lists and objects

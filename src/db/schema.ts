@@ -950,8 +950,8 @@ export interface CitizenReportTable {
   contact_phone: string | null;
   contact_email: string | null;
   source: 'web' | 'open311' | 'api';
-  acknowledge_due: Timestamp;
-  answer_due: Timestamp;
+  acknowledge_due: GivenTimestamp;
+  answer_due: GivenTimestamp;
   acknowledged_at: Timestamp | null;
   answered_at: Timestamp | null;
   closed_at: Timestamp | null;
@@ -988,6 +988,38 @@ export interface CitizenReportEventTable {
   to_unit_code: string | null;
   to_unit_name: string | null;
   actor_name: string;
+}
+
+/** Reports to the 5656 spam line (issue 20, migration 0037). */
+export interface SpamReportTable {
+  id: Generated<number>;
+  number: string;
+  kind: 'sms' | 'call';
+  content: Generated<string>;
+  operator: string;
+  reported_at: GivenTimestamp;
+  received_at: GivenTimestamp;
+  received_day: string;
+  source: 'api' | 'web';
+  token_id: string | null;
+  client_hash: string | null;
+  reporter_hash: string | null;
+  external_id: string | null;
+}
+
+export interface SpamBlockTable {
+  id: Generated<number>;
+  number: string;
+  operator: string;
+  blocked_at: GivenTimestamp;
+  blocked_day: string;
+  confirmed_by: string;
+}
+
+/** Days whose spam counts are to be computed again (migration 0037). */
+export interface SpamCountDueTable {
+  id: Generated<number>;
+  day: string;
 }
 
 export interface Schema {
@@ -1027,4 +1059,7 @@ export interface WorkingCalendarTable {
 
 export interface Schema {
   working_calendar: WorkingCalendarTable;
+  spam_report: SpamReportTable;
+  spam_block: SpamBlockTable;
+  spam_count_due: SpamCountDueTable;
 }

@@ -32,6 +32,7 @@ import { RegistrationRepo } from './registration.repo.ts';
 import { ReportingRepo } from './reporting.repo.ts';
 import { SectorRepo } from './sector.repo.ts';
 import { RateLimitRepo } from './rate-limit.repo.ts';
+import { SpamRepo } from './spam.repo.ts';
 import { SigninThrottleRepo } from './signin-throttle.repo.ts';
 import { TaskRepo } from './task.repo.ts';
 import { ValidationRepo } from './validation.repo.ts';
@@ -70,6 +71,7 @@ export class Repos {
   private _briefings?: BriefingRepo;
   private _signinThrottle?: SigninThrottleRepo;
   private _rateLimits?: RateLimitRepo;
+  private _spam?: SpamRepo;
   private _tasks?: TaskRepo;
   private _validation?: ValidationRepo;
   private _valueFlags?: ValueFlagRepo;
@@ -155,6 +157,9 @@ export class Repos {
   }
   get rateLimits(): RateLimitRepo {
     return (this._rateLimits ??= new RateLimitRepo(this.db));
+  }
+  get spam(): SpamRepo {
+    return (this._spam ??= new SpamRepo(this.db));
   }
   get tasks(): TaskRepo {
     return (this._tasks ??= new TaskRepo(this.db));

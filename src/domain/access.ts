@@ -29,6 +29,10 @@ export const ACTIONS = [
   'board.read',
   'board.write',
   'board.default',
+  // The 5656 spam line (issue 20): an operator's gateway submits reports; an operator confirms
+  // numbers it blocked. Machine tokens' permissions; only admin holds them among the roles.
+  'spam.report',
+  'spam.block',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

@@ -43,6 +43,7 @@ import { ValidationService } from './validation.service.ts';
 import { ValueOutlierService } from './value-outlier.service.ts';
 import { ValueFlagService } from './value-flag.service.ts';
 import { WorkingCalendarService } from './working-calendar.service.ts';
+import { SpamService } from './spam.service.ts';
 
 /** A board's panels read at once on the server engine: a third of its pool of ten. */
 const BOARD_PANELS_AT_ONCE = 4;
@@ -108,6 +109,8 @@ export interface Services {
   publicPhotos: PublicPhotoService;
   /** Citizens' reports routed as tasks, public and officers' (issue 20). */
   citizenReports: CitizenReportService;
+  /** The 5656 spam line: intake, blocks, the week's top numbers, daily counts (issue 20). */
+  spam: SpamService;
 }
 
 export function createServices(
@@ -185,6 +188,9 @@ export function createServices(
   // Closed before the database: evaluations first (they publish), then the bus.
   database.onClose(() => live.close());
   database.onClose(() => alerts.close());
+  const metadata = new MetadataService(store, groups, validation, citizenCategories);
+  const spam = new SpamService(store, clock, metadata, dataValues);
+  database.onClose(() => spam.close());
   const reporting = new ReportingService(store, hierarchy);
   const tasks = new TaskService(store, hierarchy, live, clock);
   const places = new PlaceService(hierarchy);
@@ -204,7 +210,7 @@ export function createServices(
     auth: new AuthService(store, clock, { ...DEFAULT_AUTH, ...opts.auth }),
     groups,
     audit: new AuditService(store),
-    metadata: new MetadataService(store, groups, validation, citizenCategories),
+    metadata,
     dataValues,
     analytics,
     dataEntry: new DataEntryService(store, hierarchy, dataValues),
@@ -244,5 +250,6 @@ export function createServices(
       opts.calendars ?? workingCalendars,
       clock,
     ),
+    spam,
   };
 }

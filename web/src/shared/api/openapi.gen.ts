@@ -10720,6 +10720,16 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
+        /** @description Too many requests from this address (or for this phone): `rate_limited`; wait `Retry-After` seconds */
+        429: {
+          headers: {
+            'Retry-After'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
       };
     };
     delete?: never;
@@ -11034,6 +11044,71 @@ export interface paths {
         /** @description Not allowed in the report’s status (invalid_transition), or rated already (conflict) */
         409: {
           headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/public/spamReports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * One spam report from the public page; public, no account
+     * @description No `externalId`. A report that breaks a rule is refused whole (400 `validation_failed`, every problem in `details.problems`).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['SpamReportInput'];
+        };
+      };
+      responses: {
+        /** @description Received */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SpamPublicReceipt'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Too many requests from this address (or for this phone): `rate_limited`; wait `Retry-After` seconds */
+        429: {
+          headers: {
+            'Retry-After'?: number;
             [name: string]: unknown;
           };
           content: {
@@ -12131,6 +12206,254 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/spamReports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Spam reports from an operator’s gateway: one, or up to 1,000 (spam.report)
+     * @description Each report is checked on its own: the answer gives every item accepted, duplicate (its `externalId` was stored before for this token, or came twice in the request) or rejected with its reasons in Vietnamese and English; the good items of a batch are kept. 200 with status OK or WARNING; 409 (status ERROR) when every item was rejected. Send `externalId` so that a batch sent again is not counted twice.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['SpamReportBatch'];
+        };
+      };
+      responses: {
+        /** @description What became of each report */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SpamImportSummary'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Every report rejected */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SpamImportSummary'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/spamReports/blocks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Numbers an operator confirms it has blocked (spam.block) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['SpamBlockInput'];
+        };
+      };
+      responses: {
+        /** @description Blocks stored */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SpamBlockSummary'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/spamReports/top': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The numbers most reported in an ISO week, with blocks (data.read, national scope); JSON or CSV */
+    get: {
+      parameters: {
+        query?: {
+          format?: 'json' | 'csv';
+          limit?: number;
+          /** @description An ISO week, 2026-W49; default this week */
+          week?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The list, most reports first */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SpamTop'];
+            'text/csv': string;
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -16499,6 +16822,8 @@ export interface components {
         | 'board.read'
         | 'board.write'
         | 'board.default'
+        | 'spam.report'
+        | 'spam.block'
       )[];
       role?: string;
       scope: {
@@ -16598,6 +16923,8 @@ export interface components {
         | 'board.read'
         | 'board.write'
         | 'board.default'
+        | 'spam.report'
+        | 'spam.block'
       )[];
       scope: {
         /** @example 79 */
@@ -17116,6 +17443,127 @@ export interface components {
     };
     SigninThrottleList: {
       items: components['schemas']['SigninThrottle'][];
+    };
+    SpamBlockInput: {
+      numbers: string[];
+      /** @enum {string} */
+      operator:
+        | 'viettel'
+        | 'vinaphone'
+        | 'mobifone'
+        | 'vietnamobile'
+        | 'gmobile'
+        | 'itelecom'
+        | 'reddi'
+        | 'other';
+    };
+    SpamBlockSummary: {
+      /** @description Numbers this operator had confirmed before */
+      already: number;
+      /** @description Numbers newly confirmed blocked */
+      blocked: number;
+      rejected: {
+        en: string;
+        index: number;
+        value: string;
+        vi: string;
+      }[];
+    };
+    SpamImportSummary: {
+      accepted: number;
+      duplicates: number;
+      received: number;
+      rejected: number;
+      results: {
+        externalId?: string;
+        id?: number;
+        index: number;
+        number?: string;
+        reasons?: {
+          en: string;
+          field: string;
+          vi: string;
+        }[];
+        /** @enum {string} */
+        status: 'accepted' | 'duplicate' | 'rejected';
+      }[];
+      /**
+       * @description OK: nothing rejected; WARNING: some rejected; ERROR: every item rejected
+       * @enum {string}
+       */
+      status: 'OK' | 'WARNING' | 'ERROR';
+    };
+    SpamPublicReceipt: {
+      id: number;
+      /** @enum {string} */
+      kind: 'sms' | 'call';
+      number: string;
+      receivedAt: string;
+    };
+    SpamReportBatch:
+      | {
+          reports: unknown[];
+        }
+      | components['schemas']['SpamReportInput'];
+    SpamReportInput: {
+      /**
+       * @description The message, at most 2,000 characters; required for sms, may be empty for a call
+       * @example Chúc mừng bạn trúng thưởng...
+       */
+      content?: string;
+      /**
+       * @description The gateway's own id of the report (1–100 ASCII characters): sent again, the report is a duplicate, not counted twice. Gateways only
+       * @example vt-20261207-000123
+       */
+      externalId?: string;
+      /**
+       * @description sms or call
+       * @example sms
+       */
+      kind?: string;
+      /**
+       * @description The number the spam came from: 0912345678, +84912345678 and 84912345678 are one number (84912345678); a short code (5656) or a sender name (VIETTEL) as given, uppercased
+       * @example 0912345678
+       */
+      number?: string;
+      /**
+       * @description The reporter's operator: viettel, vinaphone, mobifone, vietnamobile, gmobile, itelecom, reddi, other
+       * @example viettel
+       */
+      operator?: string;
+      /**
+       * @description When the spam was received, ISO 8601 with its offset; not in the future, not older than 30 days
+       * @example 2026-12-07T08:30:00+07:00
+       */
+      reportedAt?: string;
+      /** @description The reporter's own number, optional: stored only as a hash (distinct reporters) */
+      reporter?: string;
+    } & {
+      [key: string]: unknown;
+    };
+    SpamTop: {
+      distinctNumbers: number;
+      end: string;
+      items: {
+        blocked: boolean;
+        /** @description Operators that confirmed it blocked */
+        blockedBy: string[];
+        calls: number;
+        /** @description Earliest reportedAt that week */
+        firstSeen: string;
+        lastSeen: string;
+        number: string;
+        /** @description Distinct operators of the reporters */
+        operators: number;
+        rank: number;
+        /** @description Distinct reporters: by the reporter number a gateway gave (hashed), else its token; on the public page the client address */
+        reporters: number;
+        reports: number;
+        sms: number;
+      }[];
+      start: string;
+      totalReports: number;
+      week: string;
     };
     StandaloneTaskInput: {
       /** @description A user id */
