@@ -6,6 +6,7 @@ import { AuthService, DEFAULT_AUTH, type AuthOptions } from './auth.service.ts';
 import { CarryService } from './carry.service.ts';
 import { CitizenCategoryService } from './citizen-category.service.ts';
 import { CitizenReportService, type Calendars } from './citizen-report.service.ts';
+import { Open311Service } from './open311.service.ts';
 import {
   VN_CIVIL_SERVICE_DAYS_OFF_2026,
   VN_CIVIL_SERVICE_WEEK,
@@ -99,6 +100,8 @@ export interface Services {
   places: PlaceService;
   /** Citizens' reports routed as tasks, public and officers' (issue 20). */
   citizenReports: CitizenReportService;
+  /** Open311 GeoReport v2's service requests over the citizens' reports (issue 20). */
+  open311: Open311Service;
 }
 
 /**
@@ -189,6 +192,15 @@ export function createServices(
   const reporting = new ReportingService(store, hierarchy);
   const tasks = new TaskService(store, hierarchy, live, clock);
   const places = new PlaceService(hierarchy);
+  const auth = new AuthService(store, clock, { ...DEFAULT_AUTH, ...opts.auth });
+  const citizenReports = new CitizenReportService(
+    store,
+    hierarchy,
+    places,
+    tasks,
+    opts.calendars ?? civilServiceCalendars(),
+    clock,
+  );
   const printer = new PdfPrinter();
   database.onClose(() => printer.close());
   return {
@@ -198,7 +210,7 @@ export function createServices(
     hierarchy,
     carry,
     places,
-    auth: new AuthService(store, clock, { ...DEFAULT_AUTH, ...opts.auth }),
+    auth,
     groups,
     audit: new AuditService(store),
     metadata: new MetadataService(store, groups, validation, citizenCategories),
@@ -233,13 +245,7 @@ export function createServices(
     validation,
     valueFlags: new ValueFlagService(store),
     valueOutliers,
-    citizenReports: new CitizenReportService(
-      store,
-      hierarchy,
-      places,
-      tasks,
-      opts.calendars ?? civilServiceCalendars(),
-      clock,
-    ),
+    citizenReports,
+    open311: new Open311Service(store, auth, places, citizenReports, clock),
   };
 }
