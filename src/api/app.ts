@@ -108,6 +108,11 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   // Before anything reads a body: every reader after this sees the counted stream.
   app.use('/api/*', bodyLimit({ ...BODY_LIMITS, ...opts.bodyLimits }));
   app.use('/api/*', idempotency({ isPublic }));
+  // Open311 (outside /api): no session, the api_key is in the form; a public caller's limits,
+  // and Idempotency-Key honoured as on the public intake.
+  app.use('/open311/*', admission(services.database));
+  app.use('/open311/*', bodyLimit({ ...BODY_LIMITS, ...opts.bodyLimits }));
+  app.use('/open311/*', idempotency({ isPublic: () => true }));
   app.onError((err, c) => presentError(c, toAppError(err)));
 
   app.openapi(

@@ -376,6 +376,14 @@ export function authzMatrix(engine: Engine): void {
         photos: [{ id: photo.id, key: 'mx-photo-key' }],
       });
       const reportId = (await t.services.store.repos.citizenReports.byCode(report.code))!.id;
+      // An Open311 app's api_key: any active token (open311.service.ts).
+      const open311Key = (
+        await t.services.auth.createToken('system', {
+          name: 'mx-open311',
+          scope: { version: VERSION, code: unit },
+          permissions: ['data.read'],
+        })
+      ).token;
 
       let outliers = 0;
       f = {
@@ -383,6 +391,7 @@ export function authzMatrix(engine: Engine): void {
         reportCode: report.code,
         reportText,
         reportPhotoId: photo.id,
+        open311Key,
         boardId,
         boardName,
         freshBoard: async () => ({ id: await makeBoard(`Bảng mx ${++n}`, 'edit'), revision: 1 }),

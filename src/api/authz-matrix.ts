@@ -76,6 +76,8 @@ export interface Fixtures {
   reportCode: string;
   reportText: string;
   reportPhotoId: number;
+  /** An active token, the api_key an Open311 app posts with (issue 20). */
+  open311Key: string;
   /** The validation rule of the fixtures (code). */
   validationRule: string;
   /** Sets the fixtures' min–max range (unit, element) again, for a route that removes it. */
@@ -1119,15 +1121,57 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
     table: 'citizen_report_event',
     sample: (f) => ({ path: `/api/reports/${f.reportId}/${action}`, json }),
   })),
-  // Open311 GeoReport v2 (issue 20): public, outside /api, in the spec's shapes.
+  // Open311 GeoReport v2 (issue 20): public, outside /api, in the spec's shapes. Posting needs
+  // an api_key in the form (any active token), whoever calls; reading needs nothing, and shows
+  // the public page's fields only.
   {
     method: 'GET',
     path: '/open311/v2/:resource',
     public: true,
     needs: [],
     scope: 'none',
-    touches: 'discovery and the active services, the same for everyone',
-    sample: () => ({ path: '/open311/v2/services.json' }),
+    touches:
+      'discovery, the active services, and the requests (GET requests): the same for everyone',
+    sample: () => ({ path: '/open311/v2/requests.json' }),
+    marker: (f) => f.reportText,
+  },
+  {
+    method: 'POST',
+    path: '/open311/v2/:resource',
+    public: true,
+    needs: [],
+    scope: 'none',
+    touches: 'a new report, routed to the commune of its place (address_id)',
+    sample: (f) => ({
+      path: '/open311/v2/requests.json',
+      body: new URLSearchParams({
+        api_key: f.open311Key,
+        service_code: 'THU_TUC_HANH_CHINH',
+        address_id: f.unit,
+        description: 'mx phản ánh qua Open311',
+      }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/open311/v2/requests/:id',
+    public: true,
+    needs: [],
+    scope: 'none',
+    touches: 'one report, by its tracking code',
+    sample: (f) => ({ path: `/open311/v2/requests/${f.reportCode}.xml` }),
+    marker: (f) => f.reportText,
+  },
+  {
+    method: 'GET',
+    path: '/open311/v2/tokens/:token',
+    public: true,
+    needs: [],
+    scope: 'none',
+    touches: 'one report’s id from its token (the tracking code itself)',
+    sample: (f) => ({ path: `/open311/v2/tokens/${f.reportCode}.json` }),
+    marker: (f) => f.reportCode,
   },
   {
     method: 'GET',

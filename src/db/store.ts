@@ -23,6 +23,7 @@ import { GroupRepo } from './group.repo.ts';
 import { IdempotencyRepo } from './idempotency.repo.ts';
 import { LiveRepo } from './live.repo.ts';
 import { MetadataRepo } from './metadata.repo.ts';
+import { Open311Repo } from './open311.repo.ts';
 import { OrgUnitRepo } from './org-unit.repo.ts';
 import { OutlierRepo } from './outlier.repo.ts';
 import { PlanRepo } from './plan.repo.ts';
@@ -61,6 +62,7 @@ export class Repos {
   private _idempotency?: IdempotencyRepo;
   private _live?: LiveRepo;
   private _metadata?: MetadataRepo;
+  private _open311?: Open311Repo;
   private _orgUnits?: OrgUnitRepo;
   private _outliers?: OutlierRepo;
   private _plans?: PlanRepo;
@@ -176,6 +178,9 @@ export class Repos {
   }
   get workingCalendars(): WorkingCalendarRepo {
     return (this._workingCalendars ??= new WorkingCalendarRepo(this.db));
+  }
+  get open311(): Open311Repo {
+    return (this._open311 ??= new Open311Repo(this.db));
   }
 }
 

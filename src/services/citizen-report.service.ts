@@ -144,7 +144,9 @@ export class CitizenReportService {
   /** A citizen's report, routed to its handling unit with a task; answers the tracking code. */
   async receive(
     input: ReportIntake,
-    opts: Ctx & { source?: ReportSource } = {},
+    // client: the API token an app sent it with (Open311's api_key), for the audit log;
+    // note: what came with it that is not the citizen's report (officers only).
+    opts: Ctx & { source?: ReportSource; client?: string; note?: string } = {},
   ): Promise<ReportReceipt> {
     const repos = this.store.repos;
     const cat = await repos.citizenCategories.byCode(input.category);
@@ -207,6 +209,7 @@ export class CitizenReportService {
         kind: 'received',
         status: 'received',
         to: { code: handler.code, name: handler.name },
+        internalNote: opts.note ?? null,
         actorName: CITIZEN_NAME,
       });
       await tx.attachments.claim(photoIds, 'citizen_report', id);
@@ -223,6 +226,7 @@ export class CitizenReportService {
           commune: commune.code,
           handler: handler.code,
           source: opts.source ?? 'web',
+          ...(opts.client ? { client: opts.client } : {}),
           taskId,
           photos: photoIds,
           contact: { phone: !!input.contact?.phone, email: !!input.contact?.email },

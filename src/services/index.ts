@@ -6,11 +6,7 @@ import { AuthService, DEFAULT_AUTH, type AuthOptions } from './auth.service.ts';
 import { CarryService } from './carry.service.ts';
 import { CitizenCategoryService } from './citizen-category.service.ts';
 import { CitizenReportService, type Calendars } from './citizen-report.service.ts';
-import {
-  VN_CIVIL_SERVICE_DAYS_OFF_2026,
-  VN_CIVIL_SERVICE_WEEK,
-  workingCalendar,
-} from '../domain/working-time.ts';
+import { Open311Service } from './open311.service.ts';
 import { GroupService } from './group.service.ts';
 import { HierarchyService } from './hierarchy.service.ts';
 import { MetadataService } from './metadata.service.ts';
@@ -111,6 +107,8 @@ export interface Services {
   citizenReports: CitizenReportService;
   /** The 5656 spam line: intake, blocks, the week's top numbers, daily counts (issue 20). */
   spam: SpamService;
+  /** Open311 GeoReport v2's service requests over the citizens' reports (issue 20). */
+  open311: Open311Service;
 }
 
 export function createServices(
@@ -195,6 +193,15 @@ export function createServices(
   const tasks = new TaskService(store, hierarchy, live, clock);
   const places = new PlaceService(hierarchy);
   const workingCalendars = new WorkingCalendarService(store, hierarchy, clock);
+  const auth = new AuthService(store, clock, { ...DEFAULT_AUTH, ...opts.auth });
+  const citizenReports = new CitizenReportService(
+    store,
+    hierarchy,
+    places,
+    tasks,
+    opts.calendars ?? workingCalendars,
+    clock,
+  );
   const printer = new PdfPrinter();
   database.onClose(() => printer.close());
   return {
@@ -207,7 +214,7 @@ export function createServices(
     workingCalendars,
     rateLimits: new RateLimitService(store, clock, opts.publicLimitScale),
     publicPhotos: new PublicPhotoService(store, clock),
-    auth: new AuthService(store, clock, { ...DEFAULT_AUTH, ...opts.auth }),
+    auth,
     groups,
     audit: new AuditService(store),
     metadata,
@@ -242,14 +249,8 @@ export function createServices(
     validation,
     valueFlags: new ValueFlagService(store),
     valueOutliers,
-    citizenReports: new CitizenReportService(
-      store,
-      hierarchy,
-      places,
-      tasks,
-      opts.calendars ?? workingCalendars,
-      clock,
-    ),
+    citizenReports,
     spam,
+    open311: new Open311Service(store, auth, places, citizenReports, clock),
   };
 }
