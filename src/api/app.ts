@@ -35,6 +35,7 @@ import { boardRoutes } from './board.routes.ts';
 import { citizenRoutes } from './citizen.routes.ts';
 import { open311Routes } from './open311.routes.ts';
 import { PUBLIC_PREFIX, citizenReportRoutes } from './citizen-report.routes.ts';
+import { citizenAnswerRoutes } from './citizen-answers.routes.ts';
 import { directiveRoutes } from './directive.routes.ts';
 import { taskRoutes } from './task.routes.ts';
 import { planRoutes } from './plan.routes.ts';
@@ -152,6 +153,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.route('/', attachmentRoutes());
   app.route('/', citizenRoutes());
   app.route('/', citizenReportRoutes());
+  app.route('/', citizenAnswerRoutes());
   // Open311 GeoReport v2 (issue 20): public, outside /api, in the spec's shapes.
   app.route('/', open311Routes());
   // DHIS2's Web API (issue 14): /api/me, /api/system/info, metadata lists and objects.

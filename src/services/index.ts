@@ -6,6 +6,7 @@ import { AuthService, DEFAULT_AUTH, type AuthOptions } from './auth.service.ts';
 import { CarryService } from './carry.service.ts';
 import { CitizenCategoryService } from './citizen-category.service.ts';
 import { CitizenReportService, type Calendars } from './citizen-report.service.ts';
+import { CitizenFiguresService } from './citizen-figures.service.ts';
 import {
   VN_CIVIL_SERVICE_DAYS_OFF_2026,
   VN_CIVIL_SERVICE_WEEK,
@@ -99,6 +100,10 @@ export interface Services {
   places: PlaceService;
   /** Citizens' reports routed as tasks, public and officers' (issue 20). */
   citizenReports: CitizenReportService;
+  /** The working calendar of each office (reports' deadlines, the time to answer). */
+  workingCalendars: Calendars;
+  /** Response-time figures as data values, and the public answers (issue 20). */
+  citizenFigures: CitizenFiguresService;
 }
 
 /**
@@ -130,12 +135,14 @@ export function createServices(
   const live = new LiveBus(store, database);
   const carry = new CarryService(store, live);
   const dataValues = new DataValueService(store, hierarchy);
+  const workingCalendars = opts.calendars ?? civilServiceCalendars();
   const analytics = new AnalyticsService(store, hierarchy);
   const alerts = new AlertService(store, hierarchy, analytics, live);
   const directives = new DirectiveService(store, hierarchy, live, clock);
   const groups = new GroupService(store);
   const validation = new ValidationService(store, hierarchy, analytics);
   const citizenCategories = new CitizenCategoryService(store, clock);
+  const metadata = new MetadataService(store, groups, validation, citizenCategories);
   const valueOutliers = new ValueOutlierService(store);
   // What every import and save checks in its transaction (issue 17): the rules, the ranges.
   dataValues.checkWith({
@@ -201,7 +208,7 @@ export function createServices(
     auth: new AuthService(store, clock, { ...DEFAULT_AUTH, ...opts.auth }),
     groups,
     audit: new AuditService(store),
-    metadata: new MetadataService(store, groups, validation, citizenCategories),
+    metadata,
     dataValues,
     analytics,
     dataEntry: new DataEntryService(store, hierarchy, dataValues),
@@ -238,8 +245,16 @@ export function createServices(
       hierarchy,
       places,
       tasks,
-      opts.calendars ?? civilServiceCalendars(),
+      workingCalendars,
       clock,
+    ),
+    workingCalendars,
+    citizenFigures: new CitizenFiguresService(
+      store,
+      hierarchy,
+      metadata,
+      dataValues,
+      workingCalendars,
     ),
   };
 }
