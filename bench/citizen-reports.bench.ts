@@ -16,7 +16,8 @@
  * p95 ≤ 100 ms for the answers pages and the nation's figures. REPORTS (REPORTS_PGLITE) sets
  * the number of reports.
  */
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Schema } from '../src/db/schema.ts';
 import { createApp } from '../src/api/app.ts';
 import type { Engine } from '../src/db/client.ts';
 import { openTestDb } from '../src/test/harness.ts';
@@ -45,6 +46,48 @@ const FIGURES = [
 ];
 const PROVINCE = '79';
 
+/** The fixture: `n` reports written in one statement, the same on every run (seeded). */
+export async function loadReports(db: Kysely<Schema>, n: number): Promise<void> {
+  await sql`select setseed(0.2026)`.execute(db);
+  await sql`
+    with c as (
+      select code, path, row_number() over (order by code) - 1 as i
+      from org_unit where version = ${VERSION}
+        and level = (select max(level) from org_unit where version = ${VERSION})),
+    k as (select count(*) as n from c),
+    cat as (select * from (values (0, 'HA_TANG_DO_THI'), (1, 'O_NHIEM_MOI_TRUONG'),
+      (2, 'THU_TUC_HANH_CHINH'), (3, 'AN_NINH_TRAT_TU')) as v (i, code)),
+    g as (
+      select g, random() as rs, random() as ra, random() as rr,
+        timestamptz '2025-11-30 17:00:00+00' + random() * interval '365 days' as created
+      from generate_series(1, ${n}) g),
+    r as (
+      select g.*, c.code as unit, c.path, cat.code as category,
+        case when rs < 0.60 then 'closed' when rs < 0.75 then 'answered'
+          when rs < 0.85 then 'in_progress' when rs < 0.93 then 'received'
+          when rs < 0.98 then 'refused' else 'forwarded' end as status
+      from g
+      join c on c.i = (g.g * 7919) % (select n from k)
+      join cat on cat.i = g.g % 4)
+    insert into citizen_report (code, category_code, description, place_version, place_code,
+      place_path, handler_version, handler_code, handler_path, status, source,
+      acknowledge_due, answer_due, acknowledged_at, answered_at, closed_at, answer, rating,
+      created_at, updated_at)
+    select 'PB-' || lpad(g::text, 9, '0'), category,
+      'Phản ánh số ' || g || ': đường ngập nước, rác thải tồn đọng gần chợ, đèn đường hỏng',
+      ${VERSION}, unit, path, ${VERSION}, unit, path, status, 'web',
+      created + interval '1 day', created + interval '7 days',
+      case when status in ('answered', 'closed', 'in_progress') then created + interval '3 hours' end,
+      case when status in ('answered', 'closed')
+        then created + (ra * ra * 14 + 0.1) * interval '1 day' end,
+      case when status = 'closed' then created + (ra * ra * 14 + 1) * interval '1 day' end,
+      case when status in ('answered', 'closed') then 'Đã xử lý xong, cảm ơn ông/bà' end,
+      case when status in ('answered', 'closed') and rr < 0.4
+        then least(5, 1 + floor(rr * 12.5))::smallint end,
+      created, created
+    from r`.execute(db);
+}
+
 async function runEngine(engine: Engine, opts: BenchOptions): Promise<Measurement[]> {
   const t = await openTestDb(engine);
   try {
@@ -61,44 +104,7 @@ async function runEngine(engine: Engine, opts: BenchOptions): Promise<Measuremen
     // The reports: received over a year (Dec 2025 – Nov 2026, Viet Nam's time); 5 working
     // days to answer, taken as 7 calendar days; most answered within days, some weeks late.
     let start = performance.now();
-    await sql`select setseed(0.2026)`.execute(db);
-    await sql`
-      with c as (
-        select code, path, row_number() over (order by code) - 1 as i
-        from org_unit where version = ${VERSION}
-          and level = (select max(level) from org_unit where version = ${VERSION})),
-      k as (select count(*) as n from c),
-      cat as (select * from (values (0, 'HA_TANG_DO_THI'), (1, 'O_NHIEM_MOI_TRUONG'),
-        (2, 'THU_TUC_HANH_CHINH'), (3, 'AN_NINH_TRAT_TU')) as v (i, code)),
-      g as (
-        select g, random() as rs, random() as ra, random() as rr,
-          timestamptz '2025-11-30 17:00:00+00' + random() * interval '365 days' as created
-        from generate_series(1, ${n}) g),
-      r as (
-        select g.*, c.code as unit, c.path, cat.code as category,
-          case when rs < 0.60 then 'closed' when rs < 0.75 then 'answered'
-            when rs < 0.85 then 'in_progress' when rs < 0.93 then 'received'
-            when rs < 0.98 then 'refused' else 'forwarded' end as status
-        from g
-        join c on c.i = (g.g * 7919) % (select n from k)
-        join cat on cat.i = g.g % 4)
-      insert into citizen_report (code, category_code, description, place_version, place_code,
-        place_path, handler_version, handler_code, handler_path, status, source,
-        acknowledge_due, answer_due, acknowledged_at, answered_at, closed_at, answer, rating,
-        created_at, updated_at)
-      select 'PB-' || lpad(g::text, 9, '0'), category,
-        'Phản ánh số ' || g || ': đường ngập nước, rác thải tồn đọng gần chợ, đèn đường hỏng',
-        ${VERSION}, unit, path, ${VERSION}, unit, path, status, 'web',
-        created + interval '1 day', created + interval '7 days',
-        case when status in ('answered', 'closed', 'in_progress') then created + interval '3 hours' end,
-        case when status in ('answered', 'closed')
-          then created + (ra * ra * 14 + 0.1) * interval '1 day' end,
-        case when status = 'closed' then created + (ra * ra * 14 + 1) * interval '1 day' end,
-        case when status in ('answered', 'closed') then 'Đã xử lý xong, cảm ơn ông/bà' end,
-        case when status in ('answered', 'closed') and rr < 0.4
-          then least(5, 1 + floor(rr * 12.5))::smallint end,
-        created, created
-      from r`.execute(db);
+    await loadReports(db, n);
     const loaded = performance.now() - start;
     await sql`analyze citizen_report`.execute(db);
     const queued = await sql<{ n: number }>`

@@ -113,28 +113,31 @@ export class CitizenFiguresRepo {
     offset: number;
   }): Promise<PublicAnswerRow[]> {
     const nation = q.path.split('/').filter(Boolean).length <= 1;
+    // The page first (an index walk newest first), then the names of its 21 rows.
     const r = await sql<PublicAnswerRow>`
       select r.id::int as id, r.category_code, c.name_vi as category_name_vi,
         c.name_en as category_name_en, r.description, r.answer, r.status, r.created_at,
         r.answered_at, r.closed_at, r.rating, r.place_code, pu.full_name as place_name,
         pv.code as province_code, pv.full_name as province_name,
         r.handler_code, h.full_name as handler_name
-      from citizen_report r
+      from (
+        select * from citizen_report r
+        where r.status in (${sql.join(PUBLIC)}) and r.answered_at is not null
+          and r.place_version = ${q.version}
+          ${nation ? sql`` : sql`and r.place_path like ${q.path + '%'}`}
+          ${q.category ? sql`and r.category_code = ${q.category}` : sql``}
+          ${sql.join(
+            q.words.map((w) => sql`and r.search_text like ${'%' + w + '%'}`),
+            sql` `,
+          )}
+        order by r.answered_at desc, r.id desc
+        limit ${q.limit + 1} offset ${q.offset}) r
       join citizen_category c on c.code = r.category_code
       left join org_unit pu on pu.version = r.place_version and pu.code = r.place_code
       left join org_unit pv on pv.version = r.place_version
         and pv.code = split_part(r.place_path, '/', 3)
       left join org_unit h on h.version = r.handler_version and h.code = r.handler_code
-      where r.status in (${sql.join(PUBLIC)}) and r.answered_at is not null
-        and r.place_version = ${q.version}
-        ${nation ? sql`` : sql`and r.place_path like ${q.path + '%'}`}
-        ${q.category ? sql`and r.category_code = ${q.category}` : sql``}
-        ${sql.join(
-          q.words.map((w) => sql`and r.search_text like ${'%' + w + '%'}`),
-          sql` `,
-        )}
-      order by r.answered_at desc, r.id desc
-      limit ${q.limit + 1} offset ${q.offset}`.execute(this.db);
+      order by r.answered_at desc, r.id desc`.execute(this.db);
     return r.rows;
   }
 

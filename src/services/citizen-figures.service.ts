@@ -25,7 +25,7 @@ import type { HierarchyService } from './hierarchy.service.ts';
 import type { MetadataService } from './metadata.service.ts';
 
 /** Cells taken off the queue at once. */
-const QUEUE_BATCH = 20_000;
+const QUEUE_BATCH = 100_000;
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 const photoUrl = (id: number) => `/api/public/photos/${id}`;
