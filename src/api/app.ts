@@ -38,6 +38,7 @@ import { citizenRoutes } from './citizen.routes.ts';
 import { workingCalendarRoutes } from './working-calendar.routes.ts';
 import { open311Routes } from './open311.routes.ts';
 import { PUBLIC_PREFIX, citizenReportRoutes } from './citizen-report.routes.ts';
+import { citizenAnswerRoutes } from './citizen-answers.routes.ts';
 import { directiveRoutes } from './directive.routes.ts';
 import { taskRoutes } from './task.routes.ts';
 import { planRoutes } from './plan.routes.ts';
@@ -165,6 +166,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.route('/', workingCalendarRoutes());
   app.route('/', citizenReportRoutes());
   app.route('/', spamRoutes());
+  app.route('/', citizenAnswerRoutes());
   // Open311 GeoReport v2 (issue 20): public, outside /api, in the spec's shapes.
   app.route('/', open311Routes());
   // DHIS2's Web API (issue 14): /api/me, /api/system/info, metadata lists and objects.

@@ -384,6 +384,25 @@ export function authzMatrix(engine: Engine): void {
           permissions: ['data.read'],
         })
       ).token;
+      // One answered, so that its photo is on the public answers page.
+      const shown = await t.services.store.repos.attachments.insert({
+        fileName: 'mx-shown.png',
+        contentType: 'image/png',
+        bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 4, 5, 6]),
+        createdBy: citizenUploadKey('mx-shown-key'),
+        at: NOW,
+      });
+      const answered = await t.services.citizenReports.receive({
+        category: 'THU_TUC_HANH_CHINH',
+        description: 'mx-answered-report',
+        place: { unit },
+        photos: [{ id: shown.id, key: 'mx-shown-key' }],
+      });
+      await t.database.db
+        .updateTable('citizen_report')
+        .set({ status: 'answered', answered_at: NOW, answer: 'mx-public-answer' })
+        .where('code', '=', answered.code)
+        .execute();
 
       let outliers = 0;
       f = {
@@ -392,6 +411,7 @@ export function authzMatrix(engine: Engine): void {
         reportText,
         reportPhotoId: photo.id,
         open311Key,
+        publicPhotoId: shown.id,
         boardId,
         boardName,
         freshBoard: async () => ({ id: await makeBoard(`Bảng mx ${++n}`, 'edit'), revision: 1 }),

@@ -78,6 +78,8 @@ export interface Fixtures {
   reportPhotoId: number;
   /** An active token, the api_key an Open311 app posts with (issue 20). */
   open311Key: string;
+  /** A photo of an answered report: on the public answers page. */
+  publicPhotoId: number;
   /** The validation rule of the fixtures (code). */
   validationRule: string;
   /** Sets the fixtures' min–max range (unit, element) again, for a route that removes it. */
@@ -1066,6 +1068,26 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
     scope: 'none',
     touches: 'a photo of one report, for whoever holds its code',
     sample: (f) => ({ path: `/api/public/reports/${f.reportCode}/photos/${f.reportPhotoId}` }),
+  },
+  // The public answers (issue 20): answered reports without personal data, and their photos.
+  {
+    method: 'GET',
+    path: '/api/public/answers',
+    public: true,
+    needs: [],
+    scope: 'none',
+    touches: 'answered reports placed under a unit, for anyone',
+    sample: (f) => ({ path: `/api/public/answers?unit=${f.province}` }),
+    marker: () => 'mx-public-answer',
+  },
+  {
+    method: 'GET',
+    path: '/api/public/photos/:id{[0-9]+}',
+    public: true,
+    needs: [],
+    scope: 'none',
+    touches: 'a photo of an answered report, for anyone',
+    sample: (f) => ({ path: `/api/public/photos/${f.publicPhotoId}` }),
   },
   ...(['info', 'reopen', 'rating'] as const).map((action): RouteRule => ({
     method: 'POST',

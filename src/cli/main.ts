@@ -21,6 +21,7 @@ import { BRIEFING_FORMATS, type BriefingFormat } from '../contract/briefing.ts';
 import { ROOT_CODE } from '../domain/hierarchy.ts';
 import { openConfigured, startServer } from '../server.ts';
 import { startEscalation } from '../jobs/escalation.ts';
+import { startCitizenFigures } from '../jobs/citizen-figures.ts';
 import { prepareDatabase } from '../services/bootstrap.ts';
 import { createServices, type Services } from '../services/index.ts';
 import { exportMessage, exportToStream } from './export.ts';
@@ -100,6 +101,7 @@ program
     const running = await startServer(config, { progress });
     progress.stop();
     startEscalation(running.services);
+    startCitizenFigures(running.services);
     console.log(
       `Opsroom đang chạy / listening: http://localhost:${running.port}  (API docs: /api/openapi.json)`,
     );

@@ -962,6 +962,16 @@ export interface CitizenReportTable {
   reopen_until: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The question and the answer folded for search (migration 0039), kept by the database. */
+  search_text: ColumnType<string, undefined, never>;
+}
+
+/** Cells whose response-time figures wait for the job (migration 0039). */
+export interface CitizenReportFigureQueueTable {
+  version: string;
+  unit_code: string;
+  month: string;
+  seq: Generated<number>;
 }
 
 export interface CitizenReportEventTable {
@@ -1026,6 +1036,7 @@ export interface Schema {
   citizen_category: CitizenCategoryTable;
   citizen_report: CitizenReportTable;
   citizen_report_event: CitizenReportEventTable;
+  citizen_report_figure_queue: CitizenReportFigureQueueTable;
 }
 
 // Offices' working calendars (migration 0038); the nation's row has version '*'.

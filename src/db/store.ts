@@ -11,6 +11,7 @@ import { BoardRepo } from './board.repo.ts';
 import { CarryRepo } from './carry.repo.ts';
 import { CitizenCategoryRepo } from './citizen-category.repo.ts';
 import { CitizenReportRepo } from './citizen-report.repo.ts';
+import { CitizenFiguresRepo } from './citizen-figures.repo.ts';
 import {
   DataValueRepo,
   type CsvExportOptions,
@@ -55,6 +56,7 @@ export class Repos {
   private _carry?: CarryRepo;
   private _citizenCategories?: CitizenCategoryRepo;
   private _citizenReports?: CitizenReportRepo;
+  private _citizenFigures?: CitizenFiguresRepo;
   private _dataValues?: DataValueRepo;
   private _dhis2Metadata?: Dhis2MetadataRepo;
   private _directives?: DirectiveRepo;
@@ -108,6 +110,9 @@ export class Repos {
   }
   get citizenReports(): CitizenReportRepo {
     return (this._citizenReports ??= new CitizenReportRepo(this.db));
+  }
+  get citizenFigures(): CitizenFiguresRepo {
+    return (this._citizenFigures ??= new CitizenFiguresRepo(this.db));
   }
   get dataValues(): DataValueRepo {
     return (this._dataValues ??= new DataValueRepo(this.db));

@@ -27,6 +27,8 @@ export const SECTORS = [
   'press',
   'covid',
   'government',
+  // Citizens' reports and their response times (issue 20).
+  'citizen',
   'other',
 ] as const;
 export const VALUE_TYPES = [

@@ -7,6 +7,7 @@ import { CarryService } from './carry.service.ts';
 import { CitizenCategoryService } from './citizen-category.service.ts';
 import { CitizenReportService, type Calendars } from './citizen-report.service.ts';
 import { Open311Service } from './open311.service.ts';
+import { CitizenFiguresService } from './citizen-figures.service.ts';
 import { GroupService } from './group.service.ts';
 import { HierarchyService } from './hierarchy.service.ts';
 import { MetadataService } from './metadata.service.ts';
@@ -109,6 +110,8 @@ export interface Services {
   spam: SpamService;
   /** Open311 GeoReport v2's service requests over the citizens' reports (issue 20). */
   open311: Open311Service;
+  /** Response-time figures as data values, and the public answers (issue 20). */
+  citizenFigures: CitizenFiguresService;
 }
 
 export function createServices(
@@ -136,6 +139,7 @@ export function createServices(
   const groups = new GroupService(store);
   const validation = new ValidationService(store, hierarchy, analytics);
   const citizenCategories = new CitizenCategoryService(store, clock);
+  const metadata = new MetadataService(store, groups, validation, citizenCategories);
   const valueOutliers = new ValueOutlierService(store);
   // What every import and save checks in its transaction (issue 17): the rules, the ranges.
   dataValues.checkWith({
@@ -186,7 +190,6 @@ export function createServices(
   // Closed before the database: evaluations first (they publish), then the bus.
   database.onClose(() => live.close());
   database.onClose(() => alerts.close());
-  const metadata = new MetadataService(store, groups, validation, citizenCategories);
   const spam = new SpamService(store, clock, metadata, dataValues);
   database.onClose(() => spam.close());
   const reporting = new ReportingService(store, hierarchy);
@@ -252,5 +255,12 @@ export function createServices(
     citizenReports,
     spam,
     open311: new Open311Service(store, auth, places, citizenReports, clock),
+    citizenFigures: new CitizenFiguresService(
+      store,
+      hierarchy,
+      metadata,
+      dataValues,
+      opts.calendars ?? workingCalendars,
+    ),
   };
 }

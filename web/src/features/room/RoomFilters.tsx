@@ -179,6 +179,7 @@ function treeLabel(t: OverviewT, lang: Lang, v: Version): string {
 const SECTOR_ORDER = [
   'covid',
   'government',
+  'citizen',
   'telecom',
   'postal',
   'it',

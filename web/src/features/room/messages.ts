@@ -31,6 +31,7 @@ const vi = {
   sectorIct: 'Công nghiệp ICT',
   sectorPress: 'Báo chí, truyền thông',
   sectorGovernment: 'Chính quyền',
+  sectorCitizen: 'Phản ánh, kiến nghị của người dân',
   sectorOther: 'Khác',
   indicatorTag: 'chỉ số',
 
@@ -179,6 +180,7 @@ const en: Dict = {
   sectorIct: 'ICT industry',
   sectorPress: 'Press and media',
   sectorGovernment: 'Government',
+  sectorCitizen: "Citizens' reports",
   sectorOther: 'Other',
   indicatorTag: 'indicator',
 
@@ -327,6 +329,7 @@ const SECTOR_KEYS: Record<string, OverviewKey> = {
   ict: 'sectorIct',
   press: 'sectorPress',
   government: 'sectorGovernment',
+  citizen: 'sectorCitizen',
   other: 'sectorOther',
 };
 

@@ -6943,6 +6943,7 @@ export interface paths {
                   | 'press'
                   | 'covid'
                   | 'government'
+                  | 'citizen'
                   | 'other';
                 uid?: string;
                 unit?: string;
@@ -7019,6 +7020,7 @@ export interface paths {
                   | 'press'
                   | 'covid'
                   | 'government'
+                  | 'citizen'
                   | 'other';
                 uid?: string;
                 unit?: string;
@@ -7719,6 +7721,7 @@ export interface paths {
                   | 'press'
                   | 'covid'
                   | 'government'
+                  | 'citizen'
                   | 'other';
                 uid?: string;
                 unit?: string;
@@ -7766,6 +7769,7 @@ export interface paths {
                   | 'press'
                   | 'covid'
                   | 'government'
+                  | 'citizen'
                   | 'other';
                 uid?: string;
                 unit?: string;
@@ -8156,6 +8160,7 @@ export interface paths {
                   | 'press'
                   | 'covid'
                   | 'government'
+                  | 'citizen'
                   | 'other';
                 uid?: string;
                 unit?: string;
@@ -8185,6 +8190,7 @@ export interface paths {
                   | 'press'
                   | 'covid'
                   | 'government'
+                  | 'citizen'
                   | 'other';
                 uid?: string;
                 unit?: string;
@@ -10572,6 +10578,70 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/public/answers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Answered and closed reports placed under a commune or province (none: the nation), newest answer first, 20 a page; public, no account
+     * @description Searchable without diacritics (`q`). Phone numbers and emails typed in a question are masked; the contact and who answered are never shown.
+     */
+    get: {
+      parameters: {
+        query?: {
+          category?: string;
+          page?: number;
+          /** @description words of the question or answer, with or without diacritics */
+          q?: string;
+          /** @description a commune or province code (tree in force today); none = the nation */
+          unit?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A page of answers */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PublicAnswers'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/public/photos': {
     parameters: {
       query?: never;
@@ -10652,6 +10722,53 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/public/photos/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A photo of a public (answered or closed) report or of its answer; public, no account */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The file */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'image/*': string;
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -15680,6 +15797,7 @@ export interface components {
           | 'press'
           | 'covid'
           | 'government'
+          | 'citizen'
           | 'other';
         uid?: string;
         unit?: string;
@@ -16728,6 +16846,7 @@ export interface components {
           | 'press'
           | 'covid'
           | 'government'
+          | 'citizen'
           | 'other';
         uid?: string;
         unit?: string;
@@ -17258,6 +17377,48 @@ export interface components {
       name: string;
       /** @example phuong */
       type: string;
+    };
+    PublicAnswer: {
+      answer: string | null;
+      answeredAt: string;
+      answerPhotos: components['schemas']['PublicAnswerPhoto'][];
+      category: {
+        code: string;
+        nameEn: string;
+        nameVi: string;
+      };
+      closedAt: string | null;
+      commune: {
+        code: string;
+        name: string;
+      };
+      handler: {
+        code: string;
+        name: string;
+      };
+      id: number;
+      province: {
+        code: string;
+        name: string;
+      } | null;
+      /** @description phone numbers and emails masked */
+      question: string;
+      rating: number | null;
+      receivedAt: string;
+      /** @enum {string} */
+      status: 'answered' | 'closed';
+    };
+    PublicAnswerPhoto: {
+      contentType: string;
+      id: number;
+      size: number;
+      /** @example /api/public/photos/12 */
+      url: string;
+    };
+    PublicAnswers: {
+      hasMore: boolean;
+      items: components['schemas']['PublicAnswer'][];
+      page: number;
     };
     PublicPhoto: {
       /** @enum {string} */
