@@ -36,6 +36,7 @@ import { boardRoutes } from './board.routes.ts';
 import { citizenRoutes } from './citizen.routes.ts';
 import { workingCalendarRoutes } from './working-calendar.routes.ts';
 import { open311Routes } from './open311.routes.ts';
+import { PUBLIC_PREFIX, citizenReportRoutes } from './citizen-report.routes.ts';
 import { directiveRoutes } from './directive.routes.ts';
 import { taskRoutes } from './task.routes.ts';
 import { planRoutes } from './plan.routes.ts';
@@ -57,6 +58,9 @@ const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
   ...PUBLIC_PHOTO_ROUTES,
 ]);
 
+/** Answered without signing in: the routes above, and the citizens' under /api/public/. */
+const isPublic = (path: string) => PUBLIC_ROUTES.has(path) || path.startsWith(PUBLIC_PREFIX);
+
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 export interface AppOptions {
@@ -75,7 +79,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
       if (result.success) return;
       // Who asks comes before what they ask: an anonymous caller learns nothing of a route's
       // schema (validation runs before the handler's actorOf).
-      if (!c.get('actor') && !PUBLIC_ROUTES.has(c.req.path))
+      if (!c.get('actor') && !isPublic(c.req.path))
         return presentError(c, errors.unauthenticated());
       return presentError(c, validationError(result.error));
     },
@@ -101,7 +105,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.use('/api/*', authenticate);
   // Before anything reads a body: every reader after this sees the counted stream.
   app.use('/api/*', bodyLimit({ ...BODY_LIMITS, ...opts.bodyLimits }));
-  app.use('/api/*', idempotency());
+  app.use('/api/*', idempotency({ isPublic }));
   app.onError((err, c) => presentError(c, toAppError(err)));
 
   app.openapi(
@@ -152,6 +156,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.route('/', attachmentRoutes());
   app.route('/', citizenRoutes());
   app.route('/', workingCalendarRoutes());
+  app.route('/', citizenReportRoutes());
   // Open311 GeoReport v2 (issue 20): public, outside /api, in the spec's shapes.
   app.route('/', open311Routes());
   // DHIS2's Web API (issue 14): /api/me, /api/system/info, metadata lists and objects.

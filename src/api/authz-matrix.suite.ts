@@ -5,6 +5,7 @@ import type { Engine } from '../db/client.ts';
 import { ADMIN_PASSWORD, openTestDb, type TestDb } from '../test/harness.ts';
 import { ApiClient } from '../test/http.ts';
 import { createApp } from './app.ts';
+import { citizenUploadKey } from '../services/citizen-report.service.ts';
 import {
   AUTHZ_RULES,
   SCOPE_CODES,
@@ -358,8 +359,30 @@ export function authzMatrix(engine: Engine): void {
         ).id as number;
       const boardId = await makeBoard(boardName, 'read');
 
+      // A citizen's report to the ward, with a photo (issue 20).
+      const reportText = 'mx-report-description';
+      const photo = await t.services.store.repos.attachments.insert({
+        fileName: 'mx.png',
+        contentType: 'image/png',
+        bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]),
+        createdBy: citizenUploadKey('mx-photo-key'),
+        at: NOW,
+      });
+      const report = await t.services.citizenReports.receive({
+        category: 'THU_TUC_HANH_CHINH',
+        description: reportText,
+        place: { unit },
+        contact: { phone: '0912345678' },
+        photos: [{ id: photo.id, key: 'mx-photo-key' }],
+      });
+      const reportId = (await t.services.store.repos.citizenReports.byCode(report.code))!.id;
+
       let outliers = 0;
       f = {
+        reportId,
+        reportCode: report.code,
+        reportText,
+        reportPhotoId: photo.id,
         boardId,
         boardName,
         freshBoard: async () => ({ id: await makeBoard(`Bảng mx ${++n}`, 'edit'), revision: 1 }),

@@ -71,6 +71,11 @@ export interface Fixtures {
   freshValidationRule(): Promise<string>;
   /** A citizens' report category of its own (code) for a route that deletes one. */
   freshCitizenCategory(): Promise<string>;
+  /** A citizen's report sent to the unit (issue 20): its id, tracking code, text and photo. */
+  reportId: number;
+  reportCode: string;
+  reportText: string;
+  reportPhotoId: number;
   /** The validation rule of the fixtures (code). */
   validationRule: string;
   /** Sets the fixtures' min–max range (unit, element) again, for a route that removes it. */
@@ -1013,6 +1018,97 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
     table: 'working_calendar',
     sample: (f) => ({ path: `/api/orgunits/${f.unit}/workingCalendar?version=${f.version}` }),
   },
+  // Citizens' reports (issue 20). Public: the intake, the status page and the citizen's
+  // actions, the tracking code being the key (a move the status refuses is 409, allowed).
+  {
+    method: 'POST',
+    path: '/api/public/reports',
+    public: true,
+    needs: [],
+    scope: 'none',
+    touches: 'a new report, routed to the commune of its place',
+    sample: (f) => ({
+      path: '/api/public/reports',
+      json: {
+        category: 'THU_TUC_HANH_CHINH',
+        description: 'mx phản ánh mới',
+        place: { unit: f.unit },
+      },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/api/public/reports/:code',
+    public: true,
+    needs: [],
+    scope: 'none',
+    touches: 'one report, for whoever holds its code',
+    sample: (f) => ({ path: `/api/public/reports/${f.reportCode}` }),
+    marker: (f) => f.reportText,
+  },
+  {
+    method: 'GET',
+    path: '/api/public/reports/:code/photos/:id{[0-9]+}',
+    public: true,
+    needs: [],
+    scope: 'none',
+    touches: 'a photo of one report, for whoever holds its code',
+    sample: (f) => ({ path: `/api/public/reports/${f.reportCode}/photos/${f.reportPhotoId}` }),
+  },
+  ...(['info', 'reopen', 'rating'] as const).map((action): RouteRule => ({
+    method: 'POST',
+    path: `/api/public/reports/:code/${action}`,
+    public: true,
+    needs: [],
+    scope: 'none',
+    touches: 'one report, for whoever holds its code',
+    sample: (f) => ({
+      path: `/api/public/reports/${f.reportCode}/${action}`,
+      json:
+        action === 'info'
+          ? { info: 'mx thêm thông tin' }
+          : action === 'reopen'
+            ? { reason: 'mx mở lại' }
+            : { stars: 4 },
+    }),
+  })),
+  // Officers: the reports their units handle, as tasks are (task.read to read, task.report to act).
+  {
+    method: 'GET',
+    path: '/api/reports',
+    needs: ['task.read'],
+    scope: 'list',
+    touches: 'reports handled by units in scope',
+    sample: () => ({ path: '/api/reports?limit=1000' }),
+    marker: (f) => f.reportText,
+  },
+  {
+    method: 'GET',
+    path: '/api/reports/:id',
+    needs: ['task.read'],
+    scope: 'unit',
+    touches: 'the handling unit (26740)',
+    sample: (f) => ({ path: `/api/reports/${f.reportId}` }),
+    marker: (f) => f.reportText,
+  },
+  ...(
+    [
+      ['acknowledge', {}],
+      ['request-info', { question: 'mx câu hỏi' }],
+      ['answer', { answer: 'mx trả lời' }],
+      ['close', { note: 'mx kết thúc' }],
+      ['transfer', { unit: '25747', reason: 'mx chuyển' }],
+      ['refuse', { reason: 'mx từ chối' }],
+    ] as const
+  ).map(([action, json]): RouteRule => ({
+    method: 'POST',
+    path: `/api/reports/:id/${action}`,
+    needs: ['task.report'],
+    scope: 'unit',
+    touches: 'the handling unit (26740, then 25747 of the same city once transferred)',
+    table: 'citizen_report_event',
+    sample: (f) => ({ path: `/api/reports/${f.reportId}/${action}`, json }),
+  })),
   // Open311 GeoReport v2 (issue 20): public, outside /api, in the spec's shapes.
   {
     method: 'GET',

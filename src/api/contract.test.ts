@@ -30,6 +30,7 @@ const NO_JSON_SCHEMA: ReadonlyArray<readonly [string, string]> = [
   // in board-panel-data.test.ts.
   ['GET /api/boards/{id}/data', 'application/x-ndjson'],
   ['GET /api/attachments/{id}', 'the file as uploaded'],
+  ['GET /api/public/reports/{code}/photos/{id}', "a report's photo as uploaded"],
   ['GET /api/boards/{id}/pdf', 'the board printed as a PDF (read back in board-pdf.test.ts)'],
   ['GET /api/geo/{version}/{parent}', 'TopoJSON file, served with its ETag'],
   ['GET /api/analytics.csv', "DHIS2's analytics as a CSV file"],
@@ -72,6 +73,7 @@ describe('the contract (issue 15)', () => {
     const task: Task = {
       id: 1,
       directiveId: null,
+      reportId: null,
       title: 'Báo cáo tuần',
       status: 'received',
       dueDate: '2026-12-10',

@@ -19,6 +19,8 @@ export const REPLAYED_HEADER = 'Idempotent-Replayed';
 /** Seconds a caller is told to wait while the first request with its key is still served. */
 const RETRY_AFTER = 2;
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** The caller of a public write: the audit actor `citizen` / `public` (citizen-report.service). */
+const PUBLIC_CALLER = 'citizen:public';
 
 /**
  * The answer of a write whose key was applied but whose answer was never stored (the server
@@ -52,16 +54,21 @@ const FAULT = process.env.OPSROOM_FAULT;
  * lead to a second application; the answer is stored after the handler returns. Requests that
  * applied nothing (refused, dry runs, reads sent as POST) store nothing and may be retried.
  */
-export function idempotency(): MiddlewareHandler<AppEnv> {
+export function idempotency(
+  opts: { isPublic?: (path: string) => boolean } = {},
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = c.req.header(IDEMPOTENCY_HEADER);
     if (key === undefined || !WRITES.has(c.req.method) || c.req.path.startsWith('/api/auth/'))
       return next();
     const svc = c.get('services').idempotency;
     svc.checkKey(key);
-    if (!c.get('actor')) return next(); // the route answers 401
-    const actor = actorOf(c);
-    const who = `${actor.kind}:${actor.id}`;
+    // The public routes (a citizen's report) write as the one caller the audit log names
+    // `citizen:public`, signed in or not; elsewhere a caller without an account gets 401.
+    const publicRoute = opts.isPublic?.(c.req.path) ?? false;
+    if (!c.get('actor') && !publicRoute) return next();
+    const actor = publicRoute ? undefined : actorOf(c);
+    const who = actor ? `${actor.kind}:${actor.id}` : PUBLIC_CALLER;
     const url = new URL(c.req.url);
     const path = url.pathname + url.search;
     if (!svc.begin(who, key)) return busy(c);
@@ -129,7 +136,7 @@ function busy(c: Context<AppEnv>) {
 async function replay(
   c: Context<AppEnv>,
   svc: IdempotencyService,
-  actor: Actor,
+  actor: Actor | undefined,
   row: NonNullable<IdempotencyRow>,
 ): Promise<Response> {
   if (row.status !== null && row.response) {
@@ -140,7 +147,7 @@ async function replay(
   const reread = REREAD[row.action];
   const id = Number(row.entity_id);
   let answer: { status: number; body: unknown } | undefined;
-  if (reread && Number.isSafeInteger(id)) {
+  if (reread && actor && Number.isSafeInteger(id)) {
     answer = await reread(c.get('services'), actor, id).catch(() => undefined);
     if (answer) {
       // From now on the same answer, whatever happens to the entity later.

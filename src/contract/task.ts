@@ -16,6 +16,10 @@ export const Task = z
   .object({
     id: z.number(),
     directiveId: z.number().nullable(),
+    reportId: z
+      .number()
+      .nullable()
+      .openapi({ description: "The citizen's report the task answers (GET /api/reports/{id})" }),
     title: z.string(),
     status: TaskStatus,
     dueDate: z.string(),
@@ -93,6 +97,7 @@ export const TaskHistory = z
           'reminded',
           'escalated',
           'milestone',
+          'transferred',
         ]),
         actor: z.object({ id: z.string().nullable(), name: z.string() }),
         from: z.string().nullable(),

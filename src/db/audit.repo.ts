@@ -3,7 +3,8 @@ import type { Db } from './client.ts';
 import { markWriteKey } from './idempotency.repo.ts';
 
 export interface AuditEntry {
-  actorKind: 'user' | 'token' | 'system';
+  /** 'citizen': the public, acting without an account (citizens' reports, issue 20). */
+  actorKind: 'user' | 'token' | 'system' | 'citizen';
   actorId: string | null;
   actorName: string;
   action: string;

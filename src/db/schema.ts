@@ -158,7 +158,7 @@ export interface ApiTokenTable {
 export interface AuditEventTable {
   id: Generated<number>;
   at: Timestamp;
-  actor_kind: 'user' | 'token' | 'system';
+  actor_kind: 'user' | 'token' | 'system' | 'citizen';
   actor_id: string | null;
   actor_name: string;
   action: string;
@@ -492,7 +492,8 @@ export interface Schema {
 
 export interface AttachmentTable {
   id: Generated<number>;
-  owner_kind: 'pending' | 'directive' | 'task' | 'task_event';
+  owner_kind:
+    'pending' | 'directive' | 'task' | 'task_event' | 'citizen_report' | 'citizen_report_event';
   owner_id: number | null;
   file_name: string;
   content_type: string;
@@ -547,13 +548,23 @@ export interface TaskTable {
   created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The citizen's report this task answers (migration 0035). */
+  report_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface TaskEventTable {
   id: Generated<number>;
   task_id: number;
   at: Timestamp;
-  kind: 'created' | 'read' | 'status' | 'comment' | 'reminded' | 'escalated' | 'milestone';
+  kind:
+    | 'created'
+    | 'read'
+    | 'status'
+    | 'comment'
+    | 'reminded'
+    | 'escalated'
+    | 'milestone'
+    | 'transferred';
   actor_id: string | null;
   actor_name: string;
   from_status: string | null;
@@ -916,8 +927,73 @@ export interface CitizenCategoryTable {
   updated_at: Timestamp;
 }
 
+// Citizens' reports (migration 0035).
+
+export type CitizenReportStatusColumn =
+  'received' | 'forwarded' | 'in_progress' | 'answered' | 'closed' | 'refused' | 'reopened';
+
+export interface CitizenReportTable {
+  id: Generated<number>;
+  code: string;
+  category_code: string;
+  description: string;
+  lat: number | null;
+  lon: number | null;
+  place_version: string;
+  place_code: string;
+  place_path: string;
+  handler_version: string;
+  handler_code: string;
+  handler_path: string;
+  task_id: number | null;
+  status: CitizenReportStatusColumn;
+  contact_phone: string | null;
+  contact_email: string | null;
+  source: 'web' | 'open311' | 'api';
+  acknowledge_due: Timestamp;
+  answer_due: Timestamp;
+  acknowledged_at: Timestamp | null;
+  answered_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  answer: string | null;
+  refused_reason: string | null;
+  rating: number | null;
+  rating_note: string | null;
+  reopen_until: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CitizenReportEventTable {
+  id: Generated<number>;
+  report_id: number;
+  at: Timestamp;
+  kind:
+    | 'received'
+    | 'forwarded'
+    | 'acknowledged'
+    | 'info_requested'
+    | 'info_added'
+    | 'answered'
+    | 'closed'
+    | 'refused'
+    | 'reopened'
+    | 'rated'
+    | 'escalated';
+  status: CitizenReportStatusColumn;
+  public_note: string | null;
+  internal_note: string | null;
+  from_unit_code: string | null;
+  from_unit_name: string | null;
+  to_unit_code: string | null;
+  to_unit_name: string | null;
+  actor_name: string;
+}
+
 export interface Schema {
   citizen_category: CitizenCategoryTable;
+  citizen_report: CitizenReportTable;
+  citizen_report_event: CitizenReportEventTable;
 }
 
 // Offices' working calendars (migration 0038); the nation's row has version '*'.

@@ -10,6 +10,7 @@ import { AuditRepo } from './audit.repo.ts';
 import { BoardRepo } from './board.repo.ts';
 import { CarryRepo } from './carry.repo.ts';
 import { CitizenCategoryRepo } from './citizen-category.repo.ts';
+import { CitizenReportRepo } from './citizen-report.repo.ts';
 import {
   DataValueRepo,
   type CsvExportOptions,
@@ -51,6 +52,7 @@ export class Repos {
   private _boards?: BoardRepo;
   private _carry?: CarryRepo;
   private _citizenCategories?: CitizenCategoryRepo;
+  private _citizenReports?: CitizenReportRepo;
   private _dataValues?: DataValueRepo;
   private _dhis2Metadata?: Dhis2MetadataRepo;
   private _directives?: DirectiveRepo;
@@ -99,6 +101,9 @@ export class Repos {
   }
   get citizenCategories(): CitizenCategoryRepo {
     return (this._citizenCategories ??= new CitizenCategoryRepo(this.db));
+  }
+  get citizenReports(): CitizenReportRepo {
+    return (this._citizenReports ??= new CitizenReportRepo(this.db));
   }
   get dataValues(): DataValueRepo {
     return (this._dataValues ??= new DataValueRepo(this.db));

@@ -5,7 +5,7 @@ import type { TaskEventTable, TaskStatusColumn } from './schema.ts';
 const TASK_COLUMNS = sql`t.id, t.directive_id, t.unit_id, t.version, t.unit_code, t.path,
   t.assignee_id, t.title, t.due_date, t.status, t.blocked_reason, t.read_at, t.acknowledged_at,
   t.done_at, t.progress, t.last_report, t.figures, t.reminded_at, t.escalated_at, t.created_by,
-  t.created_at, t.updated_at, u.name as unit_name, u.level as unit_level,
+  t.created_at, t.updated_at, t.report_id, u.name as unit_name, u.level as unit_level,
   d.title as d_title, d.body as d_body, d.priority as d_priority, d.due_date as d_due_date,
   d.issuer_name as d_issuer_name, d.created_at as d_created_at`;
 
@@ -32,6 +32,8 @@ export interface TaskRow {
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
+  /** The citizen's report the task answers (its status moves only through the report). */
+  report_id: number | null;
   unit_name: string;
   unit_level: number;
   d_title: string | null;
@@ -160,6 +162,28 @@ export class TaskRepo {
     },
   ) {
     await this.db.updateTable('task').set(set).where('id', '=', id).execute();
+  }
+
+  /**
+   * Moves a task to another unit (a citizen's report transferred): the new unit receives it
+   * afresh, to read and acknowledge; its due date stays.
+   */
+  async moveTo(id: number, unit: UnitRow, at: Date): Promise<void> {
+    await this.db
+      .updateTable('task')
+      .set({
+        unit_id: unit.id,
+        version: unit.version,
+        unit_code: unit.code,
+        path: unit.path,
+        status: 'received',
+        read_at: null,
+        acknowledged_at: null,
+        assignee_id: null,
+        updated_at: at,
+      })
+      .where('id', '=', id)
+      .execute();
   }
 
   async addEvent(e: {
@@ -317,10 +341,12 @@ export class TaskRepo {
     dueDate: string;
     by: string | null;
     at: Date;
+    reportId?: number;
   }): Promise<number> {
     const r = await this.db
       .insertInto('task')
       .values({
+        report_id: t.reportId ?? null,
         directive_id: null,
         unit_id: t.unitId,
         version: t.version,

@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'validation_too_large'
   | 'working_time_invalid'
   | 'place_outside'
+  | 'unknown_category'
+  | 'proof_required'
   | 'conflict'
   | 'units_file_invalid'
   | 'file_invalid'
@@ -60,6 +62,8 @@ const STATUS: Record<ErrorCode, number> = {
   validation_too_large: 422,
   working_time_invalid: 422,
   place_outside: 422,
+  unknown_category: 422,
+  proof_required: 422,
   conflict: 409,
   units_file_invalid: 422,
   file_invalid: 400,

@@ -5,6 +5,12 @@ import { AuditService } from './audit.service.ts';
 import { AuthService, DEFAULT_AUTH, type AuthOptions } from './auth.service.ts';
 import { CarryService } from './carry.service.ts';
 import { CitizenCategoryService } from './citizen-category.service.ts';
+import { CitizenReportService, type Calendars } from './citizen-report.service.ts';
+import {
+  VN_CIVIL_SERVICE_DAYS_OFF_2026,
+  VN_CIVIL_SERVICE_WEEK,
+  workingCalendar,
+} from '../domain/working-time.ts';
 import { GroupService } from './group.service.ts';
 import { HierarchyService } from './hierarchy.service.ts';
 import { MetadataService } from './metadata.service.ts';
@@ -100,6 +106,20 @@ export interface Services {
   rateLimits: RateLimitService;
   /** Citizens' photos, checked and cleaned of metadata before a report cites them (issue 20). */
   publicPhotos: PublicPhotoService;
+  /** Citizens' reports routed as tasks, public and officers' (issue 20). */
+  citizenReports: CitizenReportService;
+}
+
+/**
+ * Until offices keep their own calendars: the civil service's week and the 2026 days off for
+ * every unit, one calendar built once.
+ */
+function civilServiceCalendars(): Calendars {
+  const calendar = workingCalendar({
+    week: VN_CIVIL_SERVICE_WEEK,
+    ...VN_CIVIL_SERVICE_DAYS_OFF_2026,
+  });
+  return { forUnit: () => Promise.resolve(calendar) };
 }
 
 export function createServices(
@@ -109,6 +129,8 @@ export function createServices(
     auth?: Partial<AuthOptions>;
     /** Share panel answers per scope until the next live event (default: yes; benches compare). */
     panelCache?: boolean;
+    /** The working calendar of each office (default: the civil service's, 2026 days off). */
+    calendars?: Calendars;
   } = {},
 ): Services {
   const clock = opts.clock ?? systemClock;
@@ -174,6 +196,8 @@ export function createServices(
   database.onClose(() => live.close());
   database.onClose(() => alerts.close());
   const reporting = new ReportingService(store, hierarchy);
+  const tasks = new TaskService(store, hierarchy, live, clock);
+  const places = new PlaceService(hierarchy);
   const printer = new PdfPrinter();
   database.onClose(() => printer.close());
   return {
@@ -182,10 +206,10 @@ export function createServices(
     clock,
     hierarchy,
     carry,
-    places: new PlaceService(hierarchy),
     workingCalendars: new WorkingCalendarService(store, hierarchy, clock),
     rateLimits: new RateLimitService(store, clock),
     publicPhotos: new PublicPhotoService(store, clock),
+    places,
     auth: new AuthService(store, clock, { ...DEFAULT_AUTH, ...opts.auth }),
     groups,
     audit: new AuditService(store),
@@ -208,7 +232,7 @@ export function createServices(
     boards,
     boardLive,
     boardPdf: new BoardPdfService(store, boards, printer, new GeoService(), clock),
-    tasks: new TaskService(store, hierarchy, live, clock),
+    tasks,
     plans: new PlanService(store, hierarchy, live, clock),
     printedFigures: new PrintedFigureService(store),
     idempotency: new IdempotencyService(store),
@@ -221,5 +245,13 @@ export function createServices(
     validation,
     valueFlags: new ValueFlagService(store),
     valueOutliers,
+    citizenReports: new CitizenReportService(
+      store,
+      hierarchy,
+      places,
+      tasks,
+      opts.calendars ?? civilServiceCalendars(),
+      clock,
+    ),
   };
 }

@@ -121,6 +121,30 @@ export class PlaceService {
   }
 
   /**
+   * A commune chosen by its code (found by name first): it must be a commune of the tree in
+   * force (one with a boundary), else `unknown_unit`.
+   */
+  async commune(
+    code: string,
+    opts: PlaceOptions = {},
+  ): Promise<Omit<PlaceFound, 'distanceMeters'>> {
+    const { version, asOf, communes } = await this.tree(opts.at);
+    const [unit] = communes.codes.has(code)
+      ? await this.hierarchy.publicUnits(version, [code], asOf)
+      : [];
+    if (!unit)
+      throw new AppError(
+        'unknown_unit',
+        {
+          vi: `Không có xã, phường, đặc khu mã "${code}" trong cây ${version} đang có hiệu lực; hãy tìm xã theo tên hoặc chọn điểm trên bản đồ`,
+          en: `No commune with code "${code}" in the ${version} tree in force; search the commune by name or pick the point on the map`,
+        },
+        { code, version },
+      );
+    return this.present(version, asOf, unit);
+  }
+
+  /**
    * Communes of the tree whose name (or former name, before the 2025 reform) holds the typed
    * words, without diacritics or case: the hierarchy's one unit search, kept to communes.
    */

@@ -17,6 +17,7 @@ export function presentTask(t: TaskRow, today: string): Task {
   return {
     id: t.id,
     directiveId: t.directive_id,
+    reportId: t.report_id,
     title: t.title,
     status: t.status,
     dueDate: t.due_date,
@@ -135,12 +136,14 @@ export class TaskService {
     });
   }
 
-  private taskEvent(t: TaskRow, extra: Record<string, unknown> = {}) {
+  /** The task's live event, to its unit and the units above (after the commit). */
+  taskEvent(t: TaskRow, extra: Record<string, unknown> = {}) {
     this.publish(
       'task',
       {
         taskId: t.id,
         directiveId: t.directive_id,
+        ...(t.report_id !== null ? { reportId: t.report_id } : {}),
         status: t.status,
         unit: { version: t.version, code: t.unit_code, name: t.unit_name, path: t.path },
         ...extra,
@@ -239,6 +242,7 @@ export class TaskService {
       const t = await repo.byId(id, true);
       if (!t) throw errors.notFound(`task ${id}`);
       if (!isRecipient(actor, t)) throw notRecipient(t);
+      if (t.report_id !== null) throw reportTask(t);
       assertTransition(t.status, input.status, input);
       const files = tx.attachments;
       const attachmentIds = await claimable(files, actor, input.attachmentIds);
@@ -457,6 +461,13 @@ export class TaskService {
     const today = vnDate(at);
     const rows = await this.store.transaction(async (tx) => {
       const rows = await tx.tasks.escalate(today, at);
+      // A citizen's report whose task went up a level says so in its public history.
+      if (rows.length)
+        await tx.citizenReports.escalated(
+          rows.map((r) => r.id),
+          at,
+          'Quá hạn xử lý, đã báo cáo lên cấp trên / Overdue, escalated to the unit above',
+        );
       if (rows.length)
         await tx.audit.record({
           ...auditActor('system'),
@@ -567,6 +578,18 @@ function notRecipient(t: TaskRow) {
       en: `Only the recipient unit (${t.unit_name}) or the assignee may report on this task`,
     },
     { taskId: t.id, unit: t.unit_code, version: t.version },
+  );
+}
+
+/** A report's task moves with its report: acknowledged, answered, closed there. */
+function reportTask(t: TaskRow) {
+  return new AppError(
+    'invalid_transition',
+    {
+      vi: `Nhiệm vụ này xử lý phản ánh của người dân: hãy tiếp nhận, trả lời, kết thúc hoặc chuyển phản ánh tại /api/reports/${t.report_id}`,
+      en: `This task handles a citizen's report: acknowledge, answer, close or transfer the report at /api/reports/${t.report_id}`,
+    },
+    { taskId: t.id, reportId: t.report_id },
   );
 }
 

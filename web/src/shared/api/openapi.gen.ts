@@ -10658,6 +10658,396 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/public/reports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a report (public, no account): routed as a task to the unit that must act; answers the tracking code */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CitizenReportIntake'];
+        };
+      };
+      responses: {
+        /** @description Received */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenReportReceipt'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The place is outside Viet Nam (place_outside), or the category unknown or closed (unknown_category) */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/public/reports/{code}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A report by its tracking code (public): its status, full history by unit, the answer; never the contact nor an officer’s name */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The report */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenReportPublic'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/public/reports/{code}/info': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add the information the handling unit asked for (public, by code) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CitizenReportInfo'];
+        };
+      };
+      responses: {
+        /** @description The report after it */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenReportPublic'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed in the report’s status (invalid_transition), or rated already (conflict) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/public/reports/{code}/photos/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A photo of a report or of its answer, for whoever holds the code */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          code: string;
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The file */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'image/*': string;
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/public/reports/{code}/rating': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Rate the answer, 1 to 5 stars, once (public, by code) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CitizenReportRating'];
+        };
+      };
+      responses: {
+        /** @description The report after it */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenReportPublic'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed in the report’s status (invalid_transition), or rated already (conflict) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/public/reports/{code}/reopen': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reopen an answered or closed report within 7 days, with a reason (public, by code) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CitizenReportReopen'];
+        };
+      };
+      responses: {
+        /** @description The report after it */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenReportPublic'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed in the report’s status (invalid_transition), or rated already (conflict) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/reporting/completeness': {
     parameters: {
       query?: never;
@@ -10729,6 +11119,715 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/reports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Citizens' reports handled by the units in your scope, newest first, with the citizen's contact */
+    get: {
+      parameters: {
+        query?: {
+          category?: string;
+          limit?: number;
+          /** @description received → in_progress (acknowledged) → answered → closed; forwarded (transferred to another unit), refused (with the reason), reopened (by the citizen after an answer) */
+          status?: components['schemas']['CitizenReportStatus'];
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Reports */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenReportList'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/reports/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A report with its full history, internal notes and the citizen’s contact */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number | null;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The report */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenReport'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/reports/{id}/acknowledge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Acknowledge a report received, forwarded or reopened: in progress; its task acknowledged */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          id: number | null;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CitizenReportAcknowledge'];
+        };
+      };
+      responses: {
+        /** @description The report after it */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenReport'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed in the report’s status (invalid_transition), or rated already (conflict) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/reports/{id}/answer': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Answer a report in progress, with photos as proof when the category requires them; its task done; the citizen may reopen within 7 days */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          id: number | null;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CitizenReportAnswer'];
+        };
+      };
+      responses: {
+        /** @description The report after it */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenReport'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed in the report’s status (invalid_transition), or rated already (conflict) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description A photo is required by the category (proof_required) */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/reports/{id}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Close an answered report, or one in progress directly with a note (and photos when the category requires them) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          id: number | null;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CitizenReportClose'];
+        };
+      };
+      responses: {
+        /** @description The report after it */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenReport'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed in the report’s status (invalid_transition), or rated already (conflict) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The proof the category requires is missing (proof_required) */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/reports/{id}/refuse': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Refuse a report, with the reason shown to the citizen; its task done */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          id: number | null;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CitizenReportRefuse'];
+        };
+      };
+      responses: {
+        /** @description The report after it */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenReport'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed in the report’s status (invalid_transition), or rated already (conflict) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/reports/{id}/request-info': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Ask the citizen for more information (shown on the public page) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          id: number | null;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CitizenReportQuestion'];
+        };
+      };
+      responses: {
+        /** @description The report after it */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenReport'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed in the report’s status (invalid_transition), or rated already (conflict) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/reports/{id}/transfer': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Transfer a report to the unit that must handle it (your scope or your parent unit's), with a reason shown to the citizen; its task moves; the deadlines stay */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          id: number | null;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CitizenReportTransfer'];
+        };
+      };
+      responses: {
+        /** @description The report after it */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenReport'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed in the report’s status (invalid_transition), or rated already (conflict) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -13113,6 +14212,8 @@ export interface components {
               | 'validation_too_large'
               | 'working_time_invalid'
               | 'place_outside'
+              | 'unknown_category'
+              | 'proof_required'
               | 'conflict'
               | 'units_file_invalid'
               | 'file_invalid'
@@ -13850,6 +14951,287 @@ export interface components {
        */
       unit?: string;
     };
+    CitizenReport: {
+      acknowledgedAt: string | null;
+      acknowledgeDue: string;
+      answer: string | null;
+      answerDue: string;
+      answeredAt: string | null;
+      answerPhotos: components['schemas']['CitizenReportPhoto'][];
+      category: {
+        code: string;
+        nameEn: string;
+        nameVi: string;
+      };
+      closedAt: string | null;
+      code: string;
+      contact: {
+        email: string | null;
+        phone: string | null;
+      };
+      description: string;
+      handler: {
+        code: string;
+        fullName: string;
+        name: string;
+      };
+      history: components['schemas']['CitizenReportEvent'][];
+      id: number;
+      /** @description The unit asked a question the citizen has not answered yet */
+      infoRequested: boolean;
+      overdue: boolean;
+      photoRequired: boolean;
+      photos: components['schemas']['CitizenReportPhoto'][];
+      place: {
+        commune: {
+          code: string;
+          fullName: string;
+          name: string;
+        };
+        lat: number | null;
+        lon: number | null;
+        province: {
+          code: string;
+          fullName: string;
+          name: string;
+        } | null;
+      };
+      rating: {
+        note: string | null;
+        stars: number;
+      } | null;
+      receivedAt: string;
+      refusedReason: string | null;
+      reopenUntil: string | null;
+      /** @enum {string} */
+      source: 'web' | 'open311' | 'api';
+      status: components['schemas']['CitizenReportStatus'];
+      statusLabel: {
+        en: string;
+        vi: string;
+      };
+      taskId: number | null;
+    };
+    CitizenReportAcknowledge: Record<string, never>;
+    CitizenReportAnswer: {
+      answer: string;
+      /** @description Files uploaded by POST /api/attachments (photos as proof) */
+      attachmentIds?: number[];
+      internalNote?: string;
+    };
+    CitizenReportClose: {
+      /** @description Files uploaded by POST /api/attachments (photos as proof) */
+      attachmentIds?: number[];
+      /** @description Required when closing without an answer first: what was done (shown in public) */
+      note?: string;
+    };
+    CitizenReportEvent: components['schemas']['CitizenReportPublicEvent'] & {
+      actorName: string;
+      id: number;
+      internalNote: string | null;
+    };
+    /** @enum {string} */
+    CitizenReportEventKind:
+      | 'received'
+      | 'forwarded'
+      | 'acknowledged'
+      | 'info_requested'
+      | 'info_added'
+      | 'answered'
+      | 'closed'
+      | 'refused'
+      | 'reopened'
+      | 'rated'
+      | 'escalated';
+    CitizenReportInfo: {
+      info: string;
+    };
+    CitizenReportIntake: {
+      /** @example HA_TANG_DO_THI */
+      category: string;
+      /** @description To be told of the answer (optional); never shown in public, only to the officers handling the report */
+      contact?: {
+        /** @example dan@example.vn */
+        email?: string;
+        /** @example 0912345678 */
+        phone?: string;
+      };
+      /** @example Ổ gà lớn trước số 12 đường Lê Lợi */
+      description: string;
+      /**
+       * @description Photos uploaded first (POST /api/public/photos answers {id, key}), at most 5
+       * @default []
+       */
+      photos: {
+        id: number;
+        key: string;
+      }[];
+      place: components['schemas']['CitizenReportPlace'];
+    };
+    CitizenReportList: {
+      items: components['schemas']['CitizenReportListItem'][];
+    };
+    CitizenReportListItem: {
+      acknowledgeDue: string;
+      answerDue: string;
+      answeredAt: string | null;
+      category: {
+        code: string;
+        nameEn: string;
+        nameVi: string;
+      };
+      code: string;
+      contact: {
+        email: string | null;
+        phone: string | null;
+      };
+      description: string;
+      handler: {
+        code: string;
+        name: string;
+      };
+      id: number;
+      overdue: boolean;
+      place: {
+        code: string;
+        name: string;
+      };
+      receivedAt: string;
+      status: components['schemas']['CitizenReportStatus'];
+      taskId: number | null;
+    };
+    CitizenReportPhoto: {
+      contentType: string;
+      id: number;
+      size: number;
+      /** @example /api/public/reports/PA-7KQ2-M9XD/photos/12 */
+      url: string;
+    };
+    /** @description A point picked on the map (WGS 84), or a commune found by name (GET /api/places/search) */
+    CitizenReportPlace:
+      | {
+          /** @example 10.7725 */
+          lat: number;
+          /** @example 106.698 */
+          lon: number;
+        }
+      | {
+          /**
+           * @description The code of a commune (xã, phường, đặc khu) of the tree in force today
+           * @example 26740
+           */
+          unit: string;
+        };
+    CitizenReportPublic: {
+      acknowledgedAt: string | null;
+      acknowledgeDue: string;
+      answer: string | null;
+      answerDue: string;
+      answeredAt: string | null;
+      answerPhotos: components['schemas']['CitizenReportPhoto'][];
+      category: {
+        code: string;
+        nameEn: string;
+        nameVi: string;
+      };
+      closedAt: string | null;
+      code: string;
+      description: string;
+      handler: {
+        code: string;
+        fullName: string;
+        name: string;
+      };
+      history: components['schemas']['CitizenReportPublicEvent'][];
+      /** @description The unit asked a question the citizen has not answered yet */
+      infoRequested: boolean;
+      photos: components['schemas']['CitizenReportPhoto'][];
+      place: {
+        commune: {
+          code: string;
+          fullName: string;
+          name: string;
+        };
+        lat: number | null;
+        lon: number | null;
+        province: {
+          code: string;
+          fullName: string;
+          name: string;
+        } | null;
+      };
+      rating: {
+        note: string | null;
+        stars: number;
+      } | null;
+      receivedAt: string;
+      refusedReason: string | null;
+      reopenUntil: string | null;
+      status: components['schemas']['CitizenReportStatus'];
+      statusLabel: {
+        en: string;
+        vi: string;
+      };
+    };
+    CitizenReportPublicEvent: {
+      at: string;
+      fromUnit: {
+        code: string;
+        name: string;
+      } | null;
+      kind: components['schemas']['CitizenReportEventKind'];
+      /** @description What the citizen is told: the reason of a transfer or refusal, the question, the answer */
+      note: string | null;
+      photos: components['schemas']['CitizenReportPhoto'][];
+      status: components['schemas']['CitizenReportStatus'];
+      toUnit: {
+        code: string;
+        name: string;
+      } | null;
+    };
+    CitizenReportQuestion: {
+      question: string;
+    };
+    CitizenReportRating: {
+      note?: string;
+      stars: number;
+    };
+    CitizenReportReceipt: {
+      acknowledgeDue: string;
+      answerDue: string;
+      /** @example PA-7KQ2-M9XD */
+      code: string;
+      handler: {
+        code: string;
+        name: string;
+      };
+      receivedAt: string;
+      status: components['schemas']['CitizenReportStatus'];
+      /** @example /api/public/reports/PA-7KQ2-M9XD */
+      statusUrl: string;
+    };
+    CitizenReportRefuse: {
+      reason: string;
+    };
+    CitizenReportReopen: {
+      reason: string;
+    };
+    /**
+     * @description received → in_progress (acknowledged) → answered → closed; forwarded (transferred to another unit), refused (with the reason), reopened (by the citizen after an answer)
+     * @enum {string}
+     */
+    CitizenReportStatus:
+      'received' | 'forwarded' | 'in_progress' | 'answered' | 'closed' | 'refused' | 'reopened';
+    CitizenReportTransfer: {
+      internalNote?: string;
+      /** @description Shown to the citizen */
+      reason: string;
+      /**
+       * @description The unit that must handle it, in the tree in force: within your scope or your parent unit’s
+       * @example 25747
+       */
+      unit: string;
+    };
     Completeness: {
       children: {
         code: string;
@@ -14009,6 +15391,8 @@ export interface components {
           | 'validation_too_large'
           | 'working_time_invalid'
           | 'place_outside'
+          | 'unknown_category'
+          | 'proof_required'
           | 'conflict'
           | 'units_file_invalid'
           | 'file_invalid'
@@ -14807,6 +16191,8 @@ export interface components {
           | 'validation_too_large'
           | 'working_time_invalid'
           | 'place_outside'
+          | 'unknown_category'
+          | 'proof_required'
           | 'conflict'
           | 'units_file_invalid'
           | 'file_invalid'
@@ -15791,6 +17177,8 @@ export interface components {
       progress: number;
       readAt: string | null;
       remindedAt: string | null;
+      /** @description The citizen's report the task answers (GET /api/reports/{id}) */
+      reportId: number | null;
       /**
        * @description received → acknowledged → in_progress → done; blocked (with a reason) and back
        * @enum {string}
@@ -15837,7 +17225,15 @@ export interface components {
         from: string | null;
         id: number;
         /** @enum {string} */
-        kind: 'created' | 'read' | 'status' | 'comment' | 'reminded' | 'escalated' | 'milestone';
+        kind:
+          | 'created'
+          | 'read'
+          | 'status'
+          | 'comment'
+          | 'reminded'
+          | 'escalated'
+          | 'milestone'
+          | 'transferred';
         note: string | null;
         progress: number | null;
         to: string | null;
