@@ -113,6 +113,13 @@ describe('Phản ánh của người dân — in a browser', () => {
       buffer: await jpeg(120, 90, 60),
     });
     await citizen.locator('[data-testid=photo-item][data-state=done]').waitFor();
+    // The server refuses a phone number that is not one; its message shows by the field.
+    await citizen.getByTestId('phone').fill('12345');
+    await citizen.getByTestId('send-report').click();
+    await citizen
+      .getByTestId('error-phone')
+      .getByText('không phải số điện thoại Việt Nam', { exact: false })
+      .waitFor();
     await citizen.getByTestId('phone').fill(PHONE);
     await citizen
       .getByText('Số điện thoại và email không bao giờ được công khai.', { exact: false })
@@ -141,7 +148,7 @@ describe('Phản ánh của người dân — in a browser', () => {
     await officer.getByTestId('open-report').click();
     await officer.getByTestId('officer-report').waitFor();
     // Officers see the citizen's contact; the public page never does.
-    await officer.getByTestId('contact').getByText('+84912345678').waitFor();
+    await officer.getByTestId('contact').getByText(PHONE).waitFor();
   });
 
   it('lets the officer acknowledge, refuses an answer without the photo, then answers with one', async () => {

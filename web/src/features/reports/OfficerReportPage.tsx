@@ -17,7 +17,7 @@ import {
 } from './api.ts';
 import { useReportText, type ReportKey } from './messages.ts';
 import { PhotoField } from './PhotoField.tsx';
-import { History, ReportFacts } from './ReportParts.tsx';
+import { History, ReportFacts, unitNames } from './ReportParts.tsx';
 import './reports.css';
 
 type Action = 'acknowledge' | 'transfer' | 'request-info' | 'answer' | 'close' | 'refuse';
@@ -114,6 +114,8 @@ export function OfficerReportPage({ id, me }: { id: string; me: Me }) {
         {r.overdue && <span className="pa-status pa-status-refused"> {t('offOverdue')}</span>}
       </h1>
 
+      <ReportFacts r={r} />
+
       <section className="pa-card" aria-labelledby="pa-contact">
         <h2 id="pa-contact" className="pa-h2">
           {t('offContact')}
@@ -190,7 +192,6 @@ export function OfficerReportPage({ id, me }: { id: string; me: Me }) {
         </section>
       )}
 
-      <ReportFacts r={r} />
       {r.answer && (
         <section className="pa-answer" data-testid="officer-answer">
           <h2 className="pa-h2">{t('answerTitle', { unit: r.handler.fullName })}</h2>
@@ -198,7 +199,7 @@ export function OfficerReportPage({ id, me }: { id: string; me: Me }) {
         </section>
       )}
       <h2 className="pa-h2">{t('historyTitle')}</h2>
-      <History events={r.history} />
+      <History events={r.history} names={unitNames(r)} />
     </div>
   );
 }

@@ -5,7 +5,16 @@ import { useReportText } from './messages.ts';
 import { AppLink } from '../../shared/nav.tsx';
 
 /** After sending: the tracking code, large and copyable, who handles it and by when. */
-export function ReceiptView({ receipt, onAnother }: { receipt: Receipt; onAnother: () => void }) {
+export function ReceiptView({
+  receipt,
+  onAnother,
+  place,
+}: {
+  receipt: Receipt;
+  onAnother: () => void;
+  /** The commune chosen, for its full name when it handles the report (Phường Sài Gòn). */
+  place?: { code: string; fullName: string };
+}) {
   const { lang, t } = useReportText();
   const [copied, setCopied] = useState(false);
   const head = useRef<HTMLHeadingElement>(null);
@@ -42,7 +51,9 @@ export function ReceiptView({ receipt, onAnother }: { receipt: Receipt; onAnothe
       </div>
       <dl className="pa-facts">
         <dt>{t('receiptHandler')}</dt>
-        <dd data-testid="receipt-handler">{receipt.handler.name}</dd>
+        <dd data-testid="receipt-handler">
+          {place?.code === receipt.handler.code ? place.fullName : receipt.handler.name}
+        </dd>
         <dt>{t('receiptAckDue')}</dt>
         <dd>{formatDateTime(lang, receipt.acknowledgeDue)}</dd>
         <dt>{t('receiptAnswerDue')}</dt>

@@ -56,6 +56,7 @@ export function ReportForm() {
     return (
       <ReceiptView
         receipt={receipt}
+        place={place?.commune}
         onAnother={() => {
           idempotencyKey.current = uuid();
           setReceipt(null);

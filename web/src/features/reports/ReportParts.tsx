@@ -29,24 +29,31 @@ export function StatusBadge({ status }: { status: string }) {
   );
 }
 
+/** How the server names the citizen as the actor of their own events. */
+const CITIZEN = 'citizen';
+
 /** The public history, oldest first, each with its time; officers see who and internal notes. */
 export function History({
   events,
+  names = {},
 }: {
   events: (PublicEvent & { actorName?: string; internalNote?: string | null })[];
+  /** Units' full names by code (Phường Sài Gòn, not Sài Gòn), as far as the report knows them. */
+  names?: Record<string, string>;
 }) {
+  const full = (u: { code: string; name: string } | null) => (u ? (names[u.code] ?? u.name) : '');
   const { lang, t } = useReportText();
   // Officers' events name no unit: the one holding the report then (the last it was sent to).
   let holder = '';
   return (
     <ol className="pa-history" data-testid="history">
       {events.map((e, i) => {
-        if (e.toUnit) holder = e.toUnit.name;
-        const unit = holder || (e.fromUnit?.name ?? '');
+        if (e.toUnit) holder = full(e.toUnit);
+        const unit = holder || full(e.fromUnit);
         const text = t(`ev_${e.kind}` as ReportKey, {
           unit,
-          to: e.toUnit?.name ?? '',
-          from: e.fromUnit?.name ?? '',
+          to: full(e.toUnit),
+          from: full(e.fromUnit),
         });
         const reasoned = e.kind === 'forwarded' || e.kind === 'refused' || e.kind === 'reopened';
         return (
@@ -56,7 +63,7 @@ export function History({
             </time>
             <div>
               <strong>{text}</strong>
-              {e.actorName && (
+              {e.actorName && e.actorName !== CITIZEN && (
                 <span className="pa-small pa-muted"> — {t('offBy', { name: e.actorName })}</span>
               )}
             </div>
@@ -111,4 +118,14 @@ export function ReportFacts({ r }: { r: PublicReport }) {
       <Photos photos={r.photos} testId="report-photos" />
     </>
   );
+}
+
+/** The full names of the units a report names, by code. */
+export function unitNames(r: PublicReport): Record<string, string> {
+  const out: Record<string, string> = {
+    [r.place.commune.code]: r.place.commune.fullName,
+    [r.handler.code]: r.handler.fullName,
+  };
+  if (r.place.province) out[r.place.province.code] = r.place.province.fullName;
+  return out;
 }

@@ -11,7 +11,7 @@ import {
   type PublicReport,
 } from './api.ts';
 import { useReportText } from './messages.ts';
-import { History, Photos, ReportFacts } from './ReportParts.tsx';
+import { History, Photos, ReportFacts, unitNames } from './ReportParts.tsx';
 import { LookupForm } from './LookupPage.tsx';
 
 const reportKey = (code: string) => ['public', 'report', code] as const;
@@ -138,7 +138,7 @@ export function StatusPage({ code }: { code: string }) {
       <ReportFacts r={r} />
 
       <h2 className="pa-h2">{t('historyTitle')}</h2>
-      <History events={r.history} />
+      <History events={r.history} names={unitNames(r)} />
     </article>
   );
 }
