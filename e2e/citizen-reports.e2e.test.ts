@@ -46,6 +46,24 @@ async function jpeg(r: number, g: number, b: number): Promise<Buffer> {
     .toBuffer();
 }
 
+/** Every photo of the page loaded (lazy ones too), before a screenshot. */
+async function photosLoaded(p: Page) {
+  await p.evaluate(async () => {
+    const imgs = [...document.images];
+    for (const i of imgs) i.loading = 'eager';
+    await Promise.all(
+      imgs.map((i) =>
+        i.complete
+          ? Promise.resolve()
+          : new Promise((r) => {
+              i.addEventListener('load', r, { once: true });
+              i.addEventListener('error', r, { once: true });
+            }),
+      ),
+    );
+  });
+}
+
 async function noOverflow(p: Page, what: string) {
   const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `${what} is ${overflow}px wider than the screen`);
@@ -172,6 +190,7 @@ describe('Phản ánh của người dân — in a browser', () => {
     await officer.getByTestId('action-submit').click();
     await officer.getByTestId('report-status').getByText('Đã trả lời').waitFor();
     await officer.getByTestId('history').getByText('Phường Sài Gòn đã trả lời').waitFor();
+    await photosLoaded(officer);
     await shot(officer, 'citizen-report-officer-answered.png');
   });
 
@@ -193,6 +212,7 @@ describe('Phản ánh của người dân — in a browser', () => {
     assert.ok(!page.includes('912345678'), 'the phone number is not on the public page');
     assert.ok(!page.includes(OFFICER.name), 'no officer is named on the public page');
     await noOverflow(citizen, 'the status page');
+    await photosLoaded(citizen);
     await shot(citizen, 'citizen-report-status-phone.png');
 
     await citizen.locator('label.pa-star').nth(3).click();
@@ -204,6 +224,7 @@ describe('Phản ánh của người dân — in a browser', () => {
   it('looks a report up by its code typed loosely, and renders on larger screens', async () => {
     await citizen.goto(baseUrl + '/phan-anh/tra-cuu');
     await citizen.getByTestId('lookup-code').fill(code.toLowerCase().replace(/-/g, ' '));
+    await shot(citizen, 'citizen-report-lookup-phone.png', false);
     await citizen.getByRole('button', { name: 'Tra cứu' }).click();
     await citizen.getByTestId('status-page').waitFor();
     assert.ok(citizen.url().endsWith(`/phan-anh/${code}`));
@@ -221,13 +242,13 @@ describe('Phản ánh của người dân — in a browser', () => {
       await shot(p, `citizen-report-form-${w}.png`);
       await p.goto(baseUrl + `/phan-anh/${code}`);
       await p.getByTestId('answer').waitFor();
+      await photosLoaded(p);
       await shot(p, `citizen-report-status-${w}.png`);
       await p.goto(baseUrl + '/phan-anh/tra-cuu');
       await p.getByTestId('lookup-code').waitFor();
       await shot(p, `citizen-report-lookup-${w}.png`, false);
       await ctx.close();
     }
-    await shot(citizen, 'citizen-report-lookup-phone.png', false);
   });
 
   it('had no script errors', () => {

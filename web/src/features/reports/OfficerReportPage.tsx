@@ -17,7 +17,7 @@ import {
 } from './api.ts';
 import { useReportText, type ReportKey } from './messages.ts';
 import { PhotoField } from './PhotoField.tsx';
-import { History, ReportFacts, unitNames } from './ReportParts.tsx';
+import { History, Photos, ReportFacts, unitNames } from './ReportParts.tsx';
 import './reports.css';
 
 type Action = 'acknowledge' | 'transfer' | 'request-info' | 'answer' | 'close' | 'refuse';
@@ -196,6 +196,7 @@ export function OfficerReportPage({ id, me }: { id: string; me: Me }) {
         <section className="pa-answer" data-testid="officer-answer">
           <h2 className="pa-h2">{t('answerTitle', { unit: r.handler.fullName })}</h2>
           <p className="pa-text">{r.answer}</p>
+          <Photos photos={r.answerPhotos} />
         </section>
       )}
       <h2 className="pa-h2">{t('historyTitle')}</h2>
