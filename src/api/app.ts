@@ -93,7 +93,8 @@ export function createApp(services: Services, opts: AppOptions = {}) {
     secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // blob: the preview of a photo chosen, before it is uploaded (the citizens' page).
+        imgSrc: ["'self'", 'data:', 'blob:'],
         styleSrc: ["'self'", "'unsafe-inline'"],
       },
     }),
@@ -210,7 +211,9 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   // The web app: built files, and index.html for every other path (client-side routes).
   if (existsSync(WEB_DIST)) app.use('/*', serveStatic({ root: WEB_DIST }));
   app.get('*', (c) => {
-    const index = WEB_DIST + 'index.html';
+    // The citizens' pages (issue 20) are a page of their own, without the app's code.
+    const citizen = c.req.path === '/phan-anh' || c.req.path.startsWith('/phan-anh/');
+    const index = WEB_DIST + (citizen ? 'phan-anh.html' : 'index.html');
     if (!existsSync(index)) return c.text('Web app not built: run `npm run build:web`', 503);
     return c.html(readFileSync(index, 'utf8'));
   });

@@ -1592,6 +1592,15 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
     scope: 'none',
     sample: () => ({ path: `/api/places/search?${q({ q: 'ben thanh' })}` }),
   },
+  // The categories a citizen chooses from (issue 20): public, the active ones.
+  {
+    method: 'GET',
+    path: '/api/public/categories',
+    public: true,
+    needs: [],
+    scope: 'none',
+    sample: () => ({ path: '/api/public/categories' }),
+  },
   // A photo for a citizen's report (issue 20): public, no account; kept pending by its key.
   {
     method: 'POST',

@@ -119,6 +119,26 @@ for (const engine of testEngines()) {
       assert.equal(await count('audit_event', 'citizen_category.delete'), 2);
     });
 
+    it('lists the active categories to anyone, without account, keywords or handler', async () => {
+      const c = await api('admin').post(
+        '/api/citizenCategories',
+        category('CAY_AN', { active: false }),
+      );
+      assert.equal(c.status, 201, c.text);
+      const r = await ApiClient.for(t.services).get('/api/public/categories');
+      assert.equal(r.status, 200, r.text);
+      const codes = r.json.items.map((x: { code: string }) => x.code);
+      assert.ok(codes.includes('TIN_NHAN_RAC_5656'));
+      assert.ok(!codes.includes('CAY_AN'), 'an inactive category is not offered');
+      const spam = r.json.items.find((x: { code: string }) => x.code === 'TIN_NHAN_RAC_5656');
+      assert.equal(spam.nameVi, 'Tin nhắn rác, cuộc gọi rác (5656)');
+      assert.deepEqual(spam.answerWithin, { days: 5 });
+      assert.equal(spam.keywords, undefined);
+      assert.equal(spam.handledBy, undefined);
+      const d = await api('admin').request('DELETE', '/api/citizenCategories/CAY_AN');
+      assert.equal(d.status, 204);
+    });
+
     it('refuses a province officer and a province leader, storing nothing', async () => {
       const rows = await count('citizen_category');
       const audits = await count('audit_event');

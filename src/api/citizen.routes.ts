@@ -6,6 +6,7 @@ import {
   CitizenCategoryList,
   CitizenCategoryParam,
   CitizenCategoryUpdate,
+  PublicCategoryList,
 } from '../contract/citizen.ts';
 import { actorOf, type AppEnv } from './context.ts';
 
@@ -33,6 +34,34 @@ export function citizenRoutes() {
     async (c) => {
       actorOf(c);
       return c.json({ items: await c.get('services').citizenCategories.list() }, 200);
+    },
+  );
+
+  // Public (under /api/public/, app.ts): what the citizen's form offers.
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/public/categories',
+      tags: ['citizens'],
+      summary: 'The active categories a citizen may choose from (public, no account)',
+      responses: { 200: json(PublicCategoryList, 'The active categories, by code') },
+    }),
+    async (c) => {
+      const all = await c.get('services').citizenCategories.list({ activeOnly: true });
+      const items = all.map((x) => ({
+        code: x.code,
+        nameVi: x.nameVi,
+        nameEn: x.nameEn,
+        descriptionVi: x.descriptionVi,
+        descriptionEn: x.descriptionEn,
+        groupVi: x.groupVi,
+        groupEn: x.groupEn,
+        acknowledgeWithin: x.acknowledgeWithin,
+        answerWithin: x.answerWithin,
+        photoRequired: x.photoRequired,
+      }));
+      c.header('Cache-Control', 'public, max-age=300');
+      return c.json({ items }, 200);
     },
   );
 

@@ -75,3 +75,21 @@ export type CitizenCategoryList = z.infer<typeof CitizenCategoryList>;
 export const CitizenCategoryParam = z.object({
   code: z.string().openapi({ param: { name: 'code', in: 'path' }, example: 'HA_TANG_DO_THI' }),
 });
+
+/** A category as the public page shows it (`GET /api/public/categories`): active ones only. */
+export const PublicCategory = CitizenCategory.pick({
+  code: true,
+  nameVi: true,
+  nameEn: true,
+  descriptionVi: true,
+  descriptionEn: true,
+  groupVi: true,
+  groupEn: true,
+  acknowledgeWithin: true,
+  answerWithin: true,
+  photoRequired: true,
+}).openapi('CitizenPublicCategory');
+
+export const PublicCategoryList = z
+  .object({ items: z.array(PublicCategory) })
+  .openapi('CitizenPublicCategoryList');

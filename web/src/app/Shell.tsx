@@ -50,7 +50,7 @@ function pageOf(pathname: string): Page {
   if (under(pathname, UNITS_PATH)) return 'units';
   if (under(pathname, SECTORS_PATH)) return 'sectors';
   if (under(pathname, BRIEFINGS_PATH)) return 'briefings';
-  if (under(pathname, DIRECTIVES_PATH)) return 'directives';
+  if (under(pathname, DIRECTIVES_PATH) || under(pathname, '/phan-anh-xu-ly')) return 'directives';
   if (under(pathname, PLAN_PATH)) return 'plan';
   if (under(pathname, FOLLOWUP_PATH)) return 'followup';
   if (under(pathname, QUALITY_PATH)) return 'quality';

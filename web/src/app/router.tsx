@@ -147,6 +147,20 @@ const taskRoute = createRoute({
   ),
 });
 
+/** A citizen's report for the officers who handle it (issue 20); its task links here. */
+const reportRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/phan-anh-xu-ly/$id',
+  component: screen(() =>
+    import('../features/reports/OfficerReportPage.tsx').then(({ OfficerReportPage }) => ({
+      default: function Report() {
+        const { id } = reportRoute.useParams();
+        return <OfficerReportPage key={id} id={id} me={useMe()} />;
+      },
+    })),
+  ),
+});
+
 const boardRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/chi-dao/$id',
@@ -261,6 +275,7 @@ const routeTree = rootRoute.addChildren([
   issueRoute,
   assignRoute,
   taskRoute,
+  reportRoute,
   boardRoute,
   planRoute,
   followupRoute,

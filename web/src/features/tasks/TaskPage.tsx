@@ -8,6 +8,7 @@ import { TaskMilestones } from './TaskMilestones.tsx';
 import { TaskReportForm } from './TaskReportForm.tsx';
 import { TaskSummary } from './TaskSummary.tsx';
 import { useTask } from './useTask.ts';
+import { ReportTaskLink } from '../reports/ReportTaskLink.tsx';
 
 export { parseFigures } from './figures.ts';
 
@@ -60,7 +61,9 @@ export function TaskPage({ id, me }: { id: string; me: Me }) {
         />
       )}
 
-      {task.status !== 'done' && mayReport && (
+      {task.reportId !== null && <ReportTaskLink reportId={task.reportId} />}
+
+      {task.status !== 'done' && mayReport && task.reportId === null && (
         <TaskReportForm
           id={id}
           status={task.status}

@@ -10642,6 +10642,42 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/public/categories': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The active categories a citizen may choose from (public, no account) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The active categories, by code */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenPublicCategoryList'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/public/photos': {
     parameters: {
       query?: never;
@@ -15390,6 +15426,21 @@ export interface components {
        * @example 79
        */
       unit?: string;
+    };
+    CitizenPublicCategory: {
+      acknowledgeWithin: components['schemas']['WorkingDeadline'];
+      answerWithin: components['schemas']['WorkingDeadline'];
+      code: string;
+      descriptionEn: string;
+      descriptionVi: string;
+      groupEn: string;
+      groupVi: string;
+      nameEn: string;
+      nameVi: string;
+      photoRequired: boolean;
+    };
+    CitizenPublicCategoryList: {
+      items: components['schemas']['CitizenPublicCategory'][];
     };
     CitizenReport: {
       acknowledgedAt: string | null;

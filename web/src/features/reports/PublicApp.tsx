@@ -1,0 +1,96 @@
+import {
+  createRootRoute,
+  createRoute,
+  createRouter,
+  Outlet,
+  RouterProvider,
+  useParams,
+} from '@tanstack/react-router';
+import { setLang } from '../../shared/i18n.ts';
+import { AppLink, parseSearch, stringifySearch, usePathname } from '../../shared/nav.tsx';
+import { LOOKUP_PATH, REPORT_PATH } from './api.ts';
+import { LookupPage } from './LookupPage.tsx';
+import { useReportText } from './messages.ts';
+import { ReportForm } from './ReportForm.tsx';
+import { StatusPage } from './StatusPage.tsx';
+
+/**
+ * The citizens' pages (issue 20), a page of their own (web/phan-anh.html): no account, no
+ * sign-in, none of the operations room's code; phone first.
+ */
+
+function PublicShell() {
+  const { lang, t } = useReportText();
+  const path = usePathname();
+  return (
+    <>
+      <header className="pa-top">
+        <div className="pa-top-inner">
+          <AppLink to={REPORT_PATH} className="pa-brand">
+            <span className="pa-brand-mark" aria-hidden="true">
+              ★
+            </span>
+            <span>
+              <span className="pa-brand-name">{t('brand')}</span>
+              <span className="pa-brand-tag">{t('brandTag')}</span>
+            </span>
+          </AppLink>
+          <button
+            type="button"
+            className="pa-lang"
+            lang={lang === 'vi' ? 'en' : 'vi'}
+            aria-label={t('switchLangLabel')}
+            onClick={() => setLang(lang === 'vi' ? 'en' : 'vi')}
+          >
+            {t('switchLang')}
+          </button>
+        </div>
+        <nav className="pa-nav" aria-label={t('brand')}>
+          <AppLink to={REPORT_PATH} aria-current={path === REPORT_PATH ? 'page' : undefined}>
+            {t('navFile')}
+          </AppLink>
+          <AppLink to={LOOKUP_PATH} aria-current={path !== REPORT_PATH ? 'page' : undefined}>
+            {t('navLookup')}
+          </AppLink>
+        </nav>
+      </header>
+      <main id="main" className="pa-main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </>
+  );
+}
+
+const rootRoute = createRootRoute({ component: PublicShell, notFoundComponent: ReportForm });
+
+const fileRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: REPORT_PATH,
+  component: ReportForm,
+});
+
+const lookupRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: LOOKUP_PATH,
+  component: LookupPage,
+});
+
+const statusRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/phan-anh/$code',
+  component: function Status() {
+    // This router is not the registered (app's) one: its params are read untyped.
+    const { code = '' }: { code?: string } = useParams({ strict: false });
+    return <StatusPage key={code} code={code.toUpperCase()} />;
+  },
+});
+
+const publicRouter = createRouter({
+  routeTree: rootRoute.addChildren([fileRoute, lookupRoute, statusRoute]),
+  parseSearch,
+  stringifySearch,
+});
+
+export function PublicApp() {
+  return <RouterProvider router={publicRouter} />;
+}
