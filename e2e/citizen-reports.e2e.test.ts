@@ -255,7 +255,54 @@ describe('Phản ánh của người dân — in a browser', () => {
     assert.deepEqual(pageErrors, []);
   });
 
-  void it.todo(
-    'the leader’s room shows the response-time counts change (needs the response-time figures of issue 20)',
-  );
+  it('the leader’s room shows the reports received change, live', async () => {
+    // The response-time figures are data values (PA_RECEIVED, by the figures job every 5 s):
+    // the leader's room for this month shows them for the city, and a new report moves them.
+    assert.ok(browser && srv);
+    const desk = await newScreen(browser, 1366, 768);
+    contexts.push(desk);
+    const leader = await desk.newPage();
+    watchErrors(leader, pageErrors);
+    await leader.goto(baseUrl + '/');
+    await fillSignIn(leader, 'admin', srv.adminPassword);
+    await leader.getByRole('heading', { name: 'Tổng quan điều hành', level: 1 }).waitFor();
+    const month = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 7).replace('-', '');
+    await leader.goto(baseUrl + `/?dx=PA_RECEIVED,PA_ANSWERED_ON_TIME&ou=79&pe=${month}`);
+    const received = leader.getByTestId('tile-value-PA_RECEIVED');
+    const value = async () => Number((await received.innerText()).replace(/\D/g, '') || '0');
+    await leader.waitForFunction(
+      () =>
+        /[1-9]/.test(
+          document.querySelector('[data-testid=tile-value-PA_RECEIVED]')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 60_000 },
+    );
+    const first = await value();
+    assert.ok(first >= 1, `the report filed above is counted (${first})`);
+    await shot(leader, 'citizen-report-room-1366.png');
+
+    // Another citizen files a report in the same city; the open room changes without a reload.
+    const r = await fetch(baseUrl + '/api/public/reports', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        category: 'THU_TUC_HANH_CHINH',
+        description: 'Hồ sơ đăng ký hộ kinh doanh nộp đã 10 ngày chưa có kết quả.',
+        place: { unit: '26740' },
+      }),
+    });
+    assert.equal(r.status, 201);
+    await leader.waitForFunction(
+      (before) =>
+        Number(
+          (
+            document.querySelector('[data-testid=tile-value-PA_RECEIVED]')?.textContent ?? ''
+          ).replace(/\D/g, '') || '0',
+        ) > before,
+      first,
+      { timeout: 60_000 },
+    );
+    assert.equal(await value(), first + 1);
+  });
 });
