@@ -9,21 +9,14 @@ import { plainText } from './common.ts';
 export const PUBLIC_ANSWERS_PAGE = 20;
 
 export const PublicAnswersQuery = z.object({
-  unit: plainText()
-    .min(1)
-    .max(50)
-    .optional()
-    .openapi({
-      description: 'a commune or province code (tree in force today); none = the nation',
-      example: '79',
-    }),
-  q: plainText()
-    .max(200)
-    .optional()
-    .openapi({
-      description: 'words of the question or answer, with or without diacritics',
-      example: 'o ga',
-    }),
+  unit: plainText().min(1).max(50).optional().openapi({
+    description: 'a commune or province code (tree in force today); none = the nation',
+    example: '79',
+  }),
+  q: plainText().max(200).optional().openapi({
+    description: 'words of the question or answer, with or without diacritics',
+    example: 'o ga',
+  }),
   category: plainText().max(50).optional().openapi({ example: 'HA_TANG_DO_THI' }),
   page: z.coerce.number().int().min(1).max(500).default(1),
 });
