@@ -52,6 +52,7 @@ describe('the automatic moderation rule', () => {
     assert.equal(autoFlag('Cán bộ phường là đồ chó', false), 'insult');
     assert.equal(autoFlag('dit me may', false), 'insult');
     assert.equal(autoFlag('Ổ gà lớn trước số 12 đường Lê Lợi', false), undefined);
+    assert.equal(autoFlag('Gọi tôi 0912 345 678 hoặc dan.pho@mail.example.vn', false), undefined);
     // "lớn" (big) and "đèo" (a pass) are not insults, with or without diacritics.
     assert.equal(autoFlag('Cay lon do qua deo Hai Van', false), undefined);
     assert.equal(autoFlag('Số nhà 123/45/67 đường 3/2, quận 10', false), undefined);

@@ -106,7 +106,8 @@ const words = (text: string) =>
  * mashing), or an insult from a short list.
  */
 export function autoFlag(text: string, repeated: boolean): AutoFlagRule | undefined {
-  if (LINK.test(text)) return 'link';
+  // An email address is a contact, not a link: left out before looking for a domain.
+  if (LINK.test(text.replace(/[^\s@]+@[^\s@]+/g, ' '))) return 'link';
   if (repeated) return 'repeat';
   const visible = text.replace(/\s+/g, '');
   const letters = (visible.match(/\p{L}/gu) ?? []).length;
