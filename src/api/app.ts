@@ -39,6 +39,7 @@ import { workingCalendarRoutes } from './working-calendar.routes.ts';
 import { open311Routes } from './open311.routes.ts';
 import { PUBLIC_PREFIX, citizenReportRoutes } from './citizen-report.routes.ts';
 import { citizenAnswerRoutes } from './citizen-answers.routes.ts';
+import { citizenReportModerationRoutes } from './citizen-report-moderation.routes.ts';
 import { directiveRoutes } from './directive.routes.ts';
 import { taskRoutes } from './task.routes.ts';
 import { planRoutes } from './plan.routes.ts';
@@ -165,6 +166,7 @@ export function createApp(services: Services, opts: AppOptions = {}) {
   app.route('/', attachmentRoutes());
   app.route('/', citizenRoutes());
   app.route('/', workingCalendarRoutes());
+  app.route('/', citizenReportModerationRoutes());
   app.route('/', citizenReportRoutes());
   app.route('/', spamRoutes());
   app.route('/', citizenAnswerRoutes());

@@ -1143,6 +1143,29 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
     table: 'citizen_report_event',
     sample: (f) => ({ path: `/api/reports/${f.reportId}/${action}`, json }),
   })),
+  // Moderation (issue 20, "Abuse"): the handling unit's officers and those above (task.report).
+  {
+    method: 'GET',
+    path: '/api/reports/moderation',
+    needs: ['task.report'],
+    scope: 'list',
+    touches: 'flagged reports handled by units in scope',
+    sample: () => ({ path: '/api/reports/moderation?limit=1000' }),
+  },
+  ...(
+    [
+      ['flag', { reason: 'mx gắn cờ' }],
+      ['moderate', { decision: 'release', reason: 'mx gỡ cờ' }],
+    ] as const
+  ).map(([action, json]): RouteRule => ({
+    method: 'POST',
+    path: `/api/reports/:id/${action}`,
+    needs: ['task.report'],
+    scope: 'unit',
+    touches: 'the handling unit (26740, then 25747 of the same city once transferred)',
+    table: 'citizen_report_event',
+    sample: (f) => ({ path: `/api/reports/${f.reportId}/${action}`, json }),
+  })),
   // Open311 GeoReport v2 (issue 20): public, outside /api, in the spec's shapes. Posting needs
   // an api_key in the form (any active token), whoever calls; reading needs nothing, and shows
   // the public page's fields only.

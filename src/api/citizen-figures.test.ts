@@ -20,7 +20,13 @@ const USERS: { username: string; role: Role; code: string }[] = [
 ];
 const OFFICER_NAME = 'Trần Văn Cán Bộ';
 const vn = (s: string) => new Date(`${s}+07:00`);
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 7, 8, 9]);
+// A real 1×1 PNG: an answer's photos are decoded and encoded anew (without metadata).
+const PNG = new Uint8Array(
+  Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  ),
+);
 
 for (const engine of testEngines()) {
   describe(`citizens' report figures and public answers on ${engine}`, () => {

@@ -28,7 +28,13 @@ const OFFICER_NAME = 'Nguyễn Thị Cán Bộ';
 /** Viet Nam's wall clock (UTC+7) as an instant. */
 const vn = (s: string) => new Date(`${s}+07:00`);
 const BEN_THANH = { lat: 10.7725, lon: 106.698 };
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+// A real 1×1 PNG: an answer's photos are decoded and encoded anew (without metadata).
+const PNG = new Uint8Array(
+  Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  ),
+);
 
 for (const engine of testEngines()) {
   describe(`citizens' reports on ${engine}`, () => {
@@ -383,7 +389,8 @@ for (const engine of testEngines()) {
       assert.equal(pub.json.answerPhotos.length, 1);
       const file = await citizen.download(pub.json.answerPhotos[0].url);
       assert.equal(file.status, 200);
-      assert.deepEqual(file.bytes, PNG);
+      assert.equal(file.headers.get('content-type'), 'image/png');
+      assert.deepEqual(file.bytes.subarray(0, 8), PNG.subarray(0, 8), 'a PNG, encoded anew');
       assert.equal((await citizen.download(pub.json.photos[0].url)).status, 200);
       // Another report's code does not open this one's photos.
       const other = await send(report('Khác'));

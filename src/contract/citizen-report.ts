@@ -9,6 +9,7 @@ import {
   normalizeEmail,
   normalizePhone,
 } from '../domain/citizen-report.ts';
+import { MODERATION_RULES, MODERATION_STATES } from '../domain/citizen-report-moderation.ts';
 import { multilineText, plainText } from './common.ts';
 
 /**
@@ -214,6 +215,14 @@ export const OfficerReport = z
     overdue: z.boolean(),
     contact: z.object({ phone: z.string().nullable(), email: z.string().nullable() }),
     history: z.array(OfficerReportEvent),
+    // Moderation (issue 20, "Abuse"): officers only; the shape is citizen-report-moderation.ts's.
+    moderation: z.object({
+      state: z.enum(MODERATION_STATES),
+      rule: z.enum(MODERATION_RULES).nullable(),
+      reason: z.string().nullable(),
+      by: z.string().nullable(),
+      at: z.string().nullable(),
+    }),
   })
   .openapi('CitizenReport');
 export type OfficerReport = z.infer<typeof OfficerReport>;

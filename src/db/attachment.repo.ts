@@ -66,4 +66,18 @@ export class AttachmentRepo {
       .orderBy('id')
       .execute();
   }
+
+  /** Replaces a file's bytes (a photo re-encoded without its metadata). */
+  async replace(id: number, f: { fileName: string; contentType: string; bytes: Uint8Array }) {
+    await this.db
+      .updateTable('attachment')
+      .set({
+        file_name: f.fileName,
+        content_type: f.contentType,
+        size: f.bytes.byteLength,
+        bytes: f.bytes,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
 }

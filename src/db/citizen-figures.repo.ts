@@ -123,6 +123,7 @@ export class CitizenFiguresRepo {
       from (
         select * from citizen_report r
         where r.status in (${sql.join(PUBLIC)}) and r.answered_at is not null
+          and r.moderation = 'none'
           and r.place_version = ${q.version}
           ${nation ? sql`` : sql`and r.place_path like ${q.path + '%'}`}
           ${q.category ? sql`and r.category_code = ${q.category}` : sql``}
@@ -166,7 +167,8 @@ export class CitizenFiguresRepo {
       join citizen_report r on r.id = case when a.owner_kind = 'citizen_report'
         then a.owner_id else e.report_id end
       where a.id = ${id} and a.owner_kind in ('citizen_report', 'citizen_report_event')
-        and r.status in (${sql.join(PUBLIC)}) and r.answered_at is not null`.execute(this.db);
+        and r.status in (${sql.join(PUBLIC)}) and r.answered_at is not null
+        and r.moderation = 'none'`.execute(this.db);
     return r.rows[0];
   }
 }

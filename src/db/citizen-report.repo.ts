@@ -31,6 +31,10 @@ export interface NewReport {
   acknowledgeDue: Date;
   answerDue: Date;
   at: Date;
+  /** SHA-256 of the description's fingerprint, to find the same text sent again. */
+  descriptionHash?: string | null;
+  /** Flagged at intake by an automatic rule (domain/citizen-report-moderation.ts). */
+  flag?: { rule: 'link' | 'repeat' | 'gibberish' | 'insult'; reason: string } | null;
 }
 
 export interface NewReportEvent {
@@ -74,6 +78,16 @@ export class CitizenReportRepo {
         answer_due: r.answerDue,
         created_at: r.at,
         updated_at: r.at,
+        description_hash: r.descriptionHash ?? null,
+        ...(r.flag
+          ? {
+              moderation: 'flagged' as const,
+              moderation_rule: r.flag.rule,
+              moderation_reason: r.flag.reason,
+              moderation_by: 'system',
+              moderation_at: r.at,
+            }
+          : {}),
       })
       .onConflict((oc) => oc.column('code').doNothing())
       .returning('id')
@@ -163,5 +177,37 @@ export class CitizenReportRepo {
       where r.task_id = any(${taskIds}::bigint[])
       returning id`.execute(this.db);
     return r.rows.length;
+  }
+
+  /** Whether a report with this description hash was received since `since`. */
+  async sameTextSince(hash: string, since: Date): Promise<boolean> {
+    const r = await this.db
+      .selectFrom('citizen_report')
+      .select('id')
+      .where('description_hash', '=', hash)
+      .where('created_at', '>=', since)
+      .limit(1)
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
+  /** The moderation queue: flagged reports handled in a subtree (path null: everywhere). */
+  async flagged(q: {
+    version: string | null;
+    path: string | null;
+    limit: number;
+  }): Promise<CitizenReportListRow[]> {
+    const r = await sql<CitizenReportListRow>`
+      select r.*, c.name_vi as category_name_vi, c.name_en as category_name_en,
+        h.name as handler_name, p.name as place_name
+      from citizen_report r
+      join citizen_category c on c.code = r.category_code
+      left join org_unit h on h.version = r.handler_version and h.code = r.handler_code
+      left join org_unit p on p.version = r.place_version and p.code = r.place_code
+      where r.moderation = 'flagged'
+        and ${q.version === null ? sql`true` : sql`r.handler_version = ${q.version}`}
+        and ${q.path === null ? sql`true` : sql`r.handler_path like ${q.path + '%'}`}
+      order by r.moderation_at, r.id limit ${q.limit}`.execute(this.db);
+    return r.rows;
   }
 }

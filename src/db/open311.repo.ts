@@ -67,9 +67,11 @@ export class Open311Repo {
     limit: number;
     offset: number;
   }): Promise<Open311RequestRow[]> {
+    // Moderation (migration 0040): lists show only reports not flagged; by code, a flagged one
+    // shows as on its public page, a hidden one (refused as abusive) not at all.
     const where = q.codes
-      ? sql`r.code = any(${q.codes}::text[])`
-      : sql`r.created_at >= ${q.start} and r.created_at <= ${q.end}
+      ? sql`r.code = any(${q.codes}::text[]) and r.moderation <> 'hidden'`
+      : sql`r.moderation = 'none' and r.created_at >= ${q.start} and r.created_at <= ${q.end}
           and ${q.services ? sql`r.category_code = any(${q.services}::text[])` : sql`true`}
           and ${q.statuses ? sql`r.status = any(${q.statuses}::text[])` : sql`true`}`;
     const r = await sql<Open311RequestRow>`

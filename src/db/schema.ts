@@ -964,6 +964,13 @@ export interface CitizenReportTable {
   updated_at: Timestamp;
   /** The question and the answer folded for search (migration 0039), kept by the database. */
   search_text: ColumnType<string, undefined, never>;
+  // Moderation (migration 0040).
+  moderation: Generated<'none' | 'flagged' | 'hidden'>;
+  moderation_rule: 'link' | 'repeat' | 'gibberish' | 'insult' | 'officer' | null;
+  moderation_reason: string | null;
+  moderation_by: string | null;
+  moderation_at: Timestamp | null;
+  description_hash: string | null;
 }
 
 /** Cells whose response-time figures wait for the job (migration 0039). */

@@ -29,6 +29,16 @@ import type {
   ReportReceipt,
 } from '../contract/citizen-report.ts';
 import type { CitizenReportStatusColumn } from '../db/schema.ts';
+import {
+  AUTO_FLAG_REASONS,
+  HIDDEN_REASON,
+  REPEAT_WINDOW_MS,
+  autoFlag,
+  comparedForRepeats,
+  descriptionFingerprint,
+} from '../domain/citizen-report-moderation.ts';
+import type { ModerationQueueItem } from '../contract/citizen-report-moderation.ts';
+import { cleanPhoto } from './photo.ts';
 import { auditActor } from './audit.ts';
 import type { HierarchyService } from './hierarchy.service.ts';
 import type { PlaceService } from './place.service.ts';
@@ -172,7 +182,16 @@ export class CitizenReportService {
       acknowledgeWithin: cat.acknowledge_within,
       answerWithin: cat.answer_within,
     });
+    // Moderation at intake: flagged, never refused (a real report is never lost).
+    const hash = comparedForRepeats(input.description)
+      ? createHash('sha256').update(descriptionFingerprint(input.description)).digest('hex')
+      : null;
     const { id, code, taskId } = await this.store.transaction(async (tx) => {
+      const repeated =
+        hash !== null &&
+        (await tx.citizenReports.sameTextSince(hash, new Date(at.getTime() - REPEAT_WINDOW_MS)));
+      const rule = autoFlag(input.description, repeated);
+      const flag = rule ? { rule, reason: AUTO_FLAG_REASONS[rule].vi } : null;
       const photoIds: number[] = [];
       const missing: number[] = [];
       for (const p of input.photos) {
@@ -199,6 +218,8 @@ export class CitizenReportService {
           acknowledgeDue: due.acknowledgeDue,
           answerDue: due.answerDue,
           at,
+          descriptionHash: hash,
+          flag,
         });
       }
       const taskId = await this.openTask(tx, id, code, cat, handler, due.answerDue, at);
@@ -235,6 +256,17 @@ export class CitizenReportService {
         },
         requestId: opts.requestId,
       });
+      if (flag)
+        await tx.audit.record({
+          ...auditActor('system'),
+          action: 'citizen_report.flag',
+          entityType: 'citizen_report',
+          entityId: String(id),
+          unit: { version, code: handler.code },
+          before: { moderation: 'none' },
+          after: { moderation: 'flagged', rule: flag.rule, reason: flag.reason },
+          requestId: opts.requestId,
+        });
       return { id, code, taskId };
     });
     await this.announce(taskId, { created: true, reportId: id });
@@ -253,12 +285,28 @@ export class CitizenReportService {
   async publicView(code: string): Promise<PublicReport> {
     const r = await this.byCode(code);
     const v = await this.view(r);
-    return { ...v.base, history: v.events.map((e) => v.publicEvent(e)) };
+    const history = v.events.map((e) => v.publicEvent(e));
+    if (r.moderation !== 'hidden') return { ...v.base, history };
+    // Hidden as abusive: the status and its times only, none of the citizen's words or photos.
+    return {
+      ...v.base,
+      description: '',
+      refusedReason: HIDDEN_REASON.vi,
+      rating: null,
+      photos: [],
+      answerPhotos: [],
+      history: history.map((e) => ({
+        ...e,
+        note: e.kind === 'refused' ? HIDDEN_REASON.vi : null,
+        photos: [],
+      })),
+    };
   }
 
   /** A file of a report or of its history, for whoever holds its code. */
   async publicPhoto(code: string, id: number) {
     const r = await this.byCode(code);
+    if (r.moderation === 'hidden') throw errors.notFound(`photo ${id}`);
     const f = await this.store.repos.attachments.byId(id);
     const owned =
       f &&
@@ -509,6 +557,7 @@ export class CitizenReportService {
     return this.officerAct(actor, id, 'answer', ctx, async (tx, r, at, cat) => {
       const files = await claimable(tx.attachments, actor, input.attachmentIds);
       if (cat.photo_required && !files.length) throw proofRequired('photo');
+      await cleanAnswerPhotos(tx, files);
       await tx.citizenReports.update(r.id, {
         status: 'answered',
         answer: input.answer,
@@ -540,6 +589,7 @@ export class CitizenReportService {
   ) {
     return this.officerAct(actor, id, 'close', ctx, async (tx, r, at, cat) => {
       const files = await claimable(tx.attachments, actor, input.attachmentIds);
+      await cleanAnswerPhotos(tx, files);
       const direct = r.status !== 'answered';
       if (direct) {
         // Closed without an answer first: the proof the category asks for, and what was done.
@@ -570,6 +620,133 @@ export class CitizenReportService {
       await this.moveTask(tx, actor, r.task_id, 'done', at, reason);
       return { reason };
     });
+  }
+
+  // — Moderation (issue 20, "Abuse")
+
+  /** Flagged reports handled by units in the actor's scope, oldest flag first. */
+  async moderationQueue(actor: Actor, q: { limit: number }): Promise<ModerationQueueItem[]> {
+    if (!allows(actor, 'task.report')) throw errors.forbidden('task.report');
+    const root = isRootScope(actor.scope);
+    const rows = await this.store.repos.citizenReports.flagged({
+      version: root ? null : actor.scope.version,
+      path: root ? null : actor.scope.path,
+      limit: q.limit,
+    });
+    const now = this.clock();
+    return rows.map((r) => ({
+      id: r.id,
+      code: r.code,
+      status: r.status,
+      category: { code: r.category_code, nameVi: r.category_name_vi, nameEn: r.category_name_en },
+      description: r.description,
+      handler: { code: r.handler_code, name: r.handler_name ?? r.handler_code },
+      place: { code: r.place_code, name: r.place_name ?? r.place_code },
+      receivedAt: iso(r.created_at)!,
+      acknowledgeDue: iso(r.acknowledge_due)!,
+      answerDue: iso(r.answer_due)!,
+      answeredAt: iso(r.answered_at),
+      overdue: overdue(r, now),
+      taskId: r.task_id,
+      contact: { phone: r.contact_phone, email: r.contact_email },
+      moderation: moderationOf(r),
+    }));
+  }
+
+  /** An officer of the handling unit flags a report as abusive: into the queue. */
+  flag(actor: Actor, id: number, reason: string, ctx: Ctx = {}): Promise<OfficerReport> {
+    return this.moderationAct(actor, id, 'flag', ctx, async (tx, r, at) => {
+      if (r.moderation !== 'none') throw moderationMove(r.moderation, 'flag');
+      await tx.citizenReports.update(r.id, {
+        moderation: 'flagged',
+        moderation_rule: 'officer',
+        moderation_reason: reason,
+        moderation_by: actorLabel(actor),
+        moderation_at: at,
+        updated_at: at,
+      });
+      return { before: { moderation: r.moderation }, after: { moderation: 'flagged', reason } };
+    });
+  }
+
+  /**
+   * The decision on a flagged report: release (back to normal), or hide (refused as abusive,
+   * its task done; the public sees only that it was refused as abusive).
+   */
+  moderate(
+    actor: Actor,
+    id: number,
+    input: { decision: 'release' | 'hide'; reason: string },
+    ctx: Ctx = {},
+  ): Promise<OfficerReport> {
+    return this.moderationAct(actor, id, 'moderate', ctx, async (tx, r, at) => {
+      if (r.moderation !== 'flagged') throw moderationMove(r.moderation, input.decision);
+      const by = { moderation_by: actorLabel(actor), moderation_at: at, updated_at: at };
+      if (input.decision === 'release') {
+        await tx.citizenReports.update(r.id, {
+          moderation: 'none',
+          moderation_reason: input.reason,
+          ...by,
+        });
+        return {
+          before: { moderation: 'flagged', rule: r.moderation_rule },
+          after: { moderation: 'none', decision: 'release', reason: input.reason },
+        };
+      }
+      await tx.citizenReports.update(r.id, {
+        moderation: 'hidden',
+        moderation_reason: input.reason,
+        status: 'refused',
+        refused_reason: HIDDEN_REASON.vi,
+        ...by,
+      });
+      await this.addOfficerEvent(
+        tx,
+        actor,
+        r,
+        at,
+        'refused',
+        'refused',
+        HIDDEN_REASON.vi,
+        input.reason,
+      );
+      await this.moveTask(tx, actor, r.task_id, 'done', at, HIDDEN_REASON.vi);
+      return {
+        before: { moderation: 'flagged', rule: r.moderation_rule, status: r.status },
+        after: { moderation: 'hidden', decision: 'hide', status: 'refused', reason: input.reason },
+      };
+    });
+  }
+
+  private async moderationAct(
+    actor: Actor,
+    id: number,
+    action: 'flag' | 'moderate',
+    ctx: Ctx,
+    run: (
+      tx: Repos,
+      r: CitizenReportRow,
+      at: Date,
+    ) => Promise<{ before: Record<string, unknown>; after: Record<string, unknown> }>,
+  ): Promise<OfficerReport> {
+    const at = this.clock();
+    await this.store.transaction(async (tx) => {
+      const r = await this.handled(actor, id, tx, 'task.report', true);
+      const { before, after } = await run(tx, r, at);
+      await tx.audit.record({
+        ...auditActor(actor),
+        action: `citizen_report.${action}`,
+        entityType: 'citizen_report',
+        entityId: String(id),
+        unit: { version: r.handler_version, code: r.handler_code },
+        before,
+        after,
+        requestId: ctx.requestId,
+      });
+    });
+    const r = (await this.store.repos.citizenReports.byId(id))!;
+    if (r.task_id !== null) await this.announce(r.task_id, { reportId: id, report: action });
+    return this.officerView(r);
   }
 
   // — Inside
@@ -763,6 +940,7 @@ export class CitizenReportService {
       photoRequired: v.cat.photo_required,
       overdue: overdue(r, this.clock()),
       contact: { phone: r.contact_phone, email: r.contact_email },
+      moderation: moderationOf(r),
       history: v.events.map((e) => ({
         ...v.publicEvent(e),
         id: e.id,
@@ -848,6 +1026,65 @@ export class CitizenReportService {
       events,
       publicEvent: (e: CitizenReportEventRow) => ({ ...publicEvent(e), photos: photosOf(e) }),
     };
+  }
+}
+
+function moderationOf(r: CitizenReportRow) {
+  return {
+    state: r.moderation,
+    rule: r.moderation_rule,
+    reason: r.moderation_reason,
+    by: r.moderation_by,
+    at: iso(r.moderation_at),
+  };
+}
+
+const MODERATION_ACTIONS = {
+  flag: { vi: 'gắn cờ', en: 'flag' },
+  release: { vi: 'gỡ cờ', en: 'release' },
+  hide: { vi: 'ẩn', en: 'hide' },
+} as const;
+
+function moderationMove(
+  state: 'none' | 'flagged' | 'hidden',
+  action: keyof typeof MODERATION_ACTIONS,
+) {
+  const label = {
+    none: { vi: 'chưa bị gắn cờ', en: 'not flagged' },
+    flagged: { vi: 'đang chờ kiểm duyệt', en: 'flagged, waiting in the queue' },
+    hidden: { vi: 'đã bị ẩn do vi phạm', en: 'hidden as abusive' },
+  }[state];
+  const a = MODERATION_ACTIONS[action];
+  return new AppError(
+    'invalid_transition',
+    {
+      vi: `Không thể ${a.vi} phản ánh ${label.vi}`,
+      en: `Cannot ${a.en} a report that is ${label.en}`,
+    },
+    { moderation: state, action },
+  );
+}
+
+/**
+ * Officers' answer photos go on the public page: each is re-encoded without its metadata (the
+ * phone's GPS position above all), replacing the stored bytes, in the claim's transaction. A
+ * file that is not a JPEG, PNG or WebP photo is refused: all of an answer is public.
+ */
+async function cleanAnswerPhotos(tx: Repos, ids: number[]): Promise<void> {
+  for (const id of ids) {
+    const f = (await tx.attachments.byId(id))!;
+    const clean = await cleanPhoto(f.bytes, f.file_name).catch((e: unknown) => {
+      if (!(e instanceof AppError)) throw e;
+      throw new AppError(
+        e.code,
+        {
+          vi: `Tệp đính kèm ${id} (${f.file_name}): ${e.messages.vi}. Câu trả lời được công khai nên chỉ nhận ảnh`,
+          en: `Attachment ${id} (${f.file_name}): ${e.messages.en}. An answer is public, so only photos are attached`,
+        },
+        { attachmentId: id, ...(e.details as object | undefined) },
+      );
+    });
+    await tx.attachments.replace(id, clean);
   }
 }
 

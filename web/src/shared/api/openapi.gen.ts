@@ -11792,6 +11792,186 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/reports/{id}/flag': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Flag a report as abusive: into the moderation queue, off public lists; the reason is for officers only */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          id: number | null;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CitizenReportFlag'];
+        };
+      };
+      responses: {
+        /** @description The report after it */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenReport'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed in the report’s moderation state (invalid_transition) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/reports/{id}/moderate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Decide on a flagged report: release (back to normal) or hide (refused as abusive, its task done; the public sees neither its text nor its photos) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Any unique string (a UUID) chosen by the client for one write. Sent again with the same method, path and body within 24 hours, the first answer is returned (header `Idempotent-Replayed: true`) and nothing is applied twice; with another request it is refused (422 `idempotency_key_reused`); while the first is still being served, 409 `idempotency_in_progress` with Retry-After. Keys are per caller. */
+          'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        };
+        path: {
+          id: number | null;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CitizenReportModerate'];
+        };
+      };
+      responses: {
+        /** @description The report after it */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenReport'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not allowed in the report’s moderation state (invalid_transition) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/reports/{id}/refuse': {
     parameters: {
       query?: never;
@@ -12056,6 +12236,80 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/reports/moderation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The moderation queue: flagged reports handled by the units in your scope, oldest flag first, with why */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Flagged reports */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CitizenReportModerationQueue'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Outside your scope or not allowed for your role */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unknown unit or version */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -15470,6 +15724,15 @@ export interface components {
       id: number;
       /** @description The unit asked a question the citizen has not answered yet */
       infoRequested: boolean;
+      moderation: {
+        at: string | null;
+        by: string | null;
+        reason: string | null;
+        /** @enum {string|null} */
+        rule: 'link' | 'repeat' | 'gibberish' | 'insult' | 'officer' | null;
+        /** @enum {string} */
+        state: 'none' | 'flagged' | 'hidden';
+      };
       overdue: boolean;
       photoRequired: boolean;
       photos: components['schemas']['CitizenReportPhoto'][];
@@ -15534,6 +15797,10 @@ export interface components {
       | 'reopened'
       | 'rated'
       | 'escalated';
+    CitizenReportFlag: {
+      /** @description For officers only, never shown in public */
+      reason: string;
+    };
     CitizenReportInfo: {
       info: string;
     };
@@ -15591,6 +15858,37 @@ export interface components {
       status: components['schemas']['CitizenReportStatus'];
       taskId: number | null;
     };
+    CitizenReportModerate: {
+      /**
+       * @description release: back to normal; hide: refused as abusive (its task done; the public page shows only "refused: abusive content")
+       * @enum {string}
+       */
+      decision: 'release' | 'hide';
+      /** @description For officers only, never shown in public */
+      reason: string;
+    };
+    CitizenReportModeration: {
+      at: string | null;
+      by: string | null;
+      reason: string | null;
+      /**
+       * @description Why it was flagged: an automatic rule at intake (link, repeat, gibberish, insult) or an officer
+       * @enum {string|null}
+       */
+      rule: 'link' | 'repeat' | 'gibberish' | 'insult' | 'officer' | null;
+      state: components['schemas']['CitizenReportModerationState'];
+    };
+    CitizenReportModerationItem: components['schemas']['CitizenReportListItem'] & {
+      moderation: components['schemas']['CitizenReportModeration'];
+    };
+    CitizenReportModerationQueue: {
+      items: components['schemas']['CitizenReportModerationItem'][];
+    };
+    /**
+     * @description none; flagged (waits in the moderation queue, kept off public lists); hidden (refused as abusive: the public sees neither text nor photos)
+     * @enum {string}
+     */
+    CitizenReportModerationState: 'none' | 'flagged' | 'hidden';
     CitizenReportPhoto: {
       contentType: string;
       id: number;
