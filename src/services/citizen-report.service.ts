@@ -1,6 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { CitizenCategoryRow } from '../db/citizen-category.repo.ts';
-import type { CitizenReportEventRow, CitizenReportRow } from '../db/citizen-report.repo.ts';
+import type {
+  CitizenReportEventRow,
+  CitizenReportListRow,
+  CitizenReportRow,
+} from '../db/citizen-report.repo.ts';
 import type { Repos, Store } from '../db/store.ts';
 import type { TaskRow, UnitRow } from '../db/task.repo.ts';
 import { actorLabel, allows, can, inScope, isRootScope, type Actor } from '../domain/access.ts';
@@ -435,22 +439,7 @@ export class CitizenReportService {
       ...q,
     });
     const now = this.clock();
-    return rows.map((r) => ({
-      id: r.id,
-      code: r.code,
-      status: r.status,
-      category: { code: r.category_code, nameVi: r.category_name_vi, nameEn: r.category_name_en },
-      description: r.description,
-      handler: { code: r.handler_code, name: r.handler_name ?? r.handler_code },
-      place: { code: r.place_code, name: r.place_name ?? r.place_code },
-      receivedAt: iso(r.created_at)!,
-      acknowledgeDue: iso(r.acknowledge_due)!,
-      answerDue: iso(r.answer_due)!,
-      answeredAt: iso(r.answered_at),
-      overdue: overdue(r, now),
-      taskId: r.task_id,
-      contact: { phone: r.contact_phone, email: r.contact_email },
-    }));
+    return rows.map((r) => presentListItem(r, now));
   }
 
   async get(actor: Actor, id: number): Promise<OfficerReport> {
@@ -634,23 +623,7 @@ export class CitizenReportService {
       limit: q.limit,
     });
     const now = this.clock();
-    return rows.map((r) => ({
-      id: r.id,
-      code: r.code,
-      status: r.status,
-      category: { code: r.category_code, nameVi: r.category_name_vi, nameEn: r.category_name_en },
-      description: r.description,
-      handler: { code: r.handler_code, name: r.handler_name ?? r.handler_code },
-      place: { code: r.place_code, name: r.place_name ?? r.place_code },
-      receivedAt: iso(r.created_at)!,
-      acknowledgeDue: iso(r.acknowledge_due)!,
-      answerDue: iso(r.answer_due)!,
-      answeredAt: iso(r.answered_at),
-      overdue: overdue(r, now),
-      taskId: r.task_id,
-      contact: { phone: r.contact_phone, email: r.contact_email },
-      moderation: moderationOf(r),
-    }));
+    return rows.map((r) => ({ ...presentListItem(r, now), moderation: moderationOf(r) }));
   }
 
   /** An officer of the handling unit flags a report as abusive: into the queue. */
@@ -1086,6 +1059,26 @@ async function cleanAnswerPhotos(tx: Repos, ids: number[]): Promise<void> {
     });
     await tx.attachments.replace(id, clean);
   }
+}
+
+/** A report in the officers' lists (their inbox of reports, the moderation queue). */
+function presentListItem(r: CitizenReportListRow, now: Date): ReportListItem {
+  return {
+    id: r.id,
+    code: r.code,
+    status: r.status,
+    category: { code: r.category_code, nameVi: r.category_name_vi, nameEn: r.category_name_en },
+    description: r.description,
+    handler: { code: r.handler_code, name: r.handler_name ?? r.handler_code },
+    place: { code: r.place_code, name: r.place_name ?? r.place_code },
+    receivedAt: iso(r.created_at)!,
+    acknowledgeDue: iso(r.acknowledge_due)!,
+    answerDue: iso(r.answer_due)!,
+    answeredAt: iso(r.answered_at),
+    overdue: overdue(r, now),
+    taskId: r.task_id,
+    contact: { phone: r.contact_phone, email: r.contact_email },
+  };
 }
 
 function overdue(r: Pick<CitizenReportRow, 'status' | 'answer_due'>, now: Date): boolean {
