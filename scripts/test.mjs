@@ -147,6 +147,9 @@ const result = run(process.execPath, [
   'tsx',
   '--test',
   '--test-concurrency=2',
+  // TAP, with the failures repeated at the end where CI's tail shows them.
+  `--test-reporter=${join(root, 'scripts', 'test-reporter.mjs')}`,
+  '--test-reporter-destination=stdout',
   // A test that hangs (a lost database connection, a browser that never answers) fails
   // instead of holding CI until its time runs out.
   '--test-timeout=600000',

@@ -305,5 +305,32 @@ for (const engine of testEngines()) {
       const unknown = await citizen.get('/api/public/answers?unit=99999');
       assert.equal(unknown.status, 404, unknown.text);
     });
+
+    it('counts a report left unanswered past its deadline as overdue, then late once answered', async () => {
+      // D came on Monday 23 November, due a week of working hours later; nothing else changes.
+      await at('2026-12-02T09:00:00');
+      const run = await t.services.citizenFigures.run();
+      assert.ok(run.cells >= 1, 'the passed deadline queued its cell');
+      const dims = 'dimension=dx:PA_OVERDUE_OPEN;PA_ANSWERED_LATE&dimension=ou:26743;79';
+      assert.deepEqual(await grid(`${dims}&filter=pe:202611`), {
+        'PA_OVERDUE_OPEN 26743': 1,
+        'PA_OVERDUE_OPEN 79': 1,
+        'PA_ANSWERED_LATE 26743': 1,
+        'PA_ANSWERED_LATE 79': 1,
+      });
+      assert.equal((await t.services.citizenFigures.run()).cells, 0, 'marked once');
+
+      await act('cb26743', 'D', 'acknowledge');
+      await act('cb26743', 'D', 'answer', { answer: 'Đã có kết quả' });
+      await t.services.citizenFigures.run();
+      assert.deepEqual(await grid(`${dims}&filter=pe:202611`), {
+        'PA_ANSWERED_LATE 26743': 1,
+        'PA_ANSWERED_LATE 79': 1,
+      });
+      assert.deepEqual(await grid(`${dims}&filter=pe:202612`), {
+        'PA_ANSWERED_LATE 26743': 1,
+        'PA_ANSWERED_LATE 79': 1,
+      });
+    });
   });
 }

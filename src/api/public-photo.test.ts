@@ -263,5 +263,24 @@ for (const engine of testEngines()) {
       now = new Date('2026-12-07T10:00:01Z');
       assert.equal((await upload(png, 'a.png', '198.51.100.20')).status, 201);
     });
+
+    it('deletes uploads never claimed after a day, with one audit row, and keeps the rest', async () => {
+      const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#0f0' } })
+        .png()
+        .toBuffer();
+      now = new Date('2026-12-08T12:00:00Z');
+      const fresh = await upload(png, 'b.png', '198.51.100.30');
+      assert.equal(fresh.status, 201);
+      const before = await counts();
+      // Everything uploaded on the 7th is more than a day old by the 9th, 06:00.
+      now = new Date('2026-12-09T06:00:00Z');
+      const n = await t.services.publicPhotos.pruneUnclaimed();
+      assert.ok(n >= 30, `${n} old uploads deleted`);
+      const left = await counts();
+      assert.equal(left.attachments, before.attachments - n);
+      assert.equal(left.audit, before.audit + 1, 'one audit row for the prune');
+      assert.ok(await stored(fresh.json.id), 'the upload of the last day is kept');
+      assert.equal(await t.services.publicPhotos.pruneUnclaimed(), 0, 'nothing twice');
+    });
   });
 }

@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
@@ -220,6 +221,15 @@ for (const engine of testEngines()) {
       );
       assert.equal(stored.rows[0]!.source, 'web');
       assert.match(stored.rows[0]!.client_hash!, /^[0-9a-f]{64}$/, 'the address only as a hash');
+      // Keyed by this installation's secret: hashing every address does not find it.
+      const plain = createHash('sha256').update('spam-client:unknown').digest('hex');
+      assert.notEqual(stored.rows[0]!.client_hash, plain);
+      const key = await t.services.store.repos.instanceSecrets.get('pseudonym');
+      assert.match(key, /^[0-9a-f]{64}$/);
+      assert.equal(
+        stored.rows[0]!.client_hash,
+        createHmac('sha256', key).update('spam-client:unknown').digest('hex'),
+      );
       const bad = await anonymous().post(
         '/api/public/spamReports',
         report({ number: 'abc$%', operator: 'nobody', externalId: 'x' }),

@@ -46,6 +46,16 @@ export class AttachmentRepo {
       .execute();
   }
 
+  /** Deletes files uploaded before `before` and never claimed by what they were sent for. */
+  async prunePending(before: Date): Promise<number> {
+    const r = await this.db
+      .deleteFrom('attachment')
+      .where('owner_kind', '=', 'pending')
+      .where('created_at', '<', before)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   async claim(ids: number[], kind: AttachmentOwner, ownerId: number) {
     if (!ids.length) return;
     await this.db

@@ -60,6 +60,22 @@ export class CitizenFiguresRepo {
         and q.seq <= c.seq`.execute(this.db);
   }
 
+  /**
+   * Marks the reports unanswered past their deadline at `now`, once each: the update's trigger
+   * queues their cells in this statement's transaction (migrations 0039, 0044).
+   */
+  async markOverdue(now: Date): Promise<number> {
+    const r = await this.db
+      .updateTable('citizen_report')
+      .set({ overdue_at: now })
+      .where('answered_at', 'is', null)
+      .where('overdue_at', 'is', null)
+      .where('answer_due', '<', now)
+      .where('status', 'not in', ['refused', 'closed'])
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
   /** Reports of a tree received or answered between two instants (a month). */
   monthReports(version: string, from: Date, to: Date) {
     return this.db

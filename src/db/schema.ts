@@ -455,6 +455,7 @@ export interface Schema {
   app_session: AppSessionTable;
   signin_throttle: SigninThrottleTable;
   rate_limit: RateLimitTable;
+  instance_secret: { name: string; value: string };
   api_token: ApiTokenTable;
   audit_event: AuditEventTable;
   org_unit_ancestor: OrgUnitAncestorTable;
@@ -971,6 +972,8 @@ export interface CitizenReportTable {
   moderation_by: string | null;
   moderation_at: Timestamp | null;
   description_hash: string | null;
+  /** When the figures job found it unanswered past its deadline (migration 0044). */
+  overdue_at: ColumnType<Date | null, undefined, Date | null>;
 }
 
 /** Cells whose response-time figures wait for the job (migration 0039). */

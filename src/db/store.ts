@@ -34,6 +34,7 @@ import { RegistrationRepo } from './registration.repo.ts';
 import { ReportingRepo } from './reporting.repo.ts';
 import { SectorRepo } from './sector.repo.ts';
 import { RateLimitRepo } from './rate-limit.repo.ts';
+import { InstanceSecretRepo } from './instance-secret.repo.ts';
 import { SpamRepo } from './spam.repo.ts';
 import { SigninThrottleRepo } from './signin-throttle.repo.ts';
 import { TaskRepo } from './task.repo.ts';
@@ -75,6 +76,7 @@ export class Repos {
   private _briefings?: BriefingRepo;
   private _signinThrottle?: SigninThrottleRepo;
   private _rateLimits?: RateLimitRepo;
+  private _instanceSecrets?: InstanceSecretRepo;
   private _spam?: SpamRepo;
   private _tasks?: TaskRepo;
   private _validation?: ValidationRepo;
@@ -164,6 +166,9 @@ export class Repos {
   }
   get rateLimits(): RateLimitRepo {
     return (this._rateLimits ??= new RateLimitRepo(this.db));
+  }
+  get instanceSecrets(): InstanceSecretRepo {
+    return (this._instanceSecrets ??= new InstanceSecretRepo(this.db));
   }
   get spam(): SpamRepo {
     return (this._spam ??= new SpamRepo(this.db));

@@ -67,6 +67,7 @@ describe('figures of a month', () => {
         r({ status: 'refused', answeredAt: null }),
       ],
       (x) => (x.answeredAt!.getTime() - x.createdAt.getTime()) / 3_600_000,
+      new Date('2026-12-01T00:00:00Z'),
     );
     const get = (e: string, u = '26743', o = 'PA_X') =>
       out.find((f) => f.element === e && f.unit === u && f.option === o)?.value;
@@ -77,6 +78,24 @@ describe('figures of a month', () => {
     assert.equal(get('PA_RATING_STARS'), 8);
     assert.equal(get('PA_MEDIAN_HOURS_PROVINCE', '79', 'default'), 176);
     assert.equal(get('PA_MEDIAN_HOURS_NATION', 'VN', 'default'), 176);
+  });
+
+  it('counts an unanswered report past its deadline as overdue in the month it came', () => {
+    const reports = [
+      r({ status: 'in_progress' }),
+      r({ status: 'received', answerDue: new Date('2026-11-20T10:00:00Z') }),
+      r({ status: 'refused' }),
+      r({ status: 'closed' }),
+      r({ answeredAt: new Date('2026-11-10T10:00:00Z') }),
+    ];
+    const overdue = (now: string, month = '2026-11') =>
+      monthFigures(month, reports, () => 1, new Date(now)).find(
+        (f) => f.element === 'PA_OVERDUE_OPEN',
+      )?.value;
+    assert.equal(overdue('2026-11-09T09:59:59Z'), undefined, 'not yet due');
+    assert.equal(overdue('2026-11-10T00:00:00Z'), 1);
+    assert.equal(overdue('2026-11-21T00:00:00Z'), 2);
+    assert.equal(overdue('2026-12-21T00:00:00Z', '2026-12'), undefined, 'not in a later month');
   });
 
   it('takes the median of an even count as the mean of the middle two', () => {

@@ -23,6 +23,7 @@ export const FIGURE = {
   rated: 'PA_RATED',
   stars: 'PA_RATING_STARS',
   ratedGood: 'PA_RATED_GOOD',
+  overdueOpen: 'PA_OVERDUE_OPEN',
   medianUnit: 'PA_MEDIAN_HOURS_UNIT',
   medianProvince: 'PA_MEDIAN_HOURS_PROVINCE',
   medianNation: 'PA_MEDIAN_HOURS_NATION',
@@ -36,6 +37,7 @@ export const SUM_FIGURES = [
   'rated',
   'stars',
   'ratedGood',
+  'overdueOpen',
 ] as const satisfies readonly FigureKey[];
 export const FIGURE_ELEMENTS: readonly string[] = Object.values(FIGURE);
 
@@ -62,7 +64,8 @@ export function vnMonthSpan(month: string): { from: Date; to: Date } {
 }
 
 function directionOf(key: FigureKey): 'rise_bad' | 'neutral' | 'rise_good' {
-  if (key === 'late' || key === 'answerHours' || key.startsWith('median')) return 'rise_bad';
+  if (key === 'late' || key === 'overdueOpen' || key === 'answerHours' || key.startsWith('median'))
+    return 'rise_bad';
   return key === 'received' ? 'neutral' : 'rise_good';
 }
 
@@ -128,6 +131,10 @@ export function figuresMetadata(
       el('rated', 'Phản ánh được đánh giá', 'Answers rated'),
       el('stars', 'Tổng số sao đánh giá', 'Stars given'),
       el('ratedGood', 'Đánh giá hài lòng (4–5 sao)', 'Answers rated 4 or 5 stars'),
+      el('overdueOpen', 'Phản ánh quá hạn chưa trả lời', 'Reports overdue, not answered', {
+        description:
+          'Reports received in the period still without an answer past their deadline, as computed last (every few seconds); a later answer moves the report to answered late in the month of the answer.',
+      }),
       el(
         'medianUnit',
         'Thời gian trả lời trung vị (đơn vị xử lý)',
@@ -217,12 +224,15 @@ export interface FigureValue {
  * The figures of one month from the reports received or answered in it (`hoursOf` gives a
  * report's working hours from receipt to answer on its unit's calendar): the sums at each
  * handling unit, the medians at the handling unit, its province and the nation; per category.
- * Zero sums are left out (the job deletes a value that was there).
+ * A report received in the month and still unanswered past its deadline at `now` counts as
+ * overdue there (refused and closed ones do not). Zero sums are left out (the job deletes a
+ * value that was there).
  */
 export function monthFigures(
   month: string,
   reports: readonly FigureReport[],
   hoursOf: (r: FigureReport) => number,
+  now: Date,
 ): FigureValue[] {
   const sums = new Map<string, number>();
   const hours = new Map<string, number[]>();
@@ -239,7 +249,16 @@ export function monthFigures(
   for (const r of reports) {
     const o = optionOf(r.category);
     const u = r.handlerCode;
-    if (vnMonth(r.createdAt) === month) add(FIGURE.received, u, o, 1);
+    const receivedHere = vnMonth(r.createdAt) === month;
+    if (receivedHere) add(FIGURE.received, u, o, 1);
+    if (
+      receivedHere &&
+      !r.answeredAt &&
+      r.status !== 'refused' &&
+      r.status !== 'closed' &&
+      r.answerDue.getTime() < now.getTime()
+    )
+      add(FIGURE.overdueOpen, u, o, 1);
     if (!r.answeredAt || vnMonth(r.answeredAt) !== month || r.status === 'refused') continue;
     const h = Math.round(hoursOf(r) * 100) / 100;
     add(r.answeredAt.getTime() <= r.answerDue.getTime() ? FIGURE.onTime : FIGURE.late, u, o, 1);

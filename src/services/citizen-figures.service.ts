@@ -56,6 +56,7 @@ export class CitizenFiguresService {
     private readonly metadata: MetadataService,
     private readonly dataValues: DataValueService,
     private readonly calendars: Calendars,
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /** The figure elements, their breakdown (one option per category) and indicators. */
@@ -80,6 +81,8 @@ export class CitizenFiguresService {
   private async runOnce(): Promise<FiguresRun> {
     const repo = this.store.repos.citizenFigures;
     const total: FiguresRun = { cells: 0, months: 0, written: 0, deleted: 0 };
+    // Deadlines that passed since the last run: their cells join the queue.
+    await repo.markOverdue(this.clock());
     for (;;) {
       const cells = await repo.queued(QUEUE_BATCH);
       if (cells.length === 0) return total;
@@ -129,7 +132,7 @@ export class CitizenFiguresService {
     }));
     const hoursOf = (r: FigureReport) =>
       workingTimeBetween(calendars.get(r.handlerCode)!, r.createdAt, r.answeredAt!) / 60;
-    const figures = monthFigures(month, reports, hoursOf);
+    const figures = monthFigures(month, reports, hoursOf, this.clock());
 
     // Where to write: the queued units; their provinces and the nation for the medians.
     const dirty = new Set(units);

@@ -380,6 +380,7 @@ export class CitizenReportService {
         answered_at: null,
         closed_at: null,
         reopen_until: null,
+        overdue_at: null,
         updated_at: at,
       });
       await tx.citizenReports.addEvent({

@@ -8,6 +8,7 @@ import { CitizenCategoryService } from './citizen-category.service.ts';
 import { CitizenReportService, type Calendars } from './citizen-report.service.ts';
 import { Open311Service } from './open311.service.ts';
 import { CitizenFiguresService } from './citizen-figures.service.ts';
+import { Pseudonyms } from './pseudonym.ts';
 import { GroupService } from './group.service.ts';
 import { HierarchyService } from './hierarchy.service.ts';
 import { MetadataService } from './metadata.service.ts';
@@ -190,7 +191,7 @@ export function createServices(
   // Closed before the database: evaluations first (they publish), then the bus.
   database.onClose(() => live.close());
   database.onClose(() => alerts.close());
-  const spam = new SpamService(store, clock, metadata, dataValues);
+  const spam = new SpamService(store, clock, metadata, dataValues, new Pseudonyms(store));
   database.onClose(() => spam.close());
   const reporting = new ReportingService(store, hierarchy);
   const tasks = new TaskService(store, hierarchy, live, clock);
@@ -261,6 +262,7 @@ export function createServices(
       metadata,
       dataValues,
       opts.calendars ?? workingCalendars,
+      clock,
     ),
   };
 }

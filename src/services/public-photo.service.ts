@@ -3,6 +3,7 @@ import type { Store } from '../db/store.ts';
 import type { Clock } from '../domain/dates.ts';
 import type { PublicPhoto } from '../contract/public-photo.ts';
 import { CITIZEN_ACTOR, citizenUploadKey } from './citizen-report.service.ts';
+import { auditActor } from './audit.ts';
 import { cleanPhoto } from './photo.ts';
 
 /**
@@ -11,12 +12,35 @@ import { cleanPhoto } from './photo.ts';
  */
 export const citizenUploader = citizenUploadKey;
 
+/** How long an upload waits for what it was sent with (a report written slowly on a phone). */
+export const PENDING_KEEP_MS = 24 * 3_600_000;
+
 /** Photos for citizens' reports, uploaded from the public page before the report (issue 20). */
 export class PublicPhotoService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * Deletes the uploads never claimed by a report, comment or answer within `PENDING_KEEP_MS`
+   * (a citizen who gave up, a flood of photos), with one audit row for them all.
+   */
+  async pruneUnclaimed(): Promise<number> {
+    const now = this.clock();
+    return this.store.transaction(async (tx) => {
+      const n = await tx.attachments.prunePending(new Date(now.getTime() - PENDING_KEEP_MS));
+      if (n > 0)
+        await tx.audit.record({
+          ...auditActor('system'),
+          action: 'attachment.prune_pending',
+          entityType: 'attachment',
+          entityId: '*',
+          after: { deleted: n, keptHours: PENDING_KEEP_MS / 3_600_000 },
+        });
+      return n;
+    });
+  }
 
   /** Checks and cleans the photo (services/photo.ts), then keeps it pending; nothing on refusal. */
   async upload(file: { name: string; bytes: Uint8Array }): Promise<PublicPhoto> {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Store } from '../db/store.ts';
 import type { SpamReportRow } from '../db/spam.repo.ts';
 import { allows, isRootScope, type Actor } from '../domain/access.ts';
@@ -29,6 +28,7 @@ import { auditActor } from './audit.ts';
 import type { DataValueService } from './data-value.service.ts';
 import type { MetadataService } from './metadata.service.ts';
 import { SPAM_DATA_ELEMENTS } from './spam.shipped.ts';
+import type { Pseudonyms } from './pseudonym.ts';
 
 type Summary = z.infer<typeof SpamImportSummary>;
 type ItemResult = z.infer<typeof SpamItemResult>;
@@ -39,8 +39,6 @@ export const SPAM_COUNT_DELAY_MS = 2_000;
 /** Leftovers of a crash, and intakes of other instances, are looked for this often. */
 export const SPAM_COUNT_POLL_MS = 5_000;
 const DUE_BATCH = 5_000;
-
-const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 
@@ -70,6 +68,7 @@ export class SpamService {
     private readonly clock: Clock,
     private readonly metadata: MetadataService,
     private readonly dataValues: DataValueService,
+    private readonly pseudonyms: Pseudonyms,
     private readonly log: (message: string, error?: unknown) => void = (m, e) =>
       console.error(m, e ?? ''),
   ) {
@@ -108,8 +107,9 @@ export class SpamService {
     });
     const day = vnDate(now);
     const rejectedCount = results.filter((r) => r.status === 'rejected').length;
+    const pseudonym = await this.pseudonyms.maker();
     const rows: SpamReportRow[] = good.map(({ report }) =>
-      this.row(report, now, day, {
+      this.row(report, now, day, pseudonym, {
         source: 'api',
         tokenId: actor.kind === 'token' ? actor.id : `user:${actor.id}`,
       }),
@@ -170,8 +170,9 @@ export class SpamService {
     const c = checkSpamReport(body, now, { externalId: false });
     if (!c.ok) throw invalid(c.problems);
     const day = vnDate(now);
-    const clientHash = sha(`spam-client:${clientAddress}`);
-    const row = this.row(c.report, now, day, { source: 'web', clientHash });
+    const pseudonym = await this.pseudonyms.maker();
+    const clientHash = pseudonym('spam-client', clientAddress);
+    const row = this.row(c.report, now, day, pseudonym, { source: 'web', clientHash });
     const [id] = await this.store.transaction(async (tx) => {
       const ids = await tx.spam.insertReports([row]);
       await tx.spam.markDue([day]);
@@ -288,6 +289,7 @@ export class SpamService {
     r: SpamReportOk,
     now: Date,
     day: string,
+    pseudonym: (kind: string, value: string) => string,
     from: { source: 'api'; tokenId: string } | { source: 'web'; clientHash: string },
   ): SpamReportRow {
     return {
@@ -301,7 +303,7 @@ export class SpamService {
       source: from.source,
       token_id: from.source === 'api' ? from.tokenId : null,
       client_hash: from.source === 'web' ? from.clientHash : null,
-      reporter_hash: r.reporter ? sha(`spam-reporter:${r.reporter}`) : null,
+      reporter_hash: r.reporter ? pseudonym('spam-reporter', r.reporter) : null,
       external_id: from.source === 'api' ? r.externalId : null,
     };
   }
