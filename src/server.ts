@@ -6,6 +6,7 @@ import { createServices, type Services } from './services/index.ts';
 import { ensureAdmin, prepareDatabase, type Progress } from './services/bootstrap.ts';
 import { loadDemoData } from './jobs/demo-data.ts';
 import { loadDemoBoard } from './jobs/demo-board.ts';
+import { loadDemoReports } from './jobs/demo-reports.ts';
 
 export interface Running {
   services: Services;
@@ -62,6 +63,11 @@ export async function startServer(
       );
     }
     await loadDemoBoard(services);
+    const reports = await loadDemoReports(services);
+    if (reports.created)
+      log(
+        `Phản ánh mẫu / demo citizens' reports: ${reports.created} in Hà Nội and Hồ Chí Minh City`,
+      );
   }
   const app = createApp(services, {
     edge: { proxies: config.trustProxy, secureCookies: config.secureCookies },

@@ -95,6 +95,14 @@ export class CitizenReportRepo {
     return row?.id;
   }
 
+  /** Whether any report was ever received (the demo's reports are made on a database without). */
+  async any(): Promise<boolean> {
+    return (
+      (await this.db.selectFrom('citizen_report').select('id').limit(1).executeTakeFirst()) !==
+      undefined
+    );
+  }
+
   async byCode(code: string, lock = false): Promise<CitizenReportRow | undefined> {
     let q = this.db.selectFrom('citizen_report').selectAll().where('code', '=', code);
     if (lock) q = q.forUpdate();
