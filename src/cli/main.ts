@@ -22,6 +22,7 @@ import { ROOT_CODE } from '../domain/hierarchy.ts';
 import { openConfigured, startServer } from '../server.ts';
 import { startEscalation } from '../jobs/escalation.ts';
 import { startCitizenFigures } from '../jobs/citizen-figures.ts';
+import { startCitizenNotifications } from '../jobs/citizen-notifications.ts';
 import { prepareDatabase } from '../services/bootstrap.ts';
 import { createServices, type Services } from '../services/index.ts';
 import { exportMessage, exportToStream } from './export.ts';
@@ -102,6 +103,7 @@ program
     progress.stop();
     startEscalation(running.services);
     startCitizenFigures(running.services);
+    startCitizenNotifications(running.services);
     console.log(
       `Opsroom đang chạy / listening: http://localhost:${running.port}  (API docs: /api/openapi.json)`,
     );
