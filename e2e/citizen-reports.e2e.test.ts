@@ -190,6 +190,13 @@ describe('Phản ánh của người dân — in a browser', () => {
     await officer.getByTestId('action-submit').click();
     await officer.getByTestId('report-status').getByText('Đã trả lời').waitFor();
     await officer.getByTestId('history').getByText('Phường Sài Gòn đã trả lời').waitFor();
+    // The citizen is to be told by SMS; this server has no gateway set: it waits, and says so.
+    const told = officer.getByTestId('citizen-messages');
+    await told
+      .locator('li[data-channel=sms][data-status=pending]')
+      .getByText('091****678')
+      .waitFor();
+    await told.getByText('Máy chủ chưa được cấu hình gửi SMS').waitFor();
     await photosLoaded(officer);
     await shot(officer, 'citizen-report-officer-answered.png');
   });

@@ -58,6 +58,11 @@ test('every setting is checked, and every bad one is named with what it takes', 
     OPSROOM_SECURE_COOKIES: 'yes',
     OPSROOM_TRUST_PROXY: '1',
     OPSROOM_QUEUE_LIMIT: '50',
+    OPSROOM_PUBLIC_URL: 'https://phananh.example.gov.vn',
+    OPSROOM_SMTP_URL: 'smtp://mailer:secret-pw@mail.example.gov.vn:587',
+    OPSROOM_MAIL_FROM: 'Phòng điều hành <no-reply@example.gov.vn>',
+    OPSROOM_SMS_URL: 'https://sms.example.vn/api/send',
+    OPSROOM_SMS_TOKEN: 'sms-token',
   });
   assert.deepEqual(c, {
     port: 8080,
@@ -69,6 +74,13 @@ test('every setting is checked, and every bad one is named with what it takes', 
     secureCookies: true,
     trustProxy: 1,
     queueLimit: 50,
+    notify: {
+      publicUrl: 'https://phananh.example.gov.vn',
+      smtpUrl: 'smtp://mailer:secret-pw@mail.example.gov.vn:587',
+      mailFrom: 'Phòng điều hành <no-reply@example.gov.vn>',
+      smsUrl: 'https://sms.example.vn/api/send',
+      smsToken: 'sms-token',
+    },
   });
   assert.equal(loadConfig({ OPSROOM_SECURE_COOKIES: 'Yes' }).secureCookies, true);
   assert.equal(loadConfig({ OPSROOM_SECURE_COOKIES: 'off' }).secureCookies, false);
@@ -112,4 +124,48 @@ test('every setting is checked, and every bad one is named with what it takes', 
   assert.ok(!JSON.stringify(problems).includes('short'));
   for (const port of ['abc', '3000x', '-1', '1.5', ' '])
     assert.throws(() => loadConfig({ PORT: port }), /PORT/, port);
+});
+
+test('the channels to citizens: URLs checked, a sender required with SMTP, secrets never repeated', () => {
+  // Unset: no channel, messages wait.
+  assert.deepEqual(loadConfig({}).notify, {
+    publicUrl: undefined,
+    smtpUrl: undefined,
+    mailFrom: undefined,
+    smsUrl: undefined,
+    smsToken: undefined,
+  });
+  assert.equal(
+    loadConfig({ OPSROOM_SMTP_URL: 'smtps://mail.example.vn:465', OPSROOM_MAIL_FROM: 'a@b.vn' })
+      .notify.mailFrom,
+    'a@b.vn',
+  );
+  let err: AppError | undefined;
+  try {
+    loadConfig({
+      OPSROOM_SMTP_URL: 'smtp://user:hunter2-pw@',
+      OPSROOM_SMS_URL: 'ftp://sms.example.vn',
+      OPSROOM_SMS_TOKEN: ' ',
+      OPSROOM_PUBLIC_URL: 'phananh.example.vn',
+    });
+  } catch (e) {
+    err = e as AppError;
+  }
+  assert.ok(err instanceof AppError);
+  const problems = (err.details as { problems: { path: string; vi: string; en: string }[] })
+    .problems;
+  assert.deepEqual(problems.map((p) => p.path).sort(), [
+    'OPSROOM_MAIL_FROM',
+    'OPSROOM_PUBLIC_URL',
+    'OPSROOM_SMS_TOKEN',
+    'OPSROOM_SMS_URL',
+    'OPSROOM_SMTP_URL',
+  ]);
+  assert.ok(!JSON.stringify(problems).includes('hunter2'), 'the SMTP password is not repeated');
+  const from = problems.find((p) => p.path === 'OPSROOM_MAIL_FROM')!;
+  assert.match(from.vi, /bắt buộc khi có OPSROOM_SMTP_URL, chưa đặt$/);
+  assert.throws(
+    () => loadConfig({ OPSROOM_SMTP_URL: 'smtp://mail.example.vn', OPSROOM_MAIL_FROM: 'no-at' }),
+    /OPSROOM_MAIL_FROM/,
+  );
 });

@@ -40,7 +40,7 @@ export async function startServer(
     log(
       `Đã thu hồi / reclaimed ${(reclaimed.bytes / 2 ** 20).toFixed(1)} MB in ${reclaimed.files} files left by an interrupted process`,
     );
-  const services = createServices(database);
+  const services = createServices(database, { notify: config.notify });
   await prepareDatabase(services, opts.progress);
   const admin = await ensureAdmin(services, config.adminPassword);
   if (admin.created) {

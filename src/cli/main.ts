@@ -23,6 +23,7 @@ import { openConfigured, startServer } from '../server.ts';
 import { startEscalation } from '../jobs/escalation.ts';
 import { startCitizenFigures } from '../jobs/citizen-figures.ts';
 import { startPendingPrune } from '../jobs/pending-prune.ts';
+import { startCitizenNotifications } from '../jobs/citizen-notifications.ts';
 import { prepareDatabase } from '../services/bootstrap.ts';
 import { createServices, type Services } from '../services/index.ts';
 import { exportMessage, exportToStream } from './export.ts';
@@ -104,6 +105,7 @@ program
     startEscalation(running.services);
     startCitizenFigures(running.services);
     startPendingPrune(running.services, { log: (l) => console.log(l) });
+    startCitizenNotifications(running.services);
     console.log(
       `Opsroom đang chạy / listening: http://localhost:${running.port}  (API docs: /api/openapi.json)`,
     );

@@ -10,6 +10,11 @@ import {
   normalizePhone,
 } from '../domain/citizen-report.ts';
 import { MODERATION_RULES, MODERATION_STATES } from '../domain/citizen-report-moderation.ts';
+import {
+  NOTIFICATION_CHANNELS,
+  NOTIFICATION_KINDS,
+  NOTIFICATION_STATUSES,
+} from '../domain/citizen-notification.ts';
 import { multilineText, plainText } from './common.ts';
 
 /**
@@ -204,6 +209,32 @@ export const OfficerReportEvent = PublicReportEvent.extend({
   internalNote: z.string().nullable(),
 }).openapi('CitizenReportEvent');
 
+/** A message telling the citizen of an officer's action, as officers see it (masked). */
+export const ReportNotification = z
+  .object({
+    channel: z.enum(NOTIFICATION_CHANNELS),
+    to: z.string().openapi({ description: 'The phone or email, masked', example: '091****678' }),
+    kind: z.enum(NOTIFICATION_KINDS).openapi({ description: 'The event the citizen is told of' }),
+    status: z.enum(NOTIFICATION_STATUSES).openapi({
+      description:
+        'pending (waiting or being retried), sent (accepted by the mail server or SMS gateway), failed (given up)',
+    }),
+    configured: z.boolean().openapi({
+      description:
+        'Whether this server sends on the channel; false: the message waits, pending, until OPSROOM_SMTP_URL or OPSROOM_SMS_URL is set',
+    }),
+    attempts: z.number(),
+    queuedAt: z.string(),
+    sentAt: z.string().nullable(),
+    nextAttemptAt: z.string().nullable(),
+    lastError: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The last try’s error, contact masked' }),
+  })
+  .openapi('CitizenReportNotification');
+export type ReportNotification = z.infer<typeof ReportNotification>;
+
 /** `GET /api/reports/{id}`: the officers' view, with the citizen's contact. */
 export const OfficerReport = z
   .object({
@@ -215,6 +246,10 @@ export const OfficerReport = z
     overdue: z.boolean(),
     contact: z.object({ phone: z.string().nullable(), email: z.string().nullable() }),
     history: z.array(OfficerReportEvent),
+    notifications: z.array(ReportNotification).openapi({
+      description:
+        'The messages telling the citizen of the answer, a question, a refusal or a close',
+    }),
     // Moderation (issue 20, "Abuse"): officers only; the shape is citizen-report-moderation.ts's.
     moderation: z.object({
       state: z.enum(MODERATION_STATES),

@@ -1084,3 +1084,26 @@ export interface Schema {
   spam_block: SpamBlockTable;
   spam_count_due: SpamCountDueTable;
 }
+
+// Telling the citizen of an officer's action, by SMS or email: the outbox (migration 0041).
+
+export interface CitizenNotificationTable {
+  id: Generated<number>;
+  report_id: number;
+  event_id: number;
+  channel: 'sms' | 'email';
+  destination: string;
+  kind: 'answered' | 'info_requested' | 'refused' | 'closed';
+  subject: string | null;
+  body: string;
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: GivenTimestamp;
+  last_error: string | null;
+  sent_at: Timestamp | null;
+  created_at: GivenTimestamp;
+}
+
+export interface Schema {
+  citizen_notification: CitizenNotificationTable;
+}

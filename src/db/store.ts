@@ -11,6 +11,7 @@ import { BoardRepo } from './board.repo.ts';
 import { CarryRepo } from './carry.repo.ts';
 import { CitizenCategoryRepo } from './citizen-category.repo.ts';
 import { CitizenReportRepo } from './citizen-report.repo.ts';
+import { CitizenNotificationRepo } from './citizen-notification.repo.ts';
 import { CitizenFiguresRepo } from './citizen-figures.repo.ts';
 import {
   DataValueRepo,
@@ -57,6 +58,7 @@ export class Repos {
   private _carry?: CarryRepo;
   private _citizenCategories?: CitizenCategoryRepo;
   private _citizenReports?: CitizenReportRepo;
+  private _citizenNotifications?: CitizenNotificationRepo;
   private _citizenFigures?: CitizenFiguresRepo;
   private _dataValues?: DataValueRepo;
   private _dhis2Metadata?: Dhis2MetadataRepo;
@@ -112,6 +114,9 @@ export class Repos {
   }
   get citizenReports(): CitizenReportRepo {
     return (this._citizenReports ??= new CitizenReportRepo(this.db));
+  }
+  get citizenNotifications(): CitizenNotificationRepo {
+    return (this._citizenNotifications ??= new CitizenNotificationRepo(this.db));
   }
   get citizenFigures(): CitizenFiguresRepo {
     return (this._citizenFigures ??= new CitizenFiguresRepo(this.db));

@@ -158,6 +158,7 @@ export async function loadDemoReports(
     services.tasks,
     services.workingCalendars,
     () => clock,
+    services.citizenNotifications,
   );
   const now = opts.now ?? services.clock();
   const random = rng(20_251_201);

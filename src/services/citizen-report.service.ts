@@ -42,8 +42,10 @@ import {
   descriptionFingerprint,
 } from '../domain/citizen-report-moderation.ts';
 import type { ModerationQueueItem } from '../contract/citizen-report-moderation.ts';
+import type { NotificationChannel, NotificationKind } from '../domain/citizen-notification.ts';
 import { cleanPhoto } from './photo.ts';
 import { auditActor } from './audit.ts';
+import type { CitizenNotificationService } from './citizen-notification.service.ts';
 import type { HierarchyService } from './hierarchy.service.ts';
 import type { PlaceService } from './place.service.ts';
 import { claimable, type TaskService } from './task.service.ts';
@@ -151,6 +153,7 @@ export class CitizenReportService {
     private readonly tasks: TaskService,
     private readonly calendars: Calendars,
     private readonly clock: Clock,
+    private readonly notifications: CitizenNotificationService,
   ) {}
 
   // — The public
@@ -533,8 +536,17 @@ export class CitizenReportService {
   requestInfo(actor: Actor, id: number, question: string, ctx: Ctx = {}) {
     return this.officerAct(actor, id, 'request_info', ctx, async (tx, r, at) => {
       await tx.citizenReports.update(r.id, { updated_at: at });
-      await this.addOfficerEvent(tx, actor, r, at, 'info_requested', r.status, question);
-      return { question };
+      const eventId = await this.addOfficerEvent(
+        tx,
+        actor,
+        r,
+        at,
+        'info_requested',
+        r.status,
+        question,
+      );
+      const told = await this.tell(tx, r, eventId, 'info_requested', question, at);
+      return { question, ...told };
     });
   }
 
@@ -567,7 +579,8 @@ export class CitizenReportService {
       );
       await tx.attachments.claim(files, 'citizen_report_event', eventId);
       await this.moveTask(tx, actor, r.task_id, 'done', at, input.answer);
-      return { answer: input.answer, attachmentIds: files };
+      const told = await this.tell(tx, r, eventId, 'answered', input.answer, at);
+      return { answer: input.answer, attachmentIds: files, ...told };
     });
   }
 
@@ -595,7 +608,12 @@ export class CitizenReportService {
       const eventId = await this.addOfficerEvent(tx, actor, r, at, 'closed', 'closed', input.note);
       await tx.attachments.claim(files, 'citizen_report_event', eventId);
       await this.moveTask(tx, actor, r.task_id, 'done', at, input.note ?? null);
-      return { note: input.note, attachmentIds: files };
+      // After an answer the citizen knows; a close is news when it is the outcome or says more.
+      const told =
+        direct || input.note
+          ? await this.tell(tx, r, eventId, 'closed', input.note ?? null, at)
+          : {};
+      return { note: input.note, attachmentIds: files, ...told };
     });
   }
 
@@ -606,9 +624,10 @@ export class CitizenReportService {
         refused_reason: reason,
         updated_at: at,
       });
-      await this.addOfficerEvent(tx, actor, r, at, 'refused', 'refused', reason);
+      const eventId = await this.addOfficerEvent(tx, actor, r, at, 'refused', 'refused', reason);
       await this.moveTask(tx, actor, r.task_id, 'done', at, reason);
-      return { reason };
+      const told = await this.tell(tx, r, eventId, 'refused', reason, at);
+      return { reason, ...told };
     });
   }
 
@@ -899,13 +918,32 @@ export class CitizenReportService {
     });
   }
 
+  /**
+   * Queues the message telling the citizen of an event, in the action's transaction, to the
+   * contacts they gave; for the audit row, the channels only (never the contact).
+   */
+  private async tell(
+    tx: Repos,
+    r: CitizenReportRow,
+    eventId: number,
+    kind: NotificationKind,
+    note: string | null,
+    at: Date,
+  ): Promise<{ notify?: NotificationChannel[] }> {
+    const channels = await this.notifications.queue(tx, r, { eventId, kind, note, at });
+    return channels.length ? { notify: channels } : {};
+  }
+
   private async announce(taskId: number, extra: Record<string, unknown>) {
     const t = await this.store.repos.tasks.byId(taskId);
     if (t) this.tasks.taskEvent(t, extra);
   }
 
   private async officerView(r: CitizenReportRow): Promise<OfficerReport> {
-    const v = await this.view(r);
+    const [v, notifications] = await Promise.all([
+      this.view(r),
+      this.notifications.forReport(r.id),
+    ]);
     return {
       ...v.base,
       id: r.id,
@@ -915,6 +953,7 @@ export class CitizenReportService {
       overdue: overdue(r, this.clock()),
       contact: { phone: r.contact_phone, email: r.contact_email },
       moderation: moderationOf(r),
+      notifications,
       history: v.events.map((e) => ({
         ...v.publicEvent(e),
         id: e.id,

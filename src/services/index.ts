@@ -6,6 +6,7 @@ import { AuthService, DEFAULT_AUTH, type AuthOptions } from './auth.service.ts';
 import { CarryService } from './carry.service.ts';
 import { CitizenCategoryService } from './citizen-category.service.ts';
 import { CitizenReportService, type Calendars } from './citizen-report.service.ts';
+import { CitizenNotificationService, type NotifySettings } from './citizen-notification.service.ts';
 import { Open311Service } from './open311.service.ts';
 import { CitizenFiguresService } from './citizen-figures.service.ts';
 import { Pseudonyms } from './pseudonym.ts';
@@ -107,6 +108,8 @@ export interface Services {
   publicPhotos: PublicPhotoService;
   /** Citizens' reports routed as tasks, public and officers' (issue 20). */
   citizenReports: CitizenReportService;
+  /** Telling the citizen of an answer by SMS or email: the outbox and its delivery (issue 20). */
+  citizenNotifications: CitizenNotificationService;
   /** The 5656 spam line: intake, blocks, the week's top numbers, daily counts (issue 20). */
   spam: SpamService;
   /** Open311 GeoReport v2's service requests over the citizens' reports (issue 20). */
@@ -126,6 +129,8 @@ export function createServices(
     publicLimitScale?: number;
     /** The working calendar of each office (default: the civil service's, 2026 days off). */
     calendars?: Calendars;
+    /** How messages reach citizens (config.ts; default: no channel, messages wait). */
+    notify?: NotifySettings;
   } = {},
 ): Services {
   const clock = opts.clock ?? systemClock;
@@ -198,6 +203,8 @@ export function createServices(
   const places = new PlaceService(hierarchy);
   const workingCalendars = new WorkingCalendarService(store, hierarchy, clock);
   const auth = new AuthService(store, clock, { ...DEFAULT_AUTH, ...opts.auth });
+  const citizenNotifications = new CitizenNotificationService(store, clock, opts.notify);
+  database.onClose(() => citizenNotifications.close());
   const citizenReports = new CitizenReportService(
     store,
     hierarchy,
@@ -205,6 +212,7 @@ export function createServices(
     tasks,
     opts.calendars ?? workingCalendars,
     clock,
+    citizenNotifications,
   );
   const printer = new PdfPrinter();
   database.onClose(() => printer.close());
@@ -254,6 +262,7 @@ export function createServices(
     valueFlags: new ValueFlagService(store),
     valueOutliers,
     citizenReports,
+    citizenNotifications,
     spam,
     open311: new Open311Service(store, auth, places, citizenReports, clock),
     citizenFigures: new CitizenFiguresService(

@@ -16,6 +16,7 @@ import {
   type OfficerReport,
 } from './api.ts';
 import { useReportText, type ReportKey } from './messages.ts';
+import { CitizenMessages } from './CitizenMessages.tsx';
 import { PhotoField } from './PhotoField.tsx';
 import { History, Photos, ReportFacts, unitNames } from './ReportParts.tsx';
 import './reports.css';
@@ -143,6 +144,7 @@ export function OfficerReportPage({ id, me }: { id: string; me: Me }) {
           <p className="pa-muted">{t('offNoContact')}</p>
         )}
       </section>
+      <CitizenMessages r={r} />
 
       {mayAct && (
         <section className="pa-card" aria-labelledby="pa-actions" data-testid="report-actions">

@@ -172,6 +172,23 @@ const vi = {
   offBy: 'bởi {name}',
   offNoActions: 'Phản ánh đã xử lý xong; không còn thao tác nào.',
   offProof: 'Chưa đủ minh chứng: {msg}',
+
+  // Messages to the citizen (the officers' screen)
+  ntTitle: 'Báo cho người phản ánh',
+  ntNone:
+    'Người phản ánh sẽ được báo qua {channels} khi có trả lời, đề nghị bổ sung, từ chối hoặc kết thúc.',
+  ntNotConfigured:
+    'Máy chủ chưa được cấu hình gửi {channel}: tin được giữ lại và sẽ gửi khi cấu hình xong.',
+  ntRetry: 'Lần thử {n} không thành công; thử lại lúc {t}',
+  ntChannel_sms: 'SMS',
+  ntChannel_email: 'email',
+  ntKind_answered: 'Trả lời',
+  ntKind_info_requested: 'Đề nghị bổ sung',
+  ntKind_refused: 'Từ chối',
+  ntKind_closed: 'Kết thúc',
+  ntStatus_pending: 'Đang chờ gửi',
+  ntStatus_sent: 'Đã gửi',
+  ntStatus_failed: 'Không gửi được',
 };
 
 export type ReportKey = keyof typeof vi;
@@ -343,6 +360,21 @@ const en: Record<ReportKey, string> = {
   offBy: 'by {name}',
   offNoActions: 'The report is settled; nothing left to do.',
   offProof: 'Proof missing: {msg}',
+
+  ntTitle: 'Messages to the citizen',
+  ntNone: 'The citizen will be told by {channels} of an answer, a question, a refusal or a close.',
+  ntNotConfigured:
+    'This server is not set up to send {channel}: the message is kept and goes once it is.',
+  ntRetry: 'Try {n} failed; trying again at {t}',
+  ntChannel_sms: 'SMS',
+  ntChannel_email: 'email',
+  ntKind_answered: 'Answer',
+  ntKind_info_requested: 'Question',
+  ntKind_refused: 'Refusal',
+  ntKind_closed: 'Closed',
+  ntStatus_pending: 'Waiting',
+  ntStatus_sent: 'Sent',
+  ntStatus_failed: 'Not sent',
 };
 
 const DICTS: Record<Lang, Record<ReportKey, string>> = { vi, en };

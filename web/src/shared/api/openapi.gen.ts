@@ -15733,6 +15733,8 @@ export interface components {
         /** @enum {string} */
         state: 'none' | 'flagged' | 'hidden';
       };
+      /** @description The messages telling the citizen of the answer, a question, a refusal or a close */
+      notifications: components['schemas']['CitizenReportNotification'][];
       overdue: boolean;
       photoRequired: boolean;
       photos: components['schemas']['CitizenReportPhoto'][];
@@ -15889,6 +15891,33 @@ export interface components {
      * @enum {string}
      */
     CitizenReportModerationState: 'none' | 'flagged' | 'hidden';
+    CitizenReportNotification: {
+      attempts: number;
+      /** @enum {string} */
+      channel: 'sms' | 'email';
+      /** @description Whether this server sends on the channel; false: the message waits, pending, until OPSROOM_SMTP_URL or OPSROOM_SMS_URL is set */
+      configured: boolean;
+      /**
+       * @description The event the citizen is told of
+       * @enum {string}
+       */
+      kind: 'answered' | 'info_requested' | 'refused' | 'closed';
+      /** @description The last try’s error, contact masked */
+      lastError: string | null;
+      nextAttemptAt: string | null;
+      queuedAt: string;
+      sentAt: string | null;
+      /**
+       * @description pending (waiting or being retried), sent (accepted by the mail server or SMS gateway), failed (given up)
+       * @enum {string}
+       */
+      status: 'pending' | 'sent' | 'failed';
+      /**
+       * @description The phone or email, masked
+       * @example 091****678
+       */
+      to: string;
+    };
     CitizenReportPhoto: {
       contentType: string;
       id: number;
