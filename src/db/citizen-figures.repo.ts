@@ -107,6 +107,8 @@ export class CitizenFiguresRepo {
   async publicAnswers(q: {
     version: string;
     path: string;
+    /** One report (a permalink): public or nothing. */
+    id?: number;
     category?: string;
     words: string[];
     limit: number;
@@ -126,6 +128,7 @@ export class CitizenFiguresRepo {
           and r.moderation = 'none'
           and r.place_version = ${q.version}
           ${nation ? sql`` : sql`and r.place_path like ${q.path + '%'}`}
+          ${q.id === undefined ? sql`` : sql`and r.id = ${q.id}`}
           ${q.category ? sql`and r.category_code = ${q.category}` : sql``}
           ${sql.join(
             q.words.map((w) => sql`and r.search_text like ${'%' + w + '%'}`),
