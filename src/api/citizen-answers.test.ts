@@ -195,5 +195,19 @@ for (const engine of testEngines()) {
         ['Đã dựng lại biển báo số 17'],
       );
     });
+
+    it('matches the words typed at the start of words, not inside them', async () => {
+      // "ngay" (ngày) and "cho" (chợ) are in the Sài Gòn report; "ga" and "on" start none of its words.
+      const words = async (q: string) =>
+        (
+          (await citizen.get(`/api/public/answers?unit=26740&q=${encodeURIComponent(q)}`)).json
+            .items as Item[]
+        ).map((i) => i.answer);
+      assert.deepEqual(await words('ngay'), ['Đã thay bóng đèn đường ngày 3/11']);
+      assert.deepEqual(await words('cho cu'), ['Đã thay bóng đèn đường ngày 3/11']);
+      assert.deepEqual(await words('ga'), []);
+      assert.deepEqual(await words('on'), []);
+      assert.deepEqual(await words('DEN DUONG'), ['Đã thay bóng đèn đường ngày 3/11']);
+    });
   });
 }

@@ -92,7 +92,8 @@ export const PublicAnswer = z
 
 export const PublicAnswers = z
   .object({
-    place: PublicPlace.nullable().openapi({
+    // A union, not .nullable(): that would make the PublicPlace component itself nullable.
+    place: z.union([PublicPlace, z.null()]).openapi({
       description: 'The unit asked (`unit`), named; null for the nation',
     }),
     items: z.array(PublicAnswer),

@@ -131,7 +131,9 @@ export class CitizenFiguresRepo {
           ${q.id === undefined ? sql`` : sql`and r.id = ${q.id}`}
           ${q.category ? sql`and r.category_code = ${q.category}` : sql``}
           ${sql.join(
-            q.words.map((w) => sql`and r.search_text like ${'%' + w + '%'}`),
+            // Each word at the start of a word ("ga" finds "gà", not "ngày"); the words are
+            // searchWords', [a-z0-9] only, so nothing in them is a pattern.
+            q.words.map((w) => sql`and r.search_text ~ ${'(^|[^a-z0-9])' + w}`),
             sql` `,
           )}
         order by r.answered_at desc, r.id desc

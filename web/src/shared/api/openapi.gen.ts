@@ -17828,7 +17828,8 @@ export interface components {
       hasMore: boolean;
       items: components['schemas']['PublicAnswer'][];
       page: number;
-      place: components['schemas']['PublicPlace'];
+      /** @description The unit asked (`unit`), named; null for the nation */
+      place: components['schemas']['PublicPlace'] | null;
     };
     PublicPhoto: {
       /** @enum {string} */
@@ -17841,7 +17842,6 @@ export interface components {
       size: number;
       width: number;
     };
-    /** @description The unit asked (`unit`), named; null for the nation */
     PublicPlace: {
       /** @example 26740 */
       code: string;
@@ -17857,7 +17857,7 @@ export interface components {
         fullName: string;
         name: string;
       } | null;
-    } | null;
+    };
     PublicPlaces: {
       items: (components['schemas']['PublicPlace'] & {
         /** @description When the words matched a former or later name (Bến Nghé → Phường Sài Gòn) */
