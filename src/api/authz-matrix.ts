@@ -1082,6 +1082,15 @@ export const AUTHZ_RULES: readonly RouteRule[] = [
   },
   {
     method: 'GET',
+    path: '/api/public/answers/places',
+    public: true,
+    needs: [],
+    scope: 'none',
+    touches: 'names of provinces and communes of the tree in force, for anyone',
+    sample: () => ({ path: '/api/public/answers/places?q=ho%20chi%20minh' }),
+  },
+  {
+    method: 'GET',
     path: '/api/public/photos/:id{[0-9]+}',
     public: true,
     needs: [],

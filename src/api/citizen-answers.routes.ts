@@ -1,11 +1,15 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { errorResponses, json } from '../contract/common.ts';
+import { errorResponses, json, rateLimitedResponse } from '../contract/common.ts';
 import {
   PublicAnswers,
   PublicAnswersQuery,
   PublicPhotoParam,
+  PublicPlaces,
+  PublicPlacesQuery,
 } from '../contract/citizen-answers.ts';
+import { PUBLIC_LIMITS } from '../domain/public-limits.ts';
 import type { AppEnv } from './context.ts';
+import { limitByAddress } from './public-limit.ts';
 
 /**
  * The public answers of citizens' reports (issue 20), under /api/public/ (no account): what
@@ -23,7 +27,7 @@ export function citizenAnswerRoutes() {
       summary:
         'Answered and closed reports placed under a commune or province (none: the nation), newest answer first, 20 a page; public, no account',
       description:
-        'Searchable without diacritics (`q`). Phone numbers and emails typed in a question are masked; the contact and who answered are never shown.',
+        'Searchable without diacritics (`q`); `id` gives one answer (a permalink). Phone numbers and emails typed in a question are masked; the contact and who answered are never shown.',
       request: { query: PublicAnswersQuery },
       responses: {
         200: json(PublicAnswers, 'A page of answers'),
@@ -35,6 +39,28 @@ export function citizenAnswerRoutes() {
       const q = c.req.valid('query');
       const r = await c.get('services').citizenFigures.publicAnswers(q);
       c.header('Cache-Control', 'public, max-age=60');
+      return c.json(r, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/public/answers/places',
+      tags: ['citizens'],
+      summary:
+        'Provinces and communes of the tree in force by name, without diacritics (former names too), to choose where to read answers; public, no account',
+      request: { query: PublicPlacesQuery },
+      responses: {
+        200: json(PublicPlaces, 'Units, best match first (none found: an empty list)'),
+        400: errorResponses[400],
+        429: rateLimitedResponse,
+      },
+    }),
+    async (c) => {
+      await limitByAddress(c, '/api/public/answers/places', PUBLIC_LIMITS.placePerAddress);
+      const r = await c.get('services').citizenFigures.publicPlaces(c.req.valid('query').q);
+      c.header('Cache-Control', 'public, max-age=3600');
       return c.json(r, 200);
     },
   );

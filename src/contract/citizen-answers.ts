@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { plainText } from './common.ts';
+import { MatchedName, plainText } from './common.ts';
 
 /**
  * The public answers of citizens' reports (issue 20): what units answered under a commune or a
@@ -18,10 +18,50 @@ export const PublicAnswersQuery = z.object({
     example: 'o ga',
   }),
   category: plainText().max(50).optional().openapi({ example: 'HA_TANG_DO_THI' }),
+  id: z.coerce.number().int().positive().optional().openapi({
+    description:
+      'one answer (its permalink): a list of it, or an empty list when it is not public (the tracking code is never shown)',
+    example: 12,
+  }),
   page: z.coerce.number().int().min(1).max(500).default(1),
 });
 
 const UnitName = z.object({ code: z.string(), name: z.string() });
+
+/** A commune or a province of the tree in force, as the public answers page names it. */
+export const PublicPlace = z
+  .object({
+    code: z.string().openapi({ example: '26740' }),
+    name: z.string().openapi({ example: 'Sài Gòn' }),
+    fullName: z.string().openapi({ example: 'Phường Sài Gòn' }),
+    level: z.number().int().openapi({ description: '1 a province, 2 a commune (2025 tree)' }),
+    province: z
+      .object({ code: z.string(), name: z.string(), fullName: z.string() })
+      .nullable()
+      .openapi({ description: "A commune's province; null for a province" }),
+  })
+  .openapi('PublicPlace');
+
+export const PublicPlacesQuery = z.object({
+  q: plainText().min(1).max(100).openapi({
+    description:
+      'Name of a province or a commune, with or without diacritics; former names (before the 2025 reform) match too',
+    example: 'ho chi minh',
+  }),
+});
+
+export const PublicPlaces = z
+  .object({
+    items: z.array(
+      PublicPlace.extend({
+        matchedName: MatchedName.optional().openapi({
+          description: 'When the words matched a former or later name (Bến Nghé → Phường Sài Gòn)',
+        }),
+      }),
+    ),
+  })
+  .openapi('PublicPlaces');
+export type PublicPlaces = z.infer<typeof PublicPlaces>;
 
 export const PublicAnswerPhoto = z
   .object({
@@ -52,6 +92,10 @@ export const PublicAnswer = z
 
 export const PublicAnswers = z
   .object({
+    // A union, not .nullable(): that would make the PublicPlace component itself nullable.
+    place: z.union([PublicPlace, z.null()]).openapi({
+      description: 'The unit asked (`unit`), named; null for the nation',
+    }),
     items: z.array(PublicAnswer),
     page: z.number(),
     hasMore: z.boolean(),

@@ -123,6 +123,8 @@ export class CitizenFiguresRepo {
   async publicAnswers(q: {
     version: string;
     path: string;
+    /** One report (a permalink): public or nothing. */
+    id?: number;
     category?: string;
     words: string[];
     limit: number;
@@ -142,9 +144,12 @@ export class CitizenFiguresRepo {
           and r.moderation = 'none'
           and r.place_version = ${q.version}
           ${nation ? sql`` : sql`and r.place_path like ${q.path + '%'}`}
+          ${q.id === undefined ? sql`` : sql`and r.id = ${q.id}`}
           ${q.category ? sql`and r.category_code = ${q.category}` : sql``}
           ${sql.join(
-            q.words.map((w) => sql`and r.search_text like ${'%' + w + '%'}`),
+            // Each word at the start of a word ("ga" finds "gà", not "ngày"); the words are
+            // searchWords', [a-z0-9] only, so nothing in them is a pattern.
+            q.words.map((w) => sql`and r.search_text ~ ${'(^|[^a-z0-9])' + w}`),
             sql` `,
           )}
         order by r.answered_at desc, r.id desc

@@ -26,7 +26,10 @@ export const PUBLIC_LIMITS = {
   spamReportPerAddress: { limit: 10, windowSeconds: 3600 },
   /** A spam report from the public page, by the reporter's phone. */
   spamReportPerPhone: { limit: 5, windowSeconds: 3600 },
-  /** /api/places/locate and /api/places/search: typed as the citizen types, so many. */
+  /**
+   * /api/places/locate, /api/places/search and /api/public/answers/places (each its own count):
+   * typed as the citizen types, so many.
+   */
   placePerAddress: { limit: 120, windowSeconds: 60 },
 } as const satisfies Record<string, RateRule>;
 

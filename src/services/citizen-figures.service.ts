@@ -14,14 +14,18 @@ import {
   type FigureReport,
 } from '../domain/citizen-figures.ts';
 import type { RawDataValue } from '../domain/data-value-set.ts';
-import { errors } from '../domain/errors.ts';
+import { AppError, errors } from '../domain/errors.ts';
 import { ROOT_CODE } from '../domain/hierarchy.ts';
 import { searchWords } from '../domain/text.ts';
 import { workingTimeBetween, type WorkingCalendar } from '../domain/working-time.ts';
-import { PUBLIC_ANSWERS_PAGE, type PublicAnswers } from '../contract/citizen-answers.ts';
+import {
+  PUBLIC_ANSWERS_PAGE,
+  type PublicAnswers,
+  type PublicPlaces,
+} from '../contract/citizen-answers.ts';
 import type { Calendars } from './citizen-report.service.ts';
 import type { DataValueService } from './data-value.service.ts';
-import type { HierarchyService } from './hierarchy.service.ts';
+import type { HierarchyService, UnitWithPath } from './hierarchy.service.ts';
 import type { MetadataService } from './metadata.service.ts';
 
 /** Cells taken off the queue at once. */
@@ -204,19 +208,23 @@ export class CitizenFiguresService {
     unit?: string;
     q?: string;
     category?: string;
+    id?: number;
     page: number;
   }): Promise<PublicAnswers> {
     const version = await this.hierarchy.resolveVersion();
     let path = `/${ROOT_CODE}/`;
+    let place: PublicAnswers['place'] = null;
     if (q.unit && q.unit !== ROOT_CODE) {
       const [u] = await this.hierarchy.publicUnits(version, [q.unit]);
       if (!u) throw errors.unknownUnit(q.unit, version);
       path = u.path;
+      place = publicPlace(u);
     }
     const repo = this.store.repos.citizenFigures;
     const rows = await repo.publicAnswers({
       version,
       path,
+      id: q.id,
       category: q.category || undefined,
       words: searchWords(q.q ?? '')
         .filter(searchableWord)
@@ -229,6 +237,7 @@ export class CitizenFiguresService {
     const unit = (code: string | null, name: string | null) =>
       code === null ? null : { code, name: name ?? code };
     return {
+      place,
       items: page.map((r) => ({
         id: r.id,
         category: { code: r.category_code, nameVi: r.category_name_vi, nameEn: r.category_name_en },
@@ -256,10 +265,46 @@ export class CitizenFiguresService {
     };
   }
 
+  /**
+   * Provinces and communes of the tree in force by name, without diacritics (former names
+   * too), for choosing where to read answers: the hierarchy's one unit search, the nation and
+   * units a DHIS2 import added left out.
+   */
+  async publicPlaces(q: string): Promise<PublicPlaces> {
+    if (searchWords(q).length === 0)
+      throw new AppError('validation_failed', {
+        vi: 'Hãy gõ tên tỉnh, thành phố, xã hoặc phường (ít nhất một chữ cái hoặc chữ số)',
+        en: 'Type the name of a province or a commune (at least one letter or digit)',
+      });
+    const version = await this.hierarchy.resolveVersion();
+    const found = await this.hierarchy.searchPublic({ version, q, limit: 12 });
+    return {
+      items: found.items
+        .filter((u) => u.level >= 1 && u.origin !== 'added')
+        .slice(0, 10)
+        .map((u) => ({
+          ...publicPlace(u),
+          ...('matchedName' in u && u.matchedName ? { matchedName: u.matchedName } : {}),
+        })),
+    };
+  }
+
   /** A photo of a public (answered or closed) report; not found for any other file. */
   async publicPhoto(id: number) {
     const f = await this.store.repos.citizenFigures.publicPhoto(id);
     if (!f) throw errors.notFound(`photo ${id}`);
     return f;
   }
+}
+
+/** A unit as the public answers page names it: a commune with its province. */
+function publicPlace(u: UnitWithPath): NonNullable<PublicAnswers['place']> {
+  const p = u.level > 1 ? u.ancestors.find((a) => a.level === 1) : undefined;
+  return {
+    code: u.code,
+    name: u.name,
+    fullName: u.fullName,
+    level: u.level,
+    province: p ? { code: p.code, name: p.name, fullName: p.fullName } : null,
+  };
 }

@@ -6,6 +6,7 @@ import { makeQueryClient } from './shared/query.ts';
 import { PublicApp } from './features/reports/PublicApp.tsx';
 import './features/reports/public.css';
 import './features/reports/reports.css';
+import './features/reports/public-pages.css';
 
 /** The citizens' pages (`/phan-anh…`): their own entry, light for a cheap phone. */
 document.documentElement.lang = getLang();

@@ -9,9 +9,11 @@ import {
 import { setLang } from '../../shared/i18n.ts';
 import { AppLink, parseSearch, stringifySearch, usePathname } from '../../shared/nav.tsx';
 import { LOOKUP_PATH, REPORT_PATH } from './api.ts';
+import { ANSWERS_PATH, AnswerPage, AnswersPage } from './AnswersPage.tsx';
 import { LookupPage } from './LookupPage.tsx';
 import { useReportText } from './messages.ts';
 import { ReportForm } from './ReportForm.tsx';
+import { SPAM_PATH, SpamPage } from './SpamPage.tsx';
 import { StatusPage } from './StatusPage.tsx';
 
 /**
@@ -22,6 +24,15 @@ import { StatusPage } from './StatusPage.tsx';
 function PublicShell() {
   const { lang, t } = useReportText();
   const path = usePathname();
+  const under = (p: string) => path === p || path.startsWith(p + '/');
+  const section = under(ANSWERS_PATH)
+    ? 'answers'
+    : under(SPAM_PATH)
+      ? 'spam'
+      : path === REPORT_PATH
+        ? 'file'
+        : 'lookup';
+  const here = (s: typeof section) => (section === s ? ('page' as const) : undefined);
   return (
     <>
       <header className="pa-top">
@@ -46,11 +57,17 @@ function PublicShell() {
           </button>
         </div>
         <nav className="pa-nav" aria-label={t('brand')}>
-          <AppLink to={REPORT_PATH} aria-current={path === REPORT_PATH ? 'page' : undefined}>
+          <AppLink to={REPORT_PATH} aria-current={here('file')}>
             {t('navFile')}
           </AppLink>
-          <AppLink to={LOOKUP_PATH} aria-current={path !== REPORT_PATH ? 'page' : undefined}>
+          <AppLink to={LOOKUP_PATH} aria-current={here('lookup')}>
             {t('navLookup')}
+          </AppLink>
+          <AppLink to={ANSWERS_PATH} aria-current={here('answers')} data-testid="nav-answers">
+            {t('navAnswers')}
+          </AppLink>
+          <AppLink to={SPAM_PATH} aria-current={here('spam')} data-testid="nav-spam">
+            {t('navSpam')}
           </AppLink>
         </nav>
       </header>
@@ -75,6 +92,27 @@ const lookupRoute = createRoute({
   component: LookupPage,
 });
 
+const answersRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: ANSWERS_PATH,
+  component: AnswersPage,
+});
+
+const answerRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: `${ANSWERS_PATH}/$id`,
+  component: function Answer() {
+    const { id = '' }: { id?: string } = useParams({ strict: false });
+    return <AnswerPage key={id} id={/^\d{1,15}$/.test(id) ? Number(id) : 0} />;
+  },
+});
+
+const spamRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: SPAM_PATH,
+  component: SpamPage,
+});
+
 const statusRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/phan-anh/$code',
@@ -86,7 +124,14 @@ const statusRoute = createRoute({
 });
 
 const publicRouter = createRouter({
-  routeTree: rootRoute.addChildren([fileRoute, lookupRoute, statusRoute]),
+  routeTree: rootRoute.addChildren([
+    fileRoute,
+    lookupRoute,
+    answersRoute,
+    answerRoute,
+    spamRoute,
+    statusRoute,
+  ]),
   parseSearch,
   stringifySearch,
 });

@@ -14,10 +14,16 @@ import {
   type Receipt,
   type UploadedPhoto,
 } from './api.ts';
+import { AppLink } from '../../shared/nav.tsx';
+import { ANSWERS_PATH } from './AnswersPage.tsx';
 import { useReportText } from './messages.ts';
+import { SPAM_PATH } from './SpamPage.tsx';
 import { PhotoField } from './PhotoField.tsx';
 import { PlaceField, type ChosenPlace } from './PlaceField.tsx';
 import { ReceiptView } from './ReceiptView.tsx';
+
+/** The shipped category of spam messages and calls: its numbers go faster by the 5656 form. */
+const SPAM_CATEGORY = 'TIN_NHAN_RAC_5656';
 
 type Field = 'category' | 'description' | 'place' | 'photos' | 'phone' | 'email' | 'form';
 
@@ -155,6 +161,14 @@ export function ReportForm() {
     <form ref={formRef} className="pa-form" onSubmit={(e) => void submit(e)} noValidate>
       <h1>{t('fileTitle')}</h1>
       <p className="pa-muted">{t('fileIntro')}</p>
+      <ul className="pa-more-links" data-testid="home-links">
+        <li>
+          <AppLink to={ANSWERS_PATH}>{t('homeMore')}</AppLink>
+        </li>
+        <li>
+          <AppLink to={SPAM_PATH}>{t('homeSpam')}</AppLink>
+        </li>
+      </ul>
 
       <fieldset className="pa-step">
         <legend>{t('stepCategory')}</legend>
@@ -196,6 +210,11 @@ export function ReportForm() {
               </label>
             ))}
           </div>
+        )}
+        {category === SPAM_CATEGORY && (
+          <p className="pa-note">
+            <AppLink to={SPAM_PATH}>{t('spamCategoryNote')}</AppLink>
+          </p>
         )}
         {err('category')}
       </fieldset>

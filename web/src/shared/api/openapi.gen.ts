@@ -10587,12 +10587,14 @@ export interface paths {
     };
     /**
      * Answered and closed reports placed under a commune or province (none: the nation), newest answer first, 20 a page; public, no account
-     * @description Searchable without diacritics (`q`). Phone numbers and emails typed in a question are masked; the contact and who answered are never shown.
+     * @description Searchable without diacritics (`q`); `id` gives one answer (a permalink). Phone numbers and emails typed in a question are masked; the contact and who answered are never shown.
      */
     get: {
       parameters: {
         query?: {
           category?: string;
+          /** @description one answer (its permalink): a list of it, or an empty list when it is not public (the tracking code is never shown) */
+          id?: number;
           page?: number;
           /** @description words of the question or answer, with or without diacritics */
           q?: string;
@@ -10626,6 +10628,64 @@ export interface paths {
         /** @description Unknown unit or version */
         404: {
           headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/public/answers/places': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Provinces and communes of the tree in force by name, without diacritics (former names too), to choose where to read answers; public, no account */
+    get: {
+      parameters: {
+        query: {
+          /** @description Name of a province or a commune, with or without diacritics; former names (before the 2025 reform) match too */
+          q: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Units, best match first (none found: an empty list) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PublicPlaces'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Too many requests from this address (or for this phone): `rate_limited`; wait `Retry-After` seconds */
+        429: {
+          headers: {
+            'Retry-After'?: number;
             [name: string]: unknown;
           };
           content: {
@@ -17797,6 +17857,8 @@ export interface components {
       hasMore: boolean;
       items: components['schemas']['PublicAnswer'][];
       page: number;
+      /** @description The unit asked (`unit`), named; null for the nation */
+      place: components['schemas']['PublicPlace'] | null;
     };
     PublicPhoto: {
       /** @enum {string} */
@@ -17808,6 +17870,34 @@ export interface components {
       /** @description Bytes as kept (after cleaning) */
       size: number;
       width: number;
+    };
+    PublicPlace: {
+      /** @example 26740 */
+      code: string;
+      /** @example Phường Sài Gòn */
+      fullName: string;
+      /** @description 1 a province, 2 a commune (2025 tree) */
+      level: number;
+      /** @example Sài Gòn */
+      name: string;
+      /** @description A commune's province; null for a province */
+      province: {
+        code: string;
+        fullName: string;
+        name: string;
+      } | null;
+    };
+    PublicPlaces: {
+      items: (components['schemas']['PublicPlace'] & {
+        /** @description When the words matched a former or later name (Bến Nghé → Phường Sài Gòn) */
+        matchedName?: {
+          code: string | null;
+          name: string;
+          /** @enum {string} */
+          source: 'renamed' | 'former';
+          version: string | null;
+        };
+      })[];
     };
     RegistrationImportSummary: {
       httpStatus: string;
