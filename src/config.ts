@@ -13,6 +13,8 @@ export interface Config {
   adminPassword?: string;
   /** Load the demo data on a new database (OPSROOM_DEMO=false to start empty). */
   demo: boolean;
+  /** With the demo, its citizens' reports too (OPSROOM_DEMO_REPORTS=false: the browser tests' own). */
+  demoReports: boolean;
   /** Mark cookies Secure even when no proxy says the page came over HTTPS. */
   secureCookies: boolean;
   /**
@@ -55,6 +57,7 @@ const EXPECTED: Record<string, Message> = {
   },
 };
 EXPECTED.OPSROOM_SECURE_COOKIES = EXPECTED.OPSROOM_DEMO!;
+EXPECTED.OPSROOM_DEMO_REPORTS = EXPECTED.OPSROOM_DEMO!;
 EXPECTED.OPSROOM_PUBLIC_URL = {
   vi: 'địa chỉ công khai dạng https://máy[:cổng][/đường-dẫn]',
   en: 'the public address, like https://host[:port][/path]',
@@ -143,6 +146,7 @@ const schema = z
     OPSROOM_DATA_DIR: z.string().min(1).default('.opsroom-data'),
     OPSROOM_ADMIN_PASSWORD: z.string().min(MIN_PASSWORD).optional(),
     OPSROOM_DEMO: boolean(true),
+    OPSROOM_DEMO_REPORTS: boolean(true),
     OPSROOM_SECURE_COOKIES: boolean(false),
     // How many reverse proxies append to X-Forwarded-For (api/client-address.ts); true = 1.
     OPSROOM_TRUST_PROXY: z
@@ -221,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(s.OPSROOM_DATA_DIR),
     adminPassword: s.OPSROOM_ADMIN_PASSWORD,
     demo: s.OPSROOM_DEMO,
+    demoReports: s.OPSROOM_DEMO_REPORTS,
     secureCookies: s.OPSROOM_SECURE_COOKIES,
     trustProxy: s.OPSROOM_TRUST_PROXY,
     queueLimit: s.OPSROOM_QUEUE_LIMIT,

@@ -63,7 +63,7 @@ export async function startServer(
       );
     }
     await loadDemoBoard(services);
-    const reports = await loadDemoReports(services);
+    const reports = config.demoReports ? await loadDemoReports(services) : { created: 0 };
     if (reports.created)
       log(
         `Phản ánh mẫu / demo citizens' reports: ${reports.created} in Hà Nội and Hồ Chí Minh City`,
