@@ -19,7 +19,9 @@ export default async function* reporter(source) {
   for (const f of failures) {
     const err = f.details?.error;
     const cause = err?.cause ?? err;
-    const message = String(cause?.message ?? cause ?? 'failed').split('\n').slice(0, 12);
+    const message = String(cause?.message ?? cause ?? 'failed')
+      .split('\n')
+      .slice(0, 12);
     yield `# FAILED ${f.file ?? ''} :: ${f.name}\n`;
     for (const line of message) yield `#   ${line}\n`;
   }
